@@ -1,0 +1,41 @@
+# qlvb — the two commands: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: run test setup system venv migrate demo lint typecheck bench check messages
+
+run: setup
+	$(PY) -m qlvb.cli migrate --noinput
+	$(PY) -m qlvb.cli demo
+	$(PY) -m qlvb.cli serve
+
+test: setup
+	bash scripts/test.sh
+
+setup: system venv
+
+system:
+	bash scripts/system-packages.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	bash scripts/venv.sh $(VENV)
+	touch $@
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check src bench || true
+
+typecheck:
+	$(VENV)/bin/mypy src
+
+check: lint typecheck
+
+messages:
+	cd src/qlvb && ../../$(PY) -m qlvb.cli compilemessages
+
+bench: setup
+	bash bench/run.sh

@@ -1,0 +1,5 @@
+"""qlvb — Hệ thống quản lý văn bản và điều hành."""
+
+from .celery_app import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from qlvb.core.errors import DomainError
+from qlvb.directory.tokens import token_issue, token_revoke
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    device: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    organ_id: str
+
+
+class RoleOut(Schema):
+    role: str
+    unit_id: int
+    unit_name: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    position: str
+    email: str
+    unit: UnitOut | None
+    agency: UnitOut | None
+    roles: list[RoleOut]
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut}, summary="Lấy mã truy cập cá nhân")
+def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        raise Unauthorized("Tên tài khoản hoặc mật khẩu không đúng.", code="bad_credentials")
+    return {"token": token_issue(user=user, name=payload.device)}  # type: ignore[arg-type]
+
+
+@router.post("/auth/token/revoke", response={204: None}, summary="Thu hồi mã truy cập đang dùng")
+def revoke_token(request: HttpRequest) -> tuple[int, None]:
+    header = request.headers.get("Authorization", "")
+    key = header.split(" ", 1)[1] if header.lower().startswith("bearer ") else ""
+    if not token_revoke(actor=request.user, key=key):  # type: ignore[arg-type]
+        raise DomainError("Không có mã truy cập nào để thu hồi trong yêu cầu này.")
+    return 204, None
+
+
+def _unit(unit: Any) -> dict[str, Any] | None:
+    if unit is None:
+        return None
+    return {"id": unit.pk, "name": unit.name, "short_name": unit.short_name, "kind": unit.kind,
+            "organ_id": unit.organ_id}
+
+
+@router.get("/me", response=MeOut, summary="Người dùng hiện tại, đơn vị và vai trò")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user: Any = request.user
+    roles = user.role_assignments.select_related("unit").order_by("unit__name", "role")
+    return {
+        "id": user.pk, "username": user.username, "full_name": user.full_name, "position": user.position,
+        "email": user.email, "unit": _unit(user.unit), "agency": _unit(user.unit.agency if user.unit else None),
+        "roles": [{"role": r.role, "unit_id": r.unit_id, "unit_name": r.unit.name} for r in roles],
+    }

@@ -1,0 +1,60 @@
+"""``qlvb serve``: gunicorn and one Celery worker (and beat), stopped together on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Chạy máy chủ web (gunicorn) cùng tiến trình nền (Celery)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("QLVB_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("QLVB_WEB_WORKERS", "2")))
+        parser.add_argument("--no-worker", action="store_true", help="không chạy Celery worker")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for folder in (settings.CELERY_DIR / "queue", settings.CELERY_DIR / "processed", settings.FILES_DIR):
+            folder.mkdir(parents=True, exist_ok=True)
+        python = sys.executable
+        commands = [[
+            python, "-m", "gunicorn", "qlvb.wsgi:application", "--bind", options["bind"],
+            "--workers", str(options["workers"]), "--threads", "4", "--access-logfile", "-",
+            "--timeout", "120",
+        ]]
+        if not options["no_worker"]:
+            commands.append([
+                python, "-m", "celery", "-A", "qlvb", "worker", "--beat", "--loglevel", "INFO",
+                "--concurrency", "2", "--schedule", str(settings.CELERY_DIR / "beat-schedule"),
+            ])
+        children = [subprocess.Popen(cmd, start_new_session=True) for cmd in commands]  # noqa: S603
+        self.stdout.write(f"qlvb đang chạy tại http://{options['bind']} — nhấn Ctrl-C để dừng.")
+
+        def stop(*_: Any) -> None:
+            for child in children:
+                if child.poll() is None:
+                    os.killpg(child.pid, signal.SIGTERM)
+            deadline = time.monotonic() + 15
+            for child in children:
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    os.killpg(child.pid, signal.SIGKILL)
+            raise SystemExit(0)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        while True:
+            for child in children:
+                if child.poll() is not None:
+                    self.stderr.write(f"Tiến trình {child.args[2]} đã dừng (mã {child.returncode}); dừng tất cả.")
+                    stop()
+            time.sleep(1)

@@ -1,0 +1,53 @@
+"""Core data: the append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditChainHead(models.Model):
+    """One row holding the hash of the newest entry; locked while appending so the chain is linear."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký")
+
+
+class AuditEntry(models.Model):
+    """One audited action. Never updated or deleted; ``hash`` chains it to the previous entry."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    created_at = models.DateTimeField(_("thời điểm"), db_index=True)
+    action = models.CharField(_("hành động"), max_length=64, db_index=True)
+    actor_id = models.BigIntegerField(_("mã người thực hiện"), null=True, blank=True, db_index=True)
+    actor_username = models.CharField(_("tài khoản"), max_length=150, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=64, blank=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+    object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
+    data = models.JSONField(_("chi tiết"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("mục nhật ký")
+        verbose_name_plural = _("nhật ký hệ thống")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.actor_username}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("Nhật ký hệ thống chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Nhật ký hệ thống không được xóa.")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "qlvb.directory"
+    label = "directory"
+    verbose_name = "Đơn vị và người dùng"
+
+    def ready(self) -> None:
+        from . import auth_audit, policies  # noqa: F401  (declares permissions, connects sign-in audit)

@@ -1,0 +1,40 @@
+"""Sign-in events go to the audit log, whichever way the sign-in happened (site, admin, API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from qlvb.core import audit
+
+
+@receiver(user_logged_in, dispatch_uid="qlvb_audit_sign_in")
+def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit.record("auth.sign_in", actor=user, obj=user)
+
+
+@receiver(user_logged_out, dispatch_uid="qlvb_audit_sign_out")
+def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record("auth.sign_out", actor=user, obj=user)
+
+
+@receiver(user_login_failed, dispatch_uid="qlvb_audit_sign_in_failed")
+def _failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    audit.record("auth.sign_in_failed", username=username, data={"username": username})
+
+
+def _connect_axes() -> None:
+    from axes.signals import user_locked_out
+
+    @receiver(user_locked_out, dispatch_uid="qlvb_audit_locked_out")
+    def _locked_out(sender: Any, request: Any = None, username: str | None = None, ip_address: str | None = None,
+                    **kwargs: Any) -> None:
+        audit.record("auth.locked_out", username=(username or "")[:150], ip=ip_address,
+                     data={"username": username})
+
+
+_connect_axes()

@@ -1,0 +1,173 @@
+"""Units (agencies and their departments), users, roles per unit, personal API tokens."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qlvb.core.permissions import ROLES
+from qlvb.core.text import fold, nfc
+
+# QCVN 102:2016 / QĐ 20/2020: mã định danh cơ quan, e.g. 000.00.31.H42 (regulations.md §5).
+ORGAN_ID_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z][0-9A-Z]{2}$")
+
+
+class UnitKind(models.TextChoices):
+    AGENCY = "agency", _("Cơ quan")
+    DEPARTMENT = "department", _("Phòng ban")
+
+
+class Unit(models.Model):
+    """An agency (cơ quan) or one of its departments (phòng ban). Outside agencies, known only as
+    senders and recipients, are agencies with ``external=True`` and no users."""
+
+    kind = models.CharField(_("loại"), max_length=16, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    agency = models.ForeignKey(
+        "self", verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="members", help_text=_("Cơ quan chứa đơn vị (chính nó nếu là cơ quan)."),
+    )
+    name = models.CharField(_("tên đầy đủ"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=32, help_text=_("Dùng trong ký hiệu, ví dụ UBND, VHXH."))
+    username_prefix = models.CharField(_("tiền tố tài khoản"), max_length=32, blank=True)
+    organ_id = models.CharField(_("mã định danh"), max_length=32, blank=True)
+    organ_id_warning = models.CharField(_("cảnh báo mã định danh"), max_length=255, blank=True)
+    external = models.BooleanField(_("cơ quan ngoài hệ thống"), default=False)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ_id"], condition=~Q(organ_id=""), name="unit_organ_id_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["username_prefix"], condition=~Q(username_prefix=""), name="unit_prefix_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="agency") | Q(parent__isnull=False), name="unit_department_has_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name = nfc(self.name)
+        self.short_name = nfc(self.short_name)
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+        if self.agency_id is None:
+            agency = self if self.kind == UnitKind.AGENCY else self.parent.agency  # type: ignore[union-attr]
+            Unit.objects.filter(pk=self.pk).update(agency=agency)
+            self.agency = agency
+
+    @property
+    def is_agency(self) -> bool:
+        return self.kind == UnitKind.AGENCY
+
+
+class User(AbstractUser):
+    """A person with an account. ``is_active=False`` is a locked account (Điều 22.1.c): it cannot sign
+    in or use a token, and everything it did stays."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="users")
+    position = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
+    full_name_folded = models.CharField(max_length=150, editable=False, db_index=True, default="")
+    locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
+    locked_reason = models.CharField(_("lý do khóa"), max_length=255, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        ordering = ["full_name", "username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.full_name = nfc(self.full_name)
+        self.full_name_folded = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_locked(self) -> bool:
+        return not self.is_active
+
+    def roles_for(self, unit: Unit | None) -> set[str]:
+        """Roles that apply in ``unit``: those held in the unit itself and in its agency; ``admin``
+        also from any agency above. With ``unit=None``, every role the user holds anywhere."""
+        cache: list[tuple[int, int | None, str]] | None = getattr(self, "_role_cache", None)
+        if cache is None:
+            cache = list(self.role_assignments.values_list("unit_id", "unit__agency_id", "role"))
+            self._role_cache = cache
+        if unit is None:
+            return {role for _u, _a, role in cache}
+        covering = {unit.pk, unit.agency_id}
+        ancestors = set(unit_ancestor_ids(unit))
+        found: set[str] = set()
+        for unit_id, _agency_id, role in cache:
+            if unit_id in covering or (role == "admin" and unit_id in ancestors):
+                found.add(role)
+        return found
+
+
+def unit_ancestor_ids(unit: Unit) -> list[int]:
+    ids: list[int] = []
+    current: Unit | None = unit
+    while current is not None:
+        ids.append(current.pk)
+        current = current.parent
+    return ids
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="role_assignments")
+    role = models.CharField(_("vai trò"), max_length=16, choices=list(ROLES.items()))
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vai trò")
+        verbose_name_plural = _("vai trò")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="role_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {ROLES.get(self.role, self.role)} — {self.unit}"
+
+
+class ApiToken(models.Model):
+    """A personal token for the mobile app. Only its SHA-256 is stored; revocable."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    name = models.CharField(_("tên thiết bị"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

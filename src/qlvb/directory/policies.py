@@ -1,0 +1,11 @@
+"""Who may manage units, accounts and roles."""
+
+from qlvb.core.permissions import declare
+
+APP = "directory"
+
+UNIT_MANAGE = declare(APP, "directory.unit_manage", "Quản lý đơn vị", {"admin"})
+USER_MANAGE = declare(APP, "directory.user_manage", "Quản lý tài khoản người dùng", {"admin"})
+USER_LOCK = declare(APP, "directory.user_lock", "Khóa, mở khóa tài khoản", {"admin"})
+ROLE_MANAGE = declare(APP, "directory.role_manage", "Phân vai trò người dùng", {"admin"})
+AUDIT_VIEW = declare(APP, "directory.audit_view", "Xem nhật ký hệ thống", {"admin"})

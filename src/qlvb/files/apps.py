@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FilesConfig(AppConfig):
+    name = "qlvb.files"
+    label = "files"
+    verbose_name = "Tệp tin"

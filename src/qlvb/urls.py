@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from qlvb.api.urls import api
+
+admin.site.site_header = "Quản trị hệ thống QLVB&ĐH"
+admin.site.site_title = "QLVB&ĐH"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("", include("qlvb.api.health")),
+    path("", include("qlvb.web.urls")),
+]
