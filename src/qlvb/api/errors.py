@@ -52,7 +52,8 @@ def install(api: NinjaAPI) -> None:
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400 and "parse request body" in str(exc):
             return api.create_response(
-                request, {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ.", "code": "malformed_json"}, status=400
+                request, {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ.", "code": "malformed_json"},
+                status=400,
             )
         messages = {404: "Không tìm thấy.", 405: "Phương thức không được hỗ trợ.", 403: "Không có quyền.",
                     400: "Yêu cầu không hợp lệ."}

@@ -47,7 +47,7 @@ class MeOut(Schema):
     roles: list[RoleOut]
 
 
-class Unauthorized(DomainError):
+class UnauthorizedError(DomainError):
     status_code = 401
 
 
@@ -55,8 +55,8 @@ class Unauthorized(DomainError):
 def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        raise Unauthorized("Tên tài khoản hoặc mật khẩu không đúng.", code="bad_credentials")
-    return {"token": token_issue(user=user, name=payload.device)}  # type: ignore[arg-type]
+        raise UnauthorizedError("Tên tài khoản hoặc mật khẩu không đúng.", code="bad_credentials")
+    return {"token": token_issue(user=user, name=payload.device)}
 
 
 @router.post("/auth/token/revoke", response={204: None}, summary="Thu hồi mã truy cập đang dùng")
@@ -81,6 +81,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     roles = user.role_assignments.select_related("unit").order_by("unit__name", "role")
     return {
         "id": user.pk, "username": user.username, "full_name": user.full_name, "position": user.position,
-        "email": user.email, "unit": _unit(user.unit), "agency": _unit(user.unit.agency if user.unit else None),
+        "email": user.email, "unit": _unit(user.unit),
+        "agency": _unit(user.unit.agency if user.unit else None),
         "roles": [{"role": r.role, "unit_id": r.unit_id, "unit_name": r.unit.name} for r in roles],
     }

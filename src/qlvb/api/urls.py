@@ -18,3 +18,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", me_router)
+api.add_router("/directory", "qlvb.directory.api.router")

@@ -60,7 +60,9 @@ def _canonical(
     object_repr: str,
     data: Any,
 ) -> bytes:
-    payload = [seq, created_at, action, actor_id, actor_username, ip, object_type, object_id, object_repr, data]
+    payload = [
+        seq, created_at, action, actor_id, actor_username, ip, object_type, object_id, object_repr, data,
+    ]
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 

@@ -18,35 +18,39 @@ class DomainError(Exception):
         self.details = details or {}
 
 
-class ValidationFailed(DomainError):
+class ValidationFailed(DomainError):  # noqa: N818 — named for the HTTP status
     status_code = 422
 
 
-class Conflict(DomainError):
+class Conflict(DomainError):  # noqa: N818 — named for the HTTP status
     status_code = 409
 
 
-class PermissionDenied(DomainError):
+class PermissionDenied(DomainError):  # noqa: N818 — named for the HTTP status
     """The actor lacks the right (HTTP 403)."""
 
     status_code = 403
 
-    def __init__(self, message: Any = None, *, code: str = "forbidden", details: dict[str, Any] | None = None):
+    def __init__(
+        self, message: Any = None, *, code: str = "forbidden", details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message or "Bạn không có quyền thực hiện thao tác này.", code=code, details=details)
 
 
-class NotFound(DomainError):
+class NotFound(DomainError):  # noqa: N818 — named for the HTTP status
     """The object does not exist or the actor may not see it (HTTP 404): an outsider cannot tell."""
 
     status_code = 404
 
-    def __init__(self, message: Any = None, *, code: str = "not_found", details: dict[str, Any] | None = None):
+    def __init__(
+        self, message: Any = None, *, code: str = "not_found", details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message or "Không tìm thấy hoặc bạn không có quyền xem.", code=code, details=details)
 
 
-class PayloadTooLarge(DomainError):
+class PayloadTooLarge(DomainError):  # noqa: N818 — named for the HTTP status
     status_code = 413
 
 
-class UnsupportedMediaType(DomainError):
+class UnsupportedMediaType(DomainError):  # noqa: N818 — named for the HTTP status
     status_code = 415

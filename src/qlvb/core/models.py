@@ -18,6 +18,9 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
 
+    def __str__(self) -> str:
+        return f"#{self.last_seq}"
+
 
 class AuditEntry(models.Model):
     """One audited action. Never updated or deleted; ``hash`` chains it to the previous entry."""

@@ -31,8 +31,8 @@ def _connect_axes() -> None:
     from axes.signals import user_locked_out
 
     @receiver(user_locked_out, dispatch_uid="qlvb_audit_locked_out")
-    def _locked_out(sender: Any, request: Any = None, username: str | None = None, ip_address: str | None = None,
-                    **kwargs: Any) -> None:
+    def _locked_out(sender: Any, request: Any = None, username: str | None = None,
+                    ip_address: str | None = None, **kwargs: Any) -> None:
         audit.record("auth.locked_out", username=(username or "")[:150], ip=ip_address,
                      data={"username": username})
 

@@ -33,7 +33,8 @@ PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("ublienminh_hoangvannam", "Hoàng Văn Nam", "VHXH", "Trưởng phòng Văn hóa - Xã hội",
                (("dept_leader", "VHXH"),)),
     DemoPerson("ublienminh_dothanhhuong", "Đỗ Thanh Hương", "VHXH", "Chuyên viên", (("officer", "VHXH"),)),
-    DemoPerson("ublienminh_vuquanghuy", "Vũ Quang Huy", "KT", "Trưởng phòng Kinh tế", (("dept_leader", "KT"),)),
+    DemoPerson("ublienminh_vuquanghuy", "Vũ Quang Huy", "KT", "Trưởng phòng Kinh tế",
+               (("dept_leader", "KT"),)),
     DemoPerson("ublienminh_ngothuytrang", "Ngô Thùy Trang", "KT", "Chuyên viên", (("officer", "KT"),)),
     DemoPerson("ublienminh_tranthilan", "Trần Thị Lan", "VHXH", "Chuyên viên", (("admin", UBND),)),
     DemoPerson("ublienminh_tranthilan2", "Trần Thị Lan", "KT", "Chuyên viên", (("officer", "KT"),)),
@@ -42,12 +43,12 @@ PEOPLE: tuple[DemoPerson, ...] = (
 )
 
 
-def _unit(short: str, *, agency: Unit | None, **create: object) -> Unit:
+def _unit(short: str, *, agency: Unit | None, parent: Unit | None, **create: str) -> Unit:
     query = Unit.objects.filter(short_name=short)
-    query = query.filter(kind="agency", parent=create.get("parent")) if agency is None else query.filter(agency=agency)
+    query = query.filter(kind="agency", parent=parent) if agency is None else query.filter(agency=agency)
     unit = query.first()
     if unit is None:
-        unit = unit_create(actor=None, short_name=short, **create)  # type: ignore[arg-type]
+        unit = unit_create(actor=None, short_name=short, parent=parent, **create)  # type: ignore[arg-type]
     return unit
 
 

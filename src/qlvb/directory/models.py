@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -36,7 +36,8 @@ class Unit(models.Model):
         related_name="members", help_text=_("Cơ quan chứa đơn vị (chính nó nếu là cơ quan)."),
     )
     name = models.CharField(_("tên đầy đủ"), max_length=255)
-    short_name = models.CharField(_("tên viết tắt"), max_length=32, help_text=_("Dùng trong ký hiệu, ví dụ UBND, VHXH."))
+    short_name = models.CharField(_("tên viết tắt"), max_length=32,
+                                  help_text=_("Dùng trong ký hiệu, ví dụ UBND, VHXH."))
     username_prefix = models.CharField(_("tiền tố tài khoản"), max_length=32, blank=True)
     organ_id = models.CharField(_("mã định danh"), max_length=32, blank=True)
     organ_id_warning = models.CharField(_("cảnh báo mã định danh"), max_length=255, blank=True)
@@ -92,7 +93,7 @@ class User(AbstractUser):
     locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
     locked_reason = models.CharField(_("lý do khóa"), max_length=255, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("người dùng")

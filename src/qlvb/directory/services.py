@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.password_validation import validate_password
@@ -10,13 +11,31 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from qlvb.core import audit
-from qlvb.core.errors import Conflict, DomainError, ValidationFailed
-from qlvb.core.permissions import ROLES, require
+from qlvb.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from qlvb.core.permissions import ROLES, get, require
 from qlvb.core.text import nfc
 
-from . import policies
+from . import policies  # noqa: F401  (declares the permissions checked below)
 from .accounts import propose_username
 from .models import ORGAN_ID_RE, RoleAssignment, Unit, UnitKind, User
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.]{0,149}$")
+
+
+def _require_in(actor: User, name: str, unit: Unit | None) -> None:
+    """``require`` scoped to a unit. Outside any unit (a unit-less account such as the deployment's
+    superuser, or a new top-level agency) only a superuser acts: an agency's administrator must not
+    reach beyond his own tree through an empty scope."""
+    if unit is None and not actor.is_superuser:
+        raise PermissionDenied(f"Bạn không có quyền: {get(name).label}.")
+    require(actor, name, unit=unit)
+
+
+def _require_over_user(actor: User, name: str, user: User) -> None:
+    """The right over a person: held in the person's unit; only a superuser acts on a superuser."""
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(f"Bạn không có quyền: {get(name).label}.")
+    _require_in(actor, name, user.unit)
 
 
 @dataclass
@@ -51,11 +70,18 @@ def unit_create(
 ) -> Unit:
     """Create an agency or a department. ``actor=None`` only for system set-up (demo, migrations)."""
     if actor is not None:
-        require(actor, "directory.unit_manage", unit=parent)
+        if parent is None and external:
+            require(actor, "directory.unit_manage")  # an outside agency (sender, recipient) is no one's tree
+        else:
+            _require_in(actor, "directory.unit_manage", parent)
     if kind not in UnitKind.values:
         raise ValidationFailed(f"Loại đơn vị không hợp lệ: {kind}.")
     if kind == UnitKind.DEPARTMENT and parent is None:
         raise ValidationFailed("Phòng ban phải thuộc một cơ quan.")
+    if parent is not None and parent.external:
+        raise ValidationFailed("Không tạo đơn vị trực thuộc cơ quan ngoài hệ thống.")
+    if kind == UnitKind.DEPARTMENT and external:
+        raise ValidationFailed("Chỉ cơ quan mới có thể là cơ quan ngoài hệ thống.")
     if not nfc(name) or not nfc(short_name):
         raise ValidationFailed("Cần nhập tên đầy đủ và tên viết tắt của đơn vị.")
     check = organ_id_check(organ_id, external=external)
@@ -71,16 +97,24 @@ def unit_create(
             )
     except IntegrityError as exc:
         raise Conflict("Mã định danh hoặc tiền tố tài khoản đã được dùng cho đơn vị khác.") from exc
-    audit.record("unit.created", actor=actor, obj=unit, data={"organ_id": unit.organ_id, "warning": check.warning})
+    audit.record("unit.created", actor=actor, obj=unit,
+                 data={"organ_id": unit.organ_id, "warning": check.warning})
     return unit
 
 
-def username_proposal(*, unit: Unit, full_name: str) -> str:
-    """The account name the seed's rule gives, made free of collisions (Điều 7.2)."""
+def username_proposal(*, unit: Unit, full_name: str, actor: User | None = None) -> str:
+    """The account name the seed's rule gives, made free of collisions (Điều 7.2). With ``actor``,
+    only someone who may create accounts in ``unit`` gets it (it tells which names are taken)."""
+    if actor is not None:
+        _require_in(actor, "directory.user_manage", unit)
     agency = unit.agency or unit
-    return propose_username(
-        agency.username_prefix, nfc(full_name), taken=lambda name: User.objects.filter(username=name).exists()
-    )
+    try:
+        return propose_username(
+            agency.username_prefix, nfc(full_name),
+            taken=lambda name: User.objects.filter(username=name).exists(),
+        )
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), code="full_name") from exc
 
 
 @dataclass
@@ -95,22 +129,32 @@ class NewUser:
     roles: list[tuple[str, Unit]] = field(default_factory=list)
 
 
+def _username_taken(username: str, *, unit: Unit, full_name: str) -> Conflict:
+    suggestion = username_proposal(unit=unit, full_name=full_name)
+    return Conflict(
+        f"Tên tài khoản “{username}” đã có người dùng. Gợi ý: {suggestion}.",
+        code="username_taken", details={"suggestion": suggestion},
+    )
+
+
 @transaction.atomic
 def user_create(*, actor: User | None, data: NewUser) -> User:
+    """Create an account in ``data.unit`` with the roles in ``data.roles``, all or nothing."""
     if actor is not None:
-        require(actor, "directory.user_manage", unit=data.unit)
+        _require_in(actor, "directory.user_manage", data.unit)
+    if data.unit.external:
+        raise ValidationFailed("Cơ quan ngoài hệ thống không có tài khoản người dùng.")
     full_name = nfc(data.full_name)
     if not full_name:
         raise ValidationFailed("Cần nhập họ và tên.")
     username = (data.username or username_proposal(unit=data.unit, full_name=full_name)).strip().lower()
-    if not username.isascii() or " " in username:
-        raise ValidationFailed("Tên tài khoản chỉ gồm chữ cái không dấu, chữ số và dấu gạch dưới.")
-    if User.objects.filter(username=username).exists():
-        suggestion = username_proposal(unit=data.unit, full_name=full_name)
-        raise Conflict(
-            f"Tên tài khoản “{username}” đã có người dùng. Gợi ý: {suggestion}.",
-            code="username_taken", details={"suggestion": suggestion},
+    if not USERNAME_RE.match(username):
+        raise ValidationFailed(
+            "Tên tài khoản chỉ gồm chữ cái không dấu, chữ số, dấu chấm và dấu gạch dưới.",
+            code="username_format",
         )
+    if User.objects.filter(username=username).exists():
+        raise _username_taken(username, unit=data.unit, full_name=full_name)
     user = User(
         username=username, full_name=full_name, unit=data.unit, position=nfc(data.position),
         email=data.email.strip(), phone=data.phone.strip(),
@@ -123,7 +167,11 @@ def user_create(*, actor: User | None, data: NewUser) -> User:
         user.set_password(data.password)
     else:
         user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save(force_insert=True)
+    except IntegrityError as exc:  # taken meanwhile by a concurrent request
+        raise _username_taken(username, unit=data.unit, full_name=full_name) from exc
     audit.record("user.created", actor=actor, obj=user, data={"unit": data.unit.pk})
     for role, unit in data.roles:
         role_grant(actor=actor, user=user, role=role, unit=unit)
@@ -133,7 +181,8 @@ def user_create(*, actor: User | None, data: NewUser) -> User:
 @transaction.atomic
 def role_grant(*, actor: User | None, user: User, role: str, unit: Unit) -> RoleAssignment:
     if actor is not None:
-        require(actor, "directory.role_manage", unit=unit)
+        _require_in(actor, "directory.role_manage", unit)
+        _require_over_user(actor, "directory.role_manage", user)
     if role not in ROLES:
         raise ValidationFailed(f"Vai trò không hợp lệ: {role}.")
     if unit.external:
@@ -148,7 +197,8 @@ def role_grant(*, actor: User | None, user: User, role: str, unit: Unit) -> Role
 @transaction.atomic
 def role_revoke(*, actor: User | None, user: User, role: str, unit: Unit) -> None:
     if actor is not None:
-        require(actor, "directory.role_manage", unit=unit)
+        _require_in(actor, "directory.role_manage", unit)
+        _require_over_user(actor, "directory.role_manage", user)
     deleted, _ = RoleAssignment.objects.filter(user=user, unit=unit, role=role).delete()
     if deleted:
         audit.record("role.revoked", actor=actor, obj=user, data={"role": role, "unit": unit.pk})
@@ -159,7 +209,7 @@ def role_revoke(*, actor: User | None, user: User, role: str, unit: Unit) -> Non
 def user_lock(*, actor: User, user: User, reason: str) -> User:
     """Lock an account (Điều 22.1.c: staff who leave or transfer). Its sessions and tokens stop
     working at once; everything it did stays."""
-    require(actor, "directory.user_lock", unit=user.unit)
+    _require_over_user(actor, "directory.user_lock", user)
     if user.pk == actor.pk:
         raise DomainError("Không thể tự khóa tài khoản của chính mình.")
     reason = nfc(reason)
@@ -178,7 +228,7 @@ def user_lock(*, actor: User, user: User, reason: str) -> User:
 
 @transaction.atomic
 def user_unlock(*, actor: User, user: User) -> User:
-    require(actor, "directory.user_lock", unit=user.unit)
+    _require_over_user(actor, "directory.user_lock", user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active:
         raise Conflict("Tài khoản này không bị khóa.")

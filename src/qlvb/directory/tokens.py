@@ -14,7 +14,7 @@ from qlvb.core import audit
 
 from .models import ApiToken, User
 
-TOKEN_PREFIX = "qlvb_"
+TOKEN_PREFIX = "qlvb_"  # noqa: S105 — a marker, not a secret
 
 
 def _hash(key: str) -> str:

@@ -1,0 +1,218 @@
+"""REST endpoints of the directory at /api/v1/directory: units, people, account names, locking and
+roles. Each endpoint parses, calls one selector or service (which checks the right), and answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from . import selectors, services
+from .models import User
+
+router = Router(tags=["directory"])
+
+
+class UnitNode(Schema):
+    id: int
+    kind: str
+    name: str
+    short_name: str
+    organ_id: str
+    organ_id_warning: str
+    username_prefix: str
+    parent_id: int | None
+    agency_id: int | None
+    is_active: bool
+    children: list[UnitNode]
+
+
+UnitNode.model_rebuild()
+
+
+class UnitIn(Schema):
+    kind: str = Field(..., description="agency | department")
+    name: str
+    short_name: str
+    parent: int | None = None
+    organ_id: str = ""
+    username_prefix: str = ""
+    external: bool = False
+
+
+class UnitOut(Schema):
+    id: int
+    kind: str
+    name: str
+    short_name: str
+    organ_id: str
+    organ_id_warning: str
+    username_prefix: str
+    parent_id: int | None
+    agency_id: int | None
+    external: bool
+
+
+class RoleOut(Schema):
+    role: str
+    unit_id: int
+    unit_name: str
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    position: str
+    email: str
+    phone: str
+    unit_id: int | None
+    unit_name: str
+    agency_id: int | None
+    is_active: bool
+    locked_reason: str
+    roles: list[RoleOut]
+
+    @staticmethod
+    def resolve_unit_name(obj: User) -> str:
+        return obj.unit.name if obj.unit else ""
+
+    @staticmethod
+    def resolve_agency_id(obj: User) -> int | None:
+        return obj.unit.agency_id if obj.unit else None
+
+    @staticmethod
+    def resolve_roles(obj: User) -> list[dict[str, Any]]:
+        assignments = obj.role_assignments.all()
+        return [{"role": r.role, "unit_id": r.unit_id, "unit_name": r.unit.name} for r in assignments]
+
+
+class RoleIn(Schema):
+    role: str
+    unit: int
+
+
+class UserIn(Schema):
+    full_name: str
+    unit: int
+    position: str = ""
+    email: str = ""
+    phone: str = ""
+    username: str = Field("", description="Để trống: dùng tên theo quy tắc Điều 7.2.")
+    password: str | None = None
+    roles: list[RoleIn] = []
+
+
+class UserFilter(Schema):
+    unit: int | None = None
+    q: str = Field("", description="Tìm theo họ tên hoặc tên tài khoản, không phân biệt dấu.")
+    include_locked: bool = True
+
+
+class LockIn(Schema):
+    reason: str
+
+
+class PasswordIn(Schema):
+    old_password: str
+    new_password: str
+
+
+class ProposalOut(Schema):
+    username: str
+
+
+def _with_roles(user: User) -> User:
+    """The user as the API shows it (fresh roles: a service may just have changed them)."""
+    return User.objects.select_related("unit").prefetch_related("role_assignments__unit").get(pk=user.pk)
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # the router's auth has made sure of it
+
+
+@router.get("/units", response=list[UnitNode], summary="Cây đơn vị của cơ quan mình (và cấp dưới)")
+def units(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.unit_tree(_actor(request))
+
+
+@router.post("/units", response={201: UnitOut}, summary="Tạo cơ quan hoặc phòng ban")
+def unit_create(request: HttpRequest, payload: UnitIn) -> tuple[int, Any]:
+    actor = _actor(request)
+    parent = selectors.unit_get(actor, payload.parent) if payload.parent is not None else None
+    unit = services.unit_create(
+        actor=actor, kind=payload.kind, name=payload.name, short_name=payload.short_name, parent=parent,
+        organ_id=payload.organ_id, username_prefix=payload.username_prefix, external=payload.external,
+    )
+    return 201, unit
+
+
+@router.get("/users", response=list[UserOut], summary="Danh sách người dùng")
+@paginate(LimitOffsetPagination)
+def users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
+    actor = _actor(request)
+    unit = selectors.unit_get(actor, filters.unit) if filters.unit is not None else None
+    qs = selectors.users_visible_to(actor, unit=unit, q=filters.q, include_locked=filters.include_locked)
+    return qs.prefetch_related("role_assignments__unit")
+
+
+@router.get("/users/{user_id}", response=UserOut, summary="Một người dùng")
+def user_detail(request: HttpRequest, user_id: int) -> User:
+    return _with_roles(selectors.user_get(_actor(request), user_id))
+
+
+@router.get("/username-proposal", response=ProposalOut, summary="Tên tài khoản đề xuất (Điều 7.2)")
+def username_proposal(request: HttpRequest, unit: int, full_name: str) -> dict[str, str]:
+    actor = _actor(request)
+    target = selectors.unit_get(actor, unit)
+    return {"username": services.username_proposal(actor=actor, unit=target, full_name=full_name)}
+
+
+@router.post("/users", response={201: UserOut}, summary="Tạo tài khoản")
+def user_create(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
+    actor = _actor(request)
+    data = services.NewUser(
+        full_name=payload.full_name, unit=selectors.unit_get(actor, payload.unit), position=payload.position,
+        email=payload.email, phone=payload.phone, username=payload.username, password=payload.password,
+        roles=[(r.role, selectors.unit_get(actor, r.unit)) for r in payload.roles],
+    )
+    return 201, _with_roles(services.user_create(actor=actor, data=data))
+
+
+@router.post("/users/{user_id}/lock", response=UserOut, summary="Khóa tài khoản (Điều 22.1.c)")
+def user_lock(request: HttpRequest, user_id: int, payload: LockIn) -> User:
+    actor = _actor(request)
+    user = services.user_lock(actor=actor, user=selectors.user_get(actor, user_id), reason=payload.reason)
+    return _with_roles(user)
+
+
+@router.post("/users/{user_id}/unlock", response=UserOut, summary="Mở khóa tài khoản")
+def user_unlock(request: HttpRequest, user_id: int) -> User:
+    actor = _actor(request)
+    return _with_roles(services.user_unlock(actor=actor, user=selectors.user_get(actor, user_id)))
+
+
+@router.post("/users/{user_id}/roles", response={201: RoleOut}, summary="Gán vai trò")
+def role_grant(request: HttpRequest, user_id: int, payload: RoleIn) -> tuple[int, dict[str, Any]]:
+    actor = _actor(request)
+    user, unit = selectors.user_get(actor, user_id), selectors.unit_get(actor, payload.unit)
+    assignment = services.role_grant(actor=actor, user=user, role=payload.role, unit=unit)
+    return 201, {"role": assignment.role, "unit_id": unit.pk, "unit_name": unit.name}
+
+
+@router.delete("/users/{user_id}/roles/{unit_id}/{role}", response={204: None}, summary="Bỏ vai trò")
+def role_revoke(request: HttpRequest, user_id: int, unit_id: int, role: str) -> tuple[int, None]:
+    actor = _actor(request)
+    user, unit = selectors.user_get(actor, user_id), selectors.unit_get(actor, unit_id)
+    services.role_revoke(actor=actor, user=user, role=role, unit=unit)
+    return 204, None
+
+
+@router.post("/me/password", response={204: None}, summary="Đổi mật khẩu của mình")
+def password_change(request: HttpRequest, payload: PasswordIn) -> tuple[int, None]:
+    services.user_change_password(
+        actor=_actor(request), old_password=payload.old_password, new_password=payload.new_password
+    )
+    return 204, None
