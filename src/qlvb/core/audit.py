@@ -44,6 +44,7 @@ ACTIONS: dict[str, str] = {
     "file.uploaded": "Tải tệp lên",
     "file.refused": "Từ chối tệp",
     "file.downloaded": "Tải tệp xuống",
+    "file.corrupted": "Phát hiện nội dung tệp bị thay đổi trên đĩa",
 }
 
 
