@@ -4,10 +4,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test setup system venv migrate demo lint typecheck bench check messages
+.PHONY: run test setup system venv lint typecheck bench check messages
 
-run: setup
+run: venv
+	QLVB_SYSTEM_PACKAGES=run bash scripts/system-packages.sh
 	$(PY) -m qlvb.cli migrate --noinput
+	$(PY) -m qlvb.cli collectstatic --noinput -v0
 	$(PY) -m qlvb.cli demo
 	$(PY) -m qlvb.cli serve
 
