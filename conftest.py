@@ -9,7 +9,7 @@ import pytest
 from qlvb.directory.demo import load_demo
 from qlvb.directory.models import User
 
-DEMO_PASSWORD = "LienMinh@2025"
+DEMO_PASSWORD = "LienMinh@2025"  # noqa: S105  (the demo password, README)
 
 
 @pytest.fixture

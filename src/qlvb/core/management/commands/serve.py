@@ -36,6 +36,7 @@ class Command(BaseCommand):
                 "--concurrency", "2", "--schedule", str(settings.CELERY_DIR / "beat-schedule"),
             ])
         children = [subprocess.Popen(cmd, start_new_session=True) for cmd in commands]  # noqa: S603
+        names = ["gunicorn", "celery"]
         self.stdout.write(f"qlvb đang chạy tại http://{options['bind']} — nhấn Ctrl-C để dừng.")
 
         def stop(*_: Any) -> None:
@@ -53,8 +54,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         while True:
-            for child in children:
+            for name, child in zip(names, children, strict=False):
                 if child.poll() is not None:
-                    self.stderr.write(f"Tiến trình {child.args[2]} đã dừng (mã {child.returncode}); dừng tất cả.")
+                    self.stderr.write(f"Tiến trình {name} đã dừng (mã {child.returncode}); dừng tất cả.")
                     stop()
             time.sleep(1)
