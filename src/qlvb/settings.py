@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qlvb.files",
     "qlvb.web",
     "qlvb.api",
+    "qlvb.signing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,16 @@
+"""Who may configure signing keys and images, and who may (re)run a verification."""
+
+from qlvb.core.permissions import declare
+
+APP = "signing"
+
+PROFILE_MANAGE = declare(
+    APP, "signing.profile_manage", "Cấu hình phương thức ký số, ảnh chữ ký và ảnh con dấu", {"admin"}
+)
+AGENCY_SIGN = declare(APP, "signing.agency_sign", "Ký số bằng chứng thư số của cơ quan", {"clerk"})
+VERIFY = declare(
+    APP,
+    "signing.verify",
+    "Kiểm tra chữ ký số của tệp",
+    {"clerk", "leader", "dept_leader", "officer", "archivist", "admin"},
+)
