@@ -11,5 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("qlvb.api.health")),
+    path("quan-tri/", include("qlvb.directory.urls")),
+    path("", include("qlvb.files.urls")),
     path("", include("qlvb.web.urls")),
 ]

@@ -4,11 +4,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from qlvb.core.permissions import ROLES
+from qlvb.core import permissions
+
+from .labels import role_label
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    """What the layout shows: the agency's name, the user's name and roles."""
+    """What the layout shows: the agency's name, the user's name and roles, which admin links."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -18,6 +20,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "shell_agency": agency,
         "shell_unit": unit,
-        "shell_role_labels": [ROLES[r] for r in roles if r in ROLES],
+        "shell_role_labels": [role_label(r) for r in roles if r in permissions.ROLES],
         "shell_roles": roles,
+        "shell_can_manage_users": permissions.has(user, "directory.user_manage"),
+        "shell_can_view_audit": permissions.has(user, "directory.audit_view"),
     }

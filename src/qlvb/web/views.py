@@ -1,10 +1,46 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from qlvb.core.errors import DomainError
+from qlvb.directory import services
+
+from .access import current_user
+from .forms import PasswordChangeForm, SignInForm
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "web/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_password(
+                actor=user, old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except DomainError as exc:
+            field = "old_password" if exc.code == "wrong_password" else "new_password1"
+            form.add_error(field, exc.message)
+        else:
+            update_session_auth_hash(request, user)  # stay signed in on this device
+            messages.success(request, _("Đã đổi mật khẩu."))
+            return redirect("web:home")
+    return render(request, "web/password_change.html", {"form": form})

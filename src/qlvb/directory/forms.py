@@ -1,0 +1,92 @@
+"""Forms of the administrator's pages on accounts and roles. They parse; the services decide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qlvb.web.labels import role_choices
+
+from .models import Unit
+
+
+def unit_label(unit: Unit) -> str:
+    return unit.name if unit.is_agency else f"{unit.name} ({unit.short_name})"
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return unit_label(obj)
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class UserFilterForm(forms.Form):
+    unit = UnitChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), required=False,
+                           empty_label=_("Tất cả đơn vị"))
+    q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=150)
+
+    def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])  # type: ignore[attr-defined]
+        _styled(self)
+        self.fields["unit"].widget.attrs["class"] += " form-select-sm"
+        self.fields["q"].widget.attrs["class"] += " form-control-sm"
+
+
+class UserCreateForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    unit = UnitChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), empty_label=_("— Chọn đơn vị —"))
+    username = forms.CharField(
+        label=_("Tên tài khoản"), max_length=150, required=False,
+        help_text=_("Hệ thống đề xuất theo quy chế (tiền tố_họ tên viết liền không dấu); bạn có thể thay."),
+    )
+    username_auto = forms.CharField(required=False, widget=forms.HiddenInput)
+    position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=32, required=False)
+    password = forms.CharField(
+        label=_("Mật khẩu ban đầu"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Ít nhất 10 ký tự, có chữ thường, chữ hoa, chữ số và ký tự đặc biệt."),
+    )
+    roles = forms.MultipleChoiceField(label=_("Vai trò"), required=False, widget=forms.CheckboxSelectMultiple)
+    role_unit = UnitChoiceField(label=_("Vai trò áp dụng tại"), queryset=Unit.objects.none(), required=False,
+                                empty_label=_("— Đơn vị của người dùng —"))
+
+    def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("agency_id", "kind", "name")
+        self.fields["unit"].queryset = queryset  # type: ignore[attr-defined]
+        self.fields["role_unit"].queryset = queryset  # type: ignore[attr-defined]
+        self.fields["roles"].choices = role_choices()  # type: ignore[attr-defined]
+        _styled(self)
+        self.fields["username"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "none"})
+
+
+class LockForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do khóa"), max_length=255,
+                             widget=forms.TextInput(attrs={"class": "form-control",
+                                                           "placeholder": _("Ví dụ: chuyển công tác")}))
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Vai trò"))
+    unit = UnitChoiceField(label=_("Tại đơn vị"), queryset=Unit.objects.none(), empty_label=None)
+
+    def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices()  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[u.pk for u in units]).order_by("agency_id", "kind", "name")
+        _styled(self)

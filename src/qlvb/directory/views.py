@@ -1,0 +1,191 @@
+"""Administrator's pages on accounts (``/quan-tri/nguoi-dung/``): list, create with the proposed
+account name (Điều 7.2), lock/unlock (Điều 22.1.c), grant/revoke roles. Thin: every write is a
+service call, which checks the right for the unit concerned and writes the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from qlvb.core import permissions
+from qlvb.core.errors import DomainError
+from qlvb.core.text import fold
+from qlvb.web.access import current_user, permission_required
+
+from . import services
+from .forms import LockForm, RoleGrantForm, UserCreateForm, UserFilterForm
+from .models import RoleAssignment, Unit, User
+
+PAGE_SIZE = 25
+
+
+def managed_units(actor: User, permission: str = "directory.user_manage") -> list[Unit]:
+    """Own units (agencies and departments) in which ``actor`` holds ``permission``."""
+    units = Unit.objects.filter(external=False, is_active=True).select_related("parent", "agency")
+    return [unit for unit in units.order_by("agency_id", "kind", "name")
+            if permissions.has(actor, permission, unit=unit)]
+
+
+def _users_of(units: list[Unit]) -> QuerySet[User]:
+    return User.objects.filter(unit__in=units).select_related("unit")
+
+
+@permission_required("directory.user_manage")
+def user_list(request: HttpRequest) -> HttpResponse:
+    units = managed_units(current_user(request))
+    form = UserFilterForm(request.GET or None, units=units)
+    users = _users_of(units).prefetch_related("role_assignments__unit")
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data.get("unit"):
+            users = users.filter(unit=form.cleaned_data["unit"])
+        term = (form.cleaned_data.get("q") or "").strip()
+        if term:
+            users = users.filter(Q(full_name_folded__contains=fold(term)) | Q(username__icontains=term))
+    users = users.order_by("full_name_folded", "username")
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "directory/user_list.html", context)
+
+
+@permission_required("directory.user_manage")
+def user_create(request: HttpRequest) -> HttpResponse:
+    actor = current_user(request)
+    units = managed_units(actor)
+    form = UserCreateForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit: Unit = data["unit"]
+        role_unit: Unit = data.get("role_unit") or unit
+        new = services.NewUser(
+            full_name=data["full_name"], unit=unit, position=data["position"], email=data["email"],
+            phone=data["phone"], username=data["username"], password=data["password"],
+            roles=[(role, role_unit) for role in data["roles"]],
+        )
+        try:
+            user = services.user_create(actor=actor, data=new)
+        except DomainError as exc:
+            if exc.code == "username_taken":
+                form.add_error("username", exc.message)
+                offered = request.POST.copy()  # offer the suggestion in the field (Điều 7.2.b)
+                offered["username"] = offered["username_auto"] = exc.details["suggestion"]
+                form.data = offered
+            elif exc.code == "password_policy":
+                form.add_error("password", exc.message)
+            else:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã tạo tài khoản %(username)s.") % {"username": user.username})
+            return redirect("directory:user_detail", pk=user.pk)
+    return render(request, "directory/user_form.html", {"form": form, **_username_context(form)})
+
+
+def _username_context(form: UserCreateForm) -> dict[str, str]:
+    data = form.data if form.is_bound else {}
+    return {"username_value": data.get("username", ""), "username_auto": data.get("username_auto", ""),
+            "proposal": data.get("username_auto", "")}
+
+
+@require_GET
+@permission_required("directory.user_manage")
+def username_proposal(request: HttpRequest) -> HttpResponse:
+    """HTMX: the account-name field, filled with the proposal for the name and unit typed so far.
+    A name the administrator typed himself (different from the last proposal) is kept."""
+    units = {u.pk: u for u in managed_units(current_user(request))}
+    full_name = request.GET.get("full_name", "").strip()
+    typed = request.GET.get("username", "").strip()
+    last_auto = request.GET.get("username_auto", "").strip()
+    proposal = ""
+    unit_id = request.GET.get("unit", "")
+    unit = units.get(int(unit_id)) if unit_id.isdigit() else None
+    if unit is not None and full_name:
+        try:
+            proposal = services.username_proposal(unit=unit, full_name=full_name)
+        except ValueError:
+            proposal = ""
+    value = proposal if (not typed or typed == last_auto) else typed
+    form = UserCreateForm(units=[])
+    return render(request, "directory/_username_field.html", {
+        "form": form, "username_value": value, "username_auto": proposal, "proposal": proposal,
+    })
+
+
+def _managed_user(request: HttpRequest, pk: int) -> tuple[User, User, list[Unit]]:
+    actor = current_user(request)
+    units = managed_units(actor)
+    return actor, get_object_or_404(_users_of(units), pk=pk), units
+
+
+@permission_required("directory.user_manage")
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, user, _units = _managed_user(request, pk)
+    role_units = managed_units(actor, "directory.role_manage")
+    assignments = RoleAssignment.objects.filter(user=user).select_related("unit").order_by("unit__name")
+    return render(request, "directory/user_detail.html", {
+        "subject": user, "assignments": assignments,
+        "lock_form": LockForm(), "grant_form": RoleGrantForm(units=role_units, initial={"unit": user.unit}),
+        "can_lock": permissions.has(actor, "directory.user_lock", unit=user.unit) and user.pk != actor.pk,
+        "can_roles": bool(role_units),
+    })
+
+
+def _run(request: HttpRequest, pk: int, done: str, action: str) -> HttpResponse:
+    """Call one service for the user ``pk``; show its refusal as a message."""
+    actor, user, _units = _managed_user(request, pk)
+    try:
+        if action == "lock":
+            form = LockForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Cần ghi lý do khóa tài khoản."))
+                return redirect("directory:user_detail", pk=pk)
+            services.user_lock(actor=actor, user=user, reason=form.cleaned_data["reason"])
+        elif action == "unlock":
+            services.user_unlock(actor=actor, user=user)
+        else:
+            role_units = managed_units(actor, "directory.role_manage")
+            grant = RoleGrantForm(request.POST, units=role_units)
+            if not grant.is_valid():
+                messages.error(request, _("Vai trò hoặc đơn vị không hợp lệ."))
+                return redirect("directory:user_detail", pk=pk)
+            role, unit = grant.cleaned_data["role"], grant.cleaned_data["unit"]
+            if action == "grant":
+                services.role_grant(actor=actor, user=user, role=role, unit=unit)
+            else:
+                services.role_revoke(actor=actor, user=user, role=role, unit=unit)
+    except DomainError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("directory:user_detail", pk=pk)
+
+
+@require_POST
+@permission_required("directory.user_lock")
+def user_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run(request, pk, _("Đã khóa tài khoản."), "lock")
+
+
+@require_POST
+@permission_required("directory.user_lock")
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run(request, pk, _("Đã mở khóa tài khoản."), "unlock")
+
+
+@require_POST
+@permission_required("directory.role_manage")
+def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run(request, pk, _("Đã gán vai trò."), "grant")
+
+
+@require_POST
+@permission_required("directory.role_manage")
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run(request, pk, _("Đã bỏ vai trò."), "revoke")
