@@ -1,0 +1,26 @@
+"""Notifications leave the process only after the action's transaction commits, through Celery:
+a rolled-back action notifies nobody."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+
+def notify_after_commit(*, users: Iterable[Any], kind: str, text: str, document_id: int | None = None,
+                        assignment_id: int | None = None, exclude: Any = None) -> None:
+    user_ids = sorted({u if isinstance(u, int) else u.pk for u in users if u is not None})
+    if exclude is not None:
+        user_ids = [uid for uid in user_ids if uid != exclude.pk]
+    if not user_ids:
+        return
+
+    def send() -> None:
+        from .tasks import notification_send
+
+        notification_send.delay(user_ids=user_ids, kind=kind, text=text[:500], document_id=document_id,
+                                assignment_id=assignment_id)
+
+    transaction.on_commit(send)

@@ -1,0 +1,141 @@
+"""Follow-up: deadline extensions (gia hạn), reminders (đôn đốc) and the daily deadline sweep."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from qlvb.assignments.models import Assignment, AssignmentStatus, Extension, ExtensionStatus, Reminder, ReminderKind
+from qlvb.assignments.notify import notify_after_commit
+from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
+from qlvb.core.text import nfc
+from qlvb.documents.events import event_record
+
+from . import conf, people, policies
+
+OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
+
+
+def _handlers(assignment: Assignment) -> list[Any]:
+    if assignment.user_id is not None:
+        return [assignment.user]
+    return list(people.dept_leaders_of(assignment.unit))
+
+
+@transaction.atomic
+def extension_request(*, actor: Any, assignment: Assignment, new_due_date: dt.date, reason: str) -> Extension:
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    may = policies.is_assignee(actor, assignment) or (
+        assignment.user_id is None and policies.can_assign_in(actor, assignment))
+    if not may:
+        raise PermissionDenied("Chỉ người được giao mới đề nghị gia hạn được.")
+    if assignment.status not in OPEN:
+        raise Conflict("Phần việc đã kết thúc.")
+    reason = nfc(reason or "")
+    if not reason:
+        raise ValidationFailed("Cần nêu lý do đề nghị gia hạn.")
+    if assignment.due_date is not None and new_due_date <= assignment.due_date:
+        raise ValidationFailed("Hạn đề nghị phải sau hạn hiện tại.")
+    if new_due_date < timezone.localdate():
+        raise ValidationFailed("Hạn đề nghị không được ở quá khứ.")
+    if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise Conflict("Đã có một đề nghị gia hạn đang chờ quyết định.")
+    ext = Extension.objects.create(assignment=assignment, requested_by=actor, requested_at=timezone.now(),
+                                   reason=reason, old_due_date=assignment.due_date, new_due_date=new_due_date)
+    if assignment.document is not None:
+        event_record(assignment.document, actor=actor, action="extension_requested",
+                     text=f"Đề nghị gia hạn đến {new_due_date:%d/%m/%Y}: {reason}",
+                     data={"assignment": assignment.pk, "extension": ext.pk})
+    notify_after_commit(users=[assignment.assigned_by], kind="extension", assignment_id=assignment.pk,
+                        document_id=assignment.document_id,
+                        text=f"{actor.full_name} đề nghị gia hạn đến {new_due_date:%d/%m/%Y}")
+    return ext
+
+
+@transaction.atomic
+def extension_decide(*, actor: Any, extension: Extension, grant: bool, note: str = "") -> Extension:
+    extension = Extension.objects.select_for_update().select_related("assignment").get(pk=extension.pk)
+    assignment = extension.assignment
+    if not policies.can_decide_extension(actor, assignment):
+        raise PermissionDenied("Chỉ người đã giao việc mới quyết định gia hạn.")
+    if extension.status != ExtensionStatus.PENDING:
+        raise Conflict("Đề nghị gia hạn đã được quyết định.")
+    extension.status = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
+    extension.decided_by = actor
+    extension.decided_at = timezone.now()
+    extension.decision_note = nfc(note or "")
+    extension.save()
+    if grant:
+        assignment.due_date = extension.new_due_date
+        assignment.overdue_notified_on = None
+        assignment.due_soon_notified_on = None
+        assignment.save(update_fields=["due_date", "overdue_notified_on", "due_soon_notified_on"])
+    if assignment.document is not None:
+        action = "extension_granted" if grant else "extension_refused"
+        text = f"Hạn mới {extension.new_due_date:%d/%m/%Y}." if grant else "Giữ hạn cũ."
+        event_record(assignment.document, actor=actor, action=action,
+                     text=f"{text} {extension.decision_note}".strip(),
+                     data={"assignment": assignment.pk, "extension": extension.pk})
+    notify_after_commit(users=[extension.requested_by], kind="extension", assignment_id=assignment.pk,
+                        document_id=assignment.document_id,
+                        text=("Được gia hạn đến " + f"{extension.new_due_date:%d/%m/%Y}") if grant
+                        else "Đề nghị gia hạn bị từ chối")
+    return extension
+
+
+@transaction.atomic
+def reminder_send(*, actor: Any, assignment: Assignment, kind: str, text: str) -> Reminder:
+    """Đôn đốc: numbered per assignment inside this transaction (the assignment row is locked)."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not policies.can_remind(actor, assignment):
+        raise PermissionDenied("Bạn không có quyền đôn đốc phần việc này.")
+    if assignment.status not in OPEN:
+        raise Conflict("Phần việc đã kết thúc, không cần đôn đốc.")
+    if kind not in ReminderKind.values:
+        raise ValidationFailed("Hình thức đôn đốc không hợp lệ.")
+    text = nfc(text or "")
+    if not 1 <= len(text) <= 1000:
+        raise ValidationFailed("Nội dung đôn đốc từ 1 đến 1000 ký tự.")
+    seq = (assignment.reminders.aggregate(m=Max("seq"))["m"] or 0) + 1
+    reminder = Reminder.objects.create(assignment=assignment, seq=seq, kind=kind, text=text, sent_by=actor,
+                                       sent_at=timezone.now())
+    label = ReminderKind(kind).label
+    if assignment.document is not None:
+        event_record(assignment.document, actor=actor, action="reminded",
+                     text=f"Lần {seq} ({label}) — {assignment.assignee_label}: {text}",
+                     data={"assignment": assignment.pk, "reminder": reminder.pk, "seq": seq, "kind": kind})
+    notify_after_commit(users=_handlers(assignment), kind="reminder", assignment_id=assignment.pk,
+                        document_id=assignment.document_id, text=f"Đôn đốc lần {seq} ({label}): {text[:300]}")
+    return reminder
+
+
+@transaction.atomic
+def deadlines_sweep(*, today: dt.date | None = None) -> dict[str, int]:
+    """Daily job: notify once about open assignments past their due date, and once when due within
+    ``DUE_SOON_DAYS`` days. Returns the counts."""
+    today = today or timezone.localdate()
+    counts = {"overdue": 0, "due_soon": 0}
+    overdue = Assignment.objects.select_for_update().filter(
+        status__in=OPEN, due_date__lt=today, overdue_notified_on__isnull=True).select_related("document", "unit")
+    for a in overdue:
+        subject = a.document.subject[:200] if a.document else a.directive[:200]
+        notify_after_commit(users=[*_handlers(a), a.assigned_by], kind="overdue", assignment_id=a.pk,
+                            document_id=a.document_id, text=f"Quá hạn ({a.due_date:%d/%m/%Y}): {subject}")
+        a.overdue_notified_on = today
+        a.save(update_fields=["overdue_notified_on"])
+        counts["overdue"] += 1
+    soon = Assignment.objects.select_for_update().filter(
+        status__in=OPEN, due_date__gte=today, due_date__lte=today + dt.timedelta(days=conf.DUE_SOON_DAYS),
+        due_soon_notified_on__isnull=True).select_related("document", "unit")
+    for a in soon:
+        subject = a.document.subject[:200] if a.document else a.directive[:200]
+        notify_after_commit(users=_handlers(a), kind="due_soon", assignment_id=a.pk, document_id=a.document_id,
+                            text=f"Sắp đến hạn ({a.due_date:%d/%m/%Y}): {subject}")
+        a.due_soon_notified_on = today
+        a.save(update_fields=["due_soon_notified_on"])
+        counts["due_soon"] += 1
+    return counts

@@ -1,0 +1,368 @@
+"""The handling flow after registration: submit to a leader, the leader's direction (or handling it
+himself, or returning it), the clerk's direct routing, assignment inside departments, progress,
+opinions and completion. Every action writes a DocumentEvent and notifies after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus, AssignmentUpdate
+from qlvb.assignments.notify import notify_after_commit
+from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
+from qlvb.core.permissions import has, require
+from qlvb.core.text import nfc
+from qlvb.directory.models import Unit, User
+from qlvb.documents.events import event_record
+from qlvb.documents.models import Document, DocumentStatus
+
+from . import conf, people, policies
+
+DIRECTABLE = (DocumentStatus.REGISTERED, DocumentStatus.SUBMITTED, DocumentStatus.RETURNED)
+
+
+@dataclass
+class Target:
+    """One recipient of a direction or an assignment: a department or a person, with a role and a due date."""
+
+    role: str
+    unit: Unit | None = None
+    user: User | None = None
+    due_date: dt.date | None = None
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return self.user.full_name
+        return self.unit.name if self.unit is not None else "—"
+
+
+def _locked(document: Document) -> Document:
+    return Document.objects.select_for_update().get(pk=document.pk)
+
+
+def _text(value: str, *, required: str | None = None, limit: int = 4000) -> str:
+    value = nfc(value or "")
+    if required and not value:
+        raise ValidationFailed(required)
+    if len(value) > limit:
+        raise ValidationFailed(f"Nội dung dài quá {limit} ký tự.")
+    return value
+
+
+def _check_targets(targets: list[Target], *, agency: Unit, need_one_lead: bool) -> None:
+    if not targets:
+        raise ValidationFailed("Cần chọn ít nhất một đơn vị hoặc người nhận.")
+    leads = [t for t in targets if t.role == AssignmentRole.LEAD]
+    if need_one_lead and len(leads) != 1:
+        raise ValidationFailed("Cần chọn đúng một đơn vị hoặc người chủ trì.")
+    if len(leads) > 1:
+        raise ValidationFailed("Chỉ được có một đơn vị hoặc người chủ trì.")
+    seen: set[tuple[str, int]] = set()
+    for t in targets:
+        if t.role not in AssignmentRole.values:
+            raise ValidationFailed("Vai trò xử lý không hợp lệ.")
+        if (t.unit is None) == (t.user is None):
+            raise ValidationFailed("Mỗi dòng phân công là một đơn vị hoặc một người.")
+        if t.user is not None:
+            if t.user.unit is None or t.user.unit.agency_id != agency.pk or not t.user.is_active:
+                raise ValidationFailed(f"{t.user.full_name} không thuộc cơ quan xử lý văn bản này.")
+            key = ("user", t.user.pk)
+        else:
+            assert t.unit is not None
+            if t.unit.kind != "department" or t.unit.agency_id != agency.pk:
+                raise ValidationFailed(f"{t.unit.name} không phải phòng ban của cơ quan.")
+            key = ("unit", t.unit.pk)
+        if key in seen:
+            raise ValidationFailed(f"{t.label} được chọn hai lần.")
+        seen.add(key)
+
+
+def _create_assignments(*, actor: Any, document: Document | None, agency: Unit, targets: list[Target],
+                        directive: str, parent: Assignment | None, default_due: dt.date | None) -> list[Assignment]:
+    now = timezone.now()
+    created = []
+    for t in targets:
+        unit = t.unit if t.user is None else t.user.unit
+        assert unit is not None
+        a = Assignment.objects.create(
+            document=document, agency=agency, parent=parent, role=t.role, unit=unit, user=t.user,
+            assigned_by=actor, assigned_at=now, directive=directive, due_date=t.due_date or default_due,
+        )
+        created.append(a)
+        recipients = [t.user] if t.user is not None else list(people.dept_leaders_of(unit))
+        subject = document.subject[:200] if document is not None else directive[:200]
+        notify_after_commit(users=recipients, kind="assigned", exclude=actor,
+                            text=f"{a.get_role_display()}: {subject}",
+                            document_id=document.pk if document else None, assignment_id=a.pk)
+    return created
+
+
+def _describe(targets: list[Target]) -> str:
+    parts = []
+    for role in (AssignmentRole.LEAD, AssignmentRole.SUPPORT, AssignmentRole.INFO):
+        chosen = [t for t in targets if t.role == role]
+        if chosen:
+            parts.append(f"{role.label}: " + ", ".join(
+                t.label + (f" (hạn {t.due_date:%d/%m/%Y})" if t.due_date else "") for t in chosen))
+    return "; ".join(parts)
+
+
+@transaction.atomic
+def incoming_submit(*, actor: Any, document: Document, leader: User | None = None, note: str = "") -> Document:
+    """Trình: the clerk submits a registered (or returned) document to a leader."""
+    require(actor, "incoming.submit", unit=document.agency)
+    document = _locked(document)
+    if document.status not in (DocumentStatus.REGISTERED, DocumentStatus.RETURNED):
+        raise Conflict("Chỉ trình được văn bản đã vào sổ hoặc bị trả lại.")
+    if leader is not None and not people.leaders_of(document.agency).filter(pk=leader.pk).exists():
+        raise ValidationFailed(f"{leader.full_name} không phải lãnh đạo của cơ quan.")
+    document.status = DocumentStatus.SUBMITTED
+    document.submitted_to = leader
+    document.save(update_fields=["status", "submitted_to"])
+    note = _text(note)
+    event_record(document, actor=actor, action="submitted",
+                 text=(f"Trình {leader.full_name}. " if leader else "Trình lãnh đạo. ") + note,
+                 data={"leader": leader.pk if leader else None})
+    notify_after_commit(users=[leader] if leader else people.leaders_of(document.agency), kind="new_document",
+                        text=f"Văn bản trình xin ý kiến: {document.subject[:200]}", document_id=document.pk)
+    return document
+
+
+@transaction.atomic
+def incoming_return_to_clerk(*, actor: Any, document: Document, reason: str) -> Document:
+    """The leader returns a submitted document to the clerk, with a reason."""
+    require(actor, "incoming.direct", unit=document.agency)
+    reason = _text(reason, required="Cần nêu lý do trả lại.")
+    document = _locked(document)
+    if document.status != DocumentStatus.SUBMITTED:
+        raise Conflict("Chỉ trả lại được văn bản đang chờ cho ý kiến.")
+    document.status = DocumentStatus.RETURNED
+    document.save(update_fields=["status"])
+    event_record(document, actor=actor, action="returned_to_clerk", text=reason)
+    notify_after_commit(users=people.clerks_of(document.agency), kind="returned", document_id=document.pk,
+                        text=f"Văn bản bị trả lại: {document.subject[:150]} — {reason[:200]}")
+    return document
+
+
+@transaction.atomic
+def incoming_direct(*, actor: Any, document: Document, directive: str, targets: list[Target]) -> list[Assignment]:
+    """Ý kiến chỉ đạo: one lead, any supports and for-information recipients, a due date each."""
+    require(actor, "incoming.direct", unit=document.agency)
+    directive = _text(directive)
+    document = _locked(document)
+    if document.status not in DIRECTABLE:
+        raise Conflict("Văn bản này không ở trạng thái chờ cho ý kiến chỉ đạo.")
+    _check_targets(targets, agency=document.agency, need_one_lead=True)
+    created = _create_assignments(actor=actor, document=document, agency=document.agency, targets=targets,
+                                  directive=directive, parent=None, default_due=document.due_date)
+    document.status = DocumentStatus.IN_PROGRESS
+    document.save(update_fields=["status"])
+    event_record(document, actor=actor, action="directed", text=(directive + "\n" + _describe(targets)).strip(),
+                 data={"assignments": [a.pk for a in created]})
+    return created
+
+
+@transaction.atomic
+def incoming_handle_self(*, actor: Any, document: Document, note: str = "") -> Assignment:
+    """The leader handles the document himself: a lead assignment to himself."""
+    require(actor, "incoming.direct", unit=document.agency)
+    document = _locked(document)
+    if document.status not in DIRECTABLE:
+        raise Conflict("Văn bản này không ở trạng thái chờ cho ý kiến chỉ đạo.")
+    now = timezone.now()
+    assignment = Assignment.objects.create(
+        document=document, agency=document.agency, role=AssignmentRole.LEAD, unit=actor.unit or document.agency,
+        user=actor, assigned_by=actor, assigned_at=now, directive=_text(note), due_date=document.due_date,
+        status=AssignmentStatus.IN_PROGRESS,
+    )
+    document.status = DocumentStatus.IN_PROGRESS
+    document.save(update_fields=["status"])
+    event_record(document, actor=actor, action="self_handled", text=_text(note))
+    return assignment
+
+
+@transaction.atomic
+def incoming_route(*, actor: Any, document: Document, targets: list[Target], note: str = "") -> list[Assignment]:
+    """The clerk routes a registered document straight to its handler (Điều 23.1), when enabled."""
+    require(actor, "incoming.route", unit=document.agency)
+    if not conf.direct_routing_enabled():
+        raise PermissionDenied("Cơ quan không cho phép văn thư chuyển thẳng văn bản đến đơn vị xử lý.")
+    document = _locked(document)
+    if document.status not in (DocumentStatus.REGISTERED, DocumentStatus.RETURNED):
+        raise Conflict("Chỉ chuyển được văn bản đã vào sổ.")
+    _check_targets(targets, agency=document.agency, need_one_lead=True)
+    note = _text(note)
+    created = _create_assignments(actor=actor, document=document, agency=document.agency, targets=targets,
+                                  directive=note, parent=None, default_due=document.due_date)
+    document.status = DocumentStatus.IN_PROGRESS
+    document.save(update_fields=["status"])
+    event_record(document, actor=actor, action="routed", text=(note + "\n" + _describe(targets)).strip(),
+                 data={"assignments": [a.pk for a in created]})
+    return created
+
+
+def _locked_assignment(assignment: Assignment) -> Assignment:
+    return Assignment.objects.select_for_update().select_related("document", "unit", "user").get(pk=assignment.pk)
+
+
+@transaction.atomic
+def assignment_assign(*, actor: Any, assignment: Assignment, targets: list[Target], note: str = "") -> list[Assignment]:
+    """The department leader assigns officers of the department to a department assignment."""
+    assignment = _locked_assignment(assignment)
+    if assignment.user_id is not None or not policies.can_assign_in(actor, assignment):
+        raise PermissionDenied("Chỉ lãnh đạo phòng được giao mới phân công được.")
+    if not assignment.is_open:
+        raise Conflict("Phần việc này đã kết thúc hoặc bị trả lại.")
+    if assignment.children.exists():
+        raise Conflict("Phần việc này đã được phân công.")
+    for t in targets:
+        if t.user is None or t.user.unit_id != assignment.unit_id:
+            raise ValidationFailed("Chỉ phân công cho người của phòng.")
+    _check_targets(targets, agency=assignment.agency, need_one_lead=assignment.role == AssignmentRole.LEAD)
+    note = _text(note)
+    created = _create_assignments(actor=actor, document=assignment.document, agency=assignment.agency,
+                                  targets=targets, directive=note, parent=assignment,
+                                  default_due=assignment.due_date)
+    assignment.status = AssignmentStatus.IN_PROGRESS
+    assignment.save(update_fields=["status"])
+    if assignment.document is not None:
+        event_record(assignment.document, actor=actor, action="assigned",
+                     text=(note + "\n" + _describe(targets)).strip(),
+                     data={"parent": assignment.pk, "assignments": [a.pk for a in created]})
+    return created
+
+
+@transaction.atomic
+def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
+    """The department leader (or the person assigned) returns the assignment to whoever assigned it."""
+    assignment = _locked_assignment(assignment)
+    allowed = policies.is_assignee(actor, assignment) or (
+        assignment.user_id is None and policies.can_assign_in(actor, assignment))
+    if not allowed:
+        raise PermissionDenied()
+    if assignment.status != AssignmentStatus.PENDING:
+        raise Conflict("Chỉ trả lại được phần việc chưa bắt đầu xử lý.")
+    reason = _text(reason, required="Cần nêu lý do trả lại.")
+    assignment.status = AssignmentStatus.RETURNED
+    assignment.return_reason = reason
+    assignment.save(update_fields=["status", "return_reason"])
+    if assignment.document is not None:
+        event_record(assignment.document, actor=actor, action="assignment_returned",
+                     text=f"{assignment.assignee_label}: {reason}", data={"assignment": assignment.pk})
+    notify_after_commit(users=[assignment.assigned_by], kind="returned", assignment_id=assignment.pk,
+                        document_id=assignment.document_id,
+                        text=f"{assignment.assignee_label} trả lại phần việc: {reason[:200]}")
+    return assignment
+
+
+def _may_handle(actor: Any, assignment: Assignment) -> bool:
+    if policies.is_assignee(actor, assignment):
+        return True
+    return assignment.user_id is None and policies.can_assign_in(actor, assignment)
+
+
+@transaction.atomic
+def assignment_report(*, actor: Any, assignment: Assignment, text: str, kind: str = "progress",
+                      progress: int | None = None) -> AssignmentUpdate:
+    """The handler records an opinion or progress (percent optional)."""
+    assignment = _locked_assignment(assignment)
+    if not _may_handle(actor, assignment):
+        raise PermissionDenied()
+    if not assignment.is_open:
+        raise Conflict("Phần việc đã kết thúc.")
+    if kind not in AssignmentUpdate.Kind.values:
+        raise ValidationFailed("Loại cập nhật không hợp lệ.")
+    if progress is not None and not 0 <= progress <= 100:
+        raise ValidationFailed("Tiến độ phải từ 0 đến 100%.")
+    text = _text(text, required="Cần nhập nội dung.")
+    update = AssignmentUpdate.objects.create(assignment=assignment, author=actor, kind=kind, text=text,
+                                             progress=progress, created_at=timezone.now())
+    fields = []
+    if assignment.status == AssignmentStatus.PENDING:
+        assignment.status = AssignmentStatus.IN_PROGRESS
+        fields.append("status")
+    if progress is not None:
+        assignment.progress = progress
+        fields.append("progress")
+    if fields:
+        assignment.save(update_fields=fields)
+    if assignment.document is not None:
+        suffix = f" ({progress}%)" if progress is not None else ""
+        event_record(assignment.document, actor=actor, action=kind, text=text + suffix,
+                     data={"assignment": assignment.pk, "progress": progress})
+    return update
+
+
+def _complete_document(document: Document, *, actor: Any, result: str) -> None:
+    document = _locked(document)
+    if document.status == DocumentStatus.COMPLETED:
+        return
+    document.status = DocumentStatus.COMPLETED
+    document.completed_at = timezone.now()
+    document.save(update_fields=["status", "completed_at"])
+    event_record(document, actor=actor, action="completed", text=result)
+    directors = Assignment.objects.filter(document=document, parent__isnull=True).values_list(
+        "assigned_by_id", flat=True)
+    notify_after_commit(users=[*people.clerks_of(document.agency), *directors], kind="completed", exclude=actor,
+                        document_id=document.pk, text=f"Văn bản đã giải quyết xong: {document.subject[:200]}")
+
+
+@transaction.atomic
+def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> Assignment:
+    """Mark the assignment done with its result. The lead's completion completes the department's
+    assignment above it, and the top lead completes the document."""
+    assignment = _locked_assignment(assignment)
+    if not _may_handle(actor, assignment):
+        raise PermissionDenied()
+    if not assignment.is_open:
+        raise Conflict("Phần việc đã kết thúc.")
+    required = None if assignment.role == AssignmentRole.INFO else "Cần nhập kết quả xử lý."
+    result = _text(result, required=required)
+    current: Assignment | None = assignment
+    while current is not None:
+        current.status = AssignmentStatus.DONE
+        current.result = current.result or result
+        current.progress = 100
+        current.completed_at = timezone.now()
+        current.save(update_fields=["status", "result", "progress", "completed_at"])
+        if current.document is not None:
+            event_record(current.document, actor=actor, action="assignment_done",
+                         text=f"{current.get_role_display()} — {current.assignee_label}: {result}".strip(),
+                         data={"assignment": current.pk})
+        if current.role != AssignmentRole.LEAD:
+            break
+        if current.parent_id is None:
+            if current.document is not None:
+                _complete_document(current.document, actor=actor, result=result)
+            break
+        parent = _locked_assignment(current.parent)  # type: ignore[arg-type]
+        current = parent if parent.is_open else None
+    if assignment.user_id is not None:
+        notify_after_commit(users=[assignment.assigned_by], kind="completed", exclude=actor,
+                            assignment_id=assignment.pk, document_id=assignment.document_id,
+                            text=f"{assignment.assignee_label} đã hoàn thành: {result[:200]}")
+    return assignment
+
+
+def can_act(actor: Any, document: Document) -> set[str]:
+    """The document-level actions ``actor`` may take now (assignment actions are per row)."""
+    allowed: set[str] = set()
+    status = document.status
+    if has(actor, "incoming.receive", unit=document.agency) and status == DocumentStatus.RECEIVED:
+        allowed.add("register")
+    if has(actor, "incoming.submit", unit=document.agency) and status in (
+            DocumentStatus.REGISTERED, DocumentStatus.RETURNED):
+        allowed.add("submit")
+        if has(actor, "incoming.route", unit=document.agency) and conf.direct_routing_enabled():
+            allowed.add("route")
+    if has(actor, "incoming.direct", unit=document.agency):
+        if status in DIRECTABLE:
+            allowed.update({"direct", "handle_self"})
+        if status == DocumentStatus.SUBMITTED:
+            allowed.add("return")
+    return allowed

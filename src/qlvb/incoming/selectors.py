@@ -1,0 +1,175 @@
+"""Reads of incoming documents, restricted in the SQL query to what the actor may see.
+
+A document is visible to its agency's clerks and leaders, to everyone it is assigned to, and to the
+department leaders of the departments it is assigned to. Nobody else — not other agencies of the same
+deployment — whatever the route (list, detail, file, API, a guessed id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus
+from qlvb.core.errors import NotFound
+from qlvb.directory.models import RoleAssignment
+from qlvb.documents.models import Direction, Document, DocumentStatus
+from qlvb.documents.search import documents_matching
+
+from . import policies
+
+OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
+LIST_FIELDS = (
+    "id", "agency_id", "status", "doc_type__name", "code_number", "code_notation", "issued_date", "organ_name",
+    "subject", "urgency", "arrival_number", "arrival_date", "received_at", "registered_at", "due_date",
+    "completed_at", "channel",
+)
+
+
+def _units_with(actor: Any, roles: tuple[str, ...]) -> QuerySet[RoleAssignment, Any]:
+    return RoleAssignment.objects.filter(user_id=actor.pk, role__in=roles).values("unit_id")
+
+
+def documents_visible_to(actor: Any) -> QuerySet[Document]:
+    """Incoming documents ``actor`` may see (one SQL query, no Python filtering)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return Document.objects.none()
+    assigned = Assignment.objects.filter(document_id=OuterRef("pk")).filter(
+        Q(user_id=actor.pk) | Q(unit_id__in=_units_with(actor, ("dept_leader",))))
+    return Document.objects.filter(direction=Direction.INCOMING).filter(
+        Q(agency_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES)) | Q(Exists(assigned)))
+
+
+def document_get(actor: Any, pk: Any) -> Document:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    document = (documents_visible_to(actor).select_related("doc_type", "agency", "register", "submitted_to",
+                                                            "duplicate_of").filter(pk=pk).first())
+    if document is None:
+        raise NotFound()
+    return document
+
+
+def assignment_get(actor: Any, pk: Any) -> Assignment:
+    """An assignment on a document the actor may see."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    found = (Assignment.objects.select_related("document", "unit", "user", "assigned_by", "parent")
+             .filter(pk=pk, document__in=documents_visible_to(actor)).first())
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    status: str = ""
+    urgency: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    doc_type: int | None = None
+    organ: str = ""
+
+
+def apply_filters(query: QuerySet[Document], f: Filters) -> QuerySet[Document]:
+    if f.status:
+        query = query.filter(status=f.status)
+    if f.urgency is not None:
+        query = query.filter(urgency=f.urgency)
+    if f.date_from:
+        query = query.filter(received_at__date__gte=f.date_from)
+    if f.date_to:
+        query = query.filter(received_at__date__lte=f.date_to)
+    if f.doc_type:
+        query = query.filter(doc_type_id=f.doc_type)
+    if f.organ:
+        query = documents_matching(query, f.organ)
+    if f.q:
+        query = documents_matching(query, f.q)
+    return query
+
+
+# --- Inboxes -------------------------------------------------------------------------------------------------------
+
+INBOXES: dict[str, tuple[str, str]] = {
+    # key: (label, role that sees the box)
+    "all": ("Tất cả văn bản đến", ""),
+    "to_register": ("Chờ vào sổ", "clerk"),
+    "registered_today": ("Đã vào sổ hôm nay", "clerk"),
+    "returned": ("Bị trả lại", "clerk"),
+    "to_direct": ("Chờ cho ý kiến", "leader"),
+    "overdue": ("Quá hạn", "leader"),
+    "to_assign": ("Chờ phân công", "dept_leader"),
+    "to_handle": ("Cần xử lý", "officer"),
+    "for_info": ("Để biết", "officer"),
+}
+
+
+def _my_assignments(actor: Any, **extra: Any) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(document_id=OuterRef("pk"), user_id=actor.pk, **extra)
+
+
+def inbox(actor: Any, key: str) -> QuerySet[Document]:
+    """The documents of one inbox, urgent first. Unknown key → the whole visible list."""
+    base = documents_visible_to(actor)
+    agency_units = _units_with(actor, ("clerk",))
+    leader_units = _units_with(actor, ("leader",))
+    today = timezone.localdate()
+    if key == "to_register":
+        query = base.filter(status=DocumentStatus.RECEIVED, agency_id__in=agency_units)
+    elif key == "registered_today":
+        query = base.filter(agency_id__in=agency_units, registered_at__date=today)
+    elif key == "returned":
+        query = base.filter(status=DocumentStatus.RETURNED, agency_id__in=agency_units)
+    elif key == "to_direct":
+        query = base.filter(status=DocumentStatus.SUBMITTED, agency_id__in=leader_units).filter(
+            Q(submitted_to__isnull=True) | Q(submitted_to_id=actor.pk))
+    elif key == "overdue":
+        late = Assignment.objects.filter(document_id=OuterRef("pk"), parent__isnull=True, status__in=OPEN,
+                                         due_date__lt=today)
+        query = base.filter(agency_id__in=leader_units, status=DocumentStatus.IN_PROGRESS).filter(Exists(late))
+    elif key == "to_assign":
+        waiting = Assignment.objects.filter(document_id=OuterRef("pk"), user__isnull=True,
+                                            status=AssignmentStatus.PENDING,
+                                            unit_id__in=_units_with(actor, ("dept_leader",)))
+        query = base.filter(Exists(waiting))
+    elif key == "to_handle":
+        query = base.filter(Exists(_my_assignments(actor, status__in=OPEN,
+                                                   role__in=(AssignmentRole.LEAD, AssignmentRole.SUPPORT))))
+    elif key == "for_info":
+        query = base.filter(Exists(_my_assignments(actor, role=AssignmentRole.INFO)))
+    else:
+        query = base
+    return query.order_by("-urgency", "-received_at", "-pk")
+
+
+def inboxes_for(actor: Any) -> list[str]:
+    """The inbox keys that apply to the actor's roles, in display order."""
+    roles = actor.roles_for(None)
+    keys = [k for k, (_label, role) in INBOXES.items() if role and role in roles]
+    if "officer" not in roles and Assignment.objects.filter(user_id=actor.pk).exists():
+        keys += ["to_handle", "for_info"]
+    return [*keys, "all"]
+
+
+def inbox_counts(actor: Any, keys: list[str]) -> dict[str, int]:
+    return {k: inbox(actor, k).count() for k in keys if k != "all"}
+
+
+def document_list(query: QuerySet[Document]) -> QuerySet[Document]:
+    """Only the columns a list shows (never file contents or long text)."""
+    return query.select_related("doc_type").only(*LIST_FIELDS)
+
+
+def assignments_of(document: Document) -> QuerySet[Assignment]:
+    return (Assignment.objects.filter(document=document).select_related("unit", "user", "assigned_by")
+            .prefetch_related("reminders", "extensions", "updates__author").order_by("parent_id", "assigned_at", "pk"))

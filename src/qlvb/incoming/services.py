@@ -1,0 +1,24 @@
+"""Every write of the incoming flow (the modules below hold them by subject)."""
+
+from .attaching import attachments_add
+from .followup import deadlines_sweep, extension_decide, extension_request, reminder_send
+from .handling import (
+    Target,
+    assignment_assign,
+    assignment_complete,
+    assignment_report,
+    assignment_return,
+    incoming_direct,
+    incoming_handle_self,
+    incoming_return_to_clerk,
+    incoming_route,
+    incoming_submit,
+)
+from .receiving import DuplicateWarning, IncomingData, IncomingFile, ReceiveResult, incoming_receive, incoming_register
+
+__all__ = [
+    "DuplicateWarning", "IncomingData", "IncomingFile", "ReceiveResult", "Target", "assignment_assign",
+    "assignment_complete", "assignment_report", "assignment_return", "attachments_add", "deadlines_sweep",
+    "extension_decide", "extension_request", "incoming_direct", "incoming_handle_self", "incoming_receive",
+    "incoming_register", "incoming_return_to_clerk", "incoming_route", "incoming_submit", "reminder_send",
+]
