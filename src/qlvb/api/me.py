@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from qlvb.core.errors import DomainError
 from qlvb.directory.tokens import token_issue, token_revoke
@@ -60,12 +60,12 @@ def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
 
 
 @router.post("/auth/token/revoke", response={204: None}, summary="Thu hồi mã truy cập đang dùng")
-def revoke_token(request: HttpRequest) -> tuple[int, None]:
+def revoke_token(request: HttpRequest) -> Status[None]:
     header = request.headers.get("Authorization", "")
     key = header.split(" ", 1)[1] if header.lower().startswith("bearer ") else ""
     if not token_revoke(actor=request.user, key=key):  # type: ignore[arg-type]
         raise DomainError("Không có mã truy cập nào để thu hồi trong yêu cầu này.")
-    return 204, None
+    return Status(204, None)
 
 
 def _unit(unit: Any) -> dict[str, Any] | None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import selectors, services
-from .models import User
+from .models import Unit, User
 
 router = Router(tags=["directory"])
 
@@ -139,14 +139,14 @@ def units(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/units", response={201: UnitOut}, summary="Tạo cơ quan hoặc phòng ban")
-def unit_create(request: HttpRequest, payload: UnitIn) -> tuple[int, Any]:
+def unit_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     actor = _actor(request)
     parent = selectors.unit_get(actor, payload.parent) if payload.parent is not None else None
     unit = services.unit_create(
         actor=actor, kind=payload.kind, name=payload.name, short_name=payload.short_name, parent=parent,
         organ_id=payload.organ_id, username_prefix=payload.username_prefix, external=payload.external,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.get("/users", response=list[UserOut], summary="Danh sách người dùng")
@@ -171,14 +171,14 @@ def username_proposal(request: HttpRequest, unit: int, full_name: str) -> dict[s
 
 
 @router.post("/users", response={201: UserOut}, summary="Tạo tài khoản")
-def user_create(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
+def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
     actor = _actor(request)
     data = services.NewUser(
         full_name=payload.full_name, unit=selectors.unit_get(actor, payload.unit), position=payload.position,
         email=payload.email, phone=payload.phone, username=payload.username, password=payload.password,
         roles=[(r.role, selectors.unit_get(actor, r.unit)) for r in payload.roles],
     )
-    return 201, _with_roles(services.user_create(actor=actor, data=data))
+    return Status(201, _with_roles(services.user_create(actor=actor, data=data)))
 
 
 @router.post("/users/{user_id}/lock", response=UserOut, summary="Khóa tài khoản (Điều 22.1.c)")
@@ -195,24 +195,24 @@ def user_unlock(request: HttpRequest, user_id: int) -> User:
 
 
 @router.post("/users/{user_id}/roles", response={201: RoleOut}, summary="Gán vai trò")
-def role_grant(request: HttpRequest, user_id: int, payload: RoleIn) -> tuple[int, dict[str, Any]]:
+def role_grant(request: HttpRequest, user_id: int, payload: RoleIn) -> Status[dict[str, Any]]:
     actor = _actor(request)
     user, unit = selectors.user_get(actor, user_id), selectors.unit_get(actor, payload.unit)
     assignment = services.role_grant(actor=actor, user=user, role=payload.role, unit=unit)
-    return 201, {"role": assignment.role, "unit_id": unit.pk, "unit_name": unit.name}
+    return Status(201, {"role": assignment.role, "unit_id": unit.pk, "unit_name": unit.name})
 
 
 @router.delete("/users/{user_id}/roles/{unit_id}/{role}", response={204: None}, summary="Bỏ vai trò")
-def role_revoke(request: HttpRequest, user_id: int, unit_id: int, role: str) -> tuple[int, None]:
+def role_revoke(request: HttpRequest, user_id: int, unit_id: int, role: str) -> Status[None]:
     actor = _actor(request)
     user, unit = selectors.user_get(actor, user_id), selectors.unit_get(actor, unit_id)
     services.role_revoke(actor=actor, user=user, role=role, unit=unit)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/me/password", response={204: None}, summary="Đổi mật khẩu của mình")
-def password_change(request: HttpRequest, payload: PasswordIn) -> tuple[int, None]:
+def password_change(request: HttpRequest, payload: PasswordIn) -> Status[None]:
     services.user_change_password(
         actor=_actor(request), old_password=payload.old_password, new_password=payload.new_password
     )
-    return 204, None
+    return Status(204, None)

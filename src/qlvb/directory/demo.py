@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .models import Unit, User
@@ -52,6 +54,13 @@ def _unit(short: str, *, agency: Unit | None, parent: Unit | None, **create: str
     return unit
 
 
+@lru_cache(maxsize=4)
+def _demo_password_hash(password: str) -> str:
+    """One Argon2 hash of the demo password for every demo account: hashing is deliberately slow,
+    and the demo password is public anyway (README)."""
+    return make_password(password)
+
+
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Create what is missing; return how many units and users were created."""
@@ -74,12 +83,14 @@ def load_demo() -> dict[str, int]:
                 username=person.username, email=f"{person.username}@lienminh.example.vn",
             ))
             # The demo password is fixed by the README; it is for the demo only.
-            user.set_password(settings.QLVB_DEMO_PASSWORD)
+            user.password = _demo_password_hash(settings.QLVB_DEMO_PASSWORD)
             user.save(update_fields=["password"])
         for role, short in person.roles:
             role_grant(actor=None, user=user, role=role, unit=units[short])
     if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser(
-            "admin", "admin@lienminh.example.vn", settings.QLVB_DEMO_PASSWORD, full_name="Quản trị hệ thống"
+        superuser = User.objects.create_superuser(
+            "admin", "admin@lienminh.example.vn", None, full_name="Quản trị hệ thống"
         )
+        superuser.password = _demo_password_hash(settings.QLVB_DEMO_PASSWORD)
+        superuser.save(update_fields=["password"])
     return {"units": Unit.objects.count() - before_units, "users": User.objects.count() - before_users}

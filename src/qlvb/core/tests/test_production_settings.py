@@ -1,0 +1,55 @@
+"""Production settings refuse to start with the demo secret, and start with a proper one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qlvb import settings as qlvb_settings
+
+SETUP = "import django; django.setup(); from django.conf import settings; print('OK', settings.DEBUG)"
+
+
+def _start(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("QLVB_") and k != "DATABASE_URL"}
+    base.update({"DJANGO_SETTINGS_MODULE": "qlvb.settings", "QLVB_DATA_DIR": str(tmp_path),
+                 "PYTHONPATH": str(Path(qlvb_settings.__file__).resolve().parent.parent)})
+    base.update(env)
+    return subprocess.run([sys.executable, "-c", SETUP], env=base, capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def test_production_refuses_the_demo_secret(tmp_path: Path) -> None:
+    result = _start(tmp_path, QLVB_ENV="production")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "QLVB_ENV=production cần QLVB_SECRET_KEY riêng" in result.stderr
+
+
+def test_production_refuses_the_demo_secret_even_when_given_explicitly(tmp_path: Path) -> None:
+    result = _start(tmp_path, QLVB_ENV="production", QLVB_SECRET_KEY=qlvb_settings.DEMO_SECRET_KEY)
+    assert result.returncode != 0
+    assert "không dùng khóa mẫu" in result.stderr
+
+
+def test_production_refuses_a_short_secret(tmp_path: Path) -> None:
+    result = _start(tmp_path, QLVB_ENV="production", QLVB_SECRET_KEY="ngan-qua")
+    assert result.returncode != 0
+    assert "ít nhất 40 ký tự" in result.stderr
+
+
+@pytest.mark.parametrize("env_name", ["production", "development"])
+def test_a_proper_secret_starts(tmp_path: Path, env_name: str) -> None:
+    secret = "k7#Qz!p2Lw9vR4sX1mN8bT5yU3oE6aD0fG-hJ^cV&"
+    result = _start(tmp_path, QLVB_ENV=env_name, QLVB_SECRET_KEY=secret)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "OK False"
+
+
+def test_development_starts_with_the_demo_secret(tmp_path: Path) -> None:
+    result = _start(tmp_path)
+    assert result.returncode == 0, result.stderr
