@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
@@ -56,6 +57,8 @@ def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise UnauthorizedError("Tên tài khoản hoặc mật khẩu không đúng.", code="bad_credentials")
+    # A sign-in like any other: audited, last_login updated, the failure count reset (django-axes).
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     return {"token": token_issue(user=user, name=payload.device)}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -27,14 +28,7 @@ def _failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwa
     audit.record("auth.sign_in_failed", username=username, data={"username": username})
 
 
-def _connect_axes() -> None:
-    from axes.signals import user_locked_out
-
-    @receiver(user_locked_out, dispatch_uid="qlvb_audit_locked_out")
-    def _locked_out(sender: Any, request: Any = None, username: str | None = None,
-                    ip_address: str | None = None, **kwargs: Any) -> None:
-        audit.record("auth.locked_out", username=(username or "")[:150], ip=ip_address,
-                     data={"username": username})
-
-
-_connect_axes()
+@receiver(user_locked_out, dispatch_uid="qlvb_audit_locked_out")
+def _locked_out(sender: Any, request: Any = None, username: str | None = None,
+                ip_address: str | None = None, **kwargs: Any) -> None:
+    audit.record("auth.locked_out", username=(username or "")[:150], ip=ip_address, data={"username": username})

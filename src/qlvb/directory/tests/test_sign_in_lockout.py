@@ -1,0 +1,122 @@
+"""Sign-in: passwords stored as Argon2; a password-guessing loop locks the account out on the web and
+the API alike, with a Vietnamese message, even for the right password; the lockout is audited."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from qlvb.core.models import AuditEntry
+from qlvb.directory.lockout import lockout_message
+from qlvb.directory.models import User
+
+from .support import PASSWORD, Api
+
+USERNAME = "ublienminh_lethuha"
+
+
+def _web_sign_in(client: Client, password: str, username: str = USERNAME):
+    return client.post(reverse("web:login"), {"username": username, "password": password})
+
+
+def _api_token(password: str, username: str = USERNAME):
+    return Api().post("/auth/token", {"username": username, "password": password})
+
+
+def test_passwords_are_stored_as_argon2(demo) -> None:
+    for user in User.objects.all():
+        assert user.password.startswith("argon2"), user.username
+    assert User.objects.get(username=USERNAME).check_password(PASSWORD)
+
+
+def test_a_new_password_is_argon2(person) -> None:
+    from qlvb.directory.services import user_change_password
+
+    huong = person("dothanhhuong")
+    user_change_password(actor=huong, old_password=PASSWORD, new_password="Hương@Mới-2025")
+    assert User.objects.get(pk=huong.pk).password.startswith("argon2$argon2id$")
+
+
+def test_guessing_on_the_web_locks_out_web_and_api(demo) -> None:
+    client = Client()
+    limit = settings.AXES_FAILURE_LIMIT
+    for attempt in range(1, limit):
+        response = _web_sign_in(client, f"doan-{attempt}")
+        assert response.status_code == 200
+        assert "Tên tài khoản hoặc mật khẩu không đúng." in response.content.decode()
+    response = _web_sign_in(client, "doan-cuoi")
+    assert response.status_code == 429
+    assert lockout_message() in response.content.decode()
+    assert "Tài khoản tạm thời bị khóa" in lockout_message()
+
+    # the right password is refused while locked out, on both channels
+    response = _web_sign_in(Client(), PASSWORD)
+    assert response.status_code == 429
+    assert lockout_message() in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    response = _api_token(PASSWORD)
+    assert response.status_code == 429
+    assert response.json() == {"detail": lockout_message()}
+
+    # the lockout is audited, and so is each failure
+    locked = AuditEntry.objects.filter(action="auth.locked_out", actor_username=USERNAME)
+    assert locked.count() >= 1
+    assert locked.first().ip == "127.0.0.1"
+    assert AuditEntry.objects.filter(action="auth.sign_in_failed", actor_username=USERNAME).count() >= limit
+    assert not AuditEntry.objects.filter(action="auth.sign_in", actor_username=USERNAME).exists()
+
+
+def test_guessing_on_the_api_locks_out(demo) -> None:
+    limit = settings.AXES_FAILURE_LIMIT
+    for attempt in range(1, limit):
+        response = _api_token(f"doan-{attempt}")
+        assert response.status_code == 401
+        assert response.json()["detail"] == "Tên tài khoản hoặc mật khẩu không đúng."
+    response = _api_token("doan-cuoi")
+    assert response.status_code == 429
+    assert response.json()["detail"] == lockout_message()
+    assert _api_token(PASSWORD).status_code == 429
+    assert _web_sign_in(Client(), PASSWORD).status_code == 429
+    assert AuditEntry.objects.filter(action="auth.locked_out", actor_username=USERNAME).exists()
+
+
+def test_another_account_is_not_locked_out_by_the_guessing(demo) -> None:
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _api_token(f"doan-{attempt}")
+    assert _api_token("doan").status_code == 429
+    response = _api_token(PASSWORD, username="ublienminh_dothanhhuong")
+    assert response.status_code == 200
+    assert response.json()["token"].startswith("qlvb_")
+
+
+def test_a_success_before_the_limit_resets_the_count(demo) -> None:
+    limit = settings.AXES_FAILURE_LIMIT
+    for attempt in range(limit - 1):
+        _api_token(f"doan-{attempt}")
+    assert _api_token(PASSWORD).status_code == 200
+    for attempt in range(limit - 1):
+        assert _api_token(f"doan-lai-{attempt}").status_code == 401
+    assert _api_token(PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize("limit", [3])
+def test_the_limit_comes_from_the_settings(demo, settings, limit: int) -> None:
+    settings.AXES_FAILURE_LIMIT = limit
+    for attempt in range(limit - 1):
+        assert _api_token(f"doan-{attempt}").status_code == 401
+    response = _api_token("doan-cuoi")
+    assert response.status_code == 429
+    assert f"quá {limit} lần" in response.json()["detail"]
+
+
+def test_sign_in_and_failure_are_audited_with_ip(demo) -> None:
+    client = Client(REMOTE_ADDR="10.0.0.7")
+    _web_sign_in(client, "sai")
+    _web_sign_in(client, PASSWORD)
+    failed = AuditEntry.objects.get(action="auth.sign_in_failed")
+    assert failed.actor_username == USERNAME and failed.actor_id is None and failed.ip == "10.0.0.7"
+    signed_in = AuditEntry.objects.get(action="auth.sign_in")
+    assert signed_in.actor_id == User.objects.get(username=USERNAME).pk
+    assert signed_in.ip == "10.0.0.7"
