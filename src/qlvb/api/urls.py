@@ -19,3 +19,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", me_router)
 api.add_router("/directory", "qlvb.directory.api.router")
+api.add_router("/files", "qlvb.files.api.router")

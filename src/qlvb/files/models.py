@@ -1,0 +1,72 @@
+"""Stored files: a :class:`Blob` per distinct content (SHA-256), a :class:`StoredFile` per upload."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    """Where a file came from. Every channel calls the same ``file_intake``."""
+
+    WEB = "web", _("Giao diện web")
+    API = "api", _("API")
+    EMAIL = "email", _("Thư điện tử")
+    AXIS = "axis", _("Trục liên thông")
+    SCAN = "scan", _("Máy quét")
+    SYSTEM = "system", _("Hệ thống")
+
+
+class Blob(models.Model):
+    """One distinct content, stored once under ``FILES_DIR/ab/cd/<sha256>``. Never changed."""
+
+    sha256 = models.CharField(_("mã SHA-256"), max_length=64, unique=True)
+    size = models.BigIntegerField(_("kích thước (byte)"))
+    kind = models.CharField(_("loại"), max_length=8)  # canonical extension of the sniffed type
+    content_type = models.CharField(_("kiểu nội dung"), max_length=100)
+    created_at = models.DateTimeField(_("lưu lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nội dung tệp")
+        verbose_name_plural = _("nội dung tệp")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="files_blob_size_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.kind}, {self.size} B)"
+
+
+class StoredFile(models.Model):
+    """One upload: the name offered (safe, seed Điều 8.4), the name as sent, who, when, how."""
+
+    blob = models.ForeignKey(Blob, verbose_name=_("nội dung"), on_delete=models.PROTECT, related_name="files")
+    name = models.CharField(_("tên tệp"), max_length=50)
+    original_name = models.CharField(_("tên gốc"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="uploaded_files",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True, db_index=True)
+    channel = models.CharField(_("kênh"), max_length=16, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("tệp tin")
+        verbose_name_plural = _("tệp tin")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sha256(self) -> str:
+        return self.blob.sha256
+
+    @property
+    def size(self) -> int:
+        return self.blob.size
+
+    @property
+    def content_type(self) -> str:
+        return self.blob.content_type

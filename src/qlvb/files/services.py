@@ -1,0 +1,77 @@
+"""Reading stored files: every read checks the checksum, every download is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from django.db.models import QuerySet
+
+from qlvb.core import audit
+from qlvb.core.errors import NotFound
+
+from . import policies
+from .models import StoredFile
+from .storage import BlobCorruptedError, open_verified
+
+
+@dataclass
+class OpenedFile:
+    stored_file: StoredFile
+    handle: BinaryIO  # verified content, positioned at 0; the caller closes it (FileResponse does)
+
+    @property
+    def name(self) -> str:
+        return self.stored_file.name
+
+    @property
+    def content_type(self) -> str:
+        return self.stored_file.blob.content_type
+
+    @property
+    def size(self) -> int:
+        return self.stored_file.blob.size
+
+
+def stored_file_get(*, actor: Any, file_id: int) -> StoredFile:
+    """The stored file if ``actor`` may read it as uploader or administrator; else :class:`NotFound`
+    (an outsider cannot tell whether the file exists)."""
+    stored = StoredFile.objects.select_related("blob", "uploaded_by__unit").filter(pk=file_id).first()
+    if stored is None or not policies.may_read_own_or_admin(actor, stored):
+        raise NotFound()
+    return stored
+
+
+def file_open(
+    *, actor: Any, stored_file: StoredFile, authorised: bool = False, purpose: str = "download"
+) -> OpenedFile:
+    """Open ``stored_file`` for ``actor`` after checking its SHA-256; records ``file.downloaded``.
+
+    ``authorised=True`` is for apps that decided access themselves (a document's attachment is
+    readable by whoever may see the document: its selector checks that). Otherwise the uploader or
+    an administrator may read it; anyone else gets :class:`NotFound`.
+    """
+    if not authorised and not policies.may_read_own_or_admin(actor, stored_file):
+        raise NotFound()
+    blob = stored_file.blob
+    try:
+        handle = open_verified(blob.sha256, size=blob.size, name=stored_file.name)
+    except BlobCorruptedError as exc:
+        audit.record("file.corrupted", actor=actor, obj=stored_file,
+                     data={"sha256": blob.sha256, "reason": exc.message})
+        raise
+    audit.record(
+        "file.downloaded", actor=actor, obj=stored_file,
+        data={"name": stored_file.name, "sha256": blob.sha256, "size": blob.size, "purpose": purpose},
+    )
+    return OpenedFile(stored_file=stored_file, handle=handle)
+
+
+def file_download(*, actor: Any, file_id: int) -> OpenedFile:
+    """The uploader's / administrator's download, by id (web ``/tep/<id>/`` and ``GET /api/v1/files/{id}``)."""
+    stored = stored_file_get(actor=actor, file_id=file_id)
+    return file_open(actor=actor, stored_file=stored, authorised=True)
+
+
+def files_uploaded_by(*, actor: Any) -> QuerySet[StoredFile]:
+    return StoredFile.objects.filter(uploaded_by=actor).select_related("blob")

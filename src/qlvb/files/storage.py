@@ -1,0 +1,178 @@
+"""Content-addressed storage on the local file system.
+
+Layout under ``settings.FILES_DIR``::
+
+    tmp/                     uploads being written (same file system, so the rename is atomic)
+    ab/cd/abcd…<64 hex>      one file per distinct content, named by its SHA-256, read-only
+
+A writer streams into ``tmp/`` while hashing, fsyncs, then renames the file to its final name and
+fsyncs the directory. The name is the checksum, so :func:`open_verified` re-hashes on every read
+and refuses to serve content that no longer matches (:class:`BlobCorruptedError`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+from django.conf import settings
+
+from qlvb.core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 1024 * 1024
+_HEX = frozenset("0123456789abcdef")
+
+
+class BlobCorruptedError(DomainError):
+    """The stored content no longer matches its SHA-256: it is never served (HTTP 500)."""
+
+    status_code = 500
+
+
+class BlobMissingError(DomainError):
+    status_code = 500
+
+
+def files_root() -> Path:
+    return Path(settings.FILES_DIR)
+
+
+def tmp_dir() -> Path:
+    path = files_root() / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def blob_path(sha256: str) -> Path:
+    if len(sha256) != 64 or not set(sha256) <= _HEX:
+        raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+    return files_root() / sha256[:2] / sha256[2:4] / sha256
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class BlobWriter:
+    """Write a new content: ``write`` chunks, ``finish``, then ``place``; on any exception inside
+    the ``with`` block (or without ``place``) the temporary file is removed."""
+
+    def __init__(self) -> None:
+        fd, name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=tmp_dir())
+        self.temp_path = Path(name)
+        self._fh: BinaryIO | None = os.fdopen(fd, "wb")
+        self._hash = hashlib.sha256()
+        self.size = 0
+        self._placed = False
+
+    def __enter__(self) -> BlobWriter:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.discard()
+
+    def write(self, chunk: bytes) -> None:
+        assert self._fh is not None, "writer already finished"
+        self._fh.write(chunk)
+        self._hash.update(chunk)
+        self.size += len(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    def finish(self) -> None:
+        """Flush and fsync the temporary file (its content is on disk before it gets its name)."""
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            self._fh = None
+
+    def place(self) -> bool:
+        """Give the content its final name. Returns True when this call created the stored file,
+        False when the same content was already there (the temporary file is then dropped)."""
+        self.finish()
+        final = blob_path(self.sha256)
+        if final.exists():
+            if verify_file(final, self.sha256, self.size):
+                self.discard()
+                self._placed = True
+                return False
+            log.error("stored blob %s was damaged; replaced by the identical upload", final)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.temp_path, 0o440)
+        os.replace(self.temp_path, final)  # atomic on one file system
+        _fsync_dir(final.parent)
+        self._placed = True
+        return True
+
+    def discard(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        with contextlib.suppress(FileNotFoundError):
+            self.temp_path.unlink()
+
+
+def blob_remove(sha256: str) -> None:
+    """Remove a stored content (only for one this transaction just created and is rolling back)."""
+    with contextlib.suppress(FileNotFoundError):
+        blob_path(sha256).unlink()
+
+
+def verify_file(path: Path, sha256: str, size: int | None = None) -> bool:
+    digest = hashlib.sha256()
+    total = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK_SIZE), b""):
+            digest.update(chunk)
+            total += len(chunk)
+    return digest.hexdigest() == sha256 and (size is None or total == size)
+
+
+def open_verified(sha256: str, *, size: int | None = None, name: str = "") -> BinaryIO:
+    """Open a stored content for reading after checking its SHA-256 (and size).
+
+    The returned handle is the one that was verified (positioned at 0), so what is served is what
+    was checked. Raises :class:`BlobMissingError` or :class:`BlobCorruptedError` with a Vietnamese message.
+    """
+    path = blob_path(sha256)
+    label = f"“{name}”" if name else sha256[:12]
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - handed to the caller
+    except FileNotFoundError:
+        log.error("blob missing: %s", path)
+        raise BlobMissingError(
+            f"Không tìm thấy nội dung của tệp {label} trên máy chủ. Hãy báo quản trị hệ thống.",
+            code="file_missing",
+        ) from None
+    digest = hashlib.sha256()
+    total = 0
+    for chunk in iter(lambda: fh.read(CHUNK_SIZE), b""):
+        digest.update(chunk)
+        total += len(chunk)
+    if digest.hexdigest() != sha256 or (size is not None and total != size):
+        fh.close()
+        log.error("blob corrupted: %s (sha256 now %s, %d bytes)", path, digest.hexdigest(), total)
+        raise BlobCorruptedError(
+            f"Nội dung tệp {label} trên máy chủ đã bị thay đổi hoặc hỏng (mã kiểm tra SHA-256 không "
+            "khớp) nên không được cung cấp. Hãy báo quản trị hệ thống.",
+            code="file_corrupted",
+        )
+    fh.seek(0)
+    return fh
