@@ -17,7 +17,7 @@ from qlvb.core.text import nfc
 
 from . import policies  # noqa: F401  (declares the permissions checked below)
 from .accounts import propose_username
-from .models import ORGAN_ID_RE, RoleAssignment, Unit, UnitKind, User
+from .models import ORGAN_ID_RE, ApiToken, RoleAssignment, Unit, UnitKind, User
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.]{0,149}$")
 
@@ -222,7 +222,9 @@ def user_lock(*, actor: User, user: User, reason: str) -> User:
     user.locked_at = timezone.now()
     user.locked_reason = reason[:255]
     user.save(update_fields=["is_active", "locked_at", "locked_reason"])
-    audit.record("user.locked", actor=actor, obj=user, data={"reason": reason})
+    # Its tokens end for good: unlocking later does not revive a token a departed person may keep.
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=user.locked_at)
+    audit.record("user.locked", actor=actor, obj=user, data={"reason": reason, "tokens_revoked": revoked})
     return user
 
 
