@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("qlvb.api.health")),
     path("quan-tri/", include("qlvb.directory.urls")),
     path("", include("qlvb.files.urls")),
+    path("van-ban-den/", include("qlvb.incoming.urls")),
     path("", include("qlvb.web.urls")),
 ]

@@ -218,6 +218,38 @@ class Document(models.Model):
         return self.urgency > Urgency.NORMAL
 
 
+class AttachmentKind(models.TextChoices):
+    MAIN = "main", _("Tệp văn bản")
+    APPENDIX = "appendix", _("Phụ lục")
+    DRAFT = "draft", _("Dự thảo")
+    SIGNED = "signed", _("Bản đã ký")
+
+
+class Attachment(models.Model):
+    """A file of a document (immutable): its content lives in ``files`` (content-addressed, SHA-256).
+    ``signature_status`` is left for the signing app's verdict on a PDF (empty: not checked yet)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    stored_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("loại tệp"), max_length=16, choices=AttachmentKind.choices)
+    ordinal = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(_("tên tệp"), max_length=50)
+    page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    signature_status = models.CharField(_("kết quả kiểm tra chữ ký số"), max_length=32, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["document", "ordinal", "id"]
+        constraints = [models.UniqueConstraint(fields=["document", "ordinal"], name="attachment_ordinal_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DocumentEvent(models.Model):
     """One action on a document — the "Lịch sử xử lý" and the future edXML TraceHeaderList. Append-only."""
 

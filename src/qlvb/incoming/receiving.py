@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import IO, Any
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -31,6 +31,7 @@ from qlvb.documents.models import (
 from qlvb.documents.numbering import register_for, register_take_number
 
 from . import people
+from .attaching import IncomingFile, attachments_add
 
 FIELD_LABELS = {
     "code_number": "Số", "code_notation": "Ký hiệu", "organ_name": "Cơ quan ban hành",
@@ -61,14 +62,6 @@ class IncomingData:
     to_places: str = ""
     due_date: dt.date | None = None
     document_identifier: str = ""
-
-
-@dataclass
-class IncomingFile:
-    stream: IO[bytes]
-    name: str
-    kind: str = "main"  # main | appendix
-    size: int | None = None
 
 
 @dataclass
@@ -203,8 +196,6 @@ def incoming_receive(
                      data={"duplicate_of": earlier.pk})
     result = ReceiveResult(document=document, duplicate_of=earlier)
     if files:
-        from .attaching import attachments_add
-
         result.attachments = attachments_add(actor=actor, document=document, files=files, checked=True)
     if register:
         _register(document, actor=actor)

@@ -1,6 +1,6 @@
 """Every write of the incoming flow (the modules below hold them by subject)."""
 
-from .attaching import attachments_add
+from .attaching import IncomingFile, attachments_add
 from .followup import deadlines_sweep, extension_decide, extension_request, reminder_send
 from .handling import (
     Target,
@@ -14,7 +14,7 @@ from .handling import (
     incoming_route,
     incoming_submit,
 )
-from .receiving import DuplicateWarning, IncomingData, IncomingFile, ReceiveResult, incoming_receive, incoming_register
+from .receiving import DuplicateWarning, IncomingData, ReceiveResult, incoming_receive, incoming_register
 
 __all__ = [
     "DuplicateWarning", "IncomingData", "IncomingFile", "ReceiveResult", "Target", "assignment_assign",

@@ -100,10 +100,10 @@ def test_daily_sweep_notifies_overdue_and_due_soon_once(assigned, person, settin
 def test_nothing_is_notified_when_the_action_rolls_back(receive, person, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks, pytest.raises(RuntimeError):
-        with transaction.atomic():
-            doc = receive()
-            incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="",
-                            targets=[Target(role="lead", user=person("dothanhhuong"))])
-            raise RuntimeError
+    with (django_capture_on_commit_callbacks(execute=False) as callbacks, pytest.raises(RuntimeError),
+          transaction.atomic()):
+        doc = receive()
+        incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="",
+                        targets=[Target(role="lead", user=person("dothanhhuong"))])
+        raise RuntimeError
     assert callbacks == []

@@ -44,7 +44,7 @@ def test_main_path_from_clerk_to_completion(receive, person, dept, eager, django
     assert Notification.objects.filter(user=hung, kind="new_document", document=doc).count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        lead, support, info = incoming_direct(actor=hung, document=doc, directive="Phòng VHXH chủ trì tham mưu", targets=[
+        lead, support, _info = incoming_direct(actor=hung, document=doc, directive="VHXH chủ trì", targets=[
             Target(role="lead", unit=dept("VHXH")),
             Target(role="support", unit=dept("KT"), due_date=due - dt.timedelta(days=3)),
             Target(role="info", user=person("phamthimai")),
@@ -80,7 +80,7 @@ def test_main_path_from_clerk_to_completion(receive, person, dept, eager, django
 
 def test_support_completing_does_not_complete_the_document(receive, person, dept):
     doc = receive()
-    lead, support = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="", targets=[
+    _lead, support = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="", targets=[
         Target(role="lead", unit=dept("VHXH")), Target(role="support", unit=dept("KT"))])
     assignment_complete(actor=person("vuquanghuy"), assignment=support, result="Phòng KT đã góp ý")
     doc.refresh_from_db()

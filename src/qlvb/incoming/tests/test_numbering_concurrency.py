@@ -23,7 +23,7 @@ THREADS = 16
 EACH = 8
 
 
-class Deliberate(Exception):
+class DeliberateError(Exception):
     pass
 
 
@@ -65,8 +65,8 @@ def _run_parallel() -> None:
                         if fail:
                             with lock:
                                 failed_numbers.append(doc.arrival_number)
-                            raise Deliberate
-                except Deliberate:
+                            raise DeliberateError
+                except DeliberateError:
                     continue
                 with lock:
                     kept.append(doc.arrival_number)

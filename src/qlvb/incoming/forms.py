@@ -1,0 +1,162 @@
+"""Forms of the incoming pages. They parse input only; the services hold the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qlvb.assignments.models import ReminderKind
+from qlvb.directory.models import Unit, User
+from qlvb.documents.models import MAX, Channel, DocumentStatus, DocumentType, Secrecy, Urgency
+
+from . import people
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class ReceiveForm(StyledForm):
+    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=[
+        (c.value, c.label) for c in (Channel.EMAIL, Channel.PAPER, Channel.MEDIUM, Channel.OTHER)])
+    main_file = forms.FileField(label=_("Tệp văn bản (PDF bản điện tử hoặc bản quét)"), required=False)
+    appendix = forms.FileField(label=_("Phụ lục (nếu có)"), required=False)
+    doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
+    code_number = forms.CharField(label=_("Số"), max_length=MAX["code_number"], required=False)
+    code_notation = forms.CharField(label=_("Ký hiệu"), max_length=MAX["code_notation"], required=False)
+    issued_date = forms.DateField(label=_("Ngày ban hành"), required=False, widget=DATE)
+    organ_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=MAX["organ_name"])
+    organ_id = forms.CharField(label=_("Mã định danh cơ quan ban hành"), max_length=MAX["organ_id"], required=False)
+    subject = forms.CharField(label=_("Trích yếu nội dung"), max_length=MAX["subject"],
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=MAX["signer_position"], required=False)
+    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=MAX["signer_name"], required=False)
+    urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, coerce=int, initial=0)
+    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, required=False,
+                                help_text=_("Văn bản mật không được tiếp nhận trên hệ thống."))
+    page_amount = forms.IntegerField(label=_("Số trang"), min_value=1, max_value=999, required=False,
+                                     help_text=_("Để trống: hệ thống tự đếm trang của tệp PDF."))
+    due_date = forms.DateField(label=_("Thời hạn giải quyết"), required=False, widget=DATE)
+    to_places = forms.CharField(label=_("Đơn vị hoặc người nhận"), max_length=MAX["to_places"], required=False)
+    document_identifier = forms.CharField(label=_("Mã định danh văn bản"), max_length=MAX["document_identifier"],
+                                          required=False)
+    language = forms.CharField(label=_("Ngôn ngữ"), max_length=MAX["language"], initial="Tiếng Việt")
+    description = forms.CharField(label=_("Ghi chú"), max_length=MAX["description"], required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+
+class FilterForm(StyledForm):
+    q = forms.CharField(label=_("Tìm nhanh"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=[("", _("Tất cả")), *DocumentStatus.choices],
+                               required=False)
+    urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=[("", _("Tất cả")), *Urgency.choices],
+                                     coerce=int, empty_value=None, required=False)
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE)
+    doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.all(), required=False)
+    organ = forms.CharField(label=_("Cơ quan ban hành"), required=False, max_length=200)
+
+
+def target_choices(agency: Unit, *, units: bool = True, persons: bool = True) -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = []
+    if units:
+        choices += [(f"u:{u.pk}", str(u.name)) for u in people.departments_of(agency)]
+    if persons:
+        users = User.objects.filter(unit__agency=agency, is_active=True).select_related("unit").order_by("full_name")
+        choices += [(f"p:{u.pk}", f"{u.full_name} — {u.position or (u.unit.short_name if u.unit else '')}")
+                    for u in users]
+    return choices
+
+
+class DirectForm(StyledForm):
+    directive = forms.CharField(label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lead = forms.ChoiceField(label=_("Chủ trì"))
+    lead_due = forms.DateField(label=_("Hạn xử lý của đơn vị chủ trì"), required=False, widget=DATE)
+    supports = forms.MultipleChoiceField(label=_("Phối hợp"), required=False)
+    support_due = forms.DateField(label=_("Hạn của đơn vị phối hợp"), required=False, widget=DATE)
+    infos = forms.MultipleChoiceField(label=_("Để biết"), required=False)
+
+    def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = target_choices(agency)
+        for name in ("lead", "supports", "infos"):
+            self.fields[name].choices = choices  # type: ignore[attr-defined]
+
+
+class AssignForm(StyledForm):
+    note = forms.CharField(label=_("Ý kiến phân công"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    lead = forms.ChoiceField(label=_("Chủ trì"), required=False)
+    supports = forms.MultipleChoiceField(label=_("Phối hợp"), required=False)
+    due_date = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(f"p:{u.pk}", u.full_name) for u in people.members_of(unit)]
+        self.fields["lead"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
+        self.fields["supports"].choices = choices  # type: ignore[attr-defined]
+
+
+class SubmitForm(StyledForm):
+    leader = forms.ModelChoiceField(label=_("Trình lãnh đạo"), queryset=User.objects.none(), required=False,
+                                    empty_label=_("Lãnh đạo cơ quan (bất kỳ)"))
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = people.leaders_of(agency)  # type: ignore[attr-defined]
+
+
+class ReasonForm(StyledForm):
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(StyledForm):
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConfirmForm(StyledForm):
+    confirm_duplicate = forms.BooleanField(label=_("Vẫn vào sổ nếu trùng với văn bản đã có"), required=False)
+
+
+class ReportForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Loại"), choices=[("progress", _("Tiến độ")), ("opinion", _("Ý kiến"))])
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+    progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100, required=False)
+
+
+class CompleteForm(StyledForm):
+    result = forms.CharField(label=_("Kết quả xử lý"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionForm(StyledForm):
+    new_due_date = forms.DateField(label=_("Đề nghị gia hạn đến"), widget=DATE)
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(StyledForm):
+    decision = forms.ChoiceField(label=_("Quyết định"), choices=[("grant", _("Đồng ý gia hạn")),
+                                                                 ("refuse", _("Từ chối"))])
+    note = forms.CharField(label=_("Ghi chú"), required=False)
+
+
+class RemindForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=ReminderKind.choices)
+    text = forms.CharField(label=_("Nội dung"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,357 @@
+"""Pages of the incoming flow. Each view parses input, calls one selector or service, renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qlvb.assignments.models import Assignment, AssignmentRole, Extension, ExtensionStatus
+from qlvb.assignments.selectors import notifications_for
+from qlvb.assignments.services import notifications_mark_read
+from qlvb.core.errors import DomainError, NotFound
+from qlvb.core.permissions import has
+from qlvb.directory.models import Unit, User
+from qlvb.documents.events import event_label
+from qlvb.documents.models import Document
+from qlvb.files.intake import file_intake
+from qlvb.files.services import file_open
+
+from . import forms, policies, selectors, services
+from .handling import can_act
+from .receiving import DuplicateWarning, is_registration_late, refuse_secret
+
+PAGE_SIZE = 20
+
+
+def _target(value: str, role: str, due: Any) -> services.Target:
+    kind, _sep, pk = value.partition(":")
+    if kind == "u":
+        return services.Target(role=role, unit=Unit.objects.filter(pk=pk).first(), due_date=due)
+    return services.Target(role=role, user=User.objects.select_related("unit").filter(pk=pk).first(), due_date=due)
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    keys = selectors.inboxes_for(user)
+    box = request.GET.get("box") or keys[0]
+    if box not in keys:
+        box = "all"
+    query = selectors.inbox(user, box)
+    form = forms.FilterForm(request.GET or None)
+    if form.is_valid():
+        d = form.cleaned_data
+        query = selectors.apply_filters(query, selectors.Filters(
+            q=d["q"], status=d["status"], urgency=d["urgency"], date_from=d["date_from"], date_to=d["date_to"],
+            doc_type=d["doc_type"].pk if d["doc_type"] else None, organ=d["organ"]))
+    page = Paginator(selectors.document_list(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    for doc in page:
+        doc.late = is_registration_late(doc)  # type: ignore[attr-defined]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "incoming/list.html", {
+        "page": page, "form": form, "box": box, "query": params.urlencode(),
+        "boxes": [(k, selectors.INBOXES[k][0]) for k in keys], "counts": selectors.inbox_counts(user, keys),
+        "can_receive": has(user, "incoming.receive", unit=_agency(user)),
+    })
+
+
+def _agency(user: Any) -> Unit | None:
+    unit = getattr(user, "unit", None)
+    return unit.agency if unit is not None else None
+
+
+@login_required
+def receive(request: HttpRequest) -> HttpResponse:
+    agency = _agency(request.user)
+    if agency is None or not has(request.user, "incoming.receive", unit=agency):
+        raise Http404
+    form = forms.ReceiveForm(request.POST or None, request.FILES or None)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            refuse_secret(d["secrecy"])
+            files = []
+            for field, kind in (("main_file", "main"), ("appendix", "appendix")):
+                upload = d.get(field)
+                if upload:
+                    stored = file_intake(actor=request.user, stream=upload, original_name=upload.name,
+                                         channel="scan" if d["channel"] == "paper" else "web",
+                                         declared_size=upload.size)
+                    files.append(services.IncomingFile(stored, kind=kind))
+            data = services.IncomingData(**{k: d[k] for k in (
+                "doc_type", "subject", "organ_name", "code_number", "code_notation", "issued_date", "organ_id",
+                "language", "page_amount", "description", "signer_position", "signer_name", "urgency", "secrecy",
+                "to_places", "due_date", "document_identifier")})
+            result = services.incoming_receive(actor=request.user, agency=agency, channel=d["channel"], data=data,
+                                               files=files, confirm_duplicate=d["confirm_duplicate"])
+        except DuplicateWarning as warning:
+            duplicate = warning.earlier
+            again = request.POST.copy()
+            again["confirm_duplicate"] = "True"
+            form = forms.ReceiveForm(again, request.FILES)
+            form.is_valid()
+            messages.warning(request, warning.message)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": result.document.arrival_number})
+            return redirect("incoming:detail", pk=result.document.pk)
+    return render(request, "incoming/receive.html", {"form": form, "duplicate": duplicate})
+
+
+def _assignment_actions(user: Any, a: Assignment) -> list[str]:
+    actions = []
+    is_open = a.is_open
+    handler = policies.is_assignee(user, a) or (a.user_id is None and policies.can_assign_in(user, a))
+    if is_open and a.user_id is None and policies.can_assign_in(user, a) and not a.children.exists():
+        actions.append("assign")
+    if is_open and handler:
+        actions += ["report", "complete", "extend"]
+        if a.status == "pending":
+            actions.append("return")
+    if is_open and policies.can_remind(user, a) and not policies.is_assignee(user, a):
+        actions.append("remind")
+    return actions
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        doc = selectors.document_get(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    assignments = list(selectors.assignments_of(doc))
+    rows: list[dict[str, Any]] = [{"a": a, "actions": _assignment_actions(request.user, a),
+             "pending_extension": next((e for e in a.extensions.all() if e.status == ExtensionStatus.PENDING), None)}
+            for a in assignments]
+    for row in rows:
+        ext = row["pending_extension"]
+        row["can_decide"] = ext is not None and policies.can_decide_extension(request.user, row["a"])
+    events = [(e, event_label(e.action)) for e in doc.events.all()]
+    return render(request, "incoming/detail.html", {
+        "doc": doc, "attachments": doc.attachments.select_related("stored_file__blob"), "rows": rows,
+        "events": events, "actions": can_act(request.user, doc), "late": is_registration_late(doc),
+        "roles": AssignmentRole,
+    })
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    try:
+        doc = selectors.document_get(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    attachment = doc.attachments.select_related("stored_file__blob").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    opened = file_open(actor=request.user, stored_file=attachment.stored_file, authorised=True, purpose="view")
+    inline = opened.content_type == "application/pdf" and request.GET.get("tai") != "1"
+    response = FileResponse(opened.handle, as_attachment=not inline, filename=opened.name,
+                            content_type=opened.content_type)
+    response["Content-Length"] = str(opened.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Document actions ------------------------------------------------------------------------------------------------
+
+def _document_action(request: HttpRequest, pk: int, *, title: str, form_factory: Callable[..., Any],
+                     run: Callable[[Document, dict[str, Any]], Any], done: str) -> HttpResponse:
+    try:
+        doc = selectors.document_get(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    form = form_factory(request.POST or None, doc)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(doc, form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect("incoming:detail", pk=doc.pk)
+    return render(request, "incoming/action.html", {"doc": doc, "form": form, "title": title})
+
+
+@login_required
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document_action(
+        request, pk, title=_("Vào sổ văn bản đến"), form_factory=lambda data, doc: forms.ConfirmForm(data),
+        run=lambda doc, d: services.incoming_register(actor=request.user, document=doc,
+                                                      confirm_duplicate=d["confirm_duplicate"]),
+        done=_("Đã vào sổ văn bản."))
+
+
+@login_required
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document_action(
+        request, pk, title=_("Trình lãnh đạo"),
+        form_factory=lambda data, doc: forms.SubmitForm(data, agency=doc.agency),
+        run=lambda doc, d: services.incoming_submit(actor=request.user, document=doc, leader=d["leader"],
+                                                    note=d["note"]),
+        done=_("Đã trình lãnh đạo."))
+
+
+@login_required
+def return_to_clerk(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document_action(
+        request, pk, title=_("Trả lại văn thư"), form_factory=lambda data, doc: forms.ReasonForm(data),
+        run=lambda doc, d: services.incoming_return_to_clerk(actor=request.user, document=doc, reason=d["reason"]),
+        done=_("Đã trả lại văn thư."))
+
+
+@login_required
+def handle_self(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document_action(
+        request, pk, title=_("Trực tiếp xử lý"), form_factory=lambda data, doc: forms.NoteForm(data),
+        run=lambda doc, d: services.incoming_handle_self(actor=request.user, document=doc, note=d["note"]),
+        done=_("Bạn đã nhận trực tiếp xử lý văn bản."))
+
+
+def _direct_form(data: Any, doc: Document) -> forms.DirectForm:
+    return forms.DirectForm(data, agency=doc.agency, initial={"lead_due": doc.due_date, "support_due": doc.due_date})
+
+
+def _direction_targets(d: dict[str, Any]) -> list[services.Target]:
+    targets = [_target(d["lead"], "lead", d["lead_due"])]
+    targets += [_target(v, "support", d["support_due"]) for v in d["supports"]]
+    targets += [_target(v, "info", None) for v in d["infos"]]
+    return targets
+
+
+@login_required
+def direct(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document_action(
+        request, pk, title=_("Cho ý kiến chỉ đạo"),
+        form_factory=_direct_form,
+        run=lambda doc, d: services.incoming_direct(actor=request.user, document=doc, directive=d["directive"],
+                                                    targets=_direction_targets(d)),
+        done=_("Đã cho ý kiến chỉ đạo."))
+
+
+@login_required
+def route(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document_action(
+        request, pk, title=_("Chuyển đơn vị xử lý"),
+        form_factory=_direct_form,
+        run=lambda doc, d: services.incoming_route(actor=request.user, document=doc, note=d["directive"],
+                                                   targets=_direction_targets(d)),
+        done=_("Đã chuyển văn bản cho đơn vị xử lý."))
+
+
+# --- Assignment actions ----------------------------------------------------------------------------------------------
+
+def _assignment_action(request: HttpRequest, pk: int, *, title: str, form_factory: Callable[..., Any],
+                       run: Callable[[Assignment, dict[str, Any]], Any], done: str) -> HttpResponse:
+    try:
+        assignment = selectors.assignment_get(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    form = form_factory(request.POST or None, assignment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(assignment, form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect("incoming:detail", pk=assignment.document_id)
+    return render(request, "incoming/action.html", {"doc": assignment.document, "assignment": assignment,
+                                                    "form": form, "title": title})
+
+
+def _assign_targets(d: dict[str, Any]) -> list[services.Target]:
+    targets = [_target(d["lead"], "lead", d["due_date"])] if d["lead"] else []
+    return targets + [_target(v, "support", d["due_date"]) for v in d["supports"]]
+
+
+@login_required
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_action(
+        request, pk, title=_("Phân công xử lý trong phòng"),
+        form_factory=lambda data, a: forms.AssignForm(data, unit=a.unit, initial={"due_date": a.due_date}),
+        run=lambda a, d: services.assignment_assign(actor=request.user, assignment=a, note=d["note"],
+                                                    targets=_assign_targets(d)),
+        done=_("Đã phân công."))
+
+
+@login_required
+def assignment_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_action(
+        request, pk, title=_("Trả lại phần việc"), form_factory=lambda data, a: forms.ReasonForm(data),
+        run=lambda a, d: services.assignment_return(actor=request.user, assignment=a, reason=d["reason"]),
+        done=_("Đã trả lại."))
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_action(
+        request, pk, title=_("Cập nhật tiến độ, ý kiến"), form_factory=lambda data, a: forms.ReportForm(data),
+        run=lambda a, d: services.assignment_report(actor=request.user, assignment=a, kind=d["kind"], text=d["text"],
+                                                    progress=d["progress"]),
+        done=_("Đã ghi nhận."))
+
+
+@login_required
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_action(
+        request, pk, title=_("Hoàn thành xử lý"), form_factory=lambda data, a: forms.CompleteForm(data),
+        run=lambda a, d: services.assignment_complete(actor=request.user, assignment=a, result=d["result"]),
+        done=_("Đã hoàn thành."))
+
+
+@login_required
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_action(
+        request, pk, title=_("Đề nghị gia hạn"), form_factory=lambda data, a: forms.ExtensionForm(data),
+        run=lambda a, d: services.extension_request(actor=request.user, assignment=a,
+                                                    new_due_date=d["new_due_date"], reason=d["reason"]),
+        done=_("Đã gửi đề nghị gia hạn."))
+
+
+@login_required
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_action(
+        request, pk, title=_("Đôn đốc"), form_factory=lambda data, a: forms.RemindForm(data),
+        run=lambda a, d: services.reminder_send(actor=request.user, assignment=a, kind=d["kind"], text=d["text"]),
+        done=_("Đã gửi đôn đốc."))
+
+
+@login_required
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    ext = Extension.objects.filter(pk=pk).first()
+    if ext is None:
+        raise Http404
+    return _assignment_action(
+        request, ext.assignment_id, title=_("Quyết định gia hạn"),
+        form_factory=lambda data, a: forms.DecideForm(data),
+        run=lambda a, d: services.extension_decide(actor=request.user, extension=ext, grant=d["decision"] == "grant",
+                                                   note=d["note"]),
+        done=_("Đã quyết định gia hạn."))
+
+
+# --- Notifications ---------------------------------------------------------------------------------------------------
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "incoming/notifications.html", {"page": page})
+
+
+@require_POST
+@login_required
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    notifications_mark_read(actor=request.user)
+    return redirect(reverse("incoming:notifications"))
