@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
-
-from qlvb.celery_app import app as celery_app
+from kombu import Connection
 
 
 def _database() -> dict[str, str]:
@@ -21,12 +23,21 @@ def _database() -> dict[str, str]:
 
 
 def _broker() -> dict[str, str]:
+    """Connect afresh to the configured broker (not through the Celery app's cached configuration)."""
+    url = settings.CELERY_BROKER_URL
+    filesystem = url.startswith("filesystem:")
+    options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}) if filesystem else {}
     try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-            return {"status": "ok", "transport": conn.transport_cls if isinstance(conn.transport_cls, str)
-                    else conn.transport.driver_name}
-    except Exception as exc:
+        with Connection(url, connect_timeout=2, transport_options=options) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            transport = str(conn.transport.driver_name)
+        if filesystem:  # the embedded broker is a folder: it must be there and writable
+            for key in ("data_folder_in", "data_folder_out"):
+                folder = options.get(key, "")
+                if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+                    return {"status": "error", "transport": transport, "error": "QueueFolderMissing"}
+        return {"status": "ok", "transport": transport}
+    except Exception as exc:  # health reports every failure, whatever its kind
         return {"status": "error", "error": type(exc).__name__}
 
 

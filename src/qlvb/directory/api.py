@@ -1,7 +1,8 @@
 """REST endpoints of the directory at /api/v1/directory: units, people, account names, locking and
 roles. Each endpoint parses, calls one selector or service (which checks the right), and answers."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: django-ninja reads the annotations of the
+# endpoints (``Query[UserFilter]``) at import time to build the OpenAPI schema.
 
 from typing import Any
 
@@ -26,7 +27,7 @@ class UnitNode(Schema):
     parent_id: int | None
     agency_id: int | None
     is_active: bool
-    children: list[UnitNode]
+    children: list["UnitNode"]
 
 
 UnitNode.model_rebuild()
