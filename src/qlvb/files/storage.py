@@ -96,10 +96,9 @@ class BlobWriter:
         return self._hash.hexdigest()
 
     def finish(self) -> None:
-        """Flush and fsync the temporary file (its content is on disk before it gets its name)."""
+        """Flush and close the temporary file (it is fsynced in :meth:`place`, only if it is kept)."""
         if self._fh is not None:
             self._fh.flush()
-            os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
 
@@ -115,6 +114,11 @@ class BlobWriter:
                 return False
             log.error("stored blob %s was damaged; replaced by the identical upload", final)
         final.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.temp_path, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # the content is on disk before it gets its name
+        finally:
+            os.close(fd)
         os.chmod(self.temp_path, 0o440)
         os.replace(self.temp_path, final)  # atomic on one file system
         _fsync_dir(final.parent)
