@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from qlvb.core.errors import NotFound
@@ -53,8 +53,8 @@ def _visible_units_q(actor: Any, prefix: str = "") -> Q | None:
         return None
     condition = Q(**{f"{prefix}pk__in": _administered_units_sql(actor)})
     if actor.unit_id is not None:
-        agency_id = actor.unit.agency_id or actor.unit_id
-        condition |= Q(**{f"{prefix}agency_id": agency_id})
+        own_agency = Unit.objects.filter(pk=actor.unit_id).values("agency_id")[:1]
+        condition |= Q(**{f"{prefix}agency_id": Subquery(own_agency)})
     return condition
 
 
