@@ -1,0 +1,55 @@
+"""Identical content uploaded at the same moment by several people: one blob, every upload recorded,
+the content present and intact (PostgreSQL: real concurrent transactions)."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from qlvb.directory.demo import load_demo
+from qlvb.directory.models import User
+from qlvb.files.intake import file_intake
+from qlvb.files.models import Blob, Channel, StoredFile
+from qlvb.files.services import file_open
+
+from . import samples
+from .conftest import stored_paths
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_identical_uploads_at_once(files_dir):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL for real concurrent transactions")
+    load_demo()
+    names = ["lethuha", "dothanhhuong", "ngothuytrang", "hoangvannam", "vuquanghuy", "phamthimai"]
+    users = [User.objects.get(username=f"ublienminh_{n}") for n in names]
+    data = samples.pdf_bytes()
+    barrier = threading.Barrier(len(users))
+    errors: list[BaseException] = []
+
+    def upload(user: User) -> None:
+        try:
+            barrier.wait(timeout=30)
+            file_intake(actor=user, stream=io.BytesIO(data), original_name=f"{user.username}.pdf",
+                        channel=Channel.API)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert Blob.objects.count() == 1
+    assert StoredFile.objects.count() == len(users)
+    assert [p.name for p in stored_paths(files_dir)] == [Blob.objects.get().sha256]
+    for stored in StoredFile.objects.all():
+        with file_open(actor=stored.uploaded_by, stored_file=stored).handle as fh:
+            assert fh.read() == data
