@@ -132,8 +132,9 @@ def test_insiders_can_open_the_pdf_inline(client, person, assigned):
 
 
 def test_unread_notifications_on_the_navigation(client, person, assigned):
-    from qlvb.assignments.models import Notification
     from django.utils import timezone
+
+    from qlvb.assignments.models import Notification
 
     huong = person("dothanhhuong")
     Notification.objects.create(user=huong, kind="assigned", text="Văn bản mới", document=assigned[0],

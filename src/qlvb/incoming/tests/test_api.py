@@ -1,0 +1,121 @@
+"""The API: the main path with personal tokens, errors in Vietnamese JSON, outsiders get 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from qlvb.directory.tokens import token_issue
+from qlvb.documents.models import Document, DocumentStatus, Register
+
+from .test_attachments import pdf_bytes
+
+BASE = "/api/v1/incoming"
+
+
+@pytest.fixture
+def files_dir(settings, tmp_path):
+    settings.FILES_DIR = tmp_path / "files"
+
+
+@pytest.fixture
+def api(person):
+    def as_user(name: str) -> Client:
+        return Client(headers={"Authorization": f"Bearer {token_issue(user=person(name), name='test')}"})
+
+    return as_user
+
+
+def receive_payload(**extra):
+    return {"channel": "paper", "doc_type": "Công văn", "subject": "Về việc rà soát hộ nghèo năm 2026",
+            "organ_name": "UBND huyện Mê Linh", "code_number": "45", "code_notation": "UBND-LĐTBXH",
+            "issued_date": "2026-03-05", "urgency": 2, **extra}
+
+
+def test_main_path_through_the_api(api, person, dept, files_dir):
+    clerk = api("lethuha")
+    up = clerk.post("/api/v1/files", {"file": SimpleUploadedFile("scan.pdf", pdf_bytes(2), "application/pdf")})
+    assert up.status_code == 201, up.content
+    file_id = up.json()["id"]
+
+    r = clerk.post(f"{BASE}/", receive_payload(files=[{"file_id": file_id, "kind": "main"}]),
+                   content_type="application/json")
+    assert r.status_code == 201, r.content
+    doc = r.json()
+    assert doc["arrival_number"] == 1 and doc["page_amount"] == 2 and doc["agency_organ_id"] == "000.00.31.H42"
+    assert "submit" in doc["actions"] and doc["attachments"][0]["page_count"] == 2
+
+    dup = clerk.post(f"{BASE}/", receive_payload(), content_type="application/json")
+    assert dup.status_code == 409 and dup.json()["code"] == "duplicate"
+    assert dup.json()["details"]["duplicate_of"] == doc["id"]
+
+    hung = person("nguyenvanhung")
+    assert clerk.post(f"{BASE}/{doc['id']}/submit", {"leader_id": hung.pk},
+                      content_type="application/json").status_code == 200
+    leader = api("nguyenvanhung")
+    assert leader.get(f"{BASE}/boxes").json()["to_direct"] == 1
+    r = leader.post(f"{BASE}/{doc['id']}/direct", {"directive": "VHXH chủ trì, KT phối hợp", "targets": [
+        {"role": "lead", "unit_id": dept("VHXH").pk, "due_date": "2026-12-30"},
+        {"role": "support", "unit_id": dept("KT").pk}]}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    lead_id = r.json()[0]["id"]
+
+    nam = api("hoangvannam")
+    huong = person("dothanhhuong")
+    r = nam.post(f"{BASE}/assignments/{lead_id}/assign", {"targets": [{"role": "lead", "user_id": huong.pk}]},
+                 content_type="application/json")
+    assert r.status_code == 200, r.content
+    mine = r.json()[0]["id"]
+
+    officer = api("dothanhhuong")
+    assert officer.get(f"{BASE}/", {"box": "to_handle"}).json()["count"] == 1
+    assert officer.post(f"{BASE}/assignments/{mine}/report", {"text": "Đang tổng hợp", "progress": 40},
+                        content_type="application/json").json()["status"] == "in_progress"
+    assert officer.post(f"{BASE}/assignments/{mine}/complete", {"result": "Đã gửi danh sách"},
+                        content_type="application/json").status_code == 200
+    final = clerk.get(f"{BASE}/{doc['id']}").json()
+    assert final["status"] == DocumentStatus.COMPLETED
+    assert [e["action"] for e in final["events"]][-1] == "completed"
+
+
+def test_secret_document_refused_in_vietnamese(api):
+    r = api("lethuha").post(f"{BASE}/", receive_payload(secrecy="tuyet_mat"), content_type="application/json")
+    assert r.status_code == 422 and "mật" in r.json()["detail"] and r.json()["code"] == "state_secret"
+    assert not Document.objects.exists() and not Register.objects.filter(last_number__gt=0).exists()
+
+
+def test_max_length_refused(api):
+    r = api("lethuha").post(f"{BASE}/", receive_payload(subject="x" * 501), content_type="application/json")
+    assert r.status_code == 422 and "500" in r.json()["detail"]
+
+
+def test_quick_search_folded(api, receive):
+    receive(subject="Quyết định phê duyệt kế hoạch", organ_name="UBND huyện", code_notation="QĐ-UBND")
+    receive(code_number="9", subject="Giấy mời họp")
+    r = api("lethuha").get(f"{BASE}/", {"q": "quyet dinh ubnd"}).json()
+    assert r["count"] == 1 and r["results"][0]["subject"] == "Quyết định phê duyệt kế hoạch"
+
+
+@pytest.mark.parametrize("name", ["ngothuytrang", "tytlienminh_buithiloan", "tytlienminh_dangvantoan"])
+def test_outsiders_get_404_everywhere(api, receive, person, dept, name):
+    from qlvb.incoming.services import Target, incoming_direct
+
+    doc = receive()
+    (lead,) = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="",
+                              targets=[Target(role="lead", unit=dept("VHXH"))])
+    c = api(name)
+    assert c.get(f"{BASE}/").json()["count"] == 0
+    for url in (f"{BASE}/{doc.pk}", f"{BASE}/{doc.pk}/files/1"):
+        assert c.get(url).status_code == 404
+    for url, body in ((f"{BASE}/{doc.pk}/submit", {}), (f"{BASE}/{doc.pk}/return", {"reason": "x"}),
+                      (f"{BASE}/{doc.pk}/direct", {"targets": []}),
+                      (f"{BASE}/assignments/{lead.pk}/complete", {"result": "x"}),
+                      (f"{BASE}/assignments/{lead.pk}/reminders", {"kind": "nhac_nho", "text": "x"})):
+        r = c.post(url, body, content_type="application/json")
+        assert r.status_code == 404, (url, r.content)
+        assert r.json()["detail"]
+
+
+def test_unauthenticated_is_refused():
+    assert Client().get(f"{BASE}/").status_code == 401
