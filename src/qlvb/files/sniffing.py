@@ -78,7 +78,7 @@ _BAD_CONTROL = frozenset(set(range(0x00, 0x09)) | set(range(0x0E, 0x1A)) | set(r
 # Text that a browser or a shell would run: refused even though it is "text".
 _ACTIVE_TEXT_MARKERS = (
     b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<svg", b"<?xml", b"<?php",
-    b"<%@", b"<object", b"<embed", b"javascript:",
+    b"<%@", b"<object", b"<embed",
 )
 
 
