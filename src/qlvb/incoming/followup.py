@@ -58,7 +58,8 @@ def extension_request(*, actor: Any, assignment: Assignment, new_due_date: dt.da
 
 @transaction.atomic
 def extension_decide(*, actor: Any, extension: Extension, grant: bool, note: str = "") -> Extension:
-    extension = Extension.objects.select_for_update().select_related("assignment").get(pk=extension.pk)
+    extension = (Extension.objects.select_for_update(of=("self",)).select_related("assignment")
+                 .get(pk=extension.pk))
     assignment = extension.assignment
     if not policies.can_decide_extension(actor, assignment):
         raise PermissionDenied("Chỉ người đã giao việc mới quyết định gia hạn.")
@@ -119,7 +120,7 @@ def deadlines_sweep(*, today: dt.date | None = None) -> dict[str, int]:
     ``DUE_SOON_DAYS`` days. Returns the counts."""
     today = today or timezone.localdate()
     counts = {"overdue": 0, "due_soon": 0}
-    overdue = Assignment.objects.select_for_update().filter(
+    overdue = Assignment.objects.select_for_update(of=("self",)).filter(
         status__in=OPEN, due_date__lt=today, overdue_notified_on__isnull=True).select_related("document", "unit")
     for a in overdue:
         subject = a.document.subject[:200] if a.document else a.directive[:200]
@@ -128,7 +129,7 @@ def deadlines_sweep(*, today: dt.date | None = None) -> dict[str, int]:
         a.overdue_notified_on = today
         a.save(update_fields=["overdue_notified_on"])
         counts["overdue"] += 1
-    soon = Assignment.objects.select_for_update().filter(
+    soon = Assignment.objects.select_for_update(of=("self",)).filter(
         status__in=OPEN, due_date__gte=today, due_date__lte=today + dt.timedelta(days=conf.DUE_SOON_DAYS),
         due_soon_notified_on__isnull=True).select_related("document", "unit")
     for a in soon:

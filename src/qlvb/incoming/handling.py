@@ -207,7 +207,8 @@ def incoming_route(*, actor: Any, document: Document, targets: list[Target], not
 
 
 def _locked_assignment(assignment: Assignment) -> Assignment:
-    return Assignment.objects.select_for_update().select_related("document", "unit", "user").get(pk=assignment.pk)
+    query = Assignment.objects.select_for_update(of=("self",)).select_related("document", "unit", "user")
+    return query.get(pk=assignment.pk)
 
 
 @transaction.atomic
