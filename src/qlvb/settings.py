@@ -196,6 +196,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Daily jobs (Celery beat). Each app adds its own entry: {"task": name, "schedule": seconds or crontab}.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "incoming-deadlines": {"task": "qlvb.incoming.deadlines_sweep", "schedule": 24 * 60 * 60.0},
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

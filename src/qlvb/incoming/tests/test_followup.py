@@ -107,3 +107,11 @@ def test_nothing_is_notified_when_the_action_rolls_back(receive, person, django_
                         targets=[Target(role="lead", user=person("dothanhhuong"))])
         raise RuntimeError
     assert callbacks == []
+
+
+def test_the_daily_job_is_scheduled_and_runs(assigned, settings):
+    from qlvb.incoming.tasks import deadlines_sweep_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["incoming-deadlines"]
+    assert entry["task"] == deadlines_sweep_task.name
+    assert deadlines_sweep_task.apply().get() == {"overdue": 0, "due_soon": 0}
