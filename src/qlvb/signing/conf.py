@@ -1,0 +1,92 @@
+"""Signing configuration: Django settings first, then the environment, then the default.
+
+* ``QLVB_TRUST_ANCHORS_DIR`` — folder of trusted root (and intermediate) certificates, DER or PEM
+  (``.cer``, ``.crt``, ``.pem``, ``.der``): the Government specialised CA roots, public CA roots.
+* ``QLVB_TSA_URL`` — RFC 3161 timestamp authority; empty: no timestamp (PAdES B-B).
+* ``QLVB_SIGNING_FONT`` — TrueType font of the visible signature text (Liberation Serif 2.x,
+  metric-compatible with Times New Roman).
+* ``QLVB_SIGNING_FETCH_TIMEOUT`` — seconds allowed for each OCSP/CRL/TSA request.
+* ``QLVB_VERIFY_FETCH`` — fetch revocation data when verifying (``1``) or use only what the file
+  embeds (``0``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+)
+
+
+def _get(name: str, default: str) -> str:
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name, default)
+    return str(value)
+
+
+def trust_anchors_dir() -> Path:
+    return Path(_get("QLVB_TRUST_ANCHORS_DIR", str(Path(settings.DATA_DIR) / "trust-anchors")))
+
+
+def tsa_url() -> str:
+    return _get("QLVB_TSA_URL", "").strip()
+
+
+def fetch_timeout() -> int:
+    return int(_get("QLVB_SIGNING_FETCH_TIMEOUT", "5"))
+
+
+def verify_fetch() -> bool:
+    return _get("QLVB_VERIFY_FETCH", "1").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _source_font() -> str:
+    configured = _get("QLVB_SIGNING_FONT", "")
+    if configured:
+        return configured
+    for candidate in FONT_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    raise FileNotFoundError("no serif TrueType font found; install fonts-liberation2 or set QLVB_SIGNING_FONT")
+
+
+@functools.cache
+def _scaled_font(source: str) -> str:
+    """pyHanko writes glyph widths in font units into the PDF, which PDF reads as 1/1000 em: right
+    only for fonts with 1000 units per em. Liberation Serif has 2048, so we keep a copy rescaled to
+    1000 (fontTools) in the data folder's cache."""
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(source)
+    if font["head"].unitsPerEm == 1000:
+        return source
+    digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:16]
+    for directory in (Path(settings.DATA_DIR) / "cache" / "fonts", Path(tempfile.gettempdir()) / "qlvb-fonts"):
+        target = directory / f"{Path(source).stem}-1000-{digest}.ttf"
+        if target.exists():
+            return str(target)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            scale_upem(font, 1000)
+            partial = target.with_suffix(f".{os.getpid()}.tmp")
+            font.save(str(partial))
+            partial.replace(target)
+            return str(target)
+        except OSError:
+            continue
+    return source
+
+
+def font_path() -> str:
+    return _scaled_font(_source_font())

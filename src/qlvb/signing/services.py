@@ -1,0 +1,535 @@
+"""Signing PDF documents as NĐ 30/2020 requires — PAdES baseline signatures on pyHanko.
+
+The outgoing flow for an electronic original (NĐ 30 Điều 15–17, TT 41/2017 case b):
+
+1. :func:`pdf_sign_personal` — the signer's personal signature: a blue signature image between the
+   title line and the name line. When it is the first signature it *certifies* the document with
+   DocMDP "form filling and signing" and a FieldMDP lock on everything except the number and date
+   fields it creates, so that step 2 and 3 are permitted changes;
+2. :func:`pdf_write_number` — the clerk writes the number/notation and the issue date into those
+   fields (an incremental update a validator reports as form filling);
+3. :func:`pdf_sign_agency` — the agency signature: the red seal at its real size overlapping about a
+   third of the signer's image on its left.
+
+:func:`pdf_sign_attachment` signs a separate attachment or an electronic copy with no image and the
+number/notation and signing time (ISO 8601, +07:00) at the top right of page 1.
+
+Every signature is PAdES: B-B always, B-T when ``QLVB_TSA_URL`` is set, B-LT when the revocation data
+(OCSP/CRL) could be fetched and embedded. RSA with SHA-256. A signed PDF is never rewritten: every
+step appends an incremental update (``result.pdf`` starts with the input bytes).
+
+These functions take and return bytes; they touch no database, so the outgoing flow calls them
+inside its own services (permission check, audit) and the CLI calls them directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from asn1crypto import x509
+from django.utils.translation import gettext as _
+from PIL import Image
+from pyhanko.pdf_utils import generic, layout
+from pyhanko.pdf_utils.content import RawContent
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.form_tools import find_existing_empty_field, get_single_field_annot
+from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
+from pyhanko.stamp import StaticStampStyle, TextStamp, TextStampStyle
+
+from qlvb.core.errors import DomainError
+
+from . import conf
+from . import layout as placement
+from .certs import VN_TZ, check_signer_certificate, describe, validation_context
+from .images import check_image
+from .keys import SigningKey, SigningRefused
+
+T = TypeVar("T")
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
+
+NUMBER_FIELD = "SoKyHieu"
+DATE_FIELD = "NgayBanHanh"
+PERSONAL_PREFIX = "ChuKyCaNhan"
+AGENCY_FIELD = "ChuKyCoQuan"
+SEAL_DIAMETER_MM = 36.0  # the usual commune/district seal; configurable per agency
+
+Placement = tuple[int, float, float, float, float]  # page (0-based), x1, y1, x2, y2 in points
+
+
+class PdfRefused(DomainError):  # noqa: N818 (named like core.errors)
+    status_code = 422
+
+
+@dataclass(frozen=True)
+class SignResult:
+    pdf: bytes
+    level: str  # "B-B", "B-T", "B-LT"
+    field_name: str
+    signing_time: datetime
+    signer: dict[str, str] = field(default_factory=dict)
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def _writer(data: bytes) -> IncrementalPdfFileWriter:
+    if not data.lstrip()[:5].startswith(b"%PDF-"):
+        raise PdfRefused(_("Tệp không phải là PDF."), code="not_pdf")
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    except (PdfError, ValueError, KeyError, IndexError) as exc:
+        raise PdfRefused(_("Tệp PDF bị hỏng hoặc không đọc được."), code="bad_pdf") from exc
+    if writer.prev.encrypted:
+        raise PdfRefused(_("Tệp PDF được mã hóa; hãy gỡ mật khẩu trước khi ký."), code="encrypted")
+    return writer
+
+
+def _font(size: float) -> TextBoxStyle:
+    return TextBoxStyle(font=GlyphAccumulatorFactory(conf.font_path()), font_size=int(size), border_width=0)
+
+
+def _existing_signatures(writer: IncrementalPdfFileWriter) -> list[str]:
+    return [name for name, _value, _ref in fields.enumerate_sig_fields(writer.prev, filled_status=True)]
+
+
+def _page_count(writer: IncrementalPdfFileWriter) -> int:
+    return int(writer.root["/Pages"]["/Count"])
+
+
+def _page_size(writer: IncrementalPdfFileWriter, page: int) -> tuple[float, float]:
+    page_ref, _resources = writer.find_page_for_modification(page)
+    box = page_ref.get_object()
+    mediabox = box.get("/MediaBox") or box["/Parent"].get_object().get("/MediaBox")
+    x1, y1, x2, y2 = (float(v) for v in mediabox)
+    return x2 - x1, y2 - y1
+
+
+def _dss_level(data: bytes, timestamped: bool) -> str:
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    dss = reader.root.get("/DSS")
+    if dss is not None:
+        dss = dss.get_object() if hasattr(dss, "get_object") else dss
+        if dss.get("/OCSPs") or dss.get("/CRLs"):
+            return "B-LT" if timestamped else "B-B+LT"
+    return "B-T" if timestamped else "B-B"
+
+
+async def _chain_of(signer: signers.Signer) -> list[x509.Certificate]:
+    registry = getattr(signer, "cert_registry", None)
+    return list(registry) if registry is not None else []
+
+
+async def _sign(
+    data: bytes,
+    *,
+    key: SigningKey,
+    pin: str,
+    field_name: str,
+    box: Placement | None,
+    stamp_style: Any,
+    certify: bool = False,
+    field_mdp: fields.FieldMDPSpec | None = None,
+    text_params: dict[str, str] | None = None,
+    prepare: Any = None,
+    reason: str = "",
+    location: str = "",
+    now: datetime | None = None,
+) -> SignResult:
+    writer = _writer(data)
+    if field_name in _existing_signatures(writer):
+        raise PdfRefused(_("Văn bản đã có chữ ký “%(name)s”.") % {"name": field_name}, code="already_signed")
+    async with key.open(pin) as signer:
+        assert signer.signing_cert is not None
+        chain = await _chain_of(signer)
+        await check_signer_certificate(signer.signing_cert, chain, now=now)
+        if prepare is not None:
+            prepare(writer)
+        tsa = conf.tsa_url()
+        timestamper = HTTPTimeStamper(tsa, timeout=conf.fetch_timeout()) if tsa else None
+        meta = PdfSignatureMetadata(
+            field_name=field_name,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            certify=certify,
+            docmdp_permissions=fields.MDPPerm.FILL_FORMS,
+            embed_validation_info=True,
+            validation_context=validation_context(fetch=True, other_certs=chain),
+            reason=reason or None,
+            location=location or None,
+        )
+        spec = None
+        if box is not None:
+            page, x1, y1, x2, y2 = box
+            spec = fields.SigFieldSpec(
+                sig_field_name=field_name,
+                on_page=page,
+                box=(round(x1), round(y1), round(x2), round(y2)),
+                field_mdp_spec=field_mdp,
+            )
+        else:
+            spec = fields.SigFieldSpec(sig_field_name=field_name, field_mdp_spec=field_mdp)
+        pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp_style, new_field_spec=spec)
+        out = io.BytesIO()
+        signing_time = datetime.now(UTC)
+        try:
+            await pdf_signer.async_sign_pdf(writer, appearance_text_params=text_params or {}, output=out)
+        except DomainError:
+            raise
+        except Exception as exc:
+            raise SigningRefused(
+                _("Không ký được văn bản: %(reason)s") % {"reason": str(exc) or type(exc).__name__},
+                code="sign_failed",
+            ) from exc
+        result = out.getvalue()
+        assert result.startswith(data), "a signature must be an incremental update"
+        return SignResult(
+            pdf=result,
+            level=_dss_level(result, timestamped=timestamper is not None),
+            field_name=field_name,
+            signing_time=signing_time.astimezone(VN_TZ),
+            signer=describe(signer.signing_cert),
+        )
+
+
+def _image_style(png: bytes) -> StaticStampStyle:
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    return StaticStampStyle(
+        background=PdfImage(image),
+        background_opacity=1.0,
+        border_width=0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        ),
+    )
+
+
+def _add_text_field(writer: IncrementalPdfFileWriter, name: str, page: int, box: placement.Box) -> None:
+    """An empty, visible text field (a widget on ``page``) to be filled later by the clerk."""
+    page_ref, _resources = writer.find_page_for_modification(page)
+    page_obj = page_ref.get_object()
+    widget = generic.DictionaryObject(
+        {
+            pdf_name("/Type"): pdf_name("/Annot"),
+            pdf_name("/Subtype"): pdf_name("/Widget"),
+            pdf_name("/FT"): pdf_name("/Tx"),
+            pdf_name("/T"): generic.TextStringObject(name),
+            pdf_name("/F"): generic.NumberObject(4),
+            pdf_name("/Rect"): generic.ArrayObject(generic.FloatObject(round(v, 2)) for v in box),
+            pdf_name("/P"): page_ref,
+        }
+    )
+    widget_ref = writer.add_object(widget)
+    annots = page_obj.get("/Annots")
+    if annots is None:
+        page_obj[pdf_name("/Annots")] = generic.ArrayObject([widget_ref])
+        writer.update_container(page_obj)
+    else:
+        annots = annots.get_object()
+        annots.append(widget_ref)
+        writer.update_container(annots)
+    root = writer.root
+    form = root.get("/AcroForm")
+    if form is None:
+        root[pdf_name("/AcroForm")] = writer.add_object(
+            generic.DictionaryObject({pdf_name("/Fields"): generic.ArrayObject([widget_ref])})
+        )
+        writer.update_root()
+    else:
+        form = form.get_object()
+        form_fields = form.get("/Fields")
+        if form_fields is None:
+            form[pdf_name("/Fields")] = generic.ArrayObject([widget_ref])
+            writer.update_container(form)
+        else:
+            form_fields = form_fields.get_object()
+            form_fields.append(widget_ref)
+            writer.update_container(form_fields)
+
+
+def _number_date_boxes(data: bytes) -> dict[str, tuple[int, placement.Box]]:
+    """Where the number and the date go on page 1: over the "Số: …/…" and "ngày … tháng … năm …"
+    runs of the template (their blanks are covered by the field's white background)."""
+    boxes: dict[str, tuple[int, placement.Box]] = {}
+    found = placement.find_text(data, "Số:", last=False)
+    if found is not None and found[0].page == 0:
+        line, x1, _x2 = found
+        boxes[NUMBER_FIELD] = (0, (x1 - 2, line.y - line.size * 0.3, line.x + line.width + 6, line.y + line.size))
+    found = placement.find_text(data, "ngày", last=False)
+    if found is not None and found[0].page == 0:
+        line, x1, _x2 = found
+        boxes[DATE_FIELD] = (
+            0,
+            (x1 - line.size * 0.5, line.y - line.size * 0.3, line.x + line.width + 8, line.y + line.size),
+        )
+    return boxes
+
+
+def pdf_sign_personal(
+    *,
+    pdf: bytes,
+    key: SigningKey,
+    pin: str,
+    image_png: bytes,
+    signer_name: str = "",
+    placeholder: str = "",
+    box: Placement | None = None,
+    number_fields: bool = True,
+    reason: str = "",
+    location: str = "",
+) -> SignResult:
+    """The signer's personal signature. The image goes at ``box`` if given, else over the
+    ``placeholder`` text, else between the title line and the line with ``signer_name`` (the
+    certificate's common name when empty)."""
+    image = check_image(image_png, kind="signature")
+
+    async def run() -> SignResult:
+        writer = _writer(pdf)
+        first = not _existing_signatures(writer)
+        name = signer_name
+        if not name and box is None and not placeholder:
+            async with key.open(pin) as signer:
+                assert signer.signing_cert is not None
+                name = describe(signer.signing_cert)["ten"]
+        where = box or _personal_box(pdf, name=name, placeholder=placeholder, ratio=image.ratio)
+        index = 1 + sum(1 for n in _existing_signatures(writer) if n.startswith(PERSONAL_PREFIX))
+        field_name = f"{PERSONAL_PREFIX}{index}"
+        to_create = _number_date_boxes(pdf) if (first and number_fields) else {}
+
+        def prepare(w: IncrementalPdfFileWriter) -> None:
+            for fname, (page, fbox) in to_create.items():
+                _add_text_field(w, fname, page, fbox)
+
+        return await _sign(
+            pdf,
+            key=key,
+            pin=pin,
+            field_name=field_name,
+            box=where,
+            stamp_style=_image_style(image.data),
+            certify=first,
+            field_mdp=(fields.FieldMDPSpec(fields.FieldMDPAction.EXCLUDE, fields=sorted(to_create)) if first else None),
+            prepare=prepare,
+            reason=reason or _("Ký duyệt văn bản"),
+            location=location,
+        )
+
+    return _run(run())
+
+
+def _personal_box(pdf: bytes, *, name: str, placeholder: str, ratio: float) -> Placement:
+    if placeholder:
+        found = placement.find_text(pdf, placeholder)
+        if found is None:
+            raise PdfRefused(
+                _("Không tìm thấy vị trí ký “%(text)s” trong văn bản.") % {"text": placeholder}, code="no_place"
+            )
+        line, x1, x2 = found
+        centre = (x1 + x2) / 2
+        height = 20 * placement.MM
+        width = height * ratio
+        y1 = line.y - height / 2 + line.size / 2
+        return (line.page, centre - width / 2, y1, centre + width / 2, y1 + height)
+    located = placement.signature_box_between(pdf, name, ratio)
+    if located is None:
+        raise PdfRefused(
+            _("Không tìm thấy họ tên người ký “%(name)s” trong văn bản để đặt chữ ký; hãy chỉ định vị trí.")
+            % {"name": name},
+            code="no_place",
+        )
+    page, (x1, y1, x2, y2) = located
+    return (page, x1, y1, x2, y2)
+
+
+def pdf_write_number(*, pdf: bytes, number: str, issue_date: date, place: str = "") -> bytes:
+    """Write the number/notation and the issue date into the fields the personal signature left
+    open — form filling, which the certification permits. Returns the PDF with one more revision."""
+    writer = _writer(pdf)
+    day = f"ngày {issue_date.day:02d} tháng {issue_date.month} năm {issue_date.year}"
+    # NĐ 30 Phụ lục I: days below 10 and months below 3 take a leading zero.
+    if issue_date.month < 3:
+        day = f"ngày {issue_date.day:02d} tháng {issue_date.month:02d} năm {issue_date.year}"
+    values = {NUMBER_FIELD: f"Số: {number}", DATE_FIELD: f"{place}, {day}" if place else day}
+    for name, value in values.items():
+        try:
+            ref = find_existing_empty_field(writer, name, "/Tx")
+        except Exception as exc:
+            raise PdfRefused(
+                _("Văn bản không có ô “%(name)s” trống để ghi số và ngày (đã ghi rồi, hoặc chưa ký duyệt).")
+                % {"name": name},
+                code="no_number_field",
+            ) from exc
+        _fill(writer, ref, value)
+    out = io.BytesIO()
+    writer.write(out)
+    result = out.getvalue()
+    assert result.startswith(pdf)
+    return result
+
+
+def _fill(writer: IncrementalPdfFileWriter, ref: generic.Reference, value: str) -> None:
+    form_field = ref.get_object()
+    annot = get_single_field_annot(form_field)
+    x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+    width, height = abs(x2 - x1), abs(y2 - y1)
+    white = RawContent(
+        b"1 g 0 0 %.2f %.2f re f" % (width, height), box=layout.BoxConstraints(width=width, height=height)
+    )
+    flush = layout.Margins(0, 0, 0, 0)
+    text_style = replace(
+        _font(13),
+        box_layout_rule=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MIN, margins=flush
+        ),
+    )
+    style = TextStampStyle(
+        stamp_text=value,
+        text_box_style=text_style,
+        border_width=0,
+        background=white,
+        background_opacity=1.0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN,
+            y_align=layout.AxisAlignment.ALIGN_MIN,
+            margins=flush,
+            inner_content_scaling=layout.InnerScaling.STRETCH_FILL,
+        ),
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins(left=2, right=0, top=0, bottom=0),
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        ),
+    )
+    stamp = TextStamp(writer, style, box=layout.BoxConstraints(width=width, height=height))
+    annot[pdf_name("/AP")] = generic.DictionaryObject({pdf_name("/N"): stamp.register()})
+    form_field[pdf_name("/V")] = generic.TextStringObject(value)
+    form_field[pdf_name("/Ff")] = generic.NumberObject(int(form_field.get("/Ff", 0)) | 1)  # read-only
+    writer.mark_update(ref)
+
+
+def _personal_rect(writer: IncrementalPdfFileWriter) -> Placement | None:
+    """Page and rectangle of the last personal signature."""
+    found: tuple[str, Any] | None = None
+    for name, _value, ref in fields.enumerate_sig_fields(writer.prev, filled_status=True):
+        if name.startswith(PERSONAL_PREFIX):
+            found = (name, ref)
+    if found is None:
+        return None
+    annot = get_single_field_annot(found[1].get_object())
+    rect = [float(v) for v in annot["/Rect"]]
+    for page in range(_page_count(writer)):
+        page_ref, _resources = writer.find_page_for_modification(page)
+        annots = page_ref.get_object().get("/Annots")
+        if annots is None:
+            continue
+        refs = {a.reference if hasattr(a, "reference") else a for a in annots.get_object()}
+        annot_ref = found[1].reference if hasattr(found[1], "reference") else found[1]
+        if annot_ref in refs:
+            return (page, *rect)  # type: ignore[return-value]
+    return (0, *rect)  # type: ignore[return-value]
+
+
+def pdf_sign_agency(
+    *,
+    pdf: bytes,
+    key: SigningKey,
+    pin: str,
+    seal_png: bytes,
+    seal_diameter_mm: float = SEAL_DIAMETER_MM,
+    box: Placement | None = None,
+    reason: str = "",
+    location: str = "",
+) -> SignResult:
+    """The agency signature with its seal image at real size, overlapping about one third of the
+    personal signature image on its left (or at ``box``)."""
+    image = check_image(seal_png, kind="seal")
+    writer = _writer(pdf)
+    where = box
+    if where is None:
+        personal = _personal_rect(writer)
+        if personal is None:
+            raise PdfRefused(
+                _("Văn bản chưa có chữ ký của người có thẩm quyền; hãy chỉ định vị trí con dấu."),
+                code="no_personal_signature",
+            )
+        page, *rect = personal
+        sx1, sy1, sx2, sy2 = placement.seal_box((rect[0], rect[1], rect[2], rect[3]), seal_diameter_mm * placement.MM)
+        where = (page, sx1, sy1, sx2, sy2)
+    return _run(
+        _sign(
+            pdf,
+            key=key,
+            pin=pin,
+            field_name=AGENCY_FIELD,
+            box=where,
+            stamp_style=_image_style(image.data),
+            reason=reason or _("Phát hành văn bản"),
+            location=location,
+        )
+    )
+
+
+def vn_iso(moment: datetime) -> str:
+    """``2026-03-05T14:30:15+07:00`` (Phụ lục I.II.8.b)."""
+    return moment.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+
+
+def pdf_sign_attachment(
+    *,
+    pdf: bytes,
+    key: SigningKey,
+    pin: str,
+    number: str,
+    field_name: str = AGENCY_FIELD,
+    reason: str = "",
+    location: str = "",
+) -> SignResult:
+    """A separate attachment or an electronic copy: agency signature with no image; at the top right
+    of page 1 the number/notation and the signing time (ISO 8601, +07:00), Liberation Serif (metric
+    twin of Times New Roman) 10 pt, black."""
+    writer = _writer(pdf)
+    page_w, page_h = _page_size(writer, 0)
+    x1, y1, x2, y2 = placement.top_right_box(page_w, page_h, width=66 * placement.MM, height=11 * placement.MM)
+    now = datetime.now(UTC)
+    style = TextStampStyle(
+        stamp_text="%(number)s\n%(signed_at)s",
+        text_box_style=_font(10),
+        border_width=0,
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MAX,
+            y_align=layout.AxisAlignment.ALIGN_MAX,
+            inner_content_scaling=layout.InnerScaling.NO_SCALING,
+        ),
+    )
+    return _run(
+        _sign(
+            pdf,
+            key=key,
+            pin=pin,
+            field_name=field_name,
+            box=(0, x1, y1, x2, y2),
+            stamp_style=style,
+            text_params={"number": number, "signed_at": vn_iso(now)},
+            reason=reason or _("Ký số tệp đính kèm"),
+            location=location,
+            now=now,
+        )
+    )
