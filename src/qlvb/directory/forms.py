@@ -60,7 +60,8 @@ class UserCreateForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Ít nhất 10 ký tự, có chữ thường, chữ hoa, chữ số và ký tự đặc biệt."),
     )
-    roles = forms.MultipleChoiceField(label=_("Vai trò"), required=False, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(label=_("Vai trò"), required=False,
+                                      widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     role_unit = UnitChoiceField(label=_("Vai trò áp dụng tại"), queryset=Unit.objects.none(), required=False,
                                 empty_label=_("— Đơn vị của người dùng —"))
 

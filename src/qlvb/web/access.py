@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from qlvb.core import permissions
 from qlvb.core.errors import PermissionDenied
@@ -42,7 +43,8 @@ def permission_required(name: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not permissions.has(request.user, name):
-                return forbidden(request, permissions.get(name).label)
+                label = permissions.get(name).label
+                return forbidden(request, _("Bạn không có quyền: %(label)s.") % {"label": label})
             try:
                 return view(request, *args, **kwargs)
             except PermissionDenied as exc:

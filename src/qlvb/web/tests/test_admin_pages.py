@@ -12,7 +12,6 @@ from qlvb.core.models import AuditEntry
 from qlvb.directory.models import Unit, User
 
 
-
 def client_for(username: str) -> Client:
     client = Client()
     client.force_login(User.objects.get(username=username))  # sign-in itself: test_sign_in.py
@@ -214,9 +213,10 @@ def test_audit_verify_button_reports_ok_then_the_altered_entry(admin_client):
     response = admin_client.post("/quan-tri/nhat-ky/kiem-tra/", HTTP_HX_REQUEST="true")
     assert "Chuỗi nhật ký toàn vẹn" in response.content.decode()
     victim = AuditEntry.objects.order_by("seq")[3]
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET actor_username = %s WHERE seq = %s",
-                       ["ke_gian", victim.seq])
+    with connection.cursor() as cursor:  # what a DBA with full rights could do
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only")
+        cursor.execute("UPDATE core_auditentry SET actor_username = %s WHERE seq = %s", ["ke_gian", victim.seq])
     response = admin_client.post("/quan-tri/nhat-ky/kiem-tra/")  # without HTMX: the whole page
     text = response.content.decode()
     assert f"Chuỗi nhật ký bị phá vỡ tại mục số {victim.seq}" in text and "<nav" in text

@@ -1,0 +1,81 @@
+"""Browser fixtures: the system's Chromium driven by Playwright against pytest-django's live server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with
+# a running loop unless told otherwise. The live server runs in its own thread and is unaffected.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--disable-sync", "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class Console:
+    """What the page logged: CSP violations and script errors end up here."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+
+@pytest.fixture
+def console() -> Console:
+    return Console()
+
+
+def _new_page(browser, console: Console, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("console", lambda msg: console.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: console.errors.append(str(exc)))
+    return context, page
+
+
+@pytest.fixture
+def page(browser, console) -> Iterator[object]:
+    context, page = _new_page(browser, console, 1280, 900)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, console) -> Iterator[object]:
+    """A phone-sized window: 375 × 740 CSS pixels."""
+    context, page = _new_page(browser, console, 375, 740)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shot():
+    """``shot(page, "home")`` saves var/screenshots/home.png (full page) and returns its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
