@@ -160,3 +160,8 @@ class DecideForm(StyledForm):
 class RemindForm(StyledForm):
     kind = forms.ChoiceField(label=_("Hình thức"), choices=ReminderKind.choices)
     text = forms.CharField(label=_("Nội dung"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RangeForm(StyledForm):
+    date_from = forms.DateField(label=_("Từ ngày"), widget=DATE)
+    date_to = forms.DateField(label=_("Đến ngày"), widget=DATE)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("phan-cong/<int:pk>/gia-han/", views.extend, name="extend"),
     path("phan-cong/<int:pk>/don-doc/", views.remind, name="remind"),
     path("gia-han/<int:pk>/", views.extension_decide, name="extension_decide"),
+    path("in/<slug:kind>.xlsx", views.report_xlsx, name="report_xlsx"),
     path("thong-bao/", views.notifications, name="notifications"),
     path("thong-bao/da-doc/", views.notifications_read, name="notifications_read"),
 ]

@@ -25,7 +25,7 @@ from qlvb.documents.models import Document
 from qlvb.files.intake import file_intake
 from qlvb.files.services import file_open
 
-from . import forms, policies, selectors, services
+from . import forms, policies, reports, selectors, services
 from .handling import can_act
 from .receiving import DuplicateWarning, is_registration_late, refuse_secret
 
@@ -62,6 +62,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "page": page, "form": form, "box": box, "query": params.urlencode(),
         "boxes": [(k, selectors.INBOXES[k][0]) for k in keys], "counts": selectors.inbox_counts(user, keys),
         "can_receive": has(user, "incoming.receive", unit=_agency(user)),
+        "can_report": has(user, "incoming.report", unit=_agency(user)),
     })
 
 
@@ -340,6 +341,25 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         run=lambda a, d: services.extension_decide(actor=request.user, extension=ext, grant=d["decision"] == "grant",
                                                    note=d["note"]),
         done=_("Đã quyết định gia hạn."))
+
+
+# --- Outputs (Phụ lục IV) -------------------------------------------------------------------------------------
+
+@login_required
+def report_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
+    agency = _agency(request.user)
+    if kind not in ("so-dang-ky", "so-theo-doi") or agency is None or not has(request.user, "incoming.report",
+                                                                                 unit=agency):
+        raise Http404
+    form = forms.RangeForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "incoming/action.html", {"form": form, "title": _("In sổ văn bản đến"), "doc": None})
+    build = reports.register_xlsx if kind == "so-dang-ky" else reports.followup_xlsx
+    content = build(actor=request.user, agency=agency, date_from=form.cleaned_data["date_from"],
+                    date_to=form.cleaned_data["date_to"])
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.xlsx"'
+    return response
 
 
 # --- Notifications ---------------------------------------------------------------------------------------------------
