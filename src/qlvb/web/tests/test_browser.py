@@ -163,3 +163,14 @@ def test_refused_page_and_english(demo, live_server, page, console, shot):
     assert page.get_by_role("button", name="Sign out").is_visible()
     shot(page, "home-english")
     no_csp_violation(console)
+
+
+def test_administrator_pages_at_phone_width(demo, live_server, phone_page, console, shot):
+    page = phone_page
+    sign_in(page, live_server.url, "ublienminh_tranthilan")
+    for path, name in [("/quan-tri/nguoi-dung/", "phone-users"), ("/quan-tri/nguoi-dung/them/", "phone-user-create"),
+                       ("/quan-tri/nhat-ky/", "phone-audit-log")]:
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path  # wide tables scroll inside
+        shot(page, name)
+    no_csp_violation(console)
