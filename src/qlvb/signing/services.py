@@ -149,9 +149,10 @@ async def _sign(
     reason: str = "",
     location: str = "",
     now: datetime | None = None,
+    existing_field: bool = False,
 ) -> SignResult:
     writer = _writer(data)
-    if field_name in _existing_signatures(writer):
+    if field_name in _existing_signatures(writer):  # signed already (empty fields are fine)
         raise PdfRefused(_("Văn bản đã có chữ ký “%(name)s”.") % {"name": field_name}, code="already_signed")
     async with key.open(pin) as signer:
         assert signer.signing_cert is not None
@@ -172,8 +173,10 @@ async def _sign(
             reason=reason or None,
             location=location or None,
         )
-        spec = None
-        if box is not None:
+        spec: fields.SigFieldSpec | None = None
+        if existing_field:
+            spec = None
+        elif box is not None:
             page, x1, y1, x2, y2 = box
             spec = fields.SigFieldSpec(
                 sig_field_name=field_name,
@@ -292,6 +295,8 @@ def pdf_sign_personal(
     placeholder: str = "",
     box: Placement | None = None,
     number_fields: bool = True,
+    agency_field: bool = True,
+    seal_diameter_mm: float = SEAL_DIAMETER_MM,
     reason: str = "",
     location: str = "",
 ) -> SignResult:
@@ -316,6 +321,18 @@ def pdf_sign_personal(
         def prepare(w: IncrementalPdfFileWriter) -> None:
             for fname, (page, fbox) in to_create.items():
                 _add_text_field(w, fname, page, fbox)
+            if first and agency_field:
+                # After a certification signature only existing fields may be filled or signed
+                # (ISO 32000 DocMDP P=2), so the agency signature's field is laid out now: the
+                # seal at its real size over the left third of the signature image.
+                page, x1, y1, x2, y2 = where
+                sx1, sy1, sx2, sy2 = placement.seal_box((x1, y1, x2, y2), seal_diameter_mm * placement.MM)
+                fields.append_signature_field(
+                    w,
+                    fields.SigFieldSpec(
+                        sig_field_name=AGENCY_FIELD, on_page=page, box=(round(sx1), round(sy1), round(sx2), round(sy2))
+                    ),
+                )
 
         return await _sign(
             pdf,
@@ -325,13 +342,20 @@ def pdf_sign_personal(
             box=where,
             stamp_style=_image_style(image.data),
             certify=first,
-            field_mdp=(fields.FieldMDPSpec(fields.FieldMDPAction.EXCLUDE, fields=sorted(to_create)) if first else None),
+            field_mdp=_lock_all_but_later_steps() if first else None,
             prepare=prepare,
             reason=reason or _("Ký duyệt văn bản"),
             location=location,
         )
 
     return _run(run())
+
+
+def _lock_all_but_later_steps() -> fields.FieldMDPSpec:
+    """FieldMDP of the first personal signature: every form field is locked except the number and
+    date (the clerk fills them), the agency signature and further personal signatures."""
+    open_fields = [NUMBER_FIELD, DATE_FIELD, AGENCY_FIELD] + [f"{PERSONAL_PREFIX}{i}" for i in range(2, 10)]
+    return fields.FieldMDPSpec(fields.FieldMDPAction.EXCLUDE, fields=open_fields)
 
 
 def _personal_box(pdf: bytes, *, name: str, placeholder: str, ratio: float) -> Placement:
@@ -462,8 +486,11 @@ def pdf_sign_agency(
     personal signature image on its left (or at ``box``)."""
     image = check_image(seal_png, kind="seal")
     writer = _writer(pdf)
+    empty = [name for name, _value, _ref in fields.enumerate_sig_fields(writer.prev, filled_status=False)]
     where = box
-    if where is None:
+    if AGENCY_FIELD in empty:
+        where = None  # laid out by the personal signature; sign into it
+    elif where is None:
         personal = _personal_rect(writer)
         if personal is None:
             raise PdfRefused(
@@ -480,6 +507,7 @@ def pdf_sign_agency(
             pin=pin,
             field_name=AGENCY_FIELD,
             box=where,
+            existing_field=where is None,
             stamp_style=_image_style(image.data),
             reason=reason or _("Phát hành văn bản"),
             location=location,

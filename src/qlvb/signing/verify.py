@@ -1,0 +1,385 @@
+"""Verification report of the signatures in a PDF (TT 41/2017: integrity, certificate valid and not
+revoked at signing time, chain to a trusted CA; results kept with the document).
+
+:func:`verify_pdf` never raises on bad input: an unsigned, damaged, encrypted or non-PDF file gets a
+report with its verdict and the reason in Vietnamese. Verdicts:
+
+* ``valid`` — hợp lệ: every signature is intact, covers its revision, later changes are permitted,
+  the certificate chains to a configured trust anchor, was valid and not revoked when signing;
+* ``invalid`` — không hợp lệ: one signature fails one of those checks, or the file has none;
+* ``unknown`` — chưa xác định: nothing failed but something could not be established (typically:
+  revocation status neither fetchable nor embedded; an encrypted file).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import ocsp as asn1_ocsp
+from asn1crypto import x509
+from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.misc import PdfReadError as PyHankoReadError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+
+from . import conf
+from .certs import VN_TZ, describe, validation_context
+
+OK, FAIL, UNKNOWN = "ok", "fail", "unknown"
+VALID, INVALID = "valid", "invalid"
+VERDICT_LABELS = {VALID: "hợp lệ", INVALID: "không hợp lệ", UNKNOWN: "chưa xác định"}
+CHECK_LABELS = {
+    "integrity": "Toàn vẹn dữ liệu đã ký",
+    "modifications": "Thay đổi sau khi ký",
+    "chain": "Chuỗi chứng thư đến nơi cấp tin cậy",
+    "validity": "Hiệu lực chứng thư tại thời điểm ký",
+    "revocation": "Tình trạng thu hồi chứng thư",
+    "timestamp": "Dấu thời gian",
+}
+_MOD_LABELS = {
+    ModificationLevel.NONE: "không có thay đổi",
+    ModificationLevel.LTA_UPDATES: "chỉ bổ sung dữ liệu kiểm tra chứng thư / dấu thời gian",
+    ModificationLevel.FORM_FILLING: "điền biểu mẫu và thêm chữ ký (số, ngày văn bản; chữ ký tiếp theo)",
+    ModificationLevel.ANNOTATIONS: "thêm chú thích",
+    ModificationLevel.OTHER: "thay đổi nội dung khác (trang, nội dung, đối tượng)",
+}
+_REVOCATION_UNKNOWN = {
+    AdESIndeterminate.TRY_LATER,
+    AdESIndeterminate.REVOKED_NO_POE,
+    AdESIndeterminate.REVOKED_CA_NO_POE,
+    AdESIndeterminate.REVOCATION_OUT_OF_BOUNDS_NO_POE,
+    AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
+}
+
+
+@dataclass
+class Check:
+    status: str
+    message: str
+
+    def as_dict(self, key: str) -> dict[str, str]:
+        return {"check": key, "label": CHECK_LABELS[key], "status": self.status, "message": self.message}
+
+
+@dataclass
+class SignatureResult:
+    field: str
+    signer: dict[str, str]
+    claimed_time: str | None
+    timestamp_time: str | None
+    checks: dict[str, Check] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        statuses = {c.status for c in self.checks.values()}
+        if FAIL in statuses:
+            return INVALID
+        if UNKNOWN in statuses:
+            return UNKNOWN
+        return VALID
+
+    def reasons(self) -> list[str]:
+        wanted = FAIL if self.verdict == INVALID else UNKNOWN
+        return [c.message for c in self.checks.values() if c.status == wanted]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "signer": self.signer,
+            "claimed_time": self.claimed_time,
+            "timestamp_time": self.timestamp_time,
+            "verdict": self.verdict,
+            "verdict_label": VERDICT_LABELS[self.verdict],
+            "reasons": self.reasons(),
+            "checks": [c.as_dict(k) for k, c in self.checks.items()],
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(VN_TZ).isoformat() if moment else None
+
+
+def _report(
+    sha256: str, verdict: str, reasons: list[str], signatures: list[SignatureResult], *, fetch: bool
+) -> dict[str, Any]:
+    return {
+        "file_sha256": sha256,
+        "verified_at": datetime.now(UTC).astimezone(VN_TZ).isoformat(),
+        "network": fetch,
+        "trust_anchors": str(conf.trust_anchors_dir()),
+        "verdict": verdict,
+        "verdict_label": VERDICT_LABELS[verdict],
+        "reasons": reasons,
+        "signatures": [s.as_dict() for s in signatures],
+    }
+
+
+def verify_pdf(data: bytes, *, fetch: bool | None = None) -> dict[str, Any]:
+    """The verification report (a JSON-ready dict) of ``data``."""
+    fetch = conf.verify_fetch() if fetch is None else fetch
+    sha256 = hashlib.sha256(data).hexdigest()
+    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+        return _report(sha256, INVALID, [_("Tệp không phải là PDF.")], [], fetch=fetch)
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted:
+            try:
+                reader.decrypt(b"")
+            except Exception:
+                return _report(
+                    sha256,
+                    UNKNOWN,
+                    [_("Tệp PDF được mã hóa bằng mật khẩu; không kiểm tra được chữ ký số.")],
+                    [],
+                    fetch=fetch,
+                )
+        signatures = list(reader.embedded_signatures)
+    except (PdfError, PyHankoReadError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return _report(sha256, INVALID, [_("Tệp PDF bị hỏng hoặc không đầy đủ; không đọc được.")], [], fetch=fetch)
+    if not signatures:
+        return _report(sha256, INVALID, [_("Tệp không có chữ ký số.")], [], fetch=fetch)
+    revinfo = _embedded_revinfo(reader)
+    results = [asyncio.run(_verify_one(sig, revinfo, fetch=fetch)) for sig in signatures]
+    verdicts = {r.verdict for r in results}
+    verdict = INVALID if INVALID in verdicts else UNKNOWN if UNKNOWN in verdicts else VALID
+    reasons: list[str] = []
+    for result in results:
+        reasons.extend(f"{result.signer.get('ten') or result.field}: {reason}" for reason in result.reasons())
+    if verdict == VALID:
+        reasons = [_("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": len(results)}]
+    return _report(sha256, verdict, reasons, results, fetch=fetch)
+
+
+@dataclass
+class _Revinfo:
+    certs: list[x509.Certificate]
+    ocsps: list[asn1_ocsp.OCSPResponse]
+    crls: list[asn1_crl.CertificateList]
+
+
+def _embedded_revinfo(reader: PdfFileReader) -> _Revinfo:
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return _Revinfo([], [], [])
+    except Exception:
+        return _Revinfo([], [], [])
+    ocsps = [asn1_ocsp.OCSPResponse.load(ref.get_object().data) for ref in dss.ocsps]
+    crls = [asn1_crl.CertificateList.load(ref.get_object().data) for ref in dss.crls]
+    return _Revinfo(list(dss.load_certs()), ocsps, crls)
+
+
+async def _validate(
+    sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bool, moment: datetime | None, mode: str
+) -> PdfSignatureStatus:
+    other = list(revinfo.certs) + list(sig.other_embedded_certs)
+    context = validation_context(
+        fetch=fetch,
+        other_certs=other,
+        crls=revinfo.crls,
+        ocsps=revinfo.ocsps,
+        moment=moment,
+        revocation_mode=mode,
+    )
+    ts_context = validation_context(
+        fetch=fetch, other_certs=other, crls=revinfo.crls, ocsps=revinfo.ocsps, revocation_mode="soft-fail"
+    )
+    return await async_validate_pdf_signature(sig, signer_validation_context=context, ts_validation_context=ts_context)
+
+
+async def _verify_one(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bool) -> SignatureResult:
+    try:
+        cert = sig.signer_cert
+        signer = describe(cert)
+    except Exception:
+        cert = None
+        signer = {}
+    try:
+        claimed = sig.self_reported_timestamp
+    except Exception:
+        claimed = None
+    result = SignatureResult(field=str(sig.field_name), signer=signer, claimed_time=_iso(claimed), timestamp_time=None)
+    try:
+        status = await _validate(sig, revinfo, fetch=fetch, moment=None, mode="hard-fail")
+    except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
+        result.checks["integrity"] = Check(
+            FAIL, _("Không kiểm tra được chữ ký (cấu trúc chữ ký hỏng): %(e)s") % {"e": exc}
+        )
+        return result
+
+    ts = status.timestamp_validity
+    ts_time = ts.timestamp if ts is not None and ts.intact and ts.valid else None
+    if ts is not None:
+        result.timestamp_time = _iso(ts.timestamp)
+    # A certificate expired now but valid at a trusted timestamp: judge it at the timestamp.
+    if (
+        ts_time is not None
+        and ts is not None
+        and ts.trusted
+        and status.trust_problem_indic in (AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.EXPIRED)
+    ):
+        status = await _validate(sig, revinfo, fetch=fetch, moment=ts_time, mode="hard-fail")
+
+    _integrity(result, status)
+    _modifications(result, status)
+    _certificate(result, status, cert, claimed, ts_time)
+    _timestamp(result, status)
+    return result
+
+
+def _integrity(result: SignatureResult, status: PdfSignatureStatus) -> None:
+    if not status.intact:
+        result.checks["integrity"] = Check(FAIL, _("Nội dung đã ký bị thay đổi sau khi ký (mã băm không khớp)."))
+    elif not status.valid:
+        result.checks["integrity"] = Check(FAIL, _("Giá trị chữ ký số không đúng với chứng thư của người ký."))
+    else:
+        result.checks["integrity"] = Check(OK, _("Dữ liệu đã ký còn nguyên vẹn (SHA-256, RSA)."))
+
+
+def _modifications(result: SignatureResult, status: PdfSignatureStatus) -> None:
+    coverage = status.coverage
+    if coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        result.checks["modifications"] = Check(OK, _("Chữ ký bao phủ toàn bộ tệp; không có thay đổi sau khi ký."))
+        return
+    if coverage is None or coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        result.checks["modifications"] = Check(
+            FAIL, _("Chữ ký không bao phủ hết phiên bản tài liệu đã ký (phần cuối tệp nằm ngoài vùng ký).")
+        )
+        return
+    level = status.modification_level
+    if level is None:
+        result.checks["modifications"] = Check(UNKNOWN, _("Không phân tích được các thay đổi thêm vào sau khi ký."))
+        return
+    label = _MOD_LABELS.get(level, str(level))
+    if level == ModificationLevel.OTHER or status.docmdp_ok is False:
+        detail = ""
+        diff = status.diff_result
+        if diff is not None and not hasattr(diff, "modification_level"):
+            detail = f" ({diff})"
+        result.checks["modifications"] = Check(
+            FAIL,
+            _("Tài liệu bị thay đổi sau khi ký theo cách không được phép: %(what)s%(detail)s.")
+            % {"what": label, "detail": detail},
+        )
+        return
+    result.checks["modifications"] = Check(
+        OK, _("Các phiên bản sau chữ ký chỉ có thay đổi được phép: %(what)s.") % {"what": label}
+    )
+
+
+def _certificate(
+    result: SignatureResult,
+    status: PdfSignatureStatus,
+    cert: x509.Certificate | None,
+    claimed: datetime | None,
+    ts_time: datetime | None,
+) -> None:
+    indic = status.trust_problem_indic
+    path = status.validation_path
+    if path is not None:
+        names = " → ".join(c.subject.native.get("common_name", "") for c in path.iter_certs(include_root=True))
+        result.checks["chain"] = Check(OK, _("Chứng thư dẫn tới nơi cấp tin cậy: %(path)s.") % {"path": names})
+    elif indic == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND or indic is None:
+        issuer = result.signer.get("noi_cap", "")
+        result.checks["chain"] = Check(
+            FAIL,
+            _(
+                "Chứng thư số do “%(issuer)s” cấp không dẫn tới chứng thư gốc nào đã cấu hình tin cậy "
+                "(CA chuyên dùng Chính phủ, CA công cộng)."
+            )
+            % {"issuer": issuer},
+        )
+    else:
+        result.checks["chain"] = Check(OK, _("Đã dựng được chuỗi chứng thư đến nơi cấp tin cậy."))
+
+    at = ts_time or claimed
+    at_text = (
+        _("theo dấu thời gian %(t)s") % {"t": _iso(ts_time)}
+        if ts_time
+        else _("theo thời điểm ký do người ký khai %(t)s (không có dấu thời gian)") % {"t": _iso(claimed)}
+    )
+    if cert is not None and at is not None and not (cert.not_valid_before <= at <= cert.not_valid_after):
+        result.checks["validity"] = Check(
+            FAIL,
+            _("Chứng thư số hết hiệu lực tại thời điểm ký (%(at)s; hiệu lực %(a)s – %(b)s).")
+            % {"at": at_text, "a": _iso(cert.not_valid_before), "b": _iso(cert.not_valid_after)},
+        )
+    elif indic in (
+        AdESIndeterminate.EXPIRED,
+        AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+        AdESFailure.NOT_YET_VALID,
+        AdESIndeterminate.NOT_YET_VALID,
+    ):
+        result.checks["validity"] = Check(
+            UNKNOWN if indic == AdESIndeterminate.OUT_OF_BOUNDS_NO_POE else FAIL,
+            _(
+                "Chứng thư số (hoặc chứng thư của nơi cấp) đã hết hạn và không có dấu thời gian tin cậy "
+                "chứng minh chữ ký được tạo khi còn hiệu lực."
+            ),
+        )
+    else:
+        result.checks["validity"] = Check(
+            OK, _("Chứng thư số còn hiệu lực tại thời điểm ký (%(at)s).") % {"at": at_text}
+        )
+
+    if status.revoked or indic == AdESFailure.REVOKED:
+        details = status.revocation_details
+        when = _iso(details.revocation_date) if details is not None else None
+        if details is not None and ts_time is not None and details.revocation_date > ts_time:
+            result.checks["revocation"] = Check(
+                OK,
+                _("Chứng thư bị thu hồi ngày %(when)s, sau thời điểm ký đã được xác thực bằng dấu thời gian.")
+                % {"when": when},
+            )
+        else:
+            result.checks["revocation"] = Check(
+                FAIL,
+                _("Chứng thư số đã bị thu hồi%(when)s.") % {"when": f" từ {when}" if when else ""},
+            )
+    elif indic in _REVOCATION_UNKNOWN:
+        result.checks["revocation"] = Check(
+            UNKNOWN,
+            _(
+                "Chưa xác định được tình trạng thu hồi: không truy cập được OCSP/CRL của nơi cấp và tệp "
+                "không kèm dữ liệu thu hồi."
+            ),
+        )
+    elif path is None:
+        result.checks["revocation"] = Check(
+            UNKNOWN, _("Chưa xác định: không kiểm tra tình trạng thu hồi khi chưa dựng được chuỗi chứng thư.")
+        )
+    elif indic is None:
+        result.checks["revocation"] = Check(
+            OK, _("Chứng thư chưa bị thu hồi (đã kiểm tra OCSP/CRL của nơi cấp hoặc dữ liệu kèm trong tệp).")
+        )
+    else:
+        result.checks["revocation"] = Check(
+            UNKNOWN, _("Chưa xác định được hiệu lực chứng thư: %(why)s.") % {"why": indic.name}
+        )
+
+
+def _timestamp(result: SignatureResult, status: PdfSignatureStatus) -> None:
+    ts = status.timestamp_validity
+    if ts is None:
+        result.checks["timestamp"] = Check(OK, _("Không có dấu thời gian (PAdES B-B); thời điểm ký do người ký khai."))
+    elif not (ts.intact and ts.valid):
+        result.checks["timestamp"] = Check(FAIL, _("Dấu thời gian không hợp lệ (bị sửa hoặc chữ ký sai)."))
+    elif not ts.trusted:
+        result.checks["timestamp"] = Check(
+            UNKNOWN, _("Dấu thời gian %(t)s do nơi cấp không được tin cậy.") % {"t": _iso(ts.timestamp)}
+        )
+    else:
+        result.checks["timestamp"] = Check(OK, _("Dấu thời gian hợp lệ: %(t)s.") % {"t": _iso(ts.timestamp)})
