@@ -174,3 +174,14 @@ def test_administrator_pages_at_phone_width(demo, live_server, phone_page, conso
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path  # wide tables scroll inside
         shot(page, name)
     no_csp_violation(console)
+
+
+def test_password_guessing_ends_in_the_vietnamese_lockout_page(demo, live_server, page, console, shot, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(page, live_server.url, "ublienminh_lethuha", "doan-mat-khau")
+    sign_in(page, live_server.url, "ublienminh_lethuha")  # the right password no longer helps
+    message = page.locator("[data-qlvb=lockout]").inner_text()
+    assert message.startswith("Tài khoản tạm thời bị khóa do nhập sai mật khẩu")
+    assert page.get_by_role("link", name="Quay lại trang đăng nhập").is_visible()
+    shot(page, "login-lockout")
+    no_csp_violation(console)
