@@ -32,7 +32,7 @@ def _dominant_colour(image: Image.Image) -> tuple[int, int, int] | None:
     rgba = image.convert("RGBA")
     rgba.thumbnail((200, 200))
     r = g = b = n = 0
-    for pr, pg, pb, pa in rgba.getdata():  # type: ignore[misc]
+    for pr, pg, pb, pa in rgba.get_flattened_data():  # type: ignore[attr-defined,misc]
         if pa > 128:
             r, g, b, n = r + pr, g + pg, b + pb, n + 1
     if n == 0:

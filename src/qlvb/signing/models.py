@@ -78,7 +78,6 @@ class Verdict(models.TextChoices):
     VALID = "valid", _("hợp lệ")
     INVALID = "invalid", _("không hợp lệ")
     UNKNOWN = "unknown", _("chưa xác định")
-    UNSIGNED = "unsigned", _("không có chữ ký số")
 
 
 class SignatureReport(models.Model):

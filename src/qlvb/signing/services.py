@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -125,7 +125,7 @@ def _dss_level(data: bytes, timestamped: bool) -> str:
     if dss is not None:
         dss = dss.get_object() if hasattr(dss, "get_object") else dss
         if dss.get("/OCSPs") or dss.get("/CRLs"):
-            return "B-LT" if timestamped else "B-B+LT"
+            return "B-LT" if timestamped else "B-B"
     return "B-T" if timestamped else "B-B"
 
 
@@ -145,7 +145,8 @@ async def _sign(
     certify: bool = False,
     field_mdp: fields.FieldMDPSpec | None = None,
     text_params: dict[str, str] | None = None,
-    prepare: Any = None,
+    prepare: Callable[[IncrementalPdfFileWriter, Placement], None] | None = None,
+    locate: Callable[[x509.Certificate], Placement] | None = None,
     reason: str = "",
     location: str = "",
     now: datetime | None = None,
@@ -158,8 +159,10 @@ async def _sign(
         assert signer.signing_cert is not None
         chain = await _chain_of(signer)
         await check_signer_certificate(signer.signing_cert, chain, now=now)
-        if prepare is not None:
-            prepare(writer)
+        if locate is not None:
+            box = locate(signer.signing_cert)
+        if prepare is not None and box is not None:
+            prepare(writer, box)
         tsa = conf.tsa_url()
         timestamper = HTTPTimeStamper(tsa, timeout=conf.fetch_timeout()) if tsa else None
         meta = PdfSignatureMetadata(
@@ -308,17 +311,15 @@ def pdf_sign_personal(
     async def run() -> SignResult:
         writer = _writer(pdf)
         first = not _existing_signatures(writer)
-        name = signer_name
-        if not name and box is None and not placeholder:
-            async with key.open(pin) as signer:
-                assert signer.signing_cert is not None
-                name = describe(signer.signing_cert)["ten"]
-        where = box or _personal_box(pdf, name=name, placeholder=placeholder, ratio=image.ratio)
         index = 1 + sum(1 for n in _existing_signatures(writer) if n.startswith(PERSONAL_PREFIX))
-        field_name = f"{PERSONAL_PREFIX}{index}"
         to_create = _number_date_boxes(pdf) if (first and number_fields) else {}
 
-        def prepare(w: IncrementalPdfFileWriter) -> None:
+        def locate(cert: x509.Certificate) -> Placement:
+            # after the certificate check: an expired certificate is refused before any layout issue
+            name = signer_name or describe(cert)["ten"]
+            return box or _personal_box(pdf, name=name, placeholder=placeholder, ratio=image.ratio)
+
+        def prepare(w: IncrementalPdfFileWriter, where: Placement) -> None:
             for fname, (page, fbox) in to_create.items():
                 _add_text_field(w, fname, page, fbox)
             if first and agency_field:
@@ -338,8 +339,9 @@ def pdf_sign_personal(
             pdf,
             key=key,
             pin=pin,
-            field_name=field_name,
-            box=where,
+            field_name=f"{PERSONAL_PREFIX}{index}",
+            box=None,
+            locate=locate,
             stamp_style=_image_style(image.data),
             certify=first,
             field_mdp=_lock_all_but_later_steps() if first else None,

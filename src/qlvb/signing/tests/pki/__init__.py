@@ -78,7 +78,10 @@ def _signer_cert(issuer: str, valid_from: datetime, valid_to: datetime, **extra:
             },
             {
                 "id": "authority_information_access",
-                "smart-value": {"schema": "aia-urls", "params": {"ocsp-responder-names": [issuer]}},
+                "smart-value": {
+                    "schema": "aia-urls",
+                    "params": {"ocsp-responder-names": [issuer], "ca-issuer-links": [{"repo": issuer}]},
+                },
             },
         ],
     }
