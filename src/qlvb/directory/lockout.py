@@ -10,7 +10,7 @@ from django.shortcuts import render
 def lockout_message() -> str:
     minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
     return (
-        f"Tài khoản tạm thời bị khóa do nhập sai mật khẩu quá {settings.AXES_FAILURE_LIMIT} lần. "
+        f"Tài khoản tạm thời bị khóa do nhập sai mật khẩu {settings.AXES_FAILURE_LIMIT} lần liên tiếp. "
         f"Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị hệ thống."
     )
 

@@ -108,7 +108,7 @@ def test_the_limit_comes_from_the_settings(demo, settings, limit: int) -> None:
         assert _api_token(f"doan-{attempt}").status_code == 401
     response = _api_token("doan-cuoi")
     assert response.status_code == 429
-    assert f"quá {limit} lần" in response.json()["detail"]
+    assert f"{limit} lần liên tiếp" in response.json()["detail"]
 
 
 def test_sign_in_and_failure_are_audited_with_ip(demo) -> None:
