@@ -24,6 +24,7 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import ocsp as asn1_ocsp
 from asn1crypto import x509
 from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.crypt import AuthStatus
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.misc import PdfReadError as PyHankoReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -55,6 +56,14 @@ _MOD_LABELS = {
     ModificationLevel.FORM_FILLING: "điền biểu mẫu và thêm chữ ký (số, ngày văn bản; chữ ký tiếp theo)",
     ModificationLevel.ANNOTATIONS: "thêm chú thích",
     ModificationLevel.OTHER: "thay đổi nội dung khác (trang, nội dung, đối tượng)",
+}
+_DEFINITE = {
+    AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND,
+    AdESFailure.REVOKED,
+    AdESIndeterminate.EXPIRED,
+    AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+    AdESFailure.NOT_YET_VALID,
+    AdESIndeterminate.NOT_YET_VALID,
 }
 _REVOCATION_UNKNOWN = {
     AdESIndeterminate.TRY_LATER,
@@ -137,8 +146,10 @@ def verify_pdf(data: bytes, *, fetch: bool | None = None) -> dict[str, Any]:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
             try:
-                reader.decrypt(b"")
+                opened = reader.decrypt(b"").status != AuthStatus.FAILED
             except Exception:
+                opened = False
+            if not opened:
                 return _report(
                     sha256,
                     UNKNOWN,
@@ -220,6 +231,12 @@ async def _verify_one(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bo
         )
         return result
 
+    revocation_unavailable = False
+    if status.trust_problem_indic is not None and status.trust_problem_indic not in _DEFINITE:
+        # hard-fail could not conclude; if soft-fail can, what was missing is the revocation data
+        soft = await _validate(sig, revinfo, fetch=fetch, moment=None, mode="soft-fail")
+        if soft.trust_problem_indic is None and soft.validation_path is not None:
+            status, revocation_unavailable = soft, True
     ts = status.timestamp_validity
     ts_time = ts.timestamp if ts is not None and ts.intact and ts.valid else None
     if ts is not None:
@@ -236,6 +253,14 @@ async def _verify_one(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bo
     _integrity(result, status)
     _modifications(result, status)
     _certificate(result, status, cert, claimed, ts_time)
+    if revocation_unavailable:
+        result.checks["revocation"] = Check(
+            UNKNOWN,
+            _(
+                "Chưa xác định được tình trạng thu hồi: không truy cập được OCSP/CRL của nơi cấp và tệp "
+                "không kèm dữ liệu thu hồi."
+            ),
+        )
     _timestamp(result, status)
     return result
 

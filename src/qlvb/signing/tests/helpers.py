@@ -3,6 +3,8 @@ hostile or careless sender could send (expired, revoked, unknown-root signatures
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import io
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -22,3 +24,23 @@ def sign_raw(pki: TestPKI, label: str, data: bytes, *, arch: str = ARCH, field: 
     out = io.BytesIO()
     signers.PdfSigner(meta, signer).sign_pdf(writer, output=out)
     return out.getvalue()
+
+
+def sign_leaving_tail(pki: TestPKI, label: str, data: bytes, *, uncovered: int) -> bytes:
+    """A genuine signature whose /ByteRange stops ``uncovered`` bytes before the end of its own
+    revision: the tail of the file is outside what was signed."""
+    signed = sign_raw(pki, label, data)
+    start = signed.rindex(b"/ByteRange [") + len(b"/ByteRange ")
+    end = signed.index(b"]", start) + 1
+    _zero, first_len, second_off, second_len = (int(v) for v in signed[start + 1 : end - 1].split())
+    new_range = b"[0 %d %d %d]" % (first_len, second_off, second_len - uncovered)
+    signed = signed[:start] + new_range.ljust(end - start, b" ") + signed[end:]
+    digest = hashlib.sha256(signed[:first_len] + signed[second_off : second_off + second_len - uncovered]).digest()
+    signer = signers.SimpleSigner.load_pkcs12_data(
+        pki.p12(label).read_bytes(), other_certs=[], passphrase=P12_PASSWORD.encode()
+    )
+    cms = asyncio.run(signer.async_sign(digest, "sha256", use_pades=True))
+    hex_sig = cms.dump().hex().encode()
+    placeholder = second_off - first_len - 2
+    assert len(hex_sig) <= placeholder
+    return signed[: first_len + 1] + hex_sig.ljust(placeholder, b"0") + signed[second_off - 1 :]
