@@ -32,7 +32,7 @@ def _dominant_colour(image: Image.Image) -> tuple[int, int, int] | None:
     rgba = image.convert("RGBA")
     rgba.thumbnail((200, 200))
     r = g = b = n = 0
-    for pr, pg, pb, pa in rgba.get_flattened_data():  # type: ignore[attr-defined,misc]
+    for pr, pg, pb, pa in rgba.get_flattened_data():  # type: ignore[misc]
         if pa > 128:
             r, g, b, n = r + pr, g + pg, b + pb, n + 1
     if n == 0:
@@ -67,7 +67,8 @@ def check_image(data: bytes, *, kind: str) -> CheckedImage:
     if not has_alpha:
         raise ValidationFailed(_("%(label)s phải có nền trong suốt.") % {"label": label})
     alpha = image.convert("RGBA").getchannel("A")
-    low, _high = alpha.getextrema()  # type: ignore[misc]
+    extrema = alpha.getextrema()
+    low = extrema[0][0] if isinstance(extrema[0], tuple) else extrema[0]
     corners = [
         alpha.getpixel((0, 0)),
         alpha.getpixel((width - 1, 0)),

@@ -412,6 +412,7 @@ def pdf_write_number(*, pdf: bytes, number: str, issue_date: date, place: str = 
 
 def _fill(writer: IncrementalPdfFileWriter, ref: generic.Reference, value: str) -> None:
     form_field = ref.get_object()
+    assert isinstance(form_field, generic.DictionaryObject)
     annot = get_single_field_annot(form_field)
     x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
     width, height = abs(x2 - x1), abs(y2 - y1)

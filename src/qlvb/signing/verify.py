@@ -85,7 +85,7 @@ class Check:
 
 @dataclass
 class SignatureResult:
-    field: str
+    field_name: str
     signer: dict[str, str]
     claimed_time: str | None
     timestamp_time: str | None
@@ -106,7 +106,7 @@ class SignatureResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "field": self.field,
+            "field": self.field_name,
             "signer": self.signer,
             "claimed_time": self.claimed_time,
             "timestamp_time": self.timestamp_time,
@@ -168,7 +168,7 @@ def verify_pdf(data: bytes, *, fetch: bool | None = None) -> dict[str, Any]:
     verdict = INVALID if INVALID in verdicts else UNKNOWN if UNKNOWN in verdicts else VALID
     reasons: list[str] = []
     for result in results:
-        reasons.extend(f"{result.signer.get('ten') or result.field}: {reason}" for reason in result.reasons())
+        reasons.extend(f"{result.signer.get('ten') or result.field_name}: {reason}" for reason in result.reasons())
     if verdict == VALID:
         reasons = [_("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": len(results)}]
     return _report(sha256, verdict, reasons, results, fetch=fetch)
@@ -222,7 +222,9 @@ async def _verify_one(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bo
         claimed = sig.self_reported_timestamp
     except Exception:
         claimed = None
-    result = SignatureResult(field=str(sig.field_name), signer=signer, claimed_time=_iso(claimed), timestamp_time=None)
+    result = SignatureResult(
+        field_name=str(sig.field_name), signer=signer, claimed_time=_iso(claimed), timestamp_time=None
+    )
     try:
         status = await _validate(sig, revinfo, fetch=fetch, moment=None, mode="hard-fail")
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
@@ -392,7 +394,7 @@ def _certificate(
         )
     else:
         result.checks["revocation"] = Check(
-            UNKNOWN, _("Chưa xác định được hiệu lực chứng thư: %(why)s.") % {"why": indic.name}
+            UNKNOWN, _("Chưa xác định được hiệu lực chứng thư: %(why)s.") % {"why": getattr(indic, "name", str(indic))}
         )
 
 

@@ -98,6 +98,7 @@ def test_signature_image_sits_between_title_and_name_and_the_seal_overlaps_its_l
     overlap = (sx2 - x1) / (x2 - x1)
     assert 0.25 <= overlap <= 0.4 and sx1 < x1
     assert abs((sx2 - sx1) - 36 * layout.MM) < 2  # real size of the seal
+    assert abs((sy1 + sy2) / 2 - (y1 + y2) / 2) < 2  # centred on the signature image
 
 
 def test_placeholder_and_explicit_box(personal_key, signature_image):
@@ -121,6 +122,7 @@ def test_attachment_signature_text_top_right_iso8601_vietnam_time(agency_key):
     assert field["page"] == 0
     x1, y1, x2, y2 = field["rect"]
     assert x2 > 595 - 20 * layout.MM and y2 > 842 - 25 * layout.MM  # top right of A4
+    assert x1 > 595 / 2 and y1 > 842 - 40 * layout.MM
     reader = PdfReader(io.BytesIO(result.pdf))
     annot = next(a.get_object() for a in reader.pages[0]["/Annots"] if a.get_object().get("/T") == "ChuKyCoQuan")
     stream = annot["/AP"]["/N"].get_object()
