@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "qlvb.web",
     "qlvb.api",
     "qlvb.signing",
+    "qlvb.exchange",
+    "qlvb.outgoing",
     "qlvb.operations",
 ]
 

@@ -45,6 +45,11 @@ ACTIONS: dict[str, str] = {
     "file.refused": "Từ chối tệp",
     "file.downloaded": "Tải tệp xuống",
     "file.corrupted": "Phát hiện nội dung tệp bị thay đổi trên đĩa",
+    "outgoing.signed": "Ký ban hành văn bản đi",
+    "outgoing.numbered": "Cấp số văn bản đi",
+    "outgoing.agency_signed": "Ký số của cơ quan trên văn bản đi",
+    "outgoing.issued": "Phát hành văn bản đi",
+    "outgoing.revoked": "Thu hồi văn bản đi",
 }
 
 

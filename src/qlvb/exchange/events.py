@@ -1,0 +1,14 @@
+"""The document events of the exchange (both ends of a delivery), declared into ``documents.events``."""
+
+from __future__ import annotations
+
+from qlvb.documents.events import EVENTS
+
+EXCHANGE_EVENTS: dict[str, str] = {
+    "delivery_rejected": "Từ chối tiếp nhận văn bản",
+    "recalled": "Văn bản bị cơ quan ban hành thu hồi",
+    "delivery_status": "Cập nhật trạng thái nơi nhận",
+}
+
+for _action, _label in EXCHANGE_EVENTS.items():
+    EVENTS.setdefault(_action, _label)

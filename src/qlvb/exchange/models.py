@@ -1,0 +1,78 @@
+"""Deliveries of issued documents, one per recipient, with the edXML status codes (QCVN 102:2016,
+regulations.md §3.6) and their history."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    WAITING = "00", _("Chờ gửi liên thông")
+    ARRIVED = "01", _("Đã đến")
+    REJECTED = "02", _("Từ chối tiếp nhận")
+    REGISTERED = "03", _("Đã tiếp nhận, vào sổ")
+    ASSIGNED = "04", _("Lãnh đạo đã phân công xử lý")
+    IN_PROGRESS = "05", _("Đang xử lý")
+    COMPLETED = "06", _("Hoàn thành xử lý")
+    TAKE_BACK = "13", _("Yêu cầu lấy lại")
+    CHANGE_AGREED = "15", _("Đồng ý cập nhật, lấy lại")
+    CHANGE_REFUSED = "16", _("Từ chối cập nhật, lấy lại")
+
+
+# A status only moves forward along 01 → 03 → 04 → 05 → 06; 02 ends it.
+RANK = {Status.WAITING: 0, Status.ARRIVED: 1, Status.REGISTERED: 3, Status.ASSIGNED: 4, Status.IN_PROGRESS: 5,
+        Status.COMPLETED: 6, Status.REJECTED: 99}
+
+
+class Transport(models.TextChoices):
+    INTERNAL = "internal", _("Liên thông nội bộ")
+    AXIS = "axis", _("Trục liên thông văn bản quốc gia")
+
+
+class BusinessType(models.IntegerChoices):
+    """edXML ``BussinessDocType``."""
+
+    NEW = 0, _("Gửi mới")
+    REVOKE = 1, _("Thu hồi")
+    UPDATE = 2, _("Cập nhật")
+    REPLACE = 3, _("Thay thế")
+
+
+class Delivery(models.Model):
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="deliveries")
+    unit = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("nơi nhận"))
+    organ_name = models.CharField(max_length=200)
+    organ_id = models.CharField(max_length=13, blank=True)
+    transport = models.CharField(max_length=10, choices=Transport.choices)
+    business_type = models.PositiveSmallIntegerField(choices=BusinessType.choices, default=BusinessType.NEW)
+    status = models.CharField(max_length=2, choices=Status.choices, default=Status.WAITING)
+    status_at = models.DateTimeField()
+    incoming_document = models.OneToOneField("documents.Document", null=True, blank=True, on_delete=models.SET_NULL,
+                                             related_name="delivered_by", verbose_name=_("bản nhận"))
+    also_paper = models.BooleanField(default=False)
+    recalled_at = models.DateTimeField(null=True, blank=True)
+    recall_pending = models.BooleanField(default=False)  # outside recipients: waits for the axis
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("gửi văn bản")
+        verbose_name_plural = _("gửi văn bản")
+        ordering = ["document", "organ_name", "id"]
+        constraints = [models.UniqueConstraint(fields=["document", "unit"], name="delivery_unique")]
+        indexes = [models.Index(fields=["transport", "status"], name="delivery_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organ_name}: {self.get_status_display()}"
+
+
+class StatusChange(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="changes")
+    status = models.CharField(max_length=2, choices=Status.choices)
+    text = models.CharField(max_length=500, blank=True)
+    staff = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["delivery", "created_at", "id"]

@@ -1,0 +1,193 @@
+"""Sending issued documents to their recipients and the statuses that come back.
+
+The outgoing flow only records what to send (:func:`deliveries_send`); this module is the transport.
+For a recipient agency of this deployment (INTERNAL) it calls the incoming flow's one entry point,
+``incoming.receiving.incoming_receive``, so the document waits in that agency's clerk's inbox at once;
+the recipient's later steps (register, assign, handle, complete) flow back to the sender's
+:class:`Delivery` through ``signals.py``. An outside agency's delivery waits as "chờ gửi liên thông"
+(status 00) for the national-axis module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qlvb.assignments.notify import notify_after_commit
+from qlvb.core.errors import Conflict, NotFound, ValidationFailed
+from qlvb.core.permissions import require
+from qlvb.directory.models import Unit
+from qlvb.documents.events import event_record
+from qlvb.documents.models import AttachmentKind, Channel, Direction, Document, DocumentStatus
+from qlvb.incoming import people
+from qlvb.incoming.attaching import IncomingFile
+from qlvb.incoming.receiving import IncomingData, incoming_receive
+
+from .models import RANK, BusinessType, Delivery, Status, StatusChange, Transport
+
+# The status of a recipient's copy that was recalled or refused: out of every inbox, no action possible.
+# (``documents.DocumentStatus`` has no such value yet; see docs/outgoing.md.)
+WITHDRAWN = "withdrawn"
+
+
+def recipient_check(unit: Unit, *, sender: Unit) -> None:
+    """A recipient is an agency other than the sender; an outside one needs its electronic identifier."""
+    if not unit.is_agency:
+        raise ValidationFailed(f"{unit.name} không phải là cơ quan, tổ chức nhận văn bản.")
+    if unit.pk == sender.pk:
+        raise ValidationFailed("Không gửi văn bản đi cho chính cơ quan ban hành.")
+    if not unit.is_active:
+        raise ValidationFailed(f"{unit.name} đã ngừng hoạt động trong danh bạ.")
+    if unit.external and not unit.organ_id:
+        raise ValidationFailed(
+            f"{unit.name} chưa có mã định danh điện tử nên không gửi được qua Trục liên thông văn bản quốc gia; "
+            "hãy bổ sung mã định danh trong danh bạ hoặc ghi vào nơi nhận khác để gửi bản giấy.",
+            code="no_organ_id", details={"unit": unit.pk})
+
+
+def _change(delivery: Delivery, status: str, *, text: str = "", staff: str = "") -> None:
+    now = timezone.now()
+    delivery.status = status
+    delivery.status_at = now
+    delivery.save(update_fields=["status", "status_at"])
+    StatusChange.objects.create(delivery=delivery, status=status, text=text[:500], staff=staff[:150], created_at=now)
+
+
+def _incoming_data(document: Document) -> IncomingData:
+    return IncomingData(
+        doc_type=document.doc_type, subject=document.subject, organ_name=document.organ_name,
+        code_number=document.code_number, code_notation=document.code_notation, issued_date=document.issued_date,
+        organ_id=document.organ_id, page_amount=document.page_amount, signer_position=document.signer_position,
+        signer_name=document.signer_name, urgency=document.urgency, to_places=document.to_places,
+        due_date=document.due_date, document_identifier=document.document_identifier,
+    )
+
+
+def _files(document: Document) -> list[IncomingFile]:
+    files = []
+    for attachment in document.attachments.select_related("stored_file__blob").order_by("ordinal"):
+        kind = AttachmentKind.MAIN if attachment.kind in (AttachmentKind.SIGNED, AttachmentKind.MAIN) \
+            else AttachmentKind.APPENDIX
+        files.append(IncomingFile(stored_file=attachment.stored_file, kind=kind))
+    return files
+
+
+def deliveries_send(*, document: Document, units: Iterable[Unit], also_paper: bool = False,
+                    business_type: int = BusinessType.NEW) -> list[Delivery]:
+    """One delivery per recipient of an issued document, in the issuing transaction. Internal recipients
+    receive it now (status 01); outside ones wait (status 00)."""
+    if document.direction != Direction.OUTGOING:
+        raise ValidationFailed("Chỉ gửi được văn bản đi.")
+    now = timezone.now()
+    files = _files(document)
+    data = _incoming_data(document)
+    created = []
+    for unit in units:
+        recipient_check(unit, sender=document.agency)
+        delivery = Delivery.objects.create(
+            document=document, unit=unit, organ_name=unit.name[:200], organ_id=unit.organ_id[:13],
+            transport=Transport.AXIS if unit.external else Transport.INTERNAL, business_type=business_type,
+            status=Status.WAITING, status_at=now, also_paper=also_paper, created_at=now,
+        )
+        if unit.external:
+            StatusChange.objects.create(delivery=delivery, status=Status.WAITING, text="Chờ gửi liên thông",
+                                        created_at=now)
+        else:
+            received = incoming_receive(actor=None, agency=unit, channel=Channel.INTERNAL, data=data,
+                                        files=files, register=False, confirm_duplicate=True, received_at=now)
+            delivery.incoming_document = received.document
+            delivery.save(update_fields=["incoming_document"])
+            _change(delivery, Status.ARRIVED, text="Đã đến hệ thống của nơi nhận")
+        created.append(delivery)
+    return created
+
+
+def _delivery_of(incoming: Document) -> Delivery:
+    delivery = Delivery.objects.select_related("document").filter(incoming_document=incoming).first()
+    if delivery is None:
+        raise NotFound()
+    return delivery
+
+
+@transaction.atomic
+def delivery_reject(*, actor: Any, incoming: Document, reason: str) -> Delivery:
+    """The recipient's clerk refuses a document delivered internally, before registering it (NĐ 30
+    Điều 21.2.b; edXML status 02). The copy leaves the inbox; the sender sees status 02 and why."""
+    require(actor, "incoming.receive", unit=incoming.agency)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Cần ghi lý do từ chối tiếp nhận.")
+    incoming = Document.objects.select_for_update().get(pk=incoming.pk)
+    if incoming.status != DocumentStatus.RECEIVED:
+        raise Conflict("Chỉ từ chối được văn bản chưa vào sổ.")
+    delivery = _delivery_of(incoming)
+    incoming.status = WITHDRAWN
+    incoming.save(update_fields=["status"])
+    event_record(incoming, actor=actor, action="delivery_rejected", text=reason)
+    _change(delivery, Status.REJECTED, text=reason, staff=getattr(actor, "full_name", ""))
+    event_record(delivery.document, actor=actor, action="delivery_status",
+                 text=f"{delivery.organ_name}: từ chối tiếp nhận — {reason}",
+                 data={"delivery": delivery.pk, "status": Status.REJECTED})
+    return delivery
+
+
+def deliveries_recall(*, actor: Any, document: Document, reason: str,
+                      business_type: int = BusinessType.REVOKE) -> list[Delivery]:
+    """Recall an issued document from every recipient (NĐ 30 Điều 18.4): internal copies are withdrawn
+    from use and the recall is recorded on them; outside recipients wait for the axis."""
+    now = timezone.now()
+    changed = []
+    for delivery in Delivery.objects.select_related("incoming_document").filter(document=document,
+                                                                                   recalled_at__isnull=True):
+        delivery.business_type = business_type
+        delivery.recalled_at = now
+        label = BusinessType(business_type).label
+        if delivery.transport == Transport.INTERNAL and delivery.incoming_document is not None:
+            copy = Document.objects.select_for_update().get(pk=delivery.incoming_document.pk)
+            copy.status = WITHDRAWN
+            copy.save(update_fields=["status"])
+            event_record(copy, actor=actor, action="recalled", text=f"{label}: {reason}",
+                         data={"business_type": business_type, "from_document": document.pk})
+            notify_after_commit(users=people.clerks_of(delivery.unit), kind="returned", document_id=copy.pk,
+                                text=f"Văn bản {document.number_notation} bị thu hồi: {reason}"[:500])
+            delivery.save(update_fields=["business_type", "recalled_at"])
+            StatusChange.objects.create(delivery=delivery, status=delivery.status, created_at=now,
+                                        text=f"{label}: đã thu hồi bản nhận. {reason}"[:500])
+        else:
+            delivery.recall_pending = True
+            delivery.save(update_fields=["business_type", "recalled_at", "recall_pending"])
+            StatusChange.objects.create(delivery=delivery, status=delivery.status, created_at=now,
+                                        text=f"{label}: chờ gửi liên thông. {reason}"[:500])
+        changed.append(delivery)
+    return changed
+
+
+# Recipient's document events → edXML status of the sender's delivery.
+EVENT_STATUS = {
+    "registered": Status.REGISTERED,
+    "submitted": Status.REGISTERED,
+    "directed": Status.ASSIGNED,
+    "routed": Status.ASSIGNED,
+    "self_handled": Status.ASSIGNED,
+    "assigned": Status.ASSIGNED,
+    "progress": Status.IN_PROGRESS,
+    "opinion": Status.IN_PROGRESS,
+    "assignment_done": Status.IN_PROGRESS,
+    "completed": Status.COMPLETED,
+}
+
+
+def status_from_event(*, incoming: Document, action: str, actor_name: str = "", text: str = "") -> None:
+    """Move the delivery of ``incoming`` forward when its recipient acted (called from ``signals.py``)."""
+    status = EVENT_STATUS.get(action)
+    if status is None:
+        return
+    delivery = Delivery.objects.select_for_update().filter(incoming_document=incoming).first()
+    if delivery is None or delivery.recalled_at is not None:
+        return
+    if RANK.get(Status(delivery.status), 0) >= RANK[status]:
+        return
+    _change(delivery, status, text=text[:500], staff=actor_name)

@@ -1,0 +1,28 @@
+"""The document events of the outgoing flow, declared into the shared table of ``documents.events``
+(``event_record`` refuses undeclared actions)."""
+
+from __future__ import annotations
+
+from qlvb.documents.events import EVENTS
+
+OUTGOING_EVENTS: dict[str, str] = {
+    "drafted": "Tạo dự thảo văn bản đi",
+    "metadata_changed": "Sửa thông tin văn bản đi",
+    "version_uploaded": "Tải lên phiên bản dự thảo",
+    "commented": "Góp ý dự thảo",
+    "draft_submitted": "Trình duyệt dự thảo",
+    "draft_approved": "Duyệt dự thảo",
+    "draft_returned": "Trả lại dự thảo",
+    "chain_restarted": "Dự thảo thay đổi sau khi duyệt, trình duyệt lại",
+    "format_checked": "Kiểm tra thể thức, kỹ thuật trình bày",
+    "signed_personal": "Ký ban hành (chữ ký số cá nhân)",
+    "numbered": "Cấp số, ngày ban hành",
+    "signed_agency": "Ký số của cơ quan",
+    "issued": "Phát hành văn bản",
+    "revoked": "Thu hồi văn bản",
+    "replaced": "Văn bản bị thay thế",
+    "updated": "Văn bản được cập nhật, đính chính",
+}
+
+for _action, _label in OUTGOING_EVENTS.items():
+    EVENTS.setdefault(_action, _label)
