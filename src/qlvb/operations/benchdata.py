@@ -590,6 +590,8 @@ class Generator:
         b.events.append(self._event(b, doc, dept.leader, "assigned", at,
                                     f"{'Chủ trì' if role == 'lead' else 'Phối hợp'}: {officer.name}."))
         status = "done" if completed else ("in_progress" if rng.random() < 0.6 else "pending")
+        if finished is not None and role != "lead":  # a support reports its part before the lead completes
+            finished = max(at, finished - dt.timedelta(minutes=rng.randint(30, 600)))
         aid = self._assignment(b, doc, role, dept, officer, parent, dept.leader, at, "", due, status, finished)
         if status == "in_progress":
             when = self._later(at, 60, 4000)

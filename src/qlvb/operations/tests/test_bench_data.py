@@ -1,0 +1,116 @@
+"""``qlvb bench-data`` in its small mode: the data set is complete, coherent with the app's own rules
+(consecutive arrival numbers, folded search text, roles), and the app's selectors find it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from qlvb.assignments.models import Assignment
+from qlvb.core.text import fold
+from qlvb.directory.models import ORGAN_ID_RE, RoleAssignment, Unit, User
+from qlvb.documents.models import Document, DocumentEvent, Register
+from qlvb.documents.search import documents_matching
+from qlvb.incoming import selectors
+from qlvb.operations.benchdata import DEFAULT_PASSWORD, Generator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def generated():
+    lines: list[str] = []
+    summary = Generator(agencies=4, users=80, documents=2000, seed=3, out=lines.append).run()
+    return summary, lines
+
+
+def test_counts_and_directory(generated):
+    summary, lines = generated
+    assert summary.documents == 2000 and summary.users == 80 and summary.agencies == 4
+    assert any("documents" in line for line in lines)
+    agencies = Unit.objects.filter(kind="agency", external=False)
+    assert agencies.count() == 4
+    assert Document.objects.count() == 2000
+    assert User.objects.count() == 80
+    for agency in agencies:
+        assert ORGAN_ID_RE.match(agency.organ_id), agency.organ_id
+        assert agency.agency_id == agency.pk
+        departments = Unit.objects.filter(parent=agency, kind="department")
+        assert 3 <= departments.count() <= 6
+        assert all(d.agency_id == agency.pk and d.name_folded == fold(d.name) for d in departments)
+        roles = set(RoleAssignment.objects.filter(unit=agency).values_list("role", flat=True))
+        assert {"clerk", "leader"} <= roles
+        for d in departments:
+            held = list(RoleAssignment.objects.filter(unit=d).values_list("role", flat=True))
+            assert held.count("dept_leader") == 1 and "officer" in held
+    user = User.objects.order_by("pk").first()
+    assert user.full_name_folded == fold(user.full_name)
+    assert user.check_password(DEFAULT_PASSWORD)
+
+
+def test_arrival_numbers_are_consecutive_per_register(generated):
+    numbers: dict[int, list[tuple]] = defaultdict(list)
+    for register_id, number, registered_at, year in Document.objects.filter(register__isnull=False).values_list(
+            "register_id", "arrival_number", "registered_at", "year"):
+        numbers[register_id].append((registered_at, number, year))
+    registers = {r.pk: r for r in Register.objects.all()}
+    assert set(numbers) == set(registers)
+    for register_id, rows in numbers.items():
+        register = registers[register_id]
+        in_order = [n for _at, n, _y in sorted(rows)]
+        assert in_order == list(range(1, register.last_number + 1))
+        assert {y for _at, _n, y in rows} == {register.year}
+    assert not Document.objects.filter(status="received", arrival_number__isnull=False).exists()
+    assert not Document.objects.exclude(status="received").filter(arrival_number__isnull=True).exists()
+
+
+def test_search_text_is_what_the_app_computes(generated):
+    for doc in Document.objects.all():
+        expected = fold(" ".join(p for p in (doc.number_notation, doc.organ_name, doc.subject, doc.signer_name) if p))
+        assert doc.search_folded == expected
+    doc = Document.objects.order_by("?").first()
+    before = doc.search_folded
+    doc.save()
+    assert Document.objects.get(pk=doc.pk).search_folded == before
+
+
+def test_the_flow_is_populated(generated):
+    statuses = set(Document.objects.values_list("status", flat=True))
+    assert {"completed", "in_progress"} <= statuses
+    assert set(Assignment.objects.values_list("role", flat=True)) == {"lead", "support", "info"}
+    completed = Document.objects.filter(status="completed").first()
+    actions = list(DocumentEvent.objects.filter(document=completed).order_by("created_at", "pk")
+                   .values_list("action", flat=True))
+    assert actions[:2] == ["received", "registered"] and actions[-1] == "completed"
+    assert Assignment.objects.filter(document=completed, role="lead", parent__isnull=True, status="done").exists()
+
+
+def test_app_selectors_find_generated_documents(generated):
+    clerk = User.objects.filter(role_assignments__role="clerk").first()
+    agency_docs = Document.objects.filter(agency=clerk.unit.agency)
+    visible = selectors.inbox(clerk, "all")
+    assert visible.count() == agency_docs.count() > 0
+    assert not visible.exclude(agency=clerk.unit.agency).exists()
+    doc = agency_docs.first()
+    assert selectors.document_get(clerk, doc.pk) == doc
+    found = documents_matching(visible, "quyet dinh ubnd")
+    assert found.exists()
+    assert all(all(w in d.search_folded for w in ("quyet", "dinh", "ubnd")) for d in found)
+    assert any("quyết định" in d.subject.lower() and "UBND" in d.search_folded.upper() for d in found)
+
+    mine = Assignment.objects.filter(user__isnull=False, role="lead", status__in=("pending", "in_progress")).first()
+    assert mine is not None
+    assert selectors.inbox(mine.user, "to_handle").filter(pk=mine.document_id).exists()
+    submitted = Document.objects.filter(status="submitted", submitted_to__isnull=False).first()
+    if submitted is not None:
+        assert selectors.inbox(submitted.submitted_to, "to_direct").filter(pk=submitted.pk).exists()
+
+
+def test_command_runs():
+    out = StringIO()
+    call_command("bench-data", "--agencies", "2", "--users", "30", "--documents", "300", "--seed", "5", stdout=out)
+    assert "300 documents" in out.getvalue()
+    assert Document.objects.count() == 300
