@@ -78,8 +78,14 @@ def test_full_path_to_recipient_status_03(issued, person, tyt):
     assert document.number_notation == "01/UBND-VHXH"
     assert document.document_identifier.startswith("000.00.31.H42,")
     assert document.document_identifier.endswith(",01/UBND-VHXH")
-    report = verify_pdf(bytes(_read(outgoing.signed_pdf)))
-    assert report["signature_count"] == 2 if "signature_count" in report else True
+    pdf = _read(outgoing.signed_pdf)
+    report = verify_pdf(pdf)
+    assert [s["verdict"] for s in report["signatures"]] == ["valid", "valid"], report
+    assert report["verdict"] == "valid"
+    import os
+    if os.environ.get("QLVB_OUTGOING_SAVE_PDF"):
+        with open(os.environ["QLVB_OUTGOING_SAVE_PDF"], "wb") as handle:
+            handle.write(pdf)
     delivery = document.deliveries.get()
     assert delivery.status == Status.ARRIVED and delivery.unit == tyt
     copy = delivery.incoming_document
