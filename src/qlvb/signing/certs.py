@@ -95,11 +95,17 @@ def vn_date(moment: datetime) -> str:
 
 
 async def check_signer_certificate(
-    cert: x509.Certificate, chain: Iterable[x509.Certificate] = (), *, now: datetime | None = None
-) -> None:
+    cert: x509.Certificate,
+    chain: Iterable[x509.Certificate] = (),
+    *,
+    now: datetime | None = None,
+    fetch: bool = True,
+) -> ValidationContext:
     """Refuse to sign with a certificate that is expired, not yet valid, revoked or from an
     untrusted CA. Revocation is checked online (OCSP/CRL) when reachable; when not, signing goes
-    ahead (the verifier will state what it could establish)."""
+    ahead (the verifier will state what it could establish). Returns the validation context, which
+    holds the revocation data fetched, for embedding (PAdES B-LT)."""
+    chain = list(chain)
     now = now or datetime.now(UTC)
     who = name_attr(cert.subject, "common_name")
     if cert.not_valid_after < now:
@@ -114,7 +120,7 @@ async def check_signer_certificate(
             % {"who": who, "date": vn_date(cert.not_valid_before)},
             code="cert_not_yet_valid",
         )
-    context = validation_context(fetch=True, other_certs=chain)
+    context = validation_context(fetch=fetch, other_certs=chain)
     validator = CertificateValidator(cert, intermediate_certs=list(chain), validation_context=context)
     try:
         await validator.async_validate_usage({"non_repudiation"})
@@ -146,3 +152,4 @@ async def check_signer_certificate(
             _("Chứng thư số của %(who)s không hợp lệ: %(reason)s") % {"who": who, "reason": str(exc)},
             code="cert_invalid",
         ) from exc
+    return context

@@ -6,6 +6,8 @@
 * ``QLVB_SIGNING_FONT`` — TrueType font of the visible signature text (Liberation Serif 2.x,
   metric-compatible with Times New Roman).
 * ``QLVB_SIGNING_FETCH_TIMEOUT`` — seconds allowed for each OCSP/CRL/TSA request.
+* ``QLVB_SIGNING_FETCH`` — when signing, check the signer's certificate online (OCSP/CRL) and embed
+  what was fetched (``1``, default), or sign offline (``0``: PAdES B-B/B-T, no revocation check).
 * ``QLVB_VERIFY_FETCH`` — fetch revocation data when verifying (``1``) or use only what the file
   embeds (``0``).
 """
@@ -44,6 +46,10 @@ def tsa_url() -> str:
 
 def fetch_timeout() -> int:
     return int(_get("QLVB_SIGNING_FETCH_TIMEOUT", "5"))
+
+
+def signing_fetch() -> bool:
+    return _get("QLVB_SIGNING_FETCH", "1").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def verify_fetch() -> bool:

@@ -4,6 +4,7 @@ signature text. Coordinates are PDF points, origin bottom-left; a box is (x1, y1
 
 from __future__ import annotations
 
+import functools
 import io
 import unicodedata
 from dataclasses import dataclass
@@ -80,14 +81,24 @@ def text_lines(reader: PdfReader, pages: list[int] | None = None) -> list[TextLi
     return lines
 
 
+@functools.lru_cache(maxsize=32)
+def _reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+@functools.lru_cache(maxsize=64)
+def _page_lines(data: bytes, page: int) -> list[TextLine]:
+    """Lines of one page, parsed once per document and page (the placement code asks repeatedly)."""
+    return text_lines(_reader(data), [page])
+
+
 def find_text(data: bytes, needle: str, *, last: bool = True) -> tuple[TextLine, float, float] | None:
     """The line holding ``needle`` (the last occurrence in the document when ``last``)."""
-    reader = PdfReader(io.BytesIO(data))
-    order = list(range(len(reader.pages)))
+    order = list(range(len(_reader(data).pages)))
     if last:
         order.reverse()
     for page_index in order:
-        lines = text_lines(reader, [page_index])
+        lines = list(_page_lines(data, page_index))
         if last:
             lines.reverse()
         for line in lines:
@@ -104,11 +115,10 @@ def signature_box_between(data: bytes, name: str, image_ratio: float) -> tuple[i
     if found is None:
         return None
     line, x1, x2 = found
-    reader = PdfReader(io.BytesIO(data))
     centre = (x1 + x2) / 2
     above = [
         other
-        for other in text_lines(reader, [line.page])
+        for other in _page_lines(data, line.page)
         if other.y > line.y + line.size and other.x <= centre <= other.x + max(other.width, 1)
     ]
     bottom = line.y + line.size * 1.1
@@ -139,10 +149,9 @@ def top_right_box(page_width: float, page_height: float, width: float, height: f
 def field_box_after(data: bytes, needle: str, width: float, *, page: int = 0) -> tuple[int, Box] | None:
     """A box starting where ``needle`` ends on its line (for the number after "Số:", the date after
     the place name), on page ``page`` (first occurrence)."""
-    reader = PdfReader(io.BytesIO(data))
-    if page >= len(reader.pages):
+    if page >= len(_reader(data).pages):
         return None
-    for line in text_lines(reader, [page]):
+    for line in _page_lines(data, page):
         span = line.find(needle)
         if span is not None:
             x = span[1] + 2

@@ -54,7 +54,7 @@ from qlvb.core.errors import DomainError
 
 from . import conf
 from . import layout as placement
-from .certs import VN_TZ, check_signer_certificate, describe, validation_context
+from .certs import VN_TZ, check_signer_certificate, describe
 from .images import check_image
 from .keys import SigningKey, SigningRefused
 
@@ -158,7 +158,8 @@ async def _sign(
     async with key.open(pin) as signer:
         assert signer.signing_cert is not None
         chain = await _chain_of(signer)
-        await check_signer_certificate(signer.signing_cert, chain, now=now)
+        online = conf.signing_fetch()
+        context = await check_signer_certificate(signer.signing_cert, chain, now=now, fetch=online)
         if locate is not None:
             box = locate(signer.signing_cert)
         if prepare is not None and box is not None:
@@ -171,8 +172,8 @@ async def _sign(
             subfilter=fields.SigSeedSubFilter.PADES,
             certify=certify,
             docmdp_permissions=fields.MDPPerm.FILL_FORMS,
-            embed_validation_info=True,
-            validation_context=validation_context(fetch=True, other_certs=chain),
+            embed_validation_info=online,
+            validation_context=context,
             reason=reason or None,
             location=location or None,
         )
