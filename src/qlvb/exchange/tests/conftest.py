@@ -1,0 +1,17 @@
+from qlvb.outgoing.tests.conftest import (  # noqa: F401  (the outgoing flow's fixtures)
+    agency_key,
+    cong_van,
+    cong_van_docx,
+    draft,
+    issued,
+    pki,
+    profiles,
+    seal_image,
+    signature_image,
+    signed,
+    signing_settings,
+    to_sign,
+    tyt,
+    ubnd,
+    with_version,
+)

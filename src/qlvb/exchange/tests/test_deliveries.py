@@ -1,0 +1,117 @@
+"""Deliveries: internal recipients receive at once through the incoming entry point; their steps flow
+back as edXML statuses; refusal (02); outside agencies wait; recall withdraws the copies at both ends."""
+
+from __future__ import annotations
+
+import pytest
+
+from qlvb.core.errors import Conflict, ValidationFailed
+from qlvb.directory.models import Unit
+from qlvb.directory.services import unit_create
+from qlvb.documents.models import DocumentStatus
+from qlvb.exchange.models import Status, Transport
+from qlvb.exchange.services import WITHDRAWN, delivery_reject
+from qlvb.incoming.handling import assignment_complete, assignment_report, incoming_handle_self
+from qlvb.incoming.selectors import documents_visible_to
+from qlvb.incoming.services import incoming_register
+from qlvb.outgoing import services
+from qlvb.outgoing.models import State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def outside(demo):
+    return unit_create(actor=None, kind="agency", name="Sở Y tế tỉnh Hưng Yên", short_name="SYT",
+                       organ_id="000.00.05.H33", external=True, parent=None)
+
+
+def test_statuses_03_04_05_06_flow_back(issued, person):
+    outgoing = issued()
+    delivery = outgoing.document.deliveries.get()
+    copy = delivery.incoming_document
+    loan, toan = person("tytlienminh_buithiloan"), person("tytlienminh_dangvantoan")
+    assert documents_visible_to(loan).filter(pk=copy.pk).exists()  # in her inbox
+    incoming_register(actor=loan, document=copy)
+    assignment = incoming_handle_self(actor=toan, document=copy, note="Tự xử lý")
+    assignment_report(actor=toan, assignment=assignment, text="Đang triển khai")
+    assignment_complete(actor=toan, assignment=assignment, result="Đã triển khai")
+    delivery.refresh_from_db()
+    assert delivery.status == Status.COMPLETED
+    assert [c.status for c in delivery.changes.all()] == ["01", "03", "04", "05", "06"]
+    assert all(c.created_at for c in delivery.changes.all())
+
+
+def test_recipient_refuses_before_registering(issued, person):
+    outgoing = issued()
+    delivery = outgoing.document.deliveries.get()
+    loan = person("tytlienminh_buithiloan")
+    with pytest.raises(ValidationFailed):
+        delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="")
+    delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="Gửi nhầm nơi nhận")
+    delivery.refresh_from_db()
+    assert delivery.status == Status.REJECTED
+    assert delivery.incoming_document.status == WITHDRAWN
+    assert outgoing.document.events.filter(action="delivery_status", text__contains="Gửi nhầm").exists()
+    with pytest.raises(Conflict):
+        delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="lần nữa")
+
+
+def test_outside_agency_waits_and_needs_organ_id(issued, draft, tyt, outside):
+    outgoing = issued(recipients=[tyt, outside])
+    rows = {d.unit_id: d for d in outgoing.document.deliveries.all()}
+    assert rows[outside.pk].status == Status.WAITING and rows[outside.pk].transport == Transport.AXIS
+    assert rows[outside.pk].incoming_document is None
+    assert rows[tyt.pk].status == Status.ARRIVED
+    no_code = unit_create(actor=None, kind="agency", name="Công ty ABC", short_name="ABC", external=True,
+                          parent=None)
+    with pytest.raises(ValidationFailed, match="mã định danh"):
+        draft(recipients=[no_code])
+
+
+def test_revoke_withdraws_internal_copies_and_is_recorded_at_both_ends(issued, person, outside, tyt):
+    outgoing = issued(recipients=[tyt, outside])
+    clerk = person("lethuha")
+    with pytest.raises(ValidationFailed):
+        services.outgoing_revoke(actor=clerk, outgoing=outgoing, reason="")
+    services.outgoing_revoke(actor=clerk, outgoing=outgoing, reason="Sai nội dung điều 2")
+    outgoing.refresh_from_db()
+    assert outgoing.state == State.REVOKED
+    internal = outgoing.document.deliveries.get(unit=tyt)
+    assert internal.recalled_at is not None and internal.business_type == 1
+    copy = internal.incoming_document
+    copy.refresh_from_db()
+    assert copy.status == WITHDRAWN and copy.events.filter(action="recalled").exists()
+    assert outgoing.document.events.filter(action="revoked").exists()
+    assert outgoing.document.deliveries.get(unit=outside).recall_pending
+    with pytest.raises(Conflict):
+        services.outgoing_revoke(actor=clerk, outgoing=outgoing, reason="lần hai")
+    with pytest.raises(Conflict):  # frozen: nothing can change any more
+        services.outgoing_update(actor=outgoing.drafter, outgoing=outgoing, data=services.DraftData(
+            doc_type=outgoing.document.doc_type, subject="Khác", signer=outgoing.signer, recipients=[tyt]))
+
+
+def test_replace_freezes_and_recalls_the_original(issued, person, with_version, profiles, tyt):
+    original = issued()
+    huong, clerk = person("dothanhhuong"), person("lethuha")
+    new = services.outgoing_replacement_start(actor=huong, outgoing=original)
+    assert new.replaces == original and "Thay thế văn bản 01/UBND-VHXH" in new.document.description
+    with_version(new)
+    from qlvb.outgoing.tests.conftest import ALL_OK, PIN
+
+    services.outgoing_submit(actor=huong, outgoing=new)
+    services.outgoing_approve(actor=person("hoangvannam"), outgoing=new)
+    services.outgoing_format_check(actor=clerk, outgoing=new, checks=ALL_OK)
+    services.outgoing_sign(actor=person("nguyenvanhung"), outgoing=new, pin=PIN)
+    services.outgoing_number(actor=clerk, outgoing=new)
+    services.outgoing_sign_agency(actor=clerk, outgoing=new, pin=PIN)
+    services.outgoing_issue(actor=clerk, outgoing=new)
+    original.refresh_from_db()
+    new.refresh_from_db()
+    assert new.document.number_notation == "02/UBND-VHXH"
+    assert original.state == State.REPLACED and "02/UBND-VHXH" in original.frozen_reason
+    old_copy = original.document.deliveries.get().incoming_document
+    old_copy.refresh_from_db()
+    assert old_copy.status == WITHDRAWN
+    assert new.document.deliveries.get().incoming_document.status == DocumentStatus.RECEIVED
+    assert Unit.objects.filter(pk=tyt.pk).exists()
