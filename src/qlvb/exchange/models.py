@@ -76,3 +76,6 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["delivery", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.created_at:%d/%m/%Y %H:%M}"

@@ -84,6 +84,9 @@ class SeriesCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["series", "year"], name="series_counter_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.series_id}/{self.year}: {self.last_number}"
+
 
 class TypeSetting(models.Model):
     """Per agency and type: the notation template and whether a paper copy is also sent."""
@@ -99,6 +102,9 @@ class TypeSetting(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "doc_type"], name="type_setting_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.doc_type_id}: {self.notation_template}"
+
 
 class AgencySetting(models.Model):
     """Per agency: the place name of the place-and-date line and the document identifier template."""
@@ -106,6 +112,9 @@ class AgencySetting(models.Model):
     agency = models.OneToOneField("directory.Unit", on_delete=models.CASCADE, related_name="+")
     place_name = models.CharField(_("địa danh"), max_length=100, blank=True)
     identifier_template = models.CharField(_("mẫu mã định danh văn bản"), max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.place_name or str(self.agency_id)
 
 
 class ChainStep(models.Model):
@@ -118,6 +127,9 @@ class ChainStep(models.Model):
 
     class Meta:
         ordering = ["agency", "ordinal", "id"]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Outgoing(models.Model):
@@ -178,6 +190,9 @@ class Recipient(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["outgoing", "unit"], name="recipient_unique")]
+
+    def __str__(self) -> str:
+        return str(self.unit_id)
 
 
 class VersionKind(models.TextChoices):
@@ -249,6 +264,9 @@ class ApprovalStep(models.Model):
         ordering = ["outgoing", "round", "ordinal"]
         constraints = [models.UniqueConstraint(fields=["outgoing", "round", "ordinal"], name="step_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"
+
 
 class Comment(models.Model):
     """A reviewer's comment on a draft (threaded by ``parent``)."""
@@ -262,3 +280,6 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["outgoing", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

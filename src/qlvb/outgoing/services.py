@@ -314,7 +314,7 @@ def _pdf_pages(stored: StoredFile) -> int | None:
     try:
         with open_verified(stored.blob.sha256, size=stored.blob.size, name=stored.name) as handle:
             return len(PdfReader(handle).pages)
-    except Exception:  # noqa: BLE001 (a page count is a convenience)
+    except Exception:  # a page count is a convenience
         return None
 
 
@@ -639,9 +639,8 @@ def outgoing_sign_agency(*, actor: Any, outgoing: Outgoing, pin: str) -> Outgoin
 
 
 def _latest_appendices(outgoing: Outgoing) -> list[DraftVersion]:
-    """The latest version of each appendix (appendices are numbered by their first upload's note)."""
-    return [v for v in outgoing.versions.filter(kind=VersionKind.APPENDIX).select_related("pdf__blob")
-            .order_by("ordinal")]
+    """Every appendix upload, in order (each is a separate file signed with the text appearance)."""
+    return list(outgoing.versions.filter(kind=VersionKind.APPENDIX).select_related("pdf__blob").order_by("ordinal"))
 
 
 @transaction.atomic

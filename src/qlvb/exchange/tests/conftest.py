@@ -3,6 +3,7 @@ from qlvb.outgoing.tests.conftest import (  # noqa: F401  (the outgoing flow's f
     cong_van,
     cong_van_docx,
     draft,
+    files_dir,
     issued,
     pki,
     profiles,

@@ -87,6 +87,11 @@ def upload(actor: User, data: bytes, name: str = "du-thao.docx") -> StoredFile:
     return file_intake(actor=actor, stream=io.BytesIO(data), original_name=name, channel="web")
 
 
+@pytest.fixture(autouse=True)
+def files_dir(settings: Any, tmp_path: Any) -> None:
+    settings.FILES_DIR = tmp_path / "files"
+
+
 @pytest.fixture(scope="session")
 def cong_van_docx() -> bytes:
     return docx_bytes()

@@ -70,7 +70,7 @@ def test_32_concurrent_clerks_no_duplicate_no_gap(demo):
     errors: list[BaseException] = []
     lock = threading.Lock()
 
-    class Rollback(Exception):
+    class RollbackError(Exception):
         pass
 
     def worker(t: int) -> None:
@@ -81,12 +81,12 @@ def test_32_concurrent_clerks_no_duplicate_no_gap(demo):
                     with transaction.atomic():
                         n = numbering.number_take(series, 2026)
                         if (t + i) % 5 == 0:
-                            raise Rollback  # a numbering that fails gives its number back
+                            raise RollbackError  # a numbering that fails gives its number back
                     with lock:
                         kept.append(n)
-                except Rollback:
+                except RollbackError:
                     pass
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             close_old_connections()

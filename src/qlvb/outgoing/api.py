@@ -1,0 +1,321 @@
+"""The outgoing flow under ``/api/v1/outgoing``: the same selectors and services as the pages.
+
+A draft file is uploaded first through ``POST /api/v1/files`` and then named by id
+(``POST /api/v1/outgoing/{id}/versions``); only files the caller uploaded can be used."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from ninja import Router, Schema, Status
+
+from qlvb.core.errors import NotFound, ValidationFailed
+from qlvb.directory.models import Unit, User
+from qlvb.documents.events import event_label
+from qlvb.documents.models import Document, DocumentType
+from qlvb.exchange.services import delivery_reject
+from qlvb.files.models import StoredFile
+from qlvb.files.responses import file_response
+from qlvb.files.services import file_open
+
+from . import selectors, services
+from .actions import can_act
+from .models import Comment, Outgoing
+
+router = Router(tags=["outgoing"])
+PAGE_SIZE = 20
+
+
+class DraftIn(Schema):
+    doc_type_id: int
+    subject: str
+    signer_id: int
+    competence: str = ""
+    signer_position: str = ""
+    urgency: int = 0
+    secrecy: str = ""
+    due_date: dt.date | None = None
+    answers_id: int | None = None
+    drafter_initials: str = ""
+    copy_count: int = 1
+    recipient_ids: list[int] = []
+    free_recipients: str = ""
+    description: str = ""
+
+
+class VersionIn(Schema):
+    file_id: int
+    kind: str = "main"
+    note: str = ""
+
+
+class CommentIn(Schema):
+    text: str
+    parent_id: int | None = None
+
+
+class SubmitIn(Schema):
+    dept_leader_id: int | None = None
+    note: str = ""
+
+
+class CommentOnly(Schema):
+    comment: str = ""
+
+
+class FormatIn(Schema):
+    checks: dict[str, bool]
+    comment: str = ""
+
+
+class SignIn(Schema):
+    pin: str
+    version_id: int | None = None
+
+
+class PinIn(Schema):
+    pin: str
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class ReplaceIn(Schema):
+    update: bool = False
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def draft_data(actor: Any, payload: DraftIn) -> services.DraftData:
+    doc_type = DocumentType.objects.filter(pk=payload.doc_type_id).first()
+    signer = User.objects.filter(pk=payload.signer_id).select_related("unit").first()
+    if doc_type is None or signer is None:
+        raise ValidationFailed("Loại văn bản hoặc người ký không tồn tại.")
+    units = list(Unit.objects.filter(pk__in=payload.recipient_ids))
+    if len(units) != len(set(payload.recipient_ids)):
+        raise ValidationFailed("Có nơi nhận không có trong danh bạ.")
+    answers = Document.objects.filter(pk=payload.answers_id).first() if payload.answers_id else None
+    if payload.answers_id and answers is None:
+        raise ValidationFailed("Không tìm thấy văn bản đến được trả lời.")
+    return services.DraftData(
+        doc_type=doc_type, subject=payload.subject, signer=signer, competence=payload.competence,
+        signer_position=payload.signer_position, urgency=payload.urgency, secrecy=payload.secrecy,
+        due_date=payload.due_date, answers=answers, drafter_initials=payload.drafter_initials,
+        copy_count=payload.copy_count, recipients=units, free_recipients=payload.free_recipients,
+        description=payload.description)
+
+
+def row(o: Outgoing) -> dict[str, Any]:
+    d = o.document
+    return {"id": o.pk, "state": o.state, "state_label": o.get_state_display(), "doc_type": d.doc_type.name,
+            "number_notation": d.number_notation, "issued_date": d.issued_date, "subject": d.subject,
+            "urgency": d.urgency, "drafter": o.drafter.full_name, "created_at": d.created_at}
+
+
+def detail(actor: Any, o: Outgoing) -> dict[str, Any]:
+    d = o.document
+    out = row(o)
+    out.update({
+        "organ_name": d.organ_name, "organ_id": d.organ_id, "code_number": d.code_number,
+        "code_notation": d.code_notation, "document_identifier": d.document_identifier,
+        "signer": {"id": o.signer_id, "name": o.signer.full_name, "position": d.signer_position,
+                   "competence": o.competence},
+        "due_date": d.due_date, "page_amount": d.page_amount, "description": d.description,
+        "to_places": d.to_places, "free_recipients": o.free_recipients, "drafter_initials": o.drafter_initials,
+        "copy_count": o.copy_count, "answers_id": o.answers_id, "also_paper": o.also_paper,
+        "replaces_id": o.replaces_id, "frozen_reason": o.frozen_reason, "round": o.round,
+        "approved_version_id": o.approved_version_id, "actions": sorted(can_act(actor, o)),
+        "recipients": [{"id": r.unit_id, "name": r.unit.name, "organ_id": r.unit.organ_id,
+                        "external": r.unit.external} for r in o.recipients.select_related("unit")],
+        "versions": [{"id": v.pk, "kind": v.kind, "ordinal": v.ordinal, "name": v.stored_file.name,
+                      "sha256": v.stored_file.blob.sha256, "pdf_id": v.pdf_id, "page_count": v.page_count,
+                      "note": v.note, "metadata": v.metadata, "uploaded_by": v.uploaded_by.full_name,
+                      "uploaded_at": v.uploaded_at}
+                     for v in o.versions.select_related("stored_file__blob", "uploaded_by")],
+        "steps": [{"id": s.pk, "round": s.round, "ordinal": s.ordinal, "kind": s.kind, "label": s.label,
+                   "user": s.user.full_name if s.user else "", "status": s.status, "comment": s.comment,
+                   "decided_by": s.decided_by.full_name if s.decided_by else "", "decided_at": s.decided_at,
+                   "data": s.data} for s in o.steps.select_related("user", "decided_by")],
+        "comments": [{"id": c.pk, "parent_id": c.parent_id, "author": c.author.full_name, "text": c.text,
+                      "version_id": c.version_id, "created_at": c.created_at}
+                     for c in o.comments.select_related("author")],
+        "deliveries": deliveries(o),
+        "events": [{"at": e.created_at, "actor": e.actor_name, "action": e.action, "label": event_label(e.action),
+                    "text": e.text} for e in d.events.all()],
+    })
+    return out
+
+
+def deliveries(o: Outgoing) -> list[dict[str, Any]]:
+    return [{"id": x.pk, "organ_name": x.organ_name, "organ_id": x.organ_id, "transport": x.transport,
+             "status": x.status, "status_label": x.get_status_display(), "status_at": x.status_at,
+             "business_type": x.business_type, "recalled_at": x.recalled_at, "also_paper": x.also_paper,
+             "history": [{"status": c.status, "text": c.text, "staff": c.staff, "at": c.created_at}
+                         for c in x.changes.all()]}
+            for x in o.document.deliveries.prefetch_related("changes")]
+
+
+def _get(request: HttpRequest, pk: int) -> Outgoing:
+    return selectors.outgoing_get(_user(request), pk)
+
+
+def _done(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return detail(_user(request), _get(request, pk))
+
+
+@router.get("", summary="Danh sách văn bản đi theo hộp (mine, todo, clerk, issued, all)")
+def list_outgoing(request: HttpRequest, box: str = "all", page: int = 1) -> dict[str, Any]:
+    if box not in selectors.BOXES:
+        raise ValidationFailed("Hộp văn bản không hợp lệ.")
+    query = selectors.outgoing_box(_user(request), box)
+    count = query.count()
+    page = max(page, 1)
+    rows = [row(o) for o in query[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
+    return {"count": count, "page": page, "pages": (count + PAGE_SIZE - 1) // PAGE_SIZE, "results": rows}
+
+
+@router.post("", response={201: dict}, summary="Tạo dự thảo văn bản đi")
+def create(request: HttpRequest, payload: DraftIn) -> Status:
+    actor = _user(request)
+    outgoing = services.outgoing_create(actor=actor, data=draft_data(actor, payload))
+    return Status(201, detail(actor, selectors.outgoing_get(actor, outgoing.pk)))
+
+
+@router.get("/{pk}", summary="Chi tiết văn bản đi: phiên bản, luồng duyệt, góp ý, nơi nhận, lịch sử")
+def get_outgoing(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _done(request, pk)
+
+
+@router.put("/{pk}", summary="Sửa thông tin văn bản đi (sau khi đã duyệt thì phải duyệt lại)")
+def update(request: HttpRequest, pk: int, payload: DraftIn) -> dict[str, Any]:
+    actor = _user(request)
+    services.outgoing_update(actor=actor, outgoing=_get(request, pk), data=draft_data(actor, payload))
+    return _done(request, pk)
+
+
+@router.post("/{pk}/versions", response={201: dict}, summary="Tải lên phiên bản dự thảo (tệp đã tải qua /files)")
+def add_version(request: HttpRequest, pk: int, payload: VersionIn) -> Status:
+    outgoing = _get(request, pk)
+    stored = StoredFile.objects.select_related("blob").filter(pk=payload.file_id).first()
+    if stored is None or stored.uploaded_by_id != _user(request).pk:
+        raise ValidationFailed("Không tìm thấy tệp đã tải lên.")
+    version = services.version_upload(actor=_user(request), outgoing=outgoing, stored_file=stored,
+                                      kind=payload.kind, note=payload.note)
+    return Status(201, {"id": version.pk, "ordinal": version.ordinal, "pdf_id": version.pdf_id,
+                        "page_count": version.page_count})
+
+
+def _stream(request: HttpRequest, stored: StoredFile | None) -> FileResponse:
+    if stored is None:
+        raise NotFound()
+    return file_response(file_open(actor=_user(request), stored_file=stored, authorised=True))
+
+
+@router.get("/{pk}/versions/{vid}/file", summary="Tải tệp của một phiên bản (pdf=true: bản PDF chuyển đổi)")
+def version_file(request: HttpRequest, pk: int, vid: int, pdf: bool = False) -> FileResponse:
+    outgoing = _get(request, pk)
+    version = outgoing.versions.select_related("stored_file__blob", "pdf__blob").filter(pk=vid).first()
+    if version is None:
+        raise NotFound()
+    return _stream(request, version.pdf if pdf else version.stored_file)
+
+
+@router.get("/{pk}/pdf", summary="Tải bản PDF đã ký (bản phát hành)")
+def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    return _stream(request, _get(request, pk).signed_pdf)
+
+
+@router.post("/{pk}/comments", response={201: dict}, summary="Góp ý dự thảo")
+def comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status:
+    outgoing = _get(request, pk)
+    parent = Comment.objects.filter(pk=payload.parent_id, outgoing=outgoing).first() if payload.parent_id else None
+    created = services.comment_add(actor=_user(request), outgoing=outgoing, text=payload.text, parent=parent)
+    return Status(201, {"id": created.pk})
+
+
+@router.post("/{pk}/submit", summary="Trình duyệt")
+def submit(request: HttpRequest, pk: int, payload: SubmitIn) -> dict[str, Any]:
+    leader = User.objects.filter(pk=payload.dept_leader_id).first() if payload.dept_leader_id else None
+    services.outgoing_submit(actor=_user(request), outgoing=_get(request, pk), dept_leader=leader, note=payload.note)
+    return _done(request, pk)
+
+
+@router.post("/{pk}/approve", summary="Duyệt dự thảo")
+def approve(request: HttpRequest, pk: int, payload: CommentOnly) -> dict[str, Any]:
+    services.outgoing_approve(actor=_user(request), outgoing=_get(request, pk), comment=payload.comment)
+    return _done(request, pk)
+
+
+@router.post("/{pk}/return", summary="Trả lại dự thảo kèm lý do")
+def return_(request: HttpRequest, pk: int, payload: CommentOnly) -> dict[str, Any]:
+    services.outgoing_return(actor=_user(request), outgoing=_get(request, pk), comment=payload.comment)
+    return _done(request, pk)
+
+
+@router.post("/{pk}/format-check", summary="Văn thư kiểm tra thể thức (danh mục theo Phụ lục I)")
+def format_check(request: HttpRequest, pk: int, payload: FormatIn) -> dict[str, Any]:
+    services.outgoing_format_check(actor=_user(request), outgoing=_get(request, pk), checks=payload.checks,
+                                   comment=payload.comment)
+    return _done(request, pk)
+
+
+@router.get("/format-checklist/items", summary="Danh mục kiểm tra thể thức")
+def checklist(request: HttpRequest) -> dict[str, str]:
+    return services.FORMAT_CHECKLIST
+
+
+@router.post("/{pk}/sign", summary="Người có thẩm quyền ký số (chữ ký cá nhân)")
+def sign(request: HttpRequest, pk: int, payload: SignIn) -> dict[str, Any]:
+    services.outgoing_sign(actor=_user(request), outgoing=_get(request, pk), pin=payload.pin,
+                           version_id=payload.version_id)
+    return _done(request, pk)
+
+
+@router.post("/{pk}/number", summary="Cấp số, ngày ban hành")
+def number(request: HttpRequest, pk: int) -> dict[str, Any]:
+    services.outgoing_number(actor=_user(request), outgoing=_get(request, pk))
+    return _done(request, pk)
+
+
+@router.post("/{pk}/sign-agency", summary="Ký số của cơ quan")
+def sign_agency(request: HttpRequest, pk: int, payload: PinIn) -> dict[str, Any]:
+    services.outgoing_sign_agency(actor=_user(request), outgoing=_get(request, pk), pin=payload.pin)
+    return _done(request, pk)
+
+
+@router.post("/{pk}/issue", summary="Phát hành")
+def issue(request: HttpRequest, pk: int) -> dict[str, Any]:
+    services.outgoing_issue(actor=_user(request), outgoing=_get(request, pk))
+    return _done(request, pk)
+
+
+@router.get("/{pk}/deliveries", summary="Theo dõi nơi nhận: trạng thái và thời gian")
+def tracking(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    return deliveries(_get(request, pk))
+
+
+@router.post("/{pk}/revoke", summary="Thu hồi văn bản đã phát hành")
+def revoke(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+    services.outgoing_revoke(actor=_user(request), outgoing=_get(request, pk), reason=payload.reason)
+    return _done(request, pk)
+
+
+@router.post("/{pk}/replace", response={201: dict}, summary="Tạo văn bản thay thế (hoặc cập nhật) văn bản đã phát hành")
+def replace(request: HttpRequest, pk: int, payload: ReplaceIn) -> Status:
+    actor = _user(request)
+    new = services.outgoing_replacement_start(actor=actor, outgoing=_get(request, pk), update=payload.update)
+    return Status(201, detail(actor, selectors.outgoing_get(actor, new.pk)))
+
+
+@router.post("/received/{incoming_id}/reject", summary="Nơi nhận từ chối tiếp nhận văn bản được gửi nội bộ (02)")
+def reject(request: HttpRequest, incoming_id: int, payload: ReasonIn) -> dict[str, Any]:
+    from qlvb.incoming.selectors import document_get
+
+    document = document_get(_user(request), incoming_id)
+    delivery = delivery_reject(actor=_user(request), incoming=document, reason=payload.reason)
+    return {"id": delivery.pk, "status": delivery.status}
