@@ -4,7 +4,6 @@ signature text. Coordinates are PDF points, origin bottom-left; a box is (x1, y1
 
 from __future__ import annotations
 
-import functools
 import io
 import unicodedata
 from dataclasses import dataclass
@@ -81,24 +80,39 @@ def text_lines(reader: PdfReader, pages: list[int] | None = None) -> list[TextLi
     return lines
 
 
-@functools.lru_cache(maxsize=32)
-def _reader(data: bytes) -> PdfReader:
-    return PdfReader(io.BytesIO(data))
+class PageText:
+    """A PDF's text lines by page, parsed on first use and kept for the life of this object (one
+    signing call asks several questions of the same pages)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.reader = PdfReader(io.BytesIO(data))
+        self._lines: dict[int, list[TextLine]] = {}
+
+    @property
+    def page_count(self) -> int:
+        return len(self.reader.pages)
+
+    def lines(self, page: int) -> list[TextLine]:
+        if page not in self._lines:
+            self._lines[page] = text_lines(self.reader, [page])
+        return self._lines[page]
 
 
-@functools.lru_cache(maxsize=64)
-def _page_lines(data: bytes, page: int) -> list[TextLine]:
-    """Lines of one page, parsed once per document and page (the placement code asks repeatedly)."""
-    return text_lines(_reader(data), [page])
+Document = PageText | bytes
 
 
-def find_text(data: bytes, needle: str, *, last: bool = True) -> tuple[TextLine, float, float] | None:
+def _doc(document: Document) -> PageText:
+    return document if isinstance(document, PageText) else PageText(document)
+
+
+def find_text(document: Document, needle: str, *, last: bool = True) -> tuple[TextLine, float, float] | None:
     """The line holding ``needle`` (the last occurrence in the document when ``last``)."""
-    order = list(range(len(_reader(data).pages)))
+    doc = _doc(document)
+    order = list(range(doc.page_count))
     if last:
         order.reverse()
     for page_index in order:
-        lines = list(_page_lines(data, page_index))
+        lines = list(doc.lines(page_index))
         if last:
             lines.reverse()
         for line in lines:
@@ -108,17 +122,18 @@ def find_text(data: bytes, needle: str, *, last: bool = True) -> tuple[TextLine,
     return None
 
 
-def signature_box_between(data: bytes, name: str, image_ratio: float) -> tuple[int, Box] | None:
+def signature_box_between(document: Document, name: str, image_ratio: float) -> tuple[int, Box] | None:
     """Box of the personal signature image: centred on the signer's name, between the title line
     above it and the name line (Phụ lục I, ô 7c). ``image_ratio`` is width / height."""
-    found = find_text(data, name)
+    doc = _doc(document)
+    found = find_text(doc, name)
     if found is None:
         return None
     line, x1, x2 = found
     centre = (x1 + x2) / 2
     above = [
         other
-        for other in _page_lines(data, line.page)
+        for other in doc.lines(line.page)
         if other.y > line.y + line.size and other.x <= centre <= other.x + max(other.width, 1)
     ]
     bottom = line.y + line.size * 1.1
@@ -146,12 +161,13 @@ def top_right_box(page_width: float, page_height: float, width: float, height: f
     return (x2 - width, y2 - height, x2, y2)
 
 
-def field_box_after(data: bytes, needle: str, width: float, *, page: int = 0) -> tuple[int, Box] | None:
+def field_box_after(document: Document, needle: str, width: float, *, page: int = 0) -> tuple[int, Box] | None:
     """A box starting where ``needle`` ends on its line (for the number after "Số:", the date after
     the place name), on page ``page`` (first occurrence)."""
-    if page >= len(_reader(data).pages):
+    doc = _doc(document)
+    if page >= doc.page_count:
         return None
-    for line in _page_lines(data, page):
+    for line in doc.lines(page):
         span = line.find(needle)
         if span is not None:
             x = span[1] + 2

@@ -271,7 +271,7 @@ def _add_text_field(writer: IncrementalPdfFileWriter, name: str, page: int, box:
             writer.update_container(form_fields)
 
 
-def _number_date_boxes(data: bytes) -> dict[str, tuple[int, placement.Box]]:
+def _number_date_boxes(data: placement.Document) -> dict[str, tuple[int, placement.Box]]:
     """Where the number and the date go on page 1: over the "Số: …/…" and "ngày … tháng … năm …"
     runs of the template (their blanks are covered by the field's white background)."""
     boxes: dict[str, tuple[int, placement.Box]] = {}
@@ -313,12 +313,13 @@ def pdf_sign_personal(
         writer = _writer(pdf)
         first = not _existing_signatures(writer)
         index = 1 + sum(1 for n in _existing_signatures(writer) if n.startswith(PERSONAL_PREFIX))
-        to_create = _number_date_boxes(pdf) if (first and number_fields) else {}
+        text = placement.PageText(pdf)
+        to_create = _number_date_boxes(text) if (first and number_fields) else {}
 
         def locate(cert: x509.Certificate) -> Placement:
             # after the certificate check: an expired certificate is refused before any layout issue
             name = signer_name or describe(cert)["ten"]
-            return box or _personal_box(pdf, name=name, placeholder=placeholder, ratio=image.ratio)
+            return box or _personal_box(text, name=name, placeholder=placeholder, ratio=image.ratio)
 
         def prepare(w: IncrementalPdfFileWriter, where: Placement) -> None:
             for fname, (page, fbox) in to_create.items():
@@ -361,7 +362,7 @@ def _lock_all_but_later_steps() -> fields.FieldMDPSpec:
     return fields.FieldMDPSpec(fields.FieldMDPAction.EXCLUDE, fields=open_fields)
 
 
-def _personal_box(pdf: bytes, *, name: str, placeholder: str, ratio: float) -> Placement:
+def _personal_box(pdf: placement.Document, *, name: str, placeholder: str, ratio: float) -> Placement:
     if placeholder:
         found = placement.find_text(pdf, placeholder)
         if found is None:

@@ -38,6 +38,7 @@ def softhsm(pki: TestPKI, tmp_path_factory: pytest.TempPathFactory) -> SoftHsmTo
     return init_softhsm(
         tmp_path_factory.mktemp("softhsm"),
         [(label, pki.key_pem(label), pki.cert(label)) for label in (PERSONAL, AGENCY)],
+        ca_certs=[("interm", pki.cert("interm"))],
     )
 
 

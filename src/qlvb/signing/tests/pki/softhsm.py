@@ -36,8 +36,13 @@ class SoftHsmToken:
     pin: str
 
 
-def init_softhsm(workdir: Path, entries: list[tuple[str, Path, x509.Certificate]]) -> SoftHsmToken:
-    """Create a token, import each (label, PKCS#8 key file, certificate) and return how to reach it."""
+def init_softhsm(
+    workdir: Path,
+    entries: list[tuple[str, Path, x509.Certificate]],
+    ca_certs: list[tuple[str, x509.Certificate]] = (),  # type: ignore[assignment]
+) -> SoftHsmToken:
+    """Create a token, import each (label, PKCS#8 key file, certificate) and the CA certificates (as a
+    CA's USB token carries the chain), and return how to reach it."""
     module = softhsm_module()
     if module is None:
         raise RuntimeError("SoftHSM2 is not installed (apt-get install softhsm2)")
@@ -76,7 +81,8 @@ def init_softhsm(workdir: Path, entries: list[tuple[str, Path, x509.Certificate]
     lib = pkcs11.lib(module)
     token = lib.get_token(token_label=TOKEN_LABEL)
     with token.open(rw=True, user_pin=USER_PIN) as session:
-        for index, (label, _key_path, cert) in enumerate(entries, start=1):
+        certs = [(label, cert) for label, _key_path, cert in entries] + list(ca_certs)
+        for index, (label, cert) in enumerate(certs, start=1):
             session.create_object(
                 {
                     Attribute.CLASS: ObjectClass.CERTIFICATE,
