@@ -28,6 +28,8 @@ EVENTS: dict[str, str] = {
     "extension_granted": "Đồng ý gia hạn",
     "extension_refused": "Từ chối gia hạn",
     "reminded": "Đôn đốc",
+    "rejected": "Từ chối tiếp nhận văn bản",
+    "signature_checked": "Kiểm tra chữ ký số",
 }
 
 

@@ -61,6 +61,7 @@ class DocumentStatus(models.TextChoices):
     RETURNED = "returned", _("Bị trả lại văn thư")
     IN_PROGRESS = "in_progress", _("Đang xử lý")
     COMPLETED = "completed", _("Đã hoàn thành")
+    REJECTED = "rejected", _("Đã từ chối tiếp nhận")
 
 
 # Phụ lục VI maximum lengths (§1.7.1–1.7.2); ``document_identifier`` per regulations.md §4.2.
@@ -225,9 +226,24 @@ class AttachmentKind(models.TextChoices):
     SIGNED = "signed", _("Bản đã ký")
 
 
+class SignatureState(models.TextChoices):
+    """Where the verification of a PDF attachment's signatures stands (the report itself is the signing
+    app's ``SignatureReport`` of the file's SHA-256, id in ``Attachment.signature_report_id``)."""
+
+    NONE = "", _("Không kiểm tra (không phải PDF)")
+    PENDING = "pending", _("Đang kiểm tra chữ ký số")
+    VALID = "valid", _("Hợp lệ")
+    INVALID = "invalid", _("Không hợp lệ")
+    UNKNOWN = "unknown", _("Chưa xác định")
+    UNSIGNED = "unsigned", _("Chưa ký số")
+    ERROR = "error", _("Không kiểm tra được")
+
+
 class Attachment(models.Model):
-    """A file of a document (immutable): its content lives in ``files`` (content-addressed, SHA-256).
-    ``signature_status`` is left for the signing app's verdict on a PDF (empty: not checked yet)."""
+    """A file of a document (immutable content): its content lives in ``files`` (content-addressed,
+    SHA-256). ``signature_status`` is the verdict on a PDF's signatures (see :class:`SignatureState`),
+    ``signature_report_id`` the signing app's stored report it comes from (kept by id, not a foreign key:
+    ``documents`` and ``signing`` sit side by side in layer 3 and do not import each other)."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
     stored_file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
@@ -235,7 +251,10 @@ class Attachment(models.Model):
     ordinal = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(_("tên tệp"), max_length=50)
     page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
-    signature_status = models.CharField(_("kết quả kiểm tra chữ ký số"), max_length=32, blank=True)
+    signature_status = models.CharField(_("kết quả kiểm tra chữ ký số"), max_length=32, blank=True,
+                                        choices=SignatureState.choices, default=SignatureState.NONE)
+    signature_report_id = models.PositiveBigIntegerField(_("mã báo cáo kiểm tra chữ ký số"), null=True, blank=True)
+    signature_checked_at = models.DateTimeField(_("kiểm tra chữ ký số lúc"), null=True, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     added_at = models.DateTimeField()

@@ -23,7 +23,7 @@ from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
 from qlvb.files.services import file_open
 
-from . import selectors, services
+from . import selectors, services, verification
 from .handling import can_act
 
 router = Router(tags=["incoming"])
@@ -60,7 +60,11 @@ class AttachmentOut(Schema):
     page_count: int | None
     size: int
     sha256: str
-    signature_status: str
+    signature_status: str  # "", pending, valid, invalid, unknown, unsigned, error
+    signature_label: str
+    signature_reasons: list[str]
+    signature_report_id: int | None
+    signature_checked_at: dt.datetime | None
 
 
 class AssignmentOut(Schema):
@@ -134,6 +138,7 @@ class ReceiveIn(Schema):
     document_identifier: str = ""
     files: list[FileRef] = []
     confirm_duplicate: bool = False
+    defer_registration: bool = False  # True: wait in "chờ vào sổ" until the clerk has seen the signature verdicts
 
 
 class TargetIn(Schema):
@@ -233,10 +238,15 @@ def _detail(actor: Any, d: Document) -> dict[str, Any]:
     out["agency_organ_id"] = d.agency.organ_id
     out["duplicate_of"] = d.duplicate_of_id
     out["actions"] = sorted(can_act(actor, d))
+    attachments = list(d.attachments.select_related("stored_file__blob"))
+    verdicts = verification.verdicts_for(attachments)
     out["attachments"] = [
         {"id": a.pk, "kind": a.kind, "name": a.name, "page_count": a.page_count, "size": a.stored_file.blob.size,
-         "sha256": a.stored_file.blob.sha256, "signature_status": a.signature_status}
-        for a in d.attachments.select_related("stored_file__blob")]
+         "sha256": a.stored_file.blob.sha256, "signature_status": a.signature_status,
+         "signature_label": verdicts[a.pk].label if a.pk in verdicts else "",
+         "signature_reasons": verdicts[a.pk].reasons if a.pk in verdicts else [],
+         "signature_report_id": a.signature_report_id, "signature_checked_at": a.signature_checked_at}
+        for a in attachments]
     out["assignments"] = [
         {"id": a.pk, "parent_id": a.parent_id, "role": a.role, "unit_id": a.unit_id, "unit_name": a.unit.name,
          "user_id": a.user_id, "user_name": a.user.full_name if a.user else "", "assigned_by": a.assigned_by.full_name,
@@ -293,10 +303,10 @@ def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
         if stored is None:
             raise NotFound(f"Không có tệp số {ref.file_id} do bạn tải lên.")
         files.append(services.IncomingFile(stored, kind=ref.kind))
-    fields = payload.dict(exclude={"channel", "doc_type", "files", "confirm_duplicate"})
+    fields = payload.dict(exclude={"channel", "doc_type", "files", "confirm_duplicate", "defer_registration"})
     result = services.incoming_receive(
         actor=user, agency=agency, channel=payload.channel, data=services.IncomingData(doc_type=doc_type, **fields),
-        files=files, confirm_duplicate=payload.confirm_duplicate)
+        files=files, confirm_duplicate=payload.confirm_duplicate, register=not payload.defer_registration)
     return Status(201, _detail(user, selectors.document_get(user, result.document.pk)))
 
 
@@ -314,7 +324,24 @@ def attachment(request: HttpRequest, doc_id: int, attachment_id: int) -> FileRes
     return file_response(file_open(actor=request.user, stored_file=found.stored_file, authorised=True))
 
 
+@router.post("/{int:doc_id}/files/{int:attachment_id}/verify", response=AttachmentOut,
+             summary="Kiểm tra lại chữ ký số của tệp (chạy nền; trạng thái pending đến khi có kết quả)")
+def verify_again(request: HttpRequest, doc_id: int, attachment_id: int) -> dict[str, Any]:
+    doc = selectors.document_get(request.user, doc_id)
+    found = doc.attachments.select_related("stored_file__blob").filter(pk=attachment_id).first()
+    if found is None:
+        raise NotFound()
+    services.attachment_verify_again(actor=request.user, attachment=found)
+    return next(a for a in _detail(request.user, doc)["attachments"] if a["id"] == found.pk)
+
+
 # --- Document actions ------------------------------------------------------------------------
+
+@router.post("/{int:doc_id}/reject", response=Ok, summary="Từ chối tiếp nhận văn bản (lý do; trạng thái edXML 02)")
+def reject(request: HttpRequest, doc_id: int, payload: ReasonIn) -> dict[str, Any]:
+    doc = selectors.document_get(request.user, doc_id)
+    return _ok(services.incoming_reject(actor=request.user, document=doc, reason=payload.reason))
+
 
 @router.post("/{int:doc_id}/register", response=Ok, summary="Vào sổ văn bản đã tiếp nhận (kênh hệ thống)")
 def register(request: HttpRequest, doc_id: int, payload: ConfirmIn) -> dict[str, Any]:

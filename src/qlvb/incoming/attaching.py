@@ -18,6 +18,8 @@ from qlvb.documents.models import Attachment, AttachmentKind, Document
 from qlvb.files.models import StoredFile
 from qlvb.files.storage import open_verified
 
+from .verification import verification_schedule
+
 log = logging.getLogger(__name__)
 
 
@@ -63,6 +65,7 @@ def attachments_add(*, actor: Any, document: Document, files: list[IncomingFile]
         event_record(document, actor=actor, action="file_attached",
                      text=f"{attachment.get_kind_display()}: {attachment.name}",
                      data={"attachment": attachment.pk, "sha256": f.stored_file.blob.sha256})
+    verification_schedule(created)
     main = next((a for a in created if a.kind == AttachmentKind.MAIN), None)
     if main is not None and document.page_amount is None and main.page_count:
         document.page_amount = min(main.page_count, 999)

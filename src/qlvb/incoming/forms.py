@@ -60,6 +60,9 @@ class ReceiveForm(StyledForm):
     language = forms.CharField(label=_("Ngôn ngữ"), max_length=MAX["language"], initial="Tiếng Việt")
     description = forms.CharField(label=_("Ghi chú"), max_length=MAX["description"], required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
+    defer_registration = forms.BooleanField(
+        label=_("Chưa vào sổ: xem kết quả kiểm tra chữ ký số trước"), required=False,
+        help_text=_("Văn bản chờ trong hộp “Chờ vào sổ”; văn thư vào sổ hoặc từ chối tiếp nhận sau khi xem kết quả."))
     confirm_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
 

@@ -361,6 +361,9 @@ def can_act(actor: Any, document: Document) -> set[str]:
         allowed.add("submit")
         if has(actor, "incoming.route", unit=document.agency) and conf.direct_routing_enabled():
             allowed.add("route")
+    if has(actor, "incoming.reject", unit=document.agency) and status in (
+            DocumentStatus.RECEIVED, DocumentStatus.REGISTERED):
+        allowed.add("reject")
     if has(actor, "incoming.direct", unit=document.agency):
         if status in DIRECTABLE:
             allowed.update({"direct", "handle_self"})

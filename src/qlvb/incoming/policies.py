@@ -15,6 +15,8 @@ ROUTE = declare(APP, "incoming.route", "Chuyển văn bản đến trực tiếp
 DIRECT = declare(APP, "incoming.direct", "Cho ý kiến chỉ đạo văn bản đến", {"leader"})
 ASSIGN = declare(APP, "incoming.assign", "Phân công xử lý trong phòng", {"dept_leader", "leader"})
 REMIND = declare(APP, "incoming.remind", "Đôn đốc xử lý văn bản đến", {"leader", "clerk"})
+REJECT = declare(APP, "incoming.reject", "Từ chối tiếp nhận văn bản đến (nêu lý do)", {"clerk"})
+VERIFY = declare(APP, "incoming.verify", "Kiểm tra lại chữ ký số của văn bản đến", {"clerk", "leader"})
 REPORT = declare(APP, "incoming.report", "In sổ, báo cáo văn bản đến", {"leader", "clerk"})
 
 # Roles held in the agency that see every incoming document of the agency.

@@ -15,10 +15,12 @@ from .handling import (
     incoming_submit,
 )
 from .receiving import DuplicateWarning, IncomingData, ReceiveResult, incoming_receive, incoming_register
+from .verification import attachment_verify_again, incoming_reject
 
 __all__ = [
     "DuplicateWarning", "IncomingData", "IncomingFile", "ReceiveResult", "Target", "assignment_assign",
-    "assignment_complete", "assignment_report", "assignment_return", "attachments_add", "deadlines_sweep",
-    "extension_decide", "extension_request", "incoming_direct", "incoming_handle_self", "incoming_receive",
-    "incoming_register", "incoming_return_to_clerk", "incoming_route", "incoming_submit", "reminder_send",
+    "assignment_complete", "assignment_report", "assignment_return", "attachment_verify_again", "attachments_add",
+    "deadlines_sweep", "extension_decide", "extension_request", "incoming_direct", "incoming_handle_self",
+    "incoming_receive", "incoming_register", "incoming_reject", "incoming_return_to_clerk", "incoming_route",
+    "incoming_submit", "reminder_send",
 ]

@@ -21,11 +21,11 @@ from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
 from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_label
-from qlvb.documents.models import Document
+from qlvb.documents.models import Document, SignatureState
 from qlvb.files.intake import file_intake
 from qlvb.files.services import file_open
 
-from . import forms, policies, reports, selectors, services
+from . import forms, policies, reports, selectors, services, verification
 from .handling import can_act
 from .receiving import DuplicateWarning, is_registration_late, refuse_secret
 
@@ -95,7 +95,8 @@ def receive(request: HttpRequest) -> HttpResponse:
                 "language", "page_amount", "description", "signer_position", "signer_name", "urgency", "secrecy",
                 "to_places", "due_date", "document_identifier")})
             result = services.incoming_receive(actor=request.user, agency=agency, channel=d["channel"], data=data,
-                                               files=files, confirm_duplicate=d["confirm_duplicate"])
+                                               files=files, confirm_duplicate=d["confirm_duplicate"],
+                                               register=not d["defer_registration"])
         except DuplicateWarning as warning:
             duplicate = warning.earlier
             again = request.POST.copy()
@@ -106,7 +107,11 @@ def receive(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": result.document.arrival_number})
+            if result.document.arrival_number:
+                messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {
+                    "n": result.document.arrival_number})
+            else:
+                messages.success(request, _("Đã tiếp nhận văn bản; vào sổ sau khi xem kết quả kiểm tra chữ ký số."))
             return redirect("incoming:detail", pk=result.document.pk)
     return render(request, "incoming/receive.html", {"form": form, "duplicate": duplicate})
 
@@ -141,10 +146,49 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         row["can_decide"] = ext is not None and policies.can_decide_extension(request.user, row["a"])
     events = [(e, event_label(e.action)) for e in doc.events.all()]
     return render(request, "incoming/detail.html", {
-        "doc": doc, "attachments": doc.attachments.select_related("stored_file__blob"), "rows": rows,
+        **_files_context(request.user, doc), "rows": rows,
         "events": events, "actions": can_act(request.user, doc), "late": is_registration_late(doc),
-        "roles": AssignmentRole,
+        "roles": AssignmentRole, "rejection": doc.events.filter(action="rejected").last(),
     })
+
+
+def _files_context(user: Any, doc: Document) -> dict[str, Any]:
+    attachments = list(doc.attachments.select_related("stored_file__blob"))
+    verdicts = verification.verdicts_for(attachments)
+    return {
+        "doc": doc, "files": [(a, verdicts.get(a.pk)) for a in attachments],
+        "pending": any(v.state == SignatureState.PENDING for v in verdicts.values()),
+        "can_verify": has(user, "incoming.verify", unit=doc.agency),
+    }
+
+
+@login_required
+def files_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The files and their signature verdicts (the document page polls it while a check is running)."""
+    try:
+        doc = selectors.document_get(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "incoming/_files.html", _files_context(request.user, doc))
+
+
+@require_POST
+@login_required
+def verify_again(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    try:
+        doc = selectors.document_get(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    attachment = doc.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    try:
+        services.attachment_verify_again(actor=request.user, attachment=attachment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đang kiểm tra lại chữ ký số của tệp %(name)s.") % {"name": attachment.name})
+    return redirect("incoming:detail", pk=doc.pk)
 
 
 @login_required
@@ -193,6 +237,14 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         run=lambda doc, d: services.incoming_register(actor=request.user, document=doc,
                                                       confirm_duplicate=d["confirm_duplicate"]),
         done=_("Đã vào sổ văn bản."))
+
+
+@login_required
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document_action(
+        request, pk, title=_("Từ chối tiếp nhận văn bản"), form_factory=lambda data, doc: forms.ReasonForm(data),
+        run=lambda doc, d: services.incoming_reject(actor=request.user, document=doc, reason=d["reason"]),
+        done=_("Đã từ chối tiếp nhận văn bản."))
 
 
 @login_required

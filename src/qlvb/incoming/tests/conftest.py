@@ -65,3 +65,30 @@ def receive(person: Callable[[str], User], ubnd: Unit) -> Callable[..., Document
 def fast_password_hashing(settings: Any) -> None:
     """The demo's eleven accounts are hashed with Argon2 otherwise (seconds per test); login still works."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The signing app's test PKI (root, intermediate, personal certificate of Nguyễn Văn Hùng…) with its
+    OCSP/CRL/TSA served over real HTTP on 127.0.0.1."""
+    from qlvb.signing.tests.pki import start_test_pki
+
+    running = start_test_pki(tmp_path_factory.mktemp("pki-incoming"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def verifying(settings: Any, test_pki: Any, tmp_path: Any) -> Any:
+    """Trust the test root, fetch revocation data from its responders, run Celery tasks in-process."""
+    settings.QLVB_TRUST_ANCHORS_DIR = str(test_pki.anchors_dir())
+    settings.QLVB_VERIFY_FETCH = "1"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.FILES_DIR = tmp_path / "files"
+    # Celery reads the Django settings once; once its configuration is loaded a changed setting is not seen.
+    from qlvb.celery_app import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield test_pki
+    app.conf.task_always_eager = before
