@@ -5,7 +5,7 @@ from __future__ import annotations
 from qlvb.documents.events import EVENTS
 
 EXCHANGE_EVENTS: dict[str, str] = {
-    "delivery_rejected": "Từ chối tiếp nhận văn bản",
+    "rejected": "Từ chối tiếp nhận văn bản",  # also declared by documents (incoming flow)
     "recalled": "Văn bản bị cơ quan ban hành thu hồi",
     "delivery_status": "Cập nhật trạng thái nơi nhận",
 }

@@ -28,9 +28,10 @@ from qlvb.incoming.receiving import IncomingData, incoming_receive
 
 from .models import RANK, BusinessType, Delivery, Status, StatusChange, Transport
 
-# The status of a recipient's copy that was recalled or refused: out of every inbox, no action possible.
+# The status of a recipient's copy that was recalled: out of every inbox, no action possible.
 # (``documents.DocumentStatus`` has no such value yet; see docs/outgoing.md.)
 WITHDRAWN = "withdrawn"
+REJECTED = getattr(DocumentStatus, "REJECTED", "rejected")
 
 
 def recipient_check(unit: Unit, *, sender: Unit) -> None:
@@ -115,7 +116,8 @@ def _delivery_of(incoming: Document) -> Delivery:
 @transaction.atomic
 def delivery_reject(*, actor: Any, incoming: Document, reason: str) -> Delivery:
     """The recipient's clerk refuses a document delivered internally, before registering it (NĐ 30
-    Điều 21.2.b; edXML status 02). The copy leaves the inbox; the sender sees status 02 and why."""
+    Điều 21.2.b; edXML status 02). Records the incoming flow's ``rejected`` event on the copy — the same
+    event the incoming flow's own refusal records — and the signal turns it into status 02 at the sender."""
     require(actor, "incoming.receive", unit=incoming.agency)
     reason = (reason or "").strip()
     if not reason:
@@ -124,13 +126,10 @@ def delivery_reject(*, actor: Any, incoming: Document, reason: str) -> Delivery:
     if incoming.status != DocumentStatus.RECEIVED:
         raise Conflict("Chỉ từ chối được văn bản chưa vào sổ.")
     delivery = _delivery_of(incoming)
-    incoming.status = WITHDRAWN
+    incoming.status = REJECTED
     incoming.save(update_fields=["status"])
-    event_record(incoming, actor=actor, action="delivery_rejected", text=reason)
-    _change(delivery, Status.REJECTED, text=reason, staff=getattr(actor, "full_name", ""))
-    event_record(delivery.document, actor=actor, action="delivery_status",
-                 text=f"{delivery.organ_name}: từ chối tiếp nhận — {reason}",
-                 data={"delivery": delivery.pk, "status": Status.REJECTED})
+    event_record(incoming, actor=actor, action="rejected", text=reason, data={"edxml_status": "02"})
+    delivery.refresh_from_db()
     return delivery
 
 
@@ -167,6 +166,7 @@ def deliveries_recall(*, actor: Any, document: Document, reason: str,
 
 # Recipient's document events → edXML status of the sender's delivery.
 EVENT_STATUS = {
+    "rejected": Status.REJECTED,
     "registered": Status.REGISTERED,
     "submitted": Status.REGISTERED,
     "directed": Status.ASSIGNED,
@@ -191,3 +191,7 @@ def status_from_event(*, incoming: Document, action: str, actor_name: str = "", 
     if RANK.get(Status(delivery.status), 0) >= RANK[status]:
         return
     _change(delivery, status, text=text[:500], staff=actor_name)
+    if status == Status.REJECTED:
+        event_record(delivery.document, actor=None, action="delivery_status",
+                     text=f"{delivery.organ_name}: từ chối tiếp nhận — {text}"[:2000],
+                     data={"delivery": delivery.pk, "status": Status.REJECTED, "staff": actor_name})

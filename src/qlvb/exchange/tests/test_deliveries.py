@@ -10,7 +10,7 @@ from qlvb.directory.models import Unit
 from qlvb.directory.services import unit_create
 from qlvb.documents.models import DocumentStatus
 from qlvb.exchange.models import Status, Transport
-from qlvb.exchange.services import WITHDRAWN, delivery_reject
+from qlvb.exchange.services import REJECTED, WITHDRAWN, delivery_reject
 from qlvb.incoming.handling import assignment_complete, assignment_report, incoming_handle_self
 from qlvb.incoming.selectors import documents_visible_to
 from qlvb.incoming.services import incoming_register
@@ -51,7 +51,8 @@ def test_recipient_refuses_before_registering(issued, person):
     delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="Gửi nhầm nơi nhận")
     delivery.refresh_from_db()
     assert delivery.status == Status.REJECTED
-    assert delivery.incoming_document.status == WITHDRAWN
+    assert delivery.incoming_document.status == REJECTED
+    assert [c.status for c in delivery.changes.all()] == ["01", "02"]
     assert outgoing.document.events.filter(action="delivery_status", text__contains="Gửi nhầm").exists()
     with pytest.raises(Conflict):
         delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="lần nữa")
@@ -115,3 +116,14 @@ def test_replace_freezes_and_recalls_the_original(issued, person, with_version, 
     assert old_copy.status == WITHDRAWN
     assert new.document.deliveries.get().incoming_document.status == DocumentStatus.RECEIVED
     assert Unit.objects.filter(pk=tyt.pk).exists()
+
+
+def test_incoming_flows_own_refusal_gives_02(issued, person):
+    verification = pytest.importorskip("qlvb.incoming.verification")
+    outgoing = issued()
+    delivery = outgoing.document.deliveries.get()
+    verification.incoming_reject(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document,
+                                 reason="Chữ ký số không hợp lệ")
+    delivery.refresh_from_db()
+    assert delivery.status == Status.REJECTED
+    assert outgoing.document.events.filter(action="delivery_status", text__contains="Chữ ký số").exists()
