@@ -14,5 +14,6 @@ urlpatterns = [
     path("quan-tri/", include("qlvb.directory.urls")),
     path("", include("qlvb.files.urls")),
     path("van-ban-den/", include("qlvb.incoming.urls")),
+    path("van-ban-di/", include("qlvb.outgoing.urls")),
     path("", include("qlvb.web.urls")),
 ]

@@ -1,0 +1,88 @@
+"""Forms of the outgoing pages. They parse input only; the services hold the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qlvb.directory.models import Unit, User
+from qlvb.documents.models import DocumentType, Secrecy, Urgency
+
+from .models import Competence
+from .services import FORMAT_CHECKLIST
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class DraftForm(StyledForm):
+    doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.none())
+    subject = forms.CharField(label=_("Trích yếu nội dung"), max_length=500,
+                              help_text=_("Công văn: hệ thống tự thêm “V/v”."))
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("Nơi nhận trong danh bạ"), queryset=Unit.objects.none(), required=False,
+        help_text=_("Cơ quan trong hệ thống nhận ngay; cơ quan ngoài chờ gửi liên thông."))
+    free_recipients = forms.CharField(label=_("Nơi nhận khác (mỗi dòng một nơi)"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+    signer = forms.ModelChoiceField(label=_("Người ký"), queryset=User.objects.none())
+    competence = forms.ChoiceField(label=_("Thẩm quyền ký"), choices=Competence.choices, required=False)
+    urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, coerce=int, initial=0)
+    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, required=False,
+                                help_text=_("Hệ thống không xử lý văn bản mật."))
+    due_date = forms.DateField(label=_("Hạn trả lời"), required=False, widget=DATE)
+    drafter_initials = forms.CharField(label=_("Ký hiệu người soạn thảo"), max_length=20, required=False)
+    copy_count = forms.IntegerField(label=_("Số lượng bản"), min_value=1, max_value=999, initial=1)
+    description = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+    file = forms.FileField(label=_("Tệp dự thảo (docx, odt)"), required=False)
+
+    def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["doc_type"].queryset = DocumentType.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["recipients"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            kind="agency", is_active=True).exclude(pk=agency.pk).filter(Q(external=True) | Q(external=False))
+        self.fields["signer"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            role_assignments__unit=agency, role_assignments__role="leader", is_active=True).distinct()
+
+
+class UploadForm(StyledForm):
+    file = forms.FileField(label=_("Tệp dự thảo (docx, odt)"))
+    kind = forms.ChoiceField(label=_("Loại"), choices=[("main", _("Dự thảo văn bản")), ("appendix", _("Phụ lục"))])
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+
+class CommentForm(StyledForm):
+    text = forms.CharField(label=_("Góp ý"), widget=forms.Textarea(attrs={"rows": 2}))
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReasonForm(StyledForm):
+    comment = forms.CharField(label=_("Ý kiến / lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FormatForm(StyledForm):
+    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in FORMAT_CHECKLIST.items():
+            self.fields[f"check_{key}"] = forms.BooleanField(label=label, required=False, initial=True)
+            self.fields[f"check_{key}"].widget.attrs["class"] = "form-check-input"
+
+
+class PinForm(StyledForm):
+    pin = forms.CharField(label=_("Mã PIN / mật khẩu khóa ký số"), widget=forms.PasswordInput(render_value=False))

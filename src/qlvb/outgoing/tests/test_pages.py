@@ -1,0 +1,86 @@
+"""The pages: the whole path by posting the forms as each person would, the detail page showing each
+step, and outsiders 404 on every route."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from qlvb.documents.models import DocumentType
+from qlvb.outgoing.models import Outgoing, State
+from qlvb.outgoing.services import FORMAT_CHECKLIST
+from qlvb.outgoing.tests.conftest import PIN
+
+BASE = "/van-ban-di"
+
+
+@pytest.fixture
+def web(person):
+    def as_user(name):
+        client = Client()
+        client.force_login(person(name))
+        return client
+
+    return as_user
+
+
+def test_path_through_the_pages(web, person, tyt, cong_van_docx, profiles):
+    huong = web("dothanhhuong")
+    assert huong.get(f"{BASE}/soan/").status_code == 200
+    r = huong.post(f"{BASE}/soan/", {
+        "doc_type": DocumentType.objects.get(name="Công văn").pk, "subject": "Triển khai tiêm chủng",
+        "recipients": [tyt.pk], "signer": person("nguyenvanhung").pk, "urgency": 0, "copy_count": 3,
+        "drafter_initials": "ĐTH", "file": SimpleUploadedFile("du-thao.docx", cong_van_docx)})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    outgoing = Outgoing.objects.get()
+    detail = f"{BASE}/{outgoing.pk}/"
+    page = huong.get(detail).content.decode()
+    assert "V/v triển khai tiêm chủng" in page and "Dự thảo văn bản v1" in page
+    huong.post(f"{detail}submit/")
+    nam = web("hoangvannam")
+    assert 'data-qlvb="approve"' in nam.get(detail).content.decode()
+    nam.post(f"{detail}return/", {"comment": "Bổ sung thời gian"})
+    outgoing.refresh_from_db()
+    assert outgoing.state == State.RETURNED
+    assert "Bổ sung thời gian" in huong.get(detail).content.decode()
+    huong.post(f"{detail}submit/")
+    nam.post(f"{detail}approve/", {"comment": "Đồng ý"})
+    ha = web("lethuha")
+    ha.post(f"{detail}format_check/", {f"check_{k}": "on" for k in FORMAT_CHECKLIST})
+    hung = web("nguyenvanhung")
+    outgoing.refresh_from_db()
+    hung.post(f"{detail}sign/", {"pin": PIN, "version": outgoing.approved_version_id})
+    ha.post(f"{detail}number/")
+    ha.post(f"{detail}sign_agency/", {"pin": PIN})
+    ha.post(f"{detail}issue/")
+    outgoing.refresh_from_db()
+    assert outgoing.state == State.ISSUED and outgoing.document.number_notation == "01/UBND-VHXH"
+    page = huong.get(detail).content.decode()
+    assert "01 — Đã đến" in page and "Trạm Y tế xã Liên Minh" in page
+    pdf = huong.get(f"{detail}tep/{outgoing.signed_pdf_id}/")
+    assert pdf.status_code == 200
+    assert huong.get(f"{BASE}/?box=issued").content.decode().count('data-qlvb="outgoing-row"') == 1
+
+
+def test_refusal_shows_the_message(web, draft, person):
+    outgoing = draft()
+    huong = web("dothanhhuong")
+    r = huong.post(f"{BASE}/{outgoing.pk}/submit/", follow=True)
+    assert "Cần tải lên tệp dự thảo" in r.content.decode()
+
+
+@pytest.mark.parametrize("outsider", ["tytlienminh_dangvantoan", "ngothuytrang"])
+def test_outsiders_get_404(web, draft, outsider):
+    outgoing = draft()
+    client = web(outsider)
+    assert client.get(f"{BASE}/{outgoing.pk}/").status_code == 404
+    for action in ("upload", "comment", "submit", "approve", "return", "format_check", "sign", "number",
+                   "sign_agency", "issue", "revoke", "replace"):
+        assert client.post(f"{BASE}/{outgoing.pk}/{action}/", {"comment": "x"}).status_code == 404, action
+    assert client.get(f"{BASE}/{outgoing.pk}/tep/1/").status_code == 404
+    assert 'data-qlvb="outgoing-row"' not in client.get(f"{BASE}/?box=all").content.decode()
+
+
+def test_list_needs_sign_in():
+    assert Client().get(f"{BASE}/").status_code == 302

@@ -1,0 +1,165 @@
+"""Pages of the outgoing flow. Each view parses input, calls one selector or service, renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qlvb.core.errors import DomainError, NotFound
+from qlvb.documents.events import event_label
+from qlvb.files.intake import file_intake
+from qlvb.files.models import StoredFile
+from qlvb.files.responses import file_response
+from qlvb.files.services import file_open
+
+from . import forms, selectors, services
+from .actions import can_act
+from .models import Comment, Outgoing
+
+PAGE_SIZE = 20
+
+
+def _get(request: HttpRequest, pk: int) -> Outgoing:
+    try:
+        return selectors.outgoing_get(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def outgoing_list(request: HttpRequest) -> HttpResponse:
+    box = request.GET.get("box") or "todo"
+    if box not in selectors.BOXES:
+        box = "all"
+    page = Paginator(selectors.outgoing_box(request.user, box), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = {key: selectors.outgoing_box(request.user, key).count() for key in ("todo", "clerk")}
+    return render(request, "outgoing/list.html", {"page": page, "box": box, "boxes": selectors.BOXES,
+                                                  "counts": counts})
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    unit = getattr(request.user, "unit", None)
+    if unit is None:
+        raise Http404
+    agency = unit.agency or unit
+    form = forms.DraftForm(request.POST or None, request.FILES or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            outgoing = services.outgoing_create(actor=request.user, data=services.DraftData(
+                doc_type=d["doc_type"], subject=d["subject"], signer=d["signer"], competence=d["competence"] or "",
+                urgency=d["urgency"], secrecy=d["secrecy"] or "", due_date=d["due_date"],
+                drafter_initials=d["drafter_initials"], copy_count=d["copy_count"],
+                recipients=list(d["recipients"]), free_recipients=d["free_recipients"],
+                description=d["description"]))
+            if d["file"]:
+                _upload(request, outgoing, d["file"], "main", "")
+            messages.success(request, _("Đã tạo dự thảo."))
+            return redirect("outgoing:detail", outgoing.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "outgoing/form.html", {"form": form, "title": _("Soạn văn bản đi")})
+
+
+def _upload(request: HttpRequest, outgoing: Outgoing, uploaded: Any, kind: str, note: str) -> None:
+    stored = file_intake(actor=request.user, stream=uploaded, original_name=uploaded.name, channel="web",
+                         declared_size=uploaded.size)
+    services.version_upload(actor=request.user, outgoing=outgoing, stored_file=stored, kind=kind, note=note)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    outgoing = _get(request, pk)
+    actions = can_act(request.user, outgoing)
+    versions = list(outgoing.versions.select_related("stored_file__blob", "uploaded_by"))
+    previous: dict[str, Any] = {}
+    for version in versions:  # what changed in the metadata since the previous version
+        if version.kind == "main":
+            version.changes = {k: v for k, v in version.metadata.items()  # type: ignore[attr-defined]
+                               if previous and previous.get(k) != v}
+            previous = version.metadata
+    comments = list(outgoing.comments.select_related("author"))
+    for comment in comments:
+        comment.reply_list = [r for r in comments if r.parent_id == comment.pk]  # type: ignore[attr-defined]
+    return render(request, "outgoing/detail.html", {
+        "o": outgoing, "doc": outgoing.document, "actions": actions, "versions": versions,
+        "steps": outgoing.steps.select_related("user", "decided_by"),
+        "roots": [c for c in comments if c.parent_id is None],
+        "deliveries": outgoing.document.deliveries.prefetch_related("changes"),
+        "events": [(e, event_label(e.action)) for e in outgoing.document.events.all()],
+        "upload_form": forms.UploadForm(), "comment_form": forms.CommentForm(), "reason_form": forms.ReasonForm(),
+        "format_form": forms.FormatForm(), "pin_form": forms.PinForm(),
+        "recipients": outgoing.recipients.select_related("unit"),
+    })
+
+
+ACTIONS = {"upload", "comment", "submit", "approve", "return", "format_check", "sign", "number", "sign_agency",
+           "issue", "revoke", "replace"}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    outgoing = _get(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    user, post = request.user, request.POST
+    target = outgoing.pk
+    try:
+        if action == "upload":
+            upload = forms.UploadForm(post, request.FILES)
+            if not upload.is_valid():
+                raise DomainError(_("Cần chọn tệp dự thảo."))
+            _upload(request, outgoing, upload.cleaned_data["file"], upload.cleaned_data["kind"],
+                    upload.cleaned_data["note"])
+        elif action == "comment":
+            parent = Comment.objects.filter(pk=post.get("parent") or 0, outgoing=outgoing).first()
+            services.comment_add(actor=user, outgoing=outgoing, text=post.get("text", ""), parent=parent)
+        elif action == "submit":
+            services.outgoing_submit(actor=user, outgoing=outgoing)
+        elif action == "approve":
+            services.outgoing_approve(actor=user, outgoing=outgoing, comment=post.get("comment", ""))
+        elif action == "return":
+            services.outgoing_return(actor=user, outgoing=outgoing, comment=post.get("comment", ""))
+        elif action == "format_check":
+            checks = {k: post.get(f"check_{k}") == "on" for k in services.FORMAT_CHECKLIST}
+            services.outgoing_format_check(actor=user, outgoing=outgoing, checks=checks,
+                                           comment=post.get("comment", ""))
+        elif action == "sign":
+            services.outgoing_sign(actor=user, outgoing=outgoing, pin=post.get("pin", ""),
+                                   version_id=int(post["version"]) if post.get("version") else None)
+        elif action == "number":
+            services.outgoing_number(actor=user, outgoing=outgoing)
+        elif action == "sign_agency":
+            services.outgoing_sign_agency(actor=user, outgoing=outgoing, pin=post.get("pin", ""))
+        elif action == "issue":
+            services.outgoing_issue(actor=user, outgoing=outgoing)
+        elif action == "revoke":
+            services.outgoing_revoke(actor=user, outgoing=outgoing, reason=post.get("comment", ""))
+        elif action == "replace":
+            target = services.outgoing_replacement_start(actor=user, outgoing=outgoing).pk
+        messages.success(request, _("Đã thực hiện."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("outgoing:detail", target)
+
+
+@login_required
+def file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+    """A file of this document: a version, its PDF, or the signed PDF."""
+    outgoing = _get(request, pk)
+    allowed = {outgoing.signed_pdf_id}
+    for stored_id, pdf_id in outgoing.versions.values_list("stored_file_id", "pdf_id"):
+        allowed.update({stored_id, pdf_id})
+    if file_id not in allowed:
+        raise Http404
+    stored = StoredFile.objects.select_related("blob").get(pk=file_id)
+    return file_response(file_open(actor=request.user, stored_file=stored, authorised=True))
