@@ -107,6 +107,11 @@ def _existing_signatures(writer: IncrementalPdfFileWriter) -> list[str]:
     return [name for name, _value, _ref in fields.enumerate_sig_fields(writer.prev, filled_status=True)]
 
 
+def _certified(writer: IncrementalPdfFileWriter) -> bool:
+    perms = writer.prev.root.get("/Perms")
+    return perms is not None and "/DocMDP" in perms.get_object()
+
+
 def _page_count(writer: IncrementalPdfFileWriter) -> int:
     return int(writer.root["/Pages"]["/Count"])
 
@@ -313,6 +318,16 @@ def pdf_sign_personal(
         writer = _writer(pdf)
         first = not _existing_signatures(writer)
         index = 1 + sum(1 for n in _existing_signatures(writer) if n.startswith(PERSONAL_PREFIX))
+        if not first and _certified(writer):
+            # after a certification only existing fields may be signed: a new visible signature
+            # field would make every earlier signature report a forbidden change
+            raise PdfRefused(
+                _(
+                    "Văn bản đã được chứng thực bởi chữ ký đầu tiên; không thể thêm chữ ký cá nhân mới "
+                    "(chỉ còn ghi số, ngày và ký số của cơ quan)."
+                ),
+                code="certified",
+            )
         text = placement.PageText(pdf)
         to_create = _number_date_boxes(text) if (first and number_fields) else {}
 

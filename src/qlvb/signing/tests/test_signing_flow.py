@@ -153,3 +153,12 @@ def test_signing_an_encrypted_or_broken_pdf_is_refused(personal_key, signature_i
         services.pdf_sign_personal(pdf=b"PK\x03\x04 zip", key=personal_key, pin=PIN, image_png=signature_image)
     with pytest.raises(services.PdfRefused):
         services.pdf_sign_personal(pdf=b"%PDF-1.7\n garbage", key=personal_key, pin=PIN, image_png=signature_image)
+
+
+def test_a_second_personal_signature_on_a_certified_document_is_refused(issued, personal_key, signature_image):
+    _original, personal, _numbered, _agency = issued
+    with pytest.raises(services.PdfRefused) as refused:
+        services.pdf_sign_personal(
+            pdf=personal.pdf, key=personal_key, pin=PIN, image_png=signature_image, box=(0, 100, 100, 200, 150)
+        )
+    assert refused.value.code == "certified"
