@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
@@ -23,7 +23,7 @@ from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
 from qlvb.files.services import file_open
 
-from . import selectors, services, verification
+from . import reports, selectors, services, verification
 from .handling import can_act
 
 router = Router(tags=["incoming"])
@@ -435,6 +435,49 @@ def remind(request: HttpRequest, aid: int, payload: RemindIn) -> Status:
     a = selectors.assignment_get(request.user, aid)
     reminder = services.reminder_send(actor=request.user, assignment=a, kind=payload.kind, text=payload.text)
     return Status(201, {"id": reminder.pk, "seq": reminder.seq})
+
+
+# --- Outputs (Phụ lục IV) ------------------------------------------------------------------------
+
+OUTPUTS = {"so-dang-ky": (reports.register_xlsx, reports.register_pdf),
+           "so-theo-doi": (reports.followup_xlsx, reports.followup_pdf)}
+CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "pdf": "application/pdf"}
+
+
+class RangeIn(Schema):
+    date_from: dt.date
+    date_to: dt.date
+
+
+def _file(content: bytes, name: str, ext: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[ext])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    return response
+
+
+@router.get("/outputs/{kind}.{ext}", response={200: None},
+            summary="Sổ đăng ký văn bản đến (so-dang-ky) / Sổ theo dõi giải quyết (so-theo-doi), xlsx hoặc pdf")
+def output(request: HttpRequest, kind: str, ext: str, r: Query[RangeIn]) -> HttpResponse:
+    user: Any = request.user
+    agency = user.unit.agency if user.unit else None
+    if kind not in OUTPUTS or ext not in CONTENT_TYPES or agency is None:
+        raise NotFound()
+    if r.date_to < r.date_from:
+        raise ValidationFailed("Ngày kết thúc phải sau ngày bắt đầu.")
+    build = OUTPUTS[kind][0 if ext == "xlsx" else 1]
+    return _file(build(actor=user, agency=agency, date_from=r.date_from, date_to=r.date_to),
+                 f"{kind}-{r.date_from:%Y%m%d}-{r.date_to:%Y%m%d}", ext)
+
+
+@router.get("/{int:doc_id}/phieu-giai-quyet.{ext}", response={200: None},
+            summary="Phiếu giải quyết văn bản đến của một văn bản, xlsx hoặc pdf")
+def slip(request: HttpRequest, doc_id: int, ext: str) -> HttpResponse:
+    doc = selectors.document_get(request.user, doc_id)
+    if ext not in CONTENT_TYPES:
+        raise NotFound()
+    build = reports.slip_xlsx if ext == "xlsx" else reports.slip_pdf
+    return _file(build(actor=request.user, document=doc), f"phieu-giai-quyet-{doc.arrival_number or doc.pk}", ext)
 
 
 # --- Notifications ------------------------------------------------------------------------

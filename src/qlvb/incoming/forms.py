@@ -168,3 +168,9 @@ class RemindForm(StyledForm):
 class RangeForm(StyledForm):
     date_from = forms.DateField(label=_("Từ ngày"), widget=DATE)
     date_to = forms.DateField(label=_("Đến ngày"), widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data

@@ -1,33 +1,55 @@
-"""Outputs of Phụ lục IV as XLSX for a date range: Sổ đăng ký văn bản đến (10 columns) and Sổ theo dõi
-giải quyết văn bản đến (7 columns). Rows are the agency's registered documents by arrival number."""
+"""Outputs of Phụ lục IV (Nghị định 30/2020) as XLSX and PDF: Sổ đăng ký văn bản đến (10 columns) and Sổ
+theo dõi giải quyết văn bản đến (7 columns) for a date range — the agency's registered documents by
+arrival number —, and the Phiếu giải quyết văn bản đến of one document.
+
+The XLSX carries its own print setup (A4, landscape for the registers, fit to the page width, the
+column headings repeated on every page, page numbers); the PDF is that workbook printed by LibreOffice
+Calc (``topdf.xlsx_to_pdf``), so both always say the same."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from qlvb.assignments.models import Assignment, AssignmentRole
 from qlvb.core.permissions import require
 from qlvb.directory.models import Unit
-from qlvb.documents.models import Direction, Document
+from qlvb.documents.models import Direction, Document, DocumentStatus
+
+from .topdf import xlsx_to_pdf
 
 REGISTER_COLUMNS = (
     "Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản",
     "Tên loại và trích yếu nội dung văn bản", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú",
 )
+REGISTER_WIDTHS = (11, 7, 22, 16, 11, 44, 28, 11, 10, 16)
 FOLLOWUP_COLUMNS = (
     "Số đến", "Tên loại, số, ký hiệu, ngày tháng và tên cơ quan ban hành", "Đơn vị hoặc người nhận",
     "Thời hạn giải quyết", "Tiến độ giải quyết", "Số, ký hiệu văn bản trả lời", "Ghi chú",
 )
+FOLLOWUP_WIDTHS = (7, 44, 32, 12, 34, 16, 18)
+SLIP_TITLE = "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN"
+
+FONT = "Times New Roman"  # LibreOffice prints it with Liberation Serif (same metrics, Vietnamese glyphs)
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+PLACE_RE = re.compile(r"\b(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)\s+(.+)$", re.IGNORECASE)
 
 
 def _registered(agency: Unit, date_from: dt.date, date_to: dt.date) -> QuerySet[Document]:
-    top = Assignment.objects.filter(parent__isnull=True).select_related("unit", "user").order_by("assigned_at", "pk")
+    top = (Assignment.objects.filter(parent__isnull=True).select_related("unit", "user")
+           .prefetch_related("reminders").order_by("assigned_at", "pk"))
     return (Document.objects.filter(agency=agency, direction=Direction.INCOMING, arrival_number__isnull=False,
                                     arrival_date__gte=date_from, arrival_date__lte=date_to)
             .select_related("doc_type").prefetch_related(Prefetch("assignments", queryset=top, to_attr="top"))
@@ -42,51 +64,275 @@ def _recipients(doc: Any) -> str:
     return "; ".join(f"{a.assignee_label} ({a.get_role_display().lower()})" for a in doc.top)
 
 
-def _sheet(title: str, heading: str, columns: tuple[str, ...], rows: list[list[Any]]) -> bytes:
+def place_of(agency: Unit) -> str:
+    """The place name of the date line (Phụ lục I): "Ủy ban nhân dân xã Liên Minh" → "Liên Minh"."""
+    found = PLACE_RE.search(agency.name)
+    return found.group(1).strip() if found else agency.name
+
+
+def _date_line(agency: Unit, day: dt.date) -> str:
+    return f"{place_of(agency)}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+def _rejection_note(doc: Document) -> str:
+    if doc.status != DocumentStatus.REJECTED:
+        return ""
+    event = doc.events.filter(action="rejected").last()
+    return f"Từ chối tiếp nhận: {event.text}" if event is not None else "Từ chối tiếp nhận"
+
+
+# --- Workbook layout ----------------------------------------------------------------------------------------------
+
+def _font(size: float = 11, *, bold: bool = False, italic: bool = False) -> Font:
+    return Font(name=FONT, size=size, bold=bold, italic=italic)
+
+
+def _merged(ws: Worksheet, row: int, first: int, last: int, value: str, *, font: Font,
+            align: Alignment = CENTER) -> None:
+    ws.cell(row=row, column=first, value=value).font = font
+    ws.cell(row=row, column=first).alignment = align
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell needs: ~1.2 characters of 11 pt Times per unit of column width."""
+    per_line = max(1, int(width * 1.2))
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
+def _height(values: list[Any], widths: tuple[int, ...], *, line: float = 14.5) -> float:
+    """Row height in points (LibreOffice does not grow a wrapped row of an XLSX by itself)."""
+    return line * max(_lines(v, w) for v, w in zip(values, widths, strict=False) if v not in (None, "")) + 4
+
+
+def _page_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.font = FONT
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _register_book(*, title: str, agency: Unit, date_from: dt.date, date_to: dt.date, columns: tuple[str, ...],
+                   widths: tuple[int, ...], rows: list[list[Any]], numbers: tuple[int | None, int | None]) -> bytes:
+    """A register page set: agency heading, register name, period, numbered column headings, rows."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = title
-    ws.append([heading])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append(list(columns))
-    ws.append([f"({i})" for i in range(1, len(columns) + 1)])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for row in rows:
-        ws.append(row)
-    for i, width in enumerate((12, 9, 30, 18, 12, 50, 30, 12, 12, 20)[: len(columns)], start=1):
-        ws.column_dimensions[chr(64 + i)].width = width
+    ws.title = title[:31]
+    n = len(columns)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    parent = agency.parent.name.upper() if agency.parent is not None else ""
+    head_cols = max(3, n // 3)
+    if parent:
+        _merged(ws, 1, 1, head_cols, parent, font=_font(11))
+    _merged(ws, 2, 1, head_cols, agency.name.upper(), font=_font(11, bold=True))
+    _merged(ws, 4, 1, n, title, font=_font(15, bold=True))
+    period = f"Năm {date_from:%Y}" if date_from.year == date_to.year else ""
+    period = f"{period} — Từ ngày {_d(date_from)} đến ngày {_d(date_to)}".strip(" —")
+    _merged(ws, 5, 1, n, period, font=_font(12, italic=True))
+    first, last = numbers
+    span = f"Từ số {first} đến số {last}" if first is not None else "Không có văn bản trong khoảng thời gian này"
+    _merged(ws, 6, 1, n, span, font=_font(12, italic=True))
+    ws.row_dimensions[4].height = 22
+    header = 8
+    for i, name in enumerate(columns, start=1):
+        cell = ws.cell(row=header, column=i, value=name)
+        cell.font, cell.alignment, cell.border = _font(11, bold=True), CENTER, BOX
+        number = ws.cell(row=header + 1, column=i, value=f"({i})")
+        number.font, number.alignment, number.border = _font(10, italic=True), CENTER, BOX
+    ws.row_dimensions[header].height = 45
+    for r, values in enumerate(rows, start=header + 2):
+        ws.row_dimensions[r].height = _height(values, widths)
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.font, cell.border = _font(11), BOX
+            cell.alignment = CENTER if isinstance(value, int) or (isinstance(value, str) and len(value) == 10
+                                                                  and value[2:3] == "/") else WRAP_TOP
+    _page_setup(ws, landscape=True, title_rows=f"{header}:{header + 1}")
+    ws.freeze_panes = ws.cell(row=header + 2, column=1)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def register_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
-    require(actor, "incoming.report", unit=agency)
+# --- Sổ đăng ký văn bản đến, Sổ theo dõi giải quyết văn bản đến --------------------------------------------------
+
+def register_rows(agency: Unit, date_from: dt.date, date_to: dt.date) -> list[list[Any]]:
     rows = []
     for doc in _registered(agency, date_from, date_to):
         first = doc.top[0] if doc.top else None  # type: ignore[attr-defined]
+        note = "; ".join(p for p in (doc.description, _rejection_note(doc)) if p)
         rows.append([_d(doc.arrival_date), doc.arrival_number, doc.organ_name, doc.number_notation,
                      _d(doc.issued_date), f"{doc.doc_type.name}: {doc.subject}", _recipients(doc),
-                     _d(first.assigned_at.date()) if first else "", "", doc.description])
-    heading = f"SỔ ĐĂNG KÝ VĂN BẢN ĐẾN — {agency.name} — từ {_d(date_from)} đến {_d(date_to)}"
-    return _sheet("So dang ky VB den", heading, REGISTER_COLUMNS, rows)
+                     _d(timezone.localdate(first.assigned_at)) if first else "", "", note])
+    return rows
 
 
-def followup_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
-    require(actor, "incoming.report", unit=agency)
+def followup_rows(agency: Unit, date_from: dt.date, date_to: dt.date) -> list[list[Any]]:
     rows = []
     for doc in _registered(agency, date_from, date_to):
         lead = next((a for a in doc.top if a.role == AssignmentRole.LEAD), None)  # type: ignore[attr-defined]
         progress = doc.get_status_display()
         if lead is not None and lead.result:
             progress += f": {lead.result}"
-        reminders = sum(a.reminders.count() for a in doc.top)  # type: ignore[attr-defined]
-        note = f"Đôn đốc {reminders} lần" if reminders else ""
+        top: list[Assignment] = doc.top  # type: ignore[attr-defined]
+        reminders = sum(len(a.reminders.all()) for a in top)
+        note = "; ".join(p for p in (f"Đôn đốc {reminders} lần" if reminders else "", _rejection_note(doc)) if p)
         ident = f"{doc.doc_type.name} {doc.number_notation}, {_d(doc.issued_date)}, {doc.organ_name}"
         rows.append([doc.arrival_number, ident, _recipients(doc), _d(lead.due_date if lead else doc.due_date),
                      progress, "", note])
-    heading = f"SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN — {agency.name} — từ {_d(date_from)} đến {_d(date_to)}"
-    return _sheet("So theo doi giai quyet", heading, FOLLOWUP_COLUMNS, rows)
+    return rows
+
+
+def _numbers(rows: list[list[Any]], index: int) -> tuple[int | None, int | None]:
+    values = [r[index] for r in rows]
+    return (min(values), max(values)) if values else (None, None)
+
+
+def register_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
+    require(actor, "incoming.report", unit=agency)
+    rows = register_rows(agency, date_from, date_to)
+    return _register_book(title="SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", agency=agency, date_from=date_from, date_to=date_to,
+                          columns=REGISTER_COLUMNS, widths=REGISTER_WIDTHS, rows=rows, numbers=_numbers(rows, 1))
+
+
+def followup_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
+    require(actor, "incoming.report", unit=agency)
+    rows = followup_rows(agency, date_from, date_to)
+    return _register_book(title="SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN", agency=agency, date_from=date_from,
+                          date_to=date_to, columns=FOLLOWUP_COLUMNS, widths=FOLLOWUP_WIDTHS, rows=rows,
+                          numbers=_numbers(rows, 0))
+
+
+def register_pdf(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
+    return xlsx_to_pdf(register_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to))
+
+
+def followup_pdf(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
+    return xlsx_to_pdf(followup_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to))
+
+
+# --- Phiếu giải quyết văn bản đến --------------------------------------------------------------------------------
+
+def _slip_sections(doc: Document) -> list[tuple[str, list[str], str]]:
+    """(heading, lines, signature line) of the three sections of the slip."""
+    assignments = list(Assignment.objects.filter(document=doc).select_related("unit", "user", "assigned_by")
+                       .prefetch_related("updates__author").order_by("assigned_at", "pk"))
+    top = [a for a in assignments if a.parent_id is None]
+    leader_lines: list[str] = []
+    directive = next((a.directive for a in top if a.directive), "")
+    if directive:
+        leader_lines.append(directive)
+    for role in (AssignmentRole.LEAD, AssignmentRole.SUPPORT, AssignmentRole.INFO):
+        chosen = [a for a in top if a.role == role]
+        if chosen:
+            leader_lines.append(f"- {role.label}: " + "; ".join(
+                a.assignee_label + (f" (hạn {_d(a.due_date)})" if a.due_date and role != AssignmentRole.INFO else "")
+                for a in chosen))
+    leader_sign = ""
+    if top:
+        first = top[0]
+        leader_sign = (f"Ngày {_d(timezone.localdate(first.assigned_at))} — {first.assigned_by.full_name}"
+                       + (f", {first.assigned_by.position}" if first.assigned_by.position else ""))
+    dept_lines: list[str] = []
+    dept_sign: list[str] = []
+    for parent in top:
+        children = [a for a in assignments if a.parent_id == parent.pk]
+        if not children:
+            continue
+        head = children[0].assigned_by
+        parts = "; ".join(f"{a.get_role_display()}: {a.assignee_label}"
+                          + (f" (hạn {_d(a.due_date)})" if a.due_date else "") for a in children)
+        dept_lines.append(f"- {parent.unit.name} ({head.full_name}): {parts}")
+        if children[0].directive:
+            dept_lines.append(f"  Ý kiến: {children[0].directive}")
+        dept_sign.append(f"Ngày {_d(timezone.localdate(children[0].assigned_at))} — {head.full_name}")
+    handler_lines: list[str] = []
+    handler_sign = ""
+    handlers = [a for a in assignments if a.user_id is not None and a.role != AssignmentRole.INFO]
+    for a in handlers:
+        for update in a.updates.all():
+            handler_lines.append(f"- {update.author.full_name} ({_d(timezone.localdate(update.created_at))}): "
+                                 f"{update.text}")
+        if a.result:
+            handler_lines.append(f"- {a.assignee_label} — kết quả: {a.result}")
+            if a.completed_at:
+                handler_sign = f"Ngày {_d(timezone.localdate(a.completed_at))} — {a.assignee_label}"
+    return [
+        ("1. Ý kiến của lãnh đạo cơ quan, tổ chức", leader_lines or ["(chưa có)"], leader_sign),
+        ("2. Ý kiến của lãnh đạo đơn vị", dept_lines or ["(chưa có)"], "; ".join(dept_sign)),
+        ("3. Ý kiến đề xuất của người giải quyết", handler_lines or ["(chưa có)"], handler_sign),
+    ]
+
+
+def slip_xlsx(*, actor: Any, document: Document) -> bytes:
+    """The Phiếu giải quyết văn bản đến of one document (Phụ lục IV), A4 portrait. The caller has already
+    checked that ``actor`` may see the document (``selectors.document_get``)."""
+    agency = document.agency
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Phieu giai quyet"
+    widths = (15, 15, 14, 15, 15, 15)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    # NĐ 30 Phụ lục I: the agency block on the left, the national motto on the right, on the same lines.
+    agency_lines = [(agency.parent.name.upper(), _font(12))] if agency.parent is not None else []
+    agency_lines.append((agency.name.upper(), _font(12, bold=True)))
+    for r, (text, font) in enumerate(agency_lines, start=1):
+        _merged(ws, r, 1, 3, text, font=font)
+    _merged(ws, 1, 4, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=_font(12, bold=True))
+    _merged(ws, 2, 4, 6, "Độc lập - Tự do - Hạnh phúc", font=_font(13, bold=True))
+    ws.row_dimensions[1].height = ws.row_dimensions[2].height = 18
+    _merged(ws, 4, 4, 6, _date_line(agency, timezone.localdate()), font=_font(12, italic=True))
+    _merged(ws, 6, 1, 6, SLIP_TITLE, font=_font(15, bold=True))
+    ws.row_dimensions[6].height = 24
+    row = 8
+    facts = [
+        ("Tên loại văn bản", document.doc_type.name),
+        ("Số, ký hiệu", document.number_notation or "—"),
+        ("Ngày tháng văn bản", _d(document.issued_date) or "—"),
+        ("Cơ quan ban hành", document.organ_name),
+        ("Trích yếu nội dung", document.subject),
+        ("Số đến, ngày đến", f"{document.arrival_number or '—'}, {_d(document.arrival_date) or '—'}"),
+        ("Thời hạn giải quyết", _d(document.due_date) or "—"),
+    ]
+    for label, value in facts:
+        _merged(ws, row, 1, 2, f"{label}:", font=_font(12, bold=True), align=WRAP_TOP)
+        _merged(ws, row, 3, 6, value, font=_font(12), align=WRAP_TOP)
+        ws.row_dimensions[row].height = 17 * max(1, len(value) // 55 + 1)
+        row += 1
+    for heading, lines, signature in _slip_sections(document):
+        row += 1
+        _merged(ws, row, 1, 6, heading, font=_font(12, bold=True), align=WRAP_TOP)
+        ws.row_dimensions[row].height = 20
+        row += 1
+        for line in lines:
+            _merged(ws, row, 1, 6, line, font=_font(12), align=WRAP_TOP)
+            ws.row_dimensions[row].height = 17 * max(1, len(line) // 95 + 1)
+            row += 1
+        if signature:
+            _merged(ws, row, 3, 6, signature, font=_font(12, italic=True),
+                    align=Alignment(horizontal="right", vertical="top", wrap_text=True))
+            ws.row_dimensions[row].height = 17 * max(1, len(signature) // 55 + 1)
+            row += 1
+    _page_setup(ws, landscape=False, title_rows=None)
+    ws.page_margins.left, ws.page_margins.right = 0.8, 0.6
+    ws.page_margins.top = 0.6
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def slip_pdf(*, actor: Any, document: Document) -> bytes:
+    return xlsx_to_pdf(slip_xlsx(actor=actor, document=document))

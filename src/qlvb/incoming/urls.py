@@ -25,7 +25,9 @@ urlpatterns = [
     path("phan-cong/<int:pk>/gia-han/", views.extend, name="extend"),
     path("phan-cong/<int:pk>/don-doc/", views.remind, name="remind"),
     path("gia-han/<int:pk>/", views.extension_decide, name="extension_decide"),
-    path("in/<slug:kind>.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("in/<slug:kind>/", views.report_form, name="report_form"),
+    path("in/<slug:kind>.<str:ext>", views.report_file, name="report"),
+    path("<int:pk>/phieu-giai-quyet.<str:ext>", views.slip, name="slip"),
     path("thong-bao/", views.notifications, name="notifications"),
     path("thong-bao/da-doc/", views.notifications_read, name="notifications_read"),
 ]
