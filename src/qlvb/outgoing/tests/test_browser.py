@@ -1,0 +1,132 @@
+"""A person can see it (issue 5): in Chromium, Đỗ Thanh Hương drafts a công văn to Trạm Y tế xã Liên Minh,
+Hoàng Văn Nam returns it once then approves it (on a phone), Lê Thu Hà checks the format, Nguyễn Văn
+Hùng signs (on a phone), Lê Thu Hà numbers it 01/UBND-VHXH, applies the agency signature and issues it;
+Bùi Thị Loan finds it in her incoming inbox and registers it; the sender sees status 03. The final PDF's
+two signatures verify as valid and its first page is rendered to var/screenshots/."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from qlvb.outgoing.models import Outgoing
+from qlvb.outgoing.tests.conftest import PIN
+from qlvb.signing.verify import verify_pdf
+from qlvb.web.tests.conftest import CHROMIUM_ARGS, SCREENSHOTS, browser, console, shot  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "LienMinh@2025"
+
+
+@pytest.fixture
+def as_person(browser, live_server):  # noqa: F811
+    contexts = []
+
+    def open_as(username: str, *, phone: bool = False):
+        viewport = {"width": 375, "height": 740} if phone else {"width": 1280, "height": 900}
+        context = browser.new_context(viewport=viewport, locale="vi-VN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{live_server.url}/dang-nhap/")
+        page.get_by_label("Tên tài khoản").fill(username)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles, tyt, cong_van_docx,  # noqa: F811
+                                    tmp_path):
+    base = live_server.url
+    draft_file = tmp_path / "du-thao-cong-van.docx"
+    draft_file.write_bytes(cong_van_docx)
+
+    huong = as_person("ublienminh_dothanhhuong")
+    huong.goto(f"{base}/van-ban-di/soan/")
+    huong.get_by_label("Loại văn bản").select_option(label="Công văn")
+    huong.get_by_label("Trích yếu nội dung").fill("Triển khai tiêm chủng mở rộng")
+    huong.get_by_label("Nơi nhận trong danh bạ").select_option(label="Trạm Y tế xã Liên Minh")
+    huong.get_by_label("Người ký").select_option(label="Nguyễn Văn Hùng")
+    huong.get_by_label("Ký hiệu người soạn thảo").fill("ĐTH")
+    huong.get_by_label("Số lượng bản").fill("5")
+    huong.get_by_label("Tệp dự thảo (docx, odt)").set_input_files(str(draft_file))
+    huong.locator('[data-qlvb="save"]').click()
+    huong.wait_for_load_state("networkidle")
+    assert "V/v triển khai tiêm chủng mở rộng" in huong.content()
+    detail = huong.url
+    huong.locator('[data-qlvb="submit"]').click()
+    shot(huong, "outgoing-1-drafted")
+
+    nam = as_person("ublienminh_hoangvannam", phone=True)
+    nam.goto(detail)
+    nam.get_by_label("Ý kiến / lý do").fill("Bổ sung thời gian triển khai")
+    nam.locator('[data-qlvb="return"]').click()
+    assert "Bị trả lại" in nam.content()
+
+    huong.goto(detail)
+    assert "Bổ sung thời gian triển khai" in huong.content()
+    huong.locator('[data-qlvb="upload"] input[type=file]').set_input_files(str(draft_file))
+    huong.locator('[data-qlvb="upload-ok"]').click()
+    huong.wait_for_load_state("networkidle")
+    huong.locator('[data-qlvb="submit"]').click()
+
+    nam.goto(detail)
+    nam.get_by_label("Ý kiến / lý do").fill("Đồng ý")
+    nam.locator('[data-qlvb="approve"]').click()
+    shot(nam, "outgoing-2-approved-phone")
+
+    ha = as_person("ublienminh_lethuha")
+    ha.goto(detail)
+    ha.locator('[data-qlvb="format-ok"]').click()
+    assert "Chờ ký ban hành" in ha.content()
+
+    hung = as_person("ublienminh_nguyenvanhung", phone=True)
+    hung.goto(detail)
+    hung.get_by_label("Mã PIN / mật khẩu khóa ký số").fill(PIN)
+    hung.locator('[data-qlvb="sign-ok"]').click()
+    hung.wait_for_load_state("networkidle")
+    assert "Đã ký, chờ cấp số" in hung.content()
+    shot(hung, "outgoing-3-signed-phone")
+
+    ha.goto(detail)
+    ha.locator('[data-qlvb="number"]').click()
+    assert ha.locator('[data-qlvb="number-notation"]').inner_text() == "01/UBND-VHXH"
+    ha.get_by_label("Mã PIN khóa ký số của cơ quan").fill(PIN)
+    ha.locator('[data-qlvb="sign-agency-ok"]').click()
+    ha.locator('[data-qlvb="issue"]').click()
+    assert "Đã phát hành" in ha.content()
+
+    loan = as_person("tytlienminh_buithiloan")
+    loan.goto(f"{base}/van-ban-den/")
+    loan.get_by_text("V/v triển khai tiêm chủng mở rộng").first.click()
+    loan.wait_for_load_state("networkidle")
+    loan.get_by_role("link", name="Vào sổ").click()
+    loan.locator('[data-qlvb="confirm"]').click()
+    loan.wait_for_load_state("networkidle")
+
+    huong.goto(detail)
+    status = huong.locator('[data-qlvb="delivery-status"]').first.inner_text()
+    assert status.startswith("03"), status
+    shot(huong, "outgoing-4-tracking")
+
+    outgoing = Outgoing.objects.get()
+    from qlvb.files.storage import open_verified
+
+    blob = outgoing.signed_pdf.blob
+    with open_verified(blob.sha256, size=blob.size, name="x.pdf") as handle:
+        pdf = handle.read()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread; verification uses asyncio
+        report = pool.submit(verify_pdf, pdf).result()
+    assert [s["verdict"] for s in report["signatures"]] == ["valid", "valid"], report
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "outgoing-final.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(SCREENSHOTS / "outgoing-final.pdf"),
+                    str(SCREENSHOTS / "outgoing-final-page")], check=True)
