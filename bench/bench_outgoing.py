@@ -1,0 +1,177 @@
+"""Outgoing documents (issue 5): three figures.
+
+1. Issue one document to 200 internal recipient agencies: wall time and SQL queries of
+   ``outgoing_issue`` (200 deliveries, each received through the incoming entry point with its file).
+2. Numbering throughput: 32 concurrent clerks (threads, one connection each) take numbers from one
+   series in their own transactions; every 5th transaction rolls back. Checks the kept numbers are
+   exactly 1..N (no duplicate, no gap) and prints numbers per second.
+3. LibreOffice headless: converting a 10-page docx to PDF (private profile, fresh process each time).
+
+Runs on a fresh PostgreSQL database (dropped and created):
+
+    .venv/bin/python bench/bench_outgoing.py [--database qlvb_bench_outgoing] [--recipients 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+HOST = "/var/run/postgresql"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", default="qlvb_bench_outgoing")
+    parser.add_argument("--recipients", type=int, default=200)
+    parser.add_argument("--clerks", type=int, default=32)
+    parser.add_argument("--each", type=int, default=20)
+    parser.add_argument("--conversions", type=int, default=3)
+    args = parser.parse_args()
+
+    url = f"postgresql:///{args.database}?host={HOST}"
+    files = tempfile.mkdtemp(prefix="qlvb-bench-files-")
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "qlvb.settings", "QLVB_FILES_DIR": files,
+           "FILES_DIR": files}
+    subprocess.run(["dropdb", "--if-exists", "-h", HOST, args.database], check=True)
+    subprocess.run(["createdb", "-h", HOST, args.database], check=True)
+    subprocess.run([PY, "-m", "qlvb.cli", "migrate", "--noinput", "-v0"], env=env, check=True)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.FILES_DIR = Path(files)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    from qlvb.directory.demo import load_demo
+
+    load_demo()
+    bench_issue(args.recipients)
+    bench_numbering(args.clerks, args.each)
+    bench_conversion(args.conversions)
+
+
+def bench_issue(recipients: int) -> None:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from qlvb.directory.models import Unit, User
+    from qlvb.documents.models import Attachment, AttachmentKind, DocumentType
+    from qlvb.files.intake import file_intake
+    from qlvb.outgoing import services
+    from qlvb.outgoing.models import Outgoing, Recipient, State
+    from qlvb.outgoing.tests.conftest import docx_bytes
+
+    parent = Unit.objects.get(short_name="UBND", kind="agency")
+    units = [Unit(kind="agency", name=f"Cơ quan nhận {i:03d}", short_name=f"CQ{i:03d}", parent=parent,
+                  organ_id=f"000.{i:02d}.99.H42"[:13] if i < 100 else f"{i:03d}.00.98.H42")
+             for i in range(recipients)]
+    for unit in units:
+        unit.save()
+    huong = User.objects.get(username="ublienminh_dothanhhuong")
+    clerk = User.objects.get(username="ublienminh_lethuha")
+    outgoing = services.outgoing_create(actor=huong, data=services.DraftData(
+        doc_type=DocumentType.objects.get(name="Công văn"), subject="Bench phát hành",
+        signer=User.objects.get(username="ublienminh_nguyenvanhung"), recipients=units[:1]))
+    Recipient.objects.bulk_create([Recipient(outgoing=outgoing, unit=u) for u in units[1:]])
+    # The signed PDF is the LibreOffice conversion of the sample draft (signing is measured by the signing bench).
+    from qlvb.outgoing.convert import to_pdf
+
+    pdf = file_intake(actor=clerk, stream=io.BytesIO(to_pdf(docx_bytes(), ext="docx")), original_name="vb.pdf",
+                      channel="system")
+    with transaction.atomic():
+        Attachment.objects.create(document=outgoing.document, stored_file=pdf, kind=AttachmentKind.SIGNED, ordinal=1,
+                                  name=pdf.name, added_by=clerk, added_at=timezone.now())
+        document = outgoing.document
+        document.code_number, document.code_notation = "01", "UBND-VHXH"
+        document.save()
+        Outgoing.objects.filter(pk=outgoing.pk).update(state=State.AGENCY_SIGNED, signed_pdf=pdf)
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        services.outgoing_issue(actor=clerk, outgoing=outgoing)
+        elapsed = time.perf_counter() - started
+    deliveries = outgoing.document.deliveries.filter(status="01").count()
+    print(f"issue to {recipients} internal recipients: {elapsed:.2f} s, {len(queries)} queries "
+          f"({len(queries) / recipients:.1f} per recipient), {deliveries} deliveries at status 01")
+
+
+def bench_numbering(clerks: int, each: int) -> None:
+    from django.db import close_old_connections, connection, transaction
+
+    from qlvb.directory.models import Unit
+    from qlvb.documents.models import DocumentType
+    from qlvb.outgoing import numbering
+
+    agency = Unit.objects.get(short_name="UBND", kind="agency")
+    series = numbering.series_for(agency=agency, doc_type=DocumentType.objects.get(name="Tờ trình"))
+    barrier = threading.Barrier(clerks)
+    kept: list[int] = []
+    lock = threading.Lock()
+
+    class RollbackError(Exception):
+        pass
+
+    def worker(t: int) -> None:
+        barrier.wait()
+        for i in range(each):
+            try:
+                with transaction.atomic():
+                    n = numbering.number_take(series, 2030)
+                    if (t + i) % 5 == 0:
+                        raise RollbackError
+                with lock:
+                    kept.append(n)
+            except RollbackError:
+                pass
+        close_old_connections()
+        connection.close()
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(clerks)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    exact = sorted(kept) == list(range(1, len(kept) + 1))
+    print(f"numbering: {clerks} clerks x {each} transactions ({clerks * each} total, {len(kept)} kept) in "
+          f"{elapsed:.2f} s = {clerks * each / elapsed:.0f} numberings/s; kept numbers exactly 1..{len(kept)}: "
+          f"{exact}")
+    if not exact:
+        raise SystemExit("duplicate or gap in the numbers")
+
+
+def bench_conversion(repeat: int) -> None:
+    from qlvb.outgoing.convert import to_pdf
+    from qlvb.outgoing.tests.conftest import docx_bytes
+
+    from pypdf import PdfReader
+
+    data = docx_bytes(pages=10)
+    times = []
+    pages = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        pdf = to_pdf(data, ext="docx")
+        times.append(time.perf_counter() - started)
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    print(f"LibreOffice docx → PDF, {pages} pages: median {statistics.median(times):.2f} s, "
+          f"min {min(times):.2f} s, max {max(times):.2f} s over {repeat} runs")
+
+
+if __name__ == "__main__":
+    main()
