@@ -156,10 +156,10 @@ def bench_numbering(clerks: int, each: int) -> None:
 
 
 def bench_conversion(repeat: int) -> None:
+    from pypdf import PdfReader
+
     from qlvb.outgoing.convert import to_pdf
     from qlvb.outgoing.tests.conftest import docx_bytes
-
-    from pypdf import PdfReader
 
     data = docx_bytes(pages=10)
     times = []
