@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,7 +27,6 @@ from asn1crypto import x509
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.crypt import AuthStatus
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.misc import PdfReadError as PyHankoReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -38,6 +38,8 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 
 from . import conf
 from .certs import VN_TZ, describe, validation_context
+
+log = logging.getLogger(__name__)
 
 OK, FAIL, UNKNOWN = "ok", "fail", "unknown"
 VALID, INVALID = "valid", "invalid"
@@ -158,12 +160,13 @@ def verify_pdf(data: bytes, *, fetch: bool | None = None) -> dict[str, Any]:
                     fetch=fetch,
                 )
         signatures = list(reader.embedded_signatures)
-    except (PdfError, PyHankoReadError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+    except Exception:  # a damaged file of any kind: a verdict, never a crash
+        log.info("unreadable PDF %s", sha256, exc_info=True)
         return _report(sha256, INVALID, [_("Tệp PDF bị hỏng hoặc không đầy đủ; không đọc được.")], [], fetch=fetch)
     if not signatures:
         return _report(sha256, INVALID, [_("Tệp không có chữ ký số.")], [], fetch=fetch)
     revinfo = _embedded_revinfo(reader)
-    results = [asyncio.run(_verify_one(sig, revinfo, fetch=fetch)) for sig in signatures]
+    results = [_verify_guarded(sig, revinfo, fetch=fetch) for sig in signatures]
     verdicts = {r.verdict for r in results}
     verdict = INVALID if INVALID in verdicts else UNKNOWN if UNKNOWN in verdicts else VALID
     reasons: list[str] = []
@@ -172,6 +175,23 @@ def verify_pdf(data: bytes, *, fetch: bool | None = None) -> dict[str, Any]:
     if verdict == VALID:
         reasons = [_("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": len(results)}]
     return _report(sha256, verdict, reasons, results, fetch=fetch)
+
+
+def _verify_guarded(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bool) -> SignatureResult:
+    """A hostile file must produce a verdict, not an exception: anything unexpected while checking
+    one signature makes that signature "không hợp lệ" with the error named."""
+    try:
+        return asyncio.run(_verify_one(sig, revinfo, fetch=fetch))
+    except Exception as exc:
+        log.warning("signature %s could not be checked", getattr(sig, "field_name", "?"), exc_info=True)
+        result = SignatureResult(
+            field_name=str(getattr(sig, "field_name", "") or ""), signer={}, claimed_time=None, timestamp_time=None
+        )
+        result.checks["integrity"] = Check(
+            FAIL,
+            _("Không kiểm tra được chữ ký (dữ liệu chữ ký hỏng): %(e)s") % {"e": type(exc).__name__},
+        )
+        return result
 
 
 @dataclass

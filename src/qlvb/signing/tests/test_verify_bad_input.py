@@ -125,3 +125,19 @@ def test_not_a_pdf(signing_settings):
     report = verify_pdf(b"PK\x03\x04" + b"\x00" * 100)
     assert report["verdict"] == "invalid"
     assert report["reasons"] == ["Tệp không phải là PDF."]
+
+
+def test_random_damage_never_crashes(signing_settings, document):
+    """Flip bytes all over a signed file (deterministic seeds): every result is a report."""
+    import random
+
+    signed = sign_raw(signing_settings, PERSONAL, document)
+    rng = random.Random(2026)
+    for _ in range(40):
+        damaged = bytearray(signed)
+        for _flip in range(rng.randint(1, 8)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        cut = rng.choice([len(damaged), rng.randrange(len(damaged))])
+        report = verify_pdf(bytes(damaged[:cut]), fetch=False)
+        assert report["verdict"] in {"valid", "invalid", "unknown"}
+        assert report["reasons"]
