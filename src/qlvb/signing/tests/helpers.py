@@ -6,14 +6,27 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+from datetime import datetime
 
+from certomancer.integrations._animator_shared import FAKE_TIME_HEADER
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
 
 from .pki import ARCH, P12_PASSWORD, TestPKI
 
 
-def sign_raw(pki: TestPKI, label: str, data: bytes, *, arch: str = ARCH, field: str = "ChuKyNgoai") -> bytes:
+def sign_raw(
+    pki: TestPKI,
+    label: str,
+    data: bytes,
+    *,
+    arch: str = ARCH,
+    field: str = "ChuKyNgoai",
+    timestamp_at: datetime | None = None,
+) -> bytes:
+    """Sign with pyHanko directly. ``timestamp_at``: add a timestamp from the test TSA dated then
+    (Certomancer's fake-time header), as if the file had been signed at that moment."""
     signer = signers.SimpleSigner.load_pkcs12_data(
         pki.p12(label, arch=arch).read_bytes(), other_certs=[], passphrase=P12_PASSWORD.encode()
     )
@@ -21,8 +34,11 @@ def sign_raw(pki: TestPKI, label: str, data: bytes, *, arch: str = ARCH, field: 
     meta = signers.PdfSignatureMetadata(
         field_name=field, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
     )
+    timestamper = None
+    if timestamp_at is not None:
+        timestamper = HTTPTimeStamper(pki.tsa_url, headers={FAKE_TIME_HEADER: timestamp_at.isoformat()})
     out = io.BytesIO()
-    signers.PdfSigner(meta, signer).sign_pdf(writer, output=out)
+    signers.PdfSigner(meta, signer, timestamper=timestamper).sign_pdf(writer, output=out)
     return out.getvalue()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pypdf import PdfWriter
@@ -85,6 +86,14 @@ def test_revoked_certificate(signing_settings, document):
     assert report["verdict"] == "invalid"
     assert _checks(report)["revocation"]["status"] == "fail"
     assert "đã bị thu hồi" in _checks(report)["revocation"]["message"]
+
+
+def test_revoked_after_a_trusted_timestamp_is_still_valid(signing_settings, document):
+    """TT 41/2017: what counts is the certificate's status when signing, proven by the timestamp."""
+    signed_at = datetime.now(UTC) - timedelta(days=20)  # revoked 10 days ago
+    report = verify_pdf(sign_raw(signing_settings, REVOKED, document, timestamp_at=signed_at))
+    assert report["verdict"] == "valid", report["reasons"]
+    assert "sau thời điểm ký" in _checks(report)["revocation"]["message"]
 
 
 def test_revocation_unknown_without_network_or_embedded_data(signing_settings, document):
