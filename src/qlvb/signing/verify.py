@@ -260,15 +260,13 @@ async def _verify_one(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bo
         if soft.trust_problem_indic is None and soft.validation_path is not None:
             status, revocation_unavailable = soft, True
     ts = status.timestamp_validity
-    ts_time = ts.timestamp if ts is not None and ts.intact and ts.valid else None
+    ts_time = ts.timestamp if ts is not None and ts.trusted else None  # only a trusted TSA proves a time
     if ts is not None:
         result.timestamp_time = _iso(ts.timestamp)
     # A certificate expired now but valid at a trusted timestamp: judge it at the timestamp.
-    if (
-        ts_time is not None
-        and ts is not None
-        and ts.trusted
-        and status.trust_problem_indic in (AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.EXPIRED)
+    if ts_time is not None and status.trust_problem_indic in (
+        AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+        AdESIndeterminate.EXPIRED,
     ):
         status = await _validate(sig, revinfo, fetch=fetch, moment=ts_time, mode="hard-fail")
 

@@ -80,7 +80,11 @@ def test_cli_wrong_pin_is_a_clear_error(signing_settings, tmp_path: Path):
 
 def test_cli_verify_reports_unsigned_without_crashing(signing_settings, tmp_path: Path):
     (tmp_path / "x.pdf").write_bytes(b"not a pdf at all")
-    assert "KHÔNG HỢP LỆ" in _run("verify", str(tmp_path / "x.pdf"), "--no-fetch")
+    out = StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("pdf", "verify", str(tmp_path / "x.pdf"), "--no-fetch", stdout=out)
+    assert exited.value.code == 1
+    assert "KHÔNG HỢP LỆ" in out.getvalue()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 """``qlvb pdf`` — sign and verify PDF files from the command line (administrators).
 
-    qlvb pdf verify FILE [--json] [--no-fetch]
+    qlvb pdf verify FILE [--json] [--no-fetch]      exit status 0 hợp lệ, 1 không hợp lệ, 2 chưa xác định
     qlvb pdf sign personal IN OUT --image chu-ky.png  (--p12 FILE | --pkcs11-module SO --token LABEL
                                   --key-label LABEL | --csc-url URL --credential ID) [--pin PIN]
                                   [--name "Nguyễn Văn Hùng" | --placeholder TEXT | --box P,X1,Y1,X2,Y2]
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
 from argparse import ArgumentParser
 from datetime import datetime
@@ -62,6 +63,10 @@ class Command(BaseCommand):
         sign.add_argument("--seal-mm", type=float, default=services.SEAL_DIAMETER_MM, help="Đường kính con dấu (mm).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("verbosity", 1) < 2:
+            # pyHanko logs every failed check with a traceback; the report already says it in words
+            for name in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
         try:
             if options["action"] == "verify":
                 self._verify(options)
@@ -77,6 +82,7 @@ class Command(BaseCommand):
         report = verify_pdf(data, fetch=False if options["no_fetch"] else None)
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            self._exit(report["verdict"])
             return
         self.stdout.write(f"Tệp: {options['file']} (SHA-256 {report['file_sha256']})")
         self.stdout.write(f"Kết luận: {report['verdict_label'].upper()}")
@@ -93,8 +99,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  Dấu thời gian: {sig['timestamp_time'] or 'không có'}")
             for check in sig["checks"]:
                 self.stdout.write(f"  [{STATUS_MARK[check['status']]}] {check['label']}: {check['message']}")
-        if report["verdict"] != "valid":
-            self.stderr.write(f"Kết luận: {report['verdict_label']}")
+        self._exit(report["verdict"])
+
+    @staticmethod
+    def _exit(verdict: str) -> None:
+        """Exit status for scripts: 0 hợp lệ, 1 không hợp lệ, 2 chưa xác định."""
+        if verdict != "valid":
+            raise SystemExit(1 if verdict == "invalid" else 2)
 
     def _key(self, options: dict[str, Any]) -> SigningKey:
         if options["p12"]:
