@@ -13,7 +13,10 @@ from qlvb.documents.models import MAX, Channel, DocumentStatus, DocumentType, Se
 
 from . import people
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+# Dates are typed dd/mm/yyyy (like the rest of the interface; a browser's date picker shows the
+# browser's own locale order); DATE_INPUT_FORMATS also accepts ISO.
+DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control",
+                              "autocomplete": "off"}, format="%d/%m/%Y")
 
 
 def _style(form: forms.Form) -> None:
@@ -68,9 +71,9 @@ class ReceiveForm(StyledForm):
 
 class FilterForm(StyledForm):
     q = forms.CharField(label=_("Tìm nhanh"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Trạng thái"), choices=[("", _("Tất cả")), *DocumentStatus.choices],
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=[("", _("Mọi trạng thái")), *DocumentStatus.choices],
                                required=False)
-    urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=[("", _("Tất cả")), *Urgency.choices],
+    urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=[("", _("Mọi độ khẩn")), *Urgency.choices],
                                      coerce=int, empty_value=None, required=False)
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE)

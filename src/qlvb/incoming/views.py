@@ -22,7 +22,7 @@ from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
 from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_label
-from qlvb.documents.models import Document, SignatureState
+from qlvb.documents.models import Document, DocumentStatus, SignatureState
 from qlvb.files.intake import file_intake
 from qlvb.files.services import file_open
 
@@ -117,11 +117,15 @@ def receive(request: HttpRequest) -> HttpResponse:
     return render(request, "incoming/receive.html", {"form": form, "duplicate": duplicate})
 
 
-def _assignment_actions(user: Any, a: Assignment) -> list[str]:
+def _assignment_actions(user: Any, a: Assignment, doc: Document) -> list[str]:
     actions = []
-    is_open = a.is_open
-    handler = policies.is_assignee(user, a) or (a.user_id is None and policies.can_assign_in(user, a))
-    if is_open and a.user_id is None and policies.can_assign_in(user, a) and not a.children.exists():
+    is_open = a.is_open and doc.status != DocumentStatus.COMPLETED
+    # Whoever gave the task follows it up (đôn đốc, gia hạn); the handling buttons are for the assignee
+    # and the department's leader, not for the leader who assigned it (the services would allow him).
+    assigner = a.assigned_by_id == user.pk and not policies.is_assignee(user, a)
+    handler = not assigner and (policies.is_assignee(user, a)
+                                or (a.user_id is None and policies.can_assign_in(user, a)))
+    if is_open and handler and a.user_id is None and not a.children.exists():
         actions.append("assign")
     if is_open and handler:
         actions += ["report", "complete", "extend"]
@@ -139,7 +143,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     assignments = list(selectors.assignments_of(doc))
-    rows: list[dict[str, Any]] = [{"a": a, "actions": _assignment_actions(request.user, a),
+    rows: list[dict[str, Any]] = [{"a": a, "actions": _assignment_actions(request.user, a, doc),
              "pending_extension": next((e for e in a.extensions.all() if e.status == ExtensionStatus.PENDING), None)}
             for a in assignments]
     for row in rows:

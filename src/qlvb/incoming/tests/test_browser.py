@@ -1,0 +1,194 @@
+"""A person can see it (issue 3): the system's Chromium runs the whole incoming path with the demo agency —
+the clerk registers a scanned PDF, the chairman directs it to Phòng VHXH (lead) and Phòng KT (support)
+with a due date, the head of VHXH assigns Đỗ Thanh Hương, she completes it, the clerk sees it completed.
+Screenshots of every page go to var/screenshots/incoming/ (and the inbox and document page at 375 px)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qlvb.documents.models import Document, DocumentStatus
+from qlvb.signing.tests import samples
+from qlvb.web.tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "LienMinh@2025"
+SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots" / "incoming"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def eager_celery(settings, tmp_path):
+    """The signature check queued after the receipt commits runs in the live server's thread."""
+    from qlvb.celery_app import app
+
+    settings.FILES_DIR = tmp_path / "files"
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+class Session:
+    """One person's browser window (own context: own cookies), with the errors the page logged."""
+
+    def __init__(self, chromium, base: str, username: str, *, width: int = 1280, height: int = 900):
+        self.context = chromium.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(20_000)
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.base = base
+        self.page.goto(f"{base}/dang-nhap/")
+        self.page.get_by_label("Tên tài khoản").fill(f"ublienminh_{username}")
+        self.page.get_by_label("Mật khẩu").fill(PASSWORD)
+        self.page.get_by_role("button", name="Đăng nhập").click()
+        self.page.wait_for_load_state("networkidle")
+
+    def shot(self, name: str) -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def open(self, path: str) -> None:
+        self.page.goto(f"{self.base}{path}")
+        self.page.wait_for_load_state("networkidle")
+
+    def close(self) -> None:
+        assert not [e for e in self.errors if "Content Security Policy" in e or "Refused" in e], self.errors
+        self.context.close()
+
+
+def test_the_whole_incoming_path(demo, live_server, chromium, eager_celery, tmp_path):
+    scan = tmp_path / "cong-van-45-scan.pdf"
+    scan.write_bytes(samples.decision_pdf(2))
+
+    # 1. Lê Thu Hà (văn thư) registers the scanned paper document and submits it to the chairman.
+    ha = Session(chromium, live_server.url, "lethuha")
+    ha.open("/van-ban-den/")
+    ha.shot("01-clerk-inbox")
+    ha.page.get_by_role("link", name="Tiếp nhận văn bản").click()
+    p = ha.page
+    p.get_by_label("Kênh tiếp nhận").select_option(label="Bản giấy (số hóa)")
+    p.get_by_label("Tệp văn bản (PDF bản điện tử hoặc bản quét)").set_input_files(str(scan))
+    p.get_by_label("Loại văn bản").select_option(label="Công văn")
+    p.get_by_label("Số", exact=True).fill("45")
+    p.get_by_label("Ký hiệu").fill("UBND-LĐTBXH")
+    p.get_by_label("Ngày ban hành").fill("05/03/2026")
+    p.get_by_label(re.compile(r"^Cơ quan ban hành")).fill("UBND huyện Mê Linh")
+    p.get_by_label("Trích yếu nội dung").fill("Về việc rà soát hộ nghèo, hộ cận nghèo năm 2026")
+    p.get_by_label("Chức vụ người ký").fill("Phó Chủ tịch")
+    p.get_by_label("Họ tên người ký").fill("Nguyễn Văn An")
+    p.get_by_label("Độ khẩn").select_option(label="Khẩn")
+    p.get_by_label("Thời hạn giải quyết").fill("30/12/2026")
+    ha.shot("02-clerk-receive-form")
+    p.get_by_role("button", name="Vào sổ").click()
+    p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
+    p.wait_for_load_state("networkidle")
+    doc = Document.objects.get()
+    assert doc.arrival_number == 1 and doc.page_amount == 2
+    assert "Đã vào sổ văn bản đến, số đến 1." in p.content()
+    verdict = p.locator("[data-qlvb=signature-verdict]")
+    assert verdict.get_attribute("data-state") == "unsigned" and verdict.inner_text() == "Chưa ký số"
+    ha.shot("03-clerk-document-registered")
+    p.get_by_role("link", name="Trình lãnh đạo").click()
+    p.get_by_label("Trình lãnh đạo").select_option(label="Nguyễn Văn Hùng")
+    p.get_by_role("button", name="Xác nhận").click()
+    p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
+    assert p.locator("[data-qlvb=status]").inner_text() == "Đã trình, chờ cho ý kiến"
+    ha.close()
+
+    # 2. Nguyễn Văn Hùng (chủ tịch) directs: Phòng VHXH leads with a due date, Phòng KT supports.
+    hung = Session(chromium, live_server.url, "nguyenvanhung")
+    hung.open("/van-ban-den/?box=to_direct")
+    assert hung.page.locator("[data-qlvb=count-to_direct]").inner_text() == "1"
+    hung.shot("04-leader-inbox")
+    hung.page.get_by_role("link", name=re.compile("Về việc rà soát hộ nghèo")).click()
+    hung.page.get_by_role("link", name="Cho ý kiến chỉ đạo").click()
+    p = hung.page
+    p.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng VHXH chủ trì rà soát, Phòng KT phối hợp; báo cáo trước 30/12.")
+    p.get_by_label("Chủ trì", exact=True).select_option(label="Phòng Văn hóa - Xã hội")
+    p.get_by_label("Hạn xử lý của đơn vị chủ trì").fill("28/12/2026")
+    p.get_by_label("Phối hợp", exact=True).select_option(label="Phòng Kinh tế")
+    hung.shot("05-leader-direct-form")
+    p.get_by_role("button", name="Xác nhận").click()
+    p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
+    assignments = p.locator("[data-qlvb=assignments]").inner_text()
+    assert "Phòng Văn hóa - Xã hội" in assignments and "Phòng Kinh tế" in assignments and "28/12/2026" in assignments
+    hung.shot("06-leader-document-directed")
+    hung.close()
+
+    # 3. Hoàng Văn Nam (trưởng phòng VHXH) assigns Đỗ Thanh Hương.
+    nam = Session(chromium, live_server.url, "hoangvannam")
+    nam.open("/van-ban-den/?box=to_assign")
+    assert nam.page.locator("[data-qlvb=count-to_assign]").inner_text() == "1"
+    nam.shot("07-dept-leader-inbox")
+    nam.page.get_by_role("link", name=re.compile("Về việc rà soát hộ nghèo")).click()
+    nam.page.get_by_role("link", name="Phân công", exact=True).click()
+    p = nam.page
+    p.get_by_label("Ý kiến phân công").fill("Đồng chí Hương thực hiện, báo cáo trước 27/12.")
+    p.get_by_label("Chủ trì", exact=True).select_option(label="Đỗ Thanh Hương")
+    nam.shot("08-dept-leader-assign-form")
+    p.get_by_role("button", name="Xác nhận").click()
+    p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
+    assert "Đỗ Thanh Hương" in p.locator("[data-qlvb=assignments]").inner_text()
+    nam.close()
+
+    # 4. Đỗ Thanh Hương (chuyên viên) completes it.
+    huong = Session(chromium, live_server.url, "dothanhhuong")
+    huong.open("/van-ban-den/")
+    assert huong.page.locator("[data-qlvb=count-to_handle]").inner_text() == "1"
+    huong.shot("09-officer-inbox")
+    huong.page.get_by_role("link", name=re.compile("Về việc rà soát hộ nghèo")).click()
+    huong.shot("10-officer-document")
+    huong.page.get_by_role("link", name="Hoàn thành").click()
+    huong.page.get_by_label("Kết quả xử lý").fill("Đã rà soát và gửi danh sách hộ nghèo, hộ cận nghèo về huyện.")
+    huong.shot("11-officer-complete-form")
+    huong.page.get_by_role("button", name="Xác nhận").click()
+    huong.page.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
+    huong.close()
+
+    # 5. The clerk sees it completed, with the whole history; the handling slip prints.
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.COMPLETED
+    ha = Session(chromium, live_server.url, "lethuha")
+    ha.open(f"/van-ban-den/{doc.pk}/")
+    assert ha.page.locator("[data-qlvb=status]").inner_text() == "Đã hoàn thành"
+    timeline = ha.page.locator("[data-qlvb=timeline]").inner_text()
+    for step in ("Vào sổ văn bản đến", "Trình lãnh đạo", "Cho ý kiến chỉ đạo", "Phân công trong phòng",
+                 "Hoàn thành xử lý văn bản"):
+        assert step in timeline
+    ha.shot("12-clerk-document-completed")
+    ha.open("/van-ban-den/in/so-dang-ky/")
+    ha.shot("13-clerk-register-form")
+    ha.close()
+
+    # The inbox and the document page at phone width (375 px): nothing scrolls sideways.
+    phone = Session(chromium, live_server.url, "lethuha", width=375, height=740)
+    phone.open("/van-ban-den/?box=all")
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.shot("14-phone-inbox")
+    phone.open(f"/van-ban-den/{doc.pk}/")
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.shot("15-phone-document")
+    phone.close()
