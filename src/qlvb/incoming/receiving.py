@@ -30,7 +30,7 @@ from qlvb.documents.models import (
 )
 from qlvb.documents.numbering import register_for, register_take_number
 
-from . import people
+from . import conf, people
 from .attaching import IncomingFile, attachments_add
 
 FIELD_LABELS = {
@@ -228,9 +228,12 @@ def incoming_register(*, actor: Any, document: Document, confirm_duplicate: bool
 
 
 def registration_deadline(received: dt.date) -> dt.date:
-    """End of the next working day after ``received`` (Điều 4.2; Saturday and Sunday are not working days)."""
+    """End of the next working day after ``received`` (Điều 4.2). Saturdays, Sundays and the configured
+    public holidays are not working days, unless declared a make-up working day (``conf.is_working_day``)."""
     day = received + dt.timedelta(days=1)
-    while day.weekday() >= 5:
+    for _ in range(60):  # a misconfigured list never loops forever
+        if conf.is_working_day(day):
+            break
         day += dt.timedelta(days=1)
     return day
 
