@@ -92,6 +92,7 @@ class SignatureResult:
     claimed_time: str | None
     timestamp_time: str | None
     checks: dict[str, Check] = field(default_factory=dict)
+    signed_revision: int | None = None
 
     @property
     def verdict(self) -> str:
@@ -116,6 +117,7 @@ class SignatureResult:
             "verdict_label": VERDICT_LABELS[self.verdict],
             "reasons": self.reasons(),
             "checks": [c.as_dict(k) for k, c in self.checks.items()],
+            "signed_revision": self.signed_revision,
         }
 
 
@@ -124,7 +126,13 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _report(
-    sha256: str, verdict: str, reasons: list[str], signatures: list[SignatureResult], *, fetch: bool
+    sha256: str,
+    verdict: str,
+    reasons: list[str],
+    signatures: list[SignatureResult],
+    *,
+    fetch: bool,
+    revisions: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     return {
         "file_sha256": sha256,
@@ -135,6 +143,7 @@ def _report(
         "verdict_label": VERDICT_LABELS[verdict],
         "reasons": reasons,
         "signatures": [s.as_dict() for s in signatures],
+        "revisions": revisions or [],
     }
 
 
@@ -166,6 +175,7 @@ def verify_pdf(data: bytes, *, fetch: bool | None = None) -> dict[str, Any]:
     if not signatures:
         return _report(sha256, INVALID, [_("Tệp không có chữ ký số.")], [], fetch=fetch)
     revinfo = _embedded_revinfo(reader)
+    revisions = _revisions(reader, signatures)
     results = [_verify_guarded(sig, revinfo, fetch=fetch) for sig in signatures]
     verdicts = {r.verdict for r in results}
     verdict = INVALID if INVALID in verdicts else UNKNOWN if UNKNOWN in verdicts else VALID
@@ -174,7 +184,7 @@ def verify_pdf(data: bytes, *, fetch: bool | None = None) -> dict[str, Any]:
         reasons.extend(f"{result.signer.get('ten') or result.field_name}: {reason}" for reason in result.reasons())
     if verdict == VALID:
         reasons = [_("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": len(results)}]
-    return _report(sha256, verdict, reasons, results, fetch=fetch)
+    return _report(sha256, verdict, reasons, results, fetch=fetch, revisions=revisions)
 
 
 def _verify_guarded(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bool) -> SignatureResult:
@@ -199,6 +209,59 @@ class _Revinfo:
     certs: list[x509.Certificate]
     ocsps: list[asn1_ocsp.OCSPResponse]
     crls: list[asn1_crl.CertificateList]
+
+
+def _revisions(reader: PdfFileReader, signatures: list[EmbeddedPdfSignature]) -> list[dict[str, Any]]:
+    """What each revision of the file (each incremental update) brought: a signature, revocation
+    data (DSS), text fields filled — so a reader sees which later revisions changed what."""
+    by_revision: dict[int, list[str]] = {}
+    for sig in signatures:
+        try:
+            by_revision.setdefault(int(sig.signed_revision), []).append(str(sig.field_name))
+        except Exception:  # a broken signature dictionary: its own check reports it
+            log.info("no revision for signature %s", getattr(sig, "field_name", "?"), exc_info=True)
+    out: list[dict[str, Any]] = []
+    previous_values: dict[str, str] = {}
+    previous_dss: Any = None
+    try:
+        total = reader.total_revisions
+    except Exception:
+        return out
+    for revision in range(total):
+        entry: dict[str, Any] = {"revision": revision, "signatures": by_revision.get(revision, [])}
+        try:
+            root = reader.get_historical_resolver(revision).root
+            dss = _dss_size(root)
+            values = _text_field_values(root)
+        except Exception:
+            out.append(entry)
+            continue
+        entry["revocation_data_added"] = dss is not None and dss != previous_dss
+        entry["fields_filled"] = sorted(k for k, v in values.items() if previous_values.get(k) != v and v)
+        if revision == 0:
+            entry["fields_filled"] = []
+        previous_values, previous_dss = values, dss
+        out.append(entry)
+    return out
+
+
+def _dss_size(root: Any) -> tuple[int, int, int] | None:
+    """(OCSP responses, CRLs, certificates) in the document security store, None without one."""
+    if "/DSS" not in root:
+        return None
+    dss = root["/DSS"]
+    return tuple(len(dss.get(key, [])) for key in ("/OCSPs", "/CRLs", "/Certs"))  # type: ignore[return-value]
+
+
+def _text_field_values(root: Any) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if "/AcroForm" not in root:
+        return values
+    for ref in root["/AcroForm"].get("/Fields", []):
+        form_field = ref.get_object()
+        if form_field.get("/FT") == "/Tx" and "/T" in form_field:
+            values[str(form_field["/T"])] = str(form_field.get("/V", ""))
+    return values
 
 
 def _embedded_revinfo(reader: PdfFileReader) -> _Revinfo:
@@ -270,6 +333,10 @@ async def _verify_one(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bo
     ):
         status = await _validate(sig, revinfo, fetch=fetch, moment=ts_time, mode="hard-fail")
 
+    try:
+        result.signed_revision = int(sig.signed_revision)
+    except Exception:
+        result.signed_revision = None
     _integrity(result, status)
     _modifications(result, status)
     _certificate(result, status, cert, claimed, ts_time)

@@ -59,6 +59,12 @@ def test_personal_then_number_then_agency_is_valid_with_permitted_changes_only(i
     changes = {c["check"]: c for c in personal_sig["checks"]}["modifications"]
     assert changes["status"] == "ok"
     assert "điền biểu mẫu" in changes["message"]
+    # which later revisions changed what
+    assert personal_sig["signed_revision"] == 1
+    revisions = report["revisions"]
+    assert [r["signatures"] for r in revisions] == [[], ["ChuKyCaNhan1"], [], [], ["ChuKyCoQuan"], []]
+    assert revisions[3]["fields_filled"] == ["NgayBanHanh", "SoKyHieu"]
+    assert revisions[2]["revocation_data_added"] and revisions[-1]["revocation_data_added"]
 
 
 def test_levels_b_lt_with_tsa_and_b_b_without(issued, settings, personal_key, decision, signature_image):
