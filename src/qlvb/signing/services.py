@@ -124,13 +124,20 @@ def _page_size(writer: IncrementalPdfFileWriter, page: int) -> tuple[float, floa
     return x2 - x1, y2 - y1
 
 
-def _dss_level(data: bytes, timestamped: bool) -> str:
+def _revinfo_count(data: bytes) -> int:
+    """OCSP responses + CRLs in the document security store."""
     reader = PdfFileReader(io.BytesIO(data), strict=False)
-    dss = reader.root.get("/DSS")
-    if dss is not None:
-        dss = dss.get_object() if hasattr(dss, "get_object") else dss
-        if dss.get("/OCSPs") or dss.get("/CRLs"):
-            return "B-LT" if timestamped else "B-B"
+    if "/DSS" not in reader.root:
+        return 0
+    dss = reader.root["/DSS"]
+    return len(dss.get("/OCSPs", [])) + len(dss.get("/CRLs", []))
+
+
+def _level(before: bytes, after: bytes, timestamped: bool) -> str:
+    """B-LT when this signature added revocation data (and has a timestamp), B-T with a timestamp
+    only, else B-B."""
+    if timestamped and _revinfo_count(after) > _revinfo_count(before):
+        return "B-LT"
     return "B-T" if timestamped else "B-B"
 
 
@@ -211,7 +218,7 @@ async def _sign(
         assert result.startswith(data), "a signature must be an incremental update"
         return SignResult(
             pdf=result,
-            level=_dss_level(result, timestamped=timestamper is not None),
+            level=_level(data, result, timestamped=timestamper is not None),
             field_name=field_name,
             signing_time=signing_time.astimezone(VN_TZ),
             signer=describe(signer.signing_cert),
