@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -312,20 +312,29 @@ def pdf_sign_personal(
     box: Placement | None = None,
     number_fields: bool = True,
     agency_field: bool = True,
+    further_signers: Sequence[str] = (),
     seal_diameter_mm: float = SEAL_DIAMETER_MM,
     reason: str = "",
     location: str = "",
 ) -> SignResult:
     """The signer's personal signature. The image goes at ``box`` if given, else over the
     ``placeholder`` text, else between the title line and the line with ``signer_name`` (the
-    certificate's common name when empty)."""
+    certificate's common name when empty).
+
+    ``further_signers``: names of the other personal signers (several signers sign one document);
+    the first signature lays out their fields at their names, and their own ``pdf_sign_personal``
+    signs into them. On a certified document without such a field, a new personal signature is
+    refused (it would invalidate the certification)."""
     image = check_image(image_png, kind="signature")
 
     async def run() -> SignResult:
         writer = _writer(pdf)
         first = not _existing_signatures(writer)
         index = 1 + sum(1 for n in _existing_signatures(writer) if n.startswith(PERSONAL_PREFIX))
-        if not first and _certified(writer):
+        field_name = f"{PERSONAL_PREFIX}{index}"
+        empty = {name for name, _v, _r in fields.enumerate_sig_fields(writer.prev, filled_status=False)}
+        laid_out = field_name in empty  # by the first signature, for a further signer
+        if not first and _certified(writer) and not laid_out:
             # after a certification only existing fields may be signed: a new visible signature
             # field would make every earlier signature report a forbidden change
             raise PdfRefused(
@@ -346,6 +355,19 @@ def pdf_sign_personal(
         def prepare(w: IncrementalPdfFileWriter, where: Placement) -> None:
             for fname, (page, fbox) in to_create.items():
                 _add_text_field(w, fname, page, fbox)
+            if first:
+                # further signers (several signers, TT 41/2017 case c): their fields must exist
+                # before the certification, at their names
+                for number, other in enumerate(further_signers, start=2):
+                    _page, ox1, oy1, ox2, oy2 = _personal_box(text, name=other, placeholder="", ratio=image.ratio)
+                    fields.append_signature_field(
+                        w,
+                        fields.SigFieldSpec(
+                            sig_field_name=f"{PERSONAL_PREFIX}{number}",
+                            on_page=_page,
+                            box=(round(ox1), round(oy1), round(ox2), round(oy2)),
+                        ),
+                    )
             if first and agency_field:
                 # After a certification signature only existing fields may be filled or signed
                 # (ISO 32000 DocMDP P=2), so the agency signature's field is laid out now: the
@@ -363,9 +385,10 @@ def pdf_sign_personal(
             pdf,
             key=key,
             pin=pin,
-            field_name=f"{PERSONAL_PREFIX}{index}",
+            field_name=field_name,
             box=None,
-            locate=locate,
+            locate=None if laid_out else locate,
+            existing_field=laid_out,
             stamp_style=_image_style(image.data),
             certify=first,
             field_mdp=_lock_all_but_later_steps() if first else None,

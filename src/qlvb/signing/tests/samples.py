@@ -34,8 +34,11 @@ def _font(pdf: FPDF) -> str:
     return "Serif"
 
 
-def decision_pdf(pages: int = 1, *, signer_name: str = SIGNER_NAME, title: str = SIGNER_TITLE) -> bytes:
-    """A Quyết định of ``pages`` A4 pages; the signer block is on the last page."""
+def decision_pdf(
+    pages: int = 1, *, signer_name: str = SIGNER_NAME, title: str = SIGNER_TITLE, second_signer: str = ""
+) -> bytes:
+    """A Quyết định of ``pages`` A4 pages; the signer block is on the last page (with
+    ``second_signer``, a joint document: a second block on the left instead of "Nơi nhận")."""
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_margins(30, 20, 15)
     pdf.set_auto_page_break(False)
@@ -79,6 +82,13 @@ def decision_pdf(pages: int = 1, *, signer_name: str = SIGNER_NAME, title: str =
             pdf.cell(85, 6, title, align="C")
             pdf.set_xy(110, 240)
             pdf.cell(85, 6, signer_name, align="C")
+            if second_signer:
+                pdf.set_font(family, "B", 13)
+                pdf.set_xy(30, 206)
+                pdf.cell(70, 6, "PHÓ CHỦ TỊCH", align="C")
+                pdf.set_xy(30, 240)
+                pdf.cell(70, 6, second_signer, align="C")
+                continue
             pdf.set_font(family, "B", 12)
             pdf.set_xy(30, 200)
             pdf.cell(70, 6, "Nơi nhận:")

@@ -168,3 +168,24 @@ def test_a_second_personal_signature_on_a_certified_document_is_refused(issued, 
             pdf=personal.pdf, key=personal_key, pin=PIN, image_png=signature_image, box=(0, 100, 100, 200, 150)
         )
     assert refused.value.code == "certified"
+
+
+def test_two_signers_then_number_and_agency(personal_key, agency_key, signing_settings, signature_image, seal_image):
+    """Several signers (TT 41/2017 case c): the first signature lays out the second signer's field."""
+    from qlvb.signing.keys import Pkcs12Key
+    from qlvb.signing.tests.pki import AGENCY
+
+    second_key = Pkcs12Key(str(signing_settings.p12(AGENCY)))  # the test PKI has one personal certificate
+    pdf = samples.decision_pdf(1, second_signer="Phạm Thị Mai")
+    first = services.pdf_sign_personal(
+        pdf=pdf, key=personal_key, pin=PIN, image_png=signature_image, further_signers=["Phạm Thị Mai"]
+    )
+    second = services.pdf_sign_personal(pdf=first.pdf, key=second_key, pin=PIN, image_png=signature_image)
+    assert second.field_name == "ChuKyCaNhan2"
+    numbered = services.pdf_write_number(pdf=second.pdf, number="3/QĐ-UBND", issue_date=date(2026, 3, 5))
+    issued = services.pdf_sign_agency(pdf=numbered, key=agency_key, pin=PIN, seal_png=seal_image)
+    report = verify_pdf(issued.pdf)
+    assert report["verdict"] == "valid", report["reasons"]
+    assert [s["field"] for s in report["signatures"]] == ["ChuKyCaNhan1", "ChuKyCaNhan2", "ChuKyCoQuan"]
+    rect = _annots(issued.pdf)["ChuKyCaNhan2"]["rect"]
+    assert rect[2] < 595 / 2  # the second signer's block is on the left
