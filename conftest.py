@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -27,3 +27,19 @@ def person(demo: None) -> Callable[[str], User]:
         return User.objects.get(username=username)
 
     return get
+
+
+@pytest.fixture
+def celery_eager() -> Iterator[None]:
+    """Run Celery tasks in-process for this test. Celery reads Django's settings once, so overriding
+    ``settings.CELERY_TASK_ALWAYS_EAGER`` after the first task is not enough: set the app's config."""
+    from qlvb.celery_app import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates, app.conf.task_ignore_result)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    app.conf.task_ignore_result = False
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates, app.conf.task_ignore_result = before

@@ -101,13 +101,13 @@ def test_reports_are_stored_by_sha256_and_can_be_rerun(signing_settings):
 
 
 @pytest.mark.django_db
-def test_celery_task_verifies_a_stored_blob(signing_settings, personal_key, settings, tmp_path: Path):
+def test_celery_task_verifies_a_stored_blob(signing_settings, personal_key, settings, tmp_path: Path,
+                                            celery_eager):
     from qlvb.files.storage import blob_path
     from qlvb.signing.services import pdf_sign_attachment
     from qlvb.signing.tasks import verify_stored_file_task
 
     settings.FILES_DIR = tmp_path / "files"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     signed = pdf_sign_attachment(pdf=samples.attachment_pdf(), key=personal_key, pin=P12_PASSWORD, number="1/TB")
     digest = hashlib.sha256(signed.pdf).hexdigest()
     path = blob_path(digest)
