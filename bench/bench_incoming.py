@@ -65,6 +65,7 @@ class Page:
         self.ms: list[float] = []
         self.queries: list[int] = []
         self.db_ms: list[float] = []
+        self.cpu_ms: list[float] = []
         self.slowest: tuple[float, list[dict[str, Any]]] = (0.0, [])
 
 
@@ -90,9 +91,10 @@ def measure(page: Page, requests: list[tuple[Any, str]], warmup: int = 3, budget
             break  # a page far over its target: enough samples to say by how much
         c = client_for(user)
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.thread_time()
             response = c.get(url)
             elapsed = (time.perf_counter() - start) * 1000
+            page.cpu_ms.append((time.thread_time() - cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         page.ms.append(elapsed)
         page.queries.append(len(captured.captured_queries))
@@ -112,7 +114,7 @@ def explain(sql: str) -> list[str]:
 def row(p: Page) -> None:
     print(f"| {p.name} | {len(p.ms)} | {statistics.median(p.ms):.1f} ms | {pct(p.ms, 95):.1f} ms | "
           f"{max(p.ms):.1f} ms | {statistics.median(p.queries):.0f} / {max(p.queries)} | "
-          f"{statistics.median(p.db_ms):.1f} ms | "
+          f"{statistics.median(p.db_ms):.1f} ms | {statistics.median(p.cpu_ms):.1f} / {pct(p.cpu_ms, 95):.1f} ms | "
           f"{TARGETS_MS[p.target]:.0f} ms {'✓' if pct(p.ms, 95) <= TARGETS_MS[p.target] else '✗'} |", flush=True)
 
 
@@ -140,8 +142,9 @@ def pages(samples: int, rng: random.Random) -> list[Page]:
         clerks[0] = top_clerk
     leaders = role_holders("leader")
     print(f"sample: {len(officers)} officers with open assignments, {len(clerks)} clerks, {len(leaders)} leaders")
-    print("\n| page | requests | p50 | p95 | max | queries (median / max) | SQL time (median) | target p95 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n| page | requests | p50 | p95 | max | queries (median / max) | SQL time (median) "
+          "| Python CPU (p50 / p95) | target p95 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
     def cycle(users: list[Any], url: Callable[[Any, int], str], n: int) -> list[tuple[Any, str]]:
         return [(users[i % len(users)], url(users[i % len(users)], i)) for i in range(n)]
