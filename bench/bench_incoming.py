@@ -112,9 +112,10 @@ def explain(sql: str) -> list[str]:
 
 
 def row(p: Page) -> None:
+    own = [c + d for c, d in zip(p.cpu_ms, p.db_ms, strict=True)]  # without the waits for a busy CPU
     print(f"| {p.name} | {len(p.ms)} | {statistics.median(p.ms):.1f} ms | {pct(p.ms, 95):.1f} ms | "
           f"{max(p.ms):.1f} ms | {statistics.median(p.queries):.0f} / {max(p.queries)} | "
-          f"{statistics.median(p.db_ms):.1f} ms | {statistics.median(p.cpu_ms):.1f} / {pct(p.cpu_ms, 95):.1f} ms | "
+          f"{statistics.median(p.db_ms):.1f} ms | {statistics.median(own):.1f} / {pct(own, 95):.1f} ms | "
           f"{TARGETS_MS[p.target]:.0f} ms {'✓' if pct(p.ms, 95) <= TARGETS_MS[p.target] else '✗'} |", flush=True)
 
 
@@ -143,7 +144,7 @@ def pages(samples: int, rng: random.Random) -> list[Page]:
     leaders = role_holders("leader")
     print(f"sample: {len(officers)} officers with open assignments, {len(clerks)} clerks, {len(leaders)} leaders")
     print("\n| page | requests | p50 | p95 | max | queries (median / max) | SQL time (median) "
-          "| Python CPU (p50 / p95) | target p95 |")
+          "| CPU + SQL (p50 / p95) | target p95 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
     def cycle(users: list[Any], url: Callable[[Any, int], str], n: int) -> list[tuple[Any, str]]:
