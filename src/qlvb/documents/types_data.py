@@ -32,3 +32,19 @@ DOCUMENT_TYPES: tuple[tuple[str, str], ...] = (
     ("Phiếu báo", "PB"),
     ("Thư công", ""),
 )
+
+
+def document_types_ensure() -> int:
+    """Create the missing ones (the migration seeds them; a flushed test database — transactional tests —
+    loses them). Returns how many were created; existing rows, possibly edited, are left alone."""
+    import unicodedata
+
+    from .models import DocumentType
+
+    created = 0
+    for ordinal, (name, abbreviation) in enumerate(DOCUMENT_TYPES, start=1):
+        _obj, new = DocumentType.objects.get_or_create(
+            name=unicodedata.normalize("NFC", name),
+            defaults={"abbreviation": unicodedata.normalize("NFC", abbreviation), "ordinal": ordinal})
+        created += int(new)
+    return created
