@@ -47,6 +47,7 @@ ACTIONS: dict[str, str] = {
     "file.corrupted": "Phát hiện nội dung tệp bị thay đổi trên đĩa",
     "signing.profile_saved": "Cấu hình phương thức ký số",
     "signing.image_uploaded": "Tải ảnh chữ ký / ảnh con dấu",
+    "signing.verified": "Kiểm tra chữ ký số của tệp",
     "outgoing.signed": "Ký ban hành văn bản đi",
     "outgoing.numbered": "Cấp số văn bản đi",
     "outgoing.agency_signed": "Ký số của cơ quan trên văn bản đi",

@@ -96,3 +96,40 @@ def _scaled_font(source: str) -> str:
 
 def font_path() -> str:
     return _scaled_font(_source_font())
+
+
+# Where a profile may point. A user chooses his own signing method, so the server must not load any
+# file or call any address he types: PKCS#12 files live in one folder, PKCS#11 libraries and remote
+# signing services are lists the administrator configured.
+PKCS11_CANDIDATES = (
+    "/usr/lib/softhsm/libsofthsm2.so",
+    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+    "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so",
+)
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    raw = getattr(settings, name, None)
+    if raw is None:
+        raw = os.environ.get(name, default)
+    if isinstance(raw, list | tuple):
+        return [str(v).strip() for v in raw if str(v).strip()]
+    return [v.strip() for v in str(raw).replace(";", ",").split(",") if v.strip()]
+
+
+def pkcs12_dir() -> Path:
+    """``QLVB_PKCS12_DIR``: the folder holding PKCS#12 files kept on the server (default var/keys/)."""
+    return Path(_get("QLVB_PKCS12_DIR", str(Path(settings.DATA_DIR) / "keys")))
+
+
+def pkcs11_modules() -> list[str]:
+    """``QLVB_PKCS11_MODULES``: the PKCS#11 libraries a profile may use (comma-separated); default the
+    ones of :data:`PKCS11_CANDIDATES` installed on this machine."""
+    configured = _list("QLVB_PKCS11_MODULES")
+    return configured or [c for c in PKCS11_CANDIDATES if Path(c).exists()]
+
+
+def csc_services() -> list[str]:
+    """``QLVB_CSC_SERVICES``: base URLs of the remote signing services (CSC API) the agency uses,
+    comma-separated; empty: remote signing is not offered."""
+    return [url.rstrip("/") for url in _list("QLVB_CSC_SERVICES")]

@@ -1,5 +1,6 @@
 """Checks on an uploaded signature image (blue) or seal image (red): PNG, transparent background,
-sensible size (NĐ 30 Phụ lục I.II.7.d and 8.a)."""
+sensible size (NĐ 30 Phụ lục I.II.7.d and 8.a). A file that is not a PNG is a ``ValidationFailed``
+(422): the request itself (multipart) was well-formed, its content is what is refused."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from qlvb.core.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from qlvb.core.errors import PayloadTooLarge, ValidationFailed
 
 MAX_BYTES = 1024 * 1024
 MIN_SIDE = 100
@@ -47,12 +48,17 @@ def check_image(data: bytes, *, kind: str) -> CheckedImage:
     if len(data) > MAX_BYTES:
         raise PayloadTooLarge(_("%(label)s quá lớn (tối đa 1 MB).") % {"label": label})
     if not data.startswith(PNG_MAGIC):
-        raise UnsupportedMediaType(_("%(label)s phải là tệp PNG.") % {"label": label})
+        raise ValidationFailed(
+            _("%(label)s phải là tệp PNG (không nhận JPEG hay định dạng khác).") % {"label": label},
+            code="image_not_png",
+        )
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise UnsupportedMediaType(_("%(label)s không đọc được (tệp PNG hỏng).") % {"label": label}) from exc
+        raise ValidationFailed(
+            _("%(label)s không đọc được (tệp PNG hỏng).") % {"label": label}, code="image_broken"
+        ) from exc
     width, height = image.size
     if min(width, height) < MIN_SIDE or max(width, height) > MAX_SIDE:
         raise ValidationFailed(

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .keys import CscKey, KeyMethod, Pkcs11Key, Pkcs12Key, SigningKey
+from .keys import CscKey, KeyMethod, Pkcs11Key, Pkcs12Key, SigningKey, SigningRefused
 
 
 class SigningProfile(models.Model):
@@ -65,6 +66,10 @@ class SigningProfile(models.Model):
         return f"{owner} — {self.get_method_display()}"
 
     def key(self) -> SigningKey:
+        if self.method not in (KeyMethod.PKCS12, KeyMethod.PKCS11, KeyMethod.CSC):
+            raise SigningRefused(
+                gettext("Chưa chọn phương thức ký số (trang “Chữ ký số của tôi”)."), code="no_method"
+            )
         if self.method == KeyMethod.PKCS12:
             return Pkcs12Key(path=self.pkcs12_path)
         if self.method == KeyMethod.PKCS11:

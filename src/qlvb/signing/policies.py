@@ -7,6 +7,10 @@ APP = "signing"
 PROFILE_MANAGE = declare(
     APP, "signing.profile_manage", "Cấu hình phương thức ký số, ảnh chữ ký và ảnh con dấu", {"admin"}
 )
+# NĐ 30/2020 Điều 33: the clerk (văn thư cơ quan) keeps the seal and the agency's signing key device.
+AGENCY_MANAGE = declare(
+    APP, "signing.agency_manage", "Cấu hình khóa ký số và ảnh con dấu của cơ quan", {"admin", "clerk"}
+)
 AGENCY_SIGN = declare(APP, "signing.agency_sign", "Ký số bằng chứng thư số của cơ quan", {"clerk"})
 VERIFY = declare(
     APP,

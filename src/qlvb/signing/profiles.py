@@ -2,11 +2,18 @@
 signing service — as VNPT iOffice lets users pick USB token / SmartCA / PKI) and uploads his
 signature image; the agency's profile holds its key and its seal image.
 
-A user manages his own profile; an administrator manages anyone's in his agency and the agency's.
+A user manages his own profile; an administrator (``signing.profile_manage``) anyone's in his
+agency; the agency's administrator or clerk (``signing.agency_manage``, NĐ 30 Điều 33) the agency's.
+
+What a profile may point at is bounded by the configuration (``signing.conf``): a PKCS#12 file only
+inside ``QLVB_PKCS12_DIR``, a PKCS#11 library only from ``QLVB_PKCS11_MODULES``, a remote signing
+service only from ``QLVB_CSC_SERVICES`` — the server never loads a file or calls an address a user
+typed.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -14,23 +21,79 @@ from django.utils.translation import gettext as _
 
 from qlvb.core import audit
 from qlvb.core.errors import ValidationFailed
-from qlvb.core.permissions import require
+from qlvb.core.permissions import has, require
+from qlvb.directory.models import Unit
 
+from . import conf, policies
 from .images import check_image
 from .keys import KeyMethod, SigningKey
 from .models import SigningProfile
 
-_METHOD_FIELDS = {
+METHOD_FIELDS: dict[str, tuple[str, ...]] = {
     KeyMethod.PKCS12: ("pkcs12_path",),
     KeyMethod.PKCS11: ("pkcs11_module", "pkcs11_token_label", "pkcs11_key_label"),
     KeyMethod.CSC: ("csc_service_url", "csc_credential_id"),
 }
+ALL_FIELDS: tuple[str, ...] = tuple(f for fields in METHOD_FIELDS.values() for f in fields)
+FIELD_LABELS = {
+    "pkcs12_path": "Tệp PKCS#12",
+    "pkcs11_module": "Thư viện PKCS#11",
+    "pkcs11_token_label": "Nhãn thiết bị",
+    "pkcs11_key_label": "Nhãn khóa",
+    "csc_service_url": "Dịch vụ ký số từ xa",
+    "csc_credential_id": "Mã chứng thư trên dịch vụ",
+}
 
 
 def _authorize(actor: Any, *, user: Any = None, agency: Any = None) -> None:
-    if user is not None and getattr(actor, "pk", None) == user.pk:
-        return  # one's own signing method and signature image
-    require(actor, "signing.profile_manage", unit=agency if agency is not None else user.unit)
+    if user is not None:
+        if getattr(actor, "pk", None) == user.pk:
+            return  # one's own signing method and signature image
+        require(actor, policies.PROFILE_MANAGE.name, unit=user.unit)
+        return
+    require(actor, policies.AGENCY_MANAGE.name, unit=agency)
+
+
+def _pkcs12_path(value: str) -> str:
+    folder = conf.pkcs12_dir().resolve()
+    path = Path(value)
+    resolved = (path if path.is_absolute() else folder / path).resolve()
+    if not resolved.is_relative_to(folder):
+        raise ValidationFailed(
+            _("Tệp PKCS#12 phải nằm trong thư mục khóa của máy chủ (%(dir)s).") % {"dir": folder},
+            code="pkcs12_outside",
+        )
+    if not resolved.is_file():
+        raise ValidationFailed(
+            _("Không có tệp PKCS#12 “%(name)s” trong thư mục khóa của máy chủ.") % {"name": value},
+            code="pkcs12_missing",
+        )
+    return str(resolved)
+
+
+def _checked(method: str, values: dict[str, str]) -> dict[str, str]:
+    if method == KeyMethod.PKCS12:
+        values["pkcs12_path"] = _pkcs12_path(values["pkcs12_path"])
+    elif method == KeyMethod.PKCS11 and values["pkcs11_module"] not in conf.pkcs11_modules():
+        raise ValidationFailed(
+            _("Thư viện PKCS#11 này không có trong danh sách được phép trên máy chủ."), code="pkcs11_module"
+        )
+    elif method == KeyMethod.CSC:
+        url = values["csc_service_url"].rstrip("/")
+        if url not in conf.csc_services():
+            raise ValidationFailed(
+                _("Dịch vụ ký số từ xa này không có trong danh sách được phép trên máy chủ."), code="csc_service"
+            )
+        values["csc_service_url"] = url
+    return values
+
+
+def signing_profile_get(*, actor: Any, user: Any = None, agency: Any = None) -> SigningProfile | None:
+    """The profile of ``user`` or ``agency`` if ``actor`` may manage it (else PermissionDenied)."""
+    if (user is None) == (agency is None):
+        raise ValueError("exactly one of user and agency")
+    _authorize(actor, user=user, agency=agency)
+    return SigningProfile.objects.filter(user=user, agency=agency).first()
 
 
 @transaction.atomic
@@ -39,44 +102,79 @@ def signing_profile_save(
 ) -> SigningProfile:
     """Create or update the profile of ``user`` (personal signature) or ``agency`` (agency
     signature). ``settings`` are the fields of the chosen method (e.g. ``pkcs11_module``,
-    ``pkcs11_token_label``, ``pkcs11_key_label``)."""
+    ``pkcs11_token_label``, ``pkcs11_key_label``); the fields of the other methods are ignored."""
     if (user is None) == (agency is None):
         raise ValueError("exactly one of user and agency")
     _authorize(actor, user=user, agency=agency)
-    if method not in _METHOD_FIELDS:
-        raise ValidationFailed(_("Phương thức ký số không hợp lệ."))
-    missing = [name for name in _METHOD_FIELDS[method] if not str(settings.get(name, "")).strip()]
-    if missing:
-        raise ValidationFailed(
-            _("Thiếu thông tin cho phương thức ký đã chọn: %(fields)s.") % {"fields": ", ".join(missing)}
-        )
-    unknown = set(settings) - {f for fields in _METHOD_FIELDS.values() for f in fields}
+    if method not in METHOD_FIELDS:
+        raise ValidationFailed(_("Phương thức ký số không hợp lệ."), code="method")
+    unknown = set(settings) - set(ALL_FIELDS)
     if unknown:
         raise ValueError(f"unknown settings {sorted(unknown)}")
-    profile, _created = SigningProfile.objects.get_or_create(user=user, agency=agency, defaults={"method": method})
+    values = {name: str(settings.get(name) or "").strip() for name in METHOD_FIELDS[method]}
+    missing = [FIELD_LABELS[name] for name, value in values.items() if not value]
+    if missing:
+        raise ValidationFailed(
+            _("Thiếu thông tin cho phương thức ký đã chọn: %(fields)s.") % {"fields": ", ".join(missing)},
+            code="missing",
+        )
+    values = _checked(method, values)
+    profile, _created = SigningProfile.objects.select_for_update().get_or_create(
+        user=user, agency=agency, defaults={"method": method}
+    )
     profile.method = method
-    for fields in _METHOD_FIELDS.values():
-        for name in fields:
-            setattr(profile, name, str(settings.get(name, "")).strip() if name in _METHOD_FIELDS[method] else "")
+    for name in ALL_FIELDS:
+        setattr(profile, name, values.get(name, ""))
     profile.save()
     audit.record("signing.profile_saved", actor=actor, obj=profile, data={"method": method})
     return profile
 
 
 @transaction.atomic
-def signing_image_upload(*, actor: Any, profile: SigningProfile, data: bytes, width_mm: float | None = None) -> None:
+def signing_image_upload(
+    *,
+    actor: Any,
+    data: bytes,
+    profile: SigningProfile | None = None,
+    user: Any = None,
+    agency: Any = None,
+    width_mm: float | None = None,
+) -> SigningProfile:
     """Store the user's signature image (blue) or the agency's seal image (red, with its real
-    diameter ``width_mm``) after the checks of :func:`qlvb.signing.images.check_image`."""
-    _authorize(actor, user=profile.user, agency=profile.agency)
-    kind = "signature" if profile.user_id else "seal"
+    diameter ``width_mm``) after the checks of :func:`qlvb.signing.images.check_image`. Without a
+    ``profile``, the profile of ``user`` / ``agency`` is used, created (method not chosen yet) when
+    missing. Nothing is stored when a check fails."""
+    if profile is not None:
+        user, agency = profile.user, profile.agency
+    elif (user is None) == (agency is None):
+        raise ValueError("exactly one of profile, user and agency")
+    _authorize(actor, user=user, agency=agency)
+    kind = "signature" if user is not None else "seal"
     checked = check_image(data, kind=kind)
     if width_mm is not None and not 10 <= width_mm <= 80:
-        raise ValidationFailed(_("Kích thước ảnh phải từ 10 mm đến 80 mm."))
+        raise ValidationFailed(_("Kích thước ảnh phải từ 10 mm đến 80 mm."), code="image_size_mm")
+    if profile is None:
+        profile, _created = SigningProfile.objects.select_for_update().get_or_create(
+            user=user, agency=agency, defaults={"method": ""}
+        )
     profile.image_png = checked.data
     profile.image_width_mm = width_mm
     profile.save(update_fields=["image_png", "image_width_mm", "updated_at"])
     audit.record("signing.image_uploaded", actor=actor, obj=profile, data={"kind": kind, "bytes": len(data)})
+    return profile
 
 
 def signing_key_for(profile: SigningProfile) -> SigningKey:
     return profile.key()
+
+
+def agencies_managed_by(actor: Any) -> list[Any]:
+    """The agencies whose signing key and seal ``actor`` may configure (his own agency first)."""
+    candidates: list[Any] = []
+    unit = getattr(actor, "unit", None)
+    if unit is not None:
+        candidates.append(unit.agency)
+    ids = actor.role_assignments.values_list("unit__agency_id", flat=True) if getattr(actor, "pk", None) else []
+    others = Unit.objects.filter(pk__in=list(ids)).exclude(pk__in=[c.pk for c in candidates if c is not None])
+    candidates += list(others.order_by("name"))
+    return [a for a in candidates if a is not None and has(actor, policies.AGENCY_MANAGE.name, unit=a)]

@@ -5,9 +5,19 @@ a new report; the latest one is what the document page shows."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from qlvb.core import audit
+from qlvb.core.errors import UnsupportedMediaType
+from qlvb.core.permissions import require
+from qlvb.files.intake import file_intake
+from qlvb.files.models import StoredFile
+from qlvb.files.storage import open_verified
+
+from . import policies
 from .models import SignatureReport
 from .verify import verify_pdf
 
@@ -31,3 +41,40 @@ def signature_report_run(*, data: bytes, file_sha256: str = "", fetch: bool | No
 
 def signature_report_latest(file_sha256: str) -> SignatureReport | None:
     return SignatureReport.objects.filter(file_sha256=file_sha256).order_by("-created_at", "-id").first()
+
+
+def _looks_like_pdf(head: bytes) -> bool:
+    return head.startswith(b"%PDF-")
+
+
+def signature_report_verify_upload(
+    *, actor: Any, stream: Any, original_name: str, channel: str, declared_size: int | None = None
+) -> tuple[StoredFile, SignatureReport]:
+    """"Kiểm tra chữ ký số" of a PDF someone uploads: refuse anything that is not a PDF before storing
+    it (415, nothing stored), take the file in through ``files.intake.file_intake`` (the seed's file
+    rules, audited), verify it and store the report (``signing.verified`` in the audit log).
+
+    ``stream`` is a seekable binary file (Django's ``UploadedFile``)."""
+    require(actor, policies.VERIFY.name)
+    head = stream.read(8)
+    stream.seek(0)
+    if not _looks_like_pdf(head):
+        raise UnsupportedMediaType(
+            _("Tệp “%(name)s” không phải là tệp PDF; chỉ kiểm tra được chữ ký số trên tệp PDF.")
+            % {"name": original_name},
+            code="not_pdf",
+        )
+    stored = file_intake(
+        actor=actor, stream=stream, original_name=original_name, channel=channel, declared_size=declared_size
+    )
+    with open_verified(stored.blob.sha256, size=stored.blob.size, name=stored.name) as handle:
+        data = handle.read()
+    with transaction.atomic():
+        report = signature_report_run(data=data, file_sha256=stored.blob.sha256)
+        audit.record(
+            "signing.verified",
+            actor=actor,
+            obj=report,
+            data={"file_id": stored.pk, "sha256": stored.blob.sha256, "verdict": report.verdict},
+        )
+    return stored, report

@@ -48,6 +48,9 @@ def signing_settings(settings, pki: TestPKI) -> TestPKI:  # type: ignore[no-unty
     settings.QLVB_TRUST_ANCHORS_DIR = str(pki.anchors_dir())
     settings.QLVB_TSA_URL = pki.tsa_url
     settings.QLVB_VERIFY_FETCH = "1"
+    # What a profile may point at: the test PKI's folder of PKCS#12 files, the test CSC service.
+    settings.QLVB_PKCS12_DIR = str(pki.workdir)
+    settings.QLVB_CSC_SERVICES = [pki.csc_url, "https://ca.example.vn/csc"]
     return pki
 
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from qlvb.core.errors import DomainError, PayloadTooLarge, UnsupportedMediaType
+from qlvb.core.errors import DomainError, PayloadTooLarge, ValidationFailed
 from qlvb.signing.images import check_image
 from qlvb.signing.tests import samples
 
@@ -26,7 +26,7 @@ def test_blue_signature_and_red_seal_are_accepted():
 @pytest.mark.parametrize(
     ("data", "kind", "error", "message"),
     [
-        (b"\xff\xd8\xff\xe0 jpeg", "signature", UnsupportedMediaType, "phải là tệp PNG"),
+        (b"\xff\xd8\xff\xe0 jpeg", "signature", ValidationFailed, "phải là tệp PNG"),
         (samples.opaque_png(), "signature", DomainError, "nền trong suốt"),
         (_png(Image.new("RGBA", (150, 400), (0, 0, 255, 0))), "signature", DomainError, "nằm ngang"),
         (samples.signature_png(), "seal", DomainError, "gần vuông"),

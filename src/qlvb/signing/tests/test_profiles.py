@@ -8,7 +8,8 @@ import pytest
 from qlvb.core.audit import AuditEntry
 from qlvb.core.errors import PermissionDenied, ValidationFailed
 from qlvb.signing import services
-from qlvb.signing.keys import KeyMethod, Pkcs11Key, Pkcs12Key
+from qlvb.signing.keys import KeyMethod, Pkcs11Key, Pkcs12Key, SigningRefused
+from qlvb.signing.models import SigningProfile
 from qlvb.signing.profiles import signing_image_upload, signing_profile_save
 from qlvb.signing.tests import samples
 from qlvb.signing.tests.pki import AGENCY, P12_PASSWORD, PERSONAL
@@ -50,7 +51,7 @@ def test_admin_sets_the_agency_token_and_seal(person, signing_settings, softhsm)
 
 
 def test_others_may_not_change_a_users_profile(person, signing_settings):
-    hung, clerk = person("nguyenvanhung"), person("lethuha")
+    hung, clerk, officer = person("nguyenvanhung"), person("lethuha"), person("dothanhhuong")
     with pytest.raises(PermissionDenied):
         signing_profile_save(
             actor=clerk,
@@ -60,7 +61,49 @@ def test_others_may_not_change_a_users_profile(person, signing_settings):
             csc_credential_id="x",
         )
     with pytest.raises(PermissionDenied):
-        signing_profile_save(actor=clerk, agency=clerk.unit.agency, method=KeyMethod.PKCS12, pkcs12_path="/k.p12")
+        signing_profile_save(
+            actor=officer, agency=officer.unit.agency, method=KeyMethod.PKCS12, pkcs12_path="ubnd.p12"
+        )
+
+
+def test_the_clerk_keeps_the_agency_key_and_seal(person, signing_settings):
+    """NĐ 30 Điều 33: the clerk (văn thư) keeps the seal and the agency's signing key device."""
+    clerk = person("lethuha")
+    agency = clerk.unit.agency
+    profile = signing_profile_save(
+        actor=clerk, agency=agency, method=KeyMethod.PKCS12, pkcs12_path=signing_settings.p12(AGENCY).name
+    )
+    assert profile.pkcs12_path == str(signing_settings.p12(AGENCY).resolve())
+    signing_image_upload(actor=clerk, agency=agency, data=samples.seal_png(), width_mm=38)
+    profile.refresh_from_db()
+    assert profile.image_width_mm == 38 and bytes(profile.image_png) == samples.seal_png()
+
+
+def test_a_profile_points_only_at_what_the_server_allows(person, signing_settings, tmp_path):
+    """A user picks his method himself: the server loads no file and calls no address he typed."""
+    hung = person("nguyenvanhung")
+    elsewhere = tmp_path / "khac.p12"
+    elsewhere.write_bytes(signing_settings.p12(PERSONAL).read_bytes())
+    for path in (str(elsewhere), "../../etc/passwd", "khong-co.p12"):
+        with pytest.raises(ValidationFailed, match="PKCS#12"):
+            signing_profile_save(actor=hung, user=hung, method=KeyMethod.PKCS12, pkcs12_path=path)
+    with pytest.raises(ValidationFailed, match="Thư viện PKCS#11"):
+        signing_profile_save(
+            actor=hung, user=hung, method=KeyMethod.PKCS11,
+            pkcs11_module=str(tmp_path / "evil.so"), pkcs11_token_label="t", pkcs11_key_label="k",
+        )
+    with pytest.raises(ValidationFailed, match="ký số từ xa"):
+        signing_profile_save(
+            actor=hung, user=hung, method=KeyMethod.CSC, csc_service_url="http://169.254.169.254/", csc_credential_id="x"
+        )
+    assert not SigningProfile.objects.filter(user=hung).exists()
+
+
+def test_an_image_before_a_method_leaves_the_method_to_choose(person, signing_settings):
+    hung = person("nguyenvanhung")
+    profile = signing_image_upload(actor=hung, user=hung, data=samples.signature_png())
+    with pytest.raises(SigningRefused, match="Chưa chọn phương thức"):
+        profile.key()
 
 
 def test_missing_settings_and_bad_images_are_refused(person, signing_settings):
