@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("qlvb.files.urls")),
     path("van-ban-den/", include("qlvb.incoming.urls")),
     path("van-ban-di/", include("qlvb.outgoing.urls")),
+    path("ky-so/", include("qlvb.signing.urls")),
     path("", include("qlvb.web.urls")),
 ]

@@ -101,3 +101,41 @@ def seal_image() -> bytes:
 
 PIN = P12_PASSWORD
 __all__ = ["PIN", "Path"]
+
+
+@pytest.fixture
+def web_settings(settings, signing_settings: TestPKI, tmp_path: Path) -> TestPKI:
+    """Uploads stored in a temporary folder; offline verification is not forced (the test PKI serves
+    OCSP/CRL on loopback)."""
+    settings.FILES_DIR = tmp_path / "files"
+    upload_tmp = tmp_path / "upload-tmp"
+    upload_tmp.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(upload_tmp)
+    return signing_settings
+
+
+@pytest.fixture
+def signed_pdf(personal_key: Pkcs12Key, decision: bytes, signature_image: bytes) -> bytes:
+    """The Quyết định with Nguyễn Văn Hùng's personal signature (B-LT with the test PKI)."""
+    from qlvb.signing.services import pdf_sign_personal
+
+    return pdf_sign_personal(pdf=decision, key=personal_key, pin=PIN, image_png=signature_image).pdf
+
+
+@pytest.fixture
+def altered_pdf(signed_pdf: bytes) -> bytes:
+    """The signed file with one byte changed inside the signed range."""
+    data = bytearray(signed_pdf)
+    marker = data.index(b"%", 5)  # the binary comment on line 2, inside the first signed range
+    data[marker + 1] ^= 0x01
+    return bytes(data)
+
+
+def jpeg_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (500, 200), (20, 40, 200)).save(out, format="JPEG")
+    return out.getvalue()

@@ -1,0 +1,69 @@
+"""Forms of the signing pages: parse input only; the services check and store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import conf
+from .keys import KeyMethod
+
+METHOD_LABELS = {
+    KeyMethod.PKCS12: _("Tệp khóa PKCS#12 lưu trên máy chủ"),
+    KeyMethod.PKCS11: _("USB token / HSM (PKCS#11)"),
+    KeyMethod.CSC: _("Ký số từ xa (SmartCA, dịch vụ CSC)"),
+}
+METHOD_HELP = {
+    KeyMethod.PKCS12: _("Quản trị viên đặt tệp khóa vào thư mục khóa của máy chủ; bạn nhập mật khẩu mỗi lần ký."),
+    KeyMethod.PKCS11: _("Thiết bị lưu khóa (USB token của Ban Cơ yếu Chính phủ hoặc HSM) gắn vào máy chủ ký số; "
+                        "bạn nhập mã PIN mỗi lần ký."),
+    KeyMethod.CSC: _("Khóa lưu tại nhà cung cấp dịch vụ chứng thực; bạn xác nhận (mã PIN/OTP) mỗi lần ký."),
+}
+
+
+def _choices(values: list[str]) -> list[tuple[str, str]]:
+    return [("", "—")] + [(v, v) for v in values]
+
+
+class MethodForm(forms.Form):
+    method = forms.ChoiceField(label=_("Phương thức ký số"), widget=forms.RadioSelect,
+                               choices=list(METHOD_LABELS.items()))
+    pkcs12_path = forms.CharField(label=_("Tên tệp PKCS#12 trong thư mục khóa"), required=False, max_length=500)
+    pkcs11_module = forms.ChoiceField(label=_("Thư viện PKCS#11"), required=False)
+    pkcs11_token_label = forms.CharField(label=_("Nhãn thiết bị (token)"), required=False, max_length=100)
+    pkcs11_key_label = forms.CharField(label=_("Nhãn khóa"), required=False, max_length=100)
+    csc_service_url = forms.ChoiceField(label=_("Dịch vụ ký số từ xa"), required=False)
+    csc_credential_id = forms.CharField(label=_("Mã chứng thư trên dịch vụ"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pkcs11_module"].choices = _choices(conf.pkcs11_modules())  # type: ignore[attr-defined]
+        self.fields["csc_service_url"].choices = _choices(conf.csc_services())  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            if name != "method":
+                css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+                field.widget.attrs.setdefault("class", css)
+        self.fields["method"].widget.attrs["class"] = "form-check-input"
+
+    def settings(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "method"}
+
+
+class ImageForm(forms.Form):
+    image = forms.FileField(label=_("Ảnh (PNG, nền trong suốt)"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/png", "class": "form-control"}))
+
+
+class SealForm(ImageForm):
+    image = forms.FileField(label=_("Ảnh con dấu (PNG màu đỏ, nền trong suốt)"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/png", "class": "form-control"}))
+    width_mm = forms.FloatField(label=_("Đường kính thật của con dấu (mm)"), min_value=10, max_value=80,
+                                initial=36, widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}))
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label=_("Tệp PDF cần kiểm tra"),
+                           widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf",
+                                                                  "class": "form-control"}))
