@@ -105,7 +105,8 @@ def test_agency_seal_by_the_clerk_refused_to_an_officer(as_user, person, web_set
 
 
 def test_a_signature_is_not_a_seal(as_user, web_settings):
-    response = as_user("lethuha").post(f"{API}/agency/seal", {"file": SimpleUploadedFile("d.png", samples.signature_png())})
+    upload = SimpleUploadedFile("d.png", samples.signature_png())
+    response = as_user("lethuha").post(f"{API}/agency/seal", {"file": upload})
     assert response.status_code == 422 and "gần vuông" in response.json()["detail"]
     assert not SigningProfile.objects.exists()
 
@@ -145,7 +146,8 @@ def test_verify_needs_a_role(person, web_settings):
     nobody = User.objects.create_user(username="ublienminh_khach", password="x" * 12, full_name="Khách")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=nobody)}")
     response = client.post(f"{API}/verify", {"file": SimpleUploadedFile("qd.pdf", b"%PDF-1.7\n%%EOF\n")})
-    assert response.status_code == 403 and response.json()["detail"] == "Bạn không có quyền: Kiểm tra chữ ký số của tệp."
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Bạn không có quyền: Kiểm tra chữ ký số của tệp."
 
 
 def test_the_endpoints_are_in_the_openapi_schema(client, demo):

@@ -94,7 +94,8 @@ def test_a_profile_points_only_at_what_the_server_allows(person, signing_setting
         )
     with pytest.raises(ValidationFailed, match="ký số từ xa"):
         signing_profile_save(
-            actor=hung, user=hung, method=KeyMethod.CSC, csc_service_url="http://169.254.169.254/", csc_credential_id="x"
+            actor=hung, user=hung, method=KeyMethod.CSC,
+            csc_service_url="http://169.254.169.254/", csc_credential_id="x",
         )
     assert not SigningProfile.objects.filter(user=hung).exists()
 
