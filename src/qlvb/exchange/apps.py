@@ -7,4 +7,4 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Gửi, nhận văn bản điện tử"
 
     def ready(self) -> None:
-        from . import events, signals  # noqa: F401  (document events; status flowing back to the sender)
+        from . import events  # noqa: F401  (the exchange's document events)

@@ -73,9 +73,14 @@ class StatusChange(models.Model):
     text = models.CharField(max_length=500, blank=True)
     staff = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField()
+    # The recipient's event that brought this status (an event is applied once).
+    event = models.ForeignKey("documents.DocumentEvent", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
 
     class Meta:
         ordering = ["delivery", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["event"], condition=models.Q(event__isnull=False),
+                                               name="status_change_event_once")]
 
     def __str__(self) -> str:
         return f"{self.status} {self.created_at:%d/%m/%Y %H:%M}"

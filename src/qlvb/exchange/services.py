@@ -4,8 +4,8 @@ The outgoing flow only records what to send (:func:`deliveries_send`); this modu
 For a recipient agency of this deployment (INTERNAL) it calls the incoming flow's one entry point,
 ``incoming.receiving.incoming_receive``, so the document waits in that agency's clerk's inbox at once;
 the recipient's later steps (register, assign, handle, complete) flow back to the sender's
-:class:`Delivery` through ``signals.py``. An outside agency's delivery waits as "chờ gửi liên thông"
-(status 00) for the national-axis module.
+:class:`Delivery` after they commit, through ``consumers.py`` (a document-event consumer run by Celery).
+An outside agency's delivery waits as "chờ gửi liên thông" (status 00) for the national-axis module.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from qlvb.core.errors import Conflict, NotFound, ValidationFailed
 from qlvb.core.permissions import require
 from qlvb.directory.models import Unit
 from qlvb.documents.events import event_record
-from qlvb.documents.models import AttachmentKind, Channel, Direction, Document, DocumentStatus
+from qlvb.documents.models import AttachmentKind, Channel, Direction, Document, DocumentEvent, DocumentStatus
 from qlvb.incoming import people
 from qlvb.incoming.attaching import IncomingFile
 from qlvb.incoming.receiving import IncomingData, incoming_receive
@@ -49,12 +49,14 @@ def recipient_check(unit: Unit, *, sender: Unit) -> None:
             code="no_organ_id", details={"unit": unit.pk})
 
 
-def _change(delivery: Delivery, status: str, *, text: str = "", staff: str = "") -> None:
-    now = timezone.now()
+def _change(delivery: Delivery, status: str, *, text: str = "", staff: str = "", at: Any = None,
+            event: DocumentEvent | None = None) -> None:
+    now = at or timezone.now()
     delivery.status = status
     delivery.status_at = now
     delivery.save(update_fields=["status", "status_at"])
-    StatusChange.objects.create(delivery=delivery, status=status, text=text[:500], staff=staff[:150], created_at=now)
+    StatusChange.objects.create(delivery=delivery, status=status, text=text[:500], staff=staff[:150], created_at=now,
+                                event=event)
 
 
 def _incoming_data(document: Document) -> IncomingData:
@@ -117,7 +119,8 @@ def _delivery_of(incoming: Document) -> Delivery:
 def delivery_reject(*, actor: Any, incoming: Document, reason: str) -> Delivery:
     """The recipient's clerk refuses a document delivered internally, before registering it (NĐ 30
     Điều 21.2.b; edXML status 02). Records the incoming flow's ``rejected`` event on the copy — the same
-    event the incoming flow's own refusal records — and the signal turns it into status 02 at the sender."""
+    event the incoming flow's own refusal records —, which the event consumer turns into status 02 at the
+    sender once this transaction commits."""
     require(actor, "incoming.receive", unit=incoming.agency)
     reason = (reason or "").strip()
     if not reason:
@@ -129,7 +132,6 @@ def delivery_reject(*, actor: Any, incoming: Document, reason: str) -> Delivery:
     incoming.status = REJECTED
     incoming.save(update_fields=["status"])
     event_record(incoming, actor=actor, action="rejected", text=reason, data={"edxml_status": "02"})
-    delivery.refresh_from_db()
     return delivery
 
 
@@ -180,18 +182,23 @@ EVENT_STATUS = {
 }
 
 
-def status_from_event(*, incoming: Document, action: str, actor_name: str = "", text: str = "") -> None:
-    """Move the delivery of ``incoming`` forward when its recipient acted (called from ``signals.py``)."""
-    status = EVENT_STATUS.get(action)
+def status_from_event(event: DocumentEvent) -> StatusChange | None:
+    """Move the delivery of the event's document forward when its recipient acted (the event consumer,
+    ``consumers.py``). Idempotent: an event already applied, or one that would move the status back (a
+    late or repeated event), changes nothing. The change carries the event's own time and author."""
+    status = EVENT_STATUS.get(event.action)
     if status is None:
-        return
-    delivery = Delivery.objects.select_for_update().filter(incoming_document=incoming).first()
+        return None
+    delivery = Delivery.objects.select_for_update().filter(incoming_document_id=event.document_id).first()
     if delivery is None or delivery.recalled_at is not None:
-        return
+        return None
+    if StatusChange.objects.filter(event=event).exists():
+        return None
     if RANK.get(Status(delivery.status), 0) >= RANK[status]:
-        return
-    _change(delivery, status, text=text[:500], staff=actor_name)
+        return None
+    _change(delivery, status, text=event.text[:500], staff=event.actor_name, at=event.created_at, event=event)
     if status == Status.REJECTED:
         event_record(delivery.document, actor=None, action="delivery_status",
-                     text=f"{delivery.organ_name}: từ chối tiếp nhận — {text}"[:2000],
-                     data={"delivery": delivery.pk, "status": Status.REJECTED, "staff": actor_name})
+                     text=f"{delivery.organ_name}: từ chối tiếp nhận — {event.text}"[:2000],
+                     data={"delivery": delivery.pk, "status": Status.REJECTED, "staff": event.actor_name})
+    return delivery.changes.order_by("-id").first()

@@ -1,8 +1,10 @@
 from qlvb.outgoing.tests.conftest import (  # noqa: F401  (the outgoing flow's fixtures)
     agency_key,
+    committed,
     cong_van,
     cong_van_docx,
     draft,
+    eager,
     files_dir,
     issued,
     pki,

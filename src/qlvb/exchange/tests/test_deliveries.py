@@ -1,5 +1,6 @@
 """Deliveries: internal recipients receive at once through the incoming entry point; their steps flow
-back as edXML statuses; refusal (02); outside agencies wait; recall withdraws the copies at both ends."""
+back as edXML statuses after commit (event consumer through Celery); refusal (02); outside agencies wait;
+recall withdraws the copies at both ends."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from qlvb.core.errors import Conflict, ValidationFailed
 from qlvb.directory.models import Unit
 from qlvb.directory.services import unit_create
+from qlvb.documents.events import dispatch_event, event_dispatch
 from qlvb.documents.models import DocumentStatus
 from qlvb.exchange.models import Status, Transport
 from qlvb.exchange.services import REJECTED, WITHDRAWN, delivery_reject
@@ -26,29 +28,100 @@ def outside(demo):
                        organ_id="000.00.05.H33", external=True, parent=None)
 
 
-def test_statuses_03_04_05_06_flow_back(issued, person):
+def test_statuses_03_04_05_06_flow_back(issued, person, committed):
     outgoing = issued()
     delivery = outgoing.document.deliveries.get()
     copy = delivery.incoming_document
     loan, toan = person("tytlienminh_buithiloan"), person("tytlienminh_dangvantoan")
     assert documents_visible_to(loan).filter(pk=copy.pk).exists()  # in her inbox
-    incoming_register(actor=loan, document=copy)
-    assignment = incoming_handle_self(actor=toan, document=copy, note="Tự xử lý")
-    assignment_report(actor=toan, assignment=assignment, text="Đang triển khai")
-    assignment_complete(actor=toan, assignment=assignment, result="Đã triển khai")
+    with committed():
+        incoming_register(actor=loan, document=copy)
+    with committed():
+        assignment = incoming_handle_self(actor=toan, document=copy, note="Tự xử lý")
+    with committed():
+        assignment_report(actor=toan, assignment=assignment, text="Đang triển khai")
+    with committed():
+        assignment_complete(actor=toan, assignment=assignment, result="Đã triển khai")
     delivery.refresh_from_db()
     assert delivery.status == Status.COMPLETED
     assert [c.status for c in delivery.changes.all()] == ["01", "03", "04", "05", "06"]
-    assert all(c.created_at for c in delivery.changes.all())
+    registered = copy.events.get(action="registered")
+    change = delivery.changes.get(status="03")
+    assert change.event == registered and change.created_at == registered.created_at  # the recipient's time
+    assert change.staff == loan.full_name
 
 
-def test_recipient_refuses_before_registering(issued, person):
+def test_status_arrives_only_after_the_recipient_commits(issued, person, committed):
+    outgoing = issued()
+    delivery = outgoing.document.deliveries.get()
+    with committed() as callbacks:
+        incoming_register(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document)
+        delivery.refresh_from_db()
+        assert delivery.status == Status.ARRIVED  # not yet: the recipient's transaction is still open
+    assert len(callbacks) == 1  # one dispatch for the one wanted event
+    delivery.refresh_from_db()
+    assert delivery.status == Status.REGISTERED
+
+
+def test_a_rolled_back_step_sends_nothing_back(issued, person, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    outgoing = issued()
+    delivery = outgoing.document.deliveries.get()
+    with (django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError),
+          transaction.atomic()):
+        incoming_register(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document)
+        raise RuntimeError("rolled back")
+    assert callbacks == []
+    delivery.refresh_from_db()
+    assert delivery.status == Status.ARRIVED and delivery.changes.count() == 1
+
+
+def test_the_same_event_twice_changes_the_status_once(issued, person, committed):
+    outgoing = issued()
+    delivery = outgoing.document.deliveries.get()
+    copy = delivery.incoming_document
+    with committed():
+        incoming_register(actor=person("tytlienminh_buithiloan"), document=copy)
+    event = copy.events.get(action="registered")
+    assert event_dispatch(event.pk) == 1  # replayed: the consumer runs, nothing changes
+    dispatch_event.delay(event.pk)
+    delivery.refresh_from_db()
+    assert [c.status for c in delivery.changes.all()] == ["01", "03"]
+    # an older status arriving late never moves the delivery back
+    with committed():
+        incoming_handle_self(actor=person("tytlienminh_dangvantoan"), document=copy, note="Tự xử lý")
+    assert event_dispatch(event.pk) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == Status.ASSIGNED
+    assert [c.status for c in delivery.changes.all()] == ["01", "03", "04"]
+
+
+def test_events_nobody_wants_queue_nothing(draft, committed):
+    with committed() as callbacks:
+        draft()  # "drafted" on an outgoing document: no consumer wants it
+    assert callbacks == []
+
+
+def test_consumers_are_named_in_settings(settings, issued, person, committed):
+    settings.QLVB_EVENT_CONSUMERS = []
+    outgoing = issued()
+    delivery = outgoing.document.deliveries.get()
+    with committed() as callbacks:
+        incoming_register(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document)
+    assert callbacks == []
+    delivery.refresh_from_db()
+    assert delivery.status == Status.ARRIVED
+
+
+def test_recipient_refuses_before_registering(issued, person, committed):
     outgoing = issued()
     delivery = outgoing.document.deliveries.get()
     loan = person("tytlienminh_buithiloan")
     with pytest.raises(ValidationFailed):
         delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="")
-    delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="Gửi nhầm nơi nhận")
+    with committed():
+        delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="Gửi nhầm nơi nhận")
     delivery.refresh_from_db()
     assert delivery.status == Status.REJECTED
     assert delivery.incoming_document.status == REJECTED
@@ -118,12 +191,13 @@ def test_replace_freezes_and_recalls_the_original(issued, person, with_version, 
     assert Unit.objects.filter(pk=tyt.pk).exists()
 
 
-def test_incoming_flows_own_refusal_gives_02(issued, person):
+def test_incoming_flows_own_refusal_gives_02(issued, person, committed):
     verification = pytest.importorskip("qlvb.incoming.verification")
     outgoing = issued()
     delivery = outgoing.document.deliveries.get()
-    verification.incoming_reject(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document,
-                                 reason="Chữ ký số không hợp lệ")
+    with committed():
+        verification.incoming_reject(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document,
+                                     reason="Chữ ký số không hợp lệ")
     delivery.refresh_from_db()
     assert delivery.status == Status.REJECTED
     assert outgoing.document.events.filter(action="delivery_status", text__contains="Chữ ký số").exists()

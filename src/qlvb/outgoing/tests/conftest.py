@@ -92,6 +92,24 @@ def files_dir(settings: Any, tmp_path: Any) -> None:
     settings.FILES_DIR = tmp_path / "files"
 
 
+@pytest.fixture
+def eager() -> Any:
+    """Celery tasks run in the calling process (event consumers, notifications)."""
+    from qlvb.celery_app import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def committed(eager: None, django_capture_on_commit_callbacks: Any) -> Any:
+    """``with committed(): action()`` — the action's after-commit work (Celery, eager) runs at the end of
+    the block, as it does when a real transaction commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.fixture(scope="session")
 def cong_van_docx() -> bytes:
     return docx_bytes()

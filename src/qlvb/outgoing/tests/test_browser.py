@@ -1,7 +1,8 @@
 """A person can see it (issue 5): in Chromium, Đỗ Thanh Hương drafts a công văn to Trạm Y tế xã Liên Minh,
 Hoàng Văn Nam returns it once then approves it (on a phone), Lê Thu Hà checks the format, Nguyễn Văn
 Hùng signs (on a phone), Lê Thu Hà numbers it 01/UBND-VHXH, applies the agency signature and issues it;
-Bùi Thị Loan finds it in her incoming inbox and registers it; the sender sees status 03. The final PDF's
+Bùi Thị Loan finds it in her incoming inbox and registers it; the sender sees status 03 (sent back after
+the recipient's commit by the exchange's event consumer; Celery eager in this test). The final PDF's
 two signatures verify as valid and its first page is rendered to var/screenshots/."""
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def as_person(browser, live_server):  # noqa: F811
 
 
 def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles, tyt, cong_van_docx,  # noqa: F811
-                                    tmp_path):
+                                    tmp_path, eager):
     base = live_server.url
     draft_file = tmp_path / "du-thao-cong-van.docx"
     draft_file.write_bytes(cong_van_docx)
