@@ -1,6 +1,8 @@
-"""Conversion of a draft (docx, odt, doc, rtf) to PDF with LibreOffice headless — the PDF is what gets
-signed. Each conversion runs in its own temporary folder with a private LibreOffice profile
-(``-env:UserInstallation``), so conversions in parallel never share a profile lock."""
+"""Conversion to PDF with LibreOffice headless: a draft (docx, odt, doc, rtf) — the PDF is what gets
+signed — and the outgoing flow's own workbooks (xlsx: the consultation summary, the Sổ đăng ký văn bản
+đi), printed with the page setup they carry. One function, :func:`to_pdf`, for both. Each conversion runs
+in its own temporary folder with a private LibreOffice profile (``-env:UserInstallation``), so
+conversions in parallel never share a profile lock."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from qlvb.core.errors import ValidationFailed
 
 TIMEOUT_SECONDS = int(os.environ.get("QLVB_CONVERT_TIMEOUT", "120"))
 CONVERTIBLE = ("docx", "odt", "doc", "rtf", "txt")
+SPREADSHEETS = ("xlsx", "ods")
 
 
 class ConversionFailed(ValidationFailed):
@@ -34,9 +37,10 @@ def to_pdf(data: bytes, *, ext: str, name: str = "du-thao") -> bytes:
     """The PDF of a draft. Raises :class:`ConversionFailed` (422) when LibreOffice cannot read it."""
     if ext == "pdf":
         return data
-    if ext not in CONVERTIBLE:
+    if ext not in CONVERTIBLE + SPREADSHEETS:
         raise ConversionFailed(f"Không chuyển được tệp “{name}” sang PDF: dự thảo phải là docx, odt, doc hoặc rtf.",
                                code="not_convertible")
+    export = "calc_pdf_Export" if ext in SPREADSHEETS else "writer_pdf_Export"
     with tempfile.TemporaryDirectory(prefix="qlvb-convert-") as tmp:
         folder = Path(tmp)
         source = folder / f"draft.{ext}"
@@ -45,7 +49,7 @@ def to_pdf(data: bytes, *, ext: str, name: str = "du-thao") -> bytes:
         try:
             subprocess.run(  # noqa: S603 (fixed program and arguments, no shell)
                 [soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
-                 "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder / "out"), str(source)],
+                 "--convert-to", f"pdf:{export}", "--outdir", str(folder / "out"), str(source)],
                 check=False, capture_output=True, timeout=TIMEOUT_SECONDS, cwd=tmp,
                 env={**os.environ, "HOME": tmp},
             )
@@ -58,6 +62,11 @@ def to_pdf(data: bytes, *, ext: str, name: str = "du-thao") -> bytes:
                 f"LibreOffice không đọc được tệp “{name}” nên không chuyển được sang PDF. Hãy mở và lưu lại tệp "
                 "bằng Word hoặc LibreOffice (định dạng docx hoặc odt) rồi tải lên lại.", code="unreadable_draft")
         return result.read_bytes()
+
+
+def xlsx_to_pdf(data: bytes, *, name: str = "bang.xlsx") -> bytes:
+    """A workbook printed to PDF with its own page setup (A4, orientation, fit to width, repeated rows)."""
+    return to_pdf(data, ext="xlsx", name=name)
 
 
 SECRECY_MARKS = ("TUYỆT MẬT", "TỐI MẬT", "MẬT")

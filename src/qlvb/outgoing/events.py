@@ -22,6 +22,12 @@ OUTGOING_EVENTS: dict[str, str] = {
     "revoked": "Thu hồi văn bản",
     "replaced": "Văn bản bị thay thế",
     "updated": "Văn bản được cập nhật, đính chính",
+    "consultation_opened": "Lấy ý kiến dự thảo",
+    "consultation_answered": "Góp ý dự thảo (lấy ý kiến)",
+    "consultation_extended": "Gia hạn lấy ý kiến",
+    "consultation_closed": "Kết thúc lấy ý kiến",
+    "reply_due_reminded": "Nhắc hạn trả lời văn bản đi",
+    "reply_followed_up": "Kết thúc theo dõi hạn trả lời",
 }
 
 for _action, _label in OUTGOING_EVENTS.items():

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from qlvb.directory.models import Unit, User
 from qlvb.documents.models import DocumentType, Secrecy, Urgency
 
-from .models import Competence
+from .models import Competence, Opinion
 from .services import FORMAT_CHECKLIST
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class StyledForm(forms.Form):
@@ -86,3 +87,31 @@ class FormatForm(StyledForm):
 
 class PinForm(StyledForm):
     pin = forms.CharField(label=_("Mã PIN / mật khẩu khóa ký số"), widget=forms.PasswordInput(render_value=False))
+
+
+class ConsultationForm(StyledForm):
+    people = forms.ModelMultipleChoiceField(label=_("Người được lấy ý kiến"), queryset=User.objects.none())
+    deadline = forms.DateField(label=_("Hạn góp ý"), widget=DATE, input_formats=DATE_FORMATS)
+    message = forms.CharField(label=_("Nội dung đề nghị góp ý"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, agency: Unit, drafter: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            Q(unit=agency) | Q(unit__agency=agency), is_active=True).exclude(pk=drafter.pk).order_by("full_name")
+        self.fields["people"].widget.attrs["size"] = 6
+
+
+class AnswerForm(StyledForm):
+    opinion = forms.ChoiceField(label=_("Ý kiến"), choices=Opinion.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Nội dung góp ý"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("Tệp kèm theo (nếu có)"), required=False)
+
+
+class DeadlineForm(StyledForm):
+    deadline = forms.DateField(label=_("Hạn mới"), widget=DATE, input_formats=DATE_FORMATS)
+
+
+class RegisterForm(StyledForm):
+    date_from = forms.DateField(label=_("Từ ngày"), widget=DATE, input_formats=DATE_FORMATS)
+    date_to = forms.DateField(label=_("Đến ngày"), widget=DATE, input_formats=DATE_FORMATS)

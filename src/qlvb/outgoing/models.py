@@ -283,3 +283,82 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class Consultation(models.Model):
+    """A round of lấy ý kiến on a draft (NĐ 30 Điều 10.1.b): the drafter asks chosen people for their
+    opinion by a deadline; each answers agree / disagree / other, with a comment and a file."""
+
+    outgoing = models.ForeignKey(Outgoing, on_delete=models.CASCADE, related_name="consultations")
+    ordinal = models.PositiveSmallIntegerField(_("lần lấy ý kiến"))
+    version = models.ForeignKey(DraftVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("phiên bản xin ý kiến"))
+    message = models.TextField(_("nội dung đề nghị góp ý"), blank=True)
+    deadline = models.DateField(_("hạn góp ý"))
+    first_deadline = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    due_soon_notified_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lấy ý kiến dự thảo")
+        verbose_name_plural = _("lấy ý kiến dự thảo")
+        ordering = ["outgoing", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["outgoing", "ordinal"], name="consultation_unique"),
+            models.UniqueConstraint(fields=["outgoing"], condition=Q(closed_at__isnull=True),
+                                    name="consultation_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lấy ý kiến lần {self.ordinal}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Opinion(models.TextChoices):
+    AGREE = "agree", _("Đồng ý")
+    DISAGREE = "disagree", _("Không đồng ý")
+    OTHER = "other", _("Ý kiến khác")
+
+
+class ConsultationAnswer(models.Model):
+    """One invited person's answer in a round (created empty when the round is sent). Answering again
+    while the round is open replaces the answer; ``revisions`` counts the changes and each one is in the
+    document's history."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="answers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opinion = models.CharField(_("ý kiến"), max_length=10, choices=Opinion.choices, blank=True)
+    comment = models.TextField(_("nội dung góp ý"), blank=True)
+    stored_file = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("tệp kèm theo"))
+    answered_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(_("sau hạn"), default=False)
+    revisions = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["consultation", "id"]
+        constraints = [models.UniqueConstraint(fields=["consultation", "user"], name="consultation_answer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.opinion or '-'}"
+
+
+class ReplyFollowUp(models.Model):
+    """Follow-up of the reply due date of an issued document (Điều 14.3.b): the daily job notifies the
+    drafter once when it is near and once when it has passed; the drafter marks it answered."""
+
+    outgoing = models.OneToOneField(Outgoing, on_delete=models.CASCADE, primary_key=True, related_name="follow_up")
+    due_soon_notified_on = models.DateField(null=True, blank=True)
+    overdue_notified_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_note = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.outgoing_id)

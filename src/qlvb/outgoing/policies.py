@@ -13,6 +13,7 @@ FORMAT = declare(APP, "outgoing.format_check", "Kiểm tra thể thức văn b�
 SIGN = declare(APP, "outgoing.sign", "Ký ban hành văn bản đi", {"leader"})
 NUMBER = declare(APP, "outgoing.number", "Cấp số, ký số cơ quan, phát hành văn bản đi", {"clerk"})
 REVOKE = declare(APP, "outgoing.revoke", "Thu hồi, thay thế văn bản đi đã phát hành", {"clerk", "leader"})
+REGISTER_PRINT = declare(APP, "outgoing.register_print", "In sổ đăng ký văn bản đi", {"clerk", "leader"})
 CONFIGURE = declare(APP, "outgoing.configure", "Cấu hình hệ thống số, ký hiệu văn bản đi", {"admin", "clerk"})
 
 # Roles held in the agency that see every outgoing document of the agency.

@@ -1,8 +1,9 @@
 """Reads of outgoing documents, restricted in the SQL query to what the actor may see.
 
 Visible to its drafter, to everyone on its approval chain (any round), to the agency's clerks and
-leaders; once issued, also to the clerks and leaders of its recipient agencies. Nobody else gets
-anything but 404.
+leaders, to the people invited to give their opinion (lấy ý kiến, any round); once issued, also to the
+clerks and leaders of its recipient agencies. Nobody else gets anything but 404. The summary of the
+opinions is for those who see the draft by their own role, not merely as invited.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from qlvb.directory.models import RoleAssignment
 from qlvb.exchange.models import Delivery
 
 from . import policies
-from .models import ApprovalStep, Outgoing, State, StepKind, StepStatus
+from .models import ApprovalStep, Consultation, ConsultationAnswer, Outgoing, State, StepKind, StepStatus
 
 ISSUED_STATES = (State.ISSUED, State.REVOKED, State.REPLACED)
 
@@ -25,18 +26,44 @@ def _units_with(actor: Any, roles: tuple[str, ...]) -> QuerySet[RoleAssignment, 
     return RoleAssignment.objects.filter(user_id=actor.pk, role__in=roles).values("unit_id")
 
 
-def outgoing_visible_to(actor: Any) -> QuerySet[Outgoing]:
+def outgoing_visible_to(actor: Any, *, invited: bool = True) -> QuerySet[Outgoing]:
+    """``invited=False``: without the documents the actor sees only because he was asked his opinion."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Outgoing.objects.none()
     on_chain = ApprovalStep.objects.filter(outgoing_id=OuterRef("pk"), user_id=actor.pk)
     recipient = Delivery.objects.filter(document_id=OuterRef("pk"),
                                         unit_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES))
-    return Outgoing.objects.filter(
+    rule = (
         Q(drafter_id=actor.pk)
         | Q(document__agency_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES))
         | Q(Exists(on_chain))
         | (Q(state__in=ISSUED_STATES) & Q(Exists(recipient)))
     )
+    if invited:
+        asked = ConsultationAnswer.objects.filter(consultation__outgoing_id=OuterRef("pk"), user_id=actor.pk)
+        rule |= Q(Exists(asked))
+    return Outgoing.objects.filter(rule)
+
+
+def consultations_for(actor: Any, outgoing: Outgoing) -> tuple[QuerySet[Consultation], bool]:
+    """The rounds of ``outgoing`` the actor may see, and whether he sees their summary (every answer):
+    those who see the draft by their own role see every round; the invited only the rounds they were
+    asked in (with their own answer)."""
+    rounds = Consultation.objects.filter(outgoing=outgoing).select_related("version", "created_by", "closed_by")
+    if outgoing_visible_to(actor, invited=False).filter(pk=outgoing.pk).exists():
+        return rounds, True
+    return rounds.filter(answers__user_id=actor.pk).distinct(), False
+
+
+def consultation_get(actor: Any, outgoing: Outgoing, pk: Any) -> tuple[Consultation, bool]:
+    rounds, full = consultations_for(actor, outgoing)
+    try:
+        found = rounds.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound()
+    return found, full
 
 
 def outgoing_get(actor: Any, pk: Any) -> Outgoing:

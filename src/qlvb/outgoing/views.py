@@ -19,9 +19,11 @@ from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
 from qlvb.files.services import file_open
 
+from . import api as outgoing_api
+from . import consultation as consult
 from . import forms, selectors, services
 from .actions import can_act
-from .models import Comment, Outgoing
+from .models import EDITABLE_STATES, Comment, Outgoing
 
 PAGE_SIZE = 20
 
@@ -98,7 +100,25 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "upload_form": forms.UploadForm(), "comment_form": forms.CommentForm(), "reason_form": forms.ReasonForm(),
         "format_form": forms.FormatForm(), "pin_form": forms.PinForm(),
         "recipients": outgoing.recipients.select_related("unit"),
+        **_consultation_context(request, outgoing),
     })
+
+
+def _consultation_context(request: HttpRequest, outgoing: Outgoing) -> dict[str, Any]:
+    user = request.user
+    rounds, full = selectors.consultations_for(user, outgoing)
+    shown: list[dict[str, Any]] = []
+    for c in rounds:
+        answers = list(c.answers.select_related("user__unit", "stored_file").order_by("user__full_name", "id"))
+        mine = next((a for a in answers if a.user_id == user.pk), None)
+        shown.append({"c": c, "answers": answers if full else [a for a in answers if a is mine], "mine": mine,
+                      "summary": consult.summary_counts(c) if full else None})
+    may_open = (user.pk == outgoing.drafter_id and outgoing.state in EDITABLE_STATES
+                and not any(r["c"].is_open for r in shown))
+    return {"rounds": shown, "rounds_full": full, "is_drafter": user.pk == outgoing.drafter_id,
+            "consult_form": forms.ConsultationForm(agency=outgoing.document.agency, drafter=outgoing.drafter)
+            if may_open else None,
+            "answer_form": forms.AnswerForm(), "deadline_form": forms.DeadlineForm()}
 
 
 ACTIONS = {"upload", "comment", "submit", "approve", "return", "format_check", "sign", "number", "sign_agency",
@@ -163,3 +183,91 @@ def file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
         raise Http404
     stored = StoredFile.objects.select_related("blob").get(pk=file_id)
     return file_response(file_open(actor=request.user, stored_file=stored, authorised=True))
+
+
+# --- consultation (lấy ý kiến) -----------------------------------------------------------------------
+
+@login_required
+@require_POST
+def consultation_open(request: HttpRequest, pk: int) -> HttpResponse:
+    outgoing = _get(request, pk)
+    form = forms.ConsultationForm(request.POST, agency=outgoing.document.agency, drafter=outgoing.drafter)
+    if not form.is_valid():
+        messages.error(request, _("Cần chọn người góp ý và hạn góp ý (dd/mm/yyyy)."))
+        return redirect("outgoing:detail", pk)
+    try:
+        consult.consultation_open(actor=request.user, outgoing=outgoing, people=list(form.cleaned_data["people"]),
+                                  deadline=form.cleaned_data["deadline"], message=form.cleaned_data["message"])
+        messages.success(request, _("Đã gửi lấy ý kiến."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("outgoing:detail", pk)
+
+
+@login_required
+@require_POST
+def consultation_act(request: HttpRequest, pk: int, cid: int, action: str) -> HttpResponse:
+    outgoing = _get(request, pk)
+    try:
+        found, _full = selectors.consultation_get(request.user, outgoing, cid)
+    except NotFound:
+        raise Http404 from None
+    try:
+        if action == "tra-loi":
+            form = forms.AnswerForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise DomainError(_("Hãy chọn Đồng ý, Không đồng ý hoặc Ý kiến khác."))
+            uploaded = form.cleaned_data["file"]
+            stored = file_intake(actor=request.user, stream=uploaded, original_name=uploaded.name, channel="web",
+                                 declared_size=uploaded.size) if uploaded else None
+            consult.consultation_answer(actor=request.user, consultation=found, opinion=form.cleaned_data["opinion"],
+                                        comment=form.cleaned_data["comment"], stored_file=stored)
+            messages.success(request, _("Đã ghi nhận ý kiến."))
+        elif action == "gia-han":
+            deadline_form = forms.DeadlineForm(request.POST)
+            if not deadline_form.is_valid():
+                raise DomainError(_("Hạn mới phải là ngày dd/mm/yyyy."))
+            consult.consultation_extend(actor=request.user, consultation=found,
+                                        deadline=deadline_form.cleaned_data["deadline"])
+            messages.success(request, _("Đã gia hạn."))
+        elif action == "ket-thuc":
+            consult.consultation_close(actor=request.user, consultation=found)
+            messages.success(request, _("Đã kết thúc lấy ý kiến."))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("outgoing:detail", pk)
+
+
+def _as_page(request: HttpRequest, make: Any) -> HttpResponse:
+    try:
+        response: HttpResponse = make()
+        return response
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.META.get("HTTP_REFERER") or "outgoing:list")
+
+
+@login_required
+def consultation_export(request: HttpRequest, pk: int, cid: int, fmt: str) -> HttpResponse:
+    outgoing = _get(request, pk)
+    try:
+        found, full = selectors.consultation_get(request.user, outgoing, cid)
+    except NotFound:
+        raise Http404 from None
+    return _as_page(request, lambda: outgoing_api.summary_export(request.user, found, full=full, fmt=fmt))
+
+
+# --- Sổ đăng ký văn bản đi ---------------------------------------------------------------------------
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    form = forms.RegisterForm(request.GET or None)
+    if request.GET.get("format") and form.is_valid():
+        d = form.cleaned_data
+        return _as_page(request, lambda: outgoing_api.register_export(
+            request.user, date_from=d["date_from"], date_to=d["date_to"], fmt=request.GET["format"]))
+    return render(request, "outgoing/register.html", {"form": form})
