@@ -204,6 +204,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Daily jobs (Celery beat). Each app adds its own entry: {"task": name, "schedule": seconds or crontab}.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "incoming-deadlines": {"task": "qlvb.incoming.deadlines_sweep", "schedule": 24 * 60 * 60.0},
+    "outgoing-followup": {"task": "qlvb.outgoing.followup_sweep", "schedule": 24 * 60 * 60.0},
 }
 # Modules acting on document events after commit, through Celery (documents/events.py: event consumers).
 QLVB_EVENT_CONSUMERS = ["qlvb.exchange.consumers.document_event"]

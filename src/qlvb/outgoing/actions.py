@@ -7,7 +7,7 @@ from typing import Any
 
 from qlvb.core.permissions import has
 
-from .models import EDITABLE_STATES, Outgoing, State, StepKind
+from .models import EDITABLE_STATES, Outgoing, ReplyFollowUp, State, StepKind
 from .services import current_step
 
 
@@ -38,6 +38,10 @@ def can_act(actor: Any, outgoing: Outgoing) -> set[str]:
             allowed.add("sign_agency")
         elif state == State.AGENCY_SIGNED:
             allowed.add("issue")
+    if state == State.ISSUED and outgoing.document.due_date is not None \
+            and (is_drafter or has(actor, "outgoing.number", unit=agency)) \
+            and not ReplyFollowUp.objects.filter(outgoing=outgoing, done_at__isnull=False).exists():
+        allowed.add("followup_close")
     if state == State.ISSUED and has(actor, "outgoing.revoke", unit=agency):
         allowed.add("revoke")
     if state == State.ISSUED and has(actor, "outgoing.draft", unit=actor.unit) and actor.unit is not None \

@@ -21,9 +21,9 @@ from qlvb.files.responses import file_response
 from qlvb.files.services import file_open
 
 from . import consultation as consult
-from . import reports, selectors, services
+from . import followup, reports, selectors, services
 from .actions import can_act
-from .models import Comment, Consultation, Outgoing
+from .models import Comment, Consultation, Outgoing, ReplyFollowUp
 
 router = Router(tags=["outgoing"])
 PAGE_SIZE = 20
@@ -146,10 +146,19 @@ def detail(actor: Any, o: Outgoing) -> dict[str, Any]:
                       "version_id": c.version_id, "created_at": c.created_at}
                      for c in o.comments.select_related("author")],
         "deliveries": deliveries(o),
+        "reply_follow_up": follow_up(o),
         "events": [{"at": e.created_at, "actor": e.actor_name, "action": e.action, "label": event_label(e.action),
                     "text": e.text} for e in d.events.all()],
     })
     return out
+
+
+def follow_up(o: Outgoing) -> dict[str, Any] | None:
+    found = ReplyFollowUp.objects.filter(outgoing=o).first()
+    if found is None:
+        return None
+    return {"due_soon_notified_on": found.due_soon_notified_on, "overdue_notified_on": found.overdue_notified_on,
+            "done_at": found.done_at, "done_note": found.done_note}
 
 
 def deliveries(o: Outgoing) -> list[dict[str, Any]]:
@@ -311,6 +320,16 @@ def replace(request: HttpRequest, pk: int, payload: ReplaceIn) -> Status:
     actor = _user(request)
     new = services.outgoing_replacement_start(actor=actor, outgoing=_get(request, pk), update=payload.update)
     return Status(201, detail(actor, selectors.outgoing_get(actor, new.pk)))
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+@router.post("/{pk}/reply-follow-up/close", summary="Kết thúc theo dõi hạn trả lời (đã nhận đủ trả lời)")
+def follow_up_close(request: HttpRequest, pk: int, payload: NoteIn) -> dict[str, Any]:
+    followup.reply_followup_close(actor=_user(request), outgoing=_get(request, pk), note=payload.note)
+    return _done(request, pk)
 
 
 @router.post("/received/{incoming_id}/reject", summary="Nơi nhận từ chối tiếp nhận văn bản được gửi nội bộ (02)")

@@ -21,9 +21,9 @@ from qlvb.files.services import file_open
 
 from . import api as outgoing_api
 from . import consultation as consult
-from . import forms, selectors, services
+from . import followup, forms, selectors, services
 from .actions import can_act
-from .models import EDITABLE_STATES, Comment, Outgoing
+from .models import EDITABLE_STATES, Comment, Outgoing, ReplyFollowUp
 
 PAGE_SIZE = 20
 
@@ -100,6 +100,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "upload_form": forms.UploadForm(), "comment_form": forms.CommentForm(), "reason_form": forms.ReasonForm(),
         "format_form": forms.FormatForm(), "pin_form": forms.PinForm(),
         "recipients": outgoing.recipients.select_related("unit"),
+        "follow_up": ReplyFollowUp.objects.filter(outgoing=outgoing).first(),
         **_consultation_context(request, outgoing),
     })
 
@@ -122,7 +123,7 @@ def _consultation_context(request: HttpRequest, outgoing: Outgoing) -> dict[str,
 
 
 ACTIONS = {"upload", "comment", "submit", "approve", "return", "format_check", "sign", "number", "sign_agency",
-           "issue", "revoke", "replace"}
+           "issue", "revoke", "replace", "followup_close"}
 
 
 @login_required
@@ -166,6 +167,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.outgoing_revoke(actor=user, outgoing=outgoing, reason=post.get("comment", ""))
         elif action == "replace":
             target = services.outgoing_replacement_start(actor=user, outgoing=outgoing).pk
+        elif action == "followup_close":
+            followup.reply_followup_close(actor=user, outgoing=outgoing, note=post.get("comment", ""))
         messages.success(request, _("Đã thực hiện."))
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -1,0 +1,13 @@
+"""Celery tasks of the outgoing flow (thin wrappers around services)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .followup import followup_sweep
+
+
+@shared_task(name="qlvb.outgoing.followup_sweep")
+def followup_sweep_task() -> dict[str, int]:
+    """Daily (``CELERY_BEAT_SCHEDULE["outgoing-followup"]``): reply due dates and consultation deadlines."""
+    return followup_sweep()
