@@ -24,7 +24,6 @@ inside its own services (permission check, audit) and the CLI calls them directl
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from collections.abc import Callable, Coroutine, Sequence
@@ -50,6 +49,7 @@ from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
 from pyhanko.stamp import StaticStampStyle, TextStamp, TextStampStyle
 
+from qlvb.core.coroutines import run_sync
 from qlvb.core.errors import DomainError
 
 from . import conf
@@ -84,7 +84,7 @@ class SignResult:
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
+    return run_sync(coro)
 
 
 def _writer(data: bytes) -> IncrementalPdfFileWriter:

@@ -13,7 +13,6 @@ report with its verdict and the reason in Vietnamese. Verdicts:
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import logging
@@ -35,6 +34,8 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+
+from qlvb.core.coroutines import run_sync
 
 from . import conf
 from .certs import VN_TZ, describe, validation_context
@@ -125,6 +126,12 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(VN_TZ).isoformat() if moment else None
 
 
+def _shown(moment: datetime | None) -> str:
+    """A time inside a message a person reads: dd/mm/yyyy HH:MM:SS, Vietnam time (the report's
+    fields keep ISO 8601 for programs)."""
+    return f"{moment.astimezone(VN_TZ):%d/%m/%Y %H:%M:%S} (+07:00)" if moment else ""
+
+
 def _report(
     sha256: str,
     verdict: str,
@@ -183,7 +190,10 @@ def verify_pdf(data: bytes, *, fetch: bool | None = None) -> dict[str, Any]:
     for result in results:
         reasons.extend(f"{result.signer.get('ten') or result.field_name}: {reason}" for reason in result.reasons())
     if verdict == VALID:
-        reasons = [_("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": len(results)}]
+        reasons = [
+            _("Chữ ký số hợp lệ.") if len(results) == 1
+            else _("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": len(results)}
+        ]
     return _report(sha256, verdict, reasons, results, fetch=fetch, revisions=revisions)
 
 
@@ -191,7 +201,7 @@ def _verify_guarded(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bool
     """A hostile file must produce a verdict, not an exception: anything unexpected while checking
     one signature makes that signature "không hợp lệ" with the error named."""
     try:
-        return asyncio.run(_verify_one(sig, revinfo, fetch=fetch))
+        return run_sync(_verify_one(sig, revinfo, fetch=fetch))
     except Exception as exc:
         log.warning("signature %s could not be checked", getattr(sig, "field_name", "?"), exc_info=True)
         result = SignatureResult(
@@ -419,15 +429,15 @@ def _certificate(
 
     at = ts_time or claimed
     at_text = (
-        _("theo dấu thời gian %(t)s") % {"t": _iso(ts_time)}
+        _("theo dấu thời gian %(t)s") % {"t": _shown(ts_time)}
         if ts_time
-        else _("theo thời điểm ký do người ký khai %(t)s (không có dấu thời gian)") % {"t": _iso(claimed)}
+        else _("theo thời điểm ký do người ký khai %(t)s (không có dấu thời gian)") % {"t": _shown(claimed)}
     )
     if cert is not None and at is not None and not (cert.not_valid_before <= at <= cert.not_valid_after):
         result.checks["validity"] = Check(
             FAIL,
             _("Chứng thư số hết hiệu lực tại thời điểm ký (%(at)s; hiệu lực %(a)s – %(b)s).")
-            % {"at": at_text, "a": _iso(cert.not_valid_before), "b": _iso(cert.not_valid_after)},
+            % {"at": at_text, "a": _shown(cert.not_valid_before), "b": _shown(cert.not_valid_after)},
         )
     elif indic in (
         AdESIndeterminate.EXPIRED,
@@ -449,7 +459,7 @@ def _certificate(
 
     if status.revoked or indic == AdESFailure.REVOKED:
         details = status.revocation_details
-        when = _iso(details.revocation_date) if details is not None else None
+        when = _shown(details.revocation_date) if details is not None else None
         if details is not None and ts_time is not None and details.revocation_date > ts_time:
             result.checks["revocation"] = Check(
                 OK,
@@ -491,7 +501,7 @@ def _timestamp(result: SignatureResult, status: PdfSignatureStatus) -> None:
         result.checks["timestamp"] = Check(FAIL, _("Dấu thời gian không hợp lệ (bị sửa hoặc chữ ký sai)."))
     elif not ts.trusted:
         result.checks["timestamp"] = Check(
-            UNKNOWN, _("Dấu thời gian %(t)s do nơi cấp không được tin cậy.") % {"t": _iso(ts.timestamp)}
+            UNKNOWN, _("Dấu thời gian %(t)s do nơi cấp không được tin cậy.") % {"t": _shown(ts.timestamp)}
         )
     else:
-        result.checks["timestamp"] = Check(OK, _("Dấu thời gian hợp lệ: %(t)s.") % {"t": _iso(ts.timestamp)})
+        result.checks["timestamp"] = Check(OK, _("Dấu thời gian hợp lệ: %(t)s.") % {"t": _shown(ts.timestamp)})
