@@ -1,0 +1,161 @@
+"""A person can see it: in the system's Chromium, Nguyễn Văn Hùng uploads his signature image and
+picks his USB token (PKCS#11); the clerk Lê Thu Hà checks a PDF he signed (test PKI) and reads
+"hợp lệ", then a copy changed after signing and reads "không hợp lệ". Screenshots (desktop and
+375 px) go to var/screenshots/signing/."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from qlvb.incoming.tests.test_browser import run_in_own_thread
+from qlvb.signing.models import SigningProfile
+from qlvb.signing.tests import samples
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "LienMinh@2025"
+SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots" / "signing"
+
+
+class Session:
+    """One person's browser window (own cookies), with the errors the page logged."""
+
+    def __init__(self, chromium, base: str, username: str, *, width: int = 1280, height: int = 900):
+        self.context = chromium.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.base, self.width = base, width
+        self.page.goto(f"{base}/dang-nhap/")
+        self.page.get_by_label("Tên tài khoản").fill(f"ublienminh_{username}")
+        self.page.get_by_label("Mật khẩu").fill(PASSWORD)
+        self.page.get_by_role("button", name="Đăng nhập").click()
+        self.page.wait_for_load_state("networkidle")
+        assert "/dang-nhap/" not in self.page.url, f"{username} could not sign in"
+
+    def shot(self, name: str) -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def open(self, path: str) -> None:
+        self.page.goto(f"{self.base}{path}")
+        self.page.wait_for_load_state("networkidle")
+
+    def fits(self) -> None:
+        assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width, "scrolls sideways"
+
+    def close(self) -> None:
+        assert not [e for e in self.errors if "Content Security Policy" in e or "Refused" in e], self.errors
+        self.context.close()
+
+
+def test_signature_image_method_and_verification(demo, live_server, web_settings, softhsm, signed_pdf,
+                                                 altered_pdf, tmp_path):
+    files = {}
+    for name, data in (("chu-ky-hung.png", samples.signature_png()), ("qd-da-ky.pdf", signed_pdf),
+                       ("qd-bi-sua.pdf", altered_pdf), ("chu-ky-nen-trang.png", samples.opaque_png()),
+                       ("con-dau.png", samples.seal_png())):
+        files[name] = tmp_path / name
+        files[name].write_bytes(data)
+    run_in_own_thread(path, live_server, softhsm, files)
+    profile = SigningProfile.objects.get(user__username="ublienminh_nguyenvanhung")
+    assert profile.method == "pkcs11" and bytes(profile.image_png) == samples.signature_png()
+    seal = SigningProfile.objects.get(agency__short_name="UBND")
+    assert seal.image_width_mm == 36 and bytes(seal.image_png) == samples.seal_png()
+
+
+def path(chromium, live_server, softhsm, files) -> None:
+    # 1. Nguyễn Văn Hùng: his signature image (an opaque one first: refused), then his USB token.
+    hung = Session(chromium, live_server.url, "nguyenvanhung")
+    hung.page.locator("[data-qlvb=nav-signing]").click()
+    hung.page.wait_for_load_state("networkidle")
+    hung.page.get_by_role("link", name="Chữ ký của tôi").click()
+    p = hung.page
+    p.wait_for_load_state("networkidle")
+    assert p.get_by_role("heading", name="Chữ ký số của tôi").is_visible()
+    hung.shot("01-hung-profile-empty")
+    p.get_by_label("Ảnh (PNG, nền trong suốt)").set_input_files(str(files["chu-ky-nen-trang.png"]))
+    p.get_by_role("button", name="Tải ảnh lên").click()
+    p.wait_for_load_state("networkidle")
+    assert "Ảnh chữ ký phải có nền trong suốt." in p.locator("[data-qlvb=image-error]").inner_text()
+    hung.shot("02-hung-opaque-image-refused")
+    p.get_by_label("Ảnh (PNG, nền trong suốt)").set_input_files(str(files["chu-ky-hung.png"]))
+    p.get_by_role("button", name="Tải ảnh lên").click()
+    p.wait_for_load_state("networkidle")
+    preview = p.locator("[data-qlvb=image-preview]")
+    assert preview.is_visible()
+    assert p.evaluate("document.querySelector('[data-qlvb=image-preview]').naturalWidth") == 600
+    p.get_by_label("USB token / HSM (PKCS#11)").check()
+    p.get_by_label("Thư viện PKCS#11").select_option(softhsm.module)
+    p.get_by_label("Nhãn thiết bị (token)").fill(softhsm.label)
+    p.get_by_label("Nhãn khóa").fill("hung")
+    p.get_by_role("button", name="Lưu phương thức ký").click()
+    p.wait_for_load_state("networkidle")
+    assert "Đã lưu phương thức ký số." in p.content()
+    assert "USB token / HSM (PKCS#11)" in p.locator("[data-qlvb=current-method]").inner_text()
+    hung.shot("03-hung-profile-saved")
+    hung.close()
+
+    phone = Session(chromium, live_server.url, "nguyenvanhung", width=375, height=740)
+    phone.open("/ky-so/ho-so/")
+    phone.fits()
+    phone.shot("04-hung-profile-375px")
+    phone.close()
+
+    # 2. Lê Thu Hà (văn thư) checks the signed PDF, then the altered copy.
+    ha = Session(chromium, live_server.url, "lethuha")
+    ha.open("/ky-so/kiem-tra/")
+    p = ha.page
+    ha.shot("05-clerk-verify-form")
+    p.get_by_label("Tệp PDF cần kiểm tra").set_input_files(str(files["qd-da-ky.pdf"]))
+    p.get_by_role("button", name="Kiểm tra", exact=True).click()
+    p.wait_for_url(re.compile(r"/ky-so/bao-cao/\d+/$"))
+    p.wait_for_load_state("networkidle")
+    assert p.locator("[data-qlvb=verdict]").inner_text() == "hợp lệ"
+    assert p.locator("[data-qlvb=signer]").inner_text() == "Nguyễn Văn Hùng"
+    assert p.locator("[data-qlvb=organisation]").inner_text() == "UBND xã Liên Minh"
+    assert p.locator("[data-qlvb=check-integrity]").get_attribute("data-status") == "ok"
+    ha.shot("06-clerk-report-valid")
+    valid_url = p.url
+
+    ha.open("/ky-so/kiem-tra/")
+    p.get_by_label("Tệp PDF cần kiểm tra").set_input_files(str(files["qd-bi-sua.pdf"]))
+    p.get_by_role("button", name="Kiểm tra", exact=True).click()
+    p.wait_for_url(re.compile(r"/ky-so/bao-cao/\d+/$"))
+    p.wait_for_load_state("networkidle")
+    assert p.locator("[data-qlvb=verdict]").inner_text() == "không hợp lệ"
+    assert p.locator("[data-qlvb=check-integrity]").get_attribute("data-status") == "fail"
+    assert "bị thay đổi sau khi ký" in p.locator("[data-qlvb=reasons]").inner_text()
+    ha.shot("07-clerk-report-altered")
+
+    # The clerk keeps the agency's seal (NĐ 30 Điều 33): its image, red, at its real diameter.
+    ha.open("/ky-so/kiem-tra/")
+    ha.page.get_by_role("link", name="Của cơ quan").click()
+    p.wait_for_load_state("networkidle")
+    p.get_by_label("Ảnh con dấu (PNG màu đỏ, nền trong suốt)").set_input_files(str(files["con-dau.png"]))
+    p.get_by_label("Đường kính thật của con dấu (mm)").fill("36")
+    p.get_by_role("button", name="Tải ảnh lên").click()
+    p.wait_for_load_state("networkidle")
+    assert p.locator("[data-qlvb=image-preview]").is_visible()
+    assert "Đường kính 36" in p.locator("figcaption").inner_text()
+    ha.shot("08-clerk-agency-seal")
+    ha.close()
+
+    phone = Session(chromium, live_server.url, "lethuha", width=375, height=740)
+    phone.page.goto(valid_url)
+    phone.page.wait_for_load_state("networkidle")
+    phone.fits()
+    phone.shot("09-clerk-report-valid-375px")
+    phone.open("/ky-so/co-quan/")
+    phone.fits()
+    phone.shot("10-clerk-agency-375px")
+    phone.close()
