@@ -34,15 +34,14 @@ def run_in_own_thread(body, *args) -> None:
         from django.db import connections
         from playwright.sync_api import sync_playwright
 
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                try:
-                    body(browser, *args)
-                finally:
-                    browser.close()
-        finally:
-            connections.close_all()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                body(browser, *args)
+            finally:
+                browser.close()
+                # Here, not after the block: Django's connections are per context, and the body ran in this one.
+                connections.close_all()
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(work).result()

@@ -15,6 +15,7 @@ from django.db import close_old_connections, connection, transaction
 
 from qlvb.directory.models import Unit, User
 from qlvb.documents.models import Document, Register
+from qlvb.documents.types_data import document_types_ensure
 from qlvb.incoming.services import incoming_receive
 
 from .conftest import make_data
@@ -33,6 +34,7 @@ def _in_memory_sqlite() -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_registrations_have_no_duplicate_and_no_gap(demo):
+    document_types_ensure()  # an earlier transactional test may have flushed the migration's rows
     if _in_memory_sqlite():
         pytest.skip("SQLite's shared-cache in-memory test database answers 'database table is locked' to a "
                     "second writer at once instead of waiting; a SQLite file database (WAL, IMMEDIATE "
