@@ -54,6 +54,16 @@ EVENTS: dict[str, str] = {
 }
 
 
+def events_declare(events: dict[str, str]) -> None:
+    """Declare an app's own document events (from its ``events.py``, imported by its ``AppConfig.ready``).
+    ``event_record`` refuses undeclared actions; declaring a known action with another label is an error."""
+    for action, label in events.items():
+        known = EVENTS.get(action)
+        if known is not None and known != label:
+            raise ValueError(f"document event {action!r} already declared as {known!r}")
+        EVENTS[action] = label
+
+
 def event_record(document: Document, *, actor: Any, action: str, text: str = "",
                  data: dict[str, Any] | None = None) -> DocumentEvent:
     """Append one event in the caller's transaction (a rolled-back action leaves none)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qlvb.documents.events import EVENTS
+from qlvb.documents.events import events_declare
 
 EXCHANGE_EVENTS: dict[str, str] = {
     "rejected": "Từ chối tiếp nhận văn bản",  # also declared by documents (incoming flow)
@@ -10,5 +10,4 @@ EXCHANGE_EVENTS: dict[str, str] = {
     "delivery_status": "Cập nhật trạng thái nơi nhận",
 }
 
-for _action, _label in EXCHANGE_EVENTS.items():
-    EVENTS.setdefault(_action, _label)
+events_declare(EXCHANGE_EVENTS)

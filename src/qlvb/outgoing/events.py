@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from qlvb.documents.events import EVENTS
+from qlvb.documents.events import events_declare
 
 OUTGOING_EVENTS: dict[str, str] = {
     "drafted": "Tạo dự thảo văn bản đi",
@@ -30,5 +30,4 @@ OUTGOING_EVENTS: dict[str, str] = {
     "reply_followed_up": "Kết thúc theo dõi hạn trả lời",
 }
 
-for _action, _label in OUTGOING_EVENTS.items():
-    EVENTS.setdefault(_action, _label)
+events_declare(OUTGOING_EVENTS)
