@@ -463,19 +463,26 @@ def consultation_export(request: HttpRequest, pk: int, cid: int, format: str = "
 
 # --- Sổ đăng ký văn bản đi ---------------------------------------------------------------------------
 
-def register_export(actor: Any, *, date_from: dt.date, date_to: dt.date, fmt: str) -> HttpResponse:
+def register_export(actor: Any, *, date_from: dt.date, date_to: dt.date, fmt: str,
+                    book: str = "register") -> HttpResponse:
+    """``book``: ``register`` (Sổ đăng ký văn bản đi) or ``postal`` (Sổ gửi văn bản đi bưu điện)."""
     unit = getattr(actor, "unit", None)
     if unit is None:
         raise NotFound()
     agency = unit.agency or unit
-    name = f"so-dang-ky-van-ban-di-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+    makers = {"register": (reports.register_xlsx, reports.register_pdf, "so-dang-ky-van-ban-di"),
+              "postal": (reports.postal_xlsx, reports.postal_pdf, "so-gui-van-ban-di-buu-dien")}
+    if book not in makers:
+        raise ValidationFailed("Sổ phải là register hoặc postal.")
+    make_xlsx, make_pdf, stem = makers[book]
+    name = f"{stem}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
     if fmt == "pdf":
-        response = HttpResponse(reports.register_pdf(actor=actor, agency=agency, date_from=date_from,
-                                                     date_to=date_to), content_type="application/pdf")
+        response = HttpResponse(make_pdf(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
+                                content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     elif fmt == "xlsx":
-        response = HttpResponse(reports.register_xlsx(actor=actor, agency=agency, date_from=date_from,
-                                                      date_to=date_to), content_type=XLSX)
+        response = HttpResponse(make_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
+                                content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     else:
         raise ValidationFailed("Định dạng phải là xlsx hoặc pdf.")
@@ -485,3 +492,9 @@ def register_export(actor: Any, *, date_from: dt.date, date_to: dt.date, fmt: st
 @router.get("/register/export", summary="Sổ đăng ký văn bản đi của cơ quan (Phụ lục IV) cho một khoảng ngày")
 def register(request: HttpRequest, date_from: dt.date, date_to: dt.date, format: str = "xlsx") -> HttpResponse:
     return register_export(_user(request), date_from=date_from, date_to=date_to, fmt=format)
+
+
+@router.get("/postal-register/export", summary="Sổ gửi văn bản đi bưu điện (văn bản gửi kèm bản giấy)")
+def postal_register(request: HttpRequest, date_from: dt.date, date_to: dt.date,
+                    format: str = "xlsx") -> HttpResponse:
+    return register_export(_user(request), date_from=date_from, date_to=date_to, fmt=format, book="postal")

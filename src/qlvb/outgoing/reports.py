@@ -254,3 +254,46 @@ def consultation_xlsx(consultation: Consultation) -> bytes:
 
 def consultation_pdf(consultation: Consultation) -> bytes:
     return xlsx_to_pdf(consultation_xlsx(consultation), name="tong-hop-y-kien.xlsx")
+
+
+# --- Sổ gửi văn bản đi bưu điện -----------------------------------------------------------------------
+
+POSTAL_TITLE = "SỔ GỬI VĂN BẢN ĐI BƯU ĐIỆN"
+POSTAL_COLUMNS = ("Ngày chuyển", "Số, ký hiệu văn bản", "Nơi nhận văn bản", "Số lượng bì",
+                  "Ký nhận và dấu bưu điện", "Ghi chú")
+POSTAL_WIDTHS = (12, 18, 46, 9, 26, 22)
+
+
+def postal_deliveries(agency: Unit, date_from: dt.date, date_to: dt.date) -> list[Delivery]:
+    """Deliveries of the agency's documents whose type also sends paper (``TypeSetting.also_paper``),
+    issued in the range."""
+    found = (Delivery.objects.filter(document__agency=agency, also_paper=True)
+             .select_related("document").order_by("created_at", "document_id", "organ_name"))
+    return [x for x in found if date_from <= timezone.localdate(x.created_at) <= date_to]
+
+
+def postal_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
+    """Sổ gửi văn bản đi bưu điện (Phụ lục IV, 6 columns): one row per paper copy to send."""
+    require(actor, "outgoing.register_print", unit=agency)
+    _range(date_from, date_to)
+    rows = [[_d(timezone.localdate(x.created_at)), x.document.number_notation, x.organ_name, 1, "",
+             "Đã thu hồi" if x.recalled_at else ""] for x in postal_deliveries(agency, date_from, date_to)]
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "So gui van ban di buu dien"
+    n = len(POSTAL_COLUMNS)
+    _heading(ws, agency, n=n)
+    _merged(ws, 4, 1, n, POSTAL_TITLE, font=_font(15, bold=True))
+    _merged(ws, 5, 1, n, f"Từ ngày {_d(date_from)} đến ngày {_d(date_to)}", font=_font(12, italic=True))
+    last = _table(ws, head_row=7, columns=POSTAL_COLUMNS, widths=POSTAL_WIDTHS, rows=rows, numbered=True)
+    if not rows:
+        _merged(ws, last, 1, n, "Không có văn bản gửi kèm bản giấy trong khoảng thời gian này.",
+                font=_font(11, italic=True))
+    _page_setup(ws, landscape=False, title_rows="7:8")
+    return _save(wb)
+
+
+def postal_pdf(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
+    return xlsx_to_pdf(postal_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
+                       name="so-gui-van-ban-di-buu-dien.xlsx")

@@ -272,5 +272,6 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") and form.is_valid():
         d = form.cleaned_data
         return _as_page(request, lambda: outgoing_api.register_export(
-            request.user, date_from=d["date_from"], date_to=d["date_to"], fmt=request.GET["format"]))
+            request.user, date_from=d["date_from"], date_to=d["date_to"], fmt=request.GET["format"],
+            book=request.GET.get("book") or "register"))
     return render(request, "outgoing/register.html", {"form": form})

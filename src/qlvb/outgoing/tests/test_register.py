@@ -98,3 +98,34 @@ def test_register_through_the_api_and_the_page(person, ubnd):
     assert 'data-qlvb="register-form"' in web.get("/van-ban-di/so-dang-ky/").content.decode()
     r = web.get(f"/van-ban-di/so-dang-ky/?date_from={today}&date_to={today}&format=pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
+
+
+def test_postal_register_lists_the_paper_copies(issued, person, ubnd, cong_van):
+    from qlvb.outgoing.models import TypeSetting
+
+    clerk = person("lethuha")
+    issued(subject="Không gửi giấy")
+    TypeSetting.objects.create(agency=ubnd, doc_type=cong_van, also_paper=True)
+    paper = issued(subject="Gửi kèm bản giấy")
+    assert paper.also_paper and paper.document.deliveries.get().also_paper
+    today = timezone.localdate()
+    rows = _rows(reports.postal_xlsx(actor=clerk, agency=ubnd, date_from=today, date_to=today))
+    head = rows.index(list(reports.POSTAL_COLUMNS))
+    assert rows[head + 1] == [f"({i})" for i in range(1, 7)]
+    assert rows[head + 2][:4] == [f"{today:%d/%m/%Y}", "02/UBND-VHXH", "Trạm Y tế xã Liên Minh", 1]
+    assert all(r[1] != "01/UBND-VHXH" for r in rows[head + 2:])  # the one without paper is not listed
+    rows = _rows(_register_with_paper_note(clerk, ubnd, today))
+    assert any("Gửi kèm bản giấy" in str(r[9]) for r in rows if r and r[0] == "02/UBND-VHXH")
+    with pytest.raises(PermissionDenied):
+        reports.postal_xlsx(actor=person("dothanhhuong"), agency=ubnd, date_from=today, date_to=today)
+    web = Client()
+    web.force_login(clerk)
+    r = web.get(f"/van-ban-di/so-dang-ky/?date_from={today}&date_to={today}&book=postal&format=pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF-")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=r.content, capture_output=True,
+                          check=True).stdout.decode()
+    assert "SỔ GỬI VĂN BẢN ĐI BƯU ĐIỆN" in text and "02/UBND-VHXH" in text
+
+
+def _register_with_paper_note(clerk, agency, today):
+    return reports.register_xlsx(actor=clerk, agency=agency, date_from=today, date_to=today)
