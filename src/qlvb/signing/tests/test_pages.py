@@ -151,3 +151,17 @@ def test_a_stored_report_is_shown_to_the_uploader_and_admin_not_to_others(person
     assert _client(person("dothanhhuong")).get(url).status_code == 404
     assert _client(person("tytlienminh_buithiloan")).get(url).status_code == 404
     assert Client().get(url).status_code == 302  # not signed in: to the sign-in page
+
+
+def test_uploads_still_need_the_csrf_token(person, web_settings):
+    """The upload pages install the size-limited upload handler first, then check CSRF themselves."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person("nguyenvanhung"))
+    form = {"action": "image", "image": _upload("chu-ky.png", samples.signature_png())}
+    assert client.post(reverse("signing:profile"), form).status_code == 403
+    assert not SigningProfile.objects.exists()
+    page = client.get(reverse("signing:profile")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {"action": "image", "image": _upload("chu-ky.png", samples.signature_png()), "csrfmiddlewaretoken": token}
+    assert client.post(reverse("signing:profile"), form).status_code == 302
+    assert SigningProfile.objects.get().image_png
