@@ -12,6 +12,20 @@ from qlvb.directory.models import User
 DEMO_PASSWORD = "LienMinh@2025"  # noqa: S105  (the demo password, README)
 
 
+@pytest.fixture(autouse=True)
+def _migration_seeded_rows(request: pytest.FixtureRequest) -> None:
+    """Rows the migrations seed (the 29 document types) are wiped by the flush that ends every
+    transactional test; put them back for whichever database test comes next."""
+    if "django_db" not in request.keywords and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from qlvb.documents.models import DocumentType
+    from qlvb.documents.types_data import document_types_ensure
+
+    if not DocumentType.objects.exists():
+        document_types_ensure()
+
+
 @pytest.fixture
 def demo(db: None) -> None:
     """UBND xã Liên Minh with its departments, Trạm Y tế, and the demo users."""

@@ -16,7 +16,7 @@ from qlvb.outgoing.tests.conftest import PIN
 from qlvb.signing.verify import verify_pdf
 from qlvb.web.tests.conftest import CHROMIUM_ARGS, SCREENSHOTS, browser, console, shot  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "LienMinh@2025"
 
 

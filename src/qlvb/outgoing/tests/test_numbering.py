@@ -59,7 +59,7 @@ THREADS = 32
 EACH = 4
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_32_concurrent_clerks_no_duplicate_no_gap(demo):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("the in-memory SQLite test database does not wait for a second writer; run on PostgreSQL")
