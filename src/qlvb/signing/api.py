@@ -17,6 +17,7 @@ from qlvb.files.uploads import guard_upload, upload_too_large
 
 from . import policies, profiles, reports, selectors
 from .models import SigningProfile
+from .presentation import pkcs12_display
 
 router = Router(tags=["signing"])
 
@@ -69,6 +70,8 @@ class VerifyOut(ReportOut):
 
 def _profile_out(profile: SigningProfile | None, owner: str) -> dict[str, Any]:
     out: dict[str, Any] = {name: getattr(profile, name, "") if profile else "" for name in profiles.ALL_FIELDS}
+    if out["pkcs12_path"]:
+        out["pkcs12_path"] = pkcs12_display(out["pkcs12_path"])  # the name in the keys folder, not a server path
     out.update(owner=owner, method=profile.method if profile else "",
                method_label=str(profile.get_method_display()) if profile and profile.method else "",
                has_image=bool(profile and profile.image_png),

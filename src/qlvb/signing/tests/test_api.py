@@ -87,6 +87,7 @@ def test_agency_seal_by_the_clerk_refused_to_an_officer(as_user, person, web_set
     response = clerk.put(f"{API}/agency", {"method": "pkcs12", "pkcs12_path": web_settings.p12(AGENCY).name},
                          content_type="application/json")
     assert response.status_code == 200 and response.json()["method"] == "pkcs12"
+    assert response.json()["pkcs12_path"] == web_settings.p12(AGENCY).name
     assert clerk.get(f"{API}/agency").json()["has_image"] is True
     assert clerk.get(f"{API}/agency/seal").content == samples.seal_png()
 
