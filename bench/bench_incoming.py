@@ -235,7 +235,7 @@ def allocation(clients: int, per_client: int, spread: bool, rng: random.Random) 
     lock = threading.Lock()
     errors: list[BaseException] = []
     barrier = threading.Barrier(clients)
-    tag = f"{rng.randrange(10**6):06d}"
+    tag = os.urandom(3).hex()  # fresh per run: a rerun must not look like a duplicate of the last one
 
     class RollbackError(Exception):
         pass
