@@ -54,10 +54,14 @@ def _unit(short: str, *, agency: Unit | None, parent: Unit | None, **create: str
     return unit
 
 
-@lru_cache(maxsize=4)
 def _demo_password_hash(password: str) -> str:
     """One Argon2 hash of the demo password for every demo account: hashing is deliberately slow,
-    and the demo password is public anyway (README)."""
+    and the demo password is public anyway (README). Cached per hasher configuration."""
+    return _hash_with(password, tuple(settings.PASSWORD_HASHERS))
+
+
+@lru_cache(maxsize=4)
+def _hash_with(password: str, hashers: tuple[str, ...]) -> str:
     return make_password(password)
 
 

@@ -61,14 +61,6 @@ def receive(person: Callable[[str], User], ubnd: Unit) -> Callable[..., Document
     return run
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """The demo's eleven accounts are hashed with Argon2 otherwise (seconds per test); login still works."""
-    # The other hashers stay listed: a demo hashed earlier in the session (another app's tests) still verifies.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 *[h for h in settings.PASSWORD_HASHERS if not h.endswith("MD5PasswordHasher")]]
-
-
 @pytest.fixture(scope="session")
 def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The signing app's test PKI (root, intermediate, personal certificate of Nguyễn Văn Hùng…) with its

@@ -11,17 +11,17 @@ import subprocess
 
 import pytest
 
+from qlvb.conftest import SCREENSHOTS
 from qlvb.outgoing.models import Outgoing
 from qlvb.outgoing.tests.conftest import PIN
 from qlvb.signing.verify import verify_pdf
-from qlvb.web.tests.conftest import CHROMIUM_ARGS, SCREENSHOTS, browser, console, shot  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "LienMinh@2025"
 
 
 @pytest.fixture
-def as_person(browser, live_server):  # noqa: F811
+def as_person(browser, live_server):
     contexts = []
 
     def open_as(username: str, *, phone: bool = False):
@@ -42,7 +42,7 @@ def as_person(browser, live_server):  # noqa: F811
         context.close()
 
 
-def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles, tyt, cong_van_docx,  # noqa: F811
+def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles, tyt, cong_van_docx,
                                     tmp_path, eager):
     base = live_server.url
     draft_file = tmp_path / "du-thao-cong-van.docx"

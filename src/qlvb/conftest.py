@@ -1,4 +1,6 @@
-"""Browser fixtures: the system's Chromium driven by Playwright against pytest-django's live server."""
+"""Fixtures for every app's tests under src/qlvb: the system's Chromium driven by Playwright against
+pytest-django's live server. One browser for the whole session: a second sync Playwright in the same
+thread would refuse to start."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--no-first-run", "--disable-sync", "--disable-quic",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.fixture(scope="session")
