@@ -1,4 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _may_see_signature_reports(actor: Any, sha256: str) -> bool:
+    """Whoever may see an incoming document may read the signature reports of its files."""
+    from .selectors import documents_visible_to
+
+    return documents_visible_to(actor).filter(attachments__stored_file__blob__sha256=sha256).exists()
 
 
 class IncomingConfig(AppConfig):
@@ -7,4 +18,8 @@ class IncomingConfig(AppConfig):
     verbose_name = "Văn bản đến"
 
     def ready(self) -> None:
+        from qlvb.signing.selectors import report_access_register
+
         from . import policies  # noqa: F401  (declares permissions)
+
+        report_access_register(_may_see_signature_reports)

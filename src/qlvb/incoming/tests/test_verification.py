@@ -219,3 +219,16 @@ def test_api_receive_without_registering_then_reject(person, signed, verifying, 
                           content_type="application/json")
     assert rejected.json() == {"id": doc_id, "status": "rejected"}
     assert Attachment.objects.get(pk=att["id"]).signature_status == "valid"
+
+
+def test_the_full_report_opens_for_whoever_sees_the_document_and_not_for_an_outsider(
+        received, signed, client, person):
+    """The signing app's report page follows the incoming document's visibility (the rule incoming
+    registers at start-up): the chairman, who did not upload the file but sees the document, opens it
+    from the document page; an officer of KT gets 404."""
+    doc = received(signed)
+    report_url = reverse("signing:report", args=[doc.attachments.get().signature_report_id])
+    assert report_url in page(client, person, doc, who="nguyenvanhung").content.decode()
+    assert client.get(report_url).status_code == 200
+    client.force_login(person("ngothuytrang"))
+    assert client.get(report_url).status_code == 404
