@@ -302,7 +302,6 @@ def apply_proposed_fix() -> None:
     from django.utils import timezone
 
     from qlvb.assignments.models import Assignment
-    from qlvb.directory.models import RoleAssignment
     from qlvb.documents.models import Direction, Document
     from qlvb.incoming import policies, selectors
 
@@ -311,7 +310,8 @@ def apply_proposed_fix() -> None:
             return Document.objects.none()
         scope = getattr(actor, "_incoming_scope", None)
         if scope is None:
-            held = list(RoleAssignment.objects.filter(user_id=actor.pk).values_list("unit_id", "role"))
+            actor.roles_for(None)  # fills the user's role cache (one query, usually already done)
+            held = [(unit_id, role) for unit_id, _agency_id, role in actor._role_cache]
             wide = sorted({u for u, r in held if r in policies.AGENCY_WIDE_ROLES})
             depts = sorted({u for u, r in held if r == "dept_leader"})
             mine = Assignment.objects.filter(Q(user_id=actor.pk) | Q(unit_id__in=depts))
