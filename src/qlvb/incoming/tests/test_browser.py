@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from qlvb.conftest import CHROMIUM, CHROMIUM_ARGS
 from qlvb.documents.models import Document, DocumentStatus
 from qlvb.documents.types_data import document_types_ensure
 from qlvb.signing.tests import samples
-from qlvb.conftest import CHROMIUM, CHROMIUM_ARGS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
