@@ -28,6 +28,13 @@ run_suite() {  # $1 = label, $2 = DATABASE_URL
 read -r -a PYTEST_ARGS <<< "${PYTEST_ARGS:-}"
 PYTEST_ARGS+=("$@")
 
+echo "=== Ruff và mypy ==="
+if .venv/bin/ruff check . && .venv/bin/mypy src; then
+  echo "lint: passed" >> "$report"
+else
+  echo "lint: failed" >> "$report"; status=1
+fi
+
 run_suite sqlite "sqlite:///$(pwd)/var/test.sqlite3"
 
 pg_url=${QLVB_TEST_POSTGRES_URL:-}
