@@ -62,6 +62,7 @@ class DocumentStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Đang xử lý")
     COMPLETED = "completed", _("Đã hoàn thành")
     REJECTED = "rejected", _("Đã từ chối tiếp nhận")
+    WITHDRAWN = "withdrawn", _("Đã thu hồi")  # NĐ 30 Điều 18.4: the sender revoked or replaced it
 
 
 # Phụ lục VI maximum lengths (§1.7.1–1.7.2); ``document_identifier`` per regulations.md §4.2.

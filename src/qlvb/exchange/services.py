@@ -30,7 +30,7 @@ from .models import RANK, BusinessType, Delivery, Status, StatusChange, Transpor
 
 # The status of a recipient's copy that was recalled: out of every inbox, no action possible.
 # (``documents.DocumentStatus`` has no such value yet; see docs/outgoing.md.)
-WITHDRAWN = "withdrawn"
+WITHDRAWN = DocumentStatus.WITHDRAWN
 REJECTED = getattr(DocumentStatus, "REJECTED", "rejected")
 
 
