@@ -189,6 +189,9 @@ class Document(models.Model):
             models.Index(fields=["agency", "direction", "status", "-urgency", "-received_at"],
                          name="document_inbox_idx"),
             models.Index(fields=["agency", "direction", "-registered_at"], name="document_registered_idx"),
+            # "the agency's list, urgent first, newest first" — the clerk's and leader's «Tất cả» and search
+            models.Index(fields=["agency", "direction", "-urgency", "-received_at", "-id"],
+                         name="document_agency_list_idx"),
             models.Index(fields=["document_identifier"], name="document_identifier_idx"),
             models.Index(fields=["agency", "year", "code_number", "code_notation"], name="document_code_idx"),
         ]

@@ -34,14 +34,37 @@ def _units_with(actor: Any, roles: tuple[str, ...]) -> QuerySet[RoleAssignment, 
     return RoleAssignment.objects.filter(user_id=actor.pk, role__in=roles).values("unit_id")
 
 
+def _scope(actor: Any) -> tuple[list[int], QuerySet[Assignment], bool]:
+    """The actor's agency-wide units (clerk, leader), the assignments that show him documents outside
+    them, and whether any such assignment exists. Computed once per user object (one request).
+
+    The unit ids are written into the SQL as literals so that PostgreSQL serves each arm with an index;
+    an ``OR`` of two sub-plans would scan every document of the deployment (docs/benchmarks.md)."""
+    scope = getattr(actor, "_incoming_scope", None)
+    if scope is None:
+        wide = actor.units_with_role(*policies.AGENCY_WIDE_ROLES)
+        depts = actor.units_with_role("dept_leader")
+        mine = Assignment.objects.filter(Q(user_id=actor.pk) | Q(unit_id__in=depts))
+        if wide:  # an assignment carries its document's agency
+            mine = mine.exclude(agency_id__in=wide)
+        scope = (wide, mine, not wide or mine.exists())
+        actor._incoming_scope = scope
+    return scope
+
+
 def documents_visible_to(actor: Any) -> QuerySet[Document]:
-    """Incoming documents ``actor`` may see (one SQL query, no Python filtering)."""
+    """Incoming documents ``actor`` may see, filtered inside one SQL statement: the agency's documents
+    for its clerks and leaders, the assigned ones for the people and department leaders they went to."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Document.objects.none()
-    assigned = Assignment.objects.filter(document_id=OuterRef("pk")).filter(
-        Q(user_id=actor.pk) | Q(unit_id__in=_units_with(actor, ("dept_leader",))))
-    return Document.objects.filter(direction=Direction.INCOMING).filter(
-        Q(agency_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES)) | Q(Exists(assigned)))
+    wide, mine, outside = _scope(actor)
+    incoming = Document.objects.filter(direction=Direction.INCOMING)
+    if not wide:
+        return incoming.filter(pk__in=mine.values("document_id"))
+    if not outside:
+        return incoming.filter(agency_id__in=wide)
+    return incoming.filter(pk__in=incoming.filter(agency_id__in=wide).values("pk")
+                           .union(mine.values("document_id")))
 
 
 def document_get(actor: Any, pk: Any) -> Document:
@@ -127,7 +150,10 @@ def inbox(actor: Any, key: str) -> QuerySet[Document]:
     if key == "to_register":
         query = base.filter(status=DocumentStatus.RECEIVED, agency_id__in=agency_units)
     elif key == "registered_today":
-        query = base.filter(agency_id__in=agency_units, registered_at__date=today)
+        # A range over the local day (not ``__date``) so the index on registered_at serves it.
+        start = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+        query = base.filter(agency_id__in=agency_units, registered_at__gte=start,
+                            registered_at__lt=start + dt.timedelta(days=1))
     elif key == "returned":
         query = base.filter(status=DocumentStatus.RETURNED, agency_id__in=agency_units)
     elif key == "to_direct":
