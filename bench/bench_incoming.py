@@ -288,63 +288,6 @@ def allocation(clients: int, per_client: int, spread: bool, rng: random.Random) 
             "seconds": elapsed, "per_s": attempts / elapsed, "problems": problems}
 
 
-PROPOSED_INDEX = ("CREATE INDEX IF NOT EXISTS document_agency_list_idx ON documents_document "
-                  "(agency_id, direction, urgency DESC, received_at DESC, id DESC)")
-
-
-def apply_proposed_fix() -> None:
-    """The fix proposed in docs/benchmarks.md, applied to this process and this database only, so its effect
-    is measured before it is written into ``qlvb.incoming.selectors`` (and the index into a migration)."""
-    import datetime as dt
-
-    from django.db import connection
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from qlvb.assignments.models import Assignment
-    from qlvb.documents.models import Direction, Document
-    from qlvb.incoming import policies, selectors
-
-    def documents_visible_to(actor: Any) -> Any:
-        if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
-            return Document.objects.none()
-        scope = getattr(actor, "_incoming_scope", None)
-        if scope is None:
-            actor.roles_for(None)  # fills the user's role cache (one query, usually already done)
-            held = [(unit_id, role) for unit_id, _agency_id, role in actor._role_cache]
-            wide = sorted({u for u, r in held if r in policies.AGENCY_WIDE_ROLES})
-            depts = sorted({u for u, r in held if r == "dept_leader"})
-            mine = Assignment.objects.filter(Q(user_id=actor.pk) | Q(unit_id__in=depts))
-            if wide:
-                mine = mine.exclude(agency_id__in=wide)
-            scope = actor._incoming_scope = (wide, mine, not wide or mine.exists())
-        wide, mine, outside = scope
-        incoming = Document.objects.filter(direction=Direction.INCOMING)
-        if not wide:
-            return incoming.filter(pk__in=mine.values("document_id"))
-        if not outside:
-            return incoming.filter(agency_id__in=wide)
-        both = incoming.filter(agency_id__in=wide).values("pk").union(mine.values("document_id"))
-        return incoming.filter(pk__in=both)
-
-    original_inbox = selectors.inbox
-
-    def inbox(actor: Any, key: str) -> Any:
-        if key != "registered_today":
-            return original_inbox(actor, key)
-        start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time()))
-        clerk_units = selectors._units_with(actor, ("clerk",))
-        return (documents_visible_to(actor).filter(agency_id__in=clerk_units, registered_at__gte=start,
-                                                   registered_at__lt=start + dt.timedelta(days=1))
-                .order_by("-urgency", "-received_at", "-pk"))
-
-    selectors.documents_visible_to = documents_visible_to
-    selectors.inbox = inbox
-    with connection.cursor() as cursor:
-        cursor.execute(PROPOSED_INDEX)
-        cursor.execute("ANALYZE documents_document")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default="qlvb_bench_incoming")
@@ -354,8 +297,6 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--per-client", type=int, default=25)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--proposed", action="store_true",
-                        help="measure with the proposed selector change and index (docs/benchmarks.md)")
     parser.add_argument("--skip-allocation", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per page; the best p95 is reported")
@@ -386,12 +327,6 @@ def main() -> None:
     rng = random.Random(args.seed)
     global ROUNDS
     ROUNDS = args.rounds
-    if not args.proposed:  # the schema exactly as the migrations define it
-        with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX IF EXISTS document_agency_list_idx")
-    if args.proposed:
-        apply_proposed_fix()
-        print("with the proposed fix: visibility without OR, document_agency_list_idx, registered today as a range")
     results = [] if args.skip_pages else pages(args.samples, rng)
     for p in results:
         if pct(p.ms, 95) <= TARGETS_MS[p.target]:
