@@ -51,6 +51,9 @@ EVENTS: dict[str, str] = {
     "reminded": "Đôn đốc",
     "rejected": "Từ chối tiếp nhận văn bản",
     "signature_checked": "Kiểm tra chữ ký số",
+    # Recorded on an incoming document when the outgoing document that answers it is issued; the
+    # incoming follow-up register (Phụ lục IV, column 6) reads it. ``data["notation"]`` is the answer's.
+    "answered": "Đã ban hành văn bản trả lời",
 }
 
 

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qlvb.assignments.models import Assignment, AssignmentRole
 from qlvb.core.permissions import require
 from qlvb.directory.models import Unit
-from qlvb.documents.models import Direction, Document, DocumentStatus
+from qlvb.documents.models import Direction, Document, DocumentEvent, DocumentStatus
 
 from .topdf import xlsx_to_pdf
 
@@ -52,7 +52,10 @@ def _registered(agency: Unit, date_from: dt.date, date_to: dt.date) -> QuerySet[
            .prefetch_related("reminders").order_by("assigned_at", "pk"))
     return (Document.objects.filter(agency=agency, direction=Direction.INCOMING, arrival_number__isnull=False,
                                     arrival_date__gte=date_from, arrival_date__lte=date_to)
-            .select_related("doc_type").prefetch_related(Prefetch("assignments", queryset=top, to_attr="top"))
+            .select_related("doc_type").prefetch_related(
+                Prefetch("assignments", queryset=top, to_attr="top"),
+                Prefetch("events", queryset=DocumentEvent.objects.filter(action="answered").order_by("created_at"),
+                         to_attr="answers"))
             .order_by("arrival_date", "arrival_number"))
 
 
@@ -189,8 +192,9 @@ def followup_rows(agency: Unit, date_from: dt.date, date_to: dt.date) -> list[li
         reminders = sum(len(a.reminders.all()) for a in top)
         note = "; ".join(p for p in (f"Đôn đốc {reminders} lần" if reminders else "", _rejection_note(doc)) if p)
         ident = f"{doc.doc_type.name} {doc.number_notation}, {_d(doc.issued_date)}, {doc.organ_name}"
+        answers = "; ".join(str(e.data.get("notation", "")) for e in doc.answers)  # type: ignore[attr-defined]
         rows.append([doc.arrival_number, ident, _recipients(doc), _d(lead.due_date if lead else doc.due_date),
-                     progress, "", note])
+                     progress, answers, note])
     return rows
 
 

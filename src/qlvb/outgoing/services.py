@@ -667,6 +667,11 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing) -> Outgoing:
                  text=f"Phát hành {document.number_notation} tới {len(deliveries)} nơi nhận điện tử.",
                  data={"deliveries": len(deliveries)})
     audit.record("outgoing.issued", actor=actor, obj=document, data={"deliveries": len(deliveries)})
+    if outgoing.answers_id is not None:  # the incoming document it answers learns its reply's number
+        event_record(outgoing.answers, actor=actor, action="answered",  # type: ignore[arg-type]
+                     text=f"Trả lời bằng văn bản {document.number_notation}.",
+                     data={"notation": document.number_notation, "document_id": document.pk,
+                           "issued_date": document.issued_date.isoformat() if document.issued_date else ""})
     if outgoing.replaces_id is not None:
         original = _locked(outgoing.replaces)  # type: ignore[arg-type]
         kind = BusinessType.REPLACE if outgoing.business_type == BusinessType.REPLACE else BusinessType.UPDATE
