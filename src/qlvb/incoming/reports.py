@@ -4,7 +4,7 @@ arrival number —, and the Phiếu giải quyết văn bản đến of one docu
 
 The XLSX carries its own print setup (A4, landscape for the registers, fit to the page width, the
 column headings repeated on every page, page numbers); the PDF is that workbook printed by LibreOffice
-Calc (``topdf.xlsx_to_pdf``), so both always say the same."""
+Calc (``qlvb.files.convert.xlsx_to_pdf``), so both always say the same."""
 
 from __future__ import annotations
 
@@ -24,8 +24,7 @@ from qlvb.assignments.models import Assignment, AssignmentRole
 from qlvb.core.permissions import require
 from qlvb.directory.models import Unit
 from qlvb.documents.models import Direction, Document, DocumentEvent, DocumentStatus
-
-from .topdf import xlsx_to_pdf
+from qlvb.files.convert import xlsx_to_pdf
 
 REGISTER_COLUMNS = (
     "Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản",
