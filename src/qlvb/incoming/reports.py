@@ -16,15 +16,19 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from qlvb.assignments.models import Assignment, AssignmentRole
 from qlvb.core.permissions import require
 from qlvb.directory.models import Unit
 from qlvb.documents.models import Direction, Document, DocumentEvent, DocumentStatus
 from qlvb.files.convert import xlsx_to_pdf
+from qlvb.files.workbook import BOX, CENTER, WRAP_TOP
+from qlvb.files.workbook import font as _font
+from qlvb.files.workbook import merged as _merged
+from qlvb.files.workbook import page_setup as _page_setup
+from qlvb.files.workbook import row_height as _height
 
 REGISTER_COLUMNS = (
     "Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản",
@@ -38,11 +42,6 @@ FOLLOWUP_COLUMNS = (
 FOLLOWUP_WIDTHS = (7, 44, 32, 12, 34, 16, 18)
 SLIP_TITLE = "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN"
 
-FONT = "Times New Roman"  # LibreOffice prints it with Liberation Serif (same metrics, Vietnamese glyphs)
-THIN = Side(style="thin")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 PLACE_RE = re.compile(r"\b(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)\s+(.+)$", re.IGNORECASE)
 
 
@@ -84,44 +83,6 @@ def _rejection_note(doc: Document) -> str:
 
 
 # --- Workbook layout ----------------------------------------------------------------------------------------------
-
-def _font(size: float = 11, *, bold: bool = False, italic: bool = False) -> Font:
-    return Font(name=FONT, size=size, bold=bold, italic=italic)
-
-
-def _merged(ws: Worksheet, row: int, first: int, last: int, value: str, *, font: Font,
-            align: Alignment = CENTER) -> None:
-    ws.cell(row=row, column=first, value=value).font = font
-    ws.cell(row=row, column=first).alignment = align
-    if last > first:
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-
-
-def _lines(text: str, width: float) -> int:
-    """Lines a wrapped cell needs: ~1.2 characters of 11 pt Times per unit of column width."""
-    per_line = max(1, int(width * 1.2))
-    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
-
-
-def _height(values: list[Any], widths: tuple[int, ...], *, line: float = 14.5) -> float:
-    """Row height in points (LibreOffice does not grow a wrapped row of an XLSX by itself)."""
-    return line * max(_lines(v, w) for v, w in zip(values, widths, strict=False) if v not in (None, "")) + 4
-
-
-def _page_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P/&N"
-    ws.oddFooter.center.font = FONT
-    if title_rows:
-        ws.print_title_rows = title_rows
-
 
 def _register_book(*, title: str, agency: Unit, date_from: dt.date, date_to: dt.date, columns: tuple[str, ...],
                    widths: tuple[int, ...], rows: list[list[Any]], numbers: tuple[int | None, int | None]) -> bytes:

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -23,17 +23,16 @@ from qlvb.core.errors import ValidationFailed
 from qlvb.core.permissions import require
 from qlvb.directory.models import Unit
 from qlvb.exchange.models import Delivery
+from qlvb.files.workbook import BOX, CENTER, TOP_CENTER, WRAP_TOP
+from qlvb.files.workbook import font as _font
+from qlvb.files.workbook import merged as _merged
+from qlvb.files.workbook import page_setup as _page_setup
+from qlvb.files.workbook import row_height as _height
 
 from .consultation import summary_counts, summary_line
 from .convert import xlsx_to_pdf
 from .models import Consultation, Opinion, Outgoing
 
-FONT = "Times New Roman"  # LibreOffice prints it with Liberation Serif (same metrics, Vietnamese glyphs)
-THIN = Side(style="thin")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 MAX_DAYS = 366 * 5
 
 REGISTER_TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
@@ -48,49 +47,12 @@ SUMMARY_COLUMNS = ("STT", "Họ và tên", "Chức vụ, đơn vị", "Ý kiến
 SUMMARY_WIDTHS = (6, 22, 26, 14, 50, 18, 16)
 
 
-def _font(size: float = 11, *, bold: bool = False, italic: bool = False) -> Font:
-    return Font(name=FONT, size=size, bold=bold, italic=italic)
-
-
 def _d(value: dt.date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else ""
 
 
 def _dt(value: dt.datetime | None) -> str:
     return f"{timezone.localtime(value):%d/%m/%Y %H:%M}" if value else ""
-
-
-def _merged(ws: Worksheet, row: int, first: int, last: int, value: str, *, font: Font,
-            align: Alignment = CENTER) -> None:
-    ws.cell(row=row, column=first, value=value).font = font
-    ws.cell(row=row, column=first).alignment = align
-    if last > first:
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-
-
-def _lines(text: Any, width: float) -> int:
-    per_line = max(1, int(width * 1.2))  # ~1.2 characters of 11 pt Times per unit of column width
-    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
-
-
-def _height(values: Sequence[Any], widths: Sequence[int], *, line: float = 14.5) -> float:
-    """Row height in points (LibreOffice does not grow a wrapped row of an XLSX by itself)."""
-    counts = [_lines(v, w) for v, w in zip(values, widths, strict=False) if v not in (None, "")]
-    return line * max(counts or [1]) + 4
-
-
-def _page_setup(ws: Worksheet, *, landscape: bool, title_rows: str) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P/&N"
-    ws.oddFooter.center.font = FONT
-    ws.print_title_rows = title_rows
 
 
 def _table(ws: Worksheet, *, head_row: int, columns: Sequence[str], widths: Sequence[int],
