@@ -1,0 +1,85 @@
+"""The incoming, outgoing and signing pages read in English after the language switch."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from qlvb.directory.models import User
+
+
+@pytest.fixture
+def clerk_en(demo) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username="ublienminh_lethuha"))
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    return client
+
+
+def page(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'lang="en"' in html
+    return html
+
+
+def test_incoming_inbox_in_english(clerk_en):
+    html = page(clerk_en, "/van-ban-den/")
+    for english in (
+        "Incoming documents",
+        "Receive document",
+        "Print register",
+        "Follow-up register",
+        "More filters",
+        "Search by subject, number/notation, issuing organ",
+        "Any status",
+        "Any urgency",
+    ):
+        assert english in html, english
+    for vietnamese in ("Tiếp nhận văn bản", "In sổ đăng ký", "Lọc thêm", "Mọi trạng thái", "Mọi độ khẩn"):
+        assert vietnamese not in html, vietnamese
+
+
+def test_receive_form_in_english(clerk_en):
+    html = page(clerk_en, "/van-ban-den/tiep-nhan/")
+    for english in (
+        "Receive and register an incoming document",
+        "Receiving channel",
+        "Issuing organ",
+        "Subject",
+        "Urgency",
+        "Document file (electronic PDF or scan)",
+    ):
+        assert english in html, english
+    for vietnamese in ("Kênh tiếp nhận", "Cơ quan ban hành", "Trích yếu nội dung", "Độ khẩn"):
+        assert vietnamese not in html, vietnamese
+
+
+def test_outgoing_list_in_english(clerk_en):
+    html = page(clerk_en, "/van-ban-di/")
+    for english in ("Outgoing documents", "New document", "Register"):
+        assert english in html, english
+    for vietnamese in ("Văn bản đi", "Soạn văn bản", "Sổ đăng ký"):
+        assert vietnamese not in html, vietnamese
+
+
+def test_signature_verification_page_in_english(clerk_en):
+    html = page(clerk_en, "/ky-so/kiem-tra/")
+    for english in (
+        "Verify digital signatures",
+        "PDF file to check",
+        "My signature",
+        "The file is saved with the result so you can look at it later.",
+    ):
+        assert english in html, english
+    for vietnamese in ("Kiểm tra chữ ký số", "Tệp PDF cần kiểm tra", "Chữ ký của tôi"):
+        assert vietnamese not in html, vietnamese
+
+
+def test_vietnamese_stays_the_default(demo):
+    client = Client()
+    client.force_login(User.objects.get(username="ublienminh_lethuha"))
+    html = client.get("/van-ban-den/").content.decode()
+    assert "Tiếp nhận văn bản" in html and "Receive document" not in html
