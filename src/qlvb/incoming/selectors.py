@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus
 from qlvb.core.errors import NotFound
@@ -123,17 +124,17 @@ def apply_filters(query: QuerySet[Document], f: Filters) -> QuerySet[Document]:
 
 # --- Inboxes -------------------------------------------------------------------------------------------------------
 
-INBOXES: dict[str, tuple[str, str]] = {
+INBOXES: dict[str, tuple[Any, str]] = {
     # key: (label, role that sees the box)
-    "all": ("Tất cả văn bản đến", ""),
-    "to_register": ("Chờ vào sổ", "clerk"),
-    "registered_today": ("Đã vào sổ hôm nay", "clerk"),
-    "returned": ("Bị trả lại", "clerk"),
-    "to_direct": ("Chờ cho ý kiến", "leader"),
-    "overdue": ("Quá hạn", "leader"),
-    "to_assign": ("Chờ phân công", "dept_leader"),
-    "to_handle": ("Cần xử lý", "officer"),
-    "for_info": ("Để biết", "officer"),
+    "all": (_("Tất cả văn bản đến"), ""),
+    "to_register": (_("Chờ vào sổ"), "clerk"),
+    "registered_today": (_("Đã vào sổ hôm nay"), "clerk"),
+    "returned": (_("Bị trả lại"), "clerk"),
+    "to_direct": (_("Chờ cho ý kiến"), "leader"),
+    "overdue": (_("Quá hạn"), "leader"),
+    "to_assign": (_("Chờ phân công"), "dept_leader"),
+    "to_handle": (_("Cần xử lý"), "officer"),
+    "for_info": (_("Để biết"), "officer"),
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.errors import NotFound
 from qlvb.directory.models import RoleAssignment
@@ -81,11 +82,11 @@ def outgoing_get(actor: Any, pk: Any) -> Outgoing:
 
 
 BOXES = {
-    "mine": "Tôi soạn thảo",
-    "todo": "Chờ tôi xử lý",
-    "clerk": "Văn thư: chờ kiểm tra, cấp số, phát hành",
-    "issued": "Đã phát hành",
-    "all": "Tất cả",
+    "mine": _("Tôi soạn thảo"),
+    "todo": _("Chờ tôi xử lý"),
+    "clerk": _("Văn thư: chờ kiểm tra, cấp số, phát hành"),
+    "issued": _("Đã phát hành"),
+    "all": _("Tất cả"),
 }
 
 

@@ -36,9 +36,13 @@ def test_incoming_inbox_in_english(clerk_en):
         "Search by subject, number/notation, issuing organ",
         "Any status",
         "Any urgency",
+        "To register",  # the clerk's inbox tabs
+        "Registered today",
+        "All incoming documents",
     ):
         assert english in html, english
-    for vietnamese in ("Tiếp nhận văn bản", "In sổ đăng ký", "Lọc thêm", "Mọi trạng thái", "Mọi độ khẩn"):
+    for vietnamese in ("Tiếp nhận văn bản", "In sổ đăng ký", "Lọc thêm", "Mọi trạng thái", "Mọi độ khẩn",
+                       "Chờ vào sổ", "Đã vào sổ hôm nay"):
         assert vietnamese not in html, vietnamese
 
 
@@ -59,9 +63,9 @@ def test_receive_form_in_english(clerk_en):
 
 def test_outgoing_list_in_english(clerk_en):
     html = page(clerk_en, "/van-ban-di/")
-    for english in ("Outgoing documents", "New document", "Register"):
+    for english in ("Outgoing documents", "New document", "Register", "Clerk: to check, number and issue"):
         assert english in html, english
-    for vietnamese in ("Văn bản đi", "Soạn văn bản", "Sổ đăng ký"):
+    for vietnamese in ("Văn bản đi", "Soạn văn bản", "Sổ đăng ký", "Văn thư: chờ kiểm tra"):
         assert vietnamese not in html, vietnamese
 
 
