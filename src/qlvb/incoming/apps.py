@@ -18,8 +18,13 @@ class IncomingConfig(AppConfig):
     verbose_name = "Văn bản đến"
 
     def ready(self) -> None:
+        from qlvb.documents.models import Direction
+        from qlvb.documents.visibility import visibility_register
         from qlvb.signing.selectors import report_access_register
 
         from . import policies  # noqa: F401  (declares permissions)
+        from .selectors import documents_visible_to
 
         report_access_register(_may_see_signature_reports)
+        # the one rule for incoming documents, asked by the other workflows through documents
+        visibility_register(Direction.INCOMING, documents_visible_to)

@@ -14,7 +14,8 @@ from ninja import Router, Schema, Status
 from qlvb.core.errors import NotFound, ValidationFailed
 from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_label
-from qlvb.documents.models import Document, DocumentType
+from qlvb.documents.models import Direction, Document, DocumentType
+from qlvb.documents.visibility import document_visible_get
 from qlvb.exchange.services import delivery_reject
 from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
@@ -334,9 +335,7 @@ def follow_up_close(request: HttpRequest, pk: int, payload: NoteIn) -> dict[str,
 
 @router.post("/received/{incoming_id}/reject", summary="Nơi nhận từ chối tiếp nhận văn bản được gửi nội bộ (02)")
 def reject(request: HttpRequest, incoming_id: int, payload: ReasonIn) -> dict[str, Any]:
-    from qlvb.incoming.selectors import document_get
-
-    document = document_get(_user(request), incoming_id)
+    document = document_visible_get(_user(request), Direction.INCOMING, incoming_id)
     delivery = delivery_reject(actor=_user(request), incoming=document, reason=payload.reason)
     return {"id": delivery.pk, "status": delivery.status}
 

@@ -23,6 +23,7 @@ from qlvb.core import audit
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
 from qlvb.core.permissions import has, require
 from qlvb.core.text import nfc
+from qlvb.directory import people
 from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
@@ -37,12 +38,12 @@ from qlvb.documents.models import (
     Urgency,
 )
 from qlvb.documents.numbering import register_for
+from qlvb.documents.visibility import documents_visible_to
 from qlvb.exchange.services import BusinessType, deliveries_recall, deliveries_send, recipient_check
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Channel as FileChannel
 from qlvb.files.models import StoredFile
 from qlvb.files.storage import open_verified
-from qlvb.incoming import people
 
 from . import convert, numbering
 from .models import (
@@ -188,9 +189,8 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any) -> DraftData:
     if not data.recipients and not data.free_recipients:
         raise ValidationFailed("Cần chọn ít nhất một nơi nhận.")
     if data.answers is not None:
-        from qlvb.incoming.selectors import documents_visible_to
-
-        if not documents_visible_to(actor).filter(pk=data.answers.pk, agency=agency).exists():
+        answered = documents_visible_to(actor, Direction.INCOMING)
+        if not answered.filter(pk=data.answers.pk, agency=agency).exists():
             raise ValidationFailed("Không tìm thấy văn bản đến được trả lời.")
     return data
 
