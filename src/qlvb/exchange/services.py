@@ -19,10 +19,10 @@ from django.utils import timezone
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, NotFound, ValidationFailed
 from qlvb.core.permissions import require
+from qlvb.directory import people
 from qlvb.directory.models import Unit
 from qlvb.documents.events import event_record
 from qlvb.documents.models import AttachmentKind, Channel, Direction, Document, DocumentEvent, DocumentStatus
-from qlvb.incoming import people
 from qlvb.incoming.attaching import IncomingFile
 from qlvb.incoming.receiving import IncomingData, incoming_receive
 
