@@ -217,22 +217,30 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 
 # --- Document actions ------------------------------------------------------------------------------------------------
 
+def _run_form(request: HttpRequest, *, target: Any, doc: Document, title: str, form_factory: Callable[..., Any],
+              run: Callable[[Any, dict[str, Any]], Any], done: str, extra: dict[str, Any]) -> HttpResponse:
+    """The one shape of every action page: a form; on a valid POST, one service call; its domain error
+    shown as a message, success back to the document page."""
+    form = form_factory(request.POST or None, target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(target, form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect("incoming:detail", pk=doc.pk)
+    return render(request, "incoming/action.html", {"doc": doc, "form": form, "title": title, **extra})
+
+
 def _document_action(request: HttpRequest, pk: int, *, title: str, form_factory: Callable[..., Any],
                      run: Callable[[Document, dict[str, Any]], Any], done: str) -> HttpResponse:
     try:
         doc = selectors.document_get(request.user, pk)
     except NotFound:
         raise Http404 from None
-    form = form_factory(request.POST or None, doc)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(doc, form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, done)
-            return redirect("incoming:detail", pk=doc.pk)
-    return render(request, "incoming/action.html", {"doc": doc, "form": form, "title": title})
+    return _run_form(request, target=doc, doc=doc, title=title, form_factory=form_factory, run=run, done=done,
+                     extra={})
 
 
 @login_required
@@ -317,17 +325,10 @@ def _assignment_action(request: HttpRequest, pk: int, *, title: str, form_factor
         assignment = selectors.assignment_get(request.user, pk)
     except NotFound:
         raise Http404 from None
-    form = form_factory(request.POST or None, assignment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(assignment, form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, done)
-            return redirect("incoming:detail", pk=assignment.document_id)
-    return render(request, "incoming/action.html", {"doc": assignment.document, "assignment": assignment,
-                                                    "form": form, "title": title})
+    if assignment.document is None:  # a task without a document has no incoming page
+        raise Http404
+    return _run_form(request, target=assignment, doc=assignment.document, title=title, form_factory=form_factory,
+                     run=run, done=done, extra={"assignment": assignment})
 
 
 def _assign_targets(d: dict[str, Any]) -> list[services.Target]:
