@@ -20,8 +20,10 @@ class AssignmentRole(models.TextChoices):
 class AssignmentStatus(models.TextChoices):
     PENDING = "pending", _("Chờ xử lý")
     IN_PROGRESS = "in_progress", _("Đang xử lý")
+    AWAITING = "awaiting", _("Chờ chấp nhận kết quả")
     DONE = "done", _("Đã hoàn thành")
     RETURNED = "returned", _("Bị trả lại")
+    CLOSED = "closed", _("Đã đóng (văn bản đã hoàn thành)")
 
 
 class Assignment(models.Model):
@@ -48,6 +50,9 @@ class Assignment(models.Model):
     result = models.TextField(_("kết quả"), blank=True)
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người chấp nhận kết quả"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(_("chấp nhận kết quả lúc"), null=True, blank=True)
     overdue_notified_on = models.DateField(null=True, blank=True)
     due_soon_notified_on = models.DateField(null=True, blank=True)
 
@@ -173,6 +178,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Quá hạn")
     EXTENSION = "extension", _("Gia hạn")
     COMPLETED = "completed", _("Hoàn thành")
+    ACCEPTANCE = "acceptance", _("Chờ chấp nhận kết quả")
 
 
 class Notification(models.Model):

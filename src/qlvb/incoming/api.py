@@ -43,7 +43,8 @@ class DocumentRow(Schema):
     subject: str
     arrival_number: int | None
     arrival_date: dt.date | None
-    due_date: dt.date | None
+    due_date: dt.date | None  # the document's own "thời hạn giải quyết"
+    my_due_date: dt.date | None = None  # in lists: the caller's own open assignment's deadline
 
 
 class DocumentPage(Schema):
@@ -227,7 +228,7 @@ def _row(d: Document) -> dict[str, Any]:
     return {"id": d.pk, "status": d.status, "urgency": d.urgency, "doc_type": d.doc_type.name,
             "number_notation": d.number_notation, "issued_date": d.issued_date, "organ_name": d.organ_name,
             "subject": d.subject, "arrival_number": d.arrival_number, "arrival_date": d.arrival_date,
-            "due_date": d.due_date}
+            "due_date": d.due_date, "my_due_date": getattr(d, "my_due", None)}
 
 
 def _detail(actor: Any, d: Document) -> dict[str, Any]:
@@ -284,7 +285,7 @@ def document_list(request: HttpRequest, f: Query[FilterIn]) -> dict[str, Any]:
         organ=f.organ))
     count = query.count()
     page = max(1, f.page)
-    rows = selectors.document_list(query)[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    rows = selectors.document_list(query, request.user)[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     return {"count": count, "page": page, "pages": max(1, -(-count // PAGE_SIZE)), "results": [_row(d) for d in rows]}
 
 
@@ -411,6 +412,20 @@ def report(request: HttpRequest, aid: int, payload: ReportIn) -> dict[str, Any]:
 def complete(request: HttpRequest, aid: int, payload: CompleteIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
     return _ok(services.assignment_complete(actor=request.user, assignment=a, result=payload.result))
+
+
+@router.post("/assignments/{int:aid}/accept", response=Ok,
+             summary="Người giao việc chấp nhận kết quả của phần chủ trì (văn bản hoàn thành)")
+def accept(request: HttpRequest, aid: int, payload: NoteIn) -> dict[str, Any]:
+    a = selectors.assignment_get(request.user, aid)
+    return _ok(services.assignment_accept(actor=request.user, assignment=a, note=payload.note))
+
+
+@router.post("/assignments/{int:aid}/return-result", response=Ok,
+             summary="Người giao việc trả lại kết quả của phần chủ trì (nêu lý do)")
+def return_result(request: HttpRequest, aid: int, payload: ReasonIn) -> dict[str, Any]:
+    a = selectors.assignment_get(request.user, aid)
+    return _ok(services.assignment_return_result(actor=request.user, assignment=a, reason=payload.reason))
 
 
 @router.post("/assignments/{int:aid}/extensions", response=Ok, summary="Đề nghị gia hạn")

@@ -18,6 +18,16 @@ def direct_routing_enabled() -> bool:
     return bool(value)
 
 
+def acceptance_required() -> bool:
+    """Whether the lead's completion waits for whoever assigned the lead part to accept it before the document
+    counts as completed. ``QLVB_INCOMING_ACCEPTANCE_REQUIRED``; on by default (off: the lead's completion
+    completes the document at once)."""
+    value = getattr(settings, "QLVB_INCOMING_ACCEPTANCE_REQUIRED", None)
+    if value is None:
+        value = os.environ.get("QLVB_INCOMING_ACCEPTANCE_REQUIRED", "1").strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
 DUE_SOON_DAYS = 2
 
 

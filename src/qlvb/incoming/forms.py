@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qlvb.assignments.models import ReminderKind
+from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus, ReminderKind
 from qlvb.directory.models import Unit, User
 from qlvb.documents.models import MAX, Channel, DocumentStatus, DocumentType, Secrecy, Urgency
 
@@ -94,7 +94,8 @@ def target_choices(agency: Unit, *, units: bool = True, persons: bool = True) ->
 
 class DirectForm(StyledForm):
     directive = forms.CharField(label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    lead = forms.ChoiceField(label=_("Chủ trì"))
+    lead = forms.ChoiceField(label=_("Chủ trì"),
+                             error_messages={"required": _("Cần chọn đơn vị hoặc người chủ trì.")})
     lead_due = forms.DateField(label=_("Hạn xử lý của đơn vị chủ trì"), required=False, widget=DATE)
     supports = forms.MultipleChoiceField(label=_("Phối hợp"), required=False)
     support_due = forms.DateField(label=_("Hạn của đơn vị phối hợp"), required=False, widget=DATE)
@@ -103,7 +104,9 @@ class DirectForm(StyledForm):
     def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = target_choices(agency)
-        for name in ("lead", "supports", "infos"):
+        # "Chủ trì" starts empty: the leader chooses it, nothing is pre-selected for him.
+        self.fields["lead"].choices = [("", _("— Chọn đơn vị hoặc người chủ trì —")), *choices]  # type: ignore[attr-defined]
+        for name in ("supports", "infos"):
             self.fields[name].choices = choices  # type: ignore[attr-defined]
 
 
@@ -136,6 +139,24 @@ class ReasonForm(StyledForm):
 
 class NoteForm(StyledForm):
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcceptForm(StyledForm):
+    """Accepting the lead's result; the page says which parts are still open (they are closed on acceptance)."""
+
+    note = forms.CharField(label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, assignment: Assignment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        still_open = [a for a in Assignment.objects.filter(
+            document=assignment.document, status__in=(AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS))
+            .select_related("unit", "user") if a.role != AssignmentRole.LEAD]
+        if still_open:
+            listed = "; ".join(f"{a.assignee_label} ({a.get_role_display().lower()}, {a.get_status_display().lower()})"
+                               for a in still_open)
+            self.fields["note"].help_text = _(
+                "Còn chưa xong: %(list)s. Khi chấp nhận, văn bản hoàn thành, các phần việc này được đóng và "
+                "người nhận được thông báo.") % {"list": listed}
 
 
 class ConfirmForm(StyledForm):

@@ -82,8 +82,29 @@ def _check_targets(targets: list[Target], *, agency: Unit, need_one_lead: bool) 
         seen.add(key)
 
 
+def _check_dues(targets: list[Target], *, default_due: dt.date | None, parent: Assignment | None) -> None:
+    """Every handling deadline lies today or later (a past one would be "quá hạn" the moment it is given),
+    and a sub-assignment's deadline never lies after the deadline of the part it comes from. "Để biết" rows
+    carry no deadline of their own to check."""
+    today = timezone.localdate()
+    limit = parent.due_date if parent is not None else None
+    for t in targets:
+        due = t.due_date or default_due
+        if due is None or t.role == AssignmentRole.INFO:
+            continue
+        if due < today:
+            raise ValidationFailed(
+                f"Hạn xử lý của {t.label} ({due:%d/%m/%Y}) đã qua: chọn một ngày từ hôm nay ({today:%d/%m/%Y}) "
+                "trở đi.", details={"field": "due_date"})
+        if limit is not None and due > limit:
+            raise ValidationFailed(
+                f"Hạn xử lý của {t.label} ({due:%d/%m/%Y}) không được sau hạn của phần việc được giao "
+                f"({limit:%d/%m/%Y}).", details={"field": "due_date"})
+
+
 def _create_assignments(*, actor: Any, document: Document | None, agency: Unit, targets: list[Target],
                         directive: str, parent: Assignment | None, default_due: dt.date | None) -> list[Assignment]:
+    _check_dues(targets, default_due=default_due, parent=parent)
     now = timezone.now()
     created = []
     for t in targets:
@@ -299,24 +320,63 @@ def assignment_report(*, actor: Any, assignment: Assignment, text: str, kind: st
     return update
 
 
+OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
+
+
+def _handlers_of(assignment: Assignment) -> list[Any]:
+    if assignment.user_id is not None:
+        return [assignment.user]
+    return list(people.dept_leaders_of(assignment.unit))
+
+
 def _complete_document(document: Document, *, actor: Any, result: str) -> None:
+    """The lead's part is done (and accepted when the deployment asks for it): the document is completed.
+    Assignments still open (a supporting unit that never reported, "để biết" rows nobody marked) are closed
+    with one event naming them, and everyone who took part is told."""
     document = _locked(document)
     if document.status == DocumentStatus.COMPLETED:
         return
+    now = timezone.now()
     document.status = DocumentStatus.COMPLETED
-    document.completed_at = timezone.now()
+    document.completed_at = now
     document.save(update_fields=["status", "completed_at"])
     event_record(document, actor=actor, action="completed", text=result)
-    directors = Assignment.objects.filter(document=document, parent__isnull=True).values_list(
-        "assigned_by_id", flat=True)
+    rows = list(Assignment.objects.select_for_update(of=("self",)).filter(document=document)
+                .select_related("unit", "user"))
+    left_open = [a for a in rows if a.status in OPEN]
+    if left_open:
+        Assignment.objects.filter(pk__in=[a.pk for a in left_open]).update(status=AssignmentStatus.CLOSED,
+                                                                             completed_at=now)
+        event_record(document, actor=actor, action="assignments_closed", text="; ".join(
+            f"{a.get_role_display()} — {a.assignee_label} ({a.get_status_display().lower()})" for a in left_open),
+            data={"assignments": [a.pk for a in left_open]})
+    subject = document.subject[:200]
+    directors = [a.assigned_by_id for a in rows if a.parent_id is None]
     notify_after_commit(users=[*people.clerks_of(document.agency), *directors], kind="completed", exclude=actor,
-                        document_id=document.pk, text=f"Văn bản đã giải quyết xong: {document.subject[:200]}")
+                        document_id=document.pk, text=f"Văn bản đã giải quyết xong: {subject}")
+    lead_side = {a.pk for a in rows if a.role == AssignmentRole.LEAD}
+    for a in rows:
+        if a.pk in lead_side:
+            continue
+        closed = a in left_open
+        notify_after_commit(users=_handlers_of(a), kind="completed", exclude=actor, document_id=document.pk,
+                            assignment_id=a.pk,
+                            text=f"Văn bản đã hoàn thành ({a.get_role_display().lower()} của bạn"
+                                 f"{' được đóng' if closed else ''}): {subject}")
+
+
+def _needs_acceptance(top: Assignment, *, actor: Any) -> bool:
+    """The lead's part waits for whoever assigned it unless the deployment turned acceptance off, or the
+    assigner is the one completing it (a leader handling it himself, or completing the part in person)."""
+    return (conf.acceptance_required() and top.document_id is not None
+            and top.assigned_by_id not in (top.user_id, actor.pk))
 
 
 @transaction.atomic
 def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> Assignment:
     """Mark the assignment done with its result. The lead's completion completes the department's
-    assignment above it, and the top lead completes the document."""
+    assignment above it. At the top, the lead's part waits for whoever assigned it to accept it
+    ("Chờ chấp nhận kết quả", ``conf.acceptance_required``); without that rule it completes the document."""
     assignment = _locked_assignment(assignment)
     if not _may_handle(actor, assignment):
         raise PermissionDenied()
@@ -324,17 +384,24 @@ def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> A
         raise Conflict("Phần việc đã kết thúc.")
     required = None if assignment.role == AssignmentRole.INFO else "Cần nhập kết quả xử lý."
     result = _text(result, required=required)
+    awaiting: Assignment | None = None
     current: Assignment | None = assignment
     while current is not None:
-        current.status = AssignmentStatus.DONE
+        top_lead = current.role == AssignmentRole.LEAD and current.parent_id is None
+        wait = top_lead and _needs_acceptance(current, actor=actor)
+        current.status = AssignmentStatus.AWAITING if wait else AssignmentStatus.DONE
         current.result = current.result or result
         current.progress = 100
         current.completed_at = timezone.now()
         current.save(update_fields=["status", "result", "progress", "completed_at"])
         if current.document is not None:
-            event_record(current.document, actor=actor, action="assignment_done",
+            event_record(current.document, actor=actor,
+                         action="completion_submitted" if wait else "assignment_done",
                          text=f"{current.get_role_display()} — {current.assignee_label}: {result}".strip(),
                          data={"assignment": current.pk})
+        if wait:
+            awaiting = current
+            break
         if current.role != AssignmentRole.LEAD:
             break
         if current.parent_id is None:
@@ -343,10 +410,76 @@ def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> A
             break
         parent = _locked_assignment(current.parent)  # type: ignore[arg-type]
         current = parent if parent.is_open else None
-    if assignment.user_id is not None:
+    if awaiting is not None:
+        notify_after_commit(users=[awaiting.assigned_by], kind="acceptance", exclude=actor,
+                            assignment_id=awaiting.pk, document_id=awaiting.document_id,
+                            text=f"{awaiting.assignee_label} báo cáo hoàn thành, chờ anh/chị chấp nhận: "
+                                 f"{result[:200]}")
+    if assignment.user_id is not None and awaiting is not assignment:
         notify_after_commit(users=[assignment.assigned_by], kind="completed", exclude=actor,
                             assignment_id=assignment.pk, document_id=assignment.document_id,
                             text=f"{assignment.assignee_label} đã hoàn thành: {result[:200]}")
+    return assignment
+
+
+def _awaiting(actor: Any, assignment: Assignment) -> Assignment:
+    assignment = _locked_assignment(assignment)
+    if not policies.can_accept(actor, assignment):
+        raise PermissionDenied("Chỉ người đã giao việc hoặc lãnh đạo cơ quan mới chấp nhận hay trả lại kết quả.")
+    if assignment.status != AssignmentStatus.AWAITING:
+        raise Conflict("Phần việc này không chờ chấp nhận kết quả.")
+    return assignment
+
+
+@transaction.atomic
+def assignment_accept(*, actor: Any, assignment: Assignment, note: str = "") -> Assignment:
+    """Whoever assigned the lead's part accepts the reported result: the part is done and the document
+    completed (open supporting rows are closed and their people told)."""
+    assignment = _awaiting(actor, assignment)
+    note = _text(note)
+    assignment.status = AssignmentStatus.DONE
+    assignment.accepted_by = actor
+    assignment.accepted_at = timezone.now()
+    assignment.save(update_fields=["status", "accepted_by", "accepted_at"])
+    if assignment.document is not None:
+        event_record(assignment.document, actor=actor, action="completion_accepted",
+                     text=f"{assignment.assignee_label}{': ' + note if note else ''}",
+                     data={"assignment": assignment.pk})
+        _complete_document(assignment.document, actor=actor, result=assignment.result)
+    return assignment
+
+
+def _lead_chain(assignment: Assignment) -> list[Assignment]:
+    """The lead rows under ``assignment`` that its completion went up through."""
+    chain = []
+    children = list(assignment.children.select_for_update(of=("self",)).filter(
+        role=AssignmentRole.LEAD, status=AssignmentStatus.DONE).select_related("unit", "user"))
+    for child in children:
+        chain += [child, *_lead_chain(child)]
+    return chain
+
+
+@transaction.atomic
+def assignment_return_result(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
+    """Whoever assigned the lead's part sends the reported result back, with a reason: the part and the
+    lead rows below it are open again ("Đang xử lý") and their handlers are told."""
+    assignment = _awaiting(actor, assignment)
+    reason = _text(reason, required="Cần nêu lý do trả lại kết quả.")
+    reopened = [assignment, *_lead_chain(assignment)]
+    for a in reopened:
+        a.status = AssignmentStatus.IN_PROGRESS
+        a.result = ""
+        a.completed_at = None
+        a.return_reason = reason
+        a.save(update_fields=["status", "result", "completed_at", "return_reason"])
+    if assignment.document is not None:
+        event_record(assignment.document, actor=actor, action="completion_returned",
+                     text=f"{assignment.assignee_label}: {reason}",
+                     data={"assignments": [a.pk for a in reopened]})
+    handlers = [u for a in reopened for u in _handlers_of(a)]
+    notify_after_commit(users=handlers, kind="returned", exclude=actor, assignment_id=assignment.pk,
+                        document_id=assignment.document_id,
+                        text=f"Kết quả xử lý bị trả lại: {reason[:200]}")
     return assignment
 
 

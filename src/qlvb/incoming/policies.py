@@ -36,5 +36,10 @@ def can_decide_extension(actor: Any, assignment: Any) -> bool:
     return assignment.assigned_by_id == actor.pk or has(actor, "incoming.direct", unit=assignment.agency)
 
 
+def can_accept(actor: Any, assignment: Any) -> bool:
+    """Accept or return the lead's reported completion: whoever assigned it, or a leader of the agency."""
+    return assignment.assigned_by_id == actor.pk or has(actor, "incoming.direct", unit=assignment.agency)
+
+
 def can_remind(actor: Any, assignment: Any) -> bool:
     return assignment.assigned_by_id == actor.pk or has(actor, "incoming.remind", unit=assignment.agency)

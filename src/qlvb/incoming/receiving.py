@@ -92,6 +92,17 @@ def refuse_secret(secrecy: str) -> None:
                                details={"secrecy": Secrecy(secrecy).label if secrecy in Secrecy.values else secrecy})
 
 
+def refuse_past_due(due_date: dt.date | None, *, today: dt.date | None = None) -> None:
+    """The document's own "thời hạn giải quyết" may not lie before today when a clerk enters it (it would be
+    "quá hạn" at once). The issue date may of course be past. A system channel (internal delivery, the
+    axis) keeps the sender's date as sent: the clerk corrects it if needed."""
+    today = today or timezone.localdate()
+    if due_date is not None and due_date < today:
+        raise ValidationFailed(
+            f"Thời hạn giải quyết {due_date:%d/%m/%Y} đã qua: chọn một ngày từ hôm nay ({today:%d/%m/%Y}) trở đi "
+            "(ngày ban hành thì được ở quá khứ).", details={"field": "due_date"})
+
+
 def clean_data(data: IncomingData) -> IncomingData:
     """NFC, required fields, Phụ lục VI maximum lengths, ranges. Refuses state secrets first."""
     refuse_secret(data.secrecy)
@@ -177,6 +188,8 @@ def incoming_receive(
     if channel not in Channel.values:
         raise ValidationFailed("Kênh tiếp nhận không hợp lệ.")
     data = clean_data(data)
+    if actor is not None:
+        refuse_past_due(data.due_date)
     now = received_at or timezone.now()
     earlier = duplicate_find(agency=agency, data=data, year=timezone.localdate(now).year)
     if earlier is not None and not confirm_duplicate:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -132,6 +132,7 @@ INBOXES: dict[str, tuple[Any, str]] = {
     "returned": (_("Bị trả lại"), "clerk"),
     "to_direct": (_("Chờ cho ý kiến"), "leader"),
     "overdue": (_("Quá hạn"), "leader"),
+    "to_accept": (_("Chờ chấp nhận kết quả"), "leader"),
     "to_assign": (_("Chờ phân công"), "dept_leader"),
     "to_handle": (_("Cần xử lý"), "officer"),
     "for_info": (_("Để biết"), "officer"),
@@ -164,6 +165,10 @@ def inbox(actor: Any, key: str) -> QuerySet[Document]:
         late = Assignment.objects.filter(document_id=OuterRef("pk"), parent__isnull=True, status__in=OPEN,
                                          due_date__lt=today)
         query = base.filter(agency_id__in=leader_units, status=DocumentStatus.IN_PROGRESS).filter(Exists(late))
+    elif key == "to_accept":
+        waiting = Assignment.objects.filter(document_id=OuterRef("pk"), status=AssignmentStatus.AWAITING,
+                                            assigned_by_id=actor.pk)
+        query = base.filter(Exists(waiting))
     elif key == "to_assign":
         waiting = Assignment.objects.filter(document_id=OuterRef("pk"), user__isnull=True,
                                             status=AssignmentStatus.PENDING,
@@ -183,6 +188,9 @@ def inboxes_for(actor: Any) -> list[str]:
     """The inbox keys that apply to the actor's roles, in display order."""
     roles = actor.roles_for(None)
     keys = [k for k, (_label, role) in INBOXES.items() if role and role in roles]
+    if "to_accept" not in keys and Assignment.objects.filter(  # a clerk who routed a document accepts its result
+            assigned_by_id=actor.pk, status=AssignmentStatus.AWAITING).exists():
+        keys.insert(keys.index("returned") + 1 if "returned" in keys else 0, "to_accept")
     if "officer" not in roles and Assignment.objects.filter(user_id=actor.pk).exists():
         keys += ["to_handle", "for_info"]
     return [*keys, "all"]
@@ -192,9 +200,18 @@ def inbox_counts(actor: Any, keys: list[str]) -> dict[str, int]:
     return {k: inbox(actor, k).count() for k in keys if k != "all"}
 
 
-def document_list(query: QuerySet[Document]) -> QuerySet[Document]:
-    """Only the columns a list shows (never file contents or long text)."""
-    return query.select_related("doc_type").only(*LIST_FIELDS)
+def document_list(query: QuerySet[Document], actor: Any = None) -> QuerySet[Document]:
+    """Only the columns a list shows (never file contents or long text). With ``actor``, each row also
+    carries ``my_due``: the earliest deadline of the actor's own open assignments on the document (his
+    personal ones, and his departments' as department leader) — what his inbox must show, rather than the
+    document's "thời hạn giải quyết"."""
+    query = query.select_related("doc_type").only(*LIST_FIELDS)
+    if actor is None:
+        return query
+    depts = actor.units_with_role("dept_leader")
+    mine = Assignment.objects.filter(document_id=OuterRef("pk"), status__in=OPEN, due_date__isnull=False).filter(
+        Q(user_id=actor.pk) | Q(user__isnull=True, unit_id__in=depts))
+    return query.annotate(my_due=Subquery(mine.order_by("due_date").values("due_date")[:1]))
 
 
 def assignments_of(document: Document) -> QuerySet[Assignment]:

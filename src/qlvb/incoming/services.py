@@ -4,10 +4,12 @@ from .attaching import IncomingFile, attachments_add
 from .followup import deadlines_sweep, extension_decide, extension_request, reminder_send
 from .handling import (
     Target,
+    assignment_accept,
     assignment_assign,
     assignment_complete,
     assignment_report,
     assignment_return,
+    assignment_return_result,
     incoming_direct,
     incoming_handle_self,
     incoming_return_to_clerk,
@@ -18,8 +20,9 @@ from .receiving import DuplicateWarning, IncomingData, ReceiveResult, incoming_r
 from .verification import attachment_verify_again, incoming_reject
 
 __all__ = [
-    "DuplicateWarning", "IncomingData", "IncomingFile", "ReceiveResult", "Target", "assignment_assign",
-    "assignment_complete", "assignment_report", "assignment_return", "attachment_verify_again", "attachments_add",
+    "DuplicateWarning", "IncomingData", "IncomingFile", "ReceiveResult", "Target", "assignment_accept",
+    "assignment_assign", "assignment_complete", "assignment_report", "assignment_return", "assignment_return_result",
+    "attachment_verify_again", "attachments_add",
     "deadlines_sweep", "extension_decide", "extension_request", "incoming_direct", "incoming_handle_self",
     "incoming_receive", "incoming_register", "incoming_reject", "incoming_return_to_clerk", "incoming_route",
     "incoming_submit", "reminder_send",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qlvb.assignments.models import Assignment, AssignmentRole, Extension, ExtensionStatus
+from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus, Extension, ExtensionStatus
 from qlvb.assignments.selectors import notifications_for
 from qlvb.assignments.services import notifications_mark_read
 from qlvb.core.errors import DomainError, NotFound
@@ -54,7 +54,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         query = selectors.apply_filters(query, selectors.Filters(
             q=d["q"], status=d["status"], urgency=d["urgency"], date_from=d["date_from"], date_to=d["date_to"],
             doc_type=d["doc_type"].pk if d["doc_type"] else None, organ=d["organ"]))
-    page = Paginator(selectors.document_list(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.document_list(query, user), PAGE_SIZE).get_page(request.GET.get("page"))
     for doc in page:
         doc.late = is_registration_late(doc)  # type: ignore[attr-defined]
     params = request.GET.copy()
@@ -79,6 +79,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = forms.ReceiveForm(request.POST or None, request.FILES or None)
     duplicate = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -106,6 +107,10 @@ def receive(request: HttpRequest) -> HttpResponse:
             form.is_valid()
             messages.warning(request, warning.message)
         except DomainError as exc:
+            status = exc.status_code
+            field = str(exc.details.get("field", ""))
+            if field in form.fields:
+                form.add_error(field, exc.message)
             messages.error(request, exc.message)
         else:
             if result.document.arrival_number:
@@ -114,7 +119,7 @@ def receive(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Đã tiếp nhận văn bản; vào sổ sau khi xem kết quả kiểm tra chữ ký số."))
             return redirect("incoming:detail", pk=result.document.pk)
-    return render(request, "incoming/receive.html", {"form": form, "duplicate": duplicate})
+    return render(request, "incoming/receive.html", {"form": form, "duplicate": duplicate}, status=status)
 
 
 def _assignment_actions(user: Any, a: Assignment, doc: Document) -> list[str]:
@@ -133,6 +138,8 @@ def _assignment_actions(user: Any, a: Assignment, doc: Document) -> list[str]:
             actions.append("return")
     if is_open and policies.can_remind(user, a) and not policies.is_assignee(user, a):
         actions.append("remind")
+    if a.status == AssignmentStatus.AWAITING and policies.can_accept(user, a):
+        actions += ["accept", "return_result"]
     return actions
 
 
@@ -221,16 +228,22 @@ def _run_form(request: HttpRequest, *, target: Any, doc: Document, title: str, f
               run: Callable[[Any, dict[str, Any]], Any], done: str, extra: dict[str, Any]) -> HttpResponse:
     """The one shape of every action page: a form; on a valid POST, one service call; its domain error
     shown as a message, success back to the document page."""
-    form = form_factory(request.POST or None, target)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(target, form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
+    form = form_factory(request.POST if request.method == "POST" else None, target)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 422
         else:
-            messages.success(request, done)
-            return redirect("incoming:detail", pk=doc.pk)
-    return render(request, "incoming/action.html", {"doc": doc, "form": form, "title": title, **extra})
+            try:
+                run(target, form.cleaned_data)
+            except DomainError as exc:
+                status = exc.status_code
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, done)
+                return redirect("incoming:detail", pk=doc.pk)
+    return render(request, "incoming/action.html", {"doc": doc, "form": form, "title": title, **extra},
+                  status=status)
 
 
 def _document_action(request: HttpRequest, pk: int, *, title: str, form_factory: Callable[..., Any],
@@ -369,6 +382,23 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, title=_("Hoàn thành xử lý"), form_factory=lambda data, a: forms.CompleteForm(data),
         run=lambda a, d: services.assignment_complete(actor=request.user, assignment=a, result=d["result"]),
         done=_("Đã hoàn thành."))
+
+
+@login_required
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_action(
+        request, pk, title=_("Chấp nhận kết quả xử lý"),
+        form_factory=lambda data, a: forms.AcceptForm(data, assignment=a),
+        run=lambda a, d: services.assignment_accept(actor=request.user, assignment=a, note=d["note"]),
+        done=_("Đã chấp nhận kết quả; văn bản đã hoàn thành."))
+
+
+@login_required
+def return_result(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_action(
+        request, pk, title=_("Trả lại kết quả xử lý"), form_factory=lambda data, a: forms.ReasonForm(data),
+        run=lambda a, d: services.assignment_return_result(actor=request.user, assignment=a, reason=d["reason"]),
+        done=_("Đã trả lại kết quả để xử lý tiếp."))
 
 
 @login_required

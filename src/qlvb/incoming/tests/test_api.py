@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from qlvb.directory.tokens import token_issue
 from qlvb.documents.models import Document, DocumentStatus, Register
@@ -12,6 +15,7 @@ from qlvb.documents.models import Document, DocumentStatus, Register
 from .test_attachments import pdf_bytes
 
 BASE = "/api/v1/incoming"
+DUE = timezone.localdate() + dt.timedelta(days=28)
 
 
 @pytest.fixture
@@ -56,7 +60,7 @@ def test_main_path_through_the_api(api, person, dept, files_dir):
     leader = api("nguyenvanhung")
     assert leader.get(f"{BASE}/boxes").json()["to_direct"] == 1
     r = leader.post(f"{BASE}/{doc['id']}/direct", {"directive": "VHXH chủ trì, KT phối hợp", "targets": [
-        {"role": "lead", "unit_id": dept("VHXH").pk, "due_date": "2026-12-30"},
+        {"role": "lead", "unit_id": dept("VHXH").pk, "due_date": DUE.isoformat()},
         {"role": "support", "unit_id": dept("KT").pk}]}, content_type="application/json")
     assert r.status_code == 200, r.content
     lead_id = r.json()[0]["id"]
@@ -74,9 +78,28 @@ def test_main_path_through_the_api(api, person, dept, files_dir):
                         content_type="application/json").json()["status"] == "in_progress"
     assert officer.post(f"{BASE}/assignments/{mine}/complete", {"result": "Đã gửi danh sách"},
                         content_type="application/json").status_code == 200
+    waiting = clerk.get(f"{BASE}/{doc['id']}").json()
+    assert waiting["status"] == DocumentStatus.IN_PROGRESS  # the lead's part waits for the chairman
+    assert [a["status"] for a in waiting["assignments"] if a["id"] == lead_id] == ["awaiting"]
+    assert nam.post(f"{BASE}/assignments/{lead_id}/accept", {},  # not whoever assigned it
+                    content_type="application/json").status_code == 403
+    r = leader.post(f"{BASE}/assignments/{lead_id}/accept", {"note": "Đạt yêu cầu"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "done", r.content
     final = clerk.get(f"{BASE}/{doc['id']}").json()
     assert final["status"] == DocumentStatus.COMPLETED
-    assert [e["action"] for e in final["events"]][-1] == "completed"
+    assert [e["action"] for e in final["events"]][-3:] == ["completion_accepted", "completed", "assignments_closed"]
+    assert [a["status"] for a in final["assignments"] if a["role"] == "support"] == ["closed"]
+
+
+def test_past_deadlines_refused_through_the_api(api, receive, dept):
+    past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    r = api("lethuha").post(f"{BASE}/", receive_payload(due_date=past), content_type="application/json")
+    assert r.status_code == 422 and "đã qua" in r.json()["detail"], r.content
+    assert not Document.objects.exists()
+    doc = receive()
+    r = api("nguyenvanhung").post(f"{BASE}/{doc.pk}/direct", {"targets": [
+        {"role": "lead", "unit_id": dept("VHXH").pk, "due_date": past}]}, content_type="application/json")
+    assert r.status_code == 422 and "đã qua" in r.json()["detail"] and "Phòng Văn hóa" in r.json()["detail"]
 
 
 def test_secret_document_refused_in_vietnamese(api):

@@ -13,6 +13,7 @@ from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
 from qlvb.documents.models import DocumentStatus
 from qlvb.incoming.services import (
     Target,
+    assignment_accept,
     assignment_assign,
     assignment_complete,
     assignment_report,
@@ -69,12 +70,20 @@ def test_main_path_from_clerk_to_completion(receive, person, dept, eager, django
         assignment_complete(actor=huong, assignment=mine, result="Đã xây dựng kế hoạch, trình ký ngày 20/3")
     doc.refresh_from_db()
     lead.refresh_from_db()
-    assert lead.status == AssignmentStatus.DONE
+    assert lead.status == AssignmentStatus.AWAITING and doc.status == DocumentStatus.IN_PROGRESS
+    assert Notification.objects.filter(user=hung, kind="acceptance", assignment=lead).count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_accept(actor=hung, assignment=lead, note="Đạt yêu cầu")
+    doc.refresh_from_db()
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.DONE and lead.accepted_by == hung
     assert doc.status == DocumentStatus.COMPLETED and doc.completed_at is not None
     assert Notification.objects.filter(user=ha, kind="completed", document=doc).exists()
     actions = list(doc.events.values_list("action", flat=True))
     assert actions == ["received", "registered", "submitted", "directed", "assigned", "progress",
-                       "assignment_done", "assignment_done", "completed"]
+                       "assignment_done", "completion_submitted", "completion_accepted", "completed",
+                       "assignments_closed"]
     assert all(e.actor_name for e in doc.events.all())
 
 

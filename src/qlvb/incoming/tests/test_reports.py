@@ -27,6 +27,7 @@ from qlvb.incoming.services import (
 )
 
 OUT = Path(__file__).resolve().parents[4] / "var" / "screenshots" / "incoming"
+DUE = timezone.localdate() + dt.timedelta(days=29)
 
 
 def rows(content: bytes) -> list[tuple]:
@@ -63,7 +64,7 @@ def two_documents(receive, person, dept):
                              "năm 2026", code_number="7", code_notation="GM-UBND", organ_name="Sở Nội vụ tỉnh Phú Thọ")
     (lead, _s) = incoming_direct(actor=person("nguyenvanhung"), document=first, directive="Đề nghị Phòng VHXH chủ "
                                  "trì rà soát, Phòng KT phối hợp; báo cáo trước ngày 31/12.", targets=[
-        Target(role="lead", unit=dept("VHXH"), due_date=dt.date(2026, 12, 31)),
+        Target(role="lead", unit=dept("VHXH"), due_date=DUE),
         Target(role="support", unit=dept("KT"))])
     (mine,) = assignment_assign(actor=person("hoangvannam"), assignment=lead, note="Đồng chí Hương thực hiện",
                                 targets=[Target(role="lead", user=person("dothanhhuong"))])
@@ -106,7 +107,7 @@ def test_followup_register_has_the_seven_columns(two_documents, person, ubnd):
     content = reports.followup_xlsx(actor=person("nguyenvanhung"), agency=ubnd, date_from=today, date_to=today)
     _above, body = table(content, reports.FOLLOWUP_COLUMNS)
     first = body[0]
-    assert first[0] == 1 and first[3] == "31/12/2026"
+    assert first[0] == 1 and first[3] == f"{DUE:%d/%m/%Y}"
     assert "Đã gửi danh sách" in first[4] and first[6] == "Đôn đốc 1 lần"
     text = squash(pdf_text(reports.followup_pdf(actor=person("nguyenvanhung"), agency=ubnd, date_from=today,
                                                 date_to=today), "so-theo-doi"))
@@ -120,7 +121,7 @@ def test_slip_of_one_document(two_documents, person):
     cells = [v for r in rows(content) for v in r if v]
     assert reports.SLIP_TITLE in cells and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
     assert "Về việc rà soát hộ nghèo" in cells and "45/UBND-LĐTBXH" in cells
-    assert any(str(c).startswith("- Chủ trì: Phòng Văn hóa - Xã hội (hạn 31/12/2026)") for c in cells)
+    assert any(str(c).startswith(f"- Chủ trì: Phòng Văn hóa - Xã hội (hạn {DUE:%d/%m/%Y})") for c in cells)
     assert any("Đỗ Thanh Hương" in str(c) for c in cells)
     text = squash(pdf_text(reports.slip_pdf(actor=person("lethuha"), document=first), "phieu-giai-quyet"))
     for part in (reports.SLIP_TITLE, "1. Ý kiến của lãnh đạo cơ quan, tổ chức", "2. Ý kiến của lãnh đạo đơn vị",
