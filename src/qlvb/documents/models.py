@@ -262,15 +262,29 @@ class Attachment(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     added_at = models.DateTimeField()
+    # Versions: a replaced file is never changed or deleted. The new version keeps the ordinal, takes the next
+    # ``version`` and points at the one it ``replaces``; the old one gets ``superseded_at`` (still downloadable).
+    version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
+    replaces = models.ForeignKey("self", verbose_name=_("thay cho"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    superseded_at = models.DateTimeField(_("bị thay lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
-        ordering = ["document", "ordinal", "id"]
-        constraints = [models.UniqueConstraint(fields=["document", "ordinal"], name="attachment_ordinal_unique")]
+        ordering = ["document", "ordinal", "version", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "ordinal", "version"], name="attachment_version_unique"),
+            models.UniqueConstraint(fields=["document", "ordinal"], condition=Q(superseded_at__isnull=True),
+                                    name="attachment_one_current_version"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
 
 class DocumentEvent(models.Model):

@@ -66,6 +66,9 @@ class AttachmentOut(Schema):
     signature_reasons: list[str]
     signature_report_id: int | None
     signature_checked_at: dt.datetime | None
+    version: int = 1
+    current: bool = True  # False: an earlier version, replaced (still downloadable)
+    replaces_id: int | None = None
 
 
 class AssignmentOut(Schema):
@@ -140,6 +143,36 @@ class ReceiveIn(Schema):
     files: list[FileRef] = []
     confirm_duplicate: bool = False
     defer_registration: bool = False  # True: wait in "chờ vào sổ" until the clerk has seen the signature verdicts
+
+
+class FilesIn(Schema):
+    files: list[FileRef]
+
+
+class ReplaceIn(Schema):
+    file_id: int
+
+
+class CorrectIn(Schema):
+    """Only the fields sent are changed. The arrival number, date and register cannot be changed."""
+
+    doc_type: str | None = None
+    subject: str | None = None
+    organ_name: str | None = None
+    code_number: str | None = None
+    code_notation: str | None = None
+    issued_date: dt.date | None = None
+    organ_id: str | None = None
+    language: str | None = None
+    page_amount: int | None = None
+    description: str | None = None
+    signer_position: str | None = None
+    signer_name: str | None = None
+    urgency: int | None = None
+    to_places: str | None = None
+    due_date: dt.date | None = None
+    document_identifier: str | None = None
+    arrival_number: int | None = None  # refused with a message if sent
 
 
 class TargetIn(Schema):
@@ -246,7 +279,8 @@ def _detail(actor: Any, d: Document) -> dict[str, Any]:
          "sha256": a.stored_file.blob.sha256, "signature_status": a.signature_status,
          "signature_label": verdicts[a.pk].label if a.pk in verdicts else "",
          "signature_reasons": verdicts[a.pk].reasons if a.pk in verdicts else [],
-         "signature_report_id": a.signature_report_id, "signature_checked_at": a.signature_checked_at}
+         "signature_report_id": a.signature_report_id, "signature_checked_at": a.signature_checked_at,
+         "version": a.version, "current": a.superseded_at is None, "replaces_id": a.replaces_id}
         for a in attachments]
     out["assignments"] = [
         {"id": a.pk, "parent_id": a.parent_id, "role": a.role, "unit_id": a.unit_id, "unit_name": a.unit.name,
@@ -334,6 +368,49 @@ def verify_again(request: HttpRequest, doc_id: int, attachment_id: int) -> dict[
         raise NotFound()
     services.attachment_verify_again(actor=request.user, attachment=found)
     return next(a for a in _detail(request.user, doc)["attachments"] if a["id"] == found.pk)
+
+
+def _own_upload(user: Any, file_id: int) -> StoredFile:
+    stored = StoredFile.objects.select_related("blob").filter(pk=file_id, uploaded_by=user).first()
+    if stored is None:
+        raise NotFound(f"Không có tệp số {file_id} do bạn tải lên.")
+    return stored
+
+
+@router.post("/{int:doc_id}/files", response={201: list[AttachmentOut]},
+             summary="Thêm tệp (tệp chính còn thiếu, phụ lục) cho văn bản đã tiếp nhận")
+def files_add(request: HttpRequest, doc_id: int, payload: FilesIn) -> Status:
+    doc = selectors.document_get(request.user, doc_id)
+    created = services.incoming_files_add(actor=request.user, document=doc, files=[
+        services.IncomingFile(_own_upload(request.user, ref.file_id), kind=ref.kind) for ref in payload.files])
+    ids = {a.pk for a in created}
+    return Status(201, [a for a in _detail(request.user, doc)["attachments"] if a["id"] in ids])
+
+
+@router.post("/{int:doc_id}/files/{int:attachment_id}/replace", response={201: AttachmentOut},
+             summary="Thay tệp bằng phiên bản mới (phiên bản cũ vẫn được lưu và tải được)")
+def file_replace(request: HttpRequest, doc_id: int, attachment_id: int, payload: ReplaceIn) -> Status:
+    doc = selectors.document_get(request.user, doc_id)
+    found = doc.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise NotFound()
+    new = services.incoming_file_replace(actor=request.user, document=doc, attachment=found,
+                                         stored_file=_own_upload(request.user, payload.file_id))
+    return Status(201, next(a for a in _detail(request.user, doc)["attachments"] if a["id"] == new.pk))
+
+
+@router.post("/{int:doc_id}/correct", response=DocumentOut,
+             summary="Sửa thông tin văn bản (chỉ các trường gửi lên; không sửa được số đến, sổ)")
+def correct(request: HttpRequest, doc_id: int, payload: CorrectIn) -> dict[str, Any]:
+    doc = selectors.document_get(request.user, doc_id)
+    changes: dict[str, Any] = payload.dict(exclude_unset=True)
+    if "doc_type" in changes:
+        doc_type = DocumentType.objects.filter(name=changes["doc_type"]).first()
+        if doc_type is None:
+            raise ValidationFailed(f"Không có loại văn bản “{changes['doc_type']}”.", details={"field": "doc_type"})
+        changes["doc_type"] = doc_type
+    services.incoming_correct(actor=request.user, document=doc, changes=changes)
+    return _detail(request.user, selectors.document_get(request.user, doc_id))
 
 
 # --- Document actions ------------------------------------------------------------------------

@@ -4,17 +4,20 @@ transaction), then attaches the resulting ``StoredFile``s here, in the document'
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from pypdf import PdfReader
 
-from qlvb.core.errors import ValidationFailed
+from qlvb.core.errors import Conflict, ValidationFailed
+from qlvb.core.permissions import require
 from qlvb.documents.events import event_record
-from qlvb.documents.models import Attachment, AttachmentKind, Document
+from qlvb.documents.models import Attachment, AttachmentKind, Document, DocumentStatus
 from qlvb.files.models import StoredFile
 from qlvb.files.storage import open_verified
 
@@ -47,7 +50,7 @@ def attachments_add(*, actor: Any, document: Document, files: list[IncomingFile]
     if not checked:
         raise ValidationFailed("Chỉ đính kèm được qua dịch vụ của luồng văn bản đến.")
     last = document.attachments.aggregate(m=Max("ordinal"))["m"] or 0
-    has_main = document.attachments.filter(kind=AttachmentKind.MAIN).exists()
+    has_main = document.attachments.filter(kind=AttachmentKind.MAIN, superseded_at__isnull=True).exists()
     created = []
     for offset, f in enumerate(files, start=1):
         if f.kind not in (AttachmentKind.MAIN, AttachmentKind.APPENDIX):
@@ -71,3 +74,70 @@ def attachments_add(*, actor: Any, document: Document, files: list[IncomingFile]
         document.page_amount = min(main.page_count, 999)
         document.save(update_fields=["page_amount"])
     return created
+
+
+# --- An upload kept across a confirmation -----------------------------------------------------------------------
+
+KEPT_UPLOAD_MAX_AGE = dt.timedelta(hours=2)
+
+
+def kept_upload_get(*, actor: Any, file_id: int) -> StoredFile:
+    """A file the clerk took in on an earlier submission of the same form (the duplicate warning asked her to
+    confirm): only her own upload, recent, and not attached to any document yet — so a reference typed into the
+    form can never bring in somebody else's file or one already filed."""
+    stored = (StoredFile.objects.select_related("blob")
+              .filter(pk=file_id, uploaded_by_id=getattr(actor, "pk", None),
+                      uploaded_at__gte=timezone.now() - KEPT_UPLOAD_MAX_AGE).first())
+    if stored is None or Attachment.objects.filter(stored_file=stored).exists():
+        raise ValidationFailed("Tệp đã chọn trước đó không còn dùng được (quá 2 giờ, đã đính kèm văn bản khác hoặc "
+                               "không phải tệp bạn tải lên): hãy chọn lại tệp.", details={"field": "main_file"})
+    return stored
+
+
+# --- Files after registration --------------------------------------------------------------------------------------
+
+CLOSED = (DocumentStatus.REJECTED, DocumentStatus.WITHDRAWN)
+
+
+def _open_for_files(actor: Any, document: Document) -> Document:
+    require(actor, "incoming.receive", unit=document.agency)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status in CLOSED:
+        raise Conflict("Văn bản đã từ chối tiếp nhận hoặc đã thu hồi: không thêm, thay tệp được.")
+    return document
+
+
+@transaction.atomic
+def incoming_files_add(*, actor: Any, document: Document, files: list[IncomingFile]) -> list[Attachment]:
+    """The clerk adds files to a document already received (a missing main file, an appendix that came later)."""
+    document = _open_for_files(actor, document)
+    if not files:
+        raise ValidationFailed("Cần chọn tệp.", details={"field": "file"})
+    return attachments_add(actor=actor, document=document, files=files, checked=True)
+
+
+@transaction.atomic
+def incoming_file_replace(*, actor: Any, document: Document, attachment: Attachment,
+                          stored_file: StoredFile) -> Attachment:
+    """A new version of a file: the old one stays (superseded, still downloadable), the new one takes its place
+    with the next version number; the history records both (names and SHA-256)."""
+    document = _open_for_files(actor, document)
+    old = Attachment.objects.select_for_update().filter(pk=attachment.pk, document=document).first()
+    if old is None:
+        raise ValidationFailed("Tệp không thuộc văn bản này.")
+    if old.superseded_at is not None:
+        raise Conflict("Tệp này đã được thay bằng một phiên bản mới hơn.")
+    now = timezone.now()
+    old.superseded_at = now
+    old.save(update_fields=["superseded_at"])
+    new = Attachment.objects.create(
+        document=document, stored_file=stored_file, kind=old.kind, ordinal=old.ordinal, version=old.version + 1,
+        replaces=old, name=stored_file.name, page_count=pdf_page_count(stored_file), added_by=actor, added_at=now,
+    )
+    event_record(document, actor=actor, action="file_replaced",
+                 text=f"{new.get_kind_display()}: {old.name} (phiên bản {old.version}) → {new.name} "
+                      f"(phiên bản {new.version})",
+                 data={"attachment": new.pk, "replaces": old.pk, "version": new.version,
+                       "sha256": stored_file.blob.sha256, "old_sha256": old.stored_file.blob.sha256})
+    verification_schedule([new])
+    return new

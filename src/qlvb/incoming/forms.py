@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus, ReminderKind
 from qlvb.directory.models import Unit, User
-from qlvb.documents.models import MAX, Channel, DocumentStatus, DocumentType, Secrecy, Urgency
+from qlvb.documents.models import (
+    MAX,
+    AttachmentKind,
+    Channel,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Secrecy,
+    Urgency,
+)
 
 from . import people
 
@@ -67,6 +77,56 @@ class ReceiveForm(StyledForm):
         label=_("Chưa vào sổ: xem kết quả kiểm tra chữ ký số trước"), required=False,
         help_text=_("Văn bản chờ trong hộp “Chờ vào sổ”; văn thư vào sổ hoặc từ chối tiếp nhận sau khi xem kết quả."))
     confirm_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
+    # Files already taken in on the submission that raised the duplicate warning: "main:12,appendix:13".
+    # The service checks each one again (the clerk's own upload, recent, not attached elsewhere).
+    kept_files = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def clean_kept_files(self) -> dict[str, int]:
+        kept: dict[str, int] = {}
+        for part in filter(None, (self.cleaned_data.get("kept_files") or "").split(",")):
+            kind, _sep, pk = part.partition(":")
+            if kind not in ("main", "appendix") or not pk.isdigit() or kind in kept:
+                raise forms.ValidationError(_("Tham chiếu tệp đã chọn không hợp lệ: hãy chọn lại tệp."))
+            kept[kind] = int(pk)
+        return kept
+
+
+# The metadata a clerk may correct after registration (not the channel, the files, the register or numbers).
+CORRECTABLE = ("doc_type", "code_number", "code_notation", "issued_date", "organ_name", "organ_id", "subject",
+               "signer_position", "signer_name", "urgency", "page_amount", "due_date", "to_places",
+               "document_identifier", "language", "description")
+
+
+class CorrectForm(ReceiveForm):
+    """"Sửa thông tin văn bản": the Phụ lục VI fields of the receive form, filled with the document's values."""
+
+    def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
+        kwargs["initial"] = {name: getattr(document, name) for name in CORRECTABLE}
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in CORRECTABLE:
+                del self.fields[name]
+        self.fields["doc_type"].queryset = DocumentType.objects.filter(  # type: ignore[attr-defined]
+            Q(is_active=True) | Q(pk=document.doc_type_id))
+        self.fields["page_amount"].help_text = ""
+
+
+class FileForm(StyledForm):
+    """Add a file to a registered document, or a new version of one of its files."""
+
+    file = forms.FileField(label=_("Tệp"))
+    target = forms.ChoiceField(label=_("Thêm làm"))
+
+    def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = list(document.attachments.filter(superseded_at__isnull=True).order_by("ordinal"))
+        choices: list[tuple[str, Any]] = []
+        if not any(a.kind == AttachmentKind.MAIN for a in current):
+            choices.append(("main", _("Tệp văn bản chính")))
+        choices.append(("appendix", _("Phụ lục mới")))
+        choices += [(f"replace:{a.pk}", _("Phiên bản mới của “%(name)s” (thay phiên bản %(v)s)") % {
+            "name": a.name, "v": a.version}) for a in current]
+        self.fields["target"].choices = choices  # type: ignore[attr-defined]
 
 
 class FilterForm(StyledForm):

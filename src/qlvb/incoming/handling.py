@@ -494,6 +494,9 @@ def can_act(actor: Any, document: Document) -> set[str]:
         allowed.add("submit")
         if has(actor, "incoming.route", unit=document.agency) and conf.direct_routing_enabled():
             allowed.add("route")
+    if has(actor, "incoming.receive", unit=document.agency) and status not in (
+            DocumentStatus.REJECTED, DocumentStatus.WITHDRAWN):
+        allowed.update({"correct", "files"})
     if has(actor, "incoming.reject", unit=document.agency) and status in (
             DocumentStatus.RECEIVED, DocumentStatus.REGISTERED):
         allowed.add("reject")

@@ -1,6 +1,7 @@
 """Every write of the incoming flow (the modules below hold them by subject)."""
 
-from .attaching import IncomingFile, attachments_add
+from .attaching import IncomingFile, attachments_add, incoming_file_replace, incoming_files_add, kept_upload_get
+from .correcting import incoming_correct
 from .followup import deadlines_sweep, extension_decide, extension_request, reminder_send
 from .handling import (
     Target,
@@ -22,8 +23,8 @@ from .verification import attachment_verify_again, incoming_reject
 __all__ = [
     "DuplicateWarning", "IncomingData", "IncomingFile", "ReceiveResult", "Target", "assignment_accept",
     "assignment_assign", "assignment_complete", "assignment_report", "assignment_return", "assignment_return_result",
-    "attachment_verify_again", "attachments_add",
-    "deadlines_sweep", "extension_decide", "extension_request", "incoming_direct", "incoming_handle_self",
+    "attachment_verify_again", "attachments_add", "deadlines_sweep", "extension_decide", "extension_request",
+    "incoming_correct", "incoming_direct", "incoming_file_replace", "incoming_files_add", "incoming_handle_self",
     "incoming_receive", "incoming_register", "incoming_reject", "incoming_return_to_clerk", "incoming_route",
-    "incoming_submit", "reminder_send",
+    "incoming_submit", "kept_upload_get", "reminder_send",
 ]

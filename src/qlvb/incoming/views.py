@@ -24,6 +24,7 @@ from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_label
 from qlvb.documents.models import Document, DocumentStatus, SignatureState
 from qlvb.files.intake import file_intake
+from qlvb.files.models import StoredFile
 from qlvb.files.services import file_open
 
 from . import forms, policies, reports, selectors, services, verification
@@ -91,7 +92,11 @@ def receive(request: HttpRequest) -> HttpResponse:
                     stored = file_intake(actor=request.user, stream=upload, original_name=upload.name,
                                          channel="scan" if d["channel"] == "paper" else "web",
                                          declared_size=upload.size)
-                    files.append(services.IncomingFile(stored, kind=kind))
+                elif kind in d["kept_files"]:  # taken in on the submission that raised the duplicate warning
+                    stored = services.kept_upload_get(actor=request.user, file_id=d["kept_files"][kind])
+                else:
+                    continue
+                files.append(services.IncomingFile(stored, kind=kind))
             data = services.IncomingData(**{k: d[k] for k in (
                 "doc_type", "subject", "organ_name", "code_number", "code_notation", "issued_date", "organ_id",
                 "language", "page_amount", "description", "signer_position", "signer_name", "urgency", "secrecy",
@@ -103,7 +108,9 @@ def receive(request: HttpRequest) -> HttpResponse:
             duplicate = warning.earlier
             again = request.POST.copy()
             again["confirm_duplicate"] = "True"
-            form = forms.ReceiveForm(again, request.FILES)
+            # The chosen files are already stored: the confirmation carries their references, not the bytes.
+            again["kept_files"] = ",".join(f"{f.kind}:{f.stored_file.pk}" for f in files)
+            form = forms.ReceiveForm(again)
             form.is_valid()
             messages.warning(request, warning.message)
         except DomainError as exc:
@@ -119,7 +126,17 @@ def receive(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Đã tiếp nhận văn bản; vào sổ sau khi xem kết quả kiểm tra chữ ký số."))
             return redirect("incoming:detail", pk=result.document.pk)
-    return render(request, "incoming/receive.html", {"form": form, "duplicate": duplicate}, status=status)
+    return render(request, "incoming/receive.html", {"form": form, "duplicate": duplicate,
+                                                     "kept": _kept_names(request.user, form)}, status=status)
+
+
+def _kept_names(user: Any, form: forms.ReceiveForm) -> list[str]:
+    """Names of the files the form carries over (the user's own uploads only), to show them on the page."""
+    value = form.data.get("kept_files", "") if form.is_bound else ""
+    ids = [int(p.partition(":")[2]) for p in value.split(",") if p.partition(":")[2].isdigit()]
+    if not ids:
+        return []
+    return list(StoredFile.objects.filter(pk__in=ids, uploaded_by=user).values_list("name", flat=True))
 
 
 def _assignment_actions(user: Any, a: Assignment, doc: Document) -> list[str]:
@@ -165,10 +182,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _files_context(user: Any, doc: Document) -> dict[str, Any]:
-    attachments = list(doc.attachments.select_related("stored_file__blob"))
-    verdicts = verification.verdicts_for(attachments)
+    attachments = list(doc.attachments.select_related("stored_file__blob", "added_by"))
+    current = [a for a in attachments if a.superseded_at is None]
+    verdicts = verification.verdicts_for(current)
+    for a in current:  # earlier versions of the same file, newest first (kept, downloadable)
+        a.earlier_versions = sorted((o for o in attachments if o.ordinal == a.ordinal and o.pk != a.pk),  # type: ignore[attr-defined]
+                                    key=lambda o: -o.version)
     return {
-        "doc": doc, "files": [(a, verdicts.get(a.pk)) for a in attachments],
+        "doc": doc, "files": [(a, verdicts.get(a.pk)) for a in current],
         "pending": any(v.state == SignatureState.PENDING for v in verdicts.values()),
         "can_verify": has(user, "incoming.verify", unit=doc.agency),
     }
@@ -297,6 +318,51 @@ def handle_self(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, title=_("Trực tiếp xử lý"), form_factory=lambda data, doc: forms.NoteForm(data),
         run=lambda doc, d: services.incoming_handle_self(actor=request.user, document=doc, note=d["note"]),
         done=_("Bạn đã nhận trực tiếp xử lý văn bản."))
+
+
+@login_required
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document_action(
+        request, pk, title=_("Sửa thông tin văn bản"),
+        form_factory=lambda data, doc: forms.CorrectForm(data, document=doc),
+        run=lambda doc, d: services.incoming_correct(actor=request.user, document=doc, changes={
+            name: d[name] for name in forms.CORRECTABLE}),
+        done=_("Đã sửa thông tin văn bản; lịch sử xử lý ghi lại giá trị cũ và mới."))
+
+
+@login_required
+def files_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a file to a registered document, or a new version of one of its files (the clerk)."""
+    try:
+        doc = selectors.document_get(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    form = forms.FileForm(request.POST if request.method == "POST" else None,
+                          request.FILES if request.method == "POST" else None, document=doc)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                upload = d["file"]
+                stored = file_intake(actor=request.user, stream=upload, original_name=upload.name, channel="web",
+                                     declared_size=upload.size)
+                kind, _sep, replaced = d["target"].partition(":")
+                if kind == "replace":
+                    services.incoming_file_replace(actor=request.user, document=doc, stored_file=stored,
+                                                   attachment=doc.attachments.get(pk=int(replaced)))
+                else:
+                    services.incoming_files_add(actor=request.user, document=doc,
+                                                files=[services.IncomingFile(stored, kind=kind)])
+            except DomainError as exc:
+                status = exc.status_code
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Đã lưu tệp %(name)s.") % {"name": stored.name})
+                return redirect("incoming:detail", pk=doc.pk)
+    return render(request, "incoming/action.html", {"doc": doc, "form": form, "title": _("Thêm, thay tệp")},
+                  status=status)
 
 
 def _direct_form(data: Any, doc: Document) -> forms.DirectForm:

@@ -144,7 +144,7 @@ def test_clerk_rejects_with_a_reason(received, signed, client, person):
     doc = received(altered(signed))
     client.force_login(person("lethuha"))
     empty = client.post(reverse("incoming:reject", args=[doc.pk]), {"reason": ""})
-    assert empty.status_code == 200  # the form asks for the reason
+    assert empty.status_code == 422  # the form asks for the reason
     response = client.post(reverse("incoming:reject", args=[doc.pk]),
                            {"reason": "Chữ ký số không hợp lệ: tệp bị thay đổi sau khi ký."})
     assert response.status_code == 302

@@ -1,0 +1,82 @@
+"""Correcting a received document's metadata after registration. Every change is one ``metadata_corrected``
+event with the old and the new value of each field; the registration itself (register, arrival number and
+date, year) is never changed: it belongs to the register, which has no gaps and no duplicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import fields
+from typing import Any
+
+from django.db import transaction
+
+from qlvb.core.errors import Conflict, ValidationFailed
+from qlvb.core.permissions import require
+from qlvb.documents.events import event_record
+from qlvb.documents.models import Document, DocumentStatus, DocumentType, Urgency
+
+from .receiving import FIELD_LABELS, IncomingData, clean_data, refuse_past_due
+
+LABELS = {**FIELD_LABELS, "doc_type": "Loại văn bản", "issued_date": "Ngày ban hành", "page_amount": "Số trang",
+          "urgency": "Độ khẩn", "due_date": "Thời hạn giải quyết"}
+EDITABLE = tuple(f.name for f in fields(IncomingData) if f.name != "secrecy")
+REGISTRATION = {"register": "sổ đăng ký", "arrival_number": "số đến", "arrival_date": "ngày đến", "year": "năm"}
+
+
+def _shown(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, DocumentType):
+        return value.name
+    if name == "urgency":
+        return str(Urgency(value).label)
+    return str(value)
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, DocumentType):
+        return value.name
+    return value
+
+
+@transaction.atomic
+def incoming_correct(*, actor: Any, document: Document, changes: dict[str, Any]) -> Document:
+    """The clerk corrects metadata (Phụ lục VI fields) of a received document. Only the fields that really
+    change are written and recorded; a new "thời hạn giải quyết" may not lie in the past."""
+    require(actor, "incoming.receive", unit=document.agency)
+    fixed = [REGISTRATION[k] for k in changes if k in REGISTRATION]
+    if fixed:
+        raise ValidationFailed(f"Không sửa được {', '.join(fixed)}: số đến do sổ đăng ký cấp, không có số trùng, "
+                               "không có số bỏ trống.", code="registration_fixed")
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ValidationFailed(f"Không sửa được trường: {', '.join(unknown)}.")
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status in (DocumentStatus.REJECTED, DocumentStatus.WITHDRAWN):
+        raise Conflict("Văn bản đã từ chối tiếp nhận hoặc đã thu hồi: không sửa được thông tin.")
+    data = IncomingData(**{name: getattr(document, name) for name in (f.name for f in fields(IncomingData))})
+    for name, value in changes.items():
+        if value is None and isinstance(getattr(data, name), str):
+            value = ""
+        if value is None and name in ("doc_type", "urgency"):
+            raise ValidationFailed(f"Cần chọn {LABELS[name].lower()}.", details={"field": name})
+        setattr(data, name, value)
+    data = clean_data(data)
+    diff = {name: (getattr(document, name), getattr(data, name)) for name in EDITABLE
+            if getattr(data, name) != getattr(document, name)}
+    if not diff:
+        raise ValidationFailed("Không có thông tin nào thay đổi.")
+    if "due_date" in diff:
+        refuse_past_due(data.due_date)
+    for name, (_old, new) in diff.items():
+        setattr(document, name, new)
+    document.save(update_fields=list(diff))
+    event_record(document, actor=actor, action="metadata_corrected",
+                 text="; ".join(f"{LABELS.get(n, n)}: {_shown(n, old)} → {_shown(n, new)}"
+                                for n, (old, new) in diff.items()),
+                 data={"changes": {n: [_stored(old), _stored(new)] for n, (old, new) in diff.items()}})
+    return document
