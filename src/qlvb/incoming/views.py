@@ -73,6 +73,32 @@ def _agency(user: Any) -> Unit | None:
     return unit.agency if unit is not None else None
 
 
+def _take_in(request: HttpRequest, d: dict[str, Any], files: list[services.IncomingFile]) -> None:
+    """Store the chosen files through the one intake (or take back those kept from an earlier submission)."""
+    for field, kind in (("main_file", "main"), ("appendix", "appendix")):
+        upload = d.get(field)
+        if upload:
+            stored = file_intake(actor=request.user, stream=upload, original_name=upload.name,
+                                 channel="scan" if d["channel"] == "paper" else "web", declared_size=upload.size)
+        elif kind in d["kept_files"]:  # taken in on the submission that raised the warning or the error
+            stored = services.kept_upload_get(actor=request.user, file_id=d["kept_files"][kind])
+        else:
+            continue
+        files.append(services.IncomingFile(stored, kind=kind))
+
+
+def _form_again(request: HttpRequest, files: list[services.IncomingFile], *, confirm: bool) -> forms.ReceiveForm:
+    """The form shown again after a warning or a refusal: the chosen files are already stored, so it carries
+    their references (a browser never refills a file input) and the clerk need not choose them again."""
+    again = request.POST.copy()
+    if confirm:
+        again["confirm_duplicate"] = "True"
+    again["kept_files"] = ",".join(f"{f.kind}:{f.stored_file.pk}" for f in files)
+    form = forms.ReceiveForm(again)
+    form.is_valid()
+    return form
+
+
 @login_required
 def receive(request: HttpRequest) -> HttpResponse:
     agency = _agency(request.user)
@@ -83,20 +109,10 @@ def receive(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        files: list[services.IncomingFile] = []
         try:
             refuse_secret(d["secrecy"])
-            files = []
-            for field, kind in (("main_file", "main"), ("appendix", "appendix")):
-                upload = d.get(field)
-                if upload:
-                    stored = file_intake(actor=request.user, stream=upload, original_name=upload.name,
-                                         channel="scan" if d["channel"] == "paper" else "web",
-                                         declared_size=upload.size)
-                elif kind in d["kept_files"]:  # taken in on the submission that raised the duplicate warning
-                    stored = services.kept_upload_get(actor=request.user, file_id=d["kept_files"][kind])
-                else:
-                    continue
-                files.append(services.IncomingFile(stored, kind=kind))
+            _take_in(request, d, files)
             data = services.IncomingData(**{k: d[k] for k in (
                 "doc_type", "subject", "organ_name", "code_number", "code_notation", "issued_date", "organ_id",
                 "language", "page_amount", "description", "signer_position", "signer_name", "urgency", "secrecy",
@@ -106,15 +122,11 @@ def receive(request: HttpRequest) -> HttpResponse:
                                                register=not d["defer_registration"])
         except DuplicateWarning as warning:
             duplicate = warning.earlier
-            again = request.POST.copy()
-            again["confirm_duplicate"] = "True"
-            # The chosen files are already stored: the confirmation carries their references, not the bytes.
-            again["kept_files"] = ",".join(f"{f.kind}:{f.stored_file.pk}" for f in files)
-            form = forms.ReceiveForm(again)
-            form.is_valid()
+            form = _form_again(request, files, confirm=True)
             messages.warning(request, warning.message)
         except DomainError as exc:
             status = exc.status_code
+            form = _form_again(request, files, confirm=False)
             field = str(exc.details.get("field", ""))
             if field in form.fields:
                 form.add_error(field, exc.message)

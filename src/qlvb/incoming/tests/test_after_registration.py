@@ -64,6 +64,20 @@ def test_confirming_a_duplicate_registers_the_chosen_file(client, person, receiv
     assert [a.name for a in doc.attachments.all()] == ["cong-van-45.pdf"]
 
 
+def test_a_refused_submission_keeps_the_upload_too(client, person, files_dir):
+    client.force_login(person("lethuha"))
+    past = f"{timezone.localdate() - dt.timedelta(days=2):%d/%m/%Y}"
+    upload = SimpleUploadedFile("cong-van-8.pdf", pdf_bytes(2), content_type="application/pdf")
+    refused = client.post(reverse("incoming:receive"), _form(main_file=upload, due_date=past))
+    html = refused.content.decode()
+    assert refused.status_code == 422 and "đã qua" in html and "cong-van-8.pdf" in html
+    stored = StoredFile.objects.get(name="cong-van-8.pdf")
+    future = f"{timezone.localdate() + dt.timedelta(days=5):%d/%m/%Y}"
+    ok = client.post(reverse("incoming:receive"), _form(due_date=future, kept_files=f"main:{stored.pk}"))
+    assert ok.status_code == 302
+    assert [a.stored_file for a in Document.objects.get().attachments.all()] == [stored]
+
+
 def test_a_kept_reference_must_be_the_clerks_own_recent_unfiled_upload(person, receive, files_dir):
     ha = person("lethuha")
     mine = take_in(ha, "mine.pdf", pdf_bytes(1))

@@ -1,16 +1,19 @@
 """A person can see it (issue 3): the system's Chromium runs the whole incoming path with the demo agency —
 the clerk registers a scanned PDF, the chairman directs it to Phòng VHXH (lead) and Phòng KT (support)
-with a due date, the head of VHXH assigns Đỗ Thanh Hương, she completes it, the clerk sees it completed.
+with a due date, the head of VHXH assigns Đỗ Thanh Hương, she completes it, the chairman accepts the result, the
+clerk sees it completed. On the way: a past deadline refused then corrected, an appendix added after registration.
 Screenshots of every page go to var/screenshots/incoming/ (and the inbox and document page at 375 px)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from qlvb.conftest import CHROMIUM, CHROMIUM_ARGS
 from qlvb.documents.models import Document, DocumentStatus
@@ -21,6 +24,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "LienMinh@2025"
+TODAY = timezone.localdate()
+YESTERDAY, LEAD_DUE, DOC_DUE = (TODAY + dt.timedelta(days=d) for d in (-1, 26, 28))
 SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots" / "incoming"
 
 
@@ -120,8 +125,17 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     p.get_by_label("Chức vụ người ký").fill("Phó Chủ tịch")
     p.get_by_label("Họ tên người ký").fill("Nguyễn Văn An")
     p.get_by_label("Độ khẩn").select_option(label="Khẩn")
-    p.get_by_label("Thời hạn giải quyết").fill("30/12/2026")
+    # A past "thời hạn giải quyết" (the kind of slip a clerk makes) is refused, in Vietnamese, and the chosen
+    # scan is kept: she corrects the date and registers without choosing the file again.
+    p.get_by_label("Thời hạn giải quyết").fill(f"{YESTERDAY:%d/%m/%Y}")
     ha.shot("02-clerk-receive-form")
+    p.get_by_role("button", name="Vào sổ").click()
+    p.wait_for_load_state("networkidle")
+    assert "/tiep-nhan/" in p.url and "đã qua" in p.locator("main").inner_text()
+    assert "cong-van-45-scan.pdf" in p.locator("[data-qlvb=kept-files]").inner_text()
+    assert not Document.objects.exists()
+    ha.shot("02b-clerk-past-deadline-refused")
+    p.get_by_label("Thời hạn giải quyết").fill(f"{DOC_DUE:%d/%m/%Y}")
     p.get_by_role("button", name="Vào sổ").click()
     p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
     p.wait_for_load_state("networkidle")
@@ -131,6 +145,19 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     verdict = p.locator("[data-qlvb=signature-verdict]")
     assert verdict.get_attribute("data-state") == "unsigned" and verdict.inner_text() == "Chưa ký số"
     ha.shot("03-clerk-document-registered")
+    # A file added after registration: the appendix that came by post a day later.
+    appendix = tmp_path / "phu-luc-danh-sach.pdf"
+    appendix.write_bytes(samples.decision_pdf(1))
+    p.get_by_role("link", name="Thêm, thay tệp").click()
+    p.get_by_label("Thêm làm").select_option(label="Phụ lục mới")
+    p.get_by_label("Tệp", exact=True).set_input_files(str(appendix))
+    ha.shot("03b-clerk-add-file-form")
+    p.get_by_role("button", name="Xác nhận").click()
+    p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
+    p.wait_for_load_state("networkidle")
+    assert "phu-luc-danh-sach.pdf" in p.locator("[data-qlvb=files]").inner_text()
+    assert "Đính kèm tệp" in p.locator("[data-qlvb=timeline]").inner_text()
+    ha.shot("03c-clerk-file-added")
     p.get_by_role("link", name="Trình lãnh đạo").click()
     p.get_by_label("Trình lãnh đạo").select_option(label="Nguyễn Văn Hùng")
     p.get_by_role("button", name="Xác nhận").click()
@@ -146,15 +173,17 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     hung.page.get_by_role("link", name=re.compile("Về việc rà soát hộ nghèo")).click()
     hung.page.get_by_role("link", name="Cho ý kiến chỉ đạo").click()
     p = hung.page
-    p.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng VHXH chủ trì rà soát, Phòng KT phối hợp; báo cáo trước 30/12.")
+    p.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng VHXH chủ trì rà soát, Phòng KT phối hợp; báo cáo đúng hạn.")
+    assert p.get_by_label("Chủ trì", exact=True).input_value() == ""  # nobody pre-chosen
     p.get_by_label("Chủ trì", exact=True).select_option(label="Phòng Văn hóa - Xã hội")
-    p.get_by_label("Hạn xử lý của đơn vị chủ trì").fill("28/12/2026")
+    p.get_by_label("Hạn xử lý của đơn vị chủ trì").fill(f"{LEAD_DUE:%d/%m/%Y}")
     p.get_by_label("Phối hợp", exact=True).select_option(label="Phòng Kinh tế")
     hung.shot("05-leader-direct-form")
     p.get_by_role("button", name="Xác nhận").click()
     p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
     assignments = p.locator("[data-qlvb=assignments]").inner_text()
-    assert "Phòng Văn hóa - Xã hội" in assignments and "Phòng Kinh tế" in assignments and "28/12/2026" in assignments
+    assert "Phòng Văn hóa - Xã hội" in assignments and "Phòng Kinh tế" in assignments
+    assert f"{LEAD_DUE:%d/%m/%Y}" in assignments
     hung.shot("06-leader-document-directed")
     hung.close()
 
@@ -178,6 +207,7 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     huong = Session(chromium, live_server.url, "dothanhhuong")
     huong.open("/van-ban-den/")
     assert huong.page.locator("[data-qlvb=count-to_handle]").inner_text() == "1"
+    assert huong.page.locator("[data-qlvb=my-due]").inner_text() == f"Hạn xử lý của bạn {LEAD_DUE:%d/%m/%Y}"
     huong.shot("09-officer-inbox")
     huong.page.get_by_role("link", name=re.compile("Về việc rà soát hộ nghèo")).click()
     huong.shot("10-officer-document")
@@ -187,8 +217,26 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     huong.page.get_by_role("button", name="Xác nhận").click()
     huong.page.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
     huong.close()
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.IN_PROGRESS  # her part is done; the chairman accepts it
 
-    # 5. The clerk sees it completed, with the whole history; the handling slip prints.
+    # 5. Nguyễn Văn Hùng accepts the lead's result (Phòng KT never started: its part is closed and it is told).
+    hung = Session(chromium, live_server.url, "nguyenvanhung")
+    hung.open("/van-ban-den/?box=to_accept")
+    assert hung.page.locator("[data-qlvb=count-to_accept]").inner_text() == "1"
+    hung.page.get_by_role("link", name=re.compile("Về việc rà soát hộ nghèo")).click()
+    assert "Chờ chấp nhận kết quả" in hung.page.locator("[data-qlvb=assignments]").inner_text()
+    hung.shot("11b-leader-result-awaiting")
+    hung.page.get_by_role("link", name="Chấp nhận kết quả").click()
+    assert "Phòng Kinh tế (phối hợp, chờ xử lý)" in hung.page.locator("main").inner_text()
+    hung.page.get_by_label("Nhận xét").fill("Đạt yêu cầu.")
+    hung.shot("11c-leader-accept-form")
+    hung.page.get_by_role("button", name="Xác nhận").click()
+    hung.page.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
+    assert "Đã đóng (văn bản đã hoàn thành)" in hung.page.locator("[data-qlvb=assignments]").inner_text()
+    hung.close()
+
+    # 6. The clerk sees it completed, with the whole history; the handling slip prints.
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.COMPLETED
     ha = Session(chromium, live_server.url, "lethuha")
@@ -196,7 +244,8 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     assert ha.page.locator("[data-qlvb=status]").inner_text() == "Đã hoàn thành"
     timeline = ha.page.locator("[data-qlvb=timeline]").inner_text()
     for step in ("Vào sổ văn bản đến", "Trình lãnh đạo", "Cho ý kiến chỉ đạo", "Phân công trong phòng",
-                 "Hoàn thành xử lý văn bản"):
+                 "Báo cáo hoàn thành, chờ chấp nhận kết quả", "Chấp nhận kết quả xử lý", "Hoàn thành xử lý văn bản",
+                 "Đóng các phần việc còn mở"):
         assert step in timeline
     ha.shot("12-clerk-document-completed")
     ha.open("/van-ban-den/in/so-dang-ky/")
@@ -211,4 +260,7 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     phone.open(f"/van-ban-den/{doc.pk}/")
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 375
     phone.shot("15-phone-document")
+    phone.open(f"/van-ban-den/{doc.pk}/tep/them/")
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.shot("16-phone-add-file")
     phone.close()
