@@ -106,7 +106,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = forms.ReceiveForm(request.POST or None, request.FILES or None)
     duplicate = None
-    status = 200
+    status = 422 if request.method == "POST" and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         files: list[services.IncomingFile] = []

@@ -99,7 +99,7 @@ def test_a_forged_kept_reference_is_refused_on_the_form(client, person, files_di
     response = client.post(reverse("incoming:receive"), _form(kept_files=f"main:{his.pk}"))
     assert response.status_code == 422 and "chọn lại tệp" in response.content.decode()
     bad = client.post(reverse("incoming:receive"), _form(kept_files="main:abc"))
-    assert bad.status_code == 200 and "không hợp lệ" in bad.content.decode()
+    assert bad.status_code == 422 and "không hợp lệ" in bad.content.decode()
     assert not Document.objects.exists()
 
 
@@ -159,6 +159,27 @@ def test_the_clerk_adds_and_replaces_files_on_the_page(client, person, receive, 
     assert refused.status_code == 403 and doc.attachments.count() == 2
     client.force_login(person("tytlienminh_buithiloan"))
     assert client.get(url).status_code == 404
+
+
+def test_files_through_the_api(person, receive, files_dir):
+    doc = receive()
+    clerk = Client(headers={"Authorization": f"Bearer {token_issue(user=person('lethuha'), name='t')}"})
+    ids = [clerk.post("/api/v1/files", {"file": SimpleUploadedFile(n, pdf_bytes(2), "application/pdf")}).json()["id"]
+           for n in ("chinh.pdf", "chinh-sua.pdf")]
+    r = clerk.post(f"/api/v1/incoming/{doc.pk}/files", {"files": [{"file_id": ids[0], "kind": "main"}]},
+                   content_type="application/json")
+    assert r.status_code == 201, r.content
+    first = r.json()[0]["id"]
+    r = clerk.post(f"/api/v1/incoming/{doc.pk}/files/{first}/replace", {"file_id": ids[1]},
+                   content_type="application/json")
+    assert r.status_code == 201 and r.json()["version"] == 2 and r.json()["replaces_id"] == first
+    files = clerk.get(f"/api/v1/incoming/{doc.pk}").json()["attachments"]
+    assert [(f["name"], f["version"], f["current"]) for f in files] == [("chinh.pdf", 1, False),
+                                                                         ("chinh-sua.pdf", 2, True)]
+    his = take_in(person("nguyenvanhung"), "his.pdf", pdf_bytes(1))
+    r = clerk.post(f"/api/v1/incoming/{doc.pk}/files", {"files": [{"file_id": his.pk, "kind": "appendix"}]},
+                   content_type="application/json")
+    assert r.status_code == 404
 
 
 # --- metadata correction ---------------------------------------------------------------------------------------
