@@ -10,5 +10,6 @@ urlpatterns = [
     path("co-quan/", views.agency, name="agency"),
     path("co-quan/<int:agency_id>/anh-con-dau.png", views.agency_image, name="agency_image"),
     path("kiem-tra/", views.verify, name="verify"),
+    path("chung-thu-goc/", views.trust_anchors, name="anchors"),
     path("bao-cao/<int:pk>/", views.report, name="report"),
 ]
