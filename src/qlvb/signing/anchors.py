@@ -99,7 +99,7 @@ def _parse(data: bytes) -> list[x509.Certificate]:
     try:
         certs = load_certificates(data.strip() if pem.detect(data) else data)
         for cert in certs:
-            _ = cert.subject.native, cert.not_valid_after, cert.public_key.native  # parse it all now
+            _parsed = cert.subject.native, cert.not_valid_after, cert.public_key.native  # parse it all now
     except Exception as exc:
         raise ValidationFailed(
             _("Tệp không phải chứng thư số X.509 (cần tệp .cer/.crt/.pem dạng PEM hoặc DER)."), code="not_certificate"
