@@ -47,8 +47,9 @@ def test_a_leader_uploads_his_pkcs12_and_signs_with_it_the_password_never_stored
     hung = person("nguyenvanhung")
     client = _client(hung)
     data = web_settings.p12(PERSONAL).read_bytes()
-    response = client.post(reverse("signing:profile"), {
-        "action": "pkcs12", "file": _file("hung.p12", data), "password": P12_PASSWORD})
+    response = client.post(
+        reverse("signing:profile"), {"action": "pkcs12", "file": _file("hung.p12", data), "password": P12_PASSWORD}
+    )
     assert response.status_code == 302
     profile = SigningProfile.objects.get(user=hung)
     assert profile.method == "pkcs12" and bytes(profile.pkcs12_data) == data
@@ -61,21 +62,26 @@ def test_a_leader_uploads_his_pkcs12_and_signs_with_it_the_password_never_stored
     assert "Nguyễn Văn Hùng" in page and "CA phục vụ các cơ quan nhà nước (thử nghiệm)" in page
     assert "hung.p12" in page
     # the key signs (the signer types the password again)
-    signed = pdf_sign_personal(pdf=samples.decision_pdf(1), key=profile.key(), pin=P12_PASSWORD,
-                               image_png=samples.signature_png())
+    signed = pdf_sign_personal(
+        pdf=samples.decision_pdf(1), key=profile.key(), pin=P12_PASSWORD, image_png=samples.signature_png()
+    )
     assert verify_pdf(signed.pdf)["verdict"] == "valid"
 
 
-@pytest.mark.parametrize(("name", "make", "password", "expected"), [
-    ("anh.png", lambda pki: samples.signature_png(), P12_PASSWORD, "không phải tệp chứng thư số PKCS#12"),
-    ("hung.p12", lambda pki: pki.p12(PERSONAL).read_bytes(), "sai-mat-khau", "Mật khẩu của tệp PKCS#12 không đúng"),
-    ("cuong.p12", lambda pki: pki.p12(EXPIRED).read_bytes(), P12_PASSWORD, "đã hết hạn ngày"),
-    ("chi-chung-thu.p12", _cert_only_p12, P12_PASSWORD, "không có khóa bí mật"),
-])
+@pytest.mark.parametrize(
+    ("name", "make", "password", "expected"),
+    [
+        ("anh.png", lambda pki: samples.signature_png(), P12_PASSWORD, "không phải tệp chứng thư số PKCS#12"),
+        ("hung.p12", lambda pki: pki.p12(PERSONAL).read_bytes(), "sai-mat-khau", "Mật khẩu của tệp PKCS#12 không đúng"),
+        ("cuong.p12", lambda pki: pki.p12(EXPIRED).read_bytes(), P12_PASSWORD, "đã hết hạn ngày"),
+        ("chi-chung-thu.p12", _cert_only_p12, P12_PASSWORD, "không có khóa bí mật"),
+    ],
+)
 def test_a_bad_pkcs12_is_refused_with_what_to_do(person, web_settings, name, make, password, expected):
     hung = person("nguyenvanhung")
-    response = _client(hung).post(reverse("signing:profile"), {
-        "action": "pkcs12", "file": _file(name, make(web_settings)), "password": password})
+    response = _client(hung).post(
+        reverse("signing:profile"), {"action": "pkcs12", "file": _file(name, make(web_settings)), "password": password}
+    )
     assert response.status_code == 200
     assert expected in response.content.decode()
     assert not SigningProfile.objects.filter(user=hung).exclude(pkcs12_data=b"").exists()
@@ -84,12 +90,14 @@ def test_a_bad_pkcs12_is_refused_with_what_to_do(person, web_settings, name, mak
 def test_the_clerk_uploads_the_agency_pkcs12_an_officer_may_not(person, web_settings):
     data = web_settings.p12(AGENCY).read_bytes()
     clerk, officer = person("lethuha"), person("dothanhhuong")
-    response = _client(clerk).post(reverse("signing:agency"), {
-        "action": "pkcs12", "file": _file("ubnd.p12", data), "password": P12_PASSWORD})
+    response = _client(clerk).post(
+        reverse("signing:agency"), {"action": "pkcs12", "file": _file("ubnd.p12", data), "password": P12_PASSWORD}
+    )
     assert response.status_code == 302
     assert SigningProfile.objects.get(agency=clerk.unit.agency).method == "pkcs12"
-    response = _client(officer).post(reverse("signing:agency"), {
-        "action": "pkcs12", "file": _file("ubnd.p12", data), "password": P12_PASSWORD})
+    response = _client(officer).post(
+        reverse("signing:agency"), {"action": "pkcs12", "file": _file("ubnd.p12", data), "password": P12_PASSWORD}
+    )
     assert response.status_code == 403
 
 
@@ -104,11 +112,16 @@ def test_pkcs12_upload_over_the_api(person, web_settings):
     assert body["method"] == "pkcs12" and body["pkcs12_uploaded"] == "h.p12"
     assert body["certificate"]["subject"] == "Nguyễn Văn Hùng"
     officer = Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=person('dothanhhuong'))}")
-    assert officer.post(f"{API}/agency/pkcs12", {"file": SimpleUploadedFile("h.p12", data),
-                                                 "password": P12_PASSWORD}).status_code == 403
+    assert (
+        officer.post(
+            f"{API}/agency/pkcs12", {"file": SimpleUploadedFile("h.p12", data), "password": P12_PASSWORD}
+        ).status_code
+        == 403
+    )
 
 
 # --- trust anchors -------------------------------------------------------------------------------
+
 
 def test_the_administrator_adds_lists_and_removes_a_trust_anchor(person, web_settings, settings, tmp_path):
     settings.QLVB_TRUST_ANCHORS_DIR = str(tmp_path / "anchors")
@@ -131,12 +144,14 @@ def _key(pki: TestPKI):
 
 
 def test_signatures_chain_to_an_anchor_added_on_the_page(person, web_settings, settings, tmp_path):
-    signed = pdf_sign_personal(pdf=samples.decision_pdf(1), key=_key(web_settings), pin=P12_PASSWORD,
-                               image_png=samples.signature_png()).pdf
+    signed = pdf_sign_personal(
+        pdf=samples.decision_pdf(1), key=_key(web_settings), pin=P12_PASSWORD, image_png=samples.signature_png()
+    ).pdf
     settings.QLVB_TRUST_ANCHORS_DIR = str(tmp_path / "anchors")
     assert verify_pdf(signed)["verdict"] == "invalid"  # nobody trusted yet
-    _client(person("tranthilan")).post(reverse("signing:anchors"), {
-        "action": "add", "file": _file("root.pem", web_settings.root.dump())})
+    _client(person("tranthilan")).post(
+        reverse("signing:anchors"), {"action": "add", "file": _file("root.pem", web_settings.root.dump())}
+    )
     assert verify_pdf(signed)["verdict"] == "valid"
 
 
@@ -145,12 +160,18 @@ def test_trust_anchors_are_refused_to_a_non_administrator(person, web_settings, 
     settings.QLVB_TRUST_ANCHORS_DIR = str(tmp_path / "anchors")
     client = _client(person(name))
     assert client.get(reverse("signing:anchors")).status_code == 403
-    assert client.post(reverse("signing:anchors"), {
-        "action": "add", "file": _file("root.cer", web_settings.root.dump())}).status_code == 403
+    assert (
+        client.post(
+            reverse("signing:anchors"), {"action": "add", "file": _file("root.cer", web_settings.root.dump())}
+        ).status_code
+        == 403
+    )
     assert anchors.trust_anchor_list() == []
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=person(name))}")
     assert api.get(f"{API}/anchors").status_code == 403
-    assert api.post(f"{API}/anchors", {"file": SimpleUploadedFile("r.cer", web_settings.root.dump())}).status_code == 403
+    assert (
+        api.post(f"{API}/anchors", {"file": SimpleUploadedFile("r.cer", web_settings.root.dump())}).status_code == 403
+    )
 
 
 def test_bad_trust_anchor_files_are_refused(person, web_settings, settings, tmp_path):
@@ -158,8 +179,9 @@ def test_bad_trust_anchor_files_are_refused(person, web_settings, settings, tmp_
     admin = _client(person("tranthilan"))
     page = admin.post(reverse("signing:anchors"), {"action": "add", "file": _file("x.cer", b"not a certificate")})
     assert page.status_code == 200 and "không phải chứng thư số X.509" in page.content.decode()
-    leaf = admin.post(reverse("signing:anchors"), {
-        "action": "add", "file": _file("hung.cer", web_settings.cert(PERSONAL).dump())})
+    leaf = admin.post(
+        reverse("signing:anchors"), {"action": "add", "file": _file("hung.cer", web_settings.cert(PERSONAL).dump())}
+    )
     assert "không phải chứng thư của tổ chức cấp (CA)" in leaf.content.decode()
     assert anchors.trust_anchor_list() == []
 

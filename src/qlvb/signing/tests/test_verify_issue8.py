@@ -70,7 +70,11 @@ def test_a_hopeless_xref_gets_a_verdict_and_no_traceback(signing_settings: TestP
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
     run = subprocess.run(  # the command a clerk types, in its own process: what reaches his terminal
         [sys.executable, "-m", "qlvb.cli", "pdf", "verify", str(path), "--no-fetch"],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 1
     assert "Kết luận: KHÔNG HỢP LỆ" in run.stdout
