@@ -283,3 +283,66 @@ def anchors_post(request: HttpRequest) -> Status:
 def anchors_delete(request: HttpRequest, fingerprint: str) -> Status:
     anchors.trust_anchor_remove(actor=request.user, fingerprint=fingerprint)
     return Status(204, None)
+
+
+# --- USB token at the signer's desk (local signing plug-in; docs/signing.md) --------------------
+
+class PluginStartOut(Schema):
+    session: str
+    protocol: str
+    hash: str
+    hash_algorithm: str
+    signature_algorithm: str
+    signer: dict[str, str]
+    expires_minutes: int
+
+
+class PluginFinishIn(Schema):
+    signature: str
+
+
+class PluginFinishOut(Schema):
+    report_id: int
+    file_id: int
+    verdict: str
+    verdict_label: str
+    report_url: str
+
+
+@router.post("/plugin/start", response={201: PluginStartOut},
+             summary="Ký bằng USB token tại máy người ký, bước 1: gửi tệp PDF (`file`) và chứng thư số do phần mềm ký "
+                     "số trả về (`certificate`, base64 DER; `chain`: các chứng thư trung gian, base64, cách nhau dấu "
+                     "phẩy); nhận mã băm cần ký",
+             openapi_extra=_multipart({"certificate": {"type": "string"}, "chain": {"type": "string"}},
+                                      ("file", "certificate")))
+@decorate_view(guard_upload)
+def plugin_start(request: HttpRequest) -> Status:
+    import base64
+
+    from . import plugin
+
+    uploaded = _upload(request)
+    try:
+        data = uploaded.read()
+    finally:
+        uploaded.close()
+    chain = [c for c in (request.POST.get("chain") or "").split(",") if c.strip()]
+    started = plugin.plugin_sign_start(actor=request.user, pdf=data, certificate_b64=request.POST.get("certificate", ""),
+                                       chain_b64=chain, file_name=uploaded.name or "")
+    return Status(201, {"session": str(started.session.pk), "protocol": plugin.PROTOCOL,
+                        "hash": base64.b64encode(started.hash).decode(), "hash_algorithm": plugin.HASH_ALGORITHM,
+                        "signature_algorithm": plugin.SIGNATURE_ALGORITHM, "signer": started.signer,
+                        "expires_minutes": plugin.SESSION_MINUTES})
+
+
+@router.post("/plugin/{session}/finish", response={201: PluginFinishOut},
+             summary="Bước 2: gửi chữ ký (base64) do phần mềm ký số tạo trên USB token; nhận kết quả kiểm tra")
+def plugin_finish(request: HttpRequest, session: str, payload: PluginFinishIn) -> Status:
+    from django.urls import reverse
+
+    from . import plugin
+
+    stored, report = plugin.plugin_sign_finish(actor=request.user, session_id=session, signature_b64=payload.signature)
+    return Status(201, {"report_id": report.pk, "file_id": stored.pk, "verdict": report.verdict,
+                        "verdict_label": str(report.get_verdict_display()),
+                        "report_url": reverse("signing:report", args=[report.pk])})

@@ -258,3 +258,30 @@ class _CscAuthorization(csc_signer.CSCAuthorizationManager):
         except aiohttp.ClientError as exc:
             raise csc_unreachable() from exc
         return self.parse_csc_auth_response(data)
+
+
+@dataclass(frozen=True)
+class PluginKey(SigningKey):
+    """The signer's USB token at his own desk, reached by his browser through the CA's local signing
+    plug-in (docs/signing.md, "USB token tại máy người ký"). The server holds only the certificate:
+    it prepares the signature and gives out the hash; the plug-in signs it on the token. ``open``
+    yields an external signer with a placeholder signature value (the size of the real one)."""
+
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...] = ()
+    method: ClassVar[str] = KeyMethod.PLUGIN
+
+    @contextlib.asynccontextmanager
+    async def open(self, pin: str) -> AsyncIterator[signers.Signer]:
+        registry = SimpleCertificateStore()
+        registry.register_multiple(list(self.chain))
+        yield signers.ExternalSigner(
+            signing_cert=self.certificate, cert_registry=registry, signature_value=bytes(self.signature_size())
+        )
+
+    def signature_size(self) -> int:
+        key = self.certificate.public_key
+        try:
+            return max(256, (int(key.bit_size) + 7) // 8)
+        except Exception:
+            return 512

@@ -125,3 +125,26 @@ class SignatureReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_sha256[:12]} — {self.get_verdict_display()}"
+
+
+class PluginSigning(models.Model):
+    """A signature being made on the signer's USB token through the local signing plug-in, between the
+    two requests: the server prepared the document and gave out the hash; the browser brings back
+    the token's signature. Kept for ``plugin.SESSION_MINUTES``; one use."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255, blank=True)
+    output = models.BinaryField()  # the document with the signature placeholder
+    document_digest = models.BinaryField()
+    reserved_start = models.PositiveBigIntegerField()
+    reserved_end = models.PositiveBigIntegerField()
+    signed_attrs = models.BinaryField()
+    cert_der = models.BinaryField()
+    chain_der = models.JSONField(default=list)  # base64 DER of the intermediates the plug-in gave
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phiên ký bằng USB token tại máy người ký")
+        verbose_name_plural = _("phiên ký bằng USB token tại máy người ký")
