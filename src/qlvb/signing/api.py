@@ -327,8 +327,8 @@ def plugin_start(request: HttpRequest) -> Status:
     finally:
         uploaded.close()
     chain = [c for c in (request.POST.get("chain") or "").split(",") if c.strip()]
-    started = plugin.plugin_sign_start(actor=request.user, pdf=data, certificate_b64=request.POST.get("certificate", ""),
-                                       chain_b64=chain, file_name=uploaded.name or "")
+    started = plugin.plugin_sign_start(actor=request.user, pdf=data, chain_b64=chain, file_name=uploaded.name or "",
+                                       certificate_b64=request.POST.get("certificate", ""))
     return Status(201, {"session": str(started.session.pk), "protocol": plugin.PROTOCOL,
                         "hash": base64.b64encode(started.hash).decode(), "hash_algorithm": plugin.HASH_ALGORITHM,
                         "signature_algorithm": plugin.SIGNATURE_ALGORITHM, "signer": started.signer,

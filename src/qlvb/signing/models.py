@@ -148,3 +148,6 @@ class PluginSigning(models.Model):
     class Meta:
         verbose_name = _("phiên ký bằng USB token tại máy người ký")
         verbose_name_plural = _("phiên ký bằng USB token tại máy người ký")
+
+    def __str__(self) -> str:
+        return f"{self.pk} — {self.file_name}"

@@ -329,7 +329,9 @@ def pdf_finish_signature(*, pending: PendingSignature, signature: bytes) -> Sign
 
     async def run() -> bytes:
         attrs = cms.CMSAttributes.load(pending.signed_attrs)
-        container = await external.async_sign_prescribed_attributes("sha256", signed_attrs=attrs, timestamper=timestamper)
+        container = await external.async_sign_prescribed_attributes(
+            "sha256", signed_attrs=attrs, timestamper=timestamper
+        )
         output = io.BytesIO(pending.output)
         await PdfTBSDocument.async_finish_signing(output, prepared, container)
         return output.getvalue()
