@@ -104,15 +104,21 @@ def _signers() -> list[User]:
 def _agencies() -> list[Unit]:
     """The demo agencies (the agencies of the demo people)."""
     people = User.objects.filter(username__in=[p.username for p in PEOPLE]).exclude(unit=None)
-    ids = {u.unit.agency_id or u.unit_id for u in people.select_related("unit")}
-    return list(Unit.objects.filter(pk__in=ids, kind="agency").order_by("pk"))
+    ids = set(people.values_list("unit__agency_id", flat=True)) - {None}
+    return list(Unit.objects.filter(pk__in=[int(i) for i in ids if i is not None], kind="agency").order_by("pk"))
+
+
+def _agency_name(user: User) -> str:
+    unit = user.unit
+    agency = unit.agency if unit is not None else None
+    return agency.name if agency is not None else ""
 
 
 def load_signing_demo(*, pki: DemoPKI | None = None) -> dict[str, int]:
     """Create the demo PKI and configure every demo leader and agency that has no signing profile."""
     pki = pki or DemoPKI()
     signers, agencies = _signers(), _agencies()
-    subjects = [Subject(_label(u), u.full_name, u.unit.agency.name if u.unit else "") for u in signers]
+    subjects = [Subject(_label(u), u.full_name, _agency_name(u)) for u in signers]
     subjects += [Subject(_agency_label(a), a.name, a.name) for a in agencies]
     created_pki = pki.ensure(subjects)
     anchors.store_anchor(pki.root.dump(), demo=True)
