@@ -260,3 +260,19 @@ def trust_anchors(request: HttpRequest) -> HttpResponse:
         "form": form, "anchors": presentation.anchors_view(anchors.trust_anchor_list()),
         "trust_dir": conf.trust_anchors_dir(),
     })
+
+
+@login_required
+@require_GET
+def plugin(request: HttpRequest) -> HttpResponse:
+    """"Ký bằng USB token": sign a PDF with the token at one's desk through the local plug-in (the page's
+    script talks to the plug-in and to the API; docs/signing.md)."""
+    from django.urls import reverse
+
+    from .web_csp import with_plugin_origin
+
+    response = render(request, "signing/plugin.html", {
+        "plugin_url": conf.plugin_url(), "start_url": reverse("api:plugin_start"),
+        "finish_url": reverse("api:plugin_finish", args=["SESSION"]),
+    })
+    return with_plugin_origin(response, conf.plugin_url())
