@@ -90,6 +90,8 @@ def test_a_fresh_demo_signs_numbers_and_seals_with_no_set_up(fresh_demo: DemoPKI
     outgoing.refresh_from_db()
     assert outgoing.state == "agency_signed"
     pdf = blob_path(outgoing.signed_pdf.blob.sha256).read_bytes()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "demo-cong-van-da-ky.pdf").write_bytes(pdf)  # looked at with pdftoppm
     report = verify_pdf(pdf)
     assert report["verdict"] == "valid", report["reasons"]
     assert [s["signer"]["ten"] for s in report["signatures"]] == ["Nguyễn Văn Hùng", "Ủy ban nhân dân xã Liên Minh"]
