@@ -90,9 +90,17 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        reported: set[int] = set()
         while True:
-            for name, child in zip(names, children, strict=False):
-                if child.poll() is not None:
-                    self.stderr.write(f"Tiến trình {name} đã dừng (mã {child.returncode}); dừng tất cả.")
-                    stop()
+            for index, (name, child) in enumerate(zip(names, children, strict=False)):
+                if child.poll() is None:
+                    continue
+                if index < len(side_children):
+                    # a side service (the demo CA) stopping does not take the web server down
+                    if index not in reported:
+                        reported.add(index)
+                        self.stderr.write(f"Dịch vụ kèm theo “{name}” đã dừng (mã {child.returncode}); web vẫn chạy.")
+                    continue
+                self.stderr.write(f"Tiến trình {name} đã dừng (mã {child.returncode}); dừng tất cả.")
+                stop()
             time.sleep(1)
