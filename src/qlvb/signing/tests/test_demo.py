@@ -38,6 +38,7 @@ from qlvb.signing.models import SigningProfile
 from qlvb.signing.verify import verify_pdf
 
 DEMO_PASSWORD = "LienMinh@2025"
+SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots" / "signing"
 
 
 def _free_port() -> int:
