@@ -5,6 +5,7 @@ configurable through ``QLVB_DEMO_ORGAN_ID`` and ``QLVB_DEMO_TYT_ORGAN_ID``."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -98,3 +99,20 @@ def load_demo() -> dict[str, int]:
         superuser.password = _demo_password_hash(settings.QLVB_DEMO_PASSWORD)
         superuser.save(update_fields=["password"])
     return {"units": Unit.objects.count() - before_units, "users": User.objects.count() - before_users}
+
+
+# --- what the apps above add to the demo (signing: the demo PKI, keys, seals) --------------------
+# The directory sits below them and never imports them: each registers its loader at start-up
+# (``AppConfig.ready``); ``qlvb demo`` runs them after :func:`load_demo`. The test fixture ``demo``
+# runs only :func:`load_demo`.
+DemoExtra = Callable[[], str]
+_EXTRAS: dict[str, DemoExtra] = {}
+
+
+def demo_extra_register(name: str, loader: DemoExtra) -> None:
+    """Add ``loader`` (returns one line for the command's output) to ``qlvb demo``."""
+    _EXTRAS[name] = loader
+
+
+def load_demo_extras() -> list[str]:
+    return [loader() for _name, loader in sorted(_EXTRAS.items())]

@@ -506,12 +506,20 @@ def _profile(*, user: Any = None, agency: Unit | None = None) -> Any:
 
     profile = SigningProfile.objects.filter(user=user).first() if user is not None \
         else SigningProfile.objects.filter(agency=agency).first()
-    if profile is None:
-        who = "Người ký" if user is not None else "Cơ quan"
-        raise ValidationFailed(f"{who} chưa cấu hình phương thức ký số (chứng thư số, ảnh chữ ký/con dấu).",
-                               code="no_signing_profile")
+    # Each message says what to do and who can do it (issue 8).
+    if profile is None or not profile.method:
+        raise ValidationFailed(
+            "Người ký chưa có chữ ký số: hãy tải lên tệp chứng thư số (PKCS#12) hoặc chọn USB token/ký số từ xa "
+            "tại trang “Chữ ký số” → “Chữ ký của tôi” (người ký tự làm)." if user is not None else
+            "Cơ quan chưa có chữ ký số: văn thư hoặc quản trị tải lên tệp chứng thư số của cơ quan tại trang "
+            "“Chữ ký số” → “Của cơ quan”.",
+            code="no_signing_profile")
     if not profile.image_png:
-        raise ValidationFailed("Chưa có ảnh chữ ký/con dấu để thể hiện trên văn bản.", code="no_signing_image")
+        raise ValidationFailed(
+            "Chưa có ảnh chữ ký để thể hiện trên văn bản: người ký tải ảnh tại trang “Chữ ký số” → “Chữ ký của tôi”."
+            if user is not None else
+            "Chưa có ảnh con dấu để thể hiện trên văn bản: văn thư tải ảnh tại trang “Chữ ký số” → “Của cơ quan”.",
+            code="no_signing_image")
     return profile
 
 

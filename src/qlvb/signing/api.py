@@ -15,7 +15,7 @@ from qlvb.files.intake import too_large
 from qlvb.files.models import Channel
 from qlvb.files.uploads import guard_upload, upload_too_large
 
-from . import policies, profiles, reports, selectors
+from . import anchors, policies, profiles, reports, selectors
 from .models import SigningProfile
 from .presentation import pkcs12_display
 
@@ -51,6 +51,21 @@ class ProfileOut(Schema):
     has_image: bool
     image_width_mm: float | None
     updated_at: datetime | None
+    pkcs12_uploaded: str = ""
+    certificate: dict[str, Any] | None = None
+
+
+class AnchorOut(Schema):
+    fingerprint: str
+    subject: str
+    organisation: str
+    issuer: str
+    not_before: str
+    not_after: str
+    is_ca: bool
+    demo: bool
+    expired: bool
+    file_name: str
 
 
 class ReportOut(Schema):
@@ -76,8 +91,20 @@ def _profile_out(profile: SigningProfile | None, owner: str) -> dict[str, Any]:
                method_label=str(profile.get_method_display()) if profile and profile.method else "",
                has_image=bool(profile and profile.image_png),
                image_width_mm=profile.image_width_mm if profile else None,
-               updated_at=profile.updated_at if profile else None)
+               updated_at=profile.updated_at if profile else None,
+               pkcs12_uploaded=profile.pkcs12_name if profile and profile.pkcs12_data else "")
+    view = profiles.certificate_view(profile)
+    out["certificate"] = view.__dict__ if view is not None else None
     return out
+
+
+def _pkcs12(request: HttpRequest, **owner: Any) -> SigningProfile:
+    uploaded = _upload(request)
+    try:
+        return profiles.signing_pkcs12_upload(actor=request.user, data=uploaded.read(), name=uploaded.name or "",
+                                              password=request.POST.get("password", ""), **owner)
+    finally:
+        uploaded.close()
 
 
 def _report_out(stored: Any) -> dict[str, Any]:
@@ -145,6 +172,15 @@ def profile_image_post(request: HttpRequest) -> dict[str, Any]:
     return _profile_out(saved, owner=user.get_username())
 
 
+@router.post("/profile/pkcs12", response=ProfileOut,
+             summary="Tải lên tệp chứng thư số PKCS#12 của tôi (multipart `file`, `password` chỉ để kiểm tra, "
+                     "không được lưu); chọn phương thức ký bằng tệp này",
+             openapi_extra=_multipart({"password": {"type": "string", "format": "password"}}, ("file", "password")))
+@decorate_view(guard_upload)
+def profile_pkcs12_post(request: HttpRequest) -> dict[str, Any]:
+    return _profile_out(_pkcs12(request, user=request.user), owner=request.user.get_username())
+
+
 @router.get("/profile/image", response={200: None}, summary="Ảnh chữ ký của tôi (PNG)")
 def profile_image_get(request: HttpRequest) -> HttpResponse:
     return _png(profiles.signing_profile_get(actor=request.user, user=request.user))
@@ -184,6 +220,15 @@ def agency_seal_post(request: HttpRequest, agency_id: int | None = None) -> dict
     return _profile_out(saved, owner=unit.name)
 
 
+@router.post("/agency/pkcs12", response=ProfileOut,
+             summary="Tải lên tệp PKCS#12 của cơ quan (multipart `file`, `password` không được lưu)",
+             openapi_extra=_multipart({"password": {"type": "string", "format": "password"}}, ("file", "password")))
+@decorate_view(guard_upload)
+def agency_pkcs12_post(request: HttpRequest, agency_id: int | None = None) -> dict[str, Any]:
+    unit = _agency(request, agency_id)
+    return _profile_out(_pkcs12(request, agency=unit), owner=unit.name)
+
+
 @router.get("/agency/seal", response={200: None}, summary="Ảnh con dấu của cơ quan (PNG)")
 def agency_seal_get(request: HttpRequest, agency_id: int | None = None) -> HttpResponse:
     unit = _agency(request, agency_id)
@@ -210,3 +255,94 @@ def verify(request: HttpRequest) -> Status:
 @router.get("/reports/{int:report_id}", response=ReportOut, summary="Một kết quả kiểm tra chữ ký số đã lưu")
 def report_get(request: HttpRequest, report_id: int) -> dict[str, Any]:
     return _report_out(selectors.signature_report_get(actor=request.user, report_id=report_id))
+
+
+# --- trust anchors (per deployment) ------------------------------------------------------------
+
+@router.get("/anchors", response=list[AnchorOut], summary="Chứng thư gốc tin cậy (quản trị)")
+def anchors_get(request: HttpRequest) -> list[dict[str, Any]]:
+    from qlvb.core.permissions import require
+
+    require(request.user, policies.ANCHORS_MANAGE.name)
+    return [a.as_dict() for a in anchors.trust_anchor_list()]
+
+
+@router.post("/anchors", response={201: list[AnchorOut]},
+             summary="Thêm chứng thư gốc/trung gian (PEM hoặc DER; multipart `file`)", openapi_extra=_multipart())
+@decorate_view(guard_upload)
+def anchors_post(request: HttpRequest) -> Status:
+    uploaded = _upload(request)
+    try:
+        added = anchors.trust_anchor_add(actor=request.user, data=uploaded.read(), name=uploaded.name or "")
+    finally:
+        uploaded.close()
+    return Status(201, [a.as_dict() for a in added])
+
+
+@router.delete("/anchors/{fingerprint}", response={204: None}, summary="Bỏ một chứng thư gốc (theo SHA-256)")
+def anchors_delete(request: HttpRequest, fingerprint: str) -> Status:
+    anchors.trust_anchor_remove(actor=request.user, fingerprint=fingerprint)
+    return Status(204, None)
+
+
+# --- USB token at the signer's desk (local signing plug-in; docs/signing.md) --------------------
+
+class PluginStartOut(Schema):
+    session: str
+    protocol: str
+    hash: str
+    hash_algorithm: str
+    signature_algorithm: str
+    signer: dict[str, str]
+    expires_minutes: int
+
+
+class PluginFinishIn(Schema):
+    signature: str
+
+
+class PluginFinishOut(Schema):
+    report_id: int
+    file_id: int
+    verdict: str
+    verdict_label: str
+    report_url: str
+
+
+@router.post("/plugin/start", response={201: PluginStartOut},
+             summary="Ký bằng USB token tại máy người ký, bước 1: gửi tệp PDF (`file`) và chứng thư số do phần mềm ký "
+                     "số trả về (`certificate`, base64 DER; `chain`: các chứng thư trung gian, base64, cách nhau dấu "
+                     "phẩy); nhận mã băm cần ký",
+             openapi_extra=_multipart({"certificate": {"type": "string"}, "chain": {"type": "string"}},
+                                      ("file", "certificate")))
+@decorate_view(guard_upload)
+def plugin_start(request: HttpRequest) -> Status:
+    import base64
+
+    from . import plugin
+
+    uploaded = _upload(request)
+    try:
+        data = uploaded.read()
+    finally:
+        uploaded.close()
+    chain = [c for c in (request.POST.get("chain") or "").split(",") if c.strip()]
+    started = plugin.plugin_sign_start(actor=request.user, pdf=data, chain_b64=chain, file_name=uploaded.name or "",
+                                       certificate_b64=request.POST.get("certificate", ""))
+    return Status(201, {"session": str(started.session.pk), "protocol": plugin.PROTOCOL,
+                        "hash": base64.b64encode(started.hash).decode(), "hash_algorithm": plugin.HASH_ALGORITHM,
+                        "signature_algorithm": plugin.SIGNATURE_ALGORITHM, "signer": started.signer,
+                        "expires_minutes": plugin.SESSION_MINUTES})
+
+
+@router.post("/plugin/{session}/finish", response={201: PluginFinishOut},
+             summary="Bước 2: gửi chữ ký (base64) do phần mềm ký số tạo trên USB token; nhận kết quả kiểm tra")
+def plugin_finish(request: HttpRequest, session: str, payload: PluginFinishIn) -> Status:
+    from django.urls import reverse
+
+    from . import plugin
+
+    stored, report = plugin.plugin_sign_finish(actor=request.user, session_id=session, signature_b64=payload.signature)
+    return Status(201, {"report_id": report.pk, "file_id": stored.pk, "verdict": report.verdict,
+                        "verdict_label": str(report.get_verdict_display()),
+                        "report_url": reverse("signing:report", args=[report.pk])})

@@ -10,6 +10,8 @@
   what was fetched (``1``, default), or sign offline (``0``: PAdES B-B/B-T, no revocation check).
 * ``QLVB_VERIFY_FETCH`` — fetch revocation data when verifying (``1``) or use only what the file
   embeds (``0``).
+* ``QLVB_SIGNING_PLUGIN_URL`` — where the signer's browser finds the local signing plug-in (USB token
+  at his desk; docs/signing.md), default ``http://127.0.0.1:18765``.
 """
 
 from __future__ import annotations
@@ -133,3 +135,8 @@ def csc_services() -> list[str]:
     """``QLVB_CSC_SERVICES``: base URLs of the remote signing services (CSC API) the agency uses,
     comma-separated; empty: remote signing is not offered."""
     return [url.rstrip("/") for url in _list("QLVB_CSC_SERVICES")]
+
+
+def plugin_url() -> str:
+    """``QLVB_SIGNING_PLUGIN_URL``: the local signing plug-in's address as the signer's browser sees it."""
+    return _get("QLVB_SIGNING_PLUGIN_URL", "http://127.0.0.1:18765").strip().rstrip("/")

@@ -11,15 +11,20 @@ from . import conf
 from .keys import KeyMethod
 
 METHOD_LABELS = {
-    KeyMethod.PKCS12: _("Tệp khóa PKCS#12 lưu trên máy chủ"),
-    KeyMethod.PKCS11: _("USB token / HSM (PKCS#11)"),
+    KeyMethod.PKCS12: _("Tệp chứng thư số PKCS#12 (.p12, .pfx)"),
+    KeyMethod.PLUGIN: _("USB token cắm vào máy tính của tôi (phần mềm ký số của nhà cung cấp)"),
     KeyMethod.CSC: _("Ký số từ xa (SmartCA, dịch vụ CSC)"),
+    KeyMethod.PKCS11: _("USB token / HSM gắn vào máy chủ (PKCS#11)"),
 }
 METHOD_HELP = {
-    KeyMethod.PKCS12: _("Quản trị viên đặt tệp khóa vào thư mục khóa của máy chủ; bạn nhập mật khẩu mỗi lần ký."),
+    KeyMethod.PKCS12: _("Tải tệp lên ở mục “Tệp chứng thư số” bên dưới. Mật khẩu của tệp không được lưu: "
+                        "nhập mỗi lần ký."),
+    KeyMethod.PLUGIN: _("Khóa nằm trong USB token, không rời khỏi token: khi ký, trình duyệt nhờ phần mềm ký số "
+                        "của nhà cung cấp (VNPT-CA, Viettel-CA, BKAV-CA, FPT-CA…) đang chạy trên máy tính này ký "
+                        "mã băm của văn bản; bạn nhập mã PIN vào phần mềm đó."),
+    KeyMethod.CSC: _("Khóa lưu tại nhà cung cấp dịch vụ chứng thực; bạn xác nhận (mã PIN/OTP) mỗi lần ký."),
     KeyMethod.PKCS11: _("Thiết bị lưu khóa (USB token của Ban Cơ yếu Chính phủ hoặc HSM) gắn vào máy chủ ký số; "
                         "bạn nhập mã PIN mỗi lần ký."),
-    KeyMethod.CSC: _("Khóa lưu tại nhà cung cấp dịch vụ chứng thực; bạn xác nhận (mã PIN/OTP) mỗi lần ký."),
 }
 
 
@@ -30,7 +35,8 @@ def _choices(values: list[str]) -> list[tuple[str, str]]:
 class MethodForm(forms.Form):
     method = forms.ChoiceField(label=_("Phương thức ký số"), widget=forms.RadioSelect,
                                choices=list(METHOD_LABELS.items()))
-    pkcs12_path = forms.CharField(label=_("Tên tệp PKCS#12 trong thư mục khóa"), required=False, max_length=500)
+    pkcs12_path = forms.CharField(label=_("Hoặc: tên tệp trong thư mục khóa của máy chủ (quản trị viên đặt)"),
+                                  required=False, max_length=500)
     pkcs11_module = forms.ChoiceField(label=_("Thư viện PKCS#11"), required=False)
     pkcs11_token_label = forms.CharField(label=_("Nhãn thiết bị (token)"), required=False, max_length=100)
     pkcs11_key_label = forms.CharField(label=_("Nhãn khóa"), required=False, max_length=100)
@@ -66,4 +72,19 @@ class SealForm(ImageForm):
 class VerifyForm(forms.Form):
     file = forms.FileField(label=_("Tệp PDF cần kiểm tra"),
                            widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf",
+                                                                  "class": "form-control"}))
+
+
+class Pkcs12Form(forms.Form):
+    file = forms.FileField(label=_("Tệp chứng thư số (.p12, .pfx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".p12,.pfx,application/x-pkcs12",
+                                                                  "class": "form-control"}))
+    password = forms.CharField(label=_("Mật khẩu của tệp (để kiểm tra; không được lưu)"), max_length=200,
+                               strip=False, widget=forms.PasswordInput(attrs={"class": "form-control",
+                                                                              "autocomplete": "off"}))
+
+
+class AnchorForm(forms.Form):
+    file = forms.FileField(label=_("Tệp chứng thư gốc hoặc trung gian (.cer, .crt, .pem, .der)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".cer,.crt,.pem,.der",
                                                                   "class": "form-control"}))

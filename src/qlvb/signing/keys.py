@@ -47,11 +47,13 @@ class KeyMethod:
     PKCS12 = "pkcs12"
     PKCS11 = "pkcs11"
     CSC = "csc"
+    PLUGIN = "plugin"
 
     CHOICES: ClassVar[list[tuple[str, str]]] = [
-        (PKCS12, "Tệp khóa PKCS#12 trên máy chủ"),
-        (PKCS11, "USB token / HSM (PKCS#11)"),
+        (PKCS12, "Tệp chứng thư số PKCS#12"),
+        (PKCS11, "USB token / HSM gắn vào máy chủ (PKCS#11)"),
         (CSC, "Ký số từ xa (dịch vụ CSC)"),
+        (PLUGIN, "USB token tại máy của người ký (phần mềm ký số)"),
     ]
 
 
@@ -66,21 +68,44 @@ class SigningKey(abc.ABC):
 
 
 def wrong_pin() -> SigningRefused:
-    return SigningRefused(_("Mã PIN hoặc mật khẩu của khóa bí mật không đúng."), code="wrong_pin")
+    return SigningRefused(
+        _("Mã PIN hoặc mật khẩu của khóa bí mật không đúng. Hãy nhập lại (người ký tự nhập; hệ thống không lưu)."),
+        code="wrong_pin",
+    )
+
+
+def csc_unreachable() -> SigningRefused:
+    return SigningRefused(
+        _(
+            "Không kết nối được dịch vụ ký số từ xa. Thử lại sau ít phút; nếu vẫn lỗi, liên hệ quản trị hệ thống "
+            "(với bản trình diễn: dịch vụ được “make run”/“qlvb serve” khởi động)."
+        ),
+        code="csc_unreachable",
+    )
 
 
 @dataclass(frozen=True)
 class Pkcs12Key(SigningKey):
     path: str
     other_certs: tuple[x509.Certificate, ...] = ()
+    data: bytes = b""  # an uploaded PKCS#12 (instead of a file in the server's key folder)
     method: ClassVar[str] = KeyMethod.PKCS12
 
     @contextlib.asynccontextmanager
     async def open(self, pin: str) -> AsyncIterator[signers.Signer]:
-        try:
-            data = Path(self.path).read_bytes()
-        except OSError as exc:
-            raise SigningRefused(_("Không đọc được tệp khóa bí mật (PKCS#12)."), code="key_missing") from exc
+        if self.data:
+            data = self.data
+        else:
+            try:
+                data = Path(self.path).read_bytes()
+            except OSError as exc:
+                raise SigningRefused(
+                    _(
+                        "Không đọc được tệp khóa bí mật (PKCS#12) trên máy chủ. Hãy tải lên tệp chứng thư số tại "
+                        "trang “Chữ ký số”, hoặc liên hệ quản trị hệ thống."
+                    ),
+                    code="key_missing",
+                ) from exc
         try:
             private_key, cert, extra = pkcs12.load_key_and_certificates(data, pin.encode() if pin else None)
         except ValueError as exc:
@@ -187,7 +212,7 @@ class CscKey(SigningKey):
             try:
                 credential = await csc_signer.fetch_certs_in_csc_credential(session, info, timeout=self.timeout)
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-                raise SigningRefused(_("Không kết nối được dịch vụ ký số từ xa."), code="csc_unreachable") from exc
+                raise csc_unreachable() from exc
             except Exception as exc:
                 raise SigningRefused(
                     _("Dịch vụ ký số từ xa không cung cấp chứng thư số “%(id)s”.") % {"id": self.credential_id},
@@ -231,5 +256,32 @@ class _CscAuthorization(csc_signer.CSCAuthorizationManager):
                     raise SigningRefused(_("Dịch vụ ký số từ xa từ chối yêu cầu ký."), code="csc_refused")
                 data = await response.json()
         except aiohttp.ClientError as exc:
-            raise SigningRefused(_("Không kết nối được dịch vụ ký số từ xa."), code="csc_unreachable") from exc
+            raise csc_unreachable() from exc
         return self.parse_csc_auth_response(data)
+
+
+@dataclass(frozen=True)
+class PluginKey(SigningKey):
+    """The signer's USB token at his own desk, reached by his browser through the CA's local signing
+    plug-in (docs/signing.md, "USB token tại máy người ký"). The server holds only the certificate:
+    it prepares the signature and gives out the hash; the plug-in signs it on the token. ``open``
+    yields an external signer with a placeholder signature value (the size of the real one)."""
+
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...] = ()
+    method: ClassVar[str] = KeyMethod.PLUGIN
+
+    @contextlib.asynccontextmanager
+    async def open(self, pin: str) -> AsyncIterator[signers.Signer]:
+        registry = SimpleCertificateStore()
+        registry.register_multiple(list(self.chain))
+        yield signers.ExternalSigner(
+            signing_cert=self.certificate, cert_registry=registry, signature_value=bytes(self.signature_size())
+        )
+
+    def signature_size(self) -> int:
+        key = self.certificate.public_key
+        try:
+            return max(256, (int(key.bit_size) + 7) // 8)
+        except Exception:
+            return 512

@@ -34,8 +34,14 @@ class SigningProfile(models.Model):
         verbose_name=_("cơ quan"),
     )
     method = models.CharField(_("phương thức ký"), max_length=10, choices=KeyMethod.CHOICES)
-    # PKCS#12 (soft token on the server)
+    # PKCS#12 (soft token): a file in the server's key folder (administrator), or the file the owner
+    # uploaded on his signing page, kept as uploaded (a PKCS#12 is itself encrypted with its password,
+    # which is never stored: the signer types it at each signature).
     pkcs12_path = models.CharField(_("đường dẫn tệp PKCS#12"), max_length=500, blank=True)
+    pkcs12_data = models.BinaryField(_("tệp PKCS#12 đã tải lên"), blank=True, default=b"")
+    pkcs12_name = models.CharField(_("tên tệp PKCS#12"), max_length=200, blank=True)
+    # The certificate of the key (read at upload time, when the password was given): shown on the page.
+    cert_der = models.BinaryField(_("chứng thư số (DER)"), blank=True, default=b"")
     # PKCS#11 (USB token, HSM)
     pkcs11_module = models.CharField(_("thư viện PKCS#11"), max_length=500, blank=True)
     pkcs11_token_label = models.CharField(_("nhãn thiết bị"), max_length=100, blank=True)
@@ -66,12 +72,28 @@ class SigningProfile(models.Model):
         return f"{owner} — {self.get_method_display()}"
 
     def key(self) -> SigningKey:
-        if self.method not in (KeyMethod.PKCS12, KeyMethod.PKCS11, KeyMethod.CSC):
+        if self.method not in (KeyMethod.PKCS12, KeyMethod.PKCS11, KeyMethod.CSC, KeyMethod.PLUGIN):
             raise SigningRefused(
-                gettext("Chưa chọn phương thức ký số (trang “Chữ ký số của tôi”)."), code="no_method"
+                gettext(
+                    "Chưa chọn phương thức ký số. Hãy tải lên tệp chứng thư số (PKCS#12) hoặc chọn USB token/dịch "
+                    "vụ ký số từ xa tại trang “Chữ ký số” (người ký tự làm; chữ ký số của cơ quan: văn thư hoặc "
+                    "quản trị)."
+                ),
+                code="no_method",
             )
         if self.method == KeyMethod.PKCS12:
+            if self.pkcs12_data:
+                return Pkcs12Key(path="", data=bytes(self.pkcs12_data))
             return Pkcs12Key(path=self.pkcs12_path)
+        if self.method == KeyMethod.PLUGIN:
+            raise SigningRefused(
+                gettext(
+                    "Phương thức “USB token tại máy của ông/bà” ký trên trình duyệt qua phần mềm ký số của nhà "
+                    "cung cấp; máy chủ không giữ khóa. Hãy ký tại trang có nút “Ký bằng USB token”, hoặc chọn "
+                    "phương thức khác tại trang “Chữ ký số của tôi”."
+                ),
+                code="plugin_method",
+            )
         if self.method == KeyMethod.PKCS11:
             return Pkcs11Key(
                 module=self.pkcs11_module, token_label=self.pkcs11_token_label, key_label=self.pkcs11_key_label
@@ -103,3 +125,29 @@ class SignatureReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_sha256[:12]} — {self.get_verdict_display()}"
+
+
+class PluginSigning(models.Model):
+    """A signature being made on the signer's USB token through the local signing plug-in, between the
+    two requests: the server prepared the document and gave out the hash; the browser brings back
+    the token's signature. Kept for ``plugin.SESSION_MINUTES``; one use."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255, blank=True)
+    output = models.BinaryField()  # the document with the signature placeholder
+    document_digest = models.BinaryField()
+    reserved_start = models.PositiveBigIntegerField()
+    reserved_end = models.PositiveBigIntegerField()
+    signed_attrs = models.BinaryField()
+    cert_der = models.BinaryField()
+    chain_der = models.JSONField(default=list)  # base64 DER of the intermediates the plug-in gave
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phiên ký bằng USB token tại máy người ký")
+        verbose_name_plural = _("phiên ký bằng USB token tại máy người ký")
+
+    def __str__(self) -> str:
+        return f"{self.pk} — {self.file_name}"

@@ -18,3 +18,8 @@ VERIFY = declare(
     "Kiểm tra chữ ký số của tệp",
     {"clerk", "leader", "dept_leader", "officer", "archivist", "admin"},
 )
+# The trust anchors are kept per deployment (one list for every agency it serves): any agency
+# administrator may change them, every change is audited.
+ANCHORS_MANAGE = declare(
+    APP, "signing.anchors_manage", "Quản lý danh sách chứng thư gốc tin cậy (CA chuyên dùng, CA công cộng)", {"admin"}
+)

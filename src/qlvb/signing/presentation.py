@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from . import conf
+from .certs import VN_TZ as VN
 from .forms import METHOD_HELP, METHOD_LABELS, MethodForm
 from .profiles import METHOD_FIELDS
 
@@ -84,3 +85,8 @@ def report_view(report: dict[str, Any]) -> dict[str, Any]:
         "revisions": [{**r, "number": r.get("revision", 0) + 1, "text": _revision_text(r)}
                       for r in report.get("revisions", [])],
     }
+
+
+def anchors_view(anchors: list[Any]) -> list[dict[str, Any]]:
+    return [{**a.as_dict(), "valid_from": f"{a.not_before.astimezone(VN):%d/%m/%Y}",
+             "valid_to": f"{a.not_after.astimezone(VN):%d/%m/%Y}"} for a in anchors]

@@ -13,9 +13,14 @@ typed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import pkcs12 as asn1_pkcs12
+from asn1crypto import x509
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,14 +30,16 @@ from qlvb.core.permissions import has, require
 from qlvb.directory.models import Unit
 
 from . import conf, policies
+from .certs import describe, vn_date
 from .images import check_image
 from .keys import KeyMethod, SigningKey
 from .models import SigningProfile
 
 METHOD_FIELDS: dict[str, tuple[str, ...]] = {
     KeyMethod.PKCS12: ("pkcs12_path",),
-    KeyMethod.PKCS11: ("pkcs11_module", "pkcs11_token_label", "pkcs11_key_label"),
+    KeyMethod.PLUGIN: (),
     KeyMethod.CSC: ("csc_service_url", "csc_credential_id"),
+    KeyMethod.PKCS11: ("pkcs11_module", "pkcs11_token_label", "pkcs11_key_label"),
 }
 ALL_FIELDS: tuple[str, ...] = tuple(f for fields in METHOD_FIELDS.values() for f in fields)
 FIELD_LABELS = {
@@ -72,6 +79,8 @@ def _pkcs12_path(value: str) -> str:
 
 
 def _checked(method: str, values: dict[str, str]) -> dict[str, str]:
+    if method == KeyMethod.PKCS12 and not values.get("pkcs12_path"):
+        return values  # keeps the uploaded file (see signing_profile_save)
     if method == KeyMethod.PKCS12:
         values["pkcs12_path"] = _pkcs12_path(values["pkcs12_path"])
     elif method == KeyMethod.PKCS11 and values["pkcs11_module"] not in conf.pkcs11_modules():
@@ -113,6 +122,14 @@ def signing_profile_save(
         raise ValueError(f"unknown settings {sorted(unknown)}")
     values = {name: str(settings.get(name) or "").strip() for name in METHOD_FIELDS[method]}
     missing = [FIELD_LABELS[name] for name, value in values.items() if not value]
+    existing = SigningProfile.objects.filter(user=user, agency=agency).first()
+    if method == KeyMethod.PKCS12 and missing and existing is not None and existing.pkcs12_data:
+        missing = []  # the PKCS#12 uploaded on the signing page
+    elif method == KeyMethod.PKCS12 and missing:
+        raise ValidationFailed(
+            _("Hãy tải lên tệp chứng thư số (PKCS#12, .p12/.pfx) ở mục bên dưới; mật khẩu của tệp không được lưu."),
+            code="pkcs12_missing",
+        )
     if missing:
         raise ValidationFailed(
             _("Thiếu thông tin cho phương thức ký đã chọn: %(fields)s.") % {"fields": ", ".join(missing)},
@@ -125,6 +142,10 @@ def signing_profile_save(
     profile.method = method
     for name in ALL_FIELDS:
         setattr(profile, name, values.get(name, ""))
+    if method != KeyMethod.PKCS12 or values.get("pkcs12_path"):
+        profile.pkcs12_data, profile.pkcs12_name = b"", ""
+    if method not in (KeyMethod.PKCS12, KeyMethod.PLUGIN):
+        profile.cert_der = b""
     profile.save()
     audit.record("signing.profile_saved", actor=actor, obj=profile, data={"method": method})
     return profile
@@ -178,3 +199,122 @@ def agencies_managed_by(actor: Any) -> list[Any]:
     others = Unit.objects.filter(pk__in=list(ids)).exclude(pk__in=[c.pk for c in candidates if c is not None])
     candidates += list(others.order_by("name"))
     return [a for a in candidates if a is not None and has(actor, policies.AGENCY_MANAGE.name, unit=a)]
+
+
+# --- an uploaded PKCS#12 ----------------------------------------------------------------------
+
+PKCS12_MAX_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    """What the signing page shows of the certificate of a profile."""
+
+    subject: str
+    organisation: str
+    issuer: str
+    valid_from: str  # dd/mm/yyyy
+    valid_to: str
+    expired: bool
+    demo: bool
+
+
+def certificate_view(profile: SigningProfile | None) -> CertificateView | None:
+    if profile is None or not profile.cert_der:
+        return None
+    from .demo_pki import is_demo_certificate
+
+    cert = x509.Certificate.load(bytes(profile.cert_der))
+    info = describe(cert)
+    return CertificateView(
+        subject=info["ten"], organisation=info["to_chuc"], issuer=info["noi_cap"],
+        valid_from=vn_date(cert.not_valid_before), valid_to=vn_date(cert.not_valid_after),
+        expired=cert.not_valid_after < datetime.now(UTC), demo=is_demo_certificate(cert),
+    )
+
+
+def _read_pkcs12(data: bytes, password: str) -> tuple[Any, Any, list[Any]]:
+    """Open the file as the signer would; every way it can fail gets its own Vietnamese message."""
+    if len(data) > PKCS12_MAX_BYTES:
+        raise ValidationFailed(_("Tệp chứng thư số quá lớn (tối đa 64 KB)."), code="pkcs12_too_large")
+    try:
+        asn1_pkcs12.Pfx.load(data)["auth_safe"]["content"].native  # noqa: B018  (parses the outer structure)
+    except Exception as exc:
+        raise ValidationFailed(
+            _(
+                "Tệp này không phải tệp chứng thư số PKCS#12 (.p12 hoặc .pfx). Hãy xuất lại chứng thư số kèm khóa "
+                "bí mật từ nhà cung cấp dịch vụ chứng thực (hoặc từ trình duyệt/Windows: “Export… kèm private key”)."
+            ),
+            code="not_pkcs12",
+        ) from exc
+    if not password:
+        raise ValidationFailed(_("Hãy nhập mật khẩu của tệp PKCS#12 để kiểm tra tệp."), code="pkcs12_password")
+    try:
+        key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode())
+    except ValueError as exc:
+        raise ValidationFailed(
+            _("Mật khẩu của tệp PKCS#12 không đúng. Hãy nhập lại mật khẩu được cấp cùng tệp."),
+            code="pkcs12_wrong_password",
+        ) from exc
+    if key is None:
+        raise ValidationFailed(
+            _(
+                "Tệp PKCS#12 chỉ có chứng thư, không có khóa bí mật: không ký được. Hãy xuất lại tệp kèm khóa bí "
+                "mật (private key)."
+            ),
+            code="pkcs12_no_key",
+        )
+    if cert is None:
+        raise ValidationFailed(_("Tệp PKCS#12 không có chứng thư số của khóa."), code="pkcs12_no_cert")
+    return key, cert, list(extra)
+
+
+@transaction.atomic
+def signing_pkcs12_upload(
+    *, actor: Any, data: bytes, password: str, name: str = "", user: Any = None, agency: Any = None
+) -> SigningProfile:
+    """Store an uploaded PKCS#12 as the signing key of ``user`` (his own, or an administrator for him)
+    or of ``agency`` (its clerk or administrator), after checking that ``password`` opens it, that it
+    holds a private key and a certificate valid today. The file is kept as uploaded (it is encrypted
+    with its password); the password is never stored — the signer types it at each signature."""
+    if (user is None) == (agency is None):
+        raise ValueError("exactly one of user and agency")
+    _authorize(actor, user=user, agency=agency)
+    _key, cert, _extra = _read_pkcs12(data, password)
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    der = cert.public_bytes(Encoding.DER)
+    certificate = x509.Certificate.load(der)
+    now = datetime.now(UTC)
+    who = describe(certificate)["ten"]
+    if certificate.not_valid_after < now:
+        raise ValidationFailed(
+            _(
+                "Chứng thư số của %(who)s đã hết hạn ngày %(date)s: không dùng để ký được. Hãy đề nghị nhà cung cấp "
+                "dịch vụ chứng thực gia hạn hoặc cấp chứng thư mới."
+            )
+            % {"who": who, "date": vn_date(certificate.not_valid_after)},
+            code="pkcs12_expired",
+        )
+    if certificate.not_valid_before > now:
+        raise ValidationFailed(
+            _("Chứng thư số của %(who)s chưa có hiệu lực (từ ngày %(date)s).")
+            % {"who": who, "date": vn_date(certificate.not_valid_before)},
+            code="pkcs12_not_yet_valid",
+        )
+    profile, _created = SigningProfile.objects.select_for_update().get_or_create(
+        user=user, agency=agency, defaults={"method": KeyMethod.PKCS12}
+    )
+    profile.method = KeyMethod.PKCS12
+    for field_name in ALL_FIELDS:
+        setattr(profile, field_name, "")
+    profile.pkcs12_data = data
+    profile.pkcs12_name = (Path(name).name or "chung-thu.p12")[:200]
+    profile.cert_der = der
+    profile.save()
+    audit.record(
+        "signing.pkcs12_uploaded", actor=actor, obj=profile,
+        data={"subject": who, "issuer": describe(certificate)["noi_cap"],
+              "serial": format(certificate.serial_number, "x")},
+    )
+    return profile

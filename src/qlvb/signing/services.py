@@ -24,6 +24,7 @@ inside its own services (permission check, audit) and the CLI calls them directl
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from collections.abc import Callable, Coroutine, Sequence
@@ -56,7 +57,7 @@ from . import conf
 from . import layout as placement
 from .certs import VN_TZ, check_signer_certificate, describe
 from .images import check_image
-from .keys import SigningKey, SigningRefused
+from .keys import PluginKey, SigningKey, SigningRefused
 
 T = TypeVar("T")
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
@@ -75,12 +76,33 @@ class PdfRefused(DomainError):  # noqa: N818 (named like core.errors)
 
 
 @dataclass(frozen=True)
+class PendingSignature:
+    """A signature prepared for a key the server does not hold (:class:`~qlvb.signing.keys.PluginKey`):
+    the document with its signature placeholder, the byte-range digest, and the CMS signed attributes
+    whose SHA-256 ``hash`` the token must sign. Everything is bytes/ints, so it can be stored between
+    the two requests (``plugin.PluginSigning``)."""
+
+    output: bytes
+    document_digest: bytes
+    reserved_start: int
+    reserved_end: int
+    signed_attrs: bytes  # DER of the CMS SignedAttributes
+    certificate: bytes  # DER
+    chain: tuple[bytes, ...] = ()
+
+    @property
+    def hash(self) -> bytes:
+        return hashlib.sha256(self.signed_attrs).digest()
+
+
+@dataclass(frozen=True)
 class SignResult:
     pdf: bytes
     level: str  # "B-B", "B-T", "B-LT"
     field_name: str
     signing_time: datetime
     signer: dict[str, str] = field(default_factory=dict)
+    pending: PendingSignature | None = None  # a PluginKey: pdf is empty until pdf_finish_signature
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
@@ -205,6 +227,8 @@ async def _sign(
         pdf_signer = PdfSigner(meta, signer, timestamper=timestamper, stamp_style=stamp_style, new_field_spec=spec)
         out = io.BytesIO()
         signing_time = datetime.now(UTC)
+        if isinstance(key, PluginKey):
+            return await _prepare_external(pdf_signer, writer, signer, key, field_name, text_params, signing_time)
         try:
             await pdf_signer.async_sign_pdf(writer, appearance_text_params=text_params or {}, output=out)
         except DomainError:
@@ -223,6 +247,108 @@ async def _sign(
             signing_time=signing_time.astimezone(VN_TZ),
             signer=describe(signer.signing_cert),
         )
+
+
+async def _prepare_external(
+    pdf_signer: PdfSigner,
+    writer: IncrementalPdfFileWriter,
+    signer: Any,
+    key: PluginKey,
+    field_name: str,
+    text_params: dict[str, str] | None,
+    signing_time: datetime,
+) -> SignResult:
+    """pyHanko's interrupted signing, first half: the placeholder, the byte-range digest and the signed
+    attributes (the hash of which the USB token signs)."""
+    out = io.BytesIO()
+    try:
+        prep, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
+            writer, appearance_text_params=text_params or {}, output=out
+        )
+        attrs = await signer.signed_attrs(prep.document_digest, "sha256", use_pades=True)
+    except DomainError:
+        raise
+    except Exception as exc:
+        raise SigningRefused(
+            _("Không chuẩn bị được chữ ký: %(reason)s") % {"reason": str(exc) or type(exc).__name__}, code="sign_failed"
+        ) from exc
+    output.seek(0)
+    pending = PendingSignature(
+        output=output.read(),
+        document_digest=prep.document_digest,
+        reserved_start=prep.reserved_region_start,
+        reserved_end=prep.reserved_region_end,
+        signed_attrs=attrs.dump(),
+        certificate=key.certificate.dump(),
+        chain=tuple(c.dump() for c in key.chain),
+    )
+    return SignResult(
+        pdf=b"", level="", field_name=field_name, signing_time=signing_time.astimezone(VN_TZ),
+        signer=describe(key.certificate), pending=pending,
+    )
+
+
+def pdf_finish_signature(*, pending: PendingSignature, signature: bytes) -> SignResult:
+    """Second half: put the token's ``signature`` (RSASSA-PKCS1-v1_5 over the SHA-256 of the signed
+    attributes) into the CMS container, add the TSA's timestamp (PAdES B-T) when ``QLVB_TSA_URL`` is
+    set, and write it into the placeholder. A signature that does not verify with the prepared
+    certificate is refused before anything is written."""
+    from asn1crypto import cms
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from cryptography.x509 import load_der_x509_certificate
+    from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+    from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    certificate = x509.Certificate.load(pending.certificate)
+    public_key = load_der_x509_certificate(pending.certificate).public_key()
+    try:
+        if not isinstance(public_key, rsa.RSAPublicKey):
+            raise InvalidSignature
+        public_key.verify(signature, pending.signed_attrs, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature as exc:
+        raise SigningRefused(
+            _(
+                "Chữ ký do phần mềm ký số trả về không khớp với chứng thư số đã chọn (ký bằng khóa khác, hoặc dữ "
+                "liệu bị thay đổi). Hãy ký lại; nếu vẫn lỗi, kiểm tra đúng USB token đang cắm."
+            ),
+            code="plugin_bad_signature",
+        ) from exc
+    registry = SimpleCertificateStore()
+    registry.register_multiple([x509.Certificate.load(c) for c in pending.chain])
+    external = signers.ExternalSigner(signing_cert=certificate, cert_registry=registry, signature_value=signature)
+    tsa = conf.tsa_url()
+    timestamper = HTTPTimeStamper(tsa, timeout=conf.fetch_timeout()) if tsa else None
+    prepared = PreparedByteRangeDigest(
+        document_digest=pending.document_digest,
+        reserved_region_start=pending.reserved_start,
+        reserved_region_end=pending.reserved_end,
+    )
+
+    async def run() -> bytes:
+        attrs = cms.CMSAttributes.load(pending.signed_attrs)
+        container = await external.async_sign_prescribed_attributes(
+            "sha256", signed_attrs=attrs, timestamper=timestamper
+        )
+        output = io.BytesIO(pending.output)
+        await PdfTBSDocument.async_finish_signing(output, prepared, container)
+        return output.getvalue()
+
+    try:
+        pdf = _run(run())
+    except DomainError:
+        raise
+    except Exception as exc:
+        raise SigningRefused(
+            _("Không hoàn tất được chữ ký: %(reason)s") % {"reason": str(exc) or type(exc).__name__},
+            code="sign_failed",
+        ) from exc
+    return SignResult(
+        pdf=pdf, level="B-T" if timestamper else "B-B", field_name="", signing_time=datetime.now(UTC).astimezone(VN_TZ),
+        signer=describe(certificate),
+    )
 
 
 def _image_style(png: bytes) -> StaticStampStyle:

@@ -29,7 +29,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -39,6 +39,7 @@ from qlvb.core.coroutines import run_sync
 
 from . import conf
 from .certs import VN_TZ, describe, validation_context
+from .demo_pki import DEMO_CA_NAME
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,10 @@ CHECK_LABELS = {
     "validity": "Hiệu lực chứng thư tại thời điểm ký",
     "revocation": "Tình trạng thu hồi chứng thư",
     "timestamp": "Dấu thời gian",
+    "tsa": "Nơi cấp dấu thời gian",
 }
+DOC_TIMESTAMP = "doc_timestamp"
+KIND_LABELS = {"signature": "Chữ ký số", DOC_TIMESTAMP: "Dấu thời gian tài liệu"}
 _MOD_LABELS = {
     ModificationLevel.NONE: "không có thay đổi",
     ModificationLevel.LTA_UPDATES: "chỉ bổ sung dữ liệu kiểm tra chứng thư / dấu thời gian",
@@ -94,6 +98,8 @@ class SignatureResult:
     timestamp_time: str | None
     checks: dict[str, Check] = field(default_factory=dict)
     signed_revision: int | None = None
+    kind: str = "signature"
+    demo_ca: bool = False
 
     @property
     def verdict(self) -> str:
@@ -119,6 +125,9 @@ class SignatureResult:
             "reasons": self.reasons(),
             "checks": [c.as_dict(k) for k, c in self.checks.items()],
             "signed_revision": self.signed_revision,
+            "kind": self.kind,
+            "kind_label": KIND_LABELS[self.kind],
+            "demo_ca": self.demo_ca,
         }
 
 
@@ -176,8 +185,9 @@ def verify_pdf(data: bytes, *, fetch: bool | None = None) -> dict[str, Any]:
                     fetch=fetch,
                 )
         signatures = list(reader.embedded_signatures)
-    except Exception:  # a damaged file of any kind: a verdict, never a crash
-        log.info("unreadable PDF %s", sha256, exc_info=True)
+    except Exception as exc:  # a damaged file of any kind: a verdict, never a crash (nor a traceback)
+        log.info("unreadable PDF %s: %s", sha256, type(exc).__name__)
+        log.debug("unreadable PDF %s", sha256, exc_info=True)
         return _report(sha256, INVALID, [_("Tệp PDF bị hỏng hoặc không đầy đủ; không đọc được.")], [], fetch=fetch)
     if not signatures:
         return _report(sha256, INVALID, [_("Tệp không có chữ ký số.")], [], fetch=fetch)
@@ -188,22 +198,42 @@ def verify_pdf(data: bytes, *, fetch: bool | None = None) -> dict[str, Any]:
     verdict = INVALID if INVALID in verdicts else UNKNOWN if UNKNOWN in verdicts else VALID
     reasons: list[str] = []
     for result in results:
-        reasons.extend(f"{result.signer.get('ten') or result.field_name}: {reason}" for reason in result.reasons())
+        who = result.signer.get("ten") or result.field_name
+        if result.kind == DOC_TIMESTAMP:
+            who = _("Dấu thời gian tài liệu (%(tsa)s)") % {"tsa": who}
+        reasons.extend(f"{who}: {reason}" for reason in result.reasons())
     if verdict == VALID:
-        reasons = [
-            _("Chữ ký số hợp lệ.") if len(results) == 1
-            else _("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": len(results)}
-        ]
+        reasons = [_valid_sentence(results)]
+    demo = sorted({r.signer.get("ten") or r.field_name for r in results if r.demo_ca})
+    if demo:
+        reasons.append(
+            _(
+                "Chứng thư gốc của %(who)s là CA THỬ NGHIỆM của bản trình diễn (%(ca)s): chữ ký không có giá trị "
+                "pháp lý."
+            )
+            % {"who": ", ".join(demo), "ca": DEMO_CA_NAME}
+        )
     return _report(sha256, verdict, reasons, results, fetch=fetch, revisions=revisions)
+
+
+def _valid_sentence(results: list[SignatureResult]) -> str:
+    signatures = sum(1 for r in results if r.kind != DOC_TIMESTAMP)
+    stamps = len(results) - signatures
+    if stamps == 0:
+        return _("Chữ ký số hợp lệ.") if signatures == 1 else _("Tất cả %(n)s chữ ký số hợp lệ.") % {"n": signatures}
+    return _("Tất cả %(n)s chữ ký số và %(m)s dấu thời gian tài liệu hợp lệ.") % {"n": signatures, "m": stamps}
 
 
 def _verify_guarded(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bool) -> SignatureResult:
     """A hostile file must produce a verdict, not an exception: anything unexpected while checking
     one signature makes that signature "không hợp lệ" with the error named."""
     try:
+        if _object_type(sig) == "/DocTimeStamp":
+            return run_sync(_verify_doc_timestamp(sig, revinfo, fetch=fetch))
         return run_sync(_verify_one(sig, revinfo, fetch=fetch))
     except Exception as exc:
-        log.warning("signature %s could not be checked", getattr(sig, "field_name", "?"), exc_info=True)
+        log.info("signature %s could not be checked: %s", getattr(sig, "field_name", "?"), type(exc).__name__)
+        log.debug("signature %s could not be checked", getattr(sig, "field_name", "?"), exc_info=True)
         result = SignatureResult(
             field_name=str(getattr(sig, "field_name", "") or ""), signer={}, claimed_time=None, timestamp_time=None
         )
@@ -212,6 +242,77 @@ def _verify_guarded(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bool
             _("Không kiểm tra được chữ ký (dữ liệu chữ ký hỏng): %(e)s") % {"e": type(exc).__name__},
         )
         return result
+
+
+def _object_type(sig: EmbeddedPdfSignature) -> str:
+    try:
+        return str(sig.sig_object_type)
+    except Exception:
+        return "/Sig"
+
+
+async def _verify_doc_timestamp(sig: EmbeddedPdfSignature, revinfo: _Revinfo, *, fetch: bool) -> SignatureResult:
+    """A ``/DocTimeStamp`` (PAdES-LTA: a timestamp over the whole file as it was): the TSA's token
+    is intact, its certificate chains to a trust anchor, what was added after it is permitted."""
+    try:
+        tsa = describe(sig.signer_cert)
+    except Exception:
+        tsa = {}
+    result = SignatureResult(
+        field_name=str(sig.field_name), signer=tsa, claimed_time=None, timestamp_time=None, kind=DOC_TIMESTAMP
+    )
+    try:
+        result.signed_revision = int(sig.signed_revision)
+    except Exception:
+        result.signed_revision = None
+    other = list(revinfo.certs) + list(sig.other_embedded_certs)
+    context = validation_context(
+        fetch=fetch, other_certs=other, crls=revinfo.crls, ocsps=revinfo.ocsps, revocation_mode="soft-fail"
+    )
+    try:
+        status = await async_validate_pdf_timestamp(sig, validation_context=context)
+    except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
+        result.checks["integrity"] = Check(
+            FAIL, _("Không kiểm tra được dấu thời gian tài liệu (cấu trúc hỏng): %(e)s") % {"e": exc}
+        )
+        return result
+    result.timestamp_time = _iso(status.timestamp)
+    if not status.intact:
+        result.checks["integrity"] = Check(
+            FAIL, _("Tệp đã bị thay đổi sau khi đóng dấu thời gian (mã băm không khớp).")
+        )
+    elif not status.valid:
+        result.checks["integrity"] = Check(FAIL, _("Chữ ký của nơi cấp dấu thời gian không đúng."))
+    else:
+        result.checks["integrity"] = Check(
+            OK,
+            _("Dấu thời gian tài liệu nguyên vẹn: tệp đã tồn tại như vậy lúc %(t)s.") % {"t": _shown(status.timestamp)},
+        )
+    _modifications(result, status)  # type: ignore[arg-type]
+    path = status.validation_path
+    if status.trusted and path is not None:
+        names = " → ".join(c.subject.native.get("common_name", "") for c in path.iter_certs(include_root=True))
+        result.checks["tsa"] = Check(OK, _("Nơi cấp dấu thời gian được tin cậy: %(path)s.") % {"path": names})
+        result.demo_ca = _is_demo_root(path)
+    else:
+        result.checks["tsa"] = Check(
+            UNKNOWN,
+            _(
+                "Nơi cấp dấu thời gian “%(tsa)s” không dẫn tới chứng thư gốc nào đã cấu hình tin cậy; thời điểm "
+                "%(t)s chưa được xác thực."
+            )
+            % {"tsa": tsa.get("ten", "?"), "t": _shown(status.timestamp)},
+        )
+    return result
+
+
+def _is_demo_root(path: Any) -> bool:
+    from .demo_pki import is_demo_certificate
+
+    try:
+        return any(is_demo_certificate(c) for c in path.iter_certs(include_root=True))
+    except Exception:
+        return False
 
 
 @dataclass
@@ -229,7 +330,7 @@ def _revisions(reader: PdfFileReader, signatures: list[EmbeddedPdfSignature]) ->
         try:
             by_revision.setdefault(int(sig.signed_revision), []).append(str(sig.field_name))
         except Exception:  # a broken signature dictionary: its own check reports it
-            log.info("no revision for signature %s", getattr(sig, "field_name", "?"), exc_info=True)
+            log.debug("no revision for signature %s", getattr(sig, "field_name", "?"), exc_info=True)
     out: list[dict[str, Any]] = []
     previous_values: dict[str, str] = {}
     previous_dss: Any = None
@@ -414,6 +515,15 @@ def _certificate(
     if path is not None:
         names = " → ".join(c.subject.native.get("common_name", "") for c in path.iter_certs(include_root=True))
         result.checks["chain"] = Check(OK, _("Chứng thư dẫn tới nơi cấp tin cậy: %(path)s.") % {"path": names})
+        result.demo_ca = _is_demo_root(path)
+    elif indic == AdESIndeterminate.CHAIN_CONSTRAINTS_FAILURE or indic == AdESIndeterminate.SIG_CONSTRAINTS_FAILURE:
+        result.checks["chain"] = Check(
+            FAIL,
+            _(
+                "Chứng thư số không được phép dùng để ký văn bản (thiếu mục đích sử dụng khóa “chống chối bỏ” "
+                "hoặc vi phạm ràng buộc của chuỗi chứng thư)."
+            ),
+        )
     elif indic == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND or indic is None:
         issuer = result.signer.get("noi_cap", "")
         result.checks["chain"] = Check(
@@ -425,7 +535,12 @@ def _certificate(
             % {"issuer": issuer},
         )
     else:
-        result.checks["chain"] = Check(OK, _("Đã dựng được chuỗi chứng thư đến nơi cấp tin cậy."))
+        # path None: whatever the indication, no chain to a trust anchor was established
+        result.checks["chain"] = Check(
+            UNKNOWN,
+            _("Chưa dựng được chuỗi chứng thư đến nơi cấp tin cậy (%(why)s).")
+            % {"why": getattr(indic, "name", str(indic))},
+        )
 
     at = ts_time or claimed
     at_text = (
@@ -480,8 +595,9 @@ def _certificate(
             ),
         )
     elif path is None:
+        # the chain check above states why there is no chain; this line only says what follows from it
         result.checks["revocation"] = Check(
-            UNKNOWN, _("Chưa xác định: không kiểm tra tình trạng thu hồi khi chưa dựng được chuỗi chứng thư.")
+            UNKNOWN, _("Không kiểm tra tình trạng thu hồi (xem mục “Chuỗi chứng thư đến nơi cấp tin cậy”).")
         )
     elif indic is None:
         result.checks["revocation"] = Check(

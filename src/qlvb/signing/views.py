@@ -19,7 +19,7 @@ from qlvb.core.errors import DomainError
 from qlvb.files.uploads import guard_upload, too_large_detail, upload_too_large
 from qlvb.web.access import current_user, forbidden, permission_required
 
-from . import conf, forms, policies, presentation, profiles, reports, selectors
+from . import anchors, conf, forms, policies, presentation, profiles, reports, selectors
 from .models import SigningProfile
 
 
@@ -79,6 +79,30 @@ def _save_image(request: HttpRequest, form: forms.ImageForm, **owner: Any) -> bo
     return True
 
 
+def _save_pkcs12(request: HttpRequest, form: forms.Pkcs12Form, **owner: Any) -> bool:
+    if upload_too_large(request):
+        form.add_error(None, too_large_detail())
+        return False
+    if not form.is_valid():
+        return False
+    upload = form.cleaned_data["file"]
+    try:
+        profiles.signing_pkcs12_upload(actor=current_user(request), data=upload.read(),
+                                       password=form.cleaned_data["password"], name=upload.name or "", **owner)
+    except DomainError as exc:
+        form.add_error("file", exc.message)
+        return False
+    finally:
+        upload.close()
+    messages.success(request, _("Đã lưu tệp chứng thư số. Mật khẩu không được lưu: nhập mỗi lần ký."))
+    return True
+
+
+def _key_context(current: SigningProfile | None) -> dict[str, Any]:
+    return {"certificate": profiles.certificate_view(current),
+            "uploaded_name": current.pkcs12_name if current is not None and current.pkcs12_data else ""}
+
+
 @_upload_view
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
@@ -87,18 +111,23 @@ def profile(request: HttpRequest) -> HttpResponse:
     current = profiles.signing_profile_get(actor=user, user=user)
     method_form = forms.MethodForm(initial=_method_initial(current))
     image_form = forms.ImageForm()
+    pkcs12_form = forms.Pkcs12Form()
     if request.method == "POST":
         if request.POST.get("action") == "image":
             image_form = forms.ImageForm(request.POST, request.FILES)
             if _save_image(request, image_form, user=user):
+                return redirect("signing:profile")
+        elif request.POST.get("action") == "pkcs12":
+            pkcs12_form = forms.Pkcs12Form(request.POST, request.FILES)
+            if _save_pkcs12(request, pkcs12_form, user=user):
                 return redirect("signing:profile")
         else:
             method_form = forms.MethodForm(request.POST)
             if _save_method(request, method_form, user=user):
                 return redirect("signing:profile")
     return render(request, "signing/profile.html", {
-        "current": current, "method_form": method_form, "image_form": image_form,
-        **presentation.method_context(method_form), "image_url": "signing:profile_image",
+        "current": current, "method_form": method_form, "image_form": image_form, "pkcs12_form": pkcs12_form,
+        **presentation.method_context(method_form), "image_url": "signing:profile_image", **_key_context(current),
     })
 
 
@@ -129,10 +158,15 @@ def agency(request: HttpRequest) -> HttpResponse:
     current = profiles.signing_profile_get(actor=current_user(request), agency=unit)
     method_form = forms.MethodForm(initial=_method_initial(current))
     image_form = forms.SealForm(initial={"width_mm": f"{(current.image_width_mm if current else None) or 36:g}"})
+    pkcs12_form = forms.Pkcs12Form()
     if request.method == "POST":
         if request.POST.get("action") == "image":
             image_form = forms.SealForm(request.POST, request.FILES)
             if _save_image(request, image_form, agency=unit):
+                return redirect(f"{request.path}?co_quan={unit.pk}")
+        elif request.POST.get("action") == "pkcs12":
+            pkcs12_form = forms.Pkcs12Form(request.POST, request.FILES)
+            if _save_pkcs12(request, pkcs12_form, agency=unit):
                 return redirect(f"{request.path}?co_quan={unit.pk}")
         else:
             method_form = forms.MethodForm(request.POST)
@@ -140,7 +174,8 @@ def agency(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{request.path}?co_quan={unit.pk}")
     return render(request, "signing/agency.html", {
         "unit": unit, "agencies": agencies, "current": current, "method_form": method_form,
-        "image_form": image_form, **presentation.method_context(method_form),
+        "image_form": image_form, "pkcs12_form": pkcs12_form, **presentation.method_context(method_form),
+        **_key_context(current),
     })
 
 
@@ -189,3 +224,55 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "signing/report.html", {
         "stored": stored, "r": presentation.report_view(stored.report),
     })
+
+
+@_upload_view
+@permission_required(policies.ANCHORS_MANAGE.name)
+def trust_anchors(request: HttpRequest) -> HttpResponse:
+    """"Chứng thư gốc tin cậy": the CA certificates every verification chains to (per deployment)."""
+    form = forms.AnchorForm()
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            try:
+                removed = anchors.trust_anchor_remove(actor=current_user(request),
+                                                      fingerprint=request.POST.get("fingerprint", ""))
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Đã bỏ “%(name)s” khỏi danh sách tin cậy.") % {"name": removed.subject})
+            return redirect("signing:anchors")
+        form = forms.AnchorForm(request.POST, request.FILES)
+        if upload_too_large(request):
+            form.add_error(None, too_large_detail())
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                added = anchors.trust_anchor_add(actor=current_user(request), data=upload.read(),
+                                                 name=upload.name or "")
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                messages.success(request, _("Đã thêm: %(names)s.") % {"names": ", ".join(a.subject for a in added)})
+                return redirect("signing:anchors")
+            finally:
+                upload.close()
+    return render(request, "signing/anchors.html", {
+        "form": form, "anchors": presentation.anchors_view(anchors.trust_anchor_list()),
+        "trust_dir": conf.trust_anchors_dir(),
+    })
+
+
+@login_required
+@require_GET
+def plugin(request: HttpRequest) -> HttpResponse:
+    """"Ký bằng USB token": sign a PDF with the token at one's desk through the local plug-in (the page's
+    script talks to the plug-in and to the API; docs/signing.md)."""
+    from django.urls import reverse
+
+    from .web_csp import with_plugin_origin
+
+    response = render(request, "signing/plugin.html", {
+        "plugin_url": conf.plugin_url(), "start_url": reverse("api:plugin_start"),
+        "finish_url": reverse("api:plugin_finish", args=["SESSION"]),
+    })
+    return with_plugin_origin(response, conf.plugin_url())

@@ -33,7 +33,7 @@ def test_my_profile_get_and_set(as_user, person, web_settings, softhsm):
                                            "pkcs11_token_label": softhsm.label, "pkcs11_key_label": "hung"},
                         content_type="application/json")
     assert response.status_code == 200, response.content
-    assert response.json()["method_label"] == "USB token / HSM (PKCS#11)"
+    assert response.json()["method_label"] == "USB token / HSM gắn vào máy chủ (PKCS#11)"
     assert SigningProfile.objects.get(user=person("nguyenvanhung")).pkcs11_key_label == "hung"
 
 

@@ -94,14 +94,14 @@ def path(chromium, live_server, softhsm, files) -> None:
     preview = p.locator("[data-qlvb=image-preview]")
     assert preview.is_visible()
     assert p.evaluate("document.querySelector('[data-qlvb=image-preview]').naturalWidth") == 600
-    p.get_by_label("USB token / HSM (PKCS#11)").check()
+    p.get_by_label("USB token / HSM gắn vào máy chủ (PKCS#11)").check()
     p.get_by_label("Thư viện PKCS#11").select_option(softhsm.module)
     p.get_by_label("Nhãn thiết bị (token)").fill(softhsm.label)
     p.get_by_label("Nhãn khóa").fill("hung")
     p.get_by_role("button", name="Lưu phương thức ký").click()
     p.wait_for_load_state("networkidle")
     assert "Đã lưu phương thức ký số." in p.content()
-    assert "USB token / HSM (PKCS#11)" in p.locator("[data-qlvb=current-method]").inner_text()
+    assert "USB token / HSM gắn vào máy chủ (PKCS#11)" in p.locator("[data-qlvb=current-method]").inner_text()
     hung.shot("03-hung-profile-saved")
     hung.close()
 
@@ -158,4 +158,79 @@ def path(chromium, live_server, softhsm, files) -> None:
     phone.open("/ky-so/co-quan/")
     phone.fits()
     phone.shot("10-clerk-agency-375px")
+    phone.close()
+
+
+# --- issue 8: one's own PKCS#12, the trust anchors, the USB token at one's desk -------------------
+
+def test_own_pkcs12_trust_anchors_and_usb_token_at_the_desk(demo, live_server, web_settings, settings, tmp_path):
+    from qlvb.signing.tests.pki import P12_PASSWORD, PERSONAL
+    from qlvb.signing.tests.plugin_standin import StandIn, running
+
+    settings.QLVB_TRUST_ANCHORS_DIR = str(tmp_path / "anchors")  # empty: the administrator adds the root
+    files = {"hung.p12": web_settings.p12(PERSONAL).read_bytes(), "root.cer": web_settings.root.dump(),
+             "cong-van.pdf": samples.decision_pdf(1)}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    state = StandIn(files["hung.p12"], P12_PASSWORD)
+    with running(state) as plugin_url:
+        settings.QLVB_SIGNING_PLUGIN_URL = plugin_url
+        run_in_own_thread(desk_path, live_server, tmp_path, P12_PASSWORD)
+    assert len(state.signed) == 1
+    profile = SigningProfile.objects.get(user__username="ublienminh_nguyenvanhung")
+    assert profile.method == "pkcs12" and bytes(profile.pkcs12_data) == files["hung.p12"]
+
+
+def desk_path(chromium, live_server, folder: Path, password: str) -> None:
+    # 1. The administrator adds the CA's root certificate on "Chứng thư gốc tin cậy".
+    lan = Session(chromium, live_server.url, "tranthilan")
+    lan.open("/ky-so/chung-thu-goc/")
+    p = lan.page
+    assert "Chưa có chứng thư gốc nào" in p.content()
+    p.get_by_label("Tệp chứng thư gốc hoặc trung gian").set_input_files(str(folder / "root.cer"))
+    p.get_by_role("button", name="Thêm vào danh sách tin cậy").click()
+    p.wait_for_load_state("networkidle")
+    assert "Root CA chuyên dùng thử nghiệm" in p.locator("[data-qlvb=anchors]").inner_text()
+    lan.shot("11-admin-trust-anchors")
+    lan.close()
+    phone = Session(chromium, live_server.url, "tranthilan", width=375, height=740)
+    phone.open("/ky-so/chung-thu-goc/")
+    phone.fits()
+    phone.shot("12-admin-trust-anchors-375px")
+    phone.close()
+
+    # 2. Nguyễn Văn Hùng uploads his PKCS#12: a wrong password first (refused, said why), then the right one.
+    hung = Session(chromium, live_server.url, "nguyenvanhung")
+    hung.open("/ky-so/ho-so/")
+    p = hung.page
+    p.get_by_label("Tệp chứng thư số (.p12, .pfx)").set_input_files(str(folder / "hung.p12"))
+    p.get_by_label("Mật khẩu của tệp").fill("sai")
+    p.get_by_role("button", name="Tải tệp chứng thư lên").click()
+    p.wait_for_load_state("networkidle")
+    assert "Mật khẩu của tệp PKCS#12 không đúng" in p.locator("[data-qlvb=pkcs12-error]").inner_text()
+    p.get_by_label("Tệp chứng thư số (.p12, .pfx)").set_input_files(str(folder / "hung.p12"))
+    p.get_by_label("Mật khẩu của tệp").fill(password)
+    p.get_by_role("button", name="Tải tệp chứng thư lên").click()
+    p.wait_for_load_state("networkidle")
+    assert "Nguyễn Văn Hùng" in p.locator("[data-qlvb=certificate-subject]").inner_text()
+    assert "Tệp chứng thư số PKCS#12" in p.locator("[data-qlvb=current-method]").inner_text()
+    hung.shot("13-hung-pkcs12-uploaded")
+
+    # 3. He signs a PDF with the USB token at his desk (the stand-in plug-in) and reads the report.
+    hung.open("/ky-so/usb-token/")
+    p.wait_for_function("document.querySelector('[data-qlvb=plugin-status]').textContent.includes('Đã kết nối')")
+    hung.shot("14-hung-usb-token-ready")
+    p.get_by_label("Tệp PDF cần ký").set_input_files(str(folder / "cong-van.pdf"))
+    p.get_by_role("button", name="Ký bằng USB token").click()
+    p.wait_for_url(re.compile(r"/ky-so/bao-cao/\d+/$"))
+    p.wait_for_load_state("networkidle")
+    assert p.locator("[data-qlvb=verdict]").inner_text() == "hợp lệ"
+    assert p.locator("[data-qlvb=signer]").inner_text() == "Nguyễn Văn Hùng"
+    hung.shot("15-hung-usb-token-signed-report")
+    hung.close()
+    phone = Session(chromium, live_server.url, "nguyenvanhung", width=375, height=740)
+    for path, name in (("/ky-so/ho-so/", "16-hung-profile-375px"), ("/ky-so/usb-token/", "17-hung-usb-token-375px")):
+        phone.open(path)
+        phone.fits()
+        phone.shot(name)
     phone.close()

@@ -1,4 +1,6 @@
-"""``qlvb serve``: gunicorn and one Celery worker (and beat), stopped together on Ctrl-C."""
+"""``qlvb serve``: gunicorn and one Celery worker (and beat), plus the side services the apps
+register (signing: the demo PKI and remote signing service when the demo is loaded), stopped together
+on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -7,10 +9,31 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+
+@dataclass(frozen=True)
+class SideService:
+    """A process ``qlvb serve`` runs beside gunicorn and Celery: its name, its command line (after
+    ``python -m qlvb.cli``) and what it adds to the environment of gunicorn and Celery."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+
+
+# Filled at start-up by the apps above core (``AppConfig.ready``); each returns None when it has
+# nothing to run on this installation.
+_SIDE_SERVICES: dict[str, Callable[[], SideService | None]] = {}
+
+
+def side_service_register(name: str, factory: Callable[[], SideService | None]) -> None:
+    _SIDE_SERVICES[name] = factory
 
 
 class Command(BaseCommand):
@@ -35,8 +58,22 @@ class Command(BaseCommand):
                 python, "-m", "celery", "-A", "qlvb", "worker", "--beat", "--loglevel", "INFO",
                 "--concurrency", "2", "--schedule", str(settings.CELERY_DIR / "beat-schedule"),
             ])
-        children = [subprocess.Popen(cmd, start_new_session=True) for cmd in commands]  # noqa: S603
-        names = ["gunicorn", "celery"]
+        names = ["gunicorn", "celery"][: len(commands)]
+        env = dict(os.environ)
+        sides = [s for s in (factory() for _n, factory in sorted(_SIDE_SERVICES.items())) if s is not None]
+        for side in sides:
+            env.update(side.env)
+        # side services first: gunicorn and Celery may call them as soon as they start
+        side_children = [
+            subprocess.Popen([python, "-m", "qlvb.cli", *side.argv], start_new_session=True)  # noqa: S603
+            for side in sides
+        ]
+        children = side_children + [
+            subprocess.Popen(cmd, start_new_session=True, env=env) for cmd in commands  # noqa: S603
+        ]
+        names = [side.name for side in sides] + names
+        for side in sides:
+            self.stdout.write(f"Dịch vụ kèm theo: {side.name}.")
         self.stdout.write(f"qlvb đang chạy tại http://{options['bind']} — nhấn Ctrl-C để dừng.")
 
         def stop(*_: Any) -> None:
@@ -53,9 +90,17 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        reported: set[int] = set()
         while True:
-            for name, child in zip(names, children, strict=False):
-                if child.poll() is not None:
-                    self.stderr.write(f"Tiến trình {name} đã dừng (mã {child.returncode}); dừng tất cả.")
-                    stop()
+            for index, (name, child) in enumerate(zip(names, children, strict=False)):
+                if child.poll() is None:
+                    continue
+                if index < len(side_children):
+                    # a side service (the demo CA) stopping does not take the web server down
+                    if index not in reported:
+                        reported.add(index)
+                        self.stderr.write(f"Dịch vụ kèm theo “{name}” đã dừng (mã {child.returncode}); web vẫn chạy.")
+                    continue
+                self.stderr.write(f"Tiến trình {name} đã dừng (mã {child.returncode}); dừng tất cả.")
+                stop()
             time.sleep(1)

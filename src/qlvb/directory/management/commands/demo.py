@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from qlvb.directory.demo import load_demo
+from qlvb.directory.demo import load_demo, load_demo_extras
 
 
 class Command(BaseCommand):
@@ -16,3 +16,5 @@ class Command(BaseCommand):
             f"Dữ liệu mẫu: thêm {created['units']} đơn vị, {created['users']} người dùng. "
             "Mật khẩu mẫu chỉ dùng cho bản trình diễn."
         )
+        for line in load_demo_extras():
+            self.stdout.write(line)

@@ -91,11 +91,17 @@ class Command(BaseCommand):
         for index, sig in enumerate(report["signatures"], start=1):
             signer = sig["signer"]
             self.stdout.write("")
-            self.stdout.write(
-                f"Chữ ký {index} ({sig['field']}): {signer.get('ten', '?')} — {signer.get('to_chuc', '')}"
-                f" — {sig['verdict_label']}"
-            )
-            self.stdout.write(f"  Thời điểm ký (người ký khai): {sig['claimed_time'] or 'không có'}")
+            if sig.get("kind") == "doc_timestamp":
+                self.stdout.write(
+                    f"{sig['kind_label']} {index} ({sig['field']}): nơi cấp {signer.get('ten', '?')}"
+                    f" — {sig['verdict_label']}"
+                )
+            else:
+                self.stdout.write(
+                    f"Chữ ký {index} ({sig['field']}): {signer.get('ten', '?')} — {signer.get('to_chuc', '')}"
+                    f" — {sig['verdict_label']}"
+                )
+                self.stdout.write(f"  Thời điểm ký (người ký khai): {sig['claimed_time'] or 'không có'}")
             self.stdout.write(f"  Dấu thời gian: {sig['timestamp_time'] or 'không có'}")
             for check in sig["checks"]:
                 self.stdout.write(f"  [{STATUS_MARK[check['status']]}] {check['label']}: {check['message']}")

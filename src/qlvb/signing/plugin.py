@@ -1,0 +1,166 @@
+"""Signing with the USB token at the signer's desk, through the local signing plug-in of his CA
+(protocol: docs/signing.md, "USB token tại máy người ký").
+
+1. The page asks the plug-in (``http://127.0.0.1:<port>/qlvb/v1/certificates``) for the token's
+   certificate and sends it with the PDF to :func:`plugin_sign_start`, which checks the certificate
+   (valid today, from a trusted CA, not revoked), lays out the signature, computes the hash to sign
+   (pyHanko's interrupted signing) and keeps the prepared document for ``SESSION_MINUTES``;
+2. the page asks the plug-in to sign that hash (``POST /qlvb/v1/sign``; the plug-in asks for the PIN);
+3. it posts the signature back to :func:`plugin_sign_finish`, which checks it against the
+   certificate, embeds the CMS container (with the TSA's timestamp), stores the signed file and its
+   verification report.
+
+The private key never leaves the token; the server never sees the PIN.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from asn1crypto import x509
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qlvb.core import audit
+from qlvb.core.errors import Conflict, NotFound, ValidationFailed
+from qlvb.core.permissions import require
+
+from . import policies, reports
+from .keys import PluginKey
+from .models import PluginSigning, SignatureReport
+from .services import PendingSignature, _sign, _writer, pdf_finish_signature
+
+SESSION_MINUTES = 10
+PROTOCOL = "qlvb-local-sign/1"
+HASH_ALGORITHM = "SHA-256"
+SIGNATURE_ALGORITHM = "RSASSA-PKCS1-v1_5"
+FIELD_PREFIX = "ChuKyUSB"
+MAX_PDF = 50 * 1024 * 1024
+
+
+def _b64(value: str, *, what: str) -> bytes:
+    try:
+        return base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError, AttributeError) as exc:
+        raise ValidationFailed(
+            _("%(what)s không phải dữ liệu base64 hợp lệ.") % {"what": what}, code="bad_base64"
+        ) from exc
+
+
+def _certificate(der: bytes) -> x509.Certificate:
+    try:
+        cert = x509.Certificate.load(der)
+        _parsed = cert.subject.native, cert.not_valid_after
+    except Exception as exc:
+        raise ValidationFailed(
+            _("Phần mềm ký số trả về dữ liệu không phải chứng thư số X.509."), code="plugin_bad_certificate"
+        ) from exc
+    return cert
+
+
+@dataclass(frozen=True)
+class Started:
+    session: PluginSigning
+    hash: bytes
+    signer: dict[str, str]
+
+
+def plugin_sign_start(
+    *, actor: Any, pdf: bytes, certificate_b64: str, chain_b64: list[str] | None = None, file_name: str = ""
+) -> Started:
+    """Prepare a signature of ``pdf`` for the certificate the plug-in gave; return the hash to sign."""
+    require(actor, policies.VERIFY.name)  # every signing role; what may be signed is decided above
+    if len(pdf) > MAX_PDF:
+        raise ValidationFailed(_("Tệp PDF quá lớn (tối đa 50 MB)."), code="too_large")
+    cert = _certificate(_b64(certificate_b64, what=_("Chứng thư số")))
+    chain = tuple(_certificate(_b64(c, what=_("Chứng thư trung gian"))) for c in (chain_b64 or []))
+    writer = _writer(pdf)  # refuses a non-PDF / broken / encrypted file with its message
+    from pyhanko.sign import fields
+
+    taken = {name for name, _v, _r in fields.enumerate_sig_fields(writer.prev)}
+    number = 1 + sum(1 for n in taken if n.startswith(FIELD_PREFIX))
+    from .services import _run
+
+    result = _run(
+        _sign(
+            pdf,
+            key=PluginKey(certificate=cert, chain=chain),
+            pin="",
+            field_name=f"{FIELD_PREFIX}{number}",
+            box=None,
+            stamp_style=None,
+            reason=_("Ký số bằng USB token"),
+        )
+    )
+    pending = result.pending
+    assert pending is not None
+    session = PluginSigning.objects.create(
+        id=uuid.uuid4(),
+        user=actor,
+        file_name=file_name[:255],
+        output=pending.output,
+        document_digest=pending.document_digest,
+        reserved_start=pending.reserved_start,
+        reserved_end=pending.reserved_end,
+        signed_attrs=pending.signed_attrs,
+        cert_der=pending.certificate,
+        chain_der=[base64.b64encode(c).decode() for c in pending.chain],
+    )
+    return Started(session=session, hash=pending.hash, signer=result.signer)
+
+
+def plugin_sign_finish(*, actor: Any, session_id: str, signature_b64: str) -> tuple[Any, SignatureReport]:
+    """Embed the token's signature; store the signed file and its verification report."""
+    try:
+        key = uuid.UUID(str(session_id))
+    except ValueError:
+        raise NotFound(code="plugin_session_not_found") from None
+    with transaction.atomic():
+        session = PluginSigning.objects.select_for_update().filter(pk=key, user=actor).first()
+        if session is None:
+            raise NotFound(_("Không có phiên ký này."), code="plugin_session_not_found")
+        if session.finished_at is not None:
+            raise Conflict(_("Phiên ký này đã hoàn tất; hãy bắt đầu ký lại."), code="plugin_session_used")
+        if session.created_at < timezone.now() - timedelta(minutes=SESSION_MINUTES):
+            raise Conflict(
+                _("Phiên ký đã quá %(n)s phút; hãy bấm ký lại.") % {"n": SESSION_MINUTES}, code="plugin_session_expired"
+            )
+        session.finished_at = timezone.now()
+        session.save(update_fields=["finished_at"])
+    pending = PendingSignature(
+        output=bytes(session.output),
+        document_digest=bytes(session.document_digest),
+        reserved_start=session.reserved_start,
+        reserved_end=session.reserved_end,
+        signed_attrs=bytes(session.signed_attrs),
+        certificate=bytes(session.cert_der),
+        chain=tuple(base64.b64decode(c) for c in session.chain_der),
+    )
+    try:
+        result = pdf_finish_signature(pending=pending, signature=_b64(signature_b64, what=_("Chữ ký")))
+    except Exception:
+        PluginSigning.objects.filter(pk=session.pk).update(finished_at=None)  # the signer may try again
+        raise
+    name = session.file_name or "van-ban.pdf"
+    stored, report = reports.signature_report_verify_upload(
+        actor=actor,
+        stream=io.BytesIO(result.pdf),
+        original_name=f"da-ky-{name}",
+        channel="web",
+        declared_size=len(result.pdf),
+    )
+    audit.record(
+        "signing.plugin_signed",
+        actor=actor,
+        obj=None,
+        data={"sha256": report.file_sha256, "signer": result.signer.get("ten", ""), "level": result.level},
+    )
+    PluginSigning.objects.filter(pk=session.pk).update(output=b"")  # the prepared copy is no longer needed
+    return stored, report
