@@ -208,17 +208,20 @@ def _placeholder(
     start = run.start(width)
     bx1 = max(min(x0 - 1.5, start), min(left_limit, x0 - 1.5))
     bx2 = min(max(x1 + 1.5, start + width), max(right_limit, x1 + 1.5))
-    # as high and low as the glyphs reach, without covering the lines above and below
-    top, bottom = y + 1.0 * size, y - 0.32 * size
+    # as high and low as the template's glyphs and the new text reach, without covering the lines
+    # above and below (their own glyphs' ink, measured the same way)
+    low, high = ink_extent(run.text + longest + "0123456789", italic=run.italic)
+    top, bottom = y + high * size + 0.8, y + low * size - 0.8
     for other in page_lines:
         for glyph in other:
             if glyph.blank or glyph.x1 < bx1 or glyph.x0 > bx2:
                 continue
+            g_low, g_high = ink_extent(glyph.text)
             if glyph.y > y + 0.5 * size:
-                top = min(top, glyph.y - 0.24 * glyph.size)
+                top = min(top, glyph.y + g_low * glyph.size - 0.3)
             elif glyph.y < y - 0.5 * size:
-                bottom = max(bottom, glyph.y + 0.8 * glyph.size)
-    top, bottom = max(top, y + 0.75 * size), min(bottom, y - 0.2 * size)
+                bottom = max(bottom, glyph.y + g_high * glyph.size + 0.3)
+    top, bottom = max(top, y + 0.6 * size), min(bottom, y - 0.05 * size)
     return replace(run, box=(bx1, bottom, bx2, top))
 
 
@@ -393,22 +396,39 @@ def _font_file(italic: bool) -> str:
 
 
 @functools.cache
-def _advances(italic: bool) -> tuple[dict[int, float], float]:
-    """Unicode code point → advance (em) of the font, and the average advance."""
+def _metrics(italic: bool) -> tuple[dict[int, float], dict[int, tuple[float, float]]]:
+    """Unicode code point → advance (em) and → (lowest, highest) ink (em, from the baseline)."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(_font_file(italic), lazy=True)
+    font = TTFont(_font_file(italic))
     per_em = font["head"].unitsPerEm
     metrics = font["hmtx"].metrics
-    cmap = font.getBestCmap()
-    advances = {code: metrics[name][0] / per_em for code, name in cmap.items() if name in metrics}
-    return advances, 0.5
+    glyf = font.get("glyf")
+    advances: dict[int, float] = {}
+    extents: dict[int, tuple[float, float]] = {}
+    for code, name in font.getBestCmap().items():
+        if name in metrics:
+            advances[code] = metrics[name][0] / per_em
+        glyph = glyf[name] if glyf is not None and name in glyf else None
+        if glyph is not None and glyph.numberOfContours != 0:
+            extents[code] = (glyph.yMin / per_em, glyph.yMax / per_em)
+    return advances, extents
 
 
 def text_width(text: str, size: float, *, italic: bool) -> float:
     """Width in points of ``text`` (sum of advances; kerning ignored — a margin covers it)."""
-    advances, average = _advances(italic)
-    return sum(advances.get(ord(ch), average) for ch in text) * size
+    advances, _extents = _metrics(italic)
+    return sum(advances.get(ord(ch), 0.5) for ch in text) * size
+
+
+def ink_extent(text: str, *, italic: bool = False) -> tuple[float, float]:
+    """(lowest, highest) ink of ``text`` in ems from the baseline, measured on Liberation Serif (metric
+    twin of the Times New Roman templates use): "ố" reaches higher than "o", "g" lower."""
+    _advances, extents = _metrics(italic)
+    found = [extents.get(ord(ch), (-0.22, 0.9)) for ch in text if not ch.isspace()]
+    if not found:
+        return 0.0, 0.0
+    return min(f[0] for f in found), max(f[1] for f in found)
 
 
 # --- laying out the fields (with the personal signature) ----------------------------------------------
