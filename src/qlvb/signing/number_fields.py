@@ -232,7 +232,7 @@ def _number_run(page_lines: list[list[glyphs.Glyph]], page: int, page_width: flo
         if match is None:
             continue
         rest = text[match.end() :]
-        blank = re.match(r"[\s" + re.escape(_BLANK) + r"]*", rest)
+        blank = re.match(r"[\s\d" + re.escape(_BLANK) + r"]*", rest)  # a number typed already is replaced too
         assert blank is not None
         after = match.end() + blank.end()
         notation = ""

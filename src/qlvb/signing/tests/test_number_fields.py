@@ -108,3 +108,23 @@ def test_the_place_comes_from_the_template_else_from_the_caller():
     run = number_fields.find_placeholders(approved_pdf("odt-spaces"))[number_fields.DATE_FIELD]
     assert number_fields.date_line(date(2026, 1, 5), run, place="Mê Linh") == "Liên Minh, ngày 05 tháng 01 năm 2026"
     assert number_fields.date_line(date(2026, 1, 5), None, place="Mê Linh") == "Mê Linh, ngày 05 tháng 01 năm 2026"
+
+
+def test_a_number_and_date_typed_in_the_draft_are_replaced_too():
+    """A drafter who typed a guess ("Số: 15/UBND-VHXH", "ngày 20 tháng 02 năm 2026"): the runs cover it."""
+    from fpdf import FPDF
+
+    from qlvb.signing.tests.samples import _font
+
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.add_page()
+    family = _font(pdf)
+    pdf.set_font(family, "", 13)
+    pdf.set_xy(30, 36)
+    pdf.cell(70, 6, "Số: 15/UBND-VHXH", align="C")
+    pdf.set_xy(100, 36)
+    pdf.cell(95, 6, "Liên Minh, ngày 20 tháng 02 năm 2026", align="C")
+    runs = number_fields.find_placeholders(bytes(pdf.output()))
+    assert runs[number_fields.NUMBER_FIELD].text == "Số: 15/UBND-VHXH"
+    assert runs[number_fields.NUMBER_FIELD].notation == "UBND-VHXH"
+    assert runs[number_fields.DATE_FIELD].text == "Liên Minh, ngày 20 tháng 02 năm 2026"
