@@ -383,7 +383,6 @@ def date_line(issue_date: date, run: Placeholder | None, place: str = "") -> str
 # --- fonts ------------------------------------------------------------------------------------------
 
 
-@functools.cache
 def _font_file(italic: bool) -> str:
     regular = conf.font_path()
     if not italic:
@@ -395,12 +394,16 @@ def _font_file(italic: bool) -> str:
     return regular
 
 
-@functools.cache
 def _metrics(italic: bool) -> tuple[dict[int, float], dict[int, tuple[float, float]]]:
+    return _font_metrics(_font_file(italic))
+
+
+@functools.cache
+def _font_metrics(path: str) -> tuple[dict[int, float], dict[int, tuple[float, float]]]:
     """Unicode code point → advance (em) and → (lowest, highest) ink (em, from the baseline)."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(_font_file(italic))
+    font = TTFont(path)
     per_em = font["head"].unitsPerEm
     metrics = font["hmtx"].metrics
     glyf = font.get("glyf")
