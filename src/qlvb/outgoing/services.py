@@ -581,10 +581,11 @@ def outgoing_number(*, actor: Any, outgoing: Outgoing) -> Outgoing:
     code_number = numbering.number_text(number)
     notation = numbering.notation_for(agency=agency, doc_type=document.doc_type, drafting_unit=outgoing.drafting_unit)
     place = numbering.place_name(agency)
-    # The draft's own "<Địa danh>, ngày … tháng … năm …" line keeps its place name; the field covers the
-    # date part from "ngày" on, so only the date is written there.
+    # The fields cover the draft's whole "Số: …/…" and "<Địa danh>, ngày … tháng … năm …" runs and are
+    # written in full: the draft's own place name is kept (the signer approved it); the agency's place
+    # name is used only when the draft has none.
     pdf = pdf_write_number(pdf=_stored_bytes(outgoing.signed_pdf), number=f"{code_number}/{notation}",
-                           issue_date=today)
+                           issue_date=today, place=place)
     stored = _intake_bytes(actor=actor, data=pdf, name=f"{code_number}-{notation}.pdf")
     document.code_number, document.code_notation, document.issued_date = code_number, notation, today
     document.year = today.year

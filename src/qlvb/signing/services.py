@@ -28,18 +28,16 @@ import hashlib
 import io
 import logging
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from asn1crypto import x509
 from django.utils.translation import gettext as _
 from PIL import Image
-from pyhanko.pdf_utils import generic, layout
-from pyhanko.pdf_utils.content import RawContent
+from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-from pyhanko.pdf_utils.form_tools import find_existing_empty_field, get_single_field_annot
-from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.form_tools import get_single_field_annot
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -48,12 +46,12 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
-from pyhanko.stamp import StaticStampStyle, TextStamp, TextStampStyle
+from pyhanko.stamp import StaticStampStyle, TextStampStyle
 
 from qlvb.core.coroutines import run_sync
 from qlvb.core.errors import DomainError
 
-from . import conf
+from . import conf, number_fields
 from . import layout as placement
 from .certs import VN_TZ, check_signer_certificate, describe
 from .images import check_image
@@ -62,8 +60,8 @@ from .keys import PluginKey, SigningKey, SigningRefused
 T = TypeVar("T")
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
 
-NUMBER_FIELD = "SoKyHieu"
-DATE_FIELD = "NgayBanHanh"
+NUMBER_FIELD = number_fields.NUMBER_FIELD
+DATE_FIELD = number_fields.DATE_FIELD
 PERSONAL_PREFIX = "ChuKyCaNhan"
 AGENCY_FIELD = "ChuKyCoQuan"
 SEAL_DIAMETER_MM = 36.0  # the usual commune/district seal; configurable per agency
@@ -367,64 +365,14 @@ def _image_style(png: bytes) -> StaticStampStyle:
 
 
 def _add_text_field(writer: IncrementalPdfFileWriter, name: str, page: int, box: placement.Box) -> None:
-    """An empty, visible text field (a widget on ``page``) to be filled later by the clerk."""
-    page_ref, _resources = writer.find_page_for_modification(page)
-    page_obj = page_ref.get_object()
-    widget = generic.DictionaryObject(
-        {
-            pdf_name("/Type"): pdf_name("/Annot"),
-            pdf_name("/Subtype"): pdf_name("/Widget"),
-            pdf_name("/FT"): pdf_name("/Tx"),
-            pdf_name("/T"): generic.TextStringObject(name),
-            pdf_name("/F"): generic.NumberObject(4),
-            pdf_name("/Rect"): generic.ArrayObject(generic.FloatObject(round(v, 2)) for v in box),
-            pdf_name("/P"): page_ref,
-        }
-    )
-    widget_ref = writer.add_object(widget)
-    annots = page_obj.get("/Annots")
-    if annots is None:
-        page_obj[pdf_name("/Annots")] = generic.ArrayObject([widget_ref])
-        writer.update_container(page_obj)
-    else:
-        annots = annots.get_object()
-        annots.append(widget_ref)
-        writer.update_container(annots)
-    root = writer.root
-    form = root.get("/AcroForm")
-    if form is None:
-        root[pdf_name("/AcroForm")] = writer.add_object(
-            generic.DictionaryObject({pdf_name("/Fields"): generic.ArrayObject([widget_ref])})
-        )
-        writer.update_root()
-    else:
-        form = form.get_object()
-        form_fields = form.get("/Fields")
-        if form_fields is None:
-            form[pdf_name("/Fields")] = generic.ArrayObject([widget_ref])
-            writer.update_container(form)
-        else:
-            form_fields = form_fields.get_object()
-            form_fields.append(widget_ref)
-            writer.update_container(form_fields)
+    """An empty, visible text field to be filled later by the clerk (see :mod:`.number_fields`)."""
+    number_fields.add_text_field(writer, name, page, box)
 
 
-def _number_date_boxes(data: placement.Document) -> dict[str, tuple[int, placement.Box]]:
-    """Where the number and the date go on page 1: over the "Số: …/…" and "ngày … tháng … năm …"
-    runs of the template (their blanks are covered by the field's white background)."""
-    boxes: dict[str, tuple[int, placement.Box]] = {}
-    found = placement.find_text(data, "Số:", last=False)
-    if found is not None and found[0].page == 0:
-        line, x1, _x2 = found
-        boxes[NUMBER_FIELD] = (0, (x1 - 2, line.y - line.size * 0.3, line.x + line.width + 6, line.y + line.size))
-    found = placement.find_text(data, "ngày", last=False)
-    if found is not None and found[0].page == 0:
-        line, x1, _x2 = found
-        boxes[DATE_FIELD] = (
-            0,
-            (x1 - line.size * 0.5, line.y - line.size * 0.3, line.x + line.width + 8, line.y + line.size),
-        )
-    return boxes
+def _number_date_boxes(data: placement.PageText) -> dict[str, tuple[int, placement.Box]]:
+    """Where the number and the date go on page 1: over the whole "Số: …/…" and "<place>, ngày … tháng
+    … năm …" runs of the template, measured from its glyphs (see :mod:`.number_fields`)."""
+    return number_fields.field_boxes(number_fields.find_placeholders(data.reader))
 
 
 def pdf_sign_personal(
@@ -559,70 +507,8 @@ def _personal_box(pdf: placement.Document, *, name: str, placeholder: str, ratio
 
 def pdf_write_number(*, pdf: bytes, number: str, issue_date: date, place: str = "") -> bytes:
     """Write the number/notation and the issue date into the fields the personal signature left
-    open — form filling, which the certification permits. Returns the PDF with one more revision."""
-    writer = _writer(pdf)
-    day = f"ngày {issue_date.day:02d} tháng {issue_date.month} năm {issue_date.year}"
-    # NĐ 30 Phụ lục I: days below 10 and months below 3 take a leading zero.
-    if issue_date.month < 3:
-        day = f"ngày {issue_date.day:02d} tháng {issue_date.month:02d} năm {issue_date.year}"
-    values = {NUMBER_FIELD: f"Số: {number}", DATE_FIELD: f"{place}, {day}" if place else day}
-    for name, value in values.items():
-        try:
-            ref = find_existing_empty_field(writer, name, "/Tx")
-        except Exception as exc:
-            raise PdfRefused(
-                _("Văn bản không có ô “%(name)s” trống để ghi số và ngày (đã ghi rồi, hoặc chưa ký duyệt).")
-                % {"name": name},
-                code="no_number_field",
-            ) from exc
-        _fill(writer, ref, value)
-    out = io.BytesIO()
-    writer.write(out)
-    result = out.getvalue()
-    assert result.startswith(pdf)
-    return result
-
-
-def _fill(writer: IncrementalPdfFileWriter, ref: generic.Reference, value: str) -> None:
-    form_field = ref.get_object()
-    assert isinstance(form_field, generic.DictionaryObject)
-    annot = get_single_field_annot(form_field)
-    x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
-    width, height = abs(x2 - x1), abs(y2 - y1)
-    white = RawContent(
-        b"1 g 0 0 %.2f %.2f re f" % (width, height), box=layout.BoxConstraints(width=width, height=height)
-    )
-    flush = layout.Margins(0, 0, 0, 0)
-    text_style = replace(
-        _font(13),
-        box_layout_rule=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MIN, margins=flush
-        ),
-    )
-    style = TextStampStyle(
-        stamp_text=value,
-        text_box_style=text_style,
-        border_width=0,
-        background=white,
-        background_opacity=1.0,
-        background_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MIN,
-            y_align=layout.AxisAlignment.ALIGN_MIN,
-            margins=flush,
-            inner_content_scaling=layout.InnerScaling.STRETCH_FILL,
-        ),
-        inner_content_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MIN,
-            y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins(left=2, right=0, top=0, bottom=0),
-            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
-        ),
-    )
-    stamp = TextStamp(writer, style, box=layout.BoxConstraints(width=width, height=height))
-    annot[pdf_name("/AP")] = generic.DictionaryObject({pdf_name("/N"): stamp.register()})
-    form_field[pdf_name("/V")] = generic.TextStringObject(value)
-    form_field[pdf_name("/Ff")] = generic.NumberObject(int(form_field.get("/Ff", 0)) | 1)  # read-only
-    writer.mark_update(ref)
+    open — form filling, which the certification permits (see :mod:`.number_fields`)."""
+    return number_fields.pdf_write_number(pdf=pdf, number=number, issue_date=issue_date, place=place)
 
 
 def _personal_rect(writer: IncrementalPdfFileWriter) -> Placement | None:

@@ -83,7 +83,7 @@ def test_number_and_date_are_written_into_the_fields(issued):
     _original, _personal, numbered, _agency = issued
     fields = _annots(numbered)
     assert fields["SoKyHieu"]["value"] == "Số: 12/QĐ-UBND"
-    assert fields["NgayBanHanh"]["value"] == "ngày 05 tháng 3 năm 2026"
+    assert fields["NgayBanHanh"]["value"] == "Liên Minh, ngày 05 tháng 3 năm 2026"
     with pytest.raises(services.PdfRefused):
         services.pdf_write_number(pdf=numbered, number="13/QĐ-UBND", issue_date=date(2026, 3, 6))
 
