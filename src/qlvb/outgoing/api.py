@@ -179,11 +179,11 @@ def _done(request: HttpRequest, pk: int) -> dict[str, Any]:
     return detail(_user(request), _get(request, pk))
 
 
-@router.get("", summary="Danh sách văn bản đi theo hộp (mine, todo, clerk, issued, all)")
-def list_outgoing(request: HttpRequest, box: str = "all", page: int = 1) -> dict[str, Any]:
+@router.get("", summary="Danh sách văn bản đi theo hộp (mine, todo, clerk, issued, all); q: tìm nhanh không dấu")
+def list_outgoing(request: HttpRequest, box: str = "all", page: int = 1, q: str = "") -> dict[str, Any]:
     if box not in selectors.BOXES:
         raise ValidationFailed("Hộp văn bản không hợp lệ.")
-    query = selectors.outgoing_box(_user(request), box)
+    query = selectors.outgoing_box(_user(request), box, q[:200])
     count = query.count()
     page = max(page, 1)
     rows = [row(o) for o in query[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]

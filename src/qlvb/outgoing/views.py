@@ -40,10 +40,11 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     box = request.GET.get("box") or "todo"
     if box not in selectors.BOXES:
         box = "all"
-    page = Paginator(selectors.outgoing_box(request.user, box), PAGE_SIZE).get_page(request.GET.get("page"))
+    q = (request.GET.get("q") or "").strip()[:200]
+    page = Paginator(selectors.outgoing_box(request.user, box, q), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = {key: selectors.outgoing_box(request.user, key).count() for key in ("todo", "clerk")}
     return render(request, "outgoing/list.html", {"page": page, "box": box, "boxes": selectors.BOXES,
-                                                  "counts": counts})
+                                                  "counts": counts, "q": q})
 
 
 @login_required
