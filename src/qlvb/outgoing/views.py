@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qlvb.core.errors import DomainError, NotFound
+from qlvb.core.permissions import has
 from qlvb.directory.models import Unit
 from qlvb.documents.events import event_label
 from qlvb.files.intake import file_intake
@@ -46,7 +47,9 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.outgoing_box(request.user, box, q), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = {key: selectors.outgoing_box(request.user, key).count() for key in ("todo", "clerk")}
     return render(request, "outgoing/list.html", {"page": page, "box": box, "boxes": selectors.BOXES,
-                                                  "counts": counts, "q": q})
+                                                  "counts": counts, "q": q,
+                                                  "can_add_outside": has(request.user,
+                                                                         "directory.outside_agency_manage")})
 
 
 @login_required
