@@ -158,7 +158,8 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     loan.wait_for_load_state("networkidle")
 
     huong.goto(detail)
-    status = huong.locator('[data-qlvb="delivery-status"]').first.inner_text()
+    row = huong.locator('[data-qlvb="deliveries"] tr', has_text="Trạm Y tế xã Liên Minh")
+    status = row.locator('[data-qlvb="delivery-status"]').inner_text()
     assert status.startswith("03"), status
     shot(huong, "outgoing-4-tracking")
 
