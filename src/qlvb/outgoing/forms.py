@@ -122,6 +122,7 @@ class ConsultationForm(StyledForm):
         self.fields["people"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             Q(unit=agency) | Q(unit__agency=agency), is_active=True).exclude(pk=drafter.pk).order_by("full_name")
         self.fields["people"].widget.attrs["size"] = 6
+        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
 
 
 class AnswerForm(StyledForm):
@@ -132,6 +133,10 @@ class AnswerForm(StyledForm):
 
 class DeadlineForm(StyledForm):
     deadline = forms.DateField(label=_("Hạn mới"), widget=DATE, input_formats=DATE_FORMATS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
 
 
 class RegisterForm(StyledForm):
