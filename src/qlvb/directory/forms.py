@@ -91,3 +91,20 @@ class RoleGrantForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             pk__in=[u.pk for u in units]).order_by("agency_id", "kind", "name")
         _styled(self)
+
+
+class OutsideAgencyForm(forms.Form):
+    name = forms.CharField(label=_("Tên cơ quan"), max_length=255)
+    organ_id = forms.CharField(
+        label=_("Mã định danh điện tử"), max_length=35, required=False,
+        help_text=_("Theo Quyết định 20/2020/QĐ-TTg, ví dụ 000.00.20.H26. Có mã: chờ gửi liên thông qua Trục; "
+                    "chưa có mã: gửi bản giấy."))
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=32, required=False,
+                                 help_text=_("Để trống: lấy chữ cái đầu của tên."))
+    address = forms.CharField(label=_("Địa chỉ (gửi bản giấy)"), max_length=255, required=False)
+    email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)

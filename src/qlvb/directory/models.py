@@ -39,9 +39,12 @@ class Unit(models.Model):
     short_name = models.CharField(_("tên viết tắt"), max_length=32,
                                   help_text=_("Dùng trong ký hiệu, ví dụ UBND, VHXH."))
     username_prefix = models.CharField(_("tiền tố tài khoản"), max_length=32, blank=True)
-    organ_id = models.CharField(_("mã định danh"), max_length=32, blank=True)
+    organ_id = models.CharField(_("mã định danh"), max_length=35, blank=True)  # QĐ 20/2020: at most 35
     organ_id_warning = models.CharField(_("cảnh báo mã định danh"), max_length=255, blank=True)
     external = models.BooleanField(_("cơ quan ngoài hệ thống"), default=False)
+    # An outside agency's postal address and e-mail (optional; the paper copy goes to the address).
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    email = models.EmailField(_("thư điện tử"), max_length=254, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     name_folded = models.CharField(max_length=255, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -255,3 +255,57 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
     actor.set_password(new_password)
     actor.save(update_fields=["password"])
     audit.record("auth.password_changed", actor=actor, obj=actor)
+
+
+# --- outside agencies (senders and recipients outside this deployment) -------------------------------
+
+# QĐ 20/2020/QĐ-TTg: groups of 0–9 and A–Z separated by ".", at most 35 characters (regulations.md §4.1).
+ORGAN_ID_QD20_RE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)+$")
+
+
+def _short_name_of(name: str) -> str:
+    """Initials of the name, for the required short name of a unit ("Trung tâm Y tế huyện Mê Linh" → "TTYTHML")."""
+    from qlvb.core.text import strip_marks
+
+    return "".join(w[0] for w in strip_marks(name).split() if w[:1].isalnum()).upper()[:32] or "CQ"
+
+
+@transaction.atomic
+def outside_agency_create(*, actor: User, name: str, organ_id: str = "", short_name: str = "", address: str = "",
+                          email: str = "") -> Unit:
+    """Add an agency outside this deployment to the directory, so that it can be chosen as a recipient. With
+    an electronic identifier (QĐ 20/2020 format) it waits for the national axis ("chờ gửi liên thông");
+    without one it is sent on paper (to ``address``). Clerks and administrators."""
+    from django.core.validators import validate_email
+
+    from qlvb.core.text import fold
+
+    require(actor, "directory.outside_agency_manage")
+    name = nfc(name or "")
+    if not name:
+        raise ValidationFailed("Cần nhập tên cơ quan.")
+    if len(name) > 255:
+        raise ValidationFailed("Tên cơ quan dài quá 255 ký tự.")
+    organ_id = nfc(organ_id or "").upper().replace(" ", "")
+    if organ_id and (len(organ_id) > 35 or not ORGAN_ID_QD20_RE.match(organ_id)):
+        raise ValidationFailed(
+            f"Mã định danh “{organ_id}” không đúng Quyết định 20/2020/QĐ-TTg: các nhóm chữ số 0–9 và chữ in hoa A–Z "
+            "ngăn cách bằng dấu chấm, tối đa 35 ký tự (ví dụ 000.00.20.H26).", code="organ_id_format")
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationFailed(f"Địa chỉ thư điện tử “{email}” không hợp lệ.") from None
+    address = nfc(address or "")[:255]
+    if Unit.objects.filter(kind=UnitKind.AGENCY, name_folded=fold(name), is_active=True).exists():
+        raise Conflict(f"“{name}” đã có trong danh bạ.", code="duplicate_agency")
+    if organ_id and Unit.objects.filter(organ_id=organ_id).exists():
+        raise Conflict(f"Mã định danh {organ_id} đã là của cơ quan khác trong danh bạ.", code="duplicate_organ_id")
+    check = organ_id_check(organ_id, external=True)  # not the axis' 13-character format: kept with a warning
+    unit = Unit.objects.create(kind=UnitKind.AGENCY, name=name, short_name=nfc(short_name or "")[:32]
+                               or _short_name_of(name), organ_id=organ_id, organ_id_warning=check.warning,
+                               external=True, address=address, email=email)
+    audit.record("unit.created", actor=actor, obj=unit,
+                 data={"organ_id": unit.organ_id, "warning": check.warning, "external": True})
+    return unit

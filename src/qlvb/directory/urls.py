@@ -14,3 +14,7 @@ urlpatterns = [
     path("nguoi-dung/<int:pk>/vai-tro/them/", views.role_grant, name="role_grant"),
     path("nguoi-dung/<int:pk>/vai-tro/bo/", views.role_revoke, name="role_revoke"),
 ]
+
+urlpatterns += [
+    path("co-quan-ngoai/", views.outside_agencies, name="outside_agencies"),
+]

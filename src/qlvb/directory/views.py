@@ -189,3 +189,36 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("directory.role_manage")
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(request, pk, _("Đã bỏ vai trò."), "revoke")
+
+
+# --- outside agencies ------------------------------------------------------------------------------------
+
+@permission_required("directory.outside_agency_manage")
+def outside_agencies(request: HttpRequest) -> HttpResponse:
+    """``/quan-tri/co-quan-ngoai/``: the outside agencies of the directory and the form that adds one
+    (clerks and administrators); ``?ten=`` fills in the name, ``?next=`` returns to the page it came from."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .forms import OutsideAgencyForm
+
+    actor = current_user(request)
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    form = OutsideAgencyForm(request.POST or None, initial={"name": request.GET.get("ten", "")[:255], "next": back})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            unit = services.outside_agency_create(actor=actor, name=d["name"], organ_id=d["organ_id"],
+                                                  short_name=d["short_name"], address=d["address"], email=d["email"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã thêm %(name)s vào danh bạ.") % {"name": unit.name})
+            return redirect(back or "directory:outside_agencies")
+    term = (request.GET.get("q") or "").strip()
+    agencies = Unit.objects.filter(external=True, kind="agency").order_by("name")
+    if term:
+        agencies = agencies.filter(name_folded__contains=fold(term))
+    page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "directory/outside_agencies.html", {"form": form, "page": page, "q": term, "back": back})

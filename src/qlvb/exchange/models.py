@@ -18,6 +18,9 @@ class Status(models.TextChoices):
     TAKE_BACK = "13", _("Yêu cầu lấy lại")
     CHANGE_AGREED = "15", _("Đồng ý cập nhật, lấy lại")
     CHANGE_REFUSED = "16", _("Từ chối cập nhật, lấy lại")
+    # Local codes, never sent on the axis: recipients that get no electronic copy.
+    PAPER = "GG", _("Gửi bản giấy")
+    NO_ADDRESS = "KD", _("Chưa có địa chỉ liên thông")
 
 
 # A status only moves forward along 01 → 03 → 04 → 05 → 06; 02 ends it.
@@ -28,6 +31,8 @@ RANK = {Status.WAITING: 0, Status.ARRIVED: 1, Status.REGISTERED: 3, Status.ASSIG
 class Transport(models.TextChoices):
     INTERNAL = "internal", _("Liên thông nội bộ")
     AXIS = "axis", _("Trục liên thông văn bản quốc gia")
+    PAPER = "paper", _("Gửi bản giấy")
+    NONE = "none", _("Chưa có địa chỉ liên thông")
 
 
 class BusinessType(models.IntegerChoices):
@@ -41,10 +46,11 @@ class BusinessType(models.IntegerChoices):
 
 class Delivery(models.Model):
     document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="deliveries")
-    unit = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+",
+    # None for a recipient typed as free text (sent on paper, or not reachable): ``organ_name`` keeps it.
+    unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("nơi nhận"))
     organ_name = models.CharField(max_length=200)
-    organ_id = models.CharField(max_length=13, blank=True)
+    organ_id = models.CharField(max_length=35, blank=True)
     transport = models.CharField(max_length=10, choices=Transport.choices)
     business_type = models.PositiveSmallIntegerField(choices=BusinessType.choices, default=BusinessType.NEW)
     status = models.CharField(max_length=2, choices=Status.choices, default=Status.WAITING)

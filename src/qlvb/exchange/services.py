@@ -6,6 +6,9 @@ For a recipient agency of this deployment (INTERNAL) it calls the incoming flow'
 the recipient's later steps (register, assign, handle, complete) flow back to the sender's
 :class:`Delivery` after they commit, through ``consumers.py`` (a document-event consumer run by Celery).
 An outside agency's delivery waits as "chờ gửi liên thông" (status 00) for the national-axis module.
+A recipient with no electronic address — an outside agency of the directory without an identifier, or a
+recipient typed as text and marked "gửi bản giấy" — gets a delivery with the local status ``GG`` (gửi bản
+giấy); one typed as text and matched to nothing gets ``KD`` (chưa có địa chỉ liên thông): never dropped.
 """
 
 from __future__ import annotations
@@ -34,19 +37,24 @@ WITHDRAWN = DocumentStatus.WITHDRAWN
 REJECTED = getattr(DocumentStatus, "REJECTED", "rejected")
 
 
+def route_of(unit: Unit) -> str:
+    """How a recipient of the directory gets the document: an agency of this deployment at once
+    (internal); an outside agency with an electronic identifier through the national axis (waits for it);
+    one without an identifier on paper."""
+    if not unit.external:
+        return Transport.INTERNAL
+    return Transport.AXIS if unit.organ_id else Transport.PAPER
+
+
 def recipient_check(unit: Unit, *, sender: Unit) -> None:
-    """A recipient is an agency other than the sender; an outside one needs its electronic identifier."""
+    """A recipient is an active agency other than the sender (an outside one without an electronic
+    identifier is sent on paper: :func:`route_of`)."""
     if not unit.is_agency:
         raise ValidationFailed(f"{unit.name} không phải là cơ quan, tổ chức nhận văn bản.")
     if unit.pk == sender.pk:
         raise ValidationFailed("Không gửi văn bản đi cho chính cơ quan ban hành.")
     if not unit.is_active:
         raise ValidationFailed(f"{unit.name} đã ngừng hoạt động trong danh bạ.")
-    if unit.external and not unit.organ_id:
-        raise ValidationFailed(
-            f"{unit.name} chưa có mã định danh điện tử nên không gửi được qua Trục liên thông văn bản quốc gia; "
-            "hãy bổ sung mã định danh trong danh bạ hoặc ghi vào nơi nhận khác để gửi bản giấy.",
-            code="no_organ_id", details={"unit": unit.pk})
 
 
 def _change(delivery: Delivery, status: str, *, text: str = "", staff: str = "", at: Any = None,
@@ -79,9 +87,12 @@ def _files(document: Document) -> list[IncomingFile]:
 
 
 def deliveries_send(*, document: Document, units: Iterable[Unit], also_paper: bool = False,
-                    business_type: int = BusinessType.NEW) -> list[Delivery]:
+                    business_type: int = BusinessType.NEW, paper: Iterable[str] = (),
+                    unreachable: Iterable[str] = ()) -> list[Delivery]:
     """One delivery per recipient of an issued document, in the issuing transaction. Internal recipients
-    receive it now (status 01); outside ones wait (status 00)."""
+    receive it now (status 01); outside ones wait for the axis (status 00); an outside agency without an
+    identifier and the names in ``paper`` are sent on paper (``GG``); the names in ``unreachable`` (typed
+    as text, matched to no agency) are recorded as ``KD`` — none is left out."""
     if document.direction != Direction.OUTGOING:
         raise ValidationFailed("Chỉ gửi được văn bản đi.")
     now = timezone.now()
@@ -90,14 +101,19 @@ def deliveries_send(*, document: Document, units: Iterable[Unit], also_paper: bo
     created = []
     for unit in units:
         recipient_check(unit, sender=document.agency)
+        route = route_of(unit)
         delivery = Delivery.objects.create(
-            document=document, unit=unit, organ_name=unit.name[:200], organ_id=unit.organ_id[:13],
-            transport=Transport.AXIS if unit.external else Transport.INTERNAL, business_type=business_type,
-            status=Status.WAITING, status_at=now, also_paper=also_paper, created_at=now,
+            document=document, unit=unit, organ_name=unit.name[:200], organ_id=unit.organ_id[:35],
+            transport=route, business_type=business_type,
+            status=Status.PAPER if route == Transport.PAPER else Status.WAITING, status_at=now,
+            also_paper=also_paper or route == Transport.PAPER, created_at=now,
         )
-        if unit.external:
+        if route == Transport.AXIS:
             StatusChange.objects.create(delivery=delivery, status=Status.WAITING, text="Chờ gửi liên thông",
                                         created_at=now)
+        elif route == Transport.PAPER:
+            StatusChange.objects.create(delivery=delivery, status=Status.PAPER, created_at=now,
+                                        text="Chưa có mã định danh điện tử: gửi bản giấy")
         else:
             received = incoming_receive(actor=None, agency=unit, channel=Channel.INTERNAL, data=data,
                                         files=files, register=False, confirm_duplicate=True, received_at=now)
@@ -105,6 +121,17 @@ def deliveries_send(*, document: Document, units: Iterable[Unit], also_paper: bo
             delivery.save(update_fields=["incoming_document"])
             _change(delivery, Status.ARRIVED, text="Đã đến hệ thống của nơi nhận")
         created.append(delivery)
+    for names, transport, status, text in (
+            (paper, Transport.PAPER, Status.PAPER, "Gửi bản giấy"),
+            (unreachable, Transport.NONE, Status.NO_ADDRESS,
+             "Nơi nhận ghi bằng chữ, chưa khớp cơ quan nào trong danh bạ: không gửi điện tử được")):
+        for name in names:
+            delivery = Delivery.objects.create(
+                document=document, unit=None, organ_name=name[:200], transport=transport,
+                business_type=business_type, status=status, status_at=now, also_paper=transport == Transport.PAPER,
+                created_at=now)
+            StatusChange.objects.create(delivery=delivery, status=status, text=text, created_at=now)
+            created.append(delivery)
     return created
 
 
@@ -146,7 +173,8 @@ def deliveries_recall(*, actor: Any, document: Document, reason: str,
         delivery.business_type = business_type
         delivery.recalled_at = now
         label = BusinessType(business_type).label
-        if delivery.transport == Transport.INTERNAL and delivery.incoming_document is not None:
+        if delivery.transport == Transport.INTERNAL and delivery.incoming_document is not None \
+                and delivery.unit is not None:
             copy = Document.objects.select_for_update().get(pk=delivery.incoming_document.pk)
             copy.status = WITHDRAWN
             copy.save(update_fields=["status"])
@@ -157,11 +185,16 @@ def deliveries_recall(*, actor: Any, document: Document, reason: str,
             delivery.save(update_fields=["business_type", "recalled_at"])
             StatusChange.objects.create(delivery=delivery, status=delivery.status, created_at=now,
                                         text=f"{label}: đã thu hồi bản nhận. {reason}"[:500])
-        else:
+        elif delivery.transport == Transport.AXIS:
             delivery.recall_pending = True
             delivery.save(update_fields=["business_type", "recalled_at", "recall_pending"])
             StatusChange.objects.create(delivery=delivery, status=delivery.status, created_at=now,
                                         text=f"{label}: chờ gửi liên thông. {reason}"[:500])
+        else:  # sent on paper or not sent: the recall goes the same way, outside the system
+            delivery.save(update_fields=["business_type", "recalled_at"])
+            how = "thu hồi bản giấy" if delivery.transport == Transport.PAPER else "chưa gửi, không cần thu hồi"
+            StatusChange.objects.create(delivery=delivery, status=delivery.status, created_at=now,
+                                        text=f"{label}: {how}. {reason}"[:500])
         changed.append(delivery)
     return changed
 

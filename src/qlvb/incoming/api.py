@@ -246,6 +246,7 @@ class NotificationOut(Schema):
     kind: str
     text: str
     document_id: int | None
+    url: str = ""
     created_at: dt.datetime
     read: bool
 
@@ -576,13 +577,24 @@ def slip(request: HttpRequest, doc_id: int, ext: str) -> HttpResponse:
 
 @router.get("/notifications", response=list[NotificationOut], summary="Thông báo gần nhất (50)")
 def notifications(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"id": n.pk, "kind": n.kind, "text": n.text, "document_id": n.document_id, "created_at": n.created_at,
-             "read": n.read_at is not None} for n in notifications_for(request.user)[:50]]
+    from qlvb.incoming.notifications import notification_url
+
+    return [{"id": n.pk, "kind": n.kind, "text": n.text, "document_id": n.document_id, "url": notification_url(n),
+             "created_at": n.created_at, "read": n.read_at is not None} for n in notifications_for(request.user)[:50]]
 
 
 @router.get("/notifications/unread", response=dict[str, int], summary="Số thông báo chưa đọc")
 def notifications_unread(request: HttpRequest) -> dict[str, int]:
     return {"unread": notifications_unread_count(request.user)}
+
+
+@router.post("/notifications/{int:notification_id}/read", response=dict[str, int | str],
+             summary="Mở một thông báo: đánh dấu đã đọc, trả về trang của văn bản")
+def notification_read(request: HttpRequest, notification_id: int) -> dict[str, int | str]:
+    from qlvb.incoming.notifications import notification_open, notification_url
+
+    found = notification_open(actor=request.user, pk=notification_id)
+    return {"id": found.pk, "url": notification_url(found)}
 
 
 @router.post("/notifications/read", response=dict[str, int], summary="Đánh dấu đã đọc tất cả")

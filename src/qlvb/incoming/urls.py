@@ -34,4 +34,5 @@ urlpatterns = [
     path("<int:pk>/phieu-giai-quyet.<str:ext>", views.slip, name="slip"),
     path("thong-bao/", views.notifications, name="notifications"),
     path("thong-bao/da-doc/", views.notifications_read, name="notifications_read"),
+    path("thong-bao/<int:pk>/", views.notification_open, name="notification_open"),
 ]

@@ -586,6 +586,19 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "incoming/notifications.html", {"page": page})
 
 
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """The link of one notification: marks it read, then opens the page of its document (by direction)."""
+    from qlvb.incoming.notifications import notification_open as open_one
+    from qlvb.incoming.notifications import notification_url
+
+    try:
+        found = open_one(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    return redirect(notification_url(found) or reverse("incoming:notifications"))
+
+
 @require_POST
 @login_required
 def notifications_read(request: HttpRequest) -> HttpResponse:

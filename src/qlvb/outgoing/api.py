@@ -44,6 +44,7 @@ class DraftIn(Schema):
     copy_count: int = 1
     recipient_ids: list[int] = []
     free_recipients: str = ""
+    paper_recipients: str = ""
     description: str = ""
 
 
@@ -109,7 +110,7 @@ def draft_data(actor: Any, payload: DraftIn) -> services.DraftData:
         signer_position=payload.signer_position, urgency=payload.urgency, secrecy=payload.secrecy,
         due_date=payload.due_date, answers=answers, drafter_initials=payload.drafter_initials,
         copy_count=payload.copy_count, recipients=units, free_recipients=payload.free_recipients,
-        description=payload.description)
+        paper_recipients=payload.paper_recipients, description=payload.description)
 
 
 def row(o: Outgoing) -> dict[str, Any]:
@@ -128,7 +129,8 @@ def detail(actor: Any, o: Outgoing) -> dict[str, Any]:
         "signer": {"id": o.signer_id, "name": o.signer.full_name, "position": d.signer_position,
                    "competence": o.competence},
         "due_date": d.due_date, "page_amount": d.page_amount, "description": d.description,
-        "to_places": d.to_places, "free_recipients": o.free_recipients, "drafter_initials": o.drafter_initials,
+        "to_places": d.to_places, "free_recipients": o.free_recipients, "paper_recipients": o.paper_recipients,
+        "drafter_initials": o.drafter_initials,
         "copy_count": o.copy_count, "answers_id": o.answers_id, "also_paper": o.also_paper,
         "replaces_id": o.replaces_id, "frozen_reason": o.frozen_reason, "round": o.round,
         "approved_version_id": o.approved_version_id, "actions": sorted(can_act(actor, o)),
@@ -179,11 +181,11 @@ def _done(request: HttpRequest, pk: int) -> dict[str, Any]:
     return detail(_user(request), _get(request, pk))
 
 
-@router.get("", summary="Danh sách văn bản đi theo hộp (mine, todo, clerk, issued, all)")
-def list_outgoing(request: HttpRequest, box: str = "all", page: int = 1) -> dict[str, Any]:
+@router.get("", summary="Danh sách văn bản đi theo hộp (mine, todo, clerk, issued, all); q: tìm nhanh không dấu")
+def list_outgoing(request: HttpRequest, box: str = "all", page: int = 1, q: str = "") -> dict[str, Any]:
     if box not in selectors.BOXES:
         raise ValidationFailed("Hộp văn bản không hợp lệ.")
-    query = selectors.outgoing_box(_user(request), box)
+    query = selectors.outgoing_box(_user(request), box, q[:200])
     count = query.count()
     page = max(page, 1)
     rows = [row(o) for o in query[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
@@ -299,10 +301,48 @@ def sign_agency(request: HttpRequest, pk: int, payload: PinIn) -> dict[str, Any]
     return _done(request, pk)
 
 
-@router.post("/{pk}/issue", summary="Phát hành")
-def issue(request: HttpRequest, pk: int) -> dict[str, Any]:
-    services.outgoing_issue(actor=_user(request), outgoing=_get(request, pk))
+class IssueIn(Schema):
+    accept_unreachable: bool = False
+
+
+@router.post("/{pk}/issue", summary="Phát hành (accept_unreachable: vẫn phát hành khi có nơi nhận chưa có địa chỉ)")
+def issue(request: HttpRequest, pk: int, payload: IssueIn | None = None) -> dict[str, Any]:
+    services.outgoing_issue(actor=_user(request), outgoing=_get(request, pk),
+                            accept_unreachable=bool(payload and payload.accept_unreachable))
     return _done(request, pk)
+
+
+@router.get("/{pk}/issue-preview",
+            summary="Trước khi phát hành: nơi nhận điện tử, chờ liên thông, bản giấy, chưa gửi được (và cách sửa)")
+def issue_preview(request: HttpRequest, pk: int) -> dict[str, Any]:
+    from .recipients import recipients_summary
+
+    outgoing = _get(request, pk)
+    summary = recipients_summary(outgoing)
+    summary.pop("sections")
+    return {"id": outgoing.pk, "state": outgoing.state, **summary}
+
+
+class RecipientFixIn(Schema):
+    name: str
+    action: str
+    unit_id: int | None = None
+
+
+@router.post("/{pk}/recipients/fix",
+             summary="Xử lý một nơi nhận ghi bằng chữ: match (chọn cơ quan unit_id), paper (gửi bản giấy), remove")
+def recipient_fix(request: HttpRequest, pk: int, payload: RecipientFixIn) -> dict[str, Any]:
+    from .recipients import recipient_fix as fix
+    from .recipients import recipients_summary
+
+    unit = Unit.objects.filter(pk=payload.unit_id).first() if payload.unit_id else None
+    if payload.unit_id and unit is None:
+        raise ValidationFailed("Không có cơ quan này trong danh bạ.")
+    outgoing = fix(actor=_user(request), outgoing=_get(request, pk), name=payload.name, action=payload.action,
+                   unit=unit)
+    summary = recipients_summary(outgoing)
+    summary.pop("sections")
+    return {"id": outgoing.pk, "state": outgoing.state, **summary}
 
 
 @router.get("/{pk}/deliveries", summary="Theo dõi nơi nhận: trạng thái và thời gian")

@@ -18,6 +18,7 @@ OUTGOING_EVENTS: dict[str, str] = {
     "signed_personal": "Ký ban hành (chữ ký số cá nhân)",
     "numbered": "Cấp số, ngày ban hành",
     "signed_agency": "Ký số của cơ quan",
+    "recipients_routed": "Văn thư quyết định cách gửi một nơi nhận",
     "issued": "Phát hành văn bản",
     "revoked": "Thu hồi văn bản",
     "replaced": "Văn bản bị thay thế",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.directory.models import Unit, User
@@ -31,28 +32,48 @@ class StyledForm(forms.Form):
                 widget.attrs.setdefault("class", "form-control")
 
 
+class RecipientChoiceField(forms.ModelMultipleChoiceField):
+    """Agencies of the directory; an outside one says how it will be reached."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        if not obj.external:
+            return str(obj.name)
+        if obj.organ_id:
+            return f"{obj.name} — {_('ngoài hệ thống, chờ gửi liên thông')}"
+        return f"{obj.name} — {_('ngoài hệ thống, gửi bản giấy')}"
+
+
 class DraftForm(StyledForm):
     doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.none())
     subject = forms.CharField(label=_("Trích yếu nội dung"), max_length=500,
                               help_text=_("Công văn: hệ thống tự thêm “V/v”."))
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = RecipientChoiceField(
         label=_("Nơi nhận trong danh bạ"), queryset=Unit.objects.none(), required=False,
-        help_text=_("Cơ quan trong hệ thống nhận ngay; cơ quan ngoài chờ gửi liên thông."))
-    free_recipients = forms.CharField(label=_("Nơi nhận khác (mỗi dòng một nơi)"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 3}))
+        help_text=_("Cơ quan trong hệ thống nhận ngay; cơ quan ngoài chờ gửi liên thông. Chưa có trong danh bạ? "
+                    "Văn thư thêm ở trang Cơ quan ngoài hệ thống."))
+    free_recipients = forms.CharField(
+        label=_("Nơi nhận khác (mỗi dòng một nơi)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Nơi chưa có trong danh bạ không nhận được văn bản điện tử: trước khi phát hành, văn thư chọn "
+                    "cơ quan trong danh bạ, đánh dấu gửi bản giấy hoặc bỏ. “Như trên”, “Lưu: VT” không gửi."))
+    paper_recipients = forms.CharField(label=_("Nơi nhận gửi bản giấy (mỗi dòng một nơi)"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
     signer = forms.ModelChoiceField(label=_("Người ký"), queryset=User.objects.none())
     competence = forms.ChoiceField(label=_("Thẩm quyền ký"), choices=Competence.choices, required=False)
     urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, coerce=int, initial=0)
     secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, required=False,
                                 help_text=_("Hệ thống không xử lý văn bản mật."))
-    due_date = forms.DateField(label=_("Hạn trả lời"), required=False, widget=DATE)
+    due_date = forms.DateField(label=_("Hạn trả lời"), required=False, widget=DATE, input_formats=DATE_FORMATS,
+                               help_text=_("Để trống nếu không cần trả lời; không chọn ngày đã qua."))
     drafter_initials = forms.CharField(label=_("Ký hiệu người soạn thảo"), max_length=20, required=False)
     copy_count = forms.IntegerField(label=_("Số lượng bản"), min_value=1, max_value=999, initial=1)
     description = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
     file = forms.FileField(label=_("Tệp dự thảo (docx, odt)"), required=False)
 
-    def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agency: Unit, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if editing:  # the file has its own form (a new version); secrecy cannot change from "none"
+            del self.fields["file"], self.fields["secrecy"]
+        self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.fields["doc_type"].queryset = DocumentType.objects.filter(is_active=True)  # type: ignore[attr-defined]
         self.fields["recipients"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             kind="agency", is_active=True).exclude(pk=agency.pk).filter(Q(external=True) | Q(external=False))
@@ -81,7 +102,8 @@ class FormatForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, label in FORMAT_CHECKLIST.items():
-            self.fields[f"check_{key}"] = forms.BooleanField(label=label, required=False, initial=True)
+            # Unticked: the clerk ticks each item she has checked herself (issue 8).
+            self.fields[f"check_{key}"] = forms.BooleanField(label=label, required=False, initial=False)
             self.fields[f"check_{key}"].widget.attrs["class"] = "form-check-input"
 
 
@@ -100,6 +122,7 @@ class ConsultationForm(StyledForm):
         self.fields["people"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             Q(unit=agency) | Q(unit__agency=agency), is_active=True).exclude(pk=drafter.pk).order_by("full_name")
         self.fields["people"].widget.attrs["size"] = 6
+        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
 
 
 class AnswerForm(StyledForm):
@@ -110,6 +133,10 @@ class AnswerForm(StyledForm):
 
 class DeadlineForm(StyledForm):
     deadline = forms.DateField(label=_("Hạn mới"), widget=DATE, input_formats=DATE_FORMATS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
 
 
 class RegisterForm(StyledForm):

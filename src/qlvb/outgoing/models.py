@@ -148,7 +148,10 @@ class Outgoing(models.Model):
                                   default="")
     answers = models.ForeignKey("documents.Document", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+", verbose_name=_("trả lời văn bản đến"))
+    # Recipients typed as text, one a line: ``free_recipients`` not yet matched to an agency of the
+    # directory (cannot be reached until the clerk decides), ``paper_recipients`` sent on paper.
     free_recipients = models.TextField(_("nơi nhận khác (mỗi dòng một nơi)"), blank=True)
+    paper_recipients = models.TextField(_("nơi nhận gửi bản giấy (mỗi dòng một nơi)"), blank=True)
     approved_version = models.ForeignKey("DraftVersion", null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="+", verbose_name=_("phiên bản đã duyệt"))
     signed_pdf = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT,

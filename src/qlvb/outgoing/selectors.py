@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.errors import NotFound
+from qlvb.core.text import fold
 from qlvb.directory.models import RoleAssignment
 from qlvb.exchange.models import Delivery
 
@@ -90,8 +91,21 @@ BOXES = {
 }
 
 
-def outgoing_box(actor: Any, box: str) -> QuerySet[Outgoing]:
+MAX_WORDS = 8
+
+
+def outgoing_matching(queryset: QuerySet[Outgoing], query: str) -> QuerySet[Outgoing]:
+    """Quick search as on the incoming list: every word of ``query``, folded by ``core.text.fold``
+    (no diacritics, đ→d, lower case), must occur in the document's folded text (number and notation,
+    organ, subject, signer) — a ``LIKE`` in the SQL, never a filter in Python."""
+    for word in fold(query or "").split()[:MAX_WORDS]:
+        queryset = queryset.filter(document__search_folded__contains=word)
+    return queryset
+
+
+def outgoing_box(actor: Any, box: str, q: str = "") -> QuerySet[Outgoing]:
     base = outgoing_visible_to(actor).select_related("document__doc_type", "drafter").order_by("-document__created_at")
+    base = outgoing_matching(base, q)
     if box == "mine":
         return base.filter(drafter_id=actor.pk)
     if box == "todo":

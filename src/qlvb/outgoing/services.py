@@ -128,7 +128,8 @@ def _metadata(outgoing: Outgoing) -> dict[str, Any]:
         "due_date": d.due_date.isoformat() if d.due_date else None, "signer": outgoing.signer.full_name,
         "competence": outgoing.competence, "signer_position": d.signer_position,
         "recipients": sorted(r.unit.name for r in outgoing.recipients.select_related("unit")),
-        "free_recipients": outgoing.free_recipients, "drafter_initials": outgoing.drafter_initials,
+        "free_recipients": outgoing.free_recipients, "paper_recipients": outgoing.paper_recipients,
+        "drafter_initials": outgoing.drafter_initials,
         "copy_count": outgoing.copy_count, "answers": outgoing.answers_id, "description": d.description,
     }
 
@@ -150,10 +151,13 @@ class DraftData:
     copy_count: int = 1
     recipients: list[Unit] = field(default_factory=list)
     free_recipients: str = ""
+    paper_recipients: str = ""
     description: str = ""
 
 
-def _clean(data: DraftData, *, agency: Unit, actor: Any) -> DraftData:
+def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date | None = None) -> DraftData:
+    """``keep_due_date``: the due date the draft already has (editing other fields of a draft whose reply
+    due date has passed since is not refused for it)."""
     if (data.secrecy or "").strip():
         raise ValidationFailed(SECRECY_REFUSED_MESSAGE, code="state_secret")
     if not data.doc_type.is_active:
@@ -176,17 +180,21 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any) -> DraftData:
     if not 1 <= int(data.copy_count) <= 999:
         raise ValidationFailed("Số lượng bản phải từ 1 đến 999.")
     data.drafter_initials = _text(data.drafter_initials, limit=20, label="ký hiệu người soạn thảo")
-    data.free_recipients = _text(data.free_recipients, limit=MAX["to_places"], label="nơi nhận khác")
+    data.free_recipients = "\n".join(recipient_lines(
+        _text(data.free_recipients, limit=MAX["to_places"], label="nơi nhận khác")))
+    data.paper_recipients = "\n".join(recipient_lines(
+        _text(data.paper_recipients, limit=MAX["to_places"], label="nơi nhận gửi bản giấy")))
     data.description = _text(data.description, limit=MAX["description"], label="ghi chú")
-    if data.due_date is not None and data.due_date < timezone.localdate():
-        raise ValidationFailed("Hạn trả lời không được trước hôm nay.")
+    if data.due_date is not None and data.due_date < timezone.localdate() and data.due_date != keep_due_date:
+        raise ValidationFailed(f"Hạn trả lời {data.due_date:%d/%m/%Y} đã qua: hãy chọn hôm nay hoặc một ngày sau "
+                               "(hoặc để trống nếu không cần trả lời).", code="past_date")
     seen: set[int] = set()
     for unit in data.recipients:
         recipient_check(unit, sender=agency)
         if unit.pk in seen:
             raise ValidationFailed(f"{unit.name} được chọn hai lần.")
         seen.add(unit.pk)
-    if not data.recipients and not data.free_recipients:
+    if not data.recipients and not data.free_recipients and not data.paper_recipients:
         raise ValidationFailed("Cần chọn ít nhất một nơi nhận.")
     if data.answers is not None:
         answered = documents_visible_to(actor, Direction.INCOMING)
@@ -195,10 +203,26 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any) -> DraftData:
     return data
 
 
-def _to_places(data: DraftData) -> str:
-    lines = [f"- {u.name}" for u in data.recipients]
-    lines += [f"- {line.strip().lstrip('-').strip()}" for line in data.free_recipients.splitlines() if line.strip()]
+def recipient_lines(text: str) -> list[str]:
+    """The recipients typed as text, one a line, without the list dash and the closing ";"/"." of the
+    "Nơi nhận" block; blank and repeated lines dropped."""
+    seen: list[str] = []
+    for raw in nfc(text or "").splitlines():
+        line = raw.strip().lstrip("-–•+").strip().rstrip(";.,").strip()
+        if line and line not in seen:
+            seen.append(line[:200])
+    return seen
+
+
+def to_places_text(units: list[Unit], free: str, paper: str) -> str:
+    """The document's "Nơi nhận": agencies of the directory, then the other recipients as typed."""
+    lines = [f"- {u.name}" for u in units]
+    lines += [f"- {line}" for line in recipient_lines(free) + recipient_lines(paper)]
     return "\n".join(lines)[:MAX["to_places"]]
+
+
+def _to_places(data: DraftData) -> str:
+    return to_places_text(list(data.recipients), data.free_recipients, data.paper_recipients)
 
 
 @transaction.atomic
@@ -220,7 +244,8 @@ def outgoing_create(*, actor: Any, data: DraftData) -> Outgoing:
     outgoing = Outgoing.objects.create(
         document=document, drafter=actor, drafting_unit=actor.unit, drafter_initials=data.drafter_initials,
         copy_count=data.copy_count, signer=data.signer, competence=data.competence, answers=data.answers,
-        free_recipients=data.free_recipients, also_paper=bool(setting and setting.also_paper),
+        free_recipients=data.free_recipients, paper_recipients=data.paper_recipients,
+        also_paper=bool(setting and setting.also_paper),
     )
     Recipient.objects.bulk_create([Recipient(outgoing=outgoing, unit=u) for u in data.recipients])
     event_record(document, actor=actor, action="drafted", text=document.subject, data=_metadata(outgoing))
@@ -233,7 +258,7 @@ def outgoing_update(*, actor: Any, outgoing: Outgoing, data: DraftData) -> Outgo
     outgoing = _locked(outgoing)
     _may_change(actor, outgoing)
     agency = outgoing.document.agency
-    data = _clean(data, agency=agency, actor=actor)
+    data = _clean(data, agency=agency, actor=actor, keep_due_date=outgoing.document.due_date)
     before = _metadata(outgoing)
     document = outgoing.document
     document.doc_type, document.subject, document.description = data.doc_type, data.subject, data.description
@@ -242,17 +267,50 @@ def outgoing_update(*, actor: Any, outgoing: Outgoing, data: DraftData) -> Outgo
     document.save()
     outgoing.signer, outgoing.competence, outgoing.answers = data.signer, data.competence, data.answers
     outgoing.drafter_initials, outgoing.copy_count = data.drafter_initials, data.copy_count
-    outgoing.free_recipients = data.free_recipients
+    outgoing.free_recipients, outgoing.paper_recipients = data.free_recipients, data.paper_recipients
     outgoing.save()
     outgoing.recipients.all().delete()
     Recipient.objects.bulk_create([Recipient(outgoing=outgoing, unit=u) for u in data.recipients])
+    return _changed(actor, outgoing, before)
+
+
+# Vietnamese names of the metadata keys (the history and the version list show what changed).
+METADATA_LABELS: dict[str, str] = {
+    "doc_type": "Loại văn bản", "subject": "Trích yếu", "urgency": "Độ khẩn", "due_date": "Hạn trả lời",
+    "signer": "Người ký", "competence": "Thẩm quyền ký", "signer_position": "Chức vụ người ký",
+    "recipients": "Nơi nhận trong danh bạ", "free_recipients": "Nơi nhận chưa có địa chỉ",
+    "paper_recipients": "Nơi nhận gửi bản giấy", "drafter_initials": "Ký hiệu người soạn thảo",
+    "copy_count": "Số lượng bản", "answers": "Trả lời văn bản đến", "description": "Ghi chú",
+}
+
+
+def metadata_value(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value) or "—"
+    if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+        return f"{value[8:]}/{value[5:7]}/{value[:4]}"  # an ISO date → dd/mm/yyyy
+    return str(value).replace("\n", "; ") if value not in (None, "") else "—"
+
+
+def changes_text(changes: dict[str, dict[str, Any]]) -> str:
+    return "; ".join(f"{METADATA_LABELS.get(k, k)}: {metadata_value(c['before'])} → {metadata_value(c['after'])}"
+                     for k, c in changes.items())[:2000]
+
+
+def _changed(actor: Any, outgoing: Outgoing, before: dict[str, Any], *, restart: bool = True) -> Outgoing:
+    """Record what changed in the metadata (the ``metadata_changed`` event keeps before and after of each
+    key); a change after an approval starts the chain again (NĐ 30 Điều 11)."""
     after = _metadata(outgoing)
-    changes = {k: {"before": before[k], "after": after[k]} for k in after if before.get(k) != after[k]}
+    changes = {k: {"before": before.get(k), "after": after[k]} for k in after if before.get(k) != after[k]}
     if not changes:
         return outgoing
-    event_record(document, actor=actor, action="metadata_changed", text=", ".join(sorted(changes)),
+    event_record(outgoing.document, actor=actor, action="metadata_changed", text=changes_text(changes),
                  data={"changes": changes})
-    _restart_if_approved(actor, outgoing, why="thông tin văn bản thay đổi")
+    if restart:
+        _restart_if_approved(actor, outgoing, why="thông tin văn bản thay đổi")
+    if "signer" in changes:  # a round not restarted: its waiting signing step is the new signer's
+        outgoing.steps.filter(round=outgoing.round, kind=StepKind.SIGN, status=StepStatus.WAITING).update(
+            user=outgoing.signer)
     return outgoing
 
 
@@ -653,8 +711,13 @@ def _latest_appendices(outgoing: Outgoing) -> list[DraftVersion]:
 
 
 @transaction.atomic
-def outgoing_issue(*, actor: Any, outgoing: Outgoing) -> Outgoing:
-    """Phát hành (NĐ 30 Điều 18): one delivery per recipient, through the exchange."""
+def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool = False) -> Outgoing:
+    """Phát hành (NĐ 30 Điều 18): one delivery per recipient, through the exchange — electronic, waiting for
+    the axis, on paper, or recorded as not reachable. The clerk has seen the summary
+    (``recipients.recipients_summary``): recipients typed as text and matched to nothing are refused
+    unless she accepts that they get nothing (``accept_unreachable``)."""
+    from .recipients import issue_counts_text, recipients_summary
+
     agency = outgoing.document.agency
     require(actor, "outgoing.number", unit=agency)
     outgoing = _locked(outgoing)
@@ -663,6 +726,14 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing) -> Outgoing:
     if outgoing.state != State.AGENCY_SIGNED:
         raise Conflict("Không phát hành được văn bản chưa ký số đầy đủ (chữ ký của người có thẩm quyền, số và "
                        "chữ ký số của cơ quan).", code="unsigned")
+    summary = recipients_summary(outgoing)
+    groups, counts = summary["groups"], summary["counts"]
+    if groups["unreachable"] and not accept_unreachable:
+        names = "; ".join(x["name"] for x in groups["unreachable"])
+        raise Conflict(f"{counts['unreachable']} nơi nhận chưa có địa chỉ liên thông nên sẽ không nhận được văn "
+                       f"bản: {names}. Hãy chọn cơ quan trong danh bạ, đánh dấu gửi bản giấy hoặc bỏ nơi nhận đó; "
+                       "hoặc xác nhận vẫn phát hành.", code="unreachable_recipients",
+                       details={"unreachable": [x["name"] for x in groups["unreachable"]]})
     now = timezone.now()
     document = outgoing.document
     document.status, document.completed_at = DocumentStatus.COMPLETED, now
@@ -671,11 +742,14 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing) -> Outgoing:
     outgoing.save(update_fields=["state", "issued_at", "issued_by"])
     units = [r.unit for r in outgoing.recipients.select_related("unit").order_by("unit__name")]
     deliveries = deliveries_send(document=document, units=units, also_paper=outgoing.also_paper,
-                                 business_type=outgoing.business_type)
+                                 business_type=outgoing.business_type,
+                                 paper=[x["name"] for x in groups["paper"] if x["typed"]],
+                                 unreachable=[x["name"] for x in groups["unreachable"]])
+    sent = {key: counts[key] for key in ("internal", "axis", "paper", "unreachable")}
     event_record(document, actor=actor, action="issued",
-                 text=f"Phát hành {document.number_notation} tới {len(deliveries)} nơi nhận điện tử.",
-                 data={"deliveries": len(deliveries)})
-    audit.record("outgoing.issued", actor=actor, obj=document, data={"deliveries": len(deliveries)})
+                 text=f"Phát hành {document.number_notation} tới {issue_counts_text(sent)}.",
+                 data={"deliveries": len(deliveries), **sent})
+    audit.record("outgoing.issued", actor=actor, obj=document, data={"deliveries": len(deliveries), **sent})
     if outgoing.answers_id is not None:  # the incoming document it answers learns its reply's number
         event_record(outgoing.answers, actor=actor, action="answered",  # type: ignore[arg-type]
                      text=f"Trả lời bằng văn bản {document.number_notation}.",
@@ -730,7 +804,8 @@ def outgoing_replacement_start(*, actor: Any, outgoing: Outgoing, update: bool =
         signer_position=d.signer_position, urgency=d.urgency, due_date=None,
         drafter_initials=original.drafter_initials, copy_count=original.copy_count,
         recipients=[r.unit for r in original.recipients.select_related("unit")],
-        free_recipients=original.free_recipients, description=f"{verb.capitalize()} văn bản {d.number_notation}",
+        free_recipients=original.free_recipients, paper_recipients=original.paper_recipients,
+        description=f"{verb.capitalize()} văn bản {d.number_notation}",
     )
     new = outgoing_create(actor=actor, data=data)
     new.replaces = original

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/y-kien/<int:cid>/tong-hop.<str:fmt>", views.consultation_export, name="consultation_export"),
     path("<int:pk>/y-kien/<int:cid>/<slug:action>/", views.consultation_act, name="consultation_act"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sua/", views.edit, name="edit"),
     path("<int:pk>/tep/<int:file_id>/", views.file_download, name="file"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

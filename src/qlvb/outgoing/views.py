@@ -9,10 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qlvb.core.errors import DomainError, NotFound
+from qlvb.core.permissions import has
+from qlvb.directory.models import Unit
 from qlvb.documents.events import event_label
 from qlvb.files.intake import file_intake
 from qlvb.files.models import StoredFile
@@ -21,9 +24,9 @@ from qlvb.files.services import file_open
 
 from . import api as outgoing_api
 from . import consultation as consult
-from . import followup, forms, selectors, services
+from . import followup, forms, recipients, selectors, services
 from .actions import can_act
-from .models import EDITABLE_STATES, Comment, Outgoing, ReplyFollowUp
+from .models import EDITABLE_STATES, FROZEN_STATES, Comment, Outgoing, ReplyFollowUp
 
 PAGE_SIZE = 20
 
@@ -40,10 +43,13 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     box = request.GET.get("box") or "todo"
     if box not in selectors.BOXES:
         box = "all"
-    page = Paginator(selectors.outgoing_box(request.user, box), PAGE_SIZE).get_page(request.GET.get("page"))
+    q = (request.GET.get("q") or "").strip()[:200]
+    page = Paginator(selectors.outgoing_box(request.user, box, q), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = {key: selectors.outgoing_box(request.user, key).count() for key in ("todo", "clerk")}
     return render(request, "outgoing/list.html", {"page": page, "box": box, "boxes": selectors.BOXES,
-                                                  "counts": counts})
+                                                  "counts": counts, "q": q,
+                                                  "can_add_outside": has(request.user,
+                                                                         "directory.outside_agency_manage")})
 
 
 @login_required
@@ -61,7 +67,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 urgency=d["urgency"], secrecy=d["secrecy"] or "", due_date=d["due_date"],
                 drafter_initials=d["drafter_initials"], copy_count=d["copy_count"],
                 recipients=list(d["recipients"]), free_recipients=d["free_recipients"],
-                description=d["description"]))
+                paper_recipients=d["paper_recipients"], description=d["description"]))
             if d["file"]:
                 _upload(request, outgoing, d["file"], "main", "")
             messages.success(request, _("Đã tạo dự thảo."))
@@ -69,6 +75,43 @@ def create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
     return render(request, "outgoing/form.html", {"form": form, "title": _("Soạn văn bản đi")})
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the draft's information (subject, recipients, signer, …) while it may be changed — the same
+    rule as a new version of the file; after an approval the chain starts again."""
+    outgoing = _get(request, pk)
+    if "edit" not in can_act(request.user, outgoing):
+        messages.error(request, _("Chỉ người soạn thảo hoặc người đang duyệt mới sửa được dự thảo, trước khi ký."))
+        return redirect("outgoing:detail", pk)
+    doc = outgoing.document
+    initial = {
+        "doc_type": doc.doc_type_id, "subject": doc.subject,
+        "recipients": [r.unit_id for r in outgoing.recipients.all()],
+        "free_recipients": outgoing.free_recipients, "paper_recipients": outgoing.paper_recipients,
+        "signer": outgoing.signer_id, "competence": outgoing.competence, "urgency": doc.urgency,
+        "due_date": doc.due_date, "drafter_initials": outgoing.drafter_initials, "copy_count": outgoing.copy_count,
+        "description": doc.description,
+    }
+    form = forms.DraftForm(request.POST or None, initial=initial, agency=doc.agency, editing=True)
+    if doc.due_date is not None and doc.due_date < timezone.localdate():
+        form.fields["due_date"].widget.attrs.pop("min", None)  # an unchanged past date does not block the rest
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        same_signer = d["signer"].pk == outgoing.signer_id
+        try:
+            services.outgoing_update(actor=request.user, outgoing=outgoing, data=services.DraftData(
+                doc_type=d["doc_type"], subject=d["subject"], signer=d["signer"], competence=d["competence"] or "",
+                signer_position=doc.signer_position if same_signer else "", urgency=d["urgency"],
+                due_date=d["due_date"], answers=outgoing.answers, drafter_initials=d["drafter_initials"],
+                copy_count=d["copy_count"], recipients=list(d["recipients"]), free_recipients=d["free_recipients"],
+                paper_recipients=d["paper_recipients"], description=d["description"]))
+            messages.success(request, _("Đã lưu thông tin dự thảo."))
+            return redirect("outgoing:detail", pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "outgoing/form.html", {"form": form, "title": _("Sửa thông tin dự thảo"), "o": outgoing})
 
 
 def _upload(request: HttpRequest, outgoing: Outgoing, uploaded: Any, kind: str, note: str) -> None:
@@ -85,8 +128,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     previous: dict[str, Any] = {}
     for version in versions:  # what changed in the metadata since the previous version
         if version.kind == "main":
-            version.changes = {k: v for k, v in version.metadata.items()  # type: ignore[attr-defined]
-                               if previous and previous.get(k) != v}
+            version.changes = {  # type: ignore[attr-defined]
+                services.METADATA_LABELS.get(k, k): services.metadata_value(v)
+                for k, v in version.metadata.items() if previous and previous.get(k) != v}
             previous = version.metadata
     comments = list(outgoing.comments.select_related("author"))
     for comment in comments:
@@ -101,6 +145,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "format_form": forms.FormatForm(), "pin_form": forms.PinForm(),
         "recipients": outgoing.recipients.select_related("unit"),
         "follow_up": ReplyFollowUp.objects.filter(outgoing=outgoing).first(),
+        "summary": recipients.recipients_summary(outgoing) if outgoing.state not in FROZEN_STATES else None,
+        "may_fix": outgoing.state not in FROZEN_STATES and ("edit" in actions or "number" in actions
+                                                           or "sign_agency" in actions or "issue" in actions),
+        "fix_units": Unit.objects.filter(kind="agency", is_active=True).exclude(pk=outgoing.document.agency_id)
+        .order_by("external", "name"),
         **_consultation_context(request, outgoing),
     })
 
@@ -123,7 +172,7 @@ def _consultation_context(request: HttpRequest, outgoing: Outgoing) -> dict[str,
 
 
 ACTIONS = {"upload", "comment", "submit", "approve", "return", "format_check", "sign", "number", "sign_agency",
-           "issue", "revoke", "replace", "followup_close"}
+           "issue", "revoke", "replace", "followup_close", "recipient"}
 
 
 @login_required
@@ -162,7 +211,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "sign_agency":
             services.outgoing_sign_agency(actor=user, outgoing=outgoing, pin=post.get("pin", ""))
         elif action == "issue":
-            services.outgoing_issue(actor=user, outgoing=outgoing)
+            services.outgoing_issue(actor=user, outgoing=outgoing,
+                                    accept_unreachable=post.get("accept_unreachable") == "on")
+        elif action == "recipient":
+            unit = Unit.objects.filter(pk=post.get("unit") or 0).first() if post.get("fix") == "match" else None
+            if post.get("fix") == "match" and unit is None:
+                raise DomainError(_("Hãy chọn cơ quan trong danh bạ."))
+            recipients.recipient_fix(actor=user, outgoing=outgoing, name=post.get("name", ""),
+                                     action=post.get("fix", ""), unit=unit)
         elif action == "revoke":
             services.outgoing_revoke(actor=user, outgoing=outgoing, reason=post.get("comment", ""))
         elif action == "replace":

@@ -131,16 +131,17 @@ def test_recipient_refuses_before_registering(issued, person, committed):
         delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="lần nữa")
 
 
-def test_outside_agency_waits_and_needs_organ_id(issued, draft, tyt, outside):
-    outgoing = issued(recipients=[tyt, outside])
+def test_outside_agency_waits_and_one_without_organ_id_gets_paper(issued, draft, tyt, outside):
+    no_code = unit_create(actor=None, kind="agency", name="Công ty ABC", short_name="ABC", external=True,
+                          parent=None)
+    outgoing = issued(recipients=[tyt, outside, no_code])
     rows = {d.unit_id: d for d in outgoing.document.deliveries.all()}
     assert rows[outside.pk].status == Status.WAITING and rows[outside.pk].transport == Transport.AXIS
     assert rows[outside.pk].incoming_document is None
     assert rows[tyt.pk].status == Status.ARRIVED
-    no_code = unit_create(actor=None, kind="agency", name="Công ty ABC", short_name="ABC", external=True,
-                          parent=None)
-    with pytest.raises(ValidationFailed, match="mã định danh"):
-        draft(recipients=[no_code])
+    # no electronic identifier: not refused any more (issue 8) but sent on paper, and the postal book lists it
+    assert rows[no_code.pk].status == Status.PAPER and rows[no_code.pk].transport == Transport.PAPER
+    assert rows[no_code.pk].also_paper
 
 
 def test_revoke_withdraws_internal_copies_and_is_recorded_at_both_ends(issued, person, outside, tyt):

@@ -3,7 +3,12 @@ Hoàng Văn Nam returns it once then approves it (on a phone), Lê Thu Hà check
 Hùng signs (on a phone), Lê Thu Hà numbers it 01/UBND-VHXH, applies the agency signature and issues it;
 Bùi Thị Loan finds it in her incoming inbox and registers it; the sender sees status 03 (sent back after
 the recipient's commit by the exchange's event consumer; Celery eager in this test). The final PDF's
-two signatures verify as valid and its first page is rendered to var/screenshots/."""
+two signatures verify as valid and its first page is rendered to var/screenshots/.
+
+Issue 8: after creating the draft Hương edits it and adds a recipient typed as text, "Trung tâm Y tế
+huyện Mê Linh" (with the usual "Như trên" and "Lưu" lines); Hà ticks each format item herself; before
+issuing she sees that Mê Linh cannot be reached (desktop and 375 px), adds it to the directory as an
+outside agency from the summary's link, chooses it, and it is issued as "chờ gửi liên thông"."""
 
 from __future__ import annotations
 
@@ -61,6 +66,15 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     huong.wait_for_load_state("networkidle")
     assert "V/v triển khai tiêm chủng mở rộng" in huong.content()
     detail = huong.url
+    # issue 8: the draft's information can be changed after creation — add an outside recipient as text
+    huong.locator('[data-qlvb="edit"]').click()
+    huong.get_by_label("Nơi nhận khác (mỗi dòng một nơi)").fill(
+        "- Trung tâm Y tế huyện Mê Linh;\n- Như trên;\n- Lưu: VT, VHXH.")
+    huong.get_by_label("Số lượng bản").fill("6")
+    shot(huong, "outgoing-0-edit")
+    huong.locator('[data-qlvb="save"]').click()
+    huong.wait_for_load_state("networkidle")
+    assert "Trung tâm Y tế huyện Mê Linh" in huong.locator('[data-qlvb="metadata"]').inner_text()
     huong.locator('[data-qlvb="submit"]').click()
     shot(huong, "outgoing-1-drafted")
 
@@ -84,6 +98,11 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
 
     ha = as_person("ublienminh_lethuha")
     ha.goto(detail)
+    boxes = ha.locator('[data-qlvb="format-check"] input[type=checkbox]')
+    assert boxes.count() == 11
+    for i in range(boxes.count()):  # the checklist starts unticked: the clerk ticks each item herself
+        assert not boxes.nth(i).is_checked()
+        boxes.nth(i).check()
     ha.locator('[data-qlvb="format-ok"]').click()
     assert "Chờ ký ban hành" in ha.content()
 
@@ -100,8 +119,35 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     assert ha.locator('[data-qlvb="number-notation"]').inner_text() == "01/UBND-VHXH"
     ha.get_by_label("Mã PIN khóa ký số của cơ quan").fill(PIN)
     ha.locator('[data-qlvb="sign-agency-ok"]').click()
+    ha.wait_for_load_state("networkidle")
+    # issue 8: before issuing, who gets it how — Mê Linh cannot be reached yet
+    summary = ha.locator('[data-qlvb="recipient-summary"]')
+    assert "Nhận văn bản điện tử ngay" in summary.inner_text()
+    assert "Chưa gửi được: chưa có địa chỉ liên thông: 1" in summary.inner_text()
+    shot(ha, "outgoing-5-before-issue")
+    ha_phone = as_person("ublienminh_lethuha", phone=True)
+    ha_phone.goto(detail)
+    ha_phone.locator('[data-qlvb="recipient-summary"]').scroll_into_view_if_needed()
+    shot(ha_phone, "outgoing-5-before-issue-phone")
+    ha.get_by_role("link", name="Thêm vào danh bạ").click()
+    ha.wait_for_load_state("networkidle")
+    assert ha.get_by_label("Tên cơ quan").input_value() == "Trung tâm Y tế huyện Mê Linh"
+    ha.get_by_label("Mã định danh điện tử").fill("000.00.31.H26")
+    ha.get_by_label("Địa chỉ (gửi bản giấy)").fill("Thị trấn Quang Minh, huyện Mê Linh")
+    shot(ha, "outgoing-6-outside-agency")
+    ha.locator('[data-qlvb="outside-agency-save"]').click()
+    ha.wait_for_load_state("networkidle")
+    assert ha.url == detail
+    ha.locator('[data-qlvb="fix-match"]').click()  # the directory's agency of the same name is preselected
+    ha.wait_for_load_state("networkidle")
+    summary = ha.locator('[data-qlvb="recipient-summary"]').inner_text()
+    assert "Chờ gửi liên thông" in summary and "Chưa gửi được" not in summary
     ha.locator('[data-qlvb="issue"]').click()
     assert "Đã phát hành" in ha.content()
+    statuses = ha.locator('[data-qlvb="deliveries"]').inner_text()
+    assert "Trung tâm Y tế huyện Mê Linh" in statuses and "00 — Chờ gửi liên thông" in statuses
+    assert "1 nơi nhận điện tử, 1 nơi chờ gửi liên thông" in ha.locator('[data-qlvb="timeline"]').inner_text()
+    shot(ha, "outgoing-7-issued")
 
     loan = as_person("tytlienminh_buithiloan")
     loan.goto(f"{base}/van-ban-den/")
@@ -112,7 +158,8 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     loan.wait_for_load_state("networkidle")
 
     huong.goto(detail)
-    status = huong.locator('[data-qlvb="delivery-status"]').first.inner_text()
+    row = huong.locator('[data-qlvb="deliveries"] tr', has_text="Trạm Y tế xã Liên Minh")
+    status = row.locator('[data-qlvb="delivery-status"]').inner_text()
     assert status.startswith("03"), status
     shot(huong, "outgoing-4-tracking")
 
