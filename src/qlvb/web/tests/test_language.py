@@ -57,17 +57,20 @@ def english_browser_signed_in(demo) -> Client:
     return client
 
 
-@pytest.mark.parametrize(("new_password", "vietnamese"), [
-    ("Ab#1xyz", "Mật khẩu quá ngắn: cần ít nhất 10 ký tự."),
-    ("password123", "Mật khẩu này quá phổ biến, dễ bị đoán."),
-    ("2025202520252025", "Mật khẩu không được chỉ gồm chữ số."),
-    ("ublienminh_tranthilan#A1", "Mật khẩu quá giống tên tài khoản."),
-    ("matkhaumoi2025", "Mật khẩu phải có chữ thường, chữ hoa, chữ số và ký tự đặc biệt."),
-])
-def test_password_rules_speak_vietnamese_to_an_english_browser(english_browser_signed_in, new_password,
-                                                                vietnamese):
-    response = english_browser_signed_in.post("/doi-mat-khau/", {
-        "old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password})
+@pytest.mark.parametrize(
+    ("new_password", "vietnamese"),
+    [
+        ("Ab#1xyz", "Mật khẩu quá ngắn: cần ít nhất 10 ký tự."),
+        ("password123", "Mật khẩu này quá phổ biến, dễ bị đoán."),
+        ("2025202520252025", "Mật khẩu không được chỉ gồm chữ số."),
+        ("ublienminh_tranthilan#A1", "Mật khẩu quá giống tên tài khoản."),
+        ("matkhaumoi2025", "Mật khẩu phải có chữ thường, chữ hoa, chữ số và ký tự đặc biệt."),
+    ],
+)
+def test_password_rules_speak_vietnamese_to_an_english_browser(english_browser_signed_in, new_password, vietnamese):
+    response = english_browser_signed_in.post(
+        "/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password}
+    )
     html = response.content.decode()
     assert vietnamese in html
     for english in ("This password", "too short", "too common", "too similar", "entirely numeric"):
@@ -78,8 +81,9 @@ def test_password_rules_in_english_when_english_is_chosen(demo):
     client = Client()
     sign_in(client, "ublienminh_tranthilan")
     choose(client, "en")
-    html = client.post("/doi-mat-khau/", {
-        "old_password": PASSWORD, "new_password1": "matkhaumoi2025", "new_password2": "matkhaumoi2025"},
+    html = client.post(
+        "/doi-mat-khau/",
+        {"old_password": PASSWORD, "new_password1": "matkhaumoi2025", "new_password2": "matkhaumoi2025"},
     ).content.decode()
     assert "The password must contain lower case and upper case letters, a digit and a special character." in html
     assert "Mật khẩu phải có" not in html
