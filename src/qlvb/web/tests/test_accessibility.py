@@ -125,7 +125,8 @@ def check_pages(browser, base: str, username: str | None, paths: list[str], view
             assert response is not None and response.status == 200, f"{path}: {response and response.status}"
             page.wait_for_load_state("networkidle")  # HTMX widgets loaded
             violations = axe_violations(page)
-            name = re.sub(r"[^a-z]+", "-", f"a11y-{viewport}-{username or 'anon'}-{re.sub(r"\d+", "n", path)}".lower()).strip("-")
+            where = re.sub(r"\d+", "n", path)  # the same name whatever the ids
+            name = re.sub(r"[^a-z]+", "-", f"a11y-{viewport}-{username or 'anon'}-{where}".lower()).strip("-")
             shot(page, name)
             if violations:
                 problems.append(f"== {path} ({viewport}, {username or 'anonymous'})\n" + format_violations(violations))
