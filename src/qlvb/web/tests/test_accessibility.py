@@ -68,7 +68,7 @@ def documents(person: Callable[[str], User], settings, tmp_path, celery_eager) -
         ),
     ).document
     vhxh = Unit.objects.get(short_name="VHXH", agency=ubnd)
-    incoming_direct(
+    (lead,) = incoming_direct(
         actor=person("nguyenvanhung"),
         document=doc,
         directive="VHXH chủ trì",
@@ -90,7 +90,10 @@ def documents(person: Callable[[str], User], settings, tmp_path, celery_eager) -
     docx = file_intake(actor=huong, stream=io.BytesIO(minimal_docx()), original_name="du-thao.docx", channel="web")
     outgoing.version_upload(actor=huong, outgoing=draft, stored_file=docx)
     outgoing.outgoing_submit(actor=huong, outgoing=draft)
-    return {"incoming": doc.pk, "outgoing": draft.pk}
+    from qlvb.signing.models import SignatureReport
+
+    report = SignatureReport.objects.order_by("-pk").first()  # the attachment's verification (Celery eager)
+    return {"incoming": doc.pk, "assignment": lead.pk, "outgoing": draft.pk, "report": report.pk if report else 0}
 
 
 def sign_in(page, base: str, username: str) -> None:
@@ -126,7 +129,7 @@ def check_pages(browser, base: str, username: str | None, paths: list[str], view
             page.wait_for_load_state("networkidle")  # HTMX widgets loaded
             violations = axe_violations(page)
             where = re.sub(r"\d+", "n", path)  # the same name whatever the ids
-            name = re.sub(r"[^a-z]+", "-", f"a11y-{viewport}-{username or 'anon'}-{where}".lower()).strip("-")
+            name = "a11y-" + re.sub(r"[^a-z]+", "-", f"{viewport}-{username or 'anon'}-{where}".lower()).strip("-")
             shot(page, name)
             if violations:
                 problems.append(f"== {path} ({viewport}, {username or 'anonymous'})\n" + format_violations(violations))
@@ -161,6 +164,7 @@ def test_clerk_pages(demo, documents, live_server, browser, viewport, shot):
             "/van-ban-di/soan/",
             "/van-ban-di/so-dang-ky/",
             "/ky-so/kiem-tra/",
+            f"/ky-so/bao-cao/{documents['report']}/",
             "/doi-mat-khau/",
         ],
         viewport,
@@ -199,6 +203,7 @@ def test_department_head_and_officer_pages(demo, documents, live_server, browser
             "/",
             "/van-ban-den/",
             f"/van-ban-den/{inc}/",
+            f"/van-ban-den/phan-cong/{documents['assignment']}/giao/",
             f"/van-ban-di/{out}/",
         ],
         viewport,
@@ -223,6 +228,35 @@ def test_administrator_pages(demo, live_server, browser, viewport, shot, person)
         viewport,
         shot,
     )
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_forms_showing_errors(demo, live_server, browser, viewport, shot):
+    """The error state of the forms: messages tied to their fields, still no violation."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/dang-nhap/")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_load_state("networkidle")
+        assert not axe_violations(page), format_violations(axe_violations(page))
+        sign_in(page, live_server.url, "ublienminh_lethuha")
+        page.goto(f"{live_server.url}/doi-mat-khau/")
+        page.get_by_label("Mật khẩu hiện tại").fill("sai")
+        page.get_by_label("Mật khẩu mới", exact=True).fill("ngan")
+        page.get_by_label("Nhập lại mật khẩu mới").fill("khac")
+        page.get_by_role("button", name="Đổi mật khẩu").last.click()
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".invalid-feedback").count() >= 1
+        shot(page, f"a11y-{viewport}-password-errors")
+        assert not axe_violations(page), format_violations(axe_violations(page))
+        page.goto(f"{live_server.url}/van-ban-den/tiep-nhan/")
+        page.locator("main form button[type=submit]").last.click()
+        page.wait_for_load_state("networkidle")
+        shot(page, f"a11y-{viewport}-receive-errors")
+        assert not axe_violations(page), format_violations(axe_violations(page))
+    finally:
+        context.close()
 
 
 # --- What axe cannot judge -----------------------------------------------------------------------

@@ -47,3 +47,18 @@ def test_every_page_starts_with_a_skip_link_to_the_content(demo):
         first_link = re.search(r"<a [^>]*>", body).group(0)
         assert 'href="#content"' in first_link
         assert 'id="content" tabindex="-1"' in html
+
+
+def test_help_text_and_errors_are_tied_to_their_field(demo):
+    """Django points ``aria-describedby`` at ``<id>_helptext`` and ``<id>_error``: those elements exist,
+    so a screen reader reads the rule and the error with the field."""
+    client = signed_in("ublienminh_lethuha")
+    html = client.post(
+        "/doi-mat-khau/", {"old_password": "LienMinh@2025", "new_password1": "ngan", "new_password2": "ngan"}
+    ).content.decode()
+    (field,) = re.findall(r'<input[^>]*name="new_password1"[^>]*>', html)
+    described = re.search(r'aria-describedby="([^"]+)"', field).group(1).split()
+    assert described == ["id_new_password1_helptext", "id_new_password1_error"]
+    for element_id in described:
+        assert f'id="{element_id}"' in html, element_id
+    assert 'aria-invalid="true"' in field
