@@ -173,6 +173,10 @@ def audit_details(entries: Iterable[Any]) -> Callable[[Any], list[Detail]]:
 
     def details(entry: Any) -> list[Detail]:
         data = entry.data if isinstance(entry.data, dict) else {}
-        return [Detail(key, label_for(entry.action, key), _format(key, value, units)) for key, value in data.items()]
+        return [
+            Detail(key, label_for(entry.action, key), _format(key, value, units))
+            for key, value in data.items()
+            if value is not None and value != "" and value != []  # nothing to say; False and 0 are kept
+        ]
 
     return details

@@ -128,6 +128,9 @@ def check_pages(browser, base: str, username: str | None, paths: list[str], view
             assert response is not None and response.status == 200, f"{path}: {response and response.status}"
             page.wait_for_load_state("networkidle")  # HTMX widgets loaded
             violations = axe_violations(page)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > VIEWPORTS[viewport]["width"]:  # WCAG 1.4.10: no sideways scrolling of the page
+                problems.append(f"== {path} ({viewport}): the page is {width} px wide")
             where = re.sub(r"\d+", "n", path)  # the same name whatever the ids
             name = "a11y-" + re.sub(r"[^a-z]+", "-", f"{viewport}-{username or 'anon'}-{where}".lower()).strip("-")
             shot(page, name)
