@@ -92,3 +92,13 @@ def test_audit_page_shows_labels_and_formatted_values(demo):
         "Lý do: 02/03/2026 08:30",  # a date-time in the data: dd/mm/yyyy HH:MM, Asia/Ho_Chi_Minh
     ):
         assert shown in text, shown
+
+
+def test_audit_details_in_english_when_chosen(demo):
+    lan = User.objects.get(username="ublienminh_tranthilan")
+    audit.record("file.uploaded", actor=lan, obj=lan, data={"deduplicated": False, "size": 512})
+    client = Client()
+    client.force_login(lan)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = visible_text(client.get("/quan-tri/nhat-ky/").content.decode())
+    assert "Same content as a stored file: No" in text and "Size: 512 bytes" in text
