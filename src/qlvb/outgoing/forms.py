@@ -16,8 +16,10 @@ from .services import FORMAT_CHECKLIST
 
 # Dates are typed dd/mm/yyyy like everywhere else (a native date picker shows the browser's own order,
 # e.g. mm/dd/yyyy); ISO is still accepted.
-DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control",
-                              "autocomplete": "off"}, format="%d/%m/%Y")
+DATE = forms.DateInput(
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control", "autocomplete": "off"},
+    format="%d/%m/%Y",
+)
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
