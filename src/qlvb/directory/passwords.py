@@ -3,6 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
+
+MESSAGE = gettext_noop("Mật khẩu phải có chữ thường, chữ hoa, chữ số và ký tự đặc biệt.")
 
 
 class CharacterClassValidator:
@@ -16,9 +19,7 @@ class CharacterClassValidator:
             any(not c.isalnum() for c in password),
         ]
         if not all(classes):
-            raise ValidationError(
-                "Mật khẩu phải có chữ thường, chữ hoa, chữ số và ký tự đặc biệt.", code="password_classes"
-            )
+            raise ValidationError(gettext(MESSAGE), code="password_classes")
 
     def get_help_text(self) -> str:
-        return "Mật khẩu phải có chữ thường, chữ hoa, chữ số và ký tự đặc biệt."
+        return gettext(MESSAGE)

@@ -15,8 +15,13 @@ from qlvb.documents.models import DocumentType, Secrecy, Urgency
 from .models import Competence, Opinion
 from .services import FORMAT_CHECKLIST
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Dates are typed dd/mm/yyyy like everywhere else (a native date picker shows the browser's own order,
+# e.g. mm/dd/yyyy); ISO is still accepted.
+DATE = forms.DateInput(
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control", "autocomplete": "off"},
+    format="%d/%m/%Y",
+)
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class StyledForm(forms.Form):

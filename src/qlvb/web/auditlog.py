@@ -18,6 +18,7 @@ from qlvb.core import audit
 from qlvb.core.models import AuditEntry
 
 from .access import permission_required
+from .auditdata import audit_details
 from .labels import action_choices
 
 PAGE_SIZE = 50
@@ -29,12 +30,16 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Hành động"), required=False)
     account = forms.CharField(label=_("Tài khoản"), required=False, max_length=150)
     date_from = forms.DateField(
-        label=_("Từ ngày"), required=False, input_formats=DATE_FORMATS,
+        label=_("Từ ngày"),
+        required=False,
+        input_formats=DATE_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs=DATE_ATTRS),
         error_messages={"invalid": _("Nhập ngày theo dạng dd/mm/yyyy.")},
     )
     date_to = forms.DateField(
-        label=_("Đến ngày"), required=False, input_formats=DATE_FORMATS,
+        label=_("Đến ngày"),
+        required=False,
+        input_formats=DATE_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs=DATE_ATTRS),
         error_messages={"invalid": _("Nhập ngày theo dạng dd/mm/yyyy.")},
     )
@@ -85,9 +90,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "web/audit_log.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "web/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(page),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _rows(page: Any) -> list[tuple[AuditEntry, list[Any]]]:
+    """Each entry with its data as labelled, formatted details (web.auditdata)."""
+    details = audit_details(page.object_list)
+    return [(entry, details(entry)) for entry in page.object_list]
 
 
 @require_POST
@@ -99,4 +117,6 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
         return render(request, "web/_audit_verify.html", context)
     form = AuditFilterForm()
     page = Paginator(AuditEntry.objects.order_by("-seq"), PAGE_SIZE).get_page(1)
-    return render(request, "web/audit_log.html", {**context, "form": form, "page": page, "query": ""})
+    return render(
+        request, "web/audit_log.html", {**context, "form": form, "page": page, "rows": _rows(page), "query": ""}
+    )
