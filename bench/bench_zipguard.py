@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -66,7 +67,7 @@ def refusal(fn: Callable[[], Any]) -> tuple[float, float, float, str]:
     message = "NOT REFUSED"
     try:
         fn()
-    except Exception as exc:  # noqa: BLE001 (we print what refused it)
+    except Exception as exc:
         message = f"{type(exc).__name__}: {exc}"
     seconds = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1]
@@ -136,6 +137,7 @@ def main() -> int:
     seconds, peak, growth, message = refusal(lambda: zip_check(liar))
     print(f"  lying entry (declares 1,000 B, unpacks to 50 MiB): {seconds * 1000:.1f} ms, {peak:.2f} MiB, "
           f"{growth:.1f} MiB — {message[:140]}")
+    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
