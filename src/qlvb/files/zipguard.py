@@ -116,25 +116,30 @@ def _opened(source: Source) -> Iterator[IO[bytes]]:
         yield source
 
 
-def _entry_count(fh: IO[bytes]) -> int:
-    """The entry count of the end-of-central-directory record (zip64 too), read before zipfile
-    parses the directory."""
+def _directory_figures(fh: IO[bytes]) -> tuple[int, int]:
+    """(entry count, directory size in bytes) from the end-of-central-directory record (zip64 too),
+    found the way ``zipfile`` finds it, and read before ``zipfile`` parses the directory."""
     size = fh.seek(0, io.SEEK_END)
     tail_len = min(size, 22 + 65535)
     fh.seek(size - tail_len)
     tail = fh.read(tail_len)
-    at = tail.rfind(_EOCD)
+    at = len(tail) - 22 if tail[-22:-18] == _EOCD and tail[-2:] == b"\x00\x00" else tail.rfind(_EOCD)
     if at < 0 or len(tail) - at < 22:
         raise ZipRefused("không tìm thấy mục lục của tệp nén (tệp hỏng)", code="zip_broken")
-    count = struct.unpack("<H", tail[at + 10 : at + 12])[0]
-    if count == 0xFFFF and at >= 20 and tail[at - 20 : at - 16] == _EOCD64_LOCATOR:
+    count, directory = struct.unpack("<HI", tail[at + 10 : at + 16])
+    if (count == 0xFFFF or directory == 0xFFFFFFFF) and at >= 20 and tail[at - 20 : at - 16] == _EOCD64_LOCATOR:
         offset = struct.unpack("<Q", tail[at - 12 : at - 4])[0]
         if offset < size - 56:
             fh.seek(offset)
             record = fh.read(56)
             if record[:4] == _EOCD64:
-                count = struct.unpack("<Q", record[32:40])[0]
-    return int(count)
+                count, directory = struct.unpack("<QQ", record[32:48])
+    return int(count), int(directory)
+
+
+# An entry of the central directory is 46 bytes plus its name, extra field and comment; Office and ODF
+# names are short. A directory larger than this per allowed entry is an entry flood in disguise.
+_DIRECTORY_BYTES_PER_ENTRY = 512
 
 
 def _name_problem(name: str) -> str:
@@ -157,11 +162,13 @@ def zip_inspect(
     report = _budget or ZipReport()
     with _opened(source) as fh:
         archive_size = fh.seek(0, io.SEEK_END)
-        count = _entry_count(fh)
+        count, directory = _directory_figures(fh)
         if report.entries + count > limits.max_entries:
             raise ZipRefused(
                 f"có {count} mục, quá giới hạn {limits.max_entries} mục", name=name, details={"entries": count}
             )
+        if directory > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY:
+            raise ZipRefused(f"mục lục dài {directory} byte, quá giới hạn cho {limits.max_entries} mục", name=name)
         fh.seek(0)
         try:
             with zipfile.ZipFile(fh) as zf:

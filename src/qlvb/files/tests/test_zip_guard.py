@@ -130,6 +130,15 @@ def test_an_entry_flood_is_refused_from_the_end_record():
         zip_inspect(bombs.many_entries_docx(60))
 
 
+@override_settings(ZIP_MAX_ENTRIES=50)
+def test_an_entry_flood_that_hides_its_count_is_refused_by_the_directory_size():
+    data = bytearray(bombs.many_entries_docx(600))
+    at = data.rfind(b"PK\x05\x06")
+    data[at + 8 : at + 12] = (3).to_bytes(2, "little") * 2  # the end record claims 3 entries
+    with pytest.raises(ZipRefused, match="mục lục dài"):
+        zip_inspect(bytes(data))
+
+
 def test_encrypted_entries_are_refused():
     data = bytearray(bombs.plain_docx())
     at = data.rfind(b"PK\x01\x02")
