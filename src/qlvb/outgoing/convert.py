@@ -35,6 +35,7 @@ def secrecy_mark(data: Source, *, ext: str, name: str = "") -> str:
     if member is None:
         return ""
     splitter = re.compile(r"</w:p>" if ext == "docx" else r"</text:(?:p|h)>")
+    opener = re.compile(r"<w:p[ >]" if ext == "docx" else r"<text:(?:p|h)[ >]")
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     pending = ""
     skipping = False  # inside an over-long paragraph: drop text until its end
@@ -47,11 +48,17 @@ def secrecy_mark(data: Source, *, ext: str, name: str = "") -> str:
                 if skipping:
                     skipping = False
                     continue
-                if (mark := _is_mark(paragraph)):
+                if mark := _is_mark(paragraph):
                     return mark
             if len(pending) > PARAGRAPH_MAX_CHARS:
-                # keep only what could still hold the start of a closing tag
-                pending, skipping = pending[-16:], True
+                # what lies before the open paragraph (blanks, other elements) is not needed
+                start = None if skipping else max((m.start() for m in opener.finditer(pending)), default=None)
+                if start is None and not skipping:  # no paragraph open: keep what may begin one
+                    pending = pending[-16:]
+                elif start is not None and len(pending) - start <= PARAGRAPH_MAX_CHARS:
+                    pending = pending[start:]
+                else:  # an over-long paragraph: keep what may begin its closing tag, skip the rest
+                    pending, skipping = pending[-16:], True
         pending += decoder.decode(b"", final=True)
     except (zipfile.BadZipFile, KeyError):
         return ""

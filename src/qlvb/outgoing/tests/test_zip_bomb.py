@@ -205,3 +205,37 @@ def test_the_draft_page_shows_pending_then_failure_with_retry(person, draft, com
         r = api.post(f"/api/v1/outgoing/{outgoing.pk}/versions/{version.pk}/convert")
     assert r.status_code == 202 and r.json()["conversion"] == "pending"  # answered before the task ran
     assert Conversion.objects.get(source=broken).attempts == 3
+
+
+def _docx(body: bytes) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", bombs.HEAD + body + bombs.TAIL)
+    return out.getvalue()
+
+
+def _p(text: str) -> bytes:
+    return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>".encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "mark"),
+    [
+        (_p("a") + _p("MẬT") + _p("b"), "MẬT"),
+        (b" " * 3_000_000 + _p("TỐI MẬT"), "TỐI MẬT"),  # megabytes of blanks before it
+        (_p("a") + b" " * 500_000 + _p("MẬT") + b" " * 400_000, "MẬT"),
+        (_p("x" * 2_000_000) + _p("MẬT"), "MẬT"),  # after an over-long paragraph
+        (_p("MẬT" + " " * 2_000_000), ""),  # an over-long paragraph is body text, never a stamp
+        ('<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>TUYỆT MẬT</w:t></w:r></w:p>'.encode(), "TUYỆT MẬT"),
+        (_p("Mật khẩu") * 1000, ""),
+    ],
+    ids=["plain", "blanks-before", "blanks-between", "after-long", "long-only", "pPr", "none"],
+)
+def test_the_streamed_secrecy_scan_finds_the_stamp_wherever_the_chunks_fall(settings, body, mark):
+    from qlvb.outgoing.convert import secrecy_mark
+
+    settings.ZIP_MAX_RATIO = 1_000_000  # these bodies are blanks and repeats: only the scan is tested
+    assert secrecy_mark(_docx(body), ext="docx") == mark
