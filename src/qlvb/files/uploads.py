@@ -104,7 +104,8 @@ def too_large_response(request: HttpRequest) -> HttpResponse:
         html = render_to_string("files/upload_too_large.html", {"detail": too_large_detail(), "back": back},
                                 request=request)
         response = HttpResponse(html, status=413)
-    response["Connection"] = "close"  # the rest of the body was not read
+    # No "Connection: close": a WSGI application may not set hop-by-hop headers (PEP 3333; Django's
+    # own server refuses them). The server discards what is left of the body without storing it.
     return response
 
 
