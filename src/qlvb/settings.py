@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qlvb.web.middleware.ChosenLanguageMiddleware",  # Vietnamese unless chosen; not Accept-Language
     "django.middleware.common.CommonMiddleware",
+    "qlvb.files.uploads.UploadLimitMiddleware",  # 413 for an over-limit upload, before CSRF reads the form
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "qlvb.directory.middleware.ActiveAccountMiddleware",
@@ -184,7 +185,25 @@ FILE_NAME_MAX_CHARS = 50  # seed Điều 8.4
 # Uploads larger than this are streamed to a temporary file, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_TEMP_DIR = None
+# Every form upload goes through the limited handler (files/uploads.py): it stops reading a file past
+# FILE_MAX_BYTES and a request past FILE_UPLOAD_REQUEST_MAX_BYTES, and the page answers 413. Its temporary
+# files live in their own folder; files older than FILE_UPLOAD_TEMP_MAX_AGE_MINUTES (left by a killed
+# worker) are removed at start-up and by the beat job "files-upload-temp-sweep".
+FILE_UPLOAD_HANDLERS = ["qlvb.files.uploads.LimitedUploadHandler"]
+FILE_UPLOAD_REQUEST_MAX_BYTES = int(env("QLVB_UPLOAD_REQUEST_MAX_BYTES", str(200 * 1024 * 1024)))
+FILE_UPLOAD_TEMP_DIR = env("QLVB_UPLOAD_TEMP_DIR", str(DATA_DIR / "uploads"))
+FILE_UPLOAD_TEMP_MAX_AGE_MINUTES = int(env("QLVB_UPLOAD_TEMP_MAX_AGE_MINUTES", "60"))
+# The zip guard (files/zipguard.py) for every ZIP opened: docx/xlsx/odt/ods, imports, edXML attachments.
+ZIP_MAX_ENTRIES = int(env("QLVB_ZIP_MAX_ENTRIES", "10000"))
+ZIP_MAX_ENTRY_BYTES = int(env("QLVB_ZIP_MAX_ENTRY_MB", "256")) * 1024 * 1024  # one entry, unpacked
+ZIP_MAX_TOTAL_BYTES = int(env("QLVB_ZIP_MAX_TOTAL_MB", "512")) * 1024 * 1024  # all entries, unpacked
+ZIP_MAX_RATIO = int(env("QLVB_ZIP_MAX_RATIO", "150"))  # unpacked : packed, per entry and for the whole
+ZIP_RATIO_FLOOR_BYTES = 1024 * 1024  # the ratio is judged only above this unpacked size
+ZIP_MAX_DEPTH = int(env("QLVB_ZIP_MAX_DEPTH", "1"))  # an Excel chart inside a Word file: yes; deeper: no
+# LibreOffice (files/convert.py): wall-clock and CPU seconds, address space, size of files it writes.
+QLVB_CONVERT_TIMEOUT = int(env("QLVB_CONVERT_TIMEOUT", "120"))
+QLVB_CONVERT_MEMORY_MB = int(env("QLVB_CONVERT_MEMORY_MB", "3072"))
+QLVB_CONVERT_FILE_MB = int(env("QLVB_CONVERT_FILE_MB", "512"))
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_DIR = DATA_DIR / "celery"
@@ -207,6 +226,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "incoming-deadlines": {"task": "qlvb.incoming.deadlines_sweep", "schedule": 24 * 60 * 60.0},
     "outgoing-followup": {"task": "qlvb.outgoing.followup_sweep", "schedule": 24 * 60 * 60.0},
+    "files-upload-temp-sweep": {"task": "qlvb.files.upload_temp_sweep", "schedule": 15 * 60.0},
 }
 # Modules acting on document events after commit, through Celery (documents/events.py: event consumers).
 QLVB_EVENT_CONSUMERS = ["qlvb.exchange.consumers.document_event"]

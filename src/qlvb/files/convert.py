@@ -4,21 +4,41 @@ gets signed, the printed registers and slips, the consultation summary).
 Each conversion runs in its own temporary folder with a private LibreOffice profile
 (``-env:UserInstallation``), so conversions in parallel never share a profile lock. A workbook prints
 with the page setup it carries (A4, orientation, fit to width, repeated header rows).
+
+LibreOffice is fenced (issue 9, "A zip-bomb draft takes the machine"):
+
+- an office file goes through the zip guard (``zipguard.zip_check``) before LibreOffice sees it;
+- LibreOffice runs in a session and process group of its own (``start_new_session``), with resource
+  limits set in the child before it starts: address space (``QLVB_CONVERT_MEMORY_MB``), CPU seconds
+  (the timeout), size of any file it writes (``QLVB_CONVERT_FILE_MB``);
+- on timeout, on any exception, and after a normal exit, the whole group is killed (``os.killpg``,
+  SIGKILL) and reaped, so no ``soffice.bin`` outlives the call — the request or the Celery task.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import resource
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
+
 from qlvb.core.errors import DomainError, ValidationFailed
 
-TIMEOUT_SECONDS = int(os.environ.get("QLVB_CONVERT_TIMEOUT", "120"))
+from .zipguard import zip_check
+
 TEXT_DOCUMENTS = ("docx", "odt", "doc", "rtf", "txt")
 SPREADSHEETS = ("xlsx", "ods", "xls")
+ZIPPED = ("docx", "odt", "xlsx", "ods")
+
+
+def timeout_seconds() -> int:
+    return int(getattr(settings, "QLVB_CONVERT_TIMEOUT", 120))
 
 
 class ConverterMissing(DomainError):  # noqa: N818 (named like core.errors)
@@ -40,6 +60,46 @@ def soffice() -> str:
     return found
 
 
+def _limits(*, cpu_seconds: int, memory_bytes: int, file_bytes: int) -> None:
+    """Runs in the child between fork and exec: the limits hold for LibreOffice and everything it starts."""
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if file_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL to LibreOffice's whole process group (soffice, oosplash, soffice.bin), then reap."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
+def run_soffice(args: list[str], *, cwd: str, timeout: int | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run LibreOffice fenced: own session and group, rlimits, the group killed whatever happens.
+    Raises ``subprocess.TimeoutExpired`` after ``timeout`` seconds (the group is dead by then)."""
+    timeout = timeout or timeout_seconds()
+    memory = int(getattr(settings, "QLVB_CONVERT_MEMORY_MB", 3072)) * 1024 * 1024
+    file_size = int(getattr(settings, "QLVB_CONVERT_FILE_MB", 512)) * 1024 * 1024
+    process = subprocess.Popen(  # noqa: S603 (fixed program and arguments, no shell)
+        [soffice(), *args], cwd=cwd, env={**os.environ, "HOME": cwd},
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: _limits(cpu_seconds=timeout + 5, memory_bytes=memory, file_bytes=file_size),
+    )
+    try:
+        out, err = process.communicate(timeout=timeout)
+        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    finally:
+        _kill_group(process)  # also after a normal exit: nothing of that group may stay behind
+
+
 def to_pdf(data: bytes, *, ext: str, name: str = "tep") -> bytes:
     """The PDF of a text document or a workbook. A PDF is returned as it is."""
     ext = ext.lower().lstrip(".")
@@ -48,23 +108,33 @@ def to_pdf(data: bytes, *, ext: str, name: str = "tep") -> bytes:
     if ext not in TEXT_DOCUMENTS + SPREADSHEETS:
         raise ConversionFailed(f"Không chuyển được tệp “{name}” sang PDF: chỉ nhận docx, odt, doc, rtf, txt, "
                                "xlsx, ods, xls.", code="not_convertible")
+    if ext in ZIPPED:
+        zip_check(data, name=name)  # a zip bomb never reaches LibreOffice
     export = "calc_pdf_Export" if ext in SPREADSHEETS else "writer_pdf_Export"
+    timeout = timeout_seconds()
     with tempfile.TemporaryDirectory(prefix="qlvb-convert-") as tmp:
         folder = Path(tmp)
         source = folder / f"source.{ext}"
         source.write_bytes(data)
         profile = (folder / "profile").as_uri()
         try:
-            subprocess.run(  # noqa: S603 (fixed program and arguments, no shell)
-                [soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
+            done = run_soffice(
+                [f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
                  "--convert-to", f"pdf:{export}", "--outdir", str(folder / "out"), str(source)],
-                check=False, capture_output=True, timeout=TIMEOUT_SECONDS, cwd=tmp,
-                env={**os.environ, "HOME": tmp},
-            )
+                cwd=tmp, timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise ConversionFailed(f"Chuyển tệp “{name}” sang PDF quá {TIMEOUT_SECONDS} giây; hãy kiểm tra tệp.",
+            raise ConversionFailed(f"Chuyển tệp “{name}” sang PDF quá {timeout} giây nên đã dừng; hãy kiểm tra "
+                                   "tệp (quá dài, quá nhiều ảnh hoặc hỏng) rồi tải lên lại.",
                                    code="convert_timeout") from None
         result = folder / "out" / "source.pdf"
+        code = done.returncode
+        signalled = -code if code < 0 else code - 128 if code > 128 else 0
+        if not result.exists() and (
+                signalled in (signal.SIGKILL, signal.SIGXCPU, signal.SIGXFSZ, signal.SIGSEGV, signal.SIGABRT)
+                or any(m in done.stderr for m in (b"failed to map", b"bad_alloc", b"out of memory"))):
+            raise ConversionFailed(
+                f"LibreOffice dừng khi chuyển tệp “{name}” sang PDF vì vượt giới hạn bộ nhớ hoặc thời gian xử lý "
+                "cho phép; hãy kiểm tra tệp (quá dài, quá nhiều ảnh) rồi tải lên lại.", code="convert_limit")
         if not result.exists() or result.stat().st_size == 0 or not result.read_bytes().startswith(b"%PDF-"):
             raise ConversionFailed(
                 f"LibreOffice không đọc được tệp “{name}” nên không chuyển được sang PDF. Hãy mở và lưu lại tệp "

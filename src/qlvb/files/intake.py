@@ -29,6 +29,7 @@ from .models import Blob, Channel, StoredFile
 from .names import safe_name, split_extension
 from .sniffing import ALLOWED_TEXT, ContentRefusedError, TextProbe, sniff
 from .storage import CHUNK_SIZE, BlobWriter, blob_remove
+from .zipguard import ZipRefused
 
 
 class Readable(Protocol):
@@ -115,6 +116,8 @@ def file_intake(
             writer.finish()
             try:
                 sniffed = sniff(writer.temp_path, probe=probe)
+            except ZipRefused as bomb:
+                raise bomb.named(original_name) from None
             except ContentRefusedError as refused:
                 raise UnsupportedMediaType(
                     f"Tệp “{original_name}” không được tiếp nhận: nội dung là {refused.what}. "

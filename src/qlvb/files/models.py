@@ -70,3 +70,34 @@ class StoredFile(models.Model):
     @property
     def content_type(self) -> str:
         return self.blob.content_type
+
+
+class ConversionState(models.TextChoices):
+    PENDING = "pending", _("Đang chuyển sang PDF")
+    DONE = "done", _("Đã chuyển sang PDF")
+    FAILED = "failed", _("Không chuyển được sang PDF")
+
+
+class Conversion(models.Model):
+    """The PDF of an office file, made by LibreOffice in a Celery task (never in the web request):
+    pending until the task ends, then done (``pdf``) or failed (``error``, Vietnamese, shown to the
+    person who may retry)."""
+
+    source = models.OneToOneField(StoredFile, verbose_name=_("tệp gốc"), on_delete=models.CASCADE,
+                                  related_name="conversion")
+    state = models.CharField(_("trạng thái"), max_length=8, choices=ConversionState.choices,
+                             default=ConversionState.PENDING)
+    pdf = models.ForeignKey(StoredFile, verbose_name=_("bản PDF"), null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="+")
+    error = models.CharField(_("lý do"), max_length=500, blank=True)
+    code = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_at = models.DateTimeField(_("yêu cầu lúc"))
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chuyển đổi PDF")
+        verbose_name_plural = _("chuyển đổi PDF")
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → PDF ({self.state})"

@@ -22,6 +22,8 @@ from pathlib import Path
 import olefile
 from PIL import Image
 
+from .zipguard import ZipRefused, member_read, zip_check
+
 HEAD_BYTES = 64 * 1024
 _ZIP_MEMBER_MAX = 1024 * 1024  # we read [Content_Types].xml / mimetype only, and at most this much
 
@@ -217,6 +219,15 @@ def _ole(path: Path) -> FileType:
 
 
 def _zip(path: Path) -> FileType:
+    # The guard first (zipguard.py): directory, names, ratios, then every entry inflated under a cap.
+    # A refusal (ZipRefused, a DomainError) goes straight up to intake; a merely broken archive is
+    # refused as before, as content that is not an allowed type.
+    try:
+        zip_check(path)
+    except ZipRefused as refused:
+        if refused.code in ("zip_broken", "zip_method"):
+            raise ContentRefusedError(f"tệp nén ZIP hỏng ({refused.reason})") from None
+        raise
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -224,21 +235,18 @@ def _zip(path: Path) -> FileType:
                 raise ContentRefusedError("tệp nén ZIP rỗng")
             first = infos[0]
             if first.filename == "mimetype" and first.file_size <= 200:
-                mime = zf.read(first).decode("ascii", "replace").strip()
+                mime = member_read(path, "mimetype", max_bytes=200).decode("ascii", "replace").strip()
                 if mime in _ODF_MIME:
                     return _ODF_MIME[mime]
                 raise ContentRefusedError(f"tài liệu ODF loại {mime[:80]} không được phép")
             names = {i.filename for i in infos}
             if "[Content_Types].xml" in names:
-                info = zf.getinfo("[Content_Types].xml")
-                if info.file_size > _ZIP_MEMBER_MAX:
-                    raise ContentRefusedError("tệp Office có [Content_Types].xml quá lớn")
-                types = zf.read(info)
+                types = member_read(path, "[Content_Types].xml", max_bytes=_ZIP_MEMBER_MAX)
                 for main, (folder, ftype) in _OOXML_MAIN.items():
                     if main.encode() in types and any(n.startswith(folder) for n in names):
                         return ftype
                 raise ContentRefusedError("tệp Office loại khác (có macro, mẫu, trình chiếu...) không được phép")
-    except ContentRefusedError:
+    except (ContentRefusedError, ZipRefused):
         raise
     except Exception as exc:
         raise ContentRefusedError("tệp nén ZIP hỏng") from exc

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from qlvb.core.errors import NotFound, ValidationFailed
+from qlvb.core.errors import Conflict, NotFound, ValidationFailed
 from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_label
 from qlvb.documents.models import Direction, Document, DocumentType
@@ -139,8 +139,9 @@ def detail(actor: Any, o: Outgoing) -> dict[str, Any]:
         "versions": [{"id": v.pk, "kind": v.kind, "ordinal": v.ordinal, "name": v.stored_file.name,
                       "sha256": v.stored_file.blob.sha256, "pdf_id": v.pdf_id, "page_count": v.page_count,
                       "note": v.note, "metadata": v.metadata, "uploaded_by": v.uploaded_by.full_name,
-                      "uploaded_at": v.uploaded_at}
-                     for v in o.versions.select_related("stored_file__blob", "uploaded_by")],
+                      "uploaded_at": v.uploaded_at, **services.conversion_status(v)}
+                     for v in o.versions.select_related("stored_file__blob", "stored_file__conversion",
+                                                        "uploaded_by")],
         "steps": [{"id": s.pk, "round": s.round, "ordinal": s.ordinal, "kind": s.kind, "label": s.label,
                    "user": s.user.full_name if s.user else "", "status": s.status, "comment": s.comment,
                    "decided_by": s.decided_by.full_name if s.decided_by else "", "decided_at": s.decided_at,
@@ -219,8 +220,20 @@ def add_version(request: HttpRequest, pk: int, payload: VersionIn) -> Status:
         raise ValidationFailed("Không tìm thấy tệp đã tải lên.")
     version = services.version_upload(actor=_user(request), outgoing=outgoing, stored_file=stored,
                                       kind=payload.kind, note=payload.note)
+    # the PDF is made after the commit by a Celery task: "conversion" is "pending" until it ends
     return Status(201, {"id": version.pk, "ordinal": version.ordinal, "pdf_id": version.pdf_id,
-                        "page_count": version.page_count})
+                        "page_count": version.page_count, **services.conversion_status(version)})
+
+
+@router.post("/{pk}/versions/{vid}/convert", response={202: dict},
+             summary="Chuyển lại sang PDF một phiên bản chưa chuyển được")
+def retry_conversion(request: HttpRequest, pk: int, vid: int) -> Status:
+    outgoing = _get(request, pk)
+    version = outgoing.versions.select_related("stored_file").filter(pk=vid).first()
+    if version is None:
+        raise NotFound()
+    services.version_convert_retry(actor=_user(request), version=version)
+    return Status(202, {"id": version.pk, **services.conversion_status(version)})
 
 
 def _stream(request: HttpRequest, stored: StoredFile | None) -> FileResponse:
@@ -235,6 +248,10 @@ def version_file(request: HttpRequest, pk: int, vid: int, pdf: bool = False) -> 
     version = outgoing.versions.select_related("stored_file__blob", "pdf__blob").filter(pk=vid).first()
     if version is None:
         raise NotFound()
+    if pdf and version.pdf is None:
+        status = services.conversion_status(version)
+        raise Conflict(f"Phiên bản chưa có bản PDF ({status['conversion_label']}). "
+                       f"{status['conversion_error']}".strip(), code="pdf_" + status["conversion"])
     return _stream(request, version.pdf if pdf else version.stored_file)
 
 

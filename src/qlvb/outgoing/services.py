@@ -40,9 +40,10 @@ from qlvb.documents.models import (
 from qlvb.documents.numbering import register_for
 from qlvb.documents.visibility import documents_visible_to
 from qlvb.exchange.services import BusinessType, deliveries_recall, deliveries_send, recipient_check
+from qlvb.files.conversions import conversion_request, conversion_run
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Channel as FileChannel
-from qlvb.files.models import StoredFile
+from qlvb.files.models import Conversion, ConversionState, StoredFile
 from qlvb.files.storage import open_verified
 
 from . import convert, numbering
@@ -345,8 +346,11 @@ def _restart_if_approved(actor: Any, outgoing: Outgoing, *, why: str) -> None:
 
 def version_upload(*, actor: Any, outgoing: Outgoing, stored_file: StoredFile, kind: str = VersionKind.MAIN,
                    note: str = "") -> DraftVersion:
-    """A new immutable version of the draft (or an appendix). Converted to PDF first (LibreOffice);
-    a file it cannot read, or a draft marked secret, is refused and nothing is recorded."""
+    """A new immutable version of the draft (or an appendix). A draft marked secret is refused and
+    nothing is recorded (the XML is streamed through the zip guard, bounded). The PDF is made after
+    the commit by the Celery task ``qlvb.outgoing.version_convert`` (LibreOffice never runs in the web
+    request): until then the version shows “Đang chuyển sang PDF…”; a failure shows its reason with a
+    retry (:func:`version_convert_retry`)."""
     if kind not in VersionKind.values:
         raise ValidationFailed("Loại tệp dự thảo không hợp lệ.")
     ext = stored_file.blob.kind
@@ -356,14 +360,88 @@ def version_upload(*, actor: Any, outgoing: Outgoing, stored_file: StoredFile, k
                                code="draft_format")
     if stored_file.uploaded_by_id != actor.pk:
         raise PermissionDenied("Chỉ dùng được tệp do chính mình tải lên.")
-    _may_change(actor, outgoing)  # early, before the slow conversion
-    data = _stored_bytes(stored_file)
-    mark = convert.secrecy_mark(data, ext=ext)
+    _may_change(actor, outgoing)
+    with open_verified(stored_file.blob.sha256, size=stored_file.blob.size, name=stored_file.name) as handle:
+        mark = convert.secrecy_mark(handle, ext=ext, name=stored_file.name)
     if mark:
         raise ValidationFailed(f"Dự thảo có dấu “{mark}”. {SECRECY_REFUSED_MESSAGE}", code="state_secret")
-    pdf_bytes = convert.to_pdf(data, ext=ext, name=stored_file.name)
-    pdf = _intake_bytes(actor=actor, data=pdf_bytes, name=stored_file.name.rsplit(".", 1)[0] + ".pdf")
-    return _version_store(actor=actor, outgoing=outgoing, stored_file=stored_file, pdf=pdf, kind=kind, note=note)
+    return _version_store(actor=actor, outgoing=outgoing, stored_file=stored_file, pdf=None, kind=kind, note=note)
+
+
+def version_convert(*, version_id: int) -> DraftVersion:
+    """Run by the Celery task after the upload's commit: the version's PDF (LibreOffice, fenced), or
+    the failure recorded with its Vietnamese reason. Idempotent."""
+    version = DraftVersion.objects.select_related("stored_file__blob", "uploaded_by").get(pk=version_id)
+    if version.pdf_id is not None:
+        return version
+    conversion = conversion_request(source=version.stored_file)
+    conversion = conversion_run(conversion_id=conversion.pk, actor=version.uploaded_by)
+    if conversion.state == ConversionState.DONE and conversion.pdf is not None:
+        _version_attach_pdf(version, conversion.pdf)
+    return DraftVersion.objects.get(pk=version_id)
+
+
+@transaction.atomic
+def _version_attach_pdf(version: DraftVersion, pdf: StoredFile) -> None:
+    pages = _pdf_pages(pdf)
+    # the one change a version ever gets: its PDF, once, when the conversion ends
+    DraftVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=pdf, page_count=pages)
+    newest = latest_version(version.outgoing, kind=VersionKind.MAIN)
+    if version.kind == VersionKind.MAIN and pages and newest is not None and newest.pk == version.pk:
+        Document.objects.filter(pk=version.outgoing.document_id).update(page_amount=min(pages, 999))
+
+
+def version_convert_retry(*, actor: Any, version: DraftVersion) -> DraftVersion:
+    """Try the PDF again after a failure (the drafter, or whoever may change the draft now)."""
+    _may_change(actor, version.outgoing)
+    conversion = Conversion.objects.filter(source_id=version.stored_file_id).first()
+    if version.pdf_id is not None or conversion is None or conversion.state != ConversionState.FAILED:
+        raise Conflict("Phiên bản này đã có bản PDF hoặc đang được chuyển sang PDF.", code="pdf_not_failed")
+    with transaction.atomic():
+        conversion_request(source=version.stored_file)
+        _convert_after_commit(version.pk)
+    return version
+
+
+def version_conversion(version: DraftVersion) -> Conversion | None:
+    try:
+        return version.stored_file.conversion  # select_related("stored_file__conversion") saves the query
+    except Conversion.DoesNotExist:
+        return None
+
+
+def conversion_status(version: DraftVersion) -> dict[str, str]:
+    """``conversion``: done / pending / failed, its Vietnamese label, and the reason of a failure."""
+    if version.pdf_id is not None:
+        state, error = ConversionState.DONE, ""
+    else:
+        conversion = version_conversion(version)
+        state = ConversionState(conversion.state) if conversion else ConversionState.PENDING
+        error = conversion.error if conversion else ""
+        if state == ConversionState.DONE:  # converted, the version not yet updated: still pending for it
+            state = ConversionState.PENDING
+    return {"conversion": str(state.value), "conversion_label": str(state.label), "conversion_error": error}
+
+
+def _convert_after_commit(version_id: int) -> None:
+    from .tasks import version_convert_task
+
+    transaction.on_commit(lambda: version_convert_task.delay(version_id))
+
+
+def _require_pdfs(outgoing: Outgoing) -> None:
+    """The draft moves on only when its latest version and every appendix have their PDF."""
+    versions = [v for v in (latest_version(outgoing),) if v is not None] + list(
+        outgoing.versions.filter(kind=VersionKind.APPENDIX))
+    for version in versions:
+        if version.pdf_id is not None:
+            continue
+        conversion = version_conversion(version)
+        if conversion is not None and conversion.state == ConversionState.FAILED:
+            raise ValidationFailed(f"{version} chưa có bản PDF: {conversion.error} Hãy bấm “Thử lại” hoặc tải lên "
+                                   "tệp khác.", code="pdf_failed")
+        raise Conflict(f"{version} đang được chuyển sang PDF; hãy chờ ít phút rồi thực hiện lại.",
+                       code="pdf_pending")
 
 
 def _pdf_pages(stored: StoredFile) -> int | None:
@@ -377,16 +455,20 @@ def _pdf_pages(stored: StoredFile) -> int | None:
 
 
 @transaction.atomic
-def _version_store(*, actor: Any, outgoing: Outgoing, stored_file: StoredFile, pdf: StoredFile, kind: str,
+def _version_store(*, actor: Any, outgoing: Outgoing, stored_file: StoredFile, pdf: StoredFile | None, kind: str,
                    note: str) -> DraftVersion:
     outgoing = _locked(outgoing)
     _may_change(actor, outgoing)
     last = outgoing.versions.filter(kind=kind).aggregate(m=Max("ordinal"))["m"] or 0
     version = DraftVersion.objects.create(
         outgoing=outgoing, kind=kind, ordinal=last + 1, stored_file=stored_file, pdf=pdf,
-        page_count=_pdf_pages(pdf), note=_text(note, limit=500, label="ghi chú"), metadata=_metadata(outgoing),
+        page_count=_pdf_pages(pdf) if pdf else None, note=_text(note, limit=500, label="ghi chú"),
+        metadata=_metadata(outgoing),
         uploaded_by=actor, uploaded_at=timezone.now(),
     )
+    if pdf is None:
+        conversion_request(source=stored_file)
+        _convert_after_commit(version.pk)
     if kind == VersionKind.MAIN and version.page_count:
         outgoing.document.page_amount = min(version.page_count, 999)
         outgoing.document.save(update_fields=["page_amount"])
@@ -463,6 +545,7 @@ def outgoing_submit(*, actor: Any, outgoing: Outgoing, dept_leader: User | None 
         raise Conflict("Dự thảo đã được trình.")
     if latest_version(outgoing) is None:
         raise ValidationFailed("Cần tải lên tệp dự thảo (docx hoặc odt) trước khi trình.")
+    _require_pdfs(outgoing)
     if dept_leader is not None and not has(dept_leader, "outgoing.review", unit=outgoing.drafting_unit):
         raise ValidationFailed(f"{dept_leader.full_name} không phải lãnh đạo duyệt được dự thảo của đơn vị.")
     steps = _build_chain(outgoing, dept_leader=dept_leader)
@@ -506,6 +589,7 @@ def _advance(outgoing: Outgoing, step: ApprovalStep, *, actor: Any, comment: str
 def outgoing_approve(*, actor: Any, outgoing: Outgoing, comment: str = "") -> Outgoing:
     outgoing = _locked(outgoing)
     step = _pending_for(actor, outgoing, (StepKind.REVIEW,))
+    _require_pdfs(outgoing)
     comment = _text(comment, limit=4000, label="ý kiến")
     _advance(outgoing, step, actor=actor, comment=comment, data={})
     event_record(outgoing.document, actor=actor, action="draft_approved",
@@ -540,6 +624,7 @@ def outgoing_format_check(*, actor: Any, outgoing: Outgoing, checks: dict[str, b
     otherwise the draft goes back to the drafter with the failed items."""
     outgoing = _locked(outgoing)
     step = _pending_for(actor, outgoing, (StepKind.FORMAT,))
+    _require_pdfs(outgoing)
     unknown = set(checks) - set(FORMAT_CHECKLIST)
     if unknown:
         raise ValidationFailed(f"Mục kiểm tra không có trong danh sách: {', '.join(sorted(unknown))}.")

@@ -11,3 +11,11 @@ from .followup import followup_sweep
 def followup_sweep_task() -> dict[str, int]:
     """Daily (``CELERY_BEAT_SCHEDULE["outgoing-followup"]``): reply due dates and consultation deadlines."""
     return followup_sweep()
+
+
+@shared_task(name="qlvb.outgoing.version_convert")
+def version_convert_task(version_id: int) -> str:
+    """After a draft version's commit: its PDF, made by LibreOffice here and never in the web request."""
+    from .services import version_convert
+
+    return "done" if version_convert(version_id=version_id).pdf_id else "failed"

@@ -59,22 +59,31 @@ def create(request: HttpRequest) -> HttpResponse:
         raise Http404
     agency = unit.agency or unit
     form = forms.DraftForm(request.POST or None, request.FILES or None, agency=agency)
+    status = 200
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
+            # the file first: a refused file (too large, wrong type, zip bomb) creates no draft
+            stored = _intake(request, d["file"]) if d["file"] else None
             outgoing = services.outgoing_create(actor=request.user, data=services.DraftData(
                 doc_type=d["doc_type"], subject=d["subject"], signer=d["signer"], competence=d["competence"] or "",
                 urgency=d["urgency"], secrecy=d["secrecy"] or "", due_date=d["due_date"],
                 drafter_initials=d["drafter_initials"], copy_count=d["copy_count"],
                 recipients=list(d["recipients"]), free_recipients=d["free_recipients"],
                 paper_recipients=d["paper_recipients"], description=d["description"]))
-            if d["file"]:
-                _upload(request, outgoing, d["file"], "main", "")
+            if stored is not None:
+                services.version_upload(actor=request.user, outgoing=outgoing, stored_file=stored, kind="main")
             messages.success(request, _("Đã tạo dự thảo."))
             return redirect("outgoing:detail", outgoing.pk)
         except DomainError as exc:
             form.add_error(None, exc.message)
-    return render(request, "outgoing/form.html", {"form": form, "title": _("Soạn văn bản đi")})
+            status = exc.status_code
+    return render(request, "outgoing/form.html", {"form": form, "title": _("Soạn văn bản đi")}, status=status)
+
+
+def _intake(request: HttpRequest, uploaded: Any) -> StoredFile:
+    return file_intake(actor=request.user, stream=uploaded, original_name=uploaded.name, channel="web",
+                       declared_size=uploaded.size)
 
 
 @login_required
@@ -115,18 +124,20 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _upload(request: HttpRequest, outgoing: Outgoing, uploaded: Any, kind: str, note: str) -> None:
-    stored = file_intake(actor=request.user, stream=uploaded, original_name=uploaded.name, channel="web",
-                         declared_size=uploaded.size)
-    services.version_upload(actor=request.user, outgoing=outgoing, stored_file=stored, kind=kind, note=note)
+    """The draft's file: taken in (zip guard included), checked, stored; its PDF is made by a Celery task
+    after the commit (the page shows “Đang chuyển sang PDF…” until then)."""
+    services.version_upload(actor=request.user, outgoing=outgoing, stored_file=_intake(request, uploaded),
+                            kind=kind, note=note)
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     outgoing = _get(request, pk)
     actions = can_act(request.user, outgoing)
-    versions = list(outgoing.versions.select_related("stored_file__blob", "uploaded_by"))
+    versions = list(outgoing.versions.select_related("stored_file__blob", "stored_file__conversion", "uploaded_by"))
     previous: dict[str, Any] = {}
-    for version in versions:  # what changed in the metadata since the previous version
+    for version in versions:
+        version.conversion = services.conversion_status(version)  # type: ignore[attr-defined]  # what changed in the metadata since the previous version
         if version.kind == "main":
             version.changes = {  # type: ignore[attr-defined]
                 services.METADATA_LABELS.get(k, k): services.metadata_value(v)
@@ -137,6 +148,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         comment.reply_list = [r for r in comments if r.parent_id == comment.pk]  # type: ignore[attr-defined]
     return render(request, "outgoing/detail.html", {
         "o": outgoing, "doc": outgoing.document, "actions": actions, "versions": versions,
+        "converting": any(v.conversion["conversion"] == "pending" for v in versions),  # type: ignore[attr-defined]
         "steps": outgoing.steps.select_related("user", "decided_by"),
         "roots": [c for c in comments if c.parent_id is None],
         "deliveries": outgoing.document.deliveries.prefetch_related("changes"),
@@ -171,8 +183,8 @@ def _consultation_context(request: HttpRequest, outgoing: Outgoing) -> dict[str,
             "answer_form": forms.AnswerForm(), "deadline_form": forms.DeadlineForm()}
 
 
-ACTIONS = {"upload", "comment", "submit", "approve", "return", "format_check", "sign", "number", "sign_agency",
-           "issue", "revoke", "replace", "followup_close", "recipient"}
+ACTIONS = {"upload", "convert_retry", "comment", "submit", "approve", "return", "format_check", "sign",
+           "number", "sign_agency", "issue", "revoke", "replace", "followup_close", "recipient"}
 
 
 @login_required
@@ -190,6 +202,11 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise DomainError(_("Cần chọn tệp dự thảo."))
             _upload(request, outgoing, upload.cleaned_data["file"], upload.cleaned_data["kind"],
                     upload.cleaned_data["note"])
+        elif action == "convert_retry":
+            version = outgoing.versions.select_related("stored_file").filter(pk=post.get("version") or 0).first()
+            if version is None:
+                raise Http404
+            services.version_convert_retry(actor=user, version=version)
         elif action == "comment":
             parent = Comment.objects.filter(pk=post.get("parent") or 0, outgoing=outgoing).first()
             services.comment_add(actor=user, outgoing=outgoing, text=post.get("text", ""), parent=parent)

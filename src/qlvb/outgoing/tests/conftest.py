@@ -150,7 +150,8 @@ def draft(person: Callable[[str], User], tyt: Unit, cong_van: DocumentType) -> C
 def with_version(person: Callable[[str], User], cong_van_docx: bytes) -> Callable[[Outgoing], Outgoing]:
     def add(outgoing: Outgoing, actor: User | None = None, data: bytes | None = None) -> Outgoing:
         who = actor or outgoing.drafter
-        services.version_upload(actor=who, outgoing=outgoing, stored_file=upload(who, data or cong_van_docx))
+        version = services.version_upload(actor=who, outgoing=outgoing, stored_file=upload(who, data or cong_van_docx))
+        services.version_convert(version_id=version.pk)  # what the Celery task does after the commit
         return Outgoing.objects.get(pk=outgoing.pk)
 
     return add

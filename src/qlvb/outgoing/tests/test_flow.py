@@ -130,10 +130,18 @@ def test_secret_and_unreadable_drafts_refused(draft, person):
     secret = docx_bytes([("MẬT", "left"), ("Nội dung", "left")])
     with pytest.raises(ValidationFailed, match="MẬT"):
         services.version_upload(actor=huong, outgoing=outgoing, stored_file=upload(huong, secret))
-    broken = upload(huong, b"{\\rtf1 " + b"\x00\xff" * 10, "hong.rtf")
-    with pytest.raises(ValidationFailed):
-        services.version_upload(actor=huong, outgoing=outgoing, stored_file=broken)
     assert outgoing.versions.count() == 0
+    # A file LibreOffice cannot read: the version is kept, its conversion (the Celery task) fails with
+    # the reason, and the draft cannot go on until a retry or another upload gives it a PDF.
+    broken = upload(huong, b"{\\rtf1 " + b"\x00\xff" * 10, "hong.rtf")
+    version = services.version_upload(actor=huong, outgoing=outgoing, stored_file=broken)
+    assert services.conversion_status(version)["conversion"] == "pending"
+    version = services.version_convert(version_id=version.pk)
+    status = services.conversion_status(version)
+    assert version.pdf is None and status["conversion"] == "failed"
+    assert "LibreOffice không đọc được tệp “hong.rtf”" in status["conversion_error"]
+    with pytest.raises(ValidationFailed, match="chưa có bản PDF: LibreOffice không đọc được"):
+        services.outgoing_submit(actor=huong, outgoing=outgoing)
 
 
 def _read(stored):
