@@ -222,3 +222,25 @@ LOGGING = {
 # Organ codes of the demo agency are placeholders (regulations.md marks real codes per province).
 QLVB_DEMO_PASSWORD = env("QLVB_DEMO_PASSWORD", "LienMinh@2025")
 QLVB_API_TOKEN_DAYS = int(env("QLVB_API_TOKEN_DAYS", "90"))
+
+# --- Audit log (core/audit.py, docs/security.md) -------------------------------------------------
+# The HMAC key of the chain is never in the database: the environment, or a file only the application
+# reads. The embedded default creates var/audit.key (mode 0600) on first use; production must name one.
+QLVB_AUDIT_KEY = env("QLVB_AUDIT_KEY", "")
+QLVB_AUDIT_KEY_FILE = Path(env("QLVB_AUDIT_KEY_FILE", str(DATA_DIR / "audit.key")))
+QLVB_AUDIT_KEY_CREATE = QLVB_ENV != "production"
+if QLVB_ENV == "production":
+    if not QLVB_AUDIT_KEY and "QLVB_AUDIT_KEY_FILE" not in os.environ:
+        raise ImproperlyConfigured(
+            "QLVB_ENV=production cần khóa nhật ký hệ thống: QLVB_AUDIT_KEY (ít nhất 32 ký tự) hoặc "
+            "QLVB_AUDIT_KEY_FILE (tệp chỉ ứng dụng đọc được), xem docs/deploy.md."
+        )
+    if QLVB_AUDIT_KEY and len(QLVB_AUDIT_KEY) < 32:
+        raise ImproperlyConfigured("QLVB_AUDIT_KEY cần ít nhất 32 ký tự.")
+# Append-only file outside the database where the chain's head is written (beat job + each backup).
+QLVB_AUDIT_ANCHOR_FILE = Path(env("QLVB_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit-anchor.jsonl")))
+QLVB_AUDIT_ANCHOR_SECONDS = float(env("QLVB_AUDIT_ANCHOR_SECONDS", str(60 * 60)))
+# Optional RFC 3161 timestamp authority for each anchor line (empty: none).
+QLVB_AUDIT_TSA_URL = env("QLVB_AUDIT_TSA_URL", "")
+QLVB_AUDIT_TSA_TIMEOUT = int(env("QLVB_AUDIT_TSA_TIMEOUT", "10"))
+CELERY_BEAT_SCHEDULE["audit-anchor"] = {"task": "qlvb.core.audit_anchor", "schedule": QLVB_AUDIT_ANCHOR_SECONDS}
