@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "qlvb.core.middleware.RequestContextMiddleware",
+    "qlvb.api.auth.BearerChallengeMiddleware",
 ]
 
 ROOT_URLCONF = "qlvb.urls"
@@ -143,6 +144,14 @@ AXES_COOLOFF_TIME = float(env("QLVB_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "qlvb.directory.lockout.lockout_response"
+# The account-wide lock on top of the per-address one (directory/lockout.py): more failures from any
+# addresses, a longer cool-off. Counted from axes' failure log (kept per account, 1,000 rows at most).
+AXES_HANDLER = "qlvb.directory.lockout.AccountLockoutHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Default: the same count as the per-address lock, so guesses from a second address do not get five more
+# tries; raising it (e.g. 10) trades that for fewer colleagues locked out by someone else's guessing.
+QLVB_ACCOUNT_FAILURE_LIMIT = int(env("QLVB_ACCOUNT_FAILURE_LIMIT", str(AXES_FAILURE_LIMIT)))
+QLVB_ACCOUNT_COOLOFF_MINUTES = float(env("QLVB_ACCOUNT_COOLOFF_MINUTES", "60"))
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = int(env("QLVB_SESSION_IDLE_SECONDS", str(30 * 60)))  # idle timeout

@@ -173,6 +173,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Quá hạn")
     EXTENSION = "extension", _("Gia hạn")
     COMPLETED = "completed", _("Hoàn thành")
+    SECURITY = "security", _("An toàn tài khoản")
 
 
 class Notification(models.Model):
