@@ -36,9 +36,13 @@ DATA_DIR = Path(env("QLVB_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
 DEMO_SECRET_KEY = "demo-only-secret-key-do-not-use-in-production-qlvb-lien-minh"  # noqa: S105
 SECRET_KEY = env("QLVB_SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = env_bool("QLVB_DEBUG", False)
-if QLVB_ENV == "production" and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 40):
+SECRET_KEY_MIN_CHARS = 50  # what `manage.py check --deploy` asks for (security.W009)
+if QLVB_ENV == "production" and (
+    SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < SECRET_KEY_MIN_CHARS or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured(
-        "QLVB_ENV=production cần QLVB_SECRET_KEY riêng (ít nhất 40 ký tự), không dùng khóa mẫu."
+        f"QLVB_ENV=production cần QLVB_SECRET_KEY riêng (ít nhất {SECRET_KEY_MIN_CHARS} ký tự, ngẫu nhiên), "
+        "không dùng khóa mẫu."
     )
 
 ALLOWED_HOSTS = [h for h in env("QLVB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # its vendored Swagger UI for /api/v1/docs (served by us: the CSP allows no CDN)
     "qlvb.core",
     "qlvb.directory",
     "qlvb.files",
@@ -162,11 +167,23 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # no page of qlvb is shown in a frame (CSP frame-ancestors says the same)
 if QLVB_ENV == "production":
+    # Production is served over HTTPS only (TLS at the reverse proxy, which sets X-Forwarded-Proto);
+    # `manage.py check --deploy` is clean with these (core/tests/test_production_settings.py).
     SESSION_COOKIE_SECURE = env_bool("QLVB_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("QLVB_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may speak plain HTTP inside
+    # HSTS: browsers refuse plain HTTP for this host for this long (1 year by default; 0 turns it off).
+    SECURE_HSTS_SECONDS = int(env("QLVB_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("QLVB_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("QLVB_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading commits the whole domain in browsers for years: the domain owner's decision
+        # (docs/deploy.md), not a default; the check that suggests it is silenced while it is off.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
