@@ -11,8 +11,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_api_docs_render_under_the_csp(live_server, page, console, shot) -> None:
     outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url)
-            and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url) if not r.url.startswith(live_server.url) and not r.url.startswith("data:") else None
+        ),
+    )
     response = page.goto(f"{live_server.url}/api/v1/docs")
     assert response is not None and response.status == 200
     assert "default-src 'self'" in response.headers["content-security-policy"]

@@ -86,38 +86,62 @@ def test_production_starts_with_an_audit_key_file(tmp_path: Path) -> None:
 
 
 def _deploy_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {"QLVB_ENV": "production", "QLVB_SECRET_KEY": SECRET, "QLVB_AUDIT_KEY": AUDIT_KEY,
-            "QLVB_ALLOWED_HOSTS": "vanban.lienminh.example.vn", **extra}
+    return {
+        "QLVB_ENV": "production",
+        "QLVB_SECRET_KEY": SECRET,
+        "QLVB_AUDIT_KEY": AUDIT_KEY,
+        "QLVB_ALLOWED_HOSTS": "vanban.lienminh.example.vn",
+        **extra,
+    }
 
 
 def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
     """`manage.py check --deploy` with production settings: no warning at all (HSTS, HTTPS redirect,
     secure cookies, X-Frame-Options DENY, a long secret)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("QLVB_") and k != "DATABASE_URL"}
-    base.update({"DJANGO_SETTINGS_MODULE": "qlvb.settings", "QLVB_DATA_DIR": str(tmp_path),
-                 "PYTHONPATH": str(Path(qlvb_settings.__file__).resolve().parent.parent)})
+    base.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "qlvb.settings",
+            "QLVB_DATA_DIR": str(tmp_path),
+            "PYTHONPATH": str(Path(qlvb_settings.__file__).resolve().parent.parent),
+        }
+    )
     base.update(_deploy_env(tmp_path))
     base.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests (src/qlvb/conftest.py) only
-    result = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=base, capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_hsts_max_age_comes_from_the_environment(tmp_path: Path) -> None:
-    script = ("import django; django.setup(); from django.conf import settings as s; "
-              "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT)")
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT)"
+    )
     base = {k: v for k, v in os.environ.items() if not k.startswith("QLVB_") and k != "DATABASE_URL"}
-    base.update({"DJANGO_SETTINGS_MODULE": "qlvb.settings", "QLVB_DATA_DIR": str(tmp_path),
-                 "PYTHONPATH": str(Path(qlvb_settings.__file__).resolve().parent.parent)})
+    base.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "qlvb.settings",
+            "QLVB_DATA_DIR": str(tmp_path),
+            "PYTHONPATH": str(Path(qlvb_settings.__file__).resolve().parent.parent),
+        }
+    )
     for extra, expected in (({}, "31536000 True True"), ({"QLVB_HSTS_SECONDS": "600"}, "600 True True")):
         base.update(_deploy_env(tmp_path, **extra))
-        result = subprocess.run([sys.executable, "-c", script], env=base, capture_output=True, text=True,
-                                timeout=120, check=False)
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=base, capture_output=True, text=True, timeout=120, check=False
+        )
         assert result.stdout.strip() == expected, result.stderr
 
 
-def test_a_secure_request_gets_the_hsts_header(client, settings) -> None:  # noqa: ANN001
+def test_a_secure_request_gets_the_hsts_header(client, settings) -> None:
     settings.SECURE_HSTS_SECONDS = 600
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     response = client.get("/healthz", secure=True)
