@@ -299,6 +299,24 @@ def _timestamp(message: bytes) -> str:
     return base64.b64encode(token.dump()).decode("ascii")
 
 
+def timestamp_covers(anchor: Anchor) -> dt.datetime | None:
+    """The TSA's time in the anchor's RFC 3161 token if the token's message imprint is this line's
+    SHA-256 (body and MAC); None otherwise. (The TSA's own signature and certificate are checked by
+    whoever relies on the time, with the TSA's trust anchors; here the token is bound to the line.)"""
+    from asn1crypto import cms, tsp
+
+    try:
+        content = cms.ContentInfo.load(base64.b64decode(anchor.tst))
+        info = tsp.TSTInfo.load(content["content"]["encap_content_info"]["content"].parsed.dump())
+    except Exception:
+        return None
+    imprint = info["message_imprint"]
+    expected = hashlib.sha256(anchor.body() + anchor.mac.encode()).digest()
+    if imprint["hash_algorithm"]["algorithm"].native != "sha256" or imprint["hashed_message"].native != expected:
+        return None
+    return info["gen_time"].native
+
+
 def anchor_write() -> Anchor | None:
     """Append the current head to the anchor file; None when the log is still empty.
 
@@ -405,6 +423,8 @@ def verify_chain() -> ChainReport:
     for anchor in anchors:
         if not hmac.compare_digest(anchor.mac, _mac(key, anchor.body())):
             return ChainReport(0, max(anchor.last_seq, 1), f"mốc neo ngoài CSDL lúc {anchor.at} bị sửa hoặc giả")
+        if anchor.tst and timestamp_covers(anchor) is None:
+            return ChainReport(0, max(anchor.last_seq, 1), f"dấu thời gian của mốc neo lúc {anchor.at} không khớp")
     anchored = {a.last_seq: a for a in anchors}
     prev = GENESIS
     expected_seq = 1

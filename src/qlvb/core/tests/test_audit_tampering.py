@@ -16,6 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from qlvb.core import audit
 from qlvb.core.models import AuditChainHead, AuditEntry
@@ -285,3 +286,32 @@ def test_the_migration_records_an_old_chain_that_was_already_broken() -> None:
     last = AuditEntry.objects.order_by("-seq").first()
     assert last is not None and last.action == "audit.rechained"
     assert last.data["old_chain_intact"] is False and last.data["old_chain_first_bad_seq"] == entries[1].seq
+
+
+def test_anchors_are_timestamped_by_the_tsa_when_one_is_configured(settings, tmp_path) -> None:
+    """RFC 3161 over real HTTP: the test PKI's TSA (certomancer) on 127.0.0.1."""
+    from qlvb.signing.tests.pki import start_test_pki
+
+    pki = start_test_pki(tmp_path / "pki")
+    try:
+        settings.QLVB_AUDIT_TSA_URL = pki.tsa_url
+        _chain(2)
+        anchor = audit.anchor_write()
+    finally:
+        pki.stop()
+    assert anchor is not None and anchor.tst
+    when = audit.timestamp_covers(anchor)
+    assert when is not None and abs((when - timezone.now()).total_seconds()) < 600
+    assert json.loads(Path(settings.QLVB_AUDIT_ANCHOR_FILE).read_text())["tst"] == anchor.tst
+    assert audit.verify_chain().ok
+    # a token moved onto another line no longer matches it
+    line = json.loads(Path(settings.QLVB_AUDIT_ANCHOR_FILE).read_text())
+    _chain(1)
+    second = audit.anchor_write()
+    assert second is not None and not second.tst  # the TSA is gone now: anchored without a time
+    forged = json.loads(second.line())
+    forged["tst"] = line["tst"]
+    with Path(settings.QLVB_AUDIT_ANCHOR_FILE).open("a") as out:
+        out.write(json.dumps(forged) + "\n")
+    report = audit.verify_chain()
+    assert not report.ok and "dấu thời gian" in report.reason
