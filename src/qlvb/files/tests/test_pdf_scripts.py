@@ -171,3 +171,18 @@ def test_content_disposition_follows_rfc_6266() -> None:
     assert header.startswith('attachment; filename="T _trnh_.pdf"'.replace(" ", "")) or 'filename="T' in header
     assert "filename*=UTF-8''T%E1%BB%9D%20%22tr%C3%ACnh%22.pdf" in header
     assert '"' not in header.split('filename="', 1)[1].split('"', 1)[0]
+
+
+def test_pdfs_stored_before_the_check_are_scanned_by_the_command(person) -> None:
+    from django.core.management import call_command
+
+    from qlvb.files.models import Blob
+
+    stored = file_intake(
+        actor=person("lethuha"), stream=io.BytesIO(_pdf(_open_action_js)), original_name="cu.pdf", channel=Channel.WEB
+    )
+    Blob.objects.filter(pk=stored.blob_id).update(scripts="")  # as an earlier release left it
+    out = io.StringIO()
+    call_command("pdf_scripts_scan", stdout=out)
+    assert Blob.objects.get(pk=stored.blob_id).scripts == "JavaScript,OpenAction"
+    assert "Đã quét 1 tệp PDF: 1 tệp có mã lệnh" in out.getvalue()
