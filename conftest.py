@@ -26,6 +26,12 @@ def _migration_seeded_rows(request: pytest.FixtureRequest) -> None:
         document_types_ensure()
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchor_per_test(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test anchors the audit chain in a file of its own, never in var/ of ``make run``."""
+    settings.QLVB_AUDIT_ANCHOR_FILE = tmp_path_factory.mktemp("anchor") / "audit-anchor.jsonl"  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def demo(db: None) -> None:
     """UBND xã Liên Minh with its departments, Trạm Y tế, and the demo users."""

@@ -36,9 +36,13 @@ DATA_DIR = Path(env("QLVB_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
 DEMO_SECRET_KEY = "demo-only-secret-key-do-not-use-in-production-qlvb-lien-minh"  # noqa: S105
 SECRET_KEY = env("QLVB_SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = env_bool("QLVB_DEBUG", False)
-if QLVB_ENV == "production" and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 40):
+SECRET_KEY_MIN_CHARS = 50  # what `manage.py check --deploy` asks for (security.W009)
+if QLVB_ENV == "production" and (
+    SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < SECRET_KEY_MIN_CHARS or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured(
-        "QLVB_ENV=production cần QLVB_SECRET_KEY riêng (ít nhất 40 ký tự), không dùng khóa mẫu."
+        f"QLVB_ENV=production cần QLVB_SECRET_KEY riêng (ít nhất {SECRET_KEY_MIN_CHARS} ký tự, ngẫu nhiên), "
+        "không dùng khóa mẫu."
     )
 
 ALLOWED_HOSTS = [h for h in env("QLVB_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # its vendored Swagger UI for /api/v1/docs (served by us: the CSP allows no CDN)
     "qlvb.core",
     "qlvb.directory",
     "qlvb.files",
@@ -82,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "qlvb.core.middleware.RequestContextMiddleware",
+    "qlvb.api.auth.BearerChallengeMiddleware",
 ]
 
 ROOT_URLCONF = "qlvb.urls"
@@ -144,6 +150,14 @@ AXES_COOLOFF_TIME = float(env("QLVB_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "qlvb.directory.lockout.lockout_response"
+# The account-wide lock on top of the per-address one (directory/lockout.py): more failures from any
+# addresses, a longer cool-off. Counted from axes' failure log (kept per account, 1,000 rows at most).
+AXES_HANDLER = "qlvb.directory.lockout.AccountLockoutHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Default: the same count as the per-address lock, so guesses from a second address do not get five more
+# tries; raising it (e.g. 10) trades that for fewer colleagues locked out by someone else's guessing.
+QLVB_ACCOUNT_FAILURE_LIMIT = int(env("QLVB_ACCOUNT_FAILURE_LIMIT", str(AXES_FAILURE_LIMIT)))
+QLVB_ACCOUNT_COOLOFF_MINUTES = float(env("QLVB_ACCOUNT_COOLOFF_MINUTES", "60"))
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = int(env("QLVB_SESSION_IDLE_SECONDS", str(30 * 60)))  # idle timeout
@@ -154,11 +168,23 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # no page of qlvb is shown in a frame (CSP frame-ancestors says the same)
 if QLVB_ENV == "production":
+    # Production is served over HTTPS only (TLS at the reverse proxy, which sets X-Forwarded-Proto);
+    # `manage.py check --deploy` is clean with these (core/tests/test_production_settings.py).
     SESSION_COOKIE_SECURE = env_bool("QLVB_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("QLVB_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may speak plain HTTP inside
+    # HSTS: browsers refuse plain HTTP for this host for this long (1 year by default; 0 turns it off).
+    SECURE_HSTS_SECONDS = int(env("QLVB_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("QLVB_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("QLVB_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading commits the whole domain in browsers for years: the domain owner's decision
+        # (docs/deploy.md), not a default; the check that suggests it is silenced while it is off.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -244,3 +270,25 @@ LOGGING = {
 # Organ codes of the demo agency are placeholders (regulations.md marks real codes per province).
 QLVB_DEMO_PASSWORD = env("QLVB_DEMO_PASSWORD", "LienMinh@2025")
 QLVB_API_TOKEN_DAYS = int(env("QLVB_API_TOKEN_DAYS", "90"))
+
+# --- Audit log (core/audit.py, docs/security.md) -------------------------------------------------
+# The HMAC key of the chain is never in the database: the environment, or a file only the application
+# reads. The embedded default creates var/audit.key (mode 0600) on first use; production must name one.
+QLVB_AUDIT_KEY = env("QLVB_AUDIT_KEY", "")
+QLVB_AUDIT_KEY_FILE = Path(env("QLVB_AUDIT_KEY_FILE", str(DATA_DIR / "audit.key")))
+QLVB_AUDIT_KEY_CREATE = QLVB_ENV != "production"
+if QLVB_ENV == "production":
+    if not QLVB_AUDIT_KEY and "QLVB_AUDIT_KEY_FILE" not in os.environ:
+        raise ImproperlyConfigured(
+            "QLVB_ENV=production cần khóa nhật ký hệ thống: QLVB_AUDIT_KEY (ít nhất 32 ký tự) hoặc "
+            "QLVB_AUDIT_KEY_FILE (tệp chỉ ứng dụng đọc được), xem docs/deploy.md."
+        )
+    if QLVB_AUDIT_KEY and len(QLVB_AUDIT_KEY) < 32:
+        raise ImproperlyConfigured("QLVB_AUDIT_KEY cần ít nhất 32 ký tự.")
+# Append-only file outside the database where the chain's head is written (beat job + each backup).
+QLVB_AUDIT_ANCHOR_FILE = Path(env("QLVB_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit-anchor.jsonl")))
+QLVB_AUDIT_ANCHOR_SECONDS = float(env("QLVB_AUDIT_ANCHOR_SECONDS", str(60 * 60)))
+# Optional RFC 3161 timestamp authority for each anchor line (empty: none).
+QLVB_AUDIT_TSA_URL = env("QLVB_AUDIT_TSA_URL", "")
+QLVB_AUDIT_TSA_TIMEOUT = int(env("QLVB_AUDIT_TSA_TIMEOUT", "10"))
+CELERY_BEAT_SCHEDULE["audit-anchor"] = {"task": "qlvb.core.audit_anchor", "schedule": QLVB_AUDIT_ANCHOR_SECONDS}

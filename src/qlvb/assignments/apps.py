@@ -5,3 +5,15 @@ class AssignmentsConfig(AppConfig):
     name = "qlvb.assignments"
     label = "assignments"
     verbose_name = "Phân công xử lý"
+
+    def ready(self) -> None:
+        from qlvb.directory.lockout import lockout_notifier_register
+
+        from .models import NotificationKind
+        from .notify import notify_after_commit
+
+        def tell_locked_out(user: object, text: str) -> None:
+            notify_after_commit(users=[user], kind=NotificationKind.SECURITY, text=text)
+
+        # A sign-in lockout is told to the person in the app (directory sits below this layer).
+        lockout_notifier_register(tell_locked_out)

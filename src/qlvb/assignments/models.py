@@ -179,6 +179,7 @@ class NotificationKind(models.TextChoices):
     EXTENSION = "extension", _("Gia hạn")
     COMPLETED = "completed", _("Hoàn thành")
     ACCEPTANCE = "acceptance", _("Chờ chấp nhận kết quả")
+    SECURITY = "security", _("An toàn tài khoản")
 
 
 class Notification(models.Model):

@@ -1,4 +1,4 @@
-"""Core data: the append-only, hash-chained audit log."""
+"""Core data: the append-only audit log, chained by HMAC under a key kept outside the database."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # Public fingerprint of the HMAC key the chain was written with (audit.key_id), never the key.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
@@ -23,7 +25,8 @@ class AuditChainHead(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One audited action. Never updated or deleted; ``hash`` chains it to the previous entry."""
+    """One audited action. Never updated or deleted; ``hash`` (HMAC-SHA256 under the audit key) chains
+    it to the previous entry."""
 
     seq = models.BigIntegerField(primary_key=True)
     created_at = models.DateTimeField(_("thời điểm"), db_index=True)

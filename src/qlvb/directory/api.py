@@ -214,6 +214,7 @@ def role_revoke(request: HttpRequest, user_id: int, unit_id: int, role: str) -> 
 @router.post("/me/password", response={204: None}, summary="Đổi mật khẩu của mình")
 def password_change(request: HttpRequest, payload: PasswordIn) -> Status[None]:
     services.user_change_password(
-        actor=_actor(request), old_password=payload.old_password, new_password=payload.new_password
+        actor=_actor(request), old_password=payload.old_password, new_password=payload.new_password,
+        request=request,
     )
     return Status(204, None)

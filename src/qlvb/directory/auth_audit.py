@@ -31,4 +31,6 @@ def _failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwa
 @receiver(user_locked_out, dispatch_uid="qlvb_audit_locked_out")
 def _locked_out(sender: Any, request: Any = None, username: str | None = None,
                 ip_address: str | None = None, **kwargs: Any) -> None:
-    audit.record("auth.locked_out", username=(username or "")[:150], ip=ip_address, data={"username": username})
+    from .lockout import lockout_happened
+
+    lockout_happened(username=username or "", ip=ip_address, scope="ip")

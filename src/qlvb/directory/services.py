@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from qlvb.core import audit
@@ -17,7 +19,9 @@ from qlvb.core.text import nfc
 
 from . import policies  # noqa: F401  (declares the permissions checked below)
 from .accounts import propose_username
+from .lockout import password_check_counted
 from .models import ORGAN_ID_RE, ApiToken, RoleAssignment, Unit, UnitKind, User
+from .tokens import bearer_token_hash
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.]{0,149}$")
 
@@ -242,9 +246,20 @@ def user_unlock(*, actor: User, user: User) -> User:
     return user
 
 
-@transaction.atomic
-def user_change_password(*, actor: User, old_password: str, new_password: str) -> None:
-    if not actor.check_password(old_password):
+def user_change_password(
+    *, actor: User, old_password: str, new_password: str, request: HttpRequest | None = None
+) -> int:
+    """Change one's own password. With the request (web, API), a wrong current password counts as a failed
+    sign-in and can lock the account out like one (``lockout.password_check_counted``).
+
+    Every API token of the person is revoked except the one making this request, and every other
+    session ends (Django ties a session to the password hash; this one is carried over). Returns the
+    number of tokens revoked."""
+    if request is not None:
+        right = password_check_counted(request, actor, old_password)  # outside the transaction: kept
+    else:
+        right = actor.check_password(old_password)
+    if not right:
         raise ValidationFailed("Mật khẩu hiện tại không đúng.", code="wrong_password")
     if old_password == new_password:
         raise ValidationFailed("Mật khẩu mới phải khác mật khẩu hiện tại.")
@@ -252,9 +267,18 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
         validate_password(new_password, actor)
     except ValidationError as exc:
         raise ValidationFailed(" ".join(exc.messages), code="password_policy") from exc
-    actor.set_password(new_password)
-    actor.save(update_fields=["password"])
-    audit.record("auth.password_changed", actor=actor, obj=actor)
+    keep = bearer_token_hash(request) if request is not None else None
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.save(update_fields=["password"])
+        tokens = ApiToken.objects.filter(user=actor, revoked_at__isnull=True)
+        if keep:
+            tokens = tokens.exclude(key_hash=keep)
+        revoked = tokens.update(revoked_at=timezone.now())
+        audit.record("auth.password_changed", actor=actor, obj=actor, data={"tokens_revoked": revoked})
+    if request is not None and hasattr(request, "session") and request.session.session_key:
+        update_session_auth_hash(request, actor)  # this device stays signed in, the others do not
+    return revoked
 
 
 # --- outside agencies (senders and recipients outside this deployment) -------------------------------

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from qlvb.core import audit
@@ -31,6 +32,15 @@ def token_issue(*, user: User, name: str = "") -> str:
     )
     audit.record("auth.token_issued", actor=user, obj=token)
     return key
+
+
+def bearer_token_hash(request: HttpRequest) -> str | None:
+    """The stored hash of the bearer token this request carries, if any."""
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    key = header.split(" ", 1)[1].strip()
+    return _hash(key) if key.startswith(TOKEN_PREFIX) and len(key) <= 128 else None
 
 
 def token_authenticate(key: str) -> User | None:

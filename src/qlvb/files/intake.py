@@ -27,6 +27,7 @@ from qlvb.core.text import nfc
 from . import policies
 from .models import Blob, Channel, StoredFile
 from .names import safe_name, split_extension
+from .pdfscripts import pdf_scripts
 from .sniffing import ALLOWED_TEXT, ContentRefusedError, TextProbe, sniff
 from .storage import CHUNK_SIZE, BlobWriter, blob_remove
 from .zipguard import ZipRefused
@@ -139,8 +140,10 @@ def file_intake(
 def _store(
     *, actor: Any, writer: BlobWriter, kind: str, mime: str, name: str, original_name: str, channel: str
 ) -> StoredFile:
+    scripts = pdf_scripts(writer.temp_path) if kind == "pdf" else []  # active content, shown on the page
     blob, created = Blob.objects.get_or_create(
-        sha256=writer.sha256, defaults={"size": writer.size, "kind": kind, "content_type": mime},
+        sha256=writer.sha256,
+        defaults={"size": writer.size, "kind": kind, "content_type": mime, "scripts": ",".join(scripts)},
     )
     # The row is written (and, on PostgreSQL, its key locked) before the content gets its name, so an
     # identical upload running at the same time waits for us and never loses its content to our cleanup.
@@ -152,7 +155,8 @@ def _store(
         audit.record(
             "file.uploaded", actor=actor, obj=stored,
             data={"name": name, "original_name": original_name, "sha256": blob.sha256, "size": blob.size,
-                  "type": blob.kind, "channel": channel, "deduplicated": not created},
+                  "type": blob.kind, "channel": channel, "deduplicated": not created,
+                  **({"scripts": blob.scripts} if blob.scripts else {})},
         )
     except BaseException:
         if newly_placed and created:

@@ -26,6 +26,8 @@ class Blob(models.Model):
     kind = models.CharField(_("loại"), max_length=8)  # canonical extension of the sniffed type
     content_type = models.CharField(_("kiểu nội dung"), max_length=100)
     created_at = models.DateTimeField(_("lưu lúc"), auto_now_add=True)
+    # Active content found at intake in a PDF (pdfscripts.py): "JavaScript,OpenAction,…"; empty: none.
+    scripts = models.CharField(_("mã lệnh trong tệp"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("nội dung tệp")
@@ -36,6 +38,10 @@ class Blob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sha256[:12]} ({self.kind}, {self.size} B)"
+
+    @property
+    def has_scripts(self) -> bool:
+        return bool(self.scripts)
 
 
 class StoredFile(models.Model):
@@ -71,6 +77,9 @@ class StoredFile(models.Model):
     def content_type(self) -> str:
         return self.blob.content_type
 
+    @property
+    def has_scripts(self) -> bool:
+        return self.blob.has_scripts
 
 class ConversionState(models.TextChoices):
     PENDING = "pending", _("Đang chuyển sang PDF")

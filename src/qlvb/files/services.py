@@ -34,10 +34,11 @@ class OpenedFile:
 
 
 def stored_file_get(*, actor: Any, file_id: int) -> StoredFile:
-    """The stored file if ``actor`` may read it as uploader or administrator; else :class:`NotFound`
-    (an outsider cannot tell whether the file exists)."""
+    """The stored file if ``actor`` may read its content (uploader, or someone who may open a document
+    holding it); else :class:`NotFound` (an outsider cannot tell whether the file exists). An
+    administrator of the uploader's unit is not let in by that alone: he sees metadata, not content."""
     stored = StoredFile.objects.select_related("blob", "uploaded_by__unit").filter(pk=file_id).first()
-    if stored is None or not policies.may_read_own_or_admin(actor, stored):
+    if stored is None or not policies.may_read_content(actor, stored):
         raise NotFound()
     return stored
 
@@ -48,10 +49,10 @@ def file_open(
     """Open ``stored_file`` for ``actor`` after checking its SHA-256; records ``file.downloaded``.
 
     ``authorised=True`` is for apps that decided access themselves (a document's attachment is
-    readable by whoever may see the document: its selector checks that). Otherwise the uploader or
-    an administrator may read it; anyone else gets :class:`NotFound`.
+    readable by whoever may see the document: its selector checks that). Otherwise
+    ``policies.may_read_content`` decides; anyone else gets :class:`NotFound`.
     """
-    if not authorised and not policies.may_read_own_or_admin(actor, stored_file):
+    if not authorised and not policies.may_read_content(actor, stored_file):
         raise NotFound()
     blob = stored_file.blob
     try:
@@ -68,7 +69,7 @@ def file_open(
 
 
 def file_download(*, actor: Any, file_id: int) -> OpenedFile:
-    """The uploader's / administrator's download, by id (web ``/tep/<id>/`` and ``GET /api/v1/files/{id}``)."""
+    """Download by id (web ``/tep/<id>/`` and ``GET /api/v1/files/{id}``): see ``stored_file_get``."""
     stored = stored_file_get(actor=actor, file_id=file_id)
     return file_open(actor=actor, stored_file=stored, authorised=True)
 

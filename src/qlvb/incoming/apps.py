@@ -12,6 +12,13 @@ def _may_see_signature_reports(actor: Any, sha256: str) -> bool:
     return documents_visible_to(actor).filter(attachments__stored_file__blob__sha256=sha256).exists()
 
 
+def _may_open_file(actor: Any, stored_file: Any) -> bool:
+    """Whoever may see an incoming document may open its files (also by id)."""
+    from .selectors import documents_visible_to
+
+    return documents_visible_to(actor).filter(attachments__stored_file=stored_file).exists()
+
+
 class IncomingConfig(AppConfig):
     name = "qlvb.incoming"
     label = "incoming"
@@ -20,11 +27,13 @@ class IncomingConfig(AppConfig):
     def ready(self) -> None:
         from qlvb.documents.models import Direction
         from qlvb.documents.visibility import visibility_register
+        from qlvb.files.policies import content_access_register
         from qlvb.signing.selectors import report_access_register
 
         from . import policies  # noqa: F401  (declares permissions)
         from .selectors import documents_visible_to
 
         report_access_register(_may_see_signature_reports)
+        content_access_register(_may_open_file)
         # the one rule for incoming documents, asked by the other workflows through documents
         visibility_register(Direction.INCOMING, documents_visible_to)

@@ -25,6 +25,7 @@ from qlvb.documents.events import event_label
 from qlvb.documents.models import Document, DocumentStatus, SignatureState
 from qlvb.files.intake import file_intake
 from qlvb.files.models import StoredFile
+from qlvb.files.responses import file_response
 from qlvb.files.services import file_open
 
 from . import forms, policies, reports, selectors, services, verification
@@ -246,13 +247,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
     if attachment is None:
         raise Http404
     opened = file_open(actor=request.user, stored_file=attachment.stored_file, authorised=True, purpose="view")
-    inline = opened.content_type == "application/pdf" and request.GET.get("tai") != "1"
-    response = FileResponse(opened.handle, as_attachment=not inline, filename=opened.name,
-                            content_type=opened.content_type)
-    response["Content-Length"] = str(opened.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(opened)  # a download with a sandbox policy, never inline (issue 9)
 
 
 # --- Document actions ------------------------------------------------------------------------------------------------

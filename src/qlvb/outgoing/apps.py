@@ -1,4 +1,20 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _may_open_file(actor: Any, stored_file: Any) -> bool:
+    """Whoever may see an outgoing document may open its drafts, their PDFs and the signed PDF."""
+    from django.db.models import Q
+
+    from .models import ConsultationAnswer
+    from .selectors import outgoing_visible_to
+
+    holds = Q(signed_pdf=stored_file) | Q(versions__stored_file=stored_file) | Q(versions__pdf=stored_file)
+    if outgoing_visible_to(actor).filter(holds).exists():
+        return True
+    answers = ConsultationAnswer.objects.filter(stored_file=stored_file).values("consultation__outgoing")
+    return outgoing_visible_to(actor).filter(pk__in=answers).exists()
 
 
 class OutgoingConfig(AppConfig):
@@ -7,4 +23,8 @@ class OutgoingConfig(AppConfig):
     verbose_name = "Văn bản đi"
 
     def ready(self) -> None:
+        from qlvb.files.policies import content_access_register
+
         from . import events, policies  # noqa: F401  (declares permissions and document events)
+
+        content_access_register(_may_open_file)

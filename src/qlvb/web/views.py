@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -34,13 +33,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
         try:
             services.user_change_password(
                 actor=user, old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password1"],
+                new_password=form.cleaned_data["new_password1"], request=request,
             )
         except DomainError as exc:
-            field = "old_password" if exc.code == "wrong_password" else "new_password1"
+            field = "old_password" if exc.code in {"wrong_password", "locked_out"} else "new_password1"
             form.add_error(field, exc.message)
-        else:
-            update_session_auth_hash(request, user)  # stay signed in on this device
+        else:  # the service carried this session over to the new password; other devices are signed out
             messages.success(request, _("Đã đổi mật khẩu."))
             return redirect("web:home")
     return render(request, "web/password_change.html", {"form": form})

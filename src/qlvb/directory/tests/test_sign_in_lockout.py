@@ -48,17 +48,17 @@ def test_guessing_on_the_web_locks_out_web_and_api(demo) -> None:
         assert "Tên tài khoản hoặc mật khẩu không đúng." in response.content.decode()
     response = _web_sign_in(client, "doan-cuoi")
     assert response.status_code == 429
-    assert lockout_message() in response.content.decode()
-    assert "Tài khoản tạm thời bị khóa" in lockout_message()
+    assert lockout_message(account=True) in response.content.decode()
+    assert "Tài khoản tạm thời bị khóa" in lockout_message(account=True)
 
     # the right password is refused while locked out, on both channels
     response = _web_sign_in(Client(), PASSWORD)
     assert response.status_code == 429
-    assert lockout_message() in response.content.decode()
+    assert lockout_message(account=True) in response.content.decode()
     assert "_auth_user_id" not in client.session
     response = _api_token(PASSWORD)
     assert response.status_code == 429
-    assert response.json() == {"detail": lockout_message()}
+    assert response.json() == {"detail": lockout_message(account=True)}
 
     # the lockout is audited, and so is each failure
     locked = AuditEntry.objects.filter(action="auth.locked_out", actor_username=USERNAME)
@@ -76,7 +76,7 @@ def test_guessing_on_the_api_locks_out(demo) -> None:
         assert response.json()["detail"] == "Tên tài khoản hoặc mật khẩu không đúng."
     response = _api_token("doan-cuoi")
     assert response.status_code == 429
-    assert response.json()["detail"] == lockout_message()
+    assert response.json()["detail"] == lockout_message(account=True)
     assert _api_token(PASSWORD).status_code == 429
     assert _web_sign_in(Client(), PASSWORD).status_code == 429
     assert AuditEntry.objects.filter(action="auth.locked_out", actor_username=USERNAME).exists()
@@ -120,3 +120,69 @@ def test_sign_in_and_failure_are_audited_with_ip(demo) -> None:
     signed_in = AuditEntry.objects.get(action="auth.sign_in")
     assert signed_in.actor_id == User.objects.get(username=USERNAME).pk
     assert signed_in.ip == "10.0.0.7"
+
+
+# --- The account-wide lock (issue 9): another address does not get five more guesses -----------------
+
+
+def _from(ip: str, password: str, username: str = USERNAME):
+    return Client(REMOTE_ADDR=ip).post(reverse("web:login"), {"username": username, "password": password})
+
+
+def test_five_wrong_from_one_address_lock_the_account_from_another(demo, celery_eager,
+                                                                 django_capture_on_commit_callbacks) -> None:
+    from qlvb.assignments.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for attempt in range(settings.AXES_FAILURE_LIMIT):
+            _from("192.0.2.1", f"doan-{attempt}")
+    response = _from("198.51.100.7", PASSWORD)  # the right password, from elsewhere
+    assert response.status_code == 429
+    assert lockout_message(account=True) in response.content.decode()
+    assert "60 phút" in lockout_message(account=True)
+    assert _api_token(PASSWORD).status_code == 429
+    # the person is told in the app, once, and the lock is audited once per kind of lock
+    user = User.objects.get(username=USERNAME)
+    told = Notification.objects.filter(user=user, kind="security")
+    assert told.count() == 1
+    assert "bị tạm khóa" in told.get().text and "192.0.2.1" in told.get().text
+    scopes = sorted(e.data["scope"] for e in AuditEntry.objects.filter(action="auth.locked_out"))
+    assert scopes == ["account", "ip"]
+
+
+def test_guesses_spread_over_addresses_add_up(demo, settings) -> None:
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.QLVB_ACCOUNT_FAILURE_LIMIT = 8
+    for attempt in range(4):
+        assert _from("192.0.2.1", f"a-{attempt}").status_code == 200
+    for attempt in range(3):
+        assert _from("192.0.2.2", f"b-{attempt}").status_code == 200
+    assert _from("192.0.2.3", "c").status_code == 429  # the eighth, from a third address
+    assert _from("192.0.2.4", PASSWORD).status_code == 429
+
+
+def test_the_account_lock_lasts_its_own_longer_cool_off(demo, settings) -> None:
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    settings.QLVB_ACCOUNT_COOLOFF_MINUTES = 120
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _from("192.0.2.1", f"doan-{attempt}")
+    # 90 minutes later: the per-address lock (15 min) is over, the account lock (120 min) is not
+    AccessAttempt.objects.all().delete()
+    for log in AccessFailureLog.objects.all():
+        AccessFailureLog.objects.filter(pk=log.pk).update(attempt_time=log.attempt_time - timedelta(minutes=90))
+    assert _from("198.51.100.7", PASSWORD).status_code == 429
+    # 150 minutes later: over
+    for log in AccessFailureLog.objects.all():
+        AccessFailureLog.objects.filter(pk=log.pk).update(attempt_time=log.attempt_time - timedelta(minutes=60))
+    assert _from("198.51.100.7", PASSWORD).status_code == 302
+
+
+def test_the_right_password_before_the_account_limit_resets_the_account_count(demo) -> None:
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        _from("192.0.2.1", f"doan-{attempt}")
+    assert _from("198.51.100.7", PASSWORD).status_code == 302
+    assert _from("192.0.2.9", "sai-mot-lan").status_code == 200
+    assert _from("192.0.2.1", PASSWORD).status_code == 302

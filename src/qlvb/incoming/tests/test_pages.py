@@ -120,14 +120,17 @@ def test_outsiders_get_404_on_every_route(client, person, assigned, name):
     assert doc.status == DocumentStatus.IN_PROGRESS
 
 
-def test_insiders_can_open_the_pdf_inline(client, person, assigned):
+def test_insiders_download_the_pdf_never_inline(client, person, assigned):
+    """Issue 9: a stored PDF may carry JavaScript; it is a download, in a sandbox, never inline."""
     doc, _lead, _mine = assigned
     attachment = doc.attachments.get()
     for name in ("lethuha", "nguyenvanhung", "hoangvannam", "dothanhhuong"):
         response = login(client, person, name).get(reverse("incoming:attachment", args=[doc.pk, attachment.pk]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"].startswith("inline")
+        assert response["Content-Disposition"].startswith("attachment; filename=")
+        assert response["Content-Security-Policy"].startswith("sandbox")
+        assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 

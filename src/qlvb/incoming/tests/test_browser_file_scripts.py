@@ -1,0 +1,57 @@
+"""A person sees it: the document page warns that an attached PDF carries scripts (issue 9)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+from qlvb.directory.demo import load_demo
+from qlvb.directory.models import Unit, User
+from qlvb.incoming.services import IncomingFile, incoming_receive
+
+from .conftest import make_data
+from .test_attachments import take_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _pdf_with_open_action_js() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1)"),
+        }
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_document_page_warns_of_scripts(live_server, page, console, shot, settings, tmp_path, celery_eager) -> None:
+    settings.FILES_DIR = tmp_path / "files"
+    load_demo()
+    ha = User.objects.get(username="ublienminh_lethuha")
+    stored = take_in(ha, "to-trinh-co-ma.pdf", _pdf_with_open_action_js())
+    doc = incoming_receive(
+        actor=ha,
+        agency=Unit.objects.get(username_prefix="ublienminh"),
+        channel="paper",
+        data=make_data(),
+        files=[IncomingFile(stored)],
+    ).document
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.get_by_label("Tên tài khoản").fill(ha.username)
+    page.get_by_label("Mật khẩu").fill("LienMinh@2025")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/van-ban-den/{doc.pk}/")
+    warning = page.locator('[data-qlvb="file-scripts"]')
+    warning.wait_for()
+    assert "mã lệnh tự chạy" in warning.inner_text()
+    shot(page, "incoming-file-scripts")
+    assert not [e for e in console.errors if "Content Security Policy" in e], console.errors
