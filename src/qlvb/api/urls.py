@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from . import errors
 from .auth import token_or_session
 from .me import router as me_router
 
-api = NinjaAPI(
+
+class DistinctSchemas(OpenAPISchema):
+    """Ninja files every operation's schemas under their class names; two different classes of one
+    name would silently overwrite each other in ``components``. Refuse it when the schema is built."""
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != definition:
+                raise TypeError(f"Two different API schemas are both named {name!r}: rename one.")
+        super().add_schema_definitions(definitions)
+
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return errors.declare_errors(DistinctSchemas(self, path_prefix), path_prefix)  # type: ignore[return-value]
+
+
+api = Api(
     title="qlvb API",
     version="1",
     description="API của Hệ thống quản lý văn bản và điều hành. Xác thực: `Authorization: Bearer <token>`.",
