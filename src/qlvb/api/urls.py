@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
@@ -24,7 +26,16 @@ class DistinctSchemas(OpenAPISchema):
         super().add_schema_definitions(definitions)
 
 
+def _unknown_path(request: HttpRequest, rest: str = "") -> JsonResponse:
+    return JsonResponse({"detail": "Không có đường dẫn API này.", "code": "not_found"}, status=404)
+
+
 class Api(NinjaAPI):
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        # Last: a path no operation matches (``/incoming/abc``) is a JSON 404 like every API error,
+        # not the web's HTML page.
+        return [*super()._get_urls(), re_path(r"^(?P<rest>.*)$", _unknown_path)]
+
     def get_openapi_schema(self, *, path_prefix: str | None = None,
                            path_params: dict[str, Any] | None = None) -> OpenAPISchema:
         if path_prefix is None:

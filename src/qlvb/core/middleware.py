@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -75,15 +76,31 @@ def request_has_nul(request: HttpRequest) -> bool:
         return False
 
 
-class NulCharacterMiddleware:
+_NUMBER_SEGMENT = re.compile(r"/(\d{19,})(?=/|$)")
+BIGINT_MAX = 2**63 - 1
+
+
+def path_has_oversized_id(path: str) -> bool:
+    """A number in the address (``/van-ban-di/<id>/``) that no row can have: beyond a 64-bit integer,
+    which SQLite cannot even compare ("Python int too large")."""
+    return any(int(m.group(1)) > BIGINT_MAX for m in _NUMBER_SEGMENT.finditer(path))
+
+
+class OddInputMiddleware:
     """Refuses any request carrying a NUL character with 400 and a Vietnamese message (JSON under
-    /api/, a short page elsewhere) before a view, a sign-in backend or a query sees it."""
+    /api/, a short page elsewhere) before a view, a sign-in backend or a query sees it; a page address
+    with an id beyond a 64-bit integer is the page-not-found page (the API's schemas bound their ids).
+
+    Placed after the session and authentication middleware (both lazy) and before anything that loads
+    the session or the user."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request_has_nul(request):
+            if not request.path_info.startswith("/api/") and path_has_oversized_id(request.path_info):
+                raise Http404
             return self.get_response(request)
         message = _("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL).")
         if request.path_info.startswith("/api/"):

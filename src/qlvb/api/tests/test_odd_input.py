@@ -123,3 +123,15 @@ def test_a_huge_page_number_on_a_web_list_shows_the_last_page(person) -> None:
     for url in ("/van-ban-den/", "/van-ban-di/", "/van-ban-den/thong-bao/"):
         response = browser.get(url, {"page": HUGE})
         assert response.status_code == 200, url
+
+
+def test_an_id_beyond_bigint_in_a_web_address_is_a_404_page(person) -> None:
+    browser = _client()
+    browser.force_login(person("lethuha"))
+    for url in (f"/van-ban-den/{HUGE}/", f"/van-ban-di/{HUGE}/", f"/quan-tri/nguoi-dung/{HUGE}/"):
+        assert browser.get(url).status_code == 404, url
+
+
+def test_nul_in_the_session_cookie_is_400_before_the_session_is_read(demo) -> None:
+    response = _client().get("/van-ban-den/", headers={"Cookie": "sessionid=abcdefgh\x00ijkl"})
+    assert response.status_code == 400
