@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
@@ -26,6 +27,7 @@ class DistinctSchemas(OpenAPISchema):
         super().add_schema_definitions(definitions)
 
 
+@csrf_exempt  # a POST to an unknown path is a 404 like a GET, not a CSRF page
 def _unknown_path(request: HttpRequest, rest: str = "") -> JsonResponse:
     return JsonResponse({"detail": "Không có đường dẫn API này.", "code": "not_found"}, status=404)
 

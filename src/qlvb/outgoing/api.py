@@ -16,8 +16,8 @@ from qlvb.core.errors import NotFound, ValidationFailed
 from qlvb.directory.models import Unit
 from qlvb.directory.selectors import user_get, users_get
 from qlvb.documents.events import event_label
-from qlvb.documents.models import Direction, Document, DocumentType
-from qlvb.documents.visibility import document_visible_get
+from qlvb.documents.models import Direction, DocumentType
+from qlvb.documents.visibility import document_visible_get, documents_visible_to
 from qlvb.exchange.services import delivery_reject
 from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
@@ -103,7 +103,8 @@ def draft_data(actor: Any, payload: DraftIn) -> services.DraftData:
     units = list(Unit.objects.filter(pk__in=payload.recipient_ids))
     if len(units) != len(set(payload.recipient_ids)):
         raise ValidationFailed("Có nơi nhận không có trong danh bạ.")
-    answers = Document.objects.filter(pk=payload.answers_id).first() if payload.answers_id else None
+    answers = (documents_visible_to(actor, Direction.INCOMING).filter(pk=payload.answers_id).first()
+               if payload.answers_id else None)  # one the drafter may not see answers as no document
     if payload.answers_id and answers is None:
         raise ValidationFailed("Không tìm thấy văn bản đến được trả lời.")
     return services.DraftData(

@@ -127,3 +127,20 @@ def test_unknown_and_invisible_people_get_the_directory_answer(tyt) -> None:
                          content_type="application/json")
     assert (signer.status_code, signer.json()) == (directory.status_code, directory.json()) == (
         404, {"detail": "Không tìm thấy người dùng hoặc bạn không có quyền xem.", "code": "not_found"})
+
+
+def test_the_incoming_document_a_draft_answers(tyt) -> None:
+    """Another agency's incoming document answers as one that does not exist, whatever else is wrong."""
+    status, content = _post(_client(User.objects.get(username="ublienminh_lethuha")), "/incoming/", {
+        "channel": "paper", "doc_type": "Công văn", "subject": "Về việc rà soát hộ nghèo",
+        "organ_name": "UBND huyện", "code_number": "7", "code_notation": "UBND", "issued_date": "2026-03-05"})
+    assert status == 201, content
+    theirs = json.loads(content)["id"]
+    leader = _client(tyt["leader"])
+    doc_type = DocumentType.objects.get(name="Công văn").pk
+    for extra in ({}, {"free_recipients": "Trung tâm Y tế huyện."}):
+        def body(pk: int, extra: dict = extra) -> dict[str, Any]:
+            return {"doc_type_id": doc_type, "subject": "Trả lời", "signer_id": tyt["leader"].pk, "answers_id": pk,
+                    **extra}
+
+        assert _post(leader, "/outgoing", body(theirs)) == _post(leader, "/outgoing", body(theirs + 1000))
