@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "qlvb.files.uploads.UploadLimitMiddleware",  # 413 for an over-limit upload, before CSRF reads the form
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qlvb.core.middleware.OddInputMiddleware",  # before anything loads the session or the user
     "qlvb.directory.middleware.ActiveAccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -23,7 +23,9 @@ class TokenOut(Schema):
     token: str
 
 
-class UnitOut(Schema):
+class MeUnitOut(Schema):
+    """The caller's unit or agency (``/me``); not the directory's ``UnitOut``."""
+
     id: int
     name: str
     short_name: str
@@ -43,8 +45,8 @@ class MeOut(Schema):
     full_name: str
     position: str
     email: str
-    unit: UnitOut | None
-    agency: UnitOut | None
+    unit: MeUnitOut | None
+    agency: MeUnitOut | None
     roles: list[RoleOut]
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from qlvb.core.bounds import BoundedLimitOffset, Id
 
 from . import selectors, services
 from .models import Unit, User
@@ -37,7 +39,7 @@ class UnitIn(Schema):
     kind: str = Field(..., description="agency | department")
     name: str
     short_name: str
-    parent: int | None = None
+    parent: Id | None = None
     organ_id: str = ""
     username_prefix: str = ""
     external: bool = False
@@ -92,12 +94,12 @@ class UserOut(Schema):
 
 class RoleIn(Schema):
     role: str
-    unit: int
+    unit: Id
 
 
 class UserIn(Schema):
     full_name: str
-    unit: int
+    unit: Id
     position: str = ""
     email: str = ""
     phone: str = ""
@@ -107,7 +109,7 @@ class UserIn(Schema):
 
 
 class UserFilter(Schema):
-    unit: int | None = None
+    unit: Id | None = None
     q: str = Field("", description="Tìm theo họ tên hoặc tên tài khoản, không phân biệt dấu.")
     include_locked: bool = True
 
@@ -151,7 +153,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
 
 
 @router.get("/users", response=list[UserOut], summary="Danh sách người dùng")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
     actor = _actor(request)
     unit = selectors.unit_get(actor, filters.unit) if filters.unit is not None else None
@@ -160,12 +162,12 @@ def users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="Một người dùng")
-def user_detail(request: HttpRequest, user_id: int) -> User:
+def user_detail(request: HttpRequest, user_id: Id) -> User:
     return _with_roles(selectors.user_get(_actor(request), user_id))
 
 
 @router.get("/username-proposal", response=ProposalOut, summary="Tên tài khoản đề xuất (Điều 7.2)")
-def username_proposal(request: HttpRequest, unit: int, full_name: str) -> dict[str, str]:
+def username_proposal(request: HttpRequest, unit: Id, full_name: str) -> dict[str, str]:
     actor = _actor(request)
     target = selectors.unit_get(actor, unit)
     return {"username": services.username_proposal(actor=actor, unit=target, full_name=full_name)}
@@ -183,20 +185,20 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
 
 
 @router.post("/users/{user_id}/lock", response=UserOut, summary="Khóa tài khoản (Điều 22.1.c)")
-def user_lock(request: HttpRequest, user_id: int, payload: LockIn) -> User:
+def user_lock(request: HttpRequest, user_id: Id, payload: LockIn) -> User:
     actor = _actor(request)
     user = services.user_lock(actor=actor, user=selectors.user_get(actor, user_id), reason=payload.reason)
     return _with_roles(user)
 
 
 @router.post("/users/{user_id}/unlock", response=UserOut, summary="Mở khóa tài khoản")
-def user_unlock(request: HttpRequest, user_id: int) -> User:
+def user_unlock(request: HttpRequest, user_id: Id) -> User:
     actor = _actor(request)
     return _with_roles(services.user_unlock(actor=actor, user=selectors.user_get(actor, user_id)))
 
 
 @router.post("/users/{user_id}/roles", response={201: RoleOut}, summary="Gán vai trò")
-def role_grant(request: HttpRequest, user_id: int, payload: RoleIn) -> Status[dict[str, Any]]:
+def role_grant(request: HttpRequest, user_id: Id, payload: RoleIn) -> Status[dict[str, Any]]:
     actor = _actor(request)
     user, unit = selectors.user_get(actor, user_id), selectors.unit_get(actor, payload.unit)
     assignment = services.role_grant(actor=actor, user=user, role=payload.role, unit=unit)
@@ -204,7 +206,7 @@ def role_grant(request: HttpRequest, user_id: int, payload: RoleIn) -> Status[di
 
 
 @router.delete("/users/{user_id}/roles/{unit_id}/{role}", response={204: None}, summary="Bỏ vai trò")
-def role_revoke(request: HttpRequest, user_id: int, unit_id: int, role: str) -> Status[None]:
+def role_revoke(request: HttpRequest, user_id: Id, unit_id: Id, role: str) -> Status[None]:
     actor = _actor(request)
     user, unit = selectors.user_get(actor, user_id), selectors.unit_get(actor, unit_id)
     services.role_revoke(actor=actor, user=user, role=role, unit=unit)

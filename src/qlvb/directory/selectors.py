@@ -9,6 +9,7 @@ SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet, Subquery
@@ -84,6 +85,8 @@ def users_visible_to(actor: Any, *, unit: Unit | None = None, q: str = "",
 
 
 def unit_get(actor: Any, unit_id: int) -> Unit:
+    """A unit the actor may see; an unknown id and a unit he may not see get the same NotFound. Use it
+    to resolve every unit id a caller sends."""
     unit = units_visible_to(actor).filter(pk=unit_id).select_related("agency", "parent").first()
     if unit is None:
         raise NotFound("Không tìm thấy đơn vị hoặc bạn không có quyền xem.")
@@ -91,10 +94,24 @@ def unit_get(actor: Any, unit_id: int) -> Unit:
 
 
 def user_get(actor: Any, user_id: int) -> User:
+    """A person the actor may see; an unknown id and a person he may not see (another agency's) get the
+    same NotFound. Use it to resolve every user id a caller sends."""
     user = users_visible_to(actor).filter(pk=user_id).first()
     if user is None:
         raise NotFound("Không tìm thấy người dùng hoặc bạn không có quyền xem.")
     return user
+
+
+def users_get(actor: Any, user_ids: Iterable[int]) -> list[User]:
+    """The people named by id (in the order given, once each) for an action that takes them from the
+    caller — a signer, a leader to submit to, people to consult. Any id the actor may not see answers
+    exactly as an id that does not exist (``user_get``'s NotFound), so that an error message can never
+    name a person of another agency."""
+    wanted = list(dict.fromkeys(user_ids))
+    found = {u.pk: u for u in users_visible_to(actor).filter(pk__in=wanted)} if wanted else {}
+    if len(found) != len(wanted):
+        raise NotFound("Không tìm thấy người dùng hoặc bạn không có quyền xem.")
+    return [found[pk] for pk in wanted]
 
 
 def unit_tree(actor: Any) -> list[dict[str, Any]]:

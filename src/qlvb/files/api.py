@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.decorators import decorate_view
 
 from qlvb.core import audit
+from qlvb.core.bounds import Id
 from qlvb.core.errors import ValidationFailed
 
 from .intake import file_intake, too_large
@@ -74,6 +75,6 @@ def upload(request: HttpRequest) -> Status:
 
 @router.get("/{int:file_id}", summary="Tải tệp xuống (người tải lên, quản trị)",
             response={200: None})
-def download(request: HttpRequest, file_id: int) -> FileResponse:
+def download(request: HttpRequest, file_id: Id) -> FileResponse:
     opened = file_download(actor=request.user, file_id=file_id)
     return file_response(opened)

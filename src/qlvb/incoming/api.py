@@ -15,8 +15,9 @@ from ninja.responses import Status
 from qlvb.assignments.models import Assignment, Extension
 from qlvb.assignments.selectors import notifications_for, notifications_unread_count
 from qlvb.assignments.services import notifications_mark_read
+from qlvb.core.bounds import Id, PageNumber, SmallCount
 from qlvb.core.errors import NotFound, ValidationFailed
-from qlvb.directory.models import Unit, User
+from qlvb.directory.selectors import unit_get, user_get
 from qlvb.documents.events import event_label
 from qlvb.documents.models import Document, DocumentType
 from qlvb.files.models import StoredFile
@@ -117,7 +118,7 @@ class DocumentOut(DocumentRow):
 
 
 class FileRef(Schema):
-    file_id: int
+    file_id: Id
     kind: str = "main"
 
 
@@ -131,11 +132,11 @@ class ReceiveIn(Schema):
     issued_date: dt.date | None = None
     organ_id: str = ""
     language: str = "Tiếng Việt"
-    page_amount: int | None = None
+    page_amount: SmallCount | None = None
     description: str = ""
     signer_position: str = ""
     signer_name: str = ""
-    urgency: int = 0
+    urgency: SmallCount = 0
     secrecy: str = ""
     to_places: str = ""
     due_date: dt.date | None = None
@@ -177,8 +178,8 @@ class CorrectIn(Schema):
 
 class TargetIn(Schema):
     role: str
-    unit_id: int | None = None
-    user_id: int | None = None
+    unit_id: Id | None = None
+    user_id: Id | None = None
     due_date: dt.date | None = None
 
 
@@ -188,7 +189,7 @@ class DirectIn(Schema):
 
 
 class SubmitIn(Schema):
-    leader_id: int | None = None
+    leader_id: Id | None = None
     note: str = ""
 
 
@@ -207,7 +208,7 @@ class ConfirmIn(Schema):
 class ReportIn(Schema):
     kind: str = "progress"
     text: str
-    progress: int | None = None
+    progress: SmallCount | None = None
 
 
 class CompleteIn(Schema):
@@ -233,12 +234,12 @@ class FilterIn(Schema):
     box: str = "all"
     q: str = ""
     status: str = ""
-    urgency: int | None = None
+    urgency: SmallCount | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    doc_type: int | None = None
+    doc_type: Id | None = None
     organ: str = ""
-    page: int = 1
+    page: PageNumber = 1
 
 
 class NotificationOut(Schema):
@@ -294,11 +295,12 @@ def _detail(actor: Any, d: Document) -> dict[str, Any]:
     return out
 
 
-def _targets(items: list[TargetIn]) -> list[services.Target]:
+def _targets(actor: Any, items: list[TargetIn]) -> list[services.Target]:
+    """Units and people the caller may see; any other id answers as an unknown one (no names leak)."""
     return [services.Target(
         role=t.role, due_date=t.due_date,
-        unit=Unit.objects.filter(pk=t.unit_id).first() if t.unit_id else None,
-        user=User.objects.select_related("unit").filter(pk=t.user_id).first() if t.user_id else None,
+        unit=unit_get(actor, t.unit_id) if t.unit_id else None,
+        user=user_get(actor, t.user_id) if t.user_id else None,
     ) for t in items]
 
 
@@ -347,12 +349,12 @@ def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
 
 
 @router.get("/{int:doc_id}", response=DocumentOut, summary="Chi tiết văn bản đến, tệp, phân công, lịch sử xử lý")
-def detail(request: HttpRequest, doc_id: int) -> dict[str, Any]:
+def detail(request: HttpRequest, doc_id: Id) -> dict[str, Any]:
     return _detail(request.user, selectors.document_get(request.user, doc_id))
 
 
 @router.get("/{int:doc_id}/files/{int:attachment_id}", response={200: None}, summary="Tải tệp của văn bản")
-def attachment(request: HttpRequest, doc_id: int, attachment_id: int) -> FileResponse:
+def attachment(request: HttpRequest, doc_id: Id, attachment_id: Id) -> FileResponse:
     doc = selectors.document_get(request.user, doc_id)
     found = doc.attachments.select_related("stored_file__blob").filter(pk=attachment_id).first()
     if found is None:
@@ -362,7 +364,7 @@ def attachment(request: HttpRequest, doc_id: int, attachment_id: int) -> FileRes
 
 @router.post("/{int:doc_id}/files/{int:attachment_id}/verify", response=AttachmentOut,
              summary="Kiểm tra lại chữ ký số của tệp (chạy nền; trạng thái pending đến khi có kết quả)")
-def verify_again(request: HttpRequest, doc_id: int, attachment_id: int) -> dict[str, Any]:
+def verify_again(request: HttpRequest, doc_id: Id, attachment_id: Id) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
     found = doc.attachments.select_related("stored_file__blob").filter(pk=attachment_id).first()
     if found is None:
@@ -417,68 +419,68 @@ def correct(request: HttpRequest, doc_id: int, payload: CorrectIn) -> dict[str, 
 # --- Document actions ------------------------------------------------------------------------
 
 @router.post("/{int:doc_id}/reject", response=Ok, summary="Từ chối tiếp nhận văn bản (lý do; trạng thái edXML 02)")
-def reject(request: HttpRequest, doc_id: int, payload: ReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, doc_id: Id, payload: ReasonIn) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
     return _ok(services.incoming_reject(actor=request.user, document=doc, reason=payload.reason))
 
 
 @router.post("/{int:doc_id}/register", response=Ok, summary="Vào sổ văn bản đã tiếp nhận (kênh hệ thống)")
-def register(request: HttpRequest, doc_id: int, payload: ConfirmIn) -> dict[str, Any]:
+def register(request: HttpRequest, doc_id: Id, payload: ConfirmIn) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
     return _ok(services.incoming_register(actor=request.user, document=doc,
                                           confirm_duplicate=payload.confirm_duplicate))
 
 
 @router.post("/{int:doc_id}/submit", response=Ok, summary="Trình lãnh đạo")
-def submit(request: HttpRequest, doc_id: int, payload: SubmitIn) -> dict[str, Any]:
+def submit(request: HttpRequest, doc_id: Id, payload: SubmitIn) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
-    leader = User.objects.filter(pk=payload.leader_id).first() if payload.leader_id else None
+    leader = user_get(request.user, payload.leader_id) if payload.leader_id else None
     return _ok(services.incoming_submit(actor=request.user, document=doc, leader=leader, note=payload.note))
 
 
 @router.post("/{int:doc_id}/return", response=Ok, summary="Lãnh đạo trả lại văn thư")
-def return_to_clerk(request: HttpRequest, doc_id: int, payload: ReasonIn) -> dict[str, Any]:
+def return_to_clerk(request: HttpRequest, doc_id: Id, payload: ReasonIn) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
     return _ok(services.incoming_return_to_clerk(actor=request.user, document=doc, reason=payload.reason))
 
 
 @router.post("/{int:doc_id}/direct", response=list[Ok], summary="Ý kiến chỉ đạo: chủ trì, phối hợp, để biết, hạn")
-def direct(request: HttpRequest, doc_id: int, payload: DirectIn) -> list[dict[str, Any]]:
+def direct(request: HttpRequest, doc_id: Id, payload: DirectIn) -> list[dict[str, Any]]:
     doc = selectors.document_get(request.user, doc_id)
     return [_ok(a) for a in services.incoming_direct(actor=request.user, document=doc, directive=payload.directive,
-                                                     targets=_targets(payload.targets))]
+                                                     targets=_targets(request.user, payload.targets))]
 
 
 @router.post("/{int:doc_id}/handle-self", response=Ok, summary="Lãnh đạo trực tiếp xử lý")
-def handle_self(request: HttpRequest, doc_id: int, payload: NoteIn) -> dict[str, Any]:
+def handle_self(request: HttpRequest, doc_id: Id, payload: NoteIn) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
     return _ok(services.incoming_handle_self(actor=request.user, document=doc, note=payload.note))
 
 
 @router.post("/{int:doc_id}/route", response=list[Ok], summary="Văn thư chuyển thẳng đơn vị xử lý (nếu cho phép)")
-def route(request: HttpRequest, doc_id: int, payload: DirectIn) -> list[dict[str, Any]]:
+def route(request: HttpRequest, doc_id: Id, payload: DirectIn) -> list[dict[str, Any]]:
     doc = selectors.document_get(request.user, doc_id)
     return [_ok(a) for a in services.incoming_route(actor=request.user, document=doc, note=payload.directive,
-                                                    targets=_targets(payload.targets))]
+                                                    targets=_targets(request.user, payload.targets))]
 
 
 # --- Assignment actions ------------------------------------------------------------------------
 
 @router.post("/assignments/{int:aid}/assign", response=list[Ok], summary="Lãnh đạo phòng phân công trong phòng")
-def assign(request: HttpRequest, aid: int, payload: DirectIn) -> list[dict[str, Any]]:
+def assign(request: HttpRequest, aid: Id, payload: DirectIn) -> list[dict[str, Any]]:
     a = selectors.assignment_get(request.user, aid)
     return [_ok(x) for x in services.assignment_assign(actor=request.user, assignment=a, note=payload.directive,
-                                                       targets=_targets(payload.targets))]
+                                                       targets=_targets(request.user, payload.targets))]
 
 
 @router.post("/assignments/{int:aid}/return", response=Ok, summary="Trả lại phần việc")
-def assignment_return(request: HttpRequest, aid: int, payload: ReasonIn) -> dict[str, Any]:
+def assignment_return(request: HttpRequest, aid: Id, payload: ReasonIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
     return _ok(services.assignment_return(actor=request.user, assignment=a, reason=payload.reason))
 
 
 @router.post("/assignments/{int:aid}/report", response=Ok, summary="Cập nhật tiến độ hoặc ý kiến")
-def report(request: HttpRequest, aid: int, payload: ReportIn) -> dict[str, Any]:
+def report(request: HttpRequest, aid: Id, payload: ReportIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
     services.assignment_report(actor=request.user, assignment=a, kind=payload.kind, text=payload.text,
                                progress=payload.progress)
@@ -487,7 +489,7 @@ def report(request: HttpRequest, aid: int, payload: ReportIn) -> dict[str, Any]:
 
 
 @router.post("/assignments/{int:aid}/complete", response=Ok, summary="Hoàn thành phần việc (kết quả)")
-def complete(request: HttpRequest, aid: int, payload: CompleteIn) -> dict[str, Any]:
+def complete(request: HttpRequest, aid: Id, payload: CompleteIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
     return _ok(services.assignment_complete(actor=request.user, assignment=a, result=payload.result))
 
@@ -507,14 +509,14 @@ def return_result(request: HttpRequest, aid: int, payload: ReasonIn) -> dict[str
 
 
 @router.post("/assignments/{int:aid}/extensions", response=Ok, summary="Đề nghị gia hạn")
-def extension_request(request: HttpRequest, aid: int, payload: ExtensionIn) -> dict[str, Any]:
+def extension_request(request: HttpRequest, aid: Id, payload: ExtensionIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
     return _ok(services.extension_request(actor=request.user, assignment=a, new_due_date=payload.new_due_date,
                                           reason=payload.reason))
 
 
 @router.post("/extensions/{int:eid}/decide", response=Ok, summary="Đồng ý hoặc từ chối gia hạn")
-def extension_decide(request: HttpRequest, eid: int, payload: DecideIn) -> dict[str, Any]:
+def extension_decide(request: HttpRequest, eid: Id, payload: DecideIn) -> dict[str, Any]:
     ext = Extension.objects.filter(pk=eid).first()
     if ext is None:
         raise NotFound()
@@ -524,7 +526,7 @@ def extension_decide(request: HttpRequest, eid: int, payload: DecideIn) -> dict[
 
 @router.post("/assignments/{int:aid}/reminders", response={201: dict[str, int]}, summary="Đôn đốc (nhac_nho, "
              "phe_binh, kiem_diem)")
-def remind(request: HttpRequest, aid: int, payload: RemindIn) -> Status:
+def remind(request: HttpRequest, aid: Id, payload: RemindIn) -> Status:
     a = selectors.assignment_get(request.user, aid)
     reminder = services.reminder_send(actor=request.user, assignment=a, kind=payload.kind, text=payload.text)
     return Status(201, {"id": reminder.pk, "seq": reminder.seq})
@@ -565,7 +567,7 @@ def output(request: HttpRequest, kind: str, ext: str, r: Query[RangeIn]) -> Http
 
 @router.get("/{int:doc_id}/phieu-giai-quyet.{ext}", response={200: None},
             summary="Phiếu giải quyết văn bản đến của một văn bản, xlsx hoặc pdf")
-def slip(request: HttpRequest, doc_id: int, ext: str) -> HttpResponse:
+def slip(request: HttpRequest, doc_id: Id, ext: str) -> HttpResponse:
     doc = selectors.document_get(request.user, doc_id)
     if ext not in CONTENT_TYPES:
         raise NotFound()

@@ -11,11 +11,13 @@ from typing import Any
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from qlvb.core.bounds import Id, PageNumber, SmallCount
 from qlvb.core.errors import Conflict, NotFound, ValidationFailed
-from qlvb.directory.models import Unit, User
+from qlvb.directory.models import Unit
+from qlvb.directory.selectors import user_get, users_get
 from qlvb.documents.events import event_label
-from qlvb.documents.models import Direction, Document, DocumentType
-from qlvb.documents.visibility import document_visible_get
+from qlvb.documents.models import Direction, DocumentType
+from qlvb.documents.visibility import document_visible_get, documents_visible_to
 from qlvb.exchange.services import delivery_reject
 from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
@@ -31,36 +33,36 @@ PAGE_SIZE = 20
 
 
 class DraftIn(Schema):
-    doc_type_id: int
+    doc_type_id: Id
     subject: str
-    signer_id: int
+    signer_id: Id
     competence: str = ""
     signer_position: str = ""
-    urgency: int = 0
+    urgency: SmallCount = 0
     secrecy: str = ""
     due_date: dt.date | None = None
-    answers_id: int | None = None
+    answers_id: Id | None = None
     drafter_initials: str = ""
-    copy_count: int = 1
-    recipient_ids: list[int] = []
+    copy_count: SmallCount = 1
+    recipient_ids: list[Id] = []
     free_recipients: str = ""
     paper_recipients: str = ""
     description: str = ""
 
 
 class VersionIn(Schema):
-    file_id: int
+    file_id: Id
     kind: str = "main"
     note: str = ""
 
 
 class CommentIn(Schema):
     text: str
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
-class SubmitIn(Schema):
-    dept_leader_id: int | None = None
+class DraftSubmitIn(Schema):
+    dept_leader_id: Id | None = None
     note: str = ""
 
 
@@ -75,7 +77,7 @@ class FormatIn(Schema):
 
 class SignIn(Schema):
     pin: str
-    version_id: int | None = None
+    version_id: Id | None = None
 
 
 class PinIn(Schema):
@@ -96,13 +98,14 @@ def _user(request: HttpRequest) -> Any:
 
 def draft_data(actor: Any, payload: DraftIn) -> services.DraftData:
     doc_type = DocumentType.objects.filter(pk=payload.doc_type_id).first()
-    signer = User.objects.filter(pk=payload.signer_id).select_related("unit").first()
-    if doc_type is None or signer is None:
-        raise ValidationFailed("Loại văn bản hoặc người ký không tồn tại.")
+    if doc_type is None:
+        raise ValidationFailed("Loại văn bản không tồn tại.")
+    signer = user_get(actor, payload.signer_id)  # someone the drafter may not see answers as no one
     units = list(Unit.objects.filter(pk__in=payload.recipient_ids))
     if len(units) != len(set(payload.recipient_ids)):
         raise ValidationFailed("Có nơi nhận không có trong danh bạ.")
-    answers = Document.objects.filter(pk=payload.answers_id).first() if payload.answers_id else None
+    answers = (documents_visible_to(actor, Direction.INCOMING).filter(pk=payload.answers_id).first()
+               if payload.answers_id else None)  # one the drafter may not see answers as no document
     if payload.answers_id and answers is None:
         raise ValidationFailed("Không tìm thấy văn bản đến được trả lời.")
     return services.DraftData(
@@ -183,7 +186,7 @@ def _done(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.get("", summary="Danh sách văn bản đi theo hộp (mine, todo, clerk, issued, all); q: tìm nhanh không dấu")
-def list_outgoing(request: HttpRequest, box: str = "all", page: int = 1, q: str = "") -> dict[str, Any]:
+def list_outgoing(request: HttpRequest, box: str = "all", page: PageNumber = 1, q: str = "") -> dict[str, Any]:
     if box not in selectors.BOXES:
         raise ValidationFailed("Hộp văn bản không hợp lệ.")
     query = selectors.outgoing_box(_user(request), box, q[:200])
@@ -201,19 +204,19 @@ def create(request: HttpRequest, payload: DraftIn) -> Status:
 
 
 @router.get("/{pk}", summary="Chi tiết văn bản đi: phiên bản, luồng duyệt, góp ý, nơi nhận, lịch sử")
-def get_outgoing(request: HttpRequest, pk: int) -> dict[str, Any]:
+def get_outgoing(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return _done(request, pk)
 
 
 @router.put("/{pk}", summary="Sửa thông tin văn bản đi (sau khi đã duyệt thì phải duyệt lại)")
-def update(request: HttpRequest, pk: int, payload: DraftIn) -> dict[str, Any]:
+def update(request: HttpRequest, pk: Id, payload: DraftIn) -> dict[str, Any]:
     actor = _user(request)
     services.outgoing_update(actor=actor, outgoing=_get(request, pk), data=draft_data(actor, payload))
     return _done(request, pk)
 
 
 @router.post("/{pk}/versions", response={201: dict}, summary="Tải lên phiên bản dự thảo (tệp đã tải qua /files)")
-def add_version(request: HttpRequest, pk: int, payload: VersionIn) -> Status:
+def add_version(request: HttpRequest, pk: Id, payload: VersionIn) -> Status:
     outgoing = _get(request, pk)
     stored = StoredFile.objects.select_related("blob").filter(pk=payload.file_id).first()
     if stored is None or stored.uploaded_by_id != _user(request).pk:
@@ -243,7 +246,7 @@ def _stream(request: HttpRequest, stored: StoredFile | None) -> FileResponse:
 
 
 @router.get("/{pk}/versions/{vid}/file", summary="Tải tệp của một phiên bản (pdf=true: bản PDF chuyển đổi)")
-def version_file(request: HttpRequest, pk: int, vid: int, pdf: bool = False) -> FileResponse:
+def version_file(request: HttpRequest, pk: Id, vid: Id, pdf: bool = False) -> FileResponse:
     outgoing = _get(request, pk)
     version = outgoing.versions.select_related("stored_file__blob", "pdf__blob").filter(pk=vid).first()
     if version is None:
@@ -256,12 +259,12 @@ def version_file(request: HttpRequest, pk: int, vid: int, pdf: bool = False) -> 
 
 
 @router.get("/{pk}/pdf", summary="Tải bản PDF đã ký (bản phát hành)")
-def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def signed_pdf(request: HttpRequest, pk: Id) -> FileResponse:
     return _stream(request, _get(request, pk).signed_pdf)
 
 
 @router.post("/{pk}/comments", response={201: dict}, summary="Góp ý dự thảo")
-def comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status:
+def comment(request: HttpRequest, pk: Id, payload: CommentIn) -> Status:
     outgoing = _get(request, pk)
     parent = Comment.objects.filter(pk=payload.parent_id, outgoing=outgoing).first() if payload.parent_id else None
     created = services.comment_add(actor=_user(request), outgoing=outgoing, text=payload.text, parent=parent)
@@ -269,26 +272,26 @@ def comment(request: HttpRequest, pk: int, payload: CommentIn) -> Status:
 
 
 @router.post("/{pk}/submit", summary="Trình duyệt")
-def submit(request: HttpRequest, pk: int, payload: SubmitIn) -> dict[str, Any]:
-    leader = User.objects.filter(pk=payload.dept_leader_id).first() if payload.dept_leader_id else None
+def submit(request: HttpRequest, pk: Id, payload: DraftSubmitIn) -> dict[str, Any]:
+    leader = user_get(_user(request), payload.dept_leader_id) if payload.dept_leader_id else None
     services.outgoing_submit(actor=_user(request), outgoing=_get(request, pk), dept_leader=leader, note=payload.note)
     return _done(request, pk)
 
 
 @router.post("/{pk}/approve", summary="Duyệt dự thảo")
-def approve(request: HttpRequest, pk: int, payload: CommentOnly) -> dict[str, Any]:
+def approve(request: HttpRequest, pk: Id, payload: CommentOnly) -> dict[str, Any]:
     services.outgoing_approve(actor=_user(request), outgoing=_get(request, pk), comment=payload.comment)
     return _done(request, pk)
 
 
 @router.post("/{pk}/return", summary="Trả lại dự thảo kèm lý do")
-def return_(request: HttpRequest, pk: int, payload: CommentOnly) -> dict[str, Any]:
+def return_(request: HttpRequest, pk: Id, payload: CommentOnly) -> dict[str, Any]:
     services.outgoing_return(actor=_user(request), outgoing=_get(request, pk), comment=payload.comment)
     return _done(request, pk)
 
 
 @router.post("/{pk}/format-check", summary="Văn thư kiểm tra thể thức (danh mục theo Phụ lục I)")
-def format_check(request: HttpRequest, pk: int, payload: FormatIn) -> dict[str, Any]:
+def format_check(request: HttpRequest, pk: Id, payload: FormatIn) -> dict[str, Any]:
     services.outgoing_format_check(actor=_user(request), outgoing=_get(request, pk), checks=payload.checks,
                                    comment=payload.comment)
     return _done(request, pk)
@@ -300,20 +303,20 @@ def checklist(request: HttpRequest) -> dict[str, str]:
 
 
 @router.post("/{pk}/sign", summary="Người có thẩm quyền ký số (chữ ký cá nhân)")
-def sign(request: HttpRequest, pk: int, payload: SignIn) -> dict[str, Any]:
+def sign(request: HttpRequest, pk: Id, payload: SignIn) -> dict[str, Any]:
     services.outgoing_sign(actor=_user(request), outgoing=_get(request, pk), pin=payload.pin,
                            version_id=payload.version_id)
     return _done(request, pk)
 
 
 @router.post("/{pk}/number", summary="Cấp số, ngày ban hành")
-def number(request: HttpRequest, pk: int) -> dict[str, Any]:
+def number(request: HttpRequest, pk: Id) -> dict[str, Any]:
     services.outgoing_number(actor=_user(request), outgoing=_get(request, pk))
     return _done(request, pk)
 
 
 @router.post("/{pk}/sign-agency", summary="Ký số của cơ quan")
-def sign_agency(request: HttpRequest, pk: int, payload: PinIn) -> dict[str, Any]:
+def sign_agency(request: HttpRequest, pk: Id, payload: PinIn) -> dict[str, Any]:
     services.outgoing_sign_agency(actor=_user(request), outgoing=_get(request, pk), pin=payload.pin)
     return _done(request, pk)
 
@@ -323,7 +326,7 @@ class IssueIn(Schema):
 
 
 @router.post("/{pk}/issue", summary="Phát hành (accept_unreachable: vẫn phát hành khi có nơi nhận chưa có địa chỉ)")
-def issue(request: HttpRequest, pk: int, payload: IssueIn | None = None) -> dict[str, Any]:
+def issue(request: HttpRequest, pk: Id, payload: IssueIn | None = None) -> dict[str, Any]:
     services.outgoing_issue(actor=_user(request), outgoing=_get(request, pk),
                             accept_unreachable=bool(payload and payload.accept_unreachable))
     return _done(request, pk)
@@ -331,7 +334,7 @@ def issue(request: HttpRequest, pk: int, payload: IssueIn | None = None) -> dict
 
 @router.get("/{pk}/issue-preview",
             summary="Trước khi phát hành: nơi nhận điện tử, chờ liên thông, bản giấy, chưa gửi được (và cách sửa)")
-def issue_preview(request: HttpRequest, pk: int) -> dict[str, Any]:
+def issue_preview(request: HttpRequest, pk: Id) -> dict[str, Any]:
     from .recipients import recipients_summary
 
     outgoing = _get(request, pk)
@@ -343,12 +346,12 @@ def issue_preview(request: HttpRequest, pk: int) -> dict[str, Any]:
 class RecipientFixIn(Schema):
     name: str
     action: str
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 @router.post("/{pk}/recipients/fix",
              summary="Xử lý một nơi nhận ghi bằng chữ: match (chọn cơ quan unit_id), paper (gửi bản giấy), remove")
-def recipient_fix(request: HttpRequest, pk: int, payload: RecipientFixIn) -> dict[str, Any]:
+def recipient_fix(request: HttpRequest, pk: Id, payload: RecipientFixIn) -> dict[str, Any]:
     from .recipients import recipient_fix as fix
     from .recipients import recipients_summary
 
@@ -363,18 +366,18 @@ def recipient_fix(request: HttpRequest, pk: int, payload: RecipientFixIn) -> dic
 
 
 @router.get("/{pk}/deliveries", summary="Theo dõi nơi nhận: trạng thái và thời gian")
-def tracking(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def tracking(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
     return deliveries(_get(request, pk))
 
 
 @router.post("/{pk}/revoke", summary="Thu hồi văn bản đã phát hành")
-def revoke(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+def revoke(request: HttpRequest, pk: Id, payload: ReasonIn) -> dict[str, Any]:
     services.outgoing_revoke(actor=_user(request), outgoing=_get(request, pk), reason=payload.reason)
     return _done(request, pk)
 
 
 @router.post("/{pk}/replace", response={201: dict}, summary="Tạo văn bản thay thế (hoặc cập nhật) văn bản đã phát hành")
-def replace(request: HttpRequest, pk: int, payload: ReplaceIn) -> Status:
+def replace(request: HttpRequest, pk: Id, payload: ReplaceIn) -> Status:
     actor = _user(request)
     new = services.outgoing_replacement_start(actor=actor, outgoing=_get(request, pk), update=payload.update)
     return Status(201, detail(actor, selectors.outgoing_get(actor, new.pk)))
@@ -385,13 +388,13 @@ class NoteIn(Schema):
 
 
 @router.post("/{pk}/reply-follow-up/close", summary="Kết thúc theo dõi hạn trả lời (đã nhận đủ trả lời)")
-def follow_up_close(request: HttpRequest, pk: int, payload: NoteIn) -> dict[str, Any]:
+def follow_up_close(request: HttpRequest, pk: Id, payload: NoteIn) -> dict[str, Any]:
     followup.reply_followup_close(actor=_user(request), outgoing=_get(request, pk), note=payload.note)
     return _done(request, pk)
 
 
 @router.post("/received/{incoming_id}/reject", summary="Nơi nhận từ chối tiếp nhận văn bản được gửi nội bộ (02)")
-def reject(request: HttpRequest, incoming_id: int, payload: ReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, incoming_id: Id, payload: ReasonIn) -> dict[str, Any]:
     document = document_visible_get(_user(request), Direction.INCOMING, incoming_id)
     delivery = delivery_reject(actor=_user(request), incoming=document, reason=payload.reason)
     return {"id": delivery.pk, "status": delivery.status}
@@ -400,7 +403,7 @@ def reject(request: HttpRequest, incoming_id: int, payload: ReasonIn) -> dict[st
 # --- consultation (lấy ý kiến) ---------------------------------------------------------------------
 
 class ConsultationIn(Schema):
-    user_ids: list[int]
+    user_ids: list[Id]
     deadline: dt.date
     message: str = ""
 
@@ -408,7 +411,7 @@ class ConsultationIn(Schema):
 class AnswerIn(Schema):
     opinion: str
     comment: str = ""
-    file_id: int | None = None
+    file_id: Id | None = None
 
 
 class DeadlineIn(Schema):
@@ -444,25 +447,23 @@ def _consultation(request: HttpRequest, pk: int, cid: int) -> tuple[Outgoing, Co
 
 
 @router.get("/{pk}/consultations", summary="Các đợt lấy ý kiến (người được mời chỉ thấy ý kiến của mình)")
-def consultations(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def consultations(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
     actor = _user(request)
     rounds, full = selectors.consultations_for(actor, _get(request, pk))
     return [consultation_out(actor, c, full=full) for c in rounds]
 
 
 @router.post("/{pk}/consultations", response={201: dict}, summary="Lấy ý kiến dự thảo (người soạn thảo)")
-def consultation_open(request: HttpRequest, pk: int, payload: ConsultationIn) -> Status:
+def consultation_open(request: HttpRequest, pk: Id, payload: ConsultationIn) -> Status:
     actor = _user(request)
-    people = list(User.objects.filter(pk__in=payload.user_ids).select_related("unit"))
-    if len(people) != len(set(payload.user_ids)):
-        raise ValidationFailed("Có người được chọn không có trong danh bạ.")
+    people = users_get(actor, payload.user_ids)
     created = consult.consultation_open(actor=actor, outgoing=_get(request, pk), people=people,
                                         deadline=payload.deadline, message=payload.message)
     return Status(201, consultation_out(actor, created, full=True))
 
 
 @router.post("/{pk}/consultations/{cid}/answer", summary="Trả lời lấy ý kiến (trả lời lại thì thay ý kiến trước)")
-def consultation_answer(request: HttpRequest, pk: int, cid: int, payload: AnswerIn) -> dict[str, Any]:
+def consultation_answer(request: HttpRequest, pk: Id, cid: Id, payload: AnswerIn) -> dict[str, Any]:
     actor = _user(request)
     _, found, full = _consultation(request, pk, cid)
     stored = None
@@ -476,7 +477,7 @@ def consultation_answer(request: HttpRequest, pk: int, cid: int, payload: Answer
 
 
 @router.post("/{pk}/consultations/{cid}/extend", summary="Gia hạn lấy ý kiến")
-def consultation_extend(request: HttpRequest, pk: int, cid: int, payload: DeadlineIn) -> dict[str, Any]:
+def consultation_extend(request: HttpRequest, pk: Id, cid: Id, payload: DeadlineIn) -> dict[str, Any]:
     actor = _user(request)
     _, found, full = _consultation(request, pk, cid)
     consult.consultation_extend(actor=actor, consultation=found, deadline=payload.deadline)
@@ -485,7 +486,7 @@ def consultation_extend(request: HttpRequest, pk: int, cid: int, payload: Deadli
 
 
 @router.post("/{pk}/consultations/{cid}/close", summary="Kết thúc lấy ý kiến")
-def consultation_close(request: HttpRequest, pk: int, cid: int) -> dict[str, Any]:
+def consultation_close(request: HttpRequest, pk: Id, cid: Id) -> dict[str, Any]:
     actor = _user(request)
     _, found, full = _consultation(request, pk, cid)
     consult.consultation_close(actor=actor, consultation=found)
@@ -512,7 +513,7 @@ def summary_export(actor: Any, found: Consultation, *, full: bool, fmt: str) -> 
 
 
 @router.get("/{pk}/consultations/{cid}/export", summary="Tải bảng tổng hợp ý kiến (format=xlsx|pdf)")
-def consultation_export(request: HttpRequest, pk: int, cid: int, format: str = "xlsx") -> HttpResponse:
+def consultation_export(request: HttpRequest, pk: Id, cid: Id, format: str = "xlsx") -> HttpResponse:
     _, found, full = _consultation(request, pk, cid)
     return summary_export(_user(request), found, full=full, fmt=format)
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.decorators import decorate_view
 
+from qlvb.core.bounds import Id
 from qlvb.core.errors import NotFound, PermissionDenied, ValidationFailed
 from qlvb.files.intake import too_large
 from qlvb.files.models import Channel
@@ -190,13 +191,13 @@ def profile_image_get(request: HttpRequest) -> HttpResponse:
 
 @router.get("/agency", response=ProfileOut,
             summary="Khóa ký số và ảnh con dấu của cơ quan (quản trị, văn thư); `agency_id` mặc định cơ quan mình")
-def agency_get(request: HttpRequest, agency_id: int | None = None) -> dict[str, Any]:
+def agency_get(request: HttpRequest, agency_id: Id | None = None) -> dict[str, Any]:
     unit = _agency(request, agency_id)
     return _profile_out(profiles.signing_profile_get(actor=request.user, agency=unit), owner=unit.name)
 
 
 @router.put("/agency", response=ProfileOut, summary="Chọn phương thức ký số của cơ quan")
-def agency_put(request: HttpRequest, payload: ProfileIn, agency_id: int | None = None) -> dict[str, Any]:
+def agency_put(request: HttpRequest, payload: ProfileIn, agency_id: Id | None = None) -> dict[str, Any]:
     unit = _agency(request, agency_id)
     saved = profiles.signing_profile_save(actor=request.user, agency=unit, **payload.dict())
     return _profile_out(saved, owner=unit.name)
@@ -206,7 +207,7 @@ def agency_put(request: HttpRequest, payload: ProfileIn, agency_id: int | None =
              summary="Tải ảnh con dấu (PNG màu đỏ, nền trong suốt; multipart `file`, `width_mm` đường kính thật)",
              openapi_extra=_multipart({"width_mm": {"type": "number", "default": 36}}))
 @decorate_view(guard_upload)
-def agency_seal_post(request: HttpRequest, agency_id: int | None = None) -> dict[str, Any]:
+def agency_seal_post(request: HttpRequest, agency_id: Id | None = None) -> dict[str, Any]:
     unit = _agency(request, agency_id)
     uploaded = _upload(request)
     try:
@@ -230,7 +231,7 @@ def agency_pkcs12_post(request: HttpRequest, agency_id: int | None = None) -> di
 
 
 @router.get("/agency/seal", response={200: None}, summary="Ảnh con dấu của cơ quan (PNG)")
-def agency_seal_get(request: HttpRequest, agency_id: int | None = None) -> HttpResponse:
+def agency_seal_get(request: HttpRequest, agency_id: Id | None = None) -> HttpResponse:
     unit = _agency(request, agency_id)
     return _png(profiles.signing_profile_get(actor=request.user, agency=unit))
 
@@ -253,7 +254,7 @@ def verify(request: HttpRequest) -> Status:
 
 
 @router.get("/reports/{int:report_id}", response=ReportOut, summary="Một kết quả kiểm tra chữ ký số đã lưu")
-def report_get(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def report_get(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     return _report_out(selectors.signature_report_get(actor=request.user, report_id=report_id))
 
 

@@ -64,3 +64,12 @@ def test_unknown_object_is_404_in_vietnamese(person) -> None:
 def test_wrong_method_is_405(person) -> None:
     response = Api(person("tranthilan")).delete("/me")
     assert response.status_code == 405  # django-ninja answers this one itself, in plain text
+
+
+@pytest.mark.parametrize("path", ["/nothing-here", "/incoming/abc", "/files/1x"])
+def test_unknown_api_path_is_a_json_404_in_vietnamese(person, path: str) -> None:
+    api = Api(person("lethuha"))
+    api.client.handler.enforce_csrf_checks = True
+    for response in (api.get(path), api.post(path, {})):
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Không có đường dẫn API này.", "code": "not_found"}
