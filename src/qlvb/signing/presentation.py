@@ -77,8 +77,11 @@ def report_view(report: dict[str, Any]) -> dict[str, Any]:
                         "css": CHECK_CSS.get(c.get("status", ""), ""),
                         "word": CHECK_WORD.get(c.get("status", ""), "")} for c in sig.get("checks", [])],
         })
+    stamps = sum(1 for sig in signatures if sig.get("kind") == "doc_timestamp")
     return {
         **report,
+        "signature_only_count": len(signatures) - stamps,
+        "doc_timestamp_count": stamps,
         "css": VERDICT_CSS.get(report.get("verdict", ""), "secondary"),
         "verified": vn_time(report.get("verified_at")),
         "signatures": signatures,

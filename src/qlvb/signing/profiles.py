@@ -227,9 +227,13 @@ def certificate_view(profile: SigningProfile | None) -> CertificateView | None:
     cert = x509.Certificate.load(bytes(profile.cert_der))
     info = describe(cert)
     return CertificateView(
-        subject=info["ten"], organisation=info["to_chuc"], issuer=info["noi_cap"],
-        valid_from=vn_date(cert.not_valid_before), valid_to=vn_date(cert.not_valid_after),
-        expired=cert.not_valid_after < datetime.now(UTC), demo=is_demo_certificate(cert),
+        subject=info["ten"],
+        organisation=info["to_chuc"],
+        issuer=info["noi_cap"],
+        valid_from=vn_date(cert.not_valid_before),
+        valid_to=vn_date(cert.not_valid_after),
+        expired=cert.not_valid_after < datetime.now(UTC),
+        demo=is_demo_certificate(cert),
     )
 
 
@@ -313,8 +317,13 @@ def signing_pkcs12_upload(
     profile.cert_der = der
     profile.save()
     audit.record(
-        "signing.pkcs12_uploaded", actor=actor, obj=profile,
-        data={"subject": who, "issuer": describe(certificate)["noi_cap"],
-              "serial": format(certificate.serial_number, "x")},
+        "signing.pkcs12_uploaded",
+        actor=actor,
+        obj=profile,
+        data={
+            "subject": who,
+            "issuer": describe(certificate)["noi_cap"],
+            "serial": format(certificate.serial_number, "x"),
+        },
     )
     return profile

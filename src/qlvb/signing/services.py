@@ -281,8 +281,12 @@ async def _prepare_external(
         chain=tuple(c.dump() for c in key.chain),
     )
     return SignResult(
-        pdf=b"", level="", field_name=field_name, signing_time=signing_time.astimezone(VN_TZ),
-        signer=describe(key.certificate), pending=pending,
+        pdf=b"",
+        level="",
+        field_name=field_name,
+        signing_time=signing_time.astimezone(VN_TZ),
+        signer=describe(key.certificate),
+        pending=pending,
     )
 
 
@@ -344,7 +348,10 @@ def pdf_finish_signature(*, pending: PendingSignature, signature: bytes) -> Sign
             code="sign_failed",
         ) from exc
     return SignResult(
-        pdf=pdf, level="B-T" if timestamper else "B-B", field_name="", signing_time=datetime.now(UTC).astimezone(VN_TZ),
+        pdf=pdf,
+        level="B-T" if timestamper else "B-B",
+        field_name="",
+        signing_time=datetime.now(UTC).astimezone(VN_TZ),
         signer=describe(certificate),
     )
 

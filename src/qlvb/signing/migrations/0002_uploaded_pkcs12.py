@@ -4,30 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signing', '0001_initial'),
+        ("signing", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='signingprofile',
-            name='cert_der',
-            field=models.BinaryField(blank=True, default=b'', verbose_name='chứng thư số (DER)'),
+            model_name="signingprofile",
+            name="cert_der",
+            field=models.BinaryField(blank=True, default=b"", verbose_name="chứng thư số (DER)"),
         ),
         migrations.AddField(
-            model_name='signingprofile',
-            name='pkcs12_data',
-            field=models.BinaryField(blank=True, default=b'', verbose_name='tệp PKCS#12 đã tải lên'),
+            model_name="signingprofile",
+            name="pkcs12_data",
+            field=models.BinaryField(blank=True, default=b"", verbose_name="tệp PKCS#12 đã tải lên"),
         ),
         migrations.AddField(
-            model_name='signingprofile',
-            name='pkcs12_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='tên tệp PKCS#12'),
+            model_name="signingprofile",
+            name="pkcs12_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="tên tệp PKCS#12"),
         ),
         migrations.AlterField(
-            model_name='signingprofile',
-            name='method',
-            field=models.CharField(choices=[('pkcs12', 'Tệp chứng thư số PKCS#12'), ('pkcs11', 'USB token / HSM gắn vào máy chủ (PKCS#11)'), ('csc', 'Ký số từ xa (dịch vụ CSC)'), ('plugin', 'USB token tại máy của người ký (phần mềm ký số)')], max_length=10, verbose_name='phương thức ký'),
+            model_name="signingprofile",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("pkcs12", "Tệp chứng thư số PKCS#12"),
+                    ("pkcs11", "USB token / HSM gắn vào máy chủ (PKCS#11)"),
+                    ("csc", "Ký số từ xa (dịch vụ CSC)"),
+                    ("plugin", "USB token tại máy của người ký (phần mềm ký số)"),
+                ],
+                max_length=10,
+                verbose_name="phương thức ký",
+            ),
         ),
     ]

@@ -6,32 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signing', '0002_uploaded_pkcs12'),
+        ("signing", "0002_uploaded_pkcs12"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PluginSigning',
+            name="PluginSigning",
             fields=[
-                ('id', models.UUIDField(editable=False, primary_key=True, serialize=False)),
-                ('file_name', models.CharField(blank=True, max_length=255)),
-                ('output', models.BinaryField()),
-                ('document_digest', models.BinaryField()),
-                ('reserved_start', models.PositiveBigIntegerField()),
-                ('reserved_end', models.PositiveBigIntegerField()),
-                ('signed_attrs', models.BinaryField()),
-                ('cert_der', models.BinaryField()),
-                ('chain_der', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(editable=False, primary_key=True, serialize=False)),
+                ("file_name", models.CharField(blank=True, max_length=255)),
+                ("output", models.BinaryField()),
+                ("document_digest", models.BinaryField()),
+                ("reserved_start", models.PositiveBigIntegerField()),
+                ("reserved_end", models.PositiveBigIntegerField()),
+                ("signed_attrs", models.BinaryField()),
+                ("cert_der", models.BinaryField()),
+                ("chain_der", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phiên ký bằng USB token tại máy người ký',
-                'verbose_name_plural': 'phiên ký bằng USB token tại máy người ký',
+                "verbose_name": "phiên ký bằng USB token tại máy người ký",
+                "verbose_name_plural": "phiên ký bằng USB token tại máy người ký",
             },
         ),
     ]
