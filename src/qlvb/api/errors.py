@@ -61,10 +61,13 @@ def declare_errors(schema: dict[str, Any], path_prefix: str) -> dict[str, Any]:
                 errors.update(LOCKOUT_ERRORS)
             responses = operation.setdefault("responses", {})
             for status, description in errors.items():
-                responses.setdefault(status, {
-                    "description": description,
-                    "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
-                })
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": ERROR_REF}}},
+                    },
+                )
     return schema
 
 
@@ -87,7 +90,8 @@ def install(api: NinjaAPI) -> None:
             kind = str(err.get("type", ""))
             if kind == "json_invalid" or "json" in str(err.get("msg", "")).lower():
                 return api.create_response(
-                    request, {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ.", "code": "malformed_json"},
+                    request,
+                    {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ.", "code": "malformed_json"},
                     status=400,
                 )
             fields.append({"field": _field_path(err.get("loc", [])), "error": kind})
@@ -101,7 +105,8 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
-            request, {"detail": "Chưa đăng nhập hoặc mã truy cập không hợp lệ.", "code": "unauthenticated"},
+            request,
+            {"detail": "Chưa đăng nhập hoặc mã truy cập không hợp lệ.", "code": "unauthenticated"},
             status=401,
         )
 
@@ -109,10 +114,15 @@ def install(api: NinjaAPI) -> None:
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400 and "parse request body" in str(exc):
             return api.create_response(
-                request, {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ.", "code": "malformed_json"},
+                request,
+                {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ.", "code": "malformed_json"},
                 status=400,
             )
-        messages = {404: "Không tìm thấy.", 405: "Phương thức không được hỗ trợ.", 403: "Không có quyền.",
-                    400: "Yêu cầu không hợp lệ."}
+        messages = {
+            404: "Không tìm thấy.",
+            405: "Phương thức không được hỗ trợ.",
+            403: "Không có quyền.",
+            400: "Yêu cầu không hợp lệ.",
+        }
         detail = messages.get(exc.status_code, str(exc))
         return api.create_response(request, {"detail": detail}, status=exc.status_code)

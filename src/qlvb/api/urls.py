@@ -36,10 +36,11 @@ class Api(NinjaAPI):
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         # Last: a path no operation matches (``/incoming/abc``) is a JSON 404 like every API error,
         # not the web's HTML page.
-        return [*super()._get_urls(), re_path(r"^(?P<rest>.*)$", _unknown_path)]
+        return [*super()._get_urls(), re_path(r"^(?P<rest>(?s:.)*)$", _unknown_path)]
 
-    def get_openapi_schema(self, *, path_prefix: str | None = None,
-                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         return errors.declare_errors(DistinctSchemas(self, path_prefix), path_prefix)  # type: ignore[return-value]

@@ -29,4 +29,3 @@ class BoundedLimitOffset(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(100, ge=1, le=MAX_LIMIT, description="Số dòng mỗi trang")
         offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Bỏ qua bao nhiêu dòng đầu")
-

@@ -102,12 +102,20 @@ class OddInputMiddleware:
             if not request.path_info.startswith("/api/") and path_has_oversized_id(request.path_info):
                 raise Http404
             return self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and NUL in (session.session_key or ""):
+            # The session middleware saves every session on the way out: a NUL session key would reach
+            # the database there. An empty session instead, whose answer deletes the cookie.
+            request.session = session.__class__()  # type: ignore[attr-defined]
         message = _("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL).")
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": message, "code": "nul_character"}, status=400)
         page = format_html(
             '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{}</title></head>'
             '<body><h1>{}</h1><p>{}</p><p><a href="/">{}</a></p></body></html>',
-            _("Yêu cầu không hợp lệ"), _("Yêu cầu không hợp lệ"), message, _("Về trang chủ"),
+            _("Yêu cầu không hợp lệ"),
+            _("Yêu cầu không hợp lệ"),
+            message,
+            _("Về trang chủ"),
         )
         return HttpResponse(page, status=400, content_type="text/html; charset=utf-8")

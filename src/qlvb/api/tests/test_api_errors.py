@@ -66,7 +66,7 @@ def test_wrong_method_is_405(person) -> None:
     assert response.status_code == 405  # django-ninja answers this one itself, in plain text
 
 
-@pytest.mark.parametrize("path", ["/nothing-here", "/incoming/abc", "/files/1x"])
+@pytest.mark.parametrize("path", ["/nothing-here", "/incoming/abc", "/files/1x", "/incoming/1/x.%0Apdf"])
 def test_unknown_api_path_is_a_json_404_in_vietnamese(person, path: str) -> None:
     api = Api(person("lethuha"))
     api.client.handler.enforce_csrf_checks = True

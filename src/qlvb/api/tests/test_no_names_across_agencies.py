@@ -31,8 +31,9 @@ def _post(client: Client, path: str, body: dict[str, Any]) -> tuple[int, bytes]:
     return response.status_code, response.content
 
 
-def _assert_invisible_ids_answer_as_unknown(client: Client, path: str, body: Callable[[int], dict[str, Any]],
-                                            ids: list[int], visible: set[int], unknown: int) -> None:
+def _assert_invisible_ids_answer_as_unknown(
+    client: Client, path: str, body: Callable[[int], dict[str, Any]], ids: list[int], visible: set[int], unknown: int
+) -> None:
     baseline = _post(client, path, body(unknown))
     assert baseline[0] == 404, baseline
     outsiders = [pk for pk in ids if pk not in visible]
@@ -48,7 +49,10 @@ def tyt(demo) -> dict[str, Any]:
     user_ids = list(User.objects.order_by("pk").values_list("pk", flat=True))
     unit_ids = list(Unit.objects.order_by("pk").values_list("pk", flat=True))
     return {
-        "leader": leader, "clerk": clerk, "user_ids": user_ids, "unit_ids": unit_ids,
+        "leader": leader,
+        "clerk": clerk,
+        "user_ids": user_ids,
+        "unit_ids": unit_ids,
         "visible_users": set(users_visible_to(leader).values_list("pk", flat=True)),
         "visible_units": set(units_visible_to(leader).values_list("pk", flat=True)),
         "unknown_user": User.objects.aggregate(m=Max("pk"))["m"] + 1000,
@@ -62,11 +66,16 @@ def test_the_signer_of_a_new_draft(tyt) -> None:
     doc_type = DocumentType.objects.get(name="Công văn").pk
 
     def body(pk: int) -> dict[str, Any]:
-        return {"doc_type_id": doc_type, "subject": "Báo cáo tiêm chủng", "signer_id": pk,
-                "free_recipients": "Trung tâm Y tế huyện."}
+        return {
+            "doc_type_id": doc_type,
+            "subject": "Báo cáo tiêm chủng",
+            "signer_id": pk,
+            "free_recipients": "Trung tâm Y tế huyện.",
+        }
 
-    _assert_invisible_ids_answer_as_unknown(leader, "/outgoing", body, tyt["user_ids"], tyt["visible_users"],
-                                            tyt["unknown_user"])
+    _assert_invisible_ids_answer_as_unknown(
+        leader, "/outgoing", body, tyt["user_ids"], tyt["visible_users"], tyt["unknown_user"]
+    )
     _, content = _post(leader, "/outgoing", body(1))
     assert not any(name in content.decode() for name in tyt["others"])
     # The Trạm's own leader is still a valid signer.
@@ -76,26 +85,51 @@ def test_the_signer_of_a_new_draft(tyt) -> None:
 def test_people_to_consult_and_the_department_leader_of_a_draft(tyt) -> None:
     leader = _client(tyt["leader"])
     doc_type = DocumentType.objects.get(name="Công văn").pk
-    status, content = _post(leader, "/outgoing", {"doc_type_id": doc_type, "subject": "Báo cáo",
-                                                  "signer_id": tyt["leader"].pk,
-                                                  "free_recipients": "Trung tâm Y tế huyện."})
+    status, content = _post(
+        leader,
+        "/outgoing",
+        {
+            "doc_type_id": doc_type,
+            "subject": "Báo cáo",
+            "signer_id": tyt["leader"].pk,
+            "free_recipients": "Trung tâm Y tế huyện.",
+        },
+    )
     assert status == 201, content
     draft = json.loads(content)["id"]
     _assert_invisible_ids_answer_as_unknown(
-        leader, f"/outgoing/{draft}/consultations",
+        leader,
+        f"/outgoing/{draft}/consultations",
         lambda pk: {"user_ids": [tyt["clerk"].pk, pk], "deadline": "2099-12-31"},
-        tyt["user_ids"], tyt["visible_users"], tyt["unknown_user"])
+        tyt["user_ids"],
+        tyt["visible_users"],
+        tyt["unknown_user"],
+    )
     _assert_invisible_ids_answer_as_unknown(
-        leader, f"/outgoing/{draft}/submit", lambda pk: {"dept_leader_id": pk},
-        tyt["user_ids"], tyt["visible_users"], tyt["unknown_user"])
+        leader,
+        f"/outgoing/{draft}/submit",
+        lambda pk: {"dept_leader_id": pk},
+        tyt["user_ids"],
+        tyt["visible_users"],
+        tyt["unknown_user"],
+    )
 
 
 @pytest.fixture
 def tyt_document(tyt) -> int:
-    status, content = _post(_client(tyt["clerk"]), "/incoming/", {
-        "channel": "paper", "doc_type": "Công văn", "subject": "Về việc tiêm chủng mở rộng",
-        "organ_name": "Trung tâm Y tế huyện", "code_number": "12", "code_notation": "TTYT",
-        "issued_date": "2026-03-05"})
+    status, content = _post(
+        _client(tyt["clerk"]),
+        "/incoming/",
+        {
+            "channel": "paper",
+            "doc_type": "Công văn",
+            "subject": "Về việc tiêm chủng mở rộng",
+            "organ_name": "Trung tâm Y tế huyện",
+            "code_number": "12",
+            "code_notation": "TTYT",
+            "issued_date": "2026-03-05",
+        },
+    )
     assert status == 201, content
     return int(json.loads(content)["id"])
 
@@ -103,8 +137,13 @@ def tyt_document(tyt) -> int:
 def test_the_leader_an_incoming_document_is_submitted_to(tyt, tyt_document) -> None:
     for who in ("clerk", "leader"):
         _assert_invisible_ids_answer_as_unknown(
-            _client(tyt[who]), f"/incoming/{tyt_document}/submit", lambda pk: {"leader_id": pk},
-            tyt["user_ids"], tyt["visible_users"], tyt["unknown_user"])
+            _client(tyt[who]),
+            f"/incoming/{tyt_document}/submit",
+            lambda pk: {"leader_id": pk},
+            tyt["user_ids"],
+            tyt["visible_users"],
+            tyt["unknown_user"],
+        )
 
 
 @pytest.mark.parametrize("action", ["route", "direct"])
@@ -112,35 +151,67 @@ def test_units_and_people_an_incoming_document_is_routed_to(tyt, tyt_document, a
     clerk = _client(tyt["clerk"])
     path = f"/incoming/{tyt_document}/{action}"
     _assert_invisible_ids_answer_as_unknown(
-        clerk, path, lambda pk: {"targets": [{"role": "lead", "unit_id": pk}]},
-        tyt["unit_ids"], tyt["visible_units"], tyt["unknown_unit"])
+        clerk,
+        path,
+        lambda pk: {"targets": [{"role": "lead", "unit_id": pk}]},
+        tyt["unit_ids"],
+        tyt["visible_units"],
+        tyt["unknown_unit"],
+    )
     _assert_invisible_ids_answer_as_unknown(
-        clerk, path, lambda pk: {"targets": [{"role": "lead", "user_id": pk}]},
-        tyt["user_ids"], tyt["visible_users"], tyt["unknown_user"])
+        clerk,
+        path,
+        lambda pk: {"targets": [{"role": "lead", "user_id": pk}]},
+        tyt["user_ids"],
+        tyt["visible_users"],
+        tyt["unknown_user"],
+    )
 
 
 def test_unknown_and_invisible_people_get_the_directory_answer(tyt) -> None:
     """The same answer as ``GET /directory/users/{id}`` gives for someone the caller may not see."""
     leader = _client(tyt["leader"])
     directory = leader.get("/api/v1/directory/users/1")
-    signer = leader.post("/api/v1/outgoing", json.dumps({"doc_type_id": 1, "subject": "x", "signer_id": 1}),
-                         content_type="application/json")
-    assert (signer.status_code, signer.json()) == (directory.status_code, directory.json()) == (
-        404, {"detail": "Không tìm thấy người dùng hoặc bạn không có quyền xem.", "code": "not_found"})
+    signer = leader.post(
+        "/api/v1/outgoing",
+        json.dumps({"doc_type_id": 1, "subject": "x", "signer_id": 1}),
+        content_type="application/json",
+    )
+    assert (
+        (signer.status_code, signer.json())
+        == (directory.status_code, directory.json())
+        == (404, {"detail": "Không tìm thấy người dùng hoặc bạn không có quyền xem.", "code": "not_found"})
+    )
 
 
 def test_the_incoming_document_a_draft_answers(tyt) -> None:
     """Another agency's incoming document answers as one that does not exist, whatever else is wrong."""
-    status, content = _post(_client(User.objects.get(username="ublienminh_lethuha")), "/incoming/", {
-        "channel": "paper", "doc_type": "Công văn", "subject": "Về việc rà soát hộ nghèo",
-        "organ_name": "UBND huyện", "code_number": "7", "code_notation": "UBND", "issued_date": "2026-03-05"})
+    status, content = _post(
+        _client(User.objects.get(username="ublienminh_lethuha")),
+        "/incoming/",
+        {
+            "channel": "paper",
+            "doc_type": "Công văn",
+            "subject": "Về việc rà soát hộ nghèo",
+            "organ_name": "UBND huyện",
+            "code_number": "7",
+            "code_notation": "UBND",
+            "issued_date": "2026-03-05",
+        },
+    )
     assert status == 201, content
     theirs = json.loads(content)["id"]
     leader = _client(tyt["leader"])
     doc_type = DocumentType.objects.get(name="Công văn").pk
     for extra in ({}, {"free_recipients": "Trung tâm Y tế huyện."}):
+
         def body(pk: int, extra: dict = extra) -> dict[str, Any]:
-            return {"doc_type_id": doc_type, "subject": "Trả lời", "signer_id": tyt["leader"].pk, "answers_id": pk,
-                    **extra}
+            return {
+                "doc_type_id": doc_type,
+                "subject": "Trả lời",
+                "signer_id": tyt["leader"].pk,
+                "answers_id": pk,
+                **extra,
+            }
 
         assert _post(leader, "/outgoing", body(theirs)) == _post(leader, "/outgoing", body(theirs + 1000))
