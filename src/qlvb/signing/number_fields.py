@@ -225,8 +225,12 @@ def _placeholder(
     return replace(run, box=(bx1, bottom, bx2, top))
 
 
-def _number_run(page_lines: list[list[glyphs.Glyph]], page: int, page_width: float) -> Placeholder | None:
+def _number_run(
+    page_lines: list[list[glyphs.Glyph]], page: int, page_width: float, page_height: float
+) -> Placeholder | None:
     for line in page_lines:
+        if line[0].y < page_height * 0.55:  # ô 3 is in the header: never a "số:" of the body
+            break
         text, owners = _line_text(line)
         match = _NUMBER.search(text)
         if match is None:
@@ -349,7 +353,7 @@ def find_placeholders(pdf: bytes | PdfReader, *, page: int = 0) -> dict[str, Pla
     width, height = float(box.right) - float(box.left), float(box.top) - float(box.bottom)
     page_lines = glyphs.lines(glyphs.page_glyphs(reader, page))
     found: dict[str, Placeholder] = {}
-    number = _number_run(page_lines, page, width)
+    number = _number_run(page_lines, page, width, height)
     if number is not None:
         found[NUMBER_FIELD] = number
     day = _date_run(page_lines, page, width, height)
