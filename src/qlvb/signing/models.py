@@ -89,8 +89,9 @@ class SigningProfile(models.Model):
             raise SigningRefused(
                 gettext(
                     "Phương thức “USB token tại máy của ông/bà” ký trên trình duyệt qua phần mềm ký số của nhà "
-                    "cung cấp; máy chủ không giữ khóa. Hãy ký tại trang có nút “Ký bằng USB token”, hoặc chọn "
-                    "phương thức khác tại trang “Chữ ký số của tôi”."
+                    "cung cấp, máy chủ không giữ khóa; bước này chưa hỗ trợ cách ký đó (hiện chỉ trang “Ký bằng USB "
+                    "token”). Hãy tải lên tệp chứng thư số (PKCS#12) hoặc chọn ký số từ xa tại trang “Chữ ký số” → "
+                    "“Chữ ký của tôi”."
                 ),
                 code="plugin_method",
             )

@@ -165,3 +165,20 @@ def test_bad_input_to_the_plugin_endpoints(person, web_settings):
     assert not_pdf.status_code == 422
     unknown = api.post(f"{API}/plugin/not-a-uuid/finish", {"signature": "AAAA"}, content_type="application/json")
     assert unknown.status_code == 404
+
+
+def test_choosing_the_token_at_the_desk_is_saved_and_a_server_side_signature_says_what_to_do(person, web_settings):
+    from qlvb.signing.keys import SigningRefused
+    from qlvb.signing.models import SigningProfile
+
+    hung = person("nguyenvanhung")
+    client = Client()
+    client.force_login(hung)
+    response = client.post("/ky-so/ho-so/", {"action": "method", "method": "plugin"})
+    assert response.status_code == 302
+    profile = SigningProfile.objects.get(user=hung)
+    assert profile.method == "plugin"
+    with pytest.raises(SigningRefused) as refused:
+        profile.key()
+    assert refused.value.code == "plugin_method"
+    assert "tải lên tệp chứng thư số" in refused.value.message
