@@ -32,8 +32,9 @@ def rechain_entries(apps, connection):
     # 1. the old, unkeyed chain as it stands
     prev, first_bad, expected = audit.GENESIS, None, 1
     for entry in entries:
-        if (entry.seq != expected or entry.prev_hash != prev
-                or audit.plain_sha256_hash(prev, entry) != entry.hash) and first_bad is None:
+        if (
+            entry.seq != expected or entry.prev_hash != prev or audit.plain_sha256_hash(prev, entry) != entry.hash
+        ) and first_bad is None:
             first_bad = expected
         prev = entry.hash
         expected += 1
@@ -61,9 +62,17 @@ def rechain_entries(apps, connection):
         "old_chain_first_bad_seq": first_bad,
     }
     record = entry_model(
-        seq=entries[-1].seq + 1, created_at=dt.datetime.now(dt.UTC), action="audit.rechained", actor_id=None,
-        actor_username="", ip=None, object_type="core.auditentry", object_id="", object_repr="Nhật ký hệ thống",
-        data=json.loads(json.dumps(data)), prev_hash=prev,
+        seq=entries[-1].seq + 1,
+        created_at=dt.datetime.now(dt.UTC),
+        action="audit.rechained",
+        actor_id=None,
+        actor_username="",
+        ip=None,
+        object_type="core.auditentry",
+        object_id="",
+        object_repr="Nhật ký hệ thống",
+        data=json.loads(json.dumps(data)),
+        prev_hash=prev,
     )
     record.hash = audit.entry_hash(prev, record, key)
     record.save(force_insert=True)

@@ -129,8 +129,9 @@ def _from(ip: str, password: str, username: str = USERNAME):
     return Client(REMOTE_ADDR=ip).post(reverse("web:login"), {"username": username, "password": password})
 
 
-def test_five_wrong_from_one_address_lock_the_account_from_another(demo, celery_eager,
-                                                                 django_capture_on_commit_callbacks) -> None:
+def test_five_wrong_from_one_address_lock_the_account_from_another(
+    demo, celery_eager, django_capture_on_commit_callbacks
+) -> None:
     from qlvb.assignments.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):

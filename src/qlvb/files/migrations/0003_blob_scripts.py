@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('files', '0002_conversion'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='blob',
-            name='scripts',
-            field=models.CharField(blank=True, default='', max_length=64, verbose_name='mã lệnh trong tệp'),
+            model_name="blob",
+            name="scripts",
+            field=models.CharField(blank=True, default="", max_length=64, verbose_name="mã lệnh trong tệp"),
         ),
     ]
