@@ -106,7 +106,7 @@ class OddInputMiddleware:
         if session is not None and NUL in (session.session_key or ""):
             # The session middleware saves every session on the way out: a NUL session key would reach
             # the database there. An empty session instead, whose answer deletes the cookie.
-            request.session = session.__class__()  # type: ignore[attr-defined]
+            request.session = session.__class__()
         message = _("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL).")
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": message, "code": "nul_character"}, status=400)
