@@ -145,3 +145,62 @@ def test_the_demo_command_prints_the_signing_line(fresh_demo: DemoPKI):
     out = StringIO()
     call_command("demo", stdout=out)
     assert DEMO_CA_NAME in out.getvalue()
+
+
+def test_serve_runs_the_demo_services_only_when_the_demo_exists(settings, tmp_path, monkeypatch):
+    from qlvb.signing.demo_pki import side_service
+
+    settings.DATA_DIR = tmp_path / "var"
+    for name in ("QLVB_TSA_URL", "QLVB_CSC_SERVICES", "QLVB_DEMO_PKI"):
+        monkeypatch.delenv(name, raising=False)
+    assert side_service() is None  # no `qlvb demo` yet: nothing to run
+    pki = DemoPKI()
+    pki.ensure([])
+    side = side_service()
+    assert side is not None and side.argv == ["demo_pki"]
+    assert side.env["QLVB_TSA_URL"] == pki.tsa_url and "8791" in side.env["QLVB_CSC_SERVICES"]
+    monkeypatch.setenv("QLVB_TSA_URL", "http://tsa.example.vn")  # the administrator's own TSA wins
+    assert "QLVB_TSA_URL" not in side_service().env  # type: ignore[union-attr]
+    monkeypatch.setenv("QLVB_DEMO_PKI", "0")
+    assert side_service() is None
+
+
+def test_the_demo_pki_command_serves_and_stops_on_a_signal(tmp_path):
+    """What `qlvb serve` starts beside gunicorn: it answers, and Ctrl-C/SIGTERM stops it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    env = {
+        **os.environ,
+        "QLVB_DATA_DIR": str(tmp_path),
+        "QLVB_DEMO_PKI_URL": f"http://127.0.0.1:{_free_port()}",
+        "QLVB_DEMO_CSC_URL": f"http://127.0.0.1:{_free_port()}",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+    }
+    from django.test import override_settings
+
+    with override_settings(DATA_DIR=tmp_path):
+        os.environ["QLVB_DEMO_PKI_URL"] = env["QLVB_DEMO_PKI_URL"]
+        try:
+            DemoPKI().ensure([])
+        finally:
+            del os.environ["QLVB_DEMO_PKI_URL"]
+    child = subprocess.Popen([sys.executable, "-m", "qlvb.cli", "demo_pki"], env=env)
+    try:
+        deadline, answered = time.monotonic() + 60, False
+        while time.monotonic() < deadline and not answered:
+            try:
+                with urllib.request.urlopen(f"{env['QLVB_DEMO_PKI_URL']}/qlvb-demo/certs/root/ca.crt", timeout=2) as r:
+                    answered = r.status == 200
+            except OSError:
+                time.sleep(0.5)
+        assert answered
+        child.send_signal(signal.SIGINT)
+        assert child.wait(timeout=20) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
