@@ -180,6 +180,10 @@ class VdxpTransport:
                 code="axis_timeout",
                 retryable=True,
             ) from None
+        except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL):
+            raise TransportError(
+                f"Địa chỉ trục liên thông không hợp lệ: '{self.config.endpoint}'.", code="axis_not_configured"
+            ) from None
         except requests.ConnectionError:
             raise TransportError(
                 f"Không kết nối được trục liên thông tại {self.config.endpoint}.",

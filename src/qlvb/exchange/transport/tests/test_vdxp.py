@@ -173,6 +173,10 @@ def test_axis_unreachable_is_a_vietnamese_retryable_error() -> None:
     with pytest.raises(TransportError, match="Không kết nối được trục liên thông") as caught:
         client.agencies()
     assert caught.value.retryable
+    misconfigured = VdxpTransport(VdxpConfig(endpoint="axis.example/api", system_id="x", secret="y"))
+    with pytest.raises(TransportError, match="Địa chỉ trục liên thông không hợp lệ") as caught:
+        misconfigured.agencies()
+    assert not caught.value.retryable
 
 
 def test_wrong_secret_is_refused_and_says_so(axis: Axis) -> None:
