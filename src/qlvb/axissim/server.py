@@ -290,9 +290,11 @@ class AxisApp:
             own = self.store.authenticate(environ.get("HTTP_X_SYSTEMID", ""), environ.get("HTTP_X_SECRETKEY", ""))
             return handler(environ, start_response, own)
         except AxisError as exc:
-            return self._json(
-                start_response, {"status": "FAIL", "ErrorCode": exc.code, "ErrorDesc": exc.message}, exc.http_status
-            )
+            error = exc
+        except Exception as exc:  # an axis answers 500; it does not show its traceback to the client
+            error = AxisError(500, 500, f"Lỗi nội bộ của trục mô phỏng: {exc.__class__.__name__}.")
+        body = {"status": "FAIL", "ErrorCode": error.code, "ErrorDesc": error.message}
+        return self._json(start_response, body, error.http_status)
 
     def _inject(self) -> None:
         with self._lock:

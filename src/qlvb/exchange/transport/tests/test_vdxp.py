@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -251,3 +252,24 @@ def test_configuration_comes_from_the_environment_and_never_shows_the_secret() -
     assert "k3y" not in repr(config)
     with pytest.raises(TransportError, match="thiếu QLVB_AXIS_SECRET"):
         VdxpConfig.from_env(environ={"QLVB_AXIS_ENDPOINT": "https://axis.example", "QLVB_AXIS_SYSTEM_ID": "s"})
+
+
+def test_a_large_package_goes_up_and_down_in_constant_memory(axis: Axis, tmp_path: Path) -> None:
+    """A 30 MB package: client and simulator both stream (tracemalloc sees both, same process)."""
+    head = edoc(COMMUNE, DISTRICT)
+    source = tmp_path / "big.edxml"
+    with source.open("wb") as out:
+        out.write(head[:-40])
+        for _ in range(30):
+            out.write(b"A" * 1024 * 1024)
+        out.write(head[-40:])
+    tracemalloc.start()
+    try:
+        axis.client("qlvb-demo").send(source, sender=COMMUNE)
+        district = axis.client("sim-huyen")
+        size = district.download(district.list_received()[0].id, tmp_path / "got.edxml")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert size == source.stat().st_size
+    assert peak < 4 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
