@@ -210,9 +210,9 @@ class Store:
     def received(self, own: list[str], message_type: str) -> list[dict[str, Any]]:
         items = []
         for code in own:
-            for path in sorted((self.root / "inbox" / code).glob("*.json")):
+            for path in sorted((self.root / "inbox" / code).glob("*.json")):  # done ones are under done/
                 item = _read_json(path)
-                if item["status"] != "done" and (not message_type or item["messageType"] == message_type):
+                if not message_type or item["messageType"] == message_type:
                     items.append({k: v for k, v in item.items() if k != "packageId"})
         items.sort(key=lambda i: (i["created_time"], i["docId"]))
         return items
@@ -220,10 +220,18 @@ class Store:
     def _delivery(self, own: list[str], doc_id: str) -> tuple[Path, dict[str, Any]]:
         if re.fullmatch(r"[0-9a-f]{32}", doc_id or ""):
             for code in own:
-                path = self.root / "inbox" / code / f"{doc_id}.json"
-                if path.exists():
+                if path := self._delivery_path(code, doc_id):
                     return path, _read_json(path)
         raise AxisError(404, 404, f"Không có văn bản '{doc_id}' gửi đến hệ thống này.")
+
+    def _delivery_path(self, code: str, delivery: str) -> Path | None:
+        for path in (
+            self.root / "inbox" / code / f"{delivery}.json",
+            self.root / "inbox" / code / "done" / f"{delivery}.json",
+        ):
+            if path.exists():
+                return path
+        return None
 
     def package_path(self, own: list[str], doc_id: str) -> Path:
         _path, item = self._delivery(own, doc_id)
@@ -239,7 +247,12 @@ class Store:
                 updated_time=_now(),
                 status_desc={"processing": "Đang xử lý", "done": "Đã nhận", "fail": "Nhận lỗi"}[status],
             )
-            _write_json(path, item)
+            # an acknowledged delivery moves to done/, so listing stays as cheap as what is waiting
+            folder = self.root / "inbox" / item["to"]
+            target = (folder / "done" if status == "done" else folder) / path.name
+            _write_json(target, item)
+            if target != path:
+                path.unlink()
 
     def sent(self, own: list[str]) -> list[dict[str, Any]]:
         rows = []
@@ -247,8 +260,8 @@ class Store:
             for path in sorted((self.root / "sent" / code).glob("*.json")):
                 record = _read_json(path)
                 for delivery in record["deliveries"]:
-                    item_path = self.root / "inbox" / delivery["to"] / f"{delivery['deliveryId']}.json"
-                    item = _read_json(item_path) if item_path.exists() else {"status": "fail"}
+                    item_path = self._delivery_path(delivery["to"], delivery["deliveryId"])
+                    item = _read_json(item_path) if item_path else {"status": "fail"}
                     rows.append(
                         {
                             "docId": record["docId"],

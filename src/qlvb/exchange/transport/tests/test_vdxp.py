@@ -123,6 +123,16 @@ def test_a_status_goes_back_to_the_documents_sender_only(axis: Axis) -> None:
     assert axis.client("sim-tinh").list_received() == []
 
 
+def test_one_system_serving_two_agencies_receives_for_both(axis: Axis) -> None:
+    axis.client("sim-huyen").send(edoc(DISTRICT, COMMUNE, TYT), sender=DISTRICT)
+    waiting = axis.client("qlvb-demo").list_received()
+    assert sorted(m.recipient for m in waiting) == [COMMUNE, TYT]
+    assert {m.sender for m in waiting} == {DISTRICT}
+    assert len({m.id for m in waiting}) == 2  # one delivery each, acknowledged separately
+    axis.client("qlvb-demo").acknowledge(waiting[0].id, "done")
+    assert axis.client("qlvb-demo").list_received() == waiting[1:]
+
+
 def test_a_package_streamed_from_a_file_arrives_whole(axis: Axis, tmp_path: Path) -> None:
     source = tmp_path / "out.edxml"
     source.write_bytes(edoc(COMMUNE, DISTRICT, body=b"y" * 3_000_000))
