@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 import requests
 
-from .base import AckStatus, Agency, MessageType, ReceivedMessage, SentRecord, TransportError
+from .base import AckStatus, Agency, MessageType, ReceivedMessage, SentRecord, Transport, TransportError
 
 DEFAULT_PATHS: Mapping[str, str] = {
     "send": "sendEdoc",
@@ -354,3 +354,8 @@ class _MultipartBody:
     def __iter__(self) -> Iterator[bytes]:
         while chunk := self.read(CHUNK):
             yield chunk
+
+
+def transport_from_config(config: VdxpConfig) -> Transport:
+    """The transport for one connected system (typed as the protocol: mypy checks the conformance)."""
+    return VdxpTransport(config)
