@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qlvb.api",
     "qlvb.signing",
     "qlvb.exchange",
+    "qlvb.axissim",  # only for its `qlvb axis-sim` command
     "qlvb.outgoing",
     "qlvb.operations",
 ]
