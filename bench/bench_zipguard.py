@@ -98,8 +98,10 @@ def main() -> int:
     path = work / "bao-cao.docx"
     path.write_bytes(normal)
     info = zipfile.ZipFile(path).getinfo("word/document.xml")
-    print(f"normal docx: {len(normal) / MIB:.2f} MiB, document.xml {info.file_size / MIB:.2f} MiB unpacked, "
-          f"{len(zipfile.ZipFile(path).infolist())} entries")
+    print(
+        f"normal docx: {len(normal) / MIB:.2f} MiB, document.xml {info.file_size / MIB:.2f} MiB unpacked, "
+        f"{len(zipfile.ZipFile(path).infolist())} entries"
+    )
 
     def without_guard() -> None:  # sniffing._zip before issue 9
         with zipfile.ZipFile(path) as zf:
@@ -116,12 +118,16 @@ def main() -> int:
     rows = [
         ("type check without the guard (open ZIP, read [Content_Types].xml)", median_ms(without_guard, args.repeat)),
         ("directory check alone (zip_inspect)", median_ms(lambda: zip_inspect(path), args.repeat)),
-        ("full guard (zip_check: directory + every entry inflated, counted, CRC)",
-         median_ms(lambda: zip_check(path), args.repeat)),
+        (
+            "full guard (zip_check: directory + every entry inflated, counted, CRC)",
+            median_ms(lambda: zip_check(path), args.repeat),
+        ),
         ("intake type check now (sniff = guard + [Content_Types].xml)", median_ms(lambda: sniff(path), args.repeat)),
         ("secrecy check before (read document.xml whole, split)", median_ms(secrecy_before, args.repeat)),
-        ("secrecy check now (streamed through the guard)",
-         median_ms(lambda: secrecy_mark(normal, ext="docx"), args.repeat)),
+        (
+            "secrecy check now (streamed through the guard)",
+            median_ms(lambda: secrecy_mark(normal, ext="docx"), args.repeat),
+        ),
     ]
     for label, ms in rows:
         print(f"  {label:<78} {ms:8.1f} ms")
@@ -131,12 +137,16 @@ def main() -> int:
         bomb = bombs.bomb_docx(work / f"bomb-{unpacked}.docx", unpacked=unpacked * MIB)
         size_kib = bomb.stat().st_size / 1024
         seconds, peak, growth, message = refusal(lambda b=bomb: sniff(b))  # type: ignore[misc]
-        print(f"  {unpacked} MiB in {size_kib:.0f} KiB: {seconds * 1000:.1f} ms, {peak:.2f} MiB, {growth:.1f} MiB"
-              f" — {message[:140]}")
+        print(
+            f"  {unpacked} MiB in {size_kib:.0f} KiB: {seconds * 1000:.1f} ms, {peak:.2f} MiB, {growth:.1f} MiB"
+            f" — {message[:140]}"
+        )
     liar = bombs.lying_docx(real=50 * MIB, declared=1000)
     seconds, peak, growth, message = refusal(lambda: zip_check(liar))
-    print(f"  lying entry (declares 1,000 B, unpacks to 50 MiB): {seconds * 1000:.1f} ms, {peak:.2f} MiB, "
-          f"{growth:.1f} MiB — {message[:140]}")
+    print(
+        f"  lying entry (declares 1,000 B, unpacks to 50 MiB): {seconds * 1000:.1f} ms, {peak:.2f} MiB, "
+        f"{growth:.1f} MiB — {message[:140]}"
+    )
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -14,6 +14,7 @@ The workflow writes its own records (the draft version's PDF) after a successful
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -22,16 +23,27 @@ from django.utils import timezone
 
 from qlvb.core.errors import DomainError
 
-from .convert import to_pdf
+from .convert import timeout_seconds, to_pdf
 from .intake import file_intake
 from .models import Channel, Conversion, ConversionState, StoredFile
 from .storage import open_verified
 
 
+def conversion_stalled(conversion: Conversion) -> bool:
+    """Pending far longer than any conversion may take: its task was lost (a worker killed, a broker
+    emptied). LibreOffice itself cannot outlive its own timeout (``convert.run_soffice``)."""
+    limit = dt.timedelta(seconds=2 * timeout_seconds() + 300)
+    return conversion.state == ConversionState.PENDING and conversion.requested_at < timezone.now() - limit
+
+
+def conversion_retryable(conversion: Conversion) -> bool:
+    return conversion.state == ConversionState.FAILED or conversion_stalled(conversion)
+
+
 def conversion_request(*, source: StoredFile) -> Conversion:
-    """A pending conversion of ``source`` (a new one, or a failed one set pending again)."""
+    """A pending conversion of ``source`` (a new one, or a failed or stalled one set pending again)."""
     conversion, created = Conversion.objects.get_or_create(source=source, defaults={"requested_at": timezone.now()})
-    if not created and conversion.state == ConversionState.FAILED:
+    if not created and conversion_retryable(conversion):
         conversion.state, conversion.error, conversion.code = ConversionState.PENDING, "", ""
         conversion.requested_at, conversion.finished_at = timezone.now(), None
         conversion.save(update_fields=["state", "error", "code", "requested_at", "finished_at"])

@@ -40,7 +40,7 @@ from qlvb.documents.models import (
 from qlvb.documents.numbering import register_for
 from qlvb.documents.visibility import documents_visible_to
 from qlvb.exchange.services import BusinessType, deliveries_recall, deliveries_send, recipient_check
-from qlvb.files.conversions import conversion_request, conversion_run
+from qlvb.files.conversions import conversion_request, conversion_retryable, conversion_run
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Channel as FileChannel
 from qlvb.files.models import Conversion, ConversionState, StoredFile
@@ -392,10 +392,11 @@ def _version_attach_pdf(version: DraftVersion, pdf: StoredFile) -> None:
 
 
 def version_convert_retry(*, actor: Any, version: DraftVersion) -> DraftVersion:
-    """Try the PDF again after a failure (the drafter, or whoever may change the draft now)."""
+    """Try the PDF again after a failure, or when the task was lost (pending far too long), or when the
+    PDF exists but was not attached (the drafter, or whoever may change the draft now)."""
     _may_change(actor, version.outgoing)
     conversion = Conversion.objects.filter(source_id=version.stored_file_id).first()
-    if version.pdf_id is not None or conversion is None or conversion.state != ConversionState.FAILED:
+    if version.pdf_id is not None or (conversion is not None and not _may_retry(conversion)):
         raise Conflict("Phiên bản này đã có bản PDF hoặc đang được chuyển sang PDF.", code="pdf_not_failed")
     with transaction.atomic():
         conversion_request(source=version.stored_file)
@@ -410,17 +411,25 @@ def version_conversion(version: DraftVersion) -> Conversion | None:
         return None
 
 
-def conversion_status(version: DraftVersion) -> dict[str, str]:
-    """``conversion``: done / pending / failed, its Vietnamese label, and the reason of a failure."""
+def _may_retry(conversion: Conversion) -> bool:
+    return conversion_retryable(conversion) or conversion.state == ConversionState.DONE
+
+
+def conversion_status(version: DraftVersion) -> dict[str, Any]:
+    """``conversion``: done / pending / failed, its Vietnamese label, the reason of a failure, and
+    whether a retry is offered (failed, or a lost task)."""
+    retry = False
     if version.pdf_id is not None:
         state, error = ConversionState.DONE, ""
     else:
         conversion = version_conversion(version)
         state = ConversionState(conversion.state) if conversion else ConversionState.PENDING
         error = conversion.error if conversion else ""
+        retry = conversion is None or conversion_retryable(conversion)
         if state == ConversionState.DONE:  # converted, the version not yet updated: still pending for it
-            state = ConversionState.PENDING
-    return {"conversion": str(state.value), "conversion_label": str(state.label), "conversion_error": error}
+            state, retry = ConversionState.PENDING, True
+    return {"conversion": str(state.value), "conversion_label": str(state.label), "conversion_error": error,
+            "conversion_retry": retry}
 
 
 def _convert_after_commit(version_id: int) -> None:

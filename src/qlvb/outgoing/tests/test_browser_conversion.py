@@ -16,9 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_conversion_failure_bomb_and_too_large_in_chromium(
     demo,
     live_server,
-    as_person,
+    as_person,  # noqa: F811 (the fixture imported above)
     shot,
-    tmp_path,  # noqa: F811
+    tmp_path,
     eager,
     settings,
 ):

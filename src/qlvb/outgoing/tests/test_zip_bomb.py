@@ -161,7 +161,7 @@ def test_upload_returns_at_once_and_the_task_converts_after_commit(
     started = time.monotonic()
     with committed():
         version = services.version_upload(actor=huong, outgoing=outgoing, stored_file=stored)
-        assert time.monotonic() - started < 2  # no LibreOffice in the request
+        assert time.monotonic() - started < 3  # no LibreOffice in the request
         assert version.pdf_id is None
         assert services.conversion_status(version)["conversion"] == "pending"
     version = DraftVersion.objects.get(pk=version.pk)
@@ -170,6 +170,7 @@ def test_upload_returns_at_once_and_the_task_converts_after_commit(
         "conversion": "done",
         "conversion_label": "Đã chuyển sang PDF",
         "conversion_error": "",
+        "conversion_retry": False,
     }
     assert _soffice_mentioning(conversions_here) == []
 
@@ -239,3 +240,26 @@ def test_the_streamed_secrecy_scan_finds_the_stamp_wherever_the_chunks_fall(sett
 
     settings.ZIP_MAX_RATIO = 1_000_000  # these bodies are blanks and repeats: only the scan is tested
     assert secrecy_mark(_docx(body), ext="docx") == mark
+
+
+def test_a_lost_conversion_task_can_be_retried(person, draft, cong_van_docx, committed):
+    """A Celery worker killed mid-task leaves the conversion pending: after twice the timeout plus
+    five minutes the page offers "Thử lại", which converts it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qlvb.outgoing.tests.conftest import upload
+
+    outgoing = draft()
+    huong = person("dothanhhuong")
+    version = services.version_upload(actor=huong, outgoing=outgoing, stored_file=upload(huong, cong_van_docx))
+    assert services.conversion_status(version)["conversion_retry"] is False  # pending, not yet lost
+    with pytest.raises(Exception, match="đang được chuyển sang PDF"):
+        services.version_convert_retry(actor=huong, version=version)
+    Conversion.objects.filter(source=version.stored_file).update(requested_at=timezone.now() - dt.timedelta(hours=1))
+    version = DraftVersion.objects.select_related("stored_file").get(pk=version.pk)
+    assert services.conversion_status(version)["conversion_retry"] is True
+    with committed():
+        services.version_convert_retry(actor=huong, version=version)
+    assert DraftVersion.objects.get(pk=version.pk).pdf is not None
