@@ -90,7 +90,8 @@ def test_every_business_type_and_status_round_trips(tmp_path: Path) -> None:
 _VI = st.text(
     alphabet=st.sampled_from(
         list(
-            "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐ /-,.<>&\"'0123456789"
+            "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệ"
+            "ìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐ /-,.<>&\"'0123456789"
         )
     ),
     max_size=40,
