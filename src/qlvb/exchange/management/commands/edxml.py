@@ -135,8 +135,9 @@ class Command(BaseCommand):
         if kind == "status":
             package = from_dict(Status, data)
         else:
-            package = from_dict(Edoc, data)
-            package.attachments += [Attachment(path=Path(f)) for f in opts["attach"]]
+            edoc: Edoc = from_dict(Edoc, data)
+            edoc.attachments += [Attachment(path=Path(f)) for f in opts["attach"]]
+            package = edoc
         out = Path(opts["output"])
         build(package, out)
         if opts["key"]:
