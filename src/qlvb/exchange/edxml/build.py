@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,6 +136,14 @@ def _open_envelope(w: _Writer) -> None:
     w.depth = 1
 
 
+def inner_name(a: Attachment) -> str:
+    """The file name inside the attachment's zip: as the VPCP library, a UUID with the file's
+    extension (``3ed3cc90-….edxml`` in the samples) — here a name-based UUID, so the same
+    attachment always gives the same package. Receivers use ``AttachmentName``, not this name."""
+    ext = Path(a.attachment_name).suffix.lower()[:10]
+    return f"{uuid.uuid5(uuid.NAMESPACE_URL, f'{a.content_id}/{a.attachment_name}')}{ext}"
+
+
 def attachment_plan(edoc: Edoc) -> list[Attachment]:
     """The attachments as they will be written: content ids and names filled in, checked unique."""
     plan: list[Attachment] = []
@@ -237,7 +246,7 @@ def write_edoc(edoc: Edoc, out: IO[bytes], *, tmp_dir: str | None = None) -> Non
                 w.leaf("Description", a.description, prefix="")
                 w.leaf("ContentType", a.content_type, prefix="")
                 w.raw("  " * w.depth + f'<edXML:ContentTransferEncoded xmlns:edXML="{NS}">')
-                zipped = zip_file(a.path, inner_name=a.attachment_name, tmp_dir=tmp_dir)
+                zipped = zip_file(a.path, inner_name=inner_name(a), tmp_dir=tmp_dir)
                 try:
                     for chunk in base64_chunks(zipped):
                         out.write(chunk)
