@@ -209,7 +209,8 @@ def _edoc_header(w: _Writer, edoc: Edoc) -> None:
                         w.leaf("Appendix", ap)
         for rf in h.response_for:
             _response_for(w, rf)
-        w.leaf("SteeringType", h.steering_type)
+        # the VPCP library fails on an empty SteeringType (Integer.valueOf("")): 0 = not a directive
+        w.leaf("SteeringType", clean(h.steering_type) or "0")
         with w.el("ToPlaces"):
             for place in h.to_places:
                 w.leaf("Place", place)

@@ -55,6 +55,13 @@ def test_built_package_has_the_standard_shape(tmp_path: Path) -> None:
         assert zf.read(zf.namelist()[0]) == b"%PDF-1.7 cong van"
 
 
+def test_empty_steering_type_is_written_as_0(tmp_path: Path) -> None:
+    # the VPCP Java library (EdXML102) throws NumberFormatException on <edXML:SteeringType />
+    edoc = make_edoc([])
+    edoc.header.steering_type = ""
+    assert b"<edXML:SteeringType>0</edXML:SteeringType>" in _build_bytes(edoc)
+
+
 def test_every_business_type_and_status_round_trips(tmp_path: Path) -> None:
     f = tmp_path / "a.docx"
     f.write_bytes(b"PK\x03\x04 not really a docx, zipped anyway")
