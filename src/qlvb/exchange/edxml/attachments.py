@@ -281,13 +281,20 @@ def _target(out_dir: Path | None, name: str) -> Path | None:
 
 
 def zip_file(src: Path, *, inner_name: str, tmp_dir: str | None = None) -> Path:
-    """Zip ``src`` (deflate, one entry named ``inner_name``, fixed timestamp) into a temp file."""
+    """Zip ``src`` (one entry named ``inner_name``, fixed timestamp) into a temp file.
+
+    Deflated, as the VPCP library does — unless the first MiB does not shrink (a signed PDF, a
+    .docx, a scan: already compressed), then the entry is *stored*: deflating incompressible
+    bytes costs most of the build time and saves nothing; every unzip reads both methods."""
+    with open(src, "rb") as fh:
+        probe = fh.read(MiB)
+    deflate = len(zlib.compress(probe, 6)) < 0.97 * len(probe) if probe else True
     fd, tmp = tempfile.mkstemp(suffix=".zip", dir=tmp_dir)
     os.close(fd)
     info = zipfile.ZipInfo(safe_name(inner_name), date_time=ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
-    with zipfile.ZipFile(tmp, "w") as zf, zf.open(info, "w", force_zip64=True) as dst, open(src, "rb") as fh:
+    with zipfile.ZipFile(tmp, "w") as zf, zf.open(info, "w") as dst, open(src, "rb") as fh:
         while chunk := fh.read(CHUNK):
             dst.write(chunk)
     return Path(tmp)

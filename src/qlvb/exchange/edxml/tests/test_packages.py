@@ -55,6 +55,18 @@ def test_built_package_has_the_standard_shape(tmp_path: Path) -> None:
         assert zf.read(zf.namelist()[0]) == b"%PDF-1.7 cong van"
 
 
+def test_compressible_files_are_deflated_incompressible_ones_stored(tmp_path: Path) -> None:
+    text, noise = tmp_path / "a.txt", tmp_path / "b.pdf"
+    text.write_bytes("Ủy ban nhân dân xã Liên Minh. ".encode() * 5000)
+    noise.write_bytes(os.urandom(200_000))
+    xml = _build_bytes(make_edoc([text, noise])).decode()
+    methods = []
+    for b64 in re.findall(r"<edXML:ContentTransferEncoded[^>]*>([^<]+)<", xml):
+        with zipfile.ZipFile(io.BytesIO(base64.b64decode(b64))) as zf:
+            methods.append(zf.infolist()[0].compress_type)
+    assert methods == [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED]
+
+
 def test_empty_steering_type_is_written_as_0(tmp_path: Path) -> None:
     # the VPCP Java library (EdXML102) throws NumberFormatException on <edXML:SteeringType />
     edoc = make_edoc([])
