@@ -283,11 +283,11 @@ def _target(out_dir: Path | None, name: str) -> Path | None:
 def zip_file(src: Path, *, inner_name: str, tmp_dir: str | None = None) -> Path:
     """Zip ``src`` (one entry named ``inner_name``, fixed timestamp) into a temp file.
 
-    Deflated, as the VPCP library does — unless the first MiB does not shrink (a signed PDF, a
+    Deflated, as the VPCP library does — unless the first 64 KiB do not shrink (a signed PDF, a
     .docx, a scan: already compressed), then the entry is *stored*: deflating incompressible
     bytes costs most of the build time and saves nothing; every unzip reads both methods."""
     with open(src, "rb") as fh:
-        probe = fh.read(MiB)
+        probe = fh.read(64 * 1024)
     deflate = len(zlib.compress(probe, 6)) < 0.97 * len(probe) if probe else True
     fd, tmp = tempfile.mkstemp(suffix=".zip", dir=tmp_dir)
     os.close(fd)
