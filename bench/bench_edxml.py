@@ -79,7 +79,9 @@ public class EdxmlBench {
         th.addTraceHeader(new TraceHeader("000.00.00.H41", new Date()));
         th.setBussiness(new Bussiness("0", "Văn bản điện tử mới", "0", "", new ArrayList<BussinessDocumentInfo>()));
         Ed ed = new Ed(new Header(mh, th), new ArrayList<Attachment>());
-        ed.addAttachment(new Attachment("cid:1", "application/zip", attach.getName(), attach));
+        // (contentId, name, description, file); the library writes "cid:" itself and chooses by
+        // extension: .pdf/.doc/.docx/.xls(x)/.zip are base64-encoded raw, anything else zipped first
+        ed.addAttachment(new Attachment("1", attach.getName(), attach.getName(), attach));
         return ed;
     }
 
@@ -196,6 +198,75 @@ def worker(mode: str, args: list[str], reps: int) -> None:
     )
 
 
+WORDS = [
+    "ủy",
+    "ban",
+    "nhân",
+    "dân",
+    "xã",
+    "liên",
+    "minh",
+    "huyện",
+    "tỉnh",
+    "nghệ",
+    "an",
+    "công",
+    "văn",
+    "quyết",
+    "định",
+    "về",
+    "việc",
+    "tổ",
+    "chức",
+    "triển",
+    "khai",
+    "kế",
+    "hoạch",
+    "năm",
+    "2026",
+    "đề",
+    "nghị",
+    "các",
+    "đơn",
+    "vị",
+    "báo",
+    "cáo",
+    "kết",
+    "quả",
+    "thực",
+    "hiện",
+    "trước",
+    "ngày",
+    "tháng",
+    "số",
+    "ký",
+    "hiệu",
+    "nơi",
+    "nhận",
+    "lưu",
+    "văn",
+    "thư",
+]
+
+
+def write_source(path: Path, size: int, content: str) -> None:
+    """``size`` bytes of random (incompressible) or text (compressible) content behind a PDF header."""
+    import random
+
+    rng = random.Random(size)
+    with open(path, "wb") as fh:
+        fh.write(b"%PDF-1.7\n")
+        left = size - 16 - 9
+        while left > 0:
+            n = min(MB, left)
+            if content == "random":
+                fh.write(os.urandom(n))
+            else:
+                words = " ".join(rng.choice(WORDS) for _ in range(n // 4)).encode()
+                fh.write((words * (n // len(words) + 1))[:n])
+            left -= n
+
+
 def run_json(cmd: list[str]) -> dict:
     res = subprocess.run(cmd, capture_output=True, text=True, check=False)
     lines = [ln for ln in res.stdout.splitlines() if ln.startswith("{")]
@@ -208,6 +279,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1,50", help="attachment sizes in MB")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument(
+        "--content",
+        choices=["random", "text"],
+        default="random",
+        help="random: incompressible (a signed PDF, a scan); text: Vietnamese words, deflates about 5×",
+    )
     ap.add_argument("--worker", nargs="+")
     a = ap.parse_args()
     if a.worker:
@@ -230,14 +307,10 @@ def main() -> None:
     try:
         for size in [int(s) for s in a.sizes.split(",")]:
             reps = a.repeat if size < 10 else max(2, a.repeat // 2 + 1)
-            src = tmp / f"van-ban-{size}mb.pdf"
-            with open(src, "wb") as fh:  # incompressible content: the worst case for zip + base64
-                fh.write(b"%PDF-1.7\n")
-                left = size * MB - 16 - 9
-                while left > 0:
-                    n = min(MB, left)
-                    fh.write(os.urandom(n))
-                    left -= n
+            # random → a .pdf (both sides: no deflate — Java sends a .pdf raw, Python stores what does
+            # not compress); text → a .txt (both sides deflate it into a zip)
+            src = tmp / f"van-ban-{size}mb.{'pdf' if a.content == 'random' else 'txt'}"
+            write_source(src, size * MB, a.content)
             py_pkg, java_pkg = tmp / f"py-{size}.edxml", tmp / f"java-{size}.edxml"
             rows = {
                 "python build": run_json([*py, "build", str(src), str(py_pkg), str(reps)]),
@@ -251,7 +324,9 @@ def main() -> None:
                 rows["python parse of java's package"] = run_json(
                     [*py, "parse", str(java_pkg), str(tmp / "out-j"), "1"]
                 )
-            print(f"\n== attachment {size} MB (package {py_pkg.stat().st_size / MB:.1f} MB), {reps} runs each")
+            print(
+                f"\n== {a.content} attachment {size} MB (package {py_pkg.stat().st_size / MB:.1f} MB), {reps} runs each"
+            )
             print(
                 f"{'':34} {'cold ms':>9} {'warm med':>9} {'best':>9} {'peak RSS MB':>12} {'traced MB':>10} {'bytes':>10}"
             )

@@ -127,21 +127,38 @@ class Inflated:
 
 
 def inflate_attachment(
-    blob: Path, *, name: str, out_dir: Path | None, limits: Limits, used: int, element: str
+    blob: Path,
+    *,
+    name: str,
+    out_dir: Path | None,
+    limits: Limits,
+    used: int,
+    element: str,
+    content_type: str = "application/zip",
 ) -> Inflated:
     """Turn the decoded bytes of one attachment into the file it carries.
 
-    A zip (the Government Office convention) holding one file gives that file under ``name``; a
-    zip holding several is kept whole (each entry still inflated and counted, so a bomb is refused)
-    with a warning; anything else is taken as the file itself, with a warning.
+    The VPCP library zips an attachment and declares ``application/zip`` — except .pdf, .doc,
+    .docx, .xls(x) and .zip files, which it base64-encodes as they are, declaring
+    ``application/pdf`` etc. So: declared anything but ``application/zip`` (or an attached file
+    named ``.zip``) → the bytes are the file itself (a .docx is a zip: never unpacked here);
+    declared ``application/zip`` (or nothing) → a zip holding one file gives that file under
+    ``name``; a zip holding several is kept whole (each entry still inflated and counted, so a
+    bomb is refused) with a warning; bytes that are not a zip are kept, with a warning.
     """
     warnings: list[EdxmlWarning] = []
     with open(blob, "rb") as fh:
         magic = fh.read(4)
+    declared = content_type.strip().lower()
+    if declared not in ("", "application/zip", "application/x-zip-compressed"):
+        return _keep(blob, name, out_dir, limits, used, warnings, element)
     if magic != b"PK\x03\x04":
         warnings.append(
-            EdxmlWarning("not_zipped", "tệp đính kèm không được nén zip như quy ước của VPCP; giữ nguyên", name)
+            EdxmlWarning("not_zipped", "tệp đính kèm khai là zip nhưng không phải tệp nén; giữ nguyên", name)
         )
+        return _keep(blob, name, out_dir, limits, used, warnings, element)
+    if name.lower().endswith(".zip"):  # a .zip attached as such (the VPCP library sends it unwrapped)
+        _count_entries(blob, limits, used, element)
         return _keep(blob, name, out_dir, limits, used, warnings, element)
     try:
         zf = zipfile.ZipFile(blob)
@@ -159,15 +176,32 @@ def inflate_attachment(
             raise EdxmlRefused("Tệp nén đính kèm không chứa tệp nào", code="bad_zip", element=element)
         if len(infos) == 1:
             return _write_entry(zf, infos[0], name, out_dir, limits, used, warnings, element)
+    _count_entries(blob, limits, used, element)
+    warnings.append(EdxmlWarning("zip_many", f"tệp nén chứa {len(infos)} tệp; giữ nguyên tệp nén", name))
+    zip_name = name if name.lower().endswith(".zip") else name + ".zip"
+    return _keep(blob, zip_name, out_dir, limits, used, warnings, element)
+
+
+def _count_entries(blob: Path, limits: Limits, used: int, element: str) -> None:
+    """Inflate every entry of the archive, counting: no bomb hides in an archive kept whole."""
+    try:
+        zf = zipfile.ZipFile(blob)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise EdxmlRefused(f"Tệp nén đính kèm bị hỏng ({exc})", code="bad_zip", element=element) from None
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > limits.max_entries:
+            raise EdxmlRefused(
+                f"Tệp nén đính kèm có quá nhiều tệp ({len(infos)} > {limits.max_entries})",
+                code="zip_entries",
+                element=element,
+            )
         total = used
-        for info in infos:  # every entry is inflated and counted: no bomb hides in a kept archive
+        for info in infos:
             for chunk in _entry_chunks(zf, info, limits, element):
                 total += len(chunk)
                 if total > limits.max_total_bytes:
                     raise _total_refused(limits, element)
-    warnings.append(EdxmlWarning("zip_many", f"tệp nén chứa {len(infos)} tệp; giữ nguyên tệp nén", name))
-    zip_name = name if name.lower().endswith(".zip") else name + ".zip"
-    return _keep(blob, zip_name, out_dir, limits, used, warnings, element, check_size=False)
 
 
 def _total_refused(limits: Limits, element: str) -> EdxmlRefused:

@@ -209,6 +209,7 @@ class _Target:
                 limits=self.limits,
                 used=self.used,
                 element=where,
+                content_type=meta.content_type or "application/zip",
             )
         finally:
             self.cleanup()

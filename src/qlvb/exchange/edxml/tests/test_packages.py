@@ -172,9 +172,10 @@ def _pkg(*, subject: str = "x", refs: str = "", atts: str = "", prolog: str = ""
     return io.BytesIO(xml.encode())
 
 
-def _att(cid: str, b64: str) -> str:
+def _att(cid: str, b64: str, *, name: str = "a.pdf", content_type: str = "application/zip") -> str:
     return (
-        f"<Attachment><ContentId>{cid}</ContentId><AttachmentName>a.pdf</AttachmentName>"
+        f"<Attachment><ContentId>{cid}</ContentId><AttachmentName>{name}</AttachmentName>"
+        f"<ContentType>{content_type}</ContentType>"
         f'<edXML:ContentTransferEncoded xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">{b64}'
         "</edXML:ContentTransferEncoded></Attachment>"
     )
@@ -257,6 +258,21 @@ def test_not_an_edxml_package_refused() -> None:
 def test_huge_metadata_text_refused() -> None:
     with pytest.raises(EdxmlRefused, match="quá dài"):
         parse(_pkg(subject="x" * (2 * MiB)))
+
+
+def test_unzipped_pdf_and_docx_as_the_vpcp_library_sends_them(tmp_path: Path) -> None:
+    # EdXML102 base64-encodes .pdf/.doc/.docx/.xls(x)/.zip as they are, with their own ContentType
+    docx = _zip_b64("word/document.xml", b"<w:document/>")  # a .docx is itself a zip: never unpacked
+    pdf = base64.b64encode(b"%PDF-1.7 raw").decode()
+    atts = _att("cid:1", pdf, content_type="application/pdf") + _att(
+        "cid:2", docx, name="b.docx", content_type="application/docx"
+    )
+    parsed = parse(_pkg(refs=_ref("cid:1") + _ref("cid:2"), atts=atts), attachments_dir=tmp_path)
+    assert parsed.warnings == [] or all(w.code != "not_zipped" for w in parsed.warnings)
+    pdf_att, docx_att = parsed.package.attachments  # type: ignore[union-attr]
+    assert pdf_att.path and pdf_att.path.read_bytes() == b"%PDF-1.7 raw"
+    assert docx_att.path and docx_att.path.name == "b.docx"
+    assert docx_att.path.read_bytes() == base64.b64decode(docx)
 
 
 def test_attachment_not_in_manifest_is_kept_with_a_warning() -> None:
