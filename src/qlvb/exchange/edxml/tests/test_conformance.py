@@ -8,6 +8,7 @@ import pytest
 
 from qlvb.exchange.edxml import EdxmlRefused, parse
 from qlvb.exchange.edxml.model import Edoc, Status
+from qlvb.exchange.edxml.parse import peek_sender
 from qlvb.exchange.edxml.signature import verify_package
 
 STATUS_FILES = {
@@ -80,6 +81,19 @@ def test_malformed_samples_refused_with_position(samples: Path, name: str, line:
         parse(samples / name)
     assert exc.value.line == line
     assert words in exc.value.message and f"dòng {line}" in exc.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "sender", "doc"),
+    [
+        ("edoc_new.edxml", "002.00.20.H13", "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT"),
+        ("edoc.edxml", "002.00.20.H13", "9fbfbad2-f1f8-4256-a2eb-50fb1061cddb"),
+    ],
+)
+def test_refused_samples_still_name_their_sender_for_status_02(samples: Path, name: str, sender: str, doc: str) -> None:
+    hint = peek_sender(samples / name)
+    assert hint.organ_id == sender
+    assert hint.document_id == doc
 
 
 def test_odd_values_of_edoc_new_are_kept_as_warnings(samples: Path, tmp_path: Path) -> None:

@@ -115,11 +115,12 @@ def test_build_command_from_json_round_trips(package: Path, agency_key: dict[str
 
 def test_refused_package_exits_1_with_the_reason_and_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.edxml"
-    bad.write_bytes(b'<?xml version="1.0"?>\n<edXML>\n<a></b></edXML>')
+    bad.write_bytes(b'<?xml version="1.0"?>\n<edXML><From><OrganId>000.00.00.H41</OrganId></From>\n<a></b></edXML>')
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "DJANGO_SETTINGS_MODULE": "qlvb.settings"}
     res = subprocess.run(
         [sys.executable, "-m", "qlvb.cli", "edxml", "parse", str(bad)], capture_output=True, text=True, env=env
     )
     assert res.returncode == 1
     assert "Gói tin bị từ chối" in res.stderr and "dòng 3" in res.stderr
+    assert "Bên gửi: 000.00.00.H41" in res.stderr  # so the transport can answer with status 02
     assert "Traceback" not in res.stderr

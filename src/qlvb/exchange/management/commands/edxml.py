@@ -28,7 +28,7 @@ from qlvb.exchange.edxml import status as status_codes
 from qlvb.exchange.edxml.build import build
 from qlvb.exchange.edxml.errors import EdxmlRefused
 from qlvb.exchange.edxml.model import Attachment, Edoc, Status, from_dict, to_dict
-from qlvb.exchange.edxml.parse import parse
+from qlvb.exchange.edxml.parse import parse, peek_sender
 from qlvb.exchange.edxml.signature import SignatureVerdict, sign_package, verify_package
 
 DOC_TYPES = {"0": "văn bản mới", "1": "thu hồi", "2": "cập nhật", "3": "thay thế"}
@@ -66,6 +66,12 @@ class Command(BaseCommand):
             code = getattr(self, "_" + opts["action"])(opts)
         except EdxmlRefused as exc:
             self.stderr.write(f"Gói tin bị từ chối: {exc.message}")
+            source = opts.get("file") or opts.get("input")
+            hint = peek_sender(source) if source else None
+            if hint and hint.organ_id:
+                self.stderr.write(
+                    f"Bên gửi: {hint.organ_id}, văn bản {hint.document_id or '(không rõ)'} — trả lời bằng trạng thái 02"
+                )
             sys.exit(1)
         except (OSError, ValueError, json.JSONDecodeError) as exc:
             self.stderr.write(f"Lỗi: {exc}")
