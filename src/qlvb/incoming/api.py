@@ -150,7 +150,7 @@ class FilesIn(Schema):
     files: list[FileRef]
 
 
-class ReplaceIn(Schema):
+class FileReplaceIn(Schema):
     file_id: int
 
 
@@ -382,7 +382,7 @@ def _own_upload(user: Any, file_id: int) -> StoredFile:
 
 @router.post("/{int:doc_id}/files", response={201: list[AttachmentOut]},
              summary="Thêm tệp (tệp chính còn thiếu, phụ lục) cho văn bản đã tiếp nhận")
-def files_add(request: HttpRequest, doc_id: int, payload: FilesIn) -> Status:
+def files_add(request: HttpRequest, doc_id: Id, payload: FilesIn) -> Status:
     doc = selectors.document_get(request.user, doc_id)
     created = services.incoming_files_add(actor=request.user, document=doc, files=[
         services.IncomingFile(_own_upload(request.user, ref.file_id), kind=ref.kind) for ref in payload.files])
@@ -392,7 +392,7 @@ def files_add(request: HttpRequest, doc_id: int, payload: FilesIn) -> Status:
 
 @router.post("/{int:doc_id}/files/{int:attachment_id}/replace", response={201: AttachmentOut},
              summary="Thay tệp bằng phiên bản mới (phiên bản cũ vẫn được lưu và tải được)")
-def file_replace(request: HttpRequest, doc_id: int, attachment_id: int, payload: ReplaceIn) -> Status:
+def file_replace(request: HttpRequest, doc_id: Id, attachment_id: Id, payload: FileReplaceIn) -> Status:
     doc = selectors.document_get(request.user, doc_id)
     found = doc.attachments.filter(pk=attachment_id).first()
     if found is None:
@@ -404,7 +404,7 @@ def file_replace(request: HttpRequest, doc_id: int, attachment_id: int, payload:
 
 @router.post("/{int:doc_id}/correct", response=DocumentOut,
              summary="Sửa thông tin văn bản (chỉ các trường gửi lên; không sửa được số đến, sổ)")
-def correct(request: HttpRequest, doc_id: int, payload: CorrectIn) -> dict[str, Any]:
+def correct(request: HttpRequest, doc_id: Id, payload: CorrectIn) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
     changes: dict[str, Any] = payload.dict(exclude_unset=True)
     if "doc_type" in changes:
@@ -496,14 +496,14 @@ def complete(request: HttpRequest, aid: Id, payload: CompleteIn) -> dict[str, An
 
 @router.post("/assignments/{int:aid}/accept", response=Ok,
              summary="Người giao việc chấp nhận kết quả của phần chủ trì (văn bản hoàn thành)")
-def accept(request: HttpRequest, aid: int, payload: NoteIn) -> dict[str, Any]:
+def accept(request: HttpRequest, aid: Id, payload: NoteIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
     return _ok(services.assignment_accept(actor=request.user, assignment=a, note=payload.note))
 
 
 @router.post("/assignments/{int:aid}/return-result", response=Ok,
              summary="Người giao việc trả lại kết quả của phần chủ trì (nêu lý do)")
-def return_result(request: HttpRequest, aid: int, payload: ReasonIn) -> dict[str, Any]:
+def return_result(request: HttpRequest, aid: Id, payload: ReasonIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
     return _ok(services.assignment_return_result(actor=request.user, assignment=a, reason=payload.reason))
 
@@ -592,7 +592,7 @@ def notifications_unread(request: HttpRequest) -> dict[str, int]:
 
 @router.post("/notifications/{int:notification_id}/read", response=dict[str, int | str],
              summary="Mở một thông báo: đánh dấu đã đọc, trả về trang của văn bản")
-def notification_read(request: HttpRequest, notification_id: int) -> dict[str, int | str]:
+def notification_read(request: HttpRequest, notification_id: Id) -> dict[str, int | str]:
     from qlvb.incoming.notifications import notification_open, notification_url
 
     found = notification_open(actor=request.user, pk=notification_id)

@@ -230,7 +230,7 @@ def add_version(request: HttpRequest, pk: Id, payload: VersionIn) -> Status:
 
 @router.post("/{pk}/versions/{vid}/convert", response={202: dict},
              summary="Chuyển lại sang PDF một phiên bản chưa chuyển được")
-def retry_conversion(request: HttpRequest, pk: int, vid: int) -> Status:
+def retry_conversion(request: HttpRequest, pk: Id, vid: Id) -> Status:
     outgoing = _get(request, pk)
     version = outgoing.versions.select_related("stored_file").filter(pk=vid).first()
     if version is None:

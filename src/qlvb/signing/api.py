@@ -225,7 +225,7 @@ def agency_seal_post(request: HttpRequest, agency_id: Id | None = None) -> dict[
              summary="Tải lên tệp PKCS#12 của cơ quan (multipart `file`, `password` không được lưu)",
              openapi_extra=_multipart({"password": {"type": "string", "format": "password"}}, ("file", "password")))
 @decorate_view(guard_upload)
-def agency_pkcs12_post(request: HttpRequest, agency_id: int | None = None) -> dict[str, Any]:
+def agency_pkcs12_post(request: HttpRequest, agency_id: Id | None = None) -> dict[str, Any]:
     unit = _agency(request, agency_id)
     return _profile_out(_pkcs12(request, agency=unit), owner=unit.name)
 

@@ -142,7 +142,7 @@ def test_past_reply_due_date_on_the_page_and_the_api(person, tyt):
     r = huong.post("/van-ban-di/soan/", {
         "doc_type": DocumentType.objects.get(name="Công văn").pk, "subject": "Triển khai", "recipients": [tyt.pk],
         "signer": person("nguyenvanhung").pk, "urgency": 0, "copy_count": 1, "due_date": "01/03/2020"})
-    assert r.status_code == 200 and "Hạn trả lời 01/03/2020 đã qua" in r.content.decode()
+    assert r.status_code == 422 and "Hạn trả lời 01/03/2020 đã qua" in r.content.decode()
     api = Client(headers={"Authorization": f"Bearer {token_issue(user=person('dothanhhuong'), name='t')}"})
     r = api.post("/api/v1/outgoing", {
         "doc_type_id": DocumentType.objects.get(name="Công văn").pk, "subject": "Triển khai",

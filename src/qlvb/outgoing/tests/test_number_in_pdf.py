@@ -32,9 +32,10 @@ def test_issued_pdf_reads_the_number_and_date_instead_of_the_blanks(  # type: ig
     template, ext = templates.TEMPLATES["odt-spaces"]
     outgoing = draft()
     huong, clerk = outgoing.drafter, person("lethuha")
-    services.version_upload(
+    version = services.version_upload(
         actor=huong, outgoing=outgoing, stored_file=upload(huong, templates.odt(template), "du-thao.odt")
     )
+    services.version_convert(version_id=version.pk)  # what the Celery task does after the commit
     services.outgoing_submit(actor=huong, outgoing=outgoing)
     services.outgoing_approve(actor=person("hoangvannam"), outgoing=outgoing)
     services.outgoing_format_check(actor=clerk, outgoing=outgoing, checks=ALL_OK)
