@@ -29,7 +29,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 lint:
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check src bench || true
+	$(VENV)/bin/ruff format --check .
 
 typecheck:
 	$(VENV)/bin/mypy src

@@ -137,11 +137,14 @@ def best_of(name: str, target: str, requests: list[tuple[Any, str]]) -> Page:
 
 def row(p: Page) -> None:
     own = [c + d for c, d in zip(p.cpu_ms, p.db_ms, strict=True)]  # without the waits for a busy CPU
-    print(f"| {p.name} | {len(p.ms)} | {statistics.median(p.ms):.1f} ms | {pct(p.ms, 95):.1f} ms | "
-          f"{max(p.ms):.1f} ms | {statistics.median(p.queries):.0f} / {max(p.queries)} | "
-          f"{statistics.median(p.db_ms):.1f} ms | {statistics.median(own):.1f} / {pct(own, 95):.1f} ms | "
-          f"{p.rounds} / {p.worst_p95:.1f} ms | "
-          f"{TARGETS_MS[p.target]:.0f} ms {'✓' if pct(p.ms, 95) <= TARGETS_MS[p.target] else '✗'} |", flush=True)
+    print(
+        f"| {p.name} | {len(p.ms)} | {statistics.median(p.ms):.1f} ms | {pct(p.ms, 95):.1f} ms | "
+        f"{max(p.ms):.1f} ms | {statistics.median(p.queries):.0f} / {max(p.queries)} | "
+        f"{statistics.median(p.db_ms):.1f} ms | {statistics.median(own):.1f} / {pct(own, 95):.1f} ms | "
+        f"{p.rounds} / {p.worst_p95:.1f} ms | "
+        f"{TARGETS_MS[p.target]:.0f} ms {'✓' if pct(p.ms, 95) <= TARGETS_MS[p.target] else '✗'} |",
+        flush=True,
+    )
 
 
 def pages(samples: int, rng: random.Random) -> list[Page]:
@@ -156,9 +159,14 @@ def pages(samples: int, rng: random.Random) -> list[Page]:
         chosen = rng.sample(ids, min(samples, len(ids)))
         return list(User.objects.filter(pk__in=chosen).select_related("unit__agency"))
 
-    open_ids = list(Assignment.objects.filter(user__isnull=False, role__in=("lead", "support"),
-                                              status__in=("pending", "in_progress"))
-                    .values("user_id").annotate(n=Count("id")).values_list("user_id", flat=True))
+    open_ids = list(
+        Assignment.objects.filter(
+            user__isnull=False, role__in=("lead", "support"), status__in=("pending", "in_progress")
+        )
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", flat=True)
+    )
     officers = list(User.objects.filter(pk__in=rng.sample(open_ids, min(samples, len(open_ids)))))
     clerks = role_holders("clerk")
     # the clerk of the agency with the most documents is always in the sample (worst case)
@@ -168,8 +176,10 @@ def pages(samples: int, rng: random.Random) -> list[Page]:
         clerks[0] = top_clerk
     leaders = role_holders("leader")
     print(f"sample: {len(officers)} officers with open assignments, {len(clerks)} clerks, {len(leaders)} leaders")
-    print("\n| page | requests | p50 | p95 | max | queries (median / max) | SQL time (median) "
-          "| CPU + SQL (p50 / p95) | rounds / worst p95 | target p95 |")
+    print(
+        "\n| page | requests | p50 | p95 | max | queries (median / max) | SQL time (median) "
+        "| CPU + SQL (p50 / p95) | rounds / worst p95 | target p95 |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
     def cycle(users: list[Any], url: Callable[[Any, int], str], n: int) -> list[tuple[Any, str]]:
@@ -200,11 +210,18 @@ def pages(samples: int, rng: random.Random) -> list[Page]:
     result.append(page)
     row(page)
 
-    queries = ("quyet dinh ubnd", "ke hoach phong chong thien tai", "bao cao ket qua quy", "so y te",
-               "giay moi hoi nghi", "tuyen sinh lop 1")
+    queries = (
+        "quyet dinh ubnd",
+        "ke hoach phong chong thien tai",
+        "bao cao ket qua quy",
+        "so y te",
+        "giay moi hoi nghi",
+        "tuyen sinh lop 1",
+    )
     for q_name, qs in (("quick search «quyet dinh ubnd»", queries[:1]), ("quick search, 6 queries", queries)):
-        reqs = [(clerks[i % len(clerks)], "/van-ban-den/?box=all&q=" + qs[i % len(qs)].replace(" ", "+"))
-                for i in range(n)]
+        reqs = [
+            (clerks[i % len(clerks)], "/van-ban-den/?box=all&q=" + qs[i % len(qs)].replace(" ", "+")) for i in range(n)
+        ]
         page = best_of(q_name, "search", reqs)
         result.append(page)
         row(page)
@@ -221,15 +238,27 @@ def allocation(clients: int, per_client: int, spread: bool, rng: random.Random) 
     from qlvb.incoming.receiving import IncomingData, incoming_receive
 
     year = timezone.localdate().year
-    busiest = list(Document.objects.values("agency_id").annotate(n=Count("id")).order_by("-n")
-                   .values_list("agency_id", flat=True)[:clients])
+    busiest = list(
+        Document.objects.values("agency_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("agency_id", flat=True)[:clients]
+    )
     agencies = busiest if spread else busiest[:1]
     clerk_of = {}
     for agency_id in agencies:
-        clerk_of[agency_id] = User.objects.filter(role_assignments__role="clerk",
-                                                  role_assignments__unit_id=agency_id).first()
-    before = {a: (Register.objects.filter(agency_id=a, direction="incoming", year=year)
-                  .values_list("last_number", flat=True).first() or 0) for a in agencies}
+        clerk_of[agency_id] = User.objects.filter(
+            role_assignments__role="clerk", role_assignments__unit_id=agency_id
+        ).first()
+    before = {
+        a: (
+            Register.objects.filter(agency_id=a, direction="incoming", year=year)
+            .values_list("last_number", flat=True)
+            .first()
+            or 0
+        )
+        for a in agencies
+    }
     doc_type = DocumentType.objects.get(name="Công văn")
     committed: dict[int, int] = dict.fromkeys(agencies, 0)
     lock = threading.Lock()
@@ -247,10 +276,14 @@ def allocation(clients: int, per_client: int, spread: bool, rng: random.Random) 
         try:
             barrier.wait()
             for k in range(per_client):
-                data = IncomingData(doc_type=doc_type,
-                                    subject=f"Công văn V/v đo hiệu năng cấp số đến {tag}-{index}-{k}",
-                                    organ_name="UBND tỉnh Nghệ An", code_number=str(k + 1),
-                                    code_notation=f"B{tag}-{index}", signer_name="Nguyễn Văn Hùng")
+                data = IncomingData(
+                    doc_type=doc_type,
+                    subject=f"Công văn V/v đo hiệu năng cấp số đến {tag}-{index}-{k}",
+                    organ_name="UBND tỉnh Nghệ An",
+                    code_number=str(k + 1),
+                    code_notation=f"B{tag}-{index}",
+                    signer_name="Nguyễn Văn Hùng",
+                )
                 try:
                     with transaction.atomic():
                         incoming_receive(actor=clerk, agency=agency, channel="email", data=data)
@@ -277,15 +310,25 @@ def allocation(clients: int, per_client: int, spread: bool, rng: random.Random) 
     problems = []
     for a in agencies:
         register = Register.objects.get(agency_id=a, direction="incoming", year=year)
-        new = list(Document.objects.filter(register=register, arrival_number__gt=before[a])
-                   .order_by("arrival_number").values_list("arrival_number", flat=True))
+        new = list(
+            Document.objects.filter(register=register, arrival_number__gt=before[a])
+            .order_by("arrival_number")
+            .values_list("arrival_number", flat=True)
+        )
         expected = list(range(before[a] + 1, before[a] + committed[a] + 1))
         if new != expected or register.last_number != before[a] + committed[a]:
             problems.append(f"agency {a}: {len(new)} numbers, expected {before[a] + 1}..{before[a] + committed[a]}")
     attempts = clients * per_client
     total = sum(committed.values())
-    return {"registers": len(agencies), "attempts": attempts, "committed": total, "rolled_back": attempts - total,
-            "seconds": elapsed, "per_s": attempts / elapsed, "problems": problems}
+    return {
+        "registers": len(agencies),
+        "attempts": attempts,
+        "committed": total,
+        "rolled_back": attempts - total,
+        "seconds": elapsed,
+        "per_s": attempts / elapsed,
+        "problems": problems,
+    }
 
 
 def main() -> None:
@@ -336,19 +379,22 @@ def main() -> None:
         if not selects:
             continue
         worst = max(selects, key=lambda q: float(q["time"]))
-        print(f"\n--- {p.name}: slowest request {elapsed:.0f} ms; "
-              f"its slowest query {float(worst['time']) * 1000:.0f} ms:")
+        print(
+            f"\n--- {p.name}: slowest request {elapsed:.0f} ms; its slowest query {float(worst['time']) * 1000:.0f} ms:"
+        )
         print(worst["sql"][:1500])
         print("\n".join(explain(worst["sql"])))
 
     print()
-    for spread in (() if args.skip_allocation else (False, True)):
+    for spread in () if args.skip_allocation else (False, True):
         r = allocation(args.clients, args.per_client, spread, rng)
         where = f"{r['registers']} registers" if spread else "one register"
         verdict = "no duplicate, no gap" if not r["problems"] else "; ".join(r["problems"])
-        print(f"allocation, {args.clients} clients on {where}: {r['attempts']} registrations "
-              f"({r['committed']} committed, {r['rolled_back']} rolled back) in {r['seconds']:.1f} s = "
-              f"{r['per_s']:.0f}/s — {verdict}")
+        print(
+            f"allocation, {args.clients} clients on {where}: {r['attempts']} registrations "
+            f"({r['committed']} committed, {r['rolled_back']} rolled back) in {r['seconds']:.1f} s = "
+            f"{r['per_s']:.0f}/s — {verdict}"
+        )
         if r["problems"]:
             sys.exit(1)
 

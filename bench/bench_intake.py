@@ -114,8 +114,13 @@ def main() -> int:
         def intake(src: Path) -> float:
             start = time.perf_counter()
             with open(src, "rb") as fh:
-                stored = file_intake(actor=actor, stream=fh, original_name="Hồ sơ quét 50MB.pdf",
-                                     channel=Channel.SYSTEM, declared_size=size)
+                stored = file_intake(
+                    actor=actor,
+                    stream=fh,
+                    original_name="Hồ sơ quét 50MB.pdf",
+                    channel=Channel.SYSTEM,
+                    declared_size=size,
+                )
             elapsed = time.perf_counter() - start
             assert blob_path(stored.blob.sha256).stat().st_size == size
             return elapsed
@@ -140,16 +145,22 @@ def main() -> int:
         copy_s, intake_s = statistics.median(copies), statistics.median(intakes)
         mb = size / MB
         print(f"file: {mb:.0f} MB random-content PDF, {args.repeat} runs each (median), files in {work}")
-        print(f"shutil.copyfile + fsync : {copy_s * 1000:8.0f} ms  {mb / copy_s:7.0f} MB/s  "
-              f"(min {min(copies) * 1000:.0f}, max {max(copies) * 1000:.0f} ms)")
-        print(f"file_intake (new)       : {intake_s * 1000:8.0f} ms  {mb / intake_s:7.0f} MB/s  "
-              f"(min {min(intakes) * 1000:.0f}, max {max(intakes) * 1000:.0f} ms)")
+        print(
+            f"shutil.copyfile + fsync : {copy_s * 1000:8.0f} ms  {mb / copy_s:7.0f} MB/s  "
+            f"(min {min(copies) * 1000:.0f}, max {max(copies) * 1000:.0f} ms)"
+        )
+        print(
+            f"file_intake (new)       : {intake_s * 1000:8.0f} ms  {mb / intake_s:7.0f} MB/s  "
+            f"(min {min(intakes) * 1000:.0f}, max {max(intakes) * 1000:.0f} ms)"
+        )
         print(f"file_intake (duplicate) : {dedup * 1000:8.0f} ms  {mb / dedup:7.0f} MB/s")
         print(f"ratio intake / copy     : {intake_s / copy_s:8.2f}x median, {min(intakes) / min(copies):.2f}x best-of")
         print(f"peak Python memory (tracemalloc) while taking it in: {peak / MB:.1f} MB")
         if hwm_reset:
-            print(f"resident memory while taking it in: {rss_before / 1024:.0f} MB before, peak "
-                  f"{rss_peak / 1024:.0f} MB (+{(rss_peak - rss_before) / 1024:.1f} MB; VmHWM reset first)")
+            print(
+                f"resident memory while taking it in: {rss_before / 1024:.0f} MB before, peak "
+                f"{rss_peak / 1024:.0f} MB (+{(rss_peak - rss_before) / 1024:.1f} MB; VmHWM reset first)"
+            )
         print(f"process ru_maxrss (whole run, incl. Django and migrations): {maxrss / 1024:.0f} MB")
         print(f"rows: {StoredFile.objects.count()} stored files, {Blob.objects.count()} blobs")
     finally:

@@ -41,8 +41,13 @@ def main() -> None:
 
     url = f"postgresql:///{args.database}?host={HOST}"
     files = tempfile.mkdtemp(prefix="qlvb-bench-files-")
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "qlvb.settings", "QLVB_FILES_DIR": files,
-           "FILES_DIR": files}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "qlvb.settings",
+        "QLVB_FILES_DIR": files,
+        "FILES_DIR": files,
+    }
     subprocess.run(["dropdb", "--if-exists", "-h", HOST, args.database], check=True)
     subprocess.run(["createdb", "-h", HOST, args.database], check=True)
     subprocess.run([PY, "-m", "qlvb.cli", "migrate", "--noinput", "-v0"], env=env, check=True)
@@ -77,25 +82,46 @@ def bench_issue(recipients: int) -> None:
     from qlvb.outgoing.tests.conftest import docx_bytes
 
     parent = Unit.objects.get(short_name="UBND", kind="agency")
-    units = [Unit(kind="agency", name=f"Cơ quan nhận {i:03d}", short_name=f"CQ{i:03d}", parent=parent,
-                  organ_id=f"000.{i:02d}.99.H42"[:13] if i < 100 else f"{i:03d}.00.98.H42")
-             for i in range(recipients)]
+    units = [
+        Unit(
+            kind="agency",
+            name=f"Cơ quan nhận {i:03d}",
+            short_name=f"CQ{i:03d}",
+            parent=parent,
+            organ_id=f"000.{i:02d}.99.H42"[:13] if i < 100 else f"{i:03d}.00.98.H42",
+        )
+        for i in range(recipients)
+    ]
     for unit in units:
         unit.save()
     huong = User.objects.get(username="ublienminh_dothanhhuong")
     clerk = User.objects.get(username="ublienminh_lethuha")
-    outgoing = services.outgoing_create(actor=huong, data=services.DraftData(
-        doc_type=DocumentType.objects.get(name="Công văn"), subject="Bench phát hành",
-        signer=User.objects.get(username="ublienminh_nguyenvanhung"), recipients=units[:1]))
+    outgoing = services.outgoing_create(
+        actor=huong,
+        data=services.DraftData(
+            doc_type=DocumentType.objects.get(name="Công văn"),
+            subject="Bench phát hành",
+            signer=User.objects.get(username="ublienminh_nguyenvanhung"),
+            recipients=units[:1],
+        ),
+    )
     Recipient.objects.bulk_create([Recipient(outgoing=outgoing, unit=u) for u in units[1:]])
     # The signed PDF is the LibreOffice conversion of the sample draft (signing is measured by the signing bench).
     from qlvb.outgoing.convert import to_pdf
 
-    pdf = file_intake(actor=clerk, stream=io.BytesIO(to_pdf(docx_bytes(), ext="docx")), original_name="vb.pdf",
-                      channel="system")
+    pdf = file_intake(
+        actor=clerk, stream=io.BytesIO(to_pdf(docx_bytes(), ext="docx")), original_name="vb.pdf", channel="system"
+    )
     with transaction.atomic():
-        Attachment.objects.create(document=outgoing.document, stored_file=pdf, kind=AttachmentKind.SIGNED, ordinal=1,
-                                  name=pdf.name, added_by=clerk, added_at=timezone.now())
+        Attachment.objects.create(
+            document=outgoing.document,
+            stored_file=pdf,
+            kind=AttachmentKind.SIGNED,
+            ordinal=1,
+            name=pdf.name,
+            added_by=clerk,
+            added_at=timezone.now(),
+        )
         document = outgoing.document
         document.code_number, document.code_notation = "01", "UBND-VHXH"
         document.save()
@@ -105,8 +131,10 @@ def bench_issue(recipients: int) -> None:
         services.outgoing_issue(actor=clerk, outgoing=outgoing)
         elapsed = time.perf_counter() - started
     deliveries = outgoing.document.deliveries.filter(status="01").count()
-    print(f"issue to {recipients} internal recipients: {elapsed:.2f} s, {len(queries)} queries "
-          f"({len(queries) / recipients:.1f} per recipient), {deliveries} deliveries at status 01")
+    print(
+        f"issue to {recipients} internal recipients: {elapsed:.2f} s, {len(queries)} queries "
+        f"({len(queries) / recipients:.1f} per recipient), {deliveries} deliveries at status 01"
+    )
 
 
 def bench_numbering(clerks: int, each: int) -> None:
@@ -148,9 +176,11 @@ def bench_numbering(clerks: int, each: int) -> None:
         thread.join()
     elapsed = time.perf_counter() - started
     exact = sorted(kept) == list(range(1, len(kept) + 1))
-    print(f"numbering: {clerks} clerks x {each} transactions ({clerks * each} total, {len(kept)} kept) in "
-          f"{elapsed:.2f} s = {clerks * each / elapsed:.0f} numberings/s; kept numbers exactly 1..{len(kept)}: "
-          f"{exact}")
+    print(
+        f"numbering: {clerks} clerks x {each} transactions ({clerks * each} total, {len(kept)} kept) in "
+        f"{elapsed:.2f} s = {clerks * each / elapsed:.0f} numberings/s; kept numbers exactly 1..{len(kept)}: "
+        f"{exact}"
+    )
     if not exact:
         raise SystemExit("duplicate or gap in the numbers")
 
@@ -169,8 +199,10 @@ def bench_conversion(repeat: int) -> None:
         pdf = to_pdf(data, ext="docx")
         times.append(time.perf_counter() - started)
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    print(f"LibreOffice docx → PDF, {pages} pages: median {statistics.median(times):.2f} s, "
-          f"min {min(times):.2f} s, max {max(times):.2f} s over {repeat} runs")
+    print(
+        f"LibreOffice docx → PDF, {pages} pages: median {statistics.median(times):.2f} s, "
+        f"min {min(times):.2f} s, max {max(times):.2f} s over {repeat} runs"
+    )
 
 
 if __name__ == "__main__":

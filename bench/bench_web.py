@@ -31,8 +31,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PASSWORD = "LienMinh@2025"
 USERS = [
-    "ublienminh_lethuha", "ublienminh_nguyenvanhung", "ublienminh_phamthimai", "ublienminh_hoangvannam",
-    "ublienminh_dothanhhuong", "ublienminh_vuquanghuy", "ublienminh_ngothuytrang", "ublienminh_tranthilan2",
+    "ublienminh_lethuha",
+    "ublienminh_nguyenvanhung",
+    "ublienminh_phamthimai",
+    "ublienminh_hoangvannam",
+    "ublienminh_dothanhhuong",
+    "ublienminh_vuquanghuy",
+    "ublienminh_ngothuytrang",
+    "ublienminh_tranthilan2",
 ]
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -54,9 +60,12 @@ def sign_in_cycle(base: str, username: str) -> float:
     page = s.get(f"{base}/dang-nhap/", timeout=30)
     token = CSRF_RE.search(page.text)
     assert token, "no CSRF token on the sign-in page"
-    r = s.post(f"{base}/dang-nhap/", data={"username": username, "password": PASSWORD,
-                                            "csrfmiddlewaretoken": token.group(1)},
-               headers={"Referer": f"{base}/dang-nhap/"}, timeout=30)
+    r = s.post(
+        f"{base}/dang-nhap/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
+        headers={"Referer": f"{base}/dang-nhap/"},
+        timeout=30,
+    )
     assert r.status_code == 200 and "Đăng xuất" in r.text, f"sign-in failed: {r.status_code}"
     return time.perf_counter() - start
 
@@ -86,13 +95,33 @@ def pct(values: list[float], p: float) -> float:
 
 def bench(label: str, database_url: str, cycles: int, pages: int, clients: int) -> dict[str, float]:
     data = Path(tempfile.mkdtemp(prefix="qlvb-bench-"))
-    env = {**os.environ, "DATABASE_URL": database_url, "QLVB_DATA_DIR": str(data),
-           "QLVB_LOGIN_FAILURE_LIMIT": "1000", "PYTHONPATH": str(ROOT / "src")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "QLVB_DATA_DIR": str(data),
+        "QLVB_LOGIN_FAILURE_LIMIT": "1000",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
     prepare(env)
     port = free_port()
     server = subprocess.Popen(
-        [PY, "-m", "gunicorn", "qlvb.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "4", "--log-level", "warning"], env=env, start_new_session=True)
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "qlvb.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -111,8 +140,11 @@ def bench(label: str, database_url: str, cycles: int, pages: int, clients: int) 
             s = requests.Session()
             page = s.get(f"{base}/dang-nhap/")
             tok = CSRF_RE.search(page.text).group(1)  # type: ignore[union-attr]
-            s.post(f"{base}/dang-nhap/", data={"username": u, "password": PASSWORD, "csrfmiddlewaretoken": tok},
-                   headers={"Referer": f"{base}/dang-nhap/"})
+            s.post(
+                f"{base}/dang-nhap/",
+                data={"username": u, "password": PASSWORD, "csrfmiddlewaretoken": tok},
+                headers={"Referer": f"{base}/dang-nhap/"},
+            )
             sessions.append(s)
 
         def home(i: int) -> float:
@@ -123,16 +155,24 @@ def bench(label: str, database_url: str, cycles: int, pages: int, clients: int) 
 
         wall, lat = run_phase(home, pages, clients, 120)
         home_rps = len(lat) / wall
-        result = {"signin_rps": signin[0], "signin_p50": signin[1], "signin_p95": signin[2],
-                  "home_rps": home_rps, "home_p50": pct(lat, 0.5), "home_p95": pct(lat, 0.95),
-                  "home_mean": statistics.mean(lat) * 1000}
+        result = {
+            "signin_rps": signin[0],
+            "signin_p50": signin[1],
+            "signin_p95": signin[2],
+            "home_rps": home_rps,
+            "home_p50": pct(lat, 0.5),
+            "home_p95": pct(lat, 0.95),
+            "home_mean": statistics.mean(lat) * 1000,
+        }
     finally:
         os.killpg(server.pid, 15)
         server.wait(10)
         shutil.rmtree(data, ignore_errors=True)
-    print(f"{label:<11} sign-in+home {result['signin_rps']:7.1f}/s  p50 {result['signin_p50']:6.1f} ms  "
-          f"p95 {result['signin_p95']:6.1f} ms | home page {result['home_rps']:7.1f} req/s  "
-          f"p50 {result['home_p50']:5.1f} ms  p95 {result['home_p95']:5.1f} ms")
+    print(
+        f"{label:<11} sign-in+home {result['signin_rps']:7.1f}/s  p50 {result['signin_p50']:6.1f} ms  "
+        f"p95 {result['signin_p95']:6.1f} ms | home page {result['home_rps']:7.1f} req/s  "
+        f"p50 {result['home_p50']:5.1f} ms  p95 {result['home_p95']:5.1f} ms"
+    )
     return result
 
 
@@ -143,8 +183,10 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
-    print(f"gunicorn 2 workers x 4 threads, {args.clients} client threads on loopback, "
-          f"{args.cycles} sign-in cycles, {args.pages} home-page requests")
+    print(
+        f"gunicorn 2 workers x 4 threads, {args.clients} client threads on loopback, "
+        f"{args.cycles} sign-in cycles, {args.pages} home-page requests"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.cycles, args.pages, args.clients)
     subprocess.run(["dropdb", "--if-exists", "-h", "/var/run/postgresql", "qlvb_bench_web"], check=False)

@@ -45,8 +45,9 @@ def _broker() -> dict[str, str]:
 def healthz(request: HttpRequest) -> JsonResponse:
     db, broker = _database(), _broker()
     ok = db["status"] == "ok" and broker["status"] == "ok"
-    return JsonResponse({"status": "ok" if ok else "error", "database": db, "broker": broker},
-                        status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "error", "database": db, "broker": broker}, status=200 if ok else 503
+    )
 
 
 urlpatterns = [path("healthz", healthz, name="healthz")]

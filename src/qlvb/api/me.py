@@ -76,8 +76,13 @@ def revoke_token(request: HttpRequest) -> Status[None]:
 def _unit(unit: Any) -> dict[str, Any] | None:
     if unit is None:
         return None
-    return {"id": unit.pk, "name": unit.name, "short_name": unit.short_name, "kind": unit.kind,
-            "organ_id": unit.organ_id}
+    return {
+        "id": unit.pk,
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "kind": unit.kind,
+        "organ_id": unit.organ_id,
+    }
 
 
 @router.get("/me", response=MeOut, summary="Người dùng hiện tại, đơn vị và vai trò")
@@ -85,8 +90,12 @@ def me(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
     roles = user.role_assignments.select_related("unit").order_by("unit__name", "role")
     return {
-        "id": user.pk, "username": user.username, "full_name": user.full_name, "position": user.position,
-        "email": user.email, "unit": _unit(user.unit),
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.full_name,
+        "position": user.position,
+        "email": user.email,
+        "unit": _unit(user.unit),
         "agency": _unit(user.unit.agency if user.unit else None),
         "roles": [{"role": r.role, "unit_id": r.unit_id, "unit_name": r.unit.name} for r in roles],
     }

@@ -31,27 +31,42 @@ class Assignment(models.Model):
     leader to assign officers (child rows, ``parent`` set); a personal assignment has ``user`` and the
     unit is the person's department. ``document`` is empty for a task that no document started."""
 
-    document = models.ForeignKey("documents.Document", null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="assignments")
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+    )
     agency = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     role = models.CharField(_("vai trò"), max_length=16, choices=AssignmentRole.choices)
-    unit = models.ForeignKey("directory.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT,
-                             related_name="assignments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người xử lý"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(
+        "directory.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(_("giao lúc"))
     directive = models.TextField(_("ý kiến chỉ đạo"), blank=True)
     due_date = models.DateField(_("hạn xử lý"), null=True, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=16, choices=AssignmentStatus.choices,
-                              default=AssignmentStatus.PENDING)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
+    )
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     result = models.TextField(_("kết quả"), blank=True)
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người chấp nhận kết quả"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chấp nhận kết quả"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     accepted_at = models.DateTimeField(_("chấp nhận kết quả lúc"), null=True, blank=True)
     overdue_notified_on = models.DateField(null=True, blank=True)
     due_soon_notified_on = models.DateField(null=True, blank=True)
@@ -121,16 +136,16 @@ class Extension(models.Model):
     old_due_date = models.DateField(null=True, blank=True)
     new_due_date = models.DateField(_("hạn đề nghị"))
     status = models.CharField(max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["assignment"], condition=Q(status="pending"),
-                                    name="extension_one_pending"),
+            models.UniqueConstraint(fields=["assignment"], condition=Q(status="pending"), name="extension_one_pending"),
         ]
 
     def __str__(self) -> str:
@@ -188,8 +203,9 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
     text = models.CharField(max_length=500)
-    document = models.ForeignKey("documents.Document", null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="+")
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)

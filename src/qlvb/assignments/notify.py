@@ -9,8 +9,15 @@ from typing import Any
 from django.db import transaction
 
 
-def notify_after_commit(*, users: Iterable[Any], kind: str, text: str, document_id: int | None = None,
-                        assignment_id: int | None = None, exclude: Any = None) -> None:
+def notify_after_commit(
+    *,
+    users: Iterable[Any],
+    kind: str,
+    text: str,
+    document_id: int | None = None,
+    assignment_id: int | None = None,
+    exclude: Any = None,
+) -> None:
     user_ids = sorted({u if isinstance(u, int) else u.pk for u in users if u is not None})
     if exclude is not None:
         user_ids = [uid for uid in user_ids if uid != exclude.pk]
@@ -20,7 +27,8 @@ def notify_after_commit(*, users: Iterable[Any], kind: str, text: str, document_
     def send() -> None:
         from .tasks import notification_send
 
-        notification_send.delay(user_ids=user_ids, kind=kind, text=text[:500], document_id=document_id,
-                                assignment_id=assignment_id)
+        notification_send.delay(
+            user_ids=user_ids, kind=kind, text=text[:500], document_id=document_id, assignment_id=assignment_id
+        )
 
     transaction.on_commit(send)

@@ -31,9 +31,7 @@ class PermissionDenied(DomainError):  # noqa: N818 — named for the HTTP status
 
     status_code = 403
 
-    def __init__(
-        self, message: Any = None, *, code: str = "forbidden", details: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, message: Any = None, *, code: str = "forbidden", details: dict[str, Any] | None = None) -> None:
         super().__init__(message or "Bạn không có quyền thực hiện thao tác này.", code=code, details=details)
 
 
@@ -42,9 +40,7 @@ class NotFound(DomainError):  # noqa: N818 — named for the HTTP status
 
     status_code = 404
 
-    def __init__(
-        self, message: Any = None, *, code: str = "not_found", details: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, message: Any = None, *, code: str = "not_found", details: dict[str, Any] | None = None) -> None:
         super().__init__(message or "Không tìm thấy hoặc bạn không có quyền xem.", code=code, details=details)
 
 

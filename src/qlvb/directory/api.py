@@ -146,8 +146,14 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     actor = _actor(request)
     parent = selectors.unit_get(actor, payload.parent) if payload.parent is not None else None
     unit = services.unit_create(
-        actor=actor, kind=payload.kind, name=payload.name, short_name=payload.short_name, parent=parent,
-        organ_id=payload.organ_id, username_prefix=payload.username_prefix, external=payload.external,
+        actor=actor,
+        kind=payload.kind,
+        name=payload.name,
+        short_name=payload.short_name,
+        parent=parent,
+        organ_id=payload.organ_id,
+        username_prefix=payload.username_prefix,
+        external=payload.external,
     )
     return Status(201, unit)
 
@@ -177,8 +183,13 @@ def username_proposal(request: HttpRequest, unit: Id, full_name: str) -> dict[st
 def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
     actor = _actor(request)
     data = services.NewUser(
-        full_name=payload.full_name, unit=selectors.unit_get(actor, payload.unit), position=payload.position,
-        email=payload.email, phone=payload.phone, username=payload.username, password=payload.password,
+        full_name=payload.full_name,
+        unit=selectors.unit_get(actor, payload.unit),
+        position=payload.position,
+        email=payload.email,
+        phone=payload.phone,
+        username=payload.username,
+        password=payload.password,
         roles=[(r.role, selectors.unit_get(actor, r.unit)) for r in payload.roles],
     )
     return Status(201, _with_roles(services.user_create(actor=actor, data=data)))
@@ -216,7 +227,9 @@ def role_revoke(request: HttpRequest, user_id: Id, unit_id: Id, role: str) -> St
 @router.post("/me/password", response={204: None}, summary="Đổi mật khẩu của mình")
 def password_change(request: HttpRequest, payload: PasswordIn) -> Status[None]:
     services.user_change_password(
-        actor=_actor(request), old_password=payload.old_password, new_password=payload.new_password,
+        actor=_actor(request),
+        old_password=payload.old_password,
+        new_password=payload.new_password,
         request=request,
     )
     return Status(204, None)

@@ -29,8 +29,9 @@ def _failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwa
 
 
 @receiver(user_locked_out, dispatch_uid="qlvb_audit_locked_out")
-def _locked_out(sender: Any, request: Any = None, username: str | None = None,
-                ip_address: str | None = None, **kwargs: Any) -> None:
+def _locked_out(
+    sender: Any, request: Any = None, username: str | None = None, ip_address: str | None = None, **kwargs: Any
+) -> None:
     from .lockout import lockout_happened
 
     lockout_happened(username=username or "", ip=ip_address, scope="ip")

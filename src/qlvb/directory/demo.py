@@ -33,11 +33,11 @@ PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("ublienminh_nguyenvanhung", "Nguyễn Văn Hùng", UBND, "Chủ tịch UBND xã", (("leader", UBND),)),
     DemoPerson("ublienminh_phamthimai", "Phạm Thị Mai", UBND, "Phó Chủ tịch UBND xã", (("leader", UBND),)),
     DemoPerson("ublienminh_lethuha", "Lê Thu Hà", "VP", "Văn thư", (("clerk", UBND),)),
-    DemoPerson("ublienminh_hoangvannam", "Hoàng Văn Nam", "VHXH", "Trưởng phòng Văn hóa - Xã hội",
-               (("dept_leader", "VHXH"),)),
+    DemoPerson(
+        "ublienminh_hoangvannam", "Hoàng Văn Nam", "VHXH", "Trưởng phòng Văn hóa - Xã hội", (("dept_leader", "VHXH"),)
+    ),
     DemoPerson("ublienminh_dothanhhuong", "Đỗ Thanh Hương", "VHXH", "Chuyên viên", (("officer", "VHXH"),)),
-    DemoPerson("ublienminh_vuquanghuy", "Vũ Quang Huy", "KT", "Trưởng phòng Kinh tế",
-               (("dept_leader", "KT"),)),
+    DemoPerson("ublienminh_vuquanghuy", "Vũ Quang Huy", "KT", "Trưởng phòng Kinh tế", (("dept_leader", "KT"),)),
     DemoPerson("ublienminh_ngothuytrang", "Ngô Thùy Trang", "KT", "Chuyên viên", (("officer", "KT"),)),
     DemoPerson("ublienminh_tranthilan", "Trần Thị Lan", "VHXH", "Chuyên viên", (("admin", UBND),)),
     DemoPerson("ublienminh_tranthilan2", "Trần Thị Lan", "KT", "Chuyên viên", (("officer", "KT"),)),
@@ -70,23 +70,40 @@ def _hash_with(password: str, hashers: tuple[str, ...]) -> str:
 def load_demo() -> dict[str, int]:
     """Create what is missing; return how many units and users were created."""
     before_units, before_users = Unit.objects.count(), User.objects.count()
-    ubnd = _unit(UBND, agency=None, kind="agency", name="Ủy ban nhân dân xã Liên Minh",
-                 organ_id=os.environ.get("QLVB_DEMO_ORGAN_ID", "000.00.31.H42"), username_prefix="ublienminh",
-                 parent=None)
+    ubnd = _unit(
+        UBND,
+        agency=None,
+        kind="agency",
+        name="Ủy ban nhân dân xã Liên Minh",
+        organ_id=os.environ.get("QLVB_DEMO_ORGAN_ID", "000.00.31.H42"),
+        username_prefix="ublienminh",
+        parent=None,
+    )
     units = {UBND: ubnd}
-    for short, name in (("VP", "Văn phòng HĐND và UBND"), ("VHXH", "Phòng Văn hóa - Xã hội"),
-                        ("KT", "Phòng Kinh tế")):
+    for short, name in (("VP", "Văn phòng HĐND và UBND"), ("VHXH", "Phòng Văn hóa - Xã hội"), ("KT", "Phòng Kinh tế")):
         units[short] = _unit(short, agency=ubnd, kind="department", name=name, parent=ubnd)
-    units[TYT] = _unit(TYT, agency=None, kind="agency", name="Trạm Y tế xã Liên Minh",
-                       organ_id=os.environ.get("QLVB_DEMO_TYT_ORGAN_ID", "000.01.31.H42"),
-                       username_prefix="tytlienminh", parent=ubnd)
+    units[TYT] = _unit(
+        TYT,
+        agency=None,
+        kind="agency",
+        name="Trạm Y tế xã Liên Minh",
+        organ_id=os.environ.get("QLVB_DEMO_TYT_ORGAN_ID", "000.01.31.H42"),
+        username_prefix="tytlienminh",
+        parent=ubnd,
+    )
     for person in PEOPLE:
         user = User.objects.filter(username=person.username).first()
         if user is None:
-            user = user_create(actor=None, data=NewUser(
-                full_name=person.full_name, unit=units[person.unit], position=person.position,
-                username=person.username, email=f"{person.username}@lienminh.example.vn",
-            ))
+            user = user_create(
+                actor=None,
+                data=NewUser(
+                    full_name=person.full_name,
+                    unit=units[person.unit],
+                    position=person.position,
+                    username=person.username,
+                    email=f"{person.username}@lienminh.example.vn",
+                ),
+            )
             # The demo password is fixed by the README; it is for the demo only.
             user.password = _demo_password_hash(settings.QLVB_DEMO_PASSWORD)
             user.save(update_fields=["password"])

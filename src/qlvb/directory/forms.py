@@ -32,8 +32,9 @@ def _styled(form: forms.Form) -> None:
 
 
 class UserFilterForm(forms.Form):
-    unit = UnitChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), required=False,
-                           empty_label=_("Tất cả đơn vị"))
+    unit = UnitChoiceField(
+        label=_("Đơn vị"), queryset=Unit.objects.none(), required=False, empty_label=_("Tất cả đơn vị")
+    )
     q = forms.CharField(label=_("Tìm theo tên"), required=False, max_length=150)
 
     def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
@@ -48,7 +49,9 @@ class UserCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     unit = UnitChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), empty_label=_("— Chọn đơn vị —"))
     username = forms.CharField(
-        label=_("Tên tài khoản"), max_length=150, required=False,
+        label=_("Tên tài khoản"),
+        max_length=150,
+        required=False,
         help_text=_("Hệ thống đề xuất theo quy chế (tiền tố_họ tên viết liền không dấu); bạn có thể thay."),
     )
     username_auto = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -56,14 +59,20 @@ class UserCreateForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=32, required=False)
     password = forms.CharField(
-        label=_("Mật khẩu ban đầu"), strip=False,
+        label=_("Mật khẩu ban đầu"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Ít nhất 10 ký tự, có chữ thường, chữ hoa, chữ số và ký tự đặc biệt."),
     )
-    roles = forms.MultipleChoiceField(label=_("Vai trò"), required=False,
-                                      widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
-    role_unit = UnitChoiceField(label=_("Vai trò áp dụng tại"), queryset=Unit.objects.none(), required=False,
-                                empty_label=_("— Đơn vị của người dùng —"))
+    roles = forms.MultipleChoiceField(
+        label=_("Vai trò"), required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+    )
+    role_unit = UnitChoiceField(
+        label=_("Vai trò áp dụng tại"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— Đơn vị của người dùng —"),
+    )
 
     def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,9 +85,11 @@ class UserCreateForm(forms.Form):
 
 
 class LockForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do khóa"), max_length=255,
-                             widget=forms.TextInput(attrs={"class": "form-control",
-                                                           "placeholder": _("Ví dụ: chuyển công tác")}))
+    reason = forms.CharField(
+        label=_("Lý do khóa"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("Ví dụ: chuyển công tác")}),
+    )
 
 
 class RoleGrantForm(forms.Form):
@@ -89,18 +100,25 @@ class RoleGrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices()  # type: ignore[attr-defined]
         self.fields["unit"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[u.pk for u in units]).order_by("agency_id", "kind", "name")
+            pk__in=[u.pk for u in units]
+        ).order_by("agency_id", "kind", "name")
         _styled(self)
 
 
 class OutsideAgencyForm(forms.Form):
     name = forms.CharField(label=_("Tên cơ quan"), max_length=255)
     organ_id = forms.CharField(
-        label=_("Mã định danh điện tử"), max_length=35, required=False,
-        help_text=_("Theo Quyết định 20/2020/QĐ-TTg, ví dụ 000.00.20.H26. Có mã: chờ gửi liên thông qua Trục; "
-                    "chưa có mã: gửi bản giấy."))
-    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=32, required=False,
-                                 help_text=_("Để trống: lấy chữ cái đầu của tên."))
+        label=_("Mã định danh điện tử"),
+        max_length=35,
+        required=False,
+        help_text=_(
+            "Theo Quyết định 20/2020/QĐ-TTg, ví dụ 000.00.20.H26. Có mã: chờ gửi liên thông qua Trục; "
+            "chưa có mã: gửi bản giấy."
+        ),
+    )
+    short_name = forms.CharField(
+        label=_("Tên viết tắt"), max_length=32, required=False, help_text=_("Để trống: lấy chữ cái đầu của tên.")
+    )
     address = forms.CharField(label=_("Địa chỉ (gửi bản giấy)"), max_length=255, required=False)
     email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False)
     next = forms.CharField(required=False, widget=forms.HiddenInput)

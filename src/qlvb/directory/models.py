@@ -28,16 +28,26 @@ class Unit(models.Model):
 
     kind = models.CharField(_("loại"), max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     agency = models.ForeignKey(
-        "self", verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="members", help_text=_("Cơ quan chứa đơn vị (chính nó nếu là cơ quan)."),
+        "self",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text=_("Cơ quan chứa đơn vị (chính nó nếu là cơ quan)."),
     )
     name = models.CharField(_("tên đầy đủ"), max_length=255)
-    short_name = models.CharField(_("tên viết tắt"), max_length=32,
-                                  help_text=_("Dùng trong ký hiệu, ví dụ UBND, VHXH."))
+    short_name = models.CharField(
+        _("tên viết tắt"), max_length=32, help_text=_("Dùng trong ký hiệu, ví dụ UBND, VHXH.")
+    )
     username_prefix = models.CharField(_("tiền tố tài khoản"), max_length=32, blank=True)
     organ_id = models.CharField(_("mã định danh"), max_length=35, blank=True)  # QĐ 20/2020: at most 35
     organ_id_warning = models.CharField(_("cảnh báo mã định danh"), max_length=255, blank=True)
@@ -54,9 +64,7 @@ class Unit(models.Model):
         verbose_name_plural = _("đơn vị")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organ_id"], condition=~Q(organ_id=""), name="unit_organ_id_unique"
-            ),
+            models.UniqueConstraint(fields=["organ_id"], condition=~Q(organ_id=""), name="unit_organ_id_unique"),
             models.UniqueConstraint(
                 fields=["username_prefix"], condition=~Q(username_prefix=""), name="unit_prefix_unique"
             ),
@@ -88,8 +96,9 @@ class User(AbstractUser):
     in or use a token, and everything it did stays."""
 
     full_name = models.CharField(_("họ và tên"), max_length=150)
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="users")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     full_name_folded = models.CharField(max_length=150, editable=False, db_index=True, default="")

@@ -10,5 +10,6 @@ USER_LOCK = declare(APP, "directory.user_lock", "Khóa, mở khóa tài khoản"
 ROLE_MANAGE = declare(APP, "directory.role_manage", "Phân vai trò người dùng", {"admin"})
 AUDIT_VIEW = declare(APP, "directory.audit_view", "Xem nhật ký hệ thống", {"admin"})
 # Outside agencies (senders and recipients known only by name and code) are added by clerks as well.
-OUTSIDE_AGENCY_MANAGE = declare(APP, "directory.outside_agency_manage", "Thêm cơ quan ngoài hệ thống vào danh bạ",
-                                {"admin", "clerk"})
+OUTSIDE_AGENCY_MANAGE = declare(
+    APP, "directory.outside_agency_manage", "Thêm cơ quan ngoài hệ thống vào danh bạ", {"admin", "clerk"}
+)

@@ -66,8 +66,9 @@ def units_visible_to(actor: Any) -> QuerySet[Unit]:
     return qs if condition is None else qs.filter(condition)
 
 
-def users_visible_to(actor: Any, *, unit: Unit | None = None, q: str = "",
-                     include_locked: bool = True) -> QuerySet[User]:
+def users_visible_to(
+    actor: Any, *, unit: Unit | None = None, q: str = "", include_locked: bool = True
+) -> QuerySet[User]:
     """People the actor may see, optionally only in ``unit`` and below, matching the folded ``q``."""
     qs = User.objects.select_related("unit", "unit__agency")
     condition = _visible_units_q(actor, prefix="unit__")
@@ -119,9 +120,19 @@ def unit_tree(actor: Any) -> list[dict[str, Any]]:
     parent the actor does not see (his agency, or a subtree he administers)."""
     units = list(units_visible_to(actor).order_by("kind", "name"))
     nodes: dict[int, dict[str, Any]] = {
-        u.pk: {"id": u.pk, "kind": u.kind, "name": u.name, "short_name": u.short_name, "organ_id": u.organ_id,
-               "organ_id_warning": u.organ_id_warning, "username_prefix": u.username_prefix,
-               "parent_id": u.parent_id, "agency_id": u.agency_id, "is_active": u.is_active, "children": []}
+        u.pk: {
+            "id": u.pk,
+            "kind": u.kind,
+            "name": u.name,
+            "short_name": u.short_name,
+            "organ_id": u.organ_id,
+            "organ_id_warning": u.organ_id_warning,
+            "username_prefix": u.username_prefix,
+            "parent_id": u.parent_id,
+            "agency_id": u.agency_id,
+            "is_active": u.is_active,
+            "children": [],
+        }
         for u in units
     }
     roots: list[dict[str, Any]] = []

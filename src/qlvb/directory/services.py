@@ -96,13 +96,18 @@ def unit_create(
     try:
         with transaction.atomic():
             unit = Unit.objects.create(
-                kind=kind, name=name, short_name=short_name, parent=parent, organ_id=check.value,
-                organ_id_warning=check.warning, username_prefix=username_prefix.lower(), external=external,
+                kind=kind,
+                name=name,
+                short_name=short_name,
+                parent=parent,
+                organ_id=check.value,
+                organ_id_warning=check.warning,
+                username_prefix=username_prefix.lower(),
+                external=external,
             )
     except IntegrityError as exc:
         raise Conflict("Mã định danh hoặc tiền tố tài khoản đã được dùng cho đơn vị khác.") from exc
-    audit.record("unit.created", actor=actor, obj=unit,
-                 data={"organ_id": unit.organ_id, "warning": check.warning})
+    audit.record("unit.created", actor=actor, obj=unit, data={"organ_id": unit.organ_id, "warning": check.warning})
     return unit
 
 
@@ -114,7 +119,8 @@ def username_proposal(*, unit: Unit, full_name: str, actor: User | None = None) 
     agency = unit.agency or unit
     try:
         return propose_username(
-            agency.username_prefix, nfc(full_name),
+            agency.username_prefix,
+            nfc(full_name),
             taken=lambda name: User.objects.filter(username=name).exists(),
         )
     except ValueError as exc:
@@ -137,7 +143,8 @@ def _username_taken(username: str, *, unit: Unit, full_name: str) -> Conflict:
     suggestion = username_proposal(unit=unit, full_name=full_name)
     return Conflict(
         f"Tên tài khoản “{username}” đã có người dùng. Gợi ý: {suggestion}.",
-        code="username_taken", details={"suggestion": suggestion},
+        code="username_taken",
+        details={"suggestion": suggestion},
     )
 
 
@@ -160,8 +167,12 @@ def user_create(*, actor: User | None, data: NewUser) -> User:
     if User.objects.filter(username=username).exists():
         raise _username_taken(username, unit=data.unit, full_name=full_name)
     user = User(
-        username=username, full_name=full_name, unit=data.unit, position=nfc(data.position),
-        email=data.email.strip(), phone=data.phone.strip(),
+        username=username,
+        full_name=full_name,
+        unit=data.unit,
+        position=nfc(data.position),
+        email=data.email.strip(),
+        phone=data.phone.strip(),
     )
     if data.password:
         try:
@@ -295,8 +306,9 @@ def _short_name_of(name: str) -> str:
 
 
 @transaction.atomic
-def outside_agency_create(*, actor: User, name: str, organ_id: str = "", short_name: str = "", address: str = "",
-                          email: str = "") -> Unit:
+def outside_agency_create(
+    *, actor: User, name: str, organ_id: str = "", short_name: str = "", address: str = "", email: str = ""
+) -> Unit:
     """Add an agency outside this deployment to the directory, so that it can be chosen as a recipient. With
     an electronic identifier (QĐ 20/2020 format) it waits for the national axis ("chờ gửi liên thông");
     without one it is sent on paper (to ``address``). Clerks and administrators."""
@@ -314,7 +326,9 @@ def outside_agency_create(*, actor: User, name: str, organ_id: str = "", short_n
     if organ_id and (len(organ_id) > 35 or not ORGAN_ID_QD20_RE.match(organ_id)):
         raise ValidationFailed(
             f"Mã định danh “{organ_id}” không đúng Quyết định 20/2020/QĐ-TTg: các nhóm chữ số 0–9 và chữ in hoa A–Z "
-            "ngăn cách bằng dấu chấm, tối đa 35 ký tự (ví dụ 000.00.20.H26).", code="organ_id_format")
+            "ngăn cách bằng dấu chấm, tối đa 35 ký tự (ví dụ 000.00.20.H26).",
+            code="organ_id_format",
+        )
     email = (email or "").strip()
     if email:
         try:
@@ -327,9 +341,20 @@ def outside_agency_create(*, actor: User, name: str, organ_id: str = "", short_n
     if organ_id and Unit.objects.filter(organ_id=organ_id).exists():
         raise Conflict(f"Mã định danh {organ_id} đã là của cơ quan khác trong danh bạ.", code="duplicate_organ_id")
     check = organ_id_check(organ_id, external=True)  # not the axis' 13-character format: kept with a warning
-    unit = Unit.objects.create(kind=UnitKind.AGENCY, name=name, short_name=nfc(short_name or "")[:32]
-                               or _short_name_of(name), organ_id=organ_id, organ_id_warning=check.warning,
-                               external=True, address=address, email=email)
-    audit.record("unit.created", actor=actor, obj=unit,
-                 data={"organ_id": unit.organ_id, "warning": check.warning, "external": True})
+    unit = Unit.objects.create(
+        kind=UnitKind.AGENCY,
+        name=name,
+        short_name=nfc(short_name or "")[:32] or _short_name_of(name),
+        organ_id=organ_id,
+        organ_id_warning=check.warning,
+        external=True,
+        address=address,
+        email=email,
+    )
+    audit.record(
+        "unit.created",
+        actor=actor,
+        obj=unit,
+        data={"organ_id": unit.organ_id, "warning": check.warning, "external": True},
+    )
     return unit

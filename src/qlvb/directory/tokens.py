@@ -27,7 +27,10 @@ def token_issue(*, user: User, name: str = "") -> str:
     """Return a new token (shown once); only its hash is stored."""
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, key_hash=_hash(key), prefix=key[:12], name=name[:100],
+        user=user,
+        key_hash=_hash(key),
+        prefix=key[:12],
+        name=name[:100],
         expires_at=timezone.now() + timedelta(days=settings.QLVB_API_TOKEN_DAYS),
     )
     audit.record("auth.token_issued", actor=user, obj=token)

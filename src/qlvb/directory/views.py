@@ -27,8 +27,9 @@ PAGE_SIZE = 25
 def managed_units(actor: User, permission: str = "directory.user_manage") -> list[Unit]:
     """Own units (agencies and departments) in which ``actor`` holds ``permission``."""
     units = Unit.objects.filter(external=False, is_active=True).select_related("parent", "agency")
-    return [unit for unit in units.order_by("agency_id", "kind", "name")
-            if permissions.has(actor, permission, unit=unit)]
+    return [
+        unit for unit in units.order_by("agency_id", "kind", "name") if permissions.has(actor, permission, unit=unit)
+    ]
 
 
 def _users_of(units: list[Unit]) -> QuerySet[User]:
@@ -64,8 +65,13 @@ def user_create(request: HttpRequest) -> HttpResponse:
         unit: Unit = data["unit"]
         role_unit: Unit = data.get("role_unit") or unit
         new = services.NewUser(
-            full_name=data["full_name"], unit=unit, position=data["position"], email=data["email"],
-            phone=data["phone"], username=data["username"], password=data["password"],
+            full_name=data["full_name"],
+            unit=unit,
+            position=data["position"],
+            email=data["email"],
+            phone=data["phone"],
+            username=data["username"],
+            password=data["password"],
             roles=[(role, role_unit) for role in data["roles"]],
         )
         try:
@@ -88,8 +94,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 def _username_context(form: UserCreateForm) -> dict[str, str]:
     data = form.data if form.is_bound else {}
-    return {"username_value": data.get("username", ""), "username_auto": data.get("username_auto", ""),
-            "proposal": data.get("username_auto", "")}
+    return {
+        "username_value": data.get("username", ""),
+        "username_auto": data.get("username_auto", ""),
+        "proposal": data.get("username_auto", ""),
+    }
 
 
 @require_GET
@@ -111,9 +120,16 @@ def username_proposal(request: HttpRequest) -> HttpResponse:
             proposal = ""
     value = proposal if (not typed or typed == last_auto) else typed
     form = UserCreateForm(units=[])
-    return render(request, "directory/_username_field.html", {
-        "form": form, "username_value": value, "username_auto": proposal, "proposal": proposal,
-    })
+    return render(
+        request,
+        "directory/_username_field.html",
+        {
+            "form": form,
+            "username_value": value,
+            "username_auto": proposal,
+            "proposal": proposal,
+        },
+    )
 
 
 def _managed_user(request: HttpRequest, pk: int) -> tuple[User, User, list[Unit]]:
@@ -127,12 +143,18 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor, user, _units = _managed_user(request, pk)
     role_units = managed_units(actor, "directory.role_manage")
     assignments = RoleAssignment.objects.filter(user=user).select_related("unit").order_by("unit__name")
-    return render(request, "directory/user_detail.html", {
-        "subject": user, "assignments": assignments,
-        "lock_form": LockForm(), "grant_form": RoleGrantForm(units=role_units, initial={"unit": user.unit}),
-        "can_lock": permissions.has(actor, "directory.user_lock", unit=user.unit) and user.pk != actor.pk,
-        "can_roles": bool(role_units),
-    })
+    return render(
+        request,
+        "directory/user_detail.html",
+        {
+            "subject": user,
+            "assignments": assignments,
+            "lock_form": LockForm(),
+            "grant_form": RoleGrantForm(units=role_units, initial={"unit": user.unit}),
+            "can_lock": permissions.has(actor, "directory.user_lock", unit=user.unit) and user.pk != actor.pk,
+            "can_roles": bool(role_units),
+        },
+    )
 
 
 def _run(request: HttpRequest, pk: int, done: str, action: str) -> HttpResponse:
@@ -193,6 +215,7 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- outside agencies ------------------------------------------------------------------------------------
 
+
 @permission_required("directory.outside_agency_manage")
 def outside_agencies(request: HttpRequest) -> HttpResponse:
     """``/quan-tri/co-quan-ngoai/``: the outside agencies of the directory and the form that adds one
@@ -209,8 +232,14 @@ def outside_agencies(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            unit = services.outside_agency_create(actor=actor, name=d["name"], organ_id=d["organ_id"],
-                                                  short_name=d["short_name"], address=d["address"], email=d["email"])
+            unit = services.outside_agency_create(
+                actor=actor,
+                name=d["name"],
+                organ_id=d["organ_id"],
+                short_name=d["short_name"],
+                address=d["address"],
+                email=d["email"],
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

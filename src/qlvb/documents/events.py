@@ -73,15 +73,21 @@ def events_declare(events: dict[str, str]) -> None:
         EVENTS[action] = label
 
 
-def event_record(document: Document, *, actor: Any, action: str, text: str = "",
-                 data: dict[str, Any] | None = None) -> DocumentEvent:
+def event_record(
+    document: Document, *, actor: Any, action: str, text: str = "", data: dict[str, Any] | None = None
+) -> DocumentEvent:
     """Append one event in the caller's transaction (a rolled-back action leaves none)."""
     if action not in EVENTS:
         raise ValueError(f"undeclared document event {action!r}")
     unit = getattr(actor, "unit", None) if actor is not None else None
     event = DocumentEvent.objects.create(
-        document=document, actor=actor, actor_name=(getattr(actor, "full_name", "") or str(actor or ""))[:150],
-        actor_unit=(unit.name if unit is not None else "")[:255], action=action, text=text, data=data or {},
+        document=document,
+        actor=actor,
+        actor_name=(getattr(actor, "full_name", "") or str(actor or ""))[:150],
+        actor_unit=(unit.name if unit is not None else "")[:255],
+        action=action,
+        text=text,
+        data=data or {},
         created_at=timezone.now(),
     )
     if any(_wanted(c, event) for c in consumers()):
@@ -95,6 +101,7 @@ def event_label(action: str) -> str:
 
 
 # --- consumers ------------------------------------------------------------------------------------
+
 
 class EventConsumer(Protocol):
     def __call__(self, event: DocumentEvent) -> None: ...

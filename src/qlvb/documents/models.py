@@ -126,15 +126,19 @@ class Register(models.Model):
 class Document(models.Model):
     direction = models.CharField(_("loại"), max_length=16, choices=Direction.choices)
     agency = models.ForeignKey(
-        "directory.Unit", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="documents",
+        "directory.Unit",
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        related_name="documents",
         help_text=_("Cơ quan quản lý văn bản (cơ quan nhận với văn bản đến)."),
     )
     status = models.CharField(_("trạng thái"), max_length=16, choices=DocumentStatus.choices)
     channel = models.CharField(_("kênh tiếp nhận"), max_length=16, choices=Channel.choices, blank=True)
 
     # Phụ lục VI fields
-    doc_type = models.ForeignKey(DocumentType, verbose_name=_("loại văn bản"), on_delete=models.PROTECT,
-                                 related_name="documents")
+    doc_type = models.ForeignKey(
+        DocumentType, verbose_name=_("loại văn bản"), on_delete=models.PROTECT, related_name="documents"
+    )
     code_number = models.CharField(_("số"), max_length=MAX["code_number"], blank=True)
     code_notation = models.CharField(_("ký hiệu"), max_length=MAX["code_notation"], blank=True)
     issued_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
@@ -150,13 +154,13 @@ class Document(models.Model):
     secrecy = models.CharField(_("độ mật"), max_length=16, choices=Secrecy.choices, default="", blank=True)
     to_places = models.CharField(_("đơn vị hoặc người nhận"), max_length=MAX["to_places"], blank=True)
     due_date = models.DateField(_("thời hạn giải quyết"), null=True, blank=True)
-    document_identifier = models.CharField(_("mã định danh văn bản"), max_length=MAX["document_identifier"],
-                                           blank=True)
+    document_identifier = models.CharField(_("mã định danh văn bản"), max_length=MAX["document_identifier"], blank=True)
 
     # Registration (auto-filled, Phụ lục VI III.1.g): agency code and year are ``register.agency.organ_id`` and
     # ``year``; arrival number and date.
-    register = models.ForeignKey(Register, verbose_name=_("sổ"), null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="documents")
+    register = models.ForeignKey(
+        Register, verbose_name=_("sổ"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
     arrival_number = models.PositiveBigIntegerField(_("số đến"), null=True, blank=True)
     arrival_date = models.DateField(_("ngày đến"), null=True, blank=True)
@@ -164,12 +168,20 @@ class Document(models.Model):
     received_at = models.DateTimeField(_("tiếp nhận lúc"))
     registered_at = models.DateTimeField(_("vào sổ lúc"), null=True, blank=True)
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    submitted_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("trình lãnh đạo"))
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                     verbose_name=_("trùng với văn bản"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("trình lãnh đạo"),
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("trùng với văn bản")
+    )
     search_folded = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -179,19 +191,26 @@ class Document(models.Model):
         verbose_name_plural = _("văn bản")
         constraints = [
             models.CheckConstraint(condition=Q(secrecy=""), name="document_no_state_secret"),
-            models.UniqueConstraint(fields=["register", "arrival_number"], condition=Q(arrival_number__isnull=False),
-                                    name="document_arrival_number_unique"),
-            models.CheckConstraint(condition=Q(page_amount__isnull=True) | Q(page_amount__lte=MAX["page_amount"]),
-                                   name="document_page_amount_max"),
+            models.UniqueConstraint(
+                fields=["register", "arrival_number"],
+                condition=Q(arrival_number__isnull=False),
+                name="document_arrival_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(page_amount__isnull=True) | Q(page_amount__lte=MAX["page_amount"]),
+                name="document_page_amount_max",
+            ),
             models.CheckConstraint(condition=Q(urgency__gte=0) & Q(urgency__lte=3), name="document_urgency_range"),
         ]
         indexes = [
-            models.Index(fields=["agency", "direction", "status", "-urgency", "-received_at"],
-                         name="document_inbox_idx"),
+            models.Index(
+                fields=["agency", "direction", "status", "-urgency", "-received_at"], name="document_inbox_idx"
+            ),
             models.Index(fields=["agency", "direction", "-registered_at"], name="document_registered_idx"),
             # "the agency's list, urgent first, newest first" — the clerk's and leader's «Tất cả» and search
-            models.Index(fields=["agency", "direction", "-urgency", "-received_at", "-id"],
-                         name="document_agency_list_idx"),
+            models.Index(
+                fields=["agency", "direction", "-urgency", "-received_at", "-id"], name="document_agency_list_idx"
+            ),
             models.Index(fields=["document_identifier"], name="document_identifier_idx"),
             models.Index(fields=["agency", "year", "code_number", "code_notation"], name="document_code_idx"),
         ]
@@ -200,12 +219,23 @@ class Document(models.Model):
         return f"{self.number_notation or '—'} {self.subject[:60]}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        for name in ("code_number", "code_notation", "organ_name", "organ_id", "subject", "language",
-                     "description", "signer_position", "signer_name", "to_places", "document_identifier"):
+        for name in (
+            "code_number",
+            "code_notation",
+            "organ_name",
+            "organ_id",
+            "subject",
+            "language",
+            "description",
+            "signer_position",
+            "signer_name",
+            "to_places",
+            "document_identifier",
+        ):
             setattr(self, name, nfc(getattr(self, name) or ""))
-        self.search_folded = fold(" ".join(
-            p for p in (self.number_notation, self.organ_name, self.subject, self.signer_name) if p
-        ))
+        self.search_folded = fold(
+            " ".join(p for p in (self.number_notation, self.organ_name, self.subject, self.signer_name) if p)
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_folded", "updated_at"}
@@ -255,18 +285,25 @@ class Attachment(models.Model):
     ordinal = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(_("tên tệp"), max_length=50)
     page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
-    signature_status = models.CharField(_("kết quả kiểm tra chữ ký số"), max_length=32, blank=True,
-                                        choices=SignatureState.choices, default=SignatureState.NONE)
+    signature_status = models.CharField(
+        _("kết quả kiểm tra chữ ký số"),
+        max_length=32,
+        blank=True,
+        choices=SignatureState.choices,
+        default=SignatureState.NONE,
+    )
     signature_report_id = models.PositiveBigIntegerField(_("mã báo cáo kiểm tra chữ ký số"), null=True, blank=True)
     signature_checked_at = models.DateTimeField(_("kiểm tra chữ ký số lúc"), null=True, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     added_at = models.DateTimeField()
     # Versions: a replaced file is never changed or deleted. The new version keeps the ordinal, takes the next
     # ``version`` and points at the one it ``replaces``; the old one gets ``superseded_at`` (still downloadable).
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
-    replaces = models.ForeignKey("self", verbose_name=_("thay cho"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    replaces = models.ForeignKey(
+        "self", verbose_name=_("thay cho"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     superseded_at = models.DateTimeField(_("bị thay lúc"), null=True, blank=True)
 
     class Meta:
@@ -275,8 +312,11 @@ class Attachment(models.Model):
         ordering = ["document", "ordinal", "version", "id"]
         constraints = [
             models.UniqueConstraint(fields=["document", "ordinal", "version"], name="attachment_version_unique"),
-            models.UniqueConstraint(fields=["document", "ordinal"], condition=Q(superseded_at__isnull=True),
-                                    name="attachment_one_current_version"),
+            models.UniqueConstraint(
+                fields=["document", "ordinal"],
+                condition=Q(superseded_at__isnull=True),
+                name="attachment_one_current_version",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -291,8 +331,9 @@ class DocumentEvent(models.Model):
     """One action on a document — the "Lịch sử xử lý" and the future edXML TraceHeaderList. Append-only."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_name = models.CharField(max_length=150, blank=True)
     actor_unit = models.CharField(max_length=255, blank=True)
     action = models.CharField(max_length=40)

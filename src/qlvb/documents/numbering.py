@@ -29,8 +29,9 @@ def register_for(*, agency: Unit, direction: str, year: int) -> Register:
         return found
     try:
         with transaction.atomic():
-            return Register.objects.create(agency=agency, direction=direction, year=year,
-                                           name=str(REGISTER_NAMES[Direction(direction)]))
+            return Register.objects.create(
+                agency=agency, direction=direction, year=year, name=str(REGISTER_NAMES[Direction(direction)])
+            )
     except IntegrityError:
         return Register.objects.get(agency=agency, direction=direction, year=year)
 

@@ -45,6 +45,7 @@ def document_types_ensure() -> int:
     for ordinal, (name, abbreviation) in enumerate(DOCUMENT_TYPES, start=1):
         _obj, new = DocumentType.objects.get_or_create(
             name=unicodedata.normalize("NFC", name),
-            defaults={"abbreviation": unicodedata.normalize("NFC", abbreviation), "ordinal": ordinal})
+            defaults={"abbreviation": unicodedata.normalize("NFC", abbreviation), "ordinal": ordinal},
+        )
         created += int(new)
     return created

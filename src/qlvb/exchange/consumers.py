@@ -18,8 +18,11 @@ from .services import EVENT_STATUS, status_from_event
 
 def _wants(event: DocumentEvent) -> bool:
     document = event.document
-    return (event.action in EVENT_STATUS and document.direction == Direction.INCOMING
-            and document.channel == Channel.INTERNAL)
+    return (
+        event.action in EVENT_STATUS
+        and document.direction == Direction.INCOMING
+        and document.channel == Channel.INTERNAL
+    )
 
 
 @consumer(wants=_wants)

@@ -24,8 +24,15 @@ class Status(models.TextChoices):
 
 
 # A status only moves forward along 01 → 03 → 04 → 05 → 06; 02 ends it.
-RANK = {Status.WAITING: 0, Status.ARRIVED: 1, Status.REGISTERED: 3, Status.ASSIGNED: 4, Status.IN_PROGRESS: 5,
-        Status.COMPLETED: 6, Status.REJECTED: 99}
+RANK = {
+    Status.WAITING: 0,
+    Status.ARRIVED: 1,
+    Status.REGISTERED: 3,
+    Status.ASSIGNED: 4,
+    Status.IN_PROGRESS: 5,
+    Status.COMPLETED: 6,
+    Status.REJECTED: 99,
+}
 
 
 class Transport(models.TextChoices):
@@ -47,16 +54,23 @@ class BusinessType(models.IntegerChoices):
 class Delivery(models.Model):
     document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="deliveries")
     # None for a recipient typed as free text (sent on paper, or not reachable): ``organ_name`` keeps it.
-    unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("nơi nhận"))
+    unit = models.ForeignKey(
+        "directory.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("nơi nhận")
+    )
     organ_name = models.CharField(max_length=200)
     organ_id = models.CharField(max_length=35, blank=True)
     transport = models.CharField(max_length=10, choices=Transport.choices)
     business_type = models.PositiveSmallIntegerField(choices=BusinessType.choices, default=BusinessType.NEW)
     status = models.CharField(max_length=2, choices=Status.choices, default=Status.WAITING)
     status_at = models.DateTimeField()
-    incoming_document = models.OneToOneField("documents.Document", null=True, blank=True, on_delete=models.SET_NULL,
-                                             related_name="delivered_by", verbose_name=_("bản nhận"))
+    incoming_document = models.OneToOneField(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="delivered_by",
+        verbose_name=_("bản nhận"),
+    )
     also_paper = models.BooleanField(default=False)
     recalled_at = models.DateTimeField(null=True, blank=True)
     recall_pending = models.BooleanField(default=False)  # outside recipients: waits for the axis
@@ -80,13 +94,17 @@ class StatusChange(models.Model):
     staff = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField()
     # The recipient's event that brought this status (an event is applied once).
-    event = models.ForeignKey("documents.DocumentEvent", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    event = models.ForeignKey(
+        "documents.DocumentEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["delivery", "created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["event"], condition=models.Q(event__isnull=False),
-                                               name="status_change_event_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=models.Q(event__isnull=False), name="status_change_event_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.status} {self.created_at:%d/%m/%Y %H:%M}"

@@ -57,38 +57,64 @@ def recipient_check(unit: Unit, *, sender: Unit) -> None:
         raise ValidationFailed(f"{unit.name} đã ngừng hoạt động trong danh bạ.")
 
 
-def _change(delivery: Delivery, status: str, *, text: str = "", staff: str = "", at: Any = None,
-            event: DocumentEvent | None = None) -> None:
+def _change(
+    delivery: Delivery,
+    status: str,
+    *,
+    text: str = "",
+    staff: str = "",
+    at: Any = None,
+    event: DocumentEvent | None = None,
+) -> None:
     now = at or timezone.now()
     delivery.status = status
     delivery.status_at = now
     delivery.save(update_fields=["status", "status_at"])
-    StatusChange.objects.create(delivery=delivery, status=status, text=text[:500], staff=staff[:150], created_at=now,
-                                event=event)
+    StatusChange.objects.create(
+        delivery=delivery, status=status, text=text[:500], staff=staff[:150], created_at=now, event=event
+    )
 
 
 def _incoming_data(document: Document) -> IncomingData:
     return IncomingData(
-        doc_type=document.doc_type, subject=document.subject, organ_name=document.organ_name,
-        code_number=document.code_number, code_notation=document.code_notation, issued_date=document.issued_date,
-        organ_id=document.organ_id, page_amount=document.page_amount, signer_position=document.signer_position,
-        signer_name=document.signer_name, urgency=document.urgency, to_places=document.to_places,
-        due_date=document.due_date, document_identifier=document.document_identifier,
+        doc_type=document.doc_type,
+        subject=document.subject,
+        organ_name=document.organ_name,
+        code_number=document.code_number,
+        code_notation=document.code_notation,
+        issued_date=document.issued_date,
+        organ_id=document.organ_id,
+        page_amount=document.page_amount,
+        signer_position=document.signer_position,
+        signer_name=document.signer_name,
+        urgency=document.urgency,
+        to_places=document.to_places,
+        due_date=document.due_date,
+        document_identifier=document.document_identifier,
     )
 
 
 def _files(document: Document) -> list[IncomingFile]:
     files = []
     for attachment in document.attachments.select_related("stored_file__blob").order_by("ordinal"):
-        kind = AttachmentKind.MAIN if attachment.kind in (AttachmentKind.SIGNED, AttachmentKind.MAIN) \
+        kind = (
+            AttachmentKind.MAIN
+            if attachment.kind in (AttachmentKind.SIGNED, AttachmentKind.MAIN)
             else AttachmentKind.APPENDIX
+        )
         files.append(IncomingFile(stored_file=attachment.stored_file, kind=kind))
     return files
 
 
-def deliveries_send(*, document: Document, units: Iterable[Unit], also_paper: bool = False,
-                    business_type: int = BusinessType.NEW, paper: Iterable[str] = (),
-                    unreachable: Iterable[str] = ()) -> list[Delivery]:
+def deliveries_send(
+    *,
+    document: Document,
+    units: Iterable[Unit],
+    also_paper: bool = False,
+    business_type: int = BusinessType.NEW,
+    paper: Iterable[str] = (),
+    unreachable: Iterable[str] = (),
+) -> list[Delivery]:
     """One delivery per recipient of an issued document, in the issuing transaction. Internal recipients
     receive it now (status 01); outside ones wait for the axis (status 00); an outside agency without an
     identifier and the names in ``paper`` are sent on paper (``GG``); the names in ``unreachable`` (typed
@@ -103,33 +129,64 @@ def deliveries_send(*, document: Document, units: Iterable[Unit], also_paper: bo
         recipient_check(unit, sender=document.agency)
         route = route_of(unit)
         delivery = Delivery.objects.create(
-            document=document, unit=unit, organ_name=unit.name[:200], organ_id=unit.organ_id[:35],
-            transport=route, business_type=business_type,
-            status=Status.PAPER if route == Transport.PAPER else Status.WAITING, status_at=now,
-            also_paper=also_paper or route == Transport.PAPER, created_at=now,
+            document=document,
+            unit=unit,
+            organ_name=unit.name[:200],
+            organ_id=unit.organ_id[:35],
+            transport=route,
+            business_type=business_type,
+            status=Status.PAPER if route == Transport.PAPER else Status.WAITING,
+            status_at=now,
+            also_paper=also_paper or route == Transport.PAPER,
+            created_at=now,
         )
         if route == Transport.AXIS:
-            StatusChange.objects.create(delivery=delivery, status=Status.WAITING, text="Chờ gửi liên thông",
-                                        created_at=now)
+            StatusChange.objects.create(
+                delivery=delivery, status=Status.WAITING, text="Chờ gửi liên thông", created_at=now
+            )
         elif route == Transport.PAPER:
-            StatusChange.objects.create(delivery=delivery, status=Status.PAPER, created_at=now,
-                                        text="Chưa có mã định danh điện tử: gửi bản giấy")
+            StatusChange.objects.create(
+                delivery=delivery,
+                status=Status.PAPER,
+                created_at=now,
+                text="Chưa có mã định danh điện tử: gửi bản giấy",
+            )
         else:
-            received = incoming_receive(actor=None, agency=unit, channel=Channel.INTERNAL, data=data,
-                                        files=files, register=False, confirm_duplicate=True, received_at=now)
+            received = incoming_receive(
+                actor=None,
+                agency=unit,
+                channel=Channel.INTERNAL,
+                data=data,
+                files=files,
+                register=False,
+                confirm_duplicate=True,
+                received_at=now,
+            )
             delivery.incoming_document = received.document
             delivery.save(update_fields=["incoming_document"])
             _change(delivery, Status.ARRIVED, text="Đã đến hệ thống của nơi nhận")
         created.append(delivery)
     for names, transport, status, text in (
-            (paper, Transport.PAPER, Status.PAPER, "Gửi bản giấy"),
-            (unreachable, Transport.NONE, Status.NO_ADDRESS,
-             "Nơi nhận ghi bằng chữ, chưa khớp cơ quan nào trong danh bạ: không gửi điện tử được")):
+        (paper, Transport.PAPER, Status.PAPER, "Gửi bản giấy"),
+        (
+            unreachable,
+            Transport.NONE,
+            Status.NO_ADDRESS,
+            "Nơi nhận ghi bằng chữ, chưa khớp cơ quan nào trong danh bạ: không gửi điện tử được",
+        ),
+    ):
         for name in names:
             delivery = Delivery.objects.create(
-                document=document, unit=None, organ_name=name[:200], transport=transport,
-                business_type=business_type, status=status, status_at=now, also_paper=transport == Transport.PAPER,
-                created_at=now)
+                document=document,
+                unit=None,
+                organ_name=name[:200],
+                transport=transport,
+                business_type=business_type,
+                status=status,
+                status_at=now,
+                also_paper=transport == Transport.PAPER,
+                created_at=now,
+            )
             StatusChange.objects.create(delivery=delivery, status=status, text=text, created_at=now)
             created.append(delivery)
     return created
@@ -162,39 +219,62 @@ def delivery_reject(*, actor: Any, incoming: Document, reason: str) -> Delivery:
     return delivery
 
 
-def deliveries_recall(*, actor: Any, document: Document, reason: str,
-                      business_type: int = BusinessType.REVOKE) -> list[Delivery]:
+def deliveries_recall(
+    *, actor: Any, document: Document, reason: str, business_type: int = BusinessType.REVOKE
+) -> list[Delivery]:
     """Recall an issued document from every recipient (NĐ 30 Điều 18.4): internal copies are withdrawn
     from use and the recall is recorded on them; outside recipients wait for the axis."""
     now = timezone.now()
     changed = []
-    for delivery in Delivery.objects.select_related("incoming_document").filter(document=document,
-                                                                                   recalled_at__isnull=True):
+    for delivery in Delivery.objects.select_related("incoming_document").filter(
+        document=document, recalled_at__isnull=True
+    ):
         delivery.business_type = business_type
         delivery.recalled_at = now
         label = BusinessType(business_type).label
-        if delivery.transport == Transport.INTERNAL and delivery.incoming_document is not None \
-                and delivery.unit is not None:
+        if (
+            delivery.transport == Transport.INTERNAL
+            and delivery.incoming_document is not None
+            and delivery.unit is not None
+        ):
             copy = Document.objects.select_for_update().get(pk=delivery.incoming_document.pk)
             copy.status = WITHDRAWN
             copy.save(update_fields=["status"])
-            event_record(copy, actor=actor, action="recalled", text=f"{label}: {reason}",
-                         data={"business_type": business_type, "from_document": document.pk})
-            notify_after_commit(users=people.clerks_of(delivery.unit), kind="returned", document_id=copy.pk,
-                                text=f"Văn bản {document.number_notation} bị thu hồi: {reason}"[:500])
+            event_record(
+                copy,
+                actor=actor,
+                action="recalled",
+                text=f"{label}: {reason}",
+                data={"business_type": business_type, "from_document": document.pk},
+            )
+            notify_after_commit(
+                users=people.clerks_of(delivery.unit),
+                kind="returned",
+                document_id=copy.pk,
+                text=f"Văn bản {document.number_notation} bị thu hồi: {reason}"[:500],
+            )
             delivery.save(update_fields=["business_type", "recalled_at"])
-            StatusChange.objects.create(delivery=delivery, status=delivery.status, created_at=now,
-                                        text=f"{label}: đã thu hồi bản nhận. {reason}"[:500])
+            StatusChange.objects.create(
+                delivery=delivery,
+                status=delivery.status,
+                created_at=now,
+                text=f"{label}: đã thu hồi bản nhận. {reason}"[:500],
+            )
         elif delivery.transport == Transport.AXIS:
             delivery.recall_pending = True
             delivery.save(update_fields=["business_type", "recalled_at", "recall_pending"])
-            StatusChange.objects.create(delivery=delivery, status=delivery.status, created_at=now,
-                                        text=f"{label}: chờ gửi liên thông. {reason}"[:500])
+            StatusChange.objects.create(
+                delivery=delivery,
+                status=delivery.status,
+                created_at=now,
+                text=f"{label}: chờ gửi liên thông. {reason}"[:500],
+            )
         else:  # sent on paper or not sent: the recall goes the same way, outside the system
             delivery.save(update_fields=["business_type", "recalled_at"])
             how = "thu hồi bản giấy" if delivery.transport == Transport.PAPER else "chưa gửi, không cần thu hồi"
-            StatusChange.objects.create(delivery=delivery, status=delivery.status, created_at=now,
-                                        text=f"{label}: {how}. {reason}"[:500])
+            StatusChange.objects.create(
+                delivery=delivery, status=delivery.status, created_at=now, text=f"{label}: {how}. {reason}"[:500]
+            )
         changed.append(delivery)
     return changed
 
@@ -231,7 +311,11 @@ def status_from_event(event: DocumentEvent) -> StatusChange | None:
         return None
     _change(delivery, status, text=event.text[:500], staff=event.actor_name, at=event.created_at, event=event)
     if status == Status.REJECTED:
-        event_record(delivery.document, actor=None, action="delivery_status",
-                     text=f"{delivery.organ_name}: từ chối tiếp nhận — {event.text}"[:2000],
-                     data={"delivery": delivery.pk, "status": Status.REJECTED, "staff": event.actor_name})
+        event_record(
+            delivery.document,
+            actor=None,
+            action="delivery_status",
+            text=f"{delivery.organ_name}: từ chối tiếp nhận — {event.text}"[:2000],
+            data={"delivery": delivery.pk, "status": Status.REJECTED, "staff": event.actor_name},
+        )
     return delivery.changes.order_by("-id").first()

@@ -46,12 +46,19 @@ class StoredFileOut(Schema):
 
 
 def _out(stored: StoredFile) -> dict[str, Any]:
-    return {"id": stored.pk, "name": stored.name, "original_name": stored.original_name,
-            "sha256": stored.blob.sha256, "size": stored.blob.size, "content_type": stored.blob.content_type}
+    return {
+        "id": stored.pk,
+        "name": stored.name,
+        "original_name": stored.original_name,
+        "sha256": stored.blob.sha256,
+        "size": stored.blob.size,
+        "content_type": stored.blob.content_type,
+    }
 
 
-@router.post("", response={201: StoredFileOut}, summary="Tải một tệp lên (multipart, trường `file`)",
-             openapi_extra=_UPLOAD_BODY)
+@router.post(
+    "", response={201: StoredFileOut}, summary="Tải một tệp lên (multipart, trường `file`)", openapi_extra=_UPLOAD_BODY
+)
 @decorate_view(guard_upload)
 def upload(request: HttpRequest) -> Status:
     # The body is parsed here, after guard_upload installed the size-limited upload handler.
@@ -59,22 +66,33 @@ def upload(request: HttpRequest) -> Status:
     if uploaded is None:
         if upload_too_large(request):
             exc = too_large("")
-            audit.record("file.refused", actor=request.user, obj=("files.storedfile", "", ""),
-                         data={"channel": Channel.API, "code": exc.code, "status": exc.status_code,
-                               "reason": "stopped while receiving"})
+            audit.record(
+                "file.refused",
+                actor=request.user,
+                obj=("files.storedfile", "", ""),
+                data={
+                    "channel": Channel.API,
+                    "code": exc.code,
+                    "status": exc.status_code,
+                    "reason": "stopped while receiving",
+                },
+            )
             raise exc
-        raise ValidationFailed("Chưa có tệp: gửi tệp trong trường “file” (multipart/form-data).",
-                               code="file_missing")
+        raise ValidationFailed("Chưa có tệp: gửi tệp trong trường “file” (multipart/form-data).", code="file_missing")
     try:
-        stored = file_intake(actor=request.user, stream=uploaded, original_name=uploaded.name or "",
-                             channel=Channel.API, declared_size=uploaded.size)
+        stored = file_intake(
+            actor=request.user,
+            stream=uploaded,
+            original_name=uploaded.name or "",
+            channel=Channel.API,
+            declared_size=uploaded.size,
+        )
     finally:
         uploaded.close()
     return Status(201, _out(stored))
 
 
-@router.get("/{int:file_id}", summary="Tải tệp xuống (người tải lên, quản trị)",
-            response={200: None})
+@router.get("/{int:file_id}", summary="Tải tệp xuống (người tải lên, quản trị)", response={200: None})
 def download(request: HttpRequest, file_id: Id) -> FileResponse:
     opened = file_download(actor=request.user, file_id=file_id)
     return file_response(opened)

@@ -56,7 +56,9 @@ def soffice() -> str:
     if not found:
         raise ConverterMissing(
             "Máy chủ chưa cài LibreOffice nên không tạo được bản PDF "
-            "(apt-get install libreoffice-writer-nogui libreoffice-calc-nogui).", code="no_libreoffice")
+            "(apt-get install libreoffice-writer-nogui libreoffice-calc-nogui).",
+            code="no_libreoffice",
+        )
     return found
 
 
@@ -88,8 +90,12 @@ def run_soffice(args: list[str], *, cwd: str, timeout: int | None = None) -> sub
     memory = int(getattr(settings, "QLVB_CONVERT_MEMORY_MB", 3072)) * 1024 * 1024
     file_size = int(getattr(settings, "QLVB_CONVERT_FILE_MB", 512)) * 1024 * 1024
     process = subprocess.Popen(  # noqa: S603 (fixed program and arguments, no shell)
-        [soffice(), *args], cwd=cwd, env={**os.environ, "HOME": cwd},
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [soffice(), *args],
+        cwd=cwd,
+        env={**os.environ, "HOME": cwd},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         start_new_session=True,
         preexec_fn=lambda: _limits(cpu_seconds=timeout + 5, memory_bytes=memory, file_bytes=file_size),
     )
@@ -106,8 +112,10 @@ def to_pdf(data: bytes, *, ext: str, name: str = "tep") -> bytes:
     if ext == "pdf":
         return data
     if ext not in TEXT_DOCUMENTS + SPREADSHEETS:
-        raise ConversionFailed(f"Không chuyển được tệp “{name}” sang PDF: chỉ nhận docx, odt, doc, rtf, txt, "
-                               "xlsx, ods, xls.", code="not_convertible")
+        raise ConversionFailed(
+            f"Không chuyển được tệp “{name}” sang PDF: chỉ nhận docx, odt, doc, rtf, txt, xlsx, ods, xls.",
+            code="not_convertible",
+        )
     if ext in ZIPPED:
         zip_check(data, name=name)  # a zip bomb never reaches LibreOffice
     export = "calc_pdf_Export" if ext in SPREADSHEETS else "writer_pdf_Export"
@@ -119,26 +127,44 @@ def to_pdf(data: bytes, *, ext: str, name: str = "tep") -> bytes:
         profile = (folder / "profile").as_uri()
         try:
             done = run_soffice(
-                [f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
-                 "--convert-to", f"pdf:{export}", "--outdir", str(folder / "out"), str(source)],
-                cwd=tmp, timeout=timeout)
+                [
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--norestore",
+                    "--nolockcheck",
+                    "--convert-to",
+                    f"pdf:{export}",
+                    "--outdir",
+                    str(folder / "out"),
+                    str(source),
+                ],
+                cwd=tmp,
+                timeout=timeout,
+            )
         except subprocess.TimeoutExpired:
-            raise ConversionFailed(f"Chuyển tệp “{name}” sang PDF quá {timeout} giây nên đã dừng; hãy kiểm tra "
-                                   "tệp (quá dài, quá nhiều ảnh hoặc hỏng) rồi tải lên lại.",
-                                   code="convert_timeout") from None
+            raise ConversionFailed(
+                f"Chuyển tệp “{name}” sang PDF quá {timeout} giây nên đã dừng; hãy kiểm tra "
+                "tệp (quá dài, quá nhiều ảnh hoặc hỏng) rồi tải lên lại.",
+                code="convert_timeout",
+            ) from None
         result = folder / "out" / "source.pdf"
         code = done.returncode
         signalled = -code if code < 0 else code - 128 if code > 128 else 0
         if not result.exists() and (
-                signalled in (signal.SIGKILL, signal.SIGXCPU, signal.SIGXFSZ, signal.SIGSEGV, signal.SIGABRT)
-                or any(m in done.stderr for m in (b"failed to map", b"bad_alloc", b"out of memory"))):
+            signalled in (signal.SIGKILL, signal.SIGXCPU, signal.SIGXFSZ, signal.SIGSEGV, signal.SIGABRT)
+            or any(m in done.stderr for m in (b"failed to map", b"bad_alloc", b"out of memory"))
+        ):
             raise ConversionFailed(
                 f"LibreOffice dừng khi chuyển tệp “{name}” sang PDF vì vượt giới hạn bộ nhớ hoặc thời gian xử lý "
-                "cho phép; hãy kiểm tra tệp (quá dài, quá nhiều ảnh) rồi tải lên lại.", code="convert_limit")
+                "cho phép; hãy kiểm tra tệp (quá dài, quá nhiều ảnh) rồi tải lên lại.",
+                code="convert_limit",
+            )
         if not result.exists() or result.stat().st_size == 0 or not result.read_bytes().startswith(b"%PDF-"):
             raise ConversionFailed(
                 f"LibreOffice không đọc được tệp “{name}” nên không chuyển được sang PDF. Hãy mở và lưu lại tệp "
-                "bằng Word hoặc LibreOffice (định dạng docx hoặc odt) rồi tải lên lại.", code="unreadable")
+                "bằng Word hoặc LibreOffice (định dạng docx hoặc odt) rồi tải lên lại.",
+                code="unreadable",
+            )
         return result.read_bytes()
 
 

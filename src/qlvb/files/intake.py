@@ -46,7 +46,8 @@ def too_large(original_name: str, limit: int | None = None) -> PayloadTooLarge:
     return PayloadTooLarge(
         f"Tệp “{original_name}” vượt quá dung lượng cho phép {size_mb(limit)} mỗi tệp "
         "(Điều 8.4 Quy chế). Hãy giảm dung lượng hoặc chia nhỏ tệp.",
-        code="file_too_large", details={"max_bytes": limit},
+        code="file_too_large",
+        details={"max_bytes": limit},
     )
 
 
@@ -66,9 +67,17 @@ def _chunks(stream: Readable | Iterable[bytes]) -> Iterator[bytes]:
 
 def _refuse(*, actor: Any, original_name: str, channel: str, exc: DomainError, received: int) -> None:
     audit.record(
-        "file.refused", actor=actor, obj=("files.storedfile", "", original_name[:255]),
-        data={"original_name": original_name[:255], "channel": channel, "code": exc.code,
-              "status": exc.status_code, "received_bytes": received, "reason": exc.message},
+        "file.refused",
+        actor=actor,
+        obj=("files.storedfile", "", original_name[:255]),
+        data={
+            "original_name": original_name[:255],
+            "channel": channel,
+            "code": exc.code,
+            "status": exc.status_code,
+            "received_bytes": received,
+            "reason": exc.message,
+        },
     )
 
 
@@ -112,7 +121,8 @@ def file_intake(
             if declared_size is not None and writer.size != declared_size:
                 raise ValidationFailed(
                     f"Tệp “{original_name}” nhận được không đầy đủ ({writer.size} trên {declared_size} byte). "
-                    "Hãy gửi lại.", code="file_truncated",
+                    "Hãy gửi lại.",
+                    code="file_truncated",
                 )
             writer.finish()
             try:
@@ -123,14 +133,22 @@ def file_intake(
                 raise UnsupportedMediaType(
                     f"Tệp “{original_name}” không được tiếp nhận: nội dung là {refused.what}. "
                     f"Chỉ nhận các loại tệp ({ALLOWED_TEXT}) theo Điều 8.3 Quy chế.",
-                    code="file_type_refused", details={"found": refused.what},
+                    code="file_type_refused",
+                    details={"found": refused.what},
                 ) from None
             _stem, offered_ext = split_extension(original_name)
             ftype = sniffed.for_extension(offered_ext)
             keep_offered = bool(offered_ext) and ftype.accepts_extension(offered_ext)
             name = safe_name(original_name, ext=offered_ext.lower() if keep_offered else ftype.ext)
-            return _store(actor=actor, writer=writer, kind=sniffed.type.ext, mime=sniffed.type.mime, name=name,
-                          original_name=original_name, channel=channel)
+            return _store(
+                actor=actor,
+                writer=writer,
+                kind=sniffed.type.ext,
+                mime=sniffed.type.mime,
+                name=name,
+                original_name=original_name,
+                channel=channel,
+            )
     except DomainError as exc:
         _refuse(actor=actor, original_name=original_name, channel=channel, exc=exc, received=received)
         raise
@@ -150,13 +168,26 @@ def _store(
     newly_placed = writer.place()
     try:
         stored = StoredFile.objects.create(
-            blob=blob, name=name, original_name=original_name, uploaded_by=actor, channel=channel,
+            blob=blob,
+            name=name,
+            original_name=original_name,
+            uploaded_by=actor,
+            channel=channel,
         )
         audit.record(
-            "file.uploaded", actor=actor, obj=stored,
-            data={"name": name, "original_name": original_name, "sha256": blob.sha256, "size": blob.size,
-                  "type": blob.kind, "channel": channel, "deduplicated": not created,
-                  **({"scripts": blob.scripts} if blob.scripts else {})},
+            "file.uploaded",
+            actor=actor,
+            obj=stored,
+            data={
+                "name": name,
+                "original_name": original_name,
+                "sha256": blob.sha256,
+                "size": blob.size,
+                "type": blob.kind,
+                "channel": channel,
+                "deduplicated": not created,
+                **({"scripts": blob.scripts} if blob.scripts else {}),
+            },
         )
     except BaseException:
         if newly_placed and created:

@@ -51,8 +51,12 @@ class StoredFile(models.Model):
     name = models.CharField(_("tên tệp"), max_length=50)
     original_name = models.CharField(_("tên gốc"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="uploaded_files",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uploaded_files",
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True, db_index=True)
     channel = models.CharField(_("kênh"), max_length=16, choices=Channel.choices)
@@ -81,6 +85,7 @@ class StoredFile(models.Model):
     def has_scripts(self) -> bool:
         return self.blob.has_scripts
 
+
 class ConversionState(models.TextChoices):
     PENDING = "pending", _("Đang chuyển sang PDF")
     DONE = "done", _("Đã chuyển sang PDF")
@@ -92,12 +97,15 @@ class Conversion(models.Model):
     pending until the task ends, then done (``pdf``) or failed (``error``, Vietnamese, shown to the
     person who may retry)."""
 
-    source = models.OneToOneField(StoredFile, verbose_name=_("tệp gốc"), on_delete=models.CASCADE,
-                                  related_name="conversion")
-    state = models.CharField(_("trạng thái"), max_length=8, choices=ConversionState.choices,
-                             default=ConversionState.PENDING)
-    pdf = models.ForeignKey(StoredFile, verbose_name=_("bản PDF"), null=True, blank=True, on_delete=models.PROTECT,
-                            related_name="+")
+    source = models.OneToOneField(
+        StoredFile, verbose_name=_("tệp gốc"), on_delete=models.CASCADE, related_name="conversion"
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=8, choices=ConversionState.choices, default=ConversionState.PENDING
+    )
+    pdf = models.ForeignKey(
+        StoredFile, verbose_name=_("bản PDF"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     error = models.CharField(_("lý do"), max_length=500, blank=True)
     code = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

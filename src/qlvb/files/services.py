@@ -58,11 +58,14 @@ def file_open(
     try:
         handle = open_verified(blob.sha256, size=blob.size, name=stored_file.name)
     except BlobCorruptedError as exc:
-        audit.record("file.corrupted", actor=actor, obj=stored_file,
-                     data={"sha256": blob.sha256, "reason": exc.message})
+        audit.record(
+            "file.corrupted", actor=actor, obj=stored_file, data={"sha256": blob.sha256, "reason": exc.message}
+        )
         raise
     audit.record(
-        "file.downloaded", actor=actor, obj=stored_file,
+        "file.downloaded",
+        actor=actor,
+        obj=stored_file,
         data={"name": stored_file.name, "sha256": blob.sha256, "size": blob.size, "purpose": purpose},
     )
     return OpenedFile(stored_file=stored_file, handle=handle)

@@ -79,8 +79,18 @@ _ODF_MIME = {ODT.mime: ODT, ODS.mime: ODS}
 _BAD_CONTROL = frozenset(set(range(0x00, 0x09)) | set(range(0x0E, 0x1A)) | set(range(0x1B, 0x20)) | {0x7F})
 # Text that a browser or a shell would run: refused even though it is "text".
 _ACTIVE_TEXT_MARKERS = (
-    b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<svg", b"<?xml", b"<?php",
-    b"<%@", b"<object", b"<embed",
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<iframe",
+    b"<svg",
+    b"<?xml",
+    b"<?php",
+    b"<%@",
+    b"<object",
+    b"<embed",
 )
 
 
@@ -180,8 +190,13 @@ def _program_kind(head: bytes) -> str:
         return "tệp chương trình chạy được của Windows (exe/dll)"
     if head.startswith(b"\x7fELF"):
         return "tệp chương trình chạy được (ELF)"
-    if head[:4] in (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",
-                    b"\xca\xfe\xba\xbe"):
+    if head[:4] in (
+        b"\xfe\xed\xfa\xce",
+        b"\xfe\xed\xfa\xcf",
+        b"\xce\xfa\xed\xfe",
+        b"\xcf\xfa\xed\xfe",
+        b"\xca\xfe\xba\xbe",
+    ):
         return "tệp chương trình chạy được (Mach-O/Java)"
     if head.startswith(b"#!"):
         return "tập lệnh (script)"

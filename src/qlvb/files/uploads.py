@@ -101,8 +101,9 @@ def too_large_response(request: HttpRequest) -> HttpResponse:
         back = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = ""
-        html = render_to_string("files/upload_too_large.html", {"detail": too_large_detail(), "back": back},
-                                request=request)
+        html = render_to_string(
+            "files/upload_too_large.html", {"detail": too_large_detail(), "back": back}, request=request
+        )
         response = HttpResponse(html, status=413)
     # No "Connection: close": a WSGI application may not set hop-by-hop headers (PEP 3333; Django's
     # own server refuses them). The server discards what is left of the body without storing it.

@@ -22,8 +22,9 @@ def font(size: float = 11, *, bold: bool = False, italic: bool = False) -> Font:
     return Font(name=FONT, size=size, bold=bold, italic=italic)
 
 
-def merged(ws: Worksheet, row: int, first: int, last: int, value: str, *, font: Font,
-           align: Alignment = CENTER) -> None:
+def merged(
+    ws: Worksheet, row: int, first: int, last: int, value: str, *, font: Font, align: Alignment = CENTER
+) -> None:
     """``value`` in the cells ``first``…``last`` of ``row``, merged."""
     ws.cell(row=row, column=first, value=value).font = font
     ws.cell(row=row, column=first).alignment = align

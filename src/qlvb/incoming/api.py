@@ -33,6 +33,7 @@ PAGE_SIZE = 20
 
 # --- Schemas ------------------------------------------------------------------------
 
+
 class DocumentRow(Schema):
     id: int
     status: str
@@ -259,49 +260,105 @@ class Ok(Schema):
 
 # --- Helpers ------------------------------------------------------------------------
 
+
 def _row(d: Document) -> dict[str, Any]:
-    return {"id": d.pk, "status": d.status, "urgency": d.urgency, "doc_type": d.doc_type.name,
-            "number_notation": d.number_notation, "issued_date": d.issued_date, "organ_name": d.organ_name,
-            "subject": d.subject, "arrival_number": d.arrival_number, "arrival_date": d.arrival_date,
-            "due_date": d.due_date, "my_due_date": getattr(d, "my_due", None)}
+    return {
+        "id": d.pk,
+        "status": d.status,
+        "urgency": d.urgency,
+        "doc_type": d.doc_type.name,
+        "number_notation": d.number_notation,
+        "issued_date": d.issued_date,
+        "organ_name": d.organ_name,
+        "subject": d.subject,
+        "arrival_number": d.arrival_number,
+        "arrival_date": d.arrival_date,
+        "due_date": d.due_date,
+        "my_due_date": getattr(d, "my_due", None),
+    }
 
 
 def _detail(actor: Any, d: Document) -> dict[str, Any]:
     out = _row(d)
-    out.update({f: getattr(d, f) for f in ("code_number", "code_notation", "organ_id", "language", "page_amount",
-                                           "description", "signer_position", "signer_name", "to_places",
-                                           "document_identifier", "channel", "year")})
+    out.update(
+        {
+            f: getattr(d, f)
+            for f in (
+                "code_number",
+                "code_notation",
+                "organ_id",
+                "language",
+                "page_amount",
+                "description",
+                "signer_position",
+                "signer_name",
+                "to_places",
+                "document_identifier",
+                "channel",
+                "year",
+            )
+        }
+    )
     out["agency_organ_id"] = d.agency.organ_id
     out["duplicate_of"] = d.duplicate_of_id
     out["actions"] = sorted(can_act(actor, d))
     attachments = list(d.attachments.select_related("stored_file__blob"))
     verdicts = verification.verdicts_for(attachments)
     out["attachments"] = [
-        {"id": a.pk, "kind": a.kind, "name": a.name, "page_count": a.page_count, "size": a.stored_file.blob.size,
-         "sha256": a.stored_file.blob.sha256, "signature_status": a.signature_status,
-         "signature_label": verdicts[a.pk].label if a.pk in verdicts else "",
-         "signature_reasons": verdicts[a.pk].reasons if a.pk in verdicts else [],
-         "signature_report_id": a.signature_report_id, "signature_checked_at": a.signature_checked_at,
-         "version": a.version, "current": a.superseded_at is None, "replaces_id": a.replaces_id}
-        for a in attachments]
+        {
+            "id": a.pk,
+            "kind": a.kind,
+            "name": a.name,
+            "page_count": a.page_count,
+            "size": a.stored_file.blob.size,
+            "sha256": a.stored_file.blob.sha256,
+            "signature_status": a.signature_status,
+            "signature_label": verdicts[a.pk].label if a.pk in verdicts else "",
+            "signature_reasons": verdicts[a.pk].reasons if a.pk in verdicts else [],
+            "signature_report_id": a.signature_report_id,
+            "signature_checked_at": a.signature_checked_at,
+            "version": a.version,
+            "current": a.superseded_at is None,
+            "replaces_id": a.replaces_id,
+        }
+        for a in attachments
+    ]
     out["assignments"] = [
-        {"id": a.pk, "parent_id": a.parent_id, "role": a.role, "unit_id": a.unit_id, "unit_name": a.unit.name,
-         "user_id": a.user_id, "user_name": a.user.full_name if a.user else "", "assigned_by": a.assigned_by.full_name,
-         "due_date": a.due_date, "status": a.status, "progress": a.progress, "result": a.result,
-         "reminders": len(a.reminders.all())}
-        for a in selectors.assignments_of(d)]
-    out["events"] = [{"at": e.created_at, "actor": e.actor_name, "action": e.action, "label": event_label(e.action),
-                      "text": e.text} for e in d.events.all()]
+        {
+            "id": a.pk,
+            "parent_id": a.parent_id,
+            "role": a.role,
+            "unit_id": a.unit_id,
+            "unit_name": a.unit.name,
+            "user_id": a.user_id,
+            "user_name": a.user.full_name if a.user else "",
+            "assigned_by": a.assigned_by.full_name,
+            "due_date": a.due_date,
+            "status": a.status,
+            "progress": a.progress,
+            "result": a.result,
+            "reminders": len(a.reminders.all()),
+        }
+        for a in selectors.assignments_of(d)
+    ]
+    out["events"] = [
+        {"at": e.created_at, "actor": e.actor_name, "action": e.action, "label": event_label(e.action), "text": e.text}
+        for e in d.events.all()
+    ]
     return out
 
 
 def _targets(actor: Any, items: list[TargetIn]) -> list[services.Target]:
     """Units and people the caller may see; any other id answers as an unknown one (no names leak)."""
-    return [services.Target(
-        role=t.role, due_date=t.due_date,
-        unit=unit_get(actor, t.unit_id) if t.unit_id else None,
-        user=user_get(actor, t.user_id) if t.user_id else None,
-    ) for t in items]
+    return [
+        services.Target(
+            role=t.role,
+            due_date=t.due_date,
+            unit=unit_get(actor, t.unit_id) if t.unit_id else None,
+            user=user_get(actor, t.user_id) if t.user_id else None,
+        )
+        for t in items
+    ]
 
 
 def _ok(obj: Document | Assignment | Extension) -> dict[str, Any]:
@@ -310,6 +367,7 @@ def _ok(obj: Document | Assignment | Extension) -> dict[str, Any]:
 
 # --- Lists and reads ------------------------------------------------------------------------
 
+
 @router.get("/boxes", response=dict[str, int], summary="Số văn bản trong từng hộp của người dùng")
 def boxes(request: HttpRequest) -> dict[str, int]:
     return selectors.inbox_counts(request.user, selectors.inboxes_for(request.user))
@@ -317,12 +375,21 @@ def boxes(request: HttpRequest) -> dict[str, int]:
 
 @router.get("/", response=DocumentPage, summary="Danh sách văn bản đến (theo hộp, lọc, tìm nhanh; 20 mỗi trang)")
 def document_list(request: HttpRequest, f: Query[FilterIn]) -> dict[str, Any]:
-    query = selectors.apply_filters(selectors.inbox(request.user, f.box), selectors.Filters(
-        q=f.q, status=f.status, urgency=f.urgency, date_from=f.date_from, date_to=f.date_to, doc_type=f.doc_type,
-        organ=f.organ))
+    query = selectors.apply_filters(
+        selectors.inbox(request.user, f.box),
+        selectors.Filters(
+            q=f.q,
+            status=f.status,
+            urgency=f.urgency,
+            date_from=f.date_from,
+            date_to=f.date_to,
+            doc_type=f.doc_type,
+            organ=f.organ,
+        ),
+    )
     count = query.count()
     page = max(1, f.page)
-    rows = selectors.document_list(query, request.user)[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    rows = selectors.document_list(query, request.user)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return {"count": count, "page": page, "pages": max(1, -(-count // PAGE_SIZE)), "results": [_row(d) for d in rows]}
 
 
@@ -343,8 +410,14 @@ def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
         files.append(services.IncomingFile(stored, kind=ref.kind))
     fields = payload.dict(exclude={"channel", "doc_type", "files", "confirm_duplicate", "defer_registration"})
     result = services.incoming_receive(
-        actor=user, agency=agency, channel=payload.channel, data=services.IncomingData(doc_type=doc_type, **fields),
-        files=files, confirm_duplicate=payload.confirm_duplicate, register=not payload.defer_registration)
+        actor=user,
+        agency=agency,
+        channel=payload.channel,
+        data=services.IncomingData(doc_type=doc_type, **fields),
+        files=files,
+        confirm_duplicate=payload.confirm_duplicate,
+        register=not payload.defer_registration,
+    )
     return Status(201, _detail(user, selectors.document_get(user, result.document.pk)))
 
 
@@ -362,8 +435,11 @@ def attachment(request: HttpRequest, doc_id: Id, attachment_id: Id) -> FileRespo
     return file_response(file_open(actor=request.user, stored_file=found.stored_file, authorised=True))
 
 
-@router.post("/{int:doc_id}/files/{int:attachment_id}/verify", response=AttachmentOut,
-             summary="Kiểm tra lại chữ ký số của tệp (chạy nền; trạng thái pending đến khi có kết quả)")
+@router.post(
+    "/{int:doc_id}/files/{int:attachment_id}/verify",
+    response=AttachmentOut,
+    summary="Kiểm tra lại chữ ký số của tệp (chạy nền; trạng thái pending đến khi có kết quả)",
+)
 def verify_again(request: HttpRequest, doc_id: Id, attachment_id: Id) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
     found = doc.attachments.select_related("stored_file__blob").filter(pk=attachment_id).first()
@@ -380,30 +456,43 @@ def _own_upload(user: Any, file_id: int) -> StoredFile:
     return stored
 
 
-@router.post("/{int:doc_id}/files", response={201: list[AttachmentOut]},
-             summary="Thêm tệp (tệp chính còn thiếu, phụ lục) cho văn bản đã tiếp nhận")
+@router.post(
+    "/{int:doc_id}/files",
+    response={201: list[AttachmentOut]},
+    summary="Thêm tệp (tệp chính còn thiếu, phụ lục) cho văn bản đã tiếp nhận",
+)
 def files_add(request: HttpRequest, doc_id: Id, payload: FilesIn) -> Status:
     doc = selectors.document_get(request.user, doc_id)
-    created = services.incoming_files_add(actor=request.user, document=doc, files=[
-        services.IncomingFile(_own_upload(request.user, ref.file_id), kind=ref.kind) for ref in payload.files])
+    created = services.incoming_files_add(
+        actor=request.user,
+        document=doc,
+        files=[services.IncomingFile(_own_upload(request.user, ref.file_id), kind=ref.kind) for ref in payload.files],
+    )
     ids = {a.pk for a in created}
     return Status(201, [a for a in _detail(request.user, doc)["attachments"] if a["id"] in ids])
 
 
-@router.post("/{int:doc_id}/files/{int:attachment_id}/replace", response={201: AttachmentOut},
-             summary="Thay tệp bằng phiên bản mới (phiên bản cũ vẫn được lưu và tải được)")
+@router.post(
+    "/{int:doc_id}/files/{int:attachment_id}/replace",
+    response={201: AttachmentOut},
+    summary="Thay tệp bằng phiên bản mới (phiên bản cũ vẫn được lưu và tải được)",
+)
 def file_replace(request: HttpRequest, doc_id: Id, attachment_id: Id, payload: FileReplaceIn) -> Status:
     doc = selectors.document_get(request.user, doc_id)
     found = doc.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise NotFound()
-    new = services.incoming_file_replace(actor=request.user, document=doc, attachment=found,
-                                         stored_file=_own_upload(request.user, payload.file_id))
+    new = services.incoming_file_replace(
+        actor=request.user, document=doc, attachment=found, stored_file=_own_upload(request.user, payload.file_id)
+    )
     return Status(201, next(a for a in _detail(request.user, doc)["attachments"] if a["id"] == new.pk))
 
 
-@router.post("/{int:doc_id}/correct", response=DocumentOut,
-             summary="Sửa thông tin văn bản (chỉ các trường gửi lên; không sửa được số đến, sổ)")
+@router.post(
+    "/{int:doc_id}/correct",
+    response=DocumentOut,
+    summary="Sửa thông tin văn bản (chỉ các trường gửi lên; không sửa được số đến, sổ)",
+)
 def correct(request: HttpRequest, doc_id: Id, payload: CorrectIn) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
     changes: dict[str, Any] = payload.dict(exclude_unset=True)
@@ -418,6 +507,7 @@ def correct(request: HttpRequest, doc_id: Id, payload: CorrectIn) -> dict[str, A
 
 # --- Document actions ------------------------------------------------------------------------
 
+
 @router.post("/{int:doc_id}/reject", response=Ok, summary="Từ chối tiếp nhận văn bản (lý do; trạng thái edXML 02)")
 def reject(request: HttpRequest, doc_id: Id, payload: ReasonIn) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
@@ -427,8 +517,9 @@ def reject(request: HttpRequest, doc_id: Id, payload: ReasonIn) -> dict[str, Any
 @router.post("/{int:doc_id}/register", response=Ok, summary="Vào sổ văn bản đã tiếp nhận (kênh hệ thống)")
 def register(request: HttpRequest, doc_id: Id, payload: ConfirmIn) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
-    return _ok(services.incoming_register(actor=request.user, document=doc,
-                                          confirm_duplicate=payload.confirm_duplicate))
+    return _ok(
+        services.incoming_register(actor=request.user, document=doc, confirm_duplicate=payload.confirm_duplicate)
+    )
 
 
 @router.post("/{int:doc_id}/submit", response=Ok, summary="Trình lãnh đạo")
@@ -447,8 +538,15 @@ def return_to_clerk(request: HttpRequest, doc_id: Id, payload: ReasonIn) -> dict
 @router.post("/{int:doc_id}/direct", response=list[Ok], summary="Ý kiến chỉ đạo: chủ trì, phối hợp, để biết, hạn")
 def direct(request: HttpRequest, doc_id: Id, payload: DirectIn) -> list[dict[str, Any]]:
     doc = selectors.document_get(request.user, doc_id)
-    return [_ok(a) for a in services.incoming_direct(actor=request.user, document=doc, directive=payload.directive,
-                                                     targets=_targets(request.user, payload.targets))]
+    return [
+        _ok(a)
+        for a in services.incoming_direct(
+            actor=request.user,
+            document=doc,
+            directive=payload.directive,
+            targets=_targets(request.user, payload.targets),
+        )
+    ]
 
 
 @router.post("/{int:doc_id}/handle-self", response=Ok, summary="Lãnh đạo trực tiếp xử lý")
@@ -460,17 +558,26 @@ def handle_self(request: HttpRequest, doc_id: Id, payload: NoteIn) -> dict[str, 
 @router.post("/{int:doc_id}/route", response=list[Ok], summary="Văn thư chuyển thẳng đơn vị xử lý (nếu cho phép)")
 def route(request: HttpRequest, doc_id: Id, payload: DirectIn) -> list[dict[str, Any]]:
     doc = selectors.document_get(request.user, doc_id)
-    return [_ok(a) for a in services.incoming_route(actor=request.user, document=doc, note=payload.directive,
-                                                    targets=_targets(request.user, payload.targets))]
+    return [
+        _ok(a)
+        for a in services.incoming_route(
+            actor=request.user, document=doc, note=payload.directive, targets=_targets(request.user, payload.targets)
+        )
+    ]
 
 
 # --- Assignment actions ------------------------------------------------------------------------
 
+
 @router.post("/assignments/{int:aid}/assign", response=list[Ok], summary="Lãnh đạo phòng phân công trong phòng")
 def assign(request: HttpRequest, aid: Id, payload: DirectIn) -> list[dict[str, Any]]:
     a = selectors.assignment_get(request.user, aid)
-    return [_ok(x) for x in services.assignment_assign(actor=request.user, assignment=a, note=payload.directive,
-                                                       targets=_targets(request.user, payload.targets))]
+    return [
+        _ok(x)
+        for x in services.assignment_assign(
+            actor=request.user, assignment=a, note=payload.directive, targets=_targets(request.user, payload.targets)
+        )
+    ]
 
 
 @router.post("/assignments/{int:aid}/return", response=Ok, summary="Trả lại phần việc")
@@ -482,8 +589,9 @@ def assignment_return(request: HttpRequest, aid: Id, payload: ReasonIn) -> dict[
 @router.post("/assignments/{int:aid}/report", response=Ok, summary="Cập nhật tiến độ hoặc ý kiến")
 def report(request: HttpRequest, aid: Id, payload: ReportIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
-    services.assignment_report(actor=request.user, assignment=a, kind=payload.kind, text=payload.text,
-                               progress=payload.progress)
+    services.assignment_report(
+        actor=request.user, assignment=a, kind=payload.kind, text=payload.text, progress=payload.progress
+    )
     a.refresh_from_db()
     return _ok(a)
 
@@ -494,15 +602,21 @@ def complete(request: HttpRequest, aid: Id, payload: CompleteIn) -> dict[str, An
     return _ok(services.assignment_complete(actor=request.user, assignment=a, result=payload.result))
 
 
-@router.post("/assignments/{int:aid}/accept", response=Ok,
-             summary="Người giao việc chấp nhận kết quả của phần chủ trì (văn bản hoàn thành)")
+@router.post(
+    "/assignments/{int:aid}/accept",
+    response=Ok,
+    summary="Người giao việc chấp nhận kết quả của phần chủ trì (văn bản hoàn thành)",
+)
 def accept(request: HttpRequest, aid: Id, payload: NoteIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
     return _ok(services.assignment_accept(actor=request.user, assignment=a, note=payload.note))
 
 
-@router.post("/assignments/{int:aid}/return-result", response=Ok,
-             summary="Người giao việc trả lại kết quả của phần chủ trì (nêu lý do)")
+@router.post(
+    "/assignments/{int:aid}/return-result",
+    response=Ok,
+    summary="Người giao việc trả lại kết quả của phần chủ trì (nêu lý do)",
+)
 def return_result(request: HttpRequest, aid: Id, payload: ReasonIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
     return _ok(services.assignment_return_result(actor=request.user, assignment=a, reason=payload.reason))
@@ -511,8 +625,11 @@ def return_result(request: HttpRequest, aid: Id, payload: ReasonIn) -> dict[str,
 @router.post("/assignments/{int:aid}/extensions", response=Ok, summary="Đề nghị gia hạn")
 def extension_request(request: HttpRequest, aid: Id, payload: ExtensionIn) -> dict[str, Any]:
     a = selectors.assignment_get(request.user, aid)
-    return _ok(services.extension_request(actor=request.user, assignment=a, new_due_date=payload.new_due_date,
-                                          reason=payload.reason))
+    return _ok(
+        services.extension_request(
+            actor=request.user, assignment=a, new_due_date=payload.new_due_date, reason=payload.reason
+        )
+    )
 
 
 @router.post("/extensions/{int:eid}/decide", response=Ok, summary="Đồng ý hoặc từ chối gia hạn")
@@ -524,8 +641,11 @@ def extension_decide(request: HttpRequest, eid: Id, payload: DecideIn) -> dict[s
     return _ok(services.extension_decide(actor=request.user, extension=ext, grant=payload.grant, note=payload.note))
 
 
-@router.post("/assignments/{int:aid}/reminders", response={201: dict[str, int]}, summary="Đôn đốc (nhac_nho, "
-             "phe_binh, kiem_diem)")
+@router.post(
+    "/assignments/{int:aid}/reminders",
+    response={201: dict[str, int]},
+    summary="Đôn đốc (nhac_nho, phe_binh, kiem_diem)",
+)
 def remind(request: HttpRequest, aid: Id, payload: RemindIn) -> Status:
     a = selectors.assignment_get(request.user, aid)
     reminder = services.reminder_send(actor=request.user, assignment=a, kind=payload.kind, text=payload.text)
@@ -534,10 +654,11 @@ def remind(request: HttpRequest, aid: Id, payload: RemindIn) -> Status:
 
 # --- Outputs (Phụ lục IV) ------------------------------------------------------------------------
 
-OUTPUTS = {"so-dang-ky": (reports.register_xlsx, reports.register_pdf),
-           "so-theo-doi": (reports.followup_xlsx, reports.followup_pdf)}
-CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "pdf": "application/pdf"}
+OUTPUTS = {
+    "so-dang-ky": (reports.register_xlsx, reports.register_pdf),
+    "so-theo-doi": (reports.followup_xlsx, reports.followup_pdf),
+}
+CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
 
 class RangeIn(Schema):
@@ -551,8 +672,11 @@ def _file(content: bytes, name: str, ext: str) -> HttpResponse:
     return response
 
 
-@router.get("/outputs/{kind}.{ext}", response={200: None},
-            summary="Sổ đăng ký văn bản đến (so-dang-ky) / Sổ theo dõi giải quyết (so-theo-doi), xlsx hoặc pdf")
+@router.get(
+    "/outputs/{kind}.{ext}",
+    response={200: None},
+    summary="Sổ đăng ký văn bản đến (so-dang-ky) / Sổ theo dõi giải quyết (so-theo-doi), xlsx hoặc pdf",
+)
 def output(request: HttpRequest, kind: str, ext: str, r: Query[RangeIn]) -> HttpResponse:
     user: Any = request.user
     agency = user.unit.agency if user.unit else None
@@ -561,12 +685,18 @@ def output(request: HttpRequest, kind: str, ext: str, r: Query[RangeIn]) -> Http
     if r.date_to < r.date_from:
         raise ValidationFailed("Ngày kết thúc phải sau ngày bắt đầu.")
     build = OUTPUTS[kind][0 if ext == "xlsx" else 1]
-    return _file(build(actor=user, agency=agency, date_from=r.date_from, date_to=r.date_to),
-                 f"{kind}-{r.date_from:%Y%m%d}-{r.date_to:%Y%m%d}", ext)
+    return _file(
+        build(actor=user, agency=agency, date_from=r.date_from, date_to=r.date_to),
+        f"{kind}-{r.date_from:%Y%m%d}-{r.date_to:%Y%m%d}",
+        ext,
+    )
 
 
-@router.get("/{int:doc_id}/phieu-giai-quyet.{ext}", response={200: None},
-            summary="Phiếu giải quyết văn bản đến của một văn bản, xlsx hoặc pdf")
+@router.get(
+    "/{int:doc_id}/phieu-giai-quyet.{ext}",
+    response={200: None},
+    summary="Phiếu giải quyết văn bản đến của một văn bản, xlsx hoặc pdf",
+)
 def slip(request: HttpRequest, doc_id: Id, ext: str) -> HttpResponse:
     doc = selectors.document_get(request.user, doc_id)
     if ext not in CONTENT_TYPES:
@@ -577,12 +707,23 @@ def slip(request: HttpRequest, doc_id: Id, ext: str) -> HttpResponse:
 
 # --- Notifications ------------------------------------------------------------------------
 
+
 @router.get("/notifications", response=list[NotificationOut], summary="Thông báo gần nhất (50)")
 def notifications(request: HttpRequest) -> list[dict[str, Any]]:
     from qlvb.incoming.notifications import notification_url
 
-    return [{"id": n.pk, "kind": n.kind, "text": n.text, "document_id": n.document_id, "url": notification_url(n),
-             "created_at": n.created_at, "read": n.read_at is not None} for n in notifications_for(request.user)[:50]]
+    return [
+        {
+            "id": n.pk,
+            "kind": n.kind,
+            "text": n.text,
+            "document_id": n.document_id,
+            "url": notification_url(n),
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
+        for n in notifications_for(request.user)[:50]
+    ]
 
 
 @router.get("/notifications/unread", response=dict[str, int], summary="Số thông báo chưa đọc")
@@ -590,8 +731,11 @@ def notifications_unread(request: HttpRequest) -> dict[str, int]:
     return {"unread": notifications_unread_count(request.user)}
 
 
-@router.post("/notifications/{int:notification_id}/read", response=dict[str, int | str],
-             summary="Mở một thông báo: đánh dấu đã đọc, trả về trang của văn bản")
+@router.post(
+    "/notifications/{int:notification_id}/read",
+    response=dict[str, int | str],
+    summary="Mở một thông báo: đánh dấu đã đọc, trả về trang của văn bản",
+)
 def notification_read(request: HttpRequest, notification_id: Id) -> dict[str, int | str]:
     from qlvb.incoming.notifications import notification_open, notification_url
 

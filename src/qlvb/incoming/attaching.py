@@ -44,8 +44,9 @@ def pdf_page_count(stored_file: StoredFile) -> int | None:
         return None
 
 
-def attachments_add(*, actor: Any, document: Document, files: list[IncomingFile],
-                    checked: bool = False) -> list[Attachment]:
+def attachments_add(
+    *, actor: Any, document: Document, files: list[IncomingFile], checked: bool = False
+) -> list[Attachment]:
     """Attach taken-in files. ``checked``: the caller (a service of this app) already checked the right."""
     if not checked:
         raise ValidationFailed("Chỉ đính kèm được qua dịch vụ của luồng văn bản đến.")
@@ -60,14 +61,23 @@ def attachments_add(*, actor: Any, document: Document, files: list[IncomingFile]
                 raise ValidationFailed("Văn bản chỉ có một tệp văn bản chính; các tệp khác là phụ lục.")
             has_main = True
         attachment = Attachment.objects.create(
-            document=document, stored_file=f.stored_file, kind=f.kind, ordinal=last + offset,
-            name=f.stored_file.name, page_count=pdf_page_count(f.stored_file), added_by=actor,
+            document=document,
+            stored_file=f.stored_file,
+            kind=f.kind,
+            ordinal=last + offset,
+            name=f.stored_file.name,
+            page_count=pdf_page_count(f.stored_file),
+            added_by=actor,
             added_at=timezone.now(),
         )
         created.append(attachment)
-        event_record(document, actor=actor, action="file_attached",
-                     text=f"{attachment.get_kind_display()}: {attachment.name}",
-                     data={"attachment": attachment.pk, "sha256": f.stored_file.blob.sha256})
+        event_record(
+            document,
+            actor=actor,
+            action="file_attached",
+            text=f"{attachment.get_kind_display()}: {attachment.name}",
+            data={"attachment": attachment.pk, "sha256": f.stored_file.blob.sha256},
+        )
     verification_schedule(created)
     main = next((a for a in created if a.kind == AttachmentKind.MAIN), None)
     if main is not None and document.page_amount is None and main.page_count:
@@ -85,12 +95,19 @@ def kept_upload_get(*, actor: Any, file_id: int) -> StoredFile:
     """A file the clerk took in on an earlier submission of the same form (the duplicate warning asked her to
     confirm): only her own upload, recent, and not attached to any document yet — so a reference typed into the
     form can never bring in somebody else's file or one already filed."""
-    stored = (StoredFile.objects.select_related("blob")
-              .filter(pk=file_id, uploaded_by_id=getattr(actor, "pk", None),
-                      uploaded_at__gte=timezone.now() - KEPT_UPLOAD_MAX_AGE).first())
+    stored = (
+        StoredFile.objects.select_related("blob")
+        .filter(
+            pk=file_id, uploaded_by_id=getattr(actor, "pk", None), uploaded_at__gte=timezone.now() - KEPT_UPLOAD_MAX_AGE
+        )
+        .first()
+    )
     if stored is None or Attachment.objects.filter(stored_file=stored).exists():
-        raise ValidationFailed("Tệp đã chọn trước đó không còn dùng được (quá 2 giờ, đã đính kèm văn bản khác hoặc "
-                               "không phải tệp bạn tải lên): hãy chọn lại tệp.", details={"field": "main_file"})
+        raise ValidationFailed(
+            "Tệp đã chọn trước đó không còn dùng được (quá 2 giờ, đã đính kèm văn bản khác hoặc "
+            "không phải tệp bạn tải lên): hãy chọn lại tệp.",
+            details={"field": "main_file"},
+        )
     return stored
 
 
@@ -117,8 +134,9 @@ def incoming_files_add(*, actor: Any, document: Document, files: list[IncomingFi
 
 
 @transaction.atomic
-def incoming_file_replace(*, actor: Any, document: Document, attachment: Attachment,
-                          stored_file: StoredFile) -> Attachment:
+def incoming_file_replace(
+    *, actor: Any, document: Document, attachment: Attachment, stored_file: StoredFile
+) -> Attachment:
     """A new version of a file: the old one stays (superseded, still downloadable), the new one takes its place
     with the next version number; the history records both (names and SHA-256)."""
     document = _open_for_files(actor, document)
@@ -131,13 +149,29 @@ def incoming_file_replace(*, actor: Any, document: Document, attachment: Attachm
     old.superseded_at = now
     old.save(update_fields=["superseded_at"])
     new = Attachment.objects.create(
-        document=document, stored_file=stored_file, kind=old.kind, ordinal=old.ordinal, version=old.version + 1,
-        replaces=old, name=stored_file.name, page_count=pdf_page_count(stored_file), added_by=actor, added_at=now,
+        document=document,
+        stored_file=stored_file,
+        kind=old.kind,
+        ordinal=old.ordinal,
+        version=old.version + 1,
+        replaces=old,
+        name=stored_file.name,
+        page_count=pdf_page_count(stored_file),
+        added_by=actor,
+        added_at=now,
     )
-    event_record(document, actor=actor, action="file_replaced",
-                 text=f"{new.get_kind_display()}: {old.name} (phiên bản {old.version}) → {new.name} "
-                      f"(phiên bản {new.version})",
-                 data={"attachment": new.pk, "replaces": old.pk, "version": new.version,
-                       "sha256": stored_file.blob.sha256, "old_sha256": old.stored_file.blob.sha256})
+    event_record(
+        document,
+        actor=actor,
+        action="file_replaced",
+        text=f"{new.get_kind_display()}: {old.name} (phiên bản {old.version}) → {new.name} (phiên bản {new.version})",
+        data={
+            "attachment": new.pk,
+            "replaces": old.pk,
+            "version": new.version,
+            "sha256": stored_file.blob.sha256,
+            "old_sha256": old.stored_file.blob.sha256,
+        },
+    )
     verification_schedule([new])
     return new

@@ -17,8 +17,14 @@ from qlvb.documents.models import Document, DocumentStatus, DocumentType, Urgenc
 
 from .receiving import FIELD_LABELS, IncomingData, clean_data, refuse_past_due
 
-LABELS = {**FIELD_LABELS, "doc_type": "Loại văn bản", "issued_date": "Ngày ban hành", "page_amount": "Số trang",
-          "urgency": "Độ khẩn", "due_date": "Thời hạn giải quyết"}
+LABELS = {
+    **FIELD_LABELS,
+    "doc_type": "Loại văn bản",
+    "issued_date": "Ngày ban hành",
+    "page_amount": "Số trang",
+    "urgency": "Độ khẩn",
+    "due_date": "Thời hạn giải quyết",
+}
 EDITABLE = tuple(f.name for f in fields(IncomingData) if f.name != "secrecy")
 REGISTRATION = {"register": "sổ đăng ký", "arrival_number": "số đến", "arrival_date": "ngày đến", "year": "năm"}
 
@@ -50,8 +56,10 @@ def incoming_correct(*, actor: Any, document: Document, changes: dict[str, Any])
     require(actor, "incoming.receive", unit=document.agency)
     fixed = [REGISTRATION[k] for k in changes if k in REGISTRATION]
     if fixed:
-        raise ValidationFailed(f"Không sửa được {', '.join(fixed)}: số đến do sổ đăng ký cấp, không có số trùng, "
-                               "không có số bỏ trống.", code="registration_fixed")
+        raise ValidationFailed(
+            f"Không sửa được {', '.join(fixed)}: số đến do sổ đăng ký cấp, không có số trùng, không có số bỏ trống.",
+            code="registration_fixed",
+        )
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise ValidationFailed(f"Không sửa được trường: {', '.join(unknown)}.")
@@ -66,8 +74,11 @@ def incoming_correct(*, actor: Any, document: Document, changes: dict[str, Any])
             raise ValidationFailed(f"Cần chọn {LABELS[name].lower()}.", details={"field": name})
         setattr(data, name, value)
     data = clean_data(data)
-    diff = {name: (getattr(document, name), getattr(data, name)) for name in EDITABLE
-            if getattr(data, name) != getattr(document, name)}
+    diff = {
+        name: (getattr(document, name), getattr(data, name))
+        for name in EDITABLE
+        if getattr(data, name) != getattr(document, name)
+    }
     if not diff:
         raise ValidationFailed("Không có thông tin nào thay đổi.")
     if "due_date" in diff:
@@ -75,8 +86,11 @@ def incoming_correct(*, actor: Any, document: Document, changes: dict[str, Any])
     for name, (_old, new) in diff.items():
         setattr(document, name, new)
     document.save(update_fields=list(diff))
-    event_record(document, actor=actor, action="metadata_corrected",
-                 text="; ".join(f"{LABELS.get(n, n)}: {_shown(n, old)} → {_shown(n, new)}"
-                                for n, (old, new) in diff.items()),
-                 data={"changes": {n: [_stored(old), _stored(new)] for n, (old, new) in diff.items()}})
+    event_record(
+        document,
+        actor=actor,
+        action="metadata_corrected",
+        text="; ".join(f"{LABELS.get(n, n)}: {_shown(n, old)} → {_shown(n, new)}" for n, (old, new) in diff.items()),
+        data={"changes": {n: [_stored(old), _stored(new)] for n, (old, new) in diff.items()}},
+    )
     return document

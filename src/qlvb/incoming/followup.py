@@ -30,7 +30,8 @@ def _handlers(assignment: Assignment) -> list[Any]:
 def extension_request(*, actor: Any, assignment: Assignment, new_due_date: dt.date, reason: str) -> Extension:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     may = policies.is_assignee(actor, assignment) or (
-        assignment.user_id is None and policies.can_assign_in(actor, assignment))
+        assignment.user_id is None and policies.can_assign_in(actor, assignment)
+    )
     if not may:
         raise PermissionDenied("Chỉ người được giao mới đề nghị gia hạn được.")
     if assignment.status not in OPEN:
@@ -44,22 +45,35 @@ def extension_request(*, actor: Any, assignment: Assignment, new_due_date: dt.da
         raise ValidationFailed("Hạn đề nghị không được ở quá khứ.")
     if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise Conflict("Đã có một đề nghị gia hạn đang chờ quyết định.")
-    ext = Extension.objects.create(assignment=assignment, requested_by=actor, requested_at=timezone.now(),
-                                   reason=reason, old_due_date=assignment.due_date, new_due_date=new_due_date)
+    ext = Extension.objects.create(
+        assignment=assignment,
+        requested_by=actor,
+        requested_at=timezone.now(),
+        reason=reason,
+        old_due_date=assignment.due_date,
+        new_due_date=new_due_date,
+    )
     if assignment.document is not None:
-        event_record(assignment.document, actor=actor, action="extension_requested",
-                     text=f"Đề nghị gia hạn đến {new_due_date:%d/%m/%Y}: {reason}",
-                     data={"assignment": assignment.pk, "extension": ext.pk})
-    notify_after_commit(users=[assignment.assigned_by], kind="extension", assignment_id=assignment.pk,
-                        document_id=assignment.document_id,
-                        text=f"{actor.full_name} đề nghị gia hạn đến {new_due_date:%d/%m/%Y}")
+        event_record(
+            assignment.document,
+            actor=actor,
+            action="extension_requested",
+            text=f"Đề nghị gia hạn đến {new_due_date:%d/%m/%Y}: {reason}",
+            data={"assignment": assignment.pk, "extension": ext.pk},
+        )
+    notify_after_commit(
+        users=[assignment.assigned_by],
+        kind="extension",
+        assignment_id=assignment.pk,
+        document_id=assignment.document_id,
+        text=f"{actor.full_name} đề nghị gia hạn đến {new_due_date:%d/%m/%Y}",
+    )
     return ext
 
 
 @transaction.atomic
 def extension_decide(*, actor: Any, extension: Extension, grant: bool, note: str = "") -> Extension:
-    extension = (Extension.objects.select_for_update(of=("self",)).select_related("assignment")
-                 .get(pk=extension.pk))
+    extension = Extension.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=extension.pk)
     assignment = extension.assignment
     if not policies.can_decide_extension(actor, assignment):
         raise PermissionDenied("Chỉ người đã giao việc mới quyết định gia hạn.")
@@ -78,13 +92,20 @@ def extension_decide(*, actor: Any, extension: Extension, grant: bool, note: str
     if assignment.document is not None:
         action = "extension_granted" if grant else "extension_refused"
         text = f"Hạn mới {extension.new_due_date:%d/%m/%Y}." if grant else "Giữ hạn cũ."
-        event_record(assignment.document, actor=actor, action=action,
-                     text=f"{text} {extension.decision_note}".strip(),
-                     data={"assignment": assignment.pk, "extension": extension.pk})
-    notify_after_commit(users=[extension.requested_by], kind="extension", assignment_id=assignment.pk,
-                        document_id=assignment.document_id,
-                        text=("Được gia hạn đến " + f"{extension.new_due_date:%d/%m/%Y}") if grant
-                        else "Đề nghị gia hạn bị từ chối")
+        event_record(
+            assignment.document,
+            actor=actor,
+            action=action,
+            text=f"{text} {extension.decision_note}".strip(),
+            data={"assignment": assignment.pk, "extension": extension.pk},
+        )
+    notify_after_commit(
+        users=[extension.requested_by],
+        kind="extension",
+        assignment_id=assignment.pk,
+        document_id=assignment.document_id,
+        text=("Được gia hạn đến " + f"{extension.new_due_date:%d/%m/%Y}") if grant else "Đề nghị gia hạn bị từ chối",
+    )
     return extension
 
 
@@ -102,15 +123,25 @@ def reminder_send(*, actor: Any, assignment: Assignment, kind: str, text: str) -
     if not 1 <= len(text) <= 1000:
         raise ValidationFailed("Nội dung đôn đốc từ 1 đến 1000 ký tự.")
     seq = (assignment.reminders.aggregate(m=Max("seq"))["m"] or 0) + 1
-    reminder = Reminder.objects.create(assignment=assignment, seq=seq, kind=kind, text=text, sent_by=actor,
-                                       sent_at=timezone.now())
+    reminder = Reminder.objects.create(
+        assignment=assignment, seq=seq, kind=kind, text=text, sent_by=actor, sent_at=timezone.now()
+    )
     label = ReminderKind(kind).label
     if assignment.document is not None:
-        event_record(assignment.document, actor=actor, action="reminded",
-                     text=f"Lần {seq} ({label}) — {assignment.assignee_label}: {text}",
-                     data={"assignment": assignment.pk, "reminder": reminder.pk, "seq": seq, "kind": kind})
-    notify_after_commit(users=_handlers(assignment), kind="reminder", assignment_id=assignment.pk,
-                        document_id=assignment.document_id, text=f"Đôn đốc lần {seq} ({label}): {text[:300]}")
+        event_record(
+            assignment.document,
+            actor=actor,
+            action="reminded",
+            text=f"Lần {seq} ({label}) — {assignment.assignee_label}: {text}",
+            data={"assignment": assignment.pk, "reminder": reminder.pk, "seq": seq, "kind": kind},
+        )
+    notify_after_commit(
+        users=_handlers(assignment),
+        kind="reminder",
+        assignment_id=assignment.pk,
+        document_id=assignment.document_id,
+        text=f"Đôn đốc lần {seq} ({label}): {text[:300]}",
+    )
     return reminder
 
 
@@ -120,22 +151,42 @@ def deadlines_sweep(*, today: dt.date | None = None) -> dict[str, int]:
     ``DUE_SOON_DAYS`` days. Returns the counts."""
     today = today or timezone.localdate()
     counts = {"overdue": 0, "due_soon": 0}
-    overdue = Assignment.objects.select_for_update(of=("self",)).filter(
-        status__in=OPEN, due_date__lt=today, overdue_notified_on__isnull=True).select_related("document", "unit")
+    overdue = (
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(status__in=OPEN, due_date__lt=today, overdue_notified_on__isnull=True)
+        .select_related("document", "unit")
+    )
     for a in overdue:
         subject = a.document.subject[:200] if a.document else a.directive[:200]
-        notify_after_commit(users=[*_handlers(a), a.assigned_by], kind="overdue", assignment_id=a.pk,
-                            document_id=a.document_id, text=f"Quá hạn ({a.due_date:%d/%m/%Y}): {subject}")
+        notify_after_commit(
+            users=[*_handlers(a), a.assigned_by],
+            kind="overdue",
+            assignment_id=a.pk,
+            document_id=a.document_id,
+            text=f"Quá hạn ({a.due_date:%d/%m/%Y}): {subject}",
+        )
         a.overdue_notified_on = today
         a.save(update_fields=["overdue_notified_on"])
         counts["overdue"] += 1
-    soon = Assignment.objects.select_for_update(of=("self",)).filter(
-        status__in=OPEN, due_date__gte=today, due_date__lte=today + dt.timedelta(days=conf.DUE_SOON_DAYS),
-        due_soon_notified_on__isnull=True).select_related("document", "unit")
+    soon = (
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(
+            status__in=OPEN,
+            due_date__gte=today,
+            due_date__lte=today + dt.timedelta(days=conf.DUE_SOON_DAYS),
+            due_soon_notified_on__isnull=True,
+        )
+        .select_related("document", "unit")
+    )
     for a in soon:
         subject = a.document.subject[:200] if a.document else a.directive[:200]
-        notify_after_commit(users=_handlers(a), kind="due_soon", assignment_id=a.pk, document_id=a.document_id,
-                            text=f"Sắp đến hạn ({a.due_date:%d/%m/%Y}): {subject}")
+        notify_after_commit(
+            users=_handlers(a),
+            kind="due_soon",
+            assignment_id=a.pk,
+            document_id=a.document_id,
+            text=f"Sắp đến hạn ({a.due_date:%d/%m/%Y}): {subject}",
+        )
         a.due_soon_notified_on = today
         a.save(update_fields=["due_soon_notified_on"])
         counts["due_soon"] += 1

@@ -25,8 +25,10 @@ from . import people
 
 # Dates are typed dd/mm/yyyy (like the rest of the interface; a browser's date picker shows the
 # browser's own locale order); DATE_INPUT_FORMATS also accepts ISO.
-DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control",
-                              "autocomplete": "off"}, format="%d/%m/%Y")
+DATE = forms.DateInput(
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control", "autocomplete": "off"},
+    format="%d/%m/%Y",
+)
 
 
 def _style(form: forms.Form) -> None:
@@ -47,8 +49,10 @@ class StyledForm(forms.Form):
 
 
 class ReceiveForm(StyledForm):
-    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=[
-        (c.value, c.label) for c in (Channel.EMAIL, Channel.PAPER, Channel.MEDIUM, Channel.OTHER)])
+    channel = forms.ChoiceField(
+        label=_("Kênh tiếp nhận"),
+        choices=[(c.value, c.label) for c in (Channel.EMAIL, Channel.PAPER, Channel.MEDIUM, Channel.OTHER)],
+    )
     main_file = forms.FileField(label=_("Tệp văn bản (PDF bản điện tử hoặc bản quét)"), required=False)
     appendix = forms.FileField(label=_("Phụ lục (nếu có)"), required=False)
     doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
@@ -57,25 +61,39 @@ class ReceiveForm(StyledForm):
     issued_date = forms.DateField(label=_("Ngày ban hành"), required=False, widget=DATE)
     organ_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=MAX["organ_name"])
     organ_id = forms.CharField(label=_("Mã định danh cơ quan ban hành"), max_length=MAX["organ_id"], required=False)
-    subject = forms.CharField(label=_("Trích yếu nội dung"), max_length=MAX["subject"],
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    subject = forms.CharField(
+        label=_("Trích yếu nội dung"), max_length=MAX["subject"], widget=forms.Textarea(attrs={"rows": 3})
+    )
     signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=MAX["signer_position"], required=False)
     signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=MAX["signer_name"], required=False)
     urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, coerce=int, initial=0)
-    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, required=False,
-                                help_text=_("Văn bản mật không được tiếp nhận trên hệ thống."))
-    page_amount = forms.IntegerField(label=_("Số trang"), min_value=1, max_value=999, required=False,
-                                     help_text=_("Để trống: hệ thống tự đếm trang của tệp PDF."))
+    secrecy = forms.ChoiceField(
+        label=_("Độ mật"),
+        choices=Secrecy.choices,
+        required=False,
+        help_text=_("Văn bản mật không được tiếp nhận trên hệ thống."),
+    )
+    page_amount = forms.IntegerField(
+        label=_("Số trang"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        help_text=_("Để trống: hệ thống tự đếm trang của tệp PDF."),
+    )
     due_date = forms.DateField(label=_("Thời hạn giải quyết"), required=False, widget=DATE)
     to_places = forms.CharField(label=_("Đơn vị hoặc người nhận"), max_length=MAX["to_places"], required=False)
-    document_identifier = forms.CharField(label=_("Mã định danh văn bản"), max_length=MAX["document_identifier"],
-                                          required=False)
+    document_identifier = forms.CharField(
+        label=_("Mã định danh văn bản"), max_length=MAX["document_identifier"], required=False
+    )
     language = forms.CharField(label=_("Ngôn ngữ"), max_length=MAX["language"], initial="Tiếng Việt")
-    description = forms.CharField(label=_("Ghi chú"), max_length=MAX["description"], required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Ghi chú"), max_length=MAX["description"], required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     defer_registration = forms.BooleanField(
-        label=_("Chưa vào sổ: xem kết quả kiểm tra chữ ký số trước"), required=False,
-        help_text=_("Văn bản chờ trong hộp “Chờ vào sổ”; văn thư vào sổ hoặc từ chối tiếp nhận sau khi xem kết quả."))
+        label=_("Chưa vào sổ: xem kết quả kiểm tra chữ ký số trước"),
+        required=False,
+        help_text=_("Văn bản chờ trong hộp “Chờ vào sổ”; văn thư vào sổ hoặc từ chối tiếp nhận sau khi xem kết quả."),
+    )
     confirm_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
     # Files already taken in on the submission that raised the duplicate warning: "main:12,appendix:13".
     # The service checks each one again (the clerk's own upload, recent, not attached elsewhere).
@@ -92,13 +110,28 @@ class ReceiveForm(StyledForm):
 
 
 # The metadata a clerk may correct after registration (not the channel, the files, the register or numbers).
-CORRECTABLE = ("doc_type", "code_number", "code_notation", "issued_date", "organ_name", "organ_id", "subject",
-               "signer_position", "signer_name", "urgency", "page_amount", "due_date", "to_places",
-               "document_identifier", "language", "description")
+CORRECTABLE = (
+    "doc_type",
+    "code_number",
+    "code_notation",
+    "issued_date",
+    "organ_name",
+    "organ_id",
+    "subject",
+    "signer_position",
+    "signer_name",
+    "urgency",
+    "page_amount",
+    "due_date",
+    "to_places",
+    "document_identifier",
+    "language",
+    "description",
+)
 
 
 class CorrectForm(ReceiveForm):
-    """"Sửa thông tin văn bản": the Phụ lục VI fields of the receive form, filled with the document's values."""
+    """ "Sửa thông tin văn bản": the Phụ lục VI fields of the receive form, filled with the document's values."""
 
     def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
         kwargs["initial"] = {name: getattr(document, name) for name in CORRECTABLE}
@@ -107,7 +140,8 @@ class CorrectForm(ReceiveForm):
             if name not in CORRECTABLE:
                 del self.fields[name]
         self.fields["doc_type"].queryset = DocumentType.objects.filter(  # type: ignore[attr-defined]
-            Q(is_active=True) | Q(pk=document.doc_type_id))
+            Q(is_active=True) | Q(pk=document.doc_type_id)
+        )
         self.fields["page_amount"].help_text = ""
 
 
@@ -124,17 +158,28 @@ class FileForm(StyledForm):
         if not any(a.kind == AttachmentKind.MAIN for a in current):
             choices.append(("main", _("Tệp văn bản chính")))
         choices.append(("appendix", _("Phụ lục mới")))
-        choices += [(f"replace:{a.pk}", _("Phiên bản mới của “%(name)s” (thay phiên bản %(v)s)") % {
-            "name": a.name, "v": a.version}) for a in current]
+        choices += [
+            (
+                f"replace:{a.pk}",
+                _("Phiên bản mới của “%(name)s” (thay phiên bản %(v)s)") % {"name": a.name, "v": a.version},
+            )
+            for a in current
+        ]
         self.fields["target"].choices = choices  # type: ignore[attr-defined]
 
 
 class FilterForm(StyledForm):
     q = forms.CharField(label=_("Tìm nhanh"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Trạng thái"), choices=[("", _("Mọi trạng thái")), *DocumentStatus.choices],
-                               required=False)
-    urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=[("", _("Mọi độ khẩn")), *Urgency.choices],
-                                     coerce=int, empty_value=None, required=False)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), choices=[("", _("Mọi trạng thái")), *DocumentStatus.choices], required=False
+    )
+    urgency = forms.TypedChoiceField(
+        label=_("Độ khẩn"),
+        choices=[("", _("Mọi độ khẩn")), *Urgency.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE)
     doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.all(), required=False)
@@ -147,15 +192,15 @@ def target_choices(agency: Unit, *, units: bool = True, persons: bool = True) ->
         choices += [(f"u:{u.pk}", str(u.name)) for u in people.departments_of(agency)]
     if persons:
         users = User.objects.filter(unit__agency=agency, is_active=True).select_related("unit").order_by("full_name")
-        choices += [(f"p:{u.pk}", f"{u.full_name} — {u.position or (u.unit.short_name if u.unit else '')}")
-                    for u in users]
+        choices += [
+            (f"p:{u.pk}", f"{u.full_name} — {u.position or (u.unit.short_name if u.unit else '')}") for u in users
+        ]
     return choices
 
 
 class DirectForm(StyledForm):
     directive = forms.CharField(label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    lead = forms.ChoiceField(label=_("Chủ trì"),
-                             error_messages={"required": _("Cần chọn đơn vị hoặc người chủ trì.")})
+    lead = forms.ChoiceField(label=_("Chủ trì"), error_messages={"required": _("Cần chọn đơn vị hoặc người chủ trì.")})
     lead_due = forms.DateField(label=_("Hạn xử lý của đơn vị chủ trì"), required=False, widget=DATE)
     supports = forms.MultipleChoiceField(label=_("Phối hợp"), required=False)
     support_due = forms.DateField(label=_("Hạn của đơn vị phối hợp"), required=False, widget=DATE)
@@ -184,8 +229,12 @@ class AssignForm(StyledForm):
 
 
 class SubmitForm(StyledForm):
-    leader = forms.ModelChoiceField(label=_("Trình lãnh đạo"), queryset=User.objects.none(), required=False,
-                                    empty_label=_("Lãnh đạo cơ quan (bất kỳ)"))
+    leader = forms.ModelChoiceField(
+        label=_("Trình lãnh đạo"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Lãnh đạo cơ quan (bất kỳ)"),
+    )
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
@@ -208,15 +257,22 @@ class AcceptForm(StyledForm):
 
     def __init__(self, *args: Any, assignment: Assignment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        still_open = [a for a in Assignment.objects.filter(
-            document=assignment.document, status__in=(AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS))
-            .select_related("unit", "user") if a.role != AssignmentRole.LEAD]
+        still_open = [
+            a
+            for a in Assignment.objects.filter(
+                document=assignment.document, status__in=(AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
+            ).select_related("unit", "user")
+            if a.role != AssignmentRole.LEAD
+        ]
         if still_open:
-            listed = "; ".join(f"{a.assignee_label} ({a.get_role_display().lower()}, {a.get_status_display().lower()})"
-                               for a in still_open)
+            listed = "; ".join(
+                f"{a.assignee_label} ({a.get_role_display().lower()}, {a.get_status_display().lower()})"
+                for a in still_open
+            )
             self.fields["note"].help_text = _(
                 "Còn chưa xong: %(list)s. Khi chấp nhận, văn bản hoàn thành, các phần việc này được đóng và "
-                "người nhận được thông báo.") % {"list": listed}
+                "người nhận được thông báo."
+            ) % {"list": listed}
 
 
 class ConfirmForm(StyledForm):
@@ -239,8 +295,9 @@ class ExtensionForm(StyledForm):
 
 
 class DecideForm(StyledForm):
-    decision = forms.ChoiceField(label=_("Quyết định"), choices=[("grant", _("Đồng ý gia hạn")),
-                                                                 ("refuse", _("Từ chối"))])
+    decision = forms.ChoiceField(
+        label=_("Quyết định"), choices=[("grant", _("Đồng ý gia hạn")), ("refuse", _("Từ chối"))]
+    )
     note = forms.CharField(label=_("Ghi chú"), required=False)
 
 

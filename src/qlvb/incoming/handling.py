@@ -94,16 +94,27 @@ def _check_dues(targets: list[Target], *, default_due: dt.date | None, parent: A
             continue
         if due < today:
             raise ValidationFailed(
-                f"Hạn xử lý của {t.label} ({due:%d/%m/%Y}) đã qua: chọn một ngày từ hôm nay ({today:%d/%m/%Y}) "
-                "trở đi.", details={"field": "due_date"})
+                f"Hạn xử lý của {t.label} ({due:%d/%m/%Y}) đã qua: chọn một ngày từ hôm nay ({today:%d/%m/%Y}) trở đi.",
+                details={"field": "due_date"},
+            )
         if limit is not None and due > limit:
             raise ValidationFailed(
                 f"Hạn xử lý của {t.label} ({due:%d/%m/%Y}) không được sau hạn của phần việc được giao "
-                f"({limit:%d/%m/%Y}).", details={"field": "due_date"})
+                f"({limit:%d/%m/%Y}).",
+                details={"field": "due_date"},
+            )
 
 
-def _create_assignments(*, actor: Any, document: Document | None, agency: Unit, targets: list[Target],
-                        directive: str, parent: Assignment | None, default_due: dt.date | None) -> list[Assignment]:
+def _create_assignments(
+    *,
+    actor: Any,
+    document: Document | None,
+    agency: Unit,
+    targets: list[Target],
+    directive: str,
+    parent: Assignment | None,
+    default_due: dt.date | None,
+) -> list[Assignment]:
     _check_dues(targets, default_due=default_due, parent=parent)
     now = timezone.now()
     created = []
@@ -111,15 +122,28 @@ def _create_assignments(*, actor: Any, document: Document | None, agency: Unit, 
         unit = t.unit if t.user is None else t.user.unit
         assert unit is not None
         a = Assignment.objects.create(
-            document=document, agency=agency, parent=parent, role=t.role, unit=unit, user=t.user,
-            assigned_by=actor, assigned_at=now, directive=directive, due_date=t.due_date or default_due,
+            document=document,
+            agency=agency,
+            parent=parent,
+            role=t.role,
+            unit=unit,
+            user=t.user,
+            assigned_by=actor,
+            assigned_at=now,
+            directive=directive,
+            due_date=t.due_date or default_due,
         )
         created.append(a)
         recipients = [t.user] if t.user is not None else list(people.dept_leaders_of(unit))
         subject = document.subject[:200] if document is not None else directive[:200]
-        notify_after_commit(users=recipients, kind="assigned", exclude=actor,
-                            text=f"{a.get_role_display()}: {subject}",
-                            document_id=document.pk if document else None, assignment_id=a.pk)
+        notify_after_commit(
+            users=recipients,
+            kind="assigned",
+            exclude=actor,
+            text=f"{a.get_role_display()}: {subject}",
+            document_id=document.pk if document else None,
+            assignment_id=a.pk,
+        )
     return created
 
 
@@ -128,8 +152,10 @@ def _describe(targets: list[Target]) -> str:
     for role in (AssignmentRole.LEAD, AssignmentRole.SUPPORT, AssignmentRole.INFO):
         chosen = [t for t in targets if t.role == role]
         if chosen:
-            parts.append(f"{role.label}: " + ", ".join(
-                t.label + (f" (hạn {t.due_date:%d/%m/%Y})" if t.due_date else "") for t in chosen))
+            parts.append(
+                f"{role.label}: "
+                + ", ".join(t.label + (f" (hạn {t.due_date:%d/%m/%Y})" if t.due_date else "") for t in chosen)
+            )
     return "; ".join(parts)
 
 
@@ -146,11 +172,19 @@ def incoming_submit(*, actor: Any, document: Document, leader: User | None = Non
     document.submitted_to = leader
     document.save(update_fields=["status", "submitted_to"])
     note = _text(note)
-    event_record(document, actor=actor, action="submitted",
-                 text=(f"Trình {leader.full_name}. " if leader else "Trình lãnh đạo. ") + note,
-                 data={"leader": leader.pk if leader else None})
-    notify_after_commit(users=[leader] if leader else people.leaders_of(document.agency), kind="new_document",
-                        text=f"Văn bản trình xin ý kiến: {document.subject[:200]}", document_id=document.pk)
+    event_record(
+        document,
+        actor=actor,
+        action="submitted",
+        text=(f"Trình {leader.full_name}. " if leader else "Trình lãnh đạo. ") + note,
+        data={"leader": leader.pk if leader else None},
+    )
+    notify_after_commit(
+        users=[leader] if leader else people.leaders_of(document.agency),
+        kind="new_document",
+        text=f"Văn bản trình xin ý kiến: {document.subject[:200]}",
+        document_id=document.pk,
+    )
     return document
 
 
@@ -165,8 +199,12 @@ def incoming_return_to_clerk(*, actor: Any, document: Document, reason: str) -> 
     document.status = DocumentStatus.RETURNED
     document.save(update_fields=["status"])
     event_record(document, actor=actor, action="returned_to_clerk", text=reason)
-    notify_after_commit(users=people.clerks_of(document.agency), kind="returned", document_id=document.pk,
-                        text=f"Văn bản bị trả lại: {document.subject[:150]} — {reason[:200]}")
+    notify_after_commit(
+        users=people.clerks_of(document.agency),
+        kind="returned",
+        document_id=document.pk,
+        text=f"Văn bản bị trả lại: {document.subject[:150]} — {reason[:200]}",
+    )
     return document
 
 
@@ -179,12 +217,24 @@ def incoming_direct(*, actor: Any, document: Document, directive: str, targets: 
     if document.status not in DIRECTABLE:
         raise Conflict("Văn bản này không ở trạng thái chờ cho ý kiến chỉ đạo.")
     _check_targets(targets, agency=document.agency, need_one_lead=True)
-    created = _create_assignments(actor=actor, document=document, agency=document.agency, targets=targets,
-                                  directive=directive, parent=None, default_due=document.due_date)
+    created = _create_assignments(
+        actor=actor,
+        document=document,
+        agency=document.agency,
+        targets=targets,
+        directive=directive,
+        parent=None,
+        default_due=document.due_date,
+    )
     document.status = DocumentStatus.IN_PROGRESS
     document.save(update_fields=["status"])
-    event_record(document, actor=actor, action="directed", text=(directive + "\n" + _describe(targets)).strip(),
-                 data={"assignments": [a.pk for a in created]})
+    event_record(
+        document,
+        actor=actor,
+        action="directed",
+        text=(directive + "\n" + _describe(targets)).strip(),
+        data={"assignments": [a.pk for a in created]},
+    )
     return created
 
 
@@ -197,8 +247,15 @@ def incoming_handle_self(*, actor: Any, document: Document, note: str = "") -> A
         raise Conflict("Văn bản này không ở trạng thái chờ cho ý kiến chỉ đạo.")
     now = timezone.now()
     assignment = Assignment.objects.create(
-        document=document, agency=document.agency, role=AssignmentRole.LEAD, unit=actor.unit or document.agency,
-        user=actor, assigned_by=actor, assigned_at=now, directive=_text(note), due_date=document.due_date,
+        document=document,
+        agency=document.agency,
+        role=AssignmentRole.LEAD,
+        unit=actor.unit or document.agency,
+        user=actor,
+        assigned_by=actor,
+        assigned_at=now,
+        directive=_text(note),
+        due_date=document.due_date,
         status=AssignmentStatus.IN_PROGRESS,
     )
     document.status = DocumentStatus.IN_PROGRESS
@@ -218,12 +275,24 @@ def incoming_route(*, actor: Any, document: Document, targets: list[Target], not
         raise Conflict("Chỉ chuyển được văn bản đã vào sổ.")
     _check_targets(targets, agency=document.agency, need_one_lead=True)
     note = _text(note)
-    created = _create_assignments(actor=actor, document=document, agency=document.agency, targets=targets,
-                                  directive=note, parent=None, default_due=document.due_date)
+    created = _create_assignments(
+        actor=actor,
+        document=document,
+        agency=document.agency,
+        targets=targets,
+        directive=note,
+        parent=None,
+        default_due=document.due_date,
+    )
     document.status = DocumentStatus.IN_PROGRESS
     document.save(update_fields=["status"])
-    event_record(document, actor=actor, action="routed", text=(note + "\n" + _describe(targets)).strip(),
-                 data={"assignments": [a.pk for a in created]})
+    event_record(
+        document,
+        actor=actor,
+        action="routed",
+        text=(note + "\n" + _describe(targets)).strip(),
+        data={"assignments": [a.pk for a in created]},
+    )
     return created
 
 
@@ -247,15 +316,25 @@ def assignment_assign(*, actor: Any, assignment: Assignment, targets: list[Targe
             raise ValidationFailed("Chỉ phân công cho người của phòng.")
     _check_targets(targets, agency=assignment.agency, need_one_lead=assignment.role == AssignmentRole.LEAD)
     note = _text(note)
-    created = _create_assignments(actor=actor, document=assignment.document, agency=assignment.agency,
-                                  targets=targets, directive=note, parent=assignment,
-                                  default_due=assignment.due_date)
+    created = _create_assignments(
+        actor=actor,
+        document=assignment.document,
+        agency=assignment.agency,
+        targets=targets,
+        directive=note,
+        parent=assignment,
+        default_due=assignment.due_date,
+    )
     assignment.status = AssignmentStatus.IN_PROGRESS
     assignment.save(update_fields=["status"])
     if assignment.document is not None:
-        event_record(assignment.document, actor=actor, action="assigned",
-                     text=(note + "\n" + _describe(targets)).strip(),
-                     data={"parent": assignment.pk, "assignments": [a.pk for a in created]})
+        event_record(
+            assignment.document,
+            actor=actor,
+            action="assigned",
+            text=(note + "\n" + _describe(targets)).strip(),
+            data={"parent": assignment.pk, "assignments": [a.pk for a in created]},
+        )
     return created
 
 
@@ -264,7 +343,8 @@ def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Ass
     """The department leader (or the person assigned) returns the assignment to whoever assigned it."""
     assignment = _locked_assignment(assignment)
     allowed = policies.is_assignee(actor, assignment) or (
-        assignment.user_id is None and policies.can_assign_in(actor, assignment))
+        assignment.user_id is None and policies.can_assign_in(actor, assignment)
+    )
     if not allowed:
         raise PermissionDenied()
     if assignment.status != AssignmentStatus.PENDING:
@@ -274,11 +354,20 @@ def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Ass
     assignment.return_reason = reason
     assignment.save(update_fields=["status", "return_reason"])
     if assignment.document is not None:
-        event_record(assignment.document, actor=actor, action="assignment_returned",
-                     text=f"{assignment.assignee_label}: {reason}", data={"assignment": assignment.pk})
-    notify_after_commit(users=[assignment.assigned_by], kind="returned", assignment_id=assignment.pk,
-                        document_id=assignment.document_id,
-                        text=f"{assignment.assignee_label} trả lại phần việc: {reason[:200]}")
+        event_record(
+            assignment.document,
+            actor=actor,
+            action="assignment_returned",
+            text=f"{assignment.assignee_label}: {reason}",
+            data={"assignment": assignment.pk},
+        )
+    notify_after_commit(
+        users=[assignment.assigned_by],
+        kind="returned",
+        assignment_id=assignment.pk,
+        document_id=assignment.document_id,
+        text=f"{assignment.assignee_label} trả lại phần việc: {reason[:200]}",
+    )
     return assignment
 
 
@@ -289,8 +378,9 @@ def _may_handle(actor: Any, assignment: Assignment) -> bool:
 
 
 @transaction.atomic
-def assignment_report(*, actor: Any, assignment: Assignment, text: str, kind: str = "progress",
-                      progress: int | None = None) -> AssignmentUpdate:
+def assignment_report(
+    *, actor: Any, assignment: Assignment, text: str, kind: str = "progress", progress: int | None = None
+) -> AssignmentUpdate:
     """The handler records an opinion or progress (percent optional)."""
     assignment = _locked_assignment(assignment)
     if not _may_handle(actor, assignment):
@@ -302,8 +392,9 @@ def assignment_report(*, actor: Any, assignment: Assignment, text: str, kind: st
     if progress is not None and not 0 <= progress <= 100:
         raise ValidationFailed("Tiến độ phải từ 0 đến 100%.")
     text = _text(text, required="Cần nhập nội dung.")
-    update = AssignmentUpdate.objects.create(assignment=assignment, author=actor, kind=kind, text=text,
-                                             progress=progress, created_at=timezone.now())
+    update = AssignmentUpdate.objects.create(
+        assignment=assignment, author=actor, kind=kind, text=text, progress=progress, created_at=timezone.now()
+    )
     fields = []
     if assignment.status == AssignmentStatus.PENDING:
         assignment.status = AssignmentStatus.IN_PROGRESS
@@ -315,8 +406,13 @@ def assignment_report(*, actor: Any, assignment: Assignment, text: str, kind: st
         assignment.save(update_fields=fields)
     if assignment.document is not None:
         suffix = f" ({progress}%)" if progress is not None else ""
-        event_record(assignment.document, actor=actor, action=kind, text=text + suffix,
-                     data={"assignment": assignment.pk, "progress": progress})
+        event_record(
+            assignment.document,
+            actor=actor,
+            action=kind,
+            text=text + suffix,
+            data={"assignment": assignment.pk, "progress": progress},
+        )
     return update
 
 
@@ -341,35 +437,54 @@ def _complete_document(document: Document, *, actor: Any, result: str) -> None:
     document.completed_at = now
     document.save(update_fields=["status", "completed_at"])
     event_record(document, actor=actor, action="completed", text=result)
-    rows = list(Assignment.objects.select_for_update(of=("self",)).filter(document=document)
-                .select_related("unit", "user"))
+    rows = list(
+        Assignment.objects.select_for_update(of=("self",)).filter(document=document).select_related("unit", "user")
+    )
     left_open = [a for a in rows if a.status in OPEN]
     if left_open:
-        Assignment.objects.filter(pk__in=[a.pk for a in left_open]).update(status=AssignmentStatus.CLOSED,
-                                                                             completed_at=now)
-        event_record(document, actor=actor, action="assignments_closed", text="; ".join(
-            f"{a.get_role_display()} — {a.assignee_label} ({a.get_status_display().lower()})" for a in left_open),
-            data={"assignments": [a.pk for a in left_open]})
+        Assignment.objects.filter(pk__in=[a.pk for a in left_open]).update(
+            status=AssignmentStatus.CLOSED, completed_at=now
+        )
+        event_record(
+            document,
+            actor=actor,
+            action="assignments_closed",
+            text="; ".join(
+                f"{a.get_role_display()} — {a.assignee_label} ({a.get_status_display().lower()})" for a in left_open
+            ),
+            data={"assignments": [a.pk for a in left_open]},
+        )
     subject = document.subject[:200]
     directors = [a.assigned_by_id for a in rows if a.parent_id is None]
-    notify_after_commit(users=[*people.clerks_of(document.agency), *directors], kind="completed", exclude=actor,
-                        document_id=document.pk, text=f"Văn bản đã giải quyết xong: {subject}")
+    notify_after_commit(
+        users=[*people.clerks_of(document.agency), *directors],
+        kind="completed",
+        exclude=actor,
+        document_id=document.pk,
+        text=f"Văn bản đã giải quyết xong: {subject}",
+    )
     lead_side = {a.pk for a in rows if a.role == AssignmentRole.LEAD}
     for a in rows:
         if a.pk in lead_side:
             continue
         closed = a in left_open
-        notify_after_commit(users=_handlers_of(a), kind="completed", exclude=actor, document_id=document.pk,
-                            assignment_id=a.pk,
-                            text=f"Văn bản đã hoàn thành ({a.get_role_display().lower()} của bạn"
-                                 f"{' được đóng' if closed else ''}): {subject}")
+        notify_after_commit(
+            users=_handlers_of(a),
+            kind="completed",
+            exclude=actor,
+            document_id=document.pk,
+            assignment_id=a.pk,
+            text=f"Văn bản đã hoàn thành ({a.get_role_display().lower()} của bạn"
+            f"{' được đóng' if closed else ''}): {subject}",
+        )
 
 
 def _needs_acceptance(top: Assignment, *, actor: Any) -> bool:
     """The lead's part waits for whoever assigned it unless the deployment turned acceptance off, or the
     assigner is the one completing it (a leader handling it himself, or completing the part in person)."""
-    return (conf.acceptance_required() and top.document_id is not None
-            and top.assigned_by_id not in (top.user_id, actor.pk))
+    return (
+        conf.acceptance_required() and top.document_id is not None and top.assigned_by_id not in (top.user_id, actor.pk)
+    )
 
 
 @transaction.atomic
@@ -395,10 +510,13 @@ def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> A
         current.completed_at = timezone.now()
         current.save(update_fields=["status", "result", "progress", "completed_at"])
         if current.document is not None:
-            event_record(current.document, actor=actor,
-                         action="completion_submitted" if wait else "assignment_done",
-                         text=f"{current.get_role_display()} — {current.assignee_label}: {result}".strip(),
-                         data={"assignment": current.pk})
+            event_record(
+                current.document,
+                actor=actor,
+                action="completion_submitted" if wait else "assignment_done",
+                text=f"{current.get_role_display()} — {current.assignee_label}: {result}".strip(),
+                data={"assignment": current.pk},
+            )
         if wait:
             awaiting = current
             break
@@ -411,14 +529,23 @@ def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> A
         parent = _locked_assignment(current.parent)  # type: ignore[arg-type]
         current = parent if parent.is_open else None
     if awaiting is not None:
-        notify_after_commit(users=[awaiting.assigned_by], kind="acceptance", exclude=actor,
-                            assignment_id=awaiting.pk, document_id=awaiting.document_id,
-                            text=f"{awaiting.assignee_label} báo cáo hoàn thành, chờ anh/chị chấp nhận: "
-                                 f"{result[:200]}")
+        notify_after_commit(
+            users=[awaiting.assigned_by],
+            kind="acceptance",
+            exclude=actor,
+            assignment_id=awaiting.pk,
+            document_id=awaiting.document_id,
+            text=f"{awaiting.assignee_label} báo cáo hoàn thành, chờ anh/chị chấp nhận: {result[:200]}",
+        )
     if assignment.user_id is not None and awaiting is not assignment:
-        notify_after_commit(users=[assignment.assigned_by], kind="completed", exclude=actor,
-                            assignment_id=assignment.pk, document_id=assignment.document_id,
-                            text=f"{assignment.assignee_label} đã hoàn thành: {result[:200]}")
+        notify_after_commit(
+            users=[assignment.assigned_by],
+            kind="completed",
+            exclude=actor,
+            assignment_id=assignment.pk,
+            document_id=assignment.document_id,
+            text=f"{assignment.assignee_label} đã hoàn thành: {result[:200]}",
+        )
     return assignment
 
 
@@ -442,9 +569,13 @@ def assignment_accept(*, actor: Any, assignment: Assignment, note: str = "") -> 
     assignment.accepted_at = timezone.now()
     assignment.save(update_fields=["status", "accepted_by", "accepted_at"])
     if assignment.document is not None:
-        event_record(assignment.document, actor=actor, action="completion_accepted",
-                     text=f"{assignment.assignee_label}{': ' + note if note else ''}",
-                     data={"assignment": assignment.pk})
+        event_record(
+            assignment.document,
+            actor=actor,
+            action="completion_accepted",
+            text=f"{assignment.assignee_label}{': ' + note if note else ''}",
+            data={"assignment": assignment.pk},
+        )
         _complete_document(assignment.document, actor=actor, result=assignment.result)
     return assignment
 
@@ -452,8 +583,11 @@ def assignment_accept(*, actor: Any, assignment: Assignment, note: str = "") -> 
 def _lead_chain(assignment: Assignment) -> list[Assignment]:
     """The lead rows under ``assignment`` that its completion went up through."""
     chain = []
-    children = list(assignment.children.select_for_update(of=("self",)).filter(
-        role=AssignmentRole.LEAD, status=AssignmentStatus.DONE).select_related("unit", "user"))
+    children = list(
+        assignment.children.select_for_update(of=("self",))
+        .filter(role=AssignmentRole.LEAD, status=AssignmentStatus.DONE)
+        .select_related("unit", "user")
+    )
     for child in children:
         chain += [child, *_lead_chain(child)]
     return chain
@@ -473,13 +607,22 @@ def assignment_return_result(*, actor: Any, assignment: Assignment, reason: str)
         a.return_reason = reason
         a.save(update_fields=["status", "result", "completed_at", "return_reason"])
     if assignment.document is not None:
-        event_record(assignment.document, actor=actor, action="completion_returned",
-                     text=f"{assignment.assignee_label}: {reason}",
-                     data={"assignments": [a.pk for a in reopened]})
+        event_record(
+            assignment.document,
+            actor=actor,
+            action="completion_returned",
+            text=f"{assignment.assignee_label}: {reason}",
+            data={"assignments": [a.pk for a in reopened]},
+        )
     handlers = [u for a in reopened for u in _handlers_of(a)]
-    notify_after_commit(users=handlers, kind="returned", exclude=actor, assignment_id=assignment.pk,
-                        document_id=assignment.document_id,
-                        text=f"Kết quả xử lý bị trả lại: {reason[:200]}")
+    notify_after_commit(
+        users=handlers,
+        kind="returned",
+        exclude=actor,
+        assignment_id=assignment.pk,
+        document_id=assignment.document_id,
+        text=f"Kết quả xử lý bị trả lại: {reason[:200]}",
+    )
     return assignment
 
 
@@ -490,15 +633,21 @@ def can_act(actor: Any, document: Document) -> set[str]:
     if has(actor, "incoming.receive", unit=document.agency) and status == DocumentStatus.RECEIVED:
         allowed.add("register")
     if has(actor, "incoming.submit", unit=document.agency) and status in (
-            DocumentStatus.REGISTERED, DocumentStatus.RETURNED):
+        DocumentStatus.REGISTERED,
+        DocumentStatus.RETURNED,
+    ):
         allowed.add("submit")
         if has(actor, "incoming.route", unit=document.agency) and conf.direct_routing_enabled():
             allowed.add("route")
     if has(actor, "incoming.receive", unit=document.agency) and status not in (
-            DocumentStatus.REJECTED, DocumentStatus.WITHDRAWN):
+        DocumentStatus.REJECTED,
+        DocumentStatus.WITHDRAWN,
+    ):
         allowed.update({"correct", "files"})
     if has(actor, "incoming.reject", unit=document.agency) and status in (
-            DocumentStatus.RECEIVED, DocumentStatus.REGISTERED):
+        DocumentStatus.RECEIVED,
+        DocumentStatus.REGISTERED,
+    ):
         allowed.add("reject")
     if has(actor, "incoming.direct", unit=document.agency):
         if status in DIRECTABLE:

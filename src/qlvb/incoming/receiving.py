@@ -34,10 +34,17 @@ from . import conf, people
 from .attaching import IncomingFile, attachments_add
 
 FIELD_LABELS = {
-    "code_number": "Số", "code_notation": "Ký hiệu", "organ_name": "Cơ quan ban hành",
-    "organ_id": "Mã định danh cơ quan ban hành", "subject": "Trích yếu", "language": "Ngôn ngữ",
-    "description": "Ghi chú", "signer_position": "Chức vụ người ký", "signer_name": "Họ tên người ký",
-    "to_places": "Đơn vị hoặc người nhận", "document_identifier": "Mã định danh văn bản",
+    "code_number": "Số",
+    "code_notation": "Ký hiệu",
+    "organ_name": "Cơ quan ban hành",
+    "organ_id": "Mã định danh cơ quan ban hành",
+    "subject": "Trích yếu",
+    "language": "Ngôn ngữ",
+    "description": "Ghi chú",
+    "signer_position": "Chức vụ người ký",
+    "signer_name": "Họ tên người ký",
+    "to_places": "Đơn vị hoặc người nhận",
+    "document_identifier": "Mã định danh văn bản",
 }
 
 
@@ -80,16 +87,23 @@ class DuplicateWarning(Conflict):
             f"{earlier.number_notation or 'không số'} của {earlier.organ_name} — “{earlier.subject[:120]}”. "
             "Kiểm tra văn bản đã có rồi xác nhận tiếp nhận hoặc hủy.",
             code="duplicate",
-            details={"duplicate_of": earlier.pk, "arrival_number": earlier.arrival_number,
-                     "number_notation": earlier.number_notation, "subject": earlier.subject},
+            details={
+                "duplicate_of": earlier.pk,
+                "arrival_number": earlier.arrival_number,
+                "number_notation": earlier.number_notation,
+                "subject": earlier.subject,
+            },
         )
         self.earlier = earlier
 
 
 def refuse_secret(secrecy: str) -> None:
     if (secrecy or "").strip():
-        raise ValidationFailed(SECRECY_REFUSED_MESSAGE, code="state_secret",
-                               details={"secrecy": Secrecy(secrecy).label if secrecy in Secrecy.values else secrecy})
+        raise ValidationFailed(
+            SECRECY_REFUSED_MESSAGE,
+            code="state_secret",
+            details={"secrecy": Secrecy(secrecy).label if secrecy in Secrecy.values else secrecy},
+        )
 
 
 def refuse_past_due(due_date: dt.date | None, *, today: dt.date | None = None) -> None:
@@ -100,7 +114,9 @@ def refuse_past_due(due_date: dt.date | None, *, today: dt.date | None = None) -
     if due_date is not None and due_date < today:
         raise ValidationFailed(
             f"Thời hạn giải quyết {due_date:%d/%m/%Y} đã qua: chọn một ngày từ hôm nay ({today:%d/%m/%Y}) trở đi "
-            "(ngày ban hành thì được ở quá khứ).", details={"field": "due_date"})
+            "(ngày ban hành thì được ở quá khứ).",
+            details={"field": "due_date"},
+        )
 
 
 def clean_data(data: IncomingData) -> IncomingData:
@@ -117,8 +133,10 @@ def clean_data(data: IncomingData) -> IncomingData:
     for name, label in FIELD_LABELS.items():
         limit = MAX[name]
         if len(getattr(data, name)) > limit:
-            raise ValidationFailed(f"{label} dài quá {limit} ký tự (Nghị định 30/2020, Phụ lục VI).",
-                                   details={"field": name, "max_length": limit})
+            raise ValidationFailed(
+                f"{label} dài quá {limit} ký tự (Nghị định 30/2020, Phụ lục VI).",
+                details={"field": name, "max_length": limit},
+            )
     if data.urgency not in Urgency.values:
         raise ValidationFailed("Độ khẩn không hợp lệ.", details={"field": "urgency"})
     if data.page_amount is not None and not 0 < data.page_amount <= MAX["page_amount"]:
@@ -156,9 +174,13 @@ def _register(document: Document, *, actor: Any) -> None:
     document.registered_at = timezone.now()
     document.status = DocumentStatus.REGISTERED
     document.save(update_fields=["register", "arrival_number", "arrival_date", "year", "registered_at", "status"])
-    event_record(document, actor=actor, action="registered",
-                 text=f"Số đến {document.arrival_number}, ngày đến {today:%d/%m/%Y}.",
-                 data={"arrival_number": document.arrival_number, "register": register.pk})
+    event_record(
+        document,
+        actor=actor,
+        action="registered",
+        text=f"Số đến {document.arrival_number}, ngày đến {today:%d/%m/%Y}.",
+        data={"arrival_number": document.arrival_number, "register": register.pk},
+    )
 
 
 @transaction.atomic
@@ -196,25 +218,43 @@ def incoming_receive(
         raise DuplicateWarning(earlier)
 
     document = Document(
-        direction=Direction.INCOMING, agency=agency, status=DocumentStatus.RECEIVED, channel=channel,
-        received_at=now, created_by=actor if actor is not None else None, duplicate_of=earlier,
+        direction=Direction.INCOMING,
+        agency=agency,
+        status=DocumentStatus.RECEIVED,
+        channel=channel,
+        received_at=now,
+        created_by=actor if actor is not None else None,
+        duplicate_of=earlier,
         **{f.name: getattr(data, f.name) for f in fields(data)},
     )
     document.save()
-    event_record(document, actor=actor, action="received",
-                 text=f"Tiếp nhận qua {Channel(channel).label.lower()}.", data={"channel": channel})
+    event_record(
+        document,
+        actor=actor,
+        action="received",
+        text=f"Tiếp nhận qua {Channel(channel).label.lower()}.",
+        data={"channel": channel},
+    )
     if earlier is not None:
-        event_record(document, actor=actor, action="duplicate_confirmed",
-                     text=f"Văn thư xác nhận tiếp nhận dù trùng với văn bản số đến {earlier.arrival_number}.",
-                     data={"duplicate_of": earlier.pk})
+        event_record(
+            document,
+            actor=actor,
+            action="duplicate_confirmed",
+            text=f"Văn thư xác nhận tiếp nhận dù trùng với văn bản số đến {earlier.arrival_number}.",
+            data={"duplicate_of": earlier.pk},
+        )
     result = ReceiveResult(document=document, duplicate_of=earlier)
     if files:
         result.attachments = attachments_add(actor=actor, document=document, files=files, checked=True)
     if register:
         _register(document, actor=actor)
     elif actor is None:
-        notify_after_commit(users=people.clerks_of(agency), kind="new_document",
-                            text=f"Văn bản mới chờ vào sổ: {document.subject[:200]}", document_id=document.pk)
+        notify_after_commit(
+            users=people.clerks_of(agency),
+            kind="new_document",
+            text=f"Văn bản mới chờ vào sổ: {document.subject[:200]}",
+            document_id=document.pk,
+        )
     return result
 
 
@@ -233,9 +273,13 @@ def incoming_register(*, actor: Any, document: Document, confirm_duplicate: bool
     if earlier is not None:
         document.duplicate_of = earlier
         document.save(update_fields=["duplicate_of"])
-        event_record(document, actor=actor, action="duplicate_confirmed",
-                     text=f"Văn thư xác nhận vào sổ dù trùng với văn bản số đến {earlier.arrival_number}.",
-                     data={"duplicate_of": earlier.pk})
+        event_record(
+            document,
+            actor=actor,
+            action="duplicate_confirmed",
+            text=f"Văn thư xác nhận vào sổ dù trùng với văn bản số đến {earlier.arrival_number}.",
+            data={"duplicate_of": earlier.pk},
+        )
     _register(document, actor=actor)
     return document
 

@@ -31,13 +31,26 @@ from qlvb.files.workbook import page_setup as _page_setup
 from qlvb.files.workbook import row_height as _height
 
 REGISTER_COLUMNS = (
-    "Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản",
-    "Tên loại và trích yếu nội dung văn bản", "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú",
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu văn bản",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung văn bản",
+    "Đơn vị hoặc người nhận",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
 )
 REGISTER_WIDTHS = (11, 7, 22, 16, 11, 44, 28, 11, 10, 16)
 FOLLOWUP_COLUMNS = (
-    "Số đến", "Tên loại, số, ký hiệu, ngày tháng và tên cơ quan ban hành", "Đơn vị hoặc người nhận",
-    "Thời hạn giải quyết", "Tiến độ giải quyết", "Số, ký hiệu văn bản trả lời", "Ghi chú",
+    "Số đến",
+    "Tên loại, số, ký hiệu, ngày tháng và tên cơ quan ban hành",
+    "Đơn vị hoặc người nhận",
+    "Thời hạn giải quyết",
+    "Tiến độ giải quyết",
+    "Số, ký hiệu văn bản trả lời",
+    "Ghi chú",
 )
 FOLLOWUP_WIDTHS = (7, 44, 32, 12, 34, 16, 18)
 SLIP_TITLE = "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN"
@@ -46,15 +59,31 @@ PLACE_RE = re.compile(r"\b(?:xã|phường|thị trấn|huyện|quận|thị xã
 
 
 def _registered(agency: Unit, date_from: dt.date, date_to: dt.date) -> QuerySet[Document]:
-    top = (Assignment.objects.filter(parent__isnull=True).select_related("unit", "user")
-           .prefetch_related("reminders").order_by("assigned_at", "pk"))
-    return (Document.objects.filter(agency=agency, direction=Direction.INCOMING, arrival_number__isnull=False,
-                                    arrival_date__gte=date_from, arrival_date__lte=date_to)
-            .select_related("doc_type").prefetch_related(
-                Prefetch("assignments", queryset=top, to_attr="top"),
-                Prefetch("events", queryset=DocumentEvent.objects.filter(action="answered").order_by("created_at"),
-                         to_attr="answers"))
-            .order_by("arrival_date", "arrival_number"))
+    top = (
+        Assignment.objects.filter(parent__isnull=True)
+        .select_related("unit", "user")
+        .prefetch_related("reminders")
+        .order_by("assigned_at", "pk")
+    )
+    return (
+        Document.objects.filter(
+            agency=agency,
+            direction=Direction.INCOMING,
+            arrival_number__isnull=False,
+            arrival_date__gte=date_from,
+            arrival_date__lte=date_to,
+        )
+        .select_related("doc_type")
+        .prefetch_related(
+            Prefetch("assignments", queryset=top, to_attr="top"),
+            Prefetch(
+                "events",
+                queryset=DocumentEvent.objects.filter(action="answered").order_by("created_at"),
+                to_attr="answers",
+            ),
+        )
+        .order_by("arrival_date", "arrival_number")
+    )
 
 
 def _d(value: dt.date | None) -> str:
@@ -84,8 +113,18 @@ def _rejection_note(doc: Document) -> str:
 
 # --- Workbook layout ----------------------------------------------------------------------------------------------
 
-def _register_book(*, title: str, agency: Unit, date_from: dt.date, date_to: dt.date, columns: tuple[str, ...],
-                   widths: tuple[int, ...], rows: list[list[Any]], numbers: tuple[int | None, int | None]) -> bytes:
+
+def _register_book(
+    *,
+    title: str,
+    agency: Unit,
+    date_from: dt.date,
+    date_to: dt.date,
+    columns: tuple[str, ...],
+    widths: tuple[int, ...],
+    rows: list[list[Any]],
+    numbers: tuple[int | None, int | None],
+) -> bytes:
     """A register page set: agency heading, register name, period, numbered column headings, rows."""
     wb = Workbook()
     ws = wb.active
@@ -119,8 +158,11 @@ def _register_book(*, title: str, agency: Unit, date_from: dt.date, date_to: dt.
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)
             cell.font, cell.border = _font(11), BOX
-            cell.alignment = CENTER if isinstance(value, int) or (isinstance(value, str) and len(value) == 10
-                                                                  and value[2:3] == "/") else WRAP_TOP
+            cell.alignment = (
+                CENTER
+                if isinstance(value, int) or (isinstance(value, str) and len(value) == 10 and value[2:3] == "/")
+                else WRAP_TOP
+            )
     _page_setup(ws, landscape=True, title_rows=f"{header}:{header + 1}")
     ws.freeze_panes = ws.cell(row=header + 2, column=1)
     out = io.BytesIO()
@@ -130,14 +172,26 @@ def _register_book(*, title: str, agency: Unit, date_from: dt.date, date_to: dt.
 
 # --- Sổ đăng ký văn bản đến, Sổ theo dõi giải quyết văn bản đến --------------------------------------------------
 
+
 def register_rows(agency: Unit, date_from: dt.date, date_to: dt.date) -> list[list[Any]]:
     rows = []
     for doc in _registered(agency, date_from, date_to):
         first = doc.top[0] if doc.top else None  # type: ignore[attr-defined]
         note = "; ".join(p for p in (doc.description, _rejection_note(doc)) if p)
-        rows.append([_d(doc.arrival_date), doc.arrival_number, doc.organ_name, doc.number_notation,
-                     _d(doc.issued_date), f"{doc.doc_type.name}: {doc.subject}", _recipients(doc),
-                     _d(timezone.localdate(first.assigned_at)) if first else "", "", note])
+        rows.append(
+            [
+                _d(doc.arrival_date),
+                doc.arrival_number,
+                doc.organ_name,
+                doc.number_notation,
+                _d(doc.issued_date),
+                f"{doc.doc_type.name}: {doc.subject}",
+                _recipients(doc),
+                _d(timezone.localdate(first.assigned_at)) if first else "",
+                "",
+                note,
+            ]
+        )
     return rows
 
 
@@ -153,8 +207,17 @@ def followup_rows(agency: Unit, date_from: dt.date, date_to: dt.date) -> list[li
         note = "; ".join(p for p in (f"Đôn đốc {reminders} lần" if reminders else "", _rejection_note(doc)) if p)
         ident = f"{doc.doc_type.name} {doc.number_notation}, {_d(doc.issued_date)}, {doc.organ_name}"
         answers = "; ".join(str(e.data.get("notation", "")) for e in doc.answers)  # type: ignore[attr-defined]
-        rows.append([doc.arrival_number, ident, _recipients(doc), _d(lead.due_date if lead else doc.due_date),
-                     progress, answers, note])
+        rows.append(
+            [
+                doc.arrival_number,
+                ident,
+                _recipients(doc),
+                _d(lead.due_date if lead else doc.due_date),
+                progress,
+                answers,
+                note,
+            ]
+        )
     return rows
 
 
@@ -166,16 +229,31 @@ def _numbers(rows: list[list[Any]], index: int) -> tuple[int | None, int | None]
 def register_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
     require(actor, "incoming.report", unit=agency)
     rows = register_rows(agency, date_from, date_to)
-    return _register_book(title="SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", agency=agency, date_from=date_from, date_to=date_to,
-                          columns=REGISTER_COLUMNS, widths=REGISTER_WIDTHS, rows=rows, numbers=_numbers(rows, 1))
+    return _register_book(
+        title="SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
+        agency=agency,
+        date_from=date_from,
+        date_to=date_to,
+        columns=REGISTER_COLUMNS,
+        widths=REGISTER_WIDTHS,
+        rows=rows,
+        numbers=_numbers(rows, 1),
+    )
 
 
 def followup_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
     require(actor, "incoming.report", unit=agency)
     rows = followup_rows(agency, date_from, date_to)
-    return _register_book(title="SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN", agency=agency, date_from=date_from,
-                          date_to=date_to, columns=FOLLOWUP_COLUMNS, widths=FOLLOWUP_WIDTHS, rows=rows,
-                          numbers=_numbers(rows, 0))
+    return _register_book(
+        title="SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN",
+        agency=agency,
+        date_from=date_from,
+        date_to=date_to,
+        columns=FOLLOWUP_COLUMNS,
+        widths=FOLLOWUP_WIDTHS,
+        rows=rows,
+        numbers=_numbers(rows, 0),
+    )
 
 
 def register_pdf(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
@@ -188,10 +266,15 @@ def followup_pdf(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.da
 
 # --- Phiếu giải quyết văn bản đến --------------------------------------------------------------------------------
 
+
 def _slip_sections(doc: Document) -> list[tuple[str, list[str], str]]:
     """(heading, lines, signature line) of the three sections of the slip."""
-    assignments = list(Assignment.objects.filter(document=doc).select_related("unit", "user", "assigned_by")
-                       .prefetch_related("updates__author").order_by("assigned_at", "pk"))
+    assignments = list(
+        Assignment.objects.filter(document=doc)
+        .select_related("unit", "user", "assigned_by")
+        .prefetch_related("updates__author")
+        .order_by("assigned_at", "pk")
+    )
     top = [a for a in assignments if a.parent_id is None]
     leader_lines: list[str] = []
     directive = next((a.directive for a in top if a.directive), "")
@@ -200,14 +283,20 @@ def _slip_sections(doc: Document) -> list[tuple[str, list[str], str]]:
     for role in (AssignmentRole.LEAD, AssignmentRole.SUPPORT, AssignmentRole.INFO):
         chosen = [a for a in top if a.role == role]
         if chosen:
-            leader_lines.append(f"- {role.label}: " + "; ".join(
-                a.assignee_label + (f" (hạn {_d(a.due_date)})" if a.due_date and role != AssignmentRole.INFO else "")
-                for a in chosen))
+            leader_lines.append(
+                f"- {role.label}: "
+                + "; ".join(
+                    a.assignee_label
+                    + (f" (hạn {_d(a.due_date)})" if a.due_date and role != AssignmentRole.INFO else "")
+                    for a in chosen
+                )
+            )
     leader_sign = ""
     if top:
         first = top[0]
-        leader_sign = (f"Ngày {_d(timezone.localdate(first.assigned_at))} — {first.assigned_by.full_name}"
-                       + (f", {first.assigned_by.position}" if first.assigned_by.position else ""))
+        leader_sign = f"Ngày {_d(timezone.localdate(first.assigned_at))} — {first.assigned_by.full_name}" + (
+            f", {first.assigned_by.position}" if first.assigned_by.position else ""
+        )
     dept_lines: list[str] = []
     dept_sign: list[str] = []
     for parent in top:
@@ -215,8 +304,10 @@ def _slip_sections(doc: Document) -> list[tuple[str, list[str], str]]:
         if not children:
             continue
         head = children[0].assigned_by
-        parts = "; ".join(f"{a.get_role_display()}: {a.assignee_label}"
-                          + (f" (hạn {_d(a.due_date)})" if a.due_date else "") for a in children)
+        parts = "; ".join(
+            f"{a.get_role_display()}: {a.assignee_label}" + (f" (hạn {_d(a.due_date)})" if a.due_date else "")
+            for a in children
+        )
         dept_lines.append(f"- {parent.unit.name} ({head.full_name}): {parts}")
         if children[0].directive:
             dept_lines.append(f"  Ý kiến: {children[0].directive}")
@@ -226,8 +317,9 @@ def _slip_sections(doc: Document) -> list[tuple[str, list[str], str]]:
     handlers = [a for a in assignments if a.user_id is not None and a.role != AssignmentRole.INFO]
     for a in handlers:
         for update in a.updates.all():
-            handler_lines.append(f"- {update.author.full_name} ({_d(timezone.localdate(update.created_at))}): "
-                                 f"{update.text}")
+            handler_lines.append(
+                f"- {update.author.full_name} ({_d(timezone.localdate(update.created_at))}): {update.text}"
+            )
         if a.result:
             handler_lines.append(f"- {a.assignee_label} — kết quả: {a.result}")
             if a.completed_at:
@@ -286,8 +378,15 @@ def slip_xlsx(*, actor: Any, document: Document) -> bytes:
             ws.row_dimensions[row].height = 17 * max(1, len(line) // 95 + 1)
             row += 1
         if signature:
-            _merged(ws, row, 3, 6, signature, font=_font(12, italic=True),
-                    align=Alignment(horizontal="right", vertical="top", wrap_text=True))
+            _merged(
+                ws,
+                row,
+                3,
+                6,
+                signature,
+                font=_font(12, italic=True),
+                align=Alignment(horizontal="right", vertical="top", wrap_text=True),
+            )
             ws.row_dimensions[row].height = 17 * max(1, len(signature) // 55 + 1)
             row += 1
     _page_setup(ws, landscape=False, title_rows=None)

@@ -25,9 +25,23 @@ from . import policies
 
 OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
 LIST_FIELDS = (
-    "id", "agency_id", "status", "doc_type__name", "code_number", "code_notation", "issued_date", "organ_name",
-    "subject", "urgency", "arrival_number", "arrival_date", "received_at", "registered_at", "due_date",
-    "completed_at", "channel",
+    "id",
+    "agency_id",
+    "status",
+    "doc_type__name",
+    "code_number",
+    "code_notation",
+    "issued_date",
+    "organ_name",
+    "subject",
+    "urgency",
+    "arrival_number",
+    "arrival_date",
+    "received_at",
+    "registered_at",
+    "due_date",
+    "completed_at",
+    "channel",
 )
 
 
@@ -64,8 +78,7 @@ def documents_visible_to(actor: Any) -> QuerySet[Document]:
         return incoming.filter(pk__in=mine.values("document_id"))
     if not outside:
         return incoming.filter(agency_id__in=wide)
-    return incoming.filter(pk__in=incoming.filter(agency_id__in=wide).values("pk")
-                           .union(mine.values("document_id")))
+    return incoming.filter(pk__in=incoming.filter(agency_id__in=wide).values("pk").union(mine.values("document_id")))
 
 
 def document_get(actor: Any, pk: Any) -> Document:
@@ -73,8 +86,12 @@ def document_get(actor: Any, pk: Any) -> Document:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
-    document = (documents_visible_to(actor).select_related("doc_type", "agency", "register", "submitted_to",
-                                                            "duplicate_of").filter(pk=pk).first())
+    document = (
+        documents_visible_to(actor)
+        .select_related("doc_type", "agency", "register", "submitted_to", "duplicate_of")
+        .filter(pk=pk)
+        .first()
+    )
     if document is None:
         raise NotFound()
     return document
@@ -86,8 +103,11 @@ def assignment_get(actor: Any, pk: Any) -> Assignment:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
-    found = (Assignment.objects.select_related("document", "unit", "user", "assigned_by", "parent")
-             .filter(pk=pk, document__in=documents_visible_to(actor)).first())
+    found = (
+        Assignment.objects.select_related("document", "unit", "user", "assigned_by", "parent")
+        .filter(pk=pk, document__in=documents_visible_to(actor))
+        .first()
+    )
     if found is None:
         raise NotFound()
     return found
@@ -154,29 +174,37 @@ def inbox(actor: Any, key: str) -> QuerySet[Document]:
     elif key == "registered_today":
         # A range over the local day (not ``__date``) so the index on registered_at serves it.
         start = timezone.make_aware(dt.datetime.combine(today, dt.time()))
-        query = base.filter(agency_id__in=agency_units, registered_at__gte=start,
-                            registered_at__lt=start + dt.timedelta(days=1))
+        query = base.filter(
+            agency_id__in=agency_units, registered_at__gte=start, registered_at__lt=start + dt.timedelta(days=1)
+        )
     elif key == "returned":
         query = base.filter(status=DocumentStatus.RETURNED, agency_id__in=agency_units)
     elif key == "to_direct":
         query = base.filter(status=DocumentStatus.SUBMITTED, agency_id__in=leader_units).filter(
-            Q(submitted_to__isnull=True) | Q(submitted_to_id=actor.pk))
+            Q(submitted_to__isnull=True) | Q(submitted_to_id=actor.pk)
+        )
     elif key == "overdue":
-        late = Assignment.objects.filter(document_id=OuterRef("pk"), parent__isnull=True, status__in=OPEN,
-                                         due_date__lt=today)
+        late = Assignment.objects.filter(
+            document_id=OuterRef("pk"), parent__isnull=True, status__in=OPEN, due_date__lt=today
+        )
         query = base.filter(agency_id__in=leader_units, status=DocumentStatus.IN_PROGRESS).filter(Exists(late))
     elif key == "to_accept":
-        waiting = Assignment.objects.filter(document_id=OuterRef("pk"), status=AssignmentStatus.AWAITING,
-                                            assigned_by_id=actor.pk)
+        waiting = Assignment.objects.filter(
+            document_id=OuterRef("pk"), status=AssignmentStatus.AWAITING, assigned_by_id=actor.pk
+        )
         query = base.filter(Exists(waiting))
     elif key == "to_assign":
-        waiting = Assignment.objects.filter(document_id=OuterRef("pk"), user__isnull=True,
-                                            status=AssignmentStatus.PENDING,
-                                            unit_id__in=_units_with(actor, ("dept_leader",)))
+        waiting = Assignment.objects.filter(
+            document_id=OuterRef("pk"),
+            user__isnull=True,
+            status=AssignmentStatus.PENDING,
+            unit_id__in=_units_with(actor, ("dept_leader",)),
+        )
         query = base.filter(Exists(waiting))
     elif key == "to_handle":
-        query = base.filter(Exists(_my_assignments(actor, status__in=OPEN,
-                                                   role__in=(AssignmentRole.LEAD, AssignmentRole.SUPPORT))))
+        query = base.filter(
+            Exists(_my_assignments(actor, status__in=OPEN, role__in=(AssignmentRole.LEAD, AssignmentRole.SUPPORT)))
+        )
     elif key == "for_info":
         query = base.filter(Exists(_my_assignments(actor, role=AssignmentRole.INFO)))
     else:
@@ -188,8 +216,12 @@ def inboxes_for(actor: Any) -> list[str]:
     """The inbox keys that apply to the actor's roles, in display order."""
     roles = actor.roles_for(None)
     keys = [k for k, (_label, role) in INBOXES.items() if role and role in roles]
-    if "to_accept" not in keys and Assignment.objects.filter(  # a clerk who routed a document accepts its result
-            assigned_by_id=actor.pk, status=AssignmentStatus.AWAITING).exists():
+    if (
+        "to_accept" not in keys
+        and Assignment.objects.filter(  # a clerk who routed a document accepts its result
+            assigned_by_id=actor.pk, status=AssignmentStatus.AWAITING
+        ).exists()
+    ):
         keys.insert(keys.index("returned") + 1 if "returned" in keys else 0, "to_accept")
     if "officer" not in roles and Assignment.objects.filter(user_id=actor.pk).exists():
         keys += ["to_handle", "for_info"]
@@ -210,10 +242,15 @@ def document_list(query: QuerySet[Document], actor: Any = None) -> QuerySet[Docu
         return query
     depts = actor.units_with_role("dept_leader")
     mine = Assignment.objects.filter(document_id=OuterRef("pk"), status__in=OPEN, due_date__isnull=False).filter(
-        Q(user_id=actor.pk) | Q(user__isnull=True, unit_id__in=depts))
+        Q(user_id=actor.pk) | Q(user__isnull=True, unit_id__in=depts)
+    )
     return query.annotate(my_due=Subquery(mine.order_by("due_date").values("due_date")[:1]))
 
 
 def assignments_of(document: Document) -> QuerySet[Assignment]:
-    return (Assignment.objects.filter(document=document).select_related("unit", "user", "assigned_by")
-            .prefetch_related("reminders", "extensions", "updates__author").order_by("parent_id", "assigned_at", "pk"))
+    return (
+        Assignment.objects.filter(document=document)
+        .select_related("unit", "user", "assigned_by")
+        .prefetch_related("reminders", "extensions", "updates__author")
+        .order_by("parent_id", "assigned_at", "pk")
+    )

@@ -84,16 +84,19 @@ def attachment_verify(attachment_id: int) -> str:
         attachment.signature_checked_at = timezone.now()
         attachment.save(update_fields=["signature_status", "signature_report_id", "signature_checked_at"])
         summary = report.summary if report is not None else "Không đọc được tệp đã lưu."
-        event_record(attachment.document, actor=None, action="signature_checked",
-                     text=f"{attachment.name}: {SignatureState(state).label.lower()}. {summary}"[:2000],
-                     data={"attachment": attachment.pk, "state": state,
-                           "report": report.pk if report is not None else None})
+        event_record(
+            attachment.document,
+            actor=None,
+            action="signature_checked",
+            text=f"{attachment.name}: {SignatureState(state).label.lower()}. {summary}"[:2000],
+            data={"attachment": attachment.pk, "state": state, "report": report.pk if report is not None else None},
+        )
     return state
 
 
 @transaction.atomic
 def attachment_verify_again(*, actor: Any, attachment: Attachment) -> Attachment:
-    """"Kiểm tra lại": queue a new verification (revocation data and trust anchors may have changed).
+    """ "Kiểm tra lại": queue a new verification (revocation data and trust anchors may have changed).
     The earlier reports stay — each records what was known when it ran."""
     document = attachment.document
     require(actor, "incoming.verify", unit=document.agency)
@@ -122,12 +125,18 @@ def incoming_reject(*, actor: Any, document: Document, reason: str) -> Document:
         raise Conflict("Chỉ từ chối được văn bản chưa trình lãnh đạo.")
     document.status = DocumentStatus.REJECTED
     document.save(update_fields=["status"])
-    event_record(document, actor=actor, action="rejected", text=reason,
-                 data={"edxml_status": "02", "arrival_number": document.arrival_number})
+    event_record(
+        document,
+        actor=actor,
+        action="rejected",
+        text=reason,
+        data={"edxml_status": "02", "arrival_number": document.arrival_number},
+    )
     return document
 
 
 # --- Reading the reports for the pages and the API -----------------------------------------------------------------
+
 
 @dataclass
 class FileVerdict:
@@ -177,15 +186,21 @@ def verdicts_for(attachments: list[Attachment]) -> dict[int, FileVerdict]:
         if not a.signature_status:
             continue
         state = SignatureState(a.signature_status)
-        verdict = FileVerdict(state=state, label=str(state.label), css=CSS.get(state, "text-bg-light"),
-                              checked_at=a.signature_checked_at, report_id=a.signature_report_id)
+        verdict = FileVerdict(
+            state=state,
+            label=str(state.label),
+            css=CSS.get(state, "text-bg-light"),
+            checked_at=a.signature_checked_at,
+            report_id=a.signature_report_id,
+        )
         report = reports.get(a.signature_report_id or 0)
         if report is not None and state != SignatureState.PENDING:
             data = report.report or {}
             verdict.reasons = list(data.get("reasons", []))
-            verdict.signatures = [{**sig, "claimed": _vn_time(sig.get("claimed_time")),
-                                   "stamped": _vn_time(sig.get("timestamp_time"))}
-                                  for sig in data.get("signatures", [])]
+            verdict.signatures = [
+                {**sig, "claimed": _vn_time(sig.get("claimed_time")), "stamped": _vn_time(sig.get("timestamp_time"))}
+                for sig in data.get("signatures", [])
+            ]
             verdict.earlier = max(0, counts.get(a.stored_file.blob.sha256, 0) - 1)
         out[a.pk] = verdict
     return out

@@ -53,20 +53,37 @@ def document_list(request: HttpRequest) -> HttpResponse:
     form = forms.FilterForm(request.GET or None)
     if form.is_valid():
         d = form.cleaned_data
-        query = selectors.apply_filters(query, selectors.Filters(
-            q=d["q"], status=d["status"], urgency=d["urgency"], date_from=d["date_from"], date_to=d["date_to"],
-            doc_type=d["doc_type"].pk if d["doc_type"] else None, organ=d["organ"]))
+        query = selectors.apply_filters(
+            query,
+            selectors.Filters(
+                q=d["q"],
+                status=d["status"],
+                urgency=d["urgency"],
+                date_from=d["date_from"],
+                date_to=d["date_to"],
+                doc_type=d["doc_type"].pk if d["doc_type"] else None,
+                organ=d["organ"],
+            ),
+        )
     page = Paginator(selectors.document_list(query, user), PAGE_SIZE).get_page(request.GET.get("page"))
     for doc in page:
         doc.late = is_registration_late(doc)  # type: ignore[attr-defined]
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "incoming/list.html", {
-        "page": page, "form": form, "box": box, "query": params.urlencode(),
-        "boxes": [(k, selectors.INBOXES[k][0]) for k in keys], "counts": selectors.inbox_counts(user, keys),
-        "can_receive": has(user, "incoming.receive", unit=_agency(user)),
-        "can_report": has(user, "incoming.report", unit=_agency(user)),
-    })
+    return render(
+        request,
+        "incoming/list.html",
+        {
+            "page": page,
+            "form": form,
+            "box": box,
+            "query": params.urlencode(),
+            "boxes": [(k, selectors.INBOXES[k][0]) for k in keys],
+            "counts": selectors.inbox_counts(user, keys),
+            "can_receive": has(user, "incoming.receive", unit=_agency(user)),
+            "can_report": has(user, "incoming.report", unit=_agency(user)),
+        },
+    )
 
 
 def _agency(user: Any) -> Unit | None:
@@ -79,8 +96,13 @@ def _take_in(request: HttpRequest, d: dict[str, Any], files: list[services.Incom
     for field, kind in (("main_file", "main"), ("appendix", "appendix")):
         upload = d.get(field)
         if upload:
-            stored = file_intake(actor=request.user, stream=upload, original_name=upload.name,
-                                 channel="scan" if d["channel"] == "paper" else "web", declared_size=upload.size)
+            stored = file_intake(
+                actor=request.user,
+                stream=upload,
+                original_name=upload.name,
+                channel="scan" if d["channel"] == "paper" else "web",
+                declared_size=upload.size,
+            )
         elif kind in d["kept_files"]:  # taken in on the submission that raised the warning or the error
             stored = services.kept_upload_get(actor=request.user, file_id=d["kept_files"][kind])
         else:
@@ -114,13 +136,39 @@ def receive(request: HttpRequest) -> HttpResponse:
         try:
             refuse_secret(d["secrecy"])
             _take_in(request, d, files)
-            data = services.IncomingData(**{k: d[k] for k in (
-                "doc_type", "subject", "organ_name", "code_number", "code_notation", "issued_date", "organ_id",
-                "language", "page_amount", "description", "signer_position", "signer_name", "urgency", "secrecy",
-                "to_places", "due_date", "document_identifier")})
-            result = services.incoming_receive(actor=request.user, agency=agency, channel=d["channel"], data=data,
-                                               files=files, confirm_duplicate=d["confirm_duplicate"],
-                                               register=not d["defer_registration"])
+            data = services.IncomingData(
+                **{
+                    k: d[k]
+                    for k in (
+                        "doc_type",
+                        "subject",
+                        "organ_name",
+                        "code_number",
+                        "code_notation",
+                        "issued_date",
+                        "organ_id",
+                        "language",
+                        "page_amount",
+                        "description",
+                        "signer_position",
+                        "signer_name",
+                        "urgency",
+                        "secrecy",
+                        "to_places",
+                        "due_date",
+                        "document_identifier",
+                    )
+                }
+            )
+            result = services.incoming_receive(
+                actor=request.user,
+                agency=agency,
+                channel=d["channel"],
+                data=data,
+                files=files,
+                confirm_duplicate=d["confirm_duplicate"],
+                register=not d["defer_registration"],
+            )
         except DuplicateWarning as warning:
             duplicate = warning.earlier
             form = _form_again(request, files, confirm=True)
@@ -134,13 +182,18 @@ def receive(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             if result.document.arrival_number:
-                messages.success(request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {
-                    "n": result.document.arrival_number})
+                messages.success(
+                    request, _("Đã vào sổ văn bản đến, số đến %(n)s.") % {"n": result.document.arrival_number}
+                )
             else:
                 messages.success(request, _("Đã tiếp nhận văn bản; vào sổ sau khi xem kết quả kiểm tra chữ ký số."))
             return redirect("incoming:detail", pk=result.document.pk)
-    return render(request, "incoming/receive.html", {"form": form, "duplicate": duplicate,
-                                                     "kept": _kept_names(request.user, form)}, status=status)
+    return render(
+        request,
+        "incoming/receive.html",
+        {"form": form, "duplicate": duplicate, "kept": _kept_names(request.user, form)},
+        status=status,
+    )
 
 
 def _kept_names(user: Any, form: forms.ReceiveForm) -> list[str]:
@@ -158,8 +211,9 @@ def _assignment_actions(user: Any, a: Assignment, doc: Document) -> list[str]:
     # Whoever gave the task follows it up (đôn đốc, gia hạn); the handling buttons are for the assignee
     # and the department's leader, not for the leader who assigned it (the services would allow him).
     assigner = a.assigned_by_id == user.pk and not policies.is_assignee(user, a)
-    handler = not assigner and (policies.is_assignee(user, a)
-                                or (a.user_id is None and policies.can_assign_in(user, a)))
+    handler = not assigner and (
+        policies.is_assignee(user, a) or (a.user_id is None and policies.can_assign_in(user, a))
+    )
     if is_open and handler and a.user_id is None and not a.children.exists():
         actions.append("assign")
     if is_open and handler:
@@ -180,18 +234,31 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     assignments = list(selectors.assignments_of(doc))
-    rows: list[dict[str, Any]] = [{"a": a, "actions": _assignment_actions(request.user, a, doc),
-             "pending_extension": next((e for e in a.extensions.all() if e.status == ExtensionStatus.PENDING), None)}
-            for a in assignments]
+    rows: list[dict[str, Any]] = [
+        {
+            "a": a,
+            "actions": _assignment_actions(request.user, a, doc),
+            "pending_extension": next((e for e in a.extensions.all() if e.status == ExtensionStatus.PENDING), None),
+        }
+        for a in assignments
+    ]
     for row in rows:
         ext = row["pending_extension"]
         row["can_decide"] = ext is not None and policies.can_decide_extension(request.user, row["a"])
     events = [(e, event_label(e.action)) for e in doc.events.all()]
-    return render(request, "incoming/detail.html", {
-        **_files_context(request.user, doc), "rows": rows,
-        "events": events, "actions": can_act(request.user, doc), "late": is_registration_late(doc),
-        "roles": AssignmentRole, "rejection": doc.events.filter(action="rejected").last(),
-    })
+    return render(
+        request,
+        "incoming/detail.html",
+        {
+            **_files_context(request.user, doc),
+            "rows": rows,
+            "events": events,
+            "actions": can_act(request.user, doc),
+            "late": is_registration_late(doc),
+            "roles": AssignmentRole,
+            "rejection": doc.events.filter(action="rejected").last(),
+        },
+    )
 
 
 def _files_context(user: Any, doc: Document) -> dict[str, Any]:
@@ -199,10 +266,13 @@ def _files_context(user: Any, doc: Document) -> dict[str, Any]:
     current = [a for a in attachments if a.superseded_at is None]
     verdicts = verification.verdicts_for(current)
     for a in current:  # earlier versions of the same file, newest first (kept, downloadable)
-        a.earlier_versions = sorted((o for o in attachments if o.ordinal == a.ordinal and o.pk != a.pk),  # type: ignore[attr-defined]
-                                    key=lambda o: -o.version)
+        a.earlier_versions = sorted(  # type: ignore[attr-defined]
+            (o for o in attachments if o.ordinal == a.ordinal and o.pk != a.pk),
+            key=lambda o: -o.version,
+        )
     return {
-        "doc": doc, "files": [(a, verdicts.get(a.pk)) for a in current],
+        "doc": doc,
+        "files": [(a, verdicts.get(a.pk)) for a in current],
         "pending": any(v.state == SignatureState.PENDING for v in verdicts.values()),
         "can_verify": has(user, "incoming.verify", unit=doc.agency),
     }
@@ -252,8 +322,18 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 
 # --- Document actions ------------------------------------------------------------------------------------------------
 
-def _run_form(request: HttpRequest, *, target: Any, doc: Document, title: str, form_factory: Callable[..., Any],
-              run: Callable[[Any, dict[str, Any]], Any], done: str, extra: dict[str, Any]) -> HttpResponse:
+
+def _run_form(
+    request: HttpRequest,
+    *,
+    target: Any,
+    doc: Document,
+    title: str,
+    form_factory: Callable[..., Any],
+    run: Callable[[Any, dict[str, Any]], Any],
+    done: str,
+    extra: dict[str, Any],
+) -> HttpResponse:
     """The one shape of every action page: a form; on a valid POST, one service call; its domain error
     shown as a message, success back to the document page."""
     form = form_factory(request.POST if request.method == "POST" else None, target)
@@ -270,71 +350,101 @@ def _run_form(request: HttpRequest, *, target: Any, doc: Document, title: str, f
             else:
                 messages.success(request, done)
                 return redirect("incoming:detail", pk=doc.pk)
-    return render(request, "incoming/action.html", {"doc": doc, "form": form, "title": title, **extra},
-                  status=status)
+    return render(request, "incoming/action.html", {"doc": doc, "form": form, "title": title, **extra}, status=status)
 
 
-def _document_action(request: HttpRequest, pk: int, *, title: str, form_factory: Callable[..., Any],
-                     run: Callable[[Document, dict[str, Any]], Any], done: str) -> HttpResponse:
+def _document_action(
+    request: HttpRequest,
+    pk: int,
+    *,
+    title: str,
+    form_factory: Callable[..., Any],
+    run: Callable[[Document, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
     try:
         doc = selectors.document_get(request.user, pk)
     except NotFound:
         raise Http404 from None
-    return _run_form(request, target=doc, doc=doc, title=title, form_factory=form_factory, run=run, done=done,
-                     extra={})
+    return _run_form(request, target=doc, doc=doc, title=title, form_factory=form_factory, run=run, done=done, extra={})
 
 
 @login_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_action(
-        request, pk, title=_("Vào sổ văn bản đến"), form_factory=lambda data, doc: forms.ConfirmForm(data),
-        run=lambda doc, d: services.incoming_register(actor=request.user, document=doc,
-                                                      confirm_duplicate=d["confirm_duplicate"]),
-        done=_("Đã vào sổ văn bản."))
+        request,
+        pk,
+        title=_("Vào sổ văn bản đến"),
+        form_factory=lambda data, doc: forms.ConfirmForm(data),
+        run=lambda doc, d: services.incoming_register(
+            actor=request.user, document=doc, confirm_duplicate=d["confirm_duplicate"]
+        ),
+        done=_("Đã vào sổ văn bản."),
+    )
 
 
 @login_required
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_action(
-        request, pk, title=_("Từ chối tiếp nhận văn bản"), form_factory=lambda data, doc: forms.ReasonForm(data),
+        request,
+        pk,
+        title=_("Từ chối tiếp nhận văn bản"),
+        form_factory=lambda data, doc: forms.ReasonForm(data),
         run=lambda doc, d: services.incoming_reject(actor=request.user, document=doc, reason=d["reason"]),
-        done=_("Đã từ chối tiếp nhận văn bản."))
+        done=_("Đã từ chối tiếp nhận văn bản."),
+    )
 
 
 @login_required
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_action(
-        request, pk, title=_("Trình lãnh đạo"),
+        request,
+        pk,
+        title=_("Trình lãnh đạo"),
         form_factory=lambda data, doc: forms.SubmitForm(data, agency=doc.agency),
-        run=lambda doc, d: services.incoming_submit(actor=request.user, document=doc, leader=d["leader"],
-                                                    note=d["note"]),
-        done=_("Đã trình lãnh đạo."))
+        run=lambda doc, d: services.incoming_submit(
+            actor=request.user, document=doc, leader=d["leader"], note=d["note"]
+        ),
+        done=_("Đã trình lãnh đạo."),
+    )
 
 
 @login_required
 def return_to_clerk(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_action(
-        request, pk, title=_("Trả lại văn thư"), form_factory=lambda data, doc: forms.ReasonForm(data),
+        request,
+        pk,
+        title=_("Trả lại văn thư"),
+        form_factory=lambda data, doc: forms.ReasonForm(data),
         run=lambda doc, d: services.incoming_return_to_clerk(actor=request.user, document=doc, reason=d["reason"]),
-        done=_("Đã trả lại văn thư."))
+        done=_("Đã trả lại văn thư."),
+    )
 
 
 @login_required
 def handle_self(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_action(
-        request, pk, title=_("Trực tiếp xử lý"), form_factory=lambda data, doc: forms.NoteForm(data),
+        request,
+        pk,
+        title=_("Trực tiếp xử lý"),
+        form_factory=lambda data, doc: forms.NoteForm(data),
         run=lambda doc, d: services.incoming_handle_self(actor=request.user, document=doc, note=d["note"]),
-        done=_("Bạn đã nhận trực tiếp xử lý văn bản."))
+        done=_("Bạn đã nhận trực tiếp xử lý văn bản."),
+    )
 
 
 @login_required
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_action(
-        request, pk, title=_("Sửa thông tin văn bản"),
+        request,
+        pk,
+        title=_("Sửa thông tin văn bản"),
         form_factory=lambda data, doc: forms.CorrectForm(data, document=doc),
-        run=lambda doc, d: services.incoming_correct(actor=request.user, document=doc, changes={
-            name: d[name] for name in forms.CORRECTABLE}),
-        done=_("Đã sửa thông tin văn bản; lịch sử xử lý ghi lại giá trị cũ và mới."))
+        run=lambda doc, d: services.incoming_correct(
+            actor=request.user, document=doc, changes={name: d[name] for name in forms.CORRECTABLE}
+        ),
+        done=_("Đã sửa thông tin văn bản; lịch sử xử lý ghi lại giá trị cũ và mới."),
+    )
 
 
 @login_required
@@ -344,8 +454,11 @@ def files_add(request: HttpRequest, pk: int) -> HttpResponse:
         doc = selectors.document_get(request.user, pk)
     except NotFound:
         raise Http404 from None
-    form = forms.FileForm(request.POST if request.method == "POST" else None,
-                          request.FILES if request.method == "POST" else None, document=doc)
+    form = forms.FileForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        document=doc,
+    )
     status = 200
     if request.method == "POST":
         status = 422
@@ -353,23 +466,34 @@ def files_add(request: HttpRequest, pk: int) -> HttpResponse:
             d = form.cleaned_data
             try:
                 upload = d["file"]
-                stored = file_intake(actor=request.user, stream=upload, original_name=upload.name, channel="web",
-                                     declared_size=upload.size)
+                stored = file_intake(
+                    actor=request.user,
+                    stream=upload,
+                    original_name=upload.name,
+                    channel="web",
+                    declared_size=upload.size,
+                )
                 kind, _sep, replaced = d["target"].partition(":")
                 if kind == "replace":
-                    services.incoming_file_replace(actor=request.user, document=doc, stored_file=stored,
-                                                   attachment=doc.attachments.get(pk=int(replaced)))
+                    services.incoming_file_replace(
+                        actor=request.user,
+                        document=doc,
+                        stored_file=stored,
+                        attachment=doc.attachments.get(pk=int(replaced)),
+                    )
                 else:
-                    services.incoming_files_add(actor=request.user, document=doc,
-                                                files=[services.IncomingFile(stored, kind=kind)])
+                    services.incoming_files_add(
+                        actor=request.user, document=doc, files=[services.IncomingFile(stored, kind=kind)]
+                    )
             except DomainError as exc:
                 status = exc.status_code
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("Đã lưu tệp %(name)s.") % {"name": stored.name})
                 return redirect("incoming:detail", pk=doc.pk)
-    return render(request, "incoming/action.html", {"doc": doc, "form": form, "title": _("Thêm, thay tệp")},
-                  status=status)
+    return render(
+        request, "incoming/action.html", {"doc": doc, "form": form, "title": _("Thêm, thay tệp")}, status=status
+    )
 
 
 def _direct_form(data: Any, doc: Document) -> forms.DirectForm:
@@ -386,35 +510,59 @@ def _direction_targets(d: dict[str, Any]) -> list[services.Target]:
 @login_required
 def direct(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_action(
-        request, pk, title=_("Cho ý kiến chỉ đạo"),
+        request,
+        pk,
+        title=_("Cho ý kiến chỉ đạo"),
         form_factory=_direct_form,
-        run=lambda doc, d: services.incoming_direct(actor=request.user, document=doc, directive=d["directive"],
-                                                    targets=_direction_targets(d)),
-        done=_("Đã cho ý kiến chỉ đạo."))
+        run=lambda doc, d: services.incoming_direct(
+            actor=request.user, document=doc, directive=d["directive"], targets=_direction_targets(d)
+        ),
+        done=_("Đã cho ý kiến chỉ đạo."),
+    )
 
 
 @login_required
 def route(request: HttpRequest, pk: int) -> HttpResponse:
     return _document_action(
-        request, pk, title=_("Chuyển đơn vị xử lý"),
+        request,
+        pk,
+        title=_("Chuyển đơn vị xử lý"),
         form_factory=_direct_form,
-        run=lambda doc, d: services.incoming_route(actor=request.user, document=doc, note=d["directive"],
-                                                   targets=_direction_targets(d)),
-        done=_("Đã chuyển văn bản cho đơn vị xử lý."))
+        run=lambda doc, d: services.incoming_route(
+            actor=request.user, document=doc, note=d["directive"], targets=_direction_targets(d)
+        ),
+        done=_("Đã chuyển văn bản cho đơn vị xử lý."),
+    )
 
 
 # --- Assignment actions ----------------------------------------------------------------------------------------------
 
-def _assignment_action(request: HttpRequest, pk: int, *, title: str, form_factory: Callable[..., Any],
-                       run: Callable[[Assignment, dict[str, Any]], Any], done: str) -> HttpResponse:
+
+def _assignment_action(
+    request: HttpRequest,
+    pk: int,
+    *,
+    title: str,
+    form_factory: Callable[..., Any],
+    run: Callable[[Assignment, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
     try:
         assignment = selectors.assignment_get(request.user, pk)
     except NotFound:
         raise Http404 from None
     if assignment.document is None:  # a task without a document has no incoming page
         raise Http404
-    return _run_form(request, target=assignment, doc=assignment.document, title=title, form_factory=form_factory,
-                     run=run, done=done, extra={"assignment": assignment})
+    return _run_form(
+        request,
+        target=assignment,
+        doc=assignment.document,
+        title=title,
+        form_factory=form_factory,
+        run=run,
+        done=done,
+        extra={"assignment": assignment},
+    )
 
 
 def _assign_targets(d: dict[str, Any]) -> list[services.Target]:
@@ -425,70 +573,103 @@ def _assign_targets(d: dict[str, Any]) -> list[services.Target]:
 @login_required
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     return _assignment_action(
-        request, pk, title=_("Phân công xử lý trong phòng"),
+        request,
+        pk,
+        title=_("Phân công xử lý trong phòng"),
         form_factory=lambda data, a: forms.AssignForm(data, unit=a.unit, initial={"due_date": a.due_date}),
-        run=lambda a, d: services.assignment_assign(actor=request.user, assignment=a, note=d["note"],
-                                                    targets=_assign_targets(d)),
-        done=_("Đã phân công."))
+        run=lambda a, d: services.assignment_assign(
+            actor=request.user, assignment=a, note=d["note"], targets=_assign_targets(d)
+        ),
+        done=_("Đã phân công."),
+    )
 
 
 @login_required
 def assignment_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _assignment_action(
-        request, pk, title=_("Trả lại phần việc"), form_factory=lambda data, a: forms.ReasonForm(data),
+        request,
+        pk,
+        title=_("Trả lại phần việc"),
+        form_factory=lambda data, a: forms.ReasonForm(data),
         run=lambda a, d: services.assignment_return(actor=request.user, assignment=a, reason=d["reason"]),
-        done=_("Đã trả lại."))
+        done=_("Đã trả lại."),
+    )
 
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     return _assignment_action(
-        request, pk, title=_("Cập nhật tiến độ, ý kiến"), form_factory=lambda data, a: forms.ReportForm(data),
-        run=lambda a, d: services.assignment_report(actor=request.user, assignment=a, kind=d["kind"], text=d["text"],
-                                                    progress=d["progress"]),
-        done=_("Đã ghi nhận."))
+        request,
+        pk,
+        title=_("Cập nhật tiến độ, ý kiến"),
+        form_factory=lambda data, a: forms.ReportForm(data),
+        run=lambda a, d: services.assignment_report(
+            actor=request.user, assignment=a, kind=d["kind"], text=d["text"], progress=d["progress"]
+        ),
+        done=_("Đã ghi nhận."),
+    )
 
 
 @login_required
 def complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _assignment_action(
-        request, pk, title=_("Hoàn thành xử lý"), form_factory=lambda data, a: forms.CompleteForm(data),
+        request,
+        pk,
+        title=_("Hoàn thành xử lý"),
+        form_factory=lambda data, a: forms.CompleteForm(data),
         run=lambda a, d: services.assignment_complete(actor=request.user, assignment=a, result=d["result"]),
-        done=_("Đã hoàn thành."))
+        done=_("Đã hoàn thành."),
+    )
 
 
 @login_required
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _assignment_action(
-        request, pk, title=_("Chấp nhận kết quả xử lý"),
+        request,
+        pk,
+        title=_("Chấp nhận kết quả xử lý"),
         form_factory=lambda data, a: forms.AcceptForm(data, assignment=a),
         run=lambda a, d: services.assignment_accept(actor=request.user, assignment=a, note=d["note"]),
-        done=_("Đã chấp nhận kết quả; văn bản đã hoàn thành."))
+        done=_("Đã chấp nhận kết quả; văn bản đã hoàn thành."),
+    )
 
 
 @login_required
 def return_result(request: HttpRequest, pk: int) -> HttpResponse:
     return _assignment_action(
-        request, pk, title=_("Trả lại kết quả xử lý"), form_factory=lambda data, a: forms.ReasonForm(data),
+        request,
+        pk,
+        title=_("Trả lại kết quả xử lý"),
+        form_factory=lambda data, a: forms.ReasonForm(data),
         run=lambda a, d: services.assignment_return_result(actor=request.user, assignment=a, reason=d["reason"]),
-        done=_("Đã trả lại kết quả để xử lý tiếp."))
+        done=_("Đã trả lại kết quả để xử lý tiếp."),
+    )
 
 
 @login_required
 def extend(request: HttpRequest, pk: int) -> HttpResponse:
     return _assignment_action(
-        request, pk, title=_("Đề nghị gia hạn"), form_factory=lambda data, a: forms.ExtensionForm(data),
-        run=lambda a, d: services.extension_request(actor=request.user, assignment=a,
-                                                    new_due_date=d["new_due_date"], reason=d["reason"]),
-        done=_("Đã gửi đề nghị gia hạn."))
+        request,
+        pk,
+        title=_("Đề nghị gia hạn"),
+        form_factory=lambda data, a: forms.ExtensionForm(data),
+        run=lambda a, d: services.extension_request(
+            actor=request.user, assignment=a, new_due_date=d["new_due_date"], reason=d["reason"]
+        ),
+        done=_("Đã gửi đề nghị gia hạn."),
+    )
 
 
 @login_required
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
     return _assignment_action(
-        request, pk, title=_("Đôn đốc"), form_factory=lambda data, a: forms.RemindForm(data),
+        request,
+        pk,
+        title=_("Đôn đốc"),
+        form_factory=lambda data, a: forms.RemindForm(data),
         run=lambda a, d: services.reminder_send(actor=request.user, assignment=a, kind=d["kind"], text=d["text"]),
-        done=_("Đã gửi đôn đốc."))
+        done=_("Đã gửi đôn đốc."),
+    )
 
 
 @login_required
@@ -497,11 +678,15 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if ext is None:
         raise Http404
     return _assignment_action(
-        request, ext.assignment_id, title=_("Quyết định gia hạn"),
+        request,
+        ext.assignment_id,
+        title=_("Quyết định gia hạn"),
         form_factory=lambda data, a: forms.DecideForm(data),
-        run=lambda a, d: services.extension_decide(actor=request.user, extension=ext, grant=d["decision"] == "grant",
-                                                   note=d["note"]),
-        done=_("Đã quyết định gia hạn."))
+        run=lambda a, d: services.extension_decide(
+            actor=request.user, extension=ext, grant=d["decision"] == "grant", note=d["note"]
+        ),
+        done=_("Đã quyết định gia hạn."),
+    )
 
 
 # --- Outputs (Phụ lục IV) -------------------------------------------------------------------------------------
@@ -510,8 +695,7 @@ REPORTS = {
     "so-dang-ky": (_("Sổ đăng ký văn bản đến"), reports.register_xlsx, reports.register_pdf),
     "so-theo-doi": (_("Sổ theo dõi giải quyết văn bản đến"), reports.followup_xlsx, reports.followup_pdf),
 }
-CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "pdf": "application/pdf"}
+CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
 
 def _download(content: bytes, name: str, ext: str) -> HttpResponse:
@@ -574,6 +758,7 @@ def slip(request: HttpRequest, pk: int, ext: str) -> HttpResponse:
 
 
 # --- Notifications ---------------------------------------------------------------------------------------------------
+
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:

@@ -60,6 +60,7 @@ def search_text(number_notation: str, organ_name: str, subject: str, signer_name
 
 # --- Writers ---------------------------------------------------------------------------------------------------------
 
+
 def _columns(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:
     fields = {f.attname: f for f in model._meta.concrete_fields}
     return [fields[n] for n in names]
@@ -106,27 +107,107 @@ class BulkWriter(Writer):
 
 # --- Column lists ----------------------------------------------------------------------------------------------------
 
-UNIT_COLS = ("id", "kind", "parent_id", "agency_id", "name", "short_name", "username_prefix", "organ_id",
-             "organ_id_warning", "external", "is_active", "name_folded", "created_at")
-USER_COLS = ("id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
-             "is_staff", "is_active", "date_joined", "full_name", "unit_id", "position", "phone", "full_name_folded",
-             "locked_at", "locked_reason")
+UNIT_COLS = (
+    "id",
+    "kind",
+    "parent_id",
+    "agency_id",
+    "name",
+    "short_name",
+    "username_prefix",
+    "organ_id",
+    "organ_id_warning",
+    "external",
+    "is_active",
+    "name_folded",
+    "created_at",
+)
+USER_COLS = (
+    "id",
+    "password",
+    "last_login",
+    "is_superuser",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "date_joined",
+    "full_name",
+    "unit_id",
+    "position",
+    "phone",
+    "full_name_folded",
+    "locked_at",
+    "locked_reason",
+)
 ROLE_COLS = ("id", "user_id", "unit_id", "role", "granted_at")
 REGISTER_COLS = ("id", "agency_id", "direction", "year", "name", "last_number", "created_at")
-DOC_COLS = ("id", "direction", "agency_id", "status", "channel", "doc_type_id", "code_number", "code_notation",
-            "issued_date", "organ_name", "organ_id", "subject", "language", "page_amount", "description",
-            "signer_position", "signer_name", "urgency", "secrecy", "to_places", "due_date", "document_identifier",
-            "register_id", "year", "arrival_number", "arrival_date", "received_at", "registered_at", "completed_at",
-            "created_by_id", "submitted_to_id", "duplicate_of_id", "search_folded", "created_at", "updated_at")
-ASSIGN_COLS = ("id", "document_id", "agency_id", "parent_id", "role", "unit_id", "user_id", "assigned_by_id",
-               "assigned_at", "directive", "due_date", "status", "progress", "result", "return_reason",
-               "completed_at", "overdue_notified_on", "due_soon_notified_on")
+DOC_COLS = (
+    "id",
+    "direction",
+    "agency_id",
+    "status",
+    "channel",
+    "doc_type_id",
+    "code_number",
+    "code_notation",
+    "issued_date",
+    "organ_name",
+    "organ_id",
+    "subject",
+    "language",
+    "page_amount",
+    "description",
+    "signer_position",
+    "signer_name",
+    "urgency",
+    "secrecy",
+    "to_places",
+    "due_date",
+    "document_identifier",
+    "register_id",
+    "year",
+    "arrival_number",
+    "arrival_date",
+    "received_at",
+    "registered_at",
+    "completed_at",
+    "created_by_id",
+    "submitted_to_id",
+    "duplicate_of_id",
+    "search_folded",
+    "created_at",
+    "updated_at",
+)
+ASSIGN_COLS = (
+    "id",
+    "document_id",
+    "agency_id",
+    "parent_id",
+    "role",
+    "unit_id",
+    "user_id",
+    "assigned_by_id",
+    "assigned_at",
+    "directive",
+    "due_date",
+    "status",
+    "progress",
+    "result",
+    "return_reason",
+    "completed_at",
+    "overdue_notified_on",
+    "due_soon_notified_on",
+)
 UPDATE_COLS = ("id", "assignment_id", "author_id", "kind", "text", "progress", "created_at")
 EVENT_COLS = ("id", "document_id", "actor_id", "actor_name", "actor_unit", "action", "text", "data", "created_at")
 NOTE_COLS = ("id", "user_id", "kind", "text", "document_id", "assignment_id", "created_at", "read_at")
 
 
 # --- The data set's people and units ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Person:
@@ -207,8 +288,16 @@ def _spread(total: int, weights: Sequence[float], minimum: int = 0) -> list[int]
 
 
 class Generator:
-    def __init__(self, *, agencies: int, users: int, documents: int, seed: int = 1,
-                 out: Callable[[str], None] = print, password: str = DEFAULT_PASSWORD):
+    def __init__(
+        self,
+        *,
+        agencies: int,
+        users: int,
+        documents: int,
+        seed: int = 1,
+        out: Callable[[str], None] = print,
+        password: str = DEFAULT_PASSWORD,
+    ):
         self.n_agencies, self.n_users, self.n_documents = agencies, users, documents
         self.rng = random.Random(seed)
         self.out = out
@@ -260,15 +349,44 @@ class Generator:
                     break
             used_ids.add(organ_id)
             agency_id = self.ids.take(Unit)
-            unit_rows.append((agency_id, "agency", None, agency_id, name, short, prefix, organ_id, "", False, True,
-                              fold(name), self.now))
-            agency = Agency(agency_id, name, short, organ_id, province, commune,
-                            weight=0.4 + rng.random() ** 3 * 6)
+            unit_rows.append(
+                (
+                    agency_id,
+                    "agency",
+                    None,
+                    agency_id,
+                    name,
+                    short,
+                    prefix,
+                    organ_id,
+                    "",
+                    False,
+                    True,
+                    fold(name),
+                    self.now,
+                )
+            )
+            agency = Agency(agency_id, name, short, organ_id, province, commune, weight=0.4 + rng.random() ** 3 * 6)
             agency.prefix = prefix  # type: ignore[attr-defined]
             for dname, dshort in depts:
                 dept_id = self.ids.take(Unit)
-                unit_rows.append((dept_id, "department", agency_id, agency_id, dname, dshort, "", "", "", False, True,
-                                  fold(dname), self.now))
+                unit_rows.append(
+                    (
+                        dept_id,
+                        "department",
+                        agency_id,
+                        agency_id,
+                        dname,
+                        dshort,
+                        "",
+                        "",
+                        "",
+                        False,
+                        True,
+                        fold(dname),
+                        self.now,
+                    )
+                )
                 agency.depts.append(Dept(dept_id, dname, dshort, leader=Person(0, "", "")))
             agencies.append(agency)
         self.writer.put(Unit, UNIT_COLS, unit_rows)
@@ -278,7 +396,7 @@ class Generator:
         # People: per agency, by size; clerks and leaders first, one leader per department, officers.
         password = make_password(self.password)
         minimum = max(len(a.depts) for a in agencies) * 2 + 3
-        sizes = _spread(self.n_users, [a.weight ** 0.5 for a in agencies], minimum=minimum)
+        sizes = _spread(self.n_users, [a.weight**0.5 for a in agencies], minimum=minimum)
         user_rows: list[tuple[Any, ...]] = []
         role_rows: list[tuple[Any, ...]] = []
         for agency, size in zip(agencies, sizes, strict=True):
@@ -292,8 +410,11 @@ class Generator:
             plan += [("leader", agency.id, agency.name, top)]
             plan += [("leader", agency.id, agency.name, deputy)] * (n_leaders - 1)
             for d in agency.depts:
-                head = "Chánh Văn phòng" if d.short == "VP" else ("Chánh Thanh tra" if d.short == "TTr" else
-                                                                  "Trưởng phòng")
+                head = (
+                    "Chánh Văn phòng"
+                    if d.short == "VP"
+                    else ("Chánh Thanh tra" if d.short == "TTr" else "Trưởng phòng")
+                )
                 plan.append(("dept_leader", d.id, d.name, head))
             rest = size - len(plan)
             dept_share = _spread(rest, [1.0] * len(agency.depts), minimum=1)
@@ -310,8 +431,28 @@ class Generator:
                 uid = self.ids.take(User)
                 home_unit = office.id if role == "clerk" else unit_id
                 home_name = office.name if role == "clerk" else unit_name
-                user_rows.append((uid, password, None, False, username, "", "", f"{username}@qlvb.example.vn", False,
-                                  True, self.now, full_name, home_unit, position, "", fold(full_name), None, ""))
+                user_rows.append(
+                    (
+                        uid,
+                        password,
+                        None,
+                        False,
+                        username,
+                        "",
+                        "",
+                        f"{username}@qlvb.example.vn",
+                        False,
+                        True,
+                        self.now,
+                        full_name,
+                        home_unit,
+                        position,
+                        "",
+                        fold(full_name),
+                        None,
+                        "",
+                    )
+                )
                 role_unit = agency.id if role in ("clerk", "leader") else unit_id
                 role_rows.append((self.ids.take(RoleAssignment), uid, role_unit, role, self.now))
                 person = Person(uid, full_name, home_name)
@@ -337,8 +478,10 @@ class Generator:
         national = [(n, s, f"000.00.00.G{i + 1:02d}") for i, (n, s) in enumerate(V.NATIONAL_ORGANS)]
         provincial: dict[str, list[tuple[str, str, str]]] = {}
         for p, code in V.PROVINCES:
-            provincial[p] = [(pattern.format(p=p), s, f"000.00.{i + 1:02d}.{code}")
-                             for i, (pattern, s) in enumerate(V.OUTSIDE_ORGANS)]
+            provincial[p] = [
+                (pattern.format(p=p), s, f"000.00.{i + 1:02d}.{code}")
+                for i, (pattern, s) in enumerate(V.OUTSIDE_ORGANS)
+            ]
         peers = [(a.name, a.short, a.organ_id) for a in agencies]
         for a in agencies:
             a.organs = provincial[a.province] * 4 + national + rng.sample(peers, min(8, len(peers)))
@@ -356,8 +499,7 @@ class Generator:
         if type_name == "Công văn":
             r = rng.random()
             if r < 0.3:
-                return (f"Công văn V/v triển khai Quyết định số {rng.randint(1, 3000)}/QĐ-UBND "
-                        f"về {topic}{tail}")
+                return f"Công văn V/v triển khai Quyết định số {rng.randint(1, 3000)}/QĐ-UBND về {topic}{tail}"
             return f"Công văn V/v {rng.choice(V.ACTIONS)} {topic}{tail}"
         if type_name == "Báo cáo":
             period = rng.choice(V.PERIODS).format(m=when.month, q=(when.month - 1) // 3 + 1, y=y)
@@ -404,14 +546,15 @@ class Generator:
         s.updates += len(b.updates)
         s.events += len(b.events)
         s.notifications += len(b.notifications)
-        self.say(f"{s.documents:,}/{self.n_documents:,} documents, {s.assignments:,} assignments, "
-                 f"{s.events:,} events")
+        self.say(f"{s.documents:,}/{self.n_documents:,} documents, {s.assignments:,} assignments, {s.events:,} events")
 
     def _agency_documents(self, agency: Agency, count: int, days: list[dt.datetime], b: Batch) -> None:
         rng, now, ids = self.rng, self.now, self.ids
         seconds = [rng.randint(27_000, 61_200) for _ in range(count)]  # 07:30–17:00
-        times = sorted(min(d + dt.timedelta(seconds=s), now - dt.timedelta(minutes=rng.randint(1, 120)))
-                       for d, s in zip(rng.choices(days, k=count), seconds, strict=True))
+        times = sorted(
+            min(d + dt.timedelta(seconds=s), now - dt.timedelta(minutes=rng.randint(1, 120)))
+            for d, s in zip(rng.choices(days, k=count), seconds, strict=True)
+        )
         type_names = rng.choices([t for t, _w in V.TYPE_MIX], weights=[w for _t, w in V.TYPE_MIX], k=count)
         registers: dict[int, list[int]] = {}  # year -> [register id, last number]
         last_registered = times[0] if times else now
@@ -432,16 +575,24 @@ class Generator:
             r = rng.random()
             urgency = 0 if r < 0.85 else (1 if r < 0.95 else (2 if r < 0.99 else 3))
             r = rng.random()
-            channel = (Channel.EMAIL if r < 0.6 else Channel.PAPER if r < 0.85 else
-                       Channel.AXIS if r < 0.95 else Channel.MEDIUM).value
+            channel = (
+                Channel.EMAIL
+                if r < 0.6
+                else Channel.PAPER
+                if r < 0.85
+                else Channel.AXIS
+                if r < 0.95
+                else Channel.MEDIUM
+            ).value
             received_date = received_at.date()
             issued = received_date - dt.timedelta(days=rng.randint(0, 5))
             due = received_date + dt.timedelta(days=rng.randint(5, 30)) if rng.random() < 0.4 else None
             age_days = (now - received_at).total_seconds() / 86400
 
             # Registration: consecutive per agency and year, in registration order.
-            registered_at: dt.datetime | None = max(last_registered + dt.timedelta(seconds=1),
-                                                    received_at + dt.timedelta(minutes=rng.randint(5, 900)))
+            registered_at: dt.datetime | None = max(
+                last_registered + dt.timedelta(seconds=1), received_at + dt.timedelta(minutes=rng.randint(5, 900))
+            )
             assert registered_at is not None
             if registered_at > now or (age_days < 1 and rng.random() < 0.3):
                 registered_at = None
@@ -463,46 +614,108 @@ class Generator:
             doc = Doc(doc_id, agency, clerk, received_at, registered_at, due, subject, status)
             b.events += self._reception_events(doc, channel, number, register_id)
             self._flow(doc, b)
-            b.documents.append((
-                doc_id, Direction.INCOMING.value, agency.id, doc.status, channel, self.types[type_name], code_number,
-                notation, issued, organ_name, organ_id, subject, "Tiếng Việt", rng.randint(1, 24), "",
-                signer_position, signer, urgency, "", agency.name, due, "", register_id, year, number, arrival_date,
-                received_at, registered_at, doc.completed_at, clerk.id, doc.submitted_to,
-                None, search_text(number_notation, organ_name, subject, signer), received_at, doc.updated_at,
-            ))
+            b.documents.append(
+                (
+                    doc_id,
+                    Direction.INCOMING.value,
+                    agency.id,
+                    doc.status,
+                    channel,
+                    self.types[type_name],
+                    code_number,
+                    notation,
+                    issued,
+                    organ_name,
+                    organ_id,
+                    subject,
+                    "Tiếng Việt",
+                    rng.randint(1, 24),
+                    "",
+                    signer_position,
+                    signer,
+                    urgency,
+                    "",
+                    agency.name,
+                    due,
+                    "",
+                    register_id,
+                    year,
+                    number,
+                    arrival_date,
+                    received_at,
+                    registered_at,
+                    doc.completed_at,
+                    clerk.id,
+                    doc.submitted_to,
+                    None,
+                    search_text(number_notation, organ_name, subject, signer),
+                    received_at,
+                    doc.updated_at,
+                )
+            )
         for year, (register_id, last) in sorted(registers.items()):
-            b.registers.append((register_id, agency.id, Direction.INCOMING.value, year,
-                                str(REGISTER_NAMES[Direction.INCOMING]), last, now))
+            b.registers.append(
+                (
+                    register_id,
+                    agency.id,
+                    Direction.INCOMING.value,
+                    year,
+                    str(REGISTER_NAMES[Direction.INCOMING]),
+                    last,
+                    now,
+                )
+            )
 
     def _status(self, age: float) -> str:
         r = self.rng.random()
         if age < 1:
             return "registered" if r < 0.35 else ("submitted" if r < 0.7 else "in_progress")
         if age < 7:
-            return ("registered" if r < 0.03 else "submitted" if r < 0.13 else "returned" if r < 0.15 else
-                    "in_progress" if r < 0.85 else "completed")
+            return (
+                "registered"
+                if r < 0.03
+                else "submitted"
+                if r < 0.13
+                else "returned"
+                if r < 0.15
+                else "in_progress"
+                if r < 0.85
+                else "completed"
+            )
         if age < 45:
             return "submitted" if r < 0.01 else ("in_progress" if r < 0.36 else "completed")
         return "in_progress" if r < 0.025 else "completed"
 
-    def _event(self, b: Batch, doc: Doc, actor: Person, action: str, at: dt.datetime,
-               text: str = "") -> tuple[Any, ...]:
+    def _event(
+        self, b: Batch, doc: Doc, actor: Person, action: str, at: dt.datetime, text: str = ""
+    ) -> tuple[Any, ...]:
         return self._event_raw(doc, actor, action, at, text, "{}")
 
-    def _reception_events(self, doc: Doc, channel: str, number: int | None,
-                          register_id: int | None) -> list[tuple[Any, ...]]:
+    def _reception_events(
+        self, doc: Doc, channel: str, number: int | None, register_id: int | None
+    ) -> list[tuple[Any, ...]]:
         label = Channel(channel).label.lower()
-        events = [self._event_raw(doc, doc.clerk, "received", doc.received_at, f"Tiếp nhận qua {label}.",
-                                  json.dumps({"channel": channel}))]
+        events = [
+            self._event_raw(
+                doc, doc.clerk, "received", doc.received_at, f"Tiếp nhận qua {label}.", json.dumps({"channel": channel})
+            )
+        ]
         if doc.registered_at is not None:
-            events.append(self._event_raw(
-                doc, doc.clerk, "registered", doc.registered_at,
-                f"Số đến {number}, ngày đến {doc.registered_at:%d/%m/%Y}.",
-                json.dumps({"arrival_number": number, "register": register_id})))
+            events.append(
+                self._event_raw(
+                    doc,
+                    doc.clerk,
+                    "registered",
+                    doc.registered_at,
+                    f"Số đến {number}, ngày đến {doc.registered_at:%d/%m/%Y}.",
+                    json.dumps({"arrival_number": number, "register": register_id}),
+                )
+            )
         return events
 
-    def _event_raw(self, doc: Doc, actor: Person, action: str, at: dt.datetime, text: str,
-                   data: str) -> tuple[Any, ...]:
+    def _event_raw(
+        self, doc: Doc, actor: Person, action: str, at: dt.datetime, text: str, data: str
+    ) -> tuple[Any, ...]:
         return (self.ids.take(DocumentEvent), doc.id, actor.id, actor.name, actor.unit_name, action, text, data, at)
 
     def _later(self, t: dt.datetime, lo_min: int, hi_min: int) -> dt.datetime:
@@ -527,8 +740,9 @@ class Generator:
                 return
             if doc.status == "returned":
                 t = self._later(t, 30, 600)
-                b.events.append(self._event(b, doc, leader, "returned_to_clerk", t,
-                                            "Đề nghị văn thư chuyển đúng đơn vị tham mưu."))
+                b.events.append(
+                    self._event(b, doc, leader, "returned_to_clerk", t, "Đề nghị văn thư chuyển đúng đơn vị tham mưu.")
+                )
                 doc.updated_at = t
                 return
         completed = doc.status == "completed"
@@ -540,19 +754,45 @@ class Generator:
             support_dept = None
         t = self._later(t, 30, 1440)
         due = doc.due or (t + dt.timedelta(days=rng.randint(7, 20))).date()
-        directive = f"Giao {lead_dept.name} chủ trì tham mưu" + (f", {support_dept.name} phối hợp" if support_dept
-                                                                else "") + "."
+        directive = (
+            f"Giao {lead_dept.name} chủ trì tham mưu"
+            + (f", {support_dept.name} phối hợp" if support_dept else "")
+            + "."
+        )
         b.events.append(self._event(b, doc, assigner, "routed" if routed else "directed", t, directive))
         waiting = not completed and rng.random() < 0.12  # the department leader has not assigned yet
         finished = self._later(t, 600, 60 * 24 * 12) if completed else None
-        lead_parent = self._assignment(b, doc, "lead", lead_dept, None, None, assigner, t, directive, due,
-                                       "done" if completed else ("pending" if waiting else "in_progress"), finished)
+        lead_parent = self._assignment(
+            b,
+            doc,
+            "lead",
+            lead_dept,
+            None,
+            None,
+            assigner,
+            t,
+            directive,
+            due,
+            "done" if completed else ("pending" if waiting else "in_progress"),
+            finished,
+        )
         if not waiting:
             self._officer(b, doc, "lead", lead_dept, lead_parent, t, due, completed, finished)
         if support_dept is not None:
-            sup_parent = self._assignment(b, doc, "support", support_dept, None, None, assigner, t, directive, due,
-                                          "done" if completed else ("pending" if waiting else "in_progress"),
-                                          finished)
+            sup_parent = self._assignment(
+                b,
+                doc,
+                "support",
+                support_dept,
+                None,
+                None,
+                assigner,
+                t,
+                directive,
+                due,
+                "done" if completed else ("pending" if waiting else "in_progress"),
+                finished,
+            )
             if not waiting:
                 self._officer(b, doc, "support", support_dept, sup_parent, t, due, completed, finished)
         if rng.random() < 0.25:
@@ -564,31 +804,85 @@ class Generator:
             doc.completed_at = finished
             doc.updated_at = finished
 
-    def _assignment(self, b: Batch, doc: Doc, role: str, unit: Dept, user: Person | None, parent: int | None,
-                    by: Person, at: dt.datetime, directive: str, due: dt.date | None, status: str,
-                    finished: dt.datetime | None) -> int:
+    def _assignment(
+        self,
+        b: Batch,
+        doc: Doc,
+        role: str,
+        unit: Dept,
+        user: Person | None,
+        parent: int | None,
+        by: Person,
+        at: dt.datetime,
+        directive: str,
+        due: dt.date | None,
+        status: str,
+        finished: dt.datetime | None,
+    ) -> int:
         aid = self.ids.take(Assignment)
         progress = 100 if status == "done" else 0
         result = "Đã tham mưu xử lý xong." if status == "done" else ""
-        b.assignments.append((aid, doc.id, doc.agency.id, parent, role, unit.id, user.id if user else None, by.id, at,
-                              directive, due, status, progress, result, "", finished, None, None))
+        b.assignments.append(
+            (
+                aid,
+                doc.id,
+                doc.agency.id,
+                parent,
+                role,
+                unit.id,
+                user.id if user else None,
+                by.id,
+                at,
+                directive,
+                due,
+                status,
+                progress,
+                result,
+                "",
+                finished,
+                None,
+                None,
+            )
+        )
         if status != "done" and doc.received_at > self.now - dt.timedelta(days=60):
-            for person in ([user] if user is not None else [unit.leader]):
+            for person in [user] if user is not None else [unit.leader]:
                 read = self.now if doc.received_at < self.now - dt.timedelta(days=7) else None
-                b.notifications.append((self.ids.take(Notification), person.id, "assigned",
-                                        f"{ROLE_LABELS[role]}: "
-                                        f"{doc.subject[:200]}", doc.id, aid, at, read))
+                b.notifications.append(
+                    (
+                        self.ids.take(Notification),
+                        person.id,
+                        "assigned",
+                        f"{ROLE_LABELS[role]}: {doc.subject[:200]}",
+                        doc.id,
+                        aid,
+                        at,
+                        read,
+                    )
+                )
         return aid
 
-    def _officer(self, b: Batch, doc: Doc, role: str, dept: Dept, parent: int, t: dt.datetime, due: dt.date,
-                 completed: bool, finished: dt.datetime | None) -> None:
+    def _officer(
+        self,
+        b: Batch,
+        doc: Doc,
+        role: str,
+        dept: Dept,
+        parent: int,
+        t: dt.datetime,
+        due: dt.date,
+        completed: bool,
+        finished: dt.datetime | None,
+    ) -> None:
         rng = self.rng
         officer = rng.choice(dept.officers)
         at = self._later(t, 30, 1440)
         if finished is not None and at > finished:
             at = finished
-        b.events.append(self._event(b, doc, dept.leader, "assigned", at,
-                                    f"{'Chủ trì' if role == 'lead' else 'Phối hợp'}: {officer.name}."))
+        b.events.append(
+            self._event(
+                b, doc, dept.leader, "assigned", at, f"{'Chủ trì' if role == 'lead' else 'Phối hợp'}: {officer.name}."
+            )
+        )
         status = "done" if completed else ("in_progress" if rng.random() < 0.6 else "pending")
         if finished is not None and role != "lead":  # a support reports its part before the lead completes
             finished = max(at, finished - dt.timedelta(minutes=rng.randint(30, 600)))
@@ -625,8 +919,9 @@ class Generator:
                     for statement in restore:
                         cursor.execute(statement)
             with connection.cursor() as cursor:
-                for statement in connection.ops.sequence_reset_sql(no_style(), [
-                        Unit, User, RoleAssignment, Register, *LOAD_TABLES]):
+                for statement in connection.ops.sequence_reset_sql(
+                    no_style(), [Unit, User, RoleAssignment, Register, *LOAD_TABLES]
+                ):
                     cursor.execute(statement)
         if self.postgres:
             self.say("analysing")
@@ -677,11 +972,14 @@ def _pg_unindex() -> list[str]:
             "SELECT c.relname, ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
             "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid "
             "WHERE c.relname = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
-            [tables])
+            [tables],
+        )
         indexes = cursor.fetchall()
         cursor.execute(
             "SELECT cl.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
-            "JOIN pg_class cl ON cl.oid = k.conrelid WHERE k.contype = 'f' AND cl.relname = ANY(%s)", [tables])
+            "JOIN pg_class cl ON cl.oid = k.conrelid WHERE k.contype = 'f' AND cl.relname = ANY(%s)",
+            [tables],
+        )
         foreign = cursor.fetchall()
         quote = connection.ops.quote_name
         for table, name, _definition in foreign:
@@ -690,4 +988,5 @@ def _pg_unindex() -> list[str]:
             cursor.execute(f"DROP INDEX {quote(name)}")
     return [d for _t, _n, d in indexes] + [
         f"ALTER TABLE {connection.ops.quote_name(t)} ADD CONSTRAINT {connection.ops.quote_name(n)} {d}"
-        for t, n, d in foreign]
+        for t, n, d in foreign
+    ]

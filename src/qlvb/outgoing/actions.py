@@ -18,8 +18,13 @@ def can_act(actor: Any, outgoing: Outgoing) -> set[str]:
     step = current_step(outgoing) if state in EDITABLE_STATES else None
     is_drafter = actor.pk == outgoing.drafter_id
     if state in EDITABLE_STATES:
-        if is_drafter or (step is not None and (step.user_id == actor.pk or (
-                step.kind == StepKind.FORMAT and has(actor, "outgoing.format_check", unit=agency)))):
+        if is_drafter or (
+            step is not None
+            and (
+                step.user_id == actor.pk
+                or (step.kind == StepKind.FORMAT and has(actor, "outgoing.format_check", unit=agency))
+            )
+        ):
             allowed.update({"edit", "upload"})
         allowed.add("comment")
     if is_drafter and state in (State.DRAFT, State.RETURNED):
@@ -38,13 +43,20 @@ def can_act(actor: Any, outgoing: Outgoing) -> set[str]:
             allowed.add("sign_agency")
         elif state == State.AGENCY_SIGNED:
             allowed.add("issue")
-    if state == State.ISSUED and outgoing.document.due_date is not None \
-            and (is_drafter or has(actor, "outgoing.number", unit=agency)) \
-            and not ReplyFollowUp.objects.filter(outgoing=outgoing, done_at__isnull=False).exists():
+    if (
+        state == State.ISSUED
+        and outgoing.document.due_date is not None
+        and (is_drafter or has(actor, "outgoing.number", unit=agency))
+        and not ReplyFollowUp.objects.filter(outgoing=outgoing, done_at__isnull=False).exists()
+    ):
         allowed.add("followup_close")
     if state == State.ISSUED and has(actor, "outgoing.revoke", unit=agency):
         allowed.add("revoke")
-    if state == State.ISSUED and has(actor, "outgoing.draft", unit=actor.unit) and actor.unit is not None \
-            and (actor.unit.agency_id or actor.unit.pk) == agency.pk:
+    if (
+        state == State.ISSUED
+        and has(actor, "outgoing.draft", unit=actor.unit)
+        and actor.unit is not None
+        and (actor.unit.agency_id or actor.unit.pk) == agency.pk
+    ):
         allowed.add("replace")
     return allowed

@@ -104,59 +104,141 @@ def draft_data(actor: Any, payload: DraftIn) -> services.DraftData:
     units = list(Unit.objects.filter(pk__in=payload.recipient_ids))
     if len(units) != len(set(payload.recipient_ids)):
         raise ValidationFailed("Có nơi nhận không có trong danh bạ.")
-    answers = (documents_visible_to(actor, Direction.INCOMING).filter(pk=payload.answers_id).first()
-               if payload.answers_id else None)  # one the drafter may not see answers as no document
+    answers = (
+        documents_visible_to(actor, Direction.INCOMING).filter(pk=payload.answers_id).first()
+        if payload.answers_id
+        else None
+    )  # one the drafter may not see answers as no document
     if payload.answers_id and answers is None:
         raise ValidationFailed("Không tìm thấy văn bản đến được trả lời.")
     return services.DraftData(
-        doc_type=doc_type, subject=payload.subject, signer=signer, competence=payload.competence,
-        signer_position=payload.signer_position, urgency=payload.urgency, secrecy=payload.secrecy,
-        due_date=payload.due_date, answers=answers, drafter_initials=payload.drafter_initials,
-        copy_count=payload.copy_count, recipients=units, free_recipients=payload.free_recipients,
-        paper_recipients=payload.paper_recipients, description=payload.description)
+        doc_type=doc_type,
+        subject=payload.subject,
+        signer=signer,
+        competence=payload.competence,
+        signer_position=payload.signer_position,
+        urgency=payload.urgency,
+        secrecy=payload.secrecy,
+        due_date=payload.due_date,
+        answers=answers,
+        drafter_initials=payload.drafter_initials,
+        copy_count=payload.copy_count,
+        recipients=units,
+        free_recipients=payload.free_recipients,
+        paper_recipients=payload.paper_recipients,
+        description=payload.description,
+    )
 
 
 def row(o: Outgoing) -> dict[str, Any]:
     d = o.document
-    return {"id": o.pk, "state": o.state, "state_label": o.get_state_display(), "doc_type": d.doc_type.name,
-            "number_notation": d.number_notation, "issued_date": d.issued_date, "subject": d.subject,
-            "urgency": d.urgency, "drafter": o.drafter.full_name, "created_at": d.created_at}
+    return {
+        "id": o.pk,
+        "state": o.state,
+        "state_label": o.get_state_display(),
+        "doc_type": d.doc_type.name,
+        "number_notation": d.number_notation,
+        "issued_date": d.issued_date,
+        "subject": d.subject,
+        "urgency": d.urgency,
+        "drafter": o.drafter.full_name,
+        "created_at": d.created_at,
+    }
 
 
 def detail(actor: Any, o: Outgoing) -> dict[str, Any]:
     d = o.document
     out = row(o)
-    out.update({
-        "organ_name": d.organ_name, "organ_id": d.organ_id, "code_number": d.code_number,
-        "code_notation": d.code_notation, "document_identifier": d.document_identifier,
-        "signer": {"id": o.signer_id, "name": o.signer.full_name, "position": d.signer_position,
-                   "competence": o.competence},
-        "due_date": d.due_date, "page_amount": d.page_amount, "description": d.description,
-        "to_places": d.to_places, "free_recipients": o.free_recipients, "paper_recipients": o.paper_recipients,
-        "drafter_initials": o.drafter_initials,
-        "copy_count": o.copy_count, "answers_id": o.answers_id, "also_paper": o.also_paper,
-        "replaces_id": o.replaces_id, "frozen_reason": o.frozen_reason, "round": o.round,
-        "approved_version_id": o.approved_version_id, "actions": sorted(can_act(actor, o)),
-        "recipients": [{"id": r.unit_id, "name": r.unit.name, "organ_id": r.unit.organ_id,
-                        "external": r.unit.external} for r in o.recipients.select_related("unit")],
-        "versions": [{"id": v.pk, "kind": v.kind, "ordinal": v.ordinal, "name": v.stored_file.name,
-                      "sha256": v.stored_file.blob.sha256, "pdf_id": v.pdf_id, "page_count": v.page_count,
-                      "note": v.note, "metadata": v.metadata, "uploaded_by": v.uploaded_by.full_name,
-                      "uploaded_at": v.uploaded_at, **services.conversion_status(v)}
-                     for v in o.versions.select_related("stored_file__blob", "stored_file__conversion",
-                                                        "uploaded_by")],
-        "steps": [{"id": s.pk, "round": s.round, "ordinal": s.ordinal, "kind": s.kind, "label": s.label,
-                   "user": s.user.full_name if s.user else "", "status": s.status, "comment": s.comment,
-                   "decided_by": s.decided_by.full_name if s.decided_by else "", "decided_at": s.decided_at,
-                   "data": s.data} for s in o.steps.select_related("user", "decided_by")],
-        "comments": [{"id": c.pk, "parent_id": c.parent_id, "author": c.author.full_name, "text": c.text,
-                      "version_id": c.version_id, "created_at": c.created_at}
-                     for c in o.comments.select_related("author")],
-        "deliveries": deliveries(o),
-        "reply_follow_up": follow_up(o),
-        "events": [{"at": e.created_at, "actor": e.actor_name, "action": e.action, "label": event_label(e.action),
-                    "text": e.text} for e in d.events.all()],
-    })
+    out.update(
+        {
+            "organ_name": d.organ_name,
+            "organ_id": d.organ_id,
+            "code_number": d.code_number,
+            "code_notation": d.code_notation,
+            "document_identifier": d.document_identifier,
+            "signer": {
+                "id": o.signer_id,
+                "name": o.signer.full_name,
+                "position": d.signer_position,
+                "competence": o.competence,
+            },
+            "due_date": d.due_date,
+            "page_amount": d.page_amount,
+            "description": d.description,
+            "to_places": d.to_places,
+            "free_recipients": o.free_recipients,
+            "paper_recipients": o.paper_recipients,
+            "drafter_initials": o.drafter_initials,
+            "copy_count": o.copy_count,
+            "answers_id": o.answers_id,
+            "also_paper": o.also_paper,
+            "replaces_id": o.replaces_id,
+            "frozen_reason": o.frozen_reason,
+            "round": o.round,
+            "approved_version_id": o.approved_version_id,
+            "actions": sorted(can_act(actor, o)),
+            "recipients": [
+                {"id": r.unit_id, "name": r.unit.name, "organ_id": r.unit.organ_id, "external": r.unit.external}
+                for r in o.recipients.select_related("unit")
+            ],
+            "versions": [
+                {
+                    "id": v.pk,
+                    "kind": v.kind,
+                    "ordinal": v.ordinal,
+                    "name": v.stored_file.name,
+                    "sha256": v.stored_file.blob.sha256,
+                    "pdf_id": v.pdf_id,
+                    "page_count": v.page_count,
+                    "note": v.note,
+                    "metadata": v.metadata,
+                    "uploaded_by": v.uploaded_by.full_name,
+                    "uploaded_at": v.uploaded_at,
+                    **services.conversion_status(v),
+                }
+                for v in o.versions.select_related("stored_file__blob", "stored_file__conversion", "uploaded_by")
+            ],
+            "steps": [
+                {
+                    "id": s.pk,
+                    "round": s.round,
+                    "ordinal": s.ordinal,
+                    "kind": s.kind,
+                    "label": s.label,
+                    "user": s.user.full_name if s.user else "",
+                    "status": s.status,
+                    "comment": s.comment,
+                    "decided_by": s.decided_by.full_name if s.decided_by else "",
+                    "decided_at": s.decided_at,
+                    "data": s.data,
+                }
+                for s in o.steps.select_related("user", "decided_by")
+            ],
+            "comments": [
+                {
+                    "id": c.pk,
+                    "parent_id": c.parent_id,
+                    "author": c.author.full_name,
+                    "text": c.text,
+                    "version_id": c.version_id,
+                    "created_at": c.created_at,
+                }
+                for c in o.comments.select_related("author")
+            ],
+            "deliveries": deliveries(o),
+            "reply_follow_up": follow_up(o),
+            "events": [
+                {
+                    "at": e.created_at,
+                    "actor": e.actor_name,
+                    "action": e.action,
+                    "label": event_label(e.action),
+                    "text": e.text,
+                }
+                for e in d.events.all()
+            ],
+        }
+    )
     return out
 
 
@@ -164,17 +246,33 @@ def follow_up(o: Outgoing) -> dict[str, Any] | None:
     found = ReplyFollowUp.objects.filter(outgoing=o).first()
     if found is None:
         return None
-    return {"due_soon_notified_on": found.due_soon_notified_on, "overdue_notified_on": found.overdue_notified_on,
-            "done_at": found.done_at, "done_note": found.done_note}
+    return {
+        "due_soon_notified_on": found.due_soon_notified_on,
+        "overdue_notified_on": found.overdue_notified_on,
+        "done_at": found.done_at,
+        "done_note": found.done_note,
+    }
 
 
 def deliveries(o: Outgoing) -> list[dict[str, Any]]:
-    return [{"id": x.pk, "organ_name": x.organ_name, "organ_id": x.organ_id, "transport": x.transport,
-             "status": x.status, "status_label": x.get_status_display(), "status_at": x.status_at,
-             "business_type": x.business_type, "recalled_at": x.recalled_at, "also_paper": x.also_paper,
-             "history": [{"status": c.status, "text": c.text, "staff": c.staff, "at": c.created_at}
-                         for c in x.changes.all()]}
-            for x in o.document.deliveries.prefetch_related("changes")]
+    return [
+        {
+            "id": x.pk,
+            "organ_name": x.organ_name,
+            "organ_id": x.organ_id,
+            "transport": x.transport,
+            "status": x.status,
+            "status_label": x.get_status_display(),
+            "status_at": x.status_at,
+            "business_type": x.business_type,
+            "recalled_at": x.recalled_at,
+            "also_paper": x.also_paper,
+            "history": [
+                {"status": c.status, "text": c.text, "staff": c.staff, "at": c.created_at} for c in x.changes.all()
+            ],
+        }
+        for x in o.document.deliveries.prefetch_related("changes")
+    ]
 
 
 def _get(request: HttpRequest, pk: int) -> Outgoing:
@@ -192,7 +290,7 @@ def list_outgoing(request: HttpRequest, box: str = "all", page: PageNumber = 1, 
     query = selectors.outgoing_box(_user(request), box, q[:200])
     count = query.count()
     page = max(page, 1)
-    rows = [row(o) for o in query[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
+    rows = [row(o) for o in query[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
     return {"count": count, "page": page, "pages": (count + PAGE_SIZE - 1) // PAGE_SIZE, "results": rows}
 
 
@@ -221,15 +319,25 @@ def add_version(request: HttpRequest, pk: Id, payload: VersionIn) -> Status:
     stored = StoredFile.objects.select_related("blob").filter(pk=payload.file_id).first()
     if stored is None or stored.uploaded_by_id != _user(request).pk:
         raise ValidationFailed("Không tìm thấy tệp đã tải lên.")
-    version = services.version_upload(actor=_user(request), outgoing=outgoing, stored_file=stored,
-                                      kind=payload.kind, note=payload.note)
+    version = services.version_upload(
+        actor=_user(request), outgoing=outgoing, stored_file=stored, kind=payload.kind, note=payload.note
+    )
     # the PDF is made after the commit by a Celery task: "conversion" is "pending" until it ends
-    return Status(201, {"id": version.pk, "ordinal": version.ordinal, "pdf_id": version.pdf_id,
-                        "page_count": version.page_count, **services.conversion_status(version)})
+    return Status(
+        201,
+        {
+            "id": version.pk,
+            "ordinal": version.ordinal,
+            "pdf_id": version.pdf_id,
+            "page_count": version.page_count,
+            **services.conversion_status(version),
+        },
+    )
 
 
-@router.post("/{pk}/versions/{vid}/convert", response={202: dict},
-             summary="Chuyển lại sang PDF một phiên bản chưa chuyển được")
+@router.post(
+    "/{pk}/versions/{vid}/convert", response={202: dict}, summary="Chuyển lại sang PDF một phiên bản chưa chuyển được"
+)
 def retry_conversion(request: HttpRequest, pk: Id, vid: Id) -> Status:
     outgoing = _get(request, pk)
     version = outgoing.versions.select_related("stored_file").filter(pk=vid).first()
@@ -253,8 +361,10 @@ def version_file(request: HttpRequest, pk: Id, vid: Id, pdf: bool = False) -> Fi
         raise NotFound()
     if pdf and version.pdf is None:
         status = services.conversion_status(version)
-        raise Conflict(f"Phiên bản chưa có bản PDF ({status['conversion_label']}). "
-                       f"{status['conversion_error']}".strip(), code="pdf_" + status["conversion"])
+        raise Conflict(
+            f"Phiên bản chưa có bản PDF ({status['conversion_label']}). {status['conversion_error']}".strip(),
+            code="pdf_" + status["conversion"],
+        )
     return _stream(request, version.pdf if pdf else version.stored_file)
 
 
@@ -292,8 +402,9 @@ def return_(request: HttpRequest, pk: Id, payload: CommentOnly) -> dict[str, Any
 
 @router.post("/{pk}/format-check", summary="Văn thư kiểm tra thể thức (danh mục theo Phụ lục I)")
 def format_check(request: HttpRequest, pk: Id, payload: FormatIn) -> dict[str, Any]:
-    services.outgoing_format_check(actor=_user(request), outgoing=_get(request, pk), checks=payload.checks,
-                                   comment=payload.comment)
+    services.outgoing_format_check(
+        actor=_user(request), outgoing=_get(request, pk), checks=payload.checks, comment=payload.comment
+    )
     return _done(request, pk)
 
 
@@ -304,8 +415,9 @@ def checklist(request: HttpRequest) -> dict[str, str]:
 
 @router.post("/{pk}/sign", summary="Người có thẩm quyền ký số (chữ ký cá nhân)")
 def sign(request: HttpRequest, pk: Id, payload: SignIn) -> dict[str, Any]:
-    services.outgoing_sign(actor=_user(request), outgoing=_get(request, pk), pin=payload.pin,
-                           version_id=payload.version_id)
+    services.outgoing_sign(
+        actor=_user(request), outgoing=_get(request, pk), pin=payload.pin, version_id=payload.version_id
+    )
     return _done(request, pk)
 
 
@@ -327,13 +439,18 @@ class IssueIn(Schema):
 
 @router.post("/{pk}/issue", summary="Phát hành (accept_unreachable: vẫn phát hành khi có nơi nhận chưa có địa chỉ)")
 def issue(request: HttpRequest, pk: Id, payload: IssueIn | None = None) -> dict[str, Any]:
-    services.outgoing_issue(actor=_user(request), outgoing=_get(request, pk),
-                            accept_unreachable=bool(payload and payload.accept_unreachable))
+    services.outgoing_issue(
+        actor=_user(request),
+        outgoing=_get(request, pk),
+        accept_unreachable=bool(payload and payload.accept_unreachable),
+    )
     return _done(request, pk)
 
 
-@router.get("/{pk}/issue-preview",
-            summary="Trước khi phát hành: nơi nhận điện tử, chờ liên thông, bản giấy, chưa gửi được (và cách sửa)")
+@router.get(
+    "/{pk}/issue-preview",
+    summary="Trước khi phát hành: nơi nhận điện tử, chờ liên thông, bản giấy, chưa gửi được (và cách sửa)",
+)
 def issue_preview(request: HttpRequest, pk: Id) -> dict[str, Any]:
     from .recipients import recipients_summary
 
@@ -349,8 +466,10 @@ class RecipientFixIn(Schema):
     unit_id: Id | None = None
 
 
-@router.post("/{pk}/recipients/fix",
-             summary="Xử lý một nơi nhận ghi bằng chữ: match (chọn cơ quan unit_id), paper (gửi bản giấy), remove")
+@router.post(
+    "/{pk}/recipients/fix",
+    summary="Xử lý một nơi nhận ghi bằng chữ: match (chọn cơ quan unit_id), paper (gửi bản giấy), remove",
+)
 def recipient_fix(request: HttpRequest, pk: Id, payload: RecipientFixIn) -> dict[str, Any]:
     from .recipients import recipient_fix as fix
     from .recipients import recipients_summary
@@ -358,8 +477,9 @@ def recipient_fix(request: HttpRequest, pk: Id, payload: RecipientFixIn) -> dict
     unit = Unit.objects.filter(pk=payload.unit_id).first() if payload.unit_id else None
     if payload.unit_id and unit is None:
         raise ValidationFailed("Không có cơ quan này trong danh bạ.")
-    outgoing = fix(actor=_user(request), outgoing=_get(request, pk), name=payload.name, action=payload.action,
-                   unit=unit)
+    outgoing = fix(
+        actor=_user(request), outgoing=_get(request, pk), name=payload.name, action=payload.action, unit=unit
+    )
     summary = recipients_summary(outgoing)
     summary.pop("sections")
     return {"id": outgoing.pk, "state": outgoing.state, **summary}
@@ -402,6 +522,7 @@ def reject(request: HttpRequest, incoming_id: Id, payload: ReasonIn) -> dict[str
 
 # --- consultation (lấy ý kiến) ---------------------------------------------------------------------
 
+
 class ConsultationIn(Schema):
     user_ids: list[Id]
     deadline: dt.date
@@ -426,14 +547,31 @@ def consultation_out(actor: Any, c: Consultation, *, full: bool) -> dict[str, An
     if not full:
         answers = answers.filter(user_id=actor.pk)
     out: dict[str, Any] = {
-        "id": c.pk, "ordinal": c.ordinal, "version_id": c.version_id, "message": c.message,
-        "deadline": c.deadline, "first_deadline": c.first_deadline, "created_at": c.created_at,
-        "created_by": c.created_by.full_name, "closed_at": c.closed_at, "open": c.is_open,
-        "answers": [{"user_id": a.user_id, "name": a.user.full_name, "opinion": a.opinion,
-                     "opinion_label": str(a.get_opinion_display()) if a.opinion else "Chưa trả lời",
-                     "comment": a.comment, "file_id": a.stored_file_id,
-                     "file_name": a.stored_file.name if a.stored_file else "", "answered_at": a.answered_at,
-                     "late": a.late, "revisions": a.revisions} for a in answers],
+        "id": c.pk,
+        "ordinal": c.ordinal,
+        "version_id": c.version_id,
+        "message": c.message,
+        "deadline": c.deadline,
+        "first_deadline": c.first_deadline,
+        "created_at": c.created_at,
+        "created_by": c.created_by.full_name,
+        "closed_at": c.closed_at,
+        "open": c.is_open,
+        "answers": [
+            {
+                "user_id": a.user_id,
+                "name": a.user.full_name,
+                "opinion": a.opinion,
+                "opinion_label": str(a.get_opinion_display()) if a.opinion else "Chưa trả lời",
+                "comment": a.comment,
+                "file_id": a.stored_file_id,
+                "file_name": a.stored_file.name if a.stored_file else "",
+                "answered_at": a.answered_at,
+                "late": a.late,
+                "revisions": a.revisions,
+            }
+            for a in answers
+        ],
     }
     if full:
         out["summary"] = consult.summary_counts(c)
@@ -457,8 +595,9 @@ def consultations(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
 def consultation_open(request: HttpRequest, pk: Id, payload: ConsultationIn) -> Status:
     actor = _user(request)
     people = users_get(actor, payload.user_ids)
-    created = consult.consultation_open(actor=actor, outgoing=_get(request, pk), people=people,
-                                        deadline=payload.deadline, message=payload.message)
+    created = consult.consultation_open(
+        actor=actor, outgoing=_get(request, pk), people=people, deadline=payload.deadline, message=payload.message
+    )
     return Status(201, consultation_out(actor, created, full=True))
 
 
@@ -471,8 +610,9 @@ def consultation_answer(request: HttpRequest, pk: Id, cid: Id, payload: AnswerIn
         stored = StoredFile.objects.select_related("blob").filter(pk=payload.file_id, uploaded_by=actor).first()
         if stored is None:
             raise ValidationFailed("Không tìm thấy tệp đã tải lên.")
-    consult.consultation_answer(actor=actor, consultation=found, opinion=payload.opinion, comment=payload.comment,
-                                stored_file=stored)
+    consult.consultation_answer(
+        actor=actor, consultation=found, opinion=payload.opinion, comment=payload.comment, stored_file=stored
+    )
     return consultation_out(actor, found, full=full)
 
 
@@ -520,26 +660,32 @@ def consultation_export(request: HttpRequest, pk: Id, cid: Id, format: str = "xl
 
 # --- Sổ đăng ký văn bản đi ---------------------------------------------------------------------------
 
-def register_export(actor: Any, *, date_from: dt.date, date_to: dt.date, fmt: str,
-                    book: str = "register") -> HttpResponse:
+
+def register_export(
+    actor: Any, *, date_from: dt.date, date_to: dt.date, fmt: str, book: str = "register"
+) -> HttpResponse:
     """``book``: ``register`` (Sổ đăng ký văn bản đi) or ``postal`` (Sổ gửi văn bản đi bưu điện)."""
     unit = getattr(actor, "unit", None)
     if unit is None:
         raise NotFound()
     agency = unit.agency or unit
-    makers = {"register": (reports.register_xlsx, reports.register_pdf, "so-dang-ky-van-ban-di"),
-              "postal": (reports.postal_xlsx, reports.postal_pdf, "so-gui-van-ban-di-buu-dien")}
+    makers = {
+        "register": (reports.register_xlsx, reports.register_pdf, "so-dang-ky-van-ban-di"),
+        "postal": (reports.postal_xlsx, reports.postal_pdf, "so-gui-van-ban-di-buu-dien"),
+    }
     if book not in makers:
         raise ValidationFailed("Sổ phải là register hoặc postal.")
     make_xlsx, make_pdf, stem = makers[book]
     name = f"{stem}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
     if fmt == "pdf":
-        response = HttpResponse(make_pdf(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
-                                content_type="application/pdf")
+        response = HttpResponse(
+            make_pdf(actor=actor, agency=agency, date_from=date_from, date_to=date_to), content_type="application/pdf"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     elif fmt == "xlsx":
-        response = HttpResponse(make_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
-                                content_type=XLSX)
+        response = HttpResponse(
+            make_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to), content_type=XLSX
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     else:
         raise ValidationFailed("Định dạng phải là xlsx hoặc pdf.")
@@ -552,6 +698,5 @@ def register(request: HttpRequest, date_from: dt.date, date_to: dt.date, format:
 
 
 @router.get("/postal-register/export", summary="Sổ gửi văn bản đi bưu điện (văn bản gửi kèm bản giấy)")
-def postal_register(request: HttpRequest, date_from: dt.date, date_to: dt.date,
-                    format: str = "xlsx") -> HttpResponse:
+def postal_register(request: HttpRequest, date_from: dt.date, date_to: dt.date, format: str = "xlsx") -> HttpResponse:
     return register_export(_user(request), date_from=date_from, date_to=date_to, fmt=format, book="postal")

@@ -57,13 +57,17 @@ def _same_agency(user: User, outgoing: Outgoing) -> bool:
 
 
 def _locked(consultation: Consultation) -> Consultation:
-    return (Consultation.objects.select_for_update(of=("self",)).select_related("outgoing__document")
-            .get(pk=consultation.pk))
+    return (
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("outgoing__document")
+        .get(pk=consultation.pk)
+    )
 
 
 @transaction.atomic
-def consultation_open(*, actor: Any, outgoing: Outgoing, people: Iterable[User], deadline: dt.date,
-                      message: str = "") -> Consultation:
+def consultation_open(
+    *, actor: Any, outgoing: Outgoing, people: Iterable[User], deadline: dt.date, message: str = ""
+) -> Consultation:
     """Send the current draft to ``people`` for their opinion by ``deadline``."""
     outgoing = Outgoing.objects.select_for_update().select_related("document").get(pk=outgoing.pk)
     _drafter_only(actor, outgoing)
@@ -90,23 +94,39 @@ def consultation_open(*, actor: Any, outgoing: Outgoing, people: Iterable[User],
     message = _text(message, limit=4000, label="nội dung đề nghị góp ý")
     ordinal = (outgoing.consultations.aggregate(m=Max("ordinal"))["m"] or 0) + 1
     consultation = Consultation.objects.create(
-        outgoing=outgoing, ordinal=ordinal, version=version, message=message, deadline=deadline,
-        first_deadline=deadline, created_by=actor, created_at=timezone.now())
+        outgoing=outgoing,
+        ordinal=ordinal,
+        version=version,
+        message=message,
+        deadline=deadline,
+        first_deadline=deadline,
+        created_by=actor,
+        created_at=timezone.now(),
+    )
     ConsultationAnswer.objects.bulk_create(
-        [ConsultationAnswer(consultation=consultation, user=u) for u in invited.values()])
+        [ConsultationAnswer(consultation=consultation, user=u) for u in invited.values()]
+    )
     names = ", ".join(sorted(u.full_name for u in invited.values()))
-    event_record(outgoing.document, actor=actor, action="consultation_opened",
-                 text=f"Lấy ý kiến lần {ordinal} (phiên bản {version.ordinal}), hạn {deadline:%d/%m/%Y}: "
-                      f"{names}"[:2000],
-                 data={"consultation": consultation.pk, "people": sorted(invited), "deadline": deadline.isoformat()})
-    notify_after_commit(users=list(invited.values()), kind="new_document", document_id=outgoing.pk,
-                        text=f"Xin ý kiến dự thảo trước {deadline:%d/%m/%Y}: {outgoing.document.subject}"[:500])
+    event_record(
+        outgoing.document,
+        actor=actor,
+        action="consultation_opened",
+        text=f"Lấy ý kiến lần {ordinal} (phiên bản {version.ordinal}), hạn {deadline:%d/%m/%Y}: {names}"[:2000],
+        data={"consultation": consultation.pk, "people": sorted(invited), "deadline": deadline.isoformat()},
+    )
+    notify_after_commit(
+        users=list(invited.values()),
+        kind="new_document",
+        document_id=outgoing.pk,
+        text=f"Xin ý kiến dự thảo trước {deadline:%d/%m/%Y}: {outgoing.document.subject}"[:500],
+    )
     return consultation
 
 
 @transaction.atomic
-def consultation_answer(*, actor: Any, consultation: Consultation, opinion: str, comment: str = "",
-                        stored_file: StoredFile | None = None) -> ConsultationAnswer:
+def consultation_answer(
+    *, actor: Any, consultation: Consultation, opinion: str, comment: str = "", stored_file: StoredFile | None = None
+) -> ConsultationAnswer:
     """An invited person answers (or changes the answer) while the round is open."""
     consultation = _locked(consultation)
     answer = ConsultationAnswer.objects.select_for_update().filter(consultation=consultation, user_id=actor.pk).first()
@@ -133,11 +153,21 @@ def consultation_answer(*, actor: Any, consultation: Consultation, opinion: str,
     answer.revisions += 1 if again else 0
     answer.save()
     label = str(Opinion(opinion).label)
-    event_record(consultation.outgoing.document, actor=actor, action="consultation_answered",
-                 text=(f"Lần {consultation.ordinal}: {label}{' (sửa ý kiến)' if again else ''}"
-                       f"{' (sau hạn)' if answer.late else ''}. {comment}").strip()[:2000],
-                 data={"consultation": consultation.pk, "opinion": opinion, "file": answer.stored_file_id,
-                       "revision": answer.revisions})
+    event_record(
+        consultation.outgoing.document,
+        actor=actor,
+        action="consultation_answered",
+        text=(
+            f"Lần {consultation.ordinal}: {label}{' (sửa ý kiến)' if again else ''}"
+            f"{' (sau hạn)' if answer.late else ''}. {comment}"
+        ).strip()[:2000],
+        data={
+            "consultation": consultation.pk,
+            "opinion": opinion,
+            "file": answer.stored_file_id,
+            "revision": answer.revisions,
+        },
+    )
     return answer
 
 
@@ -154,13 +184,20 @@ def consultation_extend(*, actor: Any, consultation: Consultation, deadline: dt.
     old = consultation.deadline
     consultation.deadline, consultation.due_soon_notified_on = deadline, None
     consultation.save(update_fields=["deadline", "due_soon_notified_on"])
-    event_record(consultation.outgoing.document, actor=actor, action="consultation_extended",
-                 text=f"Lần {consultation.ordinal}: gia hạn góp ý từ {old:%d/%m/%Y} đến {deadline:%d/%m/%Y}.",
-                 data={"consultation": consultation.pk, "from": old.isoformat(), "to": deadline.isoformat()})
+    event_record(
+        consultation.outgoing.document,
+        actor=actor,
+        action="consultation_extended",
+        text=f"Lần {consultation.ordinal}: gia hạn góp ý từ {old:%d/%m/%Y} đến {deadline:%d/%m/%Y}.",
+        data={"consultation": consultation.pk, "from": old.isoformat(), "to": deadline.isoformat()},
+    )
     waiting = [a.user_id for a in consultation.answers.filter(answered_at__isnull=True)]
-    notify_after_commit(users=waiting, kind="extension", document_id=consultation.outgoing_id,
-                        text=f"Gia hạn góp ý dự thảo đến {deadline:%d/%m/%Y}: "
-                             f"{consultation.outgoing.document.subject}"[:500])
+    notify_after_commit(
+        users=waiting,
+        kind="extension",
+        document_id=consultation.outgoing_id,
+        text=f"Gia hạn góp ý dự thảo đến {deadline:%d/%m/%Y}: {consultation.outgoing.document.subject}"[:500],
+    )
     return consultation
 
 
@@ -173,9 +210,13 @@ def consultation_close(*, actor: Any, consultation: Consultation) -> Consultatio
     consultation.closed_at, consultation.closed_by = timezone.now(), actor
     consultation.save(update_fields=["closed_at", "closed_by"])
     counts = summary_counts(consultation)
-    event_record(consultation.outgoing.document, actor=actor, action="consultation_closed",
-                 text=f"Kết thúc lấy ý kiến lần {consultation.ordinal}: " + summary_line(counts),
-                 data={"consultation": consultation.pk, "counts": counts})
+    event_record(
+        consultation.outgoing.document,
+        actor=actor,
+        action="consultation_closed",
+        text=f"Kết thúc lấy ý kiến lần {consultation.ordinal}: " + summary_line(counts),
+        data={"consultation": consultation.pk, "counts": counts},
+    )
     return consultation
 
 
@@ -185,8 +226,10 @@ def summary_counts(consultation: Consultation) -> dict[str, int]:
 
 
 def summary_line(counts: dict[str, int]) -> str:
-    return (f"{counts['agree']} đồng ý, {counts['disagree']} không đồng ý, {counts['other']} ý kiến khác, "
-            f"{counts['none']} chưa trả lời (tổng {counts['total']}).")
+    return (
+        f"{counts['agree']} đồng ý, {counts['disagree']} không đồng ý, {counts['other']} ý kiến khác, "
+        f"{counts['none']} chưa trả lời (tổng {counts['total']})."
+    )
 
 
 def consultations_due_sweep(*, today: dt.date | None = None, days: int = 1) -> int:
@@ -195,13 +238,24 @@ def consultations_due_sweep(*, today: dt.date | None = None, days: int = 1) -> i
     today = today or timezone.localdate()
     done = 0
     with transaction.atomic():
-        rounds = Consultation.objects.select_for_update(of=("self",)).select_related("outgoing__document").filter(
-            closed_at__isnull=True, due_soon_notified_on__isnull=True, deadline__gte=today,
-            deadline__lte=today + dt.timedelta(days=days))
+        rounds = (
+            Consultation.objects.select_for_update(of=("self",))
+            .select_related("outgoing__document")
+            .filter(
+                closed_at__isnull=True,
+                due_soon_notified_on__isnull=True,
+                deadline__gte=today,
+                deadline__lte=today + dt.timedelta(days=days),
+            )
+        )
         for c in rounds:
             waiting = [a.user_id for a in c.answers.filter(answered_at__isnull=True)]
-            notify_after_commit(users=waiting, kind="due_soon", document_id=c.outgoing_id,
-                                text=f"Sắp hết hạn góp ý ({c.deadline:%d/%m/%Y}): {c.outgoing.document.subject}"[:500])
+            notify_after_commit(
+                users=waiting,
+                kind="due_soon",
+                document_id=c.outgoing_id,
+                text=f"Sắp hết hạn góp ý ({c.deadline:%d/%m/%Y}): {c.outgoing.document.subject}"[:500],
+            )
             c.due_soon_notified_on = today
             c.save(update_fields=["due_soon_notified_on"])
             done += 1

@@ -30,17 +30,26 @@ def soon_days() -> int:
 
 
 def _open_recipients(outgoing: Outgoing) -> list[str]:
-    return [d.organ_name for d in outgoing.document.deliveries.all()
-            if d.status not in (Status.COMPLETED, Status.REJECTED) and d.recalled_at is None]
+    return [
+        d.organ_name
+        for d in outgoing.document.deliveries.all()
+        if d.status not in (Status.COMPLETED, Status.REJECTED) and d.recalled_at is None
+    ]
 
 
 def _candidates(today: dt.date) -> Any:
-    return (Outgoing.objects.select_for_update(of=("self",)).select_related("document", "drafter")
-            .prefetch_related("document__deliveries")
-            .filter(state=State.ISSUED, document__due_date__isnull=False,
-                    document__due_date__lte=today + dt.timedelta(days=soon_days()))
-            .filter(Q(follow_up__isnull=True) | Q(follow_up__done_at__isnull=True))
-            .order_by("document__due_date", "pk"))
+    return (
+        Outgoing.objects.select_for_update(of=("self",))
+        .select_related("document", "drafter")
+        .prefetch_related("document__deliveries")
+        .filter(
+            state=State.ISSUED,
+            document__due_date__isnull=False,
+            document__due_date__lte=today + dt.timedelta(days=soon_days()),
+        )
+        .filter(Q(follow_up__isnull=True) | Q(follow_up__done_at__isnull=True))
+        .order_by("document__due_date", "pk")
+    )
 
 
 @transaction.atomic
@@ -66,8 +75,13 @@ def reply_due_sweep(*, today: dt.date | None = None) -> dict[str, int]:
         who = f" Chưa hoàn thành: {', '.join(waiting)}." if waiting else ""
         text = f"{head} ({due:%d/%m/%Y}) văn bản {document.number_notation}: {document.subject}.{who}"
         notify_after_commit(users=[outgoing.drafter], kind=kind, document_id=outgoing.pk, text=text[:500])
-        event_record(document, actor=None, action="reply_due_reminded", text=text[:2000],
-                     data={"kind": kind, "due_date": due.isoformat(), "waiting": waiting})
+        event_record(
+            document,
+            actor=None,
+            action="reply_due_reminded",
+            text=text[:2000],
+            data={"kind": kind, "due_date": due.isoformat(), "waiting": waiting},
+        )
         if kind == "overdue":
             follow.overdue_notified_on = today
         else:

@@ -50,25 +50,43 @@ class RecipientChoiceField(forms.ModelMultipleChoiceField):
 
 class DraftForm(StyledForm):
     doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.none())
-    subject = forms.CharField(label=_("Trích yếu nội dung"), max_length=500,
-                              help_text=_("Công văn: hệ thống tự thêm “V/v”."))
+    subject = forms.CharField(
+        label=_("Trích yếu nội dung"), max_length=500, help_text=_("Công văn: hệ thống tự thêm “V/v”.")
+    )
     recipients = RecipientChoiceField(
-        label=_("Nơi nhận trong danh bạ"), queryset=Unit.objects.none(), required=False,
-        help_text=_("Cơ quan trong hệ thống nhận ngay; cơ quan ngoài chờ gửi liên thông. Chưa có trong danh bạ? "
-                    "Văn thư thêm ở trang Cơ quan ngoài hệ thống."))
+        label=_("Nơi nhận trong danh bạ"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_(
+            "Cơ quan trong hệ thống nhận ngay; cơ quan ngoài chờ gửi liên thông. Chưa có trong danh bạ? "
+            "Văn thư thêm ở trang Cơ quan ngoài hệ thống."
+        ),
+    )
     free_recipients = forms.CharField(
-        label=_("Nơi nhận khác (mỗi dòng một nơi)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Nơi chưa có trong danh bạ không nhận được văn bản điện tử: trước khi phát hành, văn thư chọn "
-                    "cơ quan trong danh bạ, đánh dấu gửi bản giấy hoặc bỏ. “Như trên”, “Lưu: VT” không gửi."))
-    paper_recipients = forms.CharField(label=_("Nơi nhận gửi bản giấy (mỗi dòng một nơi)"), required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("Nơi nhận khác (mỗi dòng một nơi)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Nơi chưa có trong danh bạ không nhận được văn bản điện tử: trước khi phát hành, văn thư chọn "
+            "cơ quan trong danh bạ, đánh dấu gửi bản giấy hoặc bỏ. “Như trên”, “Lưu: VT” không gửi."
+        ),
+    )
+    paper_recipients = forms.CharField(
+        label=_("Nơi nhận gửi bản giấy (mỗi dòng một nơi)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     signer = forms.ModelChoiceField(label=_("Người ký"), queryset=User.objects.none())
     competence = forms.ChoiceField(label=_("Thẩm quyền ký"), choices=Competence.choices, required=False)
     urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, coerce=int, initial=0)
-    secrecy = forms.ChoiceField(label=_("Độ mật"), choices=Secrecy.choices, required=False,
-                                help_text=_("Hệ thống không xử lý văn bản mật."))
-    due_date = forms.DateField(label=_("Hạn trả lời"), required=False, widget=DATE, input_formats=DATE_FORMATS,
-                               help_text=_("Để trống nếu không cần trả lời; không chọn ngày đã qua."))
+    secrecy = forms.ChoiceField(
+        label=_("Độ mật"), choices=Secrecy.choices, required=False, help_text=_("Hệ thống không xử lý văn bản mật.")
+    )
+    due_date = forms.DateField(
+        label=_("Hạn trả lời"),
+        required=False,
+        widget=DATE,
+        input_formats=DATE_FORMATS,
+        help_text=_("Để trống nếu không cần trả lời; không chọn ngày đã qua."),
+    )
     drafter_initials = forms.CharField(label=_("Ký hiệu người soạn thảo"), max_length=20, required=False)
     copy_count = forms.IntegerField(label=_("Số lượng bản"), min_value=1, max_value=999, initial=1)
     description = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
@@ -80,10 +98,14 @@ class DraftForm(StyledForm):
             del self.fields["file"], self.fields["secrecy"]
         self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.fields["doc_type"].queryset = DocumentType.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        self.fields["recipients"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
-            kind="agency", is_active=True).exclude(pk=agency.pk).filter(Q(external=True) | Q(external=False))
+        self.fields["recipients"].queryset = (  # type: ignore[attr-defined]
+            Unit.objects.filter(kind="agency", is_active=True)
+            .exclude(pk=agency.pk)
+            .filter(Q(external=True) | Q(external=False))
+        )
         self.fields["signer"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            role_assignments__unit=agency, role_assignments__role="leader", is_active=True).distinct()
+            role_assignments__unit=agency, role_assignments__role="leader", is_active=True
+        ).distinct()
 
 
 class UploadForm(StyledForm):
@@ -119,13 +141,17 @@ class PinForm(StyledForm):
 class ConsultationForm(StyledForm):
     people = forms.ModelMultipleChoiceField(label=_("Người được lấy ý kiến"), queryset=User.objects.none())
     deadline = forms.DateField(label=_("Hạn góp ý"), widget=DATE, input_formats=DATE_FORMATS)
-    message = forms.CharField(label=_("Nội dung đề nghị góp ý"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    message = forms.CharField(
+        label=_("Nội dung đề nghị góp ý"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, agency: Unit, drafter: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            Q(unit=agency) | Q(unit__agency=agency), is_active=True).exclude(pk=drafter.pk).order_by("full_name")
+        self.fields["people"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(Q(unit=agency) | Q(unit__agency=agency), is_active=True)
+            .exclude(pk=drafter.pk)
+            .order_by("full_name")
+        )
         self.fields["people"].widget.attrs["size"] = 6
         self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
 

@@ -59,8 +59,9 @@ class NumberSeries(models.Model):
     agency = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("tên hệ thống số"), max_length=200)
     kind = models.CharField(_("loại"), max_length=16, choices=SeriesKind.choices, default=SeriesKind.ADMINISTRATIVE)
-    doc_types = models.ManyToManyField("documents.DocumentType", blank=True, related_name="+",
-                                       verbose_name=_("loại văn bản dùng hệ thống số này"))
+    doc_types = models.ManyToManyField(
+        "documents.DocumentType", blank=True, related_name="+", verbose_name=_("loại văn bản dùng hệ thống số này")
+    )
     is_default = models.BooleanField(_("mặc định cho văn bản hành chính"), default=False)
 
     class Meta:
@@ -94,7 +95,9 @@ class TypeSetting(models.Model):
     agency = models.ForeignKey("directory.Unit", on_delete=models.CASCADE, related_name="+")
     doc_type = models.ForeignKey("documents.DocumentType", on_delete=models.CASCADE, related_name="+")
     notation_template = models.CharField(
-        _("mẫu ký hiệu"), max_length=60, blank=True,
+        _("mẫu ký hiệu"),
+        max_length=60,
+        blank=True,
         help_text=_("Ví dụ {type}-{agency} hoặc {agency}-{unit}; để trống dùng mặc định của Nghị định 30."),
     )
     also_paper = models.BooleanField(_("gửi kèm bản giấy"), default=False)
@@ -133,29 +136,50 @@ class ChainStep(models.Model):
 
 
 class Outgoing(models.Model):
-    document = models.OneToOneField("documents.Document", primary_key=True, on_delete=models.CASCADE,
-                                    related_name="outgoing")
+    document = models.OneToOneField(
+        "documents.Document", primary_key=True, on_delete=models.CASCADE, related_name="outgoing"
+    )
     state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.DRAFT)
-    drafter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("người soạn thảo"))
-    drafting_unit = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("đơn vị soạn thảo"))
+    drafter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người soạn thảo")
+    )
+    drafting_unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị soạn thảo")
+    )
     drafter_initials = models.CharField(_("ký hiệu người soạn thảo"), max_length=20, blank=True)
     copy_count = models.PositiveSmallIntegerField(_("số lượng bản"), default=1)
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("người ký"))
-    competence = models.CharField(_("thẩm quyền ký"), max_length=8, choices=Competence.choices, blank=True,
-                                  default="")
-    answers = models.ForeignKey("documents.Document", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", verbose_name=_("trả lời văn bản đến"))
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ký")
+    )
+    competence = models.CharField(_("thẩm quyền ký"), max_length=8, choices=Competence.choices, blank=True, default="")
+    answers = models.ForeignKey(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("trả lời văn bản đến"),
+    )
     # Recipients typed as text, one a line: ``free_recipients`` not yet matched to an agency of the
     # directory (cannot be reached until the clerk decides), ``paper_recipients`` sent on paper.
     free_recipients = models.TextField(_("nơi nhận khác (mỗi dòng một nơi)"), blank=True)
     paper_recipients = models.TextField(_("nơi nhận gửi bản giấy (mỗi dòng một nơi)"), blank=True)
-    approved_version = models.ForeignKey("DraftVersion", null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+", verbose_name=_("phiên bản đã duyệt"))
-    signed_pdf = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("bản PDF đã ký"))
+    approved_version = models.ForeignKey(
+        "DraftVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("phiên bản đã duyệt"),
+    )
+    signed_pdf = models.ForeignKey(
+        "files.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("bản PDF đã ký"),
+    )
     series = models.ForeignKey(NumberSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     number = models.PositiveIntegerField(_("số thứ tự"), null=True, blank=True)
@@ -163,11 +187,18 @@ class Outgoing(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True)
     agency_signed_at = models.DateTimeField(null=True, blank=True)
     issued_at = models.DateTimeField(_("phát hành lúc"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     also_paper = models.BooleanField(_("gửi kèm bản giấy"), default=False)
-    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="replaced_by", verbose_name=_("thay thế văn bản"))
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name=_("thay thế văn bản"),
+    )
     business_type = models.PositiveSmallIntegerField(default=0)  # edXML BussinessDocType: 0 new, 2 update, 3 replace
     frozen_reason = models.TextField(blank=True)
     round = models.PositiveSmallIntegerField(default=0)  # approval round (restarts after a change)
@@ -176,8 +207,9 @@ class Outgoing(models.Model):
         verbose_name = _("văn bản đi")
         verbose_name_plural = _("văn bản đi")
         constraints = [
-            models.UniqueConstraint(fields=["series", "year", "number"], name="outgoing_number_unique",
-                                    condition=Q(number__isnull=False)),
+            models.UniqueConstraint(
+                fields=["series", "year", "number"], name="outgoing_number_unique", condition=Q(number__isnull=False)
+            ),
             models.CheckConstraint(condition=Q(copy_count__lte=999), name="outgoing_copy_count_max"),
         ]
 
@@ -253,14 +285,16 @@ class ApprovalStep(models.Model):
     ordinal = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=8, choices=StepKind.choices)
     label = models.CharField(max_length=100)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=StepStatus.choices, default=StepStatus.WAITING)
     version = models.ForeignKey(DraftVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     comment = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -294,15 +328,22 @@ class Consultation(models.Model):
 
     outgoing = models.ForeignKey(Outgoing, on_delete=models.CASCADE, related_name="consultations")
     ordinal = models.PositiveSmallIntegerField(_("lần lấy ý kiến"))
-    version = models.ForeignKey(DraftVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("phiên bản xin ý kiến"))
+    version = models.ForeignKey(
+        DraftVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("phiên bản xin ý kiến"),
+    )
     message = models.TextField(_("nội dung đề nghị góp ý"), blank=True)
     deadline = models.DateField(_("hạn góp ý"))
     first_deadline = models.DateField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     due_soon_notified_on = models.DateField(null=True, blank=True)
 
@@ -312,8 +353,9 @@ class Consultation(models.Model):
         ordering = ["outgoing", "ordinal"]
         constraints = [
             models.UniqueConstraint(fields=["outgoing", "ordinal"], name="consultation_unique"),
-            models.UniqueConstraint(fields=["outgoing"], condition=Q(closed_at__isnull=True),
-                                    name="consultation_one_open"),
+            models.UniqueConstraint(
+                fields=["outgoing"], condition=Q(closed_at__isnull=True), name="consultation_one_open"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -339,8 +381,14 @@ class ConsultationAnswer(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opinion = models.CharField(_("ý kiến"), max_length=10, choices=Opinion.choices, blank=True)
     comment = models.TextField(_("nội dung góp ý"), blank=True)
-    stored_file = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("tệp kèm theo"))
+    stored_file = models.ForeignKey(
+        "files.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tệp kèm theo"),
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
     late = models.BooleanField(_("sau hạn"), default=False)
     revisions = models.PositiveSmallIntegerField(default=0)

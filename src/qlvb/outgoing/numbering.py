@@ -27,7 +27,8 @@ from .models import AgencySetting, NumberSeries, SeriesCounter, SeriesKind, Type
 DEFAULT_IDENTIFIER_TEMPLATE = "{organ_id},{date:%Y/%m/%d},{number}/{notation}"
 PLACE_PREFIXES = re.compile(
     r"^(ủy ban nhân dân|ủy ban|hội đồng nhân dân|trạm y tế|trường|văn phòng)?\s*"
-    r"(xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)\s+", re.IGNORECASE,
+    r"(xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)\s+",
+    re.IGNORECASE,
 )
 
 
@@ -40,8 +41,9 @@ def series_for(*, agency: Unit, doc_type: DocumentType) -> NumberSeries:
         return default
     try:
         with transaction.atomic():
-            return NumberSeries.objects.create(agency=agency, name="Văn bản hành chính",
-                                               kind=SeriesKind.ADMINISTRATIVE, is_default=True)
+            return NumberSeries.objects.create(
+                agency=agency, name="Văn bản hành chính", kind=SeriesKind.ADMINISTRATIVE, is_default=True
+            )
     except IntegrityError:
         return NumberSeries.objects.get(agency=agency, is_default=True)
 
@@ -91,8 +93,9 @@ def notation_for(*, agency: Unit, doc_type: DocumentType, drafting_unit: Unit | 
 def identifier_for(*, agency: Unit, issued: dt.date, number: str, notation: str) -> str:
     setting = AgencySetting.objects.filter(agency=agency).first()
     template = (setting.identifier_template if setting is not None else "") or DEFAULT_IDENTIFIER_TEMPLATE
-    return template.format(organ_id=agency.organ_id, date=issued, year=issued.year, number=number,
-                           notation=notation)[:100]
+    return template.format(organ_id=agency.organ_id, date=issued, year=issued.year, number=number, notation=notation)[
+        :100
+    ]
 
 
 def place_name(agency: Unit) -> str:

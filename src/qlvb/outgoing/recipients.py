@@ -67,10 +67,13 @@ def suggestions_for(name: str, *, sender: Unit, limit: int = 5) -> list[dict[str
     folded = fold(name)
     if len(folded) < 3:
         return []
-    found = (Unit.objects.filter(kind=UnitKind.AGENCY, is_active=True).exclude(pk=sender.pk)
-             .annotate(typed=Value(folded))
-             .filter(Q(name_folded=folded) | Q(name_folded__contains=folded) | Q(typed__contains=F("name_folded")))
-             .order_by("name")[: limit * 2])
+    found = (
+        Unit.objects.filter(kind=UnitKind.AGENCY, is_active=True)
+        .exclude(pk=sender.pk)
+        .annotate(typed=Value(folded))
+        .filter(Q(name_folded=folded) | Q(name_folded__contains=folded) | Q(typed__contains=F("name_folded")))
+        .order_by("name")[: limit * 2]
+    )
     ranked = sorted(found, key=lambda u: (u.name_folded != folded, u.name))[:limit]
     return [{"id": u.pk, "name": u.name, "organ_id": u.organ_id, "route": route_of(u)} for u in ranked]
 
@@ -87,19 +90,27 @@ def recipients_summary(outgoing: Outgoing) -> dict[str, Any]:
         if NOT_AN_ADDRESSEE.match(fold(name)):
             lines.append(Line(name=name, route="not_sent", typed=True))
         else:
-            lines.append(Line(name=name, route="unreachable", typed=True,
-                              suggestions=suggestions_for(name, sender=sender)))
+            lines.append(
+                Line(name=name, route="unreachable", typed=True, suggestions=suggestions_for(name, sender=sender))
+            )
     groups = {key: [asdict(x) for x in lines if x.route == key] for key in ROUTES}
     warnings = []
     due = outgoing.document.due_date
-    if due is not None and due < timezone.localdate() and outgoing.state not in (State.ISSUED, State.REVOKED,
-                                                                                 State.REPLACED):
+    if (
+        due is not None
+        and due < timezone.localdate()
+        and outgoing.state not in (State.ISSUED, State.REVOKED, State.REPLACED)
+    ):
         warnings.append(f"Hạn trả lời {due:%d/%m/%Y} đã qua.")
     return {
-        "groups": groups, "labels": ROUTES, "counts": {key: len(items) for key, items in groups.items()},
-        "sections": [{"key": key, "label": label, "items": groups[key]} for key, label in ROUTES.items()
-                     if groups[key]],
-        "electronic": len(groups["internal"]), "warnings": warnings,
+        "groups": groups,
+        "labels": ROUTES,
+        "counts": {key: len(items) for key, items in groups.items()},
+        "sections": [
+            {"key": key, "label": label, "items": groups[key]} for key, label in ROUTES.items() if groups[key]
+        ],
+        "electronic": len(groups["internal"]),
+        "warnings": warnings,
     }
 
 
@@ -108,10 +119,13 @@ def unreachable_names(outgoing: Outgoing) -> list[str]:
 
 
 def issue_counts_text(counts: dict[str, int]) -> str:
-    """"1 nơi nhận điện tử, 1 nơi chờ gửi liên thông, 1 nơi gửi bản giấy, 1 nơi chưa có địa chỉ liên thông"."""
+    """ "1 nơi nhận điện tử, 1 nơi chờ gửi liên thông, 1 nơi gửi bản giấy, 1 nơi chưa có địa chỉ liên thông"."""
     parts = [f"{counts.get('internal', 0)} nơi nhận điện tử"]
-    for key, words in (("axis", "chờ gửi liên thông"), ("paper", "gửi bản giấy"),
-                       ("unreachable", "chưa có địa chỉ liên thông")):
+    for key, words in (
+        ("axis", "chờ gửi liên thông"),
+        ("paper", "gửi bản giấy"),
+        ("unreachable", "chưa có địa chỉ liên thông"),
+    ):
         if counts.get(key):
             parts.append(f"{counts[key]} nơi {words}")
     return ", ".join(parts)
@@ -165,11 +179,19 @@ def recipient_fix(*, actor: Any, outgoing: Outgoing, name: str, action: str, uni
         document.to_places = to_places_text(units, outgoing.free_recipients, outgoing.paper_recipients)
         document.save(update_fields=["to_places"])
         return _changed(actor, outgoing, before)
-    event_record(outgoing.document, actor=actor, action="recipients_routed", text=f"Nơi nhận {done}.",
-                 data={"name": name, "action": action, "unit": unit.pk if unit else None})
+    event_record(
+        outgoing.document,
+        actor=actor,
+        action="recipients_routed",
+        text=f"Nơi nhận {done}.",
+        data={"name": name, "action": action, "unit": unit.pk if unit else None},
+    )
     return outgoing
 
 
 def route_label(route: str) -> str:
-    return {Transport.INTERNAL: "nhận điện tử", Transport.AXIS: "chờ gửi liên thông",
-            Transport.PAPER: "gửi bản giấy"}.get(route, route)  # type: ignore[call-overload]
+    return {
+        Transport.INTERNAL: "nhận điện tử",
+        Transport.AXIS: "chờ gửi liên thông",
+        Transport.PAPER: "gửi bản giấy",
+    }.get(route, route)  # type: ignore[call-overload]

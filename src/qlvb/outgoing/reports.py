@@ -37,13 +37,20 @@ MAX_DAYS = 366 * 5
 
 REGISTER_TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
 REGISTER_COLUMNS = (
-    "Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản", "Người ký",
-    "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận", "Ghi chú",
+    "Số, ký hiệu văn bản",
+    "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung văn bản",
+    "Người ký",
+    "Nơi nhận văn bản",
+    "Đơn vị, người nhận bản lưu",
+    "Số lượng bản",
+    "Ngày chuyển",
+    "Ký nhận",
+    "Ghi chú",
 )
 REGISTER_WIDTHS = (15, 11, 42, 20, 34, 18, 8, 11, 10, 18)
 SUMMARY_TITLE = "BẢNG TỔNG HỢP Ý KIẾN GÓP Ý DỰ THẢO"
-SUMMARY_COLUMNS = ("STT", "Họ và tên", "Chức vụ, đơn vị", "Ý kiến", "Nội dung góp ý", "Tệp kèm theo",
-                   "Thời gian góp ý")
+SUMMARY_COLUMNS = ("STT", "Họ và tên", "Chức vụ, đơn vị", "Ý kiến", "Nội dung góp ý", "Tệp kèm theo", "Thời gian góp ý")
 SUMMARY_WIDTHS = (6, 22, 26, 14, 50, 18, 16)
 
 
@@ -55,8 +62,15 @@ def _dt(value: dt.datetime | None) -> str:
     return f"{timezone.localtime(value):%d/%m/%Y %H:%M}" if value else ""
 
 
-def _table(ws: Worksheet, *, head_row: int, columns: Sequence[str], widths: Sequence[int],
-           rows: Sequence[Sequence[Any]], numbered: bool) -> int:
+def _table(
+    ws: Worksheet,
+    *,
+    head_row: int,
+    columns: Sequence[str],
+    widths: Sequence[int],
+    rows: Sequence[Sequence[Any]],
+    numbered: bool,
+) -> int:
     """Column headings (and their numbers (1)…(n) when ``numbered``), then the rows, all boxed. Returns
     the next free row."""
     for i, width in enumerate(widths, start=1):
@@ -96,13 +110,20 @@ def _save(wb: Workbook) -> bytes:
 
 # --- Sổ đăng ký văn bản đi ------------------------------------------------------------------------
 
+
 def register_documents(agency: Unit, date_from: dt.date, date_to: dt.date) -> QuerySet[Outgoing]:
     """The agency's numbered outgoing documents whose issue date is in the range, in number order."""
-    return (Outgoing.objects.filter(document__agency=agency, number__isnull=False,
-                                    document__issued_date__gte=date_from, document__issued_date__lte=date_to)
-            .select_related("document__doc_type", "drafting_unit", "replaces__document", "series")
-            .prefetch_related(Prefetch("document__deliveries", queryset=Delivery.objects.order_by("organ_name")))
-            .order_by("document__issued_date", "series_id", "number"))
+    return (
+        Outgoing.objects.filter(
+            document__agency=agency,
+            number__isnull=False,
+            document__issued_date__gte=date_from,
+            document__issued_date__lte=date_to,
+        )
+        .select_related("document__doc_type", "drafting_unit", "replaces__document", "series")
+        .prefetch_related(Prefetch("document__deliveries", queryset=Delivery.objects.order_by("organ_name")))
+        .order_by("document__issued_date", "series_id", "number")
+    )
 
 
 def _register_row(o: Outgoing) -> list[Any]:
@@ -121,10 +142,16 @@ def _register_row(o: Outgoing) -> list[Any]:
         notes.append("Chưa phát hành")
     places = d.to_places or "\n".join(f"- {x.organ_name}" for x in d.deliveries.all())
     return [
-        d.number_notation, _d(d.issued_date), f"{d.doc_type.name}: {d.subject}",
-        f"{o.competence} {d.signer_position}\n{d.signer_name}".strip(), places,
-        f"Văn thư; {o.drafting_unit.name}", o.copy_count, _d(timezone.localdate(o.issued_at) if o.issued_at else None),
-        "", "\n".join(n for n in notes if n),
+        d.number_notation,
+        _d(d.issued_date),
+        f"{d.doc_type.name}: {d.subject}",
+        f"{o.competence} {d.signer_position}\n{d.signer_name}".strip(),
+        places,
+        f"Văn thư; {o.drafting_unit.name}",
+        o.copy_count,
+        _d(timezone.localdate(o.issued_at) if o.issued_at else None),
+        "",
+        "\n".join(n for n in notes if n),
     ]
 
 
@@ -163,11 +190,14 @@ def register_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.d
 
 
 def register_pdf(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
-    return xlsx_to_pdf(register_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
-                       name="so-dang-ky-van-ban-di.xlsx")
+    return xlsx_to_pdf(
+        register_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
+        name="so-dang-ky-van-ban-di.xlsx",
+    )
 
 
 # --- Bảng tổng hợp ý kiến góp ý ---------------------------------------------------------------------
+
 
 def _position(user: Any) -> str:
     unit = user.unit.name if user.unit is not None else ""
@@ -180,15 +210,25 @@ def summary_rows(consultation: Consultation) -> list[list[Any]]:
     for i, a in enumerate(answers, start=1):
         opinion = str(Opinion(a.opinion).label) if a.opinion else "Chưa trả lời"
         when = _dt(a.answered_at) + (" (sau hạn)" if a.late else "")
-        rows.append([i, a.user.full_name, _position(a.user), opinion, a.comment,
-                     a.stored_file.name if a.stored_file_id and a.stored_file else "", when])
+        rows.append(
+            [
+                i,
+                a.user.full_name,
+                _position(a.user),
+                opinion,
+                a.comment,
+                a.stored_file.name if a.stored_file_id and a.stored_file else "",
+                when,
+            ]
+        )
     return rows
 
 
 def consultation_xlsx(consultation: Consultation) -> bytes:
     """The summary of one round (the caller has checked that the actor may see it)."""
-    c = Consultation.objects.select_related("outgoing__document__agency__parent", "outgoing__document__doc_type",
-                                            "version", "created_by", "closed_by").get(pk=consultation.pk)
+    c = Consultation.objects.select_related(
+        "outgoing__document__agency__parent", "outgoing__document__doc_type", "version", "created_by", "closed_by"
+    ).get(pk=consultation.pk)
     document = c.outgoing.document
     wb = Workbook()
     ws = wb.active
@@ -199,15 +239,29 @@ def consultation_xlsx(consultation: Consultation) -> bytes:
     _merged(ws, 4, 1, n, SUMMARY_TITLE, font=_font(14, bold=True))
     _merged(ws, 5, 1, n, f"{document.doc_type.name}: {document.subject}", font=_font(12, bold=True))
     version = f", phiên bản dự thảo {c.version.ordinal}" if c.version is not None else ""
-    deadline = f"hạn góp ý {_d(c.deadline)}" + (f" (gia hạn từ {_d(c.first_deadline)})"
-                                                  if c.deadline != c.first_deadline else "")
+    deadline = f"hạn góp ý {_d(c.deadline)}" + (
+        f" (gia hạn từ {_d(c.first_deadline)})" if c.deadline != c.first_deadline else ""
+    )
     state = f"kết thúc lúc {_dt(c.closed_at)}" if c.closed_at else "đang lấy ý kiến"
-    _merged(ws, 6, 1, n, f"Lấy ý kiến lần {c.ordinal}{version}; gửi ngày {_dt(c.created_at)}; {deadline}; {state}.",
-            font=_font(11, italic=True))
+    _merged(
+        ws,
+        6,
+        1,
+        n,
+        f"Lấy ý kiến lần {c.ordinal}{version}; gửi ngày {_dt(c.created_at)}; {deadline}; {state}.",
+        font=_font(11, italic=True),
+    )
     rows = summary_rows(c)
     last = _table(ws, head_row=8, columns=SUMMARY_COLUMNS, widths=SUMMARY_WIDTHS, rows=rows, numbered=False)
-    _merged(ws, last + 1, 1, n, "Tổng hợp: " + summary_line(summary_counts(c)), font=_font(11, bold=True),
-            align=Alignment(horizontal="left", vertical="top", wrap_text=True))
+    _merged(
+        ws,
+        last + 1,
+        1,
+        n,
+        "Tổng hợp: " + summary_line(summary_counts(c)),
+        font=_font(11, bold=True),
+        align=Alignment(horizontal="left", vertical="top", wrap_text=True),
+    )
     _merged(ws, last + 3, n - 2, n, "NGƯỜI TỔNG HỢP", font=_font(11, bold=True))
     _merged(ws, last + 7, n - 2, n, c.created_by.full_name, font=_font(11, bold=True))
     _page_setup(ws, landscape=True, title_rows="8:8")
@@ -221,16 +275,25 @@ def consultation_pdf(consultation: Consultation) -> bytes:
 # --- Sổ gửi văn bản đi bưu điện -----------------------------------------------------------------------
 
 POSTAL_TITLE = "SỔ GỬI VĂN BẢN ĐI BƯU ĐIỆN"
-POSTAL_COLUMNS = ("Ngày chuyển", "Số, ký hiệu văn bản", "Nơi nhận văn bản", "Số lượng bì",
-                  "Ký nhận và dấu bưu điện", "Ghi chú")
+POSTAL_COLUMNS = (
+    "Ngày chuyển",
+    "Số, ký hiệu văn bản",
+    "Nơi nhận văn bản",
+    "Số lượng bì",
+    "Ký nhận và dấu bưu điện",
+    "Ghi chú",
+)
 POSTAL_WIDTHS = (12, 18, 46, 9, 26, 22)
 
 
 def postal_deliveries(agency: Unit, date_from: dt.date, date_to: dt.date) -> list[Delivery]:
     """Deliveries of the agency's documents whose type also sends paper (``TypeSetting.also_paper``),
     issued in the range."""
-    found = (Delivery.objects.filter(document__agency=agency, also_paper=True)
-             .select_related("document").order_by("created_at", "document_id", "organ_name"))
+    found = (
+        Delivery.objects.filter(document__agency=agency, also_paper=True)
+        .select_related("document")
+        .order_by("created_at", "document_id", "organ_name")
+    )
     return [x for x in found if date_from <= timezone.localdate(x.created_at) <= date_to]
 
 
@@ -238,8 +301,17 @@ def postal_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.dat
     """Sổ gửi văn bản đi bưu điện (Phụ lục IV, 6 columns): one row per paper copy to send."""
     require(actor, "outgoing.register_print", unit=agency)
     _range(date_from, date_to)
-    rows = [[_d(timezone.localdate(x.created_at)), x.document.number_notation, x.organ_name, 1, "",
-             "Đã thu hồi" if x.recalled_at else ""] for x in postal_deliveries(agency, date_from, date_to)]
+    rows = [
+        [
+            _d(timezone.localdate(x.created_at)),
+            x.document.number_notation,
+            x.organ_name,
+            1,
+            "",
+            "Đã thu hồi" if x.recalled_at else "",
+        ]
+        for x in postal_deliveries(agency, date_from, date_to)
+    ]
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -250,12 +322,15 @@ def postal_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.dat
     _merged(ws, 5, 1, n, f"Từ ngày {_d(date_from)} đến ngày {_d(date_to)}", font=_font(12, italic=True))
     last = _table(ws, head_row=7, columns=POSTAL_COLUMNS, widths=POSTAL_WIDTHS, rows=rows, numbered=True)
     if not rows:
-        _merged(ws, last, 1, n, "Không có văn bản gửi kèm bản giấy trong khoảng thời gian này.",
-                font=_font(11, italic=True))
+        _merged(
+            ws, last, 1, n, "Không có văn bản gửi kèm bản giấy trong khoảng thời gian này.", font=_font(11, italic=True)
+        )
     _page_setup(ws, landscape=False, title_rows="7:8")
     return _save(wb)
 
 
 def postal_pdf(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
-    return xlsx_to_pdf(postal_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
-                       name="so-gui-van-ban-di-buu-dien.xlsx")
+    return xlsx_to_pdf(
+        postal_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
+        name="so-gui-van-ban-di-buu-dien.xlsx",
+    )

@@ -33,8 +33,9 @@ def outgoing_visible_to(actor: Any, *, invited: bool = True) -> QuerySet[Outgoin
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Outgoing.objects.none()
     on_chain = ApprovalStep.objects.filter(outgoing_id=OuterRef("pk"), user_id=actor.pk)
-    recipient = Delivery.objects.filter(document_id=OuterRef("pk"),
-                                        unit_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES))
+    recipient = Delivery.objects.filter(
+        document_id=OuterRef("pk"), unit_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES)
+    )
     rule = (
         Q(drafter_id=actor.pk)
         | Q(document__agency_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES))
@@ -73,10 +74,22 @@ def outgoing_get(actor: Any, pk: Any) -> Outgoing:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
-    found = (outgoing_visible_to(actor)
-             .select_related("document__doc_type", "document__agency", "drafter", "drafting_unit", "signer",
-                             "approved_version", "signed_pdf__blob", "answers", "replaces__document")
-             .filter(pk=pk).first())
+    found = (
+        outgoing_visible_to(actor)
+        .select_related(
+            "document__doc_type",
+            "document__agency",
+            "drafter",
+            "drafting_unit",
+            "signer",
+            "approved_version",
+            "signed_pdf__blob",
+            "answers",
+            "replaces__document",
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if found is None:
         raise NotFound()
     return found
@@ -109,15 +122,18 @@ def outgoing_box(actor: Any, box: str, q: str = "") -> QuerySet[Outgoing]:
     if box == "mine":
         return base.filter(drafter_id=actor.pk)
     if box == "todo":
-        mine = ApprovalStep.objects.filter(outgoing_id=OuterRef("pk"), round=OuterRef("round"),
-                                           status=StepStatus.PENDING, user_id=actor.pk)
+        mine = ApprovalStep.objects.filter(
+            outgoing_id=OuterRef("pk"), round=OuterRef("round"), status=StepStatus.PENDING, user_id=actor.pk
+        )
         return base.filter(Exists(mine) | Q(drafter_id=actor.pk, state=State.RETURNED))
     if box == "clerk":
         clerk_units = _units_with(actor, ("clerk",))
-        fmt = ApprovalStep.objects.filter(outgoing_id=OuterRef("pk"), round=OuterRef("round"),
-                                          status=StepStatus.PENDING, kind=StepKind.FORMAT)
+        fmt = ApprovalStep.objects.filter(
+            outgoing_id=OuterRef("pk"), round=OuterRef("round"), status=StepStatus.PENDING, kind=StepKind.FORMAT
+        )
         return base.filter(document__agency_id__in=clerk_units).filter(
-            Exists(fmt) | Q(state__in=(State.SIGNED, State.NUMBERED, State.AGENCY_SIGNED)))
+            Exists(fmt) | Q(state__in=(State.SIGNED, State.NUMBERED, State.AGENCY_SIGNED))
+        )
     if box == "issued":
         return base.filter(state__in=ISSUED_STATES)
     return base

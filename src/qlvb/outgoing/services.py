@@ -84,6 +84,7 @@ APPENDIX_EXTENSIONS = (*DRAFT_EXTENSIONS, "pdf")
 
 # --- helpers -------------------------------------------------------------------------------------
 
+
 def _locked(outgoing: Outgoing) -> Outgoing:
     return Outgoing.objects.select_for_update().select_related("document").get(pk=outgoing.pk)
 
@@ -110,8 +111,9 @@ def _stored_bytes(stored: StoredFile) -> bytes:
 
 
 def _intake_bytes(*, actor: Any, data: bytes, name: str) -> StoredFile:
-    return file_intake(actor=actor, stream=io.BytesIO(data), original_name=name, channel=FileChannel.SYSTEM,
-                       declared_size=len(data))
+    return file_intake(
+        actor=actor, stream=io.BytesIO(data), original_name=name, channel=FileChannel.SYSTEM, declared_size=len(data)
+    )
 
 
 def latest_version(outgoing: Outgoing, kind: str = VersionKind.MAIN) -> DraftVersion | None:
@@ -125,17 +127,25 @@ def current_step(outgoing: Outgoing) -> ApprovalStep | None:
 def _metadata(outgoing: Outgoing) -> dict[str, Any]:
     d = outgoing.document
     return {
-        "doc_type": d.doc_type.name, "subject": d.subject, "urgency": d.urgency,
-        "due_date": d.due_date.isoformat() if d.due_date else None, "signer": outgoing.signer.full_name,
-        "competence": outgoing.competence, "signer_position": d.signer_position,
+        "doc_type": d.doc_type.name,
+        "subject": d.subject,
+        "urgency": d.urgency,
+        "due_date": d.due_date.isoformat() if d.due_date else None,
+        "signer": outgoing.signer.full_name,
+        "competence": outgoing.competence,
+        "signer_position": d.signer_position,
         "recipients": sorted(r.unit.name for r in outgoing.recipients.select_related("unit")),
-        "free_recipients": outgoing.free_recipients, "paper_recipients": outgoing.paper_recipients,
+        "free_recipients": outgoing.free_recipients,
+        "paper_recipients": outgoing.paper_recipients,
         "drafter_initials": outgoing.drafter_initials,
-        "copy_count": outgoing.copy_count, "answers": outgoing.answers_id, "description": d.description,
+        "copy_count": outgoing.copy_count,
+        "answers": outgoing.answers_id,
+        "description": d.description,
     }
 
 
 # --- drafting ------------------------------------------------------------------------------------
+
 
 @dataclass
 class DraftData:
@@ -165,30 +175,43 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date 
         raise ValidationFailed("Loại văn bản này không còn được dùng.")
     subject = _text(data.subject, limit=MAX["subject"], label="trích yếu nội dung", required=True)
     if not data.doc_type.abbreviation and data.doc_type.name == "Công văn" and not subject.lower().startswith("v/v"):
-        subject = f"V/v {subject[:1].lower()}{subject[1:]}" if subject[:1].isupper() and subject[1:2].islower() \
+        subject = (
+            f"V/v {subject[:1].lower()}{subject[1:]}"
+            if subject[:1].isupper() and subject[1:2].islower()
             else f"V/v {subject}"
-    data.subject = subject[:MAX["subject"]]
+        )
+    data.subject = subject[: MAX["subject"]]
     if data.competence not in Competence.values:
         raise ValidationFailed("Thẩm quyền ký phải là TM., KT., TL., TUQ., Q. hoặc ký trực tiếp.")
     signer = data.signer
-    if not signer.is_active or signer.unit is None or (signer.unit.agency_id or signer.unit.pk) != agency.pk \
-            or not has(signer, "outgoing.sign", unit=agency):
+    if (
+        not signer.is_active
+        or signer.unit is None
+        or (signer.unit.agency_id or signer.unit.pk) != agency.pk
+        or not has(signer, "outgoing.sign", unit=agency)
+    ):
         raise ValidationFailed(f"{signer.full_name} không phải là lãnh đạo có thẩm quyền ký của cơ quan.")
-    data.signer_position = _text(data.signer_position or signer.position, limit=MAX["signer_position"],
-                                 label="chức vụ người ký")
+    data.signer_position = _text(
+        data.signer_position or signer.position, limit=MAX["signer_position"], label="chức vụ người ký"
+    )
     if data.urgency not in Urgency.values:
         raise ValidationFailed("Độ khẩn không hợp lệ.")
     if not 1 <= int(data.copy_count) <= 999:
         raise ValidationFailed("Số lượng bản phải từ 1 đến 999.")
     data.drafter_initials = _text(data.drafter_initials, limit=20, label="ký hiệu người soạn thảo")
-    data.free_recipients = "\n".join(recipient_lines(
-        _text(data.free_recipients, limit=MAX["to_places"], label="nơi nhận khác")))
-    data.paper_recipients = "\n".join(recipient_lines(
-        _text(data.paper_recipients, limit=MAX["to_places"], label="nơi nhận gửi bản giấy")))
+    data.free_recipients = "\n".join(
+        recipient_lines(_text(data.free_recipients, limit=MAX["to_places"], label="nơi nhận khác"))
+    )
+    data.paper_recipients = "\n".join(
+        recipient_lines(_text(data.paper_recipients, limit=MAX["to_places"], label="nơi nhận gửi bản giấy"))
+    )
     data.description = _text(data.description, limit=MAX["description"], label="ghi chú")
     if data.due_date is not None and data.due_date < timezone.localdate() and data.due_date != keep_due_date:
-        raise ValidationFailed(f"Hạn trả lời {data.due_date:%d/%m/%Y} đã qua: hãy chọn hôm nay hoặc một ngày sau "
-                               "(hoặc để trống nếu không cần trả lời).", code="past_date")
+        raise ValidationFailed(
+            f"Hạn trả lời {data.due_date:%d/%m/%Y} đã qua: hãy chọn hôm nay hoặc một ngày sau "
+            "(hoặc để trống nếu không cần trả lời).",
+            code="past_date",
+        )
     seen: set[int] = set()
     for unit in data.recipients:
         recipient_check(unit, sender=agency)
@@ -219,7 +242,7 @@ def to_places_text(units: list[Unit], free: str, paper: str) -> str:
     """The document's "Nơi nhận": agencies of the directory, then the other recipients as typed."""
     lines = [f"- {u.name}" for u in units]
     lines += [f"- {line}" for line in recipient_lines(free) + recipient_lines(paper)]
-    return "\n".join(lines)[:MAX["to_places"]]
+    return "\n".join(lines)[: MAX["to_places"]]
 
 
 def _to_places(data: DraftData) -> str:
@@ -235,17 +258,34 @@ def outgoing_create(*, actor: Any, data: DraftData) -> Outgoing:
     data = _clean(data, agency=agency, actor=actor)
     now = timezone.now()
     document = Document.objects.create(
-        direction=Direction.OUTGOING, agency=agency, status=DocumentStatus.IN_PROGRESS, doc_type=data.doc_type,
-        organ_name=agency.name[:MAX["organ_name"]], organ_id=agency.organ_id[:MAX["organ_id"]],
-        subject=data.subject, description=data.description, signer_name=data.signer.full_name[:MAX["signer_name"]],
-        signer_position=data.signer_position, urgency=data.urgency, to_places=_to_places(data),
-        due_date=data.due_date, received_at=now, created_by=actor,
+        direction=Direction.OUTGOING,
+        agency=agency,
+        status=DocumentStatus.IN_PROGRESS,
+        doc_type=data.doc_type,
+        organ_name=agency.name[: MAX["organ_name"]],
+        organ_id=agency.organ_id[: MAX["organ_id"]],
+        subject=data.subject,
+        description=data.description,
+        signer_name=data.signer.full_name[: MAX["signer_name"]],
+        signer_position=data.signer_position,
+        urgency=data.urgency,
+        to_places=_to_places(data),
+        due_date=data.due_date,
+        received_at=now,
+        created_by=actor,
     )
     setting = TypeSetting.objects.filter(agency=agency, doc_type=data.doc_type).first()
     outgoing = Outgoing.objects.create(
-        document=document, drafter=actor, drafting_unit=actor.unit, drafter_initials=data.drafter_initials,
-        copy_count=data.copy_count, signer=data.signer, competence=data.competence, answers=data.answers,
-        free_recipients=data.free_recipients, paper_recipients=data.paper_recipients,
+        document=document,
+        drafter=actor,
+        drafting_unit=actor.unit,
+        drafter_initials=data.drafter_initials,
+        copy_count=data.copy_count,
+        signer=data.signer,
+        competence=data.competence,
+        answers=data.answers,
+        free_recipients=data.free_recipients,
+        paper_recipients=data.paper_recipients,
         also_paper=bool(setting and setting.also_paper),
     )
     Recipient.objects.bulk_create([Recipient(outgoing=outgoing, unit=u) for u in data.recipients])
@@ -277,11 +317,20 @@ def outgoing_update(*, actor: Any, outgoing: Outgoing, data: DraftData) -> Outgo
 
 # Vietnamese names of the metadata keys (the history and the version list show what changed).
 METADATA_LABELS: dict[str, str] = {
-    "doc_type": "Loại văn bản", "subject": "Trích yếu", "urgency": "Độ khẩn", "due_date": "Hạn trả lời",
-    "signer": "Người ký", "competence": "Thẩm quyền ký", "signer_position": "Chức vụ người ký",
-    "recipients": "Nơi nhận trong danh bạ", "free_recipients": "Nơi nhận chưa có địa chỉ",
-    "paper_recipients": "Nơi nhận gửi bản giấy", "drafter_initials": "Ký hiệu người soạn thảo",
-    "copy_count": "Số lượng bản", "answers": "Trả lời văn bản đến", "description": "Ghi chú",
+    "doc_type": "Loại văn bản",
+    "subject": "Trích yếu",
+    "urgency": "Độ khẩn",
+    "due_date": "Hạn trả lời",
+    "signer": "Người ký",
+    "competence": "Thẩm quyền ký",
+    "signer_position": "Chức vụ người ký",
+    "recipients": "Nơi nhận trong danh bạ",
+    "free_recipients": "Nơi nhận chưa có địa chỉ",
+    "paper_recipients": "Nơi nhận gửi bản giấy",
+    "drafter_initials": "Ký hiệu người soạn thảo",
+    "copy_count": "Số lượng bản",
+    "answers": "Trả lời văn bản đến",
+    "description": "Ghi chú",
 }
 
 
@@ -294,8 +343,10 @@ def metadata_value(value: Any) -> str:
 
 
 def changes_text(changes: dict[str, dict[str, Any]]) -> str:
-    return "; ".join(f"{METADATA_LABELS.get(k, k)}: {metadata_value(c['before'])} → {metadata_value(c['after'])}"
-                     for k, c in changes.items())[:2000]
+    return "; ".join(
+        f"{METADATA_LABELS.get(k, k)}: {metadata_value(c['before'])} → {metadata_value(c['after'])}"
+        for k, c in changes.items()
+    )[:2000]
 
 
 def _changed(actor: Any, outgoing: Outgoing, before: dict[str, Any], *, restart: bool = True) -> Outgoing:
@@ -305,25 +356,31 @@ def _changed(actor: Any, outgoing: Outgoing, before: dict[str, Any], *, restart:
     changes = {k: {"before": before.get(k), "after": after[k]} for k in after if before.get(k) != after[k]}
     if not changes:
         return outgoing
-    event_record(outgoing.document, actor=actor, action="metadata_changed", text=changes_text(changes),
-                 data={"changes": changes})
+    event_record(
+        outgoing.document, actor=actor, action="metadata_changed", text=changes_text(changes), data={"changes": changes}
+    )
     if restart:
         _restart_if_approved(actor, outgoing, why="thông tin văn bản thay đổi")
     if "signer" in changes:  # a round not restarted: its waiting signing step is the new signer's
         outgoing.steps.filter(round=outgoing.round, kind=StepKind.SIGN, status=StepStatus.WAITING).update(
-            user=outgoing.signer)
+            user=outgoing.signer
+        )
     return outgoing
 
 
 def _may_change(actor: Any, outgoing: Outgoing) -> None:
     if outgoing.state not in EDITABLE_STATES:
-        raise Conflict(f"Văn bản đang ở trạng thái “{outgoing.get_state_display()}”, không sửa được nữa "
-                       "(đã ký thì chỉ có thể thay thế bằng văn bản khác).")
+        raise Conflict(
+            f"Văn bản đang ở trạng thái “{outgoing.get_state_display()}”, không sửa được nữa "
+            "(đã ký thì chỉ có thể thay thế bằng văn bản khác)."
+        )
     if actor.pk == outgoing.drafter_id:
         return
     step = current_step(outgoing)
-    if step is not None and (step.user_id == actor.pk or (
-            step.kind == StepKind.FORMAT and has(actor, "outgoing.format_check", unit=outgoing.document.agency))):
+    if step is not None and (
+        step.user_id == actor.pk
+        or (step.kind == StepKind.FORMAT and has(actor, "outgoing.format_check", unit=outgoing.document.agency))
+    ):
         return
     raise PermissionDenied("Chỉ người soạn thảo hoặc người đang duyệt mới sửa được dự thảo.")
 
@@ -336,16 +393,22 @@ def _restart_if_approved(actor: Any, outgoing: Outgoing, *, why: str) -> None:
     if not approved:
         return
     outgoing.steps.filter(round=outgoing.round, status__in=(StepStatus.PENDING, StepStatus.WAITING)).update(
-        status=StepStatus.CANCELLED)
+        status=StepStatus.CANCELLED
+    )
     outgoing.approved_version = None
     outgoing.save(update_fields=["approved_version"])
     _build_chain(outgoing, dept_leader=None)
-    event_record(outgoing.document, actor=actor, action="chain_restarted",
-                 text=f"Dự thảo đã được duyệt nhưng {why}: trình duyệt lại từ đầu.")
+    event_record(
+        outgoing.document,
+        actor=actor,
+        action="chain_restarted",
+        text=f"Dự thảo đã được duyệt nhưng {why}: trình duyệt lại từ đầu.",
+    )
 
 
-def version_upload(*, actor: Any, outgoing: Outgoing, stored_file: StoredFile, kind: str = VersionKind.MAIN,
-                   note: str = "") -> DraftVersion:
+def version_upload(
+    *, actor: Any, outgoing: Outgoing, stored_file: StoredFile, kind: str = VersionKind.MAIN, note: str = ""
+) -> DraftVersion:
     """A new immutable version of the draft (or an appendix). A draft marked secret is refused and
     nothing is recorded (the XML is streamed through the zip guard, bounded). The PDF is made after
     the commit by the Celery task ``qlvb.outgoing.version_convert`` (LibreOffice never runs in the web
@@ -356,8 +419,9 @@ def version_upload(*, actor: Any, outgoing: Outgoing, stored_file: StoredFile, k
     ext = stored_file.blob.kind
     allowed = DRAFT_EXTENSIONS if kind == VersionKind.MAIN else APPENDIX_EXTENSIONS
     if ext not in allowed:
-        raise ValidationFailed(f"Dự thảo phải là tệp {', '.join(allowed)} (tệp “{stored_file.name}” là {ext}).",
-                               code="draft_format")
+        raise ValidationFailed(
+            f"Dự thảo phải là tệp {', '.join(allowed)} (tệp “{stored_file.name}” là {ext}).", code="draft_format"
+        )
     if stored_file.uploaded_by_id != actor.pk:
         raise PermissionDenied("Chỉ dùng được tệp do chính mình tải lên.")
     _may_change(actor, outgoing)
@@ -428,8 +492,12 @@ def conversion_status(version: DraftVersion) -> dict[str, Any]:
         retry = conversion is None or conversion_retryable(conversion)
         if state == ConversionState.DONE:  # converted, the version not yet updated: still pending for it
             state, retry = ConversionState.PENDING, True
-    return {"conversion": str(state.value), "conversion_label": str(state.label), "conversion_error": error,
-            "conversion_retry": retry}
+    return {
+        "conversion": str(state.value),
+        "conversion_label": str(state.label),
+        "conversion_error": error,
+        "conversion_retry": retry,
+    }
 
 
 def _convert_after_commit(version_id: int) -> None:
@@ -441,16 +509,18 @@ def _convert_after_commit(version_id: int) -> None:
 def _require_pdfs(outgoing: Outgoing) -> None:
     """The draft moves on only when its latest version and every appendix have their PDF."""
     versions = [v for v in (latest_version(outgoing),) if v is not None] + list(
-        outgoing.versions.filter(kind=VersionKind.APPENDIX))
+        outgoing.versions.filter(kind=VersionKind.APPENDIX)
+    )
     for version in versions:
         if version.pdf_id is not None:
             continue
         conversion = version_conversion(version)
         if conversion is not None and conversion.state == ConversionState.FAILED:
-            raise ValidationFailed(f"{version} chưa có bản PDF: {conversion.error} Hãy bấm “Thử lại” hoặc tải lên "
-                                   "tệp khác.", code="pdf_failed")
-        raise Conflict(f"{version} đang được chuyển sang PDF; hãy chờ ít phút rồi thực hiện lại.",
-                       code="pdf_pending")
+            raise ValidationFailed(
+                f"{version} chưa có bản PDF: {conversion.error} Hãy bấm “Thử lại” hoặc tải lên tệp khác.",
+                code="pdf_failed",
+            )
+        raise Conflict(f"{version} đang được chuyển sang PDF; hãy chờ ít phút rồi thực hiện lại.", code="pdf_pending")
 
 
 def _pdf_pages(stored: StoredFile) -> int | None:
@@ -464,16 +534,23 @@ def _pdf_pages(stored: StoredFile) -> int | None:
 
 
 @transaction.atomic
-def _version_store(*, actor: Any, outgoing: Outgoing, stored_file: StoredFile, pdf: StoredFile | None, kind: str,
-                   note: str) -> DraftVersion:
+def _version_store(
+    *, actor: Any, outgoing: Outgoing, stored_file: StoredFile, pdf: StoredFile | None, kind: str, note: str
+) -> DraftVersion:
     outgoing = _locked(outgoing)
     _may_change(actor, outgoing)
     last = outgoing.versions.filter(kind=kind).aggregate(m=Max("ordinal"))["m"] or 0
     version = DraftVersion.objects.create(
-        outgoing=outgoing, kind=kind, ordinal=last + 1, stored_file=stored_file, pdf=pdf,
-        page_count=_pdf_pages(pdf) if pdf else None, note=_text(note, limit=500, label="ghi chú"),
+        outgoing=outgoing,
+        kind=kind,
+        ordinal=last + 1,
+        stored_file=stored_file,
+        pdf=pdf,
+        page_count=_pdf_pages(pdf) if pdf else None,
+        note=_text(note, limit=500, label="ghi chú"),
         metadata=_metadata(outgoing),
-        uploaded_by=actor, uploaded_at=timezone.now(),
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
     )
     if pdf is None:
         conversion_request(source=stored_file)
@@ -481,10 +558,13 @@ def _version_store(*, actor: Any, outgoing: Outgoing, stored_file: StoredFile, p
     if kind == VersionKind.MAIN and version.page_count:
         outgoing.document.page_amount = min(version.page_count, 999)
         outgoing.document.save(update_fields=["page_amount"])
-    event_record(outgoing.document, actor=actor, action="version_uploaded",
-                 text=f"{version}: {stored_file.name}" + (f" — {version.note}" if version.note else ""),
-                 data={"version": version.pk, "kind": kind, "ordinal": version.ordinal,
-                       "sha256": stored_file.blob.sha256})
+    event_record(
+        outgoing.document,
+        actor=actor,
+        action="version_uploaded",
+        text=f"{version}: {stored_file.name}" + (f" — {version.note}" if version.note else ""),
+        data={"version": version.pk, "kind": kind, "ordinal": version.ordinal, "sha256": stored_file.blob.sha256},
+    )
     _restart_if_approved(actor, outgoing, why="có phiên bản mới")
     return version
 
@@ -498,16 +578,27 @@ def comment_add(*, actor: Any, outgoing: Outgoing, text: str, parent: Comment | 
     text = _text(text, limit=4000, label="nội dung góp ý", required=True)
     if parent is not None and parent.outgoing_id != outgoing.pk:
         raise ValidationFailed("Góp ý trả lời không thuộc văn bản này.")
-    comment = Comment.objects.create(outgoing=outgoing, version=latest_version(outgoing), parent=parent,
-                                     author=actor, text=text, created_at=timezone.now())
-    event_record(outgoing.document, actor=actor, action="commented", text=text[:500],
-                 data={"comment": comment.pk})
-    notify_after_commit(users=[outgoing.drafter], exclude=actor, kind="returned", document_id=outgoing.pk,
-                        text=f"Góp ý dự thảo “{outgoing.document.subject[:120]}”: {text[:200]}")
+    comment = Comment.objects.create(
+        outgoing=outgoing,
+        version=latest_version(outgoing),
+        parent=parent,
+        author=actor,
+        text=text,
+        created_at=timezone.now(),
+    )
+    event_record(outgoing.document, actor=actor, action="commented", text=text[:500], data={"comment": comment.pk})
+    notify_after_commit(
+        users=[outgoing.drafter],
+        exclude=actor,
+        kind="returned",
+        document_id=outgoing.pk,
+        text=f"Góp ý dự thảo “{outgoing.document.subject[:120]}”: {text[:200]}",
+    )
     return comment
 
 
 # --- approval chain ------------------------------------------------------------------------------
+
 
 def _build_chain(outgoing: Outgoing, *, dept_leader: User | None) -> list[ApprovalStep]:
     """A new round: department leader → steps the agency configured → clerk's format check → signer."""
@@ -524,14 +615,24 @@ def _build_chain(outgoing: Outgoing, *, dept_leader: User | None) -> list[Approv
             steps.append((StepKind.REVIEW, extra.label, extra.user))
     steps.append((StepKind.FORMAT, "Văn thư kiểm tra thể thức", None))
     steps.append((StepKind.SIGN, "Ký ban hành", outgoing.signer))
-    created = ApprovalStep.objects.bulk_create([
-        ApprovalStep(outgoing=outgoing, round=outgoing.round, ordinal=i, kind=kind, label=label, user=user,
-                     status=StepStatus.PENDING if i == 1 else StepStatus.WAITING)
-        for i, (kind, label, user) in enumerate(steps, start=1)
-    ])
+    created = ApprovalStep.objects.bulk_create(
+        [
+            ApprovalStep(
+                outgoing=outgoing,
+                round=outgoing.round,
+                ordinal=i,
+                kind=kind,
+                label=label,
+                user=user,
+                status=StepStatus.PENDING if i == 1 else StepStatus.WAITING,
+            )
+            for i, (kind, label, user) in enumerate(steps, start=1)
+        ]
+    )
     first = created[0]
     outgoing.state = {StepKind.REVIEW: State.IN_REVIEW, StepKind.FORMAT: State.FORMAT_CHECK}.get(
-        StepKind(first.kind), State.TO_SIGN)
+        StepKind(first.kind), State.TO_SIGN
+    )
     if first.kind == StepKind.FORMAT:
         outgoing.approved_version = latest_version(outgoing)
     outgoing.save(update_fields=["round", "state", "approved_version"])
@@ -541,8 +642,12 @@ def _build_chain(outgoing: Outgoing, *, dept_leader: User | None) -> list[Approv
 
 def _notify_step(outgoing: Outgoing, step: ApprovalStep) -> None:
     users = [step.user] if step.user is not None else list(people.clerks_of(outgoing.document.agency))
-    notify_after_commit(users=users, kind="new_document", document_id=outgoing.pk,
-                        text=f"{step.label}: {outgoing.document.subject[:200]}")
+    notify_after_commit(
+        users=users,
+        kind="new_document",
+        document_id=outgoing.pk,
+        text=f"{step.label}: {outgoing.document.subject[:200]}",
+    )
 
 
 @transaction.atomic
@@ -558,10 +663,14 @@ def outgoing_submit(*, actor: Any, outgoing: Outgoing, dept_leader: User | None 
     if dept_leader is not None and not has(dept_leader, "outgoing.review", unit=outgoing.drafting_unit):
         raise ValidationFailed(f"{dept_leader.full_name} không phải lãnh đạo duyệt được dự thảo của đơn vị.")
     steps = _build_chain(outgoing, dept_leader=dept_leader)
-    event_record(outgoing.document, actor=actor, action="draft_submitted",
-                 text=(note + "\n" if note else "") + " → ".join(
-                     f"{s.label}{': ' + s.user.full_name if s.user else ''}" for s in steps),
-                 data={"round": outgoing.round})
+    event_record(
+        outgoing.document,
+        actor=actor,
+        action="draft_submitted",
+        text=(note + "\n" if note else "")
+        + " → ".join(f"{s.label}{': ' + s.user.full_name if s.user else ''}" for s in steps),
+        data={"round": outgoing.round},
+    )
     return outgoing
 
 
@@ -601,8 +710,13 @@ def outgoing_approve(*, actor: Any, outgoing: Outgoing, comment: str = "") -> Ou
     _require_pdfs(outgoing)
     comment = _text(comment, limit=4000, label="ý kiến")
     _advance(outgoing, step, actor=actor, comment=comment, data={})
-    event_record(outgoing.document, actor=actor, action="draft_approved",
-                 text=f"{step.label}. {comment}".strip(), data={"step": step.pk, "version": step.version_id})
+    event_record(
+        outgoing.document,
+        actor=actor,
+        action="draft_approved",
+        text=f"{step.label}. {comment}".strip(),
+        data={"step": step.pk, "version": step.version_id},
+    )
     return outgoing
 
 
@@ -620,10 +734,12 @@ def outgoing_return(*, actor: Any, outgoing: Outgoing, comment: str) -> Outgoing
     outgoing.state = State.RETURNED
     outgoing.approved_version = None
     outgoing.save(update_fields=["state", "approved_version"])
-    event_record(outgoing.document, actor=actor, action="draft_returned", text=f"{step.label}: {comment}",
-                 data={"step": step.pk})
-    notify_after_commit(users=[outgoing.drafter], kind="returned", document_id=outgoing.pk,
-                        text=f"Dự thảo bị trả lại: {comment[:300]}")
+    event_record(
+        outgoing.document, actor=actor, action="draft_returned", text=f"{step.label}: {comment}", data={"step": step.pk}
+    )
+    notify_after_commit(
+        users=[outgoing.drafter], kind="returned", document_id=outgoing.pk, text=f"Dự thảo bị trả lại: {comment[:300]}"
+    )
     return outgoing
 
 
@@ -646,32 +762,44 @@ def outgoing_format_check(*, actor: Any, outgoing: Outgoing, checks: dict[str, b
         step.save(update_fields=["data"])
         return outgoing_return(actor=actor, outgoing=outgoing, comment=text)
     _advance(outgoing, step, actor=actor, comment=comment, data={"checks": results})
-    event_record(outgoing.document, actor=actor, action="format_checked", text=comment or "Đúng thể thức.",
-                 data={"checks": results, "version": outgoing.approved_version_id})
+    event_record(
+        outgoing.document,
+        actor=actor,
+        action="format_checked",
+        text=comment or "Đúng thể thức.",
+        data={"checks": results, "version": outgoing.approved_version_id},
+    )
     return outgoing
 
 
 # --- signature, number, agency signature, issue ---------------------------------------------------
 
+
 def _profile(*, user: Any = None, agency: Unit | None = None) -> Any:
     from qlvb.signing.models import SigningProfile
 
-    profile = SigningProfile.objects.filter(user=user).first() if user is not None \
+    profile = (
+        SigningProfile.objects.filter(user=user).first()
+        if user is not None
         else SigningProfile.objects.filter(agency=agency).first()
+    )
     # Each message says what to do and who can do it (issue 8).
     if profile is None or not profile.method:
         raise ValidationFailed(
             "Người ký chưa có chữ ký số: hãy tải lên tệp chứng thư số (PKCS#12) hoặc chọn USB token/ký số từ xa "
-            "tại trang “Chữ ký số” → “Chữ ký của tôi” (người ký tự làm)." if user is not None else
-            "Cơ quan chưa có chữ ký số: văn thư hoặc quản trị tải lên tệp chứng thư số của cơ quan tại trang "
+            "tại trang “Chữ ký số” → “Chữ ký của tôi” (người ký tự làm)."
+            if user is not None
+            else "Cơ quan chưa có chữ ký số: văn thư hoặc quản trị tải lên tệp chứng thư số của cơ quan tại trang "
             "“Chữ ký số” → “Của cơ quan”.",
-            code="no_signing_profile")
+            code="no_signing_profile",
+        )
     if not profile.image_png:
         raise ValidationFailed(
             "Chưa có ảnh chữ ký để thể hiện trên văn bản: người ký tải ảnh tại trang “Chữ ký số” → “Chữ ký của tôi”."
-            if user is not None else
-            "Chưa có ảnh con dấu để thể hiện trên văn bản: văn thư tải ảnh tại trang “Chữ ký số” → “Của cơ quan”.",
-            code="no_signing_image")
+            if user is not None
+            else "Chưa có ảnh con dấu để thể hiện trên văn bản: văn thư tải ảnh tại trang “Chữ ký số” → “Của cơ quan”.",
+            code="no_signing_image",
+        )
     return profile
 
 
@@ -686,12 +814,19 @@ def outgoing_sign(*, actor: Any, outgoing: Outgoing, pin: str, version_id: int |
     if approved is None or approved.pdf is None:
         raise Conflict("Chưa có phiên bản được duyệt để ký.")
     if version_id is not None and int(version_id) != approved.pk:
-        raise Conflict(f"Chỉ ký được phiên bản đã duyệt (phiên bản {approved.ordinal}); phiên bản được chọn "
-                       "chưa qua duyệt.", code="not_approved_version")
+        raise Conflict(
+            f"Chỉ ký được phiên bản đã duyệt (phiên bản {approved.ordinal}); phiên bản được chọn chưa qua duyệt.",
+            code="not_approved_version",
+        )
     profile = _profile(user=actor)
-    result = pdf_sign_personal(pdf=_stored_bytes(approved.pdf), key=profile.key(), pin=pin,
-                               image_png=bytes(profile.image_png), signer_name=actor.full_name,
-                               reason="Ký ban hành văn bản")
+    result = pdf_sign_personal(
+        pdf=_stored_bytes(approved.pdf),
+        key=profile.key(),
+        pin=pin,
+        image_png=bytes(profile.image_png),
+        signer_name=actor.full_name,
+        reason="Ký ban hành văn bản",
+    )
     signed = _intake_bytes(actor=actor, data=result.pdf, name=f"ky-{approved.pdf.name}")
     with transaction.atomic():
         outgoing = _locked(outgoing)
@@ -701,13 +836,25 @@ def outgoing_sign(*, actor: Any, outgoing: Outgoing, pin: str, version_id: int |
         _advance(outgoing, step, actor=actor, comment="", data={"level": result.level})
         outgoing.state, outgoing.signed_pdf, outgoing.signed_at = State.SIGNED, signed, timezone.now()
         outgoing.save(update_fields=["state", "signed_pdf", "signed_at"])
-        event_record(outgoing.document, actor=actor, action="signed_personal",
-                     text=f"Ký số phiên bản {approved.ordinal} ({result.level}).",
-                     data={"version": approved.pk, "sha256": signed.blob.sha256, "level": result.level})
-        audit.record("outgoing.signed", actor=actor, obj=outgoing.document,
-                     data={"version": approved.pk, "sha256": signed.blob.sha256})
-        notify_after_commit(users=people.clerks_of(outgoing.document.agency), kind="new_document",
-                            document_id=outgoing.pk, text=f"Văn bản đã ký, chờ cấp số: {outgoing.document.subject}")
+        event_record(
+            outgoing.document,
+            actor=actor,
+            action="signed_personal",
+            text=f"Ký số phiên bản {approved.ordinal} ({result.level}).",
+            data={"version": approved.pk, "sha256": signed.blob.sha256, "level": result.level},
+        )
+        audit.record(
+            "outgoing.signed",
+            actor=actor,
+            obj=outgoing.document,
+            data={"version": approved.pk, "sha256": signed.blob.sha256},
+        )
+        notify_after_commit(
+            users=people.clerks_of(outgoing.document.agency),
+            kind="new_document",
+            document_id=outgoing.pk,
+            text=f"Văn bản đã ký, chờ cấp số: {outgoing.document.subject}",
+        )
     return outgoing
 
 
@@ -720,8 +867,10 @@ def outgoing_number(*, actor: Any, outgoing: Outgoing) -> Outgoing:
     require(actor, "outgoing.number", unit=agency)
     outgoing = _locked(outgoing)
     if outgoing.number is not None:
-        raise Conflict(f"Văn bản đã được cấp số {outgoing.document.number_notation}; không cấp số lần hai.",
-                       code="already_numbered")
+        raise Conflict(
+            f"Văn bản đã được cấp số {outgoing.document.number_notation}; không cấp số lần hai.",
+            code="already_numbered",
+        )
     if outgoing.state != State.SIGNED or outgoing.signed_pdf is None:
         raise Conflict("Chỉ cấp số cho văn bản đã được người có thẩm quyền ký.")
     from qlvb.signing.services import pdf_write_number
@@ -736,25 +885,34 @@ def outgoing_number(*, actor: Any, outgoing: Outgoing) -> Outgoing:
     # The fields cover the draft's whole "Số: …/…" and "<Địa danh>, ngày … tháng … năm …" runs and are
     # written in full: the draft's own place name is kept (the signer approved it); the agency's place
     # name is used only when the draft has none.
-    pdf = pdf_write_number(pdf=_stored_bytes(outgoing.signed_pdf), number=f"{code_number}/{notation}",
-                           issue_date=today, place=place)
+    pdf = pdf_write_number(
+        pdf=_stored_bytes(outgoing.signed_pdf), number=f"{code_number}/{notation}", issue_date=today, place=place
+    )
     stored = _intake_bytes(actor=actor, data=pdf, name=f"{code_number}-{notation}.pdf")
     document.code_number, document.code_notation, document.issued_date = code_number, notation, today
     document.year = today.year
     document.register = register_for(agency=agency, direction=Direction.OUTGOING, year=today.year)
     document.registered_at = timezone.now()
-    document.document_identifier = numbering.identifier_for(agency=agency, issued=today, number=code_number,
-                                                            notation=notation)
+    document.document_identifier = numbering.identifier_for(
+        agency=agency, issued=today, number=code_number, notation=notation
+    )
     document.save()
     outgoing.series, outgoing.year, outgoing.number = series, today.year, number
     outgoing.numbered_at, outgoing.signed_pdf, outgoing.state = timezone.now(), stored, State.NUMBERED
     outgoing.save(update_fields=["series", "year", "number", "numbered_at", "signed_pdf", "state"])
-    event_record(document, actor=actor, action="numbered",
-                 text=f"Số {document.number_notation}, {numbering.date_line(place, today)}.",
-                 data={"number": number, "notation": notation, "series": series.pk,
-                       "identifier": document.document_identifier})
-    audit.record("outgoing.numbered", actor=actor, obj=document,
-                 data={"number_notation": document.number_notation, "identifier": document.document_identifier})
+    event_record(
+        document,
+        actor=actor,
+        action="numbered",
+        text=f"Số {document.number_notation}, {numbering.date_line(place, today)}.",
+        data={"number": number, "notation": notation, "series": series.pk, "identifier": document.document_identifier},
+    )
+    audit.record(
+        "outgoing.numbered",
+        actor=actor,
+        obj=document,
+        data={"number_notation": document.number_notation, "identifier": document.document_identifier},
+    )
     return outgoing
 
 
@@ -771,8 +929,13 @@ def outgoing_sign_agency(*, actor: Any, outgoing: Outgoing, pin: str) -> Outgoin
     profile = _profile(agency=agency)
     key = profile.key()
     number = outgoing.document.number_notation
-    main = pdf_sign_agency(pdf=_stored_bytes(outgoing.signed_pdf), key=key, pin=pin, seal_png=bytes(profile.image_png),
-                           **({"seal_diameter_mm": profile.image_width_mm} if profile.image_width_mm else {}))
+    main = pdf_sign_agency(
+        pdf=_stored_bytes(outgoing.signed_pdf),
+        key=key,
+        pin=pin,
+        seal_png=bytes(profile.image_png),
+        **({"seal_diameter_mm": profile.image_width_mm} if profile.image_width_mm else {}),
+    )
     main_file = _intake_bytes(actor=actor, data=main.pdf, name=f"{number.replace('/', '-')}.pdf")
     appendices = []
     for version in _latest_appendices(outgoing):
@@ -787,14 +950,27 @@ def outgoing_sign_agency(*, actor: Any, outgoing: Outgoing, pin: str) -> Outgoin
         now = timezone.now()
         document.attachments.all().delete()
         for ordinal, (kind, stored) in enumerate(
-                [(AttachmentKind.SIGNED, main_file), *((AttachmentKind.APPENDIX, s) for s in appendices)], start=1):
-            Attachment.objects.create(document=document, stored_file=stored, kind=kind, ordinal=ordinal,
-                                      name=stored.name, page_count=_pdf_pages(stored), added_by=actor, added_at=now)
+            [(AttachmentKind.SIGNED, main_file), *((AttachmentKind.APPENDIX, s) for s in appendices)], start=1
+        ):
+            Attachment.objects.create(
+                document=document,
+                stored_file=stored,
+                kind=kind,
+                ordinal=ordinal,
+                name=stored.name,
+                page_count=_pdf_pages(stored),
+                added_by=actor,
+                added_at=now,
+            )
         outgoing.signed_pdf, outgoing.state, outgoing.agency_signed_at = main_file, State.AGENCY_SIGNED, now
         outgoing.save(update_fields=["signed_pdf", "state", "agency_signed_at"])
-        event_record(document, actor=actor, action="signed_agency",
-                     text=f"Ký số của cơ quan ({main.level}); {len(appendices)} phụ lục.",
-                     data={"sha256": main_file.blob.sha256, "appendices": [s.blob.sha256 for s in appendices]})
+        event_record(
+            document,
+            actor=actor,
+            action="signed_agency",
+            text=f"Ký số của cơ quan ({main.level}); {len(appendices)} phụ lục.",
+            data={"sha256": main_file.blob.sha256, "appendices": [s.blob.sha256 for s in appendices]},
+        )
         audit.record("outgoing.agency_signed", actor=actor, obj=document, data={"sha256": main_file.blob.sha256})
     return outgoing
 
@@ -818,16 +994,22 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
     if outgoing.state in (State.ISSUED, State.REVOKED, State.REPLACED):
         raise Conflict("Văn bản đã được phát hành.")
     if outgoing.state != State.AGENCY_SIGNED:
-        raise Conflict("Không phát hành được văn bản chưa ký số đầy đủ (chữ ký của người có thẩm quyền, số và "
-                       "chữ ký số của cơ quan).", code="unsigned")
+        raise Conflict(
+            "Không phát hành được văn bản chưa ký số đầy đủ (chữ ký của người có thẩm quyền, số và "
+            "chữ ký số của cơ quan).",
+            code="unsigned",
+        )
     summary = recipients_summary(outgoing)
     groups, counts = summary["groups"], summary["counts"]
     if groups["unreachable"] and not accept_unreachable:
         names = "; ".join(x["name"] for x in groups["unreachable"])
-        raise Conflict(f"{counts['unreachable']} nơi nhận chưa có địa chỉ liên thông nên sẽ không nhận được văn "
-                       f"bản: {names}. Hãy chọn cơ quan trong danh bạ, đánh dấu gửi bản giấy hoặc bỏ nơi nhận đó; "
-                       "hoặc xác nhận vẫn phát hành.", code="unreachable_recipients",
-                       details={"unreachable": [x["name"] for x in groups["unreachable"]]})
+        raise Conflict(
+            f"{counts['unreachable']} nơi nhận chưa có địa chỉ liên thông nên sẽ không nhận được văn "
+            f"bản: {names}. Hãy chọn cơ quan trong danh bạ, đánh dấu gửi bản giấy hoặc bỏ nơi nhận đó; "
+            "hoặc xác nhận vẫn phát hành.",
+            code="unreachable_recipients",
+            details={"unreachable": [x["name"] for x in groups["unreachable"]]},
+        )
     now = timezone.now()
     document = outgoing.document
     document.status, document.completed_at = DocumentStatus.COMPLETED, now
@@ -835,20 +1017,35 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
     outgoing.state, outgoing.issued_at, outgoing.issued_by = State.ISSUED, now, actor
     outgoing.save(update_fields=["state", "issued_at", "issued_by"])
     units = [r.unit for r in outgoing.recipients.select_related("unit").order_by("unit__name")]
-    deliveries = deliveries_send(document=document, units=units, also_paper=outgoing.also_paper,
-                                 business_type=outgoing.business_type,
-                                 paper=[x["name"] for x in groups["paper"] if x["typed"]],
-                                 unreachable=[x["name"] for x in groups["unreachable"]])
+    deliveries = deliveries_send(
+        document=document,
+        units=units,
+        also_paper=outgoing.also_paper,
+        business_type=outgoing.business_type,
+        paper=[x["name"] for x in groups["paper"] if x["typed"]],
+        unreachable=[x["name"] for x in groups["unreachable"]],
+    )
     sent = {key: counts[key] for key in ("internal", "axis", "paper", "unreachable")}
-    event_record(document, actor=actor, action="issued",
-                 text=f"Phát hành {document.number_notation} tới {issue_counts_text(sent)}.",
-                 data={"deliveries": len(deliveries), **sent})
+    event_record(
+        document,
+        actor=actor,
+        action="issued",
+        text=f"Phát hành {document.number_notation} tới {issue_counts_text(sent)}.",
+        data={"deliveries": len(deliveries), **sent},
+    )
     audit.record("outgoing.issued", actor=actor, obj=document, data={"deliveries": len(deliveries), **sent})
     if outgoing.answers_id is not None:  # the incoming document it answers learns its reply's number
-        event_record(outgoing.answers, actor=actor, action="answered",  # type: ignore[arg-type]
-                     text=f"Trả lời bằng văn bản {document.number_notation}.",
-                     data={"notation": document.number_notation, "document_id": document.pk,
-                           "issued_date": document.issued_date.isoformat() if document.issued_date else ""})
+        event_record(
+            outgoing.answers,  # type: ignore[arg-type]
+            actor=actor,
+            action="answered",
+            text=f"Trả lời bằng văn bản {document.number_notation}.",
+            data={
+                "notation": document.number_notation,
+                "document_id": document.pk,
+                "issued_date": document.issued_date.isoformat() if document.issued_date else "",
+            },
+        )
     if outgoing.replaces_id is not None:
         original = _locked(outgoing.replaces)  # type: ignore[arg-type]
         kind = BusinessType.REPLACE if outgoing.business_type == BusinessType.REPLACE else BusinessType.UPDATE
@@ -856,13 +1053,26 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
             original.state = State.REPLACED
             original.frozen_reason = f"Bị thay thế bởi văn bản {document.number_notation}."
             original.save(update_fields=["state", "frozen_reason"])
-            deliveries_recall(actor=actor, document=original.document, reason=original.frozen_reason,
-                              business_type=BusinessType.REPLACE)
-        event_record(original.document, actor=actor, action="replaced" if kind == BusinessType.REPLACE else "updated",
-                     text=f"Văn bản {document.number_notation} ngày {document.issued_date:%d/%m/%Y}.",
-                     data={"by": document.pk})
-    notify_after_commit(users=[outgoing.drafter], exclude=actor, kind="completed", document_id=outgoing.pk,
-                        text=f"Đã phát hành {document.number_notation}: {document.subject[:200]}")
+            deliveries_recall(
+                actor=actor,
+                document=original.document,
+                reason=original.frozen_reason,
+                business_type=BusinessType.REPLACE,
+            )
+        event_record(
+            original.document,
+            actor=actor,
+            action="replaced" if kind == BusinessType.REPLACE else "updated",
+            text=f"Văn bản {document.number_notation} ngày {document.issued_date:%d/%m/%Y}.",
+            data={"by": document.pk},
+        )
+    notify_after_commit(
+        users=[outgoing.drafter],
+        exclude=actor,
+        kind="completed",
+        document_id=outgoing.pk,
+        text=f"Đã phát hành {document.number_notation}: {document.subject[:200]}",
+    )
     return outgoing
 
 
@@ -894,11 +1104,18 @@ def outgoing_replacement_start(*, actor: Any, outgoing: Outgoing, update: bool =
     d = original.document
     verb = "cập nhật" if update else "thay thế"
     data = DraftData(
-        doc_type=d.doc_type, subject=d.subject, signer=original.signer, competence=original.competence,
-        signer_position=d.signer_position, urgency=d.urgency, due_date=None,
-        drafter_initials=original.drafter_initials, copy_count=original.copy_count,
+        doc_type=d.doc_type,
+        subject=d.subject,
+        signer=original.signer,
+        competence=original.competence,
+        signer_position=d.signer_position,
+        urgency=d.urgency,
+        due_date=None,
+        drafter_initials=original.drafter_initials,
+        copy_count=original.copy_count,
         recipients=[r.unit for r in original.recipients.select_related("unit")],
-        free_recipients=original.free_recipients, paper_recipients=original.paper_recipients,
+        free_recipients=original.free_recipients,
+        paper_recipients=original.paper_recipients,
         description=f"{verb.capitalize()} văn bản {d.number_notation}",
     )
     new = outgoing_create(actor=actor, data=data)

@@ -46,10 +46,18 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:200]
     page = Paginator(selectors.outgoing_box(request.user, box, q), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = {key: selectors.outgoing_box(request.user, key).count() for key in ("todo", "clerk")}
-    return render(request, "outgoing/list.html", {"page": page, "box": box, "boxes": selectors.BOXES,
-                                                  "counts": counts, "q": q,
-                                                  "can_add_outside": has(request.user,
-                                                                         "directory.outside_agency_manage")})
+    return render(
+        request,
+        "outgoing/list.html",
+        {
+            "page": page,
+            "box": box,
+            "boxes": selectors.BOXES,
+            "counts": counts,
+            "q": q,
+            "can_add_outside": has(request.user, "directory.outside_agency_manage"),
+        },
+    )
 
 
 @login_required
@@ -65,12 +73,24 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             # the file first: a refused file (too large, wrong type, zip bomb) creates no draft
             stored = _intake(request, d["file"]) if d["file"] else None
-            outgoing = services.outgoing_create(actor=request.user, data=services.DraftData(
-                doc_type=d["doc_type"], subject=d["subject"], signer=d["signer"], competence=d["competence"] or "",
-                urgency=d["urgency"], secrecy=d["secrecy"] or "", due_date=d["due_date"],
-                drafter_initials=d["drafter_initials"], copy_count=d["copy_count"],
-                recipients=list(d["recipients"]), free_recipients=d["free_recipients"],
-                paper_recipients=d["paper_recipients"], description=d["description"]))
+            outgoing = services.outgoing_create(
+                actor=request.user,
+                data=services.DraftData(
+                    doc_type=d["doc_type"],
+                    subject=d["subject"],
+                    signer=d["signer"],
+                    competence=d["competence"] or "",
+                    urgency=d["urgency"],
+                    secrecy=d["secrecy"] or "",
+                    due_date=d["due_date"],
+                    drafter_initials=d["drafter_initials"],
+                    copy_count=d["copy_count"],
+                    recipients=list(d["recipients"]),
+                    free_recipients=d["free_recipients"],
+                    paper_recipients=d["paper_recipients"],
+                    description=d["description"],
+                ),
+            )
             if stored is not None:
                 services.version_upload(actor=request.user, outgoing=outgoing, stored_file=stored, kind="main")
             messages.success(request, _("Đã tạo dự thảo."))
@@ -82,8 +102,9 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 def _intake(request: HttpRequest, uploaded: Any) -> StoredFile:
-    return file_intake(actor=request.user, stream=uploaded, original_name=uploaded.name, channel="web",
-                       declared_size=uploaded.size)
+    return file_intake(
+        actor=request.user, stream=uploaded, original_name=uploaded.name, channel="web", declared_size=uploaded.size
+    )
 
 
 @login_required
@@ -96,11 +117,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("outgoing:detail", pk)
     doc = outgoing.document
     initial = {
-        "doc_type": doc.doc_type_id, "subject": doc.subject,
+        "doc_type": doc.doc_type_id,
+        "subject": doc.subject,
         "recipients": [r.unit_id for r in outgoing.recipients.all()],
-        "free_recipients": outgoing.free_recipients, "paper_recipients": outgoing.paper_recipients,
-        "signer": outgoing.signer_id, "competence": outgoing.competence, "urgency": doc.urgency,
-        "due_date": doc.due_date, "drafter_initials": outgoing.drafter_initials, "copy_count": outgoing.copy_count,
+        "free_recipients": outgoing.free_recipients,
+        "paper_recipients": outgoing.paper_recipients,
+        "signer": outgoing.signer_id,
+        "competence": outgoing.competence,
+        "urgency": doc.urgency,
+        "due_date": doc.due_date,
+        "drafter_initials": outgoing.drafter_initials,
+        "copy_count": outgoing.copy_count,
         "description": doc.description,
     }
     form = forms.DraftForm(request.POST or None, initial=initial, agency=doc.agency, editing=True)
@@ -110,12 +137,26 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         same_signer = d["signer"].pk == outgoing.signer_id
         try:
-            services.outgoing_update(actor=request.user, outgoing=outgoing, data=services.DraftData(
-                doc_type=d["doc_type"], subject=d["subject"], signer=d["signer"], competence=d["competence"] or "",
-                signer_position=doc.signer_position if same_signer else "", urgency=d["urgency"],
-                due_date=d["due_date"], answers=outgoing.answers, drafter_initials=d["drafter_initials"],
-                copy_count=d["copy_count"], recipients=list(d["recipients"]), free_recipients=d["free_recipients"],
-                paper_recipients=d["paper_recipients"], description=d["description"]))
+            services.outgoing_update(
+                actor=request.user,
+                outgoing=outgoing,
+                data=services.DraftData(
+                    doc_type=d["doc_type"],
+                    subject=d["subject"],
+                    signer=d["signer"],
+                    competence=d["competence"] or "",
+                    signer_position=doc.signer_position if same_signer else "",
+                    urgency=d["urgency"],
+                    due_date=d["due_date"],
+                    answers=outgoing.answers,
+                    drafter_initials=d["drafter_initials"],
+                    copy_count=d["copy_count"],
+                    recipients=list(d["recipients"]),
+                    free_recipients=d["free_recipients"],
+                    paper_recipients=d["paper_recipients"],
+                    description=d["description"],
+                ),
+            )
             messages.success(request, _("Đã lưu thông tin dự thảo."))
             return redirect("outgoing:detail", pk)
         except DomainError as exc:
@@ -126,8 +167,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _upload(request: HttpRequest, outgoing: Outgoing, uploaded: Any, kind: str, note: str) -> None:
     """The draft's file: taken in (zip guard included), checked, stored; its PDF is made by a Celery task
     after the commit (the page shows “Đang chuyển sang PDF…” until then)."""
-    services.version_upload(actor=request.user, outgoing=outgoing, stored_file=_intake(request, uploaded),
-                            kind=kind, note=note)
+    services.version_upload(
+        actor=request.user, outgoing=outgoing, stored_file=_intake(request, uploaded), kind=kind, note=note
+    )
 
 
 @login_required
@@ -141,29 +183,42 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if version.kind == "main":
             version.changes = {  # type: ignore[attr-defined]
                 services.METADATA_LABELS.get(k, k): services.metadata_value(v)
-                for k, v in version.metadata.items() if previous and previous.get(k) != v}
+                for k, v in version.metadata.items()
+                if previous and previous.get(k) != v
+            }
             previous = version.metadata
     comments = list(outgoing.comments.select_related("author"))
     for comment in comments:
         comment.reply_list = [r for r in comments if r.parent_id == comment.pk]  # type: ignore[attr-defined]
-    return render(request, "outgoing/detail.html", {
-        "o": outgoing, "doc": outgoing.document, "actions": actions, "versions": versions,
-        "converting": any(v.conversion["conversion"] == "pending" for v in versions),  # type: ignore[attr-defined]
-        "steps": outgoing.steps.select_related("user", "decided_by"),
-        "roots": [c for c in comments if c.parent_id is None],
-        "deliveries": outgoing.document.deliveries.prefetch_related("changes"),
-        "events": [(e, event_label(e.action)) for e in outgoing.document.events.all()],
-        "upload_form": forms.UploadForm(), "comment_form": forms.CommentForm(), "reason_form": forms.ReasonForm(),
-        "format_form": forms.FormatForm(), "pin_form": forms.PinForm(),
-        "recipients": outgoing.recipients.select_related("unit"),
-        "follow_up": ReplyFollowUp.objects.filter(outgoing=outgoing).first(),
-        "summary": recipients.recipients_summary(outgoing) if outgoing.state not in FROZEN_STATES else None,
-        "may_fix": outgoing.state not in FROZEN_STATES and ("edit" in actions or "number" in actions
-                                                           or "sign_agency" in actions or "issue" in actions),
-        "fix_units": Unit.objects.filter(kind="agency", is_active=True).exclude(pk=outgoing.document.agency_id)
-        .order_by("external", "name"),
-        **_consultation_context(request, outgoing),
-    })
+    return render(
+        request,
+        "outgoing/detail.html",
+        {
+            "o": outgoing,
+            "doc": outgoing.document,
+            "actions": actions,
+            "versions": versions,
+            "converting": any(v.conversion["conversion"] == "pending" for v in versions),  # type: ignore[attr-defined]
+            "steps": outgoing.steps.select_related("user", "decided_by"),
+            "roots": [c for c in comments if c.parent_id is None],
+            "deliveries": outgoing.document.deliveries.prefetch_related("changes"),
+            "events": [(e, event_label(e.action)) for e in outgoing.document.events.all()],
+            "upload_form": forms.UploadForm(),
+            "comment_form": forms.CommentForm(),
+            "reason_form": forms.ReasonForm(),
+            "format_form": forms.FormatForm(),
+            "pin_form": forms.PinForm(),
+            "recipients": outgoing.recipients.select_related("unit"),
+            "follow_up": ReplyFollowUp.objects.filter(outgoing=outgoing).first(),
+            "summary": recipients.recipients_summary(outgoing) if outgoing.state not in FROZEN_STATES else None,
+            "may_fix": outgoing.state not in FROZEN_STATES
+            and ("edit" in actions or "number" in actions or "sign_agency" in actions or "issue" in actions),
+            "fix_units": Unit.objects.filter(kind="agency", is_active=True)
+            .exclude(pk=outgoing.document.agency_id)
+            .order_by("external", "name"),
+            **_consultation_context(request, outgoing),
+        },
+    )
 
 
 def _consultation_context(request: HttpRequest, outgoing: Outgoing) -> dict[str, Any]:
@@ -173,18 +228,46 @@ def _consultation_context(request: HttpRequest, outgoing: Outgoing) -> dict[str,
     for c in rounds:
         answers = list(c.answers.select_related("user__unit", "stored_file").order_by("user__full_name", "id"))
         mine = next((a for a in answers if a.user_id == user.pk), None)
-        shown.append({"c": c, "answers": answers if full else [a for a in answers if a is mine], "mine": mine,
-                      "summary": consult.summary_counts(c) if full else None})
-    may_open = (user.pk == outgoing.drafter_id and outgoing.state in EDITABLE_STATES
-                and not any(r["c"].is_open for r in shown))
-    return {"rounds": shown, "rounds_full": full, "is_drafter": user.pk == outgoing.drafter_id,
-            "consult_form": forms.ConsultationForm(agency=outgoing.document.agency, drafter=outgoing.drafter)
-            if may_open else None,
-            "answer_form": forms.AnswerForm(), "deadline_form": forms.DeadlineForm()}
+        shown.append(
+            {
+                "c": c,
+                "answers": answers if full else [a for a in answers if a is mine],
+                "mine": mine,
+                "summary": consult.summary_counts(c) if full else None,
+            }
+        )
+    may_open = (
+        user.pk == outgoing.drafter_id and outgoing.state in EDITABLE_STATES and not any(r["c"].is_open for r in shown)
+    )
+    return {
+        "rounds": shown,
+        "rounds_full": full,
+        "is_drafter": user.pk == outgoing.drafter_id,
+        "consult_form": forms.ConsultationForm(agency=outgoing.document.agency, drafter=outgoing.drafter)
+        if may_open
+        else None,
+        "answer_form": forms.AnswerForm(),
+        "deadline_form": forms.DeadlineForm(),
+    }
 
 
-ACTIONS = {"upload", "convert_retry", "comment", "submit", "approve", "return", "format_check", "sign",
-           "number", "sign_agency", "issue", "revoke", "replace", "followup_close", "recipient"}
+ACTIONS = {
+    "upload",
+    "convert_retry",
+    "comment",
+    "submit",
+    "approve",
+    "return",
+    "format_check",
+    "sign",
+    "number",
+    "sign_agency",
+    "issue",
+    "revoke",
+    "replace",
+    "followup_close",
+    "recipient",
+}
 
 
 @login_required
@@ -200,8 +283,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             upload = forms.UploadForm(post, request.FILES)
             if not upload.is_valid():
                 raise DomainError(_("Cần chọn tệp dự thảo."))
-            _upload(request, outgoing, upload.cleaned_data["file"], upload.cleaned_data["kind"],
-                    upload.cleaned_data["note"])
+            _upload(
+                request, outgoing, upload.cleaned_data["file"], upload.cleaned_data["kind"], upload.cleaned_data["note"]
+            )
         elif action == "convert_retry":
             version = outgoing.versions.select_related("stored_file").filter(pk=post.get("version") or 0).first()
             if version is None:
@@ -218,24 +302,31 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.outgoing_return(actor=user, outgoing=outgoing, comment=post.get("comment", ""))
         elif action == "format_check":
             checks = {k: post.get(f"check_{k}") == "on" for k in services.FORMAT_CHECKLIST}
-            services.outgoing_format_check(actor=user, outgoing=outgoing, checks=checks,
-                                           comment=post.get("comment", ""))
+            services.outgoing_format_check(
+                actor=user, outgoing=outgoing, checks=checks, comment=post.get("comment", "")
+            )
         elif action == "sign":
-            services.outgoing_sign(actor=user, outgoing=outgoing, pin=post.get("pin", ""),
-                                   version_id=int(post["version"]) if post.get("version") else None)
+            services.outgoing_sign(
+                actor=user,
+                outgoing=outgoing,
+                pin=post.get("pin", ""),
+                version_id=int(post["version"]) if post.get("version") else None,
+            )
         elif action == "number":
             services.outgoing_number(actor=user, outgoing=outgoing)
         elif action == "sign_agency":
             services.outgoing_sign_agency(actor=user, outgoing=outgoing, pin=post.get("pin", ""))
         elif action == "issue":
-            services.outgoing_issue(actor=user, outgoing=outgoing,
-                                    accept_unreachable=post.get("accept_unreachable") == "on")
+            services.outgoing_issue(
+                actor=user, outgoing=outgoing, accept_unreachable=post.get("accept_unreachable") == "on"
+            )
         elif action == "recipient":
             unit = Unit.objects.filter(pk=post.get("unit") or 0).first() if post.get("fix") == "match" else None
             if post.get("fix") == "match" and unit is None:
                 raise DomainError(_("Hãy chọn cơ quan trong danh bạ."))
-            recipients.recipient_fix(actor=user, outgoing=outgoing, name=post.get("name", ""),
-                                     action=post.get("fix", ""), unit=unit)
+            recipients.recipient_fix(
+                actor=user, outgoing=outgoing, name=post.get("name", ""), action=post.get("fix", ""), unit=unit
+            )
         elif action == "revoke":
             services.outgoing_revoke(actor=user, outgoing=outgoing, reason=post.get("comment", ""))
         elif action == "replace":
@@ -263,6 +354,7 @@ def file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
 
 # --- consultation (lấy ý kiến) -----------------------------------------------------------------------
 
+
 @login_required
 @require_POST
 def consultation_open(request: HttpRequest, pk: int) -> HttpResponse:
@@ -272,8 +364,13 @@ def consultation_open(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Cần chọn người góp ý và hạn góp ý (dd/mm/yyyy)."))
         return redirect("outgoing:detail", pk)
     try:
-        consult.consultation_open(actor=request.user, outgoing=outgoing, people=list(form.cleaned_data["people"]),
-                                  deadline=form.cleaned_data["deadline"], message=form.cleaned_data["message"])
+        consult.consultation_open(
+            actor=request.user,
+            outgoing=outgoing,
+            people=list(form.cleaned_data["people"]),
+            deadline=form.cleaned_data["deadline"],
+            message=form.cleaned_data["message"],
+        )
         messages.success(request, _("Đã gửi lấy ý kiến."))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -294,17 +391,32 @@ def consultation_act(request: HttpRequest, pk: int, cid: int, action: str) -> Ht
             if not form.is_valid():
                 raise DomainError(_("Hãy chọn Đồng ý, Không đồng ý hoặc Ý kiến khác."))
             uploaded = form.cleaned_data["file"]
-            stored = file_intake(actor=request.user, stream=uploaded, original_name=uploaded.name, channel="web",
-                                 declared_size=uploaded.size) if uploaded else None
-            consult.consultation_answer(actor=request.user, consultation=found, opinion=form.cleaned_data["opinion"],
-                                        comment=form.cleaned_data["comment"], stored_file=stored)
+            stored = (
+                file_intake(
+                    actor=request.user,
+                    stream=uploaded,
+                    original_name=uploaded.name,
+                    channel="web",
+                    declared_size=uploaded.size,
+                )
+                if uploaded
+                else None
+            )
+            consult.consultation_answer(
+                actor=request.user,
+                consultation=found,
+                opinion=form.cleaned_data["opinion"],
+                comment=form.cleaned_data["comment"],
+                stored_file=stored,
+            )
             messages.success(request, _("Đã ghi nhận ý kiến."))
         elif action == "gia-han":
             deadline_form = forms.DeadlineForm(request.POST)
             if not deadline_form.is_valid():
                 raise DomainError(_("Hạn mới phải là ngày dd/mm/yyyy."))
-            consult.consultation_extend(actor=request.user, consultation=found,
-                                        deadline=deadline_form.cleaned_data["deadline"])
+            consult.consultation_extend(
+                actor=request.user, consultation=found, deadline=deadline_form.cleaned_data["deadline"]
+            )
             messages.success(request, _("Đã gia hạn."))
         elif action == "ket-thuc":
             consult.consultation_close(actor=request.user, consultation=found)
@@ -339,12 +451,20 @@ def consultation_export(request: HttpRequest, pk: int, cid: int, fmt: str) -> Ht
 
 # --- Sổ đăng ký văn bản đi ---------------------------------------------------------------------------
 
+
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     form = forms.RegisterForm(request.GET or None)
     if request.GET.get("format") and form.is_valid():
         d = form.cleaned_data
-        return _as_page(request, lambda: outgoing_api.register_export(
-            request.user, date_from=d["date_from"], date_to=d["date_to"], fmt=request.GET["format"],
-            book=request.GET.get("book") or "register"))
+        return _as_page(
+            request,
+            lambda: outgoing_api.register_export(
+                request.user,
+                date_from=d["date_from"],
+                date_to=d["date_to"],
+                fmt=request.GET["format"],
+                book=request.GET.get("book") or "register",
+            ),
+        )
     return render(request, "outgoing/register.html", {"form": form})

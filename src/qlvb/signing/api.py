@@ -25,8 +25,14 @@ router = Router(tags=["signing"])
 
 def _multipart(extra: dict[str, Any] | None = None, required: tuple[str, ...] = ("file",)) -> dict[str, Any]:
     props: dict[str, Any] = {"file": {"type": "string", "format": "binary"}, **(extra or {})}
-    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": list(required), "properties": props}}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {"schema": {"type": "object", "required": list(required), "properties": props}}
+            },
+        }
+    }
 
 
 class ProfileIn(Schema):
@@ -88,12 +94,15 @@ def _profile_out(profile: SigningProfile | None, owner: str) -> dict[str, Any]:
     out: dict[str, Any] = {name: getattr(profile, name, "") if profile else "" for name in profiles.ALL_FIELDS}
     if out["pkcs12_path"]:
         out["pkcs12_path"] = pkcs12_display(out["pkcs12_path"])  # the name in the keys folder, not a server path
-    out.update(owner=owner, method=profile.method if profile else "",
-               method_label=str(profile.get_method_display()) if profile and profile.method else "",
-               has_image=bool(profile and profile.image_png),
-               image_width_mm=profile.image_width_mm if profile else None,
-               updated_at=profile.updated_at if profile else None,
-               pkcs12_uploaded=profile.pkcs12_name if profile and profile.pkcs12_data else "")
+    out.update(
+        owner=owner,
+        method=profile.method if profile else "",
+        method_label=str(profile.get_method_display()) if profile and profile.method else "",
+        has_image=bool(profile and profile.image_png),
+        image_width_mm=profile.image_width_mm if profile else None,
+        updated_at=profile.updated_at if profile else None,
+        pkcs12_uploaded=profile.pkcs12_name if profile and profile.pkcs12_data else "",
+    )
     view = profiles.certificate_view(profile)
     out["certificate"] = view.__dict__ if view is not None else None
     return out
@@ -102,16 +111,28 @@ def _profile_out(profile: SigningProfile | None, owner: str) -> dict[str, Any]:
 def _pkcs12(request: HttpRequest, **owner: Any) -> SigningProfile:
     uploaded = _upload(request)
     try:
-        return profiles.signing_pkcs12_upload(actor=request.user, data=uploaded.read(), name=uploaded.name or "",
-                                              password=request.POST.get("password", ""), **owner)
+        return profiles.signing_pkcs12_upload(
+            actor=request.user,
+            data=uploaded.read(),
+            name=uploaded.name or "",
+            password=request.POST.get("password", ""),
+            **owner,
+        )
     finally:
         uploaded.close()
 
 
 def _report_out(stored: Any) -> dict[str, Any]:
-    return {"id": stored.pk, "file_sha256": stored.file_sha256, "verdict": stored.verdict,
-            "verdict_label": str(stored.get_verdict_display()), "summary": stored.summary,
-            "signature_count": stored.signature_count, "created_at": stored.created_at, "report": stored.report}
+    return {
+        "id": stored.pk,
+        "file_sha256": stored.file_sha256,
+        "verdict": stored.verdict,
+        "verdict_label": str(stored.get_verdict_display()),
+        "summary": stored.summary,
+        "signature_count": stored.signature_count,
+        "created_at": stored.created_at,
+        "report": stored.report,
+    }
 
 
 def _upload(request: HttpRequest) -> Any:
@@ -145,6 +166,7 @@ def _agency(request: HttpRequest, agency_id: int | None) -> Any:
 
 # --- one's own profile -------------------------------------------------------------------------
 
+
 @router.get("/profile", response=ProfileOut, summary="Phương thức ký số và ảnh chữ ký của tôi")
 def profile_get(request: HttpRequest) -> dict[str, Any]:
     user = request.user
@@ -159,9 +181,12 @@ def profile_put(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
     return _profile_out(saved, owner=user.get_username())
 
 
-@router.post("/profile/image", response=ProfileOut,
-             summary="Tải ảnh chữ ký của tôi (PNG màu xanh, nền trong suốt; multipart, trường `file`)",
-             openapi_extra=_multipart())
+@router.post(
+    "/profile/image",
+    response=ProfileOut,
+    summary="Tải ảnh chữ ký của tôi (PNG màu xanh, nền trong suốt; multipart, trường `file`)",
+    openapi_extra=_multipart(),
+)
 @decorate_view(guard_upload)
 def profile_image_post(request: HttpRequest) -> dict[str, Any]:
     user = request.user
@@ -173,10 +198,13 @@ def profile_image_post(request: HttpRequest) -> dict[str, Any]:
     return _profile_out(saved, owner=user.get_username())
 
 
-@router.post("/profile/pkcs12", response=ProfileOut,
-             summary="Tải lên tệp chứng thư số PKCS#12 của tôi (multipart `file`, `password` chỉ để kiểm tra, "
-                     "không được lưu); chọn phương thức ký bằng tệp này",
-             openapi_extra=_multipart({"password": {"type": "string", "format": "password"}}, ("file", "password")))
+@router.post(
+    "/profile/pkcs12",
+    response=ProfileOut,
+    summary="Tải lên tệp chứng thư số PKCS#12 của tôi (multipart `file`, `password` chỉ để kiểm tra, "
+    "không được lưu); chọn phương thức ký bằng tệp này",
+    openapi_extra=_multipart({"password": {"type": "string", "format": "password"}}, ("file", "password")),
+)
 @decorate_view(guard_upload)
 def profile_pkcs12_post(request: HttpRequest) -> dict[str, Any]:
     return _profile_out(_pkcs12(request, user=request.user), owner=request.user.get_username())
@@ -189,8 +217,12 @@ def profile_image_get(request: HttpRequest) -> HttpResponse:
 
 # --- the agency's profile ----------------------------------------------------------------------
 
-@router.get("/agency", response=ProfileOut,
-            summary="Khóa ký số và ảnh con dấu của cơ quan (quản trị, văn thư); `agency_id` mặc định cơ quan mình")
+
+@router.get(
+    "/agency",
+    response=ProfileOut,
+    summary="Khóa ký số và ảnh con dấu của cơ quan (quản trị, văn thư); `agency_id` mặc định cơ quan mình",
+)
 def agency_get(request: HttpRequest, agency_id: Id | None = None) -> dict[str, Any]:
     unit = _agency(request, agency_id)
     return _profile_out(profiles.signing_profile_get(actor=request.user, agency=unit), owner=unit.name)
@@ -203,9 +235,12 @@ def agency_put(request: HttpRequest, payload: ProfileIn, agency_id: Id | None = 
     return _profile_out(saved, owner=unit.name)
 
 
-@router.post("/agency/seal", response=ProfileOut,
-             summary="Tải ảnh con dấu (PNG màu đỏ, nền trong suốt; multipart `file`, `width_mm` đường kính thật)",
-             openapi_extra=_multipart({"width_mm": {"type": "number", "default": 36}}))
+@router.post(
+    "/agency/seal",
+    response=ProfileOut,
+    summary="Tải ảnh con dấu (PNG màu đỏ, nền trong suốt; multipart `file`, `width_mm` đường kính thật)",
+    openapi_extra=_multipart({"width_mm": {"type": "number", "default": 36}}),
+)
 @decorate_view(guard_upload)
 def agency_seal_post(request: HttpRequest, agency_id: Id | None = None) -> dict[str, Any]:
     unit = _agency(request, agency_id)
@@ -221,9 +256,12 @@ def agency_seal_post(request: HttpRequest, agency_id: Id | None = None) -> dict[
     return _profile_out(saved, owner=unit.name)
 
 
-@router.post("/agency/pkcs12", response=ProfileOut,
-             summary="Tải lên tệp PKCS#12 của cơ quan (multipart `file`, `password` không được lưu)",
-             openapi_extra=_multipart({"password": {"type": "string", "format": "password"}}, ("file", "password")))
+@router.post(
+    "/agency/pkcs12",
+    response=ProfileOut,
+    summary="Tải lên tệp PKCS#12 của cơ quan (multipart `file`, `password` không được lưu)",
+    openapi_extra=_multipart({"password": {"type": "string", "format": "password"}}, ("file", "password")),
+)
 @decorate_view(guard_upload)
 def agency_pkcs12_post(request: HttpRequest, agency_id: Id | None = None) -> dict[str, Any]:
     unit = _agency(request, agency_id)
@@ -238,16 +276,24 @@ def agency_seal_get(request: HttpRequest, agency_id: Id | None = None) -> HttpRe
 
 # --- verification ------------------------------------------------------------------------------
 
-@router.post("/verify", response={201: VerifyOut},
-             summary="Kiểm tra chữ ký số của một tệp PDF (multipart, trường `file`); lưu tệp và kết quả",
-             openapi_extra=_multipart())
+
+@router.post(
+    "/verify",
+    response={201: VerifyOut},
+    summary="Kiểm tra chữ ký số của một tệp PDF (multipart, trường `file`); lưu tệp và kết quả",
+    openapi_extra=_multipart(),
+)
 @decorate_view(guard_upload)
 def verify(request: HttpRequest) -> Status:
     uploaded = _upload(request)
     try:
         stored_file, stored = reports.signature_report_verify_upload(
-            actor=request.user, stream=uploaded, original_name=uploaded.name or "", channel=Channel.API,
-            declared_size=uploaded.size)
+            actor=request.user,
+            stream=uploaded,
+            original_name=uploaded.name or "",
+            channel=Channel.API,
+            declared_size=uploaded.size,
+        )
     finally:
         uploaded.close()
     return Status(201, {**_report_out(stored), "file_id": stored_file.pk})
@@ -260,6 +306,7 @@ def report_get(request: HttpRequest, report_id: Id) -> dict[str, Any]:
 
 # --- trust anchors (per deployment) ------------------------------------------------------------
 
+
 @router.get("/anchors", response=list[AnchorOut], summary="Chứng thư gốc tin cậy (quản trị)")
 def anchors_get(request: HttpRequest) -> list[dict[str, Any]]:
     from qlvb.core.permissions import require
@@ -268,8 +315,12 @@ def anchors_get(request: HttpRequest) -> list[dict[str, Any]]:
     return [a.as_dict() for a in anchors.trust_anchor_list()]
 
 
-@router.post("/anchors", response={201: list[AnchorOut]},
-             summary="Thêm chứng thư gốc/trung gian (PEM hoặc DER; multipart `file`)", openapi_extra=_multipart())
+@router.post(
+    "/anchors",
+    response={201: list[AnchorOut]},
+    summary="Thêm chứng thư gốc/trung gian (PEM hoặc DER; multipart `file`)",
+    openapi_extra=_multipart(),
+)
 @decorate_view(guard_upload)
 def anchors_post(request: HttpRequest) -> Status:
     uploaded = _upload(request)
@@ -287,6 +338,7 @@ def anchors_delete(request: HttpRequest, fingerprint: str) -> Status:
 
 
 # --- USB token at the signer's desk (local signing plug-in; docs/signing.md) --------------------
+
 
 class PluginStartOut(Schema):
     session: str
@@ -310,12 +362,14 @@ class PluginFinishOut(Schema):
     report_url: str
 
 
-@router.post("/plugin/start", response={201: PluginStartOut},
-             summary="Ký bằng USB token tại máy người ký, bước 1: gửi tệp PDF (`file`) và chứng thư số do phần mềm ký "
-                     "số trả về (`certificate`, base64 DER; `chain`: các chứng thư trung gian, base64, cách nhau dấu "
-                     "phẩy); nhận mã băm cần ký",
-             openapi_extra=_multipart({"certificate": {"type": "string"}, "chain": {"type": "string"}},
-                                      ("file", "certificate")))
+@router.post(
+    "/plugin/start",
+    response={201: PluginStartOut},
+    summary="Ký bằng USB token tại máy người ký, bước 1: gửi tệp PDF (`file`) và chứng thư số do phần mềm ký "
+    "số trả về (`certificate`, base64 DER; `chain`: các chứng thư trung gian, base64, cách nhau dấu "
+    "phẩy); nhận mã băm cần ký",
+    openapi_extra=_multipart({"certificate": {"type": "string"}, "chain": {"type": "string"}}, ("file", "certificate")),
+)
 @decorate_view(guard_upload)
 def plugin_start(request: HttpRequest) -> Status:
     import base64
@@ -328,22 +382,45 @@ def plugin_start(request: HttpRequest) -> Status:
     finally:
         uploaded.close()
     chain = [c for c in (request.POST.get("chain") or "").split(",") if c.strip()]
-    started = plugin.plugin_sign_start(actor=request.user, pdf=data, chain_b64=chain, file_name=uploaded.name or "",
-                                       certificate_b64=request.POST.get("certificate", ""))
-    return Status(201, {"session": str(started.session.pk), "protocol": plugin.PROTOCOL,
-                        "hash": base64.b64encode(started.hash).decode(), "hash_algorithm": plugin.HASH_ALGORITHM,
-                        "signature_algorithm": plugin.SIGNATURE_ALGORITHM, "signer": started.signer,
-                        "expires_minutes": plugin.SESSION_MINUTES})
+    started = plugin.plugin_sign_start(
+        actor=request.user,
+        pdf=data,
+        chain_b64=chain,
+        file_name=uploaded.name or "",
+        certificate_b64=request.POST.get("certificate", ""),
+    )
+    return Status(
+        201,
+        {
+            "session": str(started.session.pk),
+            "protocol": plugin.PROTOCOL,
+            "hash": base64.b64encode(started.hash).decode(),
+            "hash_algorithm": plugin.HASH_ALGORITHM,
+            "signature_algorithm": plugin.SIGNATURE_ALGORITHM,
+            "signer": started.signer,
+            "expires_minutes": plugin.SESSION_MINUTES,
+        },
+    )
 
 
-@router.post("/plugin/{session}/finish", response={201: PluginFinishOut},
-             summary="Bước 2: gửi chữ ký (base64) do phần mềm ký số tạo trên USB token; nhận kết quả kiểm tra")
+@router.post(
+    "/plugin/{session}/finish",
+    response={201: PluginFinishOut},
+    summary="Bước 2: gửi chữ ký (base64) do phần mềm ký số tạo trên USB token; nhận kết quả kiểm tra",
+)
 def plugin_finish(request: HttpRequest, session: str, payload: PluginFinishIn) -> Status:
     from django.urls import reverse
 
     from . import plugin
 
     stored, report = plugin.plugin_sign_finish(actor=request.user, session_id=session, signature_b64=payload.signature)
-    return Status(201, {"report_id": report.pk, "file_id": stored.pk, "verdict": report.verdict,
-                        "verdict_label": str(report.get_verdict_display()),
-                        "report_url": reverse("signing:report", args=[report.pk])})
+    return Status(
+        201,
+        {
+            "report_id": report.pk,
+            "file_id": stored.pk,
+            "verdict": report.verdict,
+            "verdict_label": str(report.get_verdict_display()),
+            "report_url": reverse("signing:report", args=[report.pk]),
+        },
+    )

@@ -31,12 +31,21 @@ def method_context(form: MethodForm) -> dict[str, Any]:
     """One block per method: its radio button, label, help and its own fields."""
     radios = {str(r.data["value"]): r for r in form["method"]}
     blocks = [
-        {"value": method, "radio": radios.get(method), "label": METHOD_LABELS[method], "help": METHOD_HELP[method],
-         "fields": [form[name] for name in names]}
+        {
+            "value": method,
+            "radio": radios.get(method),
+            "label": METHOD_LABELS[method],
+            "help": METHOD_HELP[method],
+            "fields": [form[name] for name in names],
+        }
         for method, names in METHOD_FIELDS.items()
     ]
-    return {"method_blocks": blocks, "pkcs12_dir": conf.pkcs12_dir(),
-            "csc_offered": bool(conf.csc_services()), "pkcs11_offered": bool(conf.pkcs11_modules())}
+    return {
+        "method_blocks": blocks,
+        "pkcs12_dir": conf.pkcs12_dir(),
+        "csc_offered": bool(conf.csc_services()),
+        "pkcs11_offered": bool(conf.pkcs11_modules()),
+    }
 
 
 def vn_time(value: str | None) -> str:
@@ -66,17 +75,25 @@ def _revision_text(entry: dict[str, Any]) -> str:
 def report_view(report: dict[str, Any]) -> dict[str, Any]:
     signatures = []
     for sig in report.get("signatures", []):
-        signatures.append({
-            **sig,
-            "css": VERDICT_CSS.get(sig.get("verdict", ""), "secondary"),
-            "claimed": vn_time(sig.get("claimed_time")),
-            "stamped": vn_time(sig.get("timestamp_time")),
-            "valid_from": vn_time((sig.get("signer") or {}).get("hieu_luc_tu")),
-            "valid_to": vn_time((sig.get("signer") or {}).get("hieu_luc_den")),
-            "checks": [{**c, "icon": CHECK_ICON.get(c.get("status", ""), "?"),
+        signatures.append(
+            {
+                **sig,
+                "css": VERDICT_CSS.get(sig.get("verdict", ""), "secondary"),
+                "claimed": vn_time(sig.get("claimed_time")),
+                "stamped": vn_time(sig.get("timestamp_time")),
+                "valid_from": vn_time((sig.get("signer") or {}).get("hieu_luc_tu")),
+                "valid_to": vn_time((sig.get("signer") or {}).get("hieu_luc_den")),
+                "checks": [
+                    {
+                        **c,
+                        "icon": CHECK_ICON.get(c.get("status", ""), "?"),
                         "css": CHECK_CSS.get(c.get("status", ""), ""),
-                        "word": CHECK_WORD.get(c.get("status", ""), "")} for c in sig.get("checks", [])],
-        })
+                        "word": CHECK_WORD.get(c.get("status", ""), ""),
+                    }
+                    for c in sig.get("checks", [])
+                ],
+            }
+        )
     stamps = sum(1 for sig in signatures if sig.get("kind") == "doc_timestamp")
     return {
         **report,
@@ -85,11 +102,18 @@ def report_view(report: dict[str, Any]) -> dict[str, Any]:
         "css": VERDICT_CSS.get(report.get("verdict", ""), "secondary"),
         "verified": vn_time(report.get("verified_at")),
         "signatures": signatures,
-        "revisions": [{**r, "number": r.get("revision", 0) + 1, "text": _revision_text(r)}
-                      for r in report.get("revisions", [])],
+        "revisions": [
+            {**r, "number": r.get("revision", 0) + 1, "text": _revision_text(r)} for r in report.get("revisions", [])
+        ],
     }
 
 
 def anchors_view(anchors: list[Any]) -> list[dict[str, Any]]:
-    return [{**a.as_dict(), "valid_from": f"{a.not_before.astimezone(VN):%d/%m/%Y}",
-             "valid_to": f"{a.not_after.astimezone(VN):%d/%m/%Y}"} for a in anchors]
+    return [
+        {
+            **a.as_dict(),
+            "valid_from": f"{a.not_before.astimezone(VN):%d/%m/%Y}",
+            "valid_to": f"{a.not_after.astimezone(VN):%d/%m/%Y}",
+        }
+        for a in anchors
+    ]

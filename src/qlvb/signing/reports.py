@@ -50,7 +50,7 @@ def _looks_like_pdf(head: bytes) -> bool:
 def signature_report_verify_upload(
     *, actor: Any, stream: Any, original_name: str, channel: str, declared_size: int | None = None
 ) -> tuple[StoredFile, SignatureReport]:
-    """"Kiểm tra chữ ký số" of a PDF someone uploads: refuse anything that is not a PDF before storing
+    """ "Kiểm tra chữ ký số" of a PDF someone uploads: refuse anything that is not a PDF before storing
     it (415, nothing stored), take the file in through ``files.intake.file_intake`` (the seed's file
     rules, audited), verify it and store the report (``signing.verified`` in the audit log).
 

@@ -53,8 +53,9 @@ def _save_method(request: HttpRequest, form: forms.MethodForm, **owner: Any) -> 
     if not form.is_valid():
         return False
     try:
-        profiles.signing_profile_save(actor=current_user(request), method=form.cleaned_data["method"],
-                                      **owner, **form.settings())
+        profiles.signing_profile_save(
+            actor=current_user(request), method=form.cleaned_data["method"], **owner, **form.settings()
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
         return False
@@ -70,8 +71,9 @@ def _save_image(request: HttpRequest, form: forms.ImageForm, **owner: Any) -> bo
         return False
     upload = form.cleaned_data["image"]
     try:
-        profiles.signing_image_upload(actor=current_user(request), data=upload.read(),
-                                      width_mm=form.cleaned_data.get("width_mm"), **owner)
+        profiles.signing_image_upload(
+            actor=current_user(request), data=upload.read(), width_mm=form.cleaned_data.get("width_mm"), **owner
+        )
     except DomainError as exc:
         form.add_error("image", exc.message)
         return False
@@ -87,8 +89,13 @@ def _save_pkcs12(request: HttpRequest, form: forms.Pkcs12Form, **owner: Any) -> 
         return False
     upload = form.cleaned_data["file"]
     try:
-        profiles.signing_pkcs12_upload(actor=current_user(request), data=upload.read(),
-                                       password=form.cleaned_data["password"], name=upload.name or "", **owner)
+        profiles.signing_pkcs12_upload(
+            actor=current_user(request),
+            data=upload.read(),
+            password=form.cleaned_data["password"],
+            name=upload.name or "",
+            **owner,
+        )
     except DomainError as exc:
         form.add_error("file", exc.message)
         return False
@@ -99,14 +106,16 @@ def _save_pkcs12(request: HttpRequest, form: forms.Pkcs12Form, **owner: Any) -> 
 
 
 def _key_context(current: SigningProfile | None) -> dict[str, Any]:
-    return {"certificate": profiles.certificate_view(current),
-            "uploaded_name": current.pkcs12_name if current is not None and current.pkcs12_data else ""}
+    return {
+        "certificate": profiles.certificate_view(current),
+        "uploaded_name": current.pkcs12_name if current is not None and current.pkcs12_data else "",
+    }
 
 
 @_upload_view
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    """"Chữ ký số của tôi": the signing method and the signature image of the signed-in user."""
+    """ "Chữ ký số của tôi": the signing method and the signature image of the signed-in user."""
     user = current_user(request)
     current = profiles.signing_profile_get(actor=user, user=user)
     method_form = forms.MethodForm(initial=_method_initial(current))
@@ -125,10 +134,19 @@ def profile(request: HttpRequest) -> HttpResponse:
             method_form = forms.MethodForm(request.POST)
             if _save_method(request, method_form, user=user):
                 return redirect("signing:profile")
-    return render(request, "signing/profile.html", {
-        "current": current, "method_form": method_form, "image_form": image_form, "pkcs12_form": pkcs12_form,
-        **presentation.method_context(method_form), "image_url": "signing:profile_image", **_key_context(current),
-    })
+    return render(
+        request,
+        "signing/profile.html",
+        {
+            "current": current,
+            "method_form": method_form,
+            "image_form": image_form,
+            "pkcs12_form": pkcs12_form,
+            **presentation.method_context(method_form),
+            "image_url": "signing:profile_image",
+            **_key_context(current),
+        },
+    )
 
 
 @login_required
@@ -172,11 +190,20 @@ def agency(request: HttpRequest) -> HttpResponse:
             method_form = forms.MethodForm(request.POST)
             if _save_method(request, method_form, agency=unit):
                 return redirect(f"{request.path}?co_quan={unit.pk}")
-    return render(request, "signing/agency.html", {
-        "unit": unit, "agencies": agencies, "current": current, "method_form": method_form,
-        "image_form": image_form, "pkcs12_form": pkcs12_form, **presentation.method_context(method_form),
-        **_key_context(current),
-    })
+    return render(
+        request,
+        "signing/agency.html",
+        {
+            "unit": unit,
+            "agencies": agencies,
+            "current": current,
+            "method_form": method_form,
+            "image_form": image_form,
+            "pkcs12_form": pkcs12_form,
+            **presentation.method_context(method_form),
+            **_key_context(current),
+        },
+    )
 
 
 @permission_required(policies.AGENCY_MANAGE.name)
@@ -192,7 +219,7 @@ def agency_image(request: HttpRequest, agency_id: int) -> HttpResponse:
 @_upload_view
 @permission_required(policies.VERIFY.name)
 def verify(request: HttpRequest) -> HttpResponse:
-    """"Kiểm tra chữ ký số": upload a PDF, see the report (stored, so the page can be opened again)."""
+    """ "Kiểm tra chữ ký số": upload a PDF, see the report (stored, so the page can be opened again)."""
     form = forms.VerifyForm()
     if request.method == "POST":
         form = forms.VerifyForm(request.POST, request.FILES)
@@ -202,8 +229,12 @@ def verify(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 _stored, report = reports.signature_report_verify_upload(
-                    actor=current_user(request), stream=upload, original_name=upload.name or "",
-                    channel="web", declared_size=upload.size)
+                    actor=current_user(request),
+                    stream=upload,
+                    original_name=upload.name or "",
+                    channel="web",
+                    declared_size=upload.size,
+                )
             except DomainError as exc:
                 form.add_error("file", exc.message)
             else:
@@ -221,21 +252,27 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         stored = selectors.signature_report_get(actor=current_user(request), report_id=pk)
     except DomainError:
         raise Http404 from None
-    return render(request, "signing/report.html", {
-        "stored": stored, "r": presentation.report_view(stored.report),
-    })
+    return render(
+        request,
+        "signing/report.html",
+        {
+            "stored": stored,
+            "r": presentation.report_view(stored.report),
+        },
+    )
 
 
 @_upload_view
 @permission_required(policies.ANCHORS_MANAGE.name)
 def trust_anchors(request: HttpRequest) -> HttpResponse:
-    """"Chứng thư gốc tin cậy": the CA certificates every verification chains to (per deployment)."""
+    """ "Chứng thư gốc tin cậy": the CA certificates every verification chains to (per deployment)."""
     form = forms.AnchorForm()
     if request.method == "POST":
         if request.POST.get("action") == "remove":
             try:
-                removed = anchors.trust_anchor_remove(actor=current_user(request),
-                                                      fingerprint=request.POST.get("fingerprint", ""))
+                removed = anchors.trust_anchor_remove(
+                    actor=current_user(request), fingerprint=request.POST.get("fingerprint", "")
+                )
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
@@ -247,8 +284,9 @@ def trust_anchors(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                added = anchors.trust_anchor_add(actor=current_user(request), data=upload.read(),
-                                                 name=upload.name or "")
+                added = anchors.trust_anchor_add(
+                    actor=current_user(request), data=upload.read(), name=upload.name or ""
+                )
             except DomainError as exc:
                 form.add_error("file", exc.message)
             else:
@@ -256,23 +294,33 @@ def trust_anchors(request: HttpRequest) -> HttpResponse:
                 return redirect("signing:anchors")
             finally:
                 upload.close()
-    return render(request, "signing/anchors.html", {
-        "form": form, "anchors": presentation.anchors_view(anchors.trust_anchor_list()),
-        "trust_dir": conf.trust_anchors_dir(),
-    })
+    return render(
+        request,
+        "signing/anchors.html",
+        {
+            "form": form,
+            "anchors": presentation.anchors_view(anchors.trust_anchor_list()),
+            "trust_dir": conf.trust_anchors_dir(),
+        },
+    )
 
 
 @login_required
 @require_GET
 def plugin(request: HttpRequest) -> HttpResponse:
-    """"Ký bằng USB token": sign a PDF with the token at one's desk through the local plug-in (the page's
+    """ "Ký bằng USB token": sign a PDF with the token at one's desk through the local plug-in (the page's
     script talks to the plug-in and to the API; docs/signing.md)."""
     from django.urls import reverse
 
     from .web_csp import with_plugin_origin
 
-    response = render(request, "signing/plugin.html", {
-        "plugin_url": conf.plugin_url(), "start_url": reverse("api:plugin_start"),
-        "finish_url": reverse("api:plugin_finish", args=["SESSION"]),
-    })
+    response = render(
+        request,
+        "signing/plugin.html",
+        {
+            "plugin_url": conf.plugin_url(),
+            "start_url": reverse("api:plugin_start"),
+            "finish_url": reverse("api:plugin_finish", args=["SESSION"]),
+        },
+    )
     return with_plugin_origin(response, conf.plugin_url())

@@ -46,16 +46,19 @@ class SignInForm(AuthenticationForm):
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
-        label=_("Mật khẩu hiện tại"), strip=False,
+        label=_("Mật khẩu hiện tại"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "form-control"}),
     )
     new_password1 = forms.CharField(
-        label=_("Mật khẩu mới"), strip=False,
+        label=_("Mật khẩu mới"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
         help_text=_("Ít nhất 10 ký tự, có chữ thường, chữ hoa, chữ số và ký tự đặc biệt."),
     )
     new_password2 = forms.CharField(
-        label=_("Nhập lại mật khẩu mới"), strip=False,
+        label=_("Nhập lại mật khẩu mới"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
     )
 

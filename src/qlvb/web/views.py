@@ -32,8 +32,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_change_password(
-                actor=user, old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password1"], request=request,
+                actor=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+                request=request,
             )
         except DomainError as exc:
             field = "old_password" if exc.code in {"wrong_password", "locked_out"} else "new_password1"

@@ -37,8 +37,7 @@ def test_missing_field_is_422_naming_it() -> None:
 
 
 def test_wrong_type_is_422(person) -> None:
-    response = Api(person("tranthilan")).post("/directory/users", {"full_name": "Nguyễn Văn A",
-                                                                   "unit": "văn phòng"})
+    response = Api(person("tranthilan")).post("/directory/users", {"full_name": "Nguyễn Văn A", "unit": "văn phòng"})
     assert response.status_code == 422
     assert response.json()["detail"].startswith("Dữ liệu không hợp lệ hoặc thiếu: unit")
 

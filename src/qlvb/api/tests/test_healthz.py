@@ -30,8 +30,14 @@ def _closed_port() -> int:
 def _filesystem_broker(tmp_path: Path) -> dict[str, object]:
     queue = tmp_path / "queue"
     queue.mkdir()
-    return {"CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_TRANSPORT_OPTIONS": {
-        "data_folder_in": str(queue), "data_folder_out": str(queue), "processed_folder": str(tmp_path)}}
+    return {
+        "CELERY_BROKER_URL": "filesystem://",
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "processed_folder": str(tmp_path),
+        },
+    }
 
 
 def test_embedded_broker_and_database_are_healthy(tmp_path: Path) -> None:
@@ -48,8 +54,10 @@ def test_embedded_broker_and_database_are_healthy(tmp_path: Path) -> None:
 
 def test_embedded_broker_without_its_queue_folder_is_unhealthy(tmp_path: Path) -> None:
     missing = str(tmp_path / "khong-co")
-    with override_settings(CELERY_BROKER_URL="filesystem://", CELERY_BROKER_TRANSPORT_OPTIONS={
-            "data_folder_in": missing, "data_folder_out": missing}):
+    with override_settings(
+        CELERY_BROKER_URL="filesystem://",
+        CELERY_BROKER_TRANSPORT_OPTIONS={"data_folder_in": missing, "data_folder_out": missing},
+    ):
         response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"]["status"] == "error"

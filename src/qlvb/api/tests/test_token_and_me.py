@@ -31,8 +31,13 @@ def test_token_then_me(demo) -> None:
     assert me["position"] == "Văn thư"
     assert me["unit"]["short_name"] == "VP"
     assert me["unit"]["name"] == "Văn phòng HĐND và UBND"
-    assert me["agency"] == {"id": me["agency"]["id"], "name": "Ủy ban nhân dân xã Liên Minh", "short_name": "UBND",
-                            "kind": "agency", "organ_id": "000.00.31.H42"}
+    assert me["agency"] == {
+        "id": me["agency"]["id"],
+        "name": "Ủy ban nhân dân xã Liên Minh",
+        "short_name": "UBND",
+        "kind": "agency",
+        "organ_id": "000.00.31.H42",
+    }
     assert [(r["role"], r["unit_name"]) for r in me["roles"]] == [("clerk", "Ủy ban nhân dân xã Liên Minh")]
 
 

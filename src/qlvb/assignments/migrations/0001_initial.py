@@ -6,92 +6,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0001_initial'),
+        ("directory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssignmentUpdate',
+            name="AssignmentUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opinion', 'Ý kiến'), ('progress', 'Tiến độ')], max_length=16)),
-                ('text', models.TextField()),
-                ('progress', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("opinion", "Ý kiến"), ("progress", "Tiến độ")], max_length=16)),
+                ("text", models.TextField()),
+                ("progress", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Extension',
+            name="Extension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField()),
-                ('reason', models.TextField(verbose_name='lý do')),
-                ('old_due_date', models.DateField(blank=True, null=True)),
-                ('new_due_date', models.DateField(verbose_name='hạn đề nghị')),
-                ('status', models.CharField(choices=[('pending', 'Chờ quyết định'), ('granted', 'Đồng ý'), ('refused', 'Từ chối')], default='pending', max_length=16)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("requested_at", models.DateTimeField()),
+                ("reason", models.TextField(verbose_name="lý do")),
+                ("old_due_date", models.DateField(blank=True, null=True)),
+                ("new_due_date", models.DateField(verbose_name="hạn đề nghị")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Chờ quyết định"), ("granted", "Đồng ý"), ("refused", "Từ chối")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['requested_at', 'id'],
+                "ordering": ["requested_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('new_document', 'Văn bản mới'), ('assigned', 'Được phân công'), ('reminder', 'Đôn đốc'), ('returned', 'Bị trả lại'), ('due_soon', 'Sắp đến hạn'), ('overdue', 'Quá hạn'), ('extension', 'Gia hạn'), ('completed', 'Hoàn thành')], max_length=16)),
-                ('text', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField()),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new_document", "Văn bản mới"),
+                            ("assigned", "Được phân công"),
+                            ("reminder", "Đôn đốc"),
+                            ("returned", "Bị trả lại"),
+                            ("due_soon", "Sắp đến hạn"),
+                            ("overdue", "Quá hạn"),
+                            ("extension", "Gia hạn"),
+                            ("completed", "Hoàn thành"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("text", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField()),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField(verbose_name='lần đôn đốc')),
-                ('kind', models.CharField(choices=[('nhac_nho', 'Nhắc nhở'), ('phe_binh', 'Phê bình'), ('kiem_diem', 'Kiểm điểm')], max_length=16, verbose_name='hình thức')),
-                ('text', models.CharField(max_length=1000, verbose_name='nội dung')),
-                ('sent_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveIntegerField(verbose_name="lần đôn đốc")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("nhac_nho", "Nhắc nhở"), ("phe_binh", "Phê bình"), ("kiem_diem", "Kiểm điểm")],
+                        max_length=16,
+                        verbose_name="hình thức",
+                    ),
+                ),
+                ("text", models.CharField(max_length=1000, verbose_name="nội dung")),
+                ("sent_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['assignment', 'seq'],
+                "ordering": ["assignment", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Chủ trì'), ('support', 'Phối hợp'), ('info', 'Để biết')], max_length=16, verbose_name='vai trò')),
-                ('assigned_at', models.DateTimeField(verbose_name='giao lúc')),
-                ('directive', models.TextField(blank=True, verbose_name='ý kiến chỉ đạo')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='hạn xử lý')),
-                ('status', models.CharField(choices=[('pending', 'Chờ xử lý'), ('in_progress', 'Đang xử lý'), ('done', 'Đã hoàn thành'), ('returned', 'Bị trả lại')], default='pending', max_length=16, verbose_name='trạng thái')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='tiến độ (%)')),
-                ('result', models.TextField(blank=True, verbose_name='kết quả')),
-                ('return_reason', models.TextField(blank=True, verbose_name='lý do trả lại')),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('overdue_notified_on', models.DateField(blank=True, null=True)),
-                ('due_soon_notified_on', models.DateField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.unit')),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Chủ trì"), ("support", "Phối hợp"), ("info", "Để biết")],
+                        max_length=16,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(verbose_name="giao lúc")),
+                ("directive", models.TextField(blank=True, verbose_name="ý kiến chỉ đạo")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="hạn xử lý")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chờ xử lý"),
+                            ("in_progress", "Đang xử lý"),
+                            ("done", "Đã hoàn thành"),
+                            ("returned", "Bị trả lại"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="tiến độ (%)")),
+                ("result", models.TextField(blank=True, verbose_name="kết quả")),
+                ("return_reason", models.TextField(blank=True, verbose_name="lý do trả lại")),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("overdue_notified_on", models.DateField(blank=True, null=True)),
+                ("due_soon_notified_on", models.DateField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="directory.unit"
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phân công xử lý',
-                'verbose_name_plural': 'phân công xử lý',
-                'ordering': ['assigned_at', 'id'],
+                "verbose_name": "phân công xử lý",
+                "verbose_name_plural": "phân công xử lý",
+                "ordering": ["assigned_at", "id"],
             },
         ),
     ]

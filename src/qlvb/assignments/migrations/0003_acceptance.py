@@ -6,31 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assignments', '0002_initial'),
+        ("assignments", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='accepted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='chấp nhận kết quả lúc'),
+            model_name="assignment",
+            name="accepted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="chấp nhận kết quả lúc"),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='accepted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người chấp nhận kết quả'),
+            model_name="assignment",
+            name="accepted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="người chấp nhận kết quả",
+            ),
         ),
         migrations.AlterField(
-            model_name='assignment',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Chờ xử lý'), ('in_progress', 'Đang xử lý'), ('awaiting', 'Chờ chấp nhận kết quả'), ('done', 'Đã hoàn thành'), ('returned', 'Bị trả lại'), ('closed', 'Đã đóng (văn bản đã hoàn thành)')], default='pending', max_length=16, verbose_name='trạng thái'),
+            model_name="assignment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Chờ xử lý"),
+                    ("in_progress", "Đang xử lý"),
+                    ("awaiting", "Chờ chấp nhận kết quả"),
+                    ("done", "Đã hoàn thành"),
+                    ("returned", "Bị trả lại"),
+                    ("closed", "Đã đóng (văn bản đã hoàn thành)"),
+                ],
+                default="pending",
+                max_length=16,
+                verbose_name="trạng thái",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('new_document', 'Văn bản mới'), ('assigned', 'Được phân công'), ('reminder', 'Đôn đốc'), ('returned', 'Bị trả lại'), ('due_soon', 'Sắp đến hạn'), ('overdue', 'Quá hạn'), ('extension', 'Gia hạn'), ('completed', 'Hoàn thành'), ('acceptance', 'Chờ chấp nhận kết quả')], max_length=16),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_document", "Văn bản mới"),
+                    ("assigned", "Được phân công"),
+                    ("reminder", "Đôn đốc"),
+                    ("returned", "Bị trả lại"),
+                    ("due_soon", "Sắp đến hạn"),
+                    ("overdue", "Quá hạn"),
+                    ("extension", "Gia hạn"),
+                    ("completed", "Hoàn thành"),
+                    ("acceptance", "Chờ chấp nhận kết quả"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

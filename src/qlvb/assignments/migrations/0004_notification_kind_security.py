@@ -5,13 +5,27 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ('assignments', '0003_acceptance'),
+        ("assignments", "0003_acceptance"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('new_document', 'Văn bản mới'), ('assigned', 'Được phân công'), ('reminder', 'Đôn đốc'), ('returned', 'Bị trả lại'), ('due_soon', 'Sắp đến hạn'), ('overdue', 'Quá hạn'), ('extension', 'Gia hạn'), ('completed', 'Hoàn thành'), ('acceptance', 'Chờ chấp nhận kết quả'), ('security', 'An toàn tài khoản')], max_length=16),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_document", "Văn bản mới"),
+                    ("assigned", "Được phân công"),
+                    ("reminder", "Đôn đốc"),
+                    ("returned", "Bị trả lại"),
+                    ("due_soon", "Sắp đến hạn"),
+                    ("overdue", "Quá hạn"),
+                    ("extension", "Gia hạn"),
+                    ("completed", "Hoàn thành"),
+                    ("acceptance", "Chờ chấp nhận kết quả"),
+                    ("security", "An toàn tài khoản"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -4,45 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('last_seq', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("last_seq", models.BigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000", max_length=64
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đầu chuỗi nhật ký',
+                "verbose_name": "đầu chuỗi nhật ký",
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('seq', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='thời điểm')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='hành động')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='mã người thực hiện')),
-                ('actor_username', models.CharField(blank=True, db_index=True, max_length=150, verbose_name='tài khoản')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='địa chỉ IP')),
-                ('object_type', models.CharField(blank=True, max_length=64, verbose_name='loại đối tượng')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='mã đối tượng')),
-                ('object_repr', models.CharField(blank=True, max_length=255, verbose_name='đối tượng')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='chi tiết')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                ("seq", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="thời điểm")),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="hành động")),
+                (
+                    "actor_id",
+                    models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="mã người thực hiện"),
+                ),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, db_index=True, max_length=150, verbose_name="tài khoản"),
+                ),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="địa chỉ IP")),
+                ("object_type", models.CharField(blank=True, max_length=64, verbose_name="loại đối tượng")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="mã đối tượng")),
+                ("object_repr", models.CharField(blank=True, max_length=255, verbose_name="đối tượng")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="chi tiết")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'mục nhật ký',
-                'verbose_name_plural': 'nhật ký hệ thống',
-                'ordering': ['-seq'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_audite_object__83eb8a_idx')],
+                "verbose_name": "mục nhật ký",
+                "verbose_name_plural": "nhật ký hệ thống",
+                "ordering": ["-seq"],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="core_audite_object__83eb8a_idx")],
             },
         ),
     ]

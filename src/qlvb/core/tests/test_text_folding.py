@@ -13,8 +13,20 @@ from qlvb.core.text import fold, fold_compact, nfc
 # Tone marks: none, grave (huyền), acute (sắc), hook above (hỏi), tilde (ngã), dot below (nặng).
 TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 # Each vowel of the alphabet with the letter it folds to.
-VOWELS = {"a": "a", "ă": "a", "â": "a", "e": "e", "ê": "e", "i": "i", "o": "o", "ô": "o", "ơ": "o",
-          "u": "u", "ư": "u", "y": "y"}
+VOWELS = {
+    "a": "a",
+    "ă": "a",
+    "â": "a",
+    "e": "e",
+    "ê": "e",
+    "i": "i",
+    "o": "o",
+    "ô": "o",
+    "ơ": "o",
+    "u": "u",
+    "ư": "u",
+    "y": "y",
+}
 CONSONANTS = "bcdđghklmnpqrstvx"
 
 
@@ -23,9 +35,7 @@ def _toned(vowel: str, tone: str, upper: bool) -> str:
     return unicodedata.normalize("NFC", letter + tone)
 
 
-TONED_VOWELS = [
-    (_toned(v, t, up), base) for v, base in VOWELS.items() for t in TONES for up in (False, True)
-]
+TONED_VOWELS = [(_toned(v, t, up), base) for v, base in VOWELS.items() for t in TONES for up in (False, True)]
 LETTERS = [ch for ch, _ in TONED_VOWELS] + list(CONSONANTS) + list(CONSONANTS.upper())
 
 vietnamese_text = st.lists(st.sampled_from([*LETTERS, " ", " ", "-", ",", "0", "9"]), max_size=60).map("".join)

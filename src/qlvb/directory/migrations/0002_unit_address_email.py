@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0001_initial'),
+        ("directory", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unit',
-            name='address',
-            field=models.CharField(blank=True, max_length=255, verbose_name='địa chỉ'),
+            model_name="unit",
+            name="address",
+            field=models.CharField(blank=True, max_length=255, verbose_name="địa chỉ"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử'),
+            model_name="unit",
+            name="email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử"),
         ),
         migrations.AlterField(
-            model_name='unit',
-            name='organ_id',
-            field=models.CharField(blank=True, max_length=35, verbose_name='mã định danh'),
+            model_name="unit",
+            name="organ_id",
+            field=models.CharField(blank=True, max_length=35, verbose_name="mã định danh"),
         ),
     ]

@@ -19,12 +19,19 @@ def other_agency() -> tuple[Unit, User]:
     """UBND xã Hòa Bình — another agency of the deployment — and its administrator."""
     agency = Unit.objects.filter(username_prefix="ubhoabinh").first()
     if agency is None:
-        agency = unit_create(actor=None, kind="agency", name="Ủy ban nhân dân xã Hòa Bình", short_name="UBND",
-                             organ_id="000.00.32.H42", username_prefix="ubhoabinh")
+        agency = unit_create(
+            actor=None,
+            kind="agency",
+            name="Ủy ban nhân dân xã Hòa Bình",
+            short_name="UBND",
+            organ_id="000.00.32.H42",
+            username_prefix="ubhoabinh",
+        )
     admin = User.objects.filter(username="ubhoabinh_phamvanquan").first()
     if admin is None:
-        admin = user_create(actor=None, data=NewUser(full_name="Phạm Văn Quân", unit=agency, position="Chuyên viên",
-                                                     password=PASSWORD))
+        admin = user_create(
+            actor=None, data=NewUser(full_name="Phạm Văn Quân", unit=agency, position="Chuyên viên", password=PASSWORD)
+        )
         role_grant(actor=None, user=admin, role="admin", unit=agency)
     return agency, admin
 

@@ -17,10 +17,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def commune():
-    agency = unit_create(actor=None, kind="agency", name="Ủy ban nhân dân xã Liên Minh", short_name="UBND",
-                         organ_id="000.00.31.H42", username_prefix="ublienminh")
-    vhxh = unit_create(actor=None, kind="department", name="Phòng Văn hóa - Xã hội", short_name="VHXH",
-                       parent=agency)
+    agency = unit_create(
+        actor=None,
+        kind="agency",
+        name="Ủy ban nhân dân xã Liên Minh",
+        short_name="UBND",
+        organ_id="000.00.31.H42",
+        username_prefix="ublienminh",
+    )
+    vhxh = unit_create(actor=None, kind="department", name="Phòng Văn hóa - Xã hội", short_name="VHXH", parent=agency)
     return agency, vhxh
 
 
@@ -58,8 +63,9 @@ def test_a_department_uses_its_agencys_prefix(commune) -> None:
 def test_the_administrator_may_replace_the_proposal(commune) -> None:
     _agency, vhxh = commune
     user_create(actor=None, data=NewUser(full_name="Trần Thị Lan", unit=vhxh))
-    chosen = user_create(actor=None, data=NewUser(full_name="Trần Thị Lan", unit=vhxh,
-                                                  username="ublienminh_tranthilan.vhxh"))
+    chosen = user_create(
+        actor=None, data=NewUser(full_name="Trần Thị Lan", unit=vhxh, username="ublienminh_tranthilan.vhxh")
+    )
     assert chosen.username == "ublienminh_tranthilan.vhxh"
 
 
@@ -99,8 +105,9 @@ def test_api_proposal_and_conflict(person) -> None:
     response = api.get("/directory/username-proposal", unit=vhxh.pk, full_name="Nguyễn Thị Bình")
     assert response.json() == {"username": "ublienminh_nguyenthibinh"}
 
-    response = api.post("/directory/users", {"full_name": "Trần Thị Lan", "unit": vhxh.pk,
-                                             "username": "ublienminh_tranthilan2"})
+    response = api.post(
+        "/directory/users", {"full_name": "Trần Thị Lan", "unit": vhxh.pk, "username": "ublienminh_tranthilan2"}
+    )
     assert response.status_code == 409
     body = response.json()
     assert body["details"] == {"suggestion": "ublienminh_tranthilan3"}

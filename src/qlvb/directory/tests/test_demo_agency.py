@@ -40,8 +40,11 @@ def _demo() -> str:
 def _state() -> dict[str, object]:
     return {
         "units": sorted(Unit.objects.values_list("pk", "name", "short_name", "organ_id", "parent_id", "agency_id")),
-        "users": sorted(User.objects.values_list("pk", "username", "full_name", "unit_id", "position", "password",
-                                                 "is_active", "is_superuser")),
+        "users": sorted(
+            User.objects.values_list(
+                "pk", "username", "full_name", "unit_id", "position", "password", "is_active", "is_superuser"
+            )
+        ),
         "roles": sorted(RoleAssignment.objects.values_list("user_id", "unit_id", "role")),
         "audit": list(AuditEntry.objects.order_by("seq").values_list("seq", "hash")),
     }
@@ -61,12 +64,23 @@ def test_the_agencies_and_departments() -> None:
     _demo()
     ubnd = Unit.objects.get(username_prefix="ublienminh")
     assert (ubnd.name, ubnd.short_name, ubnd.organ_id, ubnd.kind, ubnd.parent_id) == (
-        "Ủy ban nhân dân xã Liên Minh", "UBND", "000.00.31.H42", "agency", None)
+        "Ủy ban nhân dân xã Liên Minh",
+        "UBND",
+        "000.00.31.H42",
+        "agency",
+        None,
+    )
     departments = {u.short_name: u.name for u in Unit.objects.filter(parent=ubnd, kind="department")}
     assert departments == {"VP": "Văn phòng HĐND và UBND", "VHXH": "Phòng Văn hóa - Xã hội", "KT": "Phòng Kinh tế"}
     tyt = Unit.objects.get(username_prefix="tytlienminh")
     assert (tyt.name, tyt.short_name, tyt.organ_id, tyt.kind, tyt.parent_id, tyt.agency_id) == (
-        "Trạm Y tế xã Liên Minh", "TYT", "000.01.31.H42", "agency", ubnd.pk, tyt.pk)
+        "Trạm Y tế xã Liên Minh",
+        "TYT",
+        "000.01.31.H42",
+        "agency",
+        ubnd.pk,
+        tyt.pk,
+    )
 
 
 @pytest.mark.parametrize(("username", "full_name", "unit", "position", "roles"), PEOPLE)

@@ -30,16 +30,26 @@ def test_the_story_of_a_day_is_in_the_log(person) -> None:
     start = AuditEntry.objects.filter(action="auth.sign_in_failed").get().seq
     story = list(AuditEntry.objects.filter(seq__gte=start).order_by("seq"))
     actions = [e.action for e in story]
-    assert actions == ["auth.sign_in_failed", "auth.sign_in", "auth.token_issued", "role.granted", "role.revoked",
-                       "user.locked", "user.unlocked"]
+    assert actions == [
+        "auth.sign_in_failed",
+        "auth.sign_in",
+        "auth.token_issued",
+        "role.granted",
+        "role.revoked",
+        "user.locked",
+        "user.unlocked",
+    ]
     failed, signed_in, _token, granted, revoked, locked, unlocked = story
     assert (failed.actor_id, failed.actor_username, failed.ip) == (None, lan.username, "192.0.2.10")
     assert (signed_in.actor_id, signed_in.ip) == (lan.pk, "192.0.2.10")
     for entry in (granted, revoked, locked, unlocked):
         assert entry.actor_id == lan.pk and entry.actor_username == lan.username
         assert entry.ip == "192.0.2.11"
-        assert (entry.object_type, entry.object_id, entry.object_repr) == ("directory.user", str(huong.pk),
-                                                                           "Đỗ Thanh Hương")
+        assert (entry.object_type, entry.object_id, entry.object_repr) == (
+            "directory.user",
+            str(huong.pk),
+            "Đỗ Thanh Hương",
+        )
         assert entry.created_at is not None
     assert granted.data == {"role": "clerk", "unit": unit("VHXH").pk}
     assert revoked.data == {"role": "clerk", "unit": unit("VHXH").pk}

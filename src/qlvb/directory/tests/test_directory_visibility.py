@@ -12,9 +12,17 @@ from qlvb.directory.models import User
 
 from .support import Api, other_agency, unit
 
-UBND_PEOPLE = {"ublienminh_nguyenvanhung", "ublienminh_phamthimai", "ublienminh_lethuha",
-               "ublienminh_hoangvannam", "ublienminh_dothanhhuong", "ublienminh_vuquanghuy",
-               "ublienminh_ngothuytrang", "ublienminh_tranthilan", "ublienminh_tranthilan2"}
+UBND_PEOPLE = {
+    "ublienminh_nguyenvanhung",
+    "ublienminh_phamthimai",
+    "ublienminh_lethuha",
+    "ublienminh_hoangvannam",
+    "ublienminh_dothanhhuong",
+    "ublienminh_vuquanghuy",
+    "ublienminh_ngothuytrang",
+    "ublienminh_tranthilan",
+    "ublienminh_tranthilan2",
+}
 TYT_PEOPLE = {"tytlienminh_dangvantoan", "tytlienminh_buithiloan"}
 
 
@@ -68,11 +76,18 @@ def test_the_filter_is_one_query(person) -> None:
 def test_filter_by_unit_and_folded_name(person) -> None:
     admin = person("tranthilan")
     assert _names(selectors.users_visible_to(admin, unit=unit("KT"))) == {
-        "ublienminh_vuquanghuy", "ublienminh_ngothuytrang", "ublienminh_tranthilan2"}
+        "ublienminh_vuquanghuy",
+        "ublienminh_ngothuytrang",
+        "ublienminh_tranthilan2",
+    }
     assert _names(selectors.users_visible_to(admin, q="tran thi lan")) == {
-        "ublienminh_tranthilan", "ublienminh_tranthilan2"}
+        "ublienminh_tranthilan",
+        "ublienminh_tranthilan2",
+    }
     assert _names(selectors.users_visible_to(admin, q="TRẦN THỊ")) == {
-        "ublienminh_tranthilan", "ublienminh_tranthilan2"}
+        "ublienminh_tranthilan",
+        "ublienminh_tranthilan2",
+    }
     assert _names(selectors.users_visible_to(admin, q="huong")) == {"ublienminh_dothanhhuong"}
     assert _names(selectors.users_visible_to(admin, q="Hương", unit=unit("KT"))) == set()
 
@@ -107,7 +122,10 @@ def test_api_unit_tree_of_own_agency(person) -> None:
     assert len(tree) == 1
     ubnd = tree[0]
     assert (ubnd["name"], ubnd["short_name"], ubnd["organ_id"]) == (
-        "Ủy ban nhân dân xã Liên Minh", "UBND", "000.00.31.H42")
+        "Ủy ban nhân dân xã Liên Minh",
+        "UBND",
+        "000.00.31.H42",
+    )
     assert {c["short_name"] for c in ubnd["children"]} == {"VP", "VHXH", "KT"}  # not the Trạm Y tế
 
 
@@ -123,8 +141,9 @@ def test_api_unit_tree_of_the_administrator_includes_the_agency_below(person) ->
 def test_outside_agencies_are_not_in_the_tree(person) -> None:
     from qlvb.directory.services import unit_create
 
-    unit_create(actor=None, kind="agency", name="Sở Nội vụ tỉnh Mẫu", short_name="SNV", organ_id="000.00.00.H99",
-                external=True)
+    unit_create(
+        actor=None, kind="agency", name="Sở Nội vụ tỉnh Mẫu", short_name="SNV", organ_id="000.00.00.H99", external=True
+    )
     tree = Api(person("admin")).get("/directory/units").json()
     assert "Sở Nội vụ tỉnh Mẫu" not in {n["name"] for n in tree}
 

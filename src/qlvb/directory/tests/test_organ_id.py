@@ -26,16 +26,23 @@ def test_well_formed_codes_pass(value: str) -> None:
 @pytest.mark.parametrize("value", WRONG_SHAPES)
 def test_own_agency_with_a_wrong_code_is_refused_and_nothing_is_created(value: str) -> None:
     with pytest.raises(ValidationFailed, match=r"không đúng định dạng 000\.00\.00\.X00") as caught:
-        unit_create(actor=None, kind="agency", name="Ủy ban nhân dân xã Mẫu", short_name="UBND", organ_id=value,
-                    username_prefix="ubmau")
+        unit_create(
+            actor=None,
+            kind="agency",
+            name="Ủy ban nhân dân xã Mẫu",
+            short_name="UBND",
+            organ_id=value,
+            username_prefix="ubmau",
+        )
     assert caught.value.status_code == 422
     assert not Unit.objects.exists()
     assert not AuditEntry.objects.exists()
 
 
 def test_outside_agency_code_is_kept_with_a_warning() -> None:
-    unit = unit_create(actor=None, kind="agency", name="Sở Y tế tỉnh Mẫu", short_name="SYT", organ_id="28.22.H17",
-                       external=True)
+    unit = unit_create(
+        actor=None, kind="agency", name="Sở Y tế tỉnh Mẫu", short_name="SYT", organ_id="28.22.H17", external=True
+    )
     unit.refresh_from_db()
     assert unit.organ_id == "28.22.H17"
     assert "không đúng định dạng" in unit.organ_id_warning
@@ -52,18 +59,26 @@ def test_own_agency_needs_a_code() -> None:
 def test_api_wrong_code_for_own_agency_is_422_in_vietnamese_and_stores_nothing(person) -> None:
     admin = person("admin")  # only the deployment's superuser creates a new agency of its own
     before = Unit.objects.count()
-    response = Api(admin).post("/directory/units", {"kind": "agency", "name": "Ủy ban nhân dân xã Mẫu",
-                                                     "short_name": "UBND", "organ_id": "28.22.H17",
-                                                     "username_prefix": "ubmau"})
+    response = Api(admin).post(
+        "/directory/units",
+        {
+            "kind": "agency",
+            "name": "Ủy ban nhân dân xã Mẫu",
+            "short_name": "UBND",
+            "organ_id": "28.22.H17",
+            "username_prefix": "ubmau",
+        },
+    )
     assert response.status_code == 422
     assert response.json()["detail"] == "Mã định danh “28.22.H17” không đúng định dạng 000.00.00.X00."
     assert Unit.objects.count() == before
 
 
 def test_api_outside_agency_is_kept_with_the_warning_shown(person) -> None:
-    response = Api(person("tranthilan")).post("/directory/units", {
-        "kind": "agency", "name": "Sở Y tế tỉnh Mẫu", "short_name": "SYT", "organ_id": "28.22.H17",
-        "external": True})
+    response = Api(person("tranthilan")).post(
+        "/directory/units",
+        {"kind": "agency", "name": "Sở Y tế tỉnh Mẫu", "short_name": "SYT", "organ_id": "28.22.H17", "external": True},
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["organ_id"] == "28.22.H17"

@@ -36,10 +36,13 @@ Case = tuple[Callable[[User], Any], Callable[[Api], Any], Callable[[], bool]]
 
 CASES: dict[str, Case] = {
     "unit_create": (
-        lambda actor: services.unit_create(actor=actor, kind="department", name="Phòng Tư pháp", short_name="TP",
-                                           parent=unit("UBND")),
-        lambda api: api.post("/directory/units", {"kind": "department", "name": "Phòng Tư pháp",
-                                                  "short_name": "TP", "parent": unit("UBND").pk}),
+        lambda actor: services.unit_create(
+            actor=actor, kind="department", name="Phòng Tư pháp", short_name="TP", parent=unit("UBND")
+        ),
+        lambda api: api.post(
+            "/directory/units",
+            {"kind": "department", "name": "Phòng Tư pháp", "short_name": "TP", "parent": unit("UBND").pk},
+        ),
         lambda: not Unit.objects.filter(short_name="TP").exists(),
     ),
     "username_proposal": (
@@ -48,10 +51,18 @@ CASES: dict[str, Case] = {
         lambda: True,
     ),
     "user_create": (
-        lambda actor: services.user_create(actor=actor, data=services.NewUser(
-            full_name="Nguyễn Thị Bình", unit=unit("VHXH"), roles=[("officer", unit("VHXH"))])),
-        lambda api: api.post("/directory/users", {"full_name": "Nguyễn Thị Bình", "unit": unit("VHXH").pk,
-                                                  "roles": [{"role": "officer", "unit": unit("VHXH").pk}]}),
+        lambda actor: services.user_create(
+            actor=actor,
+            data=services.NewUser(full_name="Nguyễn Thị Bình", unit=unit("VHXH"), roles=[("officer", unit("VHXH"))]),
+        ),
+        lambda api: api.post(
+            "/directory/users",
+            {
+                "full_name": "Nguyễn Thị Bình",
+                "unit": unit("VHXH").pk,
+                "roles": [{"role": "officer", "unit": unit("VHXH").pk}],
+            },
+        ),
         lambda: not User.objects.filter(full_name="Nguyễn Thị Bình").exists(),
     ),
     "role_grant": (
@@ -80,9 +91,11 @@ CASES: dict[str, Case] = {
 def test_every_service_with_a_permission_check_is_covered() -> None:
     import inspect
 
-    checked = {name for name, fn in inspect.getmembers(services, inspect.isfunction)
-               if fn.__module__ == services.__name__ and "_require" in inspect.getsource(fn)
-               and not name.startswith("_")}
+    checked = {
+        name
+        for name, fn in inspect.getmembers(services, inspect.isfunction)
+        if fn.__module__ == services.__name__ and "_require" in inspect.getsource(fn) and not name.startswith("_")
+    }
     assert checked == set(CASES)
 
 
@@ -164,8 +177,14 @@ def test_an_agency_administrator_cannot_touch_the_superuser_or_make_agencies(per
     with pytest.raises(PermissionDenied):
         services.user_lock(actor=admin, user=person("admin"), reason="Thử")
     with pytest.raises(PermissionDenied):
-        services.unit_create(actor=admin, kind="agency", name="Ủy ban nhân dân xã Mới", short_name="UBND",
-                             organ_id="000.00.33.H42", username_prefix="ubmoi")
+        services.unit_create(
+            actor=admin,
+            kind="agency",
+            name="Ủy ban nhân dân xã Mới",
+            short_name="UBND",
+            organ_id="000.00.33.H42",
+            username_prefix="ubmoi",
+        )
     assert User.objects.get(username="admin").is_active
 
 
@@ -204,8 +223,7 @@ def test_change_password_through_the_api_is_for_oneself_only(person) -> None:
     response = api.post("/directory/me/password", {"old_password": "sai", "new_password": "Moi@2025-abcdef"})
     assert response.status_code == 422
     assert response.json()["detail"] == "Mật khẩu hiện tại không đúng."
-    response = api.post("/directory/me/password", {"old_password": "LienMinh@2025",
-                                                   "new_password": "Moi@2025-abcdef"})
+    response = api.post("/directory/me/password", {"old_password": "LienMinh@2025", "new_password": "Moi@2025-abcdef"})
     assert response.status_code == 204
     assert User.objects.get(pk=huong.pk).check_password("Moi@2025-abcdef")
     assert User.objects.get(username="ublienminh_tranthilan").check_password("LienMinh@2025")

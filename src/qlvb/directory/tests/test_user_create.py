@@ -20,9 +20,14 @@ def _counts() -> tuple[int, int, int]:
 def test_a_failed_role_leaves_nothing(person) -> None:
     before = _counts()
     with pytest.raises(ValidationFailed, match="Vai trò không hợp lệ"):
-        services.user_create(actor=person("tranthilan"), data=services.NewUser(
-            full_name="Nguyễn Thị Bình", unit=unit("VHXH"),
-            roles=[("officer", unit("VHXH")), ("giam_doc", unit("VHXH"))]))
+        services.user_create(
+            actor=person("tranthilan"),
+            data=services.NewUser(
+                full_name="Nguyễn Thị Bình",
+                unit=unit("VHXH"),
+                roles=[("officer", unit("VHXH")), ("giam_doc", unit("VHXH"))],
+            ),
+        )
     assert _counts() == before
 
 
@@ -30,24 +35,35 @@ def test_a_role_outside_the_administrators_reach_leaves_nothing(person) -> None:
     other, _stranger = other_agency()
     before = _counts()
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=person("tranthilan"), data=services.NewUser(
-            full_name="Nguyễn Thị Bình", unit=unit("VHXH"), roles=[("officer", unit("VHXH")), ("clerk", other)]))
+        services.user_create(
+            actor=person("tranthilan"),
+            data=services.NewUser(
+                full_name="Nguyễn Thị Bình", unit=unit("VHXH"), roles=[("officer", unit("VHXH")), ("clerk", other)]
+            ),
+        )
     assert _counts() == before
 
 
 def test_a_weak_password_leaves_nothing(person) -> None:
     before = _counts()
     with pytest.raises(ValidationFailed):
-        services.user_create(actor=person("tranthilan"), data=services.NewUser(
-            full_name="Nguyễn Thị Bình", unit=unit("VHXH"), password="12345678"))
+        services.user_create(
+            actor=person("tranthilan"),
+            data=services.NewUser(full_name="Nguyễn Thị Bình", unit=unit("VHXH"), password="12345678"),
+        )
     assert _counts() == before
 
 
 def test_api_failed_create_leaves_nothing(person) -> None:
     before = _counts()
-    response = Api(person("tranthilan")).post("/directory/users", {
-        "full_name": "Nguyễn Thị Bình", "unit": unit("VHXH").pk,
-        "roles": [{"role": "officer", "unit": unit("VHXH").pk}, {"role": "giam_doc", "unit": unit("VHXH").pk}]})
+    response = Api(person("tranthilan")).post(
+        "/directory/users",
+        {
+            "full_name": "Nguyễn Thị Bình",
+            "unit": unit("VHXH").pk,
+            "roles": [{"role": "officer", "unit": unit("VHXH").pk}, {"role": "giam_doc", "unit": unit("VHXH").pk}],
+        },
+    )
     assert response.status_code == 422
     assert response.json()["detail"] == "Vai trò không hợp lệ: giam_doc."
     assert _counts()[:2] == before[:2]
@@ -55,10 +71,17 @@ def test_api_failed_create_leaves_nothing(person) -> None:
 
 
 def test_create_with_roles_and_password(person) -> None:
-    response = Api(person("tranthilan")).post("/directory/users", {
-        "full_name": "Nguyễn Thị Bình", "unit": unit("VHXH").pk, "position": "Chuyên viên",
-        "email": "binh@lienminh.example.vn", "password": "Bình@LiênMinh-2025",
-        "roles": [{"role": "officer", "unit": unit("VHXH").pk}]})
+    response = Api(person("tranthilan")).post(
+        "/directory/users",
+        {
+            "full_name": "Nguyễn Thị Bình",
+            "unit": unit("VHXH").pk,
+            "position": "Chuyên viên",
+            "email": "binh@lienminh.example.vn",
+            "password": "Bình@LiênMinh-2025",
+            "roles": [{"role": "officer", "unit": unit("VHXH").pk}],
+        },
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["username"] == "ublienminh_nguyenthibinh"
@@ -70,14 +93,16 @@ def test_create_with_roles_and_password(person) -> None:
 
 
 def test_without_password_the_account_cannot_sign_in_yet(person) -> None:
-    user = services.user_create(actor=person("tranthilan"), data=services.NewUser(full_name="Nguyễn Thị Bình",
-                                                                                  unit=unit("VHXH")))
+    user = services.user_create(
+        actor=person("tranthilan"), data=services.NewUser(full_name="Nguyễn Thị Bình", unit=unit("VHXH"))
+    )
     assert not user.has_usable_password()
 
 
 def test_no_accounts_in_an_outside_agency(person) -> None:
-    outside = services.unit_create(actor=None, kind="agency", name="Sở Y tế tỉnh Mẫu", short_name="SYT",
-                                   organ_id="28.22.H17", external=True)
+    outside = services.unit_create(
+        actor=None, kind="agency", name="Sở Y tế tỉnh Mẫu", short_name="SYT", organ_id="28.22.H17", external=True
+    )
     with pytest.raises(ValidationFailed, match="ngoài hệ thống"):
         services.user_create(actor=person("admin"), data=services.NewUser(full_name="Người Ngoài", unit=outside))
 

@@ -9,8 +9,7 @@ def forwards(apps, schema_editor):
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS document_search_trgm ON documents_document "
-        "USING gin (search_folded gin_trgm_ops)"
+        "CREATE INDEX IF NOT EXISTS document_search_trgm ON documents_document USING gin (search_folded gin_trgm_ops)"
     )
 
 

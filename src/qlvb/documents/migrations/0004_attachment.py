@@ -6,33 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_search_trigram'),
-        ('files', '0001_initial'),
+        ("documents", "0003_search_trigram"),
+        ("files", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('main', 'Tệp văn bản'), ('appendix', 'Phụ lục'), ('draft', 'Dự thảo'), ('signed', 'Bản đã ký')], max_length=16, verbose_name='loại tệp')),
-                ('ordinal', models.PositiveSmallIntegerField(default=1)),
-                ('name', models.CharField(max_length=50, verbose_name='tên tệp')),
-                ('page_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='số trang')),
-                ('signature_status', models.CharField(blank=True, max_length=32, verbose_name='kết quả kiểm tra chữ ký số')),
-                ('added_at', models.DateTimeField()),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='documents.document')),
-                ('stored_file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("main", "Tệp văn bản"),
+                            ("appendix", "Phụ lục"),
+                            ("draft", "Dự thảo"),
+                            ("signed", "Bản đã ký"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại tệp",
+                    ),
+                ),
+                ("ordinal", models.PositiveSmallIntegerField(default=1)),
+                ("name", models.CharField(max_length=50, verbose_name="tên tệp")),
+                ("page_count", models.PositiveIntegerField(blank=True, null=True, verbose_name="số trang")),
+                (
+                    "signature_status",
+                    models.CharField(blank=True, max_length=32, verbose_name="kết quả kiểm tra chữ ký số"),
+                ),
+                ("added_at", models.DateTimeField()),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="documents.document"
+                    ),
+                ),
+                (
+                    "stored_file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="files.storedfile"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tệp đính kèm',
-                'verbose_name_plural': 'tệp đính kèm',
-                'ordering': ['document', 'ordinal', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('document', 'ordinal'), name='attachment_ordinal_unique')],
+                "verbose_name": "tệp đính kèm",
+                "verbose_name_plural": "tệp đính kèm",
+                "ordering": ["document", "ordinal", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("document", "ordinal"), name="attachment_ordinal_unique")
+                ],
             },
         ),
     ]

@@ -4,30 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0004_attachment'),
+        ("documents", "0004_attachment"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attachment',
-            name='signature_checked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='kiểm tra chữ ký số lúc'),
+            model_name="attachment",
+            name="signature_checked_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="kiểm tra chữ ký số lúc"),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='signature_report_id',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='mã báo cáo kiểm tra chữ ký số'),
+            model_name="attachment",
+            name="signature_report_id",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="mã báo cáo kiểm tra chữ ký số"),
         ),
         migrations.AlterField(
-            model_name='attachment',
-            name='signature_status',
-            field=models.CharField(blank=True, choices=[('', 'Không kiểm tra (không phải PDF)'), ('pending', 'Đang kiểm tra chữ ký số'), ('valid', 'Hợp lệ'), ('invalid', 'Không hợp lệ'), ('unknown', 'Chưa xác định'), ('unsigned', 'Chưa ký số'), ('error', 'Không kiểm tra được')], default='', max_length=32, verbose_name='kết quả kiểm tra chữ ký số'),
+            model_name="attachment",
+            name="signature_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Không kiểm tra (không phải PDF)"),
+                    ("pending", "Đang kiểm tra chữ ký số"),
+                    ("valid", "Hợp lệ"),
+                    ("invalid", "Không hợp lệ"),
+                    ("unknown", "Chưa xác định"),
+                    ("unsigned", "Chưa ký số"),
+                    ("error", "Không kiểm tra được"),
+                ],
+                default="",
+                max_length=32,
+                verbose_name="kết quả kiểm tra chữ ký số",
+            ),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='status',
-            field=models.CharField(choices=[('received', 'Đã tiếp nhận, chờ vào sổ'), ('registered', 'Đã vào sổ'), ('submitted', 'Đã trình, chờ cho ý kiến'), ('returned', 'Bị trả lại văn thư'), ('in_progress', 'Đang xử lý'), ('completed', 'Đã hoàn thành'), ('rejected', 'Đã từ chối tiếp nhận')], max_length=16, verbose_name='trạng thái'),
+            model_name="document",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("received", "Đã tiếp nhận, chờ vào sổ"),
+                    ("registered", "Đã vào sổ"),
+                    ("submitted", "Đã trình, chờ cho ý kiến"),
+                    ("returned", "Bị trả lại văn thư"),
+                    ("in_progress", "Đang xử lý"),
+                    ("completed", "Đã hoàn thành"),
+                    ("rejected", "Đã từ chối tiếp nhận"),
+                ],
+                max_length=16,
+                verbose_name="trạng thái",
+            ),
         ),
     ]

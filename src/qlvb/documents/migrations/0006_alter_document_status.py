@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0005_attachment_signature'),
+        ("documents", "0005_attachment_signature"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='document',
-            name='status',
-            field=models.CharField(choices=[('received', 'Đã tiếp nhận, chờ vào sổ'), ('registered', 'Đã vào sổ'), ('submitted', 'Đã trình, chờ cho ý kiến'), ('returned', 'Bị trả lại văn thư'), ('in_progress', 'Đang xử lý'), ('completed', 'Đã hoàn thành'), ('rejected', 'Đã từ chối tiếp nhận'), ('withdrawn', 'Đã thu hồi')], max_length=16, verbose_name='trạng thái'),
+            model_name="document",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("received", "Đã tiếp nhận, chờ vào sổ"),
+                    ("registered", "Đã vào sổ"),
+                    ("submitted", "Đã trình, chờ cho ý kiến"),
+                    ("returned", "Bị trả lại văn thư"),
+                    ("in_progress", "Đang xử lý"),
+                    ("completed", "Đã hoàn thành"),
+                    ("rejected", "Đã từ chối tiếp nhận"),
+                    ("withdrawn", "Đã thu hồi"),
+                ],
+                max_length=16,
+                verbose_name="trạng thái",
+            ),
         ),
     ]

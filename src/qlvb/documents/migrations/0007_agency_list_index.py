@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0001_initial'),
-        ('documents', '0006_alter_document_status'),
+        ("directory", "0001_initial"),
+        ("documents", "0006_alter_document_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['agency', 'direction', '-urgency', '-received_at', '-id'], name='document_agency_list_idx'),
+            model_name="document",
+            index=models.Index(
+                fields=["agency", "direction", "-urgency", "-received_at", "-id"], name="document_agency_list_idx"
+            ),
         ),
     ]

@@ -6,43 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0007_agency_list_index'),
-        ('files', '0001_initial'),
+        ("documents", "0007_agency_list_index"),
+        ("files", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='attachment',
-            options={'ordering': ['document', 'ordinal', 'version', 'id'], 'verbose_name': 'tệp đính kèm', 'verbose_name_plural': 'tệp đính kèm'},
+            name="attachment",
+            options={
+                "ordering": ["document", "ordinal", "version", "id"],
+                "verbose_name": "tệp đính kèm",
+                "verbose_name_plural": "tệp đính kèm",
+            },
         ),
         migrations.RemoveConstraint(
-            model_name='attachment',
-            name='attachment_ordinal_unique',
+            model_name="attachment",
+            name="attachment_ordinal_unique",
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='replaces',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='documents.attachment', verbose_name='thay cho'),
+            model_name="attachment",
+            name="replaces",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="documents.attachment",
+                verbose_name="thay cho",
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='superseded_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='bị thay lúc'),
+            model_name="attachment",
+            name="superseded_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="bị thay lúc"),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='version',
-            field=models.PositiveSmallIntegerField(default=1, verbose_name='phiên bản'),
+            model_name="attachment",
+            name="version",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="phiên bản"),
         ),
         migrations.AddConstraint(
-            model_name='attachment',
-            constraint=models.UniqueConstraint(fields=('document', 'ordinal', 'version'), name='attachment_version_unique'),
+            model_name="attachment",
+            constraint=models.UniqueConstraint(
+                fields=("document", "ordinal", "version"), name="attachment_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attachment',
-            constraint=models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('document', 'ordinal'), name='attachment_one_current_version'),
+            model_name="attachment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("superseded_at__isnull", True)),
+                fields=("document", "ordinal"),
+                name="attachment_one_current_version",
+            ),
         ),
     ]

@@ -5,59 +5,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0001_initial'),
-        ('documents', '0004_attachment'),
+        ("directory", "0001_initial"),
+        ("documents", "0004_attachment"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organ_name', models.CharField(max_length=200)),
-                ('organ_id', models.CharField(blank=True, max_length=13)),
-                ('transport', models.CharField(choices=[('internal', 'Liên thông nội bộ'), ('axis', 'Trục liên thông văn bản quốc gia')], max_length=10)),
-                ('business_type', models.PositiveSmallIntegerField(choices=[(0, 'Gửi mới'), (1, 'Thu hồi'), (2, 'Cập nhật'), (3, 'Thay thế')], default=0)),
-                ('status', models.CharField(choices=[('00', 'Chờ gửi liên thông'), ('01', 'Đã đến'), ('02', 'Từ chối tiếp nhận'), ('03', 'Đã tiếp nhận, vào sổ'), ('04', 'Lãnh đạo đã phân công xử lý'), ('05', 'Đang xử lý'), ('06', 'Hoàn thành xử lý'), ('13', 'Yêu cầu lấy lại'), ('15', 'Đồng ý cập nhật, lấy lại'), ('16', 'Từ chối cập nhật, lấy lại')], default='00', max_length=2)),
-                ('status_at', models.DateTimeField()),
-                ('also_paper', models.BooleanField(default=False)),
-                ('recalled_at', models.DateTimeField(blank=True, null=True)),
-                ('recall_pending', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField()),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='documents.document')),
-                ('incoming_document', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='delivered_by', to='documents.document', verbose_name='bản nhận')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.unit', verbose_name='nơi nhận')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("organ_name", models.CharField(max_length=200)),
+                ("organ_id", models.CharField(blank=True, max_length=13)),
+                (
+                    "transport",
+                    models.CharField(
+                        choices=[("internal", "Liên thông nội bộ"), ("axis", "Trục liên thông văn bản quốc gia")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "business_type",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "Gửi mới"), (1, "Thu hồi"), (2, "Cập nhật"), (3, "Thay thế")], default=0
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("00", "Chờ gửi liên thông"),
+                            ("01", "Đã đến"),
+                            ("02", "Từ chối tiếp nhận"),
+                            ("03", "Đã tiếp nhận, vào sổ"),
+                            ("04", "Lãnh đạo đã phân công xử lý"),
+                            ("05", "Đang xử lý"),
+                            ("06", "Hoàn thành xử lý"),
+                            ("13", "Yêu cầu lấy lại"),
+                            ("15", "Đồng ý cập nhật, lấy lại"),
+                            ("16", "Từ chối cập nhật, lấy lại"),
+                        ],
+                        default="00",
+                        max_length=2,
+                    ),
+                ),
+                ("status_at", models.DateTimeField()),
+                ("also_paper", models.BooleanField(default=False)),
+                ("recalled_at", models.DateTimeField(blank=True, null=True)),
+                ("recall_pending", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="documents.document"
+                    ),
+                ),
+                (
+                    "incoming_document",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="delivered_by",
+                        to="documents.document",
+                        verbose_name="bản nhận",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.unit",
+                        verbose_name="nơi nhận",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gửi văn bản',
-                'verbose_name_plural': 'gửi văn bản',
-                'ordering': ['document', 'organ_name', 'id'],
+                "verbose_name": "gửi văn bản",
+                "verbose_name_plural": "gửi văn bản",
+                "ordering": ["document", "organ_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('00', 'Chờ gửi liên thông'), ('01', 'Đã đến'), ('02', 'Từ chối tiếp nhận'), ('03', 'Đã tiếp nhận, vào sổ'), ('04', 'Lãnh đạo đã phân công xử lý'), ('05', 'Đang xử lý'), ('06', 'Hoàn thành xử lý'), ('13', 'Yêu cầu lấy lại'), ('15', 'Đồng ý cập nhật, lấy lại'), ('16', 'Từ chối cập nhật, lấy lại')], max_length=2)),
-                ('text', models.CharField(blank=True, max_length=500)),
-                ('staff', models.CharField(blank=True, max_length=150)),
-                ('created_at', models.DateTimeField()),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='exchange.delivery')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("00", "Chờ gửi liên thông"),
+                            ("01", "Đã đến"),
+                            ("02", "Từ chối tiếp nhận"),
+                            ("03", "Đã tiếp nhận, vào sổ"),
+                            ("04", "Lãnh đạo đã phân công xử lý"),
+                            ("05", "Đang xử lý"),
+                            ("06", "Hoàn thành xử lý"),
+                            ("13", "Yêu cầu lấy lại"),
+                            ("15", "Đồng ý cập nhật, lấy lại"),
+                            ("16", "Từ chối cập nhật, lấy lại"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                ("text", models.CharField(blank=True, max_length=500)),
+                ("staff", models.CharField(blank=True, max_length=150)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="changes", to="exchange.delivery"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['delivery', 'created_at', 'id'],
+                "ordering": ["delivery", "created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['transport', 'status'], name='delivery_queue_idx'),
+            model_name="delivery",
+            index=models.Index(fields=["transport", "status"], name="delivery_queue_idx"),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('document', 'unit'), name='delivery_unique'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(fields=("document", "unit"), name="delivery_unique"),
         ),
     ]

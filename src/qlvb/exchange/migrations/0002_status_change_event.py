@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0005_attachment_signature'),
-        ('exchange', '0001_initial'),
+        ("documents", "0005_attachment_signature"),
+        ("exchange", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='statuschange',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='documents.documentevent'),
+            model_name="statuschange",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="documents.documentevent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.UniqueConstraint(condition=models.Q(('event__isnull', False)), fields=('event',), name='status_change_event_once'),
+            model_name="statuschange",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("event__isnull", False)), fields=("event",), name="status_change_event_once"
+            ),
         ),
     ]

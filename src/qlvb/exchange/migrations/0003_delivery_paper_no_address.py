@@ -5,36 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0001_initial'),
-        ('exchange', '0002_status_change_event'),
+        ("directory", "0001_initial"),
+        ("exchange", "0002_status_change_event"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='delivery',
-            name='organ_id',
+            model_name="delivery",
+            name="organ_id",
             field=models.CharField(blank=True, max_length=35),
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='status',
-            field=models.CharField(choices=[('00', 'Chờ gửi liên thông'), ('01', 'Đã đến'), ('02', 'Từ chối tiếp nhận'), ('03', 'Đã tiếp nhận, vào sổ'), ('04', 'Lãnh đạo đã phân công xử lý'), ('05', 'Đang xử lý'), ('06', 'Hoàn thành xử lý'), ('13', 'Yêu cầu lấy lại'), ('15', 'Đồng ý cập nhật, lấy lại'), ('16', 'Từ chối cập nhật, lấy lại'), ('GG', 'Gửi bản giấy'), ('KD', 'Chưa có địa chỉ liên thông')], default='00', max_length=2),
+            model_name="delivery",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("00", "Chờ gửi liên thông"),
+                    ("01", "Đã đến"),
+                    ("02", "Từ chối tiếp nhận"),
+                    ("03", "Đã tiếp nhận, vào sổ"),
+                    ("04", "Lãnh đạo đã phân công xử lý"),
+                    ("05", "Đang xử lý"),
+                    ("06", "Hoàn thành xử lý"),
+                    ("13", "Yêu cầu lấy lại"),
+                    ("15", "Đồng ý cập nhật, lấy lại"),
+                    ("16", "Từ chối cập nhật, lấy lại"),
+                    ("GG", "Gửi bản giấy"),
+                    ("KD", "Chưa có địa chỉ liên thông"),
+                ],
+                default="00",
+                max_length=2,
+            ),
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='transport',
-            field=models.CharField(choices=[('internal', 'Liên thông nội bộ'), ('axis', 'Trục liên thông văn bản quốc gia'), ('paper', 'Gửi bản giấy'), ('none', 'Chưa có địa chỉ liên thông')], max_length=10),
+            model_name="delivery",
+            name="transport",
+            field=models.CharField(
+                choices=[
+                    ("internal", "Liên thông nội bộ"),
+                    ("axis", "Trục liên thông văn bản quốc gia"),
+                    ("paper", "Gửi bản giấy"),
+                    ("none", "Chưa có địa chỉ liên thông"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.unit', verbose_name='nơi nhận'),
+            model_name="delivery",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="directory.unit",
+                verbose_name="nơi nhận",
+            ),
         ),
         migrations.AlterField(
-            model_name='statuschange',
-            name='status',
-            field=models.CharField(choices=[('00', 'Chờ gửi liên thông'), ('01', 'Đã đến'), ('02', 'Từ chối tiếp nhận'), ('03', 'Đã tiếp nhận, vào sổ'), ('04', 'Lãnh đạo đã phân công xử lý'), ('05', 'Đang xử lý'), ('06', 'Hoàn thành xử lý'), ('13', 'Yêu cầu lấy lại'), ('15', 'Đồng ý cập nhật, lấy lại'), ('16', 'Từ chối cập nhật, lấy lại'), ('GG', 'Gửi bản giấy'), ('KD', 'Chưa có địa chỉ liên thông')], max_length=2),
+            model_name="statuschange",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("00", "Chờ gửi liên thông"),
+                    ("01", "Đã đến"),
+                    ("02", "Từ chối tiếp nhận"),
+                    ("03", "Đã tiếp nhận, vào sổ"),
+                    ("04", "Lãnh đạo đã phân công xử lý"),
+                    ("05", "Đang xử lý"),
+                    ("06", "Hoàn thành xử lý"),
+                    ("13", "Yêu cầu lấy lại"),
+                    ("15", "Đồng ý cập nhật, lấy lại"),
+                    ("16", "Từ chối cập nhật, lấy lại"),
+                    ("GG", "Gửi bản giấy"),
+                    ("KD", "Chưa có địa chỉ liên thông"),
+                ],
+                max_length=2,
+            ),
         ),
     ]

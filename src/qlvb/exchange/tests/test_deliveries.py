@@ -24,8 +24,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def outside(demo):
-    return unit_create(actor=None, kind="agency", name="Sở Y tế tỉnh Hưng Yên", short_name="SYT",
-                       organ_id="000.00.05.H33", external=True, parent=None)
+    return unit_create(
+        actor=None,
+        kind="agency",
+        name="Sở Y tế tỉnh Hưng Yên",
+        short_name="SYT",
+        organ_id="000.00.05.H33",
+        external=True,
+        parent=None,
+    )
 
 
 def test_statuses_03_04_05_06_flow_back(issued, person, committed):
@@ -68,8 +75,11 @@ def test_a_rolled_back_step_sends_nothing_back(issued, person, django_capture_on
 
     outgoing = issued()
     delivery = outgoing.document.deliveries.get()
-    with (django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError),
-          transaction.atomic()):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         incoming_register(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document)
         raise RuntimeError("rolled back")
     assert callbacks == []
@@ -132,8 +142,7 @@ def test_recipient_refuses_before_registering(issued, person, committed):
 
 
 def test_outside_agency_waits_and_one_without_organ_id_gets_paper(issued, draft, tyt, outside):
-    no_code = unit_create(actor=None, kind="agency", name="Công ty ABC", short_name="ABC", external=True,
-                          parent=None)
+    no_code = unit_create(actor=None, kind="agency", name="Công ty ABC", short_name="ABC", external=True, parent=None)
     outgoing = issued(recipients=[tyt, outside, no_code])
     rows = {d.unit_id: d for d in outgoing.document.deliveries.all()}
     assert rows[outside.pk].status == Status.WAITING and rows[outside.pk].transport == Transport.AXIS
@@ -162,8 +171,13 @@ def test_revoke_withdraws_internal_copies_and_is_recorded_at_both_ends(issued, p
     with pytest.raises(Conflict):
         services.outgoing_revoke(actor=clerk, outgoing=outgoing, reason="lần hai")
     with pytest.raises(Conflict):  # frozen: nothing can change any more
-        services.outgoing_update(actor=outgoing.drafter, outgoing=outgoing, data=services.DraftData(
-            doc_type=outgoing.document.doc_type, subject="Khác", signer=outgoing.signer, recipients=[tyt]))
+        services.outgoing_update(
+            actor=outgoing.drafter,
+            outgoing=outgoing,
+            data=services.DraftData(
+                doc_type=outgoing.document.doc_type, subject="Khác", signer=outgoing.signer, recipients=[tyt]
+            ),
+        )
 
 
 def test_replace_freezes_and_recalls_the_original(issued, person, with_version, profiles, tyt):
@@ -197,8 +211,9 @@ def test_incoming_flows_own_refusal_gives_02(issued, person, committed):
     outgoing = issued()
     delivery = outgoing.document.deliveries.get()
     with committed():
-        verification.incoming_reject(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document,
-                                     reason="Chữ ký số không hợp lệ")
+        verification.incoming_reject(
+            actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document, reason="Chữ ký số không hợp lệ"
+        )
     delivery.refresh_from_db()
     assert delivery.status == Status.REJECTED
     assert outgoing.document.events.filter(action="delivery_status", text__contains="Chữ ký số").exists()

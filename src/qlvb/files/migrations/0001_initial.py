@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,36 +14,70 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Blob',
+            name="Blob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64, unique=True, verbose_name='mã SHA-256')),
-                ('size', models.BigIntegerField(verbose_name='kích thước (byte)')),
-                ('kind', models.CharField(max_length=8, verbose_name='loại')),
-                ('content_type', models.CharField(max_length=100, verbose_name='kiểu nội dung')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='lưu lúc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sha256", models.CharField(max_length=64, unique=True, verbose_name="mã SHA-256")),
+                ("size", models.BigIntegerField(verbose_name="kích thước (byte)")),
+                ("kind", models.CharField(max_length=8, verbose_name="loại")),
+                ("content_type", models.CharField(max_length=100, verbose_name="kiểu nội dung")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="lưu lúc")),
             ],
             options={
-                'verbose_name': 'nội dung tệp',
-                'verbose_name_plural': 'nội dung tệp',
-                'constraints': [models.CheckConstraint(condition=models.Q(('size__gt', 0)), name='files_blob_size_positive')],
+                "verbose_name": "nội dung tệp",
+                "verbose_name_plural": "nội dung tệp",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("size__gt", 0)), name="files_blob_size_positive")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StoredFile',
+            name="StoredFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='tên tệp')),
-                ('original_name', models.CharField(blank=True, max_length=255, verbose_name='tên gốc')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='tải lên lúc')),
-                ('channel', models.CharField(choices=[('web', 'Giao diện web'), ('api', 'API'), ('email', 'Thư điện tử'), ('axis', 'Trục liên thông'), ('scan', 'Máy quét'), ('system', 'Hệ thống')], max_length=16, verbose_name='kênh')),
-                ('blob', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='files.blob', verbose_name='nội dung')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='uploaded_files', to=settings.AUTH_USER_MODEL, verbose_name='người tải lên')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50, verbose_name="tên tệp")),
+                ("original_name", models.CharField(blank=True, max_length=255, verbose_name="tên gốc")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="tải lên lúc")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Giao diện web"),
+                            ("api", "API"),
+                            ("email", "Thư điện tử"),
+                            ("axis", "Trục liên thông"),
+                            ("scan", "Máy quét"),
+                            ("system", "Hệ thống"),
+                        ],
+                        max_length=16,
+                        verbose_name="kênh",
+                    ),
+                ),
+                (
+                    "blob",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="files",
+                        to="files.blob",
+                        verbose_name="nội dung",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="uploaded_files",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người tải lên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tệp tin',
-                'verbose_name_plural': 'tệp tin',
-                'ordering': ['-uploaded_at', '-id'],
+                "verbose_name": "tệp tin",
+                "verbose_name_plural": "tệp tin",
+                "ordering": ["-uploaded_at", "-id"],
             },
         ),
     ]

@@ -5,28 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('files', '0001_initial'),
+        ("files", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Conversion',
+            name="Conversion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('pending', 'Đang chuyển sang PDF'), ('done', 'Đã chuyển sang PDF'), ('failed', 'Không chuyển được sang PDF')], default='pending', max_length=8, verbose_name='trạng thái')),
-                ('error', models.CharField(blank=True, max_length=500, verbose_name='lý do')),
-                ('code', models.CharField(blank=True, max_length=32)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('requested_at', models.DateTimeField(verbose_name='yêu cầu lúc')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='xong lúc')),
-                ('pdf', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile', verbose_name='bản PDF')),
-                ('source', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='conversion', to='files.storedfile', verbose_name='tệp gốc')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Đang chuyển sang PDF"),
+                            ("done", "Đã chuyển sang PDF"),
+                            ("failed", "Không chuyển được sang PDF"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("error", models.CharField(blank=True, max_length=500, verbose_name="lý do")),
+                ("code", models.CharField(blank=True, max_length=32)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("requested_at", models.DateTimeField(verbose_name="yêu cầu lúc")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="xong lúc")),
+                (
+                    "pdf",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="files.storedfile",
+                        verbose_name="bản PDF",
+                    ),
+                ),
+                (
+                    "source",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conversion",
+                        to="files.storedfile",
+                        verbose_name="tệp gốc",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chuyển đổi PDF',
-                'verbose_name_plural': 'chuyển đổi PDF',
+                "verbose_name": "chuyển đổi PDF",
+                "verbose_name_plural": "chuyển đổi PDF",
             },
         ),
     ]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ('files', '0002_conversion'),
+        ("files", "0002_conversion"),
     ]
 
     operations = [

@@ -23,12 +23,25 @@ NOSTREAM = 0xFFFFFFFF
 SECTOR = 512
 
 
-def _dir_entry(name: str, kind: int, *, child: int = NOSTREAM, right: int = NOSTREAM, start: int = ENDOFCHAIN,
-               size: int = 0) -> bytes:
+def _dir_entry(
+    name: str, kind: int, *, child: int = NOSTREAM, right: int = NOSTREAM, start: int = ENDOFCHAIN, size: int = 0
+) -> bytes:
     encoded = name.encode("utf-16-le") + b"\x00\x00"
     return struct.pack(
         "<64sHBBIII16sIQQIQ",
-        encoded, len(encoded), kind, 1, NOSTREAM, right, child, b"\x00" * 16, 0, 0, 0, start, size,
+        encoded,
+        len(encoded),
+        kind,
+        1,
+        NOSTREAM,
+        right,
+        child,
+        b"\x00" * 16,
+        0,
+        0,
+        0,
+        start,
+        size,
     )
 
 
@@ -51,16 +64,33 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     # Directory: root (0), then the streams chained through right siblings (a valid, if unbalanced, tree).
     entries = [_dir_entry("Root Entry", 5, child=1 if names else NOSTREAM)]
     for i, name in enumerate(names, start=1):
-        entries.append(_dir_entry(name, 2, right=i + 1 if i < len(names) else NOSTREAM, start=starts[name],
-                                  size=len(data[name])))
+        entries.append(
+            _dir_entry(name, 2, right=i + 1 if i < len(names) else NOSTREAM, start=starts[name], size=len(data[name]))
+        )
     directory = b"".join(entries)
     directory = directory.ljust(-(-len(directory) // SECTOR) * SECTOR, b"\x00")
     assert len(directory) == SECTOR, "one directory sector is enough for three streams"
     difat = [0] + [FREESECT] * 108
     header = struct.pack(
         "<8s16sHHHHH6sIIIIIIIII109I",
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x00" * 16, 0x3E, 3, 0xFFFE, 9, 6, b"\x00" * 6,
-        0, 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0, *difat,
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"\x00" * 16,
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"\x00" * 6,
+        0,
+        1,
+        1,
+        0,
+        4096,
+        ENDOFCHAIN,
+        0,
+        ENDOFCHAIN,
+        0,
+        *difat,
     )
     assert len(header) == SECTOR
     return header + fat_sector + directory + body
@@ -99,8 +129,7 @@ _RELS = (
 )
 
 
-def docx_bytes(main: str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-               ) -> bytes:
+def docx_bytes(main: str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml") -> bytes:
     types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -182,7 +211,10 @@ def zip_of_other_bytes() -> bytes:
     return out.getvalue()
 
 
-EXE = (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
-       + b"This program cannot be run in DOS mode.")
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\x00" * 48
+    + b"This program cannot be run in DOS mode."
+)
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"

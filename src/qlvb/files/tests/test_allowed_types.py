@@ -19,8 +19,12 @@ CASES: list[tuple[str, Callable[[], bytes], str, str]] = [
     ("Công văn.rtf", samples.rtf_bytes, "rtf", "application/rtf"),
     ("Quyết định.doc", samples.doc_bytes, "doc", "application/msword"),
     ("Bảng lương.xls", samples.xls_bytes, "xls", "application/vnd.ms-excel"),
-    ("Quyết định.docx", samples.docx_bytes, "docx",
-     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (
+        "Quyết định.docx",
+        samples.docx_bytes,
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     ("Bảng kê.xlsx", samples.xlsx_bytes, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ("Báo cáo.odt", lambda: samples.odf_bytes("text"), "odt", "application/vnd.oasis.opendocument.text"),
     ("Số liệu.ods", lambda: samples.odf_bytes("spreadsheet"), "ods", "application/vnd.oasis.opendocument.spreadsheet"),
@@ -53,6 +57,5 @@ def test_sniffing_ignores_the_name(tmp_path, name, make, ext, mime):
 
 def test_legacy_vietnamese_text_without_utf8_is_text(person):
     data = "Đơn xin phép Ông Bà\n".encode("cp1258")
-    stored = file_intake(actor=person("lethuha"), stream=io.BytesIO(data), original_name="cu.txt",
-                         channel=Channel.WEB)
+    stored = file_intake(actor=person("lethuha"), stream=io.BytesIO(data), original_name="cu.txt", channel=Channel.WEB)
     assert stored.blob.kind == "txt"

@@ -27,8 +27,12 @@ def _tamper(sha256: str) -> None:
 
 @pytest.fixture
 def stored(person):
-    return file_intake(actor=person("lethuha"), stream=io.BytesIO(samples.pdf_bytes()),
-                       original_name="Quyết định.pdf", channel=Channel.WEB)
+    return file_intake(
+        actor=person("lethuha"),
+        stream=io.BytesIO(samples.pdf_bytes()),
+        original_name="Quyết định.pdf",
+        channel=Channel.WEB,
+    )
 
 
 def test_intact_content_is_served(person, stored):
@@ -60,7 +64,8 @@ def test_tampered_content_is_not_served_over_http(client, person, stored):
 
 def test_a_new_identical_upload_repairs_a_damaged_content(person, stored):
     _tamper(stored.blob.sha256)
-    file_intake(actor=person("lethuha"), stream=io.BytesIO(samples.pdf_bytes()), original_name="lai.pdf",
-                channel=Channel.WEB)
+    file_intake(
+        actor=person("lethuha"), stream=io.BytesIO(samples.pdf_bytes()), original_name="lai.pdf", channel=Channel.WEB
+    )
     opened = file_open(actor=person("lethuha"), stored_file=stored)
     opened.handle.close()

@@ -34,8 +34,7 @@ def test_identical_uploads_at_once(files_dir):
     def upload(user: User) -> None:
         try:
             barrier.wait(timeout=30)
-            file_intake(actor=user, stream=io.BytesIO(data), original_name=f"{user.username}.pdf",
-                        channel=Channel.API)
+            file_intake(actor=user, stream=io.BytesIO(data), original_name=f"{user.username}.pdf", channel=Channel.API)
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
         finally:

@@ -16,10 +16,15 @@ from .conftest import stored_paths
 
 def test_same_content_twice_is_one_blob(person, files_dir):
     data = samples.pdf_bytes()
-    first = file_intake(actor=person("lethuha"), stream=io.BytesIO(data), original_name="Quyết định.pdf",
-                        channel=Channel.WEB)
-    second = file_intake(actor=person("dothanhhuong"), stream=iter([data[:10], data[10:]]),
-                         original_name="ban-sao.pdf", channel=Channel.API)
+    first = file_intake(
+        actor=person("lethuha"), stream=io.BytesIO(data), original_name="Quyết định.pdf", channel=Channel.WEB
+    )
+    second = file_intake(
+        actor=person("dothanhhuong"),
+        stream=iter([data[:10], data[10:]]),
+        original_name="ban-sao.pdf",
+        channel=Channel.API,
+    )
     assert first.pk != second.pk
     assert first.blob_id == second.blob_id
     assert Blob.objects.count() == 1 and StoredFile.objects.count() == 2
@@ -39,8 +44,7 @@ def test_failure_after_placing_the_content_leaves_nothing(person, files_dir):
 
     ghost = User(username="ghost", is_superuser=True, is_active=True)  # never saved: the row insert fails
     try:
-        file_intake(actor=ghost, stream=io.BytesIO(samples.pdf_bytes()), original_name="a.pdf",
-                    channel=Channel.WEB)
+        file_intake(actor=ghost, stream=io.BytesIO(samples.pdf_bytes()), original_name="a.pdf", channel=Channel.WEB)
     except ValueError:
         pass
     else:

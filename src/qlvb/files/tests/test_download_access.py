@@ -18,8 +18,12 @@ from . import samples
 
 @pytest.fixture
 def stored(person):
-    return file_intake(actor=person("lethuha"), stream=io.BytesIO(samples.pdf_bytes()),
-                       original_name="Quyết định số 15.pdf", channel=Channel.WEB)
+    return file_intake(
+        actor=person("lethuha"),
+        stream=io.BytesIO(samples.pdf_bytes()),
+        original_name="Quyết định số 15.pdf",
+        channel=Channel.WEB,
+    )
 
 
 def _api_get(client, user, file_id):

@@ -26,7 +26,12 @@ def test_empty_file_is_refused(person, files_dir):
 def test_truncated_transfer_is_refused(person, files_dir):
     data = samples.pdf_bytes()
     with pytest.raises(ValidationFailed) as caught:
-        file_intake(actor=person("lethuha"), stream=io.BytesIO(data[:100]), original_name="a.pdf",
-                    channel=Channel.API, declared_size=len(data))
+        file_intake(
+            actor=person("lethuha"),
+            stream=io.BytesIO(data[:100]),
+            original_name="a.pdf",
+            channel=Channel.API,
+            declared_size=len(data),
+        )
     assert "không đầy đủ" in caught.value.message
     assert stored_paths(files_dir) == []

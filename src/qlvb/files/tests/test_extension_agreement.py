@@ -27,7 +27,6 @@ from . import samples
     ],
 )
 def test_offered_name_takes_the_sniffed_extension(person, offered, data, expected):
-    stored = file_intake(actor=person("lethuha"), stream=io.BytesIO(data), original_name=offered,
-                         channel=Channel.WEB)
+    stored = file_intake(actor=person("lethuha"), stream=io.BytesIO(data), original_name=offered, channel=Channel.WEB)
     assert stored.name == expected
     assert stored.original_name == offered

@@ -47,8 +47,9 @@ def test_refused(person, files_dir, name, data, what):
 
 def test_pdf_that_is_an_exe_says_so_in_vietnamese(person):
     with pytest.raises(UnsupportedMediaType) as caught:
-        file_intake(actor=person("lethuha"), stream=io.BytesIO(samples.EXE), original_name="Quyết định.pdf",
-                    channel=Channel.API)
+        file_intake(
+            actor=person("lethuha"), stream=io.BytesIO(samples.EXE), original_name="Quyết định.pdf", channel=Channel.API
+        )
     assert caught.value.message.startswith("Tệp “Quyết định.pdf” không được tiếp nhận: nội dung là tệp chương trình")
 
 

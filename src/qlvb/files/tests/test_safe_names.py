@@ -41,17 +41,16 @@ def test_empty_result_gets_a_default():
 def test_200_character_name_with_emoji_is_accepted_with_a_safe_name(person):
     original = ("Báo cáo tổng kết 😀🎉 năm 2025 " * 8)[:196] + ".pdf"
     assert len(original) == 200
-    stored = file_intake(actor=person("lethuha"), stream=io.BytesIO(samples.pdf_bytes()),
-                         original_name=original, channel=Channel.WEB)
+    stored = file_intake(
+        actor=person("lethuha"), stream=io.BytesIO(samples.pdf_bytes()), original_name=original, channel=Channel.WEB
+    )
     assert is_safe_name(stored.name)
     assert stored.name.endswith(".pdf")
     assert stored.name.startswith("Bao-cao-tong-ket-nam-2025-Bao-cao")
     assert stored.original_name == original
 
 
-names = st.text(
-    alphabet=st.one_of(st.characters(), st.sampled_from("ăâđêôơưĂÂĐÊÔƠƯáàảãạ .-_/\\😀")), max_size=300
-)
+names = st.text(alphabet=st.one_of(st.characters(), st.sampled_from("ăâđêôơưĂÂĐÊÔƠƯáàảãạ .-_/\\😀")), max_size=300)
 exts = st.one_of(st.none(), st.sampled_from(["pdf", "docx", "txt", "jpeg", "tif"]))
 
 

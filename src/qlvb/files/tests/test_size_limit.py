@@ -63,8 +63,9 @@ def test_60_mb_is_refused_while_streaming_with_low_memory(person, files_dir):
 def test_declared_size_over_the_limit_is_refused_before_reading(person, files_dir):
     stream = Generated(60 * MB)
     with pytest.raises(PayloadTooLarge):
-        file_intake(actor=person("lethuha"), stream=stream, original_name="a.pdf", channel=Channel.API,
-                    declared_size=60 * MB)
+        file_intake(
+            actor=person("lethuha"), stream=stream, original_name="a.pdf", channel=Channel.API, declared_size=60 * MB
+        )
     assert stream.served == 0
     assert stored_paths(files_dir) == []
 

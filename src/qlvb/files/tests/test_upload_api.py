@@ -38,8 +38,11 @@ def test_upload_returns_the_stored_file(client, auth, files_dir):
     body = response.json()
     stored = StoredFile.objects.get()
     assert body == {
-        "id": stored.pk, "name": "Quyet-dinh-so-15.docx", "original_name": "Quyết định số 15.docx",
-        "sha256": stored.blob.sha256, "size": len(data),
+        "id": stored.pk,
+        "name": "Quyet-dinh-so-15.docx",
+        "original_name": "Quyết định số 15.docx",
+        "sha256": stored.blob.sha256,
+        "size": len(data),
         "content_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     }
     assert stored.channel == "api"

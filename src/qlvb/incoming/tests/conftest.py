@@ -52,11 +52,22 @@ def make_data(doc_type: DocumentType | None = None, **overrides: Any) -> Incomin
 def receive(person: Callable[[str], User], ubnd: Unit) -> Callable[..., Document]:
     """``receive(**fields)`` → a document registered by the UBND clerk Lê Thu Hà."""
 
-    def run(*, actor: User | None = None, agency: Unit | None = None, channel: str = "email",
-            confirm_duplicate: bool = False, **fields: Any) -> Document:
+    def run(
+        *,
+        actor: User | None = None,
+        agency: Unit | None = None,
+        channel: str = "email",
+        confirm_duplicate: bool = False,
+        **fields: Any,
+    ) -> Document:
         clerk = actor or person("lethuha")
-        return incoming_receive(actor=clerk, agency=agency or ubnd, channel=channel, data=make_data(**fields),
-                                confirm_duplicate=confirm_duplicate).document
+        return incoming_receive(
+            actor=clerk,
+            agency=agency or ubnd,
+            channel=channel,
+            data=make_data(**fields),
+            confirm_duplicate=confirm_duplicate,
+        ).document
 
     return run
 

@@ -32,9 +32,17 @@ def api(person):
 
 
 def receive_payload(**extra):
-    return {"channel": "paper", "doc_type": "Công văn", "subject": "Về việc rà soát hộ nghèo năm 2026",
-            "organ_name": "UBND huyện Mê Linh", "code_number": "45", "code_notation": "UBND-LĐTBXH",
-            "issued_date": "2026-03-05", "urgency": 2, **extra}
+    return {
+        "channel": "paper",
+        "doc_type": "Công văn",
+        "subject": "Về việc rà soát hộ nghèo năm 2026",
+        "organ_name": "UBND huyện Mê Linh",
+        "code_number": "45",
+        "code_notation": "UBND-LĐTBXH",
+        "issued_date": "2026-03-05",
+        "urgency": 2,
+        **extra,
+    }
 
 
 def test_main_path_through_the_api(api, person, dept, files_dir):
@@ -43,8 +51,9 @@ def test_main_path_through_the_api(api, person, dept, files_dir):
     assert up.status_code == 201, up.content
     file_id = up.json()["id"]
 
-    r = clerk.post(f"{BASE}/", receive_payload(files=[{"file_id": file_id, "kind": "main"}]),
-                   content_type="application/json")
+    r = clerk.post(
+        f"{BASE}/", receive_payload(files=[{"file_id": file_id, "kind": "main"}]), content_type="application/json"
+    )
     assert r.status_code == 201, r.content
     doc = r.json()
     assert doc["arrival_number"] == 1 and doc["page_amount"] == 2 and doc["agency_organ_id"] == "000.00.31.H42"
@@ -55,34 +64,63 @@ def test_main_path_through_the_api(api, person, dept, files_dir):
     assert dup.json()["details"]["duplicate_of"] == doc["id"]
 
     hung = person("nguyenvanhung")
-    assert clerk.post(f"{BASE}/{doc['id']}/submit", {"leader_id": hung.pk},
-                      content_type="application/json").status_code == 200
+    assert (
+        clerk.post(f"{BASE}/{doc['id']}/submit", {"leader_id": hung.pk}, content_type="application/json").status_code
+        == 200
+    )
     leader = api("nguyenvanhung")
     assert leader.get(f"{BASE}/boxes").json()["to_direct"] == 1
-    r = leader.post(f"{BASE}/{doc['id']}/direct", {"directive": "VHXH chủ trì, KT phối hợp", "targets": [
-        {"role": "lead", "unit_id": dept("VHXH").pk, "due_date": DUE.isoformat()},
-        {"role": "support", "unit_id": dept("KT").pk}]}, content_type="application/json")
+    r = leader.post(
+        f"{BASE}/{doc['id']}/direct",
+        {
+            "directive": "VHXH chủ trì, KT phối hợp",
+            "targets": [
+                {"role": "lead", "unit_id": dept("VHXH").pk, "due_date": DUE.isoformat()},
+                {"role": "support", "unit_id": dept("KT").pk},
+            ],
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 200, r.content
     lead_id = r.json()[0]["id"]
 
     nam = api("hoangvannam")
     huong = person("dothanhhuong")
-    r = nam.post(f"{BASE}/assignments/{lead_id}/assign", {"targets": [{"role": "lead", "user_id": huong.pk}]},
-                 content_type="application/json")
+    r = nam.post(
+        f"{BASE}/assignments/{lead_id}/assign",
+        {"targets": [{"role": "lead", "user_id": huong.pk}]},
+        content_type="application/json",
+    )
     assert r.status_code == 200, r.content
     mine = r.json()[0]["id"]
 
     officer = api("dothanhhuong")
     assert officer.get(f"{BASE}/", {"box": "to_handle"}).json()["count"] == 1
-    assert officer.post(f"{BASE}/assignments/{mine}/report", {"text": "Đang tổng hợp", "progress": 40},
-                        content_type="application/json").json()["status"] == "in_progress"
-    assert officer.post(f"{BASE}/assignments/{mine}/complete", {"result": "Đã gửi danh sách"},
-                        content_type="application/json").status_code == 200
+    assert (
+        officer.post(
+            f"{BASE}/assignments/{mine}/report",
+            {"text": "Đang tổng hợp", "progress": 40},
+            content_type="application/json",
+        ).json()["status"]
+        == "in_progress"
+    )
+    assert (
+        officer.post(
+            f"{BASE}/assignments/{mine}/complete", {"result": "Đã gửi danh sách"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     waiting = clerk.get(f"{BASE}/{doc['id']}").json()
     assert waiting["status"] == DocumentStatus.IN_PROGRESS  # the lead's part waits for the chairman
     assert [a["status"] for a in waiting["assignments"] if a["id"] == lead_id] == ["awaiting"]
-    assert nam.post(f"{BASE}/assignments/{lead_id}/accept", {},  # not whoever assigned it
-                    content_type="application/json").status_code == 403
+    assert (
+        nam.post(
+            f"{BASE}/assignments/{lead_id}/accept",
+            {},  # not whoever assigned it
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
     r = leader.post(f"{BASE}/assignments/{lead_id}/accept", {"note": "Đạt yêu cầu"}, content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "done", r.content
     final = clerk.get(f"{BASE}/{doc['id']}").json()
@@ -97,8 +135,11 @@ def test_past_deadlines_refused_through_the_api(api, receive, dept):
     assert r.status_code == 422 and "đã qua" in r.json()["detail"], r.content
     assert not Document.objects.exists()
     doc = receive()
-    r = api("nguyenvanhung").post(f"{BASE}/{doc.pk}/direct", {"targets": [
-        {"role": "lead", "unit_id": dept("VHXH").pk, "due_date": past}]}, content_type="application/json")
+    r = api("nguyenvanhung").post(
+        f"{BASE}/{doc.pk}/direct",
+        {"targets": [{"role": "lead", "unit_id": dept("VHXH").pk, "due_date": past}]},
+        content_type="application/json",
+    )
     assert r.status_code == 422 and "đã qua" in r.json()["detail"] and "Phòng Văn hóa" in r.json()["detail"]
 
 
@@ -125,16 +166,20 @@ def test_outsiders_get_404_everywhere(api, receive, person, dept, name):
     from qlvb.incoming.services import Target, incoming_direct
 
     doc = receive()
-    (lead,) = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="",
-                              targets=[Target(role="lead", unit=dept("VHXH"))])
+    (lead,) = incoming_direct(
+        actor=person("nguyenvanhung"), document=doc, directive="", targets=[Target(role="lead", unit=dept("VHXH"))]
+    )
     c = api(name)
     assert c.get(f"{BASE}/").json()["count"] == 0
     for url in (f"{BASE}/{doc.pk}", f"{BASE}/{doc.pk}/files/1"):
         assert c.get(url).status_code == 404
-    for url, body in ((f"{BASE}/{doc.pk}/submit", {}), (f"{BASE}/{doc.pk}/return", {"reason": "x"}),
-                      (f"{BASE}/{doc.pk}/direct", {"targets": []}),
-                      (f"{BASE}/assignments/{lead.pk}/complete", {"result": "x"}),
-                      (f"{BASE}/assignments/{lead.pk}/reminders", {"kind": "nhac_nho", "text": "x"})):
+    for url, body in (
+        (f"{BASE}/{doc.pk}/submit", {}),
+        (f"{BASE}/{doc.pk}/return", {"reason": "x"}),
+        (f"{BASE}/{doc.pk}/direct", {"targets": []}),
+        (f"{BASE}/assignments/{lead.pk}/complete", {"result": "x"}),
+        (f"{BASE}/assignments/{lead.pk}/reminders", {"kind": "nhac_nho", "text": "x"}),
+    ):
         r = c.post(url, body, content_type="application/json")
         assert r.status_code == 404, (url, r.content)
         assert r.json()["detail"]

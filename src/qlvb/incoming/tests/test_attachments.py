@@ -39,8 +39,13 @@ def test_scanned_pdf_fills_the_page_count(person, ubnd, files_dir):
     ha = person("lethuha")
     main = take_in(ha, "cong-van-15.pdf", pdf_bytes(3))
     appendix = take_in(ha, "phu-luc.pdf", pdf_bytes(2))
-    result = incoming_receive(actor=ha, agency=ubnd, channel="paper", data=make_data(), files=[
-        IncomingFile(main), IncomingFile(appendix, kind="appendix")])
+    result = incoming_receive(
+        actor=ha,
+        agency=ubnd,
+        channel="paper",
+        data=make_data(),
+        files=[IncomingFile(main), IncomingFile(appendix, kind="appendix")],
+    )
     doc = result.document
     doc.refresh_from_db()
     assert doc.page_amount == 3
@@ -52,14 +57,20 @@ def test_one_main_file_only(person, ubnd, files_dir):
     ha = person("lethuha")
     a, b = take_in(ha, "a.pdf", pdf_bytes(1)), take_in(ha, "b.pdf", pdf_bytes(2))
     with pytest.raises(ValidationFailed):
-        incoming_receive(actor=ha, agency=ubnd, channel="email", data=make_data(),
-                         files=[IncomingFile(a), IncomingFile(b)])
+        incoming_receive(
+            actor=ha, agency=ubnd, channel="email", data=make_data(), files=[IncomingFile(a), IncomingFile(b)]
+        )
     assert not Attachment.objects.exists()
 
 
 def test_declared_page_count_is_kept(person, ubnd, files_dir):
     ha = person("lethuha")
-    doc = incoming_receive(actor=ha, agency=ubnd, channel="email", data=make_data(page_amount=7),
-                           files=[IncomingFile(take_in(ha, "a.pdf", pdf_bytes(1)))]).document
+    doc = incoming_receive(
+        actor=ha,
+        agency=ubnd,
+        channel="email",
+        data=make_data(page_amount=7),
+        files=[IncomingFile(take_in(ha, "a.pdf", pdf_bytes(1)))],
+    ).document
     doc.refresh_from_db()
     assert doc.page_amount == 7

@@ -243,9 +243,16 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     ha.open(f"/van-ban-den/{doc.pk}/")
     assert ha.page.locator("[data-qlvb=status]").inner_text() == "Đã hoàn thành"
     timeline = ha.page.locator("[data-qlvb=timeline]").inner_text()
-    for step in ("Vào sổ văn bản đến", "Trình lãnh đạo", "Cho ý kiến chỉ đạo", "Phân công trong phòng",
-                 "Báo cáo hoàn thành, chờ chấp nhận kết quả", "Chấp nhận kết quả xử lý", "Hoàn thành xử lý văn bản",
-                 "Đóng các phần việc còn mở"):
+    for step in (
+        "Vào sổ văn bản đến",
+        "Trình lãnh đạo",
+        "Cho ý kiến chỉ đạo",
+        "Phân công trong phòng",
+        "Báo cáo hoàn thành, chờ chấp nhận kết quả",
+        "Chấp nhận kết quả xử lý",
+        "Hoàn thành xử lý văn bản",
+        "Đóng các phần việc còn mở",
+    ):
         assert step in timeline
     ha.shot("12-clerk-document-completed")
     ha.open("/van-ban-den/in/so-dang-ky/")

@@ -38,12 +38,19 @@ def eager(settings):
 def directed(receive, person, dept):
     """VHXH leads (Hương assigned by Nam), KT supports (nobody there has started), Mai is informed."""
     doc = receive(due_date=timezone.localdate() + dt.timedelta(days=20))
-    lead, support, info = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="VHXH chủ trì",
-                                          targets=[Target(role="lead", unit=dept("VHXH")),
-                                                   Target(role="support", unit=dept("KT")),
-                                                   Target(role="info", user=person("phamthimai"))])
-    (mine,) = assignment_assign(actor=person("hoangvannam"), assignment=lead,
-                                targets=[Target(role="lead", user=person("dothanhhuong"))])
+    lead, support, info = incoming_direct(
+        actor=person("nguyenvanhung"),
+        document=doc,
+        directive="VHXH chủ trì",
+        targets=[
+            Target(role="lead", unit=dept("VHXH")),
+            Target(role="support", unit=dept("KT")),
+            Target(role="info", user=person("phamthimai")),
+        ],
+    )
+    (mine,) = assignment_assign(
+        actor=person("hoangvannam"), assignment=lead, targets=[Target(role="lead", user=person("dothanhhuong"))]
+    )
     return doc, lead, support, info, mine
 
 
@@ -52,7 +59,8 @@ def _status(a: Assignment) -> str:
 
 
 def test_the_officers_completion_waits_for_the_assigner_while_the_support_is_pending(
-        directed, person, eager, django_capture_on_commit_callbacks):
+    directed, person, eager, django_capture_on_commit_callbacks
+):
     doc, lead, support, info, mine = directed
     with django_capture_on_commit_callbacks(execute=True):
         assignment_complete(actor=person("dothanhhuong"), assignment=mine, result="Đã lập danh sách")
@@ -116,7 +124,8 @@ def test_only_the_assigner_or_a_leader_accepts_and_only_when_it_waits(directed, 
 
 
 def test_without_acceptance_the_leads_completion_completes_and_closes_the_rest(
-        directed, person, settings, eager, django_capture_on_commit_callbacks):
+    directed, person, settings, eager, django_capture_on_commit_callbacks
+):
     settings.QLVB_INCOMING_ACCEPTANCE_REQUIRED = False
     doc, lead, support, _info, mine = directed
     with django_capture_on_commit_callbacks(execute=True):

@@ -31,33 +31,48 @@ def test_direction_refuses_a_past_deadline_given_or_inherited(receive, person, d
     hung = person("nguyenvanhung")
     doc = receive()
     with pytest.raises(ValidationFailed) as refused:
-        incoming_direct(actor=hung, document=doc, directive="", targets=[
-            Target(role="lead", unit=dept("VHXH"), due_date=PAST)])
+        incoming_direct(
+            actor=hung, document=doc, directive="", targets=[Target(role="lead", unit=dept("VHXH"), due_date=PAST)]
+        )
     assert "Phòng Văn hóa - Xã hội" in refused.value.message and "đã qua" in refused.value.message
     with pytest.raises(ValidationFailed):
-        incoming_route(actor=person("lethuha"), document=doc, targets=[
-            Target(role="lead", unit=dept("KT")), Target(role="support", unit=dept("VHXH"), due_date=PAST)])
+        incoming_route(
+            actor=person("lethuha"),
+            document=doc,
+            targets=[Target(role="lead", unit=dept("KT")), Target(role="support", unit=dept("VHXH"), due_date=PAST)],
+        )
     # An old document whose own date has passed: the leader must give a new deadline.
     Document.objects.filter(pk=doc.pk).update(due_date=PAST)
     doc.refresh_from_db()
     with pytest.raises(ValidationFailed):
         incoming_direct(actor=hung, document=doc, directive="", targets=[Target(role="lead", unit=dept("VHXH"))])
-    (lead,) = incoming_direct(actor=hung, document=doc, directive="", targets=[
-        Target(role="lead", unit=dept("VHXH"), due_date=TODAY)])
+    (lead,) = incoming_direct(
+        actor=hung, document=doc, directive="", targets=[Target(role="lead", unit=dept("VHXH"), due_date=TODAY)]
+    )
     assert lead.due_date == TODAY and not doc.assignments.exclude(pk=lead.pk).exists()
 
 
 def test_a_sub_assignment_may_not_end_after_its_parent(receive, person, dept):
     doc = receive()
     parent_due = TODAY + dt.timedelta(days=10)
-    (lead,) = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="", targets=[
-        Target(role="lead", unit=dept("VHXH"), due_date=parent_due)])
+    (lead,) = incoming_direct(
+        actor=person("nguyenvanhung"),
+        document=doc,
+        directive="",
+        targets=[Target(role="lead", unit=dept("VHXH"), due_date=parent_due)],
+    )
     with pytest.raises(ValidationFailed) as refused:
-        assignment_assign(actor=person("hoangvannam"), assignment=lead, targets=[
-            Target(role="lead", user=person("dothanhhuong"), due_date=parent_due + dt.timedelta(days=1))])
+        assignment_assign(
+            actor=person("hoangvannam"),
+            assignment=lead,
+            targets=[Target(role="lead", user=person("dothanhhuong"), due_date=parent_due + dt.timedelta(days=1))],
+        )
     assert f"({parent_due:%d/%m/%Y})" in refused.value.message and "không được sau" in refused.value.message
-    (mine,) = assignment_assign(actor=person("hoangvannam"), assignment=lead, targets=[
-        Target(role="lead", user=person("dothanhhuong"), due_date=parent_due - dt.timedelta(days=2))])
+    (mine,) = assignment_assign(
+        actor=person("hoangvannam"),
+        assignment=lead,
+        targets=[Target(role="lead", user=person("dothanhhuong"), due_date=parent_due - dt.timedelta(days=2))],
+    )
     assert mine.due_date == parent_due - dt.timedelta(days=2)
 
 
@@ -65,10 +80,19 @@ def test_a_sub_assignment_may_not_end_after_its_parent(receive, person, dept):
 
 
 def _receive_form(**extra):
-    return {"channel": "paper", "doc_type": DocumentType.objects.get(name="Công văn").pk, "code_number": "8",
-            "code_notation": "UBND-VP", "issued_date": "05/03/2026", "organ_name": "UBND huyện Mê Linh",
-            "subject": "Về việc báo cáo công tác văn thư", "urgency": "0", "secrecy": "", "language": "Tiếng Việt",
-            **extra}
+    return {
+        "channel": "paper",
+        "doc_type": DocumentType.objects.get(name="Công văn").pk,
+        "code_number": "8",
+        "code_notation": "UBND-VP",
+        "issued_date": "05/03/2026",
+        "organ_name": "UBND huyện Mê Linh",
+        "subject": "Về việc báo cáo công tác văn thư",
+        "urgency": "0",
+        "secrecy": "",
+        "language": "Tiếng Việt",
+        **extra,
+    }
 
 
 def test_the_receive_form_refuses_a_past_due_date_in_vietnamese(client, person):
@@ -87,8 +111,8 @@ def test_the_direction_form_starts_without_a_lead_and_refuses_a_past_deadline(cl
     client.force_login(person("nguyenvanhung"))
     url = reverse("incoming:direct", args=[doc.pk])
     html = client.get(url).content.decode()
-    lead_select = html[html.index('name="lead"'):]
-    lead_select = lead_select[:lead_select.index("</select>")]
+    lead_select = html[html.index('name="lead"') :]
+    lead_select = lead_select[: lead_select.index("</select>")]
     assert '<option value="" selected>— Chọn đơn vị hoặc người chủ trì —</option>' in lead_select
     missing = client.post(url, {"directive": "x"})
     assert missing.status_code == 422 and "Cần chọn đơn vị hoặc người chủ trì." in missing.content.decode()
@@ -99,16 +123,23 @@ def test_the_direction_form_starts_without_a_lead_and_refuses_a_past_deadline(cl
 def test_inboxes_show_the_persons_own_deadline_and_the_clerk_the_documents(client, person, receive, dept):
     doc_due, lead_due, mine_due = (TODAY + dt.timedelta(days=d) for d in (30, 20, 12))
     doc = receive(due_date=doc_due)
-    (lead,) = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="", targets=[
-        Target(role="lead", unit=dept("VHXH"), due_date=lead_due)])
-    assignment_assign(actor=person("hoangvannam"), assignment=lead, targets=[
-        Target(role="lead", user=person("dothanhhuong"), due_date=mine_due)])
+    (lead,) = incoming_direct(
+        actor=person("nguyenvanhung"),
+        document=doc,
+        directive="",
+        targets=[Target(role="lead", unit=dept("VHXH"), due_date=lead_due)],
+    )
+    assignment_assign(
+        actor=person("hoangvannam"),
+        assignment=lead,
+        targets=[Target(role="lead", user=person("dothanhhuong"), due_date=mine_due)],
+    )
     expected = {"dothanhhuong": ("my-due", mine_due), "lethuha": ("doc-due", doc_due)}
     for name, (marker, due) in expected.items():
         client.force_login(person(name))
         html = client.get(reverse("incoming:list"), {"box": "all"}).content.decode()
         assert f'data-qlvb="{marker}"' in html and f"{due:%d/%m/%Y}" in html, name
-        other = ({f"{d:%d/%m/%Y}" for d in (doc_due, lead_due, mine_due)} - {f"{due:%d/%m/%Y}"})
+        other = {f"{d:%d/%m/%Y}" for d in (doc_due, lead_due, mine_due)} - {f"{due:%d/%m/%Y}"}
         assert not any(d in html for d in other), name
     client.force_login(person("dothanhhuong"))
     assert "Hạn xử lý của bạn" in client.get(reverse("incoming:list"), {"box": "to_handle"}).content.decode()

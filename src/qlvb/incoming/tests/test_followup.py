@@ -24,8 +24,12 @@ from qlvb.incoming.services import (
 def assigned(receive, person):
     today = timezone.localdate()
     doc = receive(due_date=today + dt.timedelta(days=5))
-    (a,) = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="Xử lý gấp",
-                           targets=[Target(role="lead", user=person("dothanhhuong"))])
+    (a,) = incoming_direct(
+        actor=person("nguyenvanhung"),
+        document=doc,
+        directive="Xử lý gấp",
+        targets=[Target(role="lead", user=person("dothanhhuong"))],
+    )
     return a
 
 
@@ -47,8 +51,9 @@ def test_extension_refused_keeps_the_due_date(assigned, person):
     old = assigned.due_date
     with pytest.raises(ValidationFailed):
         extension_request(actor=person("dothanhhuong"), assignment=assigned, new_due_date=old, reason="x")
-    ext = extension_request(actor=person("dothanhhuong"), assignment=assigned,
-                            new_due_date=old + dt.timedelta(days=1), reason="Bận họp")
+    ext = extension_request(
+        actor=person("dothanhhuong"), assignment=assigned, new_due_date=old + dt.timedelta(days=1), reason="Bận họp"
+    )
     ext = extension_decide(actor=person("nguyenvanhung"), extension=ext, grant=False, note="Không đồng ý")
     assigned.refresh_from_db()
     assert ext.status == ExtensionStatus.REFUSED and assigned.due_date == old
@@ -77,8 +82,7 @@ def test_reminders_are_typed_numbered_and_immutable(assigned, person):
         reminder_send(actor=hung, assignment=assigned, kind="nhac_nho", text="Muộn")
 
 
-def test_daily_sweep_notifies_overdue_and_due_soon_once(assigned, person, settings,
-                                                        django_capture_on_commit_callbacks):
+def test_daily_sweep_notifies_overdue_and_due_soon_once(assigned, person, settings, django_capture_on_commit_callbacks):
     from qlvb.celery_app import app
 
     app.conf.task_always_eager = True
@@ -100,11 +104,18 @@ def test_daily_sweep_notifies_overdue_and_due_soon_once(assigned, person, settin
 def test_nothing_is_notified_when_the_action_rolls_back(receive, person, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with (django_capture_on_commit_callbacks(execute=False) as callbacks, pytest.raises(RuntimeError),
-          transaction.atomic()):
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         doc = receive()
-        incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="",
-                        targets=[Target(role="lead", user=person("dothanhhuong"))])
+        incoming_direct(
+            actor=person("nguyenvanhung"),
+            document=doc,
+            directive="",
+            targets=[Target(role="lead", user=person("dothanhhuong"))],
+        )
         raise RuntimeError
     assert callbacks == []
 

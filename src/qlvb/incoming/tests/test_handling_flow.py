@@ -45,11 +45,16 @@ def test_main_path_from_clerk_to_completion(receive, person, dept, eager, django
     assert Notification.objects.filter(user=hung, kind="new_document", document=doc).count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        lead, support, _info = incoming_direct(actor=hung, document=doc, directive="VHXH chủ trì", targets=[
-            Target(role="lead", unit=dept("VHXH")),
-            Target(role="support", unit=dept("KT"), due_date=due - dt.timedelta(days=3)),
-            Target(role="info", user=person("phamthimai")),
-        ])
+        lead, support, _info = incoming_direct(
+            actor=hung,
+            document=doc,
+            directive="VHXH chủ trì",
+            targets=[
+                Target(role="lead", unit=dept("VHXH")),
+                Target(role="support", unit=dept("KT"), due_date=due - dt.timedelta(days=3)),
+                Target(role="info", user=person("phamthimai")),
+            ],
+        )
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.IN_PROGRESS
     assert lead.due_date == due and support.due_date == due - dt.timedelta(days=3)
@@ -57,8 +62,9 @@ def test_main_path_from_clerk_to_completion(receive, person, dept, eager, django
     assert Notification.objects.filter(user=person("vuquanghuy"), kind="assigned").count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        (mine,) = assignment_assign(actor=nam, assignment=lead, note="Hương chủ trì",
-                                    targets=[Target(role="lead", user=huong)])
+        (mine,) = assignment_assign(
+            actor=nam, assignment=lead, note="Hương chủ trì", targets=[Target(role="lead", user=huong)]
+        )
     assert mine.due_date == due and mine.parent == lead
     assert Notification.objects.filter(user=huong, kind="assigned").count() == 1
 
@@ -81,16 +87,30 @@ def test_main_path_from_clerk_to_completion(receive, person, dept, eager, django
     assert doc.status == DocumentStatus.COMPLETED and doc.completed_at is not None
     assert Notification.objects.filter(user=ha, kind="completed", document=doc).exists()
     actions = list(doc.events.values_list("action", flat=True))
-    assert actions == ["received", "registered", "submitted", "directed", "assigned", "progress",
-                       "assignment_done", "completion_submitted", "completion_accepted", "completed",
-                       "assignments_closed"]
+    assert actions == [
+        "received",
+        "registered",
+        "submitted",
+        "directed",
+        "assigned",
+        "progress",
+        "assignment_done",
+        "completion_submitted",
+        "completion_accepted",
+        "completed",
+        "assignments_closed",
+    ]
     assert all(e.actor_name for e in doc.events.all())
 
 
 def test_support_completing_does_not_complete_the_document(receive, person, dept):
     doc = receive()
-    _lead, support = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="", targets=[
-        Target(role="lead", unit=dept("VHXH")), Target(role="support", unit=dept("KT"))])
+    _lead, support = incoming_direct(
+        actor=person("nguyenvanhung"),
+        document=doc,
+        directive="",
+        targets=[Target(role="lead", unit=dept("VHXH")), Target(role="support", unit=dept("KT"))],
+    )
     assignment_complete(actor=person("vuquanghuy"), assignment=support, result="Phòng KT đã góp ý")
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.IN_PROGRESS
@@ -102,14 +122,23 @@ def test_direction_needs_exactly_one_lead_in_the_agency(receive, person, dept, t
     with pytest.raises(ValidationFailed):
         incoming_direct(actor=hung, document=doc, directive="", targets=[Target(role="support", unit=dept("KT"))])
     with pytest.raises(ValidationFailed):
-        incoming_direct(actor=hung, document=doc, directive="", targets=[
-            Target(role="lead", unit=dept("KT")), Target(role="lead", unit=dept("VHXH"))])
+        incoming_direct(
+            actor=hung,
+            document=doc,
+            directive="",
+            targets=[Target(role="lead", unit=dept("KT")), Target(role="lead", unit=dept("VHXH"))],
+        )
     with pytest.raises(ValidationFailed):
-        incoming_direct(actor=hung, document=doc, directive="",
-                        targets=[Target(role="lead", user=person("tytlienminh_dangvantoan"))])
+        incoming_direct(
+            actor=hung,
+            document=doc,
+            directive="",
+            targets=[Target(role="lead", user=person("tytlienminh_dangvantoan"))],
+        )
     with pytest.raises(PermissionDenied):
-        incoming_direct(actor=person("hoangvannam"), document=doc, directive="",
-                        targets=[Target(role="lead", unit=dept("KT"))])
+        incoming_direct(
+            actor=person("hoangvannam"), document=doc, directive="", targets=[Target(role="lead", unit=dept("KT"))]
+        )
 
 
 def test_leader_returns_to_clerk_with_a_reason_then_clerk_resubmits(receive, person):
@@ -163,20 +192,27 @@ def test_department_leader_returns_the_assignment(receive, person, dept):
 
 def test_department_leader_assigns_only_own_officers(receive, person, dept):
     doc = receive()
-    (lead,) = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="",
-                              targets=[Target(role="lead", unit=dept("VHXH"))])
+    (lead,) = incoming_direct(
+        actor=person("nguyenvanhung"), document=doc, directive="", targets=[Target(role="lead", unit=dept("VHXH"))]
+    )
     with pytest.raises(ValidationFailed):
-        assignment_assign(actor=person("hoangvannam"), assignment=lead,
-                          targets=[Target(role="lead", user=person("ngothuytrang"))])
+        assignment_assign(
+            actor=person("hoangvannam"), assignment=lead, targets=[Target(role="lead", user=person("ngothuytrang"))]
+        )
     with pytest.raises(PermissionDenied):
-        assignment_assign(actor=person("vuquanghuy"), assignment=lead,
-                          targets=[Target(role="lead", user=person("dothanhhuong"))])
+        assignment_assign(
+            actor=person("vuquanghuy"), assignment=lead, targets=[Target(role="lead", user=person("dothanhhuong"))]
+        )
 
 
 def test_only_the_assignee_reports_and_completes(receive, person, dept):
     doc = receive()
-    (lead,) = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="",
-                              targets=[Target(role="lead", user=person("dothanhhuong"))])
+    (lead,) = incoming_direct(
+        actor=person("nguyenvanhung"),
+        document=doc,
+        directive="",
+        targets=[Target(role="lead", user=person("dothanhhuong"))],
+    )
     for outsider in ("ngothuytrang", "vuquanghuy", "lethuha"):
         with pytest.raises(PermissionDenied):
             assignment_complete(actor=person(outsider), assignment=lead, result="x")

@@ -36,9 +36,11 @@ def _in_memory_sqlite() -> bool:
 def test_parallel_registrations_have_no_duplicate_and_no_gap(demo):
     document_types_ensure()  # an earlier transactional test may have flushed the migration's rows
     if _in_memory_sqlite():
-        pytest.skip("SQLite's shared-cache in-memory test database answers 'database table is locked' to a "
-                    "second writer at once instead of waiting; a SQLite file database (WAL, IMMEDIATE "
-                    "transactions) is tested in test_parallel_registrations_on_a_sqlite_file")
+        pytest.skip(
+            "SQLite's shared-cache in-memory test database answers 'database table is locked' to a "
+            "second writer at once instead of waiting; a SQLite file database (WAL, IMMEDIATE "
+            "transactions) is tested in test_parallel_registrations_on_a_sqlite_file"
+        )
     _run_parallel()
 
 
@@ -61,7 +63,9 @@ def _run_parallel() -> None:
                 try:
                     with transaction.atomic():
                         doc = incoming_receive(
-                            actor=clerk, agency=agency, channel="email",
+                            actor=clerk,
+                            agency=agency,
+                            channel="email",
                             data=make_data(code_number=f"{t}-{i}", subject=f"Luồng {t} lần {i}"),
                         ).document
                         if fail:
@@ -109,9 +113,13 @@ print("OK")
 def test_parallel_registrations_on_a_sqlite_file(tmp_path):
     """The embedded default (SQLite file, WAL, IMMEDIATE transactions) serialises writers: the same
     check runs in a fresh process against a real file database."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'qlvb.sqlite3'}",
-           "QLVB_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "qlvb.settings",
-           "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'qlvb.sqlite3'}",
+        "QLVB_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "qlvb.settings",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+    }
     done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().endswith("OK")

@@ -21,12 +21,18 @@ def files_dir(settings, tmp_path):
 def assigned(person, ubnd, dept, files_dir):
     ha = person("lethuha")
     stored = take_in(ha, "cong-van.pdf", pdf_bytes(2))
-    doc = incoming_receive(actor=ha, agency=ubnd, channel="paper", data=make_data(),
-                           files=[IncomingFile(stored)]).document
-    (lead,) = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="VHXH chủ trì",
-                              targets=[Target(role="lead", unit=dept("VHXH"))])
-    (mine,) = assignment_assign(actor=person("hoangvannam"), assignment=lead,
-                                targets=[Target(role="lead", user=person("dothanhhuong"))])
+    doc = incoming_receive(
+        actor=ha, agency=ubnd, channel="paper", data=make_data(), files=[IncomingFile(stored)]
+    ).document
+    (lead,) = incoming_direct(
+        actor=person("nguyenvanhung"),
+        document=doc,
+        directive="VHXH chủ trì",
+        targets=[Target(role="lead", unit=dept("VHXH"))],
+    )
+    (mine,) = assignment_assign(
+        actor=person("hoangvannam"), assignment=lead, targets=[Target(role="lead", user=person("dothanhhuong"))]
+    )
     return doc, lead, mine
 
 
@@ -40,9 +46,18 @@ def test_clerk_registers_through_the_form_with_a_scanned_pdf(client, person, fil
     page = client.get(reverse("incoming:receive"))
     assert page.status_code == 200 and "Trích yếu" in page.content.decode()
     qd = DocumentType.objects.get(name="Quyết định")
-    form = {"channel": "paper", "doc_type": qd.pk, "code_number": "12", "code_notation": "QĐ-UBND",
-            "issued_date": "2026-03-01", "organ_name": "UBND huyện Mê Linh", "subject": "Quyết định giao chỉ tiêu",
-            "urgency": "1", "secrecy": "", "language": "Tiếng Việt"}
+    form = {
+        "channel": "paper",
+        "doc_type": qd.pk,
+        "code_number": "12",
+        "code_notation": "QĐ-UBND",
+        "issued_date": "2026-03-01",
+        "organ_name": "UBND huyện Mê Linh",
+        "subject": "Quyết định giao chỉ tiêu",
+        "urgency": "1",
+        "secrecy": "",
+        "language": "Tiếng Việt",
+    }
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("quyet-dinh.pdf", pdf_bytes(4), content_type="application/pdf")
@@ -63,9 +78,19 @@ def test_clerk_registers_through_the_form_with_a_scanned_pdf(client, person, fil
 def test_secret_document_is_refused_on_the_form(client, person):
     login(client, person, "lethuha")
     qd = DocumentType.objects.get(name="Quyết định")
-    response = client.post(reverse("incoming:receive"), {
-        "channel": "paper", "doc_type": qd.pk, "organ_name": "Công an huyện", "subject": "Kế hoạch bảo vệ",
-        "urgency": "0", "secrecy": "toi_mat", "language": "Tiếng Việt"}, follow=True)
+    response = client.post(
+        reverse("incoming:receive"),
+        {
+            "channel": "paper",
+            "doc_type": qd.pk,
+            "organ_name": "Công an huyện",
+            "subject": "Kế hoạch bảo vệ",
+            "urgency": "0",
+            "secrecy": "toi_mat",
+            "language": "Tiếng Việt",
+        },
+        follow=True,
+    )
     assert "không tiếp nhận" in response.content.decode()
     assert not Document.objects.exists()
 
@@ -107,10 +132,15 @@ def test_outsiders_get_404_on_every_route(client, person, assigned, name):
     login(client, person, name)
     attachment = doc.attachments.get()
     urls = [reverse("incoming:detail", args=[doc.pk]), reverse("incoming:attachment", args=[doc.pk, attachment.pk])]
-    urls += [reverse(f"incoming:{n}", args=[doc.pk]) for n in ("register", "submit", "return", "direct",
-                                                               "handle_self", "route")]
-    urls += [reverse(f"incoming:{n}", args=[a.pk]) for a in (lead, mine)
-             for n in ("assign", "assignment_return", "report", "complete", "extend", "remind")]
+    urls += [
+        reverse(f"incoming:{n}", args=[doc.pk])
+        for n in ("register", "submit", "return", "direct", "handle_self", "route")
+    ]
+    urls += [
+        reverse(f"incoming:{n}", args=[a.pk])
+        for a in (lead, mine)
+        for n in ("assign", "assignment_return", "report", "complete", "extend", "remind")
+    ]
     for url in urls:
         assert client.get(url).status_code == 404, url
         assert client.post(url, {"reason": "x", "result": "x"}).status_code == 404, url
@@ -140,8 +170,9 @@ def test_unread_notifications_on_the_navigation(client, person, assigned):
     from qlvb.assignments.models import Notification
 
     huong = person("dothanhhuong")
-    Notification.objects.create(user=huong, kind="assigned", text="Văn bản mới", document=assigned[0],
-                                created_at=timezone.now())
+    Notification.objects.create(
+        user=huong, kind="assigned", text="Văn bản mới", document=assigned[0], created_at=timezone.now()
+    )
     html = login(client, person, "dothanhhuong").get(reverse("incoming:list")).content.decode()
     assert 'data-qlvb="unread">1<' in html
     client.post(reverse("incoming:notifications_read"))

@@ -37,8 +37,13 @@ def test_each_agency_has_its_own_register_starting_at_one(receive, person, tyt):
 
 
 def test_numbers_restart_each_year(receive, ubnd):
-    Register.objects.create(agency=ubnd, direction="incoming", year=timezone.localdate().year - 1,
-                            name="Sổ đăng ký văn bản đến", last_number=812)
+    Register.objects.create(
+        agency=ubnd,
+        direction="incoming",
+        year=timezone.localdate().year - 1,
+        name="Sổ đăng ký văn bản đến",
+        last_number=812,
+    )
     assert receive().arrival_number == 1
 
 
@@ -58,16 +63,31 @@ def test_the_database_itself_refuses_a_secret_document(receive):
         Document.objects.filter(pk=doc.pk).update(secrecy="mat")
 
 
-@pytest.mark.parametrize(("field", "limit"), [("subject", 500), ("organ_name", 200), ("code_number", 11),
-                                              ("code_notation", 30), ("signer_name", 50),
-                                              ("signer_position", 100), ("to_places", 1000),
-                                              ("description", 500), ("organ_id", 13)])
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("subject", 500),
+        ("organ_name", 200),
+        ("code_number", 11),
+        ("code_notation", 30),
+        ("signer_name", 50),
+        ("signer_position", 100),
+        ("to_places", 1000),
+        ("description", 500),
+        ("organ_id", 13),
+    ],
+)
 def test_phu_luc_vi_maximum_lengths(person, ubnd, field, limit):
     data = make_data(**{field: "á" * limit})
     incoming_receive(actor=person("lethuha"), agency=ubnd, channel="email", data=data, confirm_duplicate=True)
     with pytest.raises(ValidationFailed) as caught:
-        incoming_receive(actor=person("lethuha"), agency=ubnd, channel="email",
-                         data=make_data(**{field: "á" * (limit + 1)}), confirm_duplicate=True)
+        incoming_receive(
+            actor=person("lethuha"),
+            agency=ubnd,
+            channel="email",
+            data=make_data(**{field: "á" * (limit + 1)}),
+            confirm_duplicate=True,
+        )
     assert str(limit) in caught.value.message
 
 
@@ -84,8 +104,9 @@ def test_duplicate_identifier_warns_and_shows_the_earlier_document(receive):
     assert caught.value.earlier == earlier
     assert caught.value.details["duplicate_of"] == earlier.pk
     assert Document.objects.count() == 1
-    confirmed = receive(document_identifier="000.00.12.H42,2026/03/02,15/UBND-VX", code_number="99",
-                        confirm_duplicate=True)
+    confirmed = receive(
+        document_identifier="000.00.12.H42,2026/03/02,15/UBND-VX", code_number="99", confirm_duplicate=True
+    )
     assert confirmed.duplicate_of == earlier and confirmed.arrival_number == 2
     assert confirmed.events.filter(action="duplicate_confirmed").exists()
 
@@ -100,8 +121,7 @@ def test_duplicate_number_notation_organ_in_the_same_year(receive):
 
 
 def test_system_channel_waits_for_the_clerk_then_registers(person, ubnd, quyet_dinh):
-    result = incoming_receive(actor=None, agency=ubnd, channel="internal", data=make_data(quyet_dinh),
-                              register=False)
+    result = incoming_receive(actor=None, agency=ubnd, channel="internal", data=make_data(quyet_dinh), register=False)
     doc = result.document
     assert doc.status == DocumentStatus.RECEIVED and doc.arrival_number is None
     incoming_register(actor=person("lethuha"), document=doc)

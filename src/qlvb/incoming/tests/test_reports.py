@@ -40,7 +40,7 @@ def table(content: bytes, columns: tuple[str, ...]) -> tuple[list[tuple], list[t
     data = rows(content)
     start = next(i for i, r in enumerate(data) if tuple(r[: len(columns)]) == columns)
     assert data[start + 1][: len(columns)] == tuple(f"({i})" for i in range(1, len(columns) + 1))
-    return data[:start], [r[: len(columns)] for r in data[start + 2:]]
+    return data[:start], [r[: len(columns)] for r in data[start + 2 :]]
 
 
 def pdf_text(content: bytes, name: str) -> str:
@@ -60,17 +60,32 @@ def squash(text: str) -> str:
 @pytest.fixture
 def two_documents(receive, person, dept):
     first = receive(subject="Về việc rà soát hộ nghèo", code_number="45", code_notation="UBND-LĐTBXH")
-    second = receive(subject="Giấy mời dự họp tổng kết công tác văn thư, lưu trữ năm 2025 và triển khai nhiệm vụ "
-                             "năm 2026", code_number="7", code_notation="GM-UBND", organ_name="Sở Nội vụ tỉnh Phú Thọ")
-    (lead, _s) = incoming_direct(actor=person("nguyenvanhung"), document=first, directive="Đề nghị Phòng VHXH chủ "
-                                 "trì rà soát, Phòng KT phối hợp; báo cáo trước ngày 31/12.", targets=[
-        Target(role="lead", unit=dept("VHXH"), due_date=DUE),
-        Target(role="support", unit=dept("KT"))])
-    (mine,) = assignment_assign(actor=person("hoangvannam"), assignment=lead, note="Đồng chí Hương thực hiện",
-                                targets=[Target(role="lead", user=person("dothanhhuong"))])
+    second = receive(
+        subject="Giấy mời dự họp tổng kết công tác văn thư, lưu trữ năm 2025 và triển khai nhiệm vụ năm 2026",
+        code_number="7",
+        code_notation="GM-UBND",
+        organ_name="Sở Nội vụ tỉnh Phú Thọ",
+    )
+    (lead, _s) = incoming_direct(
+        actor=person("nguyenvanhung"),
+        document=first,
+        directive="Đề nghị Phòng VHXH chủ trì rà soát, Phòng KT phối hợp; báo cáo trước ngày 31/12.",
+        targets=[Target(role="lead", unit=dept("VHXH"), due_date=DUE), Target(role="support", unit=dept("KT"))],
+    )
+    (mine,) = assignment_assign(
+        actor=person("hoangvannam"),
+        assignment=lead,
+        note="Đồng chí Hương thực hiện",
+        targets=[Target(role="lead", user=person("dothanhhuong"))],
+    )
     reminder_send(actor=person("nguyenvanhung"), assignment=lead, kind="nhac_nho", text="Khẩn trương")
-    assignment_report(actor=person("dothanhhuong"), assignment=mine, kind="opinion",
-                      text="Đề xuất tổng hợp theo mẫu của huyện", progress=50)
+    assignment_report(
+        actor=person("dothanhhuong"),
+        assignment=mine,
+        kind="opinion",
+        text="Đề xuất tổng hợp theo mẫu của huyện",
+        progress=50,
+    )
     assignment_complete(actor=person("dothanhhuong"), assignment=mine, result="Đã gửi danh sách hộ nghèo")
     return first, second
 
@@ -94,8 +109,11 @@ def test_register_has_the_ten_columns_and_a_row_per_document(two_documents, pers
 
 def test_register_pdf_has_the_headings_and_the_rows(two_documents, person, ubnd):
     today = timezone.localdate()
-    text = squash(pdf_text(reports.register_pdf(actor=person("lethuha"), agency=ubnd, date_from=today,
-                                                date_to=today), "so-dang-ky"))
+    text = squash(
+        pdf_text(
+            reports.register_pdf(actor=person("lethuha"), agency=ubnd, date_from=today, date_to=today), "so-dang-ky"
+        )
+    )
     assert "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN" in text
     for heading in ("Ngày đến", "Số đến", "Tác giả", "Tên loại và trích yếu nội dung văn bản", "Ký nhận"):
         assert heading in text
@@ -109,8 +127,12 @@ def test_followup_register_has_the_seven_columns(two_documents, person, ubnd):
     first = body[0]
     assert first[0] == 1 and first[3] == f"{DUE:%d/%m/%Y}"
     assert "Đã gửi danh sách" in first[4] and first[6] == "Đôn đốc 1 lần"
-    text = squash(pdf_text(reports.followup_pdf(actor=person("nguyenvanhung"), agency=ubnd, date_from=today,
-                                                date_to=today), "so-theo-doi"))
+    text = squash(
+        pdf_text(
+            reports.followup_pdf(actor=person("nguyenvanhung"), agency=ubnd, date_from=today, date_to=today),
+            "so-theo-doi",
+        )
+    )
     assert "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN" in text and "Tiến độ giải quyết" in text
     assert "Đã gửi danh sách hộ nghèo" in text
 
@@ -124,9 +146,14 @@ def test_slip_of_one_document(two_documents, person):
     assert any(str(c).startswith(f"- Chủ trì: Phòng Văn hóa - Xã hội (hạn {DUE:%d/%m/%Y})") for c in cells)
     assert any("Đỗ Thanh Hương" in str(c) for c in cells)
     text = squash(pdf_text(reports.slip_pdf(actor=person("lethuha"), document=first), "phieu-giai-quyet"))
-    for part in (reports.SLIP_TITLE, "1. Ý kiến của lãnh đạo cơ quan, tổ chức", "2. Ý kiến của lãnh đạo đơn vị",
-                 "3. Ý kiến đề xuất của người giải quyết", "Đề xuất tổng hợp theo mẫu của huyện",
-                 "Liên Minh, ngày"):
+    for part in (
+        reports.SLIP_TITLE,
+        "1. Ý kiến của lãnh đạo cơ quan, tổ chức",
+        "2. Ý kiến của lãnh đạo đơn vị",
+        "3. Ý kiến đề xuất của người giải quyết",
+        "Đề xuất tổng hợp theo mẫu của huyện",
+        "Liên Minh, ngày",
+    ):
         assert part in text
     assert len(PdfReader(io.BytesIO(reports.slip_pdf(actor=person("lethuha"), document=first))).pages) == 1
 
@@ -167,5 +194,6 @@ def test_api_outputs(two_documents, person, client):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     client.force_login(person("ngothuytrang"))
     assert client.get(f"/api/v1/incoming/{first.pk}/phieu-giai-quyet.pdf").status_code == 404
-    assert client.get("/api/v1/incoming/outputs/so-dang-ky.pdf", {"date_from": today, "date_to": today}
-                      ).status_code == 403
+    assert (
+        client.get("/api/v1/incoming/outputs/so-dang-ky.pdf", {"date_from": today, "date_to": today}).status_code == 403
+    )

@@ -52,8 +52,14 @@ def received(person, ubnd, verifying, django_capture_on_commit_callbacks):
         ha = person("lethuha")
         stored = file_intake(actor=ha, stream=io.BytesIO(content), original_name=name, channel="email")
         with django_capture_on_commit_callbacks(execute=execute):
-            doc = incoming_receive(actor=ha, agency=ubnd, channel="email", data=make_data(**fields),
-                                   files=[IncomingFile(stored)], register=False).document
+            doc = incoming_receive(
+                actor=ha,
+                agency=ubnd,
+                channel="email",
+                data=make_data(**fields),
+                files=[IncomingFile(stored)],
+                register=False,
+            ).document
         return doc
 
     return run
@@ -109,13 +115,15 @@ def test_a_rolled_back_receipt_verifies_nothing(person, ubnd, signed, verifying,
     ha = person("lethuha")
     stored = file_intake(actor=ha, stream=io.BytesIO(signed), original_name="a.pdf", channel="email")
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ValidationFailed):
-        incoming_receive(actor=ha, agency=ubnd, channel="email", data=make_data(secrecy="mat"),
-                         files=[IncomingFile(stored)])
+        incoming_receive(
+            actor=ha, agency=ubnd, channel="email", data=make_data(secrecy="mat"), files=[IncomingFile(stored)]
+        )
     assert callbacks == [] and not SignatureReport.objects.exists()
 
 
-def test_check_again_adds_a_report_and_keeps_the_first(received, signed, client, person,
-                                                       django_capture_on_commit_callbacks):
+def test_check_again_adds_a_report_and_keeps_the_first(
+    received, signed, client, person, django_capture_on_commit_callbacks
+):
     doc = received(signed)
     attachment = doc.attachments.get()
     first = attachment.signature_report_id
@@ -145,8 +153,9 @@ def test_clerk_rejects_with_a_reason(received, signed, client, person):
     client.force_login(person("lethuha"))
     empty = client.post(reverse("incoming:reject", args=[doc.pk]), {"reason": ""})
     assert empty.status_code == 422  # the form asks for the reason
-    response = client.post(reverse("incoming:reject", args=[doc.pk]),
-                           {"reason": "Chữ ký số không hợp lệ: tệp bị thay đổi sau khi ký."})
+    response = client.post(
+        reverse("incoming:reject", args=[doc.pk]), {"reason": "Chữ ký số không hợp lệ: tệp bị thay đổi sau khi ký."}
+    )
     assert response.status_code == 302
     doc.refresh_from_db()
     assert doc.status == DocumentStatus.REJECTED and doc.arrival_number is None
@@ -197,8 +206,14 @@ def test_api_receive_without_registering_then_reject(person, signed, verifying, 
     clerk = Client(headers={"Authorization": f"Bearer {token_issue(user=person('lethuha'), name='t')}"})
     upload = SimpleUploadedFile("cv.pdf", signed, "application/pdf")
     file_id = clerk.post("/api/v1/files", {"file": upload}).json()["id"]
-    payload = {"channel": "email", "doc_type": "Công văn", "subject": "Về việc kiểm tra chữ ký số",
-               "organ_name": "UBND huyện Mê Linh", "files": [{"file_id": file_id}], "defer_registration": True}
+    payload = {
+        "channel": "email",
+        "doc_type": "Công văn",
+        "subject": "Về việc kiểm tra chữ ký số",
+        "organ_name": "UBND huyện Mê Linh",
+        "files": [{"file_id": file_id}],
+        "defer_registration": True,
+    }
     with django_capture_on_commit_callbacks(execute=True):
         created = clerk.post("/api/v1/incoming/", payload, content_type="application/json")
     assert created.status_code == 201, created.content
@@ -213,16 +228,18 @@ def test_api_receive_without_registering_then_reject(person, signed, verifying, 
     (after,) = clerk.get(f"/api/v1/incoming/{doc_id}").json()["attachments"]
     assert after["signature_status"] == "valid" and after["signature_report_id"] != att["signature_report_id"]
     officer = Client(headers={"Authorization": f"Bearer {token_issue(user=person('dothanhhuong'), name='t')}"})
-    assert officer.post(f"/api/v1/incoming/{doc_id}/reject", {"reason": "x"},
-                        content_type="application/json").status_code == 404
-    rejected = clerk.post(f"/api/v1/incoming/{doc_id}/reject", {"reason": "Sai nơi nhận"},
-                          content_type="application/json")
+    assert (
+        officer.post(f"/api/v1/incoming/{doc_id}/reject", {"reason": "x"}, content_type="application/json").status_code
+        == 404
+    )
+    rejected = clerk.post(
+        f"/api/v1/incoming/{doc_id}/reject", {"reason": "Sai nơi nhận"}, content_type="application/json"
+    )
     assert rejected.json() == {"id": doc_id, "status": "rejected"}
     assert Attachment.objects.get(pk=att["id"]).signature_status == "valid"
 
 
-def test_the_full_report_opens_for_whoever_sees_the_document_and_not_for_an_outsider(
-        received, signed, client, person):
+def test_the_full_report_opens_for_whoever_sees_the_document_and_not_for_an_outsider(received, signed, client, person):
     """The signing app's report page follows the incoming document's visibility (the rule incoming
     registers at start-up): the chairman, who did not upload the file but sees the document, opens it
     from the document page; an officer of KT gets 404."""

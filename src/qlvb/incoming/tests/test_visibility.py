@@ -13,10 +13,12 @@ from qlvb.incoming.services import Target, assignment_assign, incoming_direct
 @pytest.fixture
 def directed(receive, person, dept):
     doc = receive()
-    (lead,) = incoming_direct(actor=person("nguyenvanhung"), document=doc, directive="",
-                              targets=[Target(role="lead", unit=dept("VHXH"))])
-    assignment_assign(actor=person("hoangvannam"), assignment=lead,
-                      targets=[Target(role="lead", user=person("dothanhhuong"))])
+    (lead,) = incoming_direct(
+        actor=person("nguyenvanhung"), document=doc, directive="", targets=[Target(role="lead", unit=dept("VHXH"))]
+    )
+    assignment_assign(
+        actor=person("hoangvannam"), assignment=lead, targets=[Target(role="lead", user=person("dothanhhuong"))]
+    )
     return doc
 
 
@@ -26,8 +28,9 @@ def test_insiders_see_it(directed, person, name):
     assert directed in selectors.documents_visible_to(person(name))
 
 
-@pytest.mark.parametrize("name", ["ngothuytrang", "vuquanghuy", "tranthilan", "tytlienminh_buithiloan",
-                                  "tytlienminh_dangvantoan", "admin"])
+@pytest.mark.parametrize(
+    "name", ["ngothuytrang", "vuquanghuy", "tranthilan", "tytlienminh_buithiloan", "tytlienminh_dangvantoan", "admin"]
+)
 def test_outsiders_cannot_see_it_by_any_id(directed, person, name):
     outsider = person(name)
     assert not selectors.documents_visible_to(outsider).exists()
@@ -71,8 +74,12 @@ def test_quick_search_is_accent_insensitive(receive, person):
     from qlvb.documents.models import DocumentType
 
     qd = DocumentType.objects.get(name="Quyết định")
-    wanted = receive(doc_type=qd, subject="Quyết định về việc thành lập tổ công tác", organ_name="UBND huyện Mê Linh",
-                     code_notation="QĐ-UBND")
+    wanted = receive(
+        doc_type=qd,
+        subject="Quyết định về việc thành lập tổ công tác",
+        organ_name="UBND huyện Mê Linh",
+        code_notation="QĐ-UBND",
+    )
     receive(code_number="2", subject="Báo cáo tình hình dịch bệnh", organ_name="Trung tâm Y tế huyện")
     visible = selectors.documents_visible_to(person("lethuha"))
     for q in ("quyet dinh ubnd", "QUYẾT ĐỊNH ubnd", "qđ-ubnd", "me linh to cong tac"):

@@ -47,7 +47,8 @@ def test_make_up_working_saturday(settings):
 def test_the_late_flag_uses_the_holidays(settings, person, ubnd):
     settings.QLVB_PUBLIC_HOLIDAYS = ["2026-04-30", "2026-05-01"]
     received_at = dt.datetime(2026, 4, 29, 15, 0, tzinfo=timezone.get_current_timezone())
-    doc = incoming_receive(actor=None, agency=ubnd, channel="axis", data=make_data(), register=False,
-                           received_at=received_at).document
+    doc = incoming_receive(
+        actor=None, agency=ubnd, channel="axis", data=make_data(), register=False, received_at=received_at
+    ).document
     assert not is_registration_late(doc, today=dt.date(2026, 5, 4))
     assert is_registration_late(doc, today=dt.date(2026, 5, 5))

@@ -54,7 +54,8 @@ def test_counts_and_directory(generated):
 def test_arrival_numbers_are_consecutive_per_register(generated):
     numbers: dict[int, list[tuple]] = defaultdict(list)
     for register_id, number, registered_at, year in Document.objects.filter(register__isnull=False).values_list(
-            "register_id", "arrival_number", "registered_at", "year"):
+        "register_id", "arrival_number", "registered_at", "year"
+    ):
         numbers[register_id].append((registered_at, number, year))
     registers = {r.pk: r for r in Register.objects.all()}
     assert set(numbers) == set(registers)
@@ -82,8 +83,9 @@ def test_the_flow_is_populated(generated):
     assert {"completed", "in_progress"} <= statuses
     assert set(Assignment.objects.values_list("role", flat=True)) == {"lead", "support", "info"}
     completed = Document.objects.filter(status="completed").first()
-    actions = list(DocumentEvent.objects.filter(document=completed).order_by("created_at", "pk")
-                   .values_list("action", flat=True))
+    actions = list(
+        DocumentEvent.objects.filter(document=completed).order_by("created_at", "pk").values_list("action", flat=True)
+    )
     assert actions[:2] == ["received", "registered"] and actions[-1] == "completed"
     assert Assignment.objects.filter(document=completed, role="lead", parent__isnull=True, status="done").exists()
 

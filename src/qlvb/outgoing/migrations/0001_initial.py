@@ -6,204 +6,527 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0001_initial'),
-        ('documents', '0004_attachment'),
-        ('files', '0001_initial'),
+        ("directory", "0001_initial"),
+        ("documents", "0004_attachment"),
+        ("files", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgencySetting',
+            name="AgencySetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('place_name', models.CharField(blank=True, max_length=100, verbose_name='địa danh')),
-                ('identifier_template', models.CharField(blank=True, max_length=100, verbose_name='mẫu mã định danh văn bản')),
-                ('agency', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("place_name", models.CharField(blank=True, max_length=100, verbose_name="địa danh")),
+                (
+                    "identifier_template",
+                    models.CharField(blank=True, max_length=100, verbose_name="mẫu mã định danh văn bản"),
+                ),
+                (
+                    "agency",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="directory.unit"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ChainStep',
+            name="ChainStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ordinal', models.PositiveSmallIntegerField(default=1)),
-                ('label', models.CharField(default='Chánh văn phòng duyệt', max_length=100, verbose_name='bước')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.unit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ordinal", models.PositiveSmallIntegerField(default=1)),
+                ("label", models.CharField(default="Chánh văn phòng duyệt", max_length=100, verbose_name="bước")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="directory.unit"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency', 'ordinal', 'id'],
+                "ordering": ["agency", "ordinal", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DraftVersion',
+            name="DraftVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('main', 'Dự thảo văn bản'), ('appendix', 'Phụ lục')], default='main', max_length=10)),
-                ('ordinal', models.PositiveSmallIntegerField()),
-                ('page_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('metadata', models.JSONField(default=dict)),
-                ('uploaded_at', models.DateTimeField()),
-                ('pdf', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile')),
-                ('stored_file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("main", "Dự thảo văn bản"), ("appendix", "Phụ lục")], default="main", max_length=10
+                    ),
+                ),
+                ("ordinal", models.PositiveSmallIntegerField()),
+                ("page_count", models.PositiveIntegerField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="ghi chú")),
+                ("metadata", models.JSONField(default=dict)),
+                ("uploaded_at", models.DateTimeField()),
+                (
+                    "pdf",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="files.storedfile",
+                    ),
+                ),
+                (
+                    "stored_file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="files.storedfile"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['outgoing', 'kind', 'ordinal'],
+                "ordering": ["outgoing", "kind", "ordinal"],
             },
         ),
         migrations.CreateModel(
-            name='NumberSeries',
+            name="NumberSeries",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='tên hệ thống số')),
-                ('kind', models.CharField(choices=[('administrative', 'Văn bản hành chính'), ('normative', 'Văn bản quy phạm pháp luật (mỗi loại một hệ thống số)'), ('copy', 'Bản sao'), ('other', 'Khác')], default='administrative', max_length=16, verbose_name='loại')),
-                ('is_default', models.BooleanField(default=False, verbose_name='mặc định cho văn bản hành chính')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.unit')),
-                ('doc_types', models.ManyToManyField(blank=True, related_name='+', to='documents.documenttype', verbose_name='loại văn bản dùng hệ thống số này')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="tên hệ thống số")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("administrative", "Văn bản hành chính"),
+                            ("normative", "Văn bản quy phạm pháp luật (mỗi loại một hệ thống số)"),
+                            ("copy", "Bản sao"),
+                            ("other", "Khác"),
+                        ],
+                        default="administrative",
+                        max_length=16,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("is_default", models.BooleanField(default=False, verbose_name="mặc định cho văn bản hành chính")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="directory.unit"
+                    ),
+                ),
+                (
+                    "doc_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="documents.documenttype",
+                        verbose_name="loại văn bản dùng hệ thống số này",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hệ thống số văn bản đi',
-                'verbose_name_plural': 'hệ thống số văn bản đi',
+                "verbose_name": "hệ thống số văn bản đi",
+                "verbose_name_plural": "hệ thống số văn bản đi",
             },
         ),
         migrations.CreateModel(
-            name='Outgoing',
+            name="Outgoing",
             fields=[
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='outgoing', serialize=False, to='documents.document')),
-                ('state', models.CharField(choices=[('draft', 'Đang soạn thảo'), ('in_review', 'Đang trình duyệt'), ('returned', 'Bị trả lại, chờ sửa'), ('format_check', 'Chờ văn thư kiểm tra thể thức'), ('to_sign', 'Chờ ký ban hành'), ('signed', 'Đã ký, chờ cấp số'), ('numbered', 'Đã cấp số, chờ ký số cơ quan'), ('agency_signed', 'Đã ký số cơ quan, chờ phát hành'), ('issued', 'Đã phát hành'), ('revoked', 'Đã thu hồi'), ('replaced', 'Đã bị thay thế')], default='draft', max_length=16, verbose_name='trạng thái')),
-                ('drafter_initials', models.CharField(blank=True, max_length=20, verbose_name='ký hiệu người soạn thảo')),
-                ('copy_count', models.PositiveSmallIntegerField(default=1, verbose_name='số lượng bản')),
-                ('competence', models.CharField(blank=True, choices=[('', 'Ký trực tiếp'), ('TM.', 'TM. (thay mặt tập thể)'), ('KT.', 'KT. (ký thay người đứng đầu)'), ('TL.', 'TL. (thừa lệnh)'), ('TUQ.', 'TUQ. (thừa ủy quyền)'), ('Q.', 'Q. (quyền)')], default='', max_length=8, verbose_name='thẩm quyền ký')),
-                ('free_recipients', models.TextField(blank=True, verbose_name='nơi nhận khác (mỗi dòng một nơi)')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('number', models.PositiveIntegerField(blank=True, null=True, verbose_name='số thứ tự')),
-                ('numbered_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('agency_signed_at', models.DateTimeField(blank=True, null=True)),
-                ('issued_at', models.DateTimeField(blank=True, null=True, verbose_name='phát hành lúc')),
-                ('also_paper', models.BooleanField(default=False, verbose_name='gửi kèm bản giấy')),
-                ('business_type', models.PositiveSmallIntegerField(default=0)),
-                ('frozen_reason', models.TextField(blank=True)),
-                ('round', models.PositiveSmallIntegerField(default=0)),
-                ('answers', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='documents.document', verbose_name='trả lời văn bản đến')),
-                ('approved_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='outgoing.draftversion', verbose_name='phiên bản đã duyệt')),
-                ('drafter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người soạn thảo')),
-                ('drafting_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.unit', verbose_name='đơn vị soạn thảo')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('replaces', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='outgoing.outgoing', verbose_name='thay thế văn bản')),
-                ('series', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='outgoing.numberseries')),
-                ('signed_pdf', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile', verbose_name='bản PDF đã ký')),
-                ('signer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người ký')),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="outgoing",
+                        serialize=False,
+                        to="documents.document",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Đang soạn thảo"),
+                            ("in_review", "Đang trình duyệt"),
+                            ("returned", "Bị trả lại, chờ sửa"),
+                            ("format_check", "Chờ văn thư kiểm tra thể thức"),
+                            ("to_sign", "Chờ ký ban hành"),
+                            ("signed", "Đã ký, chờ cấp số"),
+                            ("numbered", "Đã cấp số, chờ ký số cơ quan"),
+                            ("agency_signed", "Đã ký số cơ quan, chờ phát hành"),
+                            ("issued", "Đã phát hành"),
+                            ("revoked", "Đã thu hồi"),
+                            ("replaced", "Đã bị thay thế"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "drafter_initials",
+                    models.CharField(blank=True, max_length=20, verbose_name="ký hiệu người soạn thảo"),
+                ),
+                ("copy_count", models.PositiveSmallIntegerField(default=1, verbose_name="số lượng bản")),
+                (
+                    "competence",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Ký trực tiếp"),
+                            ("TM.", "TM. (thay mặt tập thể)"),
+                            ("KT.", "KT. (ký thay người đứng đầu)"),
+                            ("TL.", "TL. (thừa lệnh)"),
+                            ("TUQ.", "TUQ. (thừa ủy quyền)"),
+                            ("Q.", "Q. (quyền)"),
+                        ],
+                        default="",
+                        max_length=8,
+                        verbose_name="thẩm quyền ký",
+                    ),
+                ),
+                ("free_recipients", models.TextField(blank=True, verbose_name="nơi nhận khác (mỗi dòng một nơi)")),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("number", models.PositiveIntegerField(blank=True, null=True, verbose_name="số thứ tự")),
+                ("numbered_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                ("agency_signed_at", models.DateTimeField(blank=True, null=True)),
+                ("issued_at", models.DateTimeField(blank=True, null=True, verbose_name="phát hành lúc")),
+                ("also_paper", models.BooleanField(default=False, verbose_name="gửi kèm bản giấy")),
+                ("business_type", models.PositiveSmallIntegerField(default=0)),
+                ("frozen_reason", models.TextField(blank=True)),
+                ("round", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "answers",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="trả lời văn bản đến",
+                    ),
+                ),
+                (
+                    "approved_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="outgoing.draftversion",
+                        verbose_name="phiên bản đã duyệt",
+                    ),
+                ),
+                (
+                    "drafter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người soạn thảo",
+                    ),
+                ),
+                (
+                    "drafting_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.unit",
+                        verbose_name="đơn vị soạn thảo",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="outgoing.outgoing",
+                        verbose_name="thay thế văn bản",
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="outgoing.numberseries",
+                    ),
+                ),
+                (
+                    "signed_pdf",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="files.storedfile",
+                        verbose_name="bản PDF đã ký",
+                    ),
+                ),
+                (
+                    "signer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người ký",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản đi',
-                'verbose_name_plural': 'văn bản đi',
+                "verbose_name": "văn bản đi",
+                "verbose_name_plural": "văn bản đi",
             },
         ),
         migrations.AddField(
-            model_name='draftversion',
-            name='outgoing',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='outgoing.outgoing'),
+            model_name="draftversion",
+            name="outgoing",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="outgoing.outgoing"
+            ),
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='outgoing.comment')),
-                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='outgoing.draftversion')),
-                ('outgoing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='outgoing.outgoing')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="outgoing.comment",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="outgoing.draftversion",
+                    ),
+                ),
+                (
+                    "outgoing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="outgoing.outgoing"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['outgoing', 'created_at', 'id'],
+                "ordering": ["outgoing", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ApprovalStep',
+            name="ApprovalStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('ordinal', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(choices=[('review', 'Duyệt nội dung'), ('format', 'Kiểm tra thể thức'), ('sign', 'Ký ban hành')], max_length=8)),
-                ('label', models.CharField(max_length=100)),
-                ('status', models.CharField(choices=[('waiting', 'Chưa đến lượt'), ('pending', 'Đang chờ'), ('approved', 'Đã đồng ý'), ('returned', 'Trả lại'), ('cancelled', 'Hủy do văn bản thay đổi')], default='waiting', max_length=10)),
-                ('comment', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='outgoing.draftversion')),
-                ('outgoing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='outgoing.outgoing')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("round", models.PositiveSmallIntegerField()),
+                ("ordinal", models.PositiveSmallIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("review", "Duyệt nội dung"),
+                            ("format", "Kiểm tra thể thức"),
+                            ("sign", "Ký ban hành"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("label", models.CharField(max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Chưa đến lượt"),
+                            ("pending", "Đang chờ"),
+                            ("approved", "Đã đồng ý"),
+                            ("returned", "Trả lại"),
+                            ("cancelled", "Hủy do văn bản thay đổi"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="outgoing.draftversion",
+                    ),
+                ),
+                (
+                    "outgoing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="outgoing.outgoing"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['outgoing', 'round', 'ordinal'],
+                "ordering": ["outgoing", "round", "ordinal"],
             },
         ),
         migrations.CreateModel(
-            name='Recipient',
+            name="Recipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outgoing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recipients', to='outgoing.outgoing')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "outgoing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="recipients", to="outgoing.outgoing"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="directory.unit"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SeriesCounter',
+            name="SeriesCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last_number', models.PositiveIntegerField(default=0)),
-                ('series', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counters', to='outgoing.numberseries')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last_number", models.PositiveIntegerField(default=0)),
+                (
+                    "series",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="counters", to="outgoing.numberseries"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TypeSetting',
+            name="TypeSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('notation_template', models.CharField(blank=True, help_text='Ví dụ {type}-{agency} hoặc {agency}-{unit}; để trống dùng mặc định của Nghị định 30.', max_length=60, verbose_name='mẫu ký hiệu')),
-                ('also_paper', models.BooleanField(default=False, verbose_name='gửi kèm bản giấy')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='directory.unit')),
-                ('doc_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='documents.documenttype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "notation_template",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ {type}-{agency} hoặc {agency}-{unit}; để trống dùng mặc định của Nghị định 30.",
+                        max_length=60,
+                        verbose_name="mẫu ký hiệu",
+                    ),
+                ),
+                ("also_paper", models.BooleanField(default=False, verbose_name="gửi kèm bản giấy")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="directory.unit"
+                    ),
+                ),
+                (
+                    "doc_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="documents.documenttype"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='numberseries',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('agency',), name='series_one_default'),
+            model_name="numberseries",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default", True)), fields=("agency",), name="series_one_default"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outgoing',
-            constraint=models.UniqueConstraint(condition=models.Q(('number__isnull', False)), fields=('series', 'year', 'number'), name='outgoing_number_unique'),
+            model_name="outgoing",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number__isnull", False)),
+                fields=("series", "year", "number"),
+                name="outgoing_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outgoing',
-            constraint=models.CheckConstraint(condition=models.Q(('copy_count__lte', 999)), name='outgoing_copy_count_max'),
+            model_name="outgoing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("copy_count__lte", 999)), name="outgoing_copy_count_max"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='draftversion',
-            constraint=models.UniqueConstraint(fields=('outgoing', 'kind', 'ordinal'), name='version_unique'),
+            model_name="draftversion",
+            constraint=models.UniqueConstraint(fields=("outgoing", "kind", "ordinal"), name="version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='approvalstep',
-            constraint=models.UniqueConstraint(fields=('outgoing', 'round', 'ordinal'), name='step_unique'),
+            model_name="approvalstep",
+            constraint=models.UniqueConstraint(fields=("outgoing", "round", "ordinal"), name="step_unique"),
         ),
         migrations.AddConstraint(
-            model_name='recipient',
-            constraint=models.UniqueConstraint(fields=('outgoing', 'unit'), name='recipient_unique'),
+            model_name="recipient",
+            constraint=models.UniqueConstraint(fields=("outgoing", "unit"), name="recipient_unique"),
         ),
         migrations.AddConstraint(
-            model_name='seriescounter',
-            constraint=models.UniqueConstraint(fields=('series', 'year'), name='series_counter_unique'),
+            model_name="seriescounter",
+            constraint=models.UniqueConstraint(fields=("series", "year"), name="series_counter_unique"),
         ),
         migrations.AddConstraint(
-            model_name='typesetting',
-            constraint=models.UniqueConstraint(fields=('agency', 'doc_type'), name='type_setting_unique'),
+            model_name="typesetting",
+            constraint=models.UniqueConstraint(fields=("agency", "doc_type"), name="type_setting_unique"),
         ),
     ]

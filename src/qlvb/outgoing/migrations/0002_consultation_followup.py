@@ -6,73 +6,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('files', '0001_initial'),
-        ('outgoing', '0001_initial'),
+        ("files", "0001_initial"),
+        ("outgoing", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReplyFollowUp',
+            name="ReplyFollowUp",
             fields=[
-                ('outgoing', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='follow_up', serialize=False, to='outgoing.outgoing')),
-                ('due_soon_notified_on', models.DateField(blank=True, null=True)),
-                ('overdue_notified_on', models.DateField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('done_note', models.CharField(blank=True, max_length=500)),
+                (
+                    "outgoing",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="follow_up",
+                        serialize=False,
+                        to="outgoing.outgoing",
+                    ),
+                ),
+                ("due_soon_notified_on", models.DateField(blank=True, null=True)),
+                ("overdue_notified_on", models.DateField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("done_note", models.CharField(blank=True, max_length=500)),
             ],
         ),
         migrations.CreateModel(
-            name='Consultation',
+            name="Consultation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ordinal', models.PositiveSmallIntegerField(verbose_name='lần lấy ý kiến')),
-                ('message', models.TextField(blank=True, verbose_name='nội dung đề nghị góp ý')),
-                ('deadline', models.DateField(verbose_name='hạn góp ý')),
-                ('first_deadline', models.DateField()),
-                ('created_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('due_soon_notified_on', models.DateField(blank=True, null=True)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('outgoing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consultations', to='outgoing.outgoing')),
-                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='outgoing.draftversion', verbose_name='phiên bản xin ý kiến')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ordinal", models.PositiveSmallIntegerField(verbose_name="lần lấy ý kiến")),
+                ("message", models.TextField(blank=True, verbose_name="nội dung đề nghị góp ý")),
+                ("deadline", models.DateField(verbose_name="hạn góp ý")),
+                ("first_deadline", models.DateField()),
+                ("created_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("due_soon_notified_on", models.DateField(blank=True, null=True)),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "outgoing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consultations",
+                        to="outgoing.outgoing",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="outgoing.draftversion",
+                        verbose_name="phiên bản xin ý kiến",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lấy ý kiến dự thảo',
-                'verbose_name_plural': 'lấy ý kiến dự thảo',
-                'ordering': ['outgoing', 'ordinal'],
+                "verbose_name": "lấy ý kiến dự thảo",
+                "verbose_name_plural": "lấy ý kiến dự thảo",
+                "ordering": ["outgoing", "ordinal"],
             },
         ),
         migrations.CreateModel(
-            name='ConsultationAnswer',
+            name="ConsultationAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opinion', models.CharField(blank=True, choices=[('agree', 'Đồng ý'), ('disagree', 'Không đồng ý'), ('other', 'Ý kiến khác')], max_length=10, verbose_name='ý kiến')),
-                ('comment', models.TextField(blank=True, verbose_name='nội dung góp ý')),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('late', models.BooleanField(default=False, verbose_name='sau hạn')),
-                ('revisions', models.PositiveSmallIntegerField(default=0)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='outgoing.consultation')),
-                ('stored_file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile', verbose_name='tệp kèm theo')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "opinion",
+                    models.CharField(
+                        blank=True,
+                        choices=[("agree", "Đồng ý"), ("disagree", "Không đồng ý"), ("other", "Ý kiến khác")],
+                        max_length=10,
+                        verbose_name="ý kiến",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="nội dung góp ý")),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("late", models.BooleanField(default=False, verbose_name="sau hạn")),
+                ("revisions", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="outgoing.consultation"
+                    ),
+                ),
+                (
+                    "stored_file",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="files.storedfile",
+                        verbose_name="tệp kèm theo",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['consultation', 'id'],
+                "ordering": ["consultation", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='consultation',
-            constraint=models.UniqueConstraint(fields=('outgoing', 'ordinal'), name='consultation_unique'),
+            model_name="consultation",
+            constraint=models.UniqueConstraint(fields=("outgoing", "ordinal"), name="consultation_unique"),
         ),
         migrations.AddConstraint(
-            model_name='consultation',
-            constraint=models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('outgoing',), name='consultation_one_open'),
+            model_name="consultation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("closed_at__isnull", True)), fields=("outgoing",), name="consultation_one_open"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consultationanswer',
-            constraint=models.UniqueConstraint(fields=('consultation', 'user'), name='consultation_answer_unique'),
+            model_name="consultationanswer",
+            constraint=models.UniqueConstraint(fields=("consultation", "user"), name="consultation_answer_unique"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outgoing', '0002_consultation_followup'),
+        ("outgoing", "0002_consultation_followup"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outgoing',
-            name='paper_recipients',
-            field=models.TextField(blank=True, verbose_name='nơi nhận gửi bản giấy (mỗi dòng một nơi)'),
+            model_name="outgoing",
+            name="paper_recipients",
+            field=models.TextField(blank=True, verbose_name="nơi nhận gửi bản giấy (mỗi dòng một nơi)"),
         ),
     ]

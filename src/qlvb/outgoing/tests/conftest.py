@@ -54,11 +54,12 @@ def docx_bytes(lines: list[tuple[str, str]] | None = None, *, pages: int = 1) ->
     """A real Office Open XML document (what Word saves), Times New Roman 13 pt."""
     body = []
     for page in range(pages):
-        for text, align in (lines or CONG_VAN_LINES):
+        for text, align in lines or CONG_VAN_LINES:
             body.append(
                 f'<w:p><w:pPr><w:jc w:val="{align}"/></w:pPr><w:r><w:rPr>'
                 '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/><w:sz w:val="26"/></w:rPr>'
-                f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>')
+                f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+            )
         if page < pages - 1:
             body.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
     document = (
@@ -66,19 +67,28 @@ def docx_bytes(lines: list[tuple[str, str]] | None = None, *, pages: int = 1) ->
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
         + "".join(body)
         + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
-        '<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1814"/></w:sectPr></w:body></w:document>')
+        '<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1814"/></w:sectPr></w:body></w:document>'
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
-            '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
-            'document.main+xml"/></Types>'))
-        archive.writestr("_rels/.rels", (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'))
+        archive.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+                '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+                'document.main+xml"/></Types>'
+            ),
+        )
+        archive.writestr(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+            ),
+        )
         archive.writestr("word/document.xml", document)
     return out.getvalue()
 
@@ -136,8 +146,13 @@ def draft(person: Callable[[str], User], tyt: Unit, cong_van: DocumentType) -> C
 
     def make(actor: User | None = None, **overrides: Any) -> Outgoing:
         values: dict[str, Any] = {
-            "doc_type": cong_van, "subject": "Triển khai tiêm chủng mở rộng", "signer": person("nguyenvanhung"),
-            "competence": "", "recipients": [tyt], "drafter_initials": "ĐTH", "copy_count": 5,
+            "doc_type": cong_van,
+            "subject": "Triển khai tiêm chủng mở rộng",
+            "signer": person("nguyenvanhung"),
+            "competence": "",
+            "recipients": [tyt],
+            "drafter_initials": "ĐTH",
+            "copy_count": 5,
             "free_recipients": "Như trên;\nLưu: VT, VHXH.",
         }
         values.update(overrides)
@@ -161,8 +176,9 @@ ALL_OK = dict.fromkeys(services.FORMAT_CHECKLIST, True)
 
 
 @pytest.fixture
-def to_sign(draft: Callable[..., Outgoing], with_version: Callable[..., Outgoing],
-            person: Callable[[str], User]) -> Callable[..., Outgoing]:
+def to_sign(
+    draft: Callable[..., Outgoing], with_version: Callable[..., Outgoing], person: Callable[[str], User]
+) -> Callable[..., Outgoing]:
     """A draft through review and format check, waiting for the signer."""
 
     def make(**overrides: Any) -> Outgoing:
@@ -176,12 +192,22 @@ def to_sign(draft: Callable[..., Outgoing], with_version: Callable[..., Outgoing
 
 
 @pytest.fixture
-def profiles(signing_settings: Any, person: Callable[[str], User], ubnd: Unit,  # noqa: F811
-             signature_image: bytes, seal_image: bytes) -> None:  # noqa: F811
-    SigningProfile.objects.create(user=person("nguyenvanhung"), method="pkcs12",
-                                  pkcs12_path=str(signing_settings.p12(PERSONAL)), image_png=signature_image)
-    SigningProfile.objects.create(agency=ubnd, method="pkcs12", pkcs12_path=str(signing_settings.p12(AGENCY)),
-                                  image_png=seal_image)
+def profiles(
+    signing_settings: Any,  # noqa: F811
+    person: Callable[[str], User],
+    ubnd: Unit,
+    signature_image: bytes,  # noqa: F811
+    seal_image: bytes,  # noqa: F811
+) -> None:
+    SigningProfile.objects.create(
+        user=person("nguyenvanhung"),
+        method="pkcs12",
+        pkcs12_path=str(signing_settings.p12(PERSONAL)),
+        image_png=signature_image,
+    )
+    SigningProfile.objects.create(
+        agency=ubnd, method="pkcs12", pkcs12_path=str(signing_settings.p12(AGENCY)), image_png=seal_image
+    )
 
 
 @pytest.fixture

@@ -24,9 +24,16 @@ def api(person):
 
 
 def create_payload(person, tyt, **extra):
-    return {"doc_type_id": DocumentType.objects.get(name="Công văn").pk, "subject": "Triển khai tiêm chủng",
-            "signer_id": person("nguyenvanhung").pk, "recipient_ids": [tyt.pk], "drafter_initials": "ĐTH",
-            "copy_count": 3, "free_recipients": "Lưu: VT, VHXH.", **extra}
+    return {
+        "doc_type_id": DocumentType.objects.get(name="Công văn").pk,
+        "subject": "Triển khai tiêm chủng",
+        "signer_id": person("nguyenvanhung").pk,
+        "recipient_ids": [tyt.pk],
+        "drafter_initials": "ĐTH",
+        "copy_count": 3,
+        "free_recipients": "Lưu: VT, VHXH.",
+        **extra,
+    }
 
 
 def test_main_path_through_the_api(api, person, tyt, cong_van_docx, profiles, committed):
@@ -76,8 +83,7 @@ def test_main_path_through_the_api(api, person, tyt, cong_van_docx, profiles, co
     incoming = loan.get("/api/v1/incoming/?box=to_register").json()["results"]
     assert len(incoming) == 1 and incoming[0]["number_notation"] == "01/UBND-VHXH"
     with committed():
-        assert loan.post(f"/api/v1/incoming/{incoming[0]['id']}/register", {},
-                         content_type=JSON).status_code == 200
+        assert loan.post(f"/api/v1/incoming/{incoming[0]['id']}/register", {}, content_type=JSON).status_code == 200
     assert huong.get(f"{BASE}/{pk}/deliveries").json()[0]["status"] == "03"
 
 
@@ -95,13 +101,34 @@ def test_refusals_in_vietnamese(api, person, tyt):
 def test_outsiders_get_404_on_every_route(api, person, tyt, draft, outsider):
     pk = draft().pk
     client = api(outsider)
-    for method, path in [("get", ""), ("put", ""), ("post", "/versions"), ("get", "/versions/1/file"),
-                         ("get", "/pdf"), ("post", "/comments"), ("post", "/submit"), ("post", "/approve"),
-                         ("post", "/return"), ("post", "/format-check"), ("post", "/sign"), ("post", "/number"),
-                         ("post", "/sign-agency"), ("post", "/issue"), ("get", "/deliveries"), ("post", "/revoke"),
-                         ("post", "/replace")]:
-        body = {"comment": "x", "text": "x", "pin": "x", "reason": "x", "checks": {}, "file_id": 1,
-                **create_payload(person, tyt)}
+    for method, path in [
+        ("get", ""),
+        ("put", ""),
+        ("post", "/versions"),
+        ("get", "/versions/1/file"),
+        ("get", "/pdf"),
+        ("post", "/comments"),
+        ("post", "/submit"),
+        ("post", "/approve"),
+        ("post", "/return"),
+        ("post", "/format-check"),
+        ("post", "/sign"),
+        ("post", "/number"),
+        ("post", "/sign-agency"),
+        ("post", "/issue"),
+        ("get", "/deliveries"),
+        ("post", "/revoke"),
+        ("post", "/replace"),
+    ]:
+        body = {
+            "comment": "x",
+            "text": "x",
+            "pin": "x",
+            "reason": "x",
+            "checks": {},
+            "file_id": 1,
+            **create_payload(person, tyt),
+        }
         r = getattr(client, method)(f"{BASE}/{pk}{path}", body, content_type=JSON)
         assert r.status_code == 404, (method, path, r.status_code, r.content)
     assert client.get(f"{BASE}?box=all").json()["count"] == 0

@@ -47,8 +47,7 @@ def as_person(browser, live_server):
         context.close()
 
 
-def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles, tyt, cong_van_docx,
-                                    tmp_path, eager):
+def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles, tyt, cong_van_docx, tmp_path, eager):
     base = live_server.url
     draft_file = tmp_path / "du-thao-cong-van.docx"
     draft_file.write_bytes(cong_van_docx)
@@ -69,7 +68,8 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     # issue 8: the draft's information can be changed after creation — add an outside recipient as text
     huong.locator('[data-qlvb="edit"]').click()
     huong.get_by_label("Nơi nhận khác (mỗi dòng một nơi)").fill(
-        "- Trung tâm Y tế huyện Mê Linh;\n- Như trên;\n- Lưu: VT, VHXH.")
+        "- Trung tâm Y tế huyện Mê Linh;\n- Như trên;\n- Lưu: VT, VHXH."
+    )
     huong.get_by_label("Số lượng bản").fill("6")
     shot(huong, "outgoing-0-edit")
     huong.locator('[data-qlvb="save"]').click()
@@ -176,5 +176,18 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     assert [s["verdict"] for s in report["signatures"]] == ["valid", "valid"], report
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "outgoing-final.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(SCREENSHOTS / "outgoing-final.pdf"),
-                    str(SCREENSHOTS / "outgoing-final-page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "70",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(SCREENSHOTS / "outgoing-final.pdf"),
+            str(SCREENSHOTS / "outgoing-final-page"),
+        ],
+        check=True,
+    )

@@ -50,16 +50,25 @@ def test_a_round_from_asking_to_summary(drafted, person, committed):
     huong, huy, trang, nam = (person(n) for n in ("dothanhhuong", "vuquanghuy", "ngothuytrang", "hoangvannam"))
     assert not outgoing_visible_to(huy).filter(pk=drafted.pk).exists()
     with committed():
-        c = consult.consultation_open(actor=huong, outgoing=drafted, people=[huy, trang, nam], deadline=_in(3),
-                                      message="Đề nghị góp ý trước ngày hạn.")
+        c = consult.consultation_open(
+            actor=huong,
+            outgoing=drafted,
+            people=[huy, trang, nam],
+            deadline=_in(3),
+            message="Đề nghị góp ý trước ngày hạn.",
+        )
     assert c.ordinal == 1 and c.version.ordinal == 1
     assert set(Notification.objects.filter(kind="new_document").values_list("user__username", flat=True)) == {
-        huy.username, trang.username, nam.username}
+        huy.username,
+        trang.username,
+        nam.username,
+    }
     assert outgoing_visible_to(huy).filter(pk=drafted.pk).exists()  # the invited see the draft
     consult.consultation_answer(actor=huy, consultation=c, opinion="agree")
     note = upload(trang, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "gop-y-trang.pdf")
-    consult.consultation_answer(actor=trang, consultation=c, opinion="other", comment="Bổ sung căn cứ",
-                                stored_file=note)
+    consult.consultation_answer(
+        actor=trang, consultation=c, opinion="other", comment="Bổ sung căn cứ", stored_file=note
+    )
     with pytest.raises(ValidationFailed, match="nội dung góp ý"):
         consult.consultation_answer(actor=nam, consultation=c, opinion="disagree")
     # answering again replaces the answer; the history keeps both
@@ -93,7 +102,7 @@ def test_a_round_from_asking_to_summary(drafted, person, committed):
     assert "BẢNG TỔNG HỢP Ý KIẾN GÓP Ý DỰ THẢO" in flat
     assert any("Lấy ý kiến lần 1, phiên bản dự thảo 1" in v and "gia hạn từ" in v for v in flat)
     head = cells.index(list(reports.SUMMARY_COLUMNS))
-    rows = {r[1]: r for r in cells[head + 1: head + 4]}
+    rows = {r[1]: r for r in cells[head + 1 : head + 4]}
     assert rows["Vũ Quang Huy"][3] == "Không đồng ý" and rows["Vũ Quang Huy"][4] == "Sai số liệu mục 2"
     assert rows["Ngô Thùy Trang"][3] == "Ý kiến khác" and rows["Ngô Thùy Trang"][5] == "gop-y-trang.pdf"
     assert rows["Hoàng Văn Nam"][3] == "Chưa trả lời"
@@ -114,8 +123,9 @@ def test_rules_of_opening_a_round(drafted, draft, person, tyt):
     with pytest.raises(PermissionDenied):  # only the drafter asks
         consult.consultation_open(actor=person("lethuha"), outgoing=drafted, people=[huy], deadline=_in(3))
     with pytest.raises(ValidationFailed, match="cơ quan"):  # only people of the agency
-        consult.consultation_open(actor=huong, outgoing=drafted, people=[person("tytlienminh_buithiloan")],
-                                  deadline=_in(3))
+        consult.consultation_open(
+            actor=huong, outgoing=drafted, people=[person("tytlienminh_buithiloan")], deadline=_in(3)
+        )
     with pytest.raises(ValidationFailed, match="chính mình"):
         consult.consultation_open(actor=huong, outgoing=drafted, people=[huong], deadline=_in(3))
     with pytest.raises(ValidationFailed, match="trước hôm nay"):
@@ -149,24 +159,37 @@ def test_due_soon_reminds_those_who_have_not_answered_once(drafted, person, comm
     with committed():
         assert consult.consultations_due_sweep() == 0  # once
     assert list(Notification.objects.filter(kind="due_soon").values_list("user__username", flat=True)) == [
-        trang.username]
+        trang.username
+    ]
 
 
 def test_api_path_and_refusals(api, drafted, person):
     pk = drafted.pk
     huong, huy, outsider = api("dothanhhuong"), api("vuquanghuy"), api("tranthilan2")
     assert huy.get(f"{BASE}/{pk}").status_code == 404
-    r = huong.post(f"{BASE}/{pk}/consultations", {"user_ids": [person("vuquanghuy").pk, person("ngothuytrang").pk],
-                                                   "deadline": _in(3).isoformat(), "message": "Góp ý giúp"},
-                   content_type=JSON)
+    r = huong.post(
+        f"{BASE}/{pk}/consultations",
+        {
+            "user_ids": [person("vuquanghuy").pk, person("ngothuytrang").pk],
+            "deadline": _in(3).isoformat(),
+            "message": "Góp ý giúp",
+        },
+        content_type=JSON,
+    )
     assert r.status_code == 201, r.content
     cid = r.json()["id"]
     assert r.json()["summary"]["none"] == 2
     assert huy.get(f"{BASE}/{pk}").status_code == 200
-    for method, path in [("get", ""), ("post", f"/{cid}/answer"), ("post", f"/{cid}/extend"),
-                         ("post", f"/{cid}/close"), ("get", f"/{cid}/export")]:
-        r = getattr(outsider, method)(f"{BASE}/{pk}/consultations{path}", {"opinion": "agree",
-                                      "deadline": _in(9).isoformat()}, content_type=JSON)
+    for method, path in [
+        ("get", ""),
+        ("post", f"/{cid}/answer"),
+        ("post", f"/{cid}/extend"),
+        ("post", f"/{cid}/close"),
+        ("get", f"/{cid}/export"),
+    ]:
+        r = getattr(outsider, method)(
+            f"{BASE}/{pk}/consultations{path}", {"opinion": "agree", "deadline": _in(9).isoformat()}, content_type=JSON
+        )
         assert r.status_code == 404, (method, path, r.status_code)
     r = huy.post(f"{BASE}/{pk}/consultations/{cid}/answer", {"opinion": "agree"}, content_type=JSON)
     assert r.status_code == 200 and r.json()["answers"][0]["opinion"] == "agree"
@@ -183,8 +206,7 @@ def test_api_path_and_refusals(api, drafted, person):
     r = huong.post(f"{BASE}/{pk}/consultations/{cid}/extend", {"deadline": _in(6).isoformat()}, content_type=JSON)
     assert r.json()["deadline"] == _in(6).isoformat()
     assert huong.post(f"{BASE}/{pk}/consultations/{cid}/close").json()["open"] is False
-    r = huy.post(f"{BASE}/{pk}/consultations/{cid}/answer", {"opinion": "disagree", "comment": "x"},
-                 content_type=JSON)
+    r = huy.post(f"{BASE}/{pk}/consultations/{cid}/answer", {"opinion": "disagree", "comment": "x"}, content_type=JSON)
     assert r.status_code == 409 and "đã kết thúc" in r.json()["detail"]
     x = huong.get(f"{BASE}/{pk}/consultations/{cid}/export?format=xlsx")
     assert x.status_code == 200 and x.content[:2] == b"PK"
@@ -203,8 +225,14 @@ def test_pages_ask_answer_extend_close_export(drafted, person):
     huong, huy, outsider = web("dothanhhuong"), web("vuquanghuy"), web("tranthilan2")
     assert huy.get(page_url).status_code == 404
     assert 'data-qlvb="consultation-open"' in huong.get(page_url).content.decode()
-    r = huong.post(f"{page_url}y-kien/", {"people": [person("vuquanghuy").pk, person("ngothuytrang").pk],
-                                          "deadline": _in(3).strftime("%d/%m/%Y"), "message": "Xin ý kiến"})
+    r = huong.post(
+        f"{page_url}y-kien/",
+        {
+            "people": [person("vuquanghuy").pk, person("ngothuytrang").pk],
+            "deadline": _in(3).strftime("%d/%m/%Y"),
+            "message": "Xin ý kiến",
+        },
+    )
     assert r.status_code == 302
     c = drafted.consultations.get()
     assert outsider.post(f"{page_url}y-kien/{c.pk}/tra-loi/", {"opinion": "agree"}).status_code == 404
@@ -213,9 +241,14 @@ def test_pages_ask_answer_extend_close_export(drafted, person):
     assert 'data-qlvb="consultation-answer"' in page and 'data-qlvb="consultation-summary"' not in page
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    huy.post(f"{page_url}y-kien/{c.pk}/tra-loi/", {
-        "opinion": "other", "comment": "Đề nghị bổ sung kinh phí",
-        "file": SimpleUploadedFile("gop-y.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")})
+    huy.post(
+        f"{page_url}y-kien/{c.pk}/tra-loi/",
+        {
+            "opinion": "other",
+            "comment": "Đề nghị bổ sung kinh phí",
+            "file": SimpleUploadedFile("gop-y.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+        },
+    )
     answer = c.answers.get(user=person("vuquanghuy"))
     assert answer.opinion == "other" and answer.stored_file.name == "gop-y.pdf"
     page = huong.get(page_url).content.decode()

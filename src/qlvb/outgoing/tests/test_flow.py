@@ -26,7 +26,9 @@ def test_draft_records_metadata_and_version(draft, with_version, person):
     version = outgoing.versions.get()
     assert version.ordinal == 1 and version.pdf.blob.kind == "pdf" and version.page_count == 1
     assert list(DocumentEvent.objects.filter(document=document).values_list("action", flat=True)) == [
-        "drafted", "version_uploaded"]
+        "drafted",
+        "version_uploaded",
+    ]
 
 
 def test_return_then_approve_then_format_then_sign(draft, with_version, person):
@@ -83,6 +85,7 @@ def test_full_path_to_recipient_status_03(issued, person, tyt, committed):
     assert [s["verdict"] for s in report["signatures"]] == ["valid", "valid"], report
     assert report["verdict"] == "valid"
     import os
+
     if os.environ.get("QLVB_OUTGOING_SAVE_PDF"):
         with open(os.environ["QLVB_OUTGOING_SAVE_PDF"], "wb") as handle:
             handle.write(pdf)

@@ -115,12 +115,15 @@ def test_every_allowed_exception_is_still_needed():
     everything = tuple(p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists())
     seen = {
         (module, ".".join(target.split(".")[:2]))
-        for app in everything for module, path in _modules(app) for target in _imports(module, path)
+        for app in everything
+        for module, path in _modules(app)
+        for target in _imports(module, path)
     }
     assert [pair for pair in ALLOWED if pair not in seen] == []
 
 
 # --- the visibility registry that replaced outgoing's import of incoming ---------------------------
+
 
 @pytest.mark.django_db
 def test_incoming_registers_its_own_rule(person):

@@ -32,14 +32,18 @@ def test_notations_per_type(ubnd, cong_van):
 @pytest.mark.django_db
 def test_identifier_template_and_place(ubnd):
     day = dt.date(2026, 2, 5)
-    assert numbering.identifier_for(agency=ubnd, issued=day, number="07", notation="UBND-VHXH") == \
-        "000.00.31.H42,2026/02/05,07/UBND-VHXH"
+    assert (
+        numbering.identifier_for(agency=ubnd, issued=day, number="07", notation="UBND-VHXH")
+        == "000.00.31.H42,2026/02/05,07/UBND-VHXH"
+    )
     assert numbering.place_name(ubnd) == "Liên Minh"
     assert numbering.date_line("Liên Minh", day) == "Liên Minh, ngày 05 tháng 02 năm 2026"
     assert numbering.date_line("Liên Minh", dt.date(2026, 6, 29)) == "Liên Minh, ngày 29 tháng 6 năm 2026"
     AgencySetting.objects.create(agency=ubnd, identifier_template="{organ_id}.{year}.{number}/{notation}")
-    assert numbering.identifier_for(agency=ubnd, issued=day, number="07", notation="QĐ-UBND") == \
-        "000.00.31.H42.2026.07/QĐ-UBND"
+    assert (
+        numbering.identifier_for(agency=ubnd, issued=day, number="07", notation="QĐ-UBND")
+        == "000.00.31.H42.2026.07/QĐ-UBND"
+    )
 
 
 @pytest.mark.django_db

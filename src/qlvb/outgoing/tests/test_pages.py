@@ -29,10 +29,19 @@ def test_path_through_the_pages(web, person, tyt, cong_van_docx, profiles, commi
     huong = web("dothanhhuong")
     assert huong.get(f"{BASE}/soan/").status_code == 200
     with committed():  # the PDF is made by the Celery task after the commit
-        r = huong.post(f"{BASE}/soan/", {
-            "doc_type": DocumentType.objects.get(name="Công văn").pk, "subject": "Triển khai tiêm chủng",
-            "recipients": [tyt.pk], "signer": person("nguyenvanhung").pk, "urgency": 0, "copy_count": 3,
-            "drafter_initials": "ĐTH", "file": SimpleUploadedFile("du-thao.docx", cong_van_docx)})
+        r = huong.post(
+            f"{BASE}/soan/",
+            {
+                "doc_type": DocumentType.objects.get(name="Công văn").pk,
+                "subject": "Triển khai tiêm chủng",
+                "recipients": [tyt.pk],
+                "signer": person("nguyenvanhung").pk,
+                "urgency": 0,
+                "copy_count": 3,
+                "drafter_initials": "ĐTH",
+                "file": SimpleUploadedFile("du-thao.docx", cong_van_docx),
+            },
+        )
     assert r.status_code == 302, r.content.decode()[:2000]
     outgoing = Outgoing.objects.get()
     detail = f"{BASE}/{outgoing.pk}/"
@@ -76,8 +85,20 @@ def test_outsiders_get_404(web, draft, outsider):
     outgoing = draft()
     client = web(outsider)
     assert client.get(f"{BASE}/{outgoing.pk}/").status_code == 404
-    for action in ("upload", "comment", "submit", "approve", "return", "format_check", "sign", "number",
-                   "sign_agency", "issue", "revoke", "replace"):
+    for action in (
+        "upload",
+        "comment",
+        "submit",
+        "approve",
+        "return",
+        "format_check",
+        "sign",
+        "number",
+        "sign_agency",
+        "issue",
+        "revoke",
+        "replace",
+    ):
         assert client.post(f"{BASE}/{outgoing.pk}/{action}/", {"comment": "x"}).status_code == 404, action
     assert client.get(f"{BASE}/{outgoing.pk}/tep/1/").status_code == 404
     assert 'data-qlvb="outgoing-row"' not in client.get(f"{BASE}/?box=all").content.decode()

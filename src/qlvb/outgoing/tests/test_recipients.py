@@ -25,8 +25,12 @@ FREE = f"- {MELINH};\n- Như trên;\n- Lưu: VT, VHXH."
 @pytest.fixture
 def outside(person):
     """An outside agency on the axis, added by the clerk from the directory page's service."""
-    return outside_agency_create(actor=person("lethuha"), name="Sở Y tế tỉnh Vĩnh Phúc", organ_id="000.00.20.h26",
-                                 address="Số 1 đường Nguyễn Trãi, Vĩnh Yên")
+    return outside_agency_create(
+        actor=person("lethuha"),
+        name="Sở Y tế tỉnh Vĩnh Phúc",
+        organ_id="000.00.20.h26",
+        address="Số 1 đường Nguyễn Trãi, Vĩnh Yên",
+    )
 
 
 @pytest.fixture
@@ -42,8 +46,9 @@ def agency_signed(signed, person):
 
 def test_summary_sorts_every_recipient_by_how_it_is_sent(draft, tyt, outside, person):
     paperless = outside_agency_create(actor=person("lethuha"), name="Hợp tác xã Tiến Thắng")  # no code: paper
-    outgoing = draft(recipients=[tyt, outside, paperless], free_recipients=FREE,
-                     paper_recipients="Bệnh viện Đa khoa tỉnh")
+    outgoing = draft(
+        recipients=[tyt, outside, paperless], free_recipients=FREE, paper_recipients="Bệnh viện Đa khoa tỉnh"
+    )
     summary = recipients.recipients_summary(outgoing)
     names = {key: [x["name"] for x in items] for key, items in summary["groups"].items()}
     assert names == {
@@ -76,8 +81,10 @@ def test_issue_refuses_unreachable_until_accepted_and_records_each_class(agency_
     }
     assert str(Status.NO_ADDRESS.label) == "Chưa có địa chỉ liên thông" and str(Status.PAPER.label) == "Gửi bản giấy"
     issued = DocumentEvent.objects.get(document=outgoing.document, action="issued")
-    assert issued.text == ("Phát hành 01/UBND-VHXH tới 1 nơi nhận điện tử, 1 nơi chờ gửi liên thông, "
-                           "1 nơi gửi bản giấy, 1 nơi chưa có địa chỉ liên thông.")
+    assert issued.text == (
+        "Phát hành 01/UBND-VHXH tới 1 nơi nhận điện tử, 1 nơi chờ gửi liên thông, "
+        "1 nơi gửi bản giấy, 1 nơi chưa có địa chỉ liên thông."
+    )
     assert issued.data["unreachable"] == 1 and issued.data["paper"] == 1 and issued.data["deliveries"] == 4
 
 
@@ -100,11 +107,16 @@ def test_clerk_fixes_an_unreachable_recipient_after_signature(agency_signed, per
     assert outgoing.state == State.AGENCY_SIGNED and outgoing.document.to_places == to_places  # signed text kept
     routed = DocumentEvent.objects.filter(document=outgoing.document, action="recipients_routed")
     assert [e.text for e in routed.order_by("id")] == [
-        f"Nơi nhận “{MELINH}” là {MELINH} (chờ gửi liên thông).", "Nơi nhận “UBND huyện Sóc Sơn”: gửi bản giấy.",
-        "Nơi nhận “Phòng Y tế”: bỏ, không gửi."]
+        f"Nơi nhận “{MELINH}” là {MELINH} (chờ gửi liên thông).",
+        "Nơi nhận “UBND huyện Sóc Sơn”: gửi bản giấy.",
+        "Nơi nhận “Phòng Y tế”: bỏ, không gửi.",
+    ]
     services.outgoing_issue(actor=clerk, outgoing=outgoing)  # nothing unreachable left: no confirmation needed
     assert sorted(outgoing.document.deliveries.values_list("organ_name", "status")) == [
-        ("Trung tâm Y tế huyện Mê Linh", "00"), ("Trạm Y tế xã Liên Minh", "01"), ("UBND huyện Sóc Sơn", "GG")]
+        ("Trung tâm Y tế huyện Mê Linh", "00"),
+        ("Trạm Y tế xã Liên Minh", "01"),
+        ("UBND huyện Sóc Sơn", "GG"),
+    ]
 
 
 def test_fix_before_signature_is_a_metadata_change(draft, with_version, person, tyt):
@@ -126,14 +138,19 @@ def test_outside_agency_added_by_a_clerk_only_with_a_valid_code(person):
         outside_agency_create(actor=person("dothanhhuong"), name="Sở Tài chính", organ_id="000.00.10.H26")
     with pytest.raises(ValidationFailed, match="Quyết định 20/2020"):
         outside_agency_create(actor=person("lethuha"), name="Sở Tài chính", organ_id="000-00-10-H26")
-    unit = outside_agency_create(actor=person("lethuha"), name="Sở Tài chính tỉnh Vĩnh Phúc",
-                                 organ_id="000.00.10.h26", email="stc@vinhphuc.gov.vn")
+    unit = outside_agency_create(
+        actor=person("lethuha"),
+        name="Sở Tài chính tỉnh Vĩnh Phúc",
+        organ_id="000.00.10.h26",
+        email="stc@vinhphuc.gov.vn",
+    )
     assert unit.external and unit.organ_id == "000.00.10.H26" and unit.email == "stc@vinhphuc.gov.vn"
     with pytest.raises(Conflict, match="đã có trong danh bạ"):
         outside_agency_create(actor=person("lethuha"), name="Sở tài chính tỉnh Vĩnh Phúc")
 
 
 # --- pages and API -----------------------------------------------------------------------------------
+
 
 def _web(person, name):
     client = Client()
@@ -171,8 +188,11 @@ def test_issue_preview_and_refusal_in_the_api(agency_signed, person, tyt):
     assert preview["groups"]["unreachable"][0]["name"] == MELINH
     r = api.post(f"/api/v1/outgoing/{outgoing.pk}/issue", {}, content_type="application/json")
     assert r.status_code == 409 and MELINH in r.json()["detail"]
-    r = api.post(f"/api/v1/outgoing/{outgoing.pk}/recipients/fix", {"name": MELINH, "action": "paper"},
-                 content_type="application/json")
+    r = api.post(
+        f"/api/v1/outgoing/{outgoing.pk}/recipients/fix",
+        {"name": MELINH, "action": "paper"},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["counts"]["paper"] == 1
     r = api.post(f"/api/v1/outgoing/{outgoing.pk}/issue", {}, content_type="application/json")
     assert r.status_code == 200, r.content
@@ -187,8 +207,10 @@ def test_directory_page_adds_an_outside_agency_then_it_is_a_recipient(person):
     assert f'value="{MELINH}"' in page
     r = ha.post("/quan-tri/co-quan-ngoai/", {"name": MELINH, "organ_id": "abc", "next": "/van-ban-di/"})
     assert r.status_code == 200 and "Quyết định 20/2020" in r.content.decode()
-    r = ha.post("/quan-tri/co-quan-ngoai/", {"name": MELINH, "organ_id": "000.00.31.H26", "address": "Mê Linh",
-                                             "next": "/van-ban-di/"})
+    r = ha.post(
+        "/quan-tri/co-quan-ngoai/",
+        {"name": MELINH, "organ_id": "000.00.31.H26", "address": "Mê Linh", "next": "/van-ban-di/"},
+    )
     assert r.status_code == 302 and r["Location"] == "/van-ban-di/"
     assert "000.00.31.H26" in ha.get("/quan-tri/co-quan-ngoai/").content.decode()
     form = _web(person, "dothanhhuong").get("/van-ban-di/soan/").content.decode()

@@ -38,12 +38,13 @@ def test_register_lists_every_numbered_document_of_the_range(issued, signed, per
     rows = _rows(reports.register_xlsx(actor=clerk, agency=ubnd, date_from=today, date_to=today))
     flat = [str(v) for row in rows for v in row if v is not None]
     assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in flat and "ỦY BAN NHÂN DÂN XÃ LIÊN MINH" in flat
-    assert any(v.startswith(f"Từ ngày {today:%d/%m/%Y} đến ngày {today:%d/%m/%Y}") and "Từ số 01 đến số 03" in v
-               for v in flat)
+    assert any(
+        v.startswith(f"Từ ngày {today:%d/%m/%Y} đến ngày {today:%d/%m/%Y}") and "Từ số 01 đến số 03" in v for v in flat
+    )
     head = rows.index(list(reports.REGISTER_COLUMNS))
     assert len(reports.REGISTER_COLUMNS) == 10
     assert rows[head + 1] == [f"({i})" for i in range(1, 11)]
-    body = rows[head + 2: head + 5]
+    body = rows[head + 2 : head + 5]
     assert [r[0] for r in body] == ["01/UBND-VHXH", "02/UBND-VHXH", "03/UBND-VHXH"]
     one, two, three = body
     assert one[1] == f"{today:%d/%m/%Y}"
@@ -59,18 +60,29 @@ def test_register_lists_every_numbered_document_of_the_range(issued, signed, per
     assert first.document.number_notation == "01/UBND-VHXH"
 
     # another range: nothing, said so
-    rows = _rows(reports.register_xlsx(actor=clerk, agency=ubnd, date_from=today - dt.timedelta(days=30),
-                                       date_to=today - dt.timedelta(days=1)))
+    rows = _rows(
+        reports.register_xlsx(
+            actor=clerk, agency=ubnd, date_from=today - dt.timedelta(days=30), date_to=today - dt.timedelta(days=1)
+        )
+    )
     assert any("Không có văn bản đi" in str(v) for row in rows for v in row if v)
 
     pdf = reports.register_pdf(actor=clerk, agency=ubnd, date_from=today, date_to=today)
     if os.environ.get("QLVB_OUTGOING_SAVE_DIR"):
         Path(os.environ["QLVB_OUTGOING_SAVE_DIR"], "so-dang-ky-van-ban-di.pdf").write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
-                          check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
     assert "SỔ ĐĂNG KÝ VĂN BẢN ĐI" in text
-    for needle in ("01/UBND-VHXH", "02/UBND-VHXH", "03/UBND-VHXH", "Trạm Y tế xã Liên Minh", "Ký nhận",
-                   "Ghi chú", "Trang 1/1"):
+    for needle in (
+        "01/UBND-VHXH",
+        "02/UBND-VHXH",
+        "03/UBND-VHXH",
+        "Trạm Y tế xã Liên Minh",
+        "Ký nhận",
+        "Ghi chú",
+        "Trang 1/1",
+    ):
         assert needle in text, needle
 
 
@@ -113,7 +125,7 @@ def test_postal_register_lists_the_paper_copies(issued, person, ubnd, cong_van):
     head = rows.index(list(reports.POSTAL_COLUMNS))
     assert rows[head + 1] == [f"({i})" for i in range(1, 7)]
     assert rows[head + 2][:4] == [f"{today:%d/%m/%Y}", "02/UBND-VHXH", "Trạm Y tế xã Liên Minh", 1]
-    assert all(r[1] != "01/UBND-VHXH" for r in rows[head + 2:])  # the one without paper is not listed
+    assert all(r[1] != "01/UBND-VHXH" for r in rows[head + 2 :])  # the one without paper is not listed
     rows = _rows(_register_with_paper_note(clerk, ubnd, today))
     assert any("Gửi kèm bản giấy" in str(r[9]) for r in rows if r and r[0] == "02/UBND-VHXH")
     with pytest.raises(PermissionDenied):
@@ -122,8 +134,9 @@ def test_postal_register_lists_the_paper_copies(issued, person, ubnd, cong_van):
     web.force_login(clerk)
     r = web.get(f"/van-ban-di/so-dang-ky/?date_from={today}&date_to={today}&book=postal&format=pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=r.content, capture_output=True,
-                          check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=r.content, capture_output=True, check=True
+    ).stdout.decode()
     assert "SỔ GỬI VĂN BẢN ĐI BƯU ĐIỆN" in text and "02/UBND-VHXH" in text
 
 

@@ -29,9 +29,16 @@ def test_my_profile_get_and_set(as_user, person, web_settings, softhsm):
     hung = as_user("nguyenvanhung")
     body = hung.get(f"{API}/profile").json()
     assert body["method"] == "" and body["has_image"] is False and body["owner"] == "ublienminh_nguyenvanhung"
-    response = hung.put(f"{API}/profile", {"method": "pkcs11", "pkcs11_module": softhsm.module,
-                                           "pkcs11_token_label": softhsm.label, "pkcs11_key_label": "hung"},
-                        content_type="application/json")
+    response = hung.put(
+        f"{API}/profile",
+        {
+            "method": "pkcs11",
+            "pkcs11_module": softhsm.module,
+            "pkcs11_token_label": softhsm.label,
+            "pkcs11_key_label": "hung",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     assert response.json()["method_label"] == "USB token / HSM gắn vào máy chủ (PKCS#11)"
     assert SigningProfile.objects.get(user=person("nguyenvanhung")).pkcs11_key_label == "hung"
@@ -39,9 +46,11 @@ def test_my_profile_get_and_set(as_user, person, web_settings, softhsm):
 
 def test_my_profile_refuses_bad_settings_in_vietnamese(as_user, person, web_settings):
     hung = as_user("nguyenvanhung")
-    response = hung.put(f"{API}/profile", {"method": "pkcs11", "pkcs11_module": "/tmp/evil.so",
-                                           "pkcs11_token_label": "t", "pkcs11_key_label": "k"},
-                        content_type="application/json")
+    response = hung.put(
+        f"{API}/profile",
+        {"method": "pkcs11", "pkcs11_module": "/tmp/evil.so", "pkcs11_token_label": "t", "pkcs11_key_label": "k"},
+        content_type="application/json",
+    )
     assert response.status_code == 422 and "Thư viện PKCS#11" in response.json()["detail"]
     response = hung.put(f"{API}/profile", {"method": "usb"}, content_type="application/json")
     assert response.status_code == 422 and response.json()["detail"] == "Phương thức ký số không hợp lệ."
@@ -62,10 +71,13 @@ def test_upload_my_signature_image(as_user, person, web_settings):
     assert image.content == samples.signature_png()
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (jpeg_bytes(), "Ảnh chữ ký phải là tệp PNG"),
-    (samples.opaque_png(), "Ảnh chữ ký phải có nền trong suốt."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (jpeg_bytes(), "Ảnh chữ ký phải là tệp PNG"),
+        (samples.opaque_png(), "Ảnh chữ ký phải có nền trong suốt."),
+    ],
+)
 def test_a_jpeg_or_an_opaque_png_is_refused(as_user, web_settings, data, message):
     response = as_user("nguyenvanhung").post(f"{API}/profile/image", {"file": SimpleUploadedFile("a.png", data)})
     assert response.status_code == 422
@@ -80,22 +92,28 @@ def test_upload_without_a_file(as_user, web_settings):
 
 def test_agency_seal_by_the_clerk_refused_to_an_officer(as_user, person, web_settings):
     clerk = as_user("lethuha")
-    response = clerk.post(f"{API}/agency/seal", {"file": SimpleUploadedFile("dau.png", samples.seal_png()),
-                                                  "width_mm": "36"})
+    response = clerk.post(
+        f"{API}/agency/seal", {"file": SimpleUploadedFile("dau.png", samples.seal_png()), "width_mm": "36"}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["owner"] == "Ủy ban nhân dân xã Liên Minh" and response.json()["image_width_mm"] == 36
-    response = clerk.put(f"{API}/agency", {"method": "pkcs12", "pkcs12_path": web_settings.p12(AGENCY).name},
-                         content_type="application/json")
+    response = clerk.put(
+        f"{API}/agency",
+        {"method": "pkcs12", "pkcs12_path": web_settings.p12(AGENCY).name},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["method"] == "pkcs12"
     assert response.json()["pkcs12_path"] == web_settings.p12(AGENCY).name
     assert clerk.get(f"{API}/agency").json()["has_image"] is True
     assert clerk.get(f"{API}/agency/seal").content == samples.seal_png()
 
     officer = as_user("dothanhhuong")
-    for response in (officer.get(f"{API}/agency"), officer.get(f"{API}/agency/seal"),
-                     officer.post(f"{API}/agency/seal", {"file": SimpleUploadedFile("d.png", samples.seal_png())}),
-                     officer.put(f"{API}/agency", {"method": "pkcs12", "pkcs12_path": "x.p12"},
-                                 content_type="application/json")):
+    for response in (
+        officer.get(f"{API}/agency"),
+        officer.get(f"{API}/agency/seal"),
+        officer.post(f"{API}/agency/seal", {"file": SimpleUploadedFile("d.png", samples.seal_png())}),
+        officer.put(f"{API}/agency", {"method": "pkcs12", "pkcs12_path": "x.p12"}, content_type="application/json"),
+    ):
         assert response.status_code == 403
         assert response.json()["detail"] == "Bạn không có quyền: Cấu hình khóa ký số và ảnh con dấu của cơ quan."
     # The clerk of another agency cannot reach this one.

@@ -58,12 +58,17 @@ class Session:
         self.context.close()
 
 
-def test_signature_image_method_and_verification(demo, live_server, web_settings, softhsm, signed_pdf,
-                                                 altered_pdf, tmp_path):
+def test_signature_image_method_and_verification(
+    demo, live_server, web_settings, softhsm, signed_pdf, altered_pdf, tmp_path
+):
     files = {}
-    for name, data in (("chu-ky-hung.png", samples.signature_png()), ("qd-da-ky.pdf", signed_pdf),
-                       ("qd-bi-sua.pdf", altered_pdf), ("chu-ky-nen-trang.png", samples.opaque_png()),
-                       ("con-dau.png", samples.seal_png())):
+    for name, data in (
+        ("chu-ky-hung.png", samples.signature_png()),
+        ("qd-da-ky.pdf", signed_pdf),
+        ("qd-bi-sua.pdf", altered_pdf),
+        ("chu-ky-nen-trang.png", samples.opaque_png()),
+        ("con-dau.png", samples.seal_png()),
+    ):
         files[name] = tmp_path / name
         files[name].write_bytes(data)
     run_in_own_thread(path, live_server, softhsm, files)
@@ -163,13 +168,17 @@ def path(chromium, live_server, softhsm, files) -> None:
 
 # --- issue 8: one's own PKCS#12, the trust anchors, the USB token at one's desk -------------------
 
+
 def test_own_pkcs12_trust_anchors_and_usb_token_at_the_desk(demo, live_server, web_settings, settings, tmp_path):
     from qlvb.signing.tests.pki import P12_PASSWORD, PERSONAL
     from qlvb.signing.tests.plugin_standin import StandIn, running
 
     settings.QLVB_TRUST_ANCHORS_DIR = str(tmp_path / "anchors")  # empty: the administrator adds the root
-    files = {"hung.p12": web_settings.p12(PERSONAL).read_bytes(), "root.cer": web_settings.root.dump(),
-             "cong-van.pdf": samples.decision_pdf(1)}
+    files = {
+        "hung.p12": web_settings.p12(PERSONAL).read_bytes(),
+        "root.cer": web_settings.root.dump(),
+        "cong-van.pdf": samples.decision_pdf(1),
+    }
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     state = StandIn(files["hung.p12"], P12_PASSWORD)

@@ -52,12 +52,20 @@ def test_user_uploads_his_signature_image_and_picks_a_usb_token(person, web_sett
     assert "Chữ ký số của tôi" in page and "Chưa có ảnh." in page
     assert "USB token / HSM gắn vào máy chủ (PKCS#11)" in page
 
-    response = client.post(reverse("signing:profile"),
-                            {"action": "image", "image": _upload("chu-ky.png", samples.signature_png())})
+    response = client.post(
+        reverse("signing:profile"), {"action": "image", "image": _upload("chu-ky.png", samples.signature_png())}
+    )
     assert response.status_code == 302
-    response = client.post(reverse("signing:profile"), {
-        "action": "method", "method": "pkcs11", "pkcs11_module": softhsm.module,
-        "pkcs11_token_label": softhsm.label, "pkcs11_key_label": "hung"})
+    response = client.post(
+        reverse("signing:profile"),
+        {
+            "action": "method",
+            "method": "pkcs11",
+            "pkcs11_module": softhsm.module,
+            "pkcs11_token_label": softhsm.label,
+            "pkcs11_key_label": "hung",
+        },
+    )
     assert response.status_code == 302
     profile = SigningProfile.objects.get(user=hung)
     assert profile.method == "pkcs11" and profile.pkcs11_token_label == softhsm.label
@@ -67,10 +75,13 @@ def test_user_uploads_his_signature_image_and_picks_a_usb_token(person, web_sett
     assert image["Content-Type"] == "image/png" and image.content == samples.signature_png()
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (jpeg_bytes(), "phải là tệp PNG"),
-    (samples.opaque_png(), "nền trong suốt"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (jpeg_bytes(), "phải là tệp PNG"),
+        (samples.opaque_png(), "nền trong suốt"),
+    ],
+)
 def test_a_bad_signature_image_is_refused_on_the_page(person, web_settings, data, message):
     hung = person("nguyenvanhung")
     response = _client(hung).post(reverse("signing:profile"), {"action": "image", "image": _upload("a.png", data)})
@@ -84,17 +95,25 @@ def test_missing_method_fields_are_named(person, web_settings):
     response = _client(hung).post(reverse("signing:profile"), {"action": "method", "method": "pkcs11"})
     assert response.status_code == 200
     assert "Thiếu thông tin cho phương thức ký đã chọn: Thư viện PKCS#11, Nhãn thiết bị, Nhãn khóa." in (
-        response.content.decode())
+        response.content.decode()
+    )
 
 
 def test_clerk_sets_the_agency_key_and_seal_an_officer_may_not(person, web_settings):
     clerk, officer = person("lethuha"), person("dothanhhuong")
     client = _client(clerk)
-    assert client.post(reverse("signing:agency"), {
-        "action": "image", "image": _upload("dau.png", samples.seal_png()), "width_mm": "36"}).status_code == 302
+    assert (
+        client.post(
+            reverse("signing:agency"),
+            {"action": "image", "image": _upload("dau.png", samples.seal_png()), "width_mm": "36"},
+        ).status_code
+        == 302
+    )
     p12 = web_settings.p12(AGENCY).name
-    assert client.post(reverse("signing:agency"), {
-        "action": "method", "method": "pkcs12", "pkcs12_path": p12}).status_code == 302
+    assert (
+        client.post(reverse("signing:agency"), {"action": "method", "method": "pkcs12", "pkcs12_path": p12}).status_code
+        == 302
+    )
     agency = clerk.unit.agency
     profile = SigningProfile.objects.get(agency=agency)
     assert profile.method == "pkcs12" and profile.image_width_mm == 36
@@ -107,14 +126,18 @@ def test_clerk_sets_the_agency_key_and_seal_an_officer_may_not(person, web_setti
     assert other.get(reverse("signing:agency")).status_code == 403
     assert "Cấu hình khóa ký số và ảnh con dấu của cơ quan" in other.get(reverse("signing:agency")).content.decode()
     assert other.get(seal_url).status_code == 403
-    assert other.post(reverse("signing:agency"), {"action": "method", "method": "pkcs12",
-                                                  "pkcs12_path": p12}).status_code == 403
+    assert (
+        other.post(reverse("signing:agency"), {"action": "method", "method": "pkcs12", "pkcs12_path": p12}).status_code
+        == 403
+    )
 
 
 def test_a_red_signature_is_not_a_seal_and_a_seal_is_not_a_signature(person, web_settings):
     clerk = person("lethuha")
-    response = _client(clerk).post(reverse("signing:agency"), {
-        "action": "image", "image": _upload("dau.png", samples.signature_png()), "width_mm": "36"})
+    response = _client(clerk).post(
+        reverse("signing:agency"),
+        {"action": "image", "image": _upload("dau.png", samples.signature_png()), "width_mm": "36"},
+    )
     assert "gần vuông" in response.content.decode()
     assert not SigningProfile.objects.filter(agency=clerk.unit.agency).exists()
 

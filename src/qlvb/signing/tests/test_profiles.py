@@ -61,9 +61,7 @@ def test_others_may_not_change_a_users_profile(person, signing_settings):
             csc_credential_id="x",
         )
     with pytest.raises(PermissionDenied):
-        signing_profile_save(
-            actor=officer, agency=officer.unit.agency, method=KeyMethod.PKCS12, pkcs12_path="ubnd.p12"
-        )
+        signing_profile_save(actor=officer, agency=officer.unit.agency, method=KeyMethod.PKCS12, pkcs12_path="ubnd.p12")
 
 
 def test_the_clerk_keeps_the_agency_key_and_seal(person, signing_settings):
@@ -89,13 +87,20 @@ def test_a_profile_points_only_at_what_the_server_allows(person, signing_setting
             signing_profile_save(actor=hung, user=hung, method=KeyMethod.PKCS12, pkcs12_path=path)
     with pytest.raises(ValidationFailed, match="Thư viện PKCS#11"):
         signing_profile_save(
-            actor=hung, user=hung, method=KeyMethod.PKCS11,
-            pkcs11_module=str(tmp_path / "evil.so"), pkcs11_token_label="t", pkcs11_key_label="k",
+            actor=hung,
+            user=hung,
+            method=KeyMethod.PKCS11,
+            pkcs11_module=str(tmp_path / "evil.so"),
+            pkcs11_token_label="t",
+            pkcs11_key_label="k",
         )
     with pytest.raises(ValidationFailed, match="ký số từ xa"):
         signing_profile_save(
-            actor=hung, user=hung, method=KeyMethod.CSC,
-            csc_service_url="http://169.254.169.254/", csc_credential_id="x",
+            actor=hung,
+            user=hung,
+            method=KeyMethod.CSC,
+            csc_service_url="http://169.254.169.254/",
+            csc_credential_id="x",
         )
     assert not SigningProfile.objects.filter(user=hung).exists()
 

@@ -81,26 +81,41 @@ def test_tram_y_te_clerk_is_not_an_admin_of_ubnd(demo):
 
 
 def test_username_proposal_follows_dieu_7_2(admin_client):
-    response = admin_client.get("/quan-tri/nguoi-dung/de-xuat-ten/",
-                                {"full_name": "Trần Thị Lan", "unit": vhxh().pk}, HTTP_HX_REQUEST="true")
+    response = admin_client.get(
+        "/quan-tri/nguoi-dung/de-xuat-ten/", {"full_name": "Trần Thị Lan", "unit": vhxh().pk}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     assert 'value="ublienminh_tranthilan3"' in response.content.decode()
-    response = admin_client.get("/quan-tri/nguoi-dung/de-xuat-ten/",
-                                {"full_name": "Nguyễn Thị Đào", "unit": vhxh().pk})
+    response = admin_client.get("/quan-tri/nguoi-dung/de-xuat-ten/", {"full_name": "Nguyễn Thị Đào", "unit": vhxh().pk})
     assert 'value="ublienminh_nguyenthidao"' in response.content.decode()
 
 
 def test_username_typed_by_the_administrator_is_kept(admin_client):
-    response = admin_client.get("/quan-tri/nguoi-dung/de-xuat-ten/", {
-        "full_name": "Trần Thị Lan Anh", "unit": vhxh().pk,
-        "username": "ublienminh_lananh", "username_auto": "ublienminh_tranthilan3"})
+    response = admin_client.get(
+        "/quan-tri/nguoi-dung/de-xuat-ten/",
+        {
+            "full_name": "Trần Thị Lan Anh",
+            "unit": vhxh().pk,
+            "username": "ublienminh_lananh",
+            "username_auto": "ublienminh_tranthilan3",
+        },
+    )
     text = response.content.decode()
     assert 'value="ublienminh_lananh"' in text and "ublienminh_tranthilananh" in text
 
 
 def new_user_form(**overrides):
-    data = {"full_name": "Trần Thị Lan", "unit": vhxh().pk, "username": "", "position": "Chuyên viên",
-            "email": "", "phone": "", "password": "MatKhau#2025ab", "roles": ["officer"], "role_unit": ""}
+    data = {
+        "full_name": "Trần Thị Lan",
+        "unit": vhxh().pk,
+        "username": "",
+        "position": "Chuyên viên",
+        "email": "",
+        "phone": "",
+        "password": "MatKhau#2025ab",
+        "roles": ["officer"],
+        "role_unit": "",
+    }
     data.update(overrides)
     return data
 
@@ -121,8 +136,11 @@ def test_taken_name_shows_the_suggestion(admin_client):
     text = response.content.decode()
     assert "đã có người dùng. Gợi ý: ublienminh_tranthilan3" in text
     assert 'value="ublienminh_tranthilan3"' in text
-    assert not User.objects.filter(full_name="Trần Thị Lan", unit=vhxh()).exclude(
-        username="ublienminh_tranthilan").exists()
+    assert (
+        not User.objects.filter(full_name="Trần Thị Lan", unit=vhxh())
+        .exclude(username="ublienminh_tranthilan")
+        .exists()
+    )
 
 
 def test_weak_initial_password_is_refused(admin_client):
@@ -170,8 +188,9 @@ def test_grant_and_revoke_a_role(admin_client, person):
 def test_writes_refused_to_a_non_administrator(demo, person, action):
     huong = person("dothanhhuong")
     client = client_for("ublienminh_hoangvannam")  # dept leader of her unit, not an administrator
-    response = client.post(f"/quan-tri/nguoi-dung/{huong.pk}/{action}",
-                           {"reason": "x", "role": "admin", "unit": vhxh().pk})
+    response = client.post(
+        f"/quan-tri/nguoi-dung/{huong.pk}/{action}", {"reason": "x", "role": "admin", "unit": vhxh().pk}
+    )
     assert response.status_code == 403
     huong.refresh_from_db()
     assert huong.is_active and huong.roles_for(vhxh()) == {"officer"}

@@ -97,8 +97,7 @@ def test_administrator_creates_a_user_with_the_proposed_name(demo, live_server, 
     no_csp_violation(console)
 
 
-def test_administrator_replaces_the_proposal_and_sees_the_suggestion_when_taken(demo, live_server, page, console,
-                                                                               shot):
+def test_administrator_replaces_the_proposal_and_sees_the_suggestion_when_taken(demo, live_server, page, console, shot):
     sign_in(page, live_server.url, "ublienminh_tranthilan")
     page.goto(f"{live_server.url}/quan-tri/nguoi-dung/them/")
     page.get_by_label("Đơn vị", exact=True).select_option(label="Phòng Kinh tế (KT)")
@@ -168,8 +167,11 @@ def test_refused_page_and_english(demo, live_server, page, console, shot):
 def test_administrator_pages_at_phone_width(demo, live_server, phone_page, console, shot):
     page = phone_page
     sign_in(page, live_server.url, "ublienminh_tranthilan")
-    for path, name in [("/quan-tri/nguoi-dung/", "phone-users"), ("/quan-tri/nguoi-dung/them/", "phone-user-create"),
-                       ("/quan-tri/nhat-ky/", "phone-audit-log")]:
+    for path, name in [
+        ("/quan-tri/nguoi-dung/", "phone-users"),
+        ("/quan-tri/nguoi-dung/them/", "phone-user-create"),
+        ("/quan-tri/nhat-ky/", "phone-audit-log"),
+    ]:
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path  # wide tables scroll inside
         shot(page, name)

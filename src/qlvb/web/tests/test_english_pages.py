@@ -41,8 +41,15 @@ def test_incoming_inbox_in_english(clerk_en):
         "All incoming documents",
     ):
         assert english in html, english
-    for vietnamese in ("Tiếp nhận văn bản", "In sổ đăng ký", "Lọc thêm", "Mọi trạng thái", "Mọi độ khẩn",
-                       "Chờ vào sổ", "Đã vào sổ hôm nay"):
+    for vietnamese in (
+        "Tiếp nhận văn bản",
+        "In sổ đăng ký",
+        "Lọc thêm",
+        "Mọi trạng thái",
+        "Mọi độ khẩn",
+        "Chờ vào sổ",
+        "Đã vào sổ hôm nay",
+    ):
         assert vietnamese not in html, vietnamese
 
 

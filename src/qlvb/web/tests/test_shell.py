@@ -76,12 +76,15 @@ def test_login_page_has_no_inline_code(demo):
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) and not re.search(r"\sstyle=", html)
 
 
-@pytest.mark.parametrize("path", [
-    "/static/vendor/bootstrap/bootstrap.min.css",
-    "/static/vendor/bootstrap/bootstrap.bundle.min.js",
-    "/static/vendor/htmx/htmx.min.js",
-    "/static/web/qlvb.css",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/vendor/bootstrap/bootstrap.min.css",
+        "/static/vendor/bootstrap/bootstrap.bundle.min.js",
+        "/static/vendor/htmx/htmx.min.js",
+        "/static/web/qlvb.css",
+    ],
+)
 def test_assets_are_served_by_the_deployment(demo, path):
     response = Client().get(path)
     assert response.status_code == 200

@@ -124,28 +124,37 @@ def signed_in(demo) -> Client:
 
 
 def test_password_change_wrong_current_password(signed_in):
-    response = signed_in.post("/doi-mat-khau/", {
-        "old_password": "khong-dung", "new_password1": "MatKhau#Moi2025", "new_password2": "MatKhau#Moi2025"})
+    response = signed_in.post(
+        "/doi-mat-khau/",
+        {"old_password": "khong-dung", "new_password1": "MatKhau#Moi2025", "new_password2": "MatKhau#Moi2025"},
+    )
     assert response.status_code == 200
     assert "Mật khẩu hiện tại không đúng." in response.content.decode()
 
 
 def test_password_change_policy_in_vietnamese(signed_in):
-    response = signed_in.post("/doi-mat-khau/", {
-        "old_password": PASSWORD, "new_password1": "matkhaumoi2025", "new_password2": "matkhaumoi2025"})
+    response = signed_in.post(
+        "/doi-mat-khau/",
+        {"old_password": PASSWORD, "new_password1": "matkhaumoi2025", "new_password2": "matkhaumoi2025"},
+    )
     assert "Mật khẩu phải có chữ thường, chữ hoa, chữ số và ký tự đặc biệt." in response.content.decode()
-    response = signed_in.post("/doi-mat-khau/", {
-        "old_password": PASSWORD, "new_password1": "Ab#1", "new_password2": "Ab#1"})
+    response = signed_in.post(
+        "/doi-mat-khau/", {"old_password": PASSWORD, "new_password1": "Ab#1", "new_password2": "Ab#1"}
+    )
     assert "10 ký tự" in response.content.decode()
-    response = signed_in.post("/doi-mat-khau/", {
-        "old_password": PASSWORD, "new_password1": "MatKhau#Moi2025", "new_password2": "MatKhau#Khac2025"})
+    response = signed_in.post(
+        "/doi-mat-khau/",
+        {"old_password": PASSWORD, "new_password1": "MatKhau#Moi2025", "new_password2": "MatKhau#Khac2025"},
+    )
     assert "Hai lần nhập mật khẩu mới không khớp." in response.content.decode()
 
 
 def test_password_change_keeps_session_and_new_password_works(signed_in):
-    response = signed_in.post("/doi-mat-khau/", {
-        "old_password": PASSWORD, "new_password1": "MatKhau#Moi2025", "new_password2": "MatKhau#Moi2025"},
-        follow=True)
+    response = signed_in.post(
+        "/doi-mat-khau/",
+        {"old_password": PASSWORD, "new_password1": "MatKhau#Moi2025", "new_password2": "MatKhau#Moi2025"},
+        follow=True,
+    )
     assert "Đã đổi mật khẩu." in response.content.decode()
     assert signed_in.get("/").status_code == 200
     assert sign_in(Client(), "ublienminh_lethuha", "MatKhau#Moi2025").status_code == 302

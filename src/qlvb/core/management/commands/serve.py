@@ -48,16 +48,42 @@ class Command(BaseCommand):
         for folder in (settings.CELERY_DIR / "queue", settings.CELERY_DIR / "processed", settings.FILES_DIR):
             folder.mkdir(parents=True, exist_ok=True)
         python = sys.executable
-        commands = [[
-            python, "-m", "gunicorn", "qlvb.wsgi:application", "--bind", options["bind"],
-            "--workers", str(options["workers"]), "--threads", "4", "--access-logfile", "-",
-            "--timeout", "120",
-        ]]
+        commands = [
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "qlvb.wsgi:application",
+                "--bind",
+                options["bind"],
+                "--workers",
+                str(options["workers"]),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "120",
+            ]
+        ]
         if not options["no_worker"]:
-            commands.append([
-                python, "-m", "celery", "-A", "qlvb", "worker", "--beat", "--loglevel", "INFO",
-                "--concurrency", "2", "--schedule", str(settings.CELERY_DIR / "beat-schedule"),
-            ])
+            commands.append(
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "qlvb",
+                    "worker",
+                    "--beat",
+                    "--loglevel",
+                    "INFO",
+                    "--concurrency",
+                    "2",
+                    "--schedule",
+                    str(settings.CELERY_DIR / "beat-schedule"),
+                ]
+            )
         names = ["gunicorn", "celery"][: len(commands)]
         env = dict(os.environ)
         sides = [s for s in (factory() for _n, factory in sorted(_SIDE_SERVICES.items())) if s is not None]
@@ -69,7 +95,8 @@ class Command(BaseCommand):
             for side in sides
         ]
         children = side_children + [
-            subprocess.Popen(cmd, start_new_session=True, env=env) for cmd in commands  # noqa: S603
+            subprocess.Popen(cmd, start_new_session=True, env=env)  # noqa: S603
+            for cmd in commands
         ]
         names = [side.name for side in sides] + names
         for side in sides:
