@@ -203,3 +203,25 @@ def test_not_in_the_signing_state_is_refused(draft, to_sign, usb_profiles, token
     assert _finish(leader, outgoing, started["session"], _plugin_sign(plugin_url, started)).status_code == 201
     assert _start(leader, outgoing, plugin_url).status_code == 409
     assert 'data-qlvb="sign-usb"' not in leader.get(reverse("outgoing:detail", args=[outgoing.pk])).content.decode()
+
+
+def test_bad_input_answers_a_clear_4xx(to_sign, usb_profiles, token, person):
+    _state, plugin_url = token
+    outgoing = to_sign()
+    leader = _web(person, "nguyenvanhung")
+    start = reverse("outgoing:sign_usb_start", args=[outgoing.pk])
+    for certificate in ("", "không phải base64", base64.b64encode(b"not a certificate").decode()):
+        response = leader.post(start, {"certificate": certificate})
+        assert response.status_code == 422 and response.json()["detail"], certificate
+    assert _finish(leader, outgoing, "khong-phai-ma-phien", "AAAA").status_code == 404
+    started = _start(leader, outgoing, plugin_url).json()
+    assert _finish(leader, outgoing, started["session"], "***").status_code == 422
+    response = leader.post(
+        reverse("outgoing:sign_usb_finish", args=[outgoing.pk, started["session"]]),
+        "{không phải JSON",
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "Thiếu chữ ký" in response.json()["detail"]
+    assert leader.get(start).status_code == 405
+    outgoing.refresh_from_db()
+    assert outgoing.state == State.TO_SIGN
