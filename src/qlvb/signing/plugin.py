@@ -11,6 +11,11 @@
    verification report.
 
 The private key never leaves the token; the server never sees the PIN.
+
+The two halves are also offered to other callers (:func:`plugin_key`, :func:`plugin_session_start`,
+:func:`plugin_session_finish`): the outgoing document's "Ký" step (``qlvb.outgoing.usbsign``) prepares
+the approved version with ``pdf_sign_personal`` and a :class:`~.keys.PluginKey`, and keeps it in a
+session whose ``purpose`` names that document and version.
 """
 
 from __future__ import annotations
