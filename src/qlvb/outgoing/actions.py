@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from qlvb.core.errors import DomainError
 from qlvb.core.permissions import has
 
 from .models import EDITABLE_STATES, Outgoing, ReplyFollowUp, State, StepKind
-from .services import current_step
+from .services import current_step, outgoing_sign_check
+
+
+def sign_ready(actor: Any, outgoing: Outgoing) -> bool:
+    """The "Ký" button shows exactly when the signature's own precondition holds."""
+    try:
+        outgoing_sign_check(actor=actor, outgoing=outgoing)
+    except DomainError:
+        return False
+    return True
 
 
 def can_act(actor: Any, outgoing: Outgoing) -> set[str]:
@@ -35,7 +45,9 @@ def can_act(actor: Any, outgoing: Outgoing) -> set[str]:
         elif step.kind == StepKind.FORMAT and has(actor, "outgoing.format_check", unit=agency):
             allowed.update({"format_check", "return"})
         elif step.kind == StepKind.SIGN and step.user_id == actor.pk:
-            allowed.update({"sign", "return"})
+            allowed.add("return")
+            if sign_ready(actor, outgoing):
+                allowed.add("sign")
     if has(actor, "outgoing.number", unit=agency):
         if state == State.SIGNED:
             allowed.add("number")

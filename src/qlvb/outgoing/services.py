@@ -803,10 +803,13 @@ def _profile(*, user: Any = None, agency: Unit | None = None) -> Any:
     return profile
 
 
-def outgoing_sign(*, actor: Any, outgoing: Outgoing, pin: str, version_id: int | None = None) -> Outgoing:
-    """The signer's personal signature on the PDF of the approved version (NĐ 30 Điều 13)."""
-    from qlvb.signing.services import pdf_sign_personal
-
+def outgoing_sign_check(
+    *, actor: Any, outgoing: Outgoing, version_id: int | None = None
+) -> tuple[Outgoing, DraftVersion]:
+    """The precondition of the personal signature, shared by the "Ký" button (``actions.can_act``), the
+    signature with a PIN (:func:`outgoing_sign`) and the USB token at the desk (:mod:`.usbsign`): the
+    right, the signing step pending for ``actor``, an approved version with its PDF. Returns the
+    document and the approved version."""
     require(actor, "outgoing.sign", unit=outgoing.document.agency)
     outgoing = Outgoing.objects.select_related("document", "approved_version__pdf__blob").get(pk=outgoing.pk)
     _pending_for(actor, outgoing, (StepKind.SIGN,))
@@ -818,30 +821,70 @@ def outgoing_sign(*, actor: Any, outgoing: Outgoing, pin: str, version_id: int |
             f"Chỉ ký được phiên bản đã duyệt (phiên bản {approved.ordinal}); phiên bản được chọn chưa qua duyệt.",
             code="not_approved_version",
         )
-    profile = _profile(user=actor)
-    result = pdf_sign_personal(
+    return outgoing, approved
+
+
+def personal_signature_prepare(*, actor: Any, approved: DraftVersion, profile: Any, key: Any, pin: str) -> Any:
+    """The personal signature of the approved version's PDF — one layout for every kind of key (image
+    between title and name, number/date fields, agency field, certification): a signed PDF, or with a
+    ``PluginKey`` the prepared signature whose hash the USB token signs."""
+    from qlvb.signing.services import pdf_sign_personal
+
+    assert approved.pdf is not None
+    return pdf_sign_personal(
         pdf=_stored_bytes(approved.pdf),
-        key=profile.key(),
+        key=key,
         pin=pin,
         image_png=bytes(profile.image_png),
         signer_name=actor.full_name,
         reason="Ký ban hành văn bản",
     )
-    signed = _intake_bytes(actor=actor, data=result.pdf, name=f"ky-{approved.pdf.name}")
+
+
+def signs_at_desk(user: Any) -> bool:
+    """Whether ``user`` signs with his USB token at his desk (the "Ký" button leads to that step)."""
+    from qlvb.signing.keys import KeyMethod
+    from qlvb.signing.models import SigningProfile
+
+    return SigningProfile.objects.filter(user=user, method=KeyMethod.PLUGIN).exists()
+
+
+def outgoing_sign(*, actor: Any, outgoing: Outgoing, pin: str, version_id: int | None = None) -> Outgoing:
+    """The signer's personal signature on the PDF of the approved version (NĐ 30 Điều 13)."""
+    from qlvb.signing.keys import KeyMethod
+
+    outgoing, approved = outgoing_sign_check(actor=actor, outgoing=outgoing, version_id=version_id)
+    profile = _profile(user=actor)
+    if profile.method == KeyMethod.PLUGIN:
+        raise Conflict(
+            "Ông/bà ký bằng USB token tại máy của mình: hãy bấm “Ký bằng USB token” trên trang văn bản.",
+            code="plugin_method",
+        )
+    result = personal_signature_prepare(actor=actor, approved=approved, profile=profile, key=profile.key(), pin=pin)
+    return outgoing_signed_record(actor=actor, outgoing=outgoing, approved=approved, pdf=result.pdf, level=result.level)
+
+
+def outgoing_signed_record(
+    *, actor: Any, outgoing: Outgoing, approved: DraftVersion, pdf: bytes, level: str
+) -> Outgoing:
+    """Record the personal signature (``pdf``: the approved version signed by ``actor``, on the server
+    or on his USB token): the file, the step, state SIGNED, the event, the audit entry, the clerks told."""
+    assert approved.pdf is not None
+    signed = _intake_bytes(actor=actor, data=pdf, name=f"ky-{approved.pdf.name}")
     with transaction.atomic():
         outgoing = _locked(outgoing)
         step = _pending_for(actor, outgoing, (StepKind.SIGN,))
         if outgoing.approved_version_id != approved.pk:
             raise Conflict("Dự thảo vừa thay đổi; hãy ký lại phiên bản được duyệt mới.")
-        _advance(outgoing, step, actor=actor, comment="", data={"level": result.level})
+        _advance(outgoing, step, actor=actor, comment="", data={"level": level})
         outgoing.state, outgoing.signed_pdf, outgoing.signed_at = State.SIGNED, signed, timezone.now()
         outgoing.save(update_fields=["state", "signed_pdf", "signed_at"])
         event_record(
             outgoing.document,
             actor=actor,
             action="signed_personal",
-            text=f"Ký số phiên bản {approved.ordinal} ({result.level}).",
-            data={"version": approved.pk, "sha256": signed.blob.sha256, "level": result.level},
+            text=f"Ký số phiên bản {approved.ordinal} ({level}).",
+            data={"version": approved.pk, "sha256": signed.blob.sha256, "level": level},
         )
         audit.record(
             "outgoing.signed",

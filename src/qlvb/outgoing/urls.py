@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_usbsign
 
 app_name = "outgoing"
 
@@ -14,5 +14,8 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sua/", views.edit, name="edit"),
     path("<int:pk>/tep/<int:file_id>/", views.file_download, name="file"),
+    path("<int:pk>/ky-usb/", views_usbsign.sign_usb, name="sign_usb"),
+    path("<int:pk>/ky-usb/bat-dau/", views_usbsign.sign_usb_start, name="sign_usb_start"),
+    path("<int:pk>/ky-usb/<str:session>/hoan-tat/", views_usbsign.sign_usb_finish, name="sign_usb_finish"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

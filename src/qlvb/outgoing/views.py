@@ -208,6 +208,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reason_form": forms.ReasonForm(),
             "format_form": forms.FormatForm(),
             "pin_form": forms.PinForm(),
+            "sign_usb": "sign" in actions and services.signs_at_desk(request.user),
             "recipients": outgoing.recipients.select_related("unit"),
             "follow_up": ReplyFollowUp.objects.filter(outgoing=outgoing).first(),
             "summary": recipients.recipients_summary(outgoing) if outgoing.state not in FROZEN_STATES else None,

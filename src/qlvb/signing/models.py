@@ -135,6 +135,9 @@ class PluginSigning(models.Model):
 
     id = models.UUIDField(primary_key=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # what the signed file is for: "" the page "Ký bằng USB token"; "outgoing.sign:<id>:<version>" an
+    # outgoing document's personal signature (plugin.plugin_session_start)
+    purpose = models.CharField(max_length=60, blank=True, default="")
     file_name = models.CharField(max_length=255, blank=True)
     output = models.BinaryField()  # the document with the signature placeholder
     document_digest = models.BinaryField()

@@ -11,6 +11,11 @@
    verification report.
 
 The private key never leaves the token; the server never sees the PIN.
+
+The two halves are also offered to other callers (:func:`plugin_key`, :func:`plugin_session_start`,
+:func:`plugin_session_finish`): the outgoing document's "Ký" step (``qlvb.outgoing.usbsign``) prepares
+the approved version with ``pdf_sign_personal`` and a :class:`~.keys.PluginKey`, and keeps it in a
+session whose ``purpose`` names that document and version.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from qlvb.core.permissions import require
 from . import policies, reports
 from .keys import PluginKey
 from .models import PluginSigning, SignatureReport
-from .services import PendingSignature, _sign, _writer, pdf_finish_signature
+from .services import PendingSignature, SignResult, _sign, _writer, pdf_finish_signature
 
 SESSION_MINUTES = 10
 PROTOCOL = "qlvb-local-sign/1"
@@ -72,38 +77,24 @@ class Started:
     signer: dict[str, str]
 
 
-def plugin_sign_start(
-    *, actor: Any, pdf: bytes, certificate_b64: str, chain_b64: list[str] | None = None, file_name: str = ""
-) -> Started:
-    """Prepare a signature of ``pdf`` for the certificate the plug-in gave; return the hash to sign."""
-    require(actor, policies.VERIFY.name)  # every signing role; what may be signed is decided above
-    if len(pdf) > MAX_PDF:
-        raise ValidationFailed(_("Tệp PDF quá lớn (tối đa 50 MB)."), code="too_large")
+def plugin_key(*, certificate_b64: str, chain_b64: list[str] | None = None) -> PluginKey:
+    """The token's certificate (and intermediates) as the plug-in gave them, base64 DER."""
     cert = _certificate(_b64(certificate_b64, what=_("Chứng thư số")))
     chain = tuple(_certificate(_b64(c, what=_("Chứng thư trung gian"))) for c in (chain_b64 or []))
-    writer = _writer(pdf)  # refuses a non-PDF / broken / encrypted file with its message
-    from pyhanko.sign import fields
+    return PluginKey(certificate=cert, chain=chain)
 
-    taken = {name for name, _v, _r in fields.enumerate_sig_fields(writer.prev)}
-    number = 1 + sum(1 for n in taken if n.startswith(FIELD_PREFIX))
-    from .services import _run
 
-    result = _run(
-        _sign(
-            pdf,
-            key=PluginKey(certificate=cert, chain=chain),
-            pin="",
-            field_name=f"{FIELD_PREFIX}{number}",
-            box=None,
-            stamp_style=None,
-            reason=_("Ký số bằng USB token"),
-        )
-    )
+def plugin_session_start(*, actor: Any, result: SignResult, file_name: str = "", purpose: str = "") -> Started:
+    """Keep a prepared signature (``result.pending``, from any ``pdf_sign_*`` called with a
+    :class:`PluginKey`) for its second half. ``purpose`` names what the signed file is for (empty: the
+    page "Ký bằng USB token"; ``outgoing.sign:<id>:<version>``: an outgoing document's personal
+    signature) — only a finish for the same purpose completes it."""
     pending = result.pending
-    assert pending is not None
+    assert pending is not None, "prepared with a PluginKey"
     session = PluginSigning.objects.create(
         id=uuid.uuid4(),
         user=actor,
+        purpose=purpose,
         file_name=file_name[:255],
         output=pending.output,
         document_digest=pending.document_digest,
@@ -116,14 +107,46 @@ def plugin_sign_start(
     return Started(session=session, hash=pending.hash, signer=result.signer)
 
 
-def plugin_sign_finish(*, actor: Any, session_id: str, signature_b64: str) -> tuple[Any, SignatureReport]:
-    """Embed the token's signature; store the signed file and its verification report."""
+def plugin_sign_start(
+    *, actor: Any, pdf: bytes, certificate_b64: str, chain_b64: list[str] | None = None, file_name: str = ""
+) -> Started:
+    """Prepare a signature of ``pdf`` for the certificate the plug-in gave; return the hash to sign."""
+    require(actor, policies.VERIFY.name)  # every signing role; what may be signed is decided above
+    if len(pdf) > MAX_PDF:
+        raise ValidationFailed(_("Tệp PDF quá lớn (tối đa 50 MB)."), code="too_large")
+    key = plugin_key(certificate_b64=certificate_b64, chain_b64=chain_b64)
+    writer = _writer(pdf)  # refuses a non-PDF / broken / encrypted file with its message
+    from pyhanko.sign import fields
+
+    taken = {name for name, _v, _r in fields.enumerate_sig_fields(writer.prev)}
+    number = 1 + sum(1 for n in taken if n.startswith(FIELD_PREFIX))
+    from .services import _run
+
+    result = _run(
+        _sign(
+            pdf,
+            key=key,
+            pin="",
+            field_name=f"{FIELD_PREFIX}{number}",
+            box=None,
+            stamp_style=None,
+            reason=_("Ký số bằng USB token"),
+        )
+    )
+    return plugin_session_start(actor=actor, result=result, file_name=file_name)
+
+
+def plugin_session_finish(
+    *, actor: Any, session_id: str, signature_b64: str, purpose: str = ""
+) -> tuple[PluginSigning, SignResult]:
+    """Second half: embed the token's signature into the prepared document of ``actor``'s session for
+    ``purpose``; refused (nothing written, the session usable again) when it does not verify."""
     try:
         key = uuid.UUID(str(session_id))
     except ValueError:
-        raise NotFound(code="plugin_session_not_found") from None
+        raise NotFound(_("Không có phiên ký này."), code="plugin_session_not_found") from None
     with transaction.atomic():
-        session = PluginSigning.objects.select_for_update().filter(pk=key, user=actor).first()
+        session = PluginSigning.objects.select_for_update().filter(pk=key, user=actor, purpose=purpose).first()
         if session is None:
             raise NotFound(_("Không có phiên ký này."), code="plugin_session_not_found")
         if session.finished_at is not None:
@@ -148,6 +171,13 @@ def plugin_sign_finish(*, actor: Any, session_id: str, signature_b64: str) -> tu
     except Exception:
         PluginSigning.objects.filter(pk=session.pk).update(finished_at=None)  # the signer may try again
         raise
+    PluginSigning.objects.filter(pk=session.pk).update(output=b"")  # the prepared copy is no longer needed
+    return session, result
+
+
+def plugin_sign_finish(*, actor: Any, session_id: str, signature_b64: str) -> tuple[Any, SignatureReport]:
+    """Embed the token's signature; store the signed file and its verification report."""
+    session, result = plugin_session_finish(actor=actor, session_id=session_id, signature_b64=signature_b64)
     name = session.file_name or "van-ban.pdf"
     stored, report = reports.signature_report_verify_upload(
         actor=actor,
@@ -162,5 +192,4 @@ def plugin_sign_finish(*, actor: Any, session_id: str, signature_b64: str) -> tu
         obj=None,
         data={"sha256": report.file_sha256, "signer": result.signer.get("ten", ""), "level": result.level},
     )
-    PluginSigning.objects.filter(pk=session.pk).update(output=b"")  # the prepared copy is no longer needed
     return stored, report

@@ -3,6 +3,8 @@
 // 2. POST {server}/api/v1/signing/plugin/start   PDF + certificate -> session, hash to sign
 // 3. POST {plugin}/qlvb/v1/sign                  hash -> signature (the plug-in asks for the PIN)
 // 4. POST {server}/api/v1/signing/plugin/<session>/finish -> verification report URL
+// The outgoing document's "Ký" step (/van-ban-di/<id>/ky-usb/) uses the same script with its own start/finish
+// URLs and no file input: the server signs the approved version's PDF.
 (function () {
   "use strict";
   var root = document.getElementById("plugin-signing");
@@ -43,13 +45,14 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     error.classList.add("d-none");
-    var file = form.querySelector("input[type=file]").files[0];
-    if (!file) { fail("Hãy chọn tệp PDF cần ký."); return; }
+    var input = form.querySelector("input[type=file]");  // none on an outgoing document's step: its PDF is known
+    var file = input ? input.files[0] : null;
+    if (input && !file) { fail("Hãy chọn tệp PDF cần ký."); return; }
     if (!certificate) { fail("Chưa kết nối được phần mềm ký số hoặc chưa cắm USB token."); return; }
     button.disabled = true;
     say("Đang chuẩn bị chữ ký…");
     var data = new FormData();
-    data.append("file", file);
+    if (file) { data.append("file", file); }
     data.append("certificate", certificate.certificate);
     data.append("chain", (certificate.chain || []).join(","));
     var session;
