@@ -192,9 +192,17 @@ def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
     loan.goto(f"{base}/van-ban-den/")
     assert "V/v triển khai tiêm chủng mở rộng" in loan.locator("main").inner_text()
     snap(loan, "out-7-arrived-at-tram-y-te")
-
+    loan.get_by_text("V/v triển khai tiêm chủng mở rộng").first.click()
+    settle(loan)
+    snap(loan, "out-8-arrived-document")
+    places = loan.locator("xpath=//dt[normalize-space()='Nơi nhận']/following-sibling::dd[1]").inner_text()
+    assert "- Trạm Y tế xã Liên Minh\n- Trung tâm Y tế huyện Mê Linh\n" in places, places  # one a line
+    link = loan.locator('[data-qlvb="file"] a', has_text=".pdf").first
+    response = loan.request.get(f"{base}{link.get_attribute('href')}")  # downloaded with her session
+    assert response.ok, response.status
+    pdf = response.body()
     outgoing = Outgoing.objects.get()
-    pdf = blob_path(outgoing.signed_pdf.blob.sha256).read_bytes()
+    assert pdf == blob_path(outgoing.signed_pdf.blob.sha256).read_bytes()  # the issued file, unchanged
     with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread; verification uses asyncio
         report = pool.submit(verify_pdf, pdf).result()
     assert [s["verdict"] for s in report["signatures"]] == ["valid", "valid"], report
@@ -202,7 +210,7 @@ def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
     (SHOTS / "cong-van-01.pdf").write_bytes(pdf)
     subprocess.run(
         ["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(SHOTS / "cong-van-01.pdf"),
-         str(SHOTS / "out-8-final-page-1")],
+         str(SHOTS / "out-9-final-page-1")],
         check=True,
     )  # fmt: skip
     values = pages.field_values(pdf)  # the number and date fields the clerk's numbering filled
