@@ -127,8 +127,8 @@ def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
     assert not Outgoing.objects.exists()
     snap(huong, "out-1-past-reply-due-refused")
     huong.get_by_label("Hạn trả lời").fill(f"{TODAY + dt.timedelta(days=20):%d/%m/%Y}")
-    # the refused form does not keep the chosen file (the incoming form does): she chooses it again
-    huong.get_by_label("Tệp dự thảo (docx, odt)").set_input_files(str(template))
+    # the chosen file is kept across the refusal: she does not choose it again
+    assert "cong-van-mau.odt" in huong.locator('[data-qlvb="kept-files"]').inner_text()
     huong.locator('[data-qlvb="save"]').click()
     settle(huong)
     detail = huong.url
