@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +27,7 @@ from . import api as outgoing_api
 from . import consultation as consult
 from . import followup, forms, recipients, selectors, services
 from .actions import can_act
-from .models import EDITABLE_STATES, FROZEN_STATES, Comment, Outgoing, ReplyFollowUp
+from .models import EDITABLE_STATES, FROZEN_STATES, Comment, DraftVersion, Outgoing, ReplyFollowUp
 
 PAGE_SIZE = 20
 
@@ -68,11 +69,15 @@ def create(request: HttpRequest) -> HttpResponse:
     agency = unit.agency or unit
     form = forms.DraftForm(request.POST or None, request.FILES or None, agency=agency)
     status = 200
+    kept = _kept_draft_file(request)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             # the file first: a refused file (too large, wrong type, zip bomb) creates no draft
-            stored = _intake(request, d["file"]) if d["file"] else None
+            if d["file"]:
+                kept = None
+                kept = _intake(request, d["file"])
+            stored = kept
             outgoing = services.outgoing_create(
                 actor=request.user,
                 data=services.DraftData(
@@ -98,7 +103,26 @@ def create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
             status = exc.status_code
-    return render(request, "outgoing/form.html", {"form": form, "title": _("Soạn văn bản đi")}, status=status)
+    context = {"form": form, "title": _("Soạn văn bản đi"), "kept": kept}
+    return render(request, "outgoing/form.html", context, status=status)
+
+
+KEPT_MAX_AGE = dt.timedelta(hours=2)
+
+
+def _kept_draft_file(request: HttpRequest) -> StoredFile | None:
+    """The file chosen on a submission that was refused (a past "Hạn trả lời"…): the browser forgets a chosen
+    file, so the form keeps it (issue 8). Only the drafter's own recent upload that no draft uses yet — an id
+    typed into the form never brings in somebody else's file."""
+    raw = request.POST.get("kept_file", "") if request.method == "POST" else ""
+    if not raw.isdigit() or len(raw) > 12:
+        return None
+    return (
+        StoredFile.objects.select_related("blob")
+        .filter(pk=int(raw), uploaded_by_id=request.user.pk, uploaded_at__gte=timezone.now() - KEPT_MAX_AGE)
+        .exclude(pk__in=DraftVersion.objects.values("stored_file_id"))
+        .first()
+    )
 
 
 def _intake(request: HttpRequest, uploaded: Any) -> StoredFile:

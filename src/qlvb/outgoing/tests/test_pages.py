@@ -106,3 +106,37 @@ def test_outsiders_get_404(web, draft, outsider):
 
 def test_list_needs_sign_in():
     assert Client().get(f"{BASE}/").status_code == 302
+
+
+def test_a_refused_draft_keeps_the_chosen_file_only_for_its_drafter(web, person, tyt, cong_van_docx, committed):
+    """Issue 8: a past "Hạn trả lời" is refused; the browser forgets the chosen file, the form keeps it —
+    and an id typed into the form never brings in somebody else's upload."""
+    import re
+
+    form = {
+        "doc_type": DocumentType.objects.get(name="Công văn").pk,
+        "subject": "Triển khai tiêm chủng",
+        "recipients": [tyt.pk],
+        "signer": person("nguyenvanhung").pk,
+        "urgency": 0,
+        "copy_count": 1,
+    }
+    huong = web("dothanhhuong")
+    r = huong.post(
+        f"{BASE}/soan/", {**form, "due_date": "01/01/2020", "file": SimpleUploadedFile("du-thao.docx", cong_van_docx)}
+    )
+    page = r.content.decode()
+    assert r.status_code == 422 and "Hạn trả lời 01/01/2020 đã qua" in page, r.status_code
+    assert 'data-qlvb="kept-files"' in page and "du-thao.docx" in page
+    kept = re.search(r'name="kept_file" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+
+    r = web("hoangvannam").post(f"{BASE}/soan/", {**form, "kept_file": kept})
+    assert r.status_code == 302
+    assert not Outgoing.objects.get().versions.exists()  # not his upload: the draft has no file
+    with committed():
+        r = huong.post(f"{BASE}/soan/", {**form, "kept_file": kept})
+    assert r.status_code == 302
+    mine = Outgoing.objects.get(drafter=person("dothanhhuong"))
+    assert [v.stored_file.name for v in mine.versions.all()] == ["du-thao.docx"]
+    r = huong.post(f"{BASE}/soan/", {**form, "kept_file": kept})  # already used by a draft: not again
+    assert r.status_code == 302 and not Outgoing.objects.order_by("-pk").first().versions.exists()  # type: ignore[union-attr]
