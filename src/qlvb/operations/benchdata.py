@@ -66,6 +66,25 @@ def _columns(model: type[models.Model], names: Sequence[str]) -> list[models.Fie
     return [fields[n] for n in names]
 
 
+def _with_defaults(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """COPY does not apply Django's defaults: a NOT NULL column added to a model after its column list was
+    written here gets its model default, so a new field never breaks the generator."""
+    extra = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in columns
+        and not f.null
+        and not f.primary_key
+        and (f.has_default() or (f.blank and f.empty_strings_allowed))
+    ]
+    if not extra:
+        return list(columns), list(rows)
+    values = tuple(f.get_default() for f in extra)
+    return [*columns, *(f.attname for f in extra)], [(*row, *values) for row in rows]
+
+
 class Writer:
     """Writes rows (tuples in the order of ``columns``, which are attribute names like ``unit_id``)."""
 
@@ -79,6 +98,7 @@ class CopyWriter(Writer):
     def put(self, model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
         if not rows:
             return
+        columns, rows = _with_defaults(model, columns, rows)
         fields = _columns(model, columns)
         quote = connection.ops.quote_name
         sql = f"COPY {quote(str(model._meta.db_table))} ({', '.join(quote(str(f.column)) for f in fields)}) FROM STDIN"
