@@ -155,10 +155,10 @@ def _mac(key: bytes, message: bytes) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def entry_hash(prev_hash: str, entry: Any, key: bytes | None = None) -> str:
-    """HMAC-SHA256 of the previous hash and the entry's canonical content (any object with the
-    entry's fields: the model or a migration's historical model)."""
-    body = _canonical(
+def _entry_body(entry: Any) -> bytes:
+    """The entry's canonical content (any object with the entry's fields: the model or a migration's
+    historical model)."""
+    return _canonical(
         seq=entry.seq,
         created_at=entry.created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         action=entry.action,
@@ -170,24 +170,16 @@ def entry_hash(prev_hash: str, entry: Any, key: bytes | None = None) -> str:
         object_repr=entry.object_repr,
         data=entry.data,
     )
-    return _mac(key or audit_key(), prev_hash.encode("ascii") + body)
+
+
+def entry_hash(prev_hash: str, entry: Any, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of the previous hash and the entry's canonical content."""
+    return _mac(key or audit_key(), prev_hash.encode("ascii") + _entry_body(entry))
 
 
 def plain_sha256_hash(prev_hash: str, entry: Any) -> str:
     """The unkeyed hash of the first releases (read only by the migration that re-chains them)."""
-    body = _canonical(
-        seq=entry.seq,
-        created_at=entry.created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-        action=entry.action,
-        actor_id=entry.actor_id,
-        actor_username=entry.actor_username,
-        ip=entry.ip,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        object_repr=entry.object_repr,
-        data=entry.data,
-    )
-    return hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
+    return hashlib.sha256(prev_hash.encode("ascii") + _entry_body(entry)).hexdigest()
 
 
 def _object_fields(obj: Any) -> tuple[str, str, str]:
