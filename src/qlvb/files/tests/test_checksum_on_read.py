@@ -67,5 +67,6 @@ def test_a_new_identical_upload_repairs_a_damaged_content(person, stored):
     file_intake(
         actor=person("lethuha"), stream=io.BytesIO(samples.pdf_bytes()), original_name="lai.pdf", channel=Channel.WEB
     )
-    opened = file_open(actor=person("lethuha"), stored_file=stored)
-    opened.handle.close()
+    opened = file_open(actor=person("lethuha"), stored_file=stored)  # no BlobCorruptedError any more
+    with opened.handle:
+        assert opened.handle.read() == samples.pdf_bytes()
