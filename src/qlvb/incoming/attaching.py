@@ -4,7 +4,6 @@ transaction), then attaches the resulting ``StoredFile``s here, in the document'
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from qlvb.core.errors import Conflict, ValidationFailed
 from qlvb.core.permissions import require
 from qlvb.documents.events import event_record
 from qlvb.documents.models import Attachment, AttachmentKind, Document, DocumentStatus
+from qlvb.files.kept import kept_upload_find
 from qlvb.files.models import StoredFile
 from qlvb.files.storage import open_verified
 
@@ -88,21 +88,12 @@ def attachments_add(
 
 # --- An upload kept across a confirmation -----------------------------------------------------------------------
 
-KEPT_UPLOAD_MAX_AGE = dt.timedelta(hours=2)
-
 
 def kept_upload_get(*, actor: Any, file_id: int) -> StoredFile:
     """A file the clerk took in on an earlier submission of the same form (the duplicate warning asked her to
-    confirm): only her own upload, recent, and not attached to any document yet — so a reference typed into the
-    form can never bring in somebody else's file or one already filed."""
-    stored = (
-        StoredFile.objects.select_related("blob")
-        .filter(
-            pk=file_id, uploaded_by_id=getattr(actor, "pk", None), uploaded_at__gte=timezone.now() - KEPT_UPLOAD_MAX_AGE
-        )
-        .first()
-    )
-    if stored is None or Attachment.objects.filter(stored_file=stored).exists():
+    confirm): the one rule of ``files.kept``, with "not used yet" meaning attached to no document."""
+    stored = kept_upload_find(actor=actor, file_id=file_id, used=Attachment.objects.values("stored_file_id"))
+    if stored is None:
         raise ValidationFailed(
             "Tệp đã chọn trước đó không còn dùng được (quá 2 giờ, đã đính kèm văn bản khác hoặc "
             "không phải tệp bạn tải lên): hãy chọn lại tệp.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from qlvb.core.permissions import has
 from qlvb.directory.models import Unit
 from qlvb.documents.events import event_label
 from qlvb.files.intake import file_intake
+from qlvb.files.kept import kept_upload_find
 from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
 from qlvb.files.services import file_open
@@ -75,7 +75,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             # the file first: a refused file (too large, wrong type, zip bomb) creates no draft
             if d["file"]:
-                kept = None
+                kept = None  # a newly chosen file replaces the kept one, even when it is refused
                 kept = _intake(request, d["file"])
             stored = kept
             outgoing = services.outgoing_create(
@@ -107,22 +107,14 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "outgoing/form.html", context, status=status)
 
 
-KEPT_MAX_AGE = dt.timedelta(hours=2)
-
-
 def _kept_draft_file(request: HttpRequest) -> StoredFile | None:
     """The file chosen on a submission that was refused (a past "Hạn trả lời"…): the browser forgets a chosen
-    file, so the form keeps it (issue 8). Only the drafter's own recent upload that no draft uses yet — an id
-    typed into the form never brings in somebody else's file."""
+    file, so the form keeps it (issue 8) — by the one rule of ``files.kept``; "used" means a draft holds it."""
     raw = request.POST.get("kept_file", "") if request.method == "POST" else ""
     if not raw.isdigit() or len(raw) > 12:
         return None
-    return (
-        StoredFile.objects.select_related("blob")
-        .filter(pk=int(raw), uploaded_by_id=request.user.pk, uploaded_at__gte=timezone.now() - KEPT_MAX_AGE)
-        .exclude(pk__in=DraftVersion.objects.values("stored_file_id"))
-        .first()
-    )
+    used = DraftVersion.objects.values("stored_file_id")
+    return kept_upload_find(actor=request.user, file_id=int(raw), used=used)
 
 
 def _intake(request: HttpRequest, uploaded: Any) -> StoredFile:
