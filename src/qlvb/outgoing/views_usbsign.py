@@ -3,7 +3,6 @@ local plug-in, static/signing/plugin.js) and the two JSON calls it makes (docs/o
 
 from __future__ import annotations
 
-import base64
 import json
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qlvb.core.errors import DomainError
-from qlvb.signing import conf, plugin
+from qlvb.signing import conf
 from qlvb.signing.web_csp import with_plugin_origin
 
 from . import usbsign
@@ -61,15 +60,7 @@ def sign_usb_start(request: HttpRequest, pk: int) -> JsonResponse:
     except DomainError as exc:
         return _refused(exc)
     return JsonResponse(
-        {
-            "session": str(started.session.pk),
-            "protocol": plugin.PROTOCOL,
-            "hash": base64.b64encode(started.hash).decode(),
-            "hash_algorithm": plugin.HASH_ALGORITHM,
-            "signature_algorithm": plugin.SIGNATURE_ALGORITHM,
-            "signer": started.signer,
-            "expires_minutes": plugin.SESSION_MINUTES,
-        },
+        started.answer(),
         status=201,
     )
 

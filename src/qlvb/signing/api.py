@@ -372,7 +372,6 @@ class PluginFinishOut(Schema):
 )
 @decorate_view(guard_upload)
 def plugin_start(request: HttpRequest) -> Status:
-    import base64
 
     from . import plugin
 
@@ -391,15 +390,7 @@ def plugin_start(request: HttpRequest) -> Status:
     )
     return Status(
         201,
-        {
-            "session": str(started.session.pk),
-            "protocol": plugin.PROTOCOL,
-            "hash": base64.b64encode(started.hash).decode(),
-            "hash_algorithm": plugin.HASH_ALGORITHM,
-            "signature_algorithm": plugin.SIGNATURE_ALGORITHM,
-            "signer": started.signer,
-            "expires_minutes": plugin.SESSION_MINUTES,
-        },
+        started.answer(),
     )
 
 

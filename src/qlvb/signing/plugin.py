@@ -76,6 +76,18 @@ class Started:
     hash: bytes
     signer: dict[str, str]
 
+    def answer(self) -> dict[str, Any]:
+        """What the page hands to the local plug-in (the protocol's answer to "start")."""
+        return {
+            "session": str(self.session.pk),
+            "protocol": PROTOCOL,
+            "hash": base64.b64encode(self.hash).decode(),
+            "hash_algorithm": HASH_ALGORITHM,
+            "signature_algorithm": SIGNATURE_ALGORITHM,
+            "signer": self.signer,
+            "expires_minutes": SESSION_MINUTES,
+        }
+
 
 def plugin_key(*, certificate_b64: str, chain_b64: list[str] | None = None) -> PluginKey:
     """The token's certificate (and intermediates) as the plug-in gave them, base64 DER."""
