@@ -2,11 +2,10 @@
 
 Both directions stream in fixed chunks, so a 50 MB attachment costs a few hundred kilobytes of
 memory: the base64 text is decoded as the XML parser hands it over, straight to a temporary file;
-the zip is then read from that file one entry at a time through a counting inflater that stops the
-moment an entry passes the per-file limit (the sizes the archive declares are never trusted).
-
-TODO(zipguard): switch :func:`inflate_attachment` to ``qlvb.files.zipguard`` (the shared guard for
-every ZIP the system opens) once it is on main; this minimal bounded inflater stands in until then.
+the zip first passes the shared zip guard (``qlvb.files.zipguard``, the one guard for every ZIP the
+system opens: the central directory, and every entry inflated and counted for an archive kept whole),
+then is read one entry at a time through a counting inflater that stops the moment an entry passes the
+per-file limit (the sizes the archive declares are never trusted).
 """
 
 from __future__ import annotations
@@ -21,9 +20,11 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
+
+from qlvb.files.zipguard import ZipLimits, ZipRefused, zip_check, zip_inspect
 
 from .errors import EdxmlRefused, EdxmlWarning
 
@@ -158,12 +159,13 @@ def inflate_attachment(
         )
         return _keep(blob, name, out_dir, limits, used, warnings, element)
     if name.lower().endswith(".zip"):  # a .zip attached as such (the VPCP library sends it unwrapped)
-        _count_entries(blob, limits, used, element)
+        _zip_guard(blob, limits, used, element, inflate=True)
         return _keep(blob, name, out_dir, limits, used, warnings, element)
     try:
         zf = zipfile.ZipFile(blob)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise EdxmlRefused(f"Tệp nén đính kèm bị hỏng ({exc})", code="bad_zip", element=element) from None
+    _zip_guard(blob, limits, used, element, inflate=False)
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > limits.max_entries:
@@ -176,32 +178,32 @@ def inflate_attachment(
             raise EdxmlRefused("Tệp nén đính kèm không chứa tệp nào", code="bad_zip", element=element)
         if len(infos) == 1:
             return _write_entry(zf, infos[0], name, out_dir, limits, used, warnings, element)
-    _count_entries(blob, limits, used, element)
+    _zip_guard(blob, limits, used, element, inflate=True)
     warnings.append(EdxmlWarning("zip_many", f"tệp nén chứa {len(infos)} tệp; giữ nguyên tệp nén", name))
     zip_name = name if name.lower().endswith(".zip") else name + ".zip"
     return _keep(blob, zip_name, out_dir, limits, used, warnings, element)
 
 
-def _count_entries(blob: Path, limits: Limits, used: int, element: str) -> None:
-    """Inflate every entry of the archive, counting: no bomb hides in an archive kept whole."""
+def _zip_limits(limits: Limits, used: int) -> ZipLimits:
+    shared = ZipLimits.from_settings()  # ratio, nesting: the deployment's one zip policy (files/zipguard.py)
+    return replace(
+        shared,
+        max_entries=limits.max_entries,
+        max_entry_bytes=limits.max_file_bytes,
+        max_total_bytes=max(limits.max_total_bytes - used, 0),
+    )
+
+
+def _zip_guard(blob: Path, limits: Limits, used: int, element: str, *, inflate: bool) -> None:
+    """The shared zip guard (the same for every zip the system opens, issue 9): the central directory
+    always; with ``inflate`` every entry streamed and counted too (an archive kept whole)."""
     try:
-        zf = zipfile.ZipFile(blob)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise EdxmlRefused(f"Tệp nén đính kèm bị hỏng ({exc})", code="bad_zip", element=element) from None
-    with zf:
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-        if len(infos) > limits.max_entries:
-            raise EdxmlRefused(
-                f"Tệp nén đính kèm có quá nhiều tệp ({len(infos)} > {limits.max_entries})",
-                code="zip_entries",
-                element=element,
-            )
-        total = used
-        for info in infos:
-            for chunk in _entry_chunks(zf, info, limits, element):
-                total += len(chunk)
-                if total > limits.max_total_bytes:
-                    raise _total_refused(limits, element)
+        if inflate:
+            zip_check(blob, limits=_zip_limits(limits, used))
+        else:
+            zip_inspect(blob, limits=_zip_limits(limits, used))
+    except ZipRefused as refused:
+        raise EdxmlRefused(f"Tệp nén đính kèm bị từ chối: {refused.reason}", code="zip_bomb", element=element) from None
 
 
 def _total_refused(limits: Limits, element: str) -> EdxmlRefused:
