@@ -64,9 +64,14 @@ class Actor(Protocol):
     def roles_for(self, unit: Any | None) -> set[str]: ...
 
 
-def has(actor: Any, name: str, *, unit: Any | None = None) -> bool:
-    """True when ``actor`` holds a role granting ``name`` in ``unit`` (or anywhere, if None)."""
-    perm = get(name)
+def _perm(name: Permission | str) -> Permission:
+    return name if isinstance(name, Permission) else get(name)
+
+
+def has(actor: Any, name: Permission | str, *, unit: Any | None = None) -> bool:
+    """True when ``actor`` holds a role granting ``name`` (a declared constant of an app's
+    ``policies.py``, or its name) in ``unit`` (or anywhere, if None)."""
+    perm = _perm(name)
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
     if getattr(actor, "is_locked", False):
@@ -76,8 +81,8 @@ def has(actor: Any, name: str, *, unit: Any | None = None) -> bool:
     return bool(perm.roles & actor.roles_for(unit))
 
 
-def require(actor: Any, name: str, *, unit: Any | None = None) -> None:
+def require(actor: Any, name: Permission | str, *, unit: Any | None = None) -> None:
     """Raise :class:`PermissionDenied` with the Vietnamese label unless ``actor`` has ``name``."""
     if not has(actor, name, unit=unit):
-        label = get(name).label
+        label = _perm(name).label
         raise PermissionDenied(f"Bạn không có quyền: {label}.")
