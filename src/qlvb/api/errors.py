@@ -3,6 +3,7 @@ operation (``declare_errors``)."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,17 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from qlvb.core.errors import DomainError
+
+
+class ErrorCode(StrEnum):
+    """The codes the API itself answers with (the services' own are in each app's ``errors.py``).
+    Values never change once published."""
+
+    BAD_CREDENTIALS = "bad_credentials"
+    INVALID = "invalid"
+    MALFORMED_JSON = "malformed_json"
+    NOT_FOUND = "not_found"
+    UNAUTHENTICATED = "unauthenticated"
 
 
 class ErrorField(Schema):
@@ -91,14 +103,14 @@ def install(api: NinjaAPI) -> None:
             if kind == "json_invalid" or "json" in str(err.get("msg", "")).lower():
                 return api.create_response(
                     request,
-                    {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ.", "code": "malformed_json"},
+                    {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ.", "code": ErrorCode.MALFORMED_JSON},
                     status=400,
                 )
             fields.append({"field": _field_path(err.get("loc", [])), "error": kind})
         names = ", ".join(f["field"] for f in fields if f["field"]) or "dữ liệu"
         return api.create_response(
             request,
-            {"detail": f"Dữ liệu không hợp lệ hoặc thiếu: {names}.", "code": "invalid", "errors": fields},
+            {"detail": f"Dữ liệu không hợp lệ hoặc thiếu: {names}.", "code": ErrorCode.INVALID, "errors": fields},
             status=422,
         )
 
@@ -106,7 +118,7 @@ def install(api: NinjaAPI) -> None:
     def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
             request,
-            {"detail": "Chưa đăng nhập hoặc mã truy cập không hợp lệ.", "code": "unauthenticated"},
+            {"detail": "Chưa đăng nhập hoặc mã truy cập không hợp lệ.", "code": ErrorCode.UNAUTHENTICATED},
             status=401,
         )
 
@@ -115,7 +127,7 @@ def install(api: NinjaAPI) -> None:
         if exc.status_code == 400 and "parse request body" in str(exc):
             return api.create_response(
                 request,
-                {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ.", "code": "malformed_json"},
+                {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ.", "code": ErrorCode.MALFORMED_JSON},
                 status=400,
             )
         messages = {

@@ -10,6 +10,8 @@ from ninja import Router, Schema, Status
 from qlvb.core.errors import DomainError
 from qlvb.directory.tokens import token_issue, token_revoke
 
+from .errors import ErrorCode
+
 router = Router(tags=["auth"])
 
 
@@ -58,7 +60,7 @@ class UnauthorizedError(DomainError):
 def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        raise UnauthorizedError("Tên tài khoản hoặc mật khẩu không đúng.", code="bad_credentials")
+        raise UnauthorizedError("Tên tài khoản hoặc mật khẩu không đúng.", code=ErrorCode.BAD_CREDENTIALS)
     # A sign-in like any other: audited, last_login updated, the failure count reset (django-axes).
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return {"token": token_issue(user=user, name=payload.device)}

@@ -29,7 +29,7 @@ class DistinctSchemas(OpenAPISchema):
 
 @csrf_exempt  # a POST to an unknown path is a 404 like a GET, not a CSRF page
 def _unknown_path(request: HttpRequest, rest: str = "") -> JsonResponse:
-    return JsonResponse({"detail": "Không có đường dẫn API này.", "code": "not_found"}, status=404)
+    return JsonResponse({"detail": "Không có đường dẫn API này.", "code": errors.ErrorCode.NOT_FOUND}, status=404)
 
 
 class Api(NinjaAPI):

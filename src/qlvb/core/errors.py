@@ -3,7 +3,18 @@ API layers turn it into a 4xx response and a visible message."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+
+class ErrorCode(StrEnum):
+    """The codes of core's errors (the defaults of the classes below) and of the requests core's
+    middleware refuses, as API clients see them in the error body. Values never change."""
+
+    FORBIDDEN = "forbidden"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    NUL_CHARACTER = "nul_character"
 
 
 class DomainError(Exception):
@@ -11,7 +22,7 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: Any, *, code: str = "invalid", details: dict[str, Any] | None = None):
+    def __init__(self, message: Any, *, code: str = ErrorCode.INVALID, details: dict[str, Any] | None = None):
         super().__init__(str(message))
         self.message = str(message)
         self.code = code
@@ -31,7 +42,9 @@ class PermissionDenied(DomainError):  # noqa: N818 — named for the HTTP status
 
     status_code = 403
 
-    def __init__(self, message: Any = None, *, code: str = "forbidden", details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: Any = None, *, code: str = ErrorCode.FORBIDDEN, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message or "Bạn không có quyền thực hiện thao tác này.", code=code, details=details)
 
 
@@ -40,7 +53,9 @@ class NotFound(DomainError):  # noqa: N818 — named for the HTTP status
 
     status_code = 404
 
-    def __init__(self, message: Any = None, *, code: str = "not_found", details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: Any = None, *, code: str = ErrorCode.NOT_FOUND, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message or "Không tìm thấy hoặc bạn không có quyền xem.", code=code, details=details)
 
 

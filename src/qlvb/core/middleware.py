@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from .errors import ErrorCode
 from .request_context import client_ip_from, reset_client_ip, set_client_ip
 
 
@@ -109,7 +110,7 @@ class OddInputMiddleware:
             request.session = session.__class__()
         message = _("Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL).")
         if request.path_info.startswith("/api/"):
-            return JsonResponse({"detail": message, "code": "nul_character"}, status=400)
+            return JsonResponse({"detail": message, "code": ErrorCode.NUL_CHARACTER}, status=400)
         page = format_html(
             '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{}</title></head>'
             '<body><h1>{}</h1><p>{}</p><p><a href="/">{}</a></p></body></html>',

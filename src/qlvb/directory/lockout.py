@@ -34,6 +34,8 @@ from django.utils.translation import gettext
 from qlvb.core import audit
 from qlvb.core.errors import DomainError
 
+from .errors import ErrorCode
+
 # Callables (user, text) told of a lockout; the notifications app registers one at start-up
 # (layer 2 does not import the layers above it).
 _lockout_notifiers: list[Callable[[Any, str], None]] = []
@@ -163,11 +165,11 @@ def password_check_counted(request: HttpRequest, user: Any, password: str) -> bo
     while locked out, a wrong one counted with the sign-in failures and able to lock the account."""
     credentials = {"username": user.get_username()}
     if AxesProxyHandler.is_locked(request, credentials):
-        raise LockedOutError(_message_for(request, credentials), code="locked_out")
+        raise LockedOutError(_message_for(request, credentials), code=ErrorCode.LOCKED_OUT)
     if user.check_password(password):
         return True
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     if getattr(request, "axes_locked_out", False):
         request.axes_locked_out = False  # type: ignore[attr-defined]  # answered here, not replaced by the middleware's page
-        raise LockedOutError(_message_for(request, credentials), code="locked_out")
+        raise LockedOutError(_message_for(request, credentials), code=ErrorCode.LOCKED_OUT)
     return False

@@ -19,6 +19,7 @@ from qlvb.core.text import nfc
 
 from . import policies  # noqa: F401  (declares the permissions checked below)
 from .accounts import propose_username
+from .errors import ErrorCode
 from .lockout import password_check_counted
 from .models import ORGAN_ID_RE, ApiToken, RoleAssignment, Unit, UnitKind, User
 from .tokens import bearer_token_hash
@@ -57,7 +58,7 @@ def organ_id_check(value: str, *, external: bool) -> OrganIdCheck:
     message = f"Mã định danh “{value}” không đúng định dạng 000.00.00.X00."
     if external:
         return OrganIdCheck(value, warning=message)
-    raise ValidationFailed(message, code="organ_id_format")
+    raise ValidationFailed(message, code=ErrorCode.ORGAN_ID_FORMAT)
 
 
 @transaction.atomic
@@ -124,7 +125,7 @@ def username_proposal(*, unit: Unit, full_name: str, actor: User | None = None) 
             taken=lambda name: User.objects.filter(username=name).exists(),
         )
     except ValueError as exc:
-        raise ValidationFailed(str(exc), code="full_name") from exc
+        raise ValidationFailed(str(exc), code=ErrorCode.FULL_NAME) from exc
 
 
 @dataclass
@@ -143,7 +144,7 @@ def _username_taken(username: str, *, unit: Unit, full_name: str) -> Conflict:
     suggestion = username_proposal(unit=unit, full_name=full_name)
     return Conflict(
         f"Tên tài khoản “{username}” đã có người dùng. Gợi ý: {suggestion}.",
-        code="username_taken",
+        code=ErrorCode.USERNAME_TAKEN,
         details={"suggestion": suggestion},
     )
 
@@ -162,7 +163,7 @@ def user_create(*, actor: User | None, data: NewUser) -> User:
     if not USERNAME_RE.match(username):
         raise ValidationFailed(
             "Tên tài khoản chỉ gồm chữ cái không dấu, chữ số, dấu chấm và dấu gạch dưới.",
-            code="username_format",
+            code=ErrorCode.USERNAME_FORMAT,
         )
     if User.objects.filter(username=username).exists():
         raise _username_taken(username, unit=data.unit, full_name=full_name)
@@ -178,7 +179,7 @@ def user_create(*, actor: User | None, data: NewUser) -> User:
         try:
             validate_password(data.password, user)
         except ValidationError as exc:
-            raise ValidationFailed(" ".join(exc.messages), code="password_policy") from exc
+            raise ValidationFailed(" ".join(exc.messages), code=ErrorCode.PASSWORD_POLICY) from exc
         user.set_password(data.password)
     else:
         user.set_unusable_password()
@@ -271,13 +272,13 @@ def user_change_password(
     else:
         right = actor.check_password(old_password)
     if not right:
-        raise ValidationFailed("Mật khẩu hiện tại không đúng.", code="wrong_password")
+        raise ValidationFailed("Mật khẩu hiện tại không đúng.", code=ErrorCode.WRONG_PASSWORD)
     if old_password == new_password:
         raise ValidationFailed("Mật khẩu mới phải khác mật khẩu hiện tại.")
     try:
         validate_password(new_password, actor)
     except ValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), code="password_policy") from exc
+        raise ValidationFailed(" ".join(exc.messages), code=ErrorCode.PASSWORD_POLICY) from exc
     keep = bearer_token_hash(request) if request is not None else None
     with transaction.atomic():
         actor.set_password(new_password)
@@ -327,7 +328,7 @@ def outside_agency_create(
         raise ValidationFailed(
             f"Mã định danh “{organ_id}” không đúng Quyết định 20/2020/QĐ-TTg: các nhóm chữ số 0–9 và chữ in hoa A–Z "
             "ngăn cách bằng dấu chấm, tối đa 35 ký tự (ví dụ 000.00.20.H26).",
-            code="organ_id_format",
+            code=ErrorCode.ORGAN_ID_FORMAT,
         )
     email = (email or "").strip()
     if email:
@@ -337,9 +338,11 @@ def outside_agency_create(
             raise ValidationFailed(f"Địa chỉ thư điện tử “{email}” không hợp lệ.") from None
     address = nfc(address or "")[:255]
     if Unit.objects.filter(kind=UnitKind.AGENCY, name_folded=fold(name), is_active=True).exists():
-        raise Conflict(f"“{name}” đã có trong danh bạ.", code="duplicate_agency")
+        raise Conflict(f"“{name}” đã có trong danh bạ.", code=ErrorCode.DUPLICATE_AGENCY)
     if organ_id and Unit.objects.filter(organ_id=organ_id).exists():
-        raise Conflict(f"Mã định danh {organ_id} đã là của cơ quan khác trong danh bạ.", code="duplicate_organ_id")
+        raise Conflict(
+            f"Mã định danh {organ_id} đã là của cơ quan khác trong danh bạ.", code=ErrorCode.DUPLICATE_ORGAN_ID
+        )
     check = organ_id_check(organ_id, external=True)  # not the axis' 13-character format: kept with a warning
     unit = Unit.objects.create(
         kind=UnitKind.AGENCY,

@@ -18,6 +18,7 @@ from qlvb.core.text import fold
 from qlvb.web.access import current_user, permission_required
 
 from . import services
+from .errors import ErrorCode
 from .forms import LockForm, RoleGrantForm, UserCreateForm, UserFilterForm
 from .models import RoleAssignment, Unit, User
 
@@ -77,12 +78,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             user = services.user_create(actor=actor, data=new)
         except DomainError as exc:
-            if exc.code == "username_taken":
+            if exc.code == ErrorCode.USERNAME_TAKEN:
                 form.add_error("username", exc.message)
                 offered = request.POST.copy()  # offer the suggestion in the field (Điều 7.2.b)
                 offered["username"] = offered["username_auto"] = exc.details["suggestion"]
                 form.data = offered
-            elif exc.code == "password_policy":
+            elif exc.code == ErrorCode.PASSWORD_POLICY:
                 form.add_error("password", exc.message)
             else:
                 form.add_error(None, exc.message)

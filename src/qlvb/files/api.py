@@ -12,6 +12,7 @@ from qlvb.core import audit
 from qlvb.core.bounds import Id
 from qlvb.core.errors import ValidationFailed
 
+from .errors import ErrorCode
 from .intake import file_intake, too_large
 from .models import Channel, StoredFile
 from .responses import file_response
@@ -78,7 +79,9 @@ def upload(request: HttpRequest) -> Status:
                 },
             )
             raise exc
-        raise ValidationFailed("Chưa có tệp: gửi tệp trong trường “file” (multipart/form-data).", code="file_missing")
+        raise ValidationFailed(
+            "Chưa có tệp: gửi tệp trong trường “file” (multipart/form-data).", code=ErrorCode.FILE_MISSING
+        )
     try:
         stored = file_intake(
             actor=request.user,

@@ -30,6 +30,7 @@ from django.conf import settings
 
 from qlvb.core.errors import DomainError, ValidationFailed
 
+from .errors import ErrorCode
 from .zipguard import zip_check
 
 TEXT_DOCUMENTS = ("docx", "odt", "doc", "rtf", "txt")
@@ -57,7 +58,7 @@ def soffice() -> str:
         raise ConverterMissing(
             "Máy chủ chưa cài LibreOffice nên không tạo được bản PDF "
             "(apt-get install libreoffice-writer-nogui libreoffice-calc-nogui).",
-            code="no_libreoffice",
+            code=ErrorCode.NO_LIBREOFFICE,
         )
     return found
 
@@ -114,7 +115,7 @@ def to_pdf(data: bytes, *, ext: str, name: str = "tep") -> bytes:
     if ext not in TEXT_DOCUMENTS + SPREADSHEETS:
         raise ConversionFailed(
             f"Không chuyển được tệp “{name}” sang PDF: chỉ nhận docx, odt, doc, rtf, txt, xlsx, ods, xls.",
-            code="not_convertible",
+            code=ErrorCode.NOT_CONVERTIBLE,
         )
     if ext in ZIPPED:
         zip_check(data, name=name)  # a zip bomb never reaches LibreOffice
@@ -145,7 +146,7 @@ def to_pdf(data: bytes, *, ext: str, name: str = "tep") -> bytes:
             raise ConversionFailed(
                 f"Chuyển tệp “{name}” sang PDF quá {timeout} giây nên đã dừng; hãy kiểm tra "
                 "tệp (quá dài, quá nhiều ảnh hoặc hỏng) rồi tải lên lại.",
-                code="convert_timeout",
+                code=ErrorCode.CONVERT_TIMEOUT,
             ) from None
         result = folder / "out" / "source.pdf"
         code = done.returncode
@@ -157,13 +158,13 @@ def to_pdf(data: bytes, *, ext: str, name: str = "tep") -> bytes:
             raise ConversionFailed(
                 f"LibreOffice dừng khi chuyển tệp “{name}” sang PDF vì vượt giới hạn bộ nhớ hoặc thời gian xử lý "
                 "cho phép; hãy kiểm tra tệp (quá dài, quá nhiều ảnh) rồi tải lên lại.",
-                code="convert_limit",
+                code=ErrorCode.CONVERT_LIMIT,
             )
         if not result.exists() or result.stat().st_size == 0 or not result.read_bytes().startswith(b"%PDF-"):
             raise ConversionFailed(
                 f"LibreOffice không đọc được tệp “{name}” nên không chuyển được sang PDF. Hãy mở và lưu lại tệp "
                 "bằng Word hoặc LibreOffice (định dạng docx hoặc odt) rồi tải lên lại.",
-                code="unreadable",
+                code=ErrorCode.UNREADABLE,
             )
         return result.read_bytes()
 

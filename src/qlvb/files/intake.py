@@ -25,6 +25,7 @@ from qlvb.core.permissions import require
 from qlvb.core.text import nfc
 
 from . import policies
+from .errors import ErrorCode
 from .models import Blob, Channel, StoredFile
 from .names import safe_name, split_extension
 from .pdfscripts import pdf_scripts
@@ -46,7 +47,7 @@ def too_large(original_name: str, limit: int | None = None) -> PayloadTooLarge:
     return PayloadTooLarge(
         f"Tệp “{original_name}” vượt quá dung lượng cho phép {size_mb(limit)} mỗi tệp "
         "(Điều 8.4 Quy chế). Hãy giảm dung lượng hoặc chia nhỏ tệp.",
-        code="file_too_large",
+        code=ErrorCode.FILE_TOO_LARGE,
         details={"max_bytes": limit},
     )
 
@@ -117,12 +118,12 @@ def file_intake(
             probe.close()
             received = writer.size
             if writer.size == 0:
-                raise ValidationFailed(f"Tệp “{original_name}” rỗng (0 byte).", code="file_empty")
+                raise ValidationFailed(f"Tệp “{original_name}” rỗng (0 byte).", code=ErrorCode.FILE_EMPTY)
             if declared_size is not None and writer.size != declared_size:
                 raise ValidationFailed(
                     f"Tệp “{original_name}” nhận được không đầy đủ ({writer.size} trên {declared_size} byte). "
                     "Hãy gửi lại.",
-                    code="file_truncated",
+                    code=ErrorCode.FILE_TRUNCATED,
                 )
             writer.finish()
             try:
@@ -133,7 +134,7 @@ def file_intake(
                 raise UnsupportedMediaType(
                     f"Tệp “{original_name}” không được tiếp nhận: nội dung là {refused.what}. "
                     f"Chỉ nhận các loại tệp ({ALLOWED_TEXT}) theo Điều 8.3 Quy chế.",
-                    code="file_type_refused",
+                    code=ErrorCode.FILE_TYPE_REFUSED,
                     details={"found": refused.what},
                 ) from None
             _stem, offered_ext = split_extension(original_name)

@@ -22,6 +22,7 @@ from pathlib import Path
 import olefile
 from PIL import Image
 
+from .errors import ErrorCode
 from .zipguard import ZipRefused, member_read, zip_check
 
 HEAD_BYTES = 64 * 1024
@@ -240,7 +241,7 @@ def _zip(path: Path) -> FileType:
     try:
         zip_check(path)
     except ZipRefused as refused:
-        if refused.code in ("zip_broken", "zip_method"):
+        if refused.code in (ErrorCode.ZIP_BROKEN, ErrorCode.ZIP_METHOD):
             raise ContentRefusedError(f"tệp nén ZIP hỏng ({refused.reason})") from None
         raise
     try:

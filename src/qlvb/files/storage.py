@@ -25,6 +25,8 @@ from django.conf import settings
 
 from qlvb.core.errors import DomainError
 
+from .errors import ErrorCode
+
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
@@ -163,7 +165,7 @@ def open_verified(sha256: str, *, size: int | None = None, name: str = "") -> Bi
         log.error("blob missing: %s", path)
         raise BlobMissingError(
             f"Không tìm thấy nội dung của tệp {label} trên máy chủ. Hãy báo quản trị hệ thống.",
-            code="file_missing",
+            code=ErrorCode.FILE_MISSING,
         ) from None
     digest = hashlib.sha256()
     total = 0
@@ -176,7 +178,7 @@ def open_verified(sha256: str, *, size: int | None = None, name: str = "") -> Bi
         raise BlobCorruptedError(
             f"Nội dung tệp {label} trên máy chủ đã bị thay đổi hoặc hỏng (mã kiểm tra SHA-256 không "
             "khớp) nên không được cung cấp. Hãy báo quản trị hệ thống.",
-            code="file_corrupted",
+            code=ErrorCode.FILE_CORRUPTED,
         )
     fh.seek(0)
     return fh

@@ -30,6 +30,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .errors import ErrorCode
 from .intake import size_mb
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,9 @@ def _content_length(request: HttpRequest) -> int:
 
 def too_large_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"detail": too_large_detail(), "code": "file_too_large"}, status=413)
+        response: HttpResponse = JsonResponse(
+            {"detail": too_large_detail(), "code": ErrorCode.FILE_TOO_LARGE}, status=413
+        )
     else:
         back = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):

@@ -40,6 +40,8 @@ from django.conf import settings
 
 from qlvb.core.errors import ValidationFailed
 
+from .errors import ErrorCode
+
 CHUNK = 256 * 1024
 _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
@@ -75,7 +77,9 @@ class ZipLimits:
 class ZipRefused(ValidationFailed):
     """The archive looks like a zip bomb or is unsafe to unpack (HTTP 422)."""
 
-    def __init__(self, reason: str, *, name: str = "", code: str = "zip_bomb", details: dict[str, Any] | None = None):
+    def __init__(
+        self, reason: str, *, name: str = "", code: str = ErrorCode.ZIP_BOMB, details: dict[str, Any] | None = None
+    ):
         self.reason = reason
         self.file_name = name
         shown = f"Tệp “{name}”" if name else "Tệp"
@@ -125,7 +129,7 @@ def _directory_figures(fh: IO[bytes]) -> tuple[int, int]:
     tail = fh.read(tail_len)
     at = len(tail) - 22 if tail[-22:-18] == _EOCD and tail[-2:] == b"\x00\x00" else tail.rfind(_EOCD)
     if at < 0 or len(tail) - at < 22:
-        raise ZipRefused("không tìm thấy mục lục của tệp nén (tệp hỏng)", code="zip_broken")
+        raise ZipRefused("không tìm thấy mục lục của tệp nén (tệp hỏng)", code=ErrorCode.ZIP_BROKEN)
     count, directory = struct.unpack("<HI", tail[at + 10 : at + 16])
     if (count == 0xFFFF or directory == 0xFFFFFFFF) and at >= 20 and tail[at - 20 : at - 16] == _EOCD64_LOCATOR:
         offset = struct.unpack("<Q", tail[at - 12 : at - 4])[0]
@@ -174,7 +178,7 @@ def zip_inspect(
             with zipfile.ZipFile(fh) as zf:
                 infos = zf.infolist()
         except zipfile.BadZipFile:
-            raise ZipRefused("mục lục của tệp nén bị hỏng", name=name, code="zip_broken") from None
+            raise ZipRefused("mục lục của tệp nén bị hỏng", name=name, code=ErrorCode.ZIP_BROKEN) from None
         if len(infos) > limits.max_entries:
             raise ZipRefused(f"có {len(infos)} mục, quá giới hạn {limits.max_entries} mục", name=name)
         seen: set[str] = set()
@@ -182,19 +186,19 @@ def zip_inspect(
         for info in infos:
             problem = _name_problem(info.filename)
             if problem:
-                raise ZipRefused(f"tên mục “{info.filename[:80]}” {problem}", name=name, code="zip_path")
+                raise ZipRefused(f"tên mục “{info.filename[:80]}” {problem}", name=name, code=ErrorCode.ZIP_PATH)
             if info.filename in seen:
-                raise ZipRefused(f"mục “{info.filename[:80]}” xuất hiện hai lần", name=name, code="zip_path")
+                raise ZipRefused(f"mục “{info.filename[:80]}” xuất hiện hai lần", name=name, code=ErrorCode.ZIP_PATH)
             seen.add(info.filename)
             if info.flag_bits & 0x1:
                 raise ZipRefused(
-                    f"mục “{info.filename[:80]}” được mã hóa bằng mật khẩu", name=name, code="zip_encrypted"
+                    f"mục “{info.filename[:80]}” được mã hóa bằng mật khẩu", name=name, code=ErrorCode.ZIP_ENCRYPTED
                 )
             if info.compress_type not in _METHODS:
                 raise ZipRefused(
                     f"mục “{info.filename[:80]}” dùng phương thức nén lạ ({info.compress_type})",
                     name=name,
-                    code="zip_method",
+                    code=ErrorCode.ZIP_METHOD,
                 )
             if info.file_size > limits.max_entry_bytes:
                 raise ZipRefused(
@@ -232,7 +236,7 @@ def _data_offset(fh: IO[bytes], info: zipfile.ZipInfo) -> int:
     fh.seek(info.header_offset)
     header = fh.read(30)
     if len(header) != 30 or header[:4] != _LOCAL:
-        raise ZipRefused(f"phần đầu của mục “{info.filename[:80]}” bị hỏng", code="zip_broken")
+        raise ZipRefused(f"phần đầu của mục “{info.filename[:80]}” bị hỏng", code=ErrorCode.ZIP_BROKEN)
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     return info.header_offset + 30 + name_len + extra_len
 
@@ -262,7 +266,7 @@ def _inflate(fh: IO[bytes], info: zipfile.ZipInfo, *, cap: int) -> Iterator[byte
     while remaining > 0:
         raw = fh.read(min(CHUNK, remaining))
         if not raw:
-            raise ZipRefused(f"mục “{info.filename[:80]}” bị cắt cụt", code="zip_broken")
+            raise ZipRefused(f"mục “{info.filename[:80]}” bị cắt cụt", code=ErrorCode.ZIP_BROKEN)
         remaining -= len(raw)
         if inflater is None:
             yield counted(raw)
@@ -272,7 +276,9 @@ def _inflate(fh: IO[bytes], info: zipfile.ZipInfo, *, cap: int) -> Iterator[byte
             try:
                 piece = inflater.decompress(data, CHUNK)
             except zlib.error:
-                raise ZipRefused(f"dữ liệu nén của mục “{info.filename[:80]}” bị hỏng", code="zip_broken") from None
+                raise ZipRefused(
+                    f"dữ liệu nén của mục “{info.filename[:80]}” bị hỏng", code=ErrorCode.ZIP_BROKEN
+                ) from None
             if piece:
                 yield counted(piece)
             data = inflater.unconsumed_tail
@@ -287,10 +293,10 @@ def _inflate(fh: IO[bytes], info: zipfile.ZipInfo, *, cap: int) -> Iterator[byte
         raise ZipRefused(
             f"mục “{info.filename[:80]}” có kích thước thật ({produced} byte) khác kích thước khai "
             f"báo ({info.file_size} byte)",
-            code="zip_broken",
+            code=ErrorCode.ZIP_BROKEN,
         )
     if crc != info.CRC:
-        raise ZipRefused(f"mục “{info.filename[:80]}” sai mã kiểm tra CRC", code="zip_broken")
+        raise ZipRefused(f"mục “{info.filename[:80]}” sai mã kiểm tra CRC", code=ErrorCode.ZIP_BROKEN)
 
 
 def zip_check(source: Source, *, name: str = "", limits: ZipLimits | None = None) -> ZipReport:
@@ -322,7 +328,7 @@ def _check(source: Source, *, limits: ZipLimits, depth: int, report: ZipReport) 
                             if depth >= limits.max_depth:
                                 raise ZipRefused(
                                     f"mục “{info.filename[:80]}” là một tệp nén lồng quá {limits.max_depth} cấp",
-                                    code="zip_nested",
+                                    code=ErrorCode.ZIP_NESTED,
                                 )
                             spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
                     if spool is not None:
@@ -332,7 +338,7 @@ def _check(source: Source, *, limits: ZipLimits, depth: int, report: ZipReport) 
                     try:
                         _check(spool, limits=limits, depth=depth + 1, report=report)
                     except ZipRefused as inner:
-                        if inner.code == "zip_broken":  # an embedded object that merely looks like a zip
+                        if inner.code == ErrorCode.ZIP_BROKEN:  # an embedded object that merely looks like a zip
                             continue
                         raise
             finally:

@@ -26,6 +26,7 @@ from qlvb.core.permissions import require
 from . import conf, policies
 from .certs import VN_TZ, load_certificates, name_attr
 from .demo_pki import is_demo_certificate
+from .errors import ErrorCode
 
 MAX_BYTES = 256 * 1024
 _SUFFIXES = {".cer", ".crt", ".pem", ".der"}
@@ -102,10 +103,11 @@ def _parse(data: bytes) -> list[x509.Certificate]:
             _parsed = cert.subject.native, cert.not_valid_after, cert.public_key.native  # parse it all now
     except Exception as exc:
         raise ValidationFailed(
-            _("Tệp không phải chứng thư số X.509 (cần tệp .cer/.crt/.pem dạng PEM hoặc DER)."), code="not_certificate"
+            _("Tệp không phải chứng thư số X.509 (cần tệp .cer/.crt/.pem dạng PEM hoặc DER)."),
+            code=ErrorCode.NOT_CERTIFICATE,
         ) from exc
     if not certs:
-        raise ValidationFailed(_("Tệp không chứa chứng thư số nào."), code="not_certificate")
+        raise ValidationFailed(_("Tệp không chứa chứng thư số nào."), code=ErrorCode.NOT_CERTIFICATE)
     return certs
 
 
@@ -127,7 +129,7 @@ def trust_anchor_add(*, actor: Any, data: bytes, name: str = "") -> list[Anchor]
     certificates are accepted: an end-entity certificate is not an anchor."""
     require(actor, policies.ANCHORS_MANAGE.name)
     if len(data) > MAX_BYTES:
-        raise ValidationFailed(_("Tệp chứng thư quá lớn (tối đa 256 KB)."), code="too_large")
+        raise ValidationFailed(_("Tệp chứng thư quá lớn (tối đa 256 KB)."), code=ErrorCode.TOO_LARGE)
     certs = _parse(data)
     not_ca = [name_attr(c.subject, "common_name") for c in certs if not c.ca]
     if not_ca:
@@ -137,7 +139,7 @@ def trust_anchor_add(*, actor: Any, data: bytes, name: str = "") -> list[Anchor]
                 "không thêm chứng thư của người ký."
             )
             % {"name": ", ".join(not_ca)},
-            code="not_ca",
+            code=ErrorCode.NOT_CA,
         )
     added = []
     for cert in certs:
@@ -159,7 +161,7 @@ def trust_anchor_remove(*, actor: Any, fingerprint: str) -> Anchor:
     fingerprint = fingerprint.strip().lower()
     found = next((a for a in trust_anchor_list() if a.fingerprint == fingerprint), None)
     if found is None:
-        raise NotFound(_("Không có chứng thư gốc này trong danh sách tin cậy."), code="anchor_not_found")
+        raise NotFound(_("Không có chứng thư gốc này trong danh sách tin cậy."), code=ErrorCode.ANCHOR_NOT_FOUND)
     folder = conf.trust_anchors_dir()
     path = folder / found.file_name
     remaining = [c for c in load_certificates(path.read_bytes()) if hashlib.sha256(c.dump()).hexdigest() != fingerprint]

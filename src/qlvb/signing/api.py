@@ -17,6 +17,7 @@ from qlvb.files.models import Channel
 from qlvb.files.uploads import guard_upload, upload_too_large
 
 from . import anchors, policies, profiles, reports, selectors
+from .errors import ErrorCode
 from .models import SigningProfile
 from .presentation import pkcs12_display
 
@@ -140,13 +141,15 @@ def _upload(request: HttpRequest) -> Any:
     if uploaded is None:
         if upload_too_large(request):
             raise too_large("")
-        raise ValidationFailed("Chưa có tệp: gửi tệp trong trường “file” (multipart/form-data).", code="file_missing")
+        raise ValidationFailed(
+            "Chưa có tệp: gửi tệp trong trường “file” (multipart/form-data).", code=ErrorCode.FILE_MISSING
+        )
     return uploaded
 
 
 def _png(profile: SigningProfile | None) -> HttpResponse:
     if profile is None or not profile.image_png:
-        raise NotFound("Chưa có ảnh.", code="no_image")
+        raise NotFound("Chưa có ảnh.", code=ErrorCode.NO_IMAGE)
     response = HttpResponse(bytes(profile.image_png), content_type="image/png")
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -248,7 +251,7 @@ def agency_seal_post(request: HttpRequest, agency_id: Id | None = None) -> dict[
     try:
         width = float(request.POST.get("width_mm") or 36)
     except ValueError:
-        raise ValidationFailed("Đường kính con dấu (width_mm) phải là số (mm).", code="width_mm") from None
+        raise ValidationFailed("Đường kính con dấu (width_mm) phải là số (mm).", code=ErrorCode.WIDTH_MM) from None
     try:
         saved = profiles.signing_image_upload(actor=request.user, agency=unit, data=uploaded.read(), width_mm=width)
     finally:

@@ -16,6 +16,7 @@ from pyhanko_certvalidator import errors as cv_errors
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
 from . import conf
+from .errors import ErrorCode
 from .keys import SigningRefused
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -112,13 +113,13 @@ async def check_signer_certificate(
         raise SigningRefused(
             _("Chứng thư số của %(who)s đã hết hạn ngày %(date)s; không thể ký.")
             % {"who": who, "date": vn_date(cert.not_valid_after)},
-            code="cert_expired",
+            code=ErrorCode.CERT_EXPIRED,
         )
     if cert.not_valid_before > now:
         raise SigningRefused(
             _("Chứng thư số của %(who)s chưa có hiệu lực (từ ngày %(date)s); không thể ký.")
             % {"who": who, "date": vn_date(cert.not_valid_before)},
-            code="cert_not_yet_valid",
+            code=ErrorCode.CERT_NOT_YET_VALID,
         )
     context = validation_context(fetch=fetch, other_certs=chain)
     validator = CertificateValidator(cert, intermediate_certs=list(chain), validation_context=context)
@@ -126,12 +127,12 @@ async def check_signer_certificate(
         await validator.async_validate_usage({"non_repudiation"})
     except cv_errors.RevokedError as exc:
         raise SigningRefused(
-            _("Chứng thư số của %(who)s đã bị thu hồi; không thể ký.") % {"who": who}, code="cert_revoked"
+            _("Chứng thư số của %(who)s đã bị thu hồi; không thể ký.") % {"who": who}, code=ErrorCode.CERT_REVOKED
         ) from exc
     except cv_errors.ExpiredError as exc:
         raise SigningRefused(
             _("Chứng thư số của %(who)s hoặc của tổ chức cấp đã hết hạn; không thể ký.") % {"who": who},
-            code="cert_expired",
+            code=ErrorCode.CERT_EXPIRED,
         ) from exc
     except cv_errors.PathBuildingError as exc:
         raise SigningRefused(
@@ -140,16 +141,16 @@ async def check_signer_certificate(
                 "(không có trong danh sách chứng thư gốc đã cấu hình); không thể ký."
             )
             % {"who": who},
-            code="cert_untrusted",
+            code=ErrorCode.CERT_UNTRUSTED,
         ) from exc
     except cv_errors.InvalidCertificateError as exc:
         raise SigningRefused(
             _("Chứng thư số của %(who)s không dùng được để ký số văn bản.") % {"who": who},
-            code="cert_unusable",
+            code=ErrorCode.CERT_UNUSABLE,
         ) from exc
     except cv_errors.PathValidationError as exc:
         raise SigningRefused(
             _("Chứng thư số của %(who)s không hợp lệ: %(reason)s") % {"who": who, "reason": str(exc)},
-            code="cert_invalid",
+            code=ErrorCode.CERT_INVALID,
         ) from exc
     return context

@@ -12,6 +12,8 @@ from PIL import Image, UnidentifiedImageError
 
 from qlvb.core.errors import PayloadTooLarge, ValidationFailed
 
+from .errors import ErrorCode
+
 MAX_BYTES = 1024 * 1024
 MIN_SIDE = 100
 MAX_SIDE = 3000
@@ -50,14 +52,14 @@ def check_image(data: bytes, *, kind: str) -> CheckedImage:
     if not data.startswith(PNG_MAGIC):
         raise ValidationFailed(
             _("%(label)s phải là tệp PNG (không nhận JPEG hay định dạng khác).") % {"label": label},
-            code="image_not_png",
+            code=ErrorCode.IMAGE_NOT_PNG,
         )
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ValidationFailed(
-            _("%(label)s không đọc được (tệp PNG hỏng).") % {"label": label}, code="image_broken"
+            _("%(label)s không đọc được (tệp PNG hỏng).") % {"label": label}, code=ErrorCode.IMAGE_BROKEN
         ) from exc
     width, height = image.size
     if min(width, height) < MIN_SIDE or max(width, height) > MAX_SIDE:

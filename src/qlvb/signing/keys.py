@@ -35,11 +35,13 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from qlvb.core.errors import DomainError
 
+from .errors import ErrorCode
+
 
 class SigningRefused(DomainError):  # noqa: N818 (named like core.errors)
     """Signing cannot go ahead: the key, the PIN or the certificate does not allow it."""
 
-    def __init__(self, message: Any, *, code: str = "signing_refused") -> None:
+    def __init__(self, message: Any, *, code: str = ErrorCode.SIGNING_REFUSED) -> None:
         super().__init__(message, code=code)
 
 
@@ -70,7 +72,7 @@ class SigningKey(abc.ABC):
 def wrong_pin() -> SigningRefused:
     return SigningRefused(
         _("Mã PIN hoặc mật khẩu của khóa bí mật không đúng. Hãy nhập lại (người ký tự nhập; hệ thống không lưu)."),
-        code="wrong_pin",
+        code=ErrorCode.WRONG_PIN,
     )
 
 
@@ -80,7 +82,7 @@ def csc_unreachable() -> SigningRefused:
             "Không kết nối được dịch vụ ký số từ xa. Thử lại sau ít phút; nếu vẫn lỗi, liên hệ quản trị hệ thống "
             "(với bản trình diễn: dịch vụ được “make run”/“qlvb serve” khởi động)."
         ),
-        code="csc_unreachable",
+        code=ErrorCode.CSC_UNREACHABLE,
     )
 
 
@@ -104,14 +106,14 @@ class Pkcs12Key(SigningKey):
                         "Không đọc được tệp khóa bí mật (PKCS#12) trên máy chủ. Hãy tải lên tệp chứng thư số tại "
                         "trang “Chữ ký số”, hoặc liên hệ quản trị hệ thống."
                     ),
-                    code="key_missing",
+                    code=ErrorCode.KEY_MISSING,
                 ) from exc
         try:
             private_key, cert, extra = pkcs12.load_key_and_certificates(data, pin.encode() if pin else None)
         except ValueError as exc:
             raise wrong_pin() from exc
         if private_key is None or cert is None:
-            raise SigningRefused(_("Tệp PKCS#12 không chứa khóa bí mật và chứng thư số."), code="key_missing")
+            raise SigningRefused(_("Tệp PKCS#12 không chứa khóa bí mật và chứng thư số."), code=ErrorCode.KEY_MISSING)
         registry = SimpleCertificateStore()
         registry.register_multiple(
             [translate_pyca_cryptography_cert_to_asn1(c) for c in extra] + list(self.other_certs)
@@ -168,13 +170,13 @@ class Pkcs11Key(SigningKey):
             raise wrong_pin() from exc
         except p11exc.PinLocked as exc:
             raise SigningRefused(
-                _("Thiết bị lưu khóa đã bị khóa do nhập sai mã PIN nhiều lần."), code="pin_locked"
+                _("Thiết bị lưu khóa đã bị khóa do nhập sai mã PIN nhiều lần."), code=ErrorCode.PIN_LOCKED
             ) from exc
         except (pkcs11.PKCS11Error, OSError, RuntimeError) as exc:
             # pyHanko raises its own PKCS11Error (a RuntimeError subclass) when no token matches.
             raise SigningRefused(
                 _("Không tìm thấy thiết bị lưu khóa (USB token/HSM) “%(label)s”.") % {"label": self.token_label},
-                code="token_missing",
+                code=ErrorCode.TOKEN_MISSING,
             ) from exc
         try:
             signer = PKCS11Signer(
@@ -216,7 +218,7 @@ class CscKey(SigningKey):
             except Exception as exc:
                 raise SigningRefused(
                     _("Dịch vụ ký số từ xa không cung cấp chứng thư số “%(id)s”.") % {"id": self.credential_id},
-                    code="csc_credential",
+                    code=ErrorCode.CSC_CREDENTIAL,
                 ) from exc
             auth = _CscAuthorization(info, credential, session=session, pin=pin, timeout=self.timeout)
             yield csc_signer.CSCSigner(session, auth_manager=auth)
@@ -253,7 +255,7 @@ class _CscAuthorization(csc_signer.CSCAuthorizationManager):
                 if response.status in (401, 403):
                     raise wrong_pin()
                 if response.status >= 400:
-                    raise SigningRefused(_("Dịch vụ ký số từ xa từ chối yêu cầu ký."), code="csc_refused")
+                    raise SigningRefused(_("Dịch vụ ký số từ xa từ chối yêu cầu ký."), code=ErrorCode.CSC_REFUSED)
                 data = await response.json()
         except aiohttp.ClientError as exc:
             raise csc_unreachable() from exc

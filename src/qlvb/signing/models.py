@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .errors import ErrorCode
 from .keys import CscKey, KeyMethod, Pkcs11Key, Pkcs12Key, SigningKey, SigningRefused
 
 
@@ -79,7 +80,7 @@ class SigningProfile(models.Model):
                     "vụ ký số từ xa tại trang “Chữ ký số” (người ký tự làm; chữ ký số của cơ quan: văn thư hoặc "
                     "quản trị)."
                 ),
-                code="no_method",
+                code=ErrorCode.NO_METHOD,
             )
         if self.method == KeyMethod.PKCS12:
             if self.pkcs12_data:
@@ -93,7 +94,7 @@ class SigningProfile(models.Model):
                     "token”). Hãy tải lên tệp chứng thư số (PKCS#12) hoặc chọn ký số từ xa tại trang “Chữ ký số” → "
                     "“Chữ ký của tôi”."
                 ),
-                code="plugin_method",
+                code=ErrorCode.PLUGIN_METHOD,
             )
         if self.method == KeyMethod.PKCS11:
             return Pkcs11Key(

@@ -47,6 +47,7 @@ from pypdf import PdfReader
 from qlvb.core.text import strip_marks
 
 from . import conf, glyphs
+from .errors import ErrorCode
 
 NUMBER_FIELD = "SoKyHieu"
 DATE_FIELD = "NgayBanHanh"
@@ -525,7 +526,7 @@ def pdf_write_number(*, pdf: bytes, number: str, issue_date: date, place: str = 
             raise PdfRefused(
                 _("Văn bản không có ô “%(name)s” trống để ghi số và ngày (đã ghi rồi, hoặc chưa ký duyệt).")
                 % {"name": name},
-                code="no_number_field",
+                code=ErrorCode.NO_NUMBER_FIELD,
             ) from exc
     reader = PdfReader(io.BytesIO(pdf))
     runs_by_page: dict[int, dict[str, Placeholder]] = {}

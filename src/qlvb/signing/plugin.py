@@ -38,6 +38,7 @@ from qlvb.core.errors import Conflict, NotFound, ValidationFailed
 from qlvb.core.permissions import require
 
 from . import policies, reports
+from .errors import ErrorCode
 from .keys import PluginKey
 from .models import PluginSigning, SignatureReport
 from .services import PendingSignature, SignResult, _sign, _writer, pdf_finish_signature
@@ -55,7 +56,7 @@ def _b64(value: str, *, what: str) -> bytes:
         return base64.b64decode(value.strip(), validate=True)
     except (binascii.Error, ValueError, AttributeError) as exc:
         raise ValidationFailed(
-            _("%(what)s không phải dữ liệu base64 hợp lệ.") % {"what": what}, code="bad_base64"
+            _("%(what)s không phải dữ liệu base64 hợp lệ.") % {"what": what}, code=ErrorCode.BAD_BASE64
         ) from exc
 
 
@@ -65,7 +66,7 @@ def _certificate(der: bytes) -> x509.Certificate:
         _parsed = cert.subject.native, cert.not_valid_after
     except Exception as exc:
         raise ValidationFailed(
-            _("Phần mềm ký số trả về dữ liệu không phải chứng thư số X.509."), code="plugin_bad_certificate"
+            _("Phần mềm ký số trả về dữ liệu không phải chứng thư số X.509."), code=ErrorCode.PLUGIN_BAD_CERTIFICATE
         ) from exc
     return cert
 
@@ -125,7 +126,7 @@ def plugin_sign_start(
     """Prepare a signature of ``pdf`` for the certificate the plug-in gave; return the hash to sign."""
     require(actor, policies.VERIFY.name)  # every signing role; what may be signed is decided above
     if len(pdf) > MAX_PDF:
-        raise ValidationFailed(_("Tệp PDF quá lớn (tối đa 50 MB)."), code="too_large")
+        raise ValidationFailed(_("Tệp PDF quá lớn (tối đa 50 MB)."), code=ErrorCode.TOO_LARGE)
     key = plugin_key(certificate_b64=certificate_b64, chain_b64=chain_b64)
     writer = _writer(pdf)  # refuses a non-PDF / broken / encrypted file with its message
     from pyhanko.sign import fields
@@ -156,16 +157,17 @@ def plugin_session_finish(
     try:
         key = uuid.UUID(str(session_id))
     except ValueError:
-        raise NotFound(_("Không có phiên ký này."), code="plugin_session_not_found") from None
+        raise NotFound(_("Không có phiên ký này."), code=ErrorCode.PLUGIN_SESSION_NOT_FOUND) from None
     with transaction.atomic():
         session = PluginSigning.objects.select_for_update().filter(pk=key, user=actor, purpose=purpose).first()
         if session is None:
-            raise NotFound(_("Không có phiên ký này."), code="plugin_session_not_found")
+            raise NotFound(_("Không có phiên ký này."), code=ErrorCode.PLUGIN_SESSION_NOT_FOUND)
         if session.finished_at is not None:
-            raise Conflict(_("Phiên ký này đã hoàn tất; hãy bắt đầu ký lại."), code="plugin_session_used")
+            raise Conflict(_("Phiên ký này đã hoàn tất; hãy bắt đầu ký lại."), code=ErrorCode.PLUGIN_SESSION_USED)
         if session.created_at < timezone.now() - timedelta(minutes=SESSION_MINUTES):
             raise Conflict(
-                _("Phiên ký đã quá %(n)s phút; hãy bấm ký lại.") % {"n": SESSION_MINUTES}, code="plugin_session_expired"
+                _("Phiên ký đã quá %(n)s phút; hãy bấm ký lại.") % {"n": SESSION_MINUTES},
+                code=ErrorCode.PLUGIN_SESSION_EXPIRED,
             )
         session.finished_at = timezone.now()
         session.save(update_fields=["finished_at"])

@@ -31,6 +31,7 @@ from qlvb.directory.models import Unit
 
 from . import conf, policies
 from .certs import describe, vn_date
+from .errors import ErrorCode
 from .images import check_image
 from .keys import KeyMethod, SigningKey
 from .models import SigningProfile
@@ -68,12 +69,12 @@ def _pkcs12_path(value: str) -> str:
     if not resolved.is_relative_to(folder):
         raise ValidationFailed(
             _("Tệp PKCS#12 phải nằm trong thư mục khóa của máy chủ (%(dir)s).") % {"dir": folder},
-            code="pkcs12_outside",
+            code=ErrorCode.PKCS12_OUTSIDE,
         )
     if not resolved.is_file():
         raise ValidationFailed(
             _("Không có tệp PKCS#12 “%(name)s” trong thư mục khóa của máy chủ.") % {"name": value},
-            code="pkcs12_missing",
+            code=ErrorCode.PKCS12_MISSING,
         )
     return str(resolved)
 
@@ -85,13 +86,14 @@ def _checked(method: str, values: dict[str, str]) -> dict[str, str]:
         values["pkcs12_path"] = _pkcs12_path(values["pkcs12_path"])
     elif method == KeyMethod.PKCS11 and values["pkcs11_module"] not in conf.pkcs11_modules():
         raise ValidationFailed(
-            _("Thư viện PKCS#11 này không có trong danh sách được phép trên máy chủ."), code="pkcs11_module"
+            _("Thư viện PKCS#11 này không có trong danh sách được phép trên máy chủ."), code=ErrorCode.PKCS11_MODULE
         )
     elif method == KeyMethod.CSC:
         url = values["csc_service_url"].rstrip("/")
         if url not in conf.csc_services():
             raise ValidationFailed(
-                _("Dịch vụ ký số từ xa này không có trong danh sách được phép trên máy chủ."), code="csc_service"
+                _("Dịch vụ ký số từ xa này không có trong danh sách được phép trên máy chủ."),
+                code=ErrorCode.CSC_SERVICE,
             )
         values["csc_service_url"] = url
     return values
@@ -116,7 +118,7 @@ def signing_profile_save(
         raise ValueError("exactly one of user and agency")
     _authorize(actor, user=user, agency=agency)
     if method not in METHOD_FIELDS:
-        raise ValidationFailed(_("Phương thức ký số không hợp lệ."), code="method")
+        raise ValidationFailed(_("Phương thức ký số không hợp lệ."), code=ErrorCode.METHOD)
     unknown = set(settings) - set(ALL_FIELDS)
     if unknown:
         raise ValueError(f"unknown settings {sorted(unknown)}")
@@ -128,12 +130,12 @@ def signing_profile_save(
     elif method == KeyMethod.PKCS12 and missing:
         raise ValidationFailed(
             _("Hãy tải lên tệp chứng thư số (PKCS#12, .p12/.pfx) ở mục bên dưới; mật khẩu của tệp không được lưu."),
-            code="pkcs12_missing",
+            code=ErrorCode.PKCS12_MISSING,
         )
     if missing:
         raise ValidationFailed(
             _("Thiếu thông tin cho phương thức ký đã chọn: %(fields)s.") % {"fields": ", ".join(missing)},
-            code="missing",
+            code=ErrorCode.MISSING,
         )
     values = _checked(method, values)
     profile, _created = SigningProfile.objects.select_for_update().get_or_create(
@@ -173,7 +175,7 @@ def signing_image_upload(
     kind = "signature" if user is not None else "seal"
     checked = check_image(data, kind=kind)
     if width_mm is not None and not 10 <= width_mm <= 80:
-        raise ValidationFailed(_("Kích thước ảnh phải từ 10 mm đến 80 mm."), code="image_size_mm")
+        raise ValidationFailed(_("Kích thước ảnh phải từ 10 mm đến 80 mm."), code=ErrorCode.IMAGE_SIZE_MM)
     if profile is None:
         profile, _created = SigningProfile.objects.select_for_update().get_or_create(
             user=user, agency=agency, defaults={"method": ""}
@@ -240,7 +242,7 @@ def certificate_view(profile: SigningProfile | None) -> CertificateView | None:
 def _read_pkcs12(data: bytes, password: str) -> tuple[Any, Any, list[Any]]:
     """Open the file as the signer would; every way it can fail gets its own Vietnamese message."""
     if len(data) > PKCS12_MAX_BYTES:
-        raise ValidationFailed(_("Tệp chứng thư số quá lớn (tối đa 64 KB)."), code="pkcs12_too_large")
+        raise ValidationFailed(_("Tệp chứng thư số quá lớn (tối đa 64 KB)."), code=ErrorCode.PKCS12_TOO_LARGE)
     try:
         asn1_pkcs12.Pfx.load(data)["auth_safe"]["content"].native  # noqa: B018  (parses the outer structure)
     except Exception as exc:
@@ -249,16 +251,16 @@ def _read_pkcs12(data: bytes, password: str) -> tuple[Any, Any, list[Any]]:
                 "Tệp này không phải tệp chứng thư số PKCS#12 (.p12 hoặc .pfx). Hãy xuất lại chứng thư số kèm khóa "
                 "bí mật từ nhà cung cấp dịch vụ chứng thực (hoặc từ trình duyệt/Windows: “Export… kèm private key”)."
             ),
-            code="not_pkcs12",
+            code=ErrorCode.NOT_PKCS12,
         ) from exc
     if not password:
-        raise ValidationFailed(_("Hãy nhập mật khẩu của tệp PKCS#12 để kiểm tra tệp."), code="pkcs12_password")
+        raise ValidationFailed(_("Hãy nhập mật khẩu của tệp PKCS#12 để kiểm tra tệp."), code=ErrorCode.PKCS12_PASSWORD)
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode())
     except ValueError as exc:
         raise ValidationFailed(
             _("Mật khẩu của tệp PKCS#12 không đúng. Hãy nhập lại mật khẩu được cấp cùng tệp."),
-            code="pkcs12_wrong_password",
+            code=ErrorCode.PKCS12_WRONG_PASSWORD,
         ) from exc
     if key is None:
         raise ValidationFailed(
@@ -266,10 +268,10 @@ def _read_pkcs12(data: bytes, password: str) -> tuple[Any, Any, list[Any]]:
                 "Tệp PKCS#12 chỉ có chứng thư, không có khóa bí mật: không ký được. Hãy xuất lại tệp kèm khóa bí "
                 "mật (private key)."
             ),
-            code="pkcs12_no_key",
+            code=ErrorCode.PKCS12_NO_KEY,
         )
     if cert is None:
-        raise ValidationFailed(_("Tệp PKCS#12 không có chứng thư số của khóa."), code="pkcs12_no_cert")
+        raise ValidationFailed(_("Tệp PKCS#12 không có chứng thư số của khóa."), code=ErrorCode.PKCS12_NO_CERT)
     return key, cert, list(extra)
 
 
@@ -298,13 +300,13 @@ def signing_pkcs12_upload(
                 "dịch vụ chứng thực gia hạn hoặc cấp chứng thư mới."
             )
             % {"who": who, "date": vn_date(certificate.not_valid_after)},
-            code="pkcs12_expired",
+            code=ErrorCode.PKCS12_EXPIRED,
         )
     if certificate.not_valid_before > now:
         raise ValidationFailed(
             _("Chứng thư số của %(who)s chưa có hiệu lực (từ ngày %(date)s).")
             % {"who": who, "date": vn_date(certificate.not_valid_before)},
-            code="pkcs12_not_yet_valid",
+            code=ErrorCode.PKCS12_NOT_YET_VALID,
         )
     profile, _created = SigningProfile.objects.select_for_update().get_or_create(
         user=user, agency=agency, defaults={"method": KeyMethod.PKCS12}

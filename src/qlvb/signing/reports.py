@@ -18,6 +18,7 @@ from qlvb.files.models import StoredFile
 from qlvb.files.storage import open_verified
 
 from . import policies
+from .errors import ErrorCode
 from .models import SignatureReport
 from .verify import verify_pdf
 
@@ -62,7 +63,7 @@ def signature_report_verify_upload(
         raise UnsupportedMediaType(
             _("Tệp “%(name)s” không phải là tệp PDF; chỉ kiểm tra được chữ ký số trên tệp PDF.")
             % {"name": original_name},
-            code="not_pdf",
+            code=ErrorCode.NOT_PDF,
         )
     stored = file_intake(
         actor=actor, stream=stream, original_name=original_name, channel=channel, declared_size=declared_size

@@ -21,6 +21,7 @@ from qlvb.files.models import StoredFile
 from qlvb.files.policies import may_read_own_or_admin
 
 from . import policies
+from .errors import ErrorCode
 from .models import SignatureReport
 
 ReportAccessRule = Callable[[Any, str], bool]
@@ -50,5 +51,5 @@ def signature_report_get(*, actor: Any, report_id: int) -> SignatureReport:
     """The stored report if ``actor`` may see it; else :class:`NotFound` (no hint that it exists)."""
     report = SignatureReport.objects.filter(pk=report_id).first()
     if report is None or not may_see_reports_of(actor, report.file_sha256):
-        raise NotFound(code="report_not_found")
+        raise NotFound(code=ErrorCode.REPORT_NOT_FOUND)
     return report

@@ -54,6 +54,7 @@ from qlvb.core.errors import DomainError
 from . import conf, number_fields
 from . import layout as placement
 from .certs import VN_TZ, check_signer_certificate, describe
+from .errors import ErrorCode
 from .images import check_image
 from .keys import PluginKey, SigningKey, SigningRefused
 
@@ -109,13 +110,13 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 def _writer(data: bytes) -> IncrementalPdfFileWriter:
     if not data.lstrip()[:5].startswith(b"%PDF-"):
-        raise PdfRefused(_("Tệp không phải là PDF."), code="not_pdf")
+        raise PdfRefused(_("Tệp không phải là PDF."), code=ErrorCode.NOT_PDF)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     except (PdfError, ValueError, KeyError, IndexError) as exc:
-        raise PdfRefused(_("Tệp PDF bị hỏng hoặc không đọc được."), code="bad_pdf") from exc
+        raise PdfRefused(_("Tệp PDF bị hỏng hoặc không đọc được."), code=ErrorCode.BAD_PDF) from exc
     if writer.prev.encrypted:
-        raise PdfRefused(_("Tệp PDF được mã hóa; hãy gỡ mật khẩu trước khi ký."), code="encrypted")
+        raise PdfRefused(_("Tệp PDF được mã hóa; hãy gỡ mật khẩu trước khi ký."), code=ErrorCode.ENCRYPTED)
     return writer
 
 
@@ -186,7 +187,7 @@ async def _sign(
 ) -> SignResult:
     writer = _writer(data)
     if field_name in _existing_signatures(writer):  # signed already (empty fields are fine)
-        raise PdfRefused(_("Văn bản đã có chữ ký “%(name)s”.") % {"name": field_name}, code="already_signed")
+        raise PdfRefused(_("Văn bản đã có chữ ký “%(name)s”.") % {"name": field_name}, code=ErrorCode.ALREADY_SIGNED)
     async with key.open(pin) as signer:
         assert signer.signing_cert is not None
         chain = await _chain_of(signer)
@@ -234,7 +235,7 @@ async def _sign(
         except Exception as exc:
             raise SigningRefused(
                 _("Không ký được văn bản: %(reason)s") % {"reason": str(exc) or type(exc).__name__},
-                code="sign_failed",
+                code=ErrorCode.SIGN_FAILED,
             ) from exc
         result = out.getvalue()
         assert result.startswith(data), "a signature must be an incremental update"
@@ -268,7 +269,8 @@ async def _prepare_external(
         raise
     except Exception as exc:
         raise SigningRefused(
-            _("Không chuẩn bị được chữ ký: %(reason)s") % {"reason": str(exc) or type(exc).__name__}, code="sign_failed"
+            _("Không chuẩn bị được chữ ký: %(reason)s") % {"reason": str(exc) or type(exc).__name__},
+            code=ErrorCode.SIGN_FAILED,
         ) from exc
     output.seek(0)
     pending = PendingSignature(
@@ -316,7 +318,7 @@ def pdf_finish_signature(*, pending: PendingSignature, signature: bytes) -> Sign
                 "Chữ ký do phần mềm ký số trả về không khớp với chứng thư số đã chọn (ký bằng khóa khác, hoặc dữ "
                 "liệu bị thay đổi). Hãy ký lại; nếu vẫn lỗi, kiểm tra đúng USB token đang cắm."
             ),
-            code="plugin_bad_signature",
+            code=ErrorCode.PLUGIN_BAD_SIGNATURE,
         ) from exc
     registry = SimpleCertificateStore()
     registry.register_multiple([x509.Certificate.load(c) for c in pending.chain])
@@ -345,7 +347,7 @@ def pdf_finish_signature(*, pending: PendingSignature, signature: bytes) -> Sign
     except Exception as exc:
         raise SigningRefused(
             _("Không hoàn tất được chữ ký: %(reason)s") % {"reason": str(exc) or type(exc).__name__},
-            code="sign_failed",
+            code=ErrorCode.SIGN_FAILED,
         ) from exc
     return SignResult(
         pdf=pdf,
@@ -423,7 +425,7 @@ def pdf_sign_personal(
                     "Văn bản đã được chứng thực bởi chữ ký đầu tiên; không thể thêm chữ ký cá nhân mới "
                     "(chỉ còn ghi số, ngày và ký số của cơ quan)."
                 ),
-                code="certified",
+                code=ErrorCode.CERTIFIED,
             )
         text = placement.PageText(pdf)
         to_create = _number_date_boxes(text) if (first and number_fields) else {}
@@ -493,7 +495,7 @@ def _personal_box(pdf: placement.Document, *, name: str, placeholder: str, ratio
         found = placement.find_text(pdf, placeholder)
         if found is None:
             raise PdfRefused(
-                _("Không tìm thấy vị trí ký “%(text)s” trong văn bản.") % {"text": placeholder}, code="no_place"
+                _("Không tìm thấy vị trí ký “%(text)s” trong văn bản.") % {"text": placeholder}, code=ErrorCode.NO_PLACE
             )
         line, x1, x2 = found
         centre = (x1 + x2) / 2
@@ -506,7 +508,7 @@ def _personal_box(pdf: placement.Document, *, name: str, placeholder: str, ratio
         raise PdfRefused(
             _("Không tìm thấy họ tên người ký “%(name)s” trong văn bản để đặt chữ ký; hãy chỉ định vị trí.")
             % {"name": name},
-            code="no_place",
+            code=ErrorCode.NO_PLACE,
         )
     page, (x1, y1, x2, y2) = located
     return (page, x1, y1, x2, y2)
@@ -564,7 +566,7 @@ def pdf_sign_agency(
         if personal is None:
             raise PdfRefused(
                 _("Văn bản chưa có chữ ký của người có thẩm quyền; hãy chỉ định vị trí con dấu."),
-                code="no_personal_signature",
+                code=ErrorCode.NO_PERSONAL_SIGNATURE,
             )
         page, *rect = personal
         sx1, sy1, sx2, sy2 = placement.seal_box((rect[0], rect[1], rect[2], rect[3]), seal_diameter_mm * placement.MM)

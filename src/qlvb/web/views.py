@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from qlvb.core.errors import DomainError
 from qlvb.directory import services
+from qlvb.directory.errors import ErrorCode
 
 from .access import current_user
 from .forms import PasswordChangeForm, SignInForm
@@ -38,7 +39,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except DomainError as exc:
-            field = "old_password" if exc.code in {"wrong_password", "locked_out"} else "new_password1"
+            field = "old_password" if exc.code in {ErrorCode.WRONG_PASSWORD, ErrorCode.LOCKED_OUT} else "new_password1"
             form.add_error(field, exc.message)
         else:  # the service carried this session over to the new password; other devices are signed out
             messages.success(request, _("Đã đổi mật khẩu."))

@@ -1,0 +1,26 @@
+"""The codes of the errors files raises (intake, storage, conversions, zip archives): the ``code`` of
+the error body API clients see. A value never changes once published."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    CONVERT_LIMIT = "convert_limit"
+    CONVERT_TIMEOUT = "convert_timeout"
+    FILE_CORRUPTED = "file_corrupted"
+    FILE_EMPTY = "file_empty"
+    FILE_MISSING = "file_missing"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TRUNCATED = "file_truncated"
+    FILE_TYPE_REFUSED = "file_type_refused"
+    NOT_CONVERTIBLE = "not_convertible"
+    NO_LIBREOFFICE = "no_libreoffice"
+    UNREADABLE = "unreadable"
+    ZIP_BOMB = "zip_bomb"
+    ZIP_BROKEN = "zip_broken"
+    ZIP_ENCRYPTED = "zip_encrypted"
+    ZIP_METHOD = "zip_method"
+    ZIP_NESTED = "zip_nested"
+    ZIP_PATH = "zip_path"
