@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from qlvb.core import audit
 from qlvb.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
-from qlvb.core.permissions import ROLES, get, require
+from qlvb.core.permissions import ROLES, Permission, require
 from qlvb.core.text import nfc
 
-from . import policies  # noqa: F401  (declares the permissions checked below)
+from . import policies
 from .accounts import propose_username
 from .errors import ErrorCode
 from .lockout import password_check_counted
@@ -27,20 +27,20 @@ from .tokens import bearer_token_hash
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.]{0,149}$")
 
 
-def _require_in(actor: User, name: str, unit: Unit | None) -> None:
+def _require_in(actor: User, permission: Permission, unit: Unit | None) -> None:
     """``require`` scoped to a unit. Outside any unit (a unit-less account such as the deployment's
     superuser, or a new top-level agency) only a superuser acts: an agency's administrator must not
     reach beyond his own tree through an empty scope."""
     if unit is None and not actor.is_superuser:
-        raise PermissionDenied(f"Bạn không có quyền: {get(name).label}.")
-    require(actor, name, unit=unit)
+        raise PermissionDenied(f"Bạn không có quyền: {permission.label}.")
+    require(actor, permission, unit=unit)
 
 
-def _require_over_user(actor: User, name: str, user: User) -> None:
+def _require_over_user(actor: User, permission: Permission, user: User) -> None:
     """The right over a person: held in the person's unit; only a superuser acts on a superuser."""
     if user.is_superuser and not actor.is_superuser:
-        raise PermissionDenied(f"Bạn không có quyền: {get(name).label}.")
-    _require_in(actor, name, user.unit)
+        raise PermissionDenied(f"Bạn không có quyền: {permission.label}.")
+    _require_in(actor, permission, user.unit)
 
 
 @dataclass
@@ -76,9 +76,9 @@ def unit_create(
     """Create an agency or a department. ``actor=None`` only for system set-up (demo, migrations)."""
     if actor is not None:
         if parent is None and external:
-            require(actor, "directory.unit_manage")  # an outside agency (sender, recipient) is no one's tree
+            require(actor, policies.UNIT_MANAGE)  # an outside agency (sender, recipient) is no one's tree
         else:
-            _require_in(actor, "directory.unit_manage", parent)
+            _require_in(actor, policies.UNIT_MANAGE, parent)
     if kind not in UnitKind.values:
         raise ValidationFailed(f"Loại đơn vị không hợp lệ: {kind}.")
     if kind == UnitKind.DEPARTMENT and parent is None:
@@ -116,7 +116,7 @@ def username_proposal(*, unit: Unit, full_name: str, actor: User | None = None) 
     """The account name the seed's rule gives, made free of collisions (Điều 7.2). With ``actor``,
     only someone who may create accounts in ``unit`` gets it (it tells which names are taken)."""
     if actor is not None:
-        _require_in(actor, "directory.user_manage", unit)
+        _require_in(actor, policies.USER_MANAGE, unit)
     agency = unit.agency or unit
     try:
         return propose_username(
@@ -153,7 +153,7 @@ def _username_taken(username: str, *, unit: Unit, full_name: str) -> Conflict:
 def user_create(*, actor: User | None, data: NewUser) -> User:
     """Create an account in ``data.unit`` with the roles in ``data.roles``, all or nothing."""
     if actor is not None:
-        _require_in(actor, "directory.user_manage", data.unit)
+        _require_in(actor, policies.USER_MANAGE, data.unit)
     if data.unit.external:
         raise ValidationFailed("Cơ quan ngoài hệ thống không có tài khoản người dùng.")
     full_name = nfc(data.full_name)
@@ -197,8 +197,8 @@ def user_create(*, actor: User | None, data: NewUser) -> User:
 @transaction.atomic
 def role_grant(*, actor: User | None, user: User, role: str, unit: Unit) -> RoleAssignment:
     if actor is not None:
-        _require_in(actor, "directory.role_manage", unit)
-        _require_over_user(actor, "directory.role_manage", user)
+        _require_in(actor, policies.ROLE_MANAGE, unit)
+        _require_over_user(actor, policies.ROLE_MANAGE, user)
     if role not in ROLES:
         raise ValidationFailed(f"Vai trò không hợp lệ: {role}.")
     if unit.external:
@@ -213,8 +213,8 @@ def role_grant(*, actor: User | None, user: User, role: str, unit: Unit) -> Role
 @transaction.atomic
 def role_revoke(*, actor: User | None, user: User, role: str, unit: Unit) -> None:
     if actor is not None:
-        _require_in(actor, "directory.role_manage", unit)
-        _require_over_user(actor, "directory.role_manage", user)
+        _require_in(actor, policies.ROLE_MANAGE, unit)
+        _require_over_user(actor, policies.ROLE_MANAGE, user)
     deleted, _ = RoleAssignment.objects.filter(user=user, unit=unit, role=role).delete()
     if deleted:
         audit.record("role.revoked", actor=actor, obj=user, data={"role": role, "unit": unit.pk})
@@ -225,7 +225,7 @@ def role_revoke(*, actor: User | None, user: User, role: str, unit: Unit) -> Non
 def user_lock(*, actor: User, user: User, reason: str) -> User:
     """Lock an account (Điều 22.1.c: staff who leave or transfer). Its sessions and tokens stop
     working at once; everything it did stays."""
-    _require_over_user(actor, "directory.user_lock", user)
+    _require_over_user(actor, policies.USER_LOCK, user)
     if user.pk == actor.pk:
         raise DomainError("Không thể tự khóa tài khoản của chính mình.")
     reason = nfc(reason)
@@ -246,7 +246,7 @@ def user_lock(*, actor: User, user: User, reason: str) -> User:
 
 @transaction.atomic
 def user_unlock(*, actor: User, user: User) -> User:
-    _require_over_user(actor, "directory.user_lock", user)
+    _require_over_user(actor, policies.USER_LOCK, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active:
         raise Conflict("Tài khoản này không bị khóa.")
@@ -317,7 +317,7 @@ def outside_agency_create(
 
     from qlvb.core.text import fold
 
-    require(actor, "directory.outside_agency_manage")
+    require(actor, policies.OUTSIDE_AGENCY_MANAGE)
     name = nfc(name or "")
     if not name:
         raise ValidationFailed("Cần nhập tên cơ quan.")

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from qlvb.core import permissions
 from qlvb.core.errors import DomainError
+from qlvb.core.permissions import Permission
 from qlvb.core.text import fold
 from qlvb.web.access import current_user, permission_required
 
-from . import services
+from . import policies, services
 from .errors import ErrorCode
 from .forms import LockForm, RoleGrantForm, UserCreateForm, UserFilterForm
 from .models import RoleAssignment, Unit, User
@@ -25,7 +26,7 @@ from .models import RoleAssignment, Unit, User
 PAGE_SIZE = 25
 
 
-def managed_units(actor: User, permission: str = "directory.user_manage") -> list[Unit]:
+def managed_units(actor: User, permission: Permission = policies.USER_MANAGE) -> list[Unit]:
     """Own units (agencies and departments) in which ``actor`` holds ``permission``."""
     units = Unit.objects.filter(external=False, is_active=True).select_related("parent", "agency")
     return [
@@ -37,7 +38,7 @@ def _users_of(units: list[Unit]) -> QuerySet[User]:
     return User.objects.filter(unit__in=units).select_related("unit")
 
 
-@permission_required("directory.user_manage")
+@permission_required(policies.USER_MANAGE.name)
 def user_list(request: HttpRequest) -> HttpResponse:
     units = managed_units(current_user(request))
     form = UserFilterForm(request.GET or None, units=units)
@@ -56,7 +57,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/user_list.html", context)
 
 
-@permission_required("directory.user_manage")
+@permission_required(policies.USER_MANAGE.name)
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = current_user(request)
     units = managed_units(actor)
@@ -103,7 +104,7 @@ def _username_context(form: UserCreateForm) -> dict[str, str]:
 
 
 @require_GET
-@permission_required("directory.user_manage")
+@permission_required(policies.USER_MANAGE.name)
 def username_proposal(request: HttpRequest) -> HttpResponse:
     """HTMX: the account-name field, filled with the proposal for the name and unit typed so far.
     A name the administrator typed himself (different from the last proposal) is kept."""
@@ -139,10 +140,10 @@ def _managed_user(request: HttpRequest, pk: int) -> tuple[User, User, list[Unit]
     return actor, get_object_or_404(_users_of(units), pk=pk), units
 
 
-@permission_required("directory.user_manage")
+@permission_required(policies.USER_MANAGE.name)
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor, user, _units = _managed_user(request, pk)
-    role_units = managed_units(actor, "directory.role_manage")
+    role_units = managed_units(actor, policies.ROLE_MANAGE)
     assignments = RoleAssignment.objects.filter(user=user).select_related("unit").order_by("unit__name")
     return render(
         request,
@@ -152,7 +153,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "lock_form": LockForm(),
             "grant_form": RoleGrantForm(units=role_units, initial={"unit": user.unit}),
-            "can_lock": permissions.has(actor, "directory.user_lock", unit=user.unit) and user.pk != actor.pk,
+            "can_lock": permissions.has(actor, policies.USER_LOCK, unit=user.unit) and user.pk != actor.pk,
             "can_roles": bool(role_units),
         },
     )
@@ -171,7 +172,7 @@ def _run(request: HttpRequest, pk: int, done: str, action: str) -> HttpResponse:
         elif action == "unlock":
             services.user_unlock(actor=actor, user=user)
         else:
-            role_units = managed_units(actor, "directory.role_manage")
+            role_units = managed_units(actor, policies.ROLE_MANAGE)
             grant = RoleGrantForm(request.POST, units=role_units)
             if not grant.is_valid():
                 messages.error(request, _("Vai trò hoặc đơn vị không hợp lệ."))
@@ -191,25 +192,25 @@ def _run(request: HttpRequest, pk: int, done: str, action: str) -> HttpResponse:
 
 
 @require_POST
-@permission_required("directory.user_lock")
+@permission_required(policies.USER_LOCK.name)
 def user_lock(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(request, pk, _("Đã khóa tài khoản."), "lock")
 
 
 @require_POST
-@permission_required("directory.user_lock")
+@permission_required(policies.USER_LOCK.name)
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(request, pk, _("Đã mở khóa tài khoản."), "unlock")
 
 
 @require_POST
-@permission_required("directory.role_manage")
+@permission_required(policies.ROLE_MANAGE.name)
 def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(request, pk, _("Đã gán vai trò."), "grant")
 
 
 @require_POST
-@permission_required("directory.role_manage")
+@permission_required(policies.ROLE_MANAGE.name)
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(request, pk, _("Đã bỏ vai trò."), "revoke")
 
@@ -217,7 +218,7 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --- outside agencies ------------------------------------------------------------------------------------
 
 
-@permission_required("directory.outside_agency_manage")
+@permission_required(policies.OUTSIDE_AGENCY_MANAGE.name)
 def outside_agencies(request: HttpRequest) -> HttpResponse:
     """``/quan-tri/co-quan-ngoai/``: the outside agencies of the directory and the form that adds one
     (clerks and administrators); ``?ten=`` fills in the name, ``?next=`` returns to the page it came from."""

@@ -33,7 +33,7 @@ DOWNLOAD_ANY = declare(APP, "files.download_any", "Tải xuống mọi tệp c�
 
 def may_read_own_or_admin(actor: Any, stored_file: StoredFile) -> bool:
     """The uploader, or an administrator over the uploader's unit (or a superuser)."""
-    if not has(actor, DOWNLOAD.name):
+    if not has(actor, DOWNLOAD):
         return False
     if stored_file.uploaded_by_id is not None and stored_file.uploaded_by_id == actor.pk:
         return True
@@ -55,7 +55,7 @@ def content_access_register(rule: ContentRule) -> None:
 def may_read_content(actor: Any, stored_file: StoredFile) -> bool:
     """The uploader, or whoever may open a document that holds the file. Being an administrator is not
     enough (see the module's docstring)."""
-    if not has(actor, DOWNLOAD.name):
+    if not has(actor, DOWNLOAD):
         return False
     if stored_file.uploaded_by_id is not None and stored_file.uploaded_by_id == actor.pk:
         return True

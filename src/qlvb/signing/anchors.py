@@ -127,7 +127,7 @@ def store_anchor(der: bytes, *, demo: bool = False) -> Path:
 def trust_anchor_add(*, actor: Any, data: bytes, name: str = "") -> list[Anchor]:
     """Add the CA certificate(s) of an uploaded file (PEM with one or several, or DER). Only CA
     certificates are accepted: an end-entity certificate is not an anchor."""
-    require(actor, policies.ANCHORS_MANAGE.name)
+    require(actor, policies.ANCHORS_MANAGE)
     if len(data) > MAX_BYTES:
         raise ValidationFailed(_("Tệp chứng thư quá lớn (tối đa 256 KB)."), code=ErrorCode.TOO_LARGE)
     certs = _parse(data)
@@ -157,7 +157,7 @@ def trust_anchor_add(*, actor: Any, data: bytes, name: str = "") -> list[Anchor]
 
 def trust_anchor_remove(*, actor: Any, fingerprint: str) -> Anchor:
     """Remove a certificate from the folder (every file holding only it)."""
-    require(actor, policies.ANCHORS_MANAGE.name)
+    require(actor, policies.ANCHORS_MANAGE)
     fingerprint = fingerprint.strip().lower()
     found = next((a for a in trust_anchor_list() if a.fingerprint == fingerprint), None)
     if found is None:

@@ -314,7 +314,7 @@ def report_get(request: HttpRequest, report_id: Id) -> dict[str, Any]:
 def anchors_get(request: HttpRequest) -> list[dict[str, Any]]:
     from qlvb.core.permissions import require
 
-    require(request.user, policies.ANCHORS_MANAGE.name)
+    require(request.user, policies.ANCHORS_MANAGE)
     return [a.as_dict() for a in anchors.trust_anchor_list()]
 
 

@@ -124,7 +124,7 @@ def plugin_sign_start(
     *, actor: Any, pdf: bytes, certificate_b64: str, chain_b64: list[str] | None = None, file_name: str = ""
 ) -> Started:
     """Prepare a signature of ``pdf`` for the certificate the plug-in gave; return the hash to sign."""
-    require(actor, policies.VERIFY.name)  # every signing role; what may be signed is decided above
+    require(actor, policies.VERIFY)  # every signing role; what may be signed is decided above
     if len(pdf) > MAX_PDF:
         raise ValidationFailed(_("Tệp PDF quá lớn (tối đa 50 MB)."), code=ErrorCode.TOO_LARGE)
     key = plugin_key(certificate_b64=certificate_b64, chain_b64=chain_b64)

@@ -56,7 +56,7 @@ def signature_report_verify_upload(
     rules, audited), verify it and store the report (``signing.verified`` in the audit log).
 
     ``stream`` is a seekable binary file (Django's ``UploadedFile``)."""
-    require(actor, policies.VERIFY.name)
+    require(actor, policies.VERIFY)
     head = stream.read(8)
     stream.seek(0)
     if not _looks_like_pdf(head):

@@ -35,7 +35,7 @@ def report_access_register(rule: ReportAccessRule) -> None:
 
 
 def may_see_reports_of(actor: Any, file_sha256: str) -> bool:
-    if not has(actor, policies.VERIFY.name):
+    if not has(actor, policies.VERIFY):
         return False
     if getattr(actor, "is_superuser", False):
         return True

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from qlvb.core import audit
 from qlvb.core.models import AuditEntry
+from qlvb.directory import policies as directory_policies
 
 from .access import permission_required
 from .auditdata import audit_details
@@ -79,7 +80,7 @@ class AuditFilterForm(forms.Form):
         return entries
 
 
-@permission_required("directory.audit_view")
+@permission_required(directory_policies.AUDIT_VIEW.name)
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.order_by("-seq")
@@ -109,7 +110,7 @@ def _rows(page: Any) -> list[tuple[AuditEntry, list[Any]]]:
 
 
 @require_POST
-@permission_required("directory.audit_view")
+@permission_required(directory_policies.AUDIT_VIEW.name)
 def audit_verify(request: HttpRequest) -> HttpResponse:
     report = audit.verify_chain()
     context = {"report": report}

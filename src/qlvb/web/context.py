@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from qlvb.core import permissions
+from qlvb.directory import policies as directory_policies
 
 from .labels import role_label
 
@@ -22,6 +23,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "shell_unit": unit,
         "shell_role_labels": [role_label(r) for r in roles if r in permissions.ROLES],
         "shell_roles": roles,
-        "shell_can_manage_users": permissions.has(user, "directory.user_manage"),
-        "shell_can_view_audit": permissions.has(user, "directory.audit_view"),
+        "shell_can_manage_users": permissions.has(user, directory_policies.USER_MANAGE),
+        "shell_can_view_audit": permissions.has(user, directory_policies.AUDIT_VIEW),
     }
