@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -39,6 +39,10 @@ from django.utils import timezone
 
 from .models import AuditChainHead, AuditEntry
 from .request_context import current_client_ip
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +199,7 @@ def _object_fields(obj: Any) -> tuple[str, str, str]:
 def record(
     action: str,
     *,
-    actor: Any = None,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
     obj: Any = None,
     data: dict[str, Any] | None = None,
     ip: str | None = None,

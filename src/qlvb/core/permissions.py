@@ -8,9 +8,12 @@ held in a department covers that department. The actor object answers ``roles_fo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from .errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 ROLES: dict[str, str] = {
     "leader": "Lãnh đạo",
@@ -58,6 +61,9 @@ def get(name: str) -> Permission:
 
 
 class Actor(Protocol):
+    """Who acts: a ``directory.User`` (the one kind today), typed here without importing the layer
+    above. A request's anonymous user may be passed to :func:`has` too; it holds nothing."""
+
     is_active: bool
     is_superuser: bool
 
@@ -68,7 +74,7 @@ def _perm(name: Permission | str) -> Permission:
     return name if isinstance(name, Permission) else get(name)
 
 
-def has(actor: Any, name: Permission | str, *, unit: Any | None = None) -> bool:
+def has(actor: Actor | AnonymousUser | None, name: Permission | str, *, unit: Any | None = None) -> bool:
     """True when ``actor`` holds a role granting ``name`` (a declared constant of an app's
     ``policies.py``, or its name) in ``unit`` (or anywhere, if None)."""
     perm = _perm(name)
@@ -78,10 +84,11 @@ def has(actor: Any, name: Permission | str, *, unit: Any | None = None) -> bool:
         return False
     if actor.is_superuser:
         return True
-    return bool(perm.roles & actor.roles_for(unit))
+    # authenticated and active: not the anonymous user, an Actor
+    return bool(perm.roles & cast(Actor, actor).roles_for(unit))
 
 
-def require(actor: Any, name: Permission | str, *, unit: Any | None = None) -> None:
+def require(actor: Actor | AnonymousUser | None, name: Permission | str, *, unit: Any | None = None) -> None:
     """Raise :class:`PermissionDenied` with the Vietnamese label unless ``actor`` has ``name``."""
     if not has(actor, name, unit=unit):
         label = _perm(name).label

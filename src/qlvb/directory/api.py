@@ -144,7 +144,7 @@ def units(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/units", response={201: UnitOut}, summary="Tạo cơ quan hoặc phòng ban")
 def unit_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     actor = _actor(request)
-    parent = selectors.unit_get(actor, payload.parent) if payload.parent is not None else None
+    parent = selectors.unit_get(actor, unit_id=payload.parent) if payload.parent is not None else None
     unit = services.unit_create(
         actor=actor,
         kind=payload.kind,
@@ -162,20 +162,20 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
 @paginate(BoundedLimitOffset)
 def users(request: HttpRequest, filters: Query[UserFilter]) -> Any:
     actor = _actor(request)
-    unit = selectors.unit_get(actor, filters.unit) if filters.unit is not None else None
+    unit = selectors.unit_get(actor, unit_id=filters.unit) if filters.unit is not None else None
     qs = selectors.users_visible_to(actor, unit=unit, q=filters.q, include_locked=filters.include_locked)
     return qs.prefetch_related("role_assignments__unit")
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="Một người dùng")
 def user_detail(request: HttpRequest, user_id: Id) -> User:
-    return _with_roles(selectors.user_get(_actor(request), user_id))
+    return _with_roles(selectors.user_get(_actor(request), user_id=user_id))
 
 
 @router.get("/username-proposal", response=ProposalOut, summary="Tên tài khoản đề xuất (Điều 7.2)")
 def username_proposal(request: HttpRequest, unit: Id, full_name: str) -> dict[str, str]:
     actor = _actor(request)
-    target = selectors.unit_get(actor, unit)
+    target = selectors.unit_get(actor, unit_id=unit)
     return {"username": services.username_proposal(actor=actor, unit=target, full_name=full_name)}
 
 
@@ -184,13 +184,13 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
     actor = _actor(request)
     data = services.NewUser(
         full_name=payload.full_name,
-        unit=selectors.unit_get(actor, payload.unit),
+        unit=selectors.unit_get(actor, unit_id=payload.unit),
         position=payload.position,
         email=payload.email,
         phone=payload.phone,
         username=payload.username,
         password=payload.password,
-        roles=[(r.role, selectors.unit_get(actor, r.unit)) for r in payload.roles],
+        roles=[(r.role, selectors.unit_get(actor, unit_id=r.unit)) for r in payload.roles],
     )
     return Status(201, _with_roles(services.user_create(actor=actor, data=data)))
 
@@ -198,20 +198,20 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
 @router.post("/users/{user_id}/lock", response=UserOut, summary="Khóa tài khoản (Điều 22.1.c)")
 def user_lock(request: HttpRequest, user_id: Id, payload: LockIn) -> User:
     actor = _actor(request)
-    user = services.user_lock(actor=actor, user=selectors.user_get(actor, user_id), reason=payload.reason)
+    user = services.user_lock(actor=actor, user=selectors.user_get(actor, user_id=user_id), reason=payload.reason)
     return _with_roles(user)
 
 
 @router.post("/users/{user_id}/unlock", response=UserOut, summary="Mở khóa tài khoản")
 def user_unlock(request: HttpRequest, user_id: Id) -> User:
     actor = _actor(request)
-    return _with_roles(services.user_unlock(actor=actor, user=selectors.user_get(actor, user_id)))
+    return _with_roles(services.user_unlock(actor=actor, user=selectors.user_get(actor, user_id=user_id)))
 
 
 @router.post("/users/{user_id}/roles", response={201: RoleOut}, summary="Gán vai trò")
 def role_grant(request: HttpRequest, user_id: Id, payload: RoleIn) -> Status[dict[str, Any]]:
     actor = _actor(request)
-    user, unit = selectors.user_get(actor, user_id), selectors.unit_get(actor, payload.unit)
+    user, unit = selectors.user_get(actor, user_id=user_id), selectors.unit_get(actor, unit_id=payload.unit)
     assignment = services.role_grant(actor=actor, user=user, role=payload.role, unit=unit)
     return Status(201, {"role": assignment.role, "unit_id": unit.pk, "unit_name": unit.name})
 
@@ -219,7 +219,7 @@ def role_grant(request: HttpRequest, user_id: Id, payload: RoleIn) -> Status[dic
 @router.delete("/users/{user_id}/roles/{unit_id}/{role}", response={204: None}, summary="Bỏ vai trò")
 def role_revoke(request: HttpRequest, user_id: Id, unit_id: Id, role: str) -> Status[None]:
     actor = _actor(request)
-    user, unit = selectors.user_get(actor, user_id), selectors.unit_get(actor, unit_id)
+    user, unit = selectors.user_get(actor, user_id=user_id), selectors.unit_get(actor, unit_id=unit_id)
     services.role_revoke(actor=actor, user=user, role=role, unit=unit)
     return Status(204, None)
 

@@ -10,7 +10,7 @@ SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -19,6 +19,9 @@ from qlvb.core.errors import NotFound
 from qlvb.core.text import fold
 
 from .models import RoleAssignment, Unit, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 _UNIT = Unit._meta.db_table
 _ROLE = RoleAssignment._meta.db_table
@@ -46,7 +49,7 @@ def _subtree_sql(root_id: int) -> RawSQL:
     return RawSQL(sql, (root_id,))  # noqa: S611
 
 
-def _visible_units_q(actor: Any, prefix: str = "") -> Q | None:
+def _visible_units_q(actor: User | AnonymousUser | None, prefix: str = "") -> Q | None:
     """The condition on a unit (reached through ``prefix``) for ``actor``; None means everything."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Q(pk__in=[])
@@ -59,7 +62,7 @@ def _visible_units_q(actor: Any, prefix: str = "") -> Q | None:
     return condition
 
 
-def units_visible_to(actor: Any) -> QuerySet[Unit]:
+def units_visible_to(actor: User | AnonymousUser | None) -> QuerySet[Unit]:
     """Units of the actor's own agency and of the subtrees he administers (no outside agencies)."""
     qs = Unit.objects.filter(external=False)
     condition = _visible_units_q(actor)
@@ -67,7 +70,7 @@ def units_visible_to(actor: Any) -> QuerySet[Unit]:
 
 
 def users_visible_to(
-    actor: Any, *, unit: Unit | None = None, q: str = "", include_locked: bool = True
+    actor: User | AnonymousUser | None, *, unit: Unit | None = None, q: str = "", include_locked: bool = True
 ) -> QuerySet[User]:
     """People the actor may see, optionally only in ``unit`` and below, matching the folded ``q``."""
     qs = User.objects.select_related("unit", "unit__agency")
@@ -85,7 +88,7 @@ def users_visible_to(
     return qs.order_by("full_name_folded", "username")
 
 
-def unit_get(actor: Any, unit_id: int) -> Unit:
+def unit_get(actor: User | AnonymousUser | None, *, unit_id: int) -> Unit:
     """A unit the actor may see; an unknown id and a unit he may not see get the same NotFound. Use it
     to resolve every unit id a caller sends."""
     unit = units_visible_to(actor).filter(pk=unit_id).select_related("agency", "parent").first()
@@ -94,7 +97,7 @@ def unit_get(actor: Any, unit_id: int) -> Unit:
     return unit
 
 
-def user_get(actor: Any, user_id: int) -> User:
+def user_get(actor: User | AnonymousUser | None, *, user_id: int) -> User:
     """A person the actor may see; an unknown id and a person he may not see (another agency's) get the
     same NotFound. Use it to resolve every user id a caller sends."""
     user = users_visible_to(actor).filter(pk=user_id).first()
@@ -103,7 +106,7 @@ def user_get(actor: Any, user_id: int) -> User:
     return user
 
 
-def users_get(actor: Any, user_ids: Iterable[int]) -> list[User]:
+def users_get(actor: User | AnonymousUser | None, *, user_ids: Iterable[int]) -> list[User]:
     """The people named by id (in the order given, once each) for an action that takes them from the
     caller — a signer, a leader to submit to, people to consult. Any id the actor may not see answers
     exactly as an id that does not exist (``user_get``'s NotFound), so that an error message can never
@@ -115,7 +118,7 @@ def users_get(actor: Any, user_ids: Iterable[int]) -> list[User]:
     return [found[pk] for pk in wanted]
 
 
-def unit_tree(actor: Any) -> list[dict[str, Any]]:
+def unit_tree(actor: User | AnonymousUser | None) -> list[dict[str, Any]]:
     """The visible units as a forest: each node has its ``children``; roots are the units whose
     parent the actor does not see (his agency, or a subtree he administers)."""
     units = list(units_visible_to(actor).order_by("kind", "name"))

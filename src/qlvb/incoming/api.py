@@ -354,8 +354,8 @@ def _targets(actor: Any, items: list[TargetIn]) -> list[services.Target]:
         services.Target(
             role=t.role,
             due_date=t.due_date,
-            unit=unit_get(actor, t.unit_id) if t.unit_id else None,
-            user=user_get(actor, t.user_id) if t.user_id else None,
+            unit=unit_get(actor, unit_id=t.unit_id) if t.unit_id else None,
+            user=user_get(actor, user_id=t.user_id) if t.user_id else None,
         )
         for t in items
     ]
@@ -525,7 +525,7 @@ def register(request: HttpRequest, doc_id: Id, payload: ConfirmIn) -> dict[str, 
 @router.post("/{int:doc_id}/submit", response=Ok, summary="Trình lãnh đạo")
 def submit(request: HttpRequest, doc_id: Id, payload: SubmitIn) -> dict[str, Any]:
     doc = selectors.document_get(request.user, doc_id)
-    leader = user_get(request.user, payload.leader_id) if payload.leader_id else None
+    leader = user_get(request.user, user_id=payload.leader_id) if payload.leader_id else None
     return _ok(services.incoming_submit(actor=request.user, document=doc, leader=leader, note=payload.note))
 
 

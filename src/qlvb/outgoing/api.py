@@ -100,7 +100,7 @@ def draft_data(actor: Any, payload: DraftIn) -> services.DraftData:
     doc_type = DocumentType.objects.filter(pk=payload.doc_type_id).first()
     if doc_type is None:
         raise ValidationFailed("Loại văn bản không tồn tại.")
-    signer = user_get(actor, payload.signer_id)  # someone the drafter may not see answers as no one
+    signer = user_get(actor, user_id=payload.signer_id)  # someone the drafter may not see answers as no one
     units = list(Unit.objects.filter(pk__in=payload.recipient_ids))
     if len(units) != len(set(payload.recipient_ids)):
         raise ValidationFailed("Có nơi nhận không có trong danh bạ.")
@@ -383,7 +383,7 @@ def comment(request: HttpRequest, pk: Id, payload: CommentIn) -> Status:
 
 @router.post("/{pk}/submit", summary="Trình duyệt")
 def submit(request: HttpRequest, pk: Id, payload: DraftSubmitIn) -> dict[str, Any]:
-    leader = user_get(_user(request), payload.dept_leader_id) if payload.dept_leader_id else None
+    leader = user_get(_user(request), user_id=payload.dept_leader_id) if payload.dept_leader_id else None
     services.outgoing_submit(actor=_user(request), outgoing=_get(request, pk), dept_leader=leader, note=payload.note)
     return _done(request, pk)
 
@@ -594,7 +594,7 @@ def consultations(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
 @router.post("/{pk}/consultations", response={201: dict}, summary="Lấy ý kiến dự thảo (người soạn thảo)")
 def consultation_open(request: HttpRequest, pk: Id, payload: ConsultationIn) -> Status:
     actor = _user(request)
-    people = users_get(actor, payload.user_ids)
+    people = users_get(actor, user_ids=payload.user_ids)
     created = consult.consultation_open(
         actor=actor, outgoing=_get(request, pk), people=people, deadline=payload.deadline, message=payload.message
     )
