@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from .models import Notification
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def notifications_mark_read(*, actor: Any, ids: list[int] | None = None) -> int:
+    from qlvb.directory.models import User
+
+
+def notifications_mark_read(*, actor: User | AnonymousUser, ids: list[int] | None = None) -> int:
     """Mark the actor's notifications read (all, or those in ``ids``). Never touches another's."""
+    if not actor.is_authenticated:
+        return 0
     query = Notification.objects.filter(user=actor, read_at__isnull=True)
     if ids is not None:
         query = query.filter(pk__in=ids)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.http import HttpRequest
 
-from qlvb.core.errors import NotFound
+from qlvb.core.errors import NotFound, PermissionDenied
 from qlvb.core.text import fold
 
 from .models import RoleAssignment, Unit, User
@@ -25,6 +26,15 @@ if TYPE_CHECKING:
 
 _UNIT = Unit._meta.db_table
 _ROLE = RoleAssignment._meta.db_table
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in person who makes ``request`` (API endpoints and pages behind a sign-in), as the
+    ``User`` the services take; the anonymous user is refused (403)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied()
+    return user
 
 
 def _administered_units_sql(actor: User) -> RawSQL:

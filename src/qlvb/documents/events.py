@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from celery import shared_task
 from django.conf import settings
@@ -26,6 +26,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Document, DocumentEvent
+
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ def events_declare(events: dict[str, str]) -> None:
 
 
 def event_record(
-    document: Document, *, actor: Any, action: str, text: str = "", data: dict[str, Any] | None = None
+    document: Document, *, actor: User | None, action: str, text: str = "", data: dict[str, Any] | None = None
 ) -> DocumentEvent:
     """Append one event in the caller's transaction (a rolled-back action leaves none)."""
     if action not in EVENTS:

@@ -11,6 +11,7 @@ from ninja.decorators import decorate_view
 from qlvb.core import audit
 from qlvb.core.bounds import Id
 from qlvb.core.errors import ValidationFailed
+from qlvb.directory.selectors import acting_user
 
 from .errors import ErrorCode
 from .intake import file_intake, too_large
@@ -69,7 +70,7 @@ def upload(request: HttpRequest) -> Status:
             exc = too_large("")
             audit.record(
                 "file.refused",
-                actor=request.user,
+                actor=acting_user(request),
                 obj=("files.storedfile", "", ""),
                 data={
                     "channel": Channel.API,
@@ -84,7 +85,7 @@ def upload(request: HttpRequest) -> Status:
         )
     try:
         stored = file_intake(
-            actor=request.user,
+            actor=acting_user(request),
             stream=uploaded,
             original_name=uploaded.name or "",
             channel=Channel.API,
@@ -97,5 +98,5 @@ def upload(request: HttpRequest) -> Status:
 
 @router.get("/{int:file_id}", summary="Tải tệp xuống (người tải lên, quản trị)", response={200: None})
 def download(request: HttpRequest, file_id: Id) -> FileResponse:
-    opened = file_download(actor=request.user, file_id=file_id)
+    opened = file_download(actor=acting_user(request), file_id=file_id)
     return file_response(opened)

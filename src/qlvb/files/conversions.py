@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +27,9 @@ from .convert import timeout_seconds, to_pdf
 from .intake import file_intake
 from .models import Channel, Conversion, ConversionState, StoredFile
 from .storage import open_verified
+
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
 
 
 def conversion_stalled(conversion: Conversion) -> bool:
@@ -50,7 +53,7 @@ def conversion_request(*, source: StoredFile) -> Conversion:
     return conversion
 
 
-def conversion_run(*, conversion_id: int, actor: Any | None = None) -> Conversion:
+def conversion_run(*, conversion_id: int, actor: User | None = None) -> Conversion:
     """Convert (outside any transaction: LibreOffice may take up to ``QLVB_CONVERT_TIMEOUT``) and
     record the outcome. Idempotent: a conversion already done is returned as it is."""
     conversion = Conversion.objects.select_related("source__blob", "source__uploaded_by").get(pk=conversion_id)

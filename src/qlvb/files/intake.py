@@ -14,7 +14,7 @@ afterwards (docs/files.md).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -32,6 +32,11 @@ from .pdfscripts import pdf_scripts
 from .sniffing import ALLOWED_TEXT, ContentRefusedError, TextProbe, sniff
 from .storage import CHUNK_SIZE, BlobWriter, blob_remove
 from .zipguard import ZipRefused
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qlvb.directory.models import User
 
 
 class Readable(Protocol):
@@ -66,7 +71,9 @@ def _chunks(stream: Readable | Iterable[bytes]) -> Iterator[bytes]:
                 yield bytes(chunk)
 
 
-def _refuse(*, actor: Any, original_name: str, channel: str, exc: DomainError, received: int) -> None:
+def _refuse(
+    *, actor: User | AnonymousUser | None, original_name: str, channel: str, exc: DomainError, received: int
+) -> None:
     audit.record(
         "file.refused",
         actor=actor,
@@ -84,7 +91,7 @@ def _refuse(*, actor: Any, original_name: str, channel: str, exc: DomainError, r
 
 def file_intake(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     stream: Readable | Iterable[bytes],
     original_name: str,
     channel: str,
@@ -142,7 +149,7 @@ def file_intake(
             keep_offered = bool(offered_ext) and ftype.accepts_extension(offered_ext)
             name = safe_name(original_name, ext=offered_ext.lower() if keep_offered else ftype.ext)
             return _store(
-                actor=actor,
+                actor=cast("User", actor),  # require() above lets only a signed-in User through
                 writer=writer,
                 kind=sniffed.type.ext,
                 mime=sniffed.type.mime,
@@ -157,7 +164,7 @@ def file_intake(
 
 @transaction.atomic
 def _store(
-    *, actor: Any, writer: BlobWriter, kind: str, mime: str, name: str, original_name: str, channel: str
+    *, actor: User, writer: BlobWriter, kind: str, mime: str, name: str, original_name: str, channel: str
 ) -> StoredFile:
     scripts = pdf_scripts(writer.temp_path) if kind == "pdf" else []  # active content, shown on the page
     blob, created = Blob.objects.get_or_create(

@@ -8,17 +8,22 @@ bring in somebody else's file or one already filed."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import StoredFile
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qlvb.directory.models import User
+
 KEPT_UPLOAD_MAX_AGE = dt.timedelta(hours=2)
 
 
-def kept_upload_find(*, actor: Any, file_id: int, used: QuerySet[Any]) -> StoredFile | None:
+def kept_upload_find(*, actor: User | AnonymousUser, file_id: int, used: QuerySet[Any]) -> StoredFile | None:
     """The kept upload ``file_id`` of ``actor``, or None when it is not (or no longer) his to reuse."""
     return (
         StoredFile.objects.select_related("blob")

@@ -17,11 +17,16 @@ the files of documents he could not open). docs/security.md states the rule.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qlvb.core.permissions import ROLES, declare, has
 
 from .models import StoredFile
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qlvb.directory.models import User
 
 APP = "files"
 ALL_ROLES = set(ROLES)
@@ -31,7 +36,7 @@ DOWNLOAD = declare(APP, "files.download", "Tải tệp xuống", ALL_ROLES)
 DOWNLOAD_ANY = declare(APP, "files.download_any", "Tải xuống mọi tệp của đơn vị (quản trị)", {"admin"})
 
 
-def may_read_own_or_admin(actor: Any, stored_file: StoredFile) -> bool:
+def may_read_own_or_admin(actor: User | AnonymousUser, stored_file: StoredFile) -> bool:
     """The uploader, or an administrator over the uploader's unit (or a superuser)."""
     if not has(actor, DOWNLOAD):
         return False
@@ -39,7 +44,7 @@ def may_read_own_or_admin(actor: Any, stored_file: StoredFile) -> bool:
         return True
     uploader = stored_file.uploaded_by
     unit = uploader.unit if uploader is not None else None
-    return has(actor, DOWNLOAD_ANY.name, unit=unit) if unit is not None else bool(actor.is_superuser)
+    return has(actor, DOWNLOAD_ANY, unit=unit) if unit is not None else bool(actor.is_superuser)
 
 
 ContentRule = Callable[[Any, StoredFile], bool]
@@ -52,7 +57,7 @@ def content_access_register(rule: ContentRule) -> None:
         _CONTENT_RULES.append(rule)
 
 
-def may_read_content(actor: Any, stored_file: StoredFile) -> bool:
+def may_read_content(actor: User | AnonymousUser, stored_file: StoredFile) -> bool:
     """The uploader, or whoever may open a document that holds the file. Being an administrator is not
     enough (see the module's docstring)."""
     if not has(actor, DOWNLOAD):

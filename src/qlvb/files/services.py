@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from django.db.models import QuerySet
 
@@ -13,6 +13,11 @@ from qlvb.core.errors import NotFound
 from . import policies
 from .models import StoredFile
 from .storage import BlobCorruptedError, open_verified
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qlvb.directory.models import User
 
 
 @dataclass
@@ -33,7 +38,7 @@ class OpenedFile:
         return self.stored_file.blob.size
 
 
-def stored_file_get(*, actor: Any, file_id: int) -> StoredFile:
+def stored_file_get(*, actor: User, file_id: int) -> StoredFile:
     """The stored file if ``actor`` may read its content (uploader, or someone who may open a document
     holding it); else :class:`NotFound` (an outsider cannot tell whether the file exists). An
     administrator of the uploader's unit is not let in by that alone: he sees metadata, not content."""
@@ -44,7 +49,7 @@ def stored_file_get(*, actor: Any, file_id: int) -> StoredFile:
 
 
 def file_open(
-    *, actor: Any, stored_file: StoredFile, authorised: bool = False, purpose: str = "download"
+    *, actor: User | AnonymousUser, stored_file: StoredFile, authorised: bool = False, purpose: str = "download"
 ) -> OpenedFile:
     """Open ``stored_file`` for ``actor`` after checking its SHA-256; records ``file.downloaded``.
 
@@ -71,11 +76,11 @@ def file_open(
     return OpenedFile(stored_file=stored_file, handle=handle)
 
 
-def file_download(*, actor: Any, file_id: int) -> OpenedFile:
+def file_download(*, actor: User, file_id: int) -> OpenedFile:
     """Download by id (web ``/tep/<id>/`` and ``GET /api/v1/files/{id}``): see ``stored_file_get``."""
     stored = stored_file_get(actor=actor, file_id=file_id)
     return file_open(actor=actor, stored_file=stored, authorised=True)
 
 
-def files_uploaded_by(*, actor: Any) -> QuerySet[StoredFile]:
+def files_uploaded_by(*, actor: User) -> QuerySet[StoredFile]:
     return StoredFile.objects.filter(uploaded_by=actor).select_related("blob")

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.views.decorators.http import require_GET
 
 from qlvb.core.errors import NotFound
+from qlvb.directory.selectors import acting_user
 
 from .responses import file_response
 from .services import file_download
@@ -17,7 +18,7 @@ from .storage import BlobCorruptedError, BlobMissingError
 @login_required
 def download(request: HttpRequest, file_id: int) -> FileResponse | HttpResponse:
     try:
-        opened = file_download(actor=request.user, file_id=file_id)
+        opened = file_download(actor=acting_user(request), file_id=file_id)
     except NotFound as exc:
         raise Http404(exc.message) from None
     except (BlobCorruptedError, BlobMissingError) as exc:  # never serve content that fails its checksum

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asn1crypto import pem, x509
 from django.utils.translation import gettext as _
@@ -27,6 +27,9 @@ from . import conf, policies
 from .certs import VN_TZ, load_certificates, name_attr
 from .demo_pki import is_demo_certificate
 from .errors import ErrorCode
+
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
 
 MAX_BYTES = 256 * 1024
 _SUFFIXES = {".cer", ".crt", ".pem", ".der"}
@@ -124,7 +127,7 @@ def store_anchor(der: bytes, *, demo: bool = False) -> Path:
     return path
 
 
-def trust_anchor_add(*, actor: Any, data: bytes, name: str = "") -> list[Anchor]:
+def trust_anchor_add(*, actor: User, data: bytes, name: str = "") -> list[Anchor]:
     """Add the CA certificate(s) of an uploaded file (PEM with one or several, or DER). Only CA
     certificates are accepted: an end-entity certificate is not an anchor."""
     require(actor, policies.ANCHORS_MANAGE)
@@ -155,7 +158,7 @@ def trust_anchor_add(*, actor: Any, data: bytes, name: str = "") -> list[Anchor]
     return added
 
 
-def trust_anchor_remove(*, actor: Any, fingerprint: str) -> Anchor:
+def trust_anchor_remove(*, actor: User, fingerprint: str) -> Anchor:
     """Remove a certificate from the folder (every file holding only it)."""
     require(actor, policies.ANCHORS_MANAGE)
     fingerprint = fingerprint.strip().lower()

@@ -12,6 +12,7 @@ from ninja.decorators import decorate_view
 
 from qlvb.core.bounds import Id
 from qlvb.core.errors import NotFound, PermissionDenied, ValidationFailed
+from qlvb.directory.selectors import acting_user
 from qlvb.files.intake import too_large
 from qlvb.files.models import Channel
 from qlvb.files.uploads import guard_upload, upload_too_large
@@ -113,7 +114,7 @@ def _pkcs12(request: HttpRequest, **owner: Any) -> SigningProfile:
     uploaded = _upload(request)
     try:
         return profiles.signing_pkcs12_upload(
-            actor=request.user,
+            actor=acting_user(request),
             data=uploaded.read(),
             name=uploaded.name or "",
             password=request.POST.get("password", ""),
@@ -158,7 +159,7 @@ def _png(profile: SigningProfile | None) -> HttpResponse:
 def _agency(request: HttpRequest, agency_id: int | None) -> Any:
     """The agency asked for (default: the first the user manages, his own); 403 when he manages none,
     404 for one he does not manage."""
-    agencies = profiles.agencies_managed_by(request.user)
+    agencies = profiles.agencies_managed_by(acting_user(request))
     if not agencies:
         raise PermissionDenied(f"Bạn không có quyền: {policies.AGENCY_MANAGE.label}.")
     for agency in agencies:
@@ -172,13 +173,13 @@ def _agency(request: HttpRequest, agency_id: int | None) -> Any:
 
 @router.get("/profile", response=ProfileOut, summary="Phương thức ký số và ảnh chữ ký của tôi")
 def profile_get(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    user = acting_user(request)
     return _profile_out(profiles.signing_profile_get(actor=user, user=user), owner=user.get_username())
 
 
 @router.put("/profile", response=ProfileOut, summary="Chọn phương thức ký số của tôi")
 def profile_put(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
-    user = request.user
+    user = acting_user(request)
     data = payload.dict()
     saved = profiles.signing_profile_save(actor=user, user=user, **data)
     return _profile_out(saved, owner=user.get_username())
@@ -192,7 +193,7 @@ def profile_put(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
 )
 @decorate_view(guard_upload)
 def profile_image_post(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    user = acting_user(request)
     uploaded = _upload(request)
     try:
         saved = profiles.signing_image_upload(actor=user, user=user, data=uploaded.read())
@@ -215,7 +216,7 @@ def profile_pkcs12_post(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/profile/image", response={200: None}, summary="Ảnh chữ ký của tôi (PNG)")
 def profile_image_get(request: HttpRequest) -> HttpResponse:
-    return _png(profiles.signing_profile_get(actor=request.user, user=request.user))
+    return _png(profiles.signing_profile_get(actor=acting_user(request), user=request.user))
 
 
 # --- the agency's profile ----------------------------------------------------------------------
@@ -228,13 +229,13 @@ def profile_image_get(request: HttpRequest) -> HttpResponse:
 )
 def agency_get(request: HttpRequest, agency_id: Id | None = None) -> dict[str, Any]:
     unit = _agency(request, agency_id)
-    return _profile_out(profiles.signing_profile_get(actor=request.user, agency=unit), owner=unit.name)
+    return _profile_out(profiles.signing_profile_get(actor=acting_user(request), agency=unit), owner=unit.name)
 
 
 @router.put("/agency", response=ProfileOut, summary="Chọn phương thức ký số của cơ quan")
 def agency_put(request: HttpRequest, payload: ProfileIn, agency_id: Id | None = None) -> dict[str, Any]:
     unit = _agency(request, agency_id)
-    saved = profiles.signing_profile_save(actor=request.user, agency=unit, **payload.dict())
+    saved = profiles.signing_profile_save(actor=acting_user(request), agency=unit, **payload.dict())
     return _profile_out(saved, owner=unit.name)
 
 
@@ -253,7 +254,9 @@ def agency_seal_post(request: HttpRequest, agency_id: Id | None = None) -> dict[
     except ValueError:
         raise ValidationFailed("Đường kính con dấu (width_mm) phải là số (mm).", code=ErrorCode.WIDTH_MM) from None
     try:
-        saved = profiles.signing_image_upload(actor=request.user, agency=unit, data=uploaded.read(), width_mm=width)
+        saved = profiles.signing_image_upload(
+            actor=acting_user(request), agency=unit, data=uploaded.read(), width_mm=width
+        )
     finally:
         uploaded.close()
     return _profile_out(saved, owner=unit.name)
@@ -274,7 +277,7 @@ def agency_pkcs12_post(request: HttpRequest, agency_id: Id | None = None) -> dic
 @router.get("/agency/seal", response={200: None}, summary="Ảnh con dấu của cơ quan (PNG)")
 def agency_seal_get(request: HttpRequest, agency_id: Id | None = None) -> HttpResponse:
     unit = _agency(request, agency_id)
-    return _png(profiles.signing_profile_get(actor=request.user, agency=unit))
+    return _png(profiles.signing_profile_get(actor=acting_user(request), agency=unit))
 
 
 # --- verification ------------------------------------------------------------------------------
@@ -291,7 +294,7 @@ def verify(request: HttpRequest) -> Status:
     uploaded = _upload(request)
     try:
         stored_file, stored = reports.signature_report_verify_upload(
-            actor=request.user,
+            actor=acting_user(request),
             stream=uploaded,
             original_name=uploaded.name or "",
             channel=Channel.API,
@@ -304,7 +307,7 @@ def verify(request: HttpRequest) -> Status:
 
 @router.get("/reports/{int:report_id}", response=ReportOut, summary="Một kết quả kiểm tra chữ ký số đã lưu")
 def report_get(request: HttpRequest, report_id: Id) -> dict[str, Any]:
-    return _report_out(selectors.signature_report_get(actor=request.user, report_id=report_id))
+    return _report_out(selectors.signature_report_get(actor=acting_user(request), report_id=report_id))
 
 
 # --- trust anchors (per deployment) ------------------------------------------------------------
@@ -328,7 +331,7 @@ def anchors_get(request: HttpRequest) -> list[dict[str, Any]]:
 def anchors_post(request: HttpRequest) -> Status:
     uploaded = _upload(request)
     try:
-        added = anchors.trust_anchor_add(actor=request.user, data=uploaded.read(), name=uploaded.name or "")
+        added = anchors.trust_anchor_add(actor=acting_user(request), data=uploaded.read(), name=uploaded.name or "")
     finally:
         uploaded.close()
     return Status(201, [a.as_dict() for a in added])
@@ -336,7 +339,7 @@ def anchors_post(request: HttpRequest) -> Status:
 
 @router.delete("/anchors/{fingerprint}", response={204: None}, summary="Bỏ một chứng thư gốc (theo SHA-256)")
 def anchors_delete(request: HttpRequest, fingerprint: str) -> Status:
-    anchors.trust_anchor_remove(actor=request.user, fingerprint=fingerprint)
+    anchors.trust_anchor_remove(actor=acting_user(request), fingerprint=fingerprint)
     return Status(204, None)
 
 
@@ -385,7 +388,7 @@ def plugin_start(request: HttpRequest) -> Status:
         uploaded.close()
     chain = [c for c in (request.POST.get("chain") or "").split(",") if c.strip()]
     started = plugin.plugin_sign_start(
-        actor=request.user,
+        actor=acting_user(request),
         pdf=data,
         chain_b64=chain,
         file_name=uploaded.name or "",
@@ -407,7 +410,9 @@ def plugin_finish(request: HttpRequest, session: str, payload: PluginFinishIn) -
 
     from . import plugin
 
-    stored, report = plugin.plugin_sign_finish(actor=request.user, session_id=session, signature_b64=payload.signature)
+    stored, report = plugin.plugin_sign_finish(
+        actor=acting_user(request), session_id=session, signature_b64=payload.signature
+    )
     return Status(
         201,
         {

@@ -26,7 +26,7 @@ import io
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asn1crypto import x509
 from django.db import transaction
@@ -42,6 +42,9 @@ from .errors import ErrorCode
 from .keys import PluginKey
 from .models import PluginSigning, SignatureReport
 from .services import PendingSignature, SignResult, _sign, _writer, pdf_finish_signature
+
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
 
 SESSION_MINUTES = 10
 PROTOCOL = "qlvb-local-sign/1"
@@ -97,7 +100,7 @@ def plugin_key(*, certificate_b64: str, chain_b64: list[str] | None = None) -> P
     return PluginKey(certificate=cert, chain=chain)
 
 
-def plugin_session_start(*, actor: Any, result: SignResult, file_name: str = "", purpose: str = "") -> Started:
+def plugin_session_start(*, actor: User, result: SignResult, file_name: str = "", purpose: str = "") -> Started:
     """Keep a prepared signature (``result.pending``, from any ``pdf_sign_*`` called with a
     :class:`PluginKey`) for its second half. ``purpose`` names what the signed file is for (empty: the
     page "Ký bằng USB token"; ``outgoing.sign:<id>:<version>``: an outgoing document's personal
@@ -121,7 +124,7 @@ def plugin_session_start(*, actor: Any, result: SignResult, file_name: str = "",
 
 
 def plugin_sign_start(
-    *, actor: Any, pdf: bytes, certificate_b64: str, chain_b64: list[str] | None = None, file_name: str = ""
+    *, actor: User, pdf: bytes, certificate_b64: str, chain_b64: list[str] | None = None, file_name: str = ""
 ) -> Started:
     """Prepare a signature of ``pdf`` for the certificate the plug-in gave; return the hash to sign."""
     require(actor, policies.VERIFY)  # every signing role; what may be signed is decided above
@@ -150,7 +153,7 @@ def plugin_sign_start(
 
 
 def plugin_session_finish(
-    *, actor: Any, session_id: str, signature_b64: str, purpose: str = ""
+    *, actor: User, session_id: str, signature_b64: str, purpose: str = ""
 ) -> tuple[PluginSigning, SignResult]:
     """Second half: embed the token's signature into the prepared document of ``actor``'s session for
     ``purpose``; refused (nothing written, the session usable again) when it does not verify."""
@@ -189,7 +192,7 @@ def plugin_session_finish(
     return session, result
 
 
-def plugin_sign_finish(*, actor: Any, session_id: str, signature_b64: str) -> tuple[Any, SignatureReport]:
+def plugin_sign_finish(*, actor: User, session_id: str, signature_b64: str) -> tuple[Any, SignatureReport]:
     """Embed the token's signature; store the signed file and its verification report."""
     session, result = plugin_session_finish(actor=actor, session_id=session_id, signature_b64=signature_b64)
     name = session.file_name or "van-ban.pdf"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509
@@ -36,6 +36,9 @@ from .images import check_image
 from .keys import KeyMethod, SigningKey
 from .models import SigningProfile
 
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
+
 METHOD_FIELDS: dict[str, tuple[str, ...]] = {
     KeyMethod.PKCS12: ("pkcs12_path",),
     KeyMethod.PLUGIN: (),
@@ -53,7 +56,7 @@ FIELD_LABELS = {
 }
 
 
-def _authorize(actor: Any, *, user: Any = None, agency: Any = None) -> None:
+def _authorize(actor: User, *, user: Any = None, agency: Any = None) -> None:
     if user is not None:
         if getattr(actor, "pk", None) == user.pk:
             return  # one's own signing method and signature image
@@ -99,7 +102,7 @@ def _checked(method: str, values: dict[str, str]) -> dict[str, str]:
     return values
 
 
-def signing_profile_get(*, actor: Any, user: Any = None, agency: Any = None) -> SigningProfile | None:
+def signing_profile_get(*, actor: User, user: Any = None, agency: Any = None) -> SigningProfile | None:
     """The profile of ``user`` or ``agency`` if ``actor`` may manage it (else PermissionDenied)."""
     if (user is None) == (agency is None):
         raise ValueError("exactly one of user and agency")
@@ -109,7 +112,7 @@ def signing_profile_get(*, actor: Any, user: Any = None, agency: Any = None) -> 
 
 @transaction.atomic
 def signing_profile_save(
-    *, actor: Any, user: Any = None, agency: Any = None, method: str, **settings: str
+    *, actor: User, user: Any = None, agency: Any = None, method: str, **settings: str
 ) -> SigningProfile:
     """Create or update the profile of ``user`` (personal signature) or ``agency`` (agency
     signature). ``settings`` are the fields of the chosen method (e.g. ``pkcs11_module``,
@@ -156,7 +159,7 @@ def signing_profile_save(
 @transaction.atomic
 def signing_image_upload(
     *,
-    actor: Any,
+    actor: User,
     data: bytes,
     profile: SigningProfile | None = None,
     user: Any = None,
@@ -191,7 +194,7 @@ def signing_key_for(profile: SigningProfile) -> SigningKey:
     return profile.key()
 
 
-def agencies_managed_by(actor: Any) -> list[Any]:
+def agencies_managed_by(actor: User) -> list[Any]:
     """The agencies whose signing key and seal ``actor`` may configure (his own agency first)."""
     candidates: list[Any] = []
     unit = getattr(actor, "unit", None)
@@ -277,7 +280,7 @@ def _read_pkcs12(data: bytes, password: str) -> tuple[Any, Any, list[Any]]:
 
 @transaction.atomic
 def signing_pkcs12_upload(
-    *, actor: Any, data: bytes, password: str, name: str = "", user: Any = None, agency: Any = None
+    *, actor: User, data: bytes, password: str, name: str = "", user: Any = None, agency: Any = None
 ) -> SigningProfile:
     """Store an uploaded PKCS#12 as the signing key of ``user`` (his own, or an administrator for him)
     or of ``agency`` (its clerk or administrator), after checking that ``password`` opens it, that it

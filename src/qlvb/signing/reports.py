@@ -5,7 +5,7 @@ a new report; the latest one is what the document page shows."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,6 +21,9 @@ from . import policies
 from .errors import ErrorCode
 from .models import SignatureReport
 from .verify import verify_pdf
+
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
 
 
 @transaction.atomic
@@ -49,7 +52,7 @@ def _looks_like_pdf(head: bytes) -> bool:
 
 
 def signature_report_verify_upload(
-    *, actor: Any, stream: Any, original_name: str, channel: str, declared_size: int | None = None
+    *, actor: User, stream: Any, original_name: str, channel: str, declared_size: int | None = None
 ) -> tuple[StoredFile, SignatureReport]:
     """ "Kiểm tra chữ ký số" of a PDF someone uploads: refuse anything that is not a PDF before storing
     it (415, nothing stored), take the file in through ``files.intake.file_intake`` (the seed's file

@@ -13,7 +13,7 @@ and never imports them), e.g. in ``AppConfig.ready``::
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qlvb.core.errors import NotFound
 from qlvb.core.permissions import has
@@ -23,6 +23,9 @@ from qlvb.files.policies import may_read_own_or_admin
 from . import policies
 from .errors import ErrorCode
 from .models import SignatureReport
+
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
 
 ReportAccessRule = Callable[[Any, str], bool]
 _RULES: list[ReportAccessRule] = []
@@ -34,7 +37,7 @@ def report_access_register(rule: ReportAccessRule) -> None:
         _RULES.append(rule)
 
 
-def may_see_reports_of(actor: Any, file_sha256: str) -> bool:
+def may_see_reports_of(actor: User, file_sha256: str) -> bool:
     if not has(actor, policies.VERIFY):
         return False
     if getattr(actor, "is_superuser", False):
@@ -47,7 +50,7 @@ def may_see_reports_of(actor: Any, file_sha256: str) -> bool:
     return any(rule(actor, file_sha256) for rule in _RULES)
 
 
-def signature_report_get(*, actor: Any, report_id: int) -> SignatureReport:
+def signature_report_get(*, actor: User, report_id: int) -> SignatureReport:
     """The stored report if ``actor`` may see it; else :class:`NotFound` (no hint that it exists)."""
     report = SignatureReport.objects.filter(pk=report_id).first()
     if report is None or not may_see_reports_of(actor, report.file_sha256):
