@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from qlvb.core.errors import DomainError
+from qlvb.directory.selectors import acting_user
 from qlvb.directory.tokens import token_issue, token_revoke
 
 from .errors import ErrorCode
@@ -89,7 +90,7 @@ def _unit(unit: Any) -> dict[str, Any] | None:
 
 @router.get("/me", response=MeOut, summary="Người dùng hiện tại, đơn vị và vai trò")
 def me(request: HttpRequest) -> dict[str, Any]:
-    user: Any = request.user
+    user = acting_user(request)
     roles = user.role_assignments.select_related("unit").order_by("unit__name", "role")
     return {
         "id": user.pk,

@@ -4,19 +4,22 @@ a rolled-back action notifies nobody."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
 
 
 def notify_after_commit(
     *,
-    users: Iterable[Any],
+    users: Iterable[User | int | None],
     kind: str,
     text: str,
     document_id: int | None = None,
     assignment_id: int | None = None,
-    exclude: Any = None,
+    exclude: User | None = None,
 ) -> None:
     user_ids = sorted({u if isinstance(u, int) else u.pk for u in users if u is not None})
     if exclude is not None:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from .models import Notification
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def notifications_for(user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related("document")
+    from qlvb.directory.models import User
 
 
-def notifications_unread_count(user: Any) -> int:
-    if user is None or not getattr(user, "is_authenticated", False):
+def notifications_for(user: User | AnonymousUser) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user_id=user.pk).select_related("document")
+
+
+def notifications_unread_count(user: User | AnonymousUser | None) -> int:
+    if user is None or user.pk is None:  # the anonymous user has no pk
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
@@ -36,12 +36,15 @@ from qlvb.core.errors import DomainError
 
 from .errors import ErrorCode
 
+if TYPE_CHECKING:
+    from .models import User
+
 # Callables (user, text) told of a lockout; the notifications app registers one at start-up
 # (layer 2 does not import the layers above it).
-_lockout_notifiers: list[Callable[[Any, str], None]] = []
+_lockout_notifiers: list[Callable[[User, str], None]] = []
 
 
-def lockout_notifier_register(notifier: Callable[[Any, str], None]) -> None:
+def lockout_notifier_register(notifier: Callable[[User, str], None]) -> None:
     if notifier not in _lockout_notifiers:
         _lockout_notifiers.append(notifier)
 
@@ -160,7 +163,7 @@ class LockedOutError(DomainError):
     status_code = 429
 
 
-def password_check_counted(request: HttpRequest, user: Any, password: str) -> bool:
+def password_check_counted(request: HttpRequest, user: User, password: str) -> bool:
     """Check a signed-in person's current password (e.g. before changing it) as a sign-in would: refused
     while locked out, a wrong one counted with the sign-in failures and able to lock the account."""
     credentials = {"username": user.get_username()}

@@ -16,7 +16,7 @@ app registered shows nothing (fail closed).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
@@ -25,7 +25,10 @@ from qlvb.core.errors import NotFound
 
 from .models import Direction, Document
 
-VisibilityRule = Callable[[Any], "QuerySet[Document]"]
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
+
+VisibilityRule = Callable[["User"], "QuerySet[Document]"]
 _RULES: dict[str, VisibilityRule] = {}
 
 
@@ -39,7 +42,7 @@ def visibility_register(direction: str, rule: VisibilityRule) -> None:
     _RULES[direction] = rule
 
 
-def documents_visible_to(actor: Any, direction: str) -> QuerySet[Document]:
+def documents_visible_to(actor: User, direction: str) -> QuerySet[Document]:
     """The documents of ``direction`` that ``actor`` may see, as a queryset filtered in SQL."""
     rule = _RULES.get(direction)
     if rule is None:
@@ -47,7 +50,7 @@ def documents_visible_to(actor: Any, direction: str) -> QuerySet[Document]:
     return rule(actor)
 
 
-def document_visible_get(actor: Any, direction: str, pk: Any) -> Document:
+def document_visible_get(actor: User, direction: str, pk: int | str) -> Document:
     """One document of ``direction`` that ``actor`` may see; else :class:`NotFound` (no hint that it
     exists)."""
     try:

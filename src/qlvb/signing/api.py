@@ -211,12 +211,14 @@ def profile_image_post(request: HttpRequest) -> dict[str, Any]:
 )
 @decorate_view(guard_upload)
 def profile_pkcs12_post(request: HttpRequest) -> dict[str, Any]:
-    return _profile_out(_pkcs12(request, user=request.user), owner=request.user.get_username())
+    user = acting_user(request)
+    return _profile_out(_pkcs12(request, user=user), owner=user.get_username())
 
 
 @router.get("/profile/image", response={200: None}, summary="Ảnh chữ ký của tôi (PNG)")
 def profile_image_get(request: HttpRequest) -> HttpResponse:
-    return _png(profiles.signing_profile_get(actor=acting_user(request), user=request.user))
+    user = acting_user(request)
+    return _png(profiles.signing_profile_get(actor=user, user=user))
 
 
 # --- the agency's profile ----------------------------------------------------------------------

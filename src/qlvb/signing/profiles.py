@@ -56,13 +56,13 @@ FIELD_LABELS = {
 }
 
 
-def _authorize(actor: User, *, user: Any = None, agency: Any = None) -> None:
+def _authorize(actor: User, *, user: User | None = None, agency: Unit | None = None) -> None:
     if user is not None:
         if getattr(actor, "pk", None) == user.pk:
             return  # one's own signing method and signature image
-        require(actor, policies.PROFILE_MANAGE.name, unit=user.unit)
+        require(actor, policies.PROFILE_MANAGE, unit=user.unit)
         return
-    require(actor, policies.AGENCY_MANAGE.name, unit=agency)
+    require(actor, policies.AGENCY_MANAGE, unit=agency)
 
 
 def _pkcs12_path(value: str) -> str:
@@ -102,7 +102,7 @@ def _checked(method: str, values: dict[str, str]) -> dict[str, str]:
     return values
 
 
-def signing_profile_get(*, actor: User, user: Any = None, agency: Any = None) -> SigningProfile | None:
+def signing_profile_get(*, actor: User, user: User | None = None, agency: Unit | None = None) -> SigningProfile | None:
     """The profile of ``user`` or ``agency`` if ``actor`` may manage it (else PermissionDenied)."""
     if (user is None) == (agency is None):
         raise ValueError("exactly one of user and agency")
@@ -112,7 +112,7 @@ def signing_profile_get(*, actor: User, user: Any = None, agency: Any = None) ->
 
 @transaction.atomic
 def signing_profile_save(
-    *, actor: User, user: Any = None, agency: Any = None, method: str, **settings: str
+    *, actor: User, user: User | None = None, agency: Unit | None = None, method: str, **settings: str
 ) -> SigningProfile:
     """Create or update the profile of ``user`` (personal signature) or ``agency`` (agency
     signature). ``settings`` are the fields of the chosen method (e.g. ``pkcs11_module``,
@@ -162,8 +162,8 @@ def signing_image_upload(
     actor: User,
     data: bytes,
     profile: SigningProfile | None = None,
-    user: Any = None,
-    agency: Any = None,
+    user: User | None = None,
+    agency: Unit | None = None,
     width_mm: float | None = None,
 ) -> SigningProfile:
     """Store the user's signature image (blue) or the agency's seal image (red, with its real
@@ -194,16 +194,16 @@ def signing_key_for(profile: SigningProfile) -> SigningKey:
     return profile.key()
 
 
-def agencies_managed_by(actor: User) -> list[Any]:
+def agencies_managed_by(actor: User) -> list[Unit]:
     """The agencies whose signing key and seal ``actor`` may configure (his own agency first)."""
-    candidates: list[Any] = []
+    candidates: list[Unit] = []
     unit = getattr(actor, "unit", None)
     if unit is not None:
         candidates.append(unit.agency)
     ids = actor.role_assignments.values_list("unit__agency_id", flat=True) if getattr(actor, "pk", None) else []
     others = Unit.objects.filter(pk__in=list(ids)).exclude(pk__in=[c.pk for c in candidates if c is not None])
     candidates += list(others.order_by("name"))
-    return [a for a in candidates if a is not None and has(actor, policies.AGENCY_MANAGE.name, unit=a)]
+    return [a for a in candidates if a is not None and has(actor, policies.AGENCY_MANAGE, unit=a)]
 
 
 # --- an uploaded PKCS#12 ----------------------------------------------------------------------
@@ -280,7 +280,7 @@ def _read_pkcs12(data: bytes, password: str) -> tuple[Any, Any, list[Any]]:
 
 @transaction.atomic
 def signing_pkcs12_upload(
-    *, actor: User, data: bytes, password: str, name: str = "", user: Any = None, agency: Any = None
+    *, actor: User, data: bytes, password: str, name: str = "", user: User | None = None, agency: Unit | None = None
 ) -> SigningProfile:
     """Store an uploaded PKCS#12 as the signing key of ``user`` (his own, or an administrator for him)
     or of ``agency`` (its clerk or administrator), after checking that ``password`` opens it, that it

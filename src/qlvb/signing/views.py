@@ -52,9 +52,10 @@ def _method_initial(profile: SigningProfile | None) -> dict[str, Any]:
 def _save_method(request: HttpRequest, form: forms.MethodForm, **owner: Any) -> bool:
     if not form.is_valid():
         return False
+    settings: dict[str, Any] = form.settings()
     try:
         profiles.signing_profile_save(
-            actor=current_user(request), method=form.cleaned_data["method"], **owner, **form.settings()
+            actor=current_user(request), method=form.cleaned_data["method"], **owner, **settings
         )
     except DomainError as exc:
         form.add_error(None, exc.message)

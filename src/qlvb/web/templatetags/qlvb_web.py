@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import template
 
 from qlvb.core import permissions
 from qlvb.web.labels import action_label, role_label
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qlvb.directory.models import User
+
 register = template.Library()
 
 
 @register.filter
-def can(user: Any, name: str) -> bool:
+def can(user: User | AnonymousUser | None, name: str) -> bool:
     """``{% if user|can:"incoming.register" %}`` — the permission held in some unit."""
     return permissions.has(user, name)
 
