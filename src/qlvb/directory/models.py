@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -124,22 +125,24 @@ class User(AbstractUser):
     def is_locked(self) -> bool:
         return not self.is_active
 
+    @cached_property
     def _roles_held(self) -> list[tuple[int, int | None, str]]:
-        """(unit, unit's agency, role) for every role the user holds; read once per user object."""
-        cache: list[tuple[int, int | None, str]] | None = getattr(self, "_role_cache", None)
-        if cache is None:
-            cache = list(self.role_assignments.values_list("unit_id", "unit__agency_id", "role"))
-            self._role_cache = cache
-        return cache
+        """(unit, unit's agency, role) for every role the user holds; read once per user object (until
+        :meth:`roles_forget`)."""
+        return list(self.role_assignments.values_list("unit_id", "unit__agency_id", "role"))
+
+    def roles_forget(self) -> None:
+        """Drop the roles read by :attr:`_roles_held`, after a grant or a revocation."""
+        self.__dict__.pop("_roles_held", None)
 
     def units_with_role(self, *roles: str) -> list[int]:
         """The units where the user holds any of ``roles`` (sorted ids, from the cached roles)."""
-        return sorted({unit_id for unit_id, _agency_id, role in self._roles_held() if role in roles})
+        return sorted({unit_id for unit_id, _agency_id, role in self._roles_held if role in roles})
 
     def roles_for(self, unit: Unit | None) -> set[str]:
         """Roles that apply in ``unit``: those held in the unit itself and in its agency; ``admin``
         also from any agency above. With ``unit=None``, every role the user holds anywhere."""
-        cache = self._roles_held()
+        cache = self._roles_held
         if unit is None:
             return {role for _u, _a, role in cache}
         covering = {unit.pk, unit.agency_id}

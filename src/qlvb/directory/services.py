@@ -206,7 +206,7 @@ def role_grant(*, actor: User | None, user: User, role: str, unit: Unit) -> Role
     assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit.record("role.granted", actor=actor, obj=user, data={"role": role, "unit": unit.pk})
-    user.__dict__.pop("_role_cache", None)
+    user.roles_forget()
     return assignment
 
 
@@ -218,7 +218,7 @@ def role_revoke(*, actor: User | None, user: User, role: str, unit: Unit) -> Non
     deleted, _ = RoleAssignment.objects.filter(user=user, unit=unit, role=role).delete()
     if deleted:
         audit.record("role.revoked", actor=actor, obj=user, data={"role": role, "unit": unit.pk})
-    user.__dict__.pop("_role_cache", None)
+    user.roles_forget()
 
 
 @transaction.atomic

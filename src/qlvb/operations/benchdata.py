@@ -254,6 +254,7 @@ class Agency:
     province: str
     commune: str
     weight: float
+    prefix: str = ""  # the agency's account-name prefix
     depts: list[Dept] = field(default_factory=list)
     clerks: list[Person] = field(default_factory=list)
     leaders: list[Person] = field(default_factory=list)
@@ -386,8 +387,9 @@ class Generator:
                     self.now,
                 )
             )
-            agency = Agency(agency_id, name, short, organ_id, province, commune, weight=0.4 + rng.random() ** 3 * 6)
-            agency.prefix = prefix  # type: ignore[attr-defined]
+            agency = Agency(
+                agency_id, name, short, organ_id, province, commune, weight=0.4 + rng.random() ** 3 * 6, prefix=prefix
+            )
             for dname, dshort in depts:
                 dept_id = self.ids.take(Unit)
                 unit_rows.append(
@@ -420,7 +422,7 @@ class Generator:
         user_rows: list[tuple[Any, ...]] = []
         role_rows: list[tuple[Any, ...]] = []
         for agency, size in zip(agencies, sizes, strict=True):
-            prefix = agency.prefix  # type: ignore[attr-defined]
+            prefix = agency.prefix
             n_clerks = 2 if size >= 60 else 1
             n_leaders = min(4, 2 + size // 60)
             plan: list[tuple[str, int, str, str]] = []  # (role, unit id, unit name, position)
