@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -10,14 +10,19 @@ from django.dispatch import receiver
 
 from qlvb.core import audit
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from .models import User
+
 
 @receiver(user_logged_in, dispatch_uid="qlvb_audit_sign_in")
-def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _signed_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     audit.record("auth.sign_in", actor=user, obj=user)
 
 
 @receiver(user_logged_out, dispatch_uid="qlvb_audit_sign_out")
-def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _signed_out(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         audit.record("auth.sign_out", actor=user, obj=user)
 
