@@ -13,7 +13,7 @@ and never imports them), e.g. in ``AppConfig.ready``::
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from qlvb.core.errors import NotFound
 from qlvb.core.permissions import has
@@ -27,7 +27,7 @@ from .models import SignatureReport
 if TYPE_CHECKING:
     from qlvb.directory.models import User
 
-ReportAccessRule = Callable[[Any, str], bool]
+ReportAccessRule = Callable[["User", str], bool]
 _RULES: list[ReportAccessRule] = []
 
 
