@@ -10,7 +10,7 @@ SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -19,6 +19,9 @@ from qlvb.core.errors import NotFound
 from qlvb.core.text import fold
 
 from .models import RoleAssignment, Unit, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 _UNIT = Unit._meta.db_table
 _ROLE = RoleAssignment._meta.db_table
@@ -141,3 +144,13 @@ def unit_tree(actor: Any) -> list[dict[str, Any]]:
         parent = nodes.get(unit.parent_id) if unit.parent_id is not None else None
         (parent["children"] if parent is not None else roots).append(node)
     return roots
+
+
+def agency_of(actor: User | AnonymousUser | None) -> Unit | None:
+    """The agency (cơ quan) the actor works in: his unit's agency — the unit itself for a person of an
+    agency's own office, the parent agency for a person of a department. None for a person without a
+    unit, or for no one signed in. Every "the user's agency" is this one rule."""
+    unit = getattr(actor, "unit", None)
+    if unit is None:
+        return None
+    return unit.agency or unit
