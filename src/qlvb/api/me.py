@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from qlvb.core.errors import DomainError
+from qlvb.directory.selectors import agency_of
 from qlvb.directory.tokens import token_issue, token_revoke
 
 router = Router(tags=["auth"])
@@ -96,6 +97,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "position": user.position,
         "email": user.email,
         "unit": _unit(user.unit),
-        "agency": _unit(user.unit.agency if user.unit else None),
+        "agency": _unit(agency_of(user)),
         "roles": [{"role": r.role, "unit_id": r.unit_id, "unit_name": r.unit.name} for r in roles],
     }
