@@ -36,8 +36,9 @@ from qlvb.documents.events import event_record
 from qlvb.exchange.models import Transport
 from qlvb.exchange.services import recipient_check, route_of
 
+from .draft_state import _locked, _may_change, _metadata
+from .drafting import _changed, recipient_lines, to_places_text
 from .models import EDITABLE_STATES, Outgoing, Recipient, State
-from .services import _changed, _locked, _may_change, _metadata, recipient_lines, to_places_text
 
 ROUTES: dict[str, str] = {
     "internal": "Nhận văn bản điện tử ngay (cơ quan trong hệ thống)",
