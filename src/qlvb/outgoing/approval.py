@@ -10,13 +10,15 @@ from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
+from qlvb.core.locks import row_locked
 from qlvb.core.permissions import has, require
+from qlvb.core.text import text_clean
 from qlvb.directory import people
 from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.files.models import ConversionState
 
-from .draft_state import _locked, _text, current_step, latest_version, version_conversion
+from .draft_state import current_step, latest_version, version_conversion
 from .models import (
     ApprovalStep,
     ChainStep,
@@ -133,7 +135,7 @@ def _notify_step(outgoing: Outgoing, step: ApprovalStep) -> None:
 
 @transaction.atomic
 def outgoing_submit(*, actor: Any, outgoing: Outgoing, dept_leader: User | None = None, note: str = "") -> Outgoing:
-    outgoing = _locked(outgoing)
+    outgoing = row_locked(outgoing, related=("document",))
     if actor.pk != outgoing.drafter_id:
         raise PermissionDenied("Chỉ người soạn thảo mới trình duyệt dự thảo.")
     if outgoing.state not in (State.DRAFT, State.RETURNED):
@@ -186,10 +188,10 @@ def _advance(outgoing: Outgoing, step: ApprovalStep, *, actor: Any, comment: str
 
 @transaction.atomic
 def outgoing_approve(*, actor: Any, outgoing: Outgoing, comment: str = "") -> Outgoing:
-    outgoing = _locked(outgoing)
+    outgoing = row_locked(outgoing, related=("document",))
     step = _pending_for(actor, outgoing, (StepKind.REVIEW,))
     _require_pdfs(outgoing)
-    comment = _text(comment, limit=4000, label="ý kiến")
+    comment = text_clean(comment, limit=4000, label="ý kiến")
     _advance(outgoing, step, actor=actor, comment=comment, data={})
     event_record(
         outgoing.document,
@@ -204,9 +206,9 @@ def outgoing_approve(*, actor: Any, outgoing: Outgoing, comment: str = "") -> Ou
 @transaction.atomic
 def outgoing_return(*, actor: Any, outgoing: Outgoing, comment: str) -> Outgoing:
     """Return the draft to its drafter with the reasons (any step: review, format check, signer)."""
-    outgoing = _locked(outgoing)
+    outgoing = row_locked(outgoing, related=("document",))
     step = _pending_for(actor, outgoing, (StepKind.REVIEW, StepKind.FORMAT, StepKind.SIGN))
-    comment = _text(comment, limit=4000, label="lý do trả lại", required=True)
+    comment = text_clean(comment, limit=4000, label="lý do trả lại", required=True)
     now = timezone.now()
     step.status, step.comment, step.decided_by, step.decided_at = StepStatus.RETURNED, comment, actor, now
     step.version = latest_version(outgoing)
@@ -228,7 +230,7 @@ def outgoing_return(*, actor: Any, outgoing: Outgoing, comment: str) -> Outgoing
 def outgoing_format_check(*, actor: Any, outgoing: Outgoing, checks: dict[str, bool], comment: str = "") -> Outgoing:
     """The clerk's check of form and layout against NĐ 30 Phụ lục I. Every item passes → to the signer;
     otherwise the draft goes back to the drafter with the failed items."""
-    outgoing = _locked(outgoing)
+    outgoing = row_locked(outgoing, related=("document",))
     step = _pending_for(actor, outgoing, (StepKind.FORMAT,))
     _require_pdfs(outgoing)
     unknown = set(checks) - set(FORMAT_CHECKLIST)
@@ -236,7 +238,7 @@ def outgoing_format_check(*, actor: Any, outgoing: Outgoing, checks: dict[str, b
         raise ValidationFailed(f"Mục kiểm tra không có trong danh sách: {', '.join(sorted(unknown))}.")
     results = {key: bool(checks.get(key, False)) for key in FORMAT_CHECKLIST}
     failed = [FORMAT_CHECKLIST[k] for k, ok in results.items() if not ok]
-    comment = _text(comment, limit=4000, label="ý kiến")
+    comment = text_clean(comment, limit=4000, label="ý kiến")
     if failed:
         text = "Chưa đúng thể thức: " + "; ".join(failed) + (f". {comment}" if comment else "")
         step.data = {"checks": results}

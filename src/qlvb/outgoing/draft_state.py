@@ -1,15 +1,15 @@
-"""What every step of the outgoing flow reads about a draft: its row lock, its latest version and current
-step, its metadata snapshot, who may change it now; the text rule and the file bytes the steps share."""
+"""What every step of the outgoing flow reads about a draft: its latest version and current step, its
+metadata snapshot, who may change it now; the file bytes the steps share. (The row lock, the text rule
+and the page count are the shared ones: ``core.locks.row_locked``, ``core.text.text_clean``,
+``files.pdfinfo.pdf_page_count``.)"""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
-from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
+from qlvb.core.errors import Conflict, PermissionDenied
 from qlvb.core.permissions import has
-from qlvb.core.text import nfc
-from qlvb.directory.models import Unit
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Channel as FileChannel
 from qlvb.files.models import Conversion, StoredFile
@@ -24,26 +24,6 @@ from .models import (
     StepStatus,
     VersionKind,
 )
-
-
-def _locked(outgoing: Outgoing) -> Outgoing:
-    return Outgoing.objects.select_for_update().select_related("document").get(pk=outgoing.pk)
-
-
-def _text(value: str | None, *, limit: int, label: str, required: bool = False) -> str:
-    value = nfc(value or "").strip()
-    if required and not value:
-        raise ValidationFailed(f"Cần nhập {label}.")
-    if len(value) > limit:
-        raise ValidationFailed(f"{label[:1].upper()}{label[1:]} dài quá {limit} ký tự.")
-    return value
-
-
-def _agency_of(actor: Any) -> Unit:
-    unit = getattr(actor, "unit", None)
-    if unit is None:
-        raise PermissionDenied("Tài khoản chưa thuộc đơn vị nào nên không soạn được văn bản đi.")
-    return unit.agency or unit
 
 
 def _stored_bytes(stored: StoredFile) -> bytes:
@@ -106,14 +86,4 @@ def version_conversion(version: DraftVersion) -> Conversion | None:
     try:
         return version.stored_file.conversion  # select_related("stored_file__conversion") saves the query
     except Conversion.DoesNotExist:
-        return None
-
-
-def _pdf_pages(stored: StoredFile) -> int | None:
-    from pypdf import PdfReader
-
-    try:
-        with open_verified(stored.blob.sha256, size=stored.blob.size, name=stored.name) as handle:
-            return len(PdfReader(handle).pages)
-    except Exception:  # a page count is a convenience
         return None

@@ -10,25 +10,27 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from qlvb.core.errors import ValidationFailed
+from qlvb.core.errors import PermissionDenied, ValidationFailed
+from qlvb.core.locks import row_locked
 from qlvb.core.permissions import has, require
-from qlvb.core.text import nfc
+from qlvb.core.text import nfc, text_clean
 from qlvb.directory.models import Unit, User
+from qlvb.directory.selectors import agency_of
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     MAX,
-    SECRECY_REFUSED_MESSAGE,
     Direction,
     Document,
     DocumentStatus,
     DocumentType,
     Urgency,
 )
+from qlvb.documents.secrecy import secrecy_refuse
 from qlvb.documents.visibility import documents_visible_to
 from qlvb.exchange.services import recipient_check
 
 from .approval import _restart_if_approved
-from .draft_state import _agency_of, _locked, _may_change, _metadata, _text
+from .draft_state import _may_change, _metadata
 from .models import (
     Competence,
     Outgoing,
@@ -61,11 +63,10 @@ class DraftData:
 def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date | None = None) -> DraftData:
     """``keep_due_date``: the due date the draft already has (editing other fields of a draft whose reply
     due date has passed since is not refused for it)."""
-    if (data.secrecy or "").strip():
-        raise ValidationFailed(SECRECY_REFUSED_MESSAGE, code="state_secret")
+    secrecy_refuse(data.secrecy)
     if not data.doc_type.is_active:
         raise ValidationFailed("Loại văn bản này không còn được dùng.")
-    subject = _text(data.subject, limit=MAX["subject"], label="trích yếu nội dung", required=True)
+    subject = text_clean(data.subject, limit=MAX["subject"], label="trích yếu nội dung", required=True)
     if not data.doc_type.abbreviation and data.doc_type.name == "Công văn" and not subject.lower().startswith("v/v"):
         subject = (
             f"V/v {subject[:1].lower()}{subject[1:]}"
@@ -83,21 +84,21 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date 
         or not has(signer, "outgoing.sign", unit=agency)
     ):
         raise ValidationFailed(f"{signer.full_name} không phải là lãnh đạo có thẩm quyền ký của cơ quan.")
-    data.signer_position = _text(
+    data.signer_position = text_clean(
         data.signer_position or signer.position, limit=MAX["signer_position"], label="chức vụ người ký"
     )
     if data.urgency not in Urgency.values:
         raise ValidationFailed("Độ khẩn không hợp lệ.")
     if not 1 <= int(data.copy_count) <= 999:
         raise ValidationFailed("Số lượng bản phải từ 1 đến 999.")
-    data.drafter_initials = _text(data.drafter_initials, limit=20, label="ký hiệu người soạn thảo")
+    data.drafter_initials = text_clean(data.drafter_initials, limit=20, label="ký hiệu người soạn thảo")
     data.free_recipients = "\n".join(
-        recipient_lines(_text(data.free_recipients, limit=MAX["to_places"], label="nơi nhận khác"))
+        recipient_lines(text_clean(data.free_recipients, limit=MAX["to_places"], label="nơi nhận khác"))
     )
     data.paper_recipients = "\n".join(
-        recipient_lines(_text(data.paper_recipients, limit=MAX["to_places"], label="nơi nhận gửi bản giấy"))
+        recipient_lines(text_clean(data.paper_recipients, limit=MAX["to_places"], label="nơi nhận gửi bản giấy"))
     )
-    data.description = _text(data.description, limit=MAX["description"], label="ghi chú")
+    data.description = text_clean(data.description, limit=MAX["description"], label="ghi chú")
     if data.due_date is not None and data.due_date < timezone.localdate() and data.due_date != keep_due_date:
         raise ValidationFailed(
             f"Hạn trả lời {data.due_date:%d/%m/%Y} đã qua: hãy chọn hôm nay hoặc một ngày sau "
@@ -145,7 +146,9 @@ def _to_places(data: DraftData) -> str:
 def outgoing_create(*, actor: Any, data: DraftData) -> Outgoing:
     """An officer starts an outgoing document (NĐ 30 Điều 10); the draft file comes with
     :func:`version_upload`."""
-    agency = _agency_of(actor)
+    agency = agency_of(actor)
+    if agency is None:
+        raise PermissionDenied("Tài khoản chưa thuộc đơn vị nào nên không soạn được văn bản đi.")
     require(actor, "outgoing.draft", unit=actor.unit)
     data = _clean(data, agency=agency, actor=actor)
     now = timezone.now()
@@ -188,7 +191,7 @@ def outgoing_create(*, actor: Any, data: DraftData) -> Outgoing:
 @transaction.atomic
 def outgoing_update(*, actor: Any, outgoing: Outgoing, data: DraftData) -> Outgoing:
     """Change the metadata. After any approval the chain starts again (NĐ 30 Điều 11)."""
-    outgoing = _locked(outgoing)
+    outgoing = row_locked(outgoing, related=("document",))
     _may_change(actor, outgoing)
     agency = outgoing.document.agency
     data = _clean(data, agency=agency, actor=actor, keep_due_date=outgoing.document.due_date)

@@ -10,14 +10,15 @@ from django.utils import timezone
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core import audit
 from qlvb.core.errors import Conflict
+from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
+from qlvb.core.text import text_clean
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     DocumentStatus,
 )
 from qlvb.exchange.services import BusinessType, deliveries_recall, deliveries_send
 
-from .draft_state import _locked, _text
 from .drafting import DraftData, outgoing_create
 from .models import (
     Outgoing,
@@ -35,7 +36,7 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
 
     agency = outgoing.document.agency
     require(actor, "outgoing.number", unit=agency)
-    outgoing = _locked(outgoing)
+    outgoing = row_locked(outgoing, related=("document",))
     if outgoing.state in (State.ISSUED, State.REVOKED, State.REPLACED):
         raise Conflict("Văn bản đã được phát hành.")
     if outgoing.state != State.AGENCY_SIGNED:
@@ -92,7 +93,8 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
             },
         )
     if outgoing.replaces_id is not None:
-        original = _locked(outgoing.replaces)  # type: ignore[arg-type]
+        assert outgoing.replaces is not None  # replaces_id is set
+        original = row_locked(outgoing.replaces, related=("document",))
         kind = BusinessType.REPLACE if outgoing.business_type == BusinessType.REPLACE else BusinessType.UPDATE
         if kind == BusinessType.REPLACE:
             original.state = State.REPLACED
@@ -126,10 +128,10 @@ def outgoing_revoke(*, actor: Any, outgoing: Outgoing, reason: str) -> Outgoing:
     """Thu hồi (NĐ 30 Điều 18.4): the original is frozen; recipients in this deployment have their copy
     withdrawn; outside recipients wait for the axis."""
     require(actor, "outgoing.revoke", unit=outgoing.document.agency)
-    outgoing = _locked(outgoing)
+    outgoing = row_locked(outgoing, related=("document",))
     if outgoing.state != State.ISSUED:
         raise Conflict("Chỉ thu hồi được văn bản đã phát hành và chưa bị thu hồi, thay thế.")
-    reason = _text(reason, limit=500, label="lý do thu hồi", required=True)
+    reason = text_clean(reason, limit=500, label="lý do thu hồi", required=True)
     outgoing.state, outgoing.frozen_reason = State.REVOKED, reason
     outgoing.save(update_fields=["state", "frozen_reason"])
     changed = deliveries_recall(actor=actor, document=outgoing.document, reason=reason)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from qlvb.core import audit
 from qlvb.core.errors import Conflict
+from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
@@ -17,7 +18,7 @@ from qlvb.documents.models import (
 from qlvb.documents.numbering import register_for
 
 from . import numbering
-from .draft_state import _intake_bytes, _locked, _stored_bytes
+from .draft_state import _intake_bytes, _stored_bytes
 from .models import (
     Outgoing,
     State,
@@ -31,7 +32,7 @@ def outgoing_number(*, actor: Any, outgoing: Outgoing) -> Outgoing:
     stays valid). The document identifier follows the agency's template."""
     agency = outgoing.document.agency
     require(actor, "outgoing.number", unit=agency)
-    outgoing = _locked(outgoing)
+    outgoing = row_locked(outgoing, related=("document",))
     if outgoing.number is not None:
         raise Conflict(
             f"Văn bản đã được cấp số {outgoing.document.number_notation}; không cấp số lần hai.",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core import audit
 from qlvb.core.errors import Conflict, ValidationFailed
+from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
 from qlvb.directory import people
 from qlvb.directory.models import Unit
@@ -19,9 +20,10 @@ from qlvb.documents.models import (
     Attachment,
     AttachmentKind,
 )
+from qlvb.files.pdfinfo import pdf_page_count
 
 from .approval import _advance, _pending_for
-from .draft_state import _intake_bytes, _locked, _pdf_pages, _stored_bytes
+from .draft_state import _intake_bytes, _stored_bytes
 from .models import (
     DraftVersion,
     Outgoing,
@@ -128,7 +130,7 @@ def outgoing_signed_record(
     assert approved.pdf is not None
     signed = _intake_bytes(actor=actor, data=pdf, name=f"ky-{approved.pdf.name}")
     with transaction.atomic():
-        outgoing = _locked(outgoing)
+        outgoing = row_locked(outgoing, related=("document",))
         step = _pending_for(actor, outgoing, (StepKind.SIGN,))
         if outgoing.approved_version_id != approved.pk:
             raise Conflict("Dự thảo vừa thay đổi; hãy ký lại phiên bản được duyệt mới.")
@@ -184,7 +186,7 @@ def outgoing_sign_agency(*, actor: Any, outgoing: Outgoing, pin: str) -> Outgoin
         signed = pdf_sign_attachment(pdf=_stored_bytes(version.pdf), key=key, pin=pin, number=number)
         appendices.append(_intake_bytes(actor=actor, data=signed.pdf, name=f"phu-luc-{version.ordinal}.pdf"))
     with transaction.atomic():
-        outgoing = _locked(outgoing)
+        outgoing = row_locked(outgoing, related=("document",))
         if outgoing.state != State.NUMBERED:
             raise Conflict("Văn bản vừa được ký số cơ quan.")
         document = outgoing.document
@@ -199,7 +201,7 @@ def outgoing_sign_agency(*, actor: Any, outgoing: Outgoing, pin: str) -> Outgoin
                 kind=kind,
                 ordinal=ordinal,
                 name=stored.name,
-                page_count=_pdf_pages(stored),
+                page_count=pdf_page_count(stored),
                 added_by=actor,
                 added_at=now,
             )

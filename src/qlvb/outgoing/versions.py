@@ -10,18 +10,21 @@ from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
+from qlvb.core.locks import row_locked
+from qlvb.core.text import text_clean
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
-    SECRECY_REFUSED_MESSAGE,
     Document,
 )
+from qlvb.documents.secrecy import secrecy_refuse
 from qlvb.files.conversions import conversion_request, conversion_retryable, conversion_run
 from qlvb.files.models import Conversion, ConversionState, StoredFile
+from qlvb.files.pdfinfo import pdf_page_count
 from qlvb.files.storage import open_verified
 
 from . import convert
 from .approval import _restart_if_approved
-from .draft_state import _locked, _may_change, _metadata, _pdf_pages, _text, latest_version, version_conversion
+from .draft_state import _may_change, _metadata, latest_version, version_conversion
 from .models import (
     Comment,
     DraftVersion,
@@ -54,8 +57,7 @@ def version_upload(
     _may_change(actor, outgoing)
     with open_verified(stored_file.blob.sha256, size=stored_file.blob.size, name=stored_file.name) as handle:
         mark = convert.secrecy_mark(handle, ext=ext, name=stored_file.name)
-    if mark:
-        raise ValidationFailed(f"Dự thảo có dấu “{mark}”. {SECRECY_REFUSED_MESSAGE}", code="state_secret")
+    secrecy_refuse(stamp=mark)
     return _version_store(actor=actor, outgoing=outgoing, stored_file=stored_file, pdf=None, kind=kind, note=note)
 
 
@@ -74,12 +76,12 @@ def version_convert(*, version_id: int) -> DraftVersion:
 
 @transaction.atomic
 def _version_attach_pdf(version: DraftVersion, pdf: StoredFile) -> None:
-    pages = _pdf_pages(pdf)
+    pages = pdf_page_count(pdf)
     # the one change a version ever gets: its PDF, once, when the conversion ends
     DraftVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=pdf, page_count=pages)
     newest = latest_version(version.outgoing, kind=VersionKind.MAIN)
     if version.kind == VersionKind.MAIN and pages and newest is not None and newest.pk == version.pk:
-        Document.objects.filter(pk=version.outgoing.document_id).update(page_amount=min(pages, 999))
+        Document.objects.filter(pk=version.outgoing.document_id).update(page_amount=pages)  # capped by pdf_page_count
 
 
 def version_convert_retry(*, actor: Any, version: DraftVersion) -> DraftVersion:
@@ -130,7 +132,7 @@ def _convert_after_commit(version_id: int) -> None:
 def _version_store(
     *, actor: Any, outgoing: Outgoing, stored_file: StoredFile, pdf: StoredFile | None, kind: str, note: str
 ) -> DraftVersion:
-    outgoing = _locked(outgoing)
+    outgoing = row_locked(outgoing, related=("document",))
     _may_change(actor, outgoing)
     last = outgoing.versions.filter(kind=kind).aggregate(m=Max("ordinal"))["m"] or 0
     version = DraftVersion.objects.create(
@@ -139,8 +141,8 @@ def _version_store(
         ordinal=last + 1,
         stored_file=stored_file,
         pdf=pdf,
-        page_count=_pdf_pages(pdf) if pdf else None,
-        note=_text(note, limit=500, label="ghi chú"),
+        page_count=pdf_page_count(pdf) if pdf else None,
+        note=text_clean(note, limit=500, label="ghi chú"),
         metadata=_metadata(outgoing),
         uploaded_by=actor,
         uploaded_at=timezone.now(),
@@ -149,7 +151,7 @@ def _version_store(
         conversion_request(source=stored_file)
         _convert_after_commit(version.pk)
     if kind == VersionKind.MAIN and version.page_count:
-        outgoing.document.page_amount = min(version.page_count, 999)
+        outgoing.document.page_amount = version.page_count  # capped by pdf_page_count
         outgoing.document.save(update_fields=["page_amount"])
     event_record(
         outgoing.document,
@@ -168,7 +170,7 @@ def comment_add(*, actor: Any, outgoing: Outgoing, text: str, parent: Comment | 
 
     if not outgoing_visible_to(actor).filter(pk=outgoing.pk).exists():
         raise PermissionDenied("Không có quyền góp ý văn bản này.")
-    text = _text(text, limit=4000, label="nội dung góp ý", required=True)
+    text = text_clean(text, limit=4000, label="nội dung góp ý", required=True)
     if parent is not None and parent.outgoing_id != outgoing.pk:
         raise ValidationFailed("Góp ý trả lời không thuộc văn bản này.")
     comment = Comment.objects.create(
