@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from qlvb.core.errors import DomainError
-from qlvb.directory.selectors import acting_user
+from qlvb.directory.selectors import acting_user, agency_of
 from qlvb.directory.tokens import token_issue, token_revoke
 
 from .errors import ErrorCode
@@ -99,6 +99,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "position": user.position,
         "email": user.email,
         "unit": _unit(user.unit),
-        "agency": _unit(user.unit.agency if user.unit else None),
+        "agency": _unit(agency_of(user)),
         "roles": [{"role": r.role, "unit_id": r.unit_id, "unit_name": r.unit.name} for r in roles],
     }

@@ -3,12 +3,12 @@ extensions and reminders; and the in-app notifications they create."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from qlvb.core.appendonly import AppendOnly
 
 
 class AssignmentRole(models.TextChoices):
@@ -158,7 +158,7 @@ class ReminderKind(models.TextChoices):
     REVIEW = "kiem_diem", _("Kiểm điểm")
 
 
-class Reminder(models.Model):
+class Reminder(AppendOnly):
     """Đôn đốc: typed, numbered per assignment, never edited or deleted (counted in reports)."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="reminders")
@@ -168,20 +168,14 @@ class Reminder(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField()
 
+    append_only_name = _("các lần đôn đốc")
+
     class Meta:
         ordering = ["assignment", "seq"]
         constraints = [models.UniqueConstraint(fields=["assignment", "seq"], name="reminder_seq_unique")]
 
     def __str__(self) -> str:
         return f"Đôn đốc lần {self.seq} ({self.get_kind_display()})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("Reminder cannot be edited")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Reminder cannot be deleted")
 
 
 class NotificationKind(models.TextChoices):

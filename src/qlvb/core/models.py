@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .appendonly import AppendOnly
 
 
 class AuditChainHead(models.Model):
@@ -24,7 +24,7 @@ class AuditChainHead(models.Model):
         return f"#{self.last_seq}"
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnly):
     """One audited action. Never updated or deleted; ``hash`` (HMAC-SHA256 under the audit key) chains
     it to the previous entry."""
 
@@ -49,11 +49,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.actor_username}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RuntimeError("Nhật ký hệ thống chỉ được ghi thêm, không được sửa.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("Nhật ký hệ thống không được xóa.")

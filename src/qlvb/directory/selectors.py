@@ -154,3 +154,13 @@ def unit_tree(actor: User | AnonymousUser | None) -> list[dict[str, Any]]:
         parent = nodes.get(unit.parent_id) if unit.parent_id is not None else None
         (parent["children"] if parent is not None else roots).append(node)
     return roots
+
+
+def agency_of(actor: User | AnonymousUser | None) -> Unit | None:
+    """The agency (cơ quan) the actor works in: his unit's agency — the unit itself for a person of an
+    agency's own office, the parent agency for a person of a department. None for a person without a
+    unit, or for no one signed in. Every "the user's agency" is this one rule."""
+    unit = getattr(actor, "unit", None)
+    if unit is None:
+        return None
+    return unit.agency or unit

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core.appendonly import AppendOnly
 from qlvb.core.text import fold, nfc
 
 
@@ -327,7 +328,7 @@ class Attachment(models.Model):
         return self.superseded_at is None
 
 
-class DocumentEvent(models.Model):
+class DocumentEvent(AppendOnly):
     """One action on a document — the "Lịch sử xử lý" and the future edXML TraceHeaderList. Append-only."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
@@ -349,11 +350,3 @@ class DocumentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_name} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValueError("DocumentEvent is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("DocumentEvent is append-only")

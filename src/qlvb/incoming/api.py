@@ -17,7 +17,7 @@ from qlvb.assignments.selectors import notifications_for, notifications_unread_c
 from qlvb.assignments.services import notifications_mark_read
 from qlvb.core.bounds import Id, PageNumber, SmallCount
 from qlvb.core.errors import NotFound, ValidationFailed
-from qlvb.directory.selectors import unit_get, user_get
+from qlvb.directory.selectors import agency_of, unit_get, user_get
 from qlvb.documents.events import event_label
 from qlvb.documents.models import Document, DocumentType
 from qlvb.files.models import StoredFile
@@ -396,7 +396,7 @@ def document_list(request: HttpRequest, f: Query[FilterIn]) -> dict[str, Any]:
 @router.post("/", response={201: DocumentOut}, summary="Tiếp nhận và vào sổ văn bản đến")
 def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
     user: Any = request.user
-    agency = user.unit.agency if user.unit else None
+    agency = agency_of(user)
     if agency is None:
         raise ValidationFailed("Tài khoản chưa thuộc cơ quan nào.")
     doc_type = DocumentType.objects.filter(name=payload.doc_type).first()
@@ -679,7 +679,7 @@ def _file(content: bytes, name: str, ext: str) -> HttpResponse:
 )
 def output(request: HttpRequest, kind: str, ext: str, r: Query[RangeIn]) -> HttpResponse:
     user: Any = request.user
-    agency = user.unit.agency if user.unit else None
+    agency = agency_of(user)
     if kind not in OUTPUTS or ext not in CONTENT_TYPES or agency is None:
         raise NotFound()
     if r.date_to < r.date_from:

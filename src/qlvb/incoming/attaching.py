@@ -4,14 +4,12 @@ transaction), then attaches the resulting ``StoredFile``s here, in the document'
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from pypdf import PdfReader
 
 from qlvb.core.errors import Conflict, ValidationFailed
 from qlvb.core.permissions import require
@@ -19,29 +17,15 @@ from qlvb.documents.events import event_record
 from qlvb.documents.models import Attachment, AttachmentKind, Document, DocumentStatus
 from qlvb.files.kept import kept_upload_find
 from qlvb.files.models import StoredFile
-from qlvb.files.storage import open_verified
+from qlvb.files.pdfinfo import pdf_page_count
 
 from .verification import verification_schedule
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
 class IncomingFile:
     stored_file: StoredFile
     kind: str = AttachmentKind.MAIN
-
-
-def pdf_page_count(stored_file: StoredFile) -> int | None:
-    """Pages of a PDF (Phụ lục VI field 10, auto-filled); None for another type or an unreadable PDF."""
-    if stored_file.blob.kind != "pdf":
-        return None
-    try:
-        with open_verified(stored_file.blob.sha256, size=stored_file.blob.size, name=stored_file.name) as handle:
-            return len(PdfReader(handle).pages)
-    except Exception:  # a damaged PDF is still kept; the clerk enters the page count
-        log.warning("cannot count pages of %s", stored_file.blob.sha256, exc_info=True)
-        return None
 
 
 def attachments_add(
@@ -81,7 +65,7 @@ def attachments_add(
     verification_schedule(created)
     main = next((a for a in created if a.kind == AttachmentKind.MAIN), None)
     if main is not None and document.page_amount is None and main.page_count:
-        document.page_amount = min(main.page_count, 999)
+        document.page_amount = main.page_count  # capped at Phụ lục VI's 999 by pdf_page_count
         document.save(update_fields=["page_amount"])
     return created
 

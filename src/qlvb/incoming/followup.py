@@ -12,7 +12,7 @@ from django.utils import timezone
 from qlvb.assignments.models import Assignment, AssignmentStatus, Extension, ExtensionStatus, Reminder, ReminderKind
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
-from qlvb.core.text import nfc
+from qlvb.core.text import text_clean
 from qlvb.documents.events import event_record
 
 from . import conf, people, policies
@@ -36,9 +36,7 @@ def extension_request(*, actor: Any, assignment: Assignment, new_due_date: dt.da
         raise PermissionDenied("Chỉ người được giao mới đề nghị gia hạn được.")
     if assignment.status not in OPEN:
         raise Conflict("Phần việc đã kết thúc.")
-    reason = nfc(reason or "")
-    if not reason:
-        raise ValidationFailed("Cần nêu lý do đề nghị gia hạn.")
+    reason = text_clean(reason, label="lý do đề nghị gia hạn", limit=4000, required=True)
     if assignment.due_date is not None and new_due_date <= assignment.due_date:
         raise ValidationFailed("Hạn đề nghị phải sau hạn hiện tại.")
     if new_due_date < timezone.localdate():
@@ -82,7 +80,7 @@ def extension_decide(*, actor: Any, extension: Extension, grant: bool, note: str
     extension.status = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
     extension.decided_by = actor
     extension.decided_at = timezone.now()
-    extension.decision_note = nfc(note or "")
+    extension.decision_note = text_clean(note, label="ý kiến", limit=4000)
     extension.save()
     if grant:
         assignment.due_date = extension.new_due_date
@@ -119,9 +117,7 @@ def reminder_send(*, actor: Any, assignment: Assignment, kind: str, text: str) -
         raise Conflict("Phần việc đã kết thúc, không cần đôn đốc.")
     if kind not in ReminderKind.values:
         raise ValidationFailed("Hình thức đôn đốc không hợp lệ.")
-    text = nfc(text or "")
-    if not 1 <= len(text) <= 1000:
-        raise ValidationFailed("Nội dung đôn đốc từ 1 đến 1000 ký tự.")
+    text = text_clean(text, label="nội dung đôn đốc", limit=1000, required=True)
     seq = (assignment.reminders.aggregate(m=Max("seq"))["m"] or 0) + 1
     reminder = Reminder.objects.create(
         assignment=assignment, seq=seq, kind=kind, text=text, sent_by=actor, sent_at=timezone.now()

@@ -14,8 +14,9 @@ from django.utils import timezone
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus, AssignmentUpdate
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
+from qlvb.core.locks import row_locked
 from qlvb.core.permissions import has, require
-from qlvb.core.text import nfc
+from qlvb.core.text import text_clean
 from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import Document, DocumentStatus
@@ -39,19 +40,6 @@ class Target:
         if self.user is not None:
             return self.user.full_name
         return self.unit.name if self.unit is not None else "—"
-
-
-def _locked(document: Document) -> Document:
-    return Document.objects.select_for_update().get(pk=document.pk)
-
-
-def _text(value: str, *, required: str | None = None, limit: int = 4000) -> str:
-    value = nfc(value or "")
-    if required and not value:
-        raise ValidationFailed(required)
-    if len(value) > limit:
-        raise ValidationFailed(f"Nội dung dài quá {limit} ký tự.")
-    return value
 
 
 def _check_targets(targets: list[Target], *, agency: Unit, need_one_lead: bool) -> None:
@@ -163,7 +151,7 @@ def _describe(targets: list[Target]) -> str:
 def incoming_submit(*, actor: Any, document: Document, leader: User | None = None, note: str = "") -> Document:
     """Trình: the clerk submits a registered (or returned) document to a leader."""
     require(actor, "incoming.submit", unit=document.agency)
-    document = _locked(document)
+    document = row_locked(document)
     if document.status not in (DocumentStatus.REGISTERED, DocumentStatus.RETURNED):
         raise Conflict("Chỉ trình được văn bản đã vào sổ hoặc bị trả lại.")
     if leader is not None and not people.leaders_of(document.agency).filter(pk=leader.pk).exists():
@@ -171,7 +159,7 @@ def incoming_submit(*, actor: Any, document: Document, leader: User | None = Non
     document.status = DocumentStatus.SUBMITTED
     document.submitted_to = leader
     document.save(update_fields=["status", "submitted_to"])
-    note = _text(note)
+    note = text_clean(note, label="ghi chú", limit=4000)
     event_record(
         document,
         actor=actor,
@@ -192,8 +180,8 @@ def incoming_submit(*, actor: Any, document: Document, leader: User | None = Non
 def incoming_return_to_clerk(*, actor: Any, document: Document, reason: str) -> Document:
     """The leader returns a submitted document to the clerk, with a reason."""
     require(actor, "incoming.direct", unit=document.agency)
-    reason = _text(reason, required="Cần nêu lý do trả lại.")
-    document = _locked(document)
+    reason = text_clean(reason, label="lý do trả lại", limit=4000, required=True)
+    document = row_locked(document)
     if document.status != DocumentStatus.SUBMITTED:
         raise Conflict("Chỉ trả lại được văn bản đang chờ cho ý kiến.")
     document.status = DocumentStatus.RETURNED
@@ -212,8 +200,8 @@ def incoming_return_to_clerk(*, actor: Any, document: Document, reason: str) -> 
 def incoming_direct(*, actor: Any, document: Document, directive: str, targets: list[Target]) -> list[Assignment]:
     """Ý kiến chỉ đạo: one lead, any supports and for-information recipients, a due date each."""
     require(actor, "incoming.direct", unit=document.agency)
-    directive = _text(directive)
-    document = _locked(document)
+    directive = text_clean(directive, label="ý kiến chỉ đạo", limit=4000)
+    document = row_locked(document)
     if document.status not in DIRECTABLE:
         raise Conflict("Văn bản này không ở trạng thái chờ cho ý kiến chỉ đạo.")
     _check_targets(targets, agency=document.agency, need_one_lead=True)
@@ -242,7 +230,7 @@ def incoming_direct(*, actor: Any, document: Document, directive: str, targets: 
 def incoming_handle_self(*, actor: Any, document: Document, note: str = "") -> Assignment:
     """The leader handles the document himself: a lead assignment to himself."""
     require(actor, "incoming.direct", unit=document.agency)
-    document = _locked(document)
+    document = row_locked(document)
     if document.status not in DIRECTABLE:
         raise Conflict("Văn bản này không ở trạng thái chờ cho ý kiến chỉ đạo.")
     now = timezone.now()
@@ -254,13 +242,13 @@ def incoming_handle_self(*, actor: Any, document: Document, note: str = "") -> A
         user=actor,
         assigned_by=actor,
         assigned_at=now,
-        directive=_text(note),
+        directive=text_clean(note, label="ghi chú", limit=4000),
         due_date=document.due_date,
         status=AssignmentStatus.IN_PROGRESS,
     )
     document.status = DocumentStatus.IN_PROGRESS
     document.save(update_fields=["status"])
-    event_record(document, actor=actor, action="self_handled", text=_text(note))
+    event_record(document, actor=actor, action="self_handled", text=text_clean(note, label="ghi chú", limit=4000))
     return assignment
 
 
@@ -270,11 +258,11 @@ def incoming_route(*, actor: Any, document: Document, targets: list[Target], not
     require(actor, "incoming.route", unit=document.agency)
     if not conf.direct_routing_enabled():
         raise PermissionDenied("Cơ quan không cho phép văn thư chuyển thẳng văn bản đến đơn vị xử lý.")
-    document = _locked(document)
+    document = row_locked(document)
     if document.status not in (DocumentStatus.REGISTERED, DocumentStatus.RETURNED):
         raise Conflict("Chỉ chuyển được văn bản đã vào sổ.")
     _check_targets(targets, agency=document.agency, need_one_lead=True)
-    note = _text(note)
+    note = text_clean(note, label="ghi chú", limit=4000)
     created = _create_assignments(
         actor=actor,
         document=document,
@@ -296,15 +284,10 @@ def incoming_route(*, actor: Any, document: Document, targets: list[Target], not
     return created
 
 
-def _locked_assignment(assignment: Assignment) -> Assignment:
-    query = Assignment.objects.select_for_update(of=("self",)).select_related("document", "unit", "user")
-    return query.get(pk=assignment.pk)
-
-
 @transaction.atomic
 def assignment_assign(*, actor: Any, assignment: Assignment, targets: list[Target], note: str = "") -> list[Assignment]:
     """The department leader assigns officers of the department to a department assignment."""
-    assignment = _locked_assignment(assignment)
+    assignment = row_locked(assignment, related=("document", "unit", "user"))
     if assignment.user_id is not None or not policies.can_assign_in(actor, assignment):
         raise PermissionDenied("Chỉ lãnh đạo phòng được giao mới phân công được.")
     if not assignment.is_open:
@@ -315,7 +298,7 @@ def assignment_assign(*, actor: Any, assignment: Assignment, targets: list[Targe
         if t.user is None or t.user.unit_id != assignment.unit_id:
             raise ValidationFailed("Chỉ phân công cho người của phòng.")
     _check_targets(targets, agency=assignment.agency, need_one_lead=assignment.role == AssignmentRole.LEAD)
-    note = _text(note)
+    note = text_clean(note, label="ghi chú", limit=4000)
     created = _create_assignments(
         actor=actor,
         document=assignment.document,
@@ -341,7 +324,7 @@ def assignment_assign(*, actor: Any, assignment: Assignment, targets: list[Targe
 @transaction.atomic
 def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
     """The department leader (or the person assigned) returns the assignment to whoever assigned it."""
-    assignment = _locked_assignment(assignment)
+    assignment = row_locked(assignment, related=("document", "unit", "user"))
     allowed = policies.is_assignee(actor, assignment) or (
         assignment.user_id is None and policies.can_assign_in(actor, assignment)
     )
@@ -349,7 +332,7 @@ def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Ass
         raise PermissionDenied()
     if assignment.status != AssignmentStatus.PENDING:
         raise Conflict("Chỉ trả lại được phần việc chưa bắt đầu xử lý.")
-    reason = _text(reason, required="Cần nêu lý do trả lại.")
+    reason = text_clean(reason, label="lý do trả lại", limit=4000, required=True)
     assignment.status = AssignmentStatus.RETURNED
     assignment.return_reason = reason
     assignment.save(update_fields=["status", "return_reason"])
@@ -382,7 +365,7 @@ def assignment_report(
     *, actor: Any, assignment: Assignment, text: str, kind: str = "progress", progress: int | None = None
 ) -> AssignmentUpdate:
     """The handler records an opinion or progress (percent optional)."""
-    assignment = _locked_assignment(assignment)
+    assignment = row_locked(assignment, related=("document", "unit", "user"))
     if not _may_handle(actor, assignment):
         raise PermissionDenied()
     if not assignment.is_open:
@@ -391,7 +374,7 @@ def assignment_report(
         raise ValidationFailed("Loại cập nhật không hợp lệ.")
     if progress is not None and not 0 <= progress <= 100:
         raise ValidationFailed("Tiến độ phải từ 0 đến 100%.")
-    text = _text(text, required="Cần nhập nội dung.")
+    text = text_clean(text, label="nội dung", limit=4000, required=True)
     update = AssignmentUpdate.objects.create(
         assignment=assignment, author=actor, kind=kind, text=text, progress=progress, created_at=timezone.now()
     )
@@ -429,7 +412,7 @@ def _complete_document(document: Document, *, actor: Any, result: str) -> None:
     """The lead's part is done (and accepted when the deployment asks for it): the document is completed.
     Assignments still open (a supporting unit that never reported, "để biết" rows nobody marked) are closed
     with one event naming them, and everyone who took part is told."""
-    document = _locked(document)
+    document = row_locked(document)
     if document.status == DocumentStatus.COMPLETED:
         return
     now = timezone.now()
@@ -492,13 +475,12 @@ def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> A
     """Mark the assignment done with its result. The lead's completion completes the department's
     assignment above it. At the top, the lead's part waits for whoever assigned it to accept it
     ("Chờ chấp nhận kết quả", ``conf.acceptance_required``); without that rule it completes the document."""
-    assignment = _locked_assignment(assignment)
+    assignment = row_locked(assignment, related=("document", "unit", "user"))
     if not _may_handle(actor, assignment):
         raise PermissionDenied()
     if not assignment.is_open:
         raise Conflict("Phần việc đã kết thúc.")
-    required = None if assignment.role == AssignmentRole.INFO else "Cần nhập kết quả xử lý."
-    result = _text(result, required=required)
+    result = text_clean(result, label="kết quả xử lý", limit=4000, required=assignment.role != AssignmentRole.INFO)
     awaiting: Assignment | None = None
     current: Assignment | None = assignment
     while current is not None:
@@ -526,7 +508,8 @@ def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> A
             if current.document is not None:
                 _complete_document(current.document, actor=actor, result=result)
             break
-        parent = _locked_assignment(current.parent)  # type: ignore[arg-type]
+        assert current.parent is not None  # parent_id is set
+        parent = row_locked(current.parent, related=("document", "unit", "user"))
         current = parent if parent.is_open else None
     if awaiting is not None:
         notify_after_commit(
@@ -550,7 +533,7 @@ def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> A
 
 
 def _awaiting(actor: Any, assignment: Assignment) -> Assignment:
-    assignment = _locked_assignment(assignment)
+    assignment = row_locked(assignment, related=("document", "unit", "user"))
     if not policies.can_accept(actor, assignment):
         raise PermissionDenied("Chỉ người đã giao việc hoặc lãnh đạo cơ quan mới chấp nhận hay trả lại kết quả.")
     if assignment.status != AssignmentStatus.AWAITING:
@@ -563,7 +546,7 @@ def assignment_accept(*, actor: Any, assignment: Assignment, note: str = "") -> 
     """Whoever assigned the lead's part accepts the reported result: the part is done and the document
     completed (open supporting rows are closed and their people told)."""
     assignment = _awaiting(actor, assignment)
-    note = _text(note)
+    note = text_clean(note, label="ghi chú", limit=4000)
     assignment.status = AssignmentStatus.DONE
     assignment.accepted_by = actor
     assignment.accepted_at = timezone.now()
@@ -598,7 +581,7 @@ def assignment_return_result(*, actor: Any, assignment: Assignment, reason: str)
     """Whoever assigned the lead's part sends the reported result back, with a reason: the part and the
     lead rows below it are open again ("Đang xử lý") and their handlers are told."""
     assignment = _awaiting(actor, assignment)
-    reason = _text(reason, required="Cần nêu lý do trả lại kết quả.")
+    reason = text_clean(reason, label="lý do trả lại kết quả", limit=4000, required=True)
     reopened = [assignment, *_lead_chain(assignment)]
     for a in reopened:
         a.status = AssignmentStatus.IN_PROGRESS

@@ -19,16 +19,15 @@ from qlvb.directory.models import Unit
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     MAX,
-    SECRECY_REFUSED_MESSAGE,
     Channel,
     Direction,
     Document,
     DocumentStatus,
     DocumentType,
-    Secrecy,
     Urgency,
 )
 from qlvb.documents.numbering import register_for, register_take_number
+from qlvb.documents.secrecy import secrecy_refuse
 
 from . import conf, people
 from .attaching import IncomingFile, attachments_add
@@ -97,15 +96,6 @@ class DuplicateWarning(Conflict):
         self.earlier = earlier
 
 
-def refuse_secret(secrecy: str) -> None:
-    if (secrecy or "").strip():
-        raise ValidationFailed(
-            SECRECY_REFUSED_MESSAGE,
-            code="state_secret",
-            details={"secrecy": Secrecy(secrecy).label if secrecy in Secrecy.values else secrecy},
-        )
-
-
 def refuse_past_due(due_date: dt.date | None, *, today: dt.date | None = None) -> None:
     """The document's own "thời hạn giải quyết" may not lie before today when a clerk enters it (it would be
     "quá hạn" at once). The issue date may of course be past. A system channel (internal delivery, the
@@ -121,7 +111,7 @@ def refuse_past_due(due_date: dt.date | None, *, today: dt.date | None = None) -
 
 def clean_data(data: IncomingData) -> IncomingData:
     """NFC, required fields, Phụ lục VI maximum lengths, ranges. Refuses state secrets first."""
-    refuse_secret(data.secrecy)
+    secrecy_refuse(data.secrecy)
     for f in fields(data):
         value = getattr(data, f.name)
         if isinstance(value, str):
@@ -265,7 +255,7 @@ def incoming_register(*, actor: Any, document: Document, confirm_duplicate: bool
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.status != DocumentStatus.RECEIVED:
         raise Conflict("Văn bản đã được vào sổ.")
-    refuse_secret(document.secrecy)
+    secrecy_refuse(document.secrecy)
     data = IncomingData(**{f.name: getattr(document, f.name) for f in fields(IncomingData)})
     earlier = duplicate_find(agency=document.agency, data=data, year=timezone.localdate().year, exclude=document.pk)
     if earlier is not None and not confirm_duplicate:

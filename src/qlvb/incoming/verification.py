@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qlvb.core.errors import Conflict, ValidationFailed
+from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
 from qlvb.documents.events import event_record
 from qlvb.documents.models import Attachment, Document, DocumentStatus, SignatureState
@@ -77,7 +78,7 @@ def attachment_verify(attachment_id: int) -> str:
         log.exception("cannot verify attachment %s", attachment_id)
         report = None
     with transaction.atomic():
-        attachment = Attachment.objects.select_for_update().select_related("document").get(pk=attachment_id)
+        attachment = row_locked(attachment, related=("document",))
         state = _state(report, attachment) if report is not None else SignatureState.ERROR
         attachment.signature_status = state
         attachment.signature_report_id = report.pk if report is not None else None
@@ -100,7 +101,7 @@ def attachment_verify_again(*, actor: Any, attachment: Attachment) -> Attachment
     The earlier reports stay — each records what was known when it ran."""
     document = attachment.document
     require(actor, "incoming.verify", unit=document.agency)
-    attachment = Attachment.objects.select_for_update().select_related("stored_file__blob").get(pk=attachment.pk)
+    attachment = row_locked(attachment, related=("stored_file__blob",))
     if attachment.stored_file.blob.kind != "pdf":
         raise ValidationFailed("Chỉ kiểm tra chữ ký số của tệp PDF.")
     attachment.signature_status = SignatureState.PENDING

@@ -21,8 +21,10 @@ from qlvb.assignments.services import notifications_mark_read
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
 from qlvb.directory.models import Unit, User
+from qlvb.directory.selectors import agency_of
 from qlvb.documents.events import event_label
 from qlvb.documents.models import Document, DocumentStatus, SignatureState
+from qlvb.documents.secrecy import secrecy_refuse
 from qlvb.files.intake import file_intake
 from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
@@ -30,7 +32,7 @@ from qlvb.files.services import file_open
 
 from . import forms, policies, reports, selectors, services, verification
 from .handling import can_act
-from .receiving import DuplicateWarning, is_registration_late, refuse_secret
+from .receiving import DuplicateWarning, is_registration_late
 
 PAGE_SIZE = 20
 
@@ -80,15 +82,10 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "query": params.urlencode(),
             "boxes": [(k, selectors.INBOXES[k][0]) for k in keys],
             "counts": selectors.inbox_counts(user, keys),
-            "can_receive": has(user, "incoming.receive", unit=_agency(user)),
-            "can_report": has(user, "incoming.report", unit=_agency(user)),
+            "can_receive": has(user, "incoming.receive", unit=agency_of(user)),
+            "can_report": has(user, "incoming.report", unit=agency_of(user)),
         },
     )
-
-
-def _agency(user: Any) -> Unit | None:
-    unit = getattr(user, "unit", None)
-    return unit.agency if unit is not None else None
 
 
 def _take_in(request: HttpRequest, d: dict[str, Any], files: list[services.IncomingFile]) -> None:
@@ -124,7 +121,7 @@ def _form_again(request: HttpRequest, files: list[services.IncomingFile], *, con
 
 @login_required
 def receive(request: HttpRequest) -> HttpResponse:
-    agency = _agency(request.user)
+    agency = agency_of(request.user)
     if agency is None or not has(request.user, "incoming.receive", unit=agency):
         raise Http404
     form = forms.ReceiveForm(request.POST or None, request.FILES or None)
@@ -134,7 +131,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         files: list[services.IncomingFile] = []
         try:
-            refuse_secret(d["secrecy"])
+            secrecy_refuse(d["secrecy"])
             _take_in(request, d, files)
             data = services.IncomingData(
                 **{
@@ -706,7 +703,7 @@ def _download(content: bytes, name: str, ext: str) -> HttpResponse:
 
 
 def _report_agency(request: HttpRequest, kind: str) -> Unit:
-    agency = _agency(request.user)
+    agency = agency_of(request.user)
     if kind not in REPORTS or agency is None or not has(request.user, "incoming.report", unit=agency):
         raise Http404
     return agency

@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 from qlvb.core.bounds import Id, PageNumber, SmallCount
 from qlvb.core.errors import Conflict, NotFound, ValidationFailed
 from qlvb.directory.models import Unit
-from qlvb.directory.selectors import user_get, users_get
+from qlvb.directory.selectors import agency_of, user_get, users_get
 from qlvb.documents.events import event_label
 from qlvb.documents.models import Direction, DocumentType
 from qlvb.documents.visibility import document_visible_get, documents_visible_to
@@ -665,10 +665,9 @@ def register_export(
     actor: Any, *, date_from: dt.date, date_to: dt.date, fmt: str, book: str = "register"
 ) -> HttpResponse:
     """``book``: ``register`` (Sổ đăng ký văn bản đi) or ``postal`` (Sổ gửi văn bản đi bưu điện)."""
-    unit = getattr(actor, "unit", None)
-    if unit is None:
+    agency = agency_of(actor)
+    if agency is None:
         raise NotFound()
-    agency = unit.agency or unit
     makers = {
         "register": (reports.register_xlsx, reports.register_pdf, "so-dang-ky-van-ban-di"),
         "postal": (reports.postal_xlsx, reports.postal_pdf, "so-gui-van-ban-di-buu-dien"),

@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
-from qlvb.core.text import nfc
+from qlvb.core.locks import row_locked
+from qlvb.core.text import text_clean
 from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.files.models import StoredFile
@@ -37,13 +38,6 @@ from .models import EDITABLE_STATES, Consultation, ConsultationAnswer, Opinion, 
 
 MAX_PEOPLE = 200
 ANSWER_FILE_KINDS = ("pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "rtf", "jpg", "png")
-
-
-def _text(value: str | None, *, limit: int, label: str) -> str:
-    value = nfc(value or "").strip()
-    if len(value) > limit:
-        raise ValidationFailed(f"{label[:1].upper()}{label[1:]} dài quá {limit} ký tự.")
-    return value
 
 
 def _drafter_only(actor: Any, outgoing: Outgoing) -> None:
@@ -56,20 +50,12 @@ def _same_agency(user: User, outgoing: Outgoing) -> bool:
     return unit is not None and (unit.agency_id or unit.pk) == outgoing.document.agency_id
 
 
-def _locked(consultation: Consultation) -> Consultation:
-    return (
-        Consultation.objects.select_for_update(of=("self",))
-        .select_related("outgoing__document")
-        .get(pk=consultation.pk)
-    )
-
-
 @transaction.atomic
 def consultation_open(
     *, actor: Any, outgoing: Outgoing, people: Iterable[User], deadline: dt.date, message: str = ""
 ) -> Consultation:
     """Send the current draft to ``people`` for their opinion by ``deadline``."""
-    outgoing = Outgoing.objects.select_for_update().select_related("document").get(pk=outgoing.pk)
+    outgoing = row_locked(outgoing, related=("document",))
     _drafter_only(actor, outgoing)
     if outgoing.state not in EDITABLE_STATES:
         raise Conflict("Chỉ lấy ý kiến khi dự thảo còn đang soạn thảo, trình duyệt.")
@@ -91,7 +77,7 @@ def consultation_open(
         raise ValidationFailed("Cần chọn ít nhất một người góp ý.")
     if len(invited) > MAX_PEOPLE:
         raise ValidationFailed(f"Mỗi đợt lấy ý kiến tối đa {MAX_PEOPLE} người.")
-    message = _text(message, limit=4000, label="nội dung đề nghị góp ý")
+    message = text_clean(message, limit=4000, label="nội dung đề nghị góp ý")
     ordinal = (outgoing.consultations.aggregate(m=Max("ordinal"))["m"] or 0) + 1
     consultation = Consultation.objects.create(
         outgoing=outgoing,
@@ -128,7 +114,7 @@ def consultation_answer(
     *, actor: Any, consultation: Consultation, opinion: str, comment: str = "", stored_file: StoredFile | None = None
 ) -> ConsultationAnswer:
     """An invited person answers (or changes the answer) while the round is open."""
-    consultation = _locked(consultation)
+    consultation = row_locked(consultation, related=("outgoing__document",))
     answer = ConsultationAnswer.objects.select_for_update().filter(consultation=consultation, user_id=actor.pk).first()
     if answer is None:
         raise PermissionDenied("Bạn không được mời góp ý trong đợt này.")
@@ -136,7 +122,7 @@ def consultation_answer(
         raise Conflict("Đợt lấy ý kiến đã kết thúc, không nhận thêm ý kiến.", code="consultation_closed")
     if opinion not in Opinion.values:
         raise ValidationFailed("Hãy chọn Đồng ý, Không đồng ý hoặc Ý kiến khác.")
-    comment = _text(comment, limit=10000, label="nội dung góp ý")
+    comment = text_clean(comment, limit=10000, label="nội dung góp ý")
     if opinion != Opinion.AGREE and not comment and stored_file is None:
         raise ValidationFailed("Không đồng ý hoặc có ý kiến khác thì cần ghi nội dung góp ý hoặc gửi kèm tệp.")
     if stored_file is not None:
@@ -173,7 +159,7 @@ def consultation_answer(
 
 @transaction.atomic
 def consultation_extend(*, actor: Any, consultation: Consultation, deadline: dt.date) -> Consultation:
-    consultation = _locked(consultation)
+    consultation = row_locked(consultation, related=("outgoing__document",))
     _drafter_only(actor, consultation.outgoing)
     if not consultation.is_open:
         raise Conflict("Đợt lấy ý kiến đã kết thúc.")
@@ -203,7 +189,7 @@ def consultation_extend(*, actor: Any, consultation: Consultation, deadline: dt.
 
 @transaction.atomic
 def consultation_close(*, actor: Any, consultation: Consultation) -> Consultation:
-    consultation = _locked(consultation)
+    consultation = row_locked(consultation, related=("outgoing__document",))
     _drafter_only(actor, consultation.outgoing)
     if not consultation.is_open:
         raise Conflict("Đợt lấy ý kiến đã kết thúc.")

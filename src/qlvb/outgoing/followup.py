@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied
+from qlvb.core.locks import row_locked
 from qlvb.core.permissions import has
-from qlvb.core.text import nfc
+from qlvb.core.text import text_clean
 from qlvb.documents.events import event_record
 from qlvb.exchange.models import Status
 
@@ -101,7 +102,7 @@ def followup_sweep(*, today: dt.date | None = None) -> dict[str, int]:
 @transaction.atomic
 def reply_followup_close(*, actor: Any, outgoing: Outgoing, note: str = "") -> ReplyFollowUp:
     """The drafter (or a clerk of the agency) ends the follow-up: the replies are in, or no longer needed."""
-    outgoing = Outgoing.objects.select_for_update().select_related("document").get(pk=outgoing.pk)
+    outgoing = row_locked(outgoing, related=("document",))
     if actor.pk != outgoing.drafter_id and not has(actor, "outgoing.number", unit=outgoing.document.agency):
         raise PermissionDenied("Chỉ người soạn thảo hoặc văn thư mới kết thúc theo dõi hạn trả lời.")
     if outgoing.state != State.ISSUED or outgoing.document.due_date is None:
@@ -109,7 +110,7 @@ def reply_followup_close(*, actor: Any, outgoing: Outgoing, note: str = "") -> R
     follow, _ = ReplyFollowUp.objects.select_for_update().get_or_create(outgoing=outgoing)
     if follow.done_at is not None:
         raise Conflict("Đã kết thúc theo dõi hạn trả lời.")
-    follow.done_at, follow.done_note = timezone.now(), nfc(note or "").strip()[:500]
+    follow.done_at, follow.done_note = timezone.now(), text_clean(note, label="ghi chú", limit=500)
     follow.save()
     event_record(outgoing.document, actor=actor, action="reply_followed_up", text=follow.done_note)
     return follow

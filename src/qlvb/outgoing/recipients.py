@@ -29,6 +29,7 @@ from django.db.models import F, Q, Value
 from django.utils import timezone
 
 from qlvb.core.errors import Conflict, ValidationFailed
+from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
 from qlvb.core.text import fold
 from qlvb.directory.models import Unit, UnitKind
@@ -36,8 +37,9 @@ from qlvb.documents.events import event_record
 from qlvb.exchange.models import Transport
 from qlvb.exchange.services import recipient_check, route_of
 
+from .draft_state import _may_change, _metadata
+from .drafting import _changed, recipient_lines, to_places_text
 from .models import EDITABLE_STATES, Outgoing, Recipient, State
-from .services import _changed, _locked, _may_change, _metadata, recipient_lines, to_places_text
 
 ROUTES: dict[str, str] = {
     "internal": "Nhận văn bản điện tử ngay (cơ quan trong hệ thống)",
@@ -140,7 +142,7 @@ def recipient_fix(*, actor: Any, outgoing: Outgoing, name: str, action: str, uni
     """Decide how a recipient typed as text is sent: ``match`` it to ``unit`` of the directory, send it on
     ``paper``, or ``remove`` it. Before the signature: whoever may edit the draft (a metadata change);
     once signed and until issued: the clerk (the route only; the signed "Nơi nhận" stays as signed)."""
-    outgoing = _locked(outgoing)
+    outgoing = row_locked(outgoing, related=("document",))
     agency = outgoing.document.agency
     if outgoing.state in EDITABLE_STATES:
         _may_change(actor, outgoing)

@@ -24,7 +24,7 @@ from qlvb.signing import plugin
 from qlvb.signing.certs import describe
 from qlvb.signing.keys import KeyMethod
 
-from . import services
+from . import services, signing_steps
 from .models import DraftVersion, Outgoing
 
 
@@ -36,7 +36,7 @@ def outgoing_sign_usb_ready(*, actor: Any, outgoing: Outgoing) -> tuple[Outgoing
     """The precondition of the "Ký bằng USB token" step: that of every personal signature, and the
     signer's chosen method is the USB token at his desk."""
     outgoing, approved = services.outgoing_sign_check(actor=actor, outgoing=outgoing)
-    profile = services._profile(user=actor)
+    profile = signing_steps._profile(user=actor)
     if profile.method != KeyMethod.PLUGIN:
         raise Conflict(
             "Phương thức ký số của ông/bà không phải USB token tại máy: hãy ký bằng mã PIN trên trang văn bản, "

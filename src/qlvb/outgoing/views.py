@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
 from qlvb.directory.models import Unit
+from qlvb.directory.selectors import agency_of
 from qlvb.documents.events import event_label
 from qlvb.files.intake import file_intake
 from qlvb.files.kept import kept_upload_find
@@ -63,10 +64,9 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    unit = getattr(request.user, "unit", None)
-    if unit is None:
+    agency = agency_of(request.user)
+    if agency is None:
         raise Http404
-    agency = unit.agency or unit
     form = forms.DraftForm(request.POST or None, request.FILES or None, agency=agency)
     status = 200
     kept = _kept_draft_file(request)

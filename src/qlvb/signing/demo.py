@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from qlvb.directory.demo import PEOPLE
 from qlvb.directory.models import RoleAssignment, Unit, User
+from qlvb.directory.selectors import agency_of
 
 from . import anchors
 from .demo_pki import ARCH, DEMO_CA_NAME, DemoPKI, Subject, csc_url
@@ -109,8 +110,7 @@ def _agencies() -> list[Unit]:
 
 
 def _agency_name(user: User) -> str:
-    unit = user.unit
-    agency = unit.agency if unit is not None else None
+    agency = agency_of(user)
     return agency.name if agency is not None else ""
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from qlvb.core import permissions
 from qlvb.directory import policies as directory_policies
+from qlvb.directory.selectors import agency_of
 
 from .labels import role_label
 
@@ -16,7 +17,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     unit = getattr(user, "unit", None)
-    agency = unit.agency if unit is not None else None
+    agency = agency_of(user)
     roles = sorted(user.roles_for(None)) if hasattr(user, "roles_for") else []
     return {
         "shell_agency": agency,

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from qlvb.assignments.models import ExtensionStatus, Notification, Reminder
+from qlvb.core.appendonly import AppendOnlyError
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
 from qlvb.incoming.services import (
     Target,
@@ -71,9 +72,9 @@ def test_reminders_are_typed_numbered_and_immutable(assigned, person):
     with pytest.raises(PermissionDenied):
         reminder_send(actor=person("ngothuytrang"), assignment=assigned, kind="nhac_nho", text="x")
     first.text = "sửa"
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         first.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):
         second.delete()
     assert Reminder.objects.filter(assignment=assigned).count() == 2
     assert assigned.document.events.filter(action="reminded").count() == 2
