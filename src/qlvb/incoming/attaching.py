@@ -14,13 +14,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from qlvb.core.errors import Conflict, ValidationFailed
-from qlvb.core.permissions import require
 from qlvb.documents.events import event_record
-from qlvb.documents.models import Attachment, AttachmentKind, Document, DocumentStatus
+from qlvb.documents.models import Attachment, AttachmentKind, Document
 from qlvb.files.kept import kept_upload_find
 from qlvb.files.models import StoredFile
 from qlvb.files.storage import open_verified
 
+from .preconditions import check_files
 from .verification import verification_schedule
 
 log = logging.getLogger(__name__)
@@ -104,14 +104,10 @@ def kept_upload_get(*, actor: Any, file_id: int) -> StoredFile:
 
 # --- Files after registration --------------------------------------------------------------------------------------
 
-CLOSED = (DocumentStatus.REJECTED, DocumentStatus.WITHDRAWN)
-
 
 def _open_for_files(actor: Any, document: Document) -> Document:
-    require(actor, "incoming.receive", unit=document.agency)
     document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.status in CLOSED:
-        raise Conflict("Văn bản đã từ chối tiếp nhận hoặc đã thu hồi: không thêm, thay tệp được.")
+    check_files(actor, document)
     return document
 
 

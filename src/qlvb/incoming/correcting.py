@@ -10,11 +10,11 @@ from typing import Any
 
 from django.db import transaction
 
-from qlvb.core.errors import Conflict, ValidationFailed
-from qlvb.core.permissions import require
+from qlvb.core.errors import ValidationFailed
 from qlvb.documents.events import event_record
-from qlvb.documents.models import Document, DocumentStatus, DocumentType, Urgency
+from qlvb.documents.models import Document, DocumentType, Urgency
 
+from .preconditions import check_correct
 from .receiving import FIELD_LABELS, IncomingData, clean_data, refuse_past_due
 
 LABELS = {
@@ -53,7 +53,8 @@ def _stored(value: Any) -> Any:
 def incoming_correct(*, actor: Any, document: Document, changes: dict[str, Any]) -> Document:
     """The clerk corrects metadata (Phụ lục VI fields) of a received document. Only the fields that really
     change are written and recorded; a new "thời hạn giải quyết" may not lie in the past."""
-    require(actor, "incoming.receive", unit=document.agency)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    check_correct(actor, document)
     fixed = [REGISTRATION[k] for k in changes if k in REGISTRATION]
     if fixed:
         raise ValidationFailed(
@@ -63,9 +64,6 @@ def incoming_correct(*, actor: Any, document: Document, changes: dict[str, Any])
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise ValidationFailed(f"Không sửa được trường: {', '.join(unknown)}.")
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.status in (DocumentStatus.REJECTED, DocumentStatus.WITHDRAWN):
-        raise Conflict("Văn bản đã từ chối tiếp nhận hoặc đã thu hồi: không sửa được thông tin.")
     data = IncomingData(**{name: getattr(document, name) for name in (f.name for f in fields(IncomingData))})
     for name, value in changes.items():
         if value is None and isinstance(getattr(data, name), str):

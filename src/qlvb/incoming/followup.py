@@ -16,6 +16,7 @@ from qlvb.core.text import nfc
 from qlvb.documents.events import event_record
 
 from . import conf, people, policies
+from .preconditions import check_extend, check_remind
 
 OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
 
@@ -29,13 +30,7 @@ def _handlers(assignment: Assignment) -> list[Any]:
 @transaction.atomic
 def extension_request(*, actor: Any, assignment: Assignment, new_due_date: dt.date, reason: str) -> Extension:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    may = policies.is_assignee(actor, assignment) or (
-        assignment.user_id is None and policies.can_assign_in(actor, assignment)
-    )
-    if not may:
-        raise PermissionDenied("Chỉ người được giao mới đề nghị gia hạn được.")
-    if assignment.status not in OPEN:
-        raise Conflict("Phần việc đã kết thúc.")
+    check_extend(actor, assignment)
     reason = nfc(reason or "")
     if not reason:
         raise ValidationFailed("Cần nêu lý do đề nghị gia hạn.")
@@ -113,10 +108,7 @@ def extension_decide(*, actor: Any, extension: Extension, grant: bool, note: str
 def reminder_send(*, actor: Any, assignment: Assignment, kind: str, text: str) -> Reminder:
     """Đôn đốc: numbered per assignment inside this transaction (the assignment row is locked)."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if not policies.can_remind(actor, assignment):
-        raise PermissionDenied("Bạn không có quyền đôn đốc phần việc này.")
-    if assignment.status not in OPEN:
-        raise Conflict("Phần việc đã kết thúc, không cần đôn đốc.")
+    check_remind(actor, assignment)
     if kind not in ReminderKind.values:
         raise ValidationFailed("Hình thức đôn đốc không hợp lệ.")
     text = nfc(text or "")

@@ -13,16 +13,24 @@ from django.utils import timezone
 
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus, AssignmentUpdate
 from qlvb.assignments.notify import notify_after_commit
-from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
-from qlvb.core.permissions import has, require
+from qlvb.core.errors import ValidationFailed
 from qlvb.core.text import nfc
 from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import Document, DocumentStatus
 
-from . import conf, people, policies
-
-DIRECTABLE = (DocumentStatus.REGISTERED, DocumentStatus.SUBMITTED, DocumentStatus.RETURNED)
+from . import conf, people
+from .preconditions import (
+    OPEN,
+    check_accept,
+    check_assign,
+    check_direct,
+    check_handle,
+    check_return,
+    check_return_to_clerk,
+    check_route,
+    check_submit,
+)
 
 
 @dataclass
@@ -162,10 +170,8 @@ def _describe(targets: list[Target]) -> str:
 @transaction.atomic
 def incoming_submit(*, actor: Any, document: Document, leader: User | None = None, note: str = "") -> Document:
     """Trình: the clerk submits a registered (or returned) document to a leader."""
-    require(actor, "incoming.submit", unit=document.agency)
     document = _locked(document)
-    if document.status not in (DocumentStatus.REGISTERED, DocumentStatus.RETURNED):
-        raise Conflict("Chỉ trình được văn bản đã vào sổ hoặc bị trả lại.")
+    check_submit(actor, document)
     if leader is not None and not people.leaders_of(document.agency).filter(pk=leader.pk).exists():
         raise ValidationFailed(f"{leader.full_name} không phải lãnh đạo của cơ quan.")
     document.status = DocumentStatus.SUBMITTED
@@ -191,11 +197,9 @@ def incoming_submit(*, actor: Any, document: Document, leader: User | None = Non
 @transaction.atomic
 def incoming_return_to_clerk(*, actor: Any, document: Document, reason: str) -> Document:
     """The leader returns a submitted document to the clerk, with a reason."""
-    require(actor, "incoming.direct", unit=document.agency)
-    reason = _text(reason, required="Cần nêu lý do trả lại.")
     document = _locked(document)
-    if document.status != DocumentStatus.SUBMITTED:
-        raise Conflict("Chỉ trả lại được văn bản đang chờ cho ý kiến.")
+    check_return_to_clerk(actor, document)
+    reason = _text(reason, required="Cần nêu lý do trả lại.")
     document.status = DocumentStatus.RETURNED
     document.save(update_fields=["status"])
     event_record(document, actor=actor, action="returned_to_clerk", text=reason)
@@ -211,11 +215,9 @@ def incoming_return_to_clerk(*, actor: Any, document: Document, reason: str) -> 
 @transaction.atomic
 def incoming_direct(*, actor: Any, document: Document, directive: str, targets: list[Target]) -> list[Assignment]:
     """Ý kiến chỉ đạo: one lead, any supports and for-information recipients, a due date each."""
-    require(actor, "incoming.direct", unit=document.agency)
-    directive = _text(directive)
     document = _locked(document)
-    if document.status not in DIRECTABLE:
-        raise Conflict("Văn bản này không ở trạng thái chờ cho ý kiến chỉ đạo.")
+    check_direct(actor, document)
+    directive = _text(directive)
     _check_targets(targets, agency=document.agency, need_one_lead=True)
     created = _create_assignments(
         actor=actor,
@@ -241,10 +243,8 @@ def incoming_direct(*, actor: Any, document: Document, directive: str, targets: 
 @transaction.atomic
 def incoming_handle_self(*, actor: Any, document: Document, note: str = "") -> Assignment:
     """The leader handles the document himself: a lead assignment to himself."""
-    require(actor, "incoming.direct", unit=document.agency)
     document = _locked(document)
-    if document.status not in DIRECTABLE:
-        raise Conflict("Văn bản này không ở trạng thái chờ cho ý kiến chỉ đạo.")
+    check_direct(actor, document)
     now = timezone.now()
     assignment = Assignment.objects.create(
         document=document,
@@ -267,12 +267,8 @@ def incoming_handle_self(*, actor: Any, document: Document, note: str = "") -> A
 @transaction.atomic
 def incoming_route(*, actor: Any, document: Document, targets: list[Target], note: str = "") -> list[Assignment]:
     """The clerk routes a registered document straight to its handler (Điều 23.1), when enabled."""
-    require(actor, "incoming.route", unit=document.agency)
-    if not conf.direct_routing_enabled():
-        raise PermissionDenied("Cơ quan không cho phép văn thư chuyển thẳng văn bản đến đơn vị xử lý.")
     document = _locked(document)
-    if document.status not in (DocumentStatus.REGISTERED, DocumentStatus.RETURNED):
-        raise Conflict("Chỉ chuyển được văn bản đã vào sổ.")
+    check_route(actor, document)
     _check_targets(targets, agency=document.agency, need_one_lead=True)
     note = _text(note)
     created = _create_assignments(
@@ -305,12 +301,7 @@ def _locked_assignment(assignment: Assignment) -> Assignment:
 def assignment_assign(*, actor: Any, assignment: Assignment, targets: list[Target], note: str = "") -> list[Assignment]:
     """The department leader assigns officers of the department to a department assignment."""
     assignment = _locked_assignment(assignment)
-    if assignment.user_id is not None or not policies.can_assign_in(actor, assignment):
-        raise PermissionDenied("Chỉ lãnh đạo phòng được giao mới phân công được.")
-    if not assignment.is_open:
-        raise Conflict("Phần việc này đã kết thúc hoặc bị trả lại.")
-    if assignment.children.exists():
-        raise Conflict("Phần việc này đã được phân công.")
+    check_assign(actor, assignment)
     for t in targets:
         if t.user is None or t.user.unit_id != assignment.unit_id:
             raise ValidationFailed("Chỉ phân công cho người của phòng.")
@@ -342,13 +333,7 @@ def assignment_assign(*, actor: Any, assignment: Assignment, targets: list[Targe
 def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
     """The department leader (or the person assigned) returns the assignment to whoever assigned it."""
     assignment = _locked_assignment(assignment)
-    allowed = policies.is_assignee(actor, assignment) or (
-        assignment.user_id is None and policies.can_assign_in(actor, assignment)
-    )
-    if not allowed:
-        raise PermissionDenied()
-    if assignment.status != AssignmentStatus.PENDING:
-        raise Conflict("Chỉ trả lại được phần việc chưa bắt đầu xử lý.")
+    check_return(actor, assignment)
     reason = _text(reason, required="Cần nêu lý do trả lại.")
     assignment.status = AssignmentStatus.RETURNED
     assignment.return_reason = reason
@@ -371,22 +356,13 @@ def assignment_return(*, actor: Any, assignment: Assignment, reason: str) -> Ass
     return assignment
 
 
-def _may_handle(actor: Any, assignment: Assignment) -> bool:
-    if policies.is_assignee(actor, assignment):
-        return True
-    return assignment.user_id is None and policies.can_assign_in(actor, assignment)
-
-
 @transaction.atomic
 def assignment_report(
     *, actor: Any, assignment: Assignment, text: str, kind: str = "progress", progress: int | None = None
 ) -> AssignmentUpdate:
     """The handler records an opinion or progress (percent optional)."""
     assignment = _locked_assignment(assignment)
-    if not _may_handle(actor, assignment):
-        raise PermissionDenied()
-    if not assignment.is_open:
-        raise Conflict("Phần việc đã kết thúc.")
+    check_handle(actor, assignment)
     if kind not in AssignmentUpdate.Kind.values:
         raise ValidationFailed("Loại cập nhật không hợp lệ.")
     if progress is not None and not 0 <= progress <= 100:
@@ -414,9 +390,6 @@ def assignment_report(
             data={"assignment": assignment.pk, "progress": progress},
         )
     return update
-
-
-OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
 
 
 def _handlers_of(assignment: Assignment) -> list[Any]:
@@ -493,10 +466,7 @@ def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> A
     assignment above it. At the top, the lead's part waits for whoever assigned it to accept it
     ("Chờ chấp nhận kết quả", ``conf.acceptance_required``); without that rule it completes the document."""
     assignment = _locked_assignment(assignment)
-    if not _may_handle(actor, assignment):
-        raise PermissionDenied()
-    if not assignment.is_open:
-        raise Conflict("Phần việc đã kết thúc.")
+    check_handle(actor, assignment)
     required = None if assignment.role == AssignmentRole.INFO else "Cần nhập kết quả xử lý."
     result = _text(result, required=required)
     awaiting: Assignment | None = None
@@ -551,10 +521,7 @@ def assignment_complete(*, actor: Any, assignment: Assignment, result: str) -> A
 
 def _awaiting(actor: Any, assignment: Assignment) -> Assignment:
     assignment = _locked_assignment(assignment)
-    if not policies.can_accept(actor, assignment):
-        raise PermissionDenied("Chỉ người đã giao việc hoặc lãnh đạo cơ quan mới chấp nhận hay trả lại kết quả.")
-    if assignment.status != AssignmentStatus.AWAITING:
-        raise Conflict("Phần việc này không chờ chấp nhận kết quả.")
+    check_accept(actor, assignment)
     return assignment
 
 
@@ -624,34 +591,3 @@ def assignment_return_result(*, actor: Any, assignment: Assignment, reason: str)
         text=f"Kết quả xử lý bị trả lại: {reason[:200]}",
     )
     return assignment
-
-
-def can_act(actor: Any, document: Document) -> set[str]:
-    """The document-level actions ``actor`` may take now (assignment actions are per row)."""
-    allowed: set[str] = set()
-    status = document.status
-    if has(actor, "incoming.receive", unit=document.agency) and status == DocumentStatus.RECEIVED:
-        allowed.add("register")
-    if has(actor, "incoming.submit", unit=document.agency) and status in (
-        DocumentStatus.REGISTERED,
-        DocumentStatus.RETURNED,
-    ):
-        allowed.add("submit")
-        if has(actor, "incoming.route", unit=document.agency) and conf.direct_routing_enabled():
-            allowed.add("route")
-    if has(actor, "incoming.receive", unit=document.agency) and status not in (
-        DocumentStatus.REJECTED,
-        DocumentStatus.WITHDRAWN,
-    ):
-        allowed.update({"correct", "files"})
-    if has(actor, "incoming.reject", unit=document.agency) and status in (
-        DocumentStatus.RECEIVED,
-        DocumentStatus.REGISTERED,
-    ):
-        allowed.add("reject")
-    if has(actor, "incoming.direct", unit=document.agency):
-        if status in DIRECTABLE:
-            allowed.update({"direct", "handle_self"})
-        if status == DocumentStatus.SUBMITTED:
-            allowed.add("return")
-    return allowed

@@ -32,6 +32,7 @@ from qlvb.documents.numbering import register_for, register_take_number
 
 from . import conf, people
 from .attaching import IncomingFile, attachments_add
+from .preconditions import check_register
 
 FIELD_LABELS = {
     "code_number": "Số",
@@ -261,10 +262,8 @@ def incoming_receive(
 @transaction.atomic
 def incoming_register(*, actor: Any, document: Document, confirm_duplicate: bool = False) -> Document:
     """Register a document received by a system channel (status "chờ vào sổ")."""
-    require(actor, "incoming.receive", unit=document.agency)
     document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.status != DocumentStatus.RECEIVED:
-        raise Conflict("Văn bản đã được vào sổ.")
+    check_register(actor, document)
     refuse_secret(document.secrecy)
     data = IncomingData(**{f.name: getattr(document, f.name) for f in fields(IncomingData)})
     earlier = duplicate_find(agency=document.agency, data=data, year=timezone.localdate().year, exclude=document.pk)
