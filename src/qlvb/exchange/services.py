@@ -73,22 +73,8 @@ def _change(
 
 
 def _incoming_data(document: Document) -> IncomingData:
-    return IncomingData(
-        doc_type=document.doc_type,
-        subject=document.subject,
-        organ_name=document.organ_name,
-        code_number=document.code_number,
-        code_notation=document.code_notation,
-        issued_date=document.issued_date,
-        organ_id=document.organ_id,
-        page_amount=document.page_amount,
-        signer_position=document.signer_position,
-        signer_name=document.signer_name,
-        urgency=document.urgency,
-        to_places=document.to_places,
-        due_date=document.due_date,
-        document_identifier=document.document_identifier,
-    )
+    # The sender's language, internal note and secrecy are not carried (the incoming field list: incoming.fields).
+    return IncomingData.of(document, omit=("language", "description", "secrecy"))
 
 
 def _files(document: Document) -> list[IncomingFile]:

@@ -37,6 +37,7 @@ from .api_schemas import (
     RangeIn,
     ReceiveIn,
 )
+from .slip import slip_pdf, slip_xlsx
 
 router = Router(tags=["incoming"])
 PAGE_SIZE = 20
@@ -321,7 +322,7 @@ def slip(request: HttpRequest, doc_id: Id, ext: str) -> HttpResponse:
     doc = selectors.document_get(actor_of(request), pk=doc_id)
     if ext not in CONTENT_TYPES:
         raise NotFound()
-    build = reports.slip_xlsx if ext == "xlsx" else reports.slip_pdf
+    build = slip_xlsx if ext == "xlsx" else slip_pdf
     return _file(build(actor=actor_of(request), document=doc), f"phieu-giai-quyet-{doc.arrival_number or doc.pk}", ext)
 
 

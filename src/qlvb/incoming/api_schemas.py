@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from ninja import Schema
+from pydantic import create_model
 
 from qlvb.core.bounds import Id, PageNumber, SmallCount
+
+from .fields import schema_fields
 
 
 class DocumentRow(Schema):
@@ -98,25 +102,12 @@ class FileRef(Schema):
     kind: str = "main"
 
 
-class ReceiveIn(Schema):
+class _Receive(Schema):
+    """Receiving: the channel, the files, and the Phụ lục VI metadata (``fields.INCOMING_FIELDS``, added
+    below from the model; ``doc_type`` is the name of the type, e.g. "Quyết định")."""
+
     channel: str = "email"
-    doc_type: str  # name of the type, e.g. "Quyết định"
-    subject: str
-    organ_name: str
-    code_number: str = ""
-    code_notation: str = ""
-    issued_date: dt.date | None = None
-    organ_id: str = ""
-    language: str = "Tiếng Việt"
-    page_amount: SmallCount | None = None
-    description: str = ""
-    signer_position: str = ""
-    signer_name: str = ""
-    urgency: SmallCount = 0
-    secrecy: str = ""
-    to_places: str = ""
-    due_date: dt.date | None = None
-    document_identifier: str = ""
+    doc_type: str
     files: list[FileRef] = []
     confirm_duplicate: bool = False
     defer_registration: bool = False  # True: wait in "chờ vào sổ" until the clerk has seen the signature verdicts
@@ -130,26 +121,21 @@ class FileReplaceIn(Schema):
     file_id: int
 
 
-class CorrectIn(Schema):
-    """Only the fields sent are changed. The arrival number, date and register cannot be changed."""
+class _Correct(Schema):
+    """Only the fields sent are changed (the metadata of ``fields.INCOMING_FIELDS`` but the secrecy, added
+    below from the model). The arrival number, date and register cannot be changed."""
 
-    doc_type: str | None = None
-    subject: str | None = None
-    organ_name: str | None = None
-    code_number: str | None = None
-    code_notation: str | None = None
-    issued_date: dt.date | None = None
-    organ_id: str | None = None
-    language: str | None = None
-    page_amount: int | None = None
-    description: str | None = None
-    signer_position: str | None = None
-    signer_name: str | None = None
-    urgency: int | None = None
-    to_places: str | None = None
-    due_date: dt.date | None = None
-    document_identifier: str | None = None
     arrival_number: int | None = None  # refused with a message if sent
+
+
+if TYPE_CHECKING:  # the metadata fields are read through ``.dict()``; mypy sees the hand-written part
+    ReceiveIn = _Receive
+    CorrectIn = _Correct
+else:
+    ReceiveIn = create_model("ReceiveIn", __base__=_Receive, **schema_fields(optional=False))
+    CorrectIn = create_model("CorrectIn", __base__=_Correct, **schema_fields(optional=True, omit=("secrecy",)))
+    ReceiveIn.__doc__ = _Receive.__doc__
+    CorrectIn.__doc__ = _Correct.__doc__
 
 
 class TargetIn(Schema):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -14,6 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from qlvb.core.errors import Conflict, ValidationFailed
+from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import Attachment, AttachmentKind, Document
 from qlvb.files.kept import kept_upload_find
@@ -45,7 +45,7 @@ def pdf_page_count(stored_file: StoredFile) -> int | None:
 
 
 def attachments_add(
-    *, actor: Any, document: Document, files: list[IncomingFile], checked: bool = False
+    *, actor: User | None, document: Document, files: list[IncomingFile], checked: bool = False
 ) -> list[Attachment]:
     """Attach taken-in files. ``checked``: the caller (a service of this app) already checked the right."""
     if not checked:
@@ -89,7 +89,7 @@ def attachments_add(
 # --- An upload kept across a confirmation -----------------------------------------------------------------------
 
 
-def kept_upload_get(*, actor: Any, file_id: int) -> StoredFile:
+def kept_upload_get(*, actor: User, file_id: int) -> StoredFile:
     """A file the clerk took in on an earlier submission of the same form (the duplicate warning asked her to
     confirm): the one rule of ``files.kept``, with "not used yet" meaning attached to no document."""
     stored = kept_upload_find(actor=actor, file_id=file_id, used=Attachment.objects.values("stored_file_id"))
@@ -105,14 +105,14 @@ def kept_upload_get(*, actor: Any, file_id: int) -> StoredFile:
 # --- Files after registration --------------------------------------------------------------------------------------
 
 
-def _open_for_files(actor: Any, document: Document) -> Document:
+def _open_for_files(actor: User, document: Document) -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
     check_files(actor, document)
     return document
 
 
 @transaction.atomic
-def incoming_files_add(*, actor: Any, document: Document, files: list[IncomingFile]) -> list[Attachment]:
+def incoming_files_add(*, actor: User, document: Document, files: list[IncomingFile]) -> list[Attachment]:
     """The clerk adds files to a document already received (a missing main file, an appendix that came later)."""
     document = _open_for_files(actor, document)
     if not files:
@@ -122,7 +122,7 @@ def incoming_files_add(*, actor: Any, document: Document, files: list[IncomingFi
 
 @transaction.atomic
 def incoming_file_replace(
-    *, actor: Any, document: Document, attachment: Attachment, stored_file: StoredFile
+    *, actor: User, document: Document, attachment: Attachment, stored_file: StoredFile
 ) -> Attachment:
     """A new version of a file: the old one stays (superseded, still downloadable), the new one takes its place
     with the next version number; the history records both (names and SHA-256)."""

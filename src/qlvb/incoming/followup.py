@@ -13,6 +13,7 @@ from qlvb.assignments.models import Assignment, AssignmentStatus, Extension, Ext
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
 from qlvb.core.text import nfc
+from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 
 from . import conf, people, policies
@@ -28,7 +29,7 @@ def _handlers(assignment: Assignment) -> list[Any]:
 
 
 @transaction.atomic
-def extension_request(*, actor: Any, assignment: Assignment, new_due_date: dt.date, reason: str) -> Extension:
+def extension_request(*, actor: User, assignment: Assignment, new_due_date: dt.date, reason: str) -> Extension:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     check_extend(actor, assignment)
     reason = nfc(reason or "")
@@ -67,7 +68,7 @@ def extension_request(*, actor: Any, assignment: Assignment, new_due_date: dt.da
 
 
 @transaction.atomic
-def extension_decide(*, actor: Any, extension: Extension, grant: bool, note: str = "") -> Extension:
+def extension_decide(*, actor: User, extension: Extension, grant: bool, note: str = "") -> Extension:
     extension = Extension.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=extension.pk)
     assignment = extension.assignment
     if not policies.can_decide_extension(actor, assignment):
@@ -105,7 +106,7 @@ def extension_decide(*, actor: Any, extension: Extension, grant: bool, note: str
 
 
 @transaction.atomic
-def reminder_send(*, actor: Any, assignment: Assignment, kind: str, text: str) -> Reminder:
+def reminder_send(*, actor: User, assignment: Assignment, kind: str, text: str) -> Reminder:
     """Đôn đốc: numbered per assignment inside this transaction (the assignment row is locked)."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     check_remind(actor, assignment)

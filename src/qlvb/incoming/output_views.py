@@ -17,6 +17,7 @@ from qlvb.directory.models import Unit
 
 from . import forms, policies, reports, selectors
 from .actor import actor_of, user_agency
+from .slip import slip_pdf, slip_xlsx
 
 REPORTS = {
     "so-dang-ky": (_("Sổ đăng ký văn bản đến"), reports.register_xlsx, reports.register_pdf),
@@ -75,7 +76,7 @@ def slip(request: HttpRequest, pk: int, ext: str) -> HttpResponse:
         raise Http404 from None
     if ext not in CONTENT_TYPES:
         raise Http404
-    build = reports.slip_xlsx if ext == "xlsx" else reports.slip_pdf
+    build = slip_xlsx if ext == "xlsx" else slip_pdf
     try:
         content = build(actor=actor_of(request), document=doc)
     except DomainError as exc:

@@ -28,6 +28,7 @@ from qlvb.files.services import file_open
 
 from . import forms, policies, preconditions, selectors, services, verification
 from .actor import actor_of, user_agency
+from .fields import INCOMING_FIELDS
 from .receiving import DuplicateWarning, is_registration_late, refuse_secret
 
 PAGE_SIZE = 20
@@ -121,30 +122,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         try:
             refuse_secret(d["secrecy"])
             _take_in(request, d, files)
-            data = services.IncomingData(
-                **{
-                    k: d[k]
-                    for k in (
-                        "doc_type",
-                        "subject",
-                        "organ_name",
-                        "code_number",
-                        "code_notation",
-                        "issued_date",
-                        "organ_id",
-                        "language",
-                        "page_amount",
-                        "description",
-                        "signer_position",
-                        "signer_name",
-                        "urgency",
-                        "secrecy",
-                        "to_places",
-                        "due_date",
-                        "document_identifier",
-                    )
-                }
-            )
+            data = services.IncomingData(**{name: d[name] for name in INCOMING_FIELDS})
             result = services.incoming_receive(
                 actor=actor_of(request),
                 agency=agency,
