@@ -16,12 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
-from qlvb.core.errors import Conflict, NotFound, ValidationFailed
-from qlvb.core.permissions import require
+from qlvb.core.errors import ValidationFailed
 from qlvb.directory import people
 from qlvb.directory.models import Unit
 from qlvb.documents.events import event_record
@@ -34,7 +32,6 @@ from .models import RANK, BusinessType, Delivery, Status, StatusChange, Transpor
 # The status of a recipient's copy that was recalled: out of every inbox, no action possible.
 # (``documents.DocumentStatus`` has no such value yet; see docs/outgoing.md.)
 WITHDRAWN = DocumentStatus.WITHDRAWN
-REJECTED = getattr(DocumentStatus, "REJECTED", "rejected")
 
 
 def route_of(unit: Unit) -> str:
@@ -76,22 +73,8 @@ def _change(
 
 
 def _incoming_data(document: Document) -> IncomingData:
-    return IncomingData(
-        doc_type=document.doc_type,
-        subject=document.subject,
-        organ_name=document.organ_name,
-        code_number=document.code_number,
-        code_notation=document.code_notation,
-        issued_date=document.issued_date,
-        organ_id=document.organ_id,
-        page_amount=document.page_amount,
-        signer_position=document.signer_position,
-        signer_name=document.signer_name,
-        urgency=document.urgency,
-        to_places=document.to_places,
-        due_date=document.due_date,
-        document_identifier=document.document_identifier,
-    )
+    # The sender's language, internal note and secrecy are not carried (the incoming field list: incoming.fields).
+    return IncomingData.of(document, omit=("language", "description", "secrecy"))
 
 
 def _files(document: Document) -> list[IncomingFile]:
@@ -190,33 +173,6 @@ def deliveries_send(
             StatusChange.objects.create(delivery=delivery, status=status, text=text, created_at=now)
             created.append(delivery)
     return created
-
-
-def _delivery_of(incoming: Document) -> Delivery:
-    delivery = Delivery.objects.select_related("document").filter(incoming_document=incoming).first()
-    if delivery is None:
-        raise NotFound()
-    return delivery
-
-
-@transaction.atomic
-def delivery_reject(*, actor: Any, incoming: Document, reason: str) -> Delivery:
-    """The recipient's clerk refuses a document delivered internally, before registering it (NĐ 30
-    Điều 21.2.b; edXML status 02). Records the incoming flow's ``rejected`` event on the copy — the same
-    event the incoming flow's own refusal records —, which the event consumer turns into status 02 at the
-    sender once this transaction commits."""
-    require(actor, "incoming.receive", unit=incoming.agency)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("Cần ghi lý do từ chối tiếp nhận.")
-    incoming = Document.objects.select_for_update().get(pk=incoming.pk)
-    if incoming.status != DocumentStatus.RECEIVED:
-        raise Conflict("Chỉ từ chối được văn bản chưa vào sổ.")
-    delivery = _delivery_of(incoming)
-    incoming.status = REJECTED
-    incoming.save(update_fields=["status"])
-    event_record(incoming, actor=actor, action="rejected", text=reason, data={"edxml_status": "02"})
-    return delivery
 
 
 def deliveries_recall(

@@ -5,257 +5,42 @@ when receiving a document; only files the caller uploaded can be attached."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.responses import Status
 
-from qlvb.assignments.models import Assignment, Extension
 from qlvb.assignments.selectors import notifications_for, notifications_unread_count
 from qlvb.assignments.services import notifications_mark_read
-from qlvb.core.bounds import Id, PageNumber, SmallCount
+from qlvb.core.bounds import Id
 from qlvb.core.errors import NotFound, ValidationFailed
-from qlvb.directory.selectors import agency_of, unit_get, user_get
+from qlvb.directory.models import User
+from qlvb.directory.selectors import acting_user, agency_of
 from qlvb.documents.events import event_label
 from qlvb.documents.models import Document, DocumentType
 from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
 from qlvb.files.services import file_open
 
-from . import reports, selectors, services, verification
-from .handling import can_act
+from . import preconditions, reports, selectors, services, verification
+from .api_actions import router as actions_router
+from .api_schemas import (
+    AttachmentOut,
+    CorrectIn,
+    DocumentOut,
+    DocumentPage,
+    FileReplaceIn,
+    FilesIn,
+    FilterIn,
+    NotificationOut,
+    RangeIn,
+    ReceiveIn,
+)
+from .slip import slip_pdf, slip_xlsx
 
 router = Router(tags=["incoming"])
 PAGE_SIZE = 20
-
-
-# --- Schemas ------------------------------------------------------------------------
-
-
-class DocumentRow(Schema):
-    id: int
-    status: str
-    urgency: int
-    doc_type: str
-    number_notation: str
-    issued_date: dt.date | None
-    organ_name: str
-    subject: str
-    arrival_number: int | None
-    arrival_date: dt.date | None
-    due_date: dt.date | None  # the document's own "thời hạn giải quyết"
-    my_due_date: dt.date | None = None  # in lists: the caller's own open assignment's deadline
-
-
-class DocumentPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[DocumentRow]
-
-
-class AttachmentOut(Schema):
-    id: int
-    kind: str
-    name: str
-    page_count: int | None
-    size: int
-    sha256: str
-    signature_status: str  # "", pending, valid, invalid, unknown, unsigned, error
-    signature_label: str
-    signature_reasons: list[str]
-    signature_report_id: int | None
-    signature_checked_at: dt.datetime | None
-    version: int = 1
-    current: bool = True  # False: an earlier version, replaced (still downloadable)
-    replaces_id: int | None = None
-
-
-class AssignmentOut(Schema):
-    id: int
-    parent_id: int | None
-    role: str
-    unit_id: int
-    unit_name: str
-    user_id: int | None
-    user_name: str
-    assigned_by: str
-    due_date: dt.date | None
-    status: str
-    progress: int
-    result: str
-    reminders: int
-
-
-class EventOut(Schema):
-    at: dt.datetime
-    actor: str
-    action: str
-    label: str
-    text: str
-
-
-class DocumentOut(DocumentRow):
-    code_number: str
-    code_notation: str
-    organ_id: str
-    language: str
-    page_amount: int | None
-    description: str
-    signer_position: str
-    signer_name: str
-    to_places: str
-    document_identifier: str
-    channel: str
-    agency_organ_id: str
-    year: int | None
-    duplicate_of: int | None
-    actions: list[str]
-    attachments: list[AttachmentOut]
-    assignments: list[AssignmentOut]
-    events: list[EventOut]
-
-
-class FileRef(Schema):
-    file_id: Id
-    kind: str = "main"
-
-
-class ReceiveIn(Schema):
-    channel: str = "email"
-    doc_type: str  # name of the type, e.g. "Quyết định"
-    subject: str
-    organ_name: str
-    code_number: str = ""
-    code_notation: str = ""
-    issued_date: dt.date | None = None
-    organ_id: str = ""
-    language: str = "Tiếng Việt"
-    page_amount: SmallCount | None = None
-    description: str = ""
-    signer_position: str = ""
-    signer_name: str = ""
-    urgency: SmallCount = 0
-    secrecy: str = ""
-    to_places: str = ""
-    due_date: dt.date | None = None
-    document_identifier: str = ""
-    files: list[FileRef] = []
-    confirm_duplicate: bool = False
-    defer_registration: bool = False  # True: wait in "chờ vào sổ" until the clerk has seen the signature verdicts
-
-
-class FilesIn(Schema):
-    files: list[FileRef]
-
-
-class FileReplaceIn(Schema):
-    file_id: int
-
-
-class CorrectIn(Schema):
-    """Only the fields sent are changed. The arrival number, date and register cannot be changed."""
-
-    doc_type: str | None = None
-    subject: str | None = None
-    organ_name: str | None = None
-    code_number: str | None = None
-    code_notation: str | None = None
-    issued_date: dt.date | None = None
-    organ_id: str | None = None
-    language: str | None = None
-    page_amount: int | None = None
-    description: str | None = None
-    signer_position: str | None = None
-    signer_name: str | None = None
-    urgency: int | None = None
-    to_places: str | None = None
-    due_date: dt.date | None = None
-    document_identifier: str | None = None
-    arrival_number: int | None = None  # refused with a message if sent
-
-
-class TargetIn(Schema):
-    role: str
-    unit_id: Id | None = None
-    user_id: Id | None = None
-    due_date: dt.date | None = None
-
-
-class DirectIn(Schema):
-    directive: str = ""
-    targets: list[TargetIn]
-
-
-class SubmitIn(Schema):
-    leader_id: Id | None = None
-    note: str = ""
-
-
-class ReasonIn(Schema):
-    reason: str
-
-
-class NoteIn(Schema):
-    note: str = ""
-
-
-class ConfirmIn(Schema):
-    confirm_duplicate: bool = False
-
-
-class ReportIn(Schema):
-    kind: str = "progress"
-    text: str
-    progress: SmallCount | None = None
-
-
-class CompleteIn(Schema):
-    result: str = ""
-
-
-class ExtensionIn(Schema):
-    new_due_date: dt.date
-    reason: str
-
-
-class DecideIn(Schema):
-    grant: bool
-    note: str = ""
-
-
-class RemindIn(Schema):
-    kind: str
-    text: str
-
-
-class FilterIn(Schema):
-    box: str = "all"
-    q: str = ""
-    status: str = ""
-    urgency: SmallCount | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    doc_type: Id | None = None
-    organ: str = ""
-    page: PageNumber = 1
-
-
-class NotificationOut(Schema):
-    id: int
-    kind: str
-    text: str
-    document_id: int | None
-    url: str = ""
-    created_at: dt.datetime
-    read: bool
-
-
-class Ok(Schema):
-    id: int
-    status: str
 
 
 # --- Helpers ------------------------------------------------------------------------
@@ -278,7 +63,7 @@ def _row(d: Document) -> dict[str, Any]:
     }
 
 
-def _detail(actor: Any, d: Document) -> dict[str, Any]:
+def _detail(actor: User, d: Document) -> dict[str, Any]:
     out = _row(d)
     out.update(
         {
@@ -301,7 +86,7 @@ def _detail(actor: Any, d: Document) -> dict[str, Any]:
     )
     out["agency_organ_id"] = d.agency.organ_id
     out["duplicate_of"] = d.duplicate_of_id
-    out["actions"] = sorted(can_act(actor, d))
+    out["actions"] = sorted(preconditions.document_actions(actor, d))
     attachments = list(d.attachments.select_related("stored_file__blob"))
     verdicts = verification.verdicts_for(attachments)
     out["attachments"] = [
@@ -348,35 +133,18 @@ def _detail(actor: Any, d: Document) -> dict[str, Any]:
     return out
 
 
-def _targets(actor: Any, items: list[TargetIn]) -> list[services.Target]:
-    """Units and people the caller may see; any other id answers as an unknown one (no names leak)."""
-    return [
-        services.Target(
-            role=t.role,
-            due_date=t.due_date,
-            unit=unit_get(actor, unit_id=t.unit_id) if t.unit_id else None,
-            user=user_get(actor, user_id=t.user_id) if t.user_id else None,
-        )
-        for t in items
-    ]
-
-
-def _ok(obj: Document | Assignment | Extension) -> dict[str, Any]:
-    return {"id": obj.pk, "status": obj.status}
-
-
 # --- Lists and reads ------------------------------------------------------------------------
 
 
 @router.get("/boxes", response=dict[str, int], summary="Số văn bản trong từng hộp của người dùng")
 def boxes(request: HttpRequest) -> dict[str, int]:
-    return selectors.inbox_counts(request.user, selectors.inboxes_for(request.user))
+    return selectors.inbox_counts(acting_user(request), keys=selectors.inboxes_for(acting_user(request)))
 
 
 @router.get("/", response=DocumentPage, summary="Danh sách văn bản đến (theo hộp, lọc, tìm nhanh; 20 mỗi trang)")
 def document_list(request: HttpRequest, f: Query[FilterIn]) -> dict[str, Any]:
     query = selectors.apply_filters(
-        selectors.inbox(request.user, f.box),
+        selectors.inbox(acting_user(request), key=f.box),
         selectors.Filters(
             q=f.q,
             status=f.status,
@@ -389,13 +157,13 @@ def document_list(request: HttpRequest, f: Query[FilterIn]) -> dict[str, Any]:
     )
     count = query.count()
     page = max(1, f.page)
-    rows = selectors.document_list(query, request.user)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    rows = selectors.document_list(query, acting_user(request))[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return {"count": count, "page": page, "pages": max(1, -(-count // PAGE_SIZE)), "results": [_row(d) for d in rows]}
 
 
 @router.post("/", response={201: DocumentOut}, summary="Tiếp nhận và vào sổ văn bản đến")
 def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
-    user: Any = request.user
+    user = acting_user(request)
     agency = agency_of(user)
     if agency is None:
         raise ValidationFailed("Tài khoản chưa thuộc cơ quan nào.")
@@ -418,21 +186,21 @@ def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
         confirm_duplicate=payload.confirm_duplicate,
         register=not payload.defer_registration,
     )
-    return Status(201, _detail(user, selectors.document_get(user, result.document.pk)))
+    return Status(201, _detail(user, selectors.document_get(user, pk=result.document.pk)))
 
 
 @router.get("/{int:doc_id}", response=DocumentOut, summary="Chi tiết văn bản đến, tệp, phân công, lịch sử xử lý")
 def detail(request: HttpRequest, doc_id: Id) -> dict[str, Any]:
-    return _detail(request.user, selectors.document_get(request.user, doc_id))
+    return _detail(acting_user(request), selectors.document_get(acting_user(request), pk=doc_id))
 
 
 @router.get("/{int:doc_id}/files/{int:attachment_id}", response={200: None}, summary="Tải tệp của văn bản")
 def attachment(request: HttpRequest, doc_id: Id, attachment_id: Id) -> FileResponse:
-    doc = selectors.document_get(request.user, doc_id)
+    doc = selectors.document_get(acting_user(request), pk=doc_id)
     found = doc.attachments.select_related("stored_file__blob").filter(pk=attachment_id).first()
     if found is None:
         raise NotFound()
-    return file_response(file_open(actor=request.user, stored_file=found.stored_file, authorised=True))
+    return file_response(file_open(actor=acting_user(request), stored_file=found.stored_file, authorised=True))
 
 
 @router.post(
@@ -441,15 +209,15 @@ def attachment(request: HttpRequest, doc_id: Id, attachment_id: Id) -> FileRespo
     summary="Kiểm tra lại chữ ký số của tệp (chạy nền; trạng thái pending đến khi có kết quả)",
 )
 def verify_again(request: HttpRequest, doc_id: Id, attachment_id: Id) -> dict[str, Any]:
-    doc = selectors.document_get(request.user, doc_id)
+    doc = selectors.document_get(acting_user(request), pk=doc_id)
     found = doc.attachments.select_related("stored_file__blob").filter(pk=attachment_id).first()
     if found is None:
         raise NotFound()
-    services.attachment_verify_again(actor=request.user, attachment=found)
-    return next(a for a in _detail(request.user, doc)["attachments"] if a["id"] == found.pk)
+    services.attachment_verify_again(actor=acting_user(request), attachment=found)
+    return next(a for a in _detail(acting_user(request), doc)["attachments"] if a["id"] == found.pk)
 
 
-def _own_upload(user: Any, file_id: int) -> StoredFile:
+def _own_upload(user: User, file_id: int) -> StoredFile:
     stored = StoredFile.objects.select_related("blob").filter(pk=file_id, uploaded_by=user).first()
     if stored is None:
         raise NotFound(f"Không có tệp số {file_id} do bạn tải lên.")
@@ -462,14 +230,17 @@ def _own_upload(user: Any, file_id: int) -> StoredFile:
     summary="Thêm tệp (tệp chính còn thiếu, phụ lục) cho văn bản đã tiếp nhận",
 )
 def files_add(request: HttpRequest, doc_id: Id, payload: FilesIn) -> Status:
-    doc = selectors.document_get(request.user, doc_id)
+    doc = selectors.document_get(acting_user(request), pk=doc_id)
     created = services.incoming_files_add(
-        actor=request.user,
+        actor=acting_user(request),
         document=doc,
-        files=[services.IncomingFile(_own_upload(request.user, ref.file_id), kind=ref.kind) for ref in payload.files],
+        files=[
+            services.IncomingFile(_own_upload(acting_user(request), ref.file_id), kind=ref.kind)
+            for ref in payload.files
+        ],
     )
     ids = {a.pk for a in created}
-    return Status(201, [a for a in _detail(request.user, doc)["attachments"] if a["id"] in ids])
+    return Status(201, [a for a in _detail(acting_user(request), doc)["attachments"] if a["id"] in ids])
 
 
 @router.post(
@@ -478,14 +249,17 @@ def files_add(request: HttpRequest, doc_id: Id, payload: FilesIn) -> Status:
     summary="Thay tệp bằng phiên bản mới (phiên bản cũ vẫn được lưu và tải được)",
 )
 def file_replace(request: HttpRequest, doc_id: Id, attachment_id: Id, payload: FileReplaceIn) -> Status:
-    doc = selectors.document_get(request.user, doc_id)
+    doc = selectors.document_get(acting_user(request), pk=doc_id)
     found = doc.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise NotFound()
     new = services.incoming_file_replace(
-        actor=request.user, document=doc, attachment=found, stored_file=_own_upload(request.user, payload.file_id)
+        actor=acting_user(request),
+        document=doc,
+        attachment=found,
+        stored_file=_own_upload(acting_user(request), payload.file_id),
     )
-    return Status(201, next(a for a in _detail(request.user, doc)["attachments"] if a["id"] == new.pk))
+    return Status(201, next(a for a in _detail(acting_user(request), doc)["attachments"] if a["id"] == new.pk))
 
 
 @router.post(
@@ -494,162 +268,15 @@ def file_replace(request: HttpRequest, doc_id: Id, attachment_id: Id, payload: F
     summary="Sửa thông tin văn bản (chỉ các trường gửi lên; không sửa được số đến, sổ)",
 )
 def correct(request: HttpRequest, doc_id: Id, payload: CorrectIn) -> dict[str, Any]:
-    doc = selectors.document_get(request.user, doc_id)
+    doc = selectors.document_get(acting_user(request), pk=doc_id)
     changes: dict[str, Any] = payload.dict(exclude_unset=True)
     if "doc_type" in changes:
         doc_type = DocumentType.objects.filter(name=changes["doc_type"]).first()
         if doc_type is None:
             raise ValidationFailed(f"Không có loại văn bản “{changes['doc_type']}”.", details={"field": "doc_type"})
         changes["doc_type"] = doc_type
-    services.incoming_correct(actor=request.user, document=doc, changes=changes)
-    return _detail(request.user, selectors.document_get(request.user, doc_id))
-
-
-# --- Document actions ------------------------------------------------------------------------
-
-
-@router.post("/{int:doc_id}/reject", response=Ok, summary="Từ chối tiếp nhận văn bản (lý do; trạng thái edXML 02)")
-def reject(request: HttpRequest, doc_id: Id, payload: ReasonIn) -> dict[str, Any]:
-    doc = selectors.document_get(request.user, doc_id)
-    return _ok(services.incoming_reject(actor=request.user, document=doc, reason=payload.reason))
-
-
-@router.post("/{int:doc_id}/register", response=Ok, summary="Vào sổ văn bản đã tiếp nhận (kênh hệ thống)")
-def register(request: HttpRequest, doc_id: Id, payload: ConfirmIn) -> dict[str, Any]:
-    doc = selectors.document_get(request.user, doc_id)
-    return _ok(
-        services.incoming_register(actor=request.user, document=doc, confirm_duplicate=payload.confirm_duplicate)
-    )
-
-
-@router.post("/{int:doc_id}/submit", response=Ok, summary="Trình lãnh đạo")
-def submit(request: HttpRequest, doc_id: Id, payload: SubmitIn) -> dict[str, Any]:
-    doc = selectors.document_get(request.user, doc_id)
-    leader = user_get(request.user, user_id=payload.leader_id) if payload.leader_id else None
-    return _ok(services.incoming_submit(actor=request.user, document=doc, leader=leader, note=payload.note))
-
-
-@router.post("/{int:doc_id}/return", response=Ok, summary="Lãnh đạo trả lại văn thư")
-def return_to_clerk(request: HttpRequest, doc_id: Id, payload: ReasonIn) -> dict[str, Any]:
-    doc = selectors.document_get(request.user, doc_id)
-    return _ok(services.incoming_return_to_clerk(actor=request.user, document=doc, reason=payload.reason))
-
-
-@router.post("/{int:doc_id}/direct", response=list[Ok], summary="Ý kiến chỉ đạo: chủ trì, phối hợp, để biết, hạn")
-def direct(request: HttpRequest, doc_id: Id, payload: DirectIn) -> list[dict[str, Any]]:
-    doc = selectors.document_get(request.user, doc_id)
-    return [
-        _ok(a)
-        for a in services.incoming_direct(
-            actor=request.user,
-            document=doc,
-            directive=payload.directive,
-            targets=_targets(request.user, payload.targets),
-        )
-    ]
-
-
-@router.post("/{int:doc_id}/handle-self", response=Ok, summary="Lãnh đạo trực tiếp xử lý")
-def handle_self(request: HttpRequest, doc_id: Id, payload: NoteIn) -> dict[str, Any]:
-    doc = selectors.document_get(request.user, doc_id)
-    return _ok(services.incoming_handle_self(actor=request.user, document=doc, note=payload.note))
-
-
-@router.post("/{int:doc_id}/route", response=list[Ok], summary="Văn thư chuyển thẳng đơn vị xử lý (nếu cho phép)")
-def route(request: HttpRequest, doc_id: Id, payload: DirectIn) -> list[dict[str, Any]]:
-    doc = selectors.document_get(request.user, doc_id)
-    return [
-        _ok(a)
-        for a in services.incoming_route(
-            actor=request.user, document=doc, note=payload.directive, targets=_targets(request.user, payload.targets)
-        )
-    ]
-
-
-# --- Assignment actions ------------------------------------------------------------------------
-
-
-@router.post("/assignments/{int:aid}/assign", response=list[Ok], summary="Lãnh đạo phòng phân công trong phòng")
-def assign(request: HttpRequest, aid: Id, payload: DirectIn) -> list[dict[str, Any]]:
-    a = selectors.assignment_get(request.user, aid)
-    return [
-        _ok(x)
-        for x in services.assignment_assign(
-            actor=request.user, assignment=a, note=payload.directive, targets=_targets(request.user, payload.targets)
-        )
-    ]
-
-
-@router.post("/assignments/{int:aid}/return", response=Ok, summary="Trả lại phần việc")
-def assignment_return(request: HttpRequest, aid: Id, payload: ReasonIn) -> dict[str, Any]:
-    a = selectors.assignment_get(request.user, aid)
-    return _ok(services.assignment_return(actor=request.user, assignment=a, reason=payload.reason))
-
-
-@router.post("/assignments/{int:aid}/report", response=Ok, summary="Cập nhật tiến độ hoặc ý kiến")
-def report(request: HttpRequest, aid: Id, payload: ReportIn) -> dict[str, Any]:
-    a = selectors.assignment_get(request.user, aid)
-    services.assignment_report(
-        actor=request.user, assignment=a, kind=payload.kind, text=payload.text, progress=payload.progress
-    )
-    a.refresh_from_db()
-    return _ok(a)
-
-
-@router.post("/assignments/{int:aid}/complete", response=Ok, summary="Hoàn thành phần việc (kết quả)")
-def complete(request: HttpRequest, aid: Id, payload: CompleteIn) -> dict[str, Any]:
-    a = selectors.assignment_get(request.user, aid)
-    return _ok(services.assignment_complete(actor=request.user, assignment=a, result=payload.result))
-
-
-@router.post(
-    "/assignments/{int:aid}/accept",
-    response=Ok,
-    summary="Người giao việc chấp nhận kết quả của phần chủ trì (văn bản hoàn thành)",
-)
-def accept(request: HttpRequest, aid: Id, payload: NoteIn) -> dict[str, Any]:
-    a = selectors.assignment_get(request.user, aid)
-    return _ok(services.assignment_accept(actor=request.user, assignment=a, note=payload.note))
-
-
-@router.post(
-    "/assignments/{int:aid}/return-result",
-    response=Ok,
-    summary="Người giao việc trả lại kết quả của phần chủ trì (nêu lý do)",
-)
-def return_result(request: HttpRequest, aid: Id, payload: ReasonIn) -> dict[str, Any]:
-    a = selectors.assignment_get(request.user, aid)
-    return _ok(services.assignment_return_result(actor=request.user, assignment=a, reason=payload.reason))
-
-
-@router.post("/assignments/{int:aid}/extensions", response=Ok, summary="Đề nghị gia hạn")
-def extension_request(request: HttpRequest, aid: Id, payload: ExtensionIn) -> dict[str, Any]:
-    a = selectors.assignment_get(request.user, aid)
-    return _ok(
-        services.extension_request(
-            actor=request.user, assignment=a, new_due_date=payload.new_due_date, reason=payload.reason
-        )
-    )
-
-
-@router.post("/extensions/{int:eid}/decide", response=Ok, summary="Đồng ý hoặc từ chối gia hạn")
-def extension_decide(request: HttpRequest, eid: Id, payload: DecideIn) -> dict[str, Any]:
-    ext = Extension.objects.filter(pk=eid).first()
-    if ext is None:
-        raise NotFound()
-    selectors.assignment_get(request.user, ext.assignment_id)
-    return _ok(services.extension_decide(actor=request.user, extension=ext, grant=payload.grant, note=payload.note))
-
-
-@router.post(
-    "/assignments/{int:aid}/reminders",
-    response={201: dict[str, int]},
-    summary="Đôn đốc (nhac_nho, phe_binh, kiem_diem)",
-)
-def remind(request: HttpRequest, aid: Id, payload: RemindIn) -> Status:
-    a = selectors.assignment_get(request.user, aid)
-    reminder = services.reminder_send(actor=request.user, assignment=a, kind=payload.kind, text=payload.text)
-    return Status(201, {"id": reminder.pk, "seq": reminder.seq})
+    services.incoming_correct(actor=acting_user(request), document=doc, changes=changes)
+    return _detail(acting_user(request), selectors.document_get(acting_user(request), pk=doc_id))
 
 
 # --- Outputs (Phụ lục IV) ------------------------------------------------------------------------
@@ -659,11 +286,6 @@ OUTPUTS = {
     "so-theo-doi": (reports.followup_xlsx, reports.followup_pdf),
 }
 CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
-
-
-class RangeIn(Schema):
-    date_from: dt.date
-    date_to: dt.date
 
 
 def _file(content: bytes, name: str, ext: str) -> HttpResponse:
@@ -678,7 +300,7 @@ def _file(content: bytes, name: str, ext: str) -> HttpResponse:
     summary="Sổ đăng ký văn bản đến (so-dang-ky) / Sổ theo dõi giải quyết (so-theo-doi), xlsx hoặc pdf",
 )
 def output(request: HttpRequest, kind: str, ext: str, r: Query[RangeIn]) -> HttpResponse:
-    user: Any = request.user
+    user = acting_user(request)
     agency = agency_of(user)
     if kind not in OUTPUTS or ext not in CONTENT_TYPES or agency is None:
         raise NotFound()
@@ -698,11 +320,13 @@ def output(request: HttpRequest, kind: str, ext: str, r: Query[RangeIn]) -> Http
     summary="Phiếu giải quyết văn bản đến của một văn bản, xlsx hoặc pdf",
 )
 def slip(request: HttpRequest, doc_id: Id, ext: str) -> HttpResponse:
-    doc = selectors.document_get(request.user, doc_id)
+    doc = selectors.document_get(acting_user(request), pk=doc_id)
     if ext not in CONTENT_TYPES:
         raise NotFound()
-    build = reports.slip_xlsx if ext == "xlsx" else reports.slip_pdf
-    return _file(build(actor=request.user, document=doc), f"phieu-giai-quyet-{doc.arrival_number or doc.pk}", ext)
+    build = slip_xlsx if ext == "xlsx" else slip_pdf
+    return _file(
+        build(actor=acting_user(request), document=doc), f"phieu-giai-quyet-{doc.arrival_number or doc.pk}", ext
+    )
 
 
 # --- Notifications ------------------------------------------------------------------------
@@ -722,13 +346,13 @@ def notifications(request: HttpRequest) -> list[dict[str, Any]]:
             "created_at": n.created_at,
             "read": n.read_at is not None,
         }
-        for n in notifications_for(request.user)[:50]
+        for n in notifications_for(acting_user(request))[:50]
     ]
 
 
 @router.get("/notifications/unread", response=dict[str, int], summary="Số thông báo chưa đọc")
 def notifications_unread(request: HttpRequest) -> dict[str, int]:
-    return {"unread": notifications_unread_count(request.user)}
+    return {"unread": notifications_unread_count(acting_user(request))}
 
 
 @router.post(
@@ -739,10 +363,13 @@ def notifications_unread(request: HttpRequest) -> dict[str, int]:
 def notification_read(request: HttpRequest, notification_id: Id) -> dict[str, int | str]:
     from qlvb.incoming.notifications import notification_open, notification_url
 
-    found = notification_open(actor=request.user, pk=notification_id)
+    found = notification_open(actor=acting_user(request), pk=notification_id)
     return {"id": found.pk, "url": notification_url(found)}
 
 
 @router.post("/notifications/read", response=dict[str, int], summary="Đánh dấu đã đọc tất cả")
 def notifications_read(request: HttpRequest) -> dict[str, int]:
-    return {"marked": notifications_mark_read(actor=request.user)}
+    return {"marked": notifications_mark_read(actor=acting_user(request))}
+
+
+router.add_router("", actions_router)

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
+    from qlvb.files.models import StoredFile
 
-def _may_see_signature_reports(actor: Any, sha256: str) -> bool:
+
+def _may_see_signature_reports(actor: User, sha256: str) -> bool:
     """Whoever may see an incoming document may read the signature reports of its files."""
     from .selectors import documents_visible_to
 
     return documents_visible_to(actor).filter(attachments__stored_file__blob__sha256=sha256).exists()
 
 
-def _may_open_file(actor: Any, stored_file: Any) -> bool:
+def _may_open_file(actor: User, stored_file: StoredFile) -> bool:
     """Whoever may see an incoming document may open its files (also by id)."""
     from .selectors import documents_visible_to
 

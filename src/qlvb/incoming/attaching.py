@@ -5,20 +5,20 @@ transaction), then attaches the resulting ``StoredFile``s here, in the document'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from qlvb.core.errors import Conflict, ValidationFailed
-from qlvb.core.permissions import require
+from qlvb.directory.models import User
 from qlvb.documents.events import event_record
-from qlvb.documents.models import Attachment, AttachmentKind, Document, DocumentStatus
+from qlvb.documents.models import Attachment, AttachmentKind, Document
 from qlvb.files.kept import kept_upload_find
 from qlvb.files.models import StoredFile
 from qlvb.files.pdfinfo import pdf_page_count
 
+from .preconditions import check_files
 from .verification import verification_schedule
 
 
@@ -29,7 +29,7 @@ class IncomingFile:
 
 
 def attachments_add(
-    *, actor: Any, document: Document, files: list[IncomingFile], checked: bool = False
+    *, actor: User | None, document: Document, files: list[IncomingFile], checked: bool = False
 ) -> list[Attachment]:
     """Attach taken-in files. ``checked``: the caller (a service of this app) already checked the right."""
     if not checked:
@@ -73,7 +73,7 @@ def attachments_add(
 # --- An upload kept across a confirmation -----------------------------------------------------------------------
 
 
-def kept_upload_get(*, actor: Any, file_id: int) -> StoredFile:
+def kept_upload_get(*, actor: User, file_id: int) -> StoredFile:
     """A file the clerk took in on an earlier submission of the same form (the duplicate warning asked her to
     confirm): the one rule of ``files.kept``, with "not used yet" meaning attached to no document."""
     stored = kept_upload_find(actor=actor, file_id=file_id, used=Attachment.objects.values("stored_file_id"))
@@ -88,19 +88,15 @@ def kept_upload_get(*, actor: Any, file_id: int) -> StoredFile:
 
 # --- Files after registration --------------------------------------------------------------------------------------
 
-CLOSED = (DocumentStatus.REJECTED, DocumentStatus.WITHDRAWN)
 
-
-def _open_for_files(actor: Any, document: Document) -> Document:
-    require(actor, "incoming.receive", unit=document.agency)
+def _open_for_files(actor: User, document: Document) -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.status in CLOSED:
-        raise Conflict("Văn bản đã từ chối tiếp nhận hoặc đã thu hồi: không thêm, thay tệp được.")
+    check_files(actor, document)
     return document
 
 
 @transaction.atomic
-def incoming_files_add(*, actor: Any, document: Document, files: list[IncomingFile]) -> list[Attachment]:
+def incoming_files_add(*, actor: User, document: Document, files: list[IncomingFile]) -> list[Attachment]:
     """The clerk adds files to a document already received (a missing main file, an appendix that came later)."""
     document = _open_for_files(actor, document)
     if not files:
@@ -110,7 +106,7 @@ def incoming_files_add(*, actor: Any, document: Document, files: list[IncomingFi
 
 @transaction.atomic
 def incoming_file_replace(
-    *, actor: Any, document: Document, attachment: Attachment, stored_file: StoredFile
+    *, actor: User, document: Document, attachment: Attachment, stored_file: StoredFile
 ) -> Attachment:
     """A new version of a file: the old one stays (superseded, still downloadable), the new one takes its place
     with the next version number; the history records both (names and SHA-256)."""

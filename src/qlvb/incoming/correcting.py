@@ -5,27 +5,21 @@ date, year) is never changed: it belongs to the register, which has no gaps and 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import fields
 from typing import Any
 
 from django.db import transaction
 
-from qlvb.core.errors import Conflict, ValidationFailed
-from qlvb.core.permissions import require
+from qlvb.core.errors import ValidationFailed
+from qlvb.directory.models import User
 from qlvb.documents.events import event_record
-from qlvb.documents.models import Document, DocumentStatus, DocumentType, Urgency
+from qlvb.documents.models import Document, DocumentType, Urgency
 
-from .receiving import FIELD_LABELS, IncomingData, clean_data, refuse_past_due
+from .errors import ErrorCode
+from .fields import CORRECTABLE, label
+from .preconditions import check_correct
+from .receiving import IncomingData, clean_data, refuse_past_due
 
-LABELS = {
-    **FIELD_LABELS,
-    "doc_type": "Loại văn bản",
-    "issued_date": "Ngày ban hành",
-    "page_amount": "Số trang",
-    "urgency": "Độ khẩn",
-    "due_date": "Thời hạn giải quyết",
-}
-EDITABLE = tuple(f.name for f in fields(IncomingData) if f.name != "secrecy")
+EDITABLE = CORRECTABLE
 REGISTRATION = {"register": "sổ đăng ký", "arrival_number": "số đến", "arrival_date": "ngày đến", "year": "năm"}
 
 
@@ -50,28 +44,26 @@ def _stored(value: Any) -> Any:
 
 
 @transaction.atomic
-def incoming_correct(*, actor: Any, document: Document, changes: dict[str, Any]) -> Document:
+def incoming_correct(*, actor: User, document: Document, changes: dict[str, Any]) -> Document:
     """The clerk corrects metadata (Phụ lục VI fields) of a received document. Only the fields that really
     change are written and recorded; a new "thời hạn giải quyết" may not lie in the past."""
-    require(actor, "incoming.receive", unit=document.agency)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    check_correct(actor, document)
     fixed = [REGISTRATION[k] for k in changes if k in REGISTRATION]
     if fixed:
         raise ValidationFailed(
             f"Không sửa được {', '.join(fixed)}: số đến do sổ đăng ký cấp, không có số trùng, không có số bỏ trống.",
-            code="registration_fixed",
+            code=ErrorCode.REGISTRATION_FIXED,
         )
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise ValidationFailed(f"Không sửa được trường: {', '.join(unknown)}.")
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.status in (DocumentStatus.REJECTED, DocumentStatus.WITHDRAWN):
-        raise Conflict("Văn bản đã từ chối tiếp nhận hoặc đã thu hồi: không sửa được thông tin.")
-    data = IncomingData(**{name: getattr(document, name) for name in (f.name for f in fields(IncomingData))})
+    data = IncomingData.of(document)
     for name, value in changes.items():
         if value is None and isinstance(getattr(data, name), str):
             value = ""
         if value is None and name in ("doc_type", "urgency"):
-            raise ValidationFailed(f"Cần chọn {LABELS[name].lower()}.", details={"field": name})
+            raise ValidationFailed(f"Cần chọn {label(name).lower()}.", details={"field": name})
         setattr(data, name, value)
     data = clean_data(data)
     diff = {
@@ -90,7 +82,7 @@ def incoming_correct(*, actor: Any, document: Document, changes: dict[str, Any])
         document,
         actor=actor,
         action="metadata_corrected",
-        text="; ".join(f"{LABELS.get(n, n)}: {_shown(n, old)} → {_shown(n, new)}" for n, (old, new) in diff.items()),
+        text="; ".join(f"{label(n)}: {_shown(n, old)} → {_shown(n, new)}" for n, (old, new) in diff.items()),
         data={"changes": {n: [_stored(old), _stored(new)] for n, (old, new) in diff.items()}},
     )
     return document

@@ -13,9 +13,11 @@ from qlvb.assignments.models import Assignment, AssignmentStatus, Extension, Ext
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
 from qlvb.core.text import text_clean
+from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 
 from . import conf, people, policies
+from .preconditions import check_extend, check_remind
 
 OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
 
@@ -27,15 +29,9 @@ def _handlers(assignment: Assignment) -> list[Any]:
 
 
 @transaction.atomic
-def extension_request(*, actor: Any, assignment: Assignment, new_due_date: dt.date, reason: str) -> Extension:
+def extension_request(*, actor: User, assignment: Assignment, new_due_date: dt.date, reason: str) -> Extension:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    may = policies.is_assignee(actor, assignment) or (
-        assignment.user_id is None and policies.can_assign_in(actor, assignment)
-    )
-    if not may:
-        raise PermissionDenied("Chỉ người được giao mới đề nghị gia hạn được.")
-    if assignment.status not in OPEN:
-        raise Conflict("Phần việc đã kết thúc.")
+    check_extend(actor, assignment)
     reason = text_clean(reason, label="lý do đề nghị gia hạn", limit=4000, required=True)
     if assignment.due_date is not None and new_due_date <= assignment.due_date:
         raise ValidationFailed("Hạn đề nghị phải sau hạn hiện tại.")
@@ -70,7 +66,7 @@ def extension_request(*, actor: Any, assignment: Assignment, new_due_date: dt.da
 
 
 @transaction.atomic
-def extension_decide(*, actor: Any, extension: Extension, grant: bool, note: str = "") -> Extension:
+def extension_decide(*, actor: User, extension: Extension, grant: bool, note: str = "") -> Extension:
     extension = Extension.objects.select_for_update(of=("self",)).select_related("assignment").get(pk=extension.pk)
     assignment = extension.assignment
     if not policies.can_decide_extension(actor, assignment):
@@ -108,13 +104,10 @@ def extension_decide(*, actor: Any, extension: Extension, grant: bool, note: str
 
 
 @transaction.atomic
-def reminder_send(*, actor: Any, assignment: Assignment, kind: str, text: str) -> Reminder:
+def reminder_send(*, actor: User, assignment: Assignment, kind: str, text: str) -> Reminder:
     """Đôn đốc: numbered per assignment inside this transaction (the assignment row is locked)."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if not policies.can_remind(actor, assignment):
-        raise PermissionDenied("Bạn không có quyền đôn đốc phần việc này.")
-    if assignment.status not in OPEN:
-        raise Conflict("Phần việc đã kết thúc, không cần đôn đốc.")
+    check_remind(actor, assignment)
     if kind not in ReminderKind.values:
         raise ValidationFailed("Hình thức đôn đốc không hợp lệ.")
     text = text_clean(text, label="nội dung đôn đốc", limit=1000, required=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q
@@ -21,7 +21,8 @@ from qlvb.documents.models import (
     Urgency,
 )
 
-from . import people
+from . import fields, people
+from .fields import INCOMING_FIELDS, form_field
 
 # Dates are typed dd/mm/yyyy (like the rest of the interface; a browser's date picker shows the
 # browser's own locale order); DATE_INPUT_FORMATS also accepts ISO.
@@ -48,47 +49,39 @@ class StyledForm(forms.Form):
         _style(self)
 
 
-class ReceiveForm(StyledForm):
+def _metadata_form() -> type[StyledForm]:
+    """A form of the Phụ lục VI fields (``fields.INCOMING_FIELDS``) with the model's labels and limits; only
+    what the page needs differently is written here (widgets, the active types, the page range)."""
+    page_needs: dict[str, dict[str, Any]] = {
+        "doc_type": {"queryset": DocumentType.objects.filter(is_active=True)},
+        "issued_date": {"widget": DATE},
+        "due_date": {"widget": DATE},
+        "subject": {"widget": forms.Textarea(attrs={"rows": 3})},
+        "description": {"widget": forms.Textarea(attrs={"rows": 2})},
+        "secrecy": {"choices": Secrecy.choices, "help_text": _("Văn bản mật không được tiếp nhận trên hệ thống.")},
+        "page_amount": {
+            "min_value": 1,
+            "max_value": MAX["page_amount"],
+            "help_text": _("Để trống: hệ thống tự đếm trang của tệp PDF."),
+        },
+    }
+    declared = {name: form_field(name, **page_needs.get(name, {})) for name in INCOMING_FIELDS}
+    return type("MetadataForm", (StyledForm,), declared)
+
+
+if TYPE_CHECKING:
+    MetadataForm = StyledForm
+else:
+    MetadataForm = _metadata_form()
+
+
+class ReceiveForm(MetadataForm):
     channel = forms.ChoiceField(
         label=_("Kênh tiếp nhận"),
         choices=[(c.value, c.label) for c in (Channel.EMAIL, Channel.PAPER, Channel.MEDIUM, Channel.OTHER)],
     )
     main_file = forms.FileField(label=_("Tệp văn bản (PDF bản điện tử hoặc bản quét)"), required=False)
     appendix = forms.FileField(label=_("Phụ lục (nếu có)"), required=False)
-    doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.filter(is_active=True))
-    code_number = forms.CharField(label=_("Số"), max_length=MAX["code_number"], required=False)
-    code_notation = forms.CharField(label=_("Ký hiệu"), max_length=MAX["code_notation"], required=False)
-    issued_date = forms.DateField(label=_("Ngày ban hành"), required=False, widget=DATE)
-    organ_name = forms.CharField(label=_("Cơ quan ban hành"), max_length=MAX["organ_name"])
-    organ_id = forms.CharField(label=_("Mã định danh cơ quan ban hành"), max_length=MAX["organ_id"], required=False)
-    subject = forms.CharField(
-        label=_("Trích yếu nội dung"), max_length=MAX["subject"], widget=forms.Textarea(attrs={"rows": 3})
-    )
-    signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=MAX["signer_position"], required=False)
-    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=MAX["signer_name"], required=False)
-    urgency = forms.TypedChoiceField(label=_("Độ khẩn"), choices=Urgency.choices, coerce=int, initial=0)
-    secrecy = forms.ChoiceField(
-        label=_("Độ mật"),
-        choices=Secrecy.choices,
-        required=False,
-        help_text=_("Văn bản mật không được tiếp nhận trên hệ thống."),
-    )
-    page_amount = forms.IntegerField(
-        label=_("Số trang"),
-        min_value=1,
-        max_value=999,
-        required=False,
-        help_text=_("Để trống: hệ thống tự đếm trang của tệp PDF."),
-    )
-    due_date = forms.DateField(label=_("Thời hạn giải quyết"), required=False, widget=DATE)
-    to_places = forms.CharField(label=_("Đơn vị hoặc người nhận"), max_length=MAX["to_places"], required=False)
-    document_identifier = forms.CharField(
-        label=_("Mã định danh văn bản"), max_length=MAX["document_identifier"], required=False
-    )
-    language = forms.CharField(label=_("Ngôn ngữ"), max_length=MAX["language"], initial="Tiếng Việt")
-    description = forms.CharField(
-        label=_("Ghi chú"), max_length=MAX["description"], required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
     defer_registration = forms.BooleanField(
         label=_("Chưa vào sổ: xem kết quả kiểm tra chữ ký số trước"),
         required=False,
@@ -110,24 +103,7 @@ class ReceiveForm(StyledForm):
 
 
 # The metadata a clerk may correct after registration (not the channel, the files, the register or numbers).
-CORRECTABLE = (
-    "doc_type",
-    "code_number",
-    "code_notation",
-    "issued_date",
-    "organ_name",
-    "organ_id",
-    "subject",
-    "signer_position",
-    "signer_name",
-    "urgency",
-    "page_amount",
-    "due_date",
-    "to_places",
-    "document_identifier",
-    "language",
-    "description",
-)
+CORRECTABLE = fields.CORRECTABLE
 
 
 class CorrectForm(ReceiveForm):

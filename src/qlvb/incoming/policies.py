@@ -3,9 +3,13 @@ rules (the assignee of an assignment, whoever assigned it) are the small functio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from qlvb.core.permissions import declare, has
+
+if TYPE_CHECKING:
+    from qlvb.assignments.models import Assignment
+    from qlvb.directory.models import User
 
 APP = "incoming"
 
@@ -23,23 +27,23 @@ REPORT = declare(APP, "incoming.report", "In sổ, báo cáo văn bản đến",
 AGENCY_WIDE_ROLES = ("clerk", "leader")
 
 
-def is_assignee(actor: Any, assignment: Any) -> bool:
+def is_assignee(actor: User, assignment: Assignment) -> bool:
     return assignment.user_id is not None and assignment.user_id == actor.pk
 
 
-def can_assign_in(actor: Any, assignment: Any) -> bool:
+def can_assign_in(actor: User, assignment: Assignment) -> bool:
     """Department leader of the assignment's department (or a leader of the agency)."""
-    return has(actor, "incoming.assign", unit=assignment.unit)
+    return has(actor, ASSIGN, unit=assignment.unit)
 
 
-def can_decide_extension(actor: Any, assignment: Any) -> bool:
-    return assignment.assigned_by_id == actor.pk or has(actor, "incoming.direct", unit=assignment.agency)
+def can_decide_extension(actor: User, assignment: Assignment) -> bool:
+    return assignment.assigned_by_id == actor.pk or has(actor, DIRECT, unit=assignment.agency)
 
 
-def can_accept(actor: Any, assignment: Any) -> bool:
+def can_accept(actor: User, assignment: Assignment) -> bool:
     """Accept or return the lead's reported completion: whoever assigned it, or a leader of the agency."""
-    return assignment.assigned_by_id == actor.pk or has(actor, "incoming.direct", unit=assignment.agency)
+    return assignment.assigned_by_id == actor.pk or has(actor, DIRECT, unit=assignment.agency)
 
 
-def can_remind(actor: Any, assignment: Any) -> bool:
-    return assignment.assigned_by_id == actor.pk or has(actor, "incoming.remind", unit=assignment.agency)
+def can_remind(actor: User, assignment: Assignment) -> bool:
+    return assignment.assigned_by_id == actor.pk or has(actor, REMIND, unit=assignment.agency)

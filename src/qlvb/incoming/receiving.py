@@ -15,7 +15,7 @@ from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, DomainError, ValidationFailed
 from qlvb.core.permissions import require
 from qlvb.core.text import nfc
-from qlvb.directory.models import Unit
+from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     MAX,
@@ -29,27 +29,17 @@ from qlvb.documents.models import (
 from qlvb.documents.numbering import register_for, register_take_number
 from qlvb.documents.secrecy import secrecy_refuse
 
-from . import conf, people
+from . import conf, people, policies
 from .attaching import IncomingFile, attachments_add
-
-FIELD_LABELS = {
-    "code_number": "Số",
-    "code_notation": "Ký hiệu",
-    "organ_name": "Cơ quan ban hành",
-    "organ_id": "Mã định danh cơ quan ban hành",
-    "subject": "Trích yếu",
-    "language": "Ngôn ngữ",
-    "description": "Ghi chú",
-    "signer_position": "Chức vụ người ký",
-    "signer_name": "Họ tên người ký",
-    "to_places": "Đơn vị hoặc người nhận",
-    "document_identifier": "Mã định danh văn bản",
-}
+from .errors import ErrorCode
+from .fields import INCOMING_FIELDS, TEXT_FIELDS, label, max_length, values_of
+from .preconditions import check_register
 
 
 @dataclass
 class IncomingData:
-    """The Phụ lục VI incoming metadata a channel provides (the rest is filled in automatically)."""
+    """The Phụ lục VI incoming metadata a channel provides (the rest is filled in automatically): the
+    fields of ``fields.INCOMING_FIELDS``, typed."""
 
     doc_type: DocumentType
     subject: str
@@ -69,6 +59,15 @@ class IncomingData:
     due_date: dt.date | None = None
     document_identifier: str = ""
 
+    @classmethod
+    def of(cls, document: Document, *, omit: tuple[str, ...] = ()) -> IncomingData:
+        """The metadata of an existing document (``omit``: fields a channel does not carry)."""
+        return cls(**values_of(document, omit=omit))
+
+
+# One definition: the dataclass holds exactly the fields of the list.
+assert {f.name for f in fields(IncomingData)} == set(INCOMING_FIELDS)
+
 
 @dataclass
 class ReceiveResult:
@@ -85,7 +84,7 @@ class DuplicateWarning(Conflict):
             f"Văn bản có thể đã được tiếp nhận: số đến {earlier.arrival_number or '—'}, "
             f"{earlier.number_notation or 'không số'} của {earlier.organ_name} — “{earlier.subject[:120]}”. "
             "Kiểm tra văn bản đã có rồi xác nhận tiếp nhận hoặc hủy.",
-            code="duplicate",
+            code=ErrorCode.DUPLICATE,
             details={
                 "duplicate_of": earlier.pk,
                 "arrival_number": earlier.arrival_number,
@@ -120,11 +119,11 @@ def clean_data(data: IncomingData) -> IncomingData:
         raise ValidationFailed("Cần nhập trích yếu nội dung văn bản.", details={"field": "subject"})
     if not data.organ_name:
         raise ValidationFailed("Cần nhập tên cơ quan ban hành văn bản.", details={"field": "organ_name"})
-    for name, label in FIELD_LABELS.items():
-        limit = MAX[name]
+    for name in TEXT_FIELDS:
+        limit = max_length(name)
         if len(getattr(data, name)) > limit:
             raise ValidationFailed(
-                f"{label} dài quá {limit} ký tự (Nghị định 30/2020, Phụ lục VI).",
+                f"{label(name)} dài quá {limit} ký tự (Nghị định 30/2020, Phụ lục VI).",
                 details={"field": name, "max_length": limit},
             )
     if data.urgency not in Urgency.values:
@@ -154,7 +153,7 @@ def duplicate_find(*, agency: Unit, data: IncomingData, year: int, exclude: int 
     return query.order_by("received_at", "pk").first()
 
 
-def _register(document: Document, *, actor: Any) -> None:
+def _register(document: Document, *, actor: User | None) -> None:
     today = timezone.localdate()
     register = register_for(agency=document.agency, direction=Direction.INCOMING, year=today.year)
     document.register = register
@@ -176,7 +175,7 @@ def _register(document: Document, *, actor: Any) -> None:
 @transaction.atomic
 def incoming_receive(
     *,
-    actor: Any,
+    actor: User | None,
     agency: Unit,
     channel: str,
     data: IncomingData,
@@ -192,7 +191,7 @@ def incoming_receive(
     Raises :class:`DuplicateWarning` unless ``confirm_duplicate``.
     """
     if actor is not None:
-        require(actor, "incoming.receive", unit=agency)
+        require(actor, policies.RECEIVE, unit=agency)
     elif register:
         raise DomainError("Chỉ văn thư mới vào sổ văn bản đến.")
     if not agency.is_agency or agency.external:
@@ -249,14 +248,12 @@ def incoming_receive(
 
 
 @transaction.atomic
-def incoming_register(*, actor: Any, document: Document, confirm_duplicate: bool = False) -> Document:
+def incoming_register(*, actor: User, document: Document, confirm_duplicate: bool = False) -> Document:
     """Register a document received by a system channel (status "chờ vào sổ")."""
-    require(actor, "incoming.receive", unit=document.agency)
     document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.status != DocumentStatus.RECEIVED:
-        raise Conflict("Văn bản đã được vào sổ.")
+    check_register(actor, document)
     secrecy_refuse(document.secrecy)
-    data = IncomingData(**{f.name: getattr(document, f.name) for f in fields(IncomingData)})
+    data = IncomingData.of(document)
     earlier = duplicate_find(agency=document.agency, data=data, year=timezone.localdate().year, exclude=document.pk)
     if earlier is not None and not confirm_duplicate:
         raise DuplicateWarning(earlier)

@@ -8,6 +8,7 @@ deployment — whatever the route (list, detail, file, API, a guessed id).
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus
 from qlvb.core.errors import NotFound
-from qlvb.directory.models import RoleAssignment
+from qlvb.directory.models import RoleAssignment, User
 from qlvb.documents.models import Direction, Document, DocumentStatus
 from qlvb.documents.search import documents_matching
 
@@ -45,17 +46,22 @@ LIST_FIELDS = (
 )
 
 
-def _units_with(actor: Any, roles: tuple[str, ...]) -> QuerySet[RoleAssignment, Any]:
+def _units_with(actor: User, roles: tuple[str, ...]) -> QuerySet[RoleAssignment, Any]:
     return RoleAssignment.objects.filter(user_id=actor.pk, role__in=roles).values("unit_id")
 
 
-def _scope(actor: Any) -> tuple[list[int], QuerySet[Assignment], bool]:
+# The scope of each live user object, kept beside it rather than on it (no attribute added to a model
+# instance); the entry leaves when the object is collected, so a reused ``id`` never finds a stale one.
+_SCOPES: dict[int, tuple[list[int], QuerySet[Assignment], bool]] = {}
+
+
+def _scope(actor: User) -> tuple[list[int], QuerySet[Assignment], bool]:
     """The actor's agency-wide units (clerk, leader), the assignments that show him documents outside
     them, and whether any such assignment exists. Computed once per user object (one request).
 
     The unit ids are written into the SQL as literals so that PostgreSQL serves each arm with an index;
     an ``OR`` of two sub-plans would scan every document of the deployment (docs/benchmarks.md)."""
-    scope = getattr(actor, "_incoming_scope", None)
+    scope = _SCOPES.get(id(actor))
     if scope is None:
         wide = actor.units_with_role(*policies.AGENCY_WIDE_ROLES)
         depts = actor.units_with_role("dept_leader")
@@ -63,11 +69,12 @@ def _scope(actor: Any) -> tuple[list[int], QuerySet[Assignment], bool]:
         if wide:  # an assignment carries its document's agency
             mine = mine.exclude(agency_id__in=wide)
         scope = (wide, mine, not wide or mine.exists())
-        actor._incoming_scope = scope
+        _SCOPES[id(actor)] = scope
+        weakref.finalize(actor, _SCOPES.pop, id(actor), None)  # gone with the user object (its request)
     return scope
 
 
-def documents_visible_to(actor: Any) -> QuerySet[Document]:
+def documents_visible_to(actor: User) -> QuerySet[Document]:
     """Incoming documents ``actor`` may see, filtered inside one SQL statement: the agency's documents
     for its clerks and leaders, the assigned ones for the people and department leaders they went to."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
@@ -81,7 +88,7 @@ def documents_visible_to(actor: Any) -> QuerySet[Document]:
     return incoming.filter(pk__in=incoming.filter(agency_id__in=wide).values("pk").union(mine.values("document_id")))
 
 
-def document_get(actor: Any, pk: Any) -> Document:
+def document_get(actor: User, *, pk: int) -> Document:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -97,7 +104,7 @@ def document_get(actor: Any, pk: Any) -> Document:
     return document
 
 
-def assignment_get(actor: Any, pk: Any) -> Assignment:
+def assignment_get(actor: User, *, pk: int) -> Assignment:
     """An assignment on a document the actor may see."""
     try:
         pk = int(pk)
@@ -159,11 +166,11 @@ INBOXES: dict[str, tuple[Any, str]] = {
 }
 
 
-def _my_assignments(actor: Any, **extra: Any) -> QuerySet[Assignment]:
+def _my_assignments(actor: User, **extra: Any) -> QuerySet[Assignment]:
     return Assignment.objects.filter(document_id=OuterRef("pk"), user_id=actor.pk, **extra)
 
 
-def inbox(actor: Any, key: str) -> QuerySet[Document]:
+def inbox(actor: User, *, key: str) -> QuerySet[Document]:
     """The documents of one inbox, urgent first. Unknown key → the whole visible list."""
     base = documents_visible_to(actor)
     agency_units = _units_with(actor, ("clerk",))
@@ -212,7 +219,7 @@ def inbox(actor: Any, key: str) -> QuerySet[Document]:
     return query.order_by("-urgency", "-received_at", "-pk")
 
 
-def inboxes_for(actor: Any) -> list[str]:
+def inboxes_for(actor: User) -> list[str]:
     """The inbox keys that apply to the actor's roles, in display order."""
     roles = actor.roles_for(None)
     keys = [k for k, (_label, role) in INBOXES.items() if role and role in roles]
@@ -228,11 +235,11 @@ def inboxes_for(actor: Any) -> list[str]:
     return [*keys, "all"]
 
 
-def inbox_counts(actor: Any, keys: list[str]) -> dict[str, int]:
-    return {k: inbox(actor, k).count() for k in keys if k != "all"}
+def inbox_counts(actor: User, *, keys: list[str]) -> dict[str, int]:
+    return {k: inbox(actor, key=k).count() for k in keys if k != "all"}
 
 
-def document_list(query: QuerySet[Document], actor: Any = None) -> QuerySet[Document]:
+def document_list(query: QuerySet[Document], actor: User | None = None) -> QuerySet[Document]:
     """Only the columns a list shows (never file contents or long text). With ``actor``, each row also
     carries ``my_due``: the earliest deadline of the actor's own open assignments on the document (his
     personal ones, and his departments' as department leader) — what his inbox must show, rather than the
@@ -250,7 +257,7 @@ def document_list(query: QuerySet[Document], actor: Any = None) -> QuerySet[Docu
 def assignments_of(document: Document) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(document=document)
-        .select_related("unit", "user", "assigned_by")
+        .select_related("document", "unit", "user", "assigned_by")
         .prefetch_related("reminders", "extensions", "updates__author")
         .order_by("parent_id", "assigned_at", "pk")
     )

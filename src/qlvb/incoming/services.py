@@ -18,7 +18,8 @@ from .handling import (
     incoming_submit,
 )
 from .receiving import DuplicateWarning, IncomingData, ReceiveResult, incoming_receive, incoming_register
-from .verification import attachment_verify_again, incoming_reject
+from .rejecting import incoming_reject
+from .verification import attachment_verify_again
 
 __all__ = [
     "DuplicateWarning",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from .followup import deadlines_sweep
-from .verification import attachment_verify
+from .signature_check import attachment_verify
 
 
 @shared_task(name="qlvb.incoming.deadlines_sweep")

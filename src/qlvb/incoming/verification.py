@@ -1,32 +1,30 @@
 """Verification of the digital signatures on every PDF received (TT 41/2017; issue "Verification"):
 queued after the attaching transaction commits, run by Celery with the signing app's verifier, the
 report stored by the signing app under the file's SHA-256 and linked from the attachment. The clerk
-sees the verdict on the document page before registering, may re-run it, and may reject the document.
+sees the verdict on the document page before registering, may re-run it, and may reject the document
+(``rejecting.py``). The check itself is ``signature_check.attachment_verify``, run by ``tasks.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from qlvb.core.errors import Conflict, ValidationFailed
+from qlvb.core.errors import ValidationFailed
 from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
-from qlvb.documents.events import event_record
-from qlvb.documents.models import Attachment, Document, DocumentStatus, SignatureState
-from qlvb.files.storage import open_verified
-from qlvb.signing.models import SignatureReport, Verdict
-from qlvb.signing.reports import signature_report_run
+from qlvb.documents.models import Attachment, SignatureState
+from qlvb.signing.models import SignatureReport
 
-log = logging.getLogger(__name__)
+from . import policies
+from .tasks import attachment_verify_task
 
-# Statuses in which the clerk may still refuse the document: before it reaches a leader.
-REJECTABLE = (DocumentStatus.RECEIVED, DocumentStatus.REGISTERED)
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
 
 
 def _queue(attachment_ids: list[int]) -> None:
@@ -34,8 +32,6 @@ def _queue(attachment_ids: list[int]) -> None:
         return
 
     def send() -> None:
-        from .tasks import attachment_verify_task
-
         for pk in attachment_ids:
             attachment_verify_task.delay(pk)
 
@@ -52,55 +48,12 @@ def verification_schedule(attachments: list[Attachment]) -> None:
     _queue([a.pk for a in pdfs])
 
 
-def _state(report: SignatureReport, attachment: Attachment) -> str:
-    if report.verdict == Verdict.VALID:
-        return SignatureState.VALID
-    if report.verdict == Verdict.UNKNOWN:
-        return SignatureState.UNKNOWN
-    # No signature in a PDF that reads fine is "chưa ký số" (a scan of a paper document is expected to be
-    # unsigned); a damaged file, with no signature either, stays "không hợp lệ" with its reason.
-    if report.signature_count == 0 and attachment.page_count is not None:
-        return SignatureState.UNSIGNED
-    return SignatureState.INVALID
-
-
-def attachment_verify(attachment_id: int) -> str:
-    """Verify one attachment now (the Celery task calls this). Returns the new state."""
-    attachment = Attachment.objects.select_related("stored_file__blob", "document").filter(pk=attachment_id).first()
-    if attachment is None:
-        return ""
-    blob = attachment.stored_file.blob
-    try:
-        with open_verified(blob.sha256, size=blob.size, name=attachment.name) as handle:
-            data = handle.read()
-        report: SignatureReport | None = signature_report_run(data=data, file_sha256=blob.sha256)
-    except Exception:  # a missing or corrupted stored content: say so, do not retry forever
-        log.exception("cannot verify attachment %s", attachment_id)
-        report = None
-    with transaction.atomic():
-        attachment = row_locked(attachment, related=("document",))
-        state = _state(report, attachment) if report is not None else SignatureState.ERROR
-        attachment.signature_status = state
-        attachment.signature_report_id = report.pk if report is not None else None
-        attachment.signature_checked_at = timezone.now()
-        attachment.save(update_fields=["signature_status", "signature_report_id", "signature_checked_at"])
-        summary = report.summary if report is not None else "Không đọc được tệp đã lưu."
-        event_record(
-            attachment.document,
-            actor=None,
-            action="signature_checked",
-            text=f"{attachment.name}: {SignatureState(state).label.lower()}. {summary}"[:2000],
-            data={"attachment": attachment.pk, "state": state, "report": report.pk if report is not None else None},
-        )
-    return state
-
-
 @transaction.atomic
-def attachment_verify_again(*, actor: Any, attachment: Attachment) -> Attachment:
+def attachment_verify_again(*, actor: User, attachment: Attachment) -> Attachment:
     """ "Kiểm tra lại": queue a new verification (revocation data and trust anchors may have changed).
     The earlier reports stay — each records what was known when it ran."""
     document = attachment.document
-    require(actor, "incoming.verify", unit=document.agency)
+    require(actor, policies.VERIFY, unit=document.agency)
     attachment = row_locked(attachment, related=("stored_file__blob",))
     if attachment.stored_file.blob.kind != "pdf":
         raise ValidationFailed("Chỉ kiểm tra chữ ký số của tệp PDF.")
@@ -108,32 +61,6 @@ def attachment_verify_again(*, actor: Any, attachment: Attachment) -> Attachment
     attachment.save(update_fields=["signature_status"])
     _queue([attachment.pk])
     return attachment
-
-
-@transaction.atomic
-def incoming_reject(*, actor: Any, document: Document, reason: str) -> Document:
-    """The clerk refuses a received document with a reason (an invalid signature, a wrong recipient, a
-    file that cannot be read…) — NĐ 30 Điều 21; the ``rejected`` event is edXML status 02 for the sender.
-    Allowed until the document is submitted to a leader."""
-    require(actor, "incoming.reject", unit=document.agency)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("Cần ghi lý do từ chối tiếp nhận.", details={"field": "reason"})
-    if len(reason) > 2000:
-        raise ValidationFailed("Lý do dài quá 2000 ký tự.", details={"field": "reason"})
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.status not in REJECTABLE:
-        raise Conflict("Chỉ từ chối được văn bản chưa trình lãnh đạo.")
-    document.status = DocumentStatus.REJECTED
-    document.save(update_fields=["status"])
-    event_record(
-        document,
-        actor=actor,
-        action="rejected",
-        text=reason,
-        data={"edxml_status": "02", "arrival_number": document.arrival_number},
-    )
-    return document
 
 
 # --- Reading the reports for the pages and the API -----------------------------------------------------------------

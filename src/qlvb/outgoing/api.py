@@ -17,8 +17,7 @@ from qlvb.directory.models import Unit
 from qlvb.directory.selectors import agency_of, user_get, users_get
 from qlvb.documents.events import event_label
 from qlvb.documents.models import Direction, DocumentType
-from qlvb.documents.visibility import document_visible_get, documents_visible_to
-from qlvb.exchange.services import delivery_reject
+from qlvb.documents.visibility import documents_visible_to
 from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
 from qlvb.files.services import file_open
@@ -511,13 +510,6 @@ class NoteIn(Schema):
 def follow_up_close(request: HttpRequest, pk: Id, payload: NoteIn) -> dict[str, Any]:
     followup.reply_followup_close(actor=_user(request), outgoing=_get(request, pk), note=payload.note)
     return _done(request, pk)
-
-
-@router.post("/received/{incoming_id}/reject", summary="Nơi nhận từ chối tiếp nhận văn bản được gửi nội bộ (02)")
-def reject(request: HttpRequest, incoming_id: Id, payload: ReasonIn) -> dict[str, Any]:
-    document = document_visible_get(_user(request), Direction.INCOMING, incoming_id)
-    delivery = delivery_reject(actor=_user(request), incoming=document, reason=payload.reason)
-    return {"id": delivery.pk, "status": delivery.status}
 
 
 # --- consultation (lấy ý kiến) ---------------------------------------------------------------------

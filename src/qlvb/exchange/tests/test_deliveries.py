@@ -12,10 +12,10 @@ from qlvb.directory.services import unit_create
 from qlvb.documents.events import dispatch_event, event_dispatch
 from qlvb.documents.models import DocumentStatus
 from qlvb.exchange.models import Status, Transport
-from qlvb.exchange.services import REJECTED, WITHDRAWN, delivery_reject
+from qlvb.exchange.services import WITHDRAWN
 from qlvb.incoming.handling import assignment_complete, assignment_report, incoming_handle_self
 from qlvb.incoming.selectors import documents_visible_to
-from qlvb.incoming.services import incoming_register
+from qlvb.incoming.services import incoming_register, incoming_reject
 from qlvb.outgoing import services
 from qlvb.outgoing.models import State
 
@@ -125,20 +125,35 @@ def test_consumers_are_named_in_settings(settings, issued, person, committed):
 
 
 def test_recipient_refuses_before_registering(issued, person, committed):
+    """The incoming flow's one refusal service; the sender's delivery gets 02 with the reason through the
+    event consumer, after the recipient's transaction commits."""
     outgoing = issued()
     delivery = outgoing.document.deliveries.get()
     loan = person("tytlienminh_buithiloan")
     with pytest.raises(ValidationFailed):
-        delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="")
+        incoming_reject(actor=loan, document=delivery.incoming_document, reason="")
     with committed():
-        delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="Gửi nhầm nơi nhận")
+        incoming_reject(actor=loan, document=delivery.incoming_document, reason="Gửi nhầm nơi nhận")
     delivery.refresh_from_db()
     assert delivery.status == Status.REJECTED
-    assert delivery.incoming_document.status == REJECTED
+    assert delivery.incoming_document.status == DocumentStatus.REJECTED
     assert [c.status for c in delivery.changes.all()] == ["01", "02"]
+    assert delivery.changes.get(status=Status.REJECTED).text == "Gửi nhầm nơi nhận"
     assert outgoing.document.events.filter(action="delivery_status", text__contains="Gửi nhầm").exists()
     with pytest.raises(Conflict):
-        delivery_reject(actor=loan, incoming=delivery.incoming_document, reason="lần nữa")
+        incoming_reject(actor=loan, document=delivery.incoming_document, reason="lần nữa")
+
+
+def test_recipient_refuses_after_registering_gives_02(issued, person, committed):
+    outgoing = issued()
+    delivery = outgoing.document.deliveries.get()
+    loan = person("tytlienminh_buithiloan")
+    with committed():
+        incoming_register(actor=loan, document=delivery.incoming_document)
+    with committed():
+        incoming_reject(actor=loan, document=delivery.incoming_document, reason="Không thuộc thẩm quyền")
+    delivery.refresh_from_db()
+    assert [c.status for c in delivery.changes.all()] == ["01", "03", "02"]
 
 
 def test_outside_agency_waits_and_one_without_organ_id_gets_paper(issued, draft, tyt, outside):
@@ -207,11 +222,10 @@ def test_replace_freezes_and_recalls_the_original(issued, person, with_version, 
 
 
 def test_incoming_flows_own_refusal_gives_02(issued, person, committed):
-    verification = pytest.importorskip("qlvb.incoming.verification")
     outgoing = issued()
     delivery = outgoing.document.deliveries.get()
     with committed():
-        verification.incoming_reject(
+        incoming_reject(
             actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document, reason="Chữ ký số không hợp lệ"
         )
     delivery.refresh_from_db()

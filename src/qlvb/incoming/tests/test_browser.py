@@ -121,7 +121,7 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     p.get_by_label("Ký hiệu").fill("UBND-LĐTBXH")
     p.get_by_label("Ngày ban hành").fill("05/03/2026")
     p.get_by_label(re.compile(r"^Cơ quan ban hành")).fill("UBND huyện Mê Linh")
-    p.get_by_label("Trích yếu nội dung").fill("Về việc rà soát hộ nghèo, hộ cận nghèo năm 2026")
+    p.get_by_label(re.compile(r"^Trích yếu")).fill("Về việc rà soát hộ nghèo, hộ cận nghèo năm 2026")
     p.get_by_label("Chức vụ người ký").fill("Phó Chủ tịch")
     p.get_by_label("Họ tên người ký").fill("Nguyễn Văn An")
     p.get_by_label("Độ khẩn").select_option(label="Khẩn")

@@ -68,7 +68,7 @@ def test_the_officers_completion_waits_for_the_assigner_while_the_support_is_pen
     assert doc.status == DocumentStatus.IN_PROGRESS and doc.completed_at is None
     assert (_status(mine), _status(lead), _status(support)) == ("done", "awaiting", "pending")
     assert Notification.objects.filter(user=person("nguyenvanhung"), kind="acceptance").count() == 1
-    assert list(selectors.inbox(person("nguyenvanhung"), "to_accept")) == [doc]
+    assert list(selectors.inbox(person("nguyenvanhung"), key="to_accept")) == [doc]
     assert "to_accept" in selectors.inboxes_for(person("nguyenvanhung"))
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -42,7 +42,7 @@ def test_an_administrator_who_cannot_open_the_document_cannot_download_its_file(
     doc, stored = received
     lan = person("tranthilan")  # administrator of UBND xã Liên Minh
     with pytest.raises(NotFound):
-        selectors.document_get(lan, doc.pk)
+        selectors.document_get(lan, pk=doc.pk)
     response = _by_id(client, lan, stored.pk)
     assert response.status_code == 404
     assert response.json() == _by_id(client, lan, 999_999).json()
@@ -53,7 +53,7 @@ def test_an_administrator_who_cannot_open_the_document_cannot_download_its_file(
 def test_whoever_may_open_the_document_downloads_its_file_by_id(client, person, received):
     doc, stored = received
     leader = person("nguyenvanhung")
-    assert selectors.document_get(leader, doc.pk) == doc
+    assert selectors.document_get(leader, pk=doc.pk) == doc
     response = _by_id(client, leader, stored.pk)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from qlvb.core.errors import PermissionDenied
-from qlvb.incoming import reports
+from qlvb.incoming import reports, slip
 from qlvb.incoming.services import (
     Target,
     assignment_assign,
@@ -139,15 +139,15 @@ def test_followup_register_has_the_seven_columns(two_documents, person, ubnd):
 
 def test_slip_of_one_document(two_documents, person):
     first, _second = two_documents
-    content = reports.slip_xlsx(actor=person("lethuha"), document=first)
+    content = slip.slip_xlsx(actor=person("lethuha"), document=first)
     cells = [v for r in rows(content) for v in r if v]
-    assert reports.SLIP_TITLE in cells and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
+    assert slip.SLIP_TITLE in cells and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
     assert "Về việc rà soát hộ nghèo" in cells and "45/UBND-LĐTBXH" in cells
     assert any(str(c).startswith(f"- Chủ trì: Phòng Văn hóa - Xã hội (hạn {DUE:%d/%m/%Y})") for c in cells)
     assert any("Đỗ Thanh Hương" in str(c) for c in cells)
-    text = squash(pdf_text(reports.slip_pdf(actor=person("lethuha"), document=first), "phieu-giai-quyet"))
+    text = squash(pdf_text(slip.slip_pdf(actor=person("lethuha"), document=first), "phieu-giai-quyet"))
     for part in (
-        reports.SLIP_TITLE,
+        slip.SLIP_TITLE,
         "1. Ý kiến của lãnh đạo cơ quan, tổ chức",
         "2. Ý kiến của lãnh đạo đơn vị",
         "3. Ý kiến đề xuất của người giải quyết",
@@ -155,7 +155,7 @@ def test_slip_of_one_document(two_documents, person):
         "Liên Minh, ngày",
     ):
         assert part in text
-    assert len(PdfReader(io.BytesIO(reports.slip_pdf(actor=person("lethuha"), document=first))).pages) == 1
+    assert len(PdfReader(io.BytesIO(slip.slip_pdf(actor=person("lethuha"), document=first))).pages) == 1
 
 
 def test_only_clerks_and_leaders_print_and_outsiders_get_404(two_documents, person, ubnd, client):

@@ -24,7 +24,7 @@ def directed(receive, person, dept):
 
 @pytest.mark.parametrize("name", ["lethuha", "nguyenvanhung", "phamthimai", "hoangvannam", "dothanhhuong"])
 def test_insiders_see_it(directed, person, name):
-    assert selectors.document_get(person(name), directed.pk) == directed
+    assert selectors.document_get(person(name), pk=directed.pk) == directed
     assert directed in selectors.documents_visible_to(person(name))
 
 
@@ -36,10 +36,10 @@ def test_outsiders_cannot_see_it_by_any_id(directed, person, name):
     assert not selectors.documents_visible_to(outsider).exists()
     for guess in (directed.pk, str(directed.pk), directed.pk + 1, "abc", None):
         with pytest.raises(NotFound):
-            selectors.document_get(outsider, guess)
+            selectors.document_get(outsider, pk=guess)
     for assignment in directed.assignments.all():
         with pytest.raises(NotFound):
-            selectors.assignment_get(outsider, assignment.pk)
+            selectors.assignment_get(outsider, pk=assignment.pk)
 
 
 def test_before_assignment_only_clerks_and_leaders_see_it(receive, person):
@@ -60,13 +60,13 @@ def test_inboxes(directed, person, receive):
 
     other = receive(code_number="77", urgency=3)
     incoming_submit(actor=person("lethuha"), document=other, leader=person("nguyenvanhung"))
-    assert list(selectors.inbox(person("nguyenvanhung"), "to_direct")) == [other]
-    assert list(selectors.inbox(person("phamthimai"), "to_direct")) == []
-    assert list(selectors.inbox(person("dothanhhuong"), "to_handle")) == [directed]
-    assert list(selectors.inbox(person("hoangvannam"), "to_assign")) == []
-    assert set(selectors.inbox(person("lethuha"), "registered_today")) == {directed, other}
-    assert selectors.inbox(person("lethuha"), "all").first() == other  # hỏa tốc first
-    counts = selectors.inbox_counts(person("lethuha"), selectors.inboxes_for(person("lethuha")))
+    assert list(selectors.inbox(person("nguyenvanhung"), key="to_direct")) == [other]
+    assert list(selectors.inbox(person("phamthimai"), key="to_direct")) == []
+    assert list(selectors.inbox(person("dothanhhuong"), key="to_handle")) == [directed]
+    assert list(selectors.inbox(person("hoangvannam"), key="to_assign")) == []
+    assert set(selectors.inbox(person("lethuha"), key="registered_today")) == {directed, other}
+    assert selectors.inbox(person("lethuha"), key="all").first() == other  # hỏa tốc first
+    counts = selectors.inbox_counts(person("lethuha"), keys=selectors.inboxes_for(person("lethuha")))
     assert counts == {"to_register": 0, "registered_today": 2, "returned": 0}
 
 

@@ -93,11 +93,11 @@ def test_the_flow_is_populated(generated):
 def test_app_selectors_find_generated_documents(generated):
     clerk = User.objects.filter(role_assignments__role="clerk").first()
     agency_docs = Document.objects.filter(agency=clerk.unit.agency)
-    visible = selectors.inbox(clerk, "all")
+    visible = selectors.inbox(clerk, key="all")
     assert visible.count() == agency_docs.count() > 0
     assert not visible.exclude(agency=clerk.unit.agency).exists()
     doc = agency_docs.first()
-    assert selectors.document_get(clerk, doc.pk) == doc
+    assert selectors.document_get(clerk, pk=doc.pk) == doc
     found = documents_matching(visible, "quyet dinh ubnd")
     assert found.exists()
     assert all(all(w in d.search_folded for w in ("quyet", "dinh", "ubnd")) for d in found)
@@ -105,10 +105,10 @@ def test_app_selectors_find_generated_documents(generated):
 
     mine = Assignment.objects.filter(user__isnull=False, role="lead", status__in=("pending", "in_progress")).first()
     assert mine is not None
-    assert selectors.inbox(mine.user, "to_handle").filter(pk=mine.document_id).exists()
+    assert selectors.inbox(mine.user, key="to_handle").filter(pk=mine.document_id).exists()
     submitted = Document.objects.filter(status="submitted", submitted_to__isnull=False).first()
     if submitted is not None:
-        assert selectors.inbox(submitted.submitted_to, "to_direct").filter(pk=submitted.pk).exists()
+        assert selectors.inbox(submitted.submitted_to, key="to_direct").filter(pk=submitted.pk).exists()
 
 
 def test_command_runs():
