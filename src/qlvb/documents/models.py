@@ -357,3 +357,8 @@ class DocumentEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("DocumentEvent is append-only")
+
+
+# Deliveries of issued documents (one per recipient) and their status history: see ``deliveries.py``.
+from .deliveries import Delivery as Delivery  # noqa: E402
+from .deliveries import StatusChange as StatusChange  # noqa: E402

@@ -24,8 +24,8 @@ from qlvb.documents.models import (
     DocumentType,
     Urgency,
 )
+from qlvb.documents.sending import recipient_check
 from qlvb.documents.visibility import documents_visible_to
-from qlvb.exchange.services import recipient_check
 
 from .approval import _restart_if_approved
 from .draft_state import _agency_of, _locked, _may_change, _metadata, _text

@@ -18,8 +18,8 @@ from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied
 from qlvb.core.permissions import has
 from qlvb.core.text import nfc
+from qlvb.documents.deliveries import Status
 from qlvb.documents.events import event_record
-from qlvb.exchange.models import Status
 
 from .consultation import consultations_due_sweep
 from .models import Outgoing, ReplyFollowUp, State
