@@ -71,7 +71,7 @@ def _deliver_internal(delivery_id: int, *, data: IncomingData, files: list[Incom
     """One internal recipient, in a savepoint of its own. Idempotent: a delivery that already has its copy,
     or that was recalled before it arrived, is left alone."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("unit").get(pk=delivery_id)
+        delivery = Delivery.objects.select_for_update(of=("self",)).select_related("unit").get(pk=delivery_id)
         if delivery.incoming_document_id is not None or delivery.recalled_at is not None or delivery.unit is None:
             return False
         received = incoming_receive(

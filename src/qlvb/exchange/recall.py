@@ -29,7 +29,7 @@ def recall_carry(event: DocumentEvent) -> list[Delivery]:
     reason = str(event.data.get("reason") or event.text)
     now = timezone.now()
     done = []
-    pending = Delivery.objects.select_for_update().select_related("incoming_document", "unit")
+    pending = Delivery.objects.select_for_update(of=("self",)).select_related("incoming_document", "unit")
     for delivery in pending.filter(document=document, recall_pending=True, transport=Transport.INTERNAL):
         label = BusinessType(delivery.business_type).label
         copy = delivery.incoming_document

@@ -114,7 +114,7 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
             actor=actor,
             action="replaced" if kind == BusinessType.REPLACE else "updated",
             text=f"Văn bản {document.number_notation} ngày {document.issued_date:%d/%m/%Y}.",
-            data={"by": document.pk, "reason": original.frozen_reason},
+            data={"by": document.pk, "reason": original.frozen_reason if kind == BusinessType.REPLACE else ""},
         )
     notify_after_commit(
         users=[outgoing.drafter],
