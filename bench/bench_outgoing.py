@@ -1,7 +1,9 @@
 """Outgoing documents (issue 5): three figures.
 
 1. Issue one document to 200 internal recipient agencies: wall time and SQL queries of
-   ``outgoing_issue`` (200 deliveries, each received through the incoming entry point with its file).
+   ``outgoing_issue`` (the clerk's wait: it records 200 deliveries and the ``issued`` event), then of the
+   exchange carrying them after the commit (``event_dispatch`` of that event, what the Celery worker
+   runs: each received through the incoming entry point with its file).
 2. Numbering throughput: 32 concurrent clerks (threads, one connection each) take numbers from one
    series in their own transactions; every 5th transaction rolls back. Checks the kept numbers are
    exactly 1..N (no duplicate, no gap) and prints numbers per second.
@@ -130,9 +132,20 @@ def bench_issue(recipients: int) -> None:
         started = time.perf_counter()
         services.outgoing_issue(actor=clerk, outgoing=outgoing)
         elapsed = time.perf_counter() - started
+    print(
+        f"issue to {recipients} internal recipients (records them): {elapsed:.2f} s, {len(queries)} queries "
+        f"({len(queries) / recipients:.1f} per recipient)"
+    )
+    from qlvb.documents.events import event_dispatch
+
+    event = outgoing.document.events.get(action="issued")
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        event_dispatch(event.pk)  # what the worker runs after the commit
+        elapsed = time.perf_counter() - started
     deliveries = outgoing.document.deliveries.filter(status="01").count()
     print(
-        f"issue to {recipients} internal recipients: {elapsed:.2f} s, {len(queries)} queries "
+        f"exchange carries them after the commit: {elapsed:.2f} s, {len(queries)} queries "
         f"({len(queries) / recipients:.1f} per recipient), {deliveries} deliveries at status 01"
     )
 

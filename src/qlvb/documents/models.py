@@ -350,3 +350,8 @@ class DocumentEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.actor_name} {self.action}"
+
+
+# Deliveries of issued documents (one per recipient) and their status history: see ``deliveries.py``.
+from .deliveries import Delivery as Delivery  # noqa: E402
+from .deliveries import StatusChange as StatusChange  # noqa: E402

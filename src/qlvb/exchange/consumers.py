@@ -1,11 +1,15 @@
 """What the exchange does with document events (named in ``settings.QLVB_EVENT_CONSUMERS``; called by
-``documents.events.dispatch_event`` through Celery after the recipient's transaction commits).
+``documents.events.dispatch_event`` through Celery after the transaction that recorded the event commits).
 
-A recipient agency of this deployment acts on the copy it received internally (registers, assigns,
-handles, completes, refuses); each such event moves the sender's :class:`~qlvb.exchange.models.Delivery`
-forward (edXML 03/04/05/06, or 02) — what an edXML status package does between two systems. The status
-arrives after commit, as it would from another system, and the same event applied twice changes the
-status once.
+- The sender's ``issued`` event: the exchange carries the deliveries the outgoing flow recorded
+  (``deliveries.py``); ``revoked`` / ``replaced``: it carries out the recall (``recall.py``). A
+  rolled-back issue records no event, so it sends nothing.
+- A recipient agency of this deployment acts on the copy it received internally (registers, assigns,
+  handles, completes, refuses); each such event moves the sender's
+  :class:`~qlvb.documents.deliveries.Delivery` forward (edXML 03/04/05/06, or 02) — what an edXML status
+  package does between two systems (``statuses.py``).
+
+Every handler is idempotent: the same event dispatched twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -13,11 +17,17 @@ from __future__ import annotations
 from qlvb.documents.events import consumer
 from qlvb.documents.models import Channel, Direction, DocumentEvent
 
-from .services import EVENT_STATUS, status_from_event
+from .deliveries import deliveries_carry
+from .recall import recall_carry
+from .statuses import EVENT_STATUS, status_from_event
+
+SENDER_ACTIONS = ("issued", "revoked", "replaced")
 
 
 def _wants(event: DocumentEvent) -> bool:
     document = event.document
+    if event.action in SENDER_ACTIONS:
+        return document.direction == Direction.OUTGOING
     return (
         event.action in EVENT_STATUS
         and document.direction == Direction.INCOMING
@@ -27,4 +37,9 @@ def _wants(event: DocumentEvent) -> bool:
 
 @consumer(wants=_wants)
 def document_event(event: DocumentEvent) -> None:
-    status_from_event(event)
+    if event.action == "issued":
+        deliveries_carry(event)
+    elif event.action in ("revoked", "replaced"):
+        recall_carry(event)
+    else:
+        status_from_event(event)

@@ -26,8 +26,8 @@ from qlvb.documents.models import (
     Urgency,
 )
 from qlvb.documents.secrecy import secrecy_refuse
+from qlvb.documents.sending import recipient_check
 from qlvb.documents.visibility import documents_visible_to
-from qlvb.exchange.services import recipient_check
 
 from .approval import _restart_if_approved
 from .draft_state import _may_change, _metadata

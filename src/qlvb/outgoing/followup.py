@@ -19,8 +19,8 @@ from qlvb.core.errors import Conflict, PermissionDenied
 from qlvb.core.locks import row_locked
 from qlvb.core.permissions import has
 from qlvb.core.text import text_clean
+from qlvb.documents.deliveries import Status
 from qlvb.documents.events import event_record
-from qlvb.exchange.models import Status
 
 from .consultation import consultations_due_sweep
 from .models import Outgoing, ReplyFollowUp, State

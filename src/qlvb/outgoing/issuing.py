@@ -1,4 +1,8 @@
-"""Phát hành, thu hồi, thay thế (NĐ 30 Điều 18): issue to the recipients, revoke, start a replacement."""
+"""Phát hành, thu hồi, thay thế (NĐ 30 Điều 18): issue to the recipients, revoke, start a replacement.
+
+The outgoing flow only records: the deliveries (``documents.sending``) and the ``issued`` / ``revoked`` /
+``replaced`` events, in the action's transaction. The exchange carries them out after the commit (it
+consumes those events): the recipients' copies, their recall, the national axis."""
 
 from __future__ import annotations
 
@@ -13,11 +17,12 @@ from qlvb.core.errors import Conflict
 from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
 from qlvb.core.text import text_clean
+from qlvb.documents.deliveries import BusinessType
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     DocumentStatus,
 )
-from qlvb.exchange.services import BusinessType, deliveries_recall, deliveries_send
+from qlvb.documents.sending import deliveries_recall_record, deliveries_record
 
 from .drafting import DraftData, outgoing_create
 from .models import (
@@ -28,8 +33,9 @@ from .models import (
 
 @transaction.atomic
 def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool = False) -> Outgoing:
-    """Phát hành (NĐ 30 Điều 18): one delivery per recipient, through the exchange — electronic, waiting for
-    the axis, on paper, or recorded as not reachable. The clerk has seen the summary
+    """Phát hành (NĐ 30 Điều 18): one delivery per recipient — electronic (carried by the exchange once this
+    transaction commits: internal at once, outside agencies through the axis), on paper, or recorded as
+    not reachable. The clerk has seen the summary
     (``recipients.recipients_summary``): recipients typed as text and matched to nothing are refused
     unless she accepts that they get nothing (``accept_unreachable``)."""
     from .recipients import issue_counts_text, recipients_summary
@@ -63,7 +69,7 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
     outgoing.state, outgoing.issued_at, outgoing.issued_by = State.ISSUED, now, actor
     outgoing.save(update_fields=["state", "issued_at", "issued_by"])
     units = [r.unit for r in outgoing.recipients.select_related("unit").order_by("unit__name")]
-    deliveries = deliveries_send(
+    deliveries = deliveries_record(
         document=document,
         units=units,
         also_paper=outgoing.also_paper,
@@ -100,8 +106,7 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
             original.state = State.REPLACED
             original.frozen_reason = f"Bị thay thế bởi văn bản {document.number_notation}."
             original.save(update_fields=["state", "frozen_reason"])
-            deliveries_recall(
-                actor=actor,
+            deliveries_recall_record(
                 document=original.document,
                 reason=original.frozen_reason,
                 business_type=BusinessType.REPLACE,
@@ -111,7 +116,7 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
             actor=actor,
             action="replaced" if kind == BusinessType.REPLACE else "updated",
             text=f"Văn bản {document.number_notation} ngày {document.issued_date:%d/%m/%Y}.",
-            data={"by": document.pk},
+            data={"by": document.pk, "reason": original.frozen_reason if kind == BusinessType.REPLACE else ""},
         )
     notify_after_commit(
         users=[outgoing.drafter],
@@ -125,8 +130,9 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
 
 @transaction.atomic
 def outgoing_revoke(*, actor: Any, outgoing: Outgoing, reason: str) -> Outgoing:
-    """Thu hồi (NĐ 30 Điều 18.4): the original is frozen; recipients in this deployment have their copy
-    withdrawn; outside recipients wait for the axis."""
+    """Thu hồi (NĐ 30 Điều 18.4): the original is frozen and the recall recorded on its deliveries; after the
+    commit the exchange withdraws the copies of recipients in this deployment and sends the recall to
+    outside ones through the axis."""
     require(actor, "outgoing.revoke", unit=outgoing.document.agency)
     outgoing = row_locked(outgoing, related=("document",))
     if outgoing.state != State.ISSUED:
@@ -134,8 +140,14 @@ def outgoing_revoke(*, actor: Any, outgoing: Outgoing, reason: str) -> Outgoing:
     reason = text_clean(reason, limit=500, label="lý do thu hồi", required=True)
     outgoing.state, outgoing.frozen_reason = State.REVOKED, reason
     outgoing.save(update_fields=["state", "frozen_reason"])
-    changed = deliveries_recall(actor=actor, document=outgoing.document, reason=reason)
-    event_record(outgoing.document, actor=actor, action="revoked", text=reason, data={"deliveries": len(changed)})
+    changed = deliveries_recall_record(document=outgoing.document, reason=reason)
+    event_record(
+        outgoing.document,
+        actor=actor,
+        action="revoked",
+        text=reason,
+        data={"deliveries": len(changed), "reason": reason},
+    )
     audit.record("outgoing.revoked", actor=actor, obj=outgoing.document, data={"reason": reason})
     return outgoing
 

@@ -33,9 +33,9 @@ from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
 from qlvb.core.text import fold
 from qlvb.directory.models import Unit, UnitKind
+from qlvb.documents.deliveries import Transport
 from qlvb.documents.events import event_record
-from qlvb.exchange.models import Transport
-from qlvb.exchange.services import recipient_check, route_of
+from qlvb.documents.sending import recipient_check, route_of
 
 from .draft_state import _may_change, _metadata
 from .drafting import _changed, recipient_lines, to_places_text

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qlvb.core.errors import ValidationFailed
 from qlvb.core.permissions import require
 from qlvb.directory.models import Unit
-from qlvb.exchange.models import Delivery
+from qlvb.documents.deliveries import Delivery
 from qlvb.files.workbook import BOX, CENTER, TOP_CENTER, WRAP_TOP
 from qlvb.files.workbook import font as _font
 from qlvb.files.workbook import merged as _merged

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from qlvb.core.errors import NotFound
 from qlvb.core.text import fold
 from qlvb.directory.models import RoleAssignment
-from qlvb.exchange.models import Delivery
+from qlvb.documents.deliveries import Delivery
 
 from . import policies
 from .models import ApprovalStep, Consultation, ConsultationAnswer, Outgoing, State, StepKind, StepStatus

@@ -1,6 +1,7 @@
-"""Deliveries: internal recipients receive at once through the incoming entry point; their steps flow
-back as edXML statuses after commit (event consumer through Celery); refusal (02); outside agencies wait;
-recall withdraws the copies at both ends."""
+"""Deliveries: the outgoing flow records them, the exchange carries them after the issue commits (internal
+recipients receive through the incoming entry point); the recipients' steps flow back as edXML statuses
+after commit (event consumer through Celery); refusal (02); outside agencies wait; recall withdraws the
+copies at both ends."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from qlvb.directory.services import unit_create
 from qlvb.documents.events import dispatch_event, event_dispatch
 from qlvb.documents.models import DocumentStatus
 from qlvb.exchange.models import Status, Transport
-from qlvb.exchange.services import WITHDRAWN
 from qlvb.incoming.handling import assignment_complete, assignment_report, incoming_handle_self
 from qlvb.incoming.selectors import documents_visible_to
 from qlvb.incoming.services import incoming_register, incoming_reject
@@ -114,8 +114,8 @@ def test_events_nobody_wants_queue_nothing(draft, committed):
 
 
 def test_consumers_are_named_in_settings(settings, issued, person, committed):
-    settings.QLVB_EVENT_CONSUMERS = []
     outgoing = issued()
+    settings.QLVB_EVENT_CONSUMERS = []
     delivery = outgoing.document.deliveries.get()
     with committed() as callbacks:
         incoming_register(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document)
@@ -168,19 +168,20 @@ def test_outside_agency_waits_and_one_without_organ_id_gets_paper(issued, draft,
     assert rows[no_code.pk].also_paper
 
 
-def test_revoke_withdraws_internal_copies_and_is_recorded_at_both_ends(issued, person, outside, tyt):
+def test_revoke_withdraws_internal_copies_and_is_recorded_at_both_ends(issued, person, outside, tyt, committed):
     outgoing = issued(recipients=[tyt, outside])
     clerk = person("lethuha")
     with pytest.raises(ValidationFailed):
         services.outgoing_revoke(actor=clerk, outgoing=outgoing, reason="")
-    services.outgoing_revoke(actor=clerk, outgoing=outgoing, reason="Sai nội dung điều 2")
+    with committed():
+        services.outgoing_revoke(actor=clerk, outgoing=outgoing, reason="Sai nội dung điều 2")
     outgoing.refresh_from_db()
     assert outgoing.state == State.REVOKED
     internal = outgoing.document.deliveries.get(unit=tyt)
     assert internal.recalled_at is not None and internal.business_type == 1
     copy = internal.incoming_document
     copy.refresh_from_db()
-    assert copy.status == WITHDRAWN and copy.events.filter(action="recalled").exists()
+    assert copy.status == DocumentStatus.WITHDRAWN and copy.events.filter(action="recalled").exists()
     assert outgoing.document.events.filter(action="revoked").exists()
     assert outgoing.document.deliveries.get(unit=outside).recall_pending
     with pytest.raises(Conflict):
@@ -195,7 +196,7 @@ def test_revoke_withdraws_internal_copies_and_is_recorded_at_both_ends(issued, p
         )
 
 
-def test_replace_freezes_and_recalls_the_original(issued, person, with_version, profiles, tyt):
+def test_replace_freezes_and_recalls_the_original(issued, person, with_version, profiles, tyt, committed):
     original = issued()
     huong, clerk = person("dothanhhuong"), person("lethuha")
     new = services.outgoing_replacement_start(actor=huong, outgoing=original)
@@ -209,14 +210,15 @@ def test_replace_freezes_and_recalls_the_original(issued, person, with_version, 
     services.outgoing_sign(actor=person("nguyenvanhung"), outgoing=new, pin=PIN)
     services.outgoing_number(actor=clerk, outgoing=new)
     services.outgoing_sign_agency(actor=clerk, outgoing=new, pin=PIN)
-    services.outgoing_issue(actor=clerk, outgoing=new)
+    with committed():
+        services.outgoing_issue(actor=clerk, outgoing=new)
     original.refresh_from_db()
     new.refresh_from_db()
     assert new.document.number_notation == "02/UBND-VHXH"
     assert original.state == State.REPLACED and "02/UBND-VHXH" in original.frozen_reason
     old_copy = original.document.deliveries.get().incoming_document
     old_copy.refresh_from_db()
-    assert old_copy.status == WITHDRAWN
+    assert old_copy.status == DocumentStatus.WITHDRAWN
     assert new.document.deliveries.get().incoming_document.status == DocumentStatus.RECEIVED
     assert Unit.objects.filter(pk=tyt.pk).exists()
 

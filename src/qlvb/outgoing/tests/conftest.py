@@ -220,12 +220,16 @@ def signed(to_sign: Callable[..., Outgoing], profiles: None, person: Callable[[s
 
 
 @pytest.fixture
-def issued(signed: Callable[..., Outgoing], person: Callable[[str], User]) -> Callable[..., Outgoing]:
+def issued(signed: Callable[..., Outgoing], person: Callable[[str], User], committed: Any) -> Callable[..., Outgoing]:
+    """An issued document whose issue has committed: the exchange has carried its deliveries (internal
+    recipients hold their copy, status 01)."""
+
     def make(**overrides: Any) -> Outgoing:
         clerk = person("lethuha")
         outgoing = signed(**overrides)
         services.outgoing_number(actor=clerk, outgoing=outgoing)
         services.outgoing_sign_agency(actor=clerk, outgoing=outgoing, pin=PIN)
-        return services.outgoing_issue(actor=clerk, outgoing=outgoing)
+        with committed():
+            return services.outgoing_issue(actor=clerk, outgoing=outgoing)
 
     return make

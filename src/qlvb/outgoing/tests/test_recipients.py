@@ -63,7 +63,9 @@ def test_summary_sorts_every_recipient_by_how_it_is_sent(draft, tyt, outside, pe
     assert MELINH in outgoing.document.to_places and "Bệnh viện Đa khoa tỉnh" in outgoing.document.to_places
 
 
-def test_issue_refuses_unreachable_until_accepted_and_records_each_class(agency_signed, person, tyt, outside):
+def test_issue_refuses_unreachable_until_accepted_and_records_each_class(
+    agency_signed, person, tyt, outside, committed
+):
     clerk = person("lethuha")
     outgoing = agency_signed(recipients=[tyt, outside], free_recipients=FREE, paper_recipients="Bệnh viện Đa khoa tỉnh")
     with pytest.raises(Conflict, match=f"1 nơi nhận chưa có địa chỉ liên thông.*{MELINH}") as refused:
@@ -71,7 +73,8 @@ def test_issue_refuses_unreachable_until_accepted_and_records_each_class(agency_
     assert refused.value.code == "unreachable_recipients"
     outgoing.refresh_from_db()
     assert outgoing.state == State.AGENCY_SIGNED and not outgoing.document.deliveries.exists()
-    services.outgoing_issue(actor=clerk, outgoing=outgoing, accept_unreachable=True)
+    with committed():
+        services.outgoing_issue(actor=clerk, outgoing=outgoing, accept_unreachable=True)
     got = {d.organ_name: (d.transport, d.status, d.unit_id) for d in outgoing.document.deliveries.all()}
     assert got == {
         "Trạm Y tế xã Liên Minh": (Transport.INTERNAL, Status.ARRIVED, tyt.pk),
@@ -88,7 +91,7 @@ def test_issue_refuses_unreachable_until_accepted_and_records_each_class(agency_
     assert issued.data["unreachable"] == 1 and issued.data["paper"] == 1 and issued.data["deliveries"] == 4
 
 
-def test_clerk_fixes_an_unreachable_recipient_after_signature(agency_signed, person, tyt, outside):
+def test_clerk_fixes_an_unreachable_recipient_after_signature(agency_signed, person, tyt, outside, committed):
     clerk = person("lethuha")
     melinh = outside_agency_create(actor=clerk, name=MELINH, organ_id="000.00.31.H26")
     outgoing = agency_signed(recipients=[tyt], free_recipients=f"{MELINH}\nUBND huyện Sóc Sơn\nPhòng Y tế")
@@ -111,7 +114,8 @@ def test_clerk_fixes_an_unreachable_recipient_after_signature(agency_signed, per
         "Nơi nhận “UBND huyện Sóc Sơn”: gửi bản giấy.",
         "Nơi nhận “Phòng Y tế”: bỏ, không gửi.",
     ]
-    services.outgoing_issue(actor=clerk, outgoing=outgoing)  # nothing unreachable left: no confirmation needed
+    with committed():
+        services.outgoing_issue(actor=clerk, outgoing=outgoing)  # nothing unreachable left: no confirmation needed
     assert sorted(outgoing.document.deliveries.values_list("organ_name", "status")) == [
         ("Trung tâm Y tế huyện Mê Linh", "00"),
         ("Trạm Y tế xã Liên Minh", "01"),
@@ -158,7 +162,7 @@ def _web(person, name):
     return client
 
 
-def test_issue_page_shows_the_summary_and_fixes(agency_signed, person, tyt, outside):
+def test_issue_page_shows_the_summary_and_fixes(agency_signed, person, tyt, outside, committed):
     outgoing = agency_signed(recipients=[tyt, outside], free_recipients=FREE)
     ha = _web(person, "lethuha")
     detail = f"/van-ban-di/{outgoing.pk}/"
@@ -173,14 +177,15 @@ def test_issue_page_shows_the_summary_and_fixes(agency_signed, person, tyt, outs
     ha.post(f"{detail}recipient/", {"name": MELINH, "fix": "paper", "unit": ""})
     page = ha.get(detail).content.decode()
     assert 'name="accept_unreachable"' not in page and "Gửi bản giấy: 1" in page
-    ha.post(f"{detail}issue/")
+    with committed():
+        ha.post(f"{detail}issue/")
     outgoing.refresh_from_db()
     assert outgoing.state == State.ISSUED
     page = ha.get(detail).content.decode()
     assert "Gửi bản giấy" in page and "00 — Chờ gửi liên thông" in page and "01 — Đã đến" in page
 
 
-def test_issue_preview_and_refusal_in_the_api(agency_signed, person, tyt):
+def test_issue_preview_and_refusal_in_the_api(agency_signed, person, tyt, committed):
     outgoing = agency_signed(recipients=[tyt], free_recipients=FREE)
     api = Client(headers={"Authorization": f"Bearer {token_issue(user=person('lethuha'), name='t')}"})
     preview = api.get(f"/api/v1/outgoing/{outgoing.pk}/issue-preview").json()
@@ -194,10 +199,13 @@ def test_issue_preview_and_refusal_in_the_api(agency_signed, person, tyt):
         content_type="application/json",
     )
     assert r.status_code == 200 and r.json()["counts"]["paper"] == 1
-    r = api.post(f"/api/v1/outgoing/{outgoing.pk}/issue", {}, content_type="application/json")
+    with committed():
+        r = api.post(f"/api/v1/outgoing/{outgoing.pk}/issue", {}, content_type="application/json")
     assert r.status_code == 200, r.content
     statuses = {d["organ_name"]: d["status_label"] for d in r.json()["deliveries"]}
-    assert statuses == {"Trạm Y tế xã Liên Minh": "Đã đến", MELINH: "Gửi bản giấy"}
+    # the answer is written before the exchange carries the internal delivery (after the commit)
+    assert statuses == {"Trạm Y tế xã Liên Minh": "Chờ gửi liên thông", MELINH: "Gửi bản giấy"}
+    assert outgoing.document.deliveries.get(unit=tyt).status == "01"
 
 
 def test_directory_page_adds_an_outside_agency_then_it_is_a_recipient(person):
