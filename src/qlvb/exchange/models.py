@@ -108,3 +108,6 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+from .queue_models import InboxItem, InboxState, OutboxAttempt, OutboxItem, OutboxKind  # noqa: E402, F401
