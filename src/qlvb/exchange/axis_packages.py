@@ -102,7 +102,7 @@ def edoc_of(
 def document_files(document: Document, folder: Path) -> list[Path]:
     """Every current file of the issued document (the signed PDF first, then the appendices), copied out
     of the file store under its name. Drafts are not sent."""
-    out = []
+    out: list[Path] = []
     attachments = (
         document.attachments.select_related("stored_file__blob")
         .exclude(kind=AttachmentKind.DRAFT)

@@ -25,6 +25,7 @@ from qlvb.directory.models import Unit
 from qlvb.documents.events import event_record
 from qlvb.documents.models import AttachmentKind, Channel, Document, DocumentStatus, DocumentType
 from qlvb.files.intake import file_intake
+from qlvb.files.models import Blob
 from qlvb.files.models import Channel as FileChannel
 from qlvb.incoming.attaching import IncomingFile
 from qlvb.incoming.receiving import IncomingData, incoming_receive
@@ -131,7 +132,7 @@ def _handle(taken: _Taken) -> InboxItem:
         )
 
 
-def _refuse(message: ReceivedMessage, blob: object, reason: str, *, sender: str, key: str) -> InboxItem:
+def _refuse(message: ReceivedMessage, blob: Blob | None, reason: str, *, sender: str, key: str) -> InboxItem:
     """A package not taken: kept with its Vietnamese reason, answered 02 when its sender is known."""
     with transaction.atomic():
         item = InboxItem.objects.create(
@@ -195,7 +196,7 @@ def incoming_data_of(edoc: m.Edoc) -> IncomingData:
 
 def _files(parsed: Parsed) -> list[IncomingFile]:
     assert isinstance(parsed.package, m.Edoc)
-    out = []
+    out: list[IncomingFile] = []
     for attachment in parsed.package.attachments:
         if attachment.path is None:
             continue
@@ -239,7 +240,7 @@ def _withdraw(copy: Document, *, business_type: int, reason: str, sender: str) -
     )
 
 
-def _edoc_take(taken: _Taken, parsed: Parsed, *, blob: object, signature: str) -> InboxItem:
+def _edoc_take(taken: _Taken, parsed: Parsed, *, blob: Blob, signature: str) -> InboxItem:
     edoc = parsed.package
     assert isinstance(edoc, m.Edoc)
     message, h = taken.message, edoc.header
@@ -249,7 +250,7 @@ def _edoc_take(taken: _Taken, parsed: Parsed, *, blob: object, signature: str) -
         int(edoc.bussiness.bussiness_doc_type) if edoc.bussiness and edoc.bussiness.bussiness_doc_type.isdigit() else 0
     )
     reason = edoc.bussiness.bussiness_doc_reason if edoc.bussiness else ""
-    key = h.document_id or f"sha256:{blob.sha256}"  # type: ignore[attr-defined]
+    key = h.document_id or f"sha256:{blob.sha256}"
     now = timezone.now()
     base = {
         "message_id": message.id,
@@ -312,7 +313,7 @@ def _edoc_take(taken: _Taken, parsed: Parsed, *, blob: object, signature: str) -
     return item
 
 
-def _status_apply(message: ReceivedMessage, status: m.Status, *, blob: object) -> InboxItem:
+def _status_apply(message: ReceivedMessage, status: m.Status, *, blob: Blob) -> InboxItem:
     """A status about a document we sent moves our delivery (forward only) and is kept in its history;
     a status about a document we never sent is stored as refused."""
     code = normalize_code(status.status_code)

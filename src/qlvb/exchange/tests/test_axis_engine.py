@@ -40,7 +40,7 @@ SECRETS = {"qlvb-demo": "demo-secret-for-tests", "sim-huyen": "district-secret",
 
 
 class Axis:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, answer: bool = False) -> None:
         store = Store(root)
         store.seed(
             [
@@ -56,7 +56,7 @@ class Axis:
             ],
             secrets_by_system=SECRETS,
         )
-        self.server = make_axis_server(AxisApp(store))
+        self.server = make_axis_server(AxisApp(store, answer=answer))
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         self.district = VdxpTransport(VdxpConfig(endpoint=self.url, system_id="sim-huyen", secret=SECRETS["sim-huyen"]))
@@ -65,9 +65,9 @@ class Axis:
         requests.post(f"{self.url}/_sim/faults", json=values, timeout=5).raise_for_status()
 
 
-@pytest.fixture
-def axis(tmp_path: Path, settings: Any) -> Iterator[Axis]:
-    running = Axis(tmp_path / "axis")
+@pytest.fixture(params=[False])
+def axis(tmp_path: Path, settings: Any, request: Any) -> Iterator[Axis]:
+    running = Axis(tmp_path / "axis", answer=request.param)
     settings.QLVB_AXIS_ENDPOINT = running.url
     settings.QLVB_AXIS_SYSTEM_ID = "qlvb-demo"
     settings.QLVB_AXIS_SECRET = SECRETS["qlvb-demo"]
@@ -299,3 +299,57 @@ def test_revoking_our_document_sends_a_revocation_to_the_outside_recipient(
     revocation = packages["1"]
     assert revocation.bussiness.bussiness_doc_reason == "Sai thẩm quyền"
     assert revocation.header.response_for[0].document_id == outgoing.document.document_identifier
+
+
+def test_the_workflow_answers_04_05_06_to_the_sender_over_the_axis(
+    axis: Axis, demo: None, tmp_path: Path, person: Any, committed: Any
+) -> None:
+    from qlvb.incoming.handling import assignment_complete, assignment_report, incoming_handle_self
+
+    axis.district.send(district_package(tmp_path), sender=DISTRICT)
+    inbox_poll()
+    document = Document.objects.get(channel=Channel.AXIS)
+    ubnd_leader = person("nguyenvanhung")
+    with committed():
+        incoming_register(actor=person("lethuha"), document=document)
+    with committed():
+        assignment = incoming_handle_self(actor=ubnd_leader, document=document, note="Tự xử lý")
+    with committed():
+        assignment_report(actor=ubnd_leader, assignment=assignment, text="Đang rà soát")
+    with committed():
+        assignment_complete(actor=ubnd_leader, assignment=assignment, result="Đã báo cáo huyện")
+    sent = OutboxItem.objects.filter(kind="status").order_by("id")
+    assert [i.status_code for i in sent] == ["01", "03", "04", "05", "06"]
+    assert all(i.sent_at is not None for i in sent[1:])  # sent after each step committed
+    outbox_send_due()
+    answers = received(axis, tmp_path, "status")
+    assert sorted(p.package.status_code for _path, p in answers) == ["01", "03", "04", "05", "06"]
+    assert {p.package.response_for.document_id for _path, p in answers} == {f"{DISTRICT},2026/12/01,45/UBND-VP"}
+
+
+def test_refusing_a_registered_axis_document_answers_02_with_the_reason(
+    axis: Axis, demo: None, tmp_path: Path, person: Any, committed: Any
+) -> None:
+    from qlvb.incoming.verification import incoming_reject
+
+    axis.district.send(district_package(tmp_path), sender=DISTRICT)
+    inbox_poll()
+    document = Document.objects.get(channel=Channel.AXIS)
+    with committed():
+        incoming_reject(actor=person("lethuha"), document=document, reason="Gửi nhầm nơi nhận")
+    assert OutboxItem.objects.filter(kind="status", status_code="02").count() == 1
+    outbox_send_due()
+    statuses = {p.package.status_code: p.package for _path, p in received(axis, tmp_path, "status")}
+    assert statuses["02"].description == "Gửi nhầm nơi nhận"
+
+
+@pytest.mark.parametrize("axis", [True], indirect=True)
+def test_the_simulated_district_answers_01_by_itself(axis: Axis, district: Any, issued: Any) -> None:
+    """``qlvb serve`` runs the simulator with ``--answer``: the demo sees 01 come back with no one acting."""
+    outgoing = issued(recipients=[district])
+    axis_deliveries_queue(outgoing.document.deliveries.all())
+    assert outbox_send_due() == 1
+    assert inbox_poll() == 1
+    delivery = outgoing.document.deliveries.get()
+    assert delivery.status == Status.ARRIVED
+    assert InboxItem.objects.get().state == InboxState.APPLIED
