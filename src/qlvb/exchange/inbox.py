@@ -21,14 +21,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from qlvb.core.errors import DomainError
+from qlvb.core.text import fold
 from qlvb.directory.models import Unit
 from qlvb.documents.events import event_record
-from qlvb.documents.models import AttachmentKind, Channel, Document, DocumentStatus, DocumentType
+from qlvb.documents.models import AttachmentKind, Channel, Document, DocumentStatus, DocumentType, Secrecy
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Blob
 from qlvb.files.models import Channel as FileChannel
 from qlvb.incoming.attaching import IncomingFile
-from qlvb.incoming.receiving import IncomingData, incoming_receive
+from qlvb.incoming.receiving import IncomingData, incoming_receive, refuse_secret
 
 from .axis_config import transport_get
 from .axis_packages import blob_keep
@@ -36,7 +37,7 @@ from .edxml import EdxmlRefused, parse
 from .edxml import model as m
 from .edxml.parse import Parsed, peek_sender
 from .edxml.signature import verify_package
-from .edxml.status import CHANGE_ACCEPTED, REJECTED, normalize_code, status_label
+from .edxml.status import CHANGE_ACCEPTED, CHANGE_REJECTED, REJECTED, TAKE_BACK_REQUESTED, normalize_code, status_label
 from .models import RANK, Delivery, Status, StatusChange, Transport
 from .outbox import axis_status_queue
 from .queue_models import InboxItem, InboxState, OutboxKind
@@ -171,6 +172,11 @@ def _doc_type(name: str) -> DocumentType:
     return found or DocumentType.objects.get(name="Công văn")
 
 
+# A secrecy stamp where the field puts it (Phụ lục VI field 14 "Mức độ khẩn, độ mật" = edXML Priority):
+# the incoming entry point then refuses the package with its one message (state secrets never enter).
+_SECRECY = {"mat": Secrecy.SECRET, "toi mat": Secrecy.TOP_SECRET, "tuyet mat": Secrecy.ULTRA_SECRET}
+
+
 def incoming_data_of(edoc: m.Edoc) -> IncomingData:
     """Phụ lục VI metadata from a document package (lenient: odd values are left empty)."""
     h = edoc.header
@@ -191,6 +197,7 @@ def incoming_data_of(edoc: m.Edoc) -> IncomingData:
         to_places="; ".join(h.to_places)[:1000],
         due_date=_date(h.due_date),
         document_identifier=h.document_id[:100],
+        secrecy=_SECRECY.get(fold(h.other_info.priority).strip(), ""),
     )
 
 
@@ -283,12 +290,14 @@ def _edoc_take(taken: _Taken, parsed: Parsed, *, blob: Blob, signature: str) -> 
     ).exists():
         return InboxItem.objects.create(**base, state=InboxState.DUPLICATE, reason="Gói tin đã tiếp nhận trước đó")
     try:
+        data = incoming_data_of(edoc)
+        refuse_secret(data.secrecy)  # before any file is taken in
         with transaction.atomic():
             received = incoming_receive(
                 actor=None,
                 agency=agency,
                 channel=Channel.AXIS,
-                data=incoming_data_of(edoc),
+                data=data,
                 files=_files(parsed),
                 register=False,
                 confirm_duplicate=True,
@@ -328,6 +337,8 @@ def _status_apply(message: ReceivedMessage, status: m.Status, *, blob: Blob) -> 
         "package": blob,
         "received_at": timezone.now(),
     }
+    if code == TAKE_BACK_REQUESTED:
+        return _take_back(message, base, sender=sender, about=about)
     delivery = (
         Delivery.objects.select_for_update()
         .select_related("document")
@@ -370,3 +381,26 @@ def _status_apply(message: ReceivedMessage, status: m.Status, *, blob: Blob) -> 
             data={"delivery": delivery.pk, "status": code, "staff": staff},
         )
     return InboxItem.objects.create(**base, state=InboxState.APPLIED, document=delivery.document)
+
+
+def _take_back(message: ReceivedMessage, base: dict[str, object], *, sender: str, about: str) -> InboxItem:
+    """Status 13 from the sender of a document we received: taken back (withdrawn, answered 15) while the
+    clerk has not registered it yet; once registered, answered 16 — the clerk settles it with the sender."""
+    origin = (
+        InboxItem.objects.select_related("document")
+        .filter(sender=sender, recipient=message.recipient, key=about, state=InboxState.REGISTERED)
+        .first()
+    )
+    if origin is None or origin.document is None:
+        return InboxItem.objects.create(
+            **base, state=InboxState.REFUSED, reason=f"Yêu cầu lấy lại văn bản “{about}” chưa từng nhận từ {sender}."
+        )
+    copy = origin.document
+    if copy.status == DocumentStatus.RECEIVED:
+        _withdraw(copy, business_type=1, reason="Cơ quan gửi lấy lại văn bản (trạng thái 13)", sender=sender)
+        axis_status_queue(origin, code=CHANGE_ACCEPTED, description="Đồng ý cho lấy lại văn bản")
+    else:
+        axis_status_queue(
+            origin, code=CHANGE_REJECTED, description="Văn bản đã vào sổ, không lấy lại tự động: liên hệ văn thư"
+        )
+    return InboxItem.objects.create(**base, state=InboxState.APPLIED, document=copy)

@@ -36,6 +36,7 @@ from qlvb.outgoing import services
 pytestmark = pytest.mark.django_db
 
 COMMUNE, TYT, DISTRICT, PROVINCE = "000.00.31.H42", "000.01.31.H42", "000.00.30.H42", "000.00.00.H42"
+ELSEWHERE = "000.02.31.H42"
 SECRETS = {"qlvb-demo": "demo-secret-for-tests", "sim-huyen": "district-secret", "sim-tinh": "province-secret"}
 
 
@@ -53,6 +54,8 @@ class Axis:
                 },
                 {"code": COMMUNE, "name": "Ủy ban nhân dân xã Liên Minh", "pcode": DISTRICT, "system_id": "qlvb-demo"},
                 {"code": TYT, "name": "Trạm Y tế xã Liên Minh", "pcode": COMMUNE, "system_id": "qlvb-demo"},
+                # on the axis under our system, but not an agency of this deployment
+                {"code": ELSEWHERE, "name": "Trường Mầm non xã Liên Minh", "pcode": COMMUNE, "system_id": "qlvb-demo"},
             ],
             secrets_by_system=SECRETS,
         )
@@ -107,7 +110,7 @@ def district_package(tmp_path: Path, *, number: str = "45", btype: str = "0", **
     package = m.Edoc(
         header=m.EdocHeader(
             from_=m.Organization(organ_id=DISTRICT, organ_name="Ủy ban nhân dân huyện Mô Phỏng"),
-            to=[m.Organization(organ_id=COMMUNE, organ_name="Ủy ban nhân dân xã Liên Minh")],
+            to=[m.Organization(organ_id=extra.pop("to", COMMUNE), organ_name="Ủy ban nhân dân xã Liên Minh")],
             document_id=document_id,
             code=m.Code(number, "UBND-VP"),
             promulgation_info=m.PromulgationInfo("Mô Phỏng", "2026/12/01"),
@@ -243,6 +246,27 @@ def test_a_malformed_package_is_refused_with_its_reason_and_answered_02(axis: Ax
     assert parsed.package.status_code == "02" and "base64" in parsed.package.description
 
 
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        ({"header": {"other_info": m.OtherInfo(priority="Tối mật")}}, "văn bản mật"),
+        ({"to": ELSEWHERE}, "không thuộc hệ thống này"),
+    ],
+    ids=["secrecy-marking", "agency-not-in-this-deployment"],
+)
+def test_a_package_we_may_not_take_is_refused_and_answered_02(
+    axis: Axis, demo: None, tmp_path: Path, extra: dict[str, Any], reason: str
+) -> None:
+    axis.district.send(district_package(tmp_path, **extra), sender=DISTRICT)
+    assert inbox_poll() == 1
+    item = InboxItem.objects.get()
+    assert item.state == InboxState.REFUSED and reason in item.reason
+    assert not Document.objects.filter(channel=Channel.AXIS).exists()
+    outbox_send_due()
+    [(_path, parsed)] = received(axis, tmp_path, "status")
+    assert parsed.package.status_code == "02" and reason in parsed.package.description
+
+
 def test_a_status_for_a_document_never_sent_is_stored_refused(axis: Axis, demo: None, tmp_path: Path) -> None:
     status = make_status(
         code="03",
@@ -353,3 +377,24 @@ def test_the_simulated_district_answers_01_by_itself(axis: Axis, district: Any, 
     delivery = outgoing.document.deliveries.get()
     assert delivery.status == Status.ARRIVED
     assert InboxItem.objects.get().state == InboxState.APPLIED
+
+
+def test_the_district_takes_back_a_document_not_yet_registered_13_then_15(
+    axis: Axis, demo: None, tmp_path: Path
+) -> None:
+    axis.district.send(district_package(tmp_path), sender=DISTRICT)
+    inbox_poll()
+    document = Document.objects.get(channel=Channel.AXIS)
+    status = make_status(
+        code="13",
+        sender=m.Organization(organ_id=DISTRICT),
+        about=m.ResponseFor(organ_id=COMMUNE, document_id=f"{DISTRICT},2026/12/01,45/UBND-VP"),
+    )
+    path = tmp_path / "13.edxml"
+    edxml.build(status, path)
+    axis.district.send(path, sender=DISTRICT, message_type="status")
+    inbox_poll()
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.WITHDRAWN
+    outbox_send_due()
+    assert sorted(p.package.status_code for _path, p in received(axis, tmp_path, "status")) == ["01", "15"]
