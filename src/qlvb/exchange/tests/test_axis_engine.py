@@ -398,3 +398,48 @@ def test_the_district_takes_back_a_document_not_yet_registered_13_then_15(
     assert document.status == DocumentStatus.WITHDRAWN
     outbox_send_due()
     assert sorted(p.package.status_code for _path, p in received(axis, tmp_path, "status")) == ["01", "15"]
+
+
+def test_replacing_our_document_sends_the_replacement_naming_the_original(
+    axis: Axis, district: Any, issued: Any, person: Any, committed: Any, with_version: Any, tmp_path: Path
+) -> None:
+    from qlvb.outgoing.tests.conftest import ALL_OK, PIN
+
+    original = issued(recipients=[district])
+    axis_deliveries_queue(original.document.deliveries.all())
+    huong, clerk = person("dothanhhuong"), person("lethuha")
+    new = services.outgoing_replacement_start(actor=huong, outgoing=original)
+    with_version(new)
+    services.outgoing_submit(actor=huong, outgoing=new)
+    services.outgoing_approve(actor=person("hoangvannam"), outgoing=new)
+    services.outgoing_format_check(actor=clerk, outgoing=new, checks=ALL_OK)
+    services.outgoing_sign(actor=person("nguyenvanhung"), outgoing=new, pin=PIN)
+    services.outgoing_number(actor=clerk, outgoing=new)
+    services.outgoing_sign_agency(actor=clerk, outgoing=new, pin=PIN)
+    with committed():
+        services.outgoing_issue(actor=clerk, outgoing=new)
+        axis_deliveries_queue(new.document.deliveries.all())  # what the deliveries consumer does
+    outbox_send_due()
+    packages = {p.package.bussiness.bussiness_doc_type: p.package for _path, p in received(axis, tmp_path, "edoc")}
+    assert sorted(packages) == ["0", "3"]  # the original, then its replacement — no separate revocation
+    replacement = packages["3"].bussiness
+    assert replacement.replacements[0].document_id == original.document.document_identifier
+    assert replacement.replacements[0].organ_ids == [DISTRICT]
+    assert not original.document.deliveries.get().recall_pending  # carried by the replacement
+
+
+def test_a_replacement_from_the_district_registers_the_new_document_and_withdraws_the_old(
+    axis: Axis, demo: None, tmp_path: Path
+) -> None:
+    axis.district.send(district_package(tmp_path), sender=DISTRICT)
+    inbox_poll()
+    old = Document.objects.get(channel=Channel.AXIS)
+    replaced = m.ReplacementInfo(document_id=f"{DISTRICT},2026/12/01,45/UBND-VP", organ_ids=[COMMUNE])
+    axis.district.send(
+        district_package(tmp_path, number="47", btype="3", bussiness={"replacements": [replaced]}), sender=DISTRICT
+    )
+    inbox_poll()
+    old.refresh_from_db()
+    assert old.status == DocumentStatus.WITHDRAWN
+    new = Document.objects.get(channel=Channel.AXIS, code_number="47")
+    assert new.status == DocumentStatus.RECEIVED
