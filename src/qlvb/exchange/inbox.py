@@ -42,6 +42,7 @@ from .models import RANK, Delivery, Status, StatusChange, Transport
 from .outbox import axis_status_queue
 from .queue_models import InboxItem, InboxState, OutboxKind
 from .transport import ReceivedMessage, TransportError
+from .transport import Transport as AxisTransport
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def inbox_poll() -> int:
         return 0
     for message in messages:
         try:
-            inbox_take(message)
+            inbox_take(message, transport=transport)
         except TransportError as exc:
             log.warning("axis inbox %s: %s", message.id, exc.message)
             break
@@ -79,15 +80,16 @@ def inbox_poll() -> int:
     return taken
 
 
-def inbox_take(message: ReceivedMessage) -> InboxItem:
+def inbox_take(message: ReceivedMessage, *, transport: AxisTransport | None = None) -> InboxItem:
     """Take one message: :func:`inbox_receive`, then acknowledge it to the axis."""
-    item = inbox_receive(message)
-    transport_get().acknowledge(message.id, "done")
+    axis = transport or transport_get()
+    item = inbox_receive(message, transport=axis)
+    axis.acknowledge(message.id, "done")
     InboxItem.objects.filter(pk=item.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
     return item
 
 
-def inbox_receive(message: ReceivedMessage) -> InboxItem:
+def inbox_receive(message: ReceivedMessage, *, transport: AxisTransport | None = None) -> InboxItem:
     """Download, parse and apply one message, once: a message id already taken returns its item (the
     worker died before acknowledging it). Raises :class:`TransportError` only when the axis failed in a
     way worth retrying; a package refused for good is stored refused."""
@@ -98,12 +100,15 @@ def inbox_receive(message: ReceivedMessage) -> InboxItem:
         path, files_dir = Path(tmp) / "package.edxml", Path(tmp) / "files"
         files_dir.mkdir()
         try:
-            transport_get().download(message.id, path)
+            (transport or transport_get()).download(message.id, path)
         except TransportError as exc:
             if exc.retryable:
                 raise
             return _refuse(message, None, exc.message, sender=message.sender, key="")
-        return _handle(_Taken(message, path, files_dir))
+        try:
+            return _handle(_Taken(message, path, files_dir))
+        except IntegrityError:  # another poll took this very message at the same moment
+            return InboxItem.objects.get(message_id=message.id)
 
 
 def _handle(taken: _Taken) -> InboxItem:
@@ -115,12 +120,16 @@ def _handle(taken: _Taken) -> InboxItem:
         return _refuse(
             taken.message, blob, exc.message, sender=hint.organ_id or taken.message.sender, key=hint.document_id
         )
-    verdict = verify_package(taken.path)
+    try:
+        verdict = verify_package(taken.path)
+        signature = f"{verdict.verdict}: {verdict.message}"[:500]
+    except EdxmlRefused as exc:  # parsed, yet unreadable for the signature check: noted, not refused
+        signature = f"invalid: {exc.message}"[:500]
     try:
         with transaction.atomic():
             if isinstance(parsed.package, m.Status):
                 return _status_apply(taken.message, parsed.package, blob=blob)
-            return _edoc_take(taken, parsed, blob=blob, signature=f"{verdict.verdict}: {verdict.message}"[:500])
+            return _edoc_take(taken, parsed, blob=blob, signature=signature)
     except PackageRefusedError as exc:
         header = parsed.package.header if isinstance(parsed.package, m.Edoc) else None
         sender = header.from_.organ_id if header else taken.message.sender
