@@ -257,7 +257,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "files-upload-temp-sweep": {"task": "qlvb.files.upload_temp_sweep", "schedule": 15 * 60.0},
 }
 # Modules acting on document events after commit, through Celery (documents/events.py: event consumers).
-QLVB_EVENT_CONSUMERS = ["qlvb.exchange.consumers.document_event"]
+QLVB_EVENT_CONSUMERS = ["qlvb.exchange.consumers.document_event", "qlvb.exchange.axis_statuses.consume"]
+
+# --- National document axis (exchange/axis_config.py, docs/axis.md) -----------------------------
+# The connection comes from the environment (``qlvb serve`` points it at the local simulator when unset);
+# the secret is never in the repository.
+QLVB_AXIS_ENDPOINT = env("QLVB_AXIS_ENDPOINT", "")
+QLVB_AXIS_SYSTEM_ID = env("QLVB_AXIS_SYSTEM_ID", "")
+QLVB_AXIS_SECRET = env("QLVB_AXIS_SECRET", "")
+QLVB_AXIS_TIMEOUT = float(env("QLVB_AXIS_TIMEOUT", "60"))
+QLVB_AXIS_KEY_FILE = env("QLVB_AXIS_KEY_FILE", "")  # the agency key that signs packages (PEM or PKCS#12)
+QLVB_AXIS_CERT_FILE = env("QLVB_AXIS_CERT_FILE", "")
+QLVB_AXIS_KEY_CREATE = QLVB_ENV != "production"  # else a self-signed test key under DATA_DIR/axis/
+QLVB_AXIS_POLL_SECONDS = float(env("QLVB_AXIS_POLL_SECONDS", "60"))
+QLVB_AXIS_RETRY_BASE_SECONDS = float(env("QLVB_AXIS_RETRY_BASE_SECONDS", "30"))  # doubles per try
+QLVB_AXIS_RETRY_MAX_SECONDS = float(env("QLVB_AXIS_RETRY_MAX_SECONDS", str(60 * 60)))  # a day down loses nothing
+QLVB_AXIS_SIM_BIND = env("QLVB_AXIS_SIM_BIND", "127.0.0.1:8792")  # ``qlvb serve`` starts the simulator there
+CELERY_BEAT_SCHEDULE["axis-inbox-poll"] = {"task": "qlvb.exchange.axis_inbox_poll", "schedule": QLVB_AXIS_POLL_SECONDS}
+CELERY_BEAT_SCHEDULE["axis-outbox-due"] = {"task": "qlvb.exchange.axis_outbox_due", "schedule": QLVB_AXIS_POLL_SECONDS}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -17,6 +17,8 @@ _HEADER = f"{{{NS}}}edXMLHeader"
 _ORGAN_ID = f"{{{NS}}}OrganId"
 _PARENTS = {f"{{{NS}}}From": "from", f"{{{NS}}}To": "to", f"{{{NS}}}ResponseFor": "response_for"}
 _STATUS_CODE = f"{{{NS}}}StatusCode"
+_MESSAGE_HEADER = f"{{{NS}}}MessageHeader"
+_DOCUMENT_ID = f"{{{NS}}}DocumentId"
 
 
 class HeaderError(ValueError):
@@ -29,6 +31,7 @@ class Addressing:
     to: list[str] = field(default_factory=list)
     response_for: str = ""
     is_status: bool = False
+    document_id: str = ""  # MessageHeader/DocumentId of a document package (the simulator's answers)
 
     @property
     def recipients(self) -> list[str]:
@@ -73,6 +76,8 @@ def read_addressing(stream: BinaryIO) -> Addressing:
                     found.response_for = value
             elif tag == _STATUS_CODE:
                 found.is_status = True
+            elif tag == _DOCUMENT_ID and parents and parents[-1] == _MESSAGE_HEADER and not found.document_id:
+                found.document_id = (element.text or "").strip()
             elif tag == _HEADER:
                 break
     except etree.XMLSyntaxError as exc:

@@ -77,6 +77,23 @@ def demo_agencies() -> list[dict[str, str]]:
     ]
 
 
+def _status_xml(sender: str, to: str, document_id: str, code: str, stamp: str) -> bytes:
+    """A status package (QCVN 102:2016 §3.6) as a simulated agency's system writes it."""
+    ns = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+    org = "".join(f"<edXML:{t}>{v}</edXML:{t}>" for t, v in (("OrganId", sender), ("OrganName", "(mô phỏng)")))
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<edXML xmlns="{ns}"><edXML:edXMLEnvelope xmlns:edXML="{ns}">'
+        f"<edXML:edXMLHeader><edXML:MessageHeader><edXML:From>{org}</edXML:From>"
+        f"<edXML:ResponseFor><edXML:OrganId>{to}</edXML:OrganId><edXML:Code /><edXML:PromulgationDate />"
+        f"<edXML:DocumentId>{document_id}</edXML:DocumentId></edXML:ResponseFor>"
+        f"<edXML:StaffInfo><edXML:Department>Văn thư</edXML:Department><edXML:Staff>Văn thư (mô phỏng)</edXML:Staff>"
+        f"<edXML:Email /><edXML:Mobile /></edXML:StaffInfo>"
+        f"<edXML:StatusCode>{code}</edXML:StatusCode><edXML:Description>Đã đến</edXML:Description>"
+        f"<edXML:Timestamp>{stamp}</edXML:Timestamp></edXML:MessageHeader></edXML:edXMLHeader>"
+        f"</edXML:edXMLEnvelope></edXML>\n"
+    ).encode()
+
+
 def _now() -> str:
     return datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -207,6 +224,30 @@ class Store:
         )
         return doc_id
 
+    def answer_arrived(self, doc_id: str) -> None:
+        """Status 01 ("đã đến") from every simulated agency (system "sim-…") a document package reached,
+        as their own systems would send it."""
+        with (self.root / "packages" / f"{doc_id}.edxml").open("rb") as stream:
+            addressing = read_addressing(stream)
+        if addressing.is_status:
+            return
+        simulated = {
+            code
+            for system, account in self.accounts().items()
+            if system.startswith("sim-")
+            for code in account["agencies"]
+        }
+        stamp = datetime.now(tz=UTC).strftime("%Y/%m/%d %H:%M:%S")
+        for code in addressing.recipients:
+            if code not in simulated:
+                continue
+            package = self.root / "packages" / f".answer-{uuid.uuid4().hex}"
+            package.write_bytes(_status_xml(code, addressing.sender, addressing.document_id, "01", stamp))
+            try:
+                self.send(own=[code], header={}, package=package, duplicate=False)
+            finally:
+                package.unlink(missing_ok=True)
+
     def received(self, own: list[str], message_type: str) -> list[dict[str, Any]]:
         items = []
         for code in own:
@@ -282,7 +323,10 @@ class AxisApp:
     """The WSGI application. Every answer is JSON ``{status: OK|FAIL, ErrorCode, ErrorDesc, ...}``,
     except a downloaded package (the package's bytes, or base64 in JSON with ``edoc_json``)."""
 
-    def __init__(self, store: Store, *, faults: Faults | None = None, edoc_json: bool = False) -> None:
+    def __init__(
+        self, store: Store, *, faults: Faults | None = None, edoc_json: bool = False, answer: bool = False
+    ) -> None:
+        self.answer = answer  # the simulated agencies (systems "sim-…") answer status 01 on arrival
         self.store = store
         self.faults = faults or Faults()
         self.edoc_json = edoc_json
@@ -335,6 +379,8 @@ class AxisApp:
             doc_id = self.store.send(own=own, header=header, package=package, duplicate=self.faults.duplicate)
         finally:
             package.unlink(missing_ok=True)
+        if self.answer:
+            self.store.answer_arrived(doc_id)
         return self._json(start_response, {"status": "OK", "ErrorCode": 0, "ErrorDesc": "", "DocId": doc_id})
 
     def do_received_list(

@@ -12,7 +12,6 @@ Deliveries on paper (``GG``) and to unreachable recipients (``KD``) are complete
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,18 +21,10 @@ from qlvb.incoming.attaching import IncomingFile
 from qlvb.incoming.receiving import IncomingData, incoming_receive
 
 from .models import Delivery, Status, StatusChange, Transport
+from .outbox import axis_deliveries_queue
 from .statuses import status_change
 
 logger = logging.getLogger(__name__)
-
-
-def axis_deliveries_queue(deliveries: Sequence[Delivery]) -> None:
-    """Hand deliveries to outside agencies to the national axis: new ones waiting as 00, and recalls
-    (``recall_pending``). Called after every ``issued`` / ``revoked`` / ``replaced`` event, possibly twice
-    for one event (a replayed event): what it queues must be keyed by the delivery.
-
-    The outbox (``exchange/outbox.py``) wires here; until then the deliveries wait as recorded."""
-    return None
 
 
 def _incoming_data(document: Document) -> IncomingData:

@@ -6,3 +6,5 @@ from __future__ import annotations
 from qlvb.documents.deliveries import RANK, BusinessType, Delivery, Status, StatusChange, Transport
 
 __all__ = ["RANK", "BusinessType", "Delivery", "Status", "StatusChange", "Transport"]
+
+from .queue_models import InboxItem, InboxState, OutboxAttempt, OutboxItem, OutboxKind  # noqa: F401

@@ -29,6 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--delay", type=float, default=0.0, help="chờ bấy nhiêu giây trước mỗi câu trả lời")
         parser.add_argument("--duplicate", action="store_true", help="giao mỗi gói tin hai lần")
         parser.add_argument(
+            "--answer", action="store_true", help="các cơ quan mô phỏng tự trả trạng thái 01 (đã đến) khi nhận văn bản"
+        )
+        parser.add_argument(
             "--edoc-json", action="store_true", help="getEdoc trả gói tin base64 trong JSON (như SDK) thay vì byte thô"
         )
 
@@ -39,7 +42,9 @@ class Command(BaseCommand):
         host, _, port = options["bind"].rpartition(":")
         faults = Faults(fail=options["fail"], delay=options["delay"], duplicate=options["duplicate"])
         server = make_axis_server(
-            AxisApp(store, faults=faults, edoc_json=options["edoc_json"]), host or "127.0.0.1", int(port)
+            AxisApp(store, faults=faults, edoc_json=options["edoc_json"], answer=options["answer"]),
+            host or "127.0.0.1",
+            int(port),
         )
         self.stdout.write(f"Trục liên thông mô phỏng: http://{host}:{server.server_port}/ — dữ liệu tại {root}")
         for system, account in store.accounts().items():

@@ -1,0 +1,183 @@
+"""The outbox of the national axis (docs/axis.md, "Engine").
+
+:func:`axis_deliveries_queue` writes, in the caller's transaction, one signed package per outside
+recipient's delivery and a pending :class:`OutboxItem`; after commit a Celery task hands it to the axis.
+While the axis is down an item waits with exponential back-off (``QLVB_AXIS_RETRY_BASE_SECONDS``
+doubling up to ``QLVB_AXIS_RETRY_MAX_SECONDS``), and the beat job :func:`outbox_send_due` picks up every
+due item, so a day of outage loses nothing. Every try is an :class:`OutboxAttempt`. A delivery that was
+sent stays "chờ" (00) until the recipient's status 01 comes back through the inbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .axis_config import transport_get
+from .axis_packages import edoc_blob, package_path, status_blob
+from .edxml import model as m
+from .models import BusinessType, Delivery, StatusChange, Transport
+from .queue_models import InboxItem, OutboxAttempt, OutboxItem, OutboxKind
+from .transport import TransportError
+
+log = logging.getLogger(__name__)
+
+
+def _after_commit_send(item_ids: list[int]) -> None:
+    if item_ids:
+        from .tasks import axis_outbox_send
+
+        transaction.on_commit(lambda: [axis_outbox_send.delay(pk) for pk in item_ids])
+
+
+def axis_deliveries_queue(deliveries: Iterable[Delivery], *, reason: str = "") -> list[OutboxItem]:
+    """Queue a document package for each outside (axis) delivery among ``deliveries``, with the
+    delivery's business type (new, revoke, update, replace). Idempotent: a delivery is queued once per
+    business type; other transports are ignored. Runs in the caller's transaction."""
+    created: list[OutboxItem] = []
+    now = timezone.now()
+    for delivery in deliveries:
+        if delivery.transport != Transport.AXIS or not delivery.organ_id:
+            continue
+        # A recalled delivery (revoked, or its document replaced) withdraws this document: a revocation.
+        # A replacing or updating document's own deliveries carry their type (3, 2) with the reference.
+        btype = BusinessType.REVOKE if delivery.recalled_at is not None else delivery.business_type
+        if OutboxItem.objects.filter(kind=OutboxKind.EDOC, delivery=delivery, business_type=btype).exists():
+            continue
+        document = delivery.document
+        blob = edoc_blob(
+            document,
+            to=[m.Organization(organ_id=delivery.organ_id, organ_name=delivery.organ_name)],
+            business_type=btype,
+            reason=reason,
+        )
+        created.append(
+            OutboxItem.objects.create(
+                kind=OutboxKind.EDOC,
+                delivery=delivery,
+                business_type=btype,
+                sender=document.agency.organ_id,
+                recipient=delivery.organ_id,
+                package=blob,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    _after_commit_send([item.pk for item in created])
+    return created
+
+
+def axis_status_queue(inbox_item: InboxItem, *, code: str, description: str = "", staff: str = "") -> OutboxItem | None:
+    """Queue a status package (01–06, 15, 16) answering a document received over the axis. Once per
+    code; nothing when the sender is unknown."""
+    if not inbox_item.sender:
+        return None
+    existing = OutboxItem.objects.filter(kind=OutboxKind.STATUS, inbox_item=inbox_item, status_code=code).first()
+    if existing is not None:
+        return None
+    agency_name = ""
+    document = inbox_item.document
+    if document is not None:
+        agency_name = document.agency.name
+    blob = status_blob(
+        code=code,
+        sender=m.Organization(organ_id=inbox_item.recipient, organ_name=agency_name),
+        about=m.ResponseFor(organ_id=inbox_item.sender, document_id=inbox_item.key),
+        description=description[:900],
+        staff=staff,
+    )
+    now = timezone.now()
+    item = OutboxItem.objects.create(
+        kind=OutboxKind.STATUS,
+        inbox_item=inbox_item,
+        status_code=code,
+        sender=inbox_item.recipient,
+        recipient=inbox_item.sender,
+        package=blob,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    _after_commit_send([item.pk])
+    return item
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait before the next try: base × 2^(tries − 1), capped."""
+    base = settings.QLVB_AXIS_RETRY_BASE_SECONDS
+    return dt.timedelta(seconds=min(settings.QLVB_AXIS_RETRY_MAX_SECONDS, base * 2 ** max(0, attempts - 1)))
+
+
+def outbox_send(item_id: int) -> OutboxItem | None:
+    """Try to send one item now (if it is still pending). Success: ``sent_at`` and the axis's id;
+    a retryable failure (5xx, time-out, unreachable): the next try after :func:`backoff`; any other
+    refusal: ``failed`` with the axis's words, for the clerk to see and retry by hand."""
+    with transaction.atomic():
+        item = OutboxItem.objects.select_for_update().filter(pk=item_id, sent_at__isnull=True, failed=False).first()
+        if item is None:
+            return None
+        now = timezone.now()
+        item.attempts += 1
+        try:
+            axis_id = transport_get().send(
+                package_path(item.package),
+                sender=item.sender,
+                recipients=(item.recipient,) if item.kind == OutboxKind.EDOC else (),
+                message_type="edoc" if item.kind == OutboxKind.EDOC else "status",
+            )
+        except TransportError as exc:
+            item.last_error = exc.message[:1000]
+            if exc.retryable:
+                item.next_attempt_at = now + backoff(item.attempts)
+            else:
+                item.failed = True
+            item.save(update_fields=["attempts", "last_error", "next_attempt_at", "failed"])
+            OutboxAttempt.objects.create(item=item, at=now, ok=False, error=exc.message[:1000])
+            log.warning("axis outbox %s: %s", item.pk, exc.message)
+            return item
+        item.sent_at, item.axis_id, item.last_error = now, axis_id[:100], ""
+        item.save(update_fields=["attempts", "sent_at", "axis_id", "last_error"])
+        OutboxAttempt.objects.create(item=item, at=now, ok=True, axis_id=axis_id[:100])
+        if item.delivery_id is not None:
+            StatusChange.objects.create(
+                delivery_id=item.delivery_id,
+                status=Delivery.objects.values_list("status", flat=True).get(pk=item.delivery_id),
+                text="Đã gửi lên trục liên thông, chờ nơi nhận báo đã đến",
+                created_at=now,
+            )
+        return item
+
+
+def outbox_due(*, now: dt.datetime | None = None, limit: int = 200) -> list[int]:
+    """Ids of pending items whose next try is due (the beat job sends them)."""
+    now = now or timezone.now()
+    return list(
+        OutboxItem.objects.filter(sent_at__isnull=True, failed=False, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def outbox_send_due(*, now: dt.datetime | None = None) -> int:
+    """Send every due item, oldest first; stop at the first retryable failure (the axis is down: the
+    others wait for their own next try). Returns how many were sent."""
+    sent = 0
+    for pk in outbox_due(now=now):
+        item = outbox_send(pk)
+        if item is None:
+            continue
+        if item.sent_at is not None:
+            sent += 1
+        elif not item.failed:
+            break
+    return sent
+
+
+def outbox_retry(item: OutboxItem) -> None:
+    """The clerk's retry of a failed item: pending again, due now."""
+    OutboxItem.objects.filter(pk=item.pk, sent_at__isnull=True).update(failed=False, next_attempt_at=timezone.now())
+    _after_commit_send([item.pk])
