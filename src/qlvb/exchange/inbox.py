@@ -25,11 +25,12 @@ from qlvb.core.text import fold
 from qlvb.directory.models import Unit
 from qlvb.documents.events import event_record
 from qlvb.documents.models import AttachmentKind, Channel, Document, DocumentStatus, DocumentType, Secrecy
+from qlvb.documents.secrecy import secrecy_refuse
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Blob
 from qlvb.files.models import Channel as FileChannel
 from qlvb.incoming.attaching import IncomingFile
-from qlvb.incoming.receiving import IncomingData, incoming_receive, refuse_secret
+from qlvb.incoming.receiving import IncomingData, incoming_receive
 
 from .axis_config import transport_get
 from .axis_packages import blob_keep
@@ -300,7 +301,7 @@ def _edoc_take(taken: _Taken, parsed: Parsed, *, blob: Blob, signature: str) -> 
         return InboxItem.objects.create(**base, state=InboxState.DUPLICATE, reason="Gói tin đã tiếp nhận trước đó")
     try:
         data = incoming_data_of(edoc)
-        refuse_secret(data.secrecy)  # before any file is taken in
+        secrecy_refuse(data.secrecy)  # before any file is taken in
         with transaction.atomic():
             received = incoming_receive(
                 actor=None,
