@@ -4,8 +4,9 @@ sender's transaction has committed.
 The outgoing flow records the recall on its deliveries (``documents.sending.deliveries_recall_record``:
 ``recalled_at``, the business type, ``recall_pending``) with its ``revoked`` / ``replaced`` event;
 ``consumers.py`` hands that event to :func:`recall_carry`. Internal copies are withdrawn from use (status
-``withdrawn``, a ``recalled`` event on the copy, the recipient's clerks told); outside recipients are
-handed to the axis with ``recall_pending`` still set.
+``withdrawn``, a ``recalled`` event on the copy, the recipient's clerks told). Outside recipients keep
+``recall_pending`` for the axis: ``axis_statuses.recall_send`` sends the revocation with its reason, or
+lets a replacement carry it.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from qlvb.directory import people
 from qlvb.documents.events import event_record
 from qlvb.documents.models import Document, DocumentEvent, DocumentStatus
 
-from .deliveries import axis_deliveries_queue
 from .models import BusinessType, Delivery, StatusChange, Transport
 
 
 def recall_carry(event: DocumentEvent) -> list[Delivery]:
-    """Withdraw the internal copies of the event's document whose recall is pending; queue the outside
-    ones for the axis. Idempotent: a withdrawn delivery is no longer pending. Returns the deliveries
+    """Withdraw the internal copies of the event's document whose recall is pending (the outside ones are
+    ``axis_statuses``' own). Idempotent: a withdrawn delivery is no longer pending. Returns the deliveries
     withdrawn here."""
     document = event.document
     reason = str(event.data.get("reason") or event.text)
@@ -59,7 +59,4 @@ def recall_carry(event: DocumentEvent) -> list[Delivery]:
             delivery=delivery, status=delivery.status, created_at=now, text=f"{label}: {how}. {reason}"[:500]
         )
         done.append(delivery)
-    axis_deliveries_queue(
-        list(Delivery.objects.filter(document=document, recall_pending=True, transport=Transport.AXIS))
-    )
     return done
