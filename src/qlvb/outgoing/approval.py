@@ -9,14 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
-from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
-from qlvb.core.permissions import has, require
+from qlvb.core.errors import Conflict, ValidationFailed
+from qlvb.core.permissions import has
 from qlvb.directory import people
 from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.files.models import ConversionState
 
-from .draft_state import _locked, _text, current_step, latest_version, version_conversion
+from .draft_state import _locked, _text, latest_version, version_conversion
+from .errors import ErrorCode
 from .models import (
     ApprovalStep,
     ChainStep,
@@ -25,6 +26,12 @@ from .models import (
     StepKind,
     StepStatus,
     VersionKind,
+)
+from .preconditions import (
+    outgoing_approve_check,
+    outgoing_format_check_check,
+    outgoing_return_check,
+    outgoing_submit_check,
 )
 
 # NĐ 30 Phụ lục I: what the clerk checks (thể thức và kỹ thuật trình bày).
@@ -76,9 +83,11 @@ def _require_pdfs(outgoing: Outgoing) -> None:
         if conversion is not None and conversion.state == ConversionState.FAILED:
             raise ValidationFailed(
                 f"{version} chưa có bản PDF: {conversion.error} Hãy bấm “Thử lại” hoặc tải lên tệp khác.",
-                code="pdf_failed",
+                code=ErrorCode.PDF_FAILED,
             )
-        raise Conflict(f"{version} đang được chuyển sang PDF; hãy chờ ít phút rồi thực hiện lại.", code="pdf_pending")
+        raise Conflict(
+            f"{version} đang được chuyển sang PDF; hãy chờ ít phút rồi thực hiện lại.", code=ErrorCode.PDF_PENDING
+        )
 
 
 def _build_chain(outgoing: Outgoing, *, dept_leader: User | None) -> list[ApprovalStep]:
@@ -134,10 +143,7 @@ def _notify_step(outgoing: Outgoing, step: ApprovalStep) -> None:
 @transaction.atomic
 def outgoing_submit(*, actor: Any, outgoing: Outgoing, dept_leader: User | None = None, note: str = "") -> Outgoing:
     outgoing = _locked(outgoing)
-    if actor.pk != outgoing.drafter_id:
-        raise PermissionDenied("Chỉ người soạn thảo mới trình duyệt dự thảo.")
-    if outgoing.state not in (State.DRAFT, State.RETURNED):
-        raise Conflict("Dự thảo đã được trình.")
+    outgoing_submit_check(actor, outgoing)
     if latest_version(outgoing) is None:
         raise ValidationFailed("Cần tải lên tệp dự thảo (docx hoặc odt) trước khi trình.")
     _require_pdfs(outgoing)
@@ -153,17 +159,6 @@ def outgoing_submit(*, actor: Any, outgoing: Outgoing, dept_leader: User | None 
         data={"round": outgoing.round},
     )
     return outgoing
-
-
-def _pending_for(actor: Any, outgoing: Outgoing, kinds: tuple[str, ...]) -> ApprovalStep:
-    step = current_step(outgoing)
-    if step is None or step.kind not in kinds:
-        raise Conflict(f"Văn bản không ở bước này (đang: {outgoing.get_state_display()}).")
-    if step.kind == StepKind.FORMAT:
-        require(actor, "outgoing.format_check", unit=outgoing.document.agency)
-    elif step.user_id != actor.pk:
-        raise PermissionDenied(f"Bước “{step.label}” là của {step.user.full_name if step.user else 'người khác'}.")
-    return step
 
 
 def _advance(outgoing: Outgoing, step: ApprovalStep, *, actor: Any, comment: str, data: dict[str, Any]) -> None:
@@ -187,7 +182,7 @@ def _advance(outgoing: Outgoing, step: ApprovalStep, *, actor: Any, comment: str
 @transaction.atomic
 def outgoing_approve(*, actor: Any, outgoing: Outgoing, comment: str = "") -> Outgoing:
     outgoing = _locked(outgoing)
-    step = _pending_for(actor, outgoing, (StepKind.REVIEW,))
+    step = outgoing_approve_check(actor, outgoing)
     _require_pdfs(outgoing)
     comment = _text(comment, limit=4000, label="ý kiến")
     _advance(outgoing, step, actor=actor, comment=comment, data={})
@@ -205,7 +200,7 @@ def outgoing_approve(*, actor: Any, outgoing: Outgoing, comment: str = "") -> Ou
 def outgoing_return(*, actor: Any, outgoing: Outgoing, comment: str) -> Outgoing:
     """Return the draft to its drafter with the reasons (any step: review, format check, signer)."""
     outgoing = _locked(outgoing)
-    step = _pending_for(actor, outgoing, (StepKind.REVIEW, StepKind.FORMAT, StepKind.SIGN))
+    step = outgoing_return_check(actor, outgoing)
     comment = _text(comment, limit=4000, label="lý do trả lại", required=True)
     now = timezone.now()
     step.status, step.comment, step.decided_by, step.decided_at = StepStatus.RETURNED, comment, actor, now
@@ -229,7 +224,7 @@ def outgoing_format_check(*, actor: Any, outgoing: Outgoing, checks: dict[str, b
     """The clerk's check of form and layout against NĐ 30 Phụ lục I. Every item passes → to the signer;
     otherwise the draft goes back to the drafter with the failed items."""
     outgoing = _locked(outgoing)
-    step = _pending_for(actor, outgoing, (StepKind.FORMAT,))
+    step = outgoing_format_check_check(actor, outgoing)
     _require_pdfs(outgoing)
     unknown = set(checks) - set(FORMAT_CHECKLIST)
     if unknown:

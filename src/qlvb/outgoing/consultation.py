@@ -33,6 +33,7 @@ from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.files.models import StoredFile
 
+from .errors import ErrorCode
 from .models import EDITABLE_STATES, Consultation, ConsultationAnswer, Opinion, Outgoing, VersionKind
 
 MAX_PEOPLE = 200
@@ -133,7 +134,7 @@ def consultation_answer(
     if answer is None:
         raise PermissionDenied("Bạn không được mời góp ý trong đợt này.")
     if not consultation.is_open:
-        raise Conflict("Đợt lấy ý kiến đã kết thúc, không nhận thêm ý kiến.", code="consultation_closed")
+        raise Conflict("Đợt lấy ý kiến đã kết thúc, không nhận thêm ý kiến.", code=ErrorCode.CONSULTATION_CLOSED)
     if opinion not in Opinion.values:
         raise ValidationFailed("Hãy chọn Đồng ý, Không đồng ý hoặc Ý kiến khác.")
     comment = _text(comment, limit=10000, label="nội dung góp ý")

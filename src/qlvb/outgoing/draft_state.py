@@ -6,8 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
-from qlvb.core.permissions import has
+from qlvb.core.errors import PermissionDenied, ValidationFailed
 from qlvb.core.text import nfc
 from qlvb.directory.models import Unit
 from qlvb.files.intake import file_intake
@@ -16,11 +15,9 @@ from qlvb.files.models import Conversion, StoredFile
 from qlvb.files.storage import open_verified
 
 from .models import (
-    EDITABLE_STATES,
     ApprovalStep,
     DraftVersion,
     Outgoing,
-    StepKind,
     StepStatus,
     VersionKind,
 )
@@ -83,23 +80,6 @@ def _metadata(outgoing: Outgoing) -> dict[str, Any]:
         "answers": outgoing.answers_id,
         "description": d.description,
     }
-
-
-def _may_change(actor: Any, outgoing: Outgoing) -> None:
-    if outgoing.state not in EDITABLE_STATES:
-        raise Conflict(
-            f"Văn bản đang ở trạng thái “{outgoing.get_state_display()}”, không sửa được nữa "
-            "(đã ký thì chỉ có thể thay thế bằng văn bản khác)."
-        )
-    if actor.pk == outgoing.drafter_id:
-        return
-    step = current_step(outgoing)
-    if step is not None and (
-        step.user_id == actor.pk
-        or (step.kind == StepKind.FORMAT and has(actor, "outgoing.format_check", unit=outgoing.document.agency))
-    ):
-        return
-    raise PermissionDenied("Chỉ người soạn thảo hoặc người đang duyệt mới sửa được dự thảo.")
 
 
 def version_conversion(version: DraftVersion) -> Conversion | None:

@@ -28,7 +28,8 @@ from qlvb.documents.visibility import documents_visible_to
 from qlvb.exchange.services import recipient_check
 
 from .approval import _restart_if_approved
-from .draft_state import _agency_of, _locked, _may_change, _metadata, _text
+from .draft_state import _agency_of, _locked, _metadata, _text
+from .errors import ErrorCode
 from .models import (
     Competence,
     Outgoing,
@@ -37,6 +38,7 @@ from .models import (
     StepStatus,
     TypeSetting,
 )
+from .preconditions import outgoing_change_check
 
 
 @dataclass
@@ -62,7 +64,7 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date 
     """``keep_due_date``: the due date the draft already has (editing other fields of a draft whose reply
     due date has passed since is not refused for it)."""
     if (data.secrecy or "").strip():
-        raise ValidationFailed(SECRECY_REFUSED_MESSAGE, code="state_secret")
+        raise ValidationFailed(SECRECY_REFUSED_MESSAGE, code=ErrorCode.STATE_SECRET)
     if not data.doc_type.is_active:
         raise ValidationFailed("Loại văn bản này không còn được dùng.")
     subject = _text(data.subject, limit=MAX["subject"], label="trích yếu nội dung", required=True)
@@ -102,7 +104,7 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date 
         raise ValidationFailed(
             f"Hạn trả lời {data.due_date:%d/%m/%Y} đã qua: hãy chọn hôm nay hoặc một ngày sau "
             "(hoặc để trống nếu không cần trả lời).",
-            code="past_date",
+            code=ErrorCode.PAST_DATE,
         )
     seen: set[int] = set()
     for unit in data.recipients:
@@ -189,7 +191,7 @@ def outgoing_create(*, actor: Any, data: DraftData) -> Outgoing:
 def outgoing_update(*, actor: Any, outgoing: Outgoing, data: DraftData) -> Outgoing:
     """Change the metadata. After any approval the chain starts again (NĐ 30 Điều 11)."""
     outgoing = _locked(outgoing)
-    _may_change(actor, outgoing)
+    outgoing_change_check(actor, outgoing)
     agency = outgoing.document.agency
     data = _clean(data, agency=agency, actor=actor, keep_due_date=outgoing.document.due_date)
     before = _metadata(outgoing)

@@ -8,8 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from qlvb.core import audit
-from qlvb.core.errors import Conflict
-from qlvb.core.permissions import require
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     Direction,
@@ -22,6 +20,7 @@ from .models import (
     Outgoing,
     State,
 )
+from .preconditions import outgoing_number_check
 
 
 @transaction.atomic
@@ -30,15 +29,9 @@ def outgoing_number(*, actor: Any, outgoing: Outgoing) -> Outgoing:
     notation and the place-and-date line into the signed PDF (form filling: the personal signature
     stays valid). The document identifier follows the agency's template."""
     agency = outgoing.document.agency
-    require(actor, "outgoing.number", unit=agency)
     outgoing = _locked(outgoing)
-    if outgoing.number is not None:
-        raise Conflict(
-            f"Văn bản đã được cấp số {outgoing.document.number_notation}; không cấp số lần hai.",
-            code="already_numbered",
-        )
-    if outgoing.state != State.SIGNED or outgoing.signed_pdf is None:
-        raise Conflict("Chỉ cấp số cho văn bản đã được người có thẩm quyền ký.")
+    outgoing_number_check(actor, outgoing)
+    assert outgoing.signed_pdf is not None
     from qlvb.signing.services import pdf_write_number
 
     document = outgoing.document

@@ -20,8 +20,9 @@ from qlvb.documents.models import (
     AttachmentKind,
 )
 
-from .approval import _advance, _pending_for
+from .approval import _advance
 from .draft_state import _intake_bytes, _locked, _pdf_pages, _stored_bytes
+from .errors import ErrorCode
 from .models import (
     DraftVersion,
     Outgoing,
@@ -29,6 +30,7 @@ from .models import (
     StepKind,
     VersionKind,
 )
+from .preconditions import outgoing_sign_agency_check, pending_step_check
 
 
 def _profile(*, user: Any = None, agency: Unit | None = None) -> Any:
@@ -47,14 +49,14 @@ def _profile(*, user: Any = None, agency: Unit | None = None) -> Any:
             if user is not None
             else "Cơ quan chưa có chữ ký số: văn thư hoặc quản trị tải lên tệp chứng thư số của cơ quan tại trang "
             "“Chữ ký số” → “Của cơ quan”.",
-            code="no_signing_profile",
+            code=ErrorCode.NO_SIGNING_PROFILE,
         )
     if not profile.image_png:
         raise ValidationFailed(
             "Chưa có ảnh chữ ký để thể hiện trên văn bản: người ký tải ảnh tại trang “Chữ ký số” → “Chữ ký của tôi”."
             if user is not None
             else "Chưa có ảnh con dấu để thể hiện trên văn bản: văn thư tải ảnh tại trang “Chữ ký số” → “Của cơ quan”.",
-            code="no_signing_image",
+            code=ErrorCode.NO_SIGNING_IMAGE,
         )
     return profile
 
@@ -68,14 +70,14 @@ def outgoing_sign_check(
     document and the approved version."""
     require(actor, "outgoing.sign", unit=outgoing.document.agency)
     outgoing = Outgoing.objects.select_related("document", "approved_version__pdf__blob").get(pk=outgoing.pk)
-    _pending_for(actor, outgoing, (StepKind.SIGN,))
+    pending_step_check(actor, outgoing, (StepKind.SIGN,))
     approved = outgoing.approved_version
     if approved is None or approved.pdf is None:
         raise Conflict("Chưa có phiên bản được duyệt để ký.")
     if version_id is not None and int(version_id) != approved.pk:
         raise Conflict(
             f"Chỉ ký được phiên bản đã duyệt (phiên bản {approved.ordinal}); phiên bản được chọn chưa qua duyệt.",
-            code="not_approved_version",
+            code=ErrorCode.NOT_APPROVED_VERSION,
         )
     return outgoing, approved
 
@@ -114,7 +116,7 @@ def outgoing_sign(*, actor: Any, outgoing: Outgoing, pin: str, version_id: int |
     if profile.method == KeyMethod.PLUGIN:
         raise Conflict(
             "Ông/bà ký bằng USB token tại máy của mình: hãy bấm “Ký bằng USB token” trên trang văn bản.",
-            code="plugin_method",
+            code=ErrorCode.PLUGIN_METHOD,
         )
     result = personal_signature_prepare(actor=actor, approved=approved, profile=profile, key=profile.key(), pin=pin)
     return outgoing_signed_record(actor=actor, outgoing=outgoing, approved=approved, pdf=result.pdf, level=result.level)
@@ -129,7 +131,7 @@ def outgoing_signed_record(
     signed = _intake_bytes(actor=actor, data=pdf, name=f"ky-{approved.pdf.name}")
     with transaction.atomic():
         outgoing = _locked(outgoing)
-        step = _pending_for(actor, outgoing, (StepKind.SIGN,))
+        step = pending_step_check(actor, outgoing, (StepKind.SIGN,))
         if outgoing.approved_version_id != approved.pk:
             raise Conflict("Dự thảo vừa thay đổi; hãy ký lại phiên bản được duyệt mới.")
         _advance(outgoing, step, actor=actor, comment="", data={"level": level})
@@ -163,10 +165,9 @@ def outgoing_sign_agency(*, actor: Any, outgoing: Outgoing, pin: str) -> Outgoin
     from qlvb.signing.services import pdf_sign_agency, pdf_sign_attachment
 
     agency = outgoing.document.agency
-    require(actor, "outgoing.number", unit=agency)
     outgoing = Outgoing.objects.select_related("document", "signed_pdf__blob").get(pk=outgoing.pk)
-    if outgoing.state != State.NUMBERED or outgoing.signed_pdf is None:
-        raise Conflict("Chỉ ký số của cơ quan cho văn bản đã ký và đã cấp số.")
+    outgoing_sign_agency_check(actor, outgoing)
+    assert outgoing.signed_pdf is not None
     profile = _profile(agency=agency)
     key = profile.key()
     number = outgoing.document.number_notation

@@ -25,6 +25,7 @@ from qlvb.signing.certs import describe
 from qlvb.signing.keys import KeyMethod
 
 from . import services, signing_steps
+from .errors import ErrorCode
 from .models import DraftVersion, Outgoing
 
 
@@ -41,7 +42,7 @@ def outgoing_sign_usb_ready(*, actor: Any, outgoing: Outgoing) -> tuple[Outgoing
         raise Conflict(
             "Phương thức ký số của ông/bà không phải USB token tại máy: hãy ký bằng mã PIN trên trang văn bản, "
             "hoặc chọn “USB token cắm vào máy tính của tôi” tại trang “Chữ ký số” → “Chữ ký của tôi”.",
-            code="not_plugin_method",
+            code=ErrorCode.NOT_PLUGIN_METHOD,
         )
     return outgoing, approved, profile
 
@@ -60,7 +61,7 @@ def outgoing_sign_usb_start(
         raise PermissionDenied(
             f"Chứng thư số trên USB token đang cắm là của “{holder}”, không phải của người ký {actor.full_name}. "
             "Hãy cắm đúng USB token của mình rồi ký lại.",
-            code="plugin_wrong_certificate",
+            code=ErrorCode.PLUGIN_WRONG_CERTIFICATE,
         )
     result = services.personal_signature_prepare(actor=actor, approved=approved, profile=profile, key=key, pin="")
     assert approved.pdf is not None

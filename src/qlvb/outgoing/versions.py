@@ -21,13 +21,15 @@ from qlvb.files.storage import open_verified
 
 from . import convert
 from .approval import _restart_if_approved
-from .draft_state import _locked, _may_change, _metadata, _pdf_pages, _text, latest_version, version_conversion
+from .draft_state import _locked, _metadata, _pdf_pages, _text, latest_version, version_conversion
+from .errors import ErrorCode
 from .models import (
     Comment,
     DraftVersion,
     Outgoing,
     VersionKind,
 )
+from .preconditions import outgoing_change_check, outgoing_comment_check
 
 DRAFT_EXTENSIONS = ("docx", "odt", "doc", "rtf")
 APPENDIX_EXTENSIONS = (*DRAFT_EXTENSIONS, "pdf")
@@ -47,15 +49,16 @@ def version_upload(
     allowed = DRAFT_EXTENSIONS if kind == VersionKind.MAIN else APPENDIX_EXTENSIONS
     if ext not in allowed:
         raise ValidationFailed(
-            f"Dự thảo phải là tệp {', '.join(allowed)} (tệp “{stored_file.name}” là {ext}).", code="draft_format"
+            f"Dự thảo phải là tệp {', '.join(allowed)} (tệp “{stored_file.name}” là {ext}).",
+            code=ErrorCode.DRAFT_FORMAT,
         )
     if stored_file.uploaded_by_id != actor.pk:
         raise PermissionDenied("Chỉ dùng được tệp do chính mình tải lên.")
-    _may_change(actor, outgoing)
+    outgoing_change_check(actor, outgoing)
     with open_verified(stored_file.blob.sha256, size=stored_file.blob.size, name=stored_file.name) as handle:
         mark = convert.secrecy_mark(handle, ext=ext, name=stored_file.name)
     if mark:
-        raise ValidationFailed(f"Dự thảo có dấu “{mark}”. {SECRECY_REFUSED_MESSAGE}", code="state_secret")
+        raise ValidationFailed(f"Dự thảo có dấu “{mark}”. {SECRECY_REFUSED_MESSAGE}", code=ErrorCode.STATE_SECRET)
     return _version_store(actor=actor, outgoing=outgoing, stored_file=stored_file, pdf=None, kind=kind, note=note)
 
 
@@ -85,10 +88,10 @@ def _version_attach_pdf(version: DraftVersion, pdf: StoredFile) -> None:
 def version_convert_retry(*, actor: Any, version: DraftVersion) -> DraftVersion:
     """Try the PDF again after a failure, or when the task was lost (pending far too long), or when the
     PDF exists but was not attached (the drafter, or whoever may change the draft now)."""
-    _may_change(actor, version.outgoing)
+    outgoing_change_check(actor, version.outgoing)
     conversion = Conversion.objects.filter(source_id=version.stored_file_id).first()
     if version.pdf_id is not None or (conversion is not None and not _may_retry(conversion)):
-        raise Conflict("Phiên bản này đã có bản PDF hoặc đang được chuyển sang PDF.", code="pdf_not_failed")
+        raise Conflict("Phiên bản này đã có bản PDF hoặc đang được chuyển sang PDF.", code=ErrorCode.PDF_NOT_FAILED)
     with transaction.atomic():
         conversion_request(source=version.stored_file)
         _convert_after_commit(version.pk)
@@ -131,7 +134,7 @@ def _version_store(
     *, actor: Any, outgoing: Outgoing, stored_file: StoredFile, pdf: StoredFile | None, kind: str, note: str
 ) -> DraftVersion:
     outgoing = _locked(outgoing)
-    _may_change(actor, outgoing)
+    outgoing_change_check(actor, outgoing)
     last = outgoing.versions.filter(kind=kind).aggregate(m=Max("ordinal"))["m"] or 0
     version = DraftVersion.objects.create(
         outgoing=outgoing,
@@ -164,10 +167,7 @@ def _version_store(
 
 @transaction.atomic
 def comment_add(*, actor: Any, outgoing: Outgoing, text: str, parent: Comment | None = None) -> Comment:
-    from .selectors import outgoing_visible_to
-
-    if not outgoing_visible_to(actor).filter(pk=outgoing.pk).exists():
-        raise PermissionDenied("Không có quyền góp ý văn bản này.")
+    outgoing_comment_check(actor, outgoing)
     text = _text(text, limit=4000, label="nội dung góp ý", required=True)
     if parent is not None and parent.outgoing_id != outgoing.pk:
         raise ValidationFailed("Góp ý trả lời không thuộc văn bản này.")

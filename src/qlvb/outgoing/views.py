@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
-from qlvb.directory.models import Unit
+from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_label
 from qlvb.files.intake import file_intake
 from qlvb.files.kept import kept_upload_find
@@ -30,6 +30,12 @@ from .actions import can_act
 from .models import EDITABLE_STATES, FROZEN_STATES, Comment, DraftVersion, Outgoing, ReplyFollowUp
 
 PAGE_SIZE = 20
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # every view here is behind login_required
+    return user
 
 
 def _get(request: HttpRequest, pk: int) -> Outgoing:
@@ -128,7 +134,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the draft's information (subject, recipients, signer, …) while it may be changed — the same
     rule as a new version of the file; after an approval the chain starts again."""
     outgoing = _get(request, pk)
-    if "edit" not in can_act(request.user, outgoing):
+    if "edit" not in can_act(_actor(request), outgoing):
         messages.error(request, _("Chỉ người soạn thảo hoặc người đang duyệt mới sửa được dự thảo, trước khi ký."))
         return redirect("outgoing:detail", pk)
     doc = outgoing.document
@@ -191,7 +197,7 @@ def _upload(request: HttpRequest, outgoing: Outgoing, uploaded: Any, kind: str, 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     outgoing = _get(request, pk)
-    actions = can_act(request.user, outgoing)
+    actions = can_act(_actor(request), outgoing)
     versions = list(outgoing.versions.select_related("stored_file__blob", "stored_file__conversion", "uploaded_by"))
     previous: dict[str, Any] = {}
     for version in versions:
@@ -228,8 +234,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recipients": outgoing.recipients.select_related("unit"),
             "follow_up": ReplyFollowUp.objects.filter(outgoing=outgoing).first(),
             "summary": recipients.recipients_summary(outgoing) if outgoing.state not in FROZEN_STATES else None,
-            "may_fix": outgoing.state not in FROZEN_STATES
-            and ("edit" in actions or "number" in actions or "sign_agency" in actions or "issue" in actions),
+            "may_fix": "recipient" in actions,
             "fix_units": Unit.objects.filter(kind="agency", is_active=True)
             .exclude(pk=outgoing.document.agency_id)
             .order_by("external", "name"),
