@@ -18,7 +18,7 @@ from qlvb.signing import conf
 from qlvb.signing.web_csp import with_plugin_origin
 
 from . import usbsign
-from .views import _get
+from .views import outgoing_of
 
 
 def _refused(exc: DomainError) -> JsonResponse:
@@ -27,7 +27,7 @@ def _refused(exc: DomainError) -> JsonResponse:
 
 @login_required
 def sign_usb(request: HttpRequest, pk: int) -> HttpResponse:
-    outgoing = _get(request, pk)
+    outgoing = outgoing_of(request, pk)
     try:
         outgoing, approved, _profile = usbsign.outgoing_sign_usb_ready(actor=request.user, outgoing=outgoing)
     except DomainError as exc:
@@ -51,7 +51,7 @@ def sign_usb(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sign_usb_start(request: HttpRequest, pk: int) -> JsonResponse:
-    outgoing = _get(request, pk)
+    outgoing = outgoing_of(request, pk)
     chain = [c for c in (request.POST.get("chain") or "").split(",") if c.strip()]
     try:
         started = usbsign.outgoing_sign_usb_start(
@@ -68,7 +68,7 @@ def sign_usb_start(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def sign_usb_finish(request: HttpRequest, pk: int, session: str) -> JsonResponse:
-    outgoing = _get(request, pk)
+    outgoing = outgoing_of(request, pk)
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
