@@ -199,7 +199,6 @@ def bench_numbering(clerks: int, each: int) -> None:
 def bench_number_documents(clerks: int, each: int) -> None:
     from django.conf import settings
     from django.db import close_old_connections, connection, transaction
-    from django.utils import timezone
 
     from qlvb.directory.models import User
     from qlvb.documents.models import DocumentType
@@ -259,26 +258,8 @@ def bench_number_documents(clerks: int, each: int) -> None:
                 close_old_connections()
                 connection.close()
 
-            def probe(waits: list[float] = waits, done: threading.Event = done) -> None:
-                """Another numbering of the same series, every 50 ms, given back (rolled back): how long it waits."""
-
-                class GiveBackError(Exception):
-                    pass
-
-                while not done.is_set():
-                    started = time.perf_counter()
-                    try:
-                        with transaction.atomic():
-                            numbering.number_take(series, timezone.localdate().year)
-                            waits.append(time.perf_counter() - started)
-                            raise GiveBackError
-                    except GiveBackError:
-                        pass
-                    time.sleep(0.05)
-                connection.close()
-
             threads = [threading.Thread(target=worker, args=(t,)) for t in range(n_clerks)]
-            prober = threading.Thread(target=probe)
+            prober = threading.Thread(target=_probe_series, args=(series, waits, done))
             started = time.perf_counter()
             prober.start()
             for thread in threads:
@@ -306,6 +287,29 @@ def bench_number_documents(clerks: int, each: int) -> None:
     print(f"numbers exactly 1..{len(all_ids)}: {exact}; distinct PDFs: {pdfs}")
     if not exact:
         raise SystemExit("duplicate or gap in the numbers")
+
+
+def _probe_series(series: object, waits: list[float], done: threading.Event) -> None:
+    """Another numbering of the same series, every 50 ms, given back (rolled back): how long it waits."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from qlvb.outgoing import numbering
+
+    class GiveBackError(Exception):
+        pass
+
+    while not done.is_set():
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                numbering.number_take(series, timezone.localdate().year)  # type: ignore[arg-type]
+                waits.append(time.perf_counter() - started)
+                raise GiveBackError
+        except GiveBackError:
+            pass
+        time.sleep(0.05)
+    connection.close()
 
 
 def bench_conversion(repeat: int) -> None:

@@ -27,6 +27,7 @@ from qlvb.documents.models import (
 from qlvb.documents.visibility import documents_visible_to
 from qlvb.exchange.services import recipient_check
 
+from . import policies
 from .approval import _restart_if_approved
 from .draft_state import _agency_of, _locked, _metadata, _text
 from .errors import ErrorCode
@@ -67,26 +68,12 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date 
         raise ValidationFailed(SECRECY_REFUSED_MESSAGE, code=ErrorCode.STATE_SECRET)
     if not data.doc_type.is_active:
         raise ValidationFailed("Loại văn bản này không còn được dùng.")
-    subject = _text(data.subject, limit=MAX["subject"], label="trích yếu nội dung", required=True)
-    if not data.doc_type.abbreviation and data.doc_type.name == "Công văn" and not subject.lower().startswith("v/v"):
-        subject = (
-            f"V/v {subject[:1].lower()}{subject[1:]}"
-            if subject[:1].isupper() and subject[1:2].islower()
-            else f"V/v {subject}"
-        )
-    data.subject = subject[: MAX["subject"]]
+    data.subject = _subject(data)
     if data.competence not in Competence.values:
         raise ValidationFailed("Thẩm quyền ký phải là TM., KT., TL., TUQ., Q. hoặc ký trực tiếp.")
-    signer = data.signer
-    if (
-        not signer.is_active
-        or signer.unit is None
-        or (signer.unit.agency_id or signer.unit.pk) != agency.pk
-        or not has(signer, "outgoing.sign", unit=agency)
-    ):
-        raise ValidationFailed(f"{signer.full_name} không phải là lãnh đạo có thẩm quyền ký của cơ quan.")
+    _check_signer(data.signer, agency=agency)
     data.signer_position = _text(
-        data.signer_position or signer.position, limit=MAX["signer_position"], label="chức vụ người ký"
+        data.signer_position or data.signer.position, limit=MAX["signer_position"], label="chức vụ người ký"
     )
     if data.urgency not in Urgency.values:
         raise ValidationFailed("Độ khẩn không hợp lệ.")
@@ -106,6 +93,37 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date 
             "(hoặc để trống nếu không cần trả lời).",
             code=ErrorCode.PAST_DATE,
         )
+    _check_recipients(data, agency=agency)
+    if data.answers is not None:
+        answered = documents_visible_to(actor, Direction.INCOMING)
+        if not answered.filter(pk=data.answers.pk, agency=agency).exists():
+            raise ValidationFailed("Không tìm thấy văn bản đến được trả lời.")
+    return data
+
+
+def _subject(data: DraftData) -> str:
+    """The subject; a công văn's starts with "V/v" (NĐ 30 Phụ lục I)."""
+    subject = _text(data.subject, limit=MAX["subject"], label="trích yếu nội dung", required=True)
+    if not data.doc_type.abbreviation and data.doc_type.name == "Công văn" and not subject.lower().startswith("v/v"):
+        subject = (
+            f"V/v {subject[:1].lower()}{subject[1:]}"
+            if subject[:1].isupper() and subject[1:2].islower()
+            else f"V/v {subject}"
+        )
+    return subject[: MAX["subject"]]
+
+
+def _check_signer(signer: User, *, agency: Unit) -> None:
+    if (
+        not signer.is_active
+        or signer.unit is None
+        or (signer.unit.agency_id or signer.unit.pk) != agency.pk
+        or not has(signer, policies.SIGN, unit=agency)
+    ):
+        raise ValidationFailed(f"{signer.full_name} không phải là lãnh đạo có thẩm quyền ký của cơ quan.")
+
+
+def _check_recipients(data: DraftData, *, agency: Unit) -> None:
     seen: set[int] = set()
     for unit in data.recipients:
         recipient_check(unit, sender=agency)
@@ -114,11 +132,6 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date 
         seen.add(unit.pk)
     if not data.recipients and not data.free_recipients and not data.paper_recipients:
         raise ValidationFailed("Cần chọn ít nhất một nơi nhận.")
-    if data.answers is not None:
-        answered = documents_visible_to(actor, Direction.INCOMING)
-        if not answered.filter(pk=data.answers.pk, agency=agency).exists():
-            raise ValidationFailed("Không tìm thấy văn bản đến được trả lời.")
-    return data
 
 
 def recipient_lines(text: str) -> list[str]:
