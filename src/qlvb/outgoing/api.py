@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 
 from qlvb.core.bounds import Id, PageNumber, SmallCount
 from qlvb.core.errors import Conflict, NotFound, ValidationFailed
-from qlvb.directory.models import Unit
+from qlvb.directory.models import Unit, User
 from qlvb.directory.selectors import user_get
 from qlvb.documents.models import Direction, DocumentType
 from qlvb.documents.visibility import document_visible_get, documents_visible_to
@@ -93,7 +93,7 @@ class ReplaceIn(Schema):
     update: bool = False
 
 
-def draft_data(actor: Any, payload: DraftIn) -> services.DraftData:
+def draft_data(actor: User, payload: DraftIn) -> services.DraftData:
     doc_type = DocumentType.objects.filter(pk=payload.doc_type_id).first()
     if doc_type is None:
         raise ValidationFailed("Loại văn bản không tồn tại.")
@@ -131,7 +131,7 @@ def draft_data(actor: Any, payload: DraftIn) -> services.DraftData:
 def list_outgoing(request: HttpRequest, box: str = "all", page: PageNumber = 1, q: str = "") -> dict[str, Any]:
     if box not in selectors.BOXES:
         raise ValidationFailed("Hộp văn bản không hợp lệ.")
-    query = selectors.outgoing_box(api_user(request), box, q[:200])
+    query = selectors.outgoing_box(api_user(request), box=box, q=q[:200])
     count = query.count()
     page = max(page, 1)
     rows = [row(o) for o in query[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
@@ -142,7 +142,7 @@ def list_outgoing(request: HttpRequest, box: str = "all", page: PageNumber = 1, 
 def create(request: HttpRequest, payload: DraftIn) -> Status:
     actor = api_user(request)
     outgoing = services.outgoing_create(actor=actor, data=draft_data(actor, payload))
-    return Status(201, detail(actor, selectors.outgoing_get(actor, outgoing.pk)))
+    return Status(201, detail(actor, selectors.outgoing_get(actor, pk=outgoing.pk)))
 
 
 @router.get("/{pk}", summary="Chi tiết văn bản đi: phiên bản, luồng duyệt, góp ý, nơi nhận, lịch sử")
@@ -346,7 +346,7 @@ def revoke(request: HttpRequest, pk: Id, payload: ReasonIn) -> dict[str, Any]:
 def replace(request: HttpRequest, pk: Id, payload: ReplaceIn) -> Status:
     actor = api_user(request)
     new = services.outgoing_replacement_start(actor=actor, outgoing=outgoing_for(request, pk), update=payload.update)
-    return Status(201, detail(actor, selectors.outgoing_get(actor, new.pk)))
+    return Status(201, detail(actor, selectors.outgoing_get(actor, pk=new.pk)))
 
 
 class NoteIn(Schema):

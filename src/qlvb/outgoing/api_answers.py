@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from qlvb.directory.models import User
 from qlvb.documents.events import event_label
 
 from . import selectors, services
@@ -14,7 +15,7 @@ from .actions import can_act
 from .models import Outgoing, ReplyFollowUp
 
 
-def api_user(request: HttpRequest) -> Any:
+def api_user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
@@ -34,7 +35,7 @@ def row(o: Outgoing) -> dict[str, Any]:
     }
 
 
-def detail(actor: Any, o: Outgoing) -> dict[str, Any]:
+def detail(actor: User, o: Outgoing) -> dict[str, Any]:
     d = o.document
     out = row(o)
     out.update(
@@ -164,7 +165,7 @@ def deliveries(o: Outgoing) -> list[dict[str, Any]]:
 
 
 def outgoing_for(request: HttpRequest, pk: int) -> Outgoing:
-    return selectors.outgoing_get(api_user(request), pk)
+    return selectors.outgoing_get(api_user(request), pk=pk)
 
 
 def answer_done(request: HttpRequest, pk: int) -> dict[str, Any]:

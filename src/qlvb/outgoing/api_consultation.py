@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 
 from qlvb.core.bounds import Id
 from qlvb.core.errors import ValidationFailed
+from qlvb.directory.models import User
 from qlvb.directory.selectors import users_get
 from qlvb.files.models import StoredFile
 
@@ -40,7 +41,7 @@ class DeadlineIn(Schema):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def consultation_out(actor: Any, c: Consultation, *, full: bool) -> dict[str, Any]:
+def consultation_out(actor: User, c: Consultation, *, full: bool) -> dict[str, Any]:
     answers = c.answers.select_related("user__unit", "stored_file").order_by("user__full_name", "id")
     if not full:
         answers = answers.filter(user_id=actor.pk)
@@ -78,14 +79,14 @@ def consultation_out(actor: Any, c: Consultation, *, full: bool) -> dict[str, An
 
 def _consultation(request: HttpRequest, pk: int, cid: int) -> tuple[Outgoing, Consultation, bool]:
     outgoing = outgoing_for(request, pk)
-    found, full = selectors.consultation_get(api_user(request), outgoing, cid)
+    found, full = selectors.consultation_get(api_user(request), outgoing=outgoing, pk=cid)
     return outgoing, found, full
 
 
 @router.get("/{pk}/consultations", summary="Các đợt lấy ý kiến (người được mời chỉ thấy ý kiến của mình)")
 def consultations(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
     actor = api_user(request)
-    rounds, full = selectors.consultations_for(actor, outgoing_for(request, pk))
+    rounds, full = selectors.consultations_for(actor, outgoing=outgoing_for(request, pk))
     return [consultation_out(actor, c, full=full) for c in rounds]
 
 
@@ -136,7 +137,7 @@ def consultation_close(request: HttpRequest, pk: Id, cid: Id) -> dict[str, Any]:
     return consultation_out(actor, found, full=full)
 
 
-def summary_export(actor: Any, found: Consultation, *, full: bool, fmt: str) -> HttpResponse:
+def summary_export(actor: User, found: Consultation, *, full: bool, fmt: str) -> HttpResponse:
     """The summary of a round as XLSX or PDF (for those who see every answer)."""
     from qlvb.core.errors import PermissionDenied
 

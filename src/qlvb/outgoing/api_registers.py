@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from qlvb.core.errors import NotFound, ValidationFailed
+from qlvb.directory.models import User
 
 from . import reports
 from .api_answers import api_user
@@ -18,7 +18,7 @@ router = Router(tags=["outgoing"])
 
 
 def register_export(
-    actor: Any, *, date_from: dt.date, date_to: dt.date, fmt: str, book: str = "register"
+    actor: User, *, date_from: dt.date, date_to: dt.date, fmt: str, book: str = "register"
 ) -> HttpResponse:
     """``book``: ``register`` (Sổ đăng ký văn bản đi) or ``postal`` (Sổ gửi văn bản đi bưu điện)."""
     unit = getattr(actor, "unit", None)

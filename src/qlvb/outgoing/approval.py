@@ -16,6 +16,7 @@ from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.files.models import ConversionState
 
+from . import policies
 from .draft_state import _locked, _text, latest_version, version_conversion
 from .errors import ErrorCode
 from .models import (
@@ -50,7 +51,7 @@ FORMAT_CHECKLIST: dict[str, str] = {
 }
 
 
-def _restart_if_approved(actor: Any, outgoing: Outgoing, *, why: str) -> None:
+def _restart_if_approved(actor: User, outgoing: Outgoing, *, why: str) -> None:
     """NĐ 30 Điều 11: a draft changed after any approval goes through the chain again."""
     if outgoing.state in (State.DRAFT, State.RETURNED):
         return
@@ -141,13 +142,13 @@ def _notify_step(outgoing: Outgoing, step: ApprovalStep) -> None:
 
 
 @transaction.atomic
-def outgoing_submit(*, actor: Any, outgoing: Outgoing, dept_leader: User | None = None, note: str = "") -> Outgoing:
+def outgoing_submit(*, actor: User, outgoing: Outgoing, dept_leader: User | None = None, note: str = "") -> Outgoing:
     outgoing = _locked(outgoing)
     outgoing_submit_check(actor, outgoing)
     if latest_version(outgoing) is None:
         raise ValidationFailed("Cần tải lên tệp dự thảo (docx hoặc odt) trước khi trình.")
     _require_pdfs(outgoing)
-    if dept_leader is not None and not has(dept_leader, "outgoing.review", unit=outgoing.drafting_unit):
+    if dept_leader is not None and not has(dept_leader, policies.REVIEW, unit=outgoing.drafting_unit):
         raise ValidationFailed(f"{dept_leader.full_name} không phải lãnh đạo duyệt được dự thảo của đơn vị.")
     steps = _build_chain(outgoing, dept_leader=dept_leader)
     event_record(
@@ -161,7 +162,7 @@ def outgoing_submit(*, actor: Any, outgoing: Outgoing, dept_leader: User | None 
     return outgoing
 
 
-def _advance(outgoing: Outgoing, step: ApprovalStep, *, actor: Any, comment: str, data: dict[str, Any]) -> None:
+def _advance(outgoing: Outgoing, step: ApprovalStep, *, actor: User, comment: str, data: dict[str, Any]) -> None:
     step.status, step.comment, step.data = StepStatus.APPROVED, comment, data
     step.decided_by, step.decided_at, step.version = actor, timezone.now(), latest_version(outgoing)
     step.save()
@@ -180,7 +181,7 @@ def _advance(outgoing: Outgoing, step: ApprovalStep, *, actor: Any, comment: str
 
 
 @transaction.atomic
-def outgoing_approve(*, actor: Any, outgoing: Outgoing, comment: str = "") -> Outgoing:
+def outgoing_approve(*, actor: User, outgoing: Outgoing, comment: str = "") -> Outgoing:
     outgoing = _locked(outgoing)
     step = outgoing_approve_check(actor, outgoing)
     _require_pdfs(outgoing)
@@ -197,7 +198,7 @@ def outgoing_approve(*, actor: Any, outgoing: Outgoing, comment: str = "") -> Ou
 
 
 @transaction.atomic
-def outgoing_return(*, actor: Any, outgoing: Outgoing, comment: str) -> Outgoing:
+def outgoing_return(*, actor: User, outgoing: Outgoing, comment: str) -> Outgoing:
     """Return the draft to its drafter with the reasons (any step: review, format check, signer)."""
     outgoing = _locked(outgoing)
     step = outgoing_return_check(actor, outgoing)
@@ -220,7 +221,7 @@ def outgoing_return(*, actor: Any, outgoing: Outgoing, comment: str) -> Outgoing
 
 
 @transaction.atomic
-def outgoing_format_check(*, actor: Any, outgoing: Outgoing, checks: dict[str, bool], comment: str = "") -> Outgoing:
+def outgoing_format_check(*, actor: User, outgoing: Outgoing, checks: dict[str, bool], comment: str = "") -> Outgoing:
     """The clerk's check of form and layout against NĐ 30 Phụ lục I. Every item passes → to the signer;
     otherwise the draft goes back to the drafter with the failed items."""
     outgoing = _locked(outgoing)

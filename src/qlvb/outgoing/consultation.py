@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -47,7 +46,7 @@ def _text(value: str | None, *, limit: int, label: str) -> str:
     return value
 
 
-def _drafter_only(actor: Any, outgoing: Outgoing) -> None:
+def _drafter_only(actor: User, outgoing: Outgoing) -> None:
     if actor.pk != outgoing.drafter_id:
         raise PermissionDenied("Chỉ người soạn thảo mới lấy ý kiến, gia hạn hoặc kết thúc lấy ý kiến.")
 
@@ -67,7 +66,7 @@ def _locked(consultation: Consultation) -> Consultation:
 
 @transaction.atomic
 def consultation_open(
-    *, actor: Any, outgoing: Outgoing, people: Iterable[User], deadline: dt.date, message: str = ""
+    *, actor: User, outgoing: Outgoing, people: Iterable[User], deadline: dt.date, message: str = ""
 ) -> Consultation:
     """Send the current draft to ``people`` for their opinion by ``deadline``."""
     outgoing = Outgoing.objects.select_for_update().select_related("document").get(pk=outgoing.pk)
@@ -126,7 +125,7 @@ def consultation_open(
 
 @transaction.atomic
 def consultation_answer(
-    *, actor: Any, consultation: Consultation, opinion: str, comment: str = "", stored_file: StoredFile | None = None
+    *, actor: User, consultation: Consultation, opinion: str, comment: str = "", stored_file: StoredFile | None = None
 ) -> ConsultationAnswer:
     """An invited person answers (or changes the answer) while the round is open."""
     consultation = _locked(consultation)
@@ -173,7 +172,7 @@ def consultation_answer(
 
 
 @transaction.atomic
-def consultation_extend(*, actor: Any, consultation: Consultation, deadline: dt.date) -> Consultation:
+def consultation_extend(*, actor: User, consultation: Consultation, deadline: dt.date) -> Consultation:
     consultation = _locked(consultation)
     _drafter_only(actor, consultation.outgoing)
     if not consultation.is_open:
@@ -203,7 +202,7 @@ def consultation_extend(*, actor: Any, consultation: Consultation, deadline: dt.
 
 
 @transaction.atomic
-def consultation_close(*, actor: Any, consultation: Consultation) -> Consultation:
+def consultation_close(*, actor: User, consultation: Consultation) -> Consultation:
     consultation = _locked(consultation)
     _drafter_only(actor, consultation.outgoing)
     if not consultation.is_open:

@@ -8,7 +8,7 @@ from typing import Any
 
 from qlvb.core.errors import PermissionDenied, ValidationFailed
 from qlvb.core.text import nfc
-from qlvb.directory.models import Unit
+from qlvb.directory.models import Unit, User
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Channel as FileChannel
 from qlvb.files.models import Conversion, StoredFile
@@ -36,7 +36,7 @@ def _text(value: str | None, *, limit: int, label: str, required: bool = False) 
     return value
 
 
-def _agency_of(actor: Any) -> Unit:
+def _agency_of(actor: User) -> Unit:
     unit = getattr(actor, "unit", None)
     if unit is None:
         raise PermissionDenied("Tài khoản chưa thuộc đơn vị nào nên không soạn được văn bản đi.")
@@ -48,7 +48,7 @@ def _stored_bytes(stored: StoredFile) -> bytes:
         return handle.read()
 
 
-def _intake_bytes(*, actor: Any, data: bytes, name: str) -> StoredFile:
+def _intake_bytes(*, actor: User, data: bytes, name: str) -> StoredFile:
     return file_intake(
         actor=actor, stream=io.BytesIO(data), original_name=name, channel=FileChannel.SYSTEM, declared_size=len(data)
     )

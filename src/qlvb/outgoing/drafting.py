@@ -61,7 +61,7 @@ class DraftData:
     description: str = ""
 
 
-def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date | None = None) -> DraftData:
+def _clean(data: DraftData, *, agency: Unit, actor: User, keep_due_date: dt.date | None = None) -> DraftData:
     """``keep_due_date``: the due date the draft already has (editing other fields of a draft whose reply
     due date has passed since is not refused for it)."""
     if (data.secrecy or "").strip():
@@ -157,11 +157,12 @@ def _to_places(data: DraftData) -> str:
 
 
 @transaction.atomic
-def outgoing_create(*, actor: Any, data: DraftData) -> Outgoing:
+def outgoing_create(*, actor: User, data: DraftData) -> Outgoing:
     """An officer starts an outgoing document (NĐ 30 Điều 10); the draft file comes with
     :func:`version_upload`."""
     agency = _agency_of(actor)
-    require(actor, "outgoing.draft", unit=actor.unit)
+    assert actor.unit is not None  # _agency_of refuses an actor without a unit
+    require(actor, policies.DRAFT, unit=actor.unit)
     data = _clean(data, agency=agency, actor=actor)
     now = timezone.now()
     document = Document.objects.create(
@@ -201,7 +202,7 @@ def outgoing_create(*, actor: Any, data: DraftData) -> Outgoing:
 
 
 @transaction.atomic
-def outgoing_update(*, actor: Any, outgoing: Outgoing, data: DraftData) -> Outgoing:
+def outgoing_update(*, actor: User, outgoing: Outgoing, data: DraftData) -> Outgoing:
     """Change the metadata. After any approval the chain starts again (NĐ 30 Điều 11)."""
     outgoing = _locked(outgoing)
     outgoing_change_check(actor, outgoing)
@@ -256,7 +257,7 @@ def changes_text(changes: dict[str, dict[str, Any]]) -> str:
     )[:2000]
 
 
-def _changed(actor: Any, outgoing: Outgoing, before: dict[str, Any], *, restart: bool = True) -> Outgoing:
+def _changed(actor: User, outgoing: Outgoing, before: dict[str, Any], *, restart: bool = True) -> Outgoing:
     """Record what changed in the metadata (the ``metadata_changed`` event keeps before and after of each
     key); a change after an approval starts the chain again (NĐ 30 Điều 11)."""
     after = _metadata(outgoing)

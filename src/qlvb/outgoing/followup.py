@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.text import nfc
+from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.exchange.models import Status
 
@@ -98,7 +99,7 @@ def followup_sweep(*, today: dt.date | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def reply_followup_close(*, actor: Any, outgoing: Outgoing, note: str = "") -> ReplyFollowUp:
+def reply_followup_close(*, actor: User, outgoing: Outgoing, note: str = "") -> ReplyFollowUp:
     """The drafter (or a clerk of the agency) ends the follow-up: the replies are in, or no longer needed."""
     outgoing = Outgoing.objects.select_for_update().select_related("document").get(pk=outgoing.pk)
     outgoing_followup_close_check(actor, outgoing)

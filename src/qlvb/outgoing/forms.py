@@ -176,7 +176,7 @@ class ConsultationForm(StyledForm):
         label=_("Nội dung đề nghị góp ý"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, agency: Unit, drafter: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agency: Unit, drafter: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(Q(unit=agency) | Q(unit__agency=agency), is_active=True)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core import audit
 from qlvb.core.errors import Conflict
+from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     DocumentStatus,
@@ -27,7 +26,7 @@ from .preconditions import outgoing_issue_check, outgoing_replace_check, outgoin
 
 
 @transaction.atomic
-def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool = False) -> Outgoing:
+def outgoing_issue(*, actor: User, outgoing: Outgoing, accept_unreachable: bool = False) -> Outgoing:
     """Phát hành (NĐ 30 Điều 18): one delivery per recipient, through the exchange — electronic, waiting for
     the axis, on paper, or recorded as not reachable. The clerk has seen the summary
     (``recipients.recipients_summary``): recipients typed as text and matched to nothing are refused
@@ -114,7 +113,7 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
 
 
 @transaction.atomic
-def outgoing_revoke(*, actor: Any, outgoing: Outgoing, reason: str) -> Outgoing:
+def outgoing_revoke(*, actor: User, outgoing: Outgoing, reason: str) -> Outgoing:
     """Thu hồi (NĐ 30 Điều 18.4): the original is frozen; recipients in this deployment have their copy
     withdrawn; outside recipients wait for the axis."""
     outgoing = _locked(outgoing)
@@ -129,7 +128,7 @@ def outgoing_revoke(*, actor: Any, outgoing: Outgoing, reason: str) -> Outgoing:
 
 
 @transaction.atomic
-def outgoing_replacement_start(*, actor: Any, outgoing: Outgoing, update: bool = False) -> Outgoing:
+def outgoing_replacement_start(*, actor: User, outgoing: Outgoing, update: bool = False) -> Outgoing:
     """Start the document that replaces (or updates) an issued one (NĐ 30 Điều 18.3): a new draft with the
     same metadata and recipients; when it is issued the original is frozen and recalled (replace)."""
     original = Outgoing.objects.select_related("document").get(pk=outgoing.pk)

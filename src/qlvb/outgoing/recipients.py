@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from qlvb.core.errors import ValidationFailed
 from qlvb.core.text import fold
-from qlvb.directory.models import Unit, UnitKind
+from qlvb.directory.models import Unit, UnitKind, User
 from qlvb.documents.events import event_record
 from qlvb.exchange.models import Transport
 from qlvb.exchange.services import recipient_check, route_of
@@ -136,7 +136,7 @@ def _without(text: str, name: str) -> str:
 
 
 @transaction.atomic
-def recipient_fix(*, actor: Any, outgoing: Outgoing, name: str, action: str, unit: Unit | None = None) -> Outgoing:
+def recipient_fix(*, actor: User, outgoing: Outgoing, name: str, action: str, unit: Unit | None = None) -> Outgoing:
     """Decide how a recipient typed as text is sent: ``match`` it to ``unit`` of the directory, send it on
     ``paper``, or ``remove`` it. Before the signature: whoever may edit the draft (a metadata change);
     once signed and until issued: the clerk (the route only; the signed "Nơi nhận" stays as signed)."""

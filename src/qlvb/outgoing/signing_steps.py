@@ -13,13 +13,14 @@ from qlvb.core import audit
 from qlvb.core.errors import Conflict, ValidationFailed
 from qlvb.core.permissions import require
 from qlvb.directory import people
-from qlvb.directory.models import Unit
+from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     Attachment,
     AttachmentKind,
 )
 
+from . import policies
 from .approval import _advance
 from .draft_state import _intake_bytes, _locked, _pdf_pages, _stored_bytes
 from .errors import ErrorCode
@@ -33,7 +34,7 @@ from .models import (
 from .preconditions import outgoing_sign_agency_check, pending_step_check
 
 
-def _profile(*, user: Any = None, agency: Unit | None = None) -> Any:
+def _profile(*, user: User | None = None, agency: Unit | None = None) -> Any:
     from qlvb.signing.models import SigningProfile
 
     profile = (
@@ -62,13 +63,13 @@ def _profile(*, user: Any = None, agency: Unit | None = None) -> Any:
 
 
 def outgoing_sign_check(
-    *, actor: Any, outgoing: Outgoing, version_id: int | None = None
+    *, actor: User, outgoing: Outgoing, version_id: int | None = None
 ) -> tuple[Outgoing, DraftVersion]:
     """The precondition of the personal signature, shared by the "Ký" button (``actions.can_act``), the
     signature with a PIN (:func:`outgoing_sign`) and the USB token at the desk (:mod:`.usbsign`): the
     right, the signing step pending for ``actor``, an approved version with its PDF. Returns the
     document and the approved version."""
-    require(actor, "outgoing.sign", unit=outgoing.document.agency)
+    require(actor, policies.SIGN, unit=outgoing.document.agency)
     outgoing = Outgoing.objects.select_related("document", "approved_version__pdf__blob").get(pk=outgoing.pk)
     pending_step_check(actor, outgoing, (StepKind.SIGN,))
     approved = outgoing.approved_version
@@ -82,7 +83,7 @@ def outgoing_sign_check(
     return outgoing, approved
 
 
-def personal_signature_prepare(*, actor: Any, approved: DraftVersion, profile: Any, key: Any, pin: str) -> Any:
+def personal_signature_prepare(*, actor: User, approved: DraftVersion, profile: Any, key: Any, pin: str) -> Any:
     """The personal signature of the approved version's PDF — one layout for every kind of key (image
     between title and name, number/date fields, agency field, certification): a signed PDF, or with a
     ``PluginKey`` the prepared signature whose hash the USB token signs."""
@@ -99,7 +100,7 @@ def personal_signature_prepare(*, actor: Any, approved: DraftVersion, profile: A
     )
 
 
-def signs_at_desk(user: Any) -> bool:
+def signs_at_desk(user: User) -> bool:
     """Whether ``user`` signs with his USB token at his desk (the "Ký" button leads to that step)."""
     from qlvb.signing.keys import KeyMethod
     from qlvb.signing.models import SigningProfile
@@ -107,7 +108,7 @@ def signs_at_desk(user: Any) -> bool:
     return SigningProfile.objects.filter(user=user, method=KeyMethod.PLUGIN).exists()
 
 
-def outgoing_sign(*, actor: Any, outgoing: Outgoing, pin: str, version_id: int | None = None) -> Outgoing:
+def outgoing_sign(*, actor: User, outgoing: Outgoing, pin: str, version_id: int | None = None) -> Outgoing:
     """The signer's personal signature on the PDF of the approved version (NĐ 30 Điều 13)."""
     from qlvb.signing.keys import KeyMethod
 
@@ -123,7 +124,7 @@ def outgoing_sign(*, actor: Any, outgoing: Outgoing, pin: str, version_id: int |
 
 
 def outgoing_signed_record(
-    *, actor: Any, outgoing: Outgoing, approved: DraftVersion, pdf: bytes, level: str
+    *, actor: User, outgoing: Outgoing, approved: DraftVersion, pdf: bytes, level: str
 ) -> Outgoing:
     """Record the personal signature (``pdf``: the approved version signed by ``actor``, on the server
     or on his USB token): the file, the step, state SIGNED, the event, the audit entry, the clerks told."""
@@ -159,7 +160,7 @@ def outgoing_signed_record(
     return outgoing
 
 
-def outgoing_sign_agency(*, actor: Any, outgoing: Outgoing, pin: str) -> Outgoing:
+def outgoing_sign_agency(*, actor: User, outgoing: Outgoing, pin: str) -> Outgoing:
     """The clerk applies the agency signature (seal image) to the document and, with the text
     appearance, to each appendix in a separate file (NĐ 30 Phụ lục I.II.8)."""
     from qlvb.signing.services import pdf_sign_agency, pdf_sign_attachment

@@ -20,6 +20,7 @@ from typing import Any
 
 from qlvb.core.errors import Conflict, PermissionDenied
 from qlvb.core.text import fold
+from qlvb.directory.models import User
 from qlvb.signing import plugin
 from qlvb.signing.certs import describe
 from qlvb.signing.keys import KeyMethod
@@ -33,7 +34,7 @@ def _purpose(outgoing: Outgoing, approved: DraftVersion) -> str:
     return f"outgoing.sign:{outgoing.pk}:{approved.pk}"
 
 
-def outgoing_sign_usb_ready(*, actor: Any, outgoing: Outgoing) -> tuple[Outgoing, DraftVersion, Any]:
+def outgoing_sign_usb_ready(*, actor: User, outgoing: Outgoing) -> tuple[Outgoing, DraftVersion, Any]:
     """The precondition of the "Ký bằng USB token" step: that of every personal signature, and the
     signer's chosen method is the USB token at his desk."""
     outgoing, approved = services.outgoing_sign_check(actor=actor, outgoing=outgoing)
@@ -48,7 +49,7 @@ def outgoing_sign_usb_ready(*, actor: Any, outgoing: Outgoing) -> tuple[Outgoing
 
 
 def outgoing_sign_usb_start(
-    *, actor: Any, outgoing: Outgoing, certificate_b64: str, chain_b64: list[str] | None = None
+    *, actor: User, outgoing: Outgoing, certificate_b64: str, chain_b64: list[str] | None = None
 ) -> plugin.Started:
     """Prepare the personal signature of the approved version for the token's certificate; return the
     session and the hash the plug-in signs."""
@@ -70,7 +71,7 @@ def outgoing_sign_usb_start(
     )
 
 
-def outgoing_sign_usb_finish(*, actor: Any, outgoing: Outgoing, session_id: str, signature_b64: str) -> Outgoing:
+def outgoing_sign_usb_finish(*, actor: User, outgoing: Outgoing, session_id: str, signature_b64: str) -> Outgoing:
     """Embed the token's signature and record the signed PDF exactly as a server signature."""
     outgoing, approved, _profile = outgoing_sign_usb_ready(actor=actor, outgoing=outgoing)
     _session, result = plugin.plugin_session_finish(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
+from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     SECRECY_REFUSED_MESSAGE,
@@ -36,7 +37,7 @@ APPENDIX_EXTENSIONS = (*DRAFT_EXTENSIONS, "pdf")
 
 
 def version_upload(
-    *, actor: Any, outgoing: Outgoing, stored_file: StoredFile, kind: str = VersionKind.MAIN, note: str = ""
+    *, actor: User, outgoing: Outgoing, stored_file: StoredFile, kind: str = VersionKind.MAIN, note: str = ""
 ) -> DraftVersion:
     """A new immutable version of the draft (or an appendix). A draft marked secret is refused and
     nothing is recorded (the XML is streamed through the zip guard, bounded). The PDF is made after
@@ -85,7 +86,7 @@ def _version_attach_pdf(version: DraftVersion, pdf: StoredFile) -> None:
         Document.objects.filter(pk=version.outgoing.document_id).update(page_amount=min(pages, 999))
 
 
-def version_convert_retry(*, actor: Any, version: DraftVersion) -> DraftVersion:
+def version_convert_retry(*, actor: User, version: DraftVersion) -> DraftVersion:
     """Try the PDF again after a failure, or when the task was lost (pending far too long), or when the
     PDF exists but was not attached (the drafter, or whoever may change the draft now)."""
     outgoing_change_check(actor, version.outgoing)
@@ -131,7 +132,7 @@ def _convert_after_commit(version_id: int) -> None:
 
 @transaction.atomic
 def _version_store(
-    *, actor: Any, outgoing: Outgoing, stored_file: StoredFile, pdf: StoredFile | None, kind: str, note: str
+    *, actor: User, outgoing: Outgoing, stored_file: StoredFile, pdf: StoredFile | None, kind: str, note: str
 ) -> DraftVersion:
     outgoing = _locked(outgoing)
     outgoing_change_check(actor, outgoing)
@@ -166,7 +167,7 @@ def _version_store(
 
 
 @transaction.atomic
-def comment_add(*, actor: Any, outgoing: Outgoing, text: str, parent: Comment | None = None) -> Comment:
+def comment_add(*, actor: User, outgoing: Outgoing, text: str, parent: Comment | None = None) -> Comment:
     outgoing_comment_check(actor, outgoing)
     text = _text(text, limit=4000, label="nội dung góp ý", required=True)
     if parent is not None and parent.outgoing_id != outgoing.pk:

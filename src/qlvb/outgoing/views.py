@@ -38,7 +38,7 @@ def actor_of(request: HttpRequest) -> User:
 
 def outgoing_of(request: HttpRequest, pk: int) -> Outgoing:
     try:
-        return selectors.outgoing_get(request.user, pk)
+        return selectors.outgoing_get(actor_of(request), pk=pk)
     except NotFound:
         raise Http404 from None
 
@@ -49,8 +49,10 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     if box not in selectors.BOXES:
         box = "all"
     q = (request.GET.get("q") or "").strip()[:200]
-    page = Paginator(selectors.outgoing_box(request.user, box, q), PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = {key: selectors.outgoing_box(request.user, key).count() for key in ("todo", "clerk")}
+    page = Paginator(selectors.outgoing_box(actor_of(request), box=box, q=q), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = {key: selectors.outgoing_box(actor_of(request), box=key).count() for key in ("todo", "clerk")}
     return render(
         request,
         "outgoing/list.html",
@@ -60,14 +62,14 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
             "boxes": selectors.BOXES,
             "counts": counts,
             "q": q,
-            "can_add_outside": has(request.user, "directory.outside_agency_manage"),
+            "can_add_outside": has(actor_of(request), "directory.outside_agency_manage"),
         },
     )
 
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    unit = getattr(request.user, "unit", None)
+    unit = getattr(actor_of(request), "unit", None)
     if unit is None:
         raise Http404
     agency = unit.agency or unit
@@ -83,7 +85,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 kept = intake(request, d["file"])
             stored = kept
             outgoing = services.outgoing_create(
-                actor=request.user,
+                actor=actor_of(request),
                 data=services.DraftData(
                     doc_type=d["doc_type"],
                     subject=d["subject"],
@@ -101,7 +103,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 ),
             )
             if stored is not None:
-                services.version_upload(actor=request.user, outgoing=outgoing, stored_file=stored, kind="main")
+                services.version_upload(actor=actor_of(request), outgoing=outgoing, stored_file=stored, kind="main")
             messages.success(request, _("Đã tạo dự thảo."))
             return redirect("outgoing:detail", outgoing.pk)
         except DomainError as exc:
@@ -118,12 +120,16 @@ def _kept_draft_file(request: HttpRequest) -> StoredFile | None:
     if not raw.isdigit() or len(raw) > 12:
         return None
     used = DraftVersion.objects.values("stored_file_id")
-    return kept_upload_find(actor=request.user, file_id=int(raw), used=used)
+    return kept_upload_find(actor=actor_of(request), file_id=int(raw), used=used)
 
 
 def intake(request: HttpRequest, uploaded: Any) -> StoredFile:
     return file_intake(
-        actor=request.user, stream=uploaded, original_name=uploaded.name, channel="web", declared_size=uploaded.size
+        actor=actor_of(request),
+        stream=uploaded,
+        original_name=uploaded.name,
+        channel="web",
+        declared_size=uploaded.size,
     )
 
 
@@ -158,7 +164,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         same_signer = d["signer"].pk == outgoing.signer_id
         try:
             services.outgoing_update(
-                actor=request.user,
+                actor=actor_of(request),
                 outgoing=outgoing,
                 data=services.DraftData(
                     doc_type=d["doc_type"],
@@ -236,7 +242,7 @@ def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) 
             "reason_form": forms.ReasonForm(),
             "format_form": forms.FormatForm(),
             "pin_form": forms.PinForm(),
-            "sign_usb": "sign" in actions and services.signs_at_desk(request.user),
+            "sign_usb": "sign" in actions and services.signs_at_desk(actor_of(request)),
             "recipients": outgoing.recipients.select_related("unit"),
             "follow_up": ReplyFollowUp.objects.filter(outgoing=outgoing).first(),
             "summary": recipients.recipients_summary(outgoing) if outgoing.state not in FROZEN_STATES else None,
@@ -252,7 +258,7 @@ def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) 
 
 def consultation_context(user: User, outgoing: Outgoing) -> dict[str, Any]:
     """The consultation rounds shown on the document's page, and the forms to open, answer and extend one."""
-    rounds, full = selectors.consultations_for(user, outgoing)
+    rounds, full = selectors.consultations_for(user, outgoing=outgoing)
     shown: list[dict[str, Any]] = []
     for c in rounds:
         answers = list(c.answers.select_related("user__unit", "stored_file").order_by("user__full_name", "id"))
@@ -290,7 +296,7 @@ def file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
     if file_id not in allowed:
         raise Http404
     stored = StoredFile.objects.select_related("blob").get(pk=file_id)
-    return file_response(file_open(actor=request.user, stored_file=stored, authorised=True))
+    return file_response(file_open(actor=actor_of(request), stored_file=stored, authorised=True))
 
 
 def as_page(request: HttpRequest, make: Any) -> HttpResponse:
@@ -315,7 +321,7 @@ def register(request: HttpRequest) -> HttpResponse:
         return as_page(
             request,
             lambda: api_registers.register_export(
-                request.user,
+                actor_of(request),
                 date_from=d["date_from"],
                 date_to=d["date_to"],
                 fmt=request.GET["format"],

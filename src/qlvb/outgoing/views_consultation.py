@@ -14,7 +14,7 @@ from qlvb.files.intake import file_intake
 
 from . import api_consultation, forms, selectors
 from . import consultation as consult
-from .views import as_page, outgoing_of
+from .views import actor_of, as_page, outgoing_of
 
 
 @login_required
@@ -27,7 +27,7 @@ def consultation_open(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("outgoing:detail", pk)
     try:
         consult.consultation_open(
-            actor=request.user,
+            actor=actor_of(request),
             outgoing=outgoing,
             people=list(form.cleaned_data["people"]),
             deadline=form.cleaned_data["deadline"],
@@ -44,7 +44,7 @@ def consultation_open(request: HttpRequest, pk: int) -> HttpResponse:
 def consultation_act(request: HttpRequest, pk: int, cid: int, action: str) -> HttpResponse:
     outgoing = outgoing_of(request, pk)
     try:
-        found, _full = selectors.consultation_get(request.user, outgoing, cid)
+        found, _full = selectors.consultation_get(actor_of(request), outgoing=outgoing, pk=cid)
     except NotFound:
         raise Http404 from None
     try:
@@ -55,7 +55,7 @@ def consultation_act(request: HttpRequest, pk: int, cid: int, action: str) -> Ht
             uploaded = form.cleaned_data["file"]
             stored = (
                 file_intake(
-                    actor=request.user,
+                    actor=actor_of(request),
                     stream=uploaded,
                     original_name=uploaded.name,
                     channel="web",
@@ -65,7 +65,7 @@ def consultation_act(request: HttpRequest, pk: int, cid: int, action: str) -> Ht
                 else None
             )
             consult.consultation_answer(
-                actor=request.user,
+                actor=actor_of(request),
                 consultation=found,
                 opinion=form.cleaned_data["opinion"],
                 comment=form.cleaned_data["comment"],
@@ -77,11 +77,11 @@ def consultation_act(request: HttpRequest, pk: int, cid: int, action: str) -> Ht
             if not deadline_form.is_valid():
                 raise DomainError(_("Hạn mới phải là ngày dd/mm/yyyy."))
             consult.consultation_extend(
-                actor=request.user, consultation=found, deadline=deadline_form.cleaned_data["deadline"]
+                actor=actor_of(request), consultation=found, deadline=deadline_form.cleaned_data["deadline"]
             )
             messages.success(request, _("Đã gia hạn."))
         elif action == "ket-thuc":
-            consult.consultation_close(actor=request.user, consultation=found)
+            consult.consultation_close(actor=actor_of(request), consultation=found)
             messages.success(request, _("Đã kết thúc lấy ý kiến."))
         else:
             raise Http404
@@ -94,7 +94,7 @@ def consultation_act(request: HttpRequest, pk: int, cid: int, action: str) -> Ht
 def consultation_export(request: HttpRequest, pk: int, cid: int, fmt: str) -> HttpResponse:
     outgoing = outgoing_of(request, pk)
     try:
-        found, full = selectors.consultation_get(request.user, outgoing, cid)
+        found, full = selectors.consultation_get(actor_of(request), outgoing=outgoing, pk=cid)
     except NotFound:
         raise Http404 from None
-    return as_page(request, lambda: api_consultation.summary_export(request.user, found, full=full, fmt=fmt))
+    return as_page(request, lambda: api_consultation.summary_export(actor_of(request), found, full=full, fmt=fmt))

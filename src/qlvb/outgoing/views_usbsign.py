@@ -18,7 +18,7 @@ from qlvb.signing import conf
 from qlvb.signing.web_csp import with_plugin_origin
 
 from . import usbsign
-from .views import outgoing_of
+from .views import actor_of, outgoing_of
 
 
 def _refused(exc: DomainError) -> JsonResponse:
@@ -29,7 +29,7 @@ def _refused(exc: DomainError) -> JsonResponse:
 def sign_usb(request: HttpRequest, pk: int) -> HttpResponse:
     outgoing = outgoing_of(request, pk)
     try:
-        outgoing, approved, _profile = usbsign.outgoing_sign_usb_ready(actor=request.user, outgoing=outgoing)
+        outgoing, approved, _profile = usbsign.outgoing_sign_usb_ready(actor=actor_of(request), outgoing=outgoing)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("outgoing:detail", pk)
@@ -55,7 +55,10 @@ def sign_usb_start(request: HttpRequest, pk: int) -> JsonResponse:
     chain = [c for c in (request.POST.get("chain") or "").split(",") if c.strip()]
     try:
         started = usbsign.outgoing_sign_usb_start(
-            actor=request.user, outgoing=outgoing, certificate_b64=request.POST.get("certificate", ""), chain_b64=chain
+            actor=actor_of(request),
+            outgoing=outgoing,
+            certificate_b64=request.POST.get("certificate", ""),
+            chain_b64=chain,
         )
     except DomainError as exc:
         return _refused(exc)
@@ -78,7 +81,7 @@ def sign_usb_finish(request: HttpRequest, pk: int, session: str) -> JsonResponse
         return JsonResponse({"detail": _("Thiếu chữ ký do phần mềm ký số trả về."), "code": "invalid"}, status=400)
     try:
         usbsign.outgoing_sign_usb_finish(
-            actor=request.user, outgoing=outgoing, session_id=session, signature_b64=signature
+            actor=actor_of(request), outgoing=outgoing, session_id=session, signature_b64=signature
         )
     except DomainError as exc:
         return _refused(exc)
