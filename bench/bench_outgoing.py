@@ -7,11 +7,17 @@
 2. Numbering throughput: 32 concurrent clerks (threads, one connection each) take numbers from one
    series in their own transactions; every 5th transaction rolls back. Checks the kept numbers are
    exactly 1..N (no duplicate, no gap) and prints numbers per second.
-3. LibreOffice headless: converting a 10-page docx to PDF (private profile, fresh process each time).
+3. Numbering signed documents (issue 10): one clerk, then 4 clerks (threads), give numbers to
+   ``--documents`` personally signed documents each with ``outgoing_number`` (number, notation and date
+   written into the signed PDF), while another numbering of the same series is tried every 50 ms and
+   given back: prints documents per second and how long that other numbering waited for the series
+   row lock; checks the numbers are exactly 1..N, each document with its own PDF.
+4. LibreOffice headless: converting a 10-page docx to PDF (private profile, fresh process each time).
 
 Runs on a fresh PostgreSQL database (dropped and created):
 
     .venv/bin/python bench/bench_outgoing.py [--database qlvb_bench_outgoing] [--recipients 200]
+        [--only numbering]
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ def main() -> None:
     parser.add_argument("--clerks", type=int, default=32)
     parser.add_argument("--each", type=int, default=20)
     parser.add_argument("--conversions", type=int, default=3)
+    parser.add_argument("--documents", type=int, default=8, help="signed documents numbered by each clerk")
+    parser.add_argument("--only", choices=["numbering"], help="run only the numbering figures")
     args = parser.parse_args()
 
     url = f"postgresql:///{args.database}?host={HOST}"
@@ -66,9 +74,12 @@ def main() -> None:
     from qlvb.directory.demo import load_demo
 
     load_demo()
-    bench_issue(args.recipients)
+    if args.only != "numbering":
+        bench_issue(args.recipients)
     bench_numbering(args.clerks, args.each)
-    bench_conversion(args.conversions)
+    bench_number_documents(4, args.documents)
+    if args.only != "numbering":
+        bench_conversion(args.conversions)
 
 
 def bench_issue(recipients: int) -> None:
@@ -196,6 +207,122 @@ def bench_numbering(clerks: int, each: int) -> None:
     )
     if not exact:
         raise SystemExit("duplicate or gap in the numbers")
+
+
+def bench_number_documents(clerks: int, each: int) -> None:
+    from django.conf import settings
+    from django.db import close_old_connections, connection, transaction
+
+    from qlvb.directory.models import User
+    from qlvb.documents.models import DocumentType
+    from qlvb.files.intake import file_intake
+    from qlvb.outgoing import numbering, services
+    from qlvb.outgoing.convert import to_pdf
+    from qlvb.outgoing.models import Outgoing, State
+    from qlvb.outgoing.tests.conftest import docx_bytes
+    from qlvb.signing.keys import Pkcs12Key
+    from qlvb.signing.services import pdf_sign_personal
+    from qlvb.signing.tests import samples
+    from qlvb.signing.tests.pki import P12_PASSWORD, PERSONAL, start_test_pki
+
+    pki = start_test_pki(Path(tempfile.mkdtemp(prefix="qlvb-bench-pki-")))
+    settings.QLVB_TRUST_ANCHORS_DIR = str(pki.anchors_dir())
+    settings.QLVB_TSA_URL = pki.tsa_url
+    settings.QLVB_PKCS12_DIR = str(pki.workdir)
+    try:
+        signer = User.objects.get(username="ublienminh_nguyenvanhung")
+        huong = User.objects.get(username="ublienminh_dothanhhuong")
+        clerk = User.objects.get(username="ublienminh_lethuha")
+        signed = pdf_sign_personal(
+            pdf=to_pdf(docx_bytes(), ext="docx"),
+            key=Pkcs12Key(str(pki.p12(PERSONAL))),
+            pin=P12_PASSWORD,
+            image_png=samples.signature_png(),
+            signer_name=signer.full_name,
+            reason="Ký ban hành văn bản",
+        ).pdf
+        doc_type = DocumentType.objects.get(name="Quyết định")
+        ids: list[int] = []
+        for i in range((1 + clerks) * each):
+            outgoing = services.outgoing_create(
+                actor=huong,
+                data=services.DraftData(
+                    doc_type=doc_type, subject=f"Bench cấp số {i}", signer=signer, free_recipients="Như trên"
+                ),
+            )
+            pdf = file_intake(actor=signer, stream=io.BytesIO(signed), original_name=f"ky-{i}.pdf", channel="system")
+            with transaction.atomic():
+                Outgoing.objects.filter(pk=outgoing.pk).update(state=State.SIGNED, signed_pdf=pdf)
+            ids.append(outgoing.pk)
+        all_ids = list(ids)
+        series = numbering.series_for(agency=clerk.unit.agency or clerk.unit, doc_type=doc_type)
+        errors: list[BaseException] = []
+        for n_clerks in (1, clerks):
+            batch, ids = ids[: n_clerks * each], ids[n_clerks * each :]
+            waits: list[float] = []
+            done = threading.Event()
+
+            def worker(t: int, batch: list[int] = batch, n_clerks: int = n_clerks) -> None:
+                try:
+                    for pk in batch[t::n_clerks]:
+                        services.outgoing_number(actor=clerk, outgoing=Outgoing.objects.get(pk=pk))
+                except BaseException as exc:
+                    errors.append(exc)
+                close_old_connections()
+                connection.close()
+
+            threads = [threading.Thread(target=worker, args=(t,)) for t in range(n_clerks)]
+            prober = threading.Thread(target=_probe_series, args=(series, waits, done))
+            started = time.perf_counter()
+            prober.start()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+            done.set()
+            prober.join()
+            waits = sorted(waits) or [0.0]
+            print(
+                f"numbering signed documents: {n_clerks} clerk(s) x {each} documents in {elapsed:.2f} s = "
+                f"{n_clerks * each / elapsed:.2f} documents/s; another numbering of the series waited median "
+                f"{1000 * waits[len(waits) // 2]:.0f} ms, max {1000 * waits[-1]:.0f} ms ({len(waits)} probes)"
+            )
+    finally:
+        pki.stop()
+    if errors:
+        raise SystemExit(f"numbering failed: {errors[0]!r}")
+
+    numbered = list(Outgoing.objects.filter(pk__in=all_ids).select_related("signed_pdf__blob"))
+    numbers = sorted(o.number or 0 for o in numbered)
+    exact = numbers == list(range(1, len(all_ids) + 1))
+    pdfs = len({o.signed_pdf.blob.sha256 for o in numbered if o.signed_pdf})
+    print(f"numbers exactly 1..{len(all_ids)}: {exact}; distinct PDFs: {pdfs}")
+    if not exact:
+        raise SystemExit("duplicate or gap in the numbers")
+
+
+def _probe_series(series: object, waits: list[float], done: threading.Event) -> None:
+    """Another numbering of the same series, every 50 ms, given back (rolled back): how long it waits."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from qlvb.outgoing import numbering
+
+    class GiveBackError(Exception):
+        pass
+
+    while not done.is_set():
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                numbering.number_take(series, timezone.localdate().year)  # type: ignore[arg-type]
+                waits.append(time.perf_counter() - started)
+                raise GiveBackError
+        except GiveBackError:
+            pass
+        time.sleep(0.05)
+    connection.close()
 
 
 def bench_conversion(repeat: int) -> None:

@@ -1,74 +1,51 @@
-"""Which actions a person may take on an outgoing document now (pages and API show only these; the
-services check again)."""
+"""Which actions a person may take on an outgoing document now: the page and the API show exactly the
+buttons whose service would allow the act, by asking the service's own precondition
+(:mod:`.preconditions`, and :func:`.signing_steps.outgoing_sign_check` for the signature)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from qlvb.core.errors import DomainError
-from qlvb.core.permissions import has
+from qlvb.directory.models import User
 
-from .models import EDITABLE_STATES, Outgoing, ReplyFollowUp, State, StepKind
-from .services import current_step, outgoing_sign_check
+from . import preconditions as pre
+from .models import Outgoing
+from .signing_steps import outgoing_sign_check
 
 
-def sign_ready(actor: Any, outgoing: Outgoing) -> bool:
-    """The "Ký" button shows exactly when the signature's own precondition holds."""
+def _sign_check(actor: User, outgoing: Outgoing) -> object:
+    return outgoing_sign_check(actor=actor, outgoing=outgoing)
+
+
+# The action names are those of the page's forms (``outgoing:act``) and of the API's ``actions`` list.
+CHECKS: dict[str, Callable[[User, Outgoing], object]] = {
+    "edit": pre.outgoing_change_check,
+    "upload": pre.outgoing_change_check,
+    "comment": pre.outgoing_comment_check,
+    "submit": pre.outgoing_submit_check,
+    "approve": pre.outgoing_approve_check,
+    "return": pre.outgoing_return_check,
+    "format_check": pre.outgoing_format_check_check,
+    "sign": _sign_check,
+    "number": pre.outgoing_number_check,
+    "sign_agency": pre.outgoing_sign_agency_check,
+    "issue": pre.outgoing_issue_check,
+    "recipient": pre.outgoing_recipient_fix_check,
+    "followup_close": pre.outgoing_followup_close_check,
+    "revoke": pre.outgoing_revoke_check,
+    "replace": pre.outgoing_replace_check,
+}
+
+
+def allowed(action: str, actor: User, outgoing: Outgoing) -> bool:
+    """Whether the service of ``action`` would let ``actor`` act now (its precondition holds)."""
     try:
-        outgoing_sign_check(actor=actor, outgoing=outgoing)
+        CHECKS[action](actor, outgoing)
     except DomainError:
         return False
     return True
 
 
-def can_act(actor: Any, outgoing: Outgoing) -> set[str]:
-    allowed: set[str] = set()
-    agency = outgoing.document.agency
-    state = outgoing.state
-    step = current_step(outgoing) if state in EDITABLE_STATES else None
-    is_drafter = actor.pk == outgoing.drafter_id
-    if state in EDITABLE_STATES:
-        if is_drafter or (
-            step is not None
-            and (
-                step.user_id == actor.pk
-                or (step.kind == StepKind.FORMAT and has(actor, "outgoing.format_check", unit=agency))
-            )
-        ):
-            allowed.update({"edit", "upload"})
-        allowed.add("comment")
-    if is_drafter and state in (State.DRAFT, State.RETURNED):
-        allowed.add("submit")
-    if step is not None:
-        if step.kind == StepKind.REVIEW and step.user_id == actor.pk:
-            allowed.update({"approve", "return"})
-        elif step.kind == StepKind.FORMAT and has(actor, "outgoing.format_check", unit=agency):
-            allowed.update({"format_check", "return"})
-        elif step.kind == StepKind.SIGN and step.user_id == actor.pk:
-            allowed.add("return")
-            if sign_ready(actor, outgoing):
-                allowed.add("sign")
-    if has(actor, "outgoing.number", unit=agency):
-        if state == State.SIGNED:
-            allowed.add("number")
-        elif state == State.NUMBERED:
-            allowed.add("sign_agency")
-        elif state == State.AGENCY_SIGNED:
-            allowed.add("issue")
-    if (
-        state == State.ISSUED
-        and outgoing.document.due_date is not None
-        and (is_drafter or has(actor, "outgoing.number", unit=agency))
-        and not ReplyFollowUp.objects.filter(outgoing=outgoing, done_at__isnull=False).exists()
-    ):
-        allowed.add("followup_close")
-    if state == State.ISSUED and has(actor, "outgoing.revoke", unit=agency):
-        allowed.add("revoke")
-    if (
-        state == State.ISSUED
-        and has(actor, "outgoing.draft", unit=actor.unit)
-        and actor.unit is not None
-        and (actor.unit.agency_id or actor.unit.pk) == agency.pk
-    ):
-        allowed.add("replace")
-    return allowed
+def can_act(actor: User, outgoing: Outgoing) -> set[str]:
+    return {action for action in CHECKS if allowed(action, actor, outgoing)}

@@ -9,16 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
-from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
+from qlvb.core.errors import Conflict, ValidationFailed
 from qlvb.core.locks import row_locked
-from qlvb.core.permissions import has, require
+from qlvb.core.permissions import has
 from qlvb.core.text import text_clean
 from qlvb.directory import people
 from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.files.models import ConversionState
 
-from .draft_state import current_step, latest_version, version_conversion
+from . import policies
+from .draft_state import latest_version, version_conversion
+from .errors import ErrorCode
 from .models import (
     ApprovalStep,
     ChainStep,
@@ -27,6 +29,12 @@ from .models import (
     StepKind,
     StepStatus,
     VersionKind,
+)
+from .preconditions import (
+    outgoing_approve_check,
+    outgoing_format_check_check,
+    outgoing_return_check,
+    outgoing_submit_check,
 )
 
 # NĐ 30 Phụ lục I: what the clerk checks (thể thức và kỹ thuật trình bày).
@@ -45,7 +53,7 @@ FORMAT_CHECKLIST: dict[str, str] = {
 }
 
 
-def _restart_if_approved(actor: Any, outgoing: Outgoing, *, why: str) -> None:
+def _restart_if_approved(actor: User, outgoing: Outgoing, *, why: str) -> None:
     """NĐ 30 Điều 11: a draft changed after any approval goes through the chain again."""
     if outgoing.state in (State.DRAFT, State.RETURNED):
         return
@@ -78,9 +86,11 @@ def _require_pdfs(outgoing: Outgoing) -> None:
         if conversion is not None and conversion.state == ConversionState.FAILED:
             raise ValidationFailed(
                 f"{version} chưa có bản PDF: {conversion.error} Hãy bấm “Thử lại” hoặc tải lên tệp khác.",
-                code="pdf_failed",
+                code=ErrorCode.PDF_FAILED,
             )
-        raise Conflict(f"{version} đang được chuyển sang PDF; hãy chờ ít phút rồi thực hiện lại.", code="pdf_pending")
+        raise Conflict(
+            f"{version} đang được chuyển sang PDF; hãy chờ ít phút rồi thực hiện lại.", code=ErrorCode.PDF_PENDING
+        )
 
 
 def _build_chain(outgoing: Outgoing, *, dept_leader: User | None) -> list[ApprovalStep]:
@@ -134,16 +144,13 @@ def _notify_step(outgoing: Outgoing, step: ApprovalStep) -> None:
 
 
 @transaction.atomic
-def outgoing_submit(*, actor: Any, outgoing: Outgoing, dept_leader: User | None = None, note: str = "") -> Outgoing:
+def outgoing_submit(*, actor: User, outgoing: Outgoing, dept_leader: User | None = None, note: str = "") -> Outgoing:
     outgoing = row_locked(outgoing, related=("document",))
-    if actor.pk != outgoing.drafter_id:
-        raise PermissionDenied("Chỉ người soạn thảo mới trình duyệt dự thảo.")
-    if outgoing.state not in (State.DRAFT, State.RETURNED):
-        raise Conflict("Dự thảo đã được trình.")
+    outgoing_submit_check(actor, outgoing)
     if latest_version(outgoing) is None:
         raise ValidationFailed("Cần tải lên tệp dự thảo (docx hoặc odt) trước khi trình.")
     _require_pdfs(outgoing)
-    if dept_leader is not None and not has(dept_leader, "outgoing.review", unit=outgoing.drafting_unit):
+    if dept_leader is not None and not has(dept_leader, policies.REVIEW, unit=outgoing.drafting_unit):
         raise ValidationFailed(f"{dept_leader.full_name} không phải lãnh đạo duyệt được dự thảo của đơn vị.")
     steps = _build_chain(outgoing, dept_leader=dept_leader)
     event_record(
@@ -157,18 +164,7 @@ def outgoing_submit(*, actor: Any, outgoing: Outgoing, dept_leader: User | None 
     return outgoing
 
 
-def _pending_for(actor: Any, outgoing: Outgoing, kinds: tuple[str, ...]) -> ApprovalStep:
-    step = current_step(outgoing)
-    if step is None or step.kind not in kinds:
-        raise Conflict(f"Văn bản không ở bước này (đang: {outgoing.get_state_display()}).")
-    if step.kind == StepKind.FORMAT:
-        require(actor, "outgoing.format_check", unit=outgoing.document.agency)
-    elif step.user_id != actor.pk:
-        raise PermissionDenied(f"Bước “{step.label}” là của {step.user.full_name if step.user else 'người khác'}.")
-    return step
-
-
-def _advance(outgoing: Outgoing, step: ApprovalStep, *, actor: Any, comment: str, data: dict[str, Any]) -> None:
+def _advance(outgoing: Outgoing, step: ApprovalStep, *, actor: User, comment: str, data: dict[str, Any]) -> None:
     step.status, step.comment, step.data = StepStatus.APPROVED, comment, data
     step.decided_by, step.decided_at, step.version = actor, timezone.now(), latest_version(outgoing)
     step.save()
@@ -187,9 +183,9 @@ def _advance(outgoing: Outgoing, step: ApprovalStep, *, actor: Any, comment: str
 
 
 @transaction.atomic
-def outgoing_approve(*, actor: Any, outgoing: Outgoing, comment: str = "") -> Outgoing:
+def outgoing_approve(*, actor: User, outgoing: Outgoing, comment: str = "") -> Outgoing:
     outgoing = row_locked(outgoing, related=("document",))
-    step = _pending_for(actor, outgoing, (StepKind.REVIEW,))
+    step = outgoing_approve_check(actor, outgoing)
     _require_pdfs(outgoing)
     comment = text_clean(comment, limit=4000, label="ý kiến")
     _advance(outgoing, step, actor=actor, comment=comment, data={})
@@ -204,10 +200,10 @@ def outgoing_approve(*, actor: Any, outgoing: Outgoing, comment: str = "") -> Ou
 
 
 @transaction.atomic
-def outgoing_return(*, actor: Any, outgoing: Outgoing, comment: str) -> Outgoing:
+def outgoing_return(*, actor: User, outgoing: Outgoing, comment: str) -> Outgoing:
     """Return the draft to its drafter with the reasons (any step: review, format check, signer)."""
     outgoing = row_locked(outgoing, related=("document",))
-    step = _pending_for(actor, outgoing, (StepKind.REVIEW, StepKind.FORMAT, StepKind.SIGN))
+    step = outgoing_return_check(actor, outgoing)
     comment = text_clean(comment, limit=4000, label="lý do trả lại", required=True)
     now = timezone.now()
     step.status, step.comment, step.decided_by, step.decided_at = StepStatus.RETURNED, comment, actor, now
@@ -227,11 +223,11 @@ def outgoing_return(*, actor: Any, outgoing: Outgoing, comment: str) -> Outgoing
 
 
 @transaction.atomic
-def outgoing_format_check(*, actor: Any, outgoing: Outgoing, checks: dict[str, bool], comment: str = "") -> Outgoing:
+def outgoing_format_check(*, actor: User, outgoing: Outgoing, checks: dict[str, bool], comment: str = "") -> Outgoing:
     """The clerk's check of form and layout against NĐ 30 Phụ lục I. Every item passes → to the signer;
     otherwise the draft goes back to the drafter with the failed items."""
     outgoing = row_locked(outgoing, related=("document",))
-    step = _pending_for(actor, outgoing, (StepKind.FORMAT,))
+    step = outgoing_format_check_check(actor, outgoing)
     _require_pdfs(outgoing)
     unknown = set(checks) - set(FORMAT_CHECKLIST)
     if unknown:

@@ -1,9 +1,14 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
 
-def _may_open_file(actor: Any, stored_file: Any) -> bool:
+
+def _may_open_file(actor: User, stored_file: Any) -> bool:
     """Whoever may see an outgoing document may open its drafts, their PDFs and the signed PDF."""
     from django.db.models import Q
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -34,13 +33,14 @@ from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.files.models import StoredFile
 
+from .errors import ErrorCode
 from .models import EDITABLE_STATES, Consultation, ConsultationAnswer, Opinion, Outgoing, VersionKind
 
 MAX_PEOPLE = 200
 ANSWER_FILE_KINDS = ("pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "rtf", "jpg", "png")
 
 
-def _drafter_only(actor: Any, outgoing: Outgoing) -> None:
+def _drafter_only(actor: User, outgoing: Outgoing) -> None:
     if actor.pk != outgoing.drafter_id:
         raise PermissionDenied("Chỉ người soạn thảo mới lấy ý kiến, gia hạn hoặc kết thúc lấy ý kiến.")
 
@@ -52,7 +52,7 @@ def _same_agency(user: User, outgoing: Outgoing) -> bool:
 
 @transaction.atomic
 def consultation_open(
-    *, actor: Any, outgoing: Outgoing, people: Iterable[User], deadline: dt.date, message: str = ""
+    *, actor: User, outgoing: Outgoing, people: Iterable[User], deadline: dt.date, message: str = ""
 ) -> Consultation:
     """Send the current draft to ``people`` for their opinion by ``deadline``."""
     outgoing = row_locked(outgoing, related=("document",))
@@ -111,7 +111,7 @@ def consultation_open(
 
 @transaction.atomic
 def consultation_answer(
-    *, actor: Any, consultation: Consultation, opinion: str, comment: str = "", stored_file: StoredFile | None = None
+    *, actor: User, consultation: Consultation, opinion: str, comment: str = "", stored_file: StoredFile | None = None
 ) -> ConsultationAnswer:
     """An invited person answers (or changes the answer) while the round is open."""
     consultation = row_locked(consultation, related=("outgoing__document",))
@@ -119,7 +119,7 @@ def consultation_answer(
     if answer is None:
         raise PermissionDenied("Bạn không được mời góp ý trong đợt này.")
     if not consultation.is_open:
-        raise Conflict("Đợt lấy ý kiến đã kết thúc, không nhận thêm ý kiến.", code="consultation_closed")
+        raise Conflict("Đợt lấy ý kiến đã kết thúc, không nhận thêm ý kiến.", code=ErrorCode.CONSULTATION_CLOSED)
     if opinion not in Opinion.values:
         raise ValidationFailed("Hãy chọn Đồng ý, Không đồng ý hoặc Ý kiến khác.")
     comment = text_clean(comment, limit=10000, label="nội dung góp ý")
@@ -158,7 +158,7 @@ def consultation_answer(
 
 
 @transaction.atomic
-def consultation_extend(*, actor: Any, consultation: Consultation, deadline: dt.date) -> Consultation:
+def consultation_extend(*, actor: User, consultation: Consultation, deadline: dt.date) -> Consultation:
     consultation = row_locked(consultation, related=("outgoing__document",))
     _drafter_only(actor, consultation.outgoing)
     if not consultation.is_open:
@@ -188,7 +188,7 @@ def consultation_extend(*, actor: Any, consultation: Consultation, deadline: dt.
 
 
 @transaction.atomic
-def consultation_close(*, actor: Any, consultation: Consultation) -> Consultation:
+def consultation_close(*, actor: User, consultation: Consultation) -> Consultation:
     consultation = row_locked(consultation, related=("outgoing__document",))
     _drafter_only(actor, consultation.outgoing)
     if not consultation.is_open:

@@ -8,22 +8,29 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from qlvb.core.errors import Conflict, PermissionDenied
-from qlvb.core.permissions import has
+from qlvb.core.errors import PermissionDenied
+from qlvb.directory.models import Unit, User
+from qlvb.directory.selectors import agency_of
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Channel as FileChannel
 from qlvb.files.models import Conversion, StoredFile
 from qlvb.files.storage import open_verified
 
 from .models import (
-    EDITABLE_STATES,
     ApprovalStep,
     DraftVersion,
     Outgoing,
-    StepKind,
     StepStatus,
     VersionKind,
 )
+
+
+def _agency_of(actor: User) -> Unit:
+    """The drafter's agency (``directory.selectors.agency_of``); a person of no unit drafts nothing."""
+    agency = agency_of(actor)
+    if agency is None:
+        raise PermissionDenied("Tài khoản chưa thuộc đơn vị nào nên không soạn được văn bản đi.")
+    return agency
 
 
 def _stored_bytes(stored: StoredFile) -> bytes:
@@ -31,7 +38,7 @@ def _stored_bytes(stored: StoredFile) -> bytes:
         return handle.read()
 
 
-def _intake_bytes(*, actor: Any, data: bytes, name: str) -> StoredFile:
+def _intake_bytes(*, actor: User, data: bytes, name: str) -> StoredFile:
     return file_intake(
         actor=actor, stream=io.BytesIO(data), original_name=name, channel=FileChannel.SYSTEM, declared_size=len(data)
     )
@@ -63,23 +70,6 @@ def _metadata(outgoing: Outgoing) -> dict[str, Any]:
         "answers": outgoing.answers_id,
         "description": d.description,
     }
-
-
-def _may_change(actor: Any, outgoing: Outgoing) -> None:
-    if outgoing.state not in EDITABLE_STATES:
-        raise Conflict(
-            f"Văn bản đang ở trạng thái “{outgoing.get_state_display()}”, không sửa được nữa "
-            "(đã ký thì chỉ có thể thay thế bằng văn bản khác)."
-        )
-    if actor.pk == outgoing.drafter_id:
-        return
-    step = current_step(outgoing)
-    if step is not None and (
-        step.user_id == actor.pk
-        or (step.kind == StepKind.FORMAT and has(actor, "outgoing.format_check", unit=outgoing.document.agency))
-    ):
-        return
-    raise PermissionDenied("Chỉ người soạn thảo hoặc người đang duyệt mới sửa được dự thảo.")
 
 
 def version_conversion(version: DraftVersion) -> Conversion | None:

@@ -10,12 +10,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from qlvb.core.errors import PermissionDenied, ValidationFailed
+from qlvb.core.errors import ValidationFailed
 from qlvb.core.locks import row_locked
 from qlvb.core.permissions import has, require
 from qlvb.core.text import nfc, text_clean
 from qlvb.directory.models import Unit, User
-from qlvb.directory.selectors import agency_of
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     MAX,
@@ -29,8 +28,10 @@ from qlvb.documents.secrecy import secrecy_refuse
 from qlvb.documents.sending import recipient_check
 from qlvb.documents.visibility import documents_visible_to
 
+from . import policies
 from .approval import _restart_if_approved
-from .draft_state import _may_change, _metadata
+from .draft_state import _agency_of, _metadata
+from .errors import ErrorCode
 from .models import (
     Competence,
     Outgoing,
@@ -39,6 +40,7 @@ from .models import (
     StepStatus,
     TypeSetting,
 )
+from .preconditions import outgoing_change_check
 
 
 @dataclass
@@ -60,32 +62,18 @@ class DraftData:
     description: str = ""
 
 
-def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date | None = None) -> DraftData:
+def _clean(data: DraftData, *, agency: Unit, actor: User, keep_due_date: dt.date | None = None) -> DraftData:
     """``keep_due_date``: the due date the draft already has (editing other fields of a draft whose reply
     due date has passed since is not refused for it)."""
     secrecy_refuse(data.secrecy)
     if not data.doc_type.is_active:
         raise ValidationFailed("Loại văn bản này không còn được dùng.")
-    subject = text_clean(data.subject, limit=MAX["subject"], label="trích yếu nội dung", required=True)
-    if not data.doc_type.abbreviation and data.doc_type.name == "Công văn" and not subject.lower().startswith("v/v"):
-        subject = (
-            f"V/v {subject[:1].lower()}{subject[1:]}"
-            if subject[:1].isupper() and subject[1:2].islower()
-            else f"V/v {subject}"
-        )
-    data.subject = subject[: MAX["subject"]]
+    data.subject = _subject(data)
     if data.competence not in Competence.values:
         raise ValidationFailed("Thẩm quyền ký phải là TM., KT., TL., TUQ., Q. hoặc ký trực tiếp.")
-    signer = data.signer
-    if (
-        not signer.is_active
-        or signer.unit is None
-        or (signer.unit.agency_id or signer.unit.pk) != agency.pk
-        or not has(signer, "outgoing.sign", unit=agency)
-    ):
-        raise ValidationFailed(f"{signer.full_name} không phải là lãnh đạo có thẩm quyền ký của cơ quan.")
+    _check_signer(data.signer, agency=agency)
     data.signer_position = text_clean(
-        data.signer_position or signer.position, limit=MAX["signer_position"], label="chức vụ người ký"
+        data.signer_position or data.signer.position, limit=MAX["signer_position"], label="chức vụ người ký"
     )
     if data.urgency not in Urgency.values:
         raise ValidationFailed("Độ khẩn không hợp lệ.")
@@ -103,8 +91,39 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date 
         raise ValidationFailed(
             f"Hạn trả lời {data.due_date:%d/%m/%Y} đã qua: hãy chọn hôm nay hoặc một ngày sau "
             "(hoặc để trống nếu không cần trả lời).",
-            code="past_date",
+            code=ErrorCode.PAST_DATE,
         )
+    _check_recipients(data, agency=agency)
+    if data.answers is not None:
+        answered = documents_visible_to(actor, Direction.INCOMING)
+        if not answered.filter(pk=data.answers.pk, agency=agency).exists():
+            raise ValidationFailed("Không tìm thấy văn bản đến được trả lời.")
+    return data
+
+
+def _subject(data: DraftData) -> str:
+    """The subject; a công văn's starts with "V/v" (NĐ 30 Phụ lục I)."""
+    subject = text_clean(data.subject, limit=MAX["subject"], label="trích yếu nội dung", required=True)
+    if not data.doc_type.abbreviation and data.doc_type.name == "Công văn" and not subject.lower().startswith("v/v"):
+        subject = (
+            f"V/v {subject[:1].lower()}{subject[1:]}"
+            if subject[:1].isupper() and subject[1:2].islower()
+            else f"V/v {subject}"
+        )
+    return subject[: MAX["subject"]]
+
+
+def _check_signer(signer: User, *, agency: Unit) -> None:
+    if (
+        not signer.is_active
+        or signer.unit is None
+        or (signer.unit.agency_id or signer.unit.pk) != agency.pk
+        or not has(signer, policies.SIGN, unit=agency)
+    ):
+        raise ValidationFailed(f"{signer.full_name} không phải là lãnh đạo có thẩm quyền ký của cơ quan.")
+
+
+def _check_recipients(data: DraftData, *, agency: Unit) -> None:
     seen: set[int] = set()
     for unit in data.recipients:
         recipient_check(unit, sender=agency)
@@ -113,11 +132,6 @@ def _clean(data: DraftData, *, agency: Unit, actor: Any, keep_due_date: dt.date 
         seen.add(unit.pk)
     if not data.recipients and not data.free_recipients and not data.paper_recipients:
         raise ValidationFailed("Cần chọn ít nhất một nơi nhận.")
-    if data.answers is not None:
-        answered = documents_visible_to(actor, Direction.INCOMING)
-        if not answered.filter(pk=data.answers.pk, agency=agency).exists():
-            raise ValidationFailed("Không tìm thấy văn bản đến được trả lời.")
-    return data
 
 
 def recipient_lines(text: str) -> list[str]:
@@ -143,13 +157,12 @@ def _to_places(data: DraftData) -> str:
 
 
 @transaction.atomic
-def outgoing_create(*, actor: Any, data: DraftData) -> Outgoing:
+def outgoing_create(*, actor: User, data: DraftData) -> Outgoing:
     """An officer starts an outgoing document (NĐ 30 Điều 10); the draft file comes with
     :func:`version_upload`."""
-    agency = agency_of(actor)
-    if agency is None:
-        raise PermissionDenied("Tài khoản chưa thuộc đơn vị nào nên không soạn được văn bản đi.")
-    require(actor, "outgoing.draft", unit=actor.unit)
+    agency = _agency_of(actor)
+    assert actor.unit is not None  # _agency_of refuses an actor without a unit
+    require(actor, policies.DRAFT, unit=actor.unit)
     data = _clean(data, agency=agency, actor=actor)
     now = timezone.now()
     document = Document.objects.create(
@@ -189,10 +202,10 @@ def outgoing_create(*, actor: Any, data: DraftData) -> Outgoing:
 
 
 @transaction.atomic
-def outgoing_update(*, actor: Any, outgoing: Outgoing, data: DraftData) -> Outgoing:
+def outgoing_update(*, actor: User, outgoing: Outgoing, data: DraftData) -> Outgoing:
     """Change the metadata. After any approval the chain starts again (NĐ 30 Điều 11)."""
     outgoing = row_locked(outgoing, related=("document",))
-    _may_change(actor, outgoing)
+    outgoing_change_check(actor, outgoing)
     agency = outgoing.document.agency
     data = _clean(data, agency=agency, actor=actor, keep_due_date=outgoing.document.due_date)
     before = _metadata(outgoing)
@@ -244,7 +257,7 @@ def changes_text(changes: dict[str, dict[str, Any]]) -> str:
     )[:2000]
 
 
-def _changed(actor: Any, outgoing: Outgoing, before: dict[str, Any], *, restart: bool = True) -> Outgoing:
+def _changed(actor: User, outgoing: Outgoing, before: dict[str, Any], *, restart: bool = True) -> Outgoing:
     """Record what changed in the metadata (the ``metadata_changed`` event keeps before and after of each
     key); a change after an approval starts the chain again (NĐ 30 Điều 11)."""
     after = _metadata(outgoing)

@@ -15,15 +15,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
-from qlvb.core.errors import Conflict, PermissionDenied
 from qlvb.core.locks import row_locked
-from qlvb.core.permissions import has
 from qlvb.core.text import text_clean
+from qlvb.directory.models import User
 from qlvb.documents.deliveries import Status
 from qlvb.documents.events import event_record
 
 from .consultation import consultations_due_sweep
 from .models import Outgoing, ReplyFollowUp, State
+from .preconditions import outgoing_followup_close_check
 
 
 def soon_days() -> int:
@@ -100,16 +100,11 @@ def followup_sweep(*, today: dt.date | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def reply_followup_close(*, actor: Any, outgoing: Outgoing, note: str = "") -> ReplyFollowUp:
+def reply_followup_close(*, actor: User, outgoing: Outgoing, note: str = "") -> ReplyFollowUp:
     """The drafter (or a clerk of the agency) ends the follow-up: the replies are in, or no longer needed."""
     outgoing = row_locked(outgoing, related=("document",))
-    if actor.pk != outgoing.drafter_id and not has(actor, "outgoing.number", unit=outgoing.document.agency):
-        raise PermissionDenied("Chỉ người soạn thảo hoặc văn thư mới kết thúc theo dõi hạn trả lời.")
-    if outgoing.state != State.ISSUED or outgoing.document.due_date is None:
-        raise Conflict("Chỉ theo dõi hạn trả lời của văn bản đã phát hành có hạn trả lời.")
+    outgoing_followup_close_check(actor, outgoing)
     follow, _ = ReplyFollowUp.objects.select_for_update().get_or_create(outgoing=outgoing)
-    if follow.done_at is not None:
-        raise Conflict("Đã kết thúc theo dõi hạn trả lời.")
     follow.done_at, follow.done_note = timezone.now(), text_clean(note, label="ghi chú", limit=500)
     follow.save()
     event_record(outgoing.document, actor=actor, action="reply_followed_up", text=follow.done_note)

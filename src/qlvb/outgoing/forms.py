@@ -138,6 +138,37 @@ class PinForm(StyledForm):
     pin = forms.CharField(label=_("Mã PIN / mật khẩu khóa ký số"), widget=forms.PasswordInput(render_value=False))
 
 
+class SignForm(PinForm):
+    version = forms.IntegerField(label=_("Phiên bản ký"), required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class NoInputForm(forms.Form):
+    """An action that takes no input (submit, number, replace)."""
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(label=_("Phiên bản"), min_value=1)
+
+
+class IssueForm(forms.Form):
+    accept_unreachable = forms.BooleanField(required=False)
+
+
+class RecipientFixForm(forms.Form):
+    name = forms.CharField(label=_("Nơi nhận"), max_length=200)
+    fix = forms.ChoiceField(
+        label=_("Cách xử lý"),
+        choices=[("match", _("Gửi cơ quan này")), ("paper", _("Gửi bản giấy")), ("remove", _("Bỏ"))],
+    )
+    unit = forms.ModelChoiceField(label=_("Cơ quan trong danh bạ"), queryset=Unit.objects.all(), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("fix") == "match" and data.get("unit") is None:
+            self.add_error("unit", _("Hãy chọn cơ quan trong danh bạ."))
+        return data
+
+
 class ConsultationForm(StyledForm):
     people = forms.ModelMultipleChoiceField(label=_("Người được lấy ý kiến"), queryset=User.objects.none())
     deadline = forms.DateField(label=_("Hạn góp ý"), widget=DATE, input_formats=DATE_FORMATS)
@@ -145,7 +176,7 @@ class ConsultationForm(StyledForm):
         label=_("Nội dung đề nghị góp ý"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, agency: Unit, drafter: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agency: Unit, drafter: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(Q(unit=agency) | Q(unit__agency=agency), is_active=True)

@@ -6,8 +6,6 @@ consumes those events): the recipients' copies, their recall, the national axis.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,8 +13,8 @@ from qlvb.assignments.notify import notify_after_commit
 from qlvb.core import audit
 from qlvb.core.errors import Conflict
 from qlvb.core.locks import row_locked
-from qlvb.core.permissions import require
 from qlvb.core.text import text_clean
+from qlvb.directory.models import User
 from qlvb.documents.deliveries import BusinessType
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
@@ -25,14 +23,16 @@ from qlvb.documents.models import (
 from qlvb.documents.sending import deliveries_recall_record, deliveries_record
 
 from .drafting import DraftData, outgoing_create
+from .errors import ErrorCode
 from .models import (
     Outgoing,
     State,
 )
+from .preconditions import outgoing_issue_check, outgoing_replace_check, outgoing_revoke_check
 
 
 @transaction.atomic
-def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool = False) -> Outgoing:
+def outgoing_issue(*, actor: User, outgoing: Outgoing, accept_unreachable: bool = False) -> Outgoing:
     """Phát hành (NĐ 30 Điều 18): one delivery per recipient — electronic (carried by the exchange once this
     transaction commits: internal at once, outside agencies through the axis), on paper, or recorded as
     not reachable. The clerk has seen the summary
@@ -40,17 +40,8 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
     unless she accepts that they get nothing (``accept_unreachable``)."""
     from .recipients import issue_counts_text, recipients_summary
 
-    agency = outgoing.document.agency
-    require(actor, "outgoing.number", unit=agency)
     outgoing = row_locked(outgoing, related=("document",))
-    if outgoing.state in (State.ISSUED, State.REVOKED, State.REPLACED):
-        raise Conflict("Văn bản đã được phát hành.")
-    if outgoing.state != State.AGENCY_SIGNED:
-        raise Conflict(
-            "Không phát hành được văn bản chưa ký số đầy đủ (chữ ký của người có thẩm quyền, số và "
-            "chữ ký số của cơ quan).",
-            code="unsigned",
-        )
+    outgoing_issue_check(actor, outgoing)
     summary = recipients_summary(outgoing)
     groups, counts = summary["groups"], summary["counts"]
     if groups["unreachable"] and not accept_unreachable:
@@ -59,7 +50,7 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
             f"{counts['unreachable']} nơi nhận chưa có địa chỉ liên thông nên sẽ không nhận được văn "
             f"bản: {names}. Hãy chọn cơ quan trong danh bạ, đánh dấu gửi bản giấy hoặc bỏ nơi nhận đó; "
             "hoặc xác nhận vẫn phát hành.",
-            code="unreachable_recipients",
+            code=ErrorCode.UNREACHABLE_RECIPIENTS,
             details={"unreachable": [x["name"] for x in groups["unreachable"]]},
         )
     now = timezone.now()
@@ -129,14 +120,12 @@ def outgoing_issue(*, actor: Any, outgoing: Outgoing, accept_unreachable: bool =
 
 
 @transaction.atomic
-def outgoing_revoke(*, actor: Any, outgoing: Outgoing, reason: str) -> Outgoing:
+def outgoing_revoke(*, actor: User, outgoing: Outgoing, reason: str) -> Outgoing:
     """Thu hồi (NĐ 30 Điều 18.4): the original is frozen and the recall recorded on its deliveries; after the
     commit the exchange withdraws the copies of recipients in this deployment and sends the recall to
     outside ones through the axis."""
-    require(actor, "outgoing.revoke", unit=outgoing.document.agency)
     outgoing = row_locked(outgoing, related=("document",))
-    if outgoing.state != State.ISSUED:
-        raise Conflict("Chỉ thu hồi được văn bản đã phát hành và chưa bị thu hồi, thay thế.")
+    outgoing_revoke_check(actor, outgoing)
     reason = text_clean(reason, limit=500, label="lý do thu hồi", required=True)
     outgoing.state, outgoing.frozen_reason = State.REVOKED, reason
     outgoing.save(update_fields=["state", "frozen_reason"])
@@ -153,13 +142,11 @@ def outgoing_revoke(*, actor: Any, outgoing: Outgoing, reason: str) -> Outgoing:
 
 
 @transaction.atomic
-def outgoing_replacement_start(*, actor: Any, outgoing: Outgoing, update: bool = False) -> Outgoing:
+def outgoing_replacement_start(*, actor: User, outgoing: Outgoing, update: bool = False) -> Outgoing:
     """Start the document that replaces (or updates) an issued one (NĐ 30 Điều 18.3): a new draft with the
     same metadata and recipients; when it is issued the original is frozen and recalled (replace)."""
-    require(actor, "outgoing.draft", unit=actor.unit)
     original = Outgoing.objects.select_related("document").get(pk=outgoing.pk)
-    if original.state != State.ISSUED:
-        raise Conflict("Chỉ thay thế, cập nhật được văn bản đang có hiệu lực đã phát hành.")
+    outgoing_replace_check(actor, original)
     d = original.document
     verb = "cập nhật" if update else "thay thế"
     data = DraftData(

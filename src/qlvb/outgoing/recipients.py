@@ -28,18 +28,18 @@ from django.db import transaction
 from django.db.models import F, Q, Value
 from django.utils import timezone
 
-from qlvb.core.errors import Conflict, ValidationFailed
+from qlvb.core.errors import ValidationFailed
 from qlvb.core.locks import row_locked
-from qlvb.core.permissions import require
 from qlvb.core.text import fold
-from qlvb.directory.models import Unit, UnitKind
+from qlvb.directory.models import Unit, UnitKind, User
 from qlvb.documents.deliveries import Transport
 from qlvb.documents.events import event_record
 from qlvb.documents.sending import recipient_check, route_of
 
-from .draft_state import _may_change, _metadata
+from .draft_state import _metadata
 from .drafting import _changed, recipient_lines, to_places_text
-from .models import EDITABLE_STATES, Outgoing, Recipient, State
+from .models import Outgoing, Recipient, State
+from .preconditions import outgoing_recipient_fix_check
 
 ROUTES: dict[str, str] = {
     "internal": "Nhận văn bản điện tử ngay (cơ quan trong hệ thống)",
@@ -48,7 +48,6 @@ ROUTES: dict[str, str] = {
     "unreachable": "Chưa gửi được: chưa có địa chỉ liên thông",
     "not_sent": "Không phải nơi nhận gửi đi (Như trên, Lưu)",
 }
-SIGNED_STATES = (State.SIGNED, State.NUMBERED, State.AGENCY_SIGNED)
 # "Như trên" (the addressees above) and "Lưu: VT, …" (the file copies) are lines of the block, not addressees.
 NOT_AN_ADDRESSEE = re.compile(r"^(nhu tren|luu\b|luu:)")
 FIXES = ("match", "paper", "remove")
@@ -138,20 +137,13 @@ def _without(text: str, name: str) -> str:
 
 
 @transaction.atomic
-def recipient_fix(*, actor: Any, outgoing: Outgoing, name: str, action: str, unit: Unit | None = None) -> Outgoing:
+def recipient_fix(*, actor: User, outgoing: Outgoing, name: str, action: str, unit: Unit | None = None) -> Outgoing:
     """Decide how a recipient typed as text is sent: ``match`` it to ``unit`` of the directory, send it on
     ``paper``, or ``remove`` it. Before the signature: whoever may edit the draft (a metadata change);
     once signed and until issued: the clerk (the route only; the signed "Nơi nhận" stays as signed)."""
     outgoing = row_locked(outgoing, related=("document",))
     agency = outgoing.document.agency
-    if outgoing.state in EDITABLE_STATES:
-        _may_change(actor, outgoing)
-        content = True
-    elif outgoing.state in SIGNED_STATES:
-        require(actor, "outgoing.number", unit=agency)
-        content = False
-    else:
-        raise Conflict("Văn bản đã phát hành: không đổi nơi nhận được nữa (hãy soạn văn bản thay thế).")
+    content = outgoing_recipient_fix_check(actor, outgoing)
     if action not in FIXES:
         raise ValidationFailed("Cách xử lý nơi nhận phải là: chọn cơ quan trong danh bạ, gửi bản giấy hoặc bỏ.")
     name = (name or "").strip()

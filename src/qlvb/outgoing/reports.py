@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qlvb.core.errors import ValidationFailed
 from qlvb.core.permissions import require
-from qlvb.directory.models import Unit
+from qlvb.directory.models import Unit, User
 from qlvb.documents.deliveries import Delivery
 from qlvb.files.workbook import BOX, CENTER, TOP_CENTER, WRAP_TOP
 from qlvb.files.workbook import font as _font
@@ -29,6 +29,7 @@ from qlvb.files.workbook import merged as _merged
 from qlvb.files.workbook import page_setup as _page_setup
 from qlvb.files.workbook import row_height as _height
 
+from . import policies
 from .consultation import summary_counts, summary_line
 from .convert import xlsx_to_pdf
 from .models import Consultation, Opinion, Outgoing
@@ -162,9 +163,9 @@ def _range(date_from: dt.date, date_to: dt.date) -> None:
         raise ValidationFailed("Chỉ in sổ cho tối đa 5 năm một lần.")
 
 
-def register_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
+def register_xlsx(*, actor: User, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
     """The Sổ đăng ký văn bản đi of ``agency`` for a date range (clerks and leaders of the agency)."""
-    require(actor, "outgoing.register_print", unit=agency)
+    require(actor, policies.REGISTER_PRINT, unit=agency)
     _range(date_from, date_to)
     docs = list(register_documents(agency, date_from, date_to))
     wb = Workbook()
@@ -189,7 +190,7 @@ def register_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.d
     return _save(wb)
 
 
-def register_pdf(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
+def register_pdf(*, actor: User, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
     return xlsx_to_pdf(
         register_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
         name="so-dang-ky-van-ban-di.xlsx",
@@ -199,7 +200,7 @@ def register_pdf(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.da
 # --- Bảng tổng hợp ý kiến góp ý ---------------------------------------------------------------------
 
 
-def _position(user: Any) -> str:
+def _position(user: User) -> str:
     unit = user.unit.name if user.unit is not None else ""
     return ", ".join(x for x in (user.position, unit) if x)
 
@@ -297,9 +298,9 @@ def postal_deliveries(agency: Unit, date_from: dt.date, date_to: dt.date) -> lis
     return [x for x in found if date_from <= timezone.localdate(x.created_at) <= date_to]
 
 
-def postal_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
+def postal_xlsx(*, actor: User, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
     """Sổ gửi văn bản đi bưu điện (Phụ lục IV, 6 columns): one row per paper copy to send."""
-    require(actor, "outgoing.register_print", unit=agency)
+    require(actor, policies.REGISTER_PRINT, unit=agency)
     _range(date_from, date_to)
     rows = [
         [
@@ -329,7 +330,7 @@ def postal_xlsx(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.dat
     return _save(wb)
 
 
-def postal_pdf(*, actor: Any, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
+def postal_pdf(*, actor: User, agency: Unit, date_from: dt.date, date_to: dt.date) -> bytes:
     return xlsx_to_pdf(
         postal_xlsx(actor=actor, agency=agency, date_from=date_from, date_to=date_to),
         name="so-gui-van-ban-di-buu-dien.xlsx",

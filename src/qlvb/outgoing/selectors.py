@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.errors import NotFound
 from qlvb.core.text import fold
-from qlvb.directory.models import RoleAssignment
+from qlvb.directory.models import RoleAssignment, User
 from qlvb.documents.deliveries import Delivery
 
 from . import policies
@@ -24,11 +24,11 @@ from .models import ApprovalStep, Consultation, ConsultationAnswer, Outgoing, St
 ISSUED_STATES = (State.ISSUED, State.REVOKED, State.REPLACED)
 
 
-def _units_with(actor: Any, roles: tuple[str, ...]) -> QuerySet[RoleAssignment, Any]:
+def _units_with(actor: User, roles: tuple[str, ...]) -> QuerySet[RoleAssignment, Any]:
     return RoleAssignment.objects.filter(user_id=actor.pk, role__in=roles).values("unit_id")
 
 
-def outgoing_visible_to(actor: Any, *, invited: bool = True) -> QuerySet[Outgoing]:
+def outgoing_visible_to(actor: User, *, invited: bool = True) -> QuerySet[Outgoing]:
     """``invited=False``: without the documents the actor sees only because he was asked his opinion."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Outgoing.objects.none()
@@ -48,7 +48,7 @@ def outgoing_visible_to(actor: Any, *, invited: bool = True) -> QuerySet[Outgoin
     return Outgoing.objects.filter(rule)
 
 
-def consultations_for(actor: Any, outgoing: Outgoing) -> tuple[QuerySet[Consultation], bool]:
+def consultations_for(actor: User, *, outgoing: Outgoing) -> tuple[QuerySet[Consultation], bool]:
     """The rounds of ``outgoing`` the actor may see, and whether he sees their summary (every answer):
     those who see the draft by their own role see every round; the invited only the rounds they were
     asked in (with their own answer)."""
@@ -58,8 +58,8 @@ def consultations_for(actor: Any, outgoing: Outgoing) -> tuple[QuerySet[Consulta
     return rounds.filter(answers__user_id=actor.pk).distinct(), False
 
 
-def consultation_get(actor: Any, outgoing: Outgoing, pk: Any) -> tuple[Consultation, bool]:
-    rounds, full = consultations_for(actor, outgoing)
+def consultation_get(actor: User, *, outgoing: Outgoing, pk: Any) -> tuple[Consultation, bool]:
+    rounds, full = consultations_for(actor, outgoing=outgoing)
     try:
         found = rounds.filter(pk=int(pk)).first()
     except (TypeError, ValueError):
@@ -69,7 +69,7 @@ def consultation_get(actor: Any, outgoing: Outgoing, pk: Any) -> tuple[Consultat
     return found, full
 
 
-def outgoing_get(actor: Any, pk: Any) -> Outgoing:
+def outgoing_get(actor: User, *, pk: Any) -> Outgoing:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -116,7 +116,7 @@ def outgoing_matching(queryset: QuerySet[Outgoing], query: str) -> QuerySet[Outg
     return queryset
 
 
-def outgoing_box(actor: Any, box: str, q: str = "") -> QuerySet[Outgoing]:
+def outgoing_box(actor: User, *, box: str, q: str = "") -> QuerySet[Outgoing]:
     base = outgoing_visible_to(actor).select_related("document__doc_type", "drafter").order_by("-document__created_at")
     base = outgoing_matching(base, q)
     if box == "mine":

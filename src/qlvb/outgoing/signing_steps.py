@@ -14,7 +14,7 @@ from qlvb.core.errors import Conflict, ValidationFailed
 from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
 from qlvb.directory import people
-from qlvb.directory.models import Unit
+from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     Attachment,
@@ -22,8 +22,10 @@ from qlvb.documents.models import (
 )
 from qlvb.files.pdfinfo import pdf_page_count
 
-from .approval import _advance, _pending_for
+from . import policies
+from .approval import _advance
 from .draft_state import _intake_bytes, _stored_bytes
+from .errors import ErrorCode
 from .models import (
     DraftVersion,
     Outgoing,
@@ -31,9 +33,10 @@ from .models import (
     StepKind,
     VersionKind,
 )
+from .preconditions import outgoing_sign_agency_check, pending_step_check
 
 
-def _profile(*, user: Any = None, agency: Unit | None = None) -> Any:
+def _profile(*, user: User | None = None, agency: Unit | None = None) -> Any:
     from qlvb.signing.models import SigningProfile
 
     profile = (
@@ -49,40 +52,40 @@ def _profile(*, user: Any = None, agency: Unit | None = None) -> Any:
             if user is not None
             else "Cơ quan chưa có chữ ký số: văn thư hoặc quản trị tải lên tệp chứng thư số của cơ quan tại trang "
             "“Chữ ký số” → “Của cơ quan”.",
-            code="no_signing_profile",
+            code=ErrorCode.NO_SIGNING_PROFILE,
         )
     if not profile.image_png:
         raise ValidationFailed(
             "Chưa có ảnh chữ ký để thể hiện trên văn bản: người ký tải ảnh tại trang “Chữ ký số” → “Chữ ký của tôi”."
             if user is not None
             else "Chưa có ảnh con dấu để thể hiện trên văn bản: văn thư tải ảnh tại trang “Chữ ký số” → “Của cơ quan”.",
-            code="no_signing_image",
+            code=ErrorCode.NO_SIGNING_IMAGE,
         )
     return profile
 
 
 def outgoing_sign_check(
-    *, actor: Any, outgoing: Outgoing, version_id: int | None = None
+    *, actor: User, outgoing: Outgoing, version_id: int | None = None
 ) -> tuple[Outgoing, DraftVersion]:
     """The precondition of the personal signature, shared by the "Ký" button (``actions.can_act``), the
     signature with a PIN (:func:`outgoing_sign`) and the USB token at the desk (:mod:`.usbsign`): the
     right, the signing step pending for ``actor``, an approved version with its PDF. Returns the
     document and the approved version."""
-    require(actor, "outgoing.sign", unit=outgoing.document.agency)
+    require(actor, policies.SIGN, unit=outgoing.document.agency)
     outgoing = Outgoing.objects.select_related("document", "approved_version__pdf__blob").get(pk=outgoing.pk)
-    _pending_for(actor, outgoing, (StepKind.SIGN,))
+    pending_step_check(actor, outgoing, (StepKind.SIGN,))
     approved = outgoing.approved_version
     if approved is None or approved.pdf is None:
         raise Conflict("Chưa có phiên bản được duyệt để ký.")
     if version_id is not None and int(version_id) != approved.pk:
         raise Conflict(
             f"Chỉ ký được phiên bản đã duyệt (phiên bản {approved.ordinal}); phiên bản được chọn chưa qua duyệt.",
-            code="not_approved_version",
+            code=ErrorCode.NOT_APPROVED_VERSION,
         )
     return outgoing, approved
 
 
-def personal_signature_prepare(*, actor: Any, approved: DraftVersion, profile: Any, key: Any, pin: str) -> Any:
+def personal_signature_prepare(*, actor: User, approved: DraftVersion, profile: Any, key: Any, pin: str) -> Any:
     """The personal signature of the approved version's PDF — one layout for every kind of key (image
     between title and name, number/date fields, agency field, certification): a signed PDF, or with a
     ``PluginKey`` the prepared signature whose hash the USB token signs."""
@@ -99,7 +102,7 @@ def personal_signature_prepare(*, actor: Any, approved: DraftVersion, profile: A
     )
 
 
-def signs_at_desk(user: Any) -> bool:
+def signs_at_desk(user: User) -> bool:
     """Whether ``user`` signs with his USB token at his desk (the "Ký" button leads to that step)."""
     from qlvb.signing.keys import KeyMethod
     from qlvb.signing.models import SigningProfile
@@ -107,7 +110,7 @@ def signs_at_desk(user: Any) -> bool:
     return SigningProfile.objects.filter(user=user, method=KeyMethod.PLUGIN).exists()
 
 
-def outgoing_sign(*, actor: Any, outgoing: Outgoing, pin: str, version_id: int | None = None) -> Outgoing:
+def outgoing_sign(*, actor: User, outgoing: Outgoing, pin: str, version_id: int | None = None) -> Outgoing:
     """The signer's personal signature on the PDF of the approved version (NĐ 30 Điều 13)."""
     from qlvb.signing.keys import KeyMethod
 
@@ -116,14 +119,14 @@ def outgoing_sign(*, actor: Any, outgoing: Outgoing, pin: str, version_id: int |
     if profile.method == KeyMethod.PLUGIN:
         raise Conflict(
             "Ông/bà ký bằng USB token tại máy của mình: hãy bấm “Ký bằng USB token” trên trang văn bản.",
-            code="plugin_method",
+            code=ErrorCode.PLUGIN_METHOD,
         )
     result = personal_signature_prepare(actor=actor, approved=approved, profile=profile, key=profile.key(), pin=pin)
     return outgoing_signed_record(actor=actor, outgoing=outgoing, approved=approved, pdf=result.pdf, level=result.level)
 
 
 def outgoing_signed_record(
-    *, actor: Any, outgoing: Outgoing, approved: DraftVersion, pdf: bytes, level: str
+    *, actor: User, outgoing: Outgoing, approved: DraftVersion, pdf: bytes, level: str
 ) -> Outgoing:
     """Record the personal signature (``pdf``: the approved version signed by ``actor``, on the server
     or on his USB token): the file, the step, state SIGNED, the event, the audit entry, the clerks told."""
@@ -131,7 +134,7 @@ def outgoing_signed_record(
     signed = _intake_bytes(actor=actor, data=pdf, name=f"ky-{approved.pdf.name}")
     with transaction.atomic():
         outgoing = row_locked(outgoing, related=("document",))
-        step = _pending_for(actor, outgoing, (StepKind.SIGN,))
+        step = pending_step_check(actor, outgoing, (StepKind.SIGN,))
         if outgoing.approved_version_id != approved.pk:
             raise Conflict("Dự thảo vừa thay đổi; hãy ký lại phiên bản được duyệt mới.")
         _advance(outgoing, step, actor=actor, comment="", data={"level": level})
@@ -159,16 +162,15 @@ def outgoing_signed_record(
     return outgoing
 
 
-def outgoing_sign_agency(*, actor: Any, outgoing: Outgoing, pin: str) -> Outgoing:
+def outgoing_sign_agency(*, actor: User, outgoing: Outgoing, pin: str) -> Outgoing:
     """The clerk applies the agency signature (seal image) to the document and, with the text
     appearance, to each appendix in a separate file (NĐ 30 Phụ lục I.II.8)."""
     from qlvb.signing.services import pdf_sign_agency, pdf_sign_attachment
 
     agency = outgoing.document.agency
-    require(actor, "outgoing.number", unit=agency)
     outgoing = Outgoing.objects.select_related("document", "signed_pdf__blob").get(pk=outgoing.pk)
-    if outgoing.state != State.NUMBERED or outgoing.signed_pdf is None:
-        raise Conflict("Chỉ ký số của cơ quan cho văn bản đã ký và đã cấp số.")
+    outgoing_sign_agency_check(actor, outgoing)
+    assert outgoing.signed_pdf is not None
     profile = _profile(agency=agency)
     key = profile.key()
     number = outgoing.document.number_notation

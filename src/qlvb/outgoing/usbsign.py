@@ -20,11 +20,13 @@ from typing import Any
 
 from qlvb.core.errors import Conflict, PermissionDenied
 from qlvb.core.text import fold
+from qlvb.directory.models import User
 from qlvb.signing import plugin
 from qlvb.signing.certs import describe
 from qlvb.signing.keys import KeyMethod
 
 from . import services, signing_steps
+from .errors import ErrorCode
 from .models import DraftVersion, Outgoing
 
 
@@ -32,7 +34,7 @@ def _purpose(outgoing: Outgoing, approved: DraftVersion) -> str:
     return f"outgoing.sign:{outgoing.pk}:{approved.pk}"
 
 
-def outgoing_sign_usb_ready(*, actor: Any, outgoing: Outgoing) -> tuple[Outgoing, DraftVersion, Any]:
+def outgoing_sign_usb_ready(*, actor: User, outgoing: Outgoing) -> tuple[Outgoing, DraftVersion, Any]:
     """The precondition of the "Ký bằng USB token" step: that of every personal signature, and the
     signer's chosen method is the USB token at his desk."""
     outgoing, approved = services.outgoing_sign_check(actor=actor, outgoing=outgoing)
@@ -41,13 +43,13 @@ def outgoing_sign_usb_ready(*, actor: Any, outgoing: Outgoing) -> tuple[Outgoing
         raise Conflict(
             "Phương thức ký số của ông/bà không phải USB token tại máy: hãy ký bằng mã PIN trên trang văn bản, "
             "hoặc chọn “USB token cắm vào máy tính của tôi” tại trang “Chữ ký số” → “Chữ ký của tôi”.",
-            code="not_plugin_method",
+            code=ErrorCode.NOT_PLUGIN_METHOD,
         )
     return outgoing, approved, profile
 
 
 def outgoing_sign_usb_start(
-    *, actor: Any, outgoing: Outgoing, certificate_b64: str, chain_b64: list[str] | None = None
+    *, actor: User, outgoing: Outgoing, certificate_b64: str, chain_b64: list[str] | None = None
 ) -> plugin.Started:
     """Prepare the personal signature of the approved version for the token's certificate; return the
     session and the hash the plug-in signs."""
@@ -60,7 +62,7 @@ def outgoing_sign_usb_start(
         raise PermissionDenied(
             f"Chứng thư số trên USB token đang cắm là của “{holder}”, không phải của người ký {actor.full_name}. "
             "Hãy cắm đúng USB token của mình rồi ký lại.",
-            code="plugin_wrong_certificate",
+            code=ErrorCode.PLUGIN_WRONG_CERTIFICATE,
         )
     result = services.personal_signature_prepare(actor=actor, approved=approved, profile=profile, key=key, pin="")
     assert approved.pdf is not None
@@ -69,7 +71,7 @@ def outgoing_sign_usb_start(
     )
 
 
-def outgoing_sign_usb_finish(*, actor: Any, outgoing: Outgoing, session_id: str, signature_b64: str) -> Outgoing:
+def outgoing_sign_usb_finish(*, actor: User, outgoing: Outgoing, session_id: str, signature_b64: str) -> Outgoing:
     """Embed the token's signature and record the signed PDF exactly as a server signature."""
     outgoing, approved, _profile = outgoing_sign_usb_ready(actor=actor, outgoing=outgoing)
     _session, result = plugin.plugin_session_finish(

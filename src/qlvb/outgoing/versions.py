@@ -12,6 +12,7 @@ from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
 from qlvb.core.locks import row_locked
 from qlvb.core.text import text_clean
+from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     Document,
@@ -24,20 +25,22 @@ from qlvb.files.storage import open_verified
 
 from . import convert
 from .approval import _restart_if_approved
-from .draft_state import _may_change, _metadata, latest_version, version_conversion
+from .draft_state import _metadata, latest_version, version_conversion
+from .errors import ErrorCode
 from .models import (
     Comment,
     DraftVersion,
     Outgoing,
     VersionKind,
 )
+from .preconditions import outgoing_change_check, outgoing_comment_check
 
 DRAFT_EXTENSIONS = ("docx", "odt", "doc", "rtf")
 APPENDIX_EXTENSIONS = (*DRAFT_EXTENSIONS, "pdf")
 
 
 def version_upload(
-    *, actor: Any, outgoing: Outgoing, stored_file: StoredFile, kind: str = VersionKind.MAIN, note: str = ""
+    *, actor: User, outgoing: Outgoing, stored_file: StoredFile, kind: str = VersionKind.MAIN, note: str = ""
 ) -> DraftVersion:
     """A new immutable version of the draft (or an appendix). A draft marked secret is refused and
     nothing is recorded (the XML is streamed through the zip guard, bounded). The PDF is made after
@@ -50,11 +53,12 @@ def version_upload(
     allowed = DRAFT_EXTENSIONS if kind == VersionKind.MAIN else APPENDIX_EXTENSIONS
     if ext not in allowed:
         raise ValidationFailed(
-            f"Dự thảo phải là tệp {', '.join(allowed)} (tệp “{stored_file.name}” là {ext}).", code="draft_format"
+            f"Dự thảo phải là tệp {', '.join(allowed)} (tệp “{stored_file.name}” là {ext}).",
+            code=ErrorCode.DRAFT_FORMAT,
         )
     if stored_file.uploaded_by_id != actor.pk:
         raise PermissionDenied("Chỉ dùng được tệp do chính mình tải lên.")
-    _may_change(actor, outgoing)
+    outgoing_change_check(actor, outgoing)
     with open_verified(stored_file.blob.sha256, size=stored_file.blob.size, name=stored_file.name) as handle:
         mark = convert.secrecy_mark(handle, ext=ext, name=stored_file.name)
     secrecy_refuse(stamp=mark)
@@ -84,13 +88,13 @@ def _version_attach_pdf(version: DraftVersion, pdf: StoredFile) -> None:
         Document.objects.filter(pk=version.outgoing.document_id).update(page_amount=pages)  # capped by pdf_page_count
 
 
-def version_convert_retry(*, actor: Any, version: DraftVersion) -> DraftVersion:
+def version_convert_retry(*, actor: User, version: DraftVersion) -> DraftVersion:
     """Try the PDF again after a failure, or when the task was lost (pending far too long), or when the
     PDF exists but was not attached (the drafter, or whoever may change the draft now)."""
-    _may_change(actor, version.outgoing)
+    outgoing_change_check(actor, version.outgoing)
     conversion = Conversion.objects.filter(source_id=version.stored_file_id).first()
     if version.pdf_id is not None or (conversion is not None and not _may_retry(conversion)):
-        raise Conflict("Phiên bản này đã có bản PDF hoặc đang được chuyển sang PDF.", code="pdf_not_failed")
+        raise Conflict("Phiên bản này đã có bản PDF hoặc đang được chuyển sang PDF.", code=ErrorCode.PDF_NOT_FAILED)
     with transaction.atomic():
         conversion_request(source=version.stored_file)
         _convert_after_commit(version.pk)
@@ -130,10 +134,10 @@ def _convert_after_commit(version_id: int) -> None:
 
 @transaction.atomic
 def _version_store(
-    *, actor: Any, outgoing: Outgoing, stored_file: StoredFile, pdf: StoredFile | None, kind: str, note: str
+    *, actor: User, outgoing: Outgoing, stored_file: StoredFile, pdf: StoredFile | None, kind: str, note: str
 ) -> DraftVersion:
     outgoing = row_locked(outgoing, related=("document",))
-    _may_change(actor, outgoing)
+    outgoing_change_check(actor, outgoing)
     last = outgoing.versions.filter(kind=kind).aggregate(m=Max("ordinal"))["m"] or 0
     version = DraftVersion.objects.create(
         outgoing=outgoing,
@@ -165,11 +169,8 @@ def _version_store(
 
 
 @transaction.atomic
-def comment_add(*, actor: Any, outgoing: Outgoing, text: str, parent: Comment | None = None) -> Comment:
-    from .selectors import outgoing_visible_to
-
-    if not outgoing_visible_to(actor).filter(pk=outgoing.pk).exists():
-        raise PermissionDenied("Không có quyền góp ý văn bản này.")
+def comment_add(*, actor: User, outgoing: Outgoing, text: str, parent: Comment | None = None) -> Comment:
+    outgoing_comment_check(actor, outgoing)
     text = text_clean(text, limit=4000, label="nội dung góp ý", required=True)
     if parent is not None and parent.outgoing_id != outgoing.pk:
         raise ValidationFailed("Góp ý trả lời không thuộc văn bản này.")

@@ -11,11 +11,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
-from qlvb.directory.models import Unit
+from qlvb.directory import policies as directory_policies
+from qlvb.directory.models import Unit, User
+from qlvb.directory.selectors import acting_user as actor_of
 from qlvb.directory.selectors import agency_of
 from qlvb.documents.events import event_label
 from qlvb.files.intake import file_intake
@@ -24,18 +25,17 @@ from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
 from qlvb.files.services import file_open
 
-from . import api as outgoing_api
+from . import api_registers, forms, recipients, selectors, services
 from . import consultation as consult
-from . import followup, forms, recipients, selectors, services
 from .actions import can_act
-from .models import EDITABLE_STATES, FROZEN_STATES, Comment, DraftVersion, Outgoing, ReplyFollowUp
+from .models import EDITABLE_STATES, FROZEN_STATES, DraftVersion, Outgoing, ReplyFollowUp
 
 PAGE_SIZE = 20
 
 
-def _get(request: HttpRequest, pk: int) -> Outgoing:
+def outgoing_of(request: HttpRequest, pk: int) -> Outgoing:
     try:
-        return selectors.outgoing_get(request.user, pk)
+        return selectors.outgoing_get(actor_of(request), pk=pk)
     except NotFound:
         raise Http404 from None
 
@@ -46,8 +46,10 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     if box not in selectors.BOXES:
         box = "all"
     q = (request.GET.get("q") or "").strip()[:200]
-    page = Paginator(selectors.outgoing_box(request.user, box, q), PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = {key: selectors.outgoing_box(request.user, key).count() for key in ("todo", "clerk")}
+    page = Paginator(selectors.outgoing_box(actor_of(request), box=box, q=q), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = {key: selectors.outgoing_box(actor_of(request), box=key).count() for key in ("todo", "clerk")}
     return render(
         request,
         "outgoing/list.html",
@@ -57,14 +59,14 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
             "boxes": selectors.BOXES,
             "counts": counts,
             "q": q,
-            "can_add_outside": has(request.user, "directory.outside_agency_manage"),
+            "can_add_outside": has(actor_of(request), directory_policies.OUTSIDE_AGENCY_MANAGE),
         },
     )
 
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    agency = agency_of(request.user)
+    agency = agency_of(actor_of(request))
     if agency is None:
         raise Http404
     form = forms.DraftForm(request.POST or None, request.FILES or None, agency=agency)
@@ -76,10 +78,10 @@ def create(request: HttpRequest) -> HttpResponse:
             # the file first: a refused file (too large, wrong type, zip bomb) creates no draft
             if d["file"]:
                 kept = None  # a newly chosen file replaces the kept one, even when it is refused
-                kept = _intake(request, d["file"])
+                kept = intake(request, d["file"])
             stored = kept
             outgoing = services.outgoing_create(
-                actor=request.user,
+                actor=actor_of(request),
                 data=services.DraftData(
                     doc_type=d["doc_type"],
                     subject=d["subject"],
@@ -97,7 +99,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 ),
             )
             if stored is not None:
-                services.version_upload(actor=request.user, outgoing=outgoing, stored_file=stored, kind="main")
+                services.version_upload(actor=actor_of(request), outgoing=outgoing, stored_file=stored, kind="main")
             messages.success(request, _("Đã tạo dự thảo."))
             return redirect("outgoing:detail", outgoing.pk)
         except DomainError as exc:
@@ -114,12 +116,16 @@ def _kept_draft_file(request: HttpRequest) -> StoredFile | None:
     if not raw.isdigit() or len(raw) > 12:
         return None
     used = DraftVersion.objects.values("stored_file_id")
-    return kept_upload_find(actor=request.user, file_id=int(raw), used=used)
+    return kept_upload_find(actor=actor_of(request), file_id=int(raw), used=used)
 
 
-def _intake(request: HttpRequest, uploaded: Any) -> StoredFile:
+def intake(request: HttpRequest, uploaded: Any) -> StoredFile:
     return file_intake(
-        actor=request.user, stream=uploaded, original_name=uploaded.name, channel="web", declared_size=uploaded.size
+        actor=actor_of(request),
+        stream=uploaded,
+        original_name=uploaded.name,
+        channel="web",
+        declared_size=uploaded.size,
     )
 
 
@@ -127,8 +133,8 @@ def _intake(request: HttpRequest, uploaded: Any) -> StoredFile:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the draft's information (subject, recipients, signer, …) while it may be changed — the same
     rule as a new version of the file; after an approval the chain starts again."""
-    outgoing = _get(request, pk)
-    if "edit" not in can_act(request.user, outgoing):
+    outgoing = outgoing_of(request, pk)
+    if "edit" not in can_act(actor_of(request), outgoing):
         messages.error(request, _("Chỉ người soạn thảo hoặc người đang duyệt mới sửa được dự thảo, trước khi ký."))
         return redirect("outgoing:detail", pk)
     doc = outgoing.document
@@ -154,7 +160,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         same_signer = d["signer"].pk == outgoing.signer_id
         try:
             services.outgoing_update(
-                actor=request.user,
+                actor=actor_of(request),
                 outgoing=outgoing,
                 data=services.DraftData(
                     doc_type=d["doc_type"],
@@ -180,32 +186,40 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "outgoing/form.html", {"form": form, "title": _("Sửa thông tin dự thảo"), "o": outgoing})
 
 
-def _upload(request: HttpRequest, outgoing: Outgoing, uploaded: Any, kind: str, note: str) -> None:
-    """The draft's file: taken in (zip guard included), checked, stored; its PDF is made by a Celery task
-    after the commit (the page shows “Đang chuyển sang PDF…” until then)."""
-    services.version_upload(
-        actor=request.user, outgoing=outgoing, stored_file=_intake(request, uploaded), kind=kind, note=note
-    )
-
-
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    outgoing = _get(request, pk)
-    actions = can_act(request.user, outgoing)
-    versions = list(outgoing.versions.select_related("stored_file__blob", "stored_file__conversion", "uploaded_by"))
+    return detail_page(request, outgoing_of(request, pk))
+
+
+def _version_rows(outgoing: Outgoing) -> list[dict[str, Any]]:
+    """Each version with its conversion state and, for the draft's versions, what changed in the metadata
+    since the previous one."""
+    rows: list[dict[str, Any]] = []
     previous: dict[str, Any] = {}
-    for version in versions:
-        version.conversion = services.conversion_status(version)  # type: ignore[attr-defined]  # what changed in the metadata since the previous version
+    for version in outgoing.versions.select_related("stored_file__blob", "stored_file__conversion", "uploaded_by"):
+        changes: dict[str, str] = {}
         if version.kind == "main":
-            version.changes = {  # type: ignore[attr-defined]
+            changes = {
                 services.METADATA_LABELS.get(k, k): services.metadata_value(v)
                 for k, v in version.metadata.items()
                 if previous and previous.get(k) != v
             }
             previous = version.metadata
+        rows.append({"version": version, "conversion": services.conversion_status(version), "changes": changes})
+    return rows
+
+
+def _comment_threads(outgoing: Outgoing) -> list[dict[str, Any]]:
     comments = list(outgoing.comments.select_related("author"))
-    for comment in comments:
-        comment.reply_list = [r for r in comments if r.parent_id == comment.pk]  # type: ignore[attr-defined]
+    return [
+        {"comment": c, "replies": [r for r in comments if r.parent_id == c.pk]} for c in comments if c.parent_id is None
+    ]
+
+
+def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) -> HttpResponse:
+    """The document's page (``status``: 422 when a posted action's input did not parse)."""
+    actions = can_act(actor_of(request), outgoing)
+    versions = _version_rows(outgoing)
     return render(
         request,
         "outgoing/detail.html",
@@ -214,9 +228,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "doc": outgoing.document,
             "actions": actions,
             "versions": versions,
-            "converting": any(v.conversion["conversion"] == "pending" for v in versions),  # type: ignore[attr-defined]
+            "converting": any(row["conversion"]["conversion"] == "pending" for row in versions),
             "steps": outgoing.steps.select_related("user", "decided_by"),
-            "roots": [c for c in comments if c.parent_id is None],
+            "roots": _comment_threads(outgoing),
             "deliveries": outgoing.document.deliveries.prefetch_related("changes"),
             "events": [(e, event_label(e.action)) for e in outgoing.document.events.all()],
             "upload_form": forms.UploadForm(),
@@ -224,23 +238,23 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reason_form": forms.ReasonForm(),
             "format_form": forms.FormatForm(),
             "pin_form": forms.PinForm(),
-            "sign_usb": "sign" in actions and services.signs_at_desk(request.user),
+            "sign_usb": "sign" in actions and services.signs_at_desk(actor_of(request)),
             "recipients": outgoing.recipients.select_related("unit"),
             "follow_up": ReplyFollowUp.objects.filter(outgoing=outgoing).first(),
             "summary": recipients.recipients_summary(outgoing) if outgoing.state not in FROZEN_STATES else None,
-            "may_fix": outgoing.state not in FROZEN_STATES
-            and ("edit" in actions or "number" in actions or "sign_agency" in actions or "issue" in actions),
+            "may_fix": "recipient" in actions,
             "fix_units": Unit.objects.filter(kind="agency", is_active=True)
             .exclude(pk=outgoing.document.agency_id)
             .order_by("external", "name"),
-            **_consultation_context(request, outgoing),
+            **consultation_context(actor_of(request), outgoing),
         },
+        status=status,
     )
 
 
-def _consultation_context(request: HttpRequest, outgoing: Outgoing) -> dict[str, Any]:
-    user = request.user
-    rounds, full = selectors.consultations_for(user, outgoing)
+def consultation_context(user: User, outgoing: Outgoing) -> dict[str, Any]:
+    """The consultation rounds shown on the document's page, and the forms to open, answer and extend one."""
+    rounds, full = selectors.consultations_for(user, outgoing=outgoing)
     shown: list[dict[str, Any]] = []
     for c in rounds:
         answers = list(c.answers.select_related("user__unit", "stored_file").order_by("user__full_name", "id"))
@@ -268,184 +282,20 @@ def _consultation_context(request: HttpRequest, outgoing: Outgoing) -> dict[str,
     }
 
 
-ACTIONS = {
-    "upload",
-    "convert_retry",
-    "comment",
-    "submit",
-    "approve",
-    "return",
-    "format_check",
-    "sign",
-    "number",
-    "sign_agency",
-    "issue",
-    "revoke",
-    "replace",
-    "followup_close",
-    "recipient",
-}
-
-
-@login_required
-@require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    outgoing = _get(request, pk)
-    if action not in ACTIONS:
-        raise Http404
-    user, post = request.user, request.POST
-    target = outgoing.pk
-    try:
-        if action == "upload":
-            upload = forms.UploadForm(post, request.FILES)
-            if not upload.is_valid():
-                raise DomainError(_("Cần chọn tệp dự thảo."))
-            _upload(
-                request, outgoing, upload.cleaned_data["file"], upload.cleaned_data["kind"], upload.cleaned_data["note"]
-            )
-        elif action == "convert_retry":
-            version = outgoing.versions.select_related("stored_file").filter(pk=post.get("version") or 0).first()
-            if version is None:
-                raise Http404
-            services.version_convert_retry(actor=user, version=version)
-        elif action == "comment":
-            parent = Comment.objects.filter(pk=post.get("parent") or 0, outgoing=outgoing).first()
-            services.comment_add(actor=user, outgoing=outgoing, text=post.get("text", ""), parent=parent)
-        elif action == "submit":
-            services.outgoing_submit(actor=user, outgoing=outgoing)
-        elif action == "approve":
-            services.outgoing_approve(actor=user, outgoing=outgoing, comment=post.get("comment", ""))
-        elif action == "return":
-            services.outgoing_return(actor=user, outgoing=outgoing, comment=post.get("comment", ""))
-        elif action == "format_check":
-            checks = {k: post.get(f"check_{k}") == "on" for k in services.FORMAT_CHECKLIST}
-            services.outgoing_format_check(
-                actor=user, outgoing=outgoing, checks=checks, comment=post.get("comment", "")
-            )
-        elif action == "sign":
-            services.outgoing_sign(
-                actor=user,
-                outgoing=outgoing,
-                pin=post.get("pin", ""),
-                version_id=int(post["version"]) if post.get("version") else None,
-            )
-        elif action == "number":
-            services.outgoing_number(actor=user, outgoing=outgoing)
-        elif action == "sign_agency":
-            services.outgoing_sign_agency(actor=user, outgoing=outgoing, pin=post.get("pin", ""))
-        elif action == "issue":
-            services.outgoing_issue(
-                actor=user, outgoing=outgoing, accept_unreachable=post.get("accept_unreachable") == "on"
-            )
-        elif action == "recipient":
-            unit = Unit.objects.filter(pk=post.get("unit") or 0).first() if post.get("fix") == "match" else None
-            if post.get("fix") == "match" and unit is None:
-                raise DomainError(_("Hãy chọn cơ quan trong danh bạ."))
-            recipients.recipient_fix(
-                actor=user, outgoing=outgoing, name=post.get("name", ""), action=post.get("fix", ""), unit=unit
-            )
-        elif action == "revoke":
-            services.outgoing_revoke(actor=user, outgoing=outgoing, reason=post.get("comment", ""))
-        elif action == "replace":
-            target = services.outgoing_replacement_start(actor=user, outgoing=outgoing).pk
-        elif action == "followup_close":
-            followup.reply_followup_close(actor=user, outgoing=outgoing, note=post.get("comment", ""))
-        messages.success(request, _("Đã thực hiện."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("outgoing:detail", target)
-
-
 @login_required
 def file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
     """A file of this document: a version, its PDF, or the signed PDF."""
-    outgoing = _get(request, pk)
+    outgoing = outgoing_of(request, pk)
     allowed = {outgoing.signed_pdf_id}
     for stored_id, pdf_id in outgoing.versions.values_list("stored_file_id", "pdf_id"):
         allowed.update({stored_id, pdf_id})
     if file_id not in allowed:
         raise Http404
     stored = StoredFile.objects.select_related("blob").get(pk=file_id)
-    return file_response(file_open(actor=request.user, stored_file=stored, authorised=True))
+    return file_response(file_open(actor=actor_of(request), stored_file=stored, authorised=True))
 
 
-# --- consultation (lấy ý kiến) -----------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def consultation_open(request: HttpRequest, pk: int) -> HttpResponse:
-    outgoing = _get(request, pk)
-    form = forms.ConsultationForm(request.POST, agency=outgoing.document.agency, drafter=outgoing.drafter)
-    if not form.is_valid():
-        messages.error(request, _("Cần chọn người góp ý và hạn góp ý (dd/mm/yyyy)."))
-        return redirect("outgoing:detail", pk)
-    try:
-        consult.consultation_open(
-            actor=request.user,
-            outgoing=outgoing,
-            people=list(form.cleaned_data["people"]),
-            deadline=form.cleaned_data["deadline"],
-            message=form.cleaned_data["message"],
-        )
-        messages.success(request, _("Đã gửi lấy ý kiến."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("outgoing:detail", pk)
-
-
-@login_required
-@require_POST
-def consultation_act(request: HttpRequest, pk: int, cid: int, action: str) -> HttpResponse:
-    outgoing = _get(request, pk)
-    try:
-        found, _full = selectors.consultation_get(request.user, outgoing, cid)
-    except NotFound:
-        raise Http404 from None
-    try:
-        if action == "tra-loi":
-            form = forms.AnswerForm(request.POST, request.FILES)
-            if not form.is_valid():
-                raise DomainError(_("Hãy chọn Đồng ý, Không đồng ý hoặc Ý kiến khác."))
-            uploaded = form.cleaned_data["file"]
-            stored = (
-                file_intake(
-                    actor=request.user,
-                    stream=uploaded,
-                    original_name=uploaded.name,
-                    channel="web",
-                    declared_size=uploaded.size,
-                )
-                if uploaded
-                else None
-            )
-            consult.consultation_answer(
-                actor=request.user,
-                consultation=found,
-                opinion=form.cleaned_data["opinion"],
-                comment=form.cleaned_data["comment"],
-                stored_file=stored,
-            )
-            messages.success(request, _("Đã ghi nhận ý kiến."))
-        elif action == "gia-han":
-            deadline_form = forms.DeadlineForm(request.POST)
-            if not deadline_form.is_valid():
-                raise DomainError(_("Hạn mới phải là ngày dd/mm/yyyy."))
-            consult.consultation_extend(
-                actor=request.user, consultation=found, deadline=deadline_form.cleaned_data["deadline"]
-            )
-            messages.success(request, _("Đã gia hạn."))
-        elif action == "ket-thuc":
-            consult.consultation_close(actor=request.user, consultation=found)
-            messages.success(request, _("Đã kết thúc lấy ý kiến."))
-        else:
-            raise Http404
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("outgoing:detail", pk)
-
-
-def _as_page(request: HttpRequest, make: Any) -> HttpResponse:
+def as_page(request: HttpRequest, make: Any) -> HttpResponse:
     try:
         response: HttpResponse = make()
         return response
@@ -456,16 +306,6 @@ def _as_page(request: HttpRequest, make: Any) -> HttpResponse:
         return redirect(request.META.get("HTTP_REFERER") or "outgoing:list")
 
 
-@login_required
-def consultation_export(request: HttpRequest, pk: int, cid: int, fmt: str) -> HttpResponse:
-    outgoing = _get(request, pk)
-    try:
-        found, full = selectors.consultation_get(request.user, outgoing, cid)
-    except NotFound:
-        raise Http404 from None
-    return _as_page(request, lambda: outgoing_api.summary_export(request.user, found, full=full, fmt=fmt))
-
-
 # --- Sổ đăng ký văn bản đi ---------------------------------------------------------------------------
 
 
@@ -474,10 +314,10 @@ def register(request: HttpRequest) -> HttpResponse:
     form = forms.RegisterForm(request.GET or None)
     if request.GET.get("format") and form.is_valid():
         d = form.cleaned_data
-        return _as_page(
+        return as_page(
             request,
-            lambda: outgoing_api.register_export(
-                request.user,
+            lambda: api_registers.register_export(
+                actor_of(request),
                 date_from=d["date_from"],
                 date_to=d["date_to"],
                 fmt=request.GET["format"],

@@ -18,7 +18,7 @@ from qlvb.signing import conf
 from qlvb.signing.web_csp import with_plugin_origin
 
 from . import usbsign
-from .views import _get
+from .views import actor_of, outgoing_of
 
 
 def _refused(exc: DomainError) -> JsonResponse:
@@ -27,9 +27,9 @@ def _refused(exc: DomainError) -> JsonResponse:
 
 @login_required
 def sign_usb(request: HttpRequest, pk: int) -> HttpResponse:
-    outgoing = _get(request, pk)
+    outgoing = outgoing_of(request, pk)
     try:
-        outgoing, approved, _profile = usbsign.outgoing_sign_usb_ready(actor=request.user, outgoing=outgoing)
+        outgoing, approved, _profile = usbsign.outgoing_sign_usb_ready(actor=actor_of(request), outgoing=outgoing)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("outgoing:detail", pk)
@@ -51,11 +51,14 @@ def sign_usb(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sign_usb_start(request: HttpRequest, pk: int) -> JsonResponse:
-    outgoing = _get(request, pk)
+    outgoing = outgoing_of(request, pk)
     chain = [c for c in (request.POST.get("chain") or "").split(",") if c.strip()]
     try:
         started = usbsign.outgoing_sign_usb_start(
-            actor=request.user, outgoing=outgoing, certificate_b64=request.POST.get("certificate", ""), chain_b64=chain
+            actor=actor_of(request),
+            outgoing=outgoing,
+            certificate_b64=request.POST.get("certificate", ""),
+            chain_b64=chain,
         )
     except DomainError as exc:
         return _refused(exc)
@@ -68,7 +71,7 @@ def sign_usb_start(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def sign_usb_finish(request: HttpRequest, pk: int, session: str) -> JsonResponse:
-    outgoing = _get(request, pk)
+    outgoing = outgoing_of(request, pk)
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
@@ -78,7 +81,7 @@ def sign_usb_finish(request: HttpRequest, pk: int, session: str) -> JsonResponse
         return JsonResponse({"detail": _("Thiếu chữ ký do phần mềm ký số trả về."), "code": "invalid"}, status=400)
     try:
         usbsign.outgoing_sign_usb_finish(
-            actor=request.user, outgoing=outgoing, session_id=session, signature_b64=signature
+            actor=actor_of(request), outgoing=outgoing, session_id=session, signature_b64=signature
         )
     except DomainError as exc:
         return _refused(exc)

@@ -24,17 +24,17 @@ def three(draft):
 
 def test_quick_search_folds_accents_in_sql(three, person, django_assert_max_num_queries):
     huong = person("dothanhhuong")
-    found = selectors.outgoing_box(huong, "all", "tiem CHUNG")
+    found = selectors.outgoing_box(huong, box="all", q="tiem CHUNG")
     assert "search_folded" in str(found.query)  # filtered by the database, not in Python
     assert [o.document.subject for o in found] == ["V/v triển khai tiêm chủng mở rộng"]
-    assert [o.document.subject for o in selectors.outgoing_box(huong, "all", "đất đai")] == [
+    assert [o.document.subject for o in selectors.outgoing_box(huong, box="all", q="đất đai")] == [
         "V/v báo cáo đất đai quý IV"
     ]
-    assert [o.document.subject for o in selectors.outgoing_box(huong, "all", "dat dai")] == [
+    assert [o.document.subject for o in selectors.outgoing_box(huong, box="all", q="dat dai")] == [
         "V/v báo cáo đất đai quý IV"
     ]
-    assert selectors.outgoing_box(huong, "all", "sốt chủng").count() == 0  # every word must occur
-    assert selectors.outgoing_box(huong, "all", "").count() == 3
+    assert selectors.outgoing_box(huong, box="all", q="sốt chủng").count() == 0  # every word must occur
+    assert selectors.outgoing_box(huong, box="all", q="").count() == 3
 
 
 def test_quick_search_on_the_page_and_the_api(three, person):
