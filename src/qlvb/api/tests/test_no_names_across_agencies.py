@@ -16,14 +16,9 @@ from django.test import Client
 
 from qlvb.directory.models import Unit, User
 from qlvb.directory.selectors import units_visible_to, users_visible_to
-from qlvb.directory.tokens import token_issue
 from qlvb.documents.models import DocumentType
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    return Client(headers={"Authorization": f"Bearer {token_issue(user=user)}"})
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> tuple[int, bytes]:
@@ -61,8 +56,8 @@ def tyt(demo) -> dict[str, Any]:
     }
 
 
-def test_the_signer_of_a_new_draft(tyt) -> None:
-    leader = _client(tyt["leader"])
+def test_the_signer_of_a_new_draft(tyt, api_as) -> None:
+    leader = api_as(tyt["leader"])
     doc_type = DocumentType.objects.get(name="Công văn").pk
 
     def body(pk: int) -> dict[str, Any]:
@@ -82,8 +77,8 @@ def test_the_signer_of_a_new_draft(tyt) -> None:
     assert _post(leader, "/outgoing", body(tyt["leader"].pk))[0] == 201
 
 
-def test_people_to_consult_and_the_department_leader_of_a_draft(tyt) -> None:
-    leader = _client(tyt["leader"])
+def test_people_to_consult_and_the_department_leader_of_a_draft(tyt, api_as) -> None:
+    leader = api_as(tyt["leader"])
     doc_type = DocumentType.objects.get(name="Công văn").pk
     status, content = _post(
         leader,
@@ -116,9 +111,9 @@ def test_people_to_consult_and_the_department_leader_of_a_draft(tyt) -> None:
 
 
 @pytest.fixture
-def tyt_document(tyt) -> int:
+def tyt_document(tyt, api_as) -> int:
     status, content = _post(
-        _client(tyt["clerk"]),
+        api_as(tyt["clerk"]),
         "/incoming/",
         {
             "channel": "paper",
@@ -134,10 +129,10 @@ def tyt_document(tyt) -> int:
     return int(json.loads(content)["id"])
 
 
-def test_the_leader_an_incoming_document_is_submitted_to(tyt, tyt_document) -> None:
+def test_the_leader_an_incoming_document_is_submitted_to(tyt, tyt_document, api_as) -> None:
     for who in ("clerk", "leader"):
         _assert_invisible_ids_answer_as_unknown(
-            _client(tyt[who]),
+            api_as(tyt[who]),
             f"/incoming/{tyt_document}/submit",
             lambda pk: {"leader_id": pk},
             tyt["user_ids"],
@@ -147,8 +142,8 @@ def test_the_leader_an_incoming_document_is_submitted_to(tyt, tyt_document) -> N
 
 
 @pytest.mark.parametrize("action", ["route", "direct"])
-def test_units_and_people_an_incoming_document_is_routed_to(tyt, tyt_document, action: str) -> None:
-    clerk = _client(tyt["clerk"])
+def test_units_and_people_an_incoming_document_is_routed_to(tyt, tyt_document, action: str, api_as) -> None:
+    clerk = api_as(tyt["clerk"])
     path = f"/incoming/{tyt_document}/{action}"
     _assert_invisible_ids_answer_as_unknown(
         clerk,
@@ -168,9 +163,9 @@ def test_units_and_people_an_incoming_document_is_routed_to(tyt, tyt_document, a
     )
 
 
-def test_unknown_and_invisible_people_get_the_directory_answer(tyt) -> None:
+def test_unknown_and_invisible_people_get_the_directory_answer(tyt, api_as) -> None:
     """The same answer as ``GET /directory/users/{id}`` gives for someone the caller may not see."""
-    leader = _client(tyt["leader"])
+    leader = api_as(tyt["leader"])
     directory = leader.get("/api/v1/directory/users/1")
     signer = leader.post(
         "/api/v1/outgoing",
@@ -184,10 +179,10 @@ def test_unknown_and_invisible_people_get_the_directory_answer(tyt) -> None:
     )
 
 
-def test_the_incoming_document_a_draft_answers(tyt) -> None:
+def test_the_incoming_document_a_draft_answers(tyt, api_as) -> None:
     """Another agency's incoming document answers as one that does not exist, whatever else is wrong."""
     status, content = _post(
-        _client(User.objects.get(username="ublienminh_lethuha")),
+        api_as("lethuha"),
         "/incoming/",
         {
             "channel": "paper",
@@ -201,7 +196,7 @@ def test_the_incoming_document_a_draft_answers(tyt) -> None:
     )
     assert status == 201, content
     theirs = json.loads(content)["id"]
-    leader = _client(tyt["leader"])
+    leader = api_as(tyt["leader"])
     doc_type = DocumentType.objects.get(name="Công văn").pk
     for extra in ({}, {"free_recipients": "Trung tâm Y tế huyện."}):
 

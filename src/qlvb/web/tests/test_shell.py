@@ -7,21 +7,15 @@ import re
 import pytest
 from django.test import Client
 
-from qlvb.directory.models import User
+
+@pytest.fixture
+def clerk(demo, page_as) -> Client:
+    return page_as("lethuha")
 
 
 @pytest.fixture
-def clerk(demo) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username="ublienminh_lethuha"))
-    return client
-
-
-@pytest.fixture
-def admin(demo) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username="ublienminh_tranthilan"))
-    return client
+def admin(demo, page_as) -> Client:
+    return page_as("tranthilan")
 
 
 def test_vietnamese_by_default(clerk):
