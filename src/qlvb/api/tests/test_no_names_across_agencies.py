@@ -26,7 +26,7 @@ def _post(client: Client, path: str, body: dict[str, Any]) -> tuple[int, bytes]:
     return response.status_code, response.content
 
 
-def _assert_invisible_ids_answer_as_unknown(
+def assert_invisible_ids_answer_as_unknown(
     client: Client, path: str, body: Callable[[int], dict[str, Any]], ids: list[int], visible: set[int], unknown: int
 ) -> None:
     baseline = _post(client, path, body(unknown))
@@ -68,7 +68,7 @@ def test_the_signer_of_a_new_draft(tyt, api_as) -> None:
             "free_recipients": "Trung tâm Y tế huyện.",
         }
 
-    _assert_invisible_ids_answer_as_unknown(
+    assert_invisible_ids_answer_as_unknown(
         leader, "/outgoing", body, tyt["user_ids"], tyt["visible_users"], tyt["unknown_user"]
     )
     _, content = _post(leader, "/outgoing", body(1))
@@ -92,7 +92,7 @@ def test_people_to_consult_and_the_department_leader_of_a_draft(tyt, api_as) -> 
     )
     assert status == 201, content
     draft = json.loads(content)["id"]
-    _assert_invisible_ids_answer_as_unknown(
+    assert_invisible_ids_answer_as_unknown(
         leader,
         f"/outgoing/{draft}/consultations",
         lambda pk: {"user_ids": [tyt["clerk"].pk, pk], "deadline": "2099-12-31"},
@@ -100,7 +100,7 @@ def test_people_to_consult_and_the_department_leader_of_a_draft(tyt, api_as) -> 
         tyt["visible_users"],
         tyt["unknown_user"],
     )
-    _assert_invisible_ids_answer_as_unknown(
+    assert_invisible_ids_answer_as_unknown(
         leader,
         f"/outgoing/{draft}/submit",
         lambda pk: {"dept_leader_id": pk},
@@ -131,7 +131,7 @@ def tyt_document(tyt, api_as) -> int:
 
 def test_the_leader_an_incoming_document_is_submitted_to(tyt, tyt_document, api_as) -> None:
     for who in ("clerk", "leader"):
-        _assert_invisible_ids_answer_as_unknown(
+        assert_invisible_ids_answer_as_unknown(
             api_as(tyt[who]),
             f"/incoming/{tyt_document}/submit",
             lambda pk: {"leader_id": pk},
@@ -145,7 +145,7 @@ def test_the_leader_an_incoming_document_is_submitted_to(tyt, tyt_document, api_
 def test_units_and_people_an_incoming_document_is_routed_to(tyt, tyt_document, action: str, api_as) -> None:
     clerk = api_as(tyt["clerk"])
     path = f"/incoming/{tyt_document}/{action}"
-    _assert_invisible_ids_answer_as_unknown(
+    assert_invisible_ids_answer_as_unknown(
         clerk,
         path,
         lambda pk: {"targets": [{"role": "lead", "unit_id": pk}]},
@@ -153,7 +153,7 @@ def test_units_and_people_an_incoming_document_is_routed_to(tyt, tyt_document, a
         tyt["visible_units"],
         tyt["unknown_unit"],
     )
-    _assert_invisible_ids_answer_as_unknown(
+    assert_invisible_ids_answer_as_unknown(
         clerk,
         path,
         lambda pk: {"targets": [{"role": "lead", "user_id": pk}]},

@@ -71,6 +71,7 @@ Session = partial(SharedSession, shots=SHOTS)
 def test_the_whole_incoming_path(demo, live_server, eager_celery, tmp_path):
     document_types_ensure()  # an earlier transactional test may have flushed the migration's rows
     run_in_own_thread(whole_path, live_server, tmp_path)
+    assert list(Document.objects.values_list("status", flat=True)) == [DocumentStatus.COMPLETED]
 
 
 def whole_path(chromium, live_server, tmp_path) -> None:

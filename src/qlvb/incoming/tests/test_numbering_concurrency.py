@@ -41,10 +41,10 @@ def test_parallel_registrations_have_no_duplicate_and_no_gap(demo):
             "second writer at once instead of waiting; a SQLite file database (WAL, IMMEDIATE "
             "transactions) is tested in test_parallel_registrations_on_a_sqlite_file"
         )
-    _run_parallel()
+    assert_parallel_numbering_unique()
 
 
-def _run_parallel() -> None:
+def assert_parallel_numbering_unique() -> None:
     agency_id = Unit.objects.get(short_name="UBND", kind="agency").pk
     clerk_id = User.objects.get(username="ublienminh_lethuha").pk
     barrier = threading.Barrier(THREADS)
@@ -105,7 +105,7 @@ call_command("migrate", verbosity=0)
 from qlvb.directory.demo import load_demo
 load_demo()
 from qlvb.incoming.tests import test_numbering_concurrency as t
-t._run_parallel()
+t.assert_parallel_numbering_unique()
 print("OK")
 """
 

@@ -95,7 +95,7 @@ def documents(person: Callable[[str], User], settings, tmp_path, celery_eager) -
     return {"incoming": doc.pk, "assignment": lead.pk, "outgoing": draft.pk, "report": report.pk if report else 0}
 
 
-def check_pages(browser, base: str, username: str | None, paths: list[str], viewport: str, shot) -> None:
+def assert_pages_accessible(browser, base: str, username: str | None, paths: list[str], viewport: str, shot) -> None:
     """Open each page, run axe; fail at the end listing every page's violations."""
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="vi-VN")
     page = context.new_page()
@@ -134,7 +134,7 @@ def check_pages(browser, base: str, username: str | None, paths: list[str], view
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_sign_in_page(demo, live_server, browser, viewport, shot):
-    check_pages(browser, live_server.url, None, ["/dang-nhap/"], viewport, shot)
+    assert_pages_accessible(browser, live_server.url, None, ["/dang-nhap/"], viewport, shot)
 
 
 # Each role's pages; {incoming}, {outgoing}, {assignment}, {report} are the ``documents``' ids, {user} Trần Thị Lan's.
@@ -185,7 +185,7 @@ ROLE_PAGES = {
 def test_role_pages(demo, documents, live_server, browser, username, viewport, shot, person):
     ids = {**documents, "user": person("tranthilan").pk}
     paths = [path.format(**ids) for path in ROLE_PAGES[username]]
-    check_pages(browser, live_server.url, username, paths, viewport, shot)
+    assert_pages_accessible(browser, live_server.url, username, paths, viewport, shot)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
