@@ -56,6 +56,43 @@ def page_as(request: pytest.FixtureRequest, db: None) -> Callable[..., Client]:
     return make
 
 
+def sqlite_in_memory() -> bool:
+    """The test database is SQLite's shared-cache in-memory one (a second writer is refused at once)."""
+    from django.db import connections
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    database = connections["default"]
+    return isinstance(database, DatabaseWrapper) and database.is_in_memory_db()
+
+
+def run_together(count: int, work: Callable[[int, Callable[[], object]], None]) -> list[BaseException]:
+    """Run ``work(t, ready)`` for t in 0..count-1, each in its own thread; ``ready()`` waits until every
+    thread has called it, so the contended part starts at once. Each thread closes its database
+    connection at the end. Returns what the threads raised."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(t: int) -> None:
+        try:
+            work(t, barrier.wait)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

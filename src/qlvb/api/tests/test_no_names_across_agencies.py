@@ -43,6 +43,7 @@ def tyt(demo) -> dict[str, Any]:
     clerk = User.objects.get(username="tytlienminh_buithiloan")
     user_ids = list(User.objects.order_by("pk").values_list("pk", flat=True))
     unit_ids = list(Unit.objects.order_by("pk").values_list("pk", flat=True))
+    assert leader.unit is not None
     return {
         "leader": leader,
         "clerk": clerk,

@@ -135,6 +135,7 @@ def test_the_issue_path_in_chromium(demo, live_server, browser_as, shot, profile
     outgoing = Outgoing.objects.get()
     from qlvb.files.storage import open_verified
 
+    assert outgoing.signed_pdf is not None
     blob = outgoing.signed_pdf.blob
     with open_verified(blob.sha256, size=blob.size, name="x.pdf") as handle:
         pdf = handle.read()

@@ -47,7 +47,7 @@ def test_a_round_from_asking_to_summary(drafted, person, committed):
             deadline=_in(3),
             message="Đề nghị góp ý trước ngày hạn.",
         )
-    assert c.ordinal == 1 and c.version.ordinal == 1
+    assert c.ordinal == 1 and c.version is not None and c.version.ordinal == 1
     assert set(Notification.objects.filter(kind="new_document").values_list("user__username", flat=True)) == {
         huy.username,
         trang.username,
@@ -102,8 +102,9 @@ def test_a_round_from_asking_to_summary(drafted, person, committed):
     pdf = reports.consultation_pdf(c)
     if os.environ.get("QLVB_OUTGOING_SAVE_DIR"):  # to render and look at
         Path(os.environ["QLVB_OUTGOING_SAVE_DIR"], "tong-hop-y-kien.pdf").write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    text = text.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
     assert "BẢNG TỔNG HỢP Ý KIẾN GÓP Ý DỰ THẢO" in text
     assert "Vũ Quang Huy" in text and "Sai số liệu mục 2" in text and "Chưa trả lời" in text
 

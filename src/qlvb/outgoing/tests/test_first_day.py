@@ -175,6 +175,7 @@ def test_first_day_outgoing(first_day, live_server, browser_as, tmp_path):
     assert response.ok, response.status
     pdf = response.body()
     outgoing = Outgoing.objects.get()
+    assert outgoing.signed_pdf is not None
     assert pdf == blob_path(outgoing.signed_pdf.blob.sha256).read_bytes()  # the issued file, unchanged
     with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread; verification uses asyncio
         report = pool.submit(verify_pdf, pdf).result()
@@ -191,6 +192,7 @@ def test_first_day_outgoing(first_day, live_server, browser_as, tmp_path):
     day = values[number_fields.DATE_FIELD]
     assert day.startswith(f"Liên Minh, ngày {TODAY:%d} tháng ") and day.endswith(f"năm {TODAY.year}"), day
     version = outgoing.approved_version
+    assert version is not None and version.pdf is not None
     approved = blob_path(version.pdf.blob.sha256).read_bytes()
     template_number, template_date = TEMPLATES["odt-spaces"][0].number, TEMPLATES["odt-spaces"][0].date
     # on the rendered page the placeholders are covered by the number and the date, not written over

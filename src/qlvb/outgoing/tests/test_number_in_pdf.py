@@ -19,16 +19,14 @@ from qlvb.signing.verify import verify_pdf
 pytestmark = pytest.mark.django_db
 
 
-def _read(stored) -> bytes:  # type: ignore[no-untyped-def]
+def _read(stored) -> bytes:
     from qlvb.files.storage import open_verified
 
     with open_verified(stored.blob.sha256, size=stored.blob.size, name=stored.name) as handle:
         return handle.read()
 
 
-def test_issued_pdf_reads_the_number_and_date_instead_of_the_blanks(  # type: ignore[no-untyped-def]
-    draft, person, profiles, ubnd, tmp_path
-):
+def test_issued_pdf_reads_the_number_and_date_instead_of_the_blanks(draft, person, profiles, ubnd, tmp_path):
     template, ext = templates.TEMPLATES["odt-spaces"]
     outgoing = draft()
     huong, clerk = outgoing.drafter, person("lethuha")
@@ -46,6 +44,7 @@ def test_issued_pdf_reads_the_number_and_date_instead_of_the_blanks(  # type: ig
     services.outgoing_sign_agency(actor=clerk, outgoing=outgoing, pin=PIN)
     outgoing = Outgoing.objects.select_related("approved_version__pdf__blob", "signed_pdf__blob").get(pk=outgoing.pk)
 
+    assert outgoing.approved_version is not None
     approved, issued = _read(outgoing.approved_version.pdf), _read(outgoing.signed_pdf)
     line = numbering.date_line(numbering.place_name(ubnd), timezone.localdate())
     assert outgoing.document.number_notation == "01/UBND-VHXH"

@@ -178,7 +178,9 @@ def test_uploads_still_need_the_csrf_token(person, web_settings, page_as):
     assert client.post(reverse("signing:profile"), form).status_code == 403
     assert not SigningProfile.objects.exists()
     page = client.get(reverse("signing:profile")).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None
+    token = found.group(1)
     form = {"action": "image", "image": _upload("chu-ky.png", samples.signature_png()), "csrfmiddlewaretoken": token}
     assert client.post(reverse("signing:profile"), form).status_code == 302
     assert SigningProfile.objects.get().image_png

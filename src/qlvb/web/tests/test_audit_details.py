@@ -33,7 +33,9 @@ def recorded_keys() -> dict[str, set[str]]:
                 continue
             for keyword in node.keywords:
                 if keyword.arg == "data" and isinstance(keyword.value, ast.Dict):
-                    keys = {k.value for k in keyword.value.keys if isinstance(k, ast.Constant)}
+                    keys = {
+                        k.value for k in keyword.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                    }
                     found.setdefault(str(path.relative_to(SRC)), set()).update(keys)
     return found
 

@@ -83,7 +83,7 @@ def test_administrator_creates_a_user_with_the_proposed_name(demo, live_server, 
     assert "Đã tạo tài khoản ublienminh_tranthilan3." in page.locator(".alert-success").inner_text()
     shot(page, "user-detail")
     user = User.objects.get(username="ublienminh_tranthilan3")
-    assert user.full_name == "Trần Thị Lan" and user.unit.short_name == "VHXH"
+    assert user.full_name == "Trần Thị Lan" and user.unit is not None and user.unit.short_name == "VHXH"
     no_csp_violation(console.errors)
 
 

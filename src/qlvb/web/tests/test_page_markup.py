@@ -13,6 +13,13 @@ from django.test import Client
 from qlvb.outgoing.forms import DraftForm
 
 
+def _first(pattern: str, text: str, group: int) -> str:
+    """The first match of ``pattern`` in ``text`` (failing when there is none), its ``group``."""
+    found = re.search(pattern, text)
+    assert found is not None, pattern
+    return found.group(group)
+
+
 def test_reply_deadline_is_a_dd_mm_yyyy_text_field(demo, page_as):
     html = page_as("ublienminh_dothanhhuong").get("/van-ban-di/soan/").content.decode()
     (field,) = re.findall(r'<input[^>]*name="due_date"[^>]*>', html)
@@ -37,7 +44,7 @@ def test_every_page_starts_with_a_skip_link_to_the_content(demo, page_as):
     for client, url in ((Client(), "/dang-nhap/"), (page_as("ublienminh_lethuha"), "/")):
         html = client.get(url).content.decode()
         body = html.split("<body", 1)[1]
-        first_link = re.search(r"<a [^>]*>", body).group(0)
+        first_link = _first(r"<a [^>]*>", body, 0)
         assert 'href="#content"' in first_link
         assert 'id="content" tabindex="-1"' in html
 
@@ -50,7 +57,7 @@ def test_help_text_and_errors_are_tied_to_their_field(demo, page_as):
         "/doi-mat-khau/", {"old_password": "LienMinh@2025", "new_password1": "ngan", "new_password2": "ngan"}
     ).content.decode()
     (field,) = re.findall(r'<input[^>]*name="new_password1"[^>]*>', html)
-    described = re.search(r'aria-describedby="([^"]+)"', field).group(1).split()
+    described = _first(r'aria-describedby="([^"]+)"', field, 1).split()
     assert described == ["id_new_password1_helptext", "id_new_password1_error"]
     for element_id in described:
         assert f'id="{element_id}"' in html, element_id

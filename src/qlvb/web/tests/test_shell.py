@@ -82,7 +82,7 @@ def test_login_page_has_no_inline_code(demo):
 def test_assets_are_served_by_the_deployment(demo, path):
     response = Client().get(path)
     assert response.status_code == 200
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    body = response.getvalue()  # streamed (static files) or not
     assert len(body) > 100
 
 
