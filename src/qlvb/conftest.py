@@ -1,7 +1,9 @@
 """Fixtures for every app's tests under src/qlvb: a signed-in client for the API (``api_as``) and for the
-pages (``page_as``), and the system's Chromium driven by Playwright against pytest-django's live server.
-One browser for the whole session: a second sync Playwright in the same thread would refuse to start.
-The demo agency and its people (``demo``, ``person``) come from the repository's root conftest."""
+pages (``page_as``); threads started together (``run_together``); and the system's Chromium driven by
+Playwright against pytest-django's live server (``browser``, ``browser_as``, ``Session``,
+``browser_sign_in``, axe-core checks). One browser for the whole session: a second sync Playwright in
+the same thread would refuse to start. The demo agency and its people (``demo``, ``person``) come from
+the repository's root conftest."""
 
 from __future__ import annotations
 
@@ -46,7 +48,7 @@ def api_as(request: pytest.FixtureRequest, db: None) -> Callable[..., Client]:
 @pytest.fixture
 def page_as(request: pytest.FixtureRequest, db: None) -> Callable[..., Client]:
     """``page_as("lethuha")`` or ``page_as(user)`` → a client with that user's signed-in session (how a
-    browser reaches the pages). ``csrf=True`` makes it send no CSRF token unless the test gives one."""
+    browser reaches the pages). ``csrf=True`` enforces the CSRF check, as a real browser meets it."""
 
     def make(who: str | User, *, csrf: bool = False) -> Client:
         client = Client(enforce_csrf_checks=csrf)
