@@ -1,18 +1,99 @@
-"""Fixtures for every app's tests under src/qlvb: the system's Chromium driven by Playwright against
-pytest-django's live server. One browser for the whole session: a second sync Playwright in the same
-thread would refuse to start."""
+"""Fixtures for every app's tests under src/qlvb: a signed-in client for the API (``api_as``) and for the
+pages (``page_as``); threads started together (``run_together``); and the system's Chromium driven by
+Playwright against pytest-django's live server (``browser``, ``browser_as``, ``Session``,
+``browser_sign_in``, axe-core checks). One browser for the whole session: a second sync Playwright in
+the same thread would refuse to start. The demo agency and its people (``demo``, ``person``) come from
+the repository's root conftest."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.test import Client
+
+if TYPE_CHECKING:
+    from qlvb.directory.models import User
+
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with
 # a running loop unless told otherwise. The live server runs in its own thread and is unaffected.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _user(request: pytest.FixtureRequest, who: str | User) -> User:
+    """A User as given, or the demo person of that name (``"lethuha"`` or a full username)."""
+    if isinstance(who, str):
+        person: Callable[[str], User] = request.getfixturevalue("person")
+        return person(who)
+    return who
+
+
+@pytest.fixture
+def api_as(request: pytest.FixtureRequest, db: None) -> Callable[..., Client]:
+    """``api_as("lethuha")`` or ``api_as(user)`` → a client that sends a fresh API token of that user as
+    ``Authorization: Bearer …`` on every request (how an API client signs in)."""
+    from qlvb.directory.tokens import token_issue
+
+    def make(who: str | User) -> Client:
+        token = token_issue(user=_user(request, who), name="test")
+        return Client(headers={"Authorization": f"Bearer {token}"})
+
+    return make
+
+
+@pytest.fixture
+def page_as(request: pytest.FixtureRequest, db: None) -> Callable[..., Client]:
+    """``page_as("lethuha")`` or ``page_as(user)`` → a client with that user's signed-in session (how a
+    browser reaches the pages). ``csrf=True`` enforces the CSRF check, as a real browser meets it."""
+
+    def make(who: str | User, *, csrf: bool = False) -> Client:
+        client = Client(enforce_csrf_checks=csrf)
+        client.force_login(_user(request, who))
+        return client
+
+    return make
+
+
+def sqlite_in_memory() -> bool:
+    """The test database is SQLite's shared-cache in-memory one (a second writer is refused at once)."""
+    from django.db import connections
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    database = connections["default"]
+    return isinstance(database, DatabaseWrapper) and database.is_in_memory_db()
+
+
+def run_together(count: int, work: Callable[[int, Callable[[], object]], None]) -> list[BaseException]:
+    """Run ``work(t, ready)`` for t in 0..count-1, each in its own thread; ``ready()`` waits until every
+    thread has called it, so the contended part starts at once. Each thread closes its database
+    connection at the end. Returns what the threads raised."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(t: int) -> None:
+        try:
+            work(t, barrier.wait)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -73,6 +154,86 @@ def phone_page(browser, console) -> Iterator[object]:
     context, page = _new_page(browser, console, 375, 740)
     yield page
     context.close()
+
+
+DEMO_PASSWORD = "LienMinh@2025"  # noqa: S105  (every demo user's password, README)
+
+
+def demo_username(name: str) -> str:
+    """``"lethuha"`` → ``"ublienminh_lethuha"``; a full username is kept."""
+    return name if "_" in name or name == "admin" else f"ublienminh_{name}"
+
+
+def browser_sign_in(page: Any, base: str, username: str, password: str = DEMO_PASSWORD, *, check: bool = True) -> None:
+    """Sign in through the form as a person does; with ``check`` fail (with a screenshot) if it was refused."""
+    page.goto(f"{base}/dang-nhap/")
+    page.get_by_label("Tên tài khoản").fill(demo_username(username))
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state("networkidle")
+    if check and "/dang-nhap/" in page.url:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"failed-sign-in-{demo_username(username)}.png"), full_page=True)
+        raise AssertionError(f"{username} could not sign in: {page.locator('main').inner_text()[:300]}")
+
+
+def no_csp_violation(errors: list[str]) -> None:
+    """The page logged no Content-Security-Policy refusal."""
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+class Session:
+    """One person's signed-in browser window (own context: own cookies), with the errors the page logged;
+    screenshots go to ``shots``. ``close()`` fails if the page logged a CSP refusal."""
+
+    def __init__(
+        self, chromium: Any, base: str, username: str, *, width: int = 1280, height: int = 900, shots: Path
+    ) -> None:
+        self.context = chromium.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.base, self.width, self.shots = base, width, shots
+        browser_sign_in(self.page, base, username)
+
+    def shot(self, name: str) -> Path:
+        self.shots.mkdir(parents=True, exist_ok=True)
+        path = self.shots / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def open(self, path: str) -> None:
+        self.page.goto(f"{self.base}{path}")
+        self.page.wait_for_load_state("networkidle")
+
+    def fits(self) -> None:
+        assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width, "scrolls sideways"
+
+    def close(self) -> None:
+        no_csp_violation(self.errors)
+        self.context.close()
+
+
+@pytest.fixture
+def browser_as(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """``browser_as("dothanhhuong", phone=False)`` → a page of that person's own window, signed in through
+    the form on the live server (60 s timeouts: conversions and signing run in the server's thread)."""
+    contexts = []
+
+    def open_as(username: str, *, phone: bool = False) -> Any:
+        viewport = {"width": 375, "height": 740} if phone else {"width": 1280, "height": 900}
+        context = browser.new_context(viewport=viewport, locale="vi-VN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        browser_sign_in(page, live_server.url, username)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

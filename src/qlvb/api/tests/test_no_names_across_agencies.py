@@ -16,14 +16,9 @@ from django.test import Client
 
 from qlvb.directory.models import Unit, User
 from qlvb.directory.selectors import units_visible_to, users_visible_to
-from qlvb.directory.tokens import token_issue
 from qlvb.documents.models import DocumentType
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user: User) -> Client:
-    return Client(headers={"Authorization": f"Bearer {token_issue(user=user)}"})
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> tuple[int, bytes]:
@@ -31,7 +26,7 @@ def _post(client: Client, path: str, body: dict[str, Any]) -> tuple[int, bytes]:
     return response.status_code, response.content
 
 
-def _assert_invisible_ids_answer_as_unknown(
+def assert_invisible_ids_answer_as_unknown(
     client: Client, path: str, body: Callable[[int], dict[str, Any]], ids: list[int], visible: set[int], unknown: int
 ) -> None:
     baseline = _post(client, path, body(unknown))
@@ -48,6 +43,7 @@ def tyt(demo) -> dict[str, Any]:
     clerk = User.objects.get(username="tytlienminh_buithiloan")
     user_ids = list(User.objects.order_by("pk").values_list("pk", flat=True))
     unit_ids = list(Unit.objects.order_by("pk").values_list("pk", flat=True))
+    assert leader.unit is not None
     return {
         "leader": leader,
         "clerk": clerk,
@@ -61,8 +57,8 @@ def tyt(demo) -> dict[str, Any]:
     }
 
 
-def test_the_signer_of_a_new_draft(tyt) -> None:
-    leader = _client(tyt["leader"])
+def test_the_signer_of_a_new_draft(tyt, api_as) -> None:
+    leader = api_as(tyt["leader"])
     doc_type = DocumentType.objects.get(name="Công văn").pk
 
     def body(pk: int) -> dict[str, Any]:
@@ -73,7 +69,7 @@ def test_the_signer_of_a_new_draft(tyt) -> None:
             "free_recipients": "Trung tâm Y tế huyện.",
         }
 
-    _assert_invisible_ids_answer_as_unknown(
+    assert_invisible_ids_answer_as_unknown(
         leader, "/outgoing", body, tyt["user_ids"], tyt["visible_users"], tyt["unknown_user"]
     )
     _, content = _post(leader, "/outgoing", body(1))
@@ -82,8 +78,8 @@ def test_the_signer_of_a_new_draft(tyt) -> None:
     assert _post(leader, "/outgoing", body(tyt["leader"].pk))[0] == 201
 
 
-def test_people_to_consult_and_the_department_leader_of_a_draft(tyt) -> None:
-    leader = _client(tyt["leader"])
+def test_people_to_consult_and_the_department_leader_of_a_draft(tyt, api_as) -> None:
+    leader = api_as(tyt["leader"])
     doc_type = DocumentType.objects.get(name="Công văn").pk
     status, content = _post(
         leader,
@@ -97,7 +93,7 @@ def test_people_to_consult_and_the_department_leader_of_a_draft(tyt) -> None:
     )
     assert status == 201, content
     draft = json.loads(content)["id"]
-    _assert_invisible_ids_answer_as_unknown(
+    assert_invisible_ids_answer_as_unknown(
         leader,
         f"/outgoing/{draft}/consultations",
         lambda pk: {"user_ids": [tyt["clerk"].pk, pk], "deadline": "2099-12-31"},
@@ -105,7 +101,7 @@ def test_people_to_consult_and_the_department_leader_of_a_draft(tyt) -> None:
         tyt["visible_users"],
         tyt["unknown_user"],
     )
-    _assert_invisible_ids_answer_as_unknown(
+    assert_invisible_ids_answer_as_unknown(
         leader,
         f"/outgoing/{draft}/submit",
         lambda pk: {"dept_leader_id": pk},
@@ -116,9 +112,9 @@ def test_people_to_consult_and_the_department_leader_of_a_draft(tyt) -> None:
 
 
 @pytest.fixture
-def tyt_document(tyt) -> int:
+def tyt_document(tyt, api_as) -> int:
     status, content = _post(
-        _client(tyt["clerk"]),
+        api_as(tyt["clerk"]),
         "/incoming/",
         {
             "channel": "paper",
@@ -134,10 +130,10 @@ def tyt_document(tyt) -> int:
     return int(json.loads(content)["id"])
 
 
-def test_the_leader_an_incoming_document_is_submitted_to(tyt, tyt_document) -> None:
+def test_the_leader_an_incoming_document_is_submitted_to(tyt, tyt_document, api_as) -> None:
     for who in ("clerk", "leader"):
-        _assert_invisible_ids_answer_as_unknown(
-            _client(tyt[who]),
+        assert_invisible_ids_answer_as_unknown(
+            api_as(tyt[who]),
             f"/incoming/{tyt_document}/submit",
             lambda pk: {"leader_id": pk},
             tyt["user_ids"],
@@ -147,10 +143,10 @@ def test_the_leader_an_incoming_document_is_submitted_to(tyt, tyt_document) -> N
 
 
 @pytest.mark.parametrize("action", ["route", "direct"])
-def test_units_and_people_an_incoming_document_is_routed_to(tyt, tyt_document, action: str) -> None:
-    clerk = _client(tyt["clerk"])
+def test_units_and_people_an_incoming_document_is_routed_to(tyt, tyt_document, action: str, api_as) -> None:
+    clerk = api_as(tyt["clerk"])
     path = f"/incoming/{tyt_document}/{action}"
-    _assert_invisible_ids_answer_as_unknown(
+    assert_invisible_ids_answer_as_unknown(
         clerk,
         path,
         lambda pk: {"targets": [{"role": "lead", "unit_id": pk}]},
@@ -158,7 +154,7 @@ def test_units_and_people_an_incoming_document_is_routed_to(tyt, tyt_document, a
         tyt["visible_units"],
         tyt["unknown_unit"],
     )
-    _assert_invisible_ids_answer_as_unknown(
+    assert_invisible_ids_answer_as_unknown(
         clerk,
         path,
         lambda pk: {"targets": [{"role": "lead", "user_id": pk}]},
@@ -168,9 +164,9 @@ def test_units_and_people_an_incoming_document_is_routed_to(tyt, tyt_document, a
     )
 
 
-def test_unknown_and_invisible_people_get_the_directory_answer(tyt) -> None:
+def test_unknown_and_invisible_people_get_the_directory_answer(tyt, api_as) -> None:
     """The same answer as ``GET /directory/users/{id}`` gives for someone the caller may not see."""
-    leader = _client(tyt["leader"])
+    leader = api_as(tyt["leader"])
     directory = leader.get("/api/v1/directory/users/1")
     signer = leader.post(
         "/api/v1/outgoing",
@@ -184,10 +180,10 @@ def test_unknown_and_invisible_people_get_the_directory_answer(tyt) -> None:
     )
 
 
-def test_the_incoming_document_a_draft_answers(tyt) -> None:
+def test_the_incoming_document_a_draft_answers(tyt, api_as) -> None:
     """Another agency's incoming document answers as one that does not exist, whatever else is wrong."""
     status, content = _post(
-        _client(User.objects.get(username="ublienminh_lethuha")),
+        api_as("lethuha"),
         "/incoming/",
         {
             "channel": "paper",
@@ -201,7 +197,7 @@ def test_the_incoming_document_a_draft_answers(tyt) -> None:
     )
     assert status == 201, content
     theirs = json.loads(content)["id"]
-    leader = _client(tyt["leader"])
+    leader = api_as(tyt["leader"])
     doc_type = DocumentType.objects.get(name="Công văn").pk
     for extra in ({}, {"free_recipients": "Trung tâm Y tế huyện."}):
 

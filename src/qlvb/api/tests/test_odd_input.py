@@ -28,7 +28,7 @@ def _api(user=None) -> Api:
     return api
 
 
-def _is_nul_refusal(response) -> None:
+def assert_nul_refusal(response) -> None:
     assert response.status_code == 400, response.content[:300]
     assert response["Content-Type"].startswith("application/json")
     assert response.json() == {"detail": NUL_DETAIL, "code": "nul_character"}
@@ -36,18 +36,18 @@ def _is_nul_refusal(response) -> None:
 
 def test_nul_in_the_username_when_asking_for_a_token_is_400_without_signing_in(demo) -> None:
     response = _api().post("/auth/token", {"username": "ublienminh_lethuha\x00", "password": PASSWORD})
-    _is_nul_refusal(response)
+    assert_nul_refusal(response)
 
 
 @pytest.mark.parametrize("name", ["q", "status", "organ", "box"])
 def test_nul_in_a_query_parameter_is_400(person, name: str) -> None:
-    _is_nul_refusal(_api(person("lethuha")).get("/incoming/", **{name: "Quyết\x00định"}))
+    assert_nul_refusal(_api(person("lethuha")).get("/incoming/", **{name: "Quyết\x00định"}))
 
 
 def test_nul_in_a_search_of_people_is_400(person) -> None:
     clerk = _api(person("lethuha"))
-    _is_nul_refusal(clerk.get("/directory/users", q="\x00"))
-    _is_nul_refusal(clerk.get("/directory/username-proposal", unit=1, full_name="Lê\x00Hà"))
+    assert_nul_refusal(clerk.get("/directory/users", q="\x00"))
+    assert_nul_refusal(clerk.get("/directory/username-proposal", unit=1, full_name="Lê\x00Hà"))
 
 
 def test_nul_in_a_json_string_is_400_and_stores_nothing(person) -> None:
@@ -56,12 +56,12 @@ def test_nul_in_a_json_string_is_400_and_stores_nothing(person) -> None:
 
     admin, clerk = _api(person("tranthilan")), _api(person("lethuha"))
     before = (User.objects.count(), Comment.objects.count())
-    _is_nul_refusal(admin.post("/directory/users", {"full_name": "Nguyễn\x00Văn A", "unit": 1}))
-    _is_nul_refusal(clerk.post("/outgoing", {"doc_type_id": 1, "subject": "Về\x00việc", "signer_id": 1}))
-    _is_nul_refusal(clerk.post("/outgoing/1/comments", {"text": "góp ý \x00"}))
+    assert_nul_refusal(admin.post("/directory/users", {"full_name": "Nguyễn\x00Văn A", "unit": 1}))
+    assert_nul_refusal(clerk.post("/outgoing", {"doc_type_id": 1, "subject": "Về\x00việc", "signer_id": 1}))
+    assert_nul_refusal(clerk.post("/outgoing/1/comments", {"text": "góp ý \x00"}))
     # nested, and in a key
-    _is_nul_refusal(clerk.post("/incoming/1/direct", {"targets": [{"role": "lead\x00"}]}))
-    _is_nul_refusal(clerk.post("/incoming/1/direct", {"targets": [{"ro\x00le": "lead"}]}))
+    assert_nul_refusal(clerk.post("/incoming/1/direct", {"targets": [{"role": "lead\x00"}]}))
+    assert_nul_refusal(clerk.post("/incoming/1/direct", {"targets": [{"ro\x00le": "lead"}]}))
     assert (User.objects.count(), Comment.objects.count()) == before
 
 
@@ -77,7 +77,7 @@ def test_nul_in_a_header_is_400(demo) -> None:
         content_type="application/json",
         headers={"User-Agent": "x\x00y"},
     )
-    _is_nul_refusal(response)
+    assert_nul_refusal(response)
 
 
 def test_nul_on_the_web_is_a_400_page_in_vietnamese(person) -> None:
@@ -144,7 +144,7 @@ def test_nul_in_the_session_cookie_is_400_before_the_session_is_read(demo) -> No
     response = _client().get("/van-ban-den/", headers=cookie)
     assert response.status_code == 400
     assert response.cookies["sessionid"].value == ""  # the bad cookie is deleted
-    _is_nul_refusal(_client().get("/api/v1/me", headers=cookie))
+    assert_nul_refusal(_client().get("/api/v1/me", headers=cookie))
 
 
 def test_numbers_beyond_bigint_in_a_web_list_filter_are_no_server_error(person) -> None:

@@ -90,9 +90,7 @@ def test_an_expired_token_is_refused(demo) -> None:
     assert Api(token=token).get("/me").status_code == 401
 
 
-def test_session_sign_in_also_works_for_the_api(person) -> None:
-    from django.test import Client
+def test_session_sign_in_also_works_for_the_api(person, page_as) -> None:
 
-    client = Client()
-    client.force_login(person("lethuha"))
+    client = page_as("lethuha")
     assert client.get("/api/v1/me").json()["username"] == "ublienminh_lethuha"

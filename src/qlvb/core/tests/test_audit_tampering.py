@@ -10,6 +10,7 @@ import json
 import stat
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -30,7 +31,7 @@ def _chain(n: int = 8) -> list[AuditEntry]:
     ]
 
 
-def _sql(sql: str, params: list[object] | None = None) -> None:
+def _sql(sql: str, params: list[Any] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
 

@@ -88,7 +88,7 @@ def test_every_demo_account(username: str, full_name: str, unit: str, position: 
     _demo()
     user = User.objects.select_related("unit").get(username=username)
     assert user.full_name == full_name
-    assert user.unit.short_name == unit
+    assert user.unit is not None and user.unit.short_name == unit
     assert user.position == position
     assert user.is_active and not user.is_superuser
     assert {(r.role, r.unit.short_name) for r in user.role_assignments.select_related("unit")} == roles

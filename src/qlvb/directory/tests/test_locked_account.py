@@ -76,7 +76,7 @@ def test_the_open_session_ends_at_the_next_request(huong, lan) -> None:
     services.user_lock(actor=lan, user=huong, reason="Nghỉ việc")
     response = client.get(reverse("web:home"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("web:login"))
+    assert response["Location"].startswith(reverse("web:login"))
     assert not Session.objects.filter(session_key=session_key).exists()
     assert client.get("/api/v1/me").status_code == 401
     # unlocking does not revive the old session

@@ -101,8 +101,7 @@ def test_a_revoked_token_gets_401_for_every_method(person) -> None:
         assert response.json()["detail"] == "Chưa đăng nhập hoặc mã truy cập không hợp lệ."
 
 
-def test_a_signed_in_session_still_needs_its_csrf_token(person) -> None:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(person("dothanhhuong"))
+def test_a_signed_in_session_still_needs_its_csrf_token(person, page_as) -> None:
+    client = page_as("dothanhhuong", csrf=True)
     response = client.post("/api/v1/auth/token/revoke", "{}", content_type="application/json")
     assert response.status_code == 403

@@ -63,7 +63,7 @@ def test_guessing_on_the_web_locks_out_web_and_api(demo) -> None:
     # the lockout is audited, and so is each failure
     locked = AuditEntry.objects.filter(action="auth.locked_out", actor_username=USERNAME)
     assert locked.count() >= 1
-    assert locked.first().ip == "127.0.0.1"
+    assert locked[0].ip == "127.0.0.1"
     assert AuditEntry.objects.filter(action="auth.sign_in_failed", actor_username=USERNAME).count() >= limit
     assert not AuditEntry.objects.filter(action="auth.sign_in", actor_username=USERNAME).exists()
 

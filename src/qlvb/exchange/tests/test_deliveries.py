@@ -219,7 +219,8 @@ def test_replace_freezes_and_recalls_the_original(issued, person, with_version, 
     old_copy = original.document.deliveries.get().incoming_document
     old_copy.refresh_from_db()
     assert old_copy.status == DocumentStatus.WITHDRAWN
-    assert new.document.deliveries.get().incoming_document.status == DocumentStatus.RECEIVED
+    new_copy = new.document.deliveries.get().incoming_document
+    assert new_copy is not None and new_copy.status == DocumentStatus.RECEIVED
     assert Unit.objects.filter(pk=tyt.pk).exists()
 
 

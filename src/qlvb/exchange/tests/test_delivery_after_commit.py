@@ -58,7 +58,8 @@ def test_the_copy_arrives_after_the_issue_commits(ready, person, tyt, committed)
         assert _received(tyt) == 0  # the issuing transaction is still open: nothing has left
     assert len(callbacks) >= 1
     delivery.refresh_from_db()
-    assert delivery.status == Status.ARRIVED and delivery.incoming_document.agency == tyt
+    assert delivery.status == Status.ARRIVED and delivery.incoming_document is not None
+    assert delivery.incoming_document.agency == tyt
     assert _received(tyt) == 1
 
 

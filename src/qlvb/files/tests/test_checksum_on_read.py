@@ -8,7 +8,6 @@ import os
 import pytest
 
 from qlvb.core.models import AuditEntry
-from qlvb.directory.tokens import token_issue
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Channel
 from qlvb.files.services import file_open
@@ -50,14 +49,12 @@ def test_tampered_content_raises_a_clear_error(person, stored):
     assert not AuditEntry.objects.filter(action="file.downloaded").exists()
 
 
-def test_tampered_content_is_not_served_over_http(client, person, stored):
+def test_tampered_content_is_not_served_over_http(stored, api_as, page_as):
     _tamper(stored.blob.sha256)
-    token = token_issue(user=person("lethuha"))
-    response = client.get(f"/api/v1/files/{stored.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = api_as("lethuha").get(f"/api/v1/files/{stored.pk}")
     assert response.status_code == 500
     assert "SHA-256 không khớp" in response.json()["detail"]
-    client.force_login(person("lethuha"))
-    page = client.get(f"/tep/{stored.pk}/")
+    page = page_as("lethuha").get(f"/tep/{stored.pk}/")
     assert page.status_code == 500
     assert "đã bị thay đổi hoặc hỏng" in page.content.decode()
 

@@ -50,5 +50,6 @@ def test_identical_uploads_at_once(files_dir):
     assert StoredFile.objects.count() == len(users)
     assert [p.name for p in stored_paths(files_dir)] == [Blob.objects.get().sha256]
     for stored in StoredFile.objects.all():
+        assert stored.uploaded_by is not None
         with file_open(actor=stored.uploaded_by, stored_file=stored).handle as fh:
             assert fh.read() == data

@@ -9,7 +9,6 @@ import io
 import pytest
 
 from qlvb.core.models import AuditEntry
-from qlvb.directory.tokens import token_issue
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Channel
 
@@ -26,13 +25,8 @@ def stored(person):
     )
 
 
-def _api_get(client, user, file_id):
-    token = token_issue(user=user)
-    return client.get(f"/api/v1/files/{file_id}", HTTP_AUTHORIZATION=f"Bearer {token}")
-
-
-def test_uploader_downloads_over_the_api(client, person, stored):
-    response = _api_get(client, person("lethuha"), stored.pk)
+def test_uploader_downloads_over_the_api(client, person, stored, api_as):
+    response = api_as("lethuha").get(f"/api/v1/files/{stored.pk}")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == samples.pdf_bytes()
     assert response["Content-Type"] == "application/pdf"
@@ -45,19 +39,19 @@ def test_uploader_downloads_over_the_api(client, person, stored):
     assert entry.object_id == str(stored.pk)
 
 
-def test_the_administrator_of_the_agency_does_not_get_the_content_by_id(client, person, stored):
+def test_the_administrator_of_the_agency_does_not_get_the_content_by_id(client, person, stored, api_as):
     """Being administrator over the uploader's unit shows the file's metadata, not its content."""
-    response = _api_get(client, person("tranthilan"), stored.pk)
+    response = api_as("tranthilan").get(f"/api/v1/files/{stored.pk}")
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="file.downloaded").exists()
 
 
 @pytest.mark.parametrize("outsider", ["dothanhhuong", "nguyenvanhung", "tytlienminh_buithiloan"])
-def test_outsider_gets_404(client, person, stored, outsider):
-    response = _api_get(client, person(outsider), stored.pk)
+def test_outsider_gets_404(client, person, stored, outsider, api_as):
+    response = api_as(outsider).get(f"/api/v1/files/{stored.pk}")
     assert response.status_code == 404
     assert response.json()["detail"] == "Không tìm thấy hoặc bạn không có quyền xem."
-    assert _api_get(client, person(outsider), 999_999).json() == response.json()
+    assert api_as(outsider).get("/api/v1/files/999999").json() == response.json()
     assert not AuditEntry.objects.filter(action="file.downloaded").exists()
 
 

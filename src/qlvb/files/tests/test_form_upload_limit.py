@@ -23,9 +23,8 @@ MB = 1024 * 1024
 
 
 @pytest.fixture
-def clerk_client(client, person):
-    client.force_login(person("lethuha"))
-    return client
+def clerk_client(page_as):
+    return page_as("lethuha")
 
 
 def _temp_files() -> list[Path]:

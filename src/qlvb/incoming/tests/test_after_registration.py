@@ -8,12 +8,10 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
-from qlvb.directory.tokens import token_issue
 from qlvb.documents.models import Attachment, Document, DocumentType
 from qlvb.files.models import StoredFile
 from qlvb.incoming.services import (
@@ -181,9 +179,9 @@ def test_the_clerk_adds_and_replaces_files_on_the_page(client, person, receive, 
     assert client.get(url).status_code == 404
 
 
-def test_files_through_the_api(person, receive, files_dir):
+def test_files_through_the_api(person, receive, files_dir, api_as):
     doc = receive()
-    clerk = Client(headers={"Authorization": f"Bearer {token_issue(user=person('lethuha'), name='t')}"})
+    clerk = api_as("lethuha")
     ids = [
         clerk.post("/api/v1/files", {"file": SimpleUploadedFile(n, pdf_bytes(2), "application/pdf")}).json()["id"]
         for n in ("chinh.pdf", "chinh-sua.pdf")
@@ -247,7 +245,7 @@ def test_correcting_metadata_records_old_and_new_values(person, receive):
     assert doc.arrival_number == 1 and doc.events.filter(action="metadata_corrected").count() == 1
 
 
-def test_correcting_on_the_page_and_through_the_api(client, person, receive):
+def test_correcting_on_the_page_and_through_the_api(client, person, receive, api_as):
     doc = receive()
     client.force_login(person("lethuha"))
     url = reverse("incoming:correct", args=[doc.pk])
@@ -274,14 +272,14 @@ def test_correcting_on_the_page_and_through_the_api(client, person, receive):
     past = {**values, "due_date": f"{timezone.localdate() - dt.timedelta(days=3):%d/%m/%Y}"}
     assert client.post(url, past).status_code == 422
 
-    api = Client(headers={"Authorization": f"Bearer {token_issue(user=person('lethuha'), name='t')}"})
+    api = api_as("lethuha")
     r = api.post(f"/api/v1/incoming/{doc.pk}/correct", {"arrival_number": 5}, content_type="application/json")
     assert r.status_code == 422 and "số đến" in r.json()["detail"]
     r = api.post(
         f"/api/v1/incoming/{doc.pk}/correct", {"signer_name": "Nguyễn Văn Bình"}, content_type="application/json"
     )
     assert r.status_code == 200 and r.json()["signer_name"] == "Nguyễn Văn Bình"
-    officer = Client(headers={"Authorization": f"Bearer {token_issue(user=person('dothanhhuong'), name='t')}"})
+    officer = api_as("dothanhhuong")
     assert (
         officer.post(
             f"/api/v1/incoming/{doc.pk}/correct", {"subject": "x"}, content_type="application/json"

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from qlvb.directory.tokens import token_issue
 from qlvb.documents.models import Document, DocumentStatus, Register
 
 from .test_attachments import pdf_bytes
@@ -21,14 +20,6 @@ DUE = timezone.localdate() + dt.timedelta(days=28)
 @pytest.fixture
 def files_dir(settings, tmp_path):
     settings.FILES_DIR = tmp_path / "files"
-
-
-@pytest.fixture
-def api(person):
-    def as_user(name: str) -> Client:
-        return Client(headers={"Authorization": f"Bearer {token_issue(user=person(name), name='test')}"})
-
-    return as_user
 
 
 def receive_payload(**extra):
@@ -45,8 +36,8 @@ def receive_payload(**extra):
     }
 
 
-def test_main_path_through_the_api(api, person, dept, files_dir):
-    clerk = api("lethuha")
+def test_main_path_through_the_api(api_as, person, dept, files_dir):
+    clerk = api_as("lethuha")
     up = clerk.post("/api/v1/files", {"file": SimpleUploadedFile("scan.pdf", pdf_bytes(2), "application/pdf")})
     assert up.status_code == 201, up.content
     file_id = up.json()["id"]
@@ -68,7 +59,7 @@ def test_main_path_through_the_api(api, person, dept, files_dir):
         clerk.post(f"{BASE}/{doc['id']}/submit", {"leader_id": hung.pk}, content_type="application/json").status_code
         == 200
     )
-    leader = api("nguyenvanhung")
+    leader = api_as("nguyenvanhung")
     assert leader.get(f"{BASE}/boxes").json()["to_direct"] == 1
     r = leader.post(
         f"{BASE}/{doc['id']}/direct",
@@ -84,7 +75,7 @@ def test_main_path_through_the_api(api, person, dept, files_dir):
     assert r.status_code == 200, r.content
     lead_id = r.json()[0]["id"]
 
-    nam = api("hoangvannam")
+    nam = api_as("hoangvannam")
     huong = person("dothanhhuong")
     r = nam.post(
         f"{BASE}/assignments/{lead_id}/assign",
@@ -94,7 +85,7 @@ def test_main_path_through_the_api(api, person, dept, files_dir):
     assert r.status_code == 200, r.content
     mine = r.json()[0]["id"]
 
-    officer = api("dothanhhuong")
+    officer = api_as("dothanhhuong")
     assert officer.get(f"{BASE}/", {"box": "to_handle"}).json()["count"] == 1
     assert (
         officer.post(
@@ -129,13 +120,13 @@ def test_main_path_through_the_api(api, person, dept, files_dir):
     assert [a["status"] for a in final["assignments"] if a["role"] == "support"] == ["closed"]
 
 
-def test_past_deadlines_refused_through_the_api(api, receive, dept):
+def test_past_deadlines_refused_through_the_api(api_as, receive, dept):
     past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
-    r = api("lethuha").post(f"{BASE}/", receive_payload(due_date=past), content_type="application/json")
+    r = api_as("lethuha").post(f"{BASE}/", receive_payload(due_date=past), content_type="application/json")
     assert r.status_code == 422 and "đã qua" in r.json()["detail"], r.content
     assert not Document.objects.exists()
     doc = receive()
-    r = api("nguyenvanhung").post(
+    r = api_as("nguyenvanhung").post(
         f"{BASE}/{doc.pk}/direct",
         {"targets": [{"role": "lead", "unit_id": dept("VHXH").pk, "due_date": past}]},
         content_type="application/json",
@@ -143,33 +134,33 @@ def test_past_deadlines_refused_through_the_api(api, receive, dept):
     assert r.status_code == 422 and "đã qua" in r.json()["detail"] and "Phòng Văn hóa" in r.json()["detail"]
 
 
-def test_secret_document_refused_in_vietnamese(api):
-    r = api("lethuha").post(f"{BASE}/", receive_payload(secrecy="tuyet_mat"), content_type="application/json")
+def test_secret_document_refused_in_vietnamese(api_as):
+    r = api_as("lethuha").post(f"{BASE}/", receive_payload(secrecy="tuyet_mat"), content_type="application/json")
     assert r.status_code == 422 and "mật" in r.json()["detail"] and r.json()["code"] == "state_secret"
     assert not Document.objects.exists() and not Register.objects.filter(last_number__gt=0).exists()
 
 
-def test_max_length_refused(api):
-    r = api("lethuha").post(f"{BASE}/", receive_payload(subject="x" * 501), content_type="application/json")
+def test_max_length_refused(api_as):
+    r = api_as("lethuha").post(f"{BASE}/", receive_payload(subject="x" * 501), content_type="application/json")
     assert r.status_code == 422 and "500" in r.json()["detail"]
 
 
-def test_quick_search_folded(api, receive):
+def test_quick_search_folded(api_as, receive):
     receive(subject="Quyết định phê duyệt kế hoạch", organ_name="UBND huyện", code_notation="QĐ-UBND")
     receive(code_number="9", subject="Giấy mời họp")
-    r = api("lethuha").get(f"{BASE}/", {"q": "quyet dinh ubnd"}).json()
+    r = api_as("lethuha").get(f"{BASE}/", {"q": "quyet dinh ubnd"}).json()
     assert r["count"] == 1 and r["results"][0]["subject"] == "Quyết định phê duyệt kế hoạch"
 
 
 @pytest.mark.parametrize("name", ["ngothuytrang", "tytlienminh_buithiloan", "tytlienminh_dangvantoan"])
-def test_outsiders_get_404_everywhere(api, receive, person, dept, name):
+def test_outsiders_get_404_everywhere(api_as, receive, person, dept, name):
     from qlvb.incoming.services import Target, incoming_direct
 
     doc = receive()
     (lead,) = incoming_direct(
         actor=person("nguyenvanhung"), document=doc, directive="", targets=[Target(role="lead", unit=dept("VHXH"))]
     )
-    c = api(name)
+    c = api_as(name)
     assert c.get(f"{BASE}/").json()["count"] == 0
     for url in (f"{BASE}/{doc.pk}", f"{BASE}/{doc.pk}/files/1"):
         assert c.get(url).status_code == 404

@@ -10,12 +10,14 @@ import datetime as dt
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from qlvb.conftest import CHROMIUM, CHROMIUM_ARGS
+from qlvb.conftest import Session as SharedSession
 from qlvb.documents.models import Document, DocumentStatus
 from qlvb.documents.types_data import document_types_ensure
 from qlvb.signing.tests import samples
@@ -23,7 +25,6 @@ from qlvb.signing.tests import samples
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "LienMinh@2025"
 TODAY = timezone.localdate()
 YESTERDAY, LEAD_DUE, DOC_DUE = (TODAY + dt.timedelta(days=d) for d in (-1, 26, 28))
 SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots" / "incoming"
@@ -64,44 +65,13 @@ def eager_celery(settings, tmp_path):
     app.conf.task_always_eager = before
 
 
-class Session:
-    """One person's browser window (own context: own cookies), with the errors the page logged."""
-
-    def __init__(self, chromium, base: str, username: str, *, width: int = 1280, height: int = 900):
-        self.context = chromium.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(20_000)
-        self.errors: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.base = base
-        self.page.goto(f"{base}/dang-nhap/")
-        self.page.get_by_label("Tên tài khoản").fill(f"ublienminh_{username}")
-        self.page.get_by_label("Mật khẩu").fill(PASSWORD)
-        self.page.get_by_role("button", name="Đăng nhập").click()
-        self.page.wait_for_load_state("networkidle")
-        if "/dang-nhap/" in self.page.url:
-            self.shot(f"failed-sign-in-{username}")
-            raise AssertionError(f"{username} could not sign in: {self.page.locator('main').inner_text()[:300]}")
-
-    def shot(self, name: str) -> Path:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        path = SHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    def open(self, path: str) -> None:
-        self.page.goto(f"{self.base}{path}")
-        self.page.wait_for_load_state("networkidle")
-
-    def close(self) -> None:
-        assert not [e for e in self.errors if "Content Security Policy" in e or "Refused" in e], self.errors
-        self.context.close()
+Session = partial(SharedSession, shots=SHOTS)
 
 
 def test_the_whole_incoming_path(demo, live_server, eager_celery, tmp_path):
     document_types_ensure()  # an earlier transactional test may have flushed the migration's rows
     run_in_own_thread(whole_path, live_server, tmp_path)
+    assert list(Document.objects.values_list("status", flat=True)) == [DocumentStatus.COMPLETED]
 
 
 def whole_path(chromium, live_server, tmp_path) -> None:

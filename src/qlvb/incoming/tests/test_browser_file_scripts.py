@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
+from qlvb.conftest import browser_sign_in
 from qlvb.directory.demo import load_demo
 from qlvb.directory.models import Unit, User
 from qlvb.incoming.services import IncomingFile, incoming_receive
@@ -44,11 +45,7 @@ def test_the_document_page_warns_of_scripts(live_server, page, console, shot, se
         data=make_data(),
         files=[IncomingFile(stored)],
     ).document
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.get_by_label("Tên tài khoản").fill(ha.username)
-    page.get_by_label("Mật khẩu").fill("LienMinh@2025")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("networkidle")
+    browser_sign_in(page, live_server.url, ha.username)
     page.goto(f"{live_server.url}/van-ban-den/{doc.pk}/")
     warning = page.locator('[data-qlvb="file-scripts"]')
     warning.wait_for()

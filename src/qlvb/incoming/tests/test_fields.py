@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from django.db.models import Field
 
 from qlvb.core.errors import ValidationFailed
 from qlvb.documents.models import Document
@@ -28,6 +29,7 @@ def test_every_place_holds_the_same_fields():
 @pytest.mark.parametrize("name", fields.TEXT_FIELDS)
 def test_labels_and_limits_are_the_models(name):
     model_field = Document._meta.get_field(name)
+    assert isinstance(model_field, Field)
     form_field = forms.ReceiveForm.base_fields[name]
     assert form_field.max_length == model_field.max_length == fields.max_length(name)  # type: ignore[attr-defined]
     assert str(form_field.label).lower() == str(model_field.verbose_name).lower() == fields.label(name).lower()
@@ -37,9 +39,9 @@ def test_labels_and_limits_are_the_models(name):
 @pytest.mark.parametrize("name", ["subject", "signer_name", "code_notation"])
 def test_the_service_refuses_one_character_over_the_models_limit(name):
     limit = fields.max_length(name)
-    assert clean_data(make_data(**{name: "x" * limit}))
+    assert clean_data(make_data(**{name: "x" * limit}))  # type: ignore[arg-type]
     with pytest.raises(ValidationFailed) as refused:
-        clean_data(make_data(**{name: "x" * (limit + 1)}))
+        clean_data(make_data(**{name: "x" * (limit + 1)}))  # type: ignore[arg-type]
     assert refused.value.details == {"field": name, "max_length": limit}
     assert fields.label(name) in refused.value.message
 

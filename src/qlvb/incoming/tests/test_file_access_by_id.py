@@ -13,7 +13,6 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from qlvb.core.errors import NotFound
-from qlvb.directory.tokens import token_issue
 from qlvb.incoming import selectors
 from qlvb.incoming.services import IncomingFile, incoming_receive
 
@@ -33,36 +32,31 @@ def received(person, ubnd):
     return doc, stored
 
 
-def _by_id(client, user, file_id):
-    token = token_issue(user=user)
-    return client.get(f"/api/v1/files/{file_id}", HTTP_AUTHORIZATION=f"Bearer {token}")
-
-
-def test_an_administrator_who_cannot_open_the_document_cannot_download_its_file(client, person, received):
+def test_an_administrator_who_cannot_open_the_document_cannot_download_its_file(client, person, received, api_as):
     doc, stored = received
     lan = person("tranthilan")  # administrator of UBND xã Liên Minh
     with pytest.raises(NotFound):
         selectors.document_get(lan, pk=doc.pk)
-    response = _by_id(client, lan, stored.pk)
+    response = api_as(lan).get(f"/api/v1/files/{stored.pk}")
     assert response.status_code == 404
-    assert response.json() == _by_id(client, lan, 999_999).json()
+    assert response.json() == api_as(lan).get("/api/v1/files/999999").json()
     client.force_login(lan)
     assert client.get(f"/tep/{stored.pk}/").status_code == 404
 
 
-def test_whoever_may_open_the_document_downloads_its_file_by_id(client, person, received):
+def test_whoever_may_open_the_document_downloads_its_file_by_id(client, person, received, api_as):
     doc, stored = received
     leader = person("nguyenvanhung")
     assert selectors.document_get(leader, pk=doc.pk) == doc
-    response = _by_id(client, leader, stored.pk)
+    response = api_as(leader).get(f"/api/v1/files/{stored.pk}")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    assert _by_id(client, person("lethuha"), stored.pk).status_code == 200  # the uploader
+    assert api_as("lethuha").get(f"/api/v1/files/{stored.pk}").status_code == 200  # the uploader
 
 
-def test_an_outsider_of_another_agency_gets_404(client, person, received):
+def test_an_outsider_of_another_agency_gets_404(client, person, received, api_as):
     _doc, stored = received
-    assert _by_id(client, person("tytlienminh_buithiloan"), stored.pk).status_code == 404
+    assert api_as("tytlienminh_buithiloan").get(f"/api/v1/files/{stored.pk}").status_code == 404
 
 
 def test_the_document_page_says_a_pdf_carries_scripts(client, person, ubnd):

@@ -8,11 +8,13 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 
+from qlvb.conftest import run_together, sqlite_in_memory
 from qlvb.directory.models import Unit, User
 from qlvb.documents.models import Document, Register
 from qlvb.documents.types_data import document_types_ensure
@@ -28,70 +30,60 @@ class DeliberateError(Exception):
     pass
 
 
-def _in_memory_sqlite() -> bool:
-    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+def _number(value: int | None) -> int:
+    """A registered document's arrival number (registering always gives one)."""
+    assert value is not None
+    return value
 
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_registrations_have_no_duplicate_and_no_gap(demo):
     document_types_ensure()  # an earlier transactional test may have flushed the migration's rows
-    if _in_memory_sqlite():
+    if sqlite_in_memory():
         pytest.skip(
             "SQLite's shared-cache in-memory test database answers 'database table is locked' to a "
             "second writer at once instead of waiting; a SQLite file database (WAL, IMMEDIATE "
             "transactions) is tested in test_parallel_registrations_on_a_sqlite_file"
         )
-    _run_parallel()
+    assert_parallel_numbering_unique()
 
 
-def _run_parallel() -> None:
+def assert_parallel_numbering_unique() -> None:
     agency_id = Unit.objects.get(short_name="UBND", kind="agency").pk
     clerk_id = User.objects.get(username="ublienminh_lethuha").pk
-    barrier = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
     kept: list[int] = []
     failed_numbers: list[int] = []
     lock = threading.Lock()
 
-    def worker(t: int) -> None:
-        try:
-            agency = Unit.objects.get(pk=agency_id)
-            clerk = User.objects.get(pk=clerk_id)
-            barrier.wait()
-            for i in range(EACH):
-                fail = (t + i) % 3 == 0
-                try:
-                    with transaction.atomic():
-                        doc = incoming_receive(
-                            actor=clerk,
-                            agency=agency,
-                            channel="email",
-                            data=make_data(code_number=f"{t}-{i}", subject=f"Luồng {t} lần {i}"),
-                        ).document
-                        if fail:
-                            with lock:
-                                failed_numbers.append(doc.arrival_number)
-                            raise DeliberateError
-                except DeliberateError:
-                    continue
-                with lock:
-                    kept.append(doc.arrival_number)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+    def worker(t: int, ready: Callable[[], object]) -> None:
+        agency = Unit.objects.get(pk=agency_id)
+        clerk = User.objects.get(pk=clerk_id)
+        ready()
+        for i in range(EACH):
+            fail = (t + i) % 3 == 0
+            try:
+                with transaction.atomic():
+                    doc = incoming_receive(
+                        actor=clerk,
+                        agency=agency,
+                        channel="email",
+                        data=make_data(code_number=f"{t}-{i}", subject=f"Luồng {t} lần {i}"),
+                    ).document
+                    if fail:
+                        with lock:
+                            failed_numbers.append(_number(doc.arrival_number))
+                        raise DeliberateError
+            except DeliberateError:
+                continue
+            with lock:
+                kept.append(_number(doc.arrival_number))
 
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    errors = run_together(THREADS, worker)
     assert not errors, errors
     n = len(kept)
     assert n == sum(1 for t in range(THREADS) for i in range(EACH) if (t + i) % 3 != 0)
     assert failed_numbers, "some registrations must have failed after taking a number"
-    stored = sorted(Document.objects.values_list("arrival_number", flat=True))
+    stored = sorted(_number(n) for n in Document.objects.values_list("arrival_number", flat=True))
     assert sorted(kept) == stored == list(range(1, n + 1))
     assert Register.objects.get().last_number == n
 
@@ -105,7 +97,7 @@ call_command("migrate", verbosity=0)
 from qlvb.directory.demo import load_demo
 load_demo()
 from qlvb.incoming.tests import test_numbering_concurrency as t
-t._run_parallel()
+t.assert_parallel_numbering_unique()
 print("OK")
 """
 

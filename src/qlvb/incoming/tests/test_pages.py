@@ -36,13 +36,8 @@ def assigned(person, ubnd, dept, files_dir):
     return doc, lead, mine
 
 
-def login(client, person, name):
-    client.force_login(person(name))
-    return client
-
-
-def test_clerk_registers_through_the_form_with_a_scanned_pdf(client, person, files_dir):
-    login(client, person, "lethuha")
+def test_clerk_registers_through_the_form_with_a_scanned_pdf(person, files_dir, page_as):
+    client = page_as("lethuha")
     page = client.get(reverse("incoming:receive"))
     assert page.status_code == 200 and "Trích yếu" in page.content.decode()
     qd = DocumentType.objects.get(name="Quyết định")
@@ -75,8 +70,8 @@ def test_clerk_registers_through_the_form_with_a_scanned_pdf(client, person, fil
     assert confirmed.status_code == 302 and Document.objects.count() == 2
 
 
-def test_secret_document_is_refused_on_the_form(client, person):
-    login(client, person, "lethuha")
+def test_secret_document_is_refused_on_the_form(person, page_as):
+    client = page_as("lethuha")
     qd = DocumentType.objects.get(name="Quyết định")
     response = client.post(
         reverse("incoming:receive"),
@@ -95,30 +90,30 @@ def test_secret_document_is_refused_on_the_form(client, person):
     assert not Document.objects.exists()
 
 
-def test_inboxes_show_counts_and_search(client, person, receive):
+def test_inboxes_show_counts_and_search(person, receive, page_as):
     receive(subject="Quyết định thành lập Ban chỉ đạo", organ_name="UBND huyện", code_notation="QĐ-UBND")
     receive(code_number="2", subject="Báo cáo tình hình", organ_name="Trạm Y tế")
-    login(client, person, "lethuha")
+    client = page_as("lethuha")
     html = client.get(reverse("incoming:list")).content.decode()
     assert "Chờ vào sổ" in html and "Đã vào sổ hôm nay" in html and "Bị trả lại" in html
     found = client.get(reverse("incoming:list"), {"box": "all", "q": "quyet dinh ubnd"}).content.decode()
     assert "Quyết định thành lập" in found and "Báo cáo tình hình" not in found
 
 
-def test_each_role_sees_only_its_actions(client, person, assigned):
+def test_each_role_sees_only_its_actions(client, person, assigned, page_as):
     doc, lead, mine = assigned
     url = reverse("incoming:detail", args=[doc.pk])
-    nam = login(client, person, "hoangvannam").get(url).content.decode()
+    nam = page_as("hoangvannam").get(url).content.decode()
     assert reverse("incoming:direct", args=[doc.pk]) not in nam
     assert reverse("incoming:assign", args=[lead.pk]) not in nam
-    huong = login(client, person, "dothanhhuong").get(url).content.decode()
+    huong = page_as("dothanhhuong").get(url).content.decode()
     assert reverse("incoming:complete", args=[mine.pk]) in huong
     assert reverse("incoming:complete", args=[lead.pk]) not in huong
 
 
-def test_officer_completes_through_the_page(client, person, assigned):
+def test_officer_completes_through_the_page(person, assigned, page_as):
     doc, _lead, mine = assigned
-    login(client, person, "dothanhhuong")
+    client = page_as("dothanhhuong")
     assert client.get(reverse("incoming:list"), {"box": "to_handle"}).content.decode().count(doc.subject) == 1
     response = client.post(reverse("incoming:complete", args=[mine.pk]), {"result": "Đã hoàn thành kế hoạch"})
     assert response.status_code == 302
@@ -127,9 +122,9 @@ def test_officer_completes_through_the_page(client, person, assigned):
 
 
 @pytest.mark.parametrize("name", ["ngothuytrang", "vuquanghuy", "tytlienminh_buithiloan", "tytlienminh_dangvantoan"])
-def test_outsiders_get_404_on_every_route(client, person, assigned, name):
+def test_outsiders_get_404_on_every_route(person, assigned, name, page_as):
     doc, lead, mine = assigned
-    login(client, person, name)
+    client = page_as(name)
     attachment = doc.attachments.get()
     urls = [reverse("incoming:detail", args=[doc.pk]), reverse("incoming:attachment", args=[doc.pk, attachment.pk])]
     urls += [
@@ -150,12 +145,12 @@ def test_outsiders_get_404_on_every_route(client, person, assigned, name):
     assert doc.status == DocumentStatus.IN_PROGRESS
 
 
-def test_insiders_download_the_pdf_never_inline(client, person, assigned):
+def test_insiders_download_the_pdf_never_inline(client, person, assigned, page_as):
     """Issue 9: a stored PDF may carry JavaScript; it is a download, in a sandbox, never inline."""
     doc, _lead, _mine = assigned
     attachment = doc.attachments.get()
     for name in ("lethuha", "nguyenvanhung", "hoangvannam", "dothanhhuong"):
-        response = login(client, person, name).get(reverse("incoming:attachment", args=[doc.pk, attachment.pk]))
+        response = page_as(name).get(reverse("incoming:attachment", args=[doc.pk, attachment.pk]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"].startswith("attachment; filename=")
@@ -164,7 +159,7 @@ def test_insiders_download_the_pdf_never_inline(client, person, assigned):
         assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_unread_notifications_on_the_navigation(client, person, assigned):
+def test_unread_notifications_on_the_navigation(client, person, assigned, page_as):
     from django.utils import timezone
 
     from qlvb.assignments.models import Notification
@@ -173,7 +168,7 @@ def test_unread_notifications_on_the_navigation(client, person, assigned):
     Notification.objects.create(
         user=huong, kind="assigned", text="Văn bản mới", document=assigned[0], created_at=timezone.now()
     )
-    html = login(client, person, "dothanhhuong").get(reverse("incoming:list")).content.decode()
+    html = page_as("dothanhhuong").get(reverse("incoming:list")).content.decode()
     assert 'data-qlvb="unread">1<' in html
     client.post(reverse("incoming:notifications_read"))
     assert 'data-qlvb="unread"' not in client.get(reverse("incoming:list")).content.decode()

@@ -122,7 +122,7 @@ def test_a_rolled_back_receipt_verifies_nothing(person, ubnd, signed, verifying,
 
 
 def test_check_again_adds_a_report_and_keeps_the_first(
-    received, signed, client, person, django_capture_on_commit_callbacks
+    received, signed, client, person, django_capture_on_commit_callbacks, page_as
 ):
     doc = received(signed)
     attachment = doc.attachments.get()
@@ -197,13 +197,12 @@ def test_no_rejection_once_submitted(received, decision, person):
         incoming_reject(actor=person("lethuha"), document=doc, reason="Muộn")
 
 
-def test_api_receive_without_registering_then_reject(person, signed, verifying, django_capture_on_commit_callbacks):
+def test_api_receive_without_registering_then_reject(
+    person, signed, verifying, django_capture_on_commit_callbacks, api_as
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test import Client
 
-    from qlvb.directory.tokens import token_issue
-
-    clerk = Client(headers={"Authorization": f"Bearer {token_issue(user=person('lethuha'), name='t')}"})
+    clerk = api_as("lethuha")
     upload = SimpleUploadedFile("cv.pdf", signed, "application/pdf")
     file_id = clerk.post("/api/v1/files", {"file": upload}).json()["id"]
     payload = {
@@ -227,7 +226,7 @@ def test_api_receive_without_registering_then_reject(person, signed, verifying, 
     assert again.status_code == 200 and again.json()["signature_status"] == "pending"  # answered before the check
     (after,) = clerk.get(f"/api/v1/incoming/{doc_id}").json()["attachments"]
     assert after["signature_status"] == "valid" and after["signature_report_id"] != att["signature_report_id"]
-    officer = Client(headers={"Authorization": f"Bearer {token_issue(user=person('dothanhhuong'), name='t')}"})
+    officer = api_as("dothanhhuong")
     assert (
         officer.post(f"/api/v1/incoming/{doc_id}/reject", {"reason": "x"}, content_type="application/json").status_code
         == 404
@@ -239,7 +238,9 @@ def test_api_receive_without_registering_then_reject(person, signed, verifying, 
     assert Attachment.objects.get(pk=att["id"]).signature_status == "valid"
 
 
-def test_the_full_report_opens_for_whoever_sees_the_document_and_not_for_an_outsider(received, signed, client, person):
+def test_the_full_report_opens_for_whoever_sees_the_document_and_not_for_an_outsider(
+    received, signed, client, person, page_as
+):
     """The signing app's report page follows the incoming document's visibility (the rule incoming
     registers at start-up): the chairman, who did not upload the file but sees the document, opens it
     from the document page; an officer of KT gets 404."""

@@ -46,7 +46,7 @@ def test_counts_and_directory(generated):
         for d in departments:
             held = list(RoleAssignment.objects.filter(unit=d).values_list("role", flat=True))
             assert held.count("dept_leader") == 1 and "officer" in held
-    user = User.objects.order_by("pk").first()
+    user = User.objects.order_by("pk")[0]
     assert user.full_name_folded == fold(user.full_name)
     assert user.check_password(DEFAULT_PASSWORD)
 
@@ -72,7 +72,7 @@ def test_search_text_is_what_the_app_computes(generated):
     for doc in Document.objects.all():
         expected = fold(" ".join(p for p in (doc.number_notation, doc.organ_name, doc.subject, doc.signer_name) if p))
         assert doc.search_folded == expected
-    doc = Document.objects.order_by("?").first()
+    doc = Document.objects.order_by("?")[0]
     before = doc.search_folded
     doc.save()
     assert Document.objects.get(pk=doc.pk).search_folded == before
@@ -91,12 +91,13 @@ def test_the_flow_is_populated(generated):
 
 
 def test_app_selectors_find_generated_documents(generated):
-    clerk = User.objects.filter(role_assignments__role="clerk").first()
+    clerk = User.objects.filter(role_assignments__role="clerk")[0]
+    assert clerk.unit is not None
     agency_docs = Document.objects.filter(agency=clerk.unit.agency)
     visible = selectors.inbox(clerk, key="all")
     assert visible.count() == agency_docs.count() > 0
     assert not visible.exclude(agency=clerk.unit.agency).exists()
-    doc = agency_docs.first()
+    doc = agency_docs[0]
     assert selectors.document_get(clerk, pk=doc.pk) == doc
     found = documents_matching(visible, "quyet dinh ubnd")
     assert found.exists()
@@ -104,10 +105,10 @@ def test_app_selectors_find_generated_documents(generated):
     assert any("quyết định" in d.subject.lower() and "UBND" in d.search_folded.upper() for d in found)
 
     mine = Assignment.objects.filter(user__isnull=False, role="lead", status__in=("pending", "in_progress")).first()
-    assert mine is not None
+    assert mine is not None and mine.document_id is not None and mine.user is not None
     assert selectors.inbox(mine.user, key="to_handle").filter(pk=mine.document_id).exists()
     submitted = Document.objects.filter(status="submitted", submitted_to__isnull=False).first()
-    if submitted is not None:
+    if submitted is not None and submitted.submitted_to is not None:
         assert selectors.inbox(submitted.submitted_to, key="to_direct").filter(pk=submitted.pk).exists()
 
 

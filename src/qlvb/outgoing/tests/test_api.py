@@ -7,20 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from qlvb.directory.tokens import token_issue
 from qlvb.documents.models import DocumentType
 from qlvb.outgoing.tests.conftest import ALL_OK, PIN
 
 BASE = "/api/v1/outgoing"
 JSON = "application/json"
-
-
-@pytest.fixture
-def api(person):
-    def as_user(name: str) -> Client:
-        return Client(headers={"Authorization": f"Bearer {token_issue(user=person(name), name='test')}"})
-
-    return as_user
 
 
 def create_payload(person, tyt, **extra):
@@ -36,8 +27,8 @@ def create_payload(person, tyt, **extra):
     }
 
 
-def test_main_path_through_the_api(api, person, tyt, cong_van_docx, profiles, committed):
-    huong, nam, ha, hung = api("dothanhhuong"), api("hoangvannam"), api("lethuha"), api("nguyenvanhung")
+def test_main_path_through_the_api(api_as, person, tyt, cong_van_docx, profiles, committed):
+    huong, nam, ha, hung = api_as("dothanhhuong"), api_as("hoangvannam"), api_as("lethuha"), api_as("nguyenvanhung")
     r = huong.post(BASE, create_payload(person, tyt), content_type=JSON)
     assert r.status_code == 201, r.content
     pk = r.json()["id"]
@@ -79,7 +70,7 @@ def test_main_path_through_the_api(api, person, tyt, cong_van_docx, profiles, co
     pdf = huong.get(f"{BASE}/{pk}/pdf")
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")
     # the recipient's clerk sees the issued document too, and registers her copy
-    loan = api("tytlienminh_buithiloan")
+    loan = api_as("tytlienminh_buithiloan")
     assert loan.get(f"{BASE}/{pk}").status_code == 200
     incoming = loan.get("/api/v1/incoming/?box=to_register").json()["results"]
     assert len(incoming) == 1 and incoming[0]["number_notation"] == "01/UBND-VHXH"
@@ -88,8 +79,8 @@ def test_main_path_through_the_api(api, person, tyt, cong_van_docx, profiles, co
     assert huong.get(f"{BASE}/{pk}/deliveries").json()[0]["status"] == "03"
 
 
-def test_refusals_in_vietnamese(api, person, tyt):
-    huong = api("dothanhhuong")
+def test_refusals_in_vietnamese(api_as, person, tyt):
+    huong = api_as("dothanhhuong")
     r = huong.post(BASE, create_payload(person, tyt, secrecy="mat"), content_type=JSON)
     assert r.status_code == 422 and "văn bản mật" in r.json()["detail"]
     r = huong.post(BASE, create_payload(person, tyt, signer_id=person("hoangvannam").pk), content_type=JSON)
@@ -99,9 +90,9 @@ def test_refusals_in_vietnamese(api, person, tyt):
 
 
 @pytest.mark.parametrize("outsider", ["tytlienminh_dangvantoan", "ngothuytrang", "vuquanghuy"])
-def test_outsiders_get_404_on_every_route(api, person, tyt, draft, outsider):
+def test_outsiders_get_404_on_every_route(api_as, person, tyt, draft, outsider):
     pk = draft().pk
-    client = api(outsider)
+    client = api_as(outsider)
     for method, path in [
         ("get", ""),
         ("put", ""),
@@ -135,10 +126,10 @@ def test_outsiders_get_404_on_every_route(api, person, tyt, draft, outsider):
     assert client.get(f"{BASE}?box=all").json()["count"] == 0
 
 
-def test_visibility_by_role(api, draft, person):
+def test_visibility_by_role(api_as, draft, person):
     pk = draft().pk
     for name in ("dothanhhuong", "lethuha", "nguyenvanhung", "phamthimai"):
-        assert api(name).get(f"{BASE}/{pk}").status_code == 200, name
+        assert api_as(name).get(f"{BASE}/{pk}").status_code == 200, name
     # the department leader sees it once it is on his chain
-    assert api("hoangvannam").get(f"{BASE}/{pk}").status_code == 404
+    assert api_as("hoangvannam").get(f"{BASE}/{pk}").status_code == 404
     assert Client().get(f"{BASE}/{pk}").status_code == 401

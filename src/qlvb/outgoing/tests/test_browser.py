@@ -18,51 +18,20 @@ import pytest
 
 from qlvb.conftest import SCREENSHOTS
 from qlvb.outgoing.models import Outgoing
+from qlvb.outgoing.tests.browsing import draft_form_submit
 from qlvb.outgoing.tests.conftest import PIN
 from qlvb.signing.verify import verify_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "LienMinh@2025"
 
 
-@pytest.fixture
-def as_person(browser, live_server):
-    contexts = []
-
-    def open_as(username: str, *, phone: bool = False):
-        viewport = {"width": 375, "height": 740} if phone else {"width": 1280, "height": 900}
-        context = browser.new_context(viewport=viewport, locale="vi-VN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(f"{live_server.url}/dang-nhap/")
-        page.get_by_label("Tên tài khoản").fill(username)
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_load_state("networkidle")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles, tyt, cong_van_docx, tmp_path, eager):
+def test_the_issue_path_in_chromium(demo, live_server, browser_as, shot, profiles, tyt, cong_van_docx, tmp_path, eager):
     base = live_server.url
     draft_file = tmp_path / "du-thao-cong-van.docx"
     draft_file.write_bytes(cong_van_docx)
 
-    huong = as_person("ublienminh_dothanhhuong")
-    huong.goto(f"{base}/van-ban-di/soan/")
-    huong.get_by_label("Loại văn bản").select_option(label="Công văn")
-    huong.get_by_label("Trích yếu nội dung").fill("Triển khai tiêm chủng mở rộng")
-    huong.get_by_label("Nơi nhận trong danh bạ").select_option(label="Trạm Y tế xã Liên Minh")
-    huong.get_by_label("Người ký").select_option(label="Nguyễn Văn Hùng")
-    huong.get_by_label("Ký hiệu người soạn thảo").fill("ĐTH")
-    huong.get_by_label("Số lượng bản").fill("5")
-    huong.get_by_label("Tệp dự thảo (docx, odt)").set_input_files(str(draft_file))
-    huong.locator('[data-qlvb="save"]').click()
-    huong.wait_for_load_state("networkidle")
+    huong = browser_as("ublienminh_dothanhhuong")
+    draft_form_submit(huong, base, draft_file)
     assert "V/v triển khai tiêm chủng mở rộng" in huong.content()
     detail = huong.url
     # issue 8: the draft's information can be changed after creation — add an outside recipient as text
@@ -78,7 +47,7 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     huong.locator('[data-qlvb="submit"]').click()
     shot(huong, "outgoing-1-drafted")
 
-    nam = as_person("ublienminh_hoangvannam", phone=True)
+    nam = browser_as("ublienminh_hoangvannam", phone=True)
     nam.goto(detail)
     nam.get_by_label("Ý kiến / lý do").fill("Bổ sung thời gian triển khai")
     nam.locator('[data-qlvb="return"]').click()
@@ -96,7 +65,7 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     nam.locator('[data-qlvb="approve"]').click()
     shot(nam, "outgoing-2-approved-phone")
 
-    ha = as_person("ublienminh_lethuha")
+    ha = browser_as("ublienminh_lethuha")
     ha.goto(detail)
     boxes = ha.locator('[data-qlvb="format-check"] input[type=checkbox]')
     assert boxes.count() == 11
@@ -106,7 +75,7 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     ha.locator('[data-qlvb="format-ok"]').click()
     assert "Chờ ký ban hành" in ha.content()
 
-    hung = as_person("ublienminh_nguyenvanhung", phone=True)
+    hung = browser_as("ublienminh_nguyenvanhung", phone=True)
     hung.goto(detail)
     hung.get_by_label("Mã PIN / mật khẩu khóa ký số").fill(PIN)
     hung.locator('[data-qlvb="sign-ok"]').click()
@@ -125,7 +94,7 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     assert "Nhận văn bản điện tử ngay" in summary.inner_text()
     assert "Chưa gửi được: chưa có địa chỉ liên thông: 1" in summary.inner_text()
     shot(ha, "outgoing-5-before-issue")
-    ha_phone = as_person("ublienminh_lethuha", phone=True)
+    ha_phone = browser_as("ublienminh_lethuha", phone=True)
     ha_phone.goto(detail)
     ha_phone.locator('[data-qlvb="recipient-summary"]').scroll_into_view_if_needed()
     shot(ha_phone, "outgoing-5-before-issue-phone")
@@ -149,7 +118,7 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     assert "1 nơi nhận điện tử, 1 nơi chờ gửi liên thông" in ha.locator('[data-qlvb="timeline"]').inner_text()
     shot(ha, "outgoing-7-issued")
 
-    loan = as_person("tytlienminh_buithiloan")
+    loan = browser_as("tytlienminh_buithiloan")
     loan.goto(f"{base}/van-ban-den/")
     loan.get_by_text("V/v triển khai tiêm chủng mở rộng").first.click()
     loan.wait_for_load_state("networkidle")
@@ -166,6 +135,7 @@ def test_the_issue_path_in_chromium(demo, live_server, as_person, shot, profiles
     outgoing = Outgoing.objects.get()
     from qlvb.files.storage import open_verified
 
+    assert outgoing.signed_pdf is not None
     blob = outgoing.signed_pdf.blob
     with open_verified(blob.sha256, size=blob.size, name="x.pdf") as handle:
         pdf = handle.read()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from qlvb.files.tests import bombs
-from qlvb.outgoing.tests.test_browser import as_person  # noqa: F401 (fixture)
+from qlvb.outgoing.tests.browsing import draft_form_submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,25 +16,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_conversion_failure_bomb_and_too_large_in_chromium(
     demo,
     live_server,
-    as_person,  # noqa: F811 (the fixture imported above)
+    browser_as,
     shot,
     tmp_path,
     eager,
     settings,
 ):
     base = live_server.url
-    huong = as_person("ublienminh_dothanhhuong")
+    huong = browser_as("ublienminh_dothanhhuong")
     bomb = bombs.bomb_docx(tmp_path / "du-thao-bom.docx", unpacked=200 * bombs.MIB)
-    huong.goto(f"{base}/van-ban-di/soan/")
-    huong.get_by_label("Loại văn bản").select_option(label="Công văn")
-    huong.get_by_label("Trích yếu nội dung").fill("Triển khai tiêm chủng mở rộng")
-    huong.get_by_label("Nơi nhận trong danh bạ").select_option(label="Trạm Y tế xã Liên Minh")
-    huong.get_by_label("Người ký").select_option(label="Nguyễn Văn Hùng")
-    huong.get_by_label("Ký hiệu người soạn thảo").fill("ĐTH")
-    huong.get_by_label("Số lượng bản").fill("5")
-    huong.get_by_label("Tệp dự thảo (docx, odt)").set_input_files(str(bomb))
-    huong.locator('[data-qlvb="save"]').click()
-    huong.wait_for_load_state("networkidle")
+    draft_form_submit(huong, base, bomb)
     assert "có dấu hiệu nén bất thường (zip bomb)" in huong.content()
     shot(huong, "zipbomb-create-refused")
 

@@ -12,7 +12,6 @@ import pytest
 
 from qlvb.outgoing.models import Outgoing, State
 from qlvb.outgoing.tests.conftest import PIN
-from qlvb.outgoing.tests.test_browser import as_person  # noqa: F401  (fixture)
 from qlvb.outgoing.tests.test_sign_usb import _read, usb_profiles  # noqa: F401  (fixture)
 from qlvb.signing.tests.pki import P12_PASSWORD, PERSONAL
 from qlvb.signing.tests.plugin_standin import StandIn, running
@@ -24,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_leader_signs_with_usb_token_at_his_desk(
     demo,
     live_server,
-    as_person,  # noqa: F811
+    browser_as,
     shot,
     to_sign,
     usb_profiles,  # noqa: F811
@@ -37,7 +36,7 @@ def test_leader_signs_with_usb_token_at_his_desk(
     state = StandIn(signing_settings.p12(PERSONAL).read_bytes(), P12_PASSWORD)
     with running(state) as plugin_url:
         settings.QLVB_SIGNING_PLUGIN_URL = plugin_url
-        hung = as_person("ublienminh_nguyenvanhung")
+        hung = browser_as("ublienminh_nguyenvanhung")
         hung.goto(detail)
         assert hung.get_by_label("Mã PIN / mật khẩu khóa ký số").count() == 0  # the PIN goes to the plug-in
         shot(hung, "outgoing-usb-0-detail")
@@ -45,7 +44,7 @@ def test_leader_signs_with_usb_token_at_his_desk(
         hung.wait_for_url(re.compile(r"/ky-usb/$"))
         hung.wait_for_function("document.querySelector('[data-qlvb=plugin-status]').textContent.includes('Đã kết nối')")
         shot(hung, "outgoing-usb-1-ready")
-        phone = as_person("ublienminh_nguyenvanhung", phone=True)
+        phone = browser_as("ublienminh_nguyenvanhung", phone=True)
         phone.goto(f"{detail}ky-usb/")
         phone.wait_for_function(
             "document.querySelector('[data-qlvb=plugin-status]').textContent.includes('Đã kết nối')"
@@ -60,7 +59,7 @@ def test_leader_signs_with_usb_token_at_his_desk(
         shot(hung, "outgoing-usb-2-signed")
     assert len(state.signed) == 1
 
-    ha = as_person("ublienminh_lethuha")
+    ha = browser_as("ublienminh_lethuha")
     ha.goto(detail)
     ha.locator('[data-qlvb="number"]').click()
     assert ha.locator('[data-qlvb="number-notation"]').inner_text() == "01/UBND-VHXH"

@@ -8,11 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from qlvb.core.errors import Conflict, ValidationFailed
-from qlvb.directory.tokens import token_issue
 from qlvb.documents.models import Document, DocumentEvent, DocumentType
 from qlvb.outgoing import services
 from qlvb.outgoing.models import State, StepKind, StepStatus
@@ -40,13 +38,7 @@ def _data(outgoing, **changes):
     return services.DraftData(**values)
 
 
-def _web(person, name):
-    client = Client()
-    client.force_login(person(name))
-    return client
-
-
-def test_subject_recipients_signer_change_after_approval_restarts_the_chain(draft, with_version, person, ubnd):
+def test_subject_recipients_signer_change_after_approval_restarts_the_chain(draft, with_version, person, ubnd, page_as):
     mai, nam = person("phamthimai"), person("hoangvannam")
     outgoing = with_version(draft())
     services.outgoing_submit(actor=outgoing.drafter, outgoing=outgoing)
@@ -77,7 +69,7 @@ def test_subject_recipients_signer_change_after_approval_restarts_the_chain(draf
     assert "Người ký: Nguyễn Văn Hùng → Phạm Thị Mai" in event.text  # the history says it in Vietnamese
     # a new version records the metadata it was uploaded with: the version list shows what changed
     outgoing = with_version(outgoing)
-    page = _web(person, "dothanhhuong").get(f"/van-ban-di/{outgoing.pk}/").content.decode()
+    page = page_as("dothanhhuong").get(f"/van-ban-di/{outgoing.pk}/").content.decode()
     assert "Trích yếu: V/v triển khai tiêm chủng đợt 2" in page
 
 
@@ -101,9 +93,9 @@ def test_no_edit_once_signed_and_not_by_others(signed, draft, person):
         services.outgoing_update(actor=done.drafter, outgoing=done, data=_data(done, subject="Khác"))
 
 
-def test_edit_page(draft, person, tyt):
+def test_edit_page(draft, person, tyt, page_as):
     outgoing = draft()
-    huong = _web(person, "dothanhhuong")
+    huong = page_as("dothanhhuong")
     page = huong.get(f"/van-ban-di/{outgoing.pk}/").content.decode()
     assert f'href="/van-ban-di/{outgoing.pk}/sua/"' in page
     form = huong.get(f"/van-ban-di/{outgoing.pk}/sua/").content.decode()
@@ -127,16 +119,16 @@ def test_edit_page(draft, person, tyt):
     assert outgoing.document.subject == "V/v kế hoạch tiêm chủng" and outgoing.signer == person("phamthimai")
     assert outgoing.paper_recipients == "UBND huyện" and outgoing.copy_count == 4
     # someone who may see it but not change it is sent back with the reason; an outsider gets 404
-    r = _web(person, "lethuha").get(f"/van-ban-di/{outgoing.pk}/sua/", follow=True)
+    r = page_as("lethuha").get(f"/van-ban-di/{outgoing.pk}/sua/", follow=True)
     assert "Chỉ người soạn thảo hoặc người đang duyệt" in r.content.decode()
-    assert _web(person, "ngothuytrang").get(f"/van-ban-di/{outgoing.pk}/sua/").status_code == 404
+    assert page_as("ngothuytrang").get(f"/van-ban-di/{outgoing.pk}/sua/").status_code == 404
 
 
-def test_format_checklist_starts_unticked_and_an_unticked_item_returns(draft, with_version, person):
+def test_format_checklist_starts_unticked_and_an_unticked_item_returns(draft, with_version, person, page_as):
     outgoing = with_version(draft())
     services.outgoing_submit(actor=outgoing.drafter, outgoing=outgoing)
     services.outgoing_approve(actor=person("hoangvannam"), outgoing=outgoing)
-    ha = _web(person, "lethuha")
+    ha = page_as("lethuha")
     page = ha.get(f"/van-ban-di/{outgoing.pk}/").content.decode()
     form = page[page.index('data-qlvb="format-check"') : page.index('data-qlvb="format-ok"')]
     assert form.count('type="checkbox"') == len(FORMAT_CHECKLIST) and "checked" not in form
@@ -166,8 +158,8 @@ def test_past_reply_due_date_refused_but_an_unchanged_one_does_not_block(draft, 
         )
 
 
-def test_past_reply_due_date_on_the_page_and_the_api(person, tyt):
-    huong = _web(person, "dothanhhuong")
+def test_past_reply_due_date_on_the_page_and_the_api(person, tyt, page_as, api_as):
+    huong = page_as("dothanhhuong")
     form = huong.get("/van-ban-di/soan/").content.decode()
     assert f'min="{timezone.localdate().isoformat()}"' in form  # the picker offers no past day
     r = huong.post(
@@ -183,7 +175,7 @@ def test_past_reply_due_date_on_the_page_and_the_api(person, tyt):
         },
     )
     assert r.status_code == 422 and "Hạn trả lời 01/03/2020 đã qua" in r.content.decode()
-    api = Client(headers={"Authorization": f"Bearer {token_issue(user=person('dothanhhuong'), name='t')}"})
+    api = api_as("dothanhhuong")
     r = api.post(
         "/api/v1/outgoing",
         {

@@ -30,6 +30,7 @@ from django.utils import timezone
 from qlvb.conftest import SCREENSHOTS, assert_accessible
 from qlvb.files.storage import blob_path
 from qlvb.outgoing.models import Outgoing
+from qlvb.outgoing.tests.browsing import draft_form_submit
 from qlvb.signing import number_fields
 from qlvb.signing.demo_pki import DemoPKI, service_environment, start_services
 from qlvb.signing.tests import pages, samples
@@ -72,29 +73,6 @@ def first_day(transactional_db: None, settings: Any, tmp_path: Path, monkeypatch
     stop()
 
 
-@pytest.fixture
-def as_person(browser, live_server):
-    contexts = []
-
-    def open_as(username: str, *, phone: bool = False):
-        viewport = {"width": 375, "height": 740} if phone else {"width": 1280, "height": 900}
-        context = browser.new_context(viewport=viewport, locale="vi-VN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(f"{live_server.url}/dang-nhap/")
-        page.get_by_label("Tên tài khoản").fill(username if "_" in username else f"ublienminh_{username}")
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_load_state("networkidle")
-        assert "/dang-nhap/" not in page.url, f"{username} could not sign in"
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def snap(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -104,25 +82,20 @@ def settle(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
+def test_first_day_outgoing(first_day, live_server, browser_as, tmp_path):
     base = live_server.url
     template = tmp_path / "cong-van-mau.odt"  # LibreOffice: table header, blanks of spaces, year typed
     template.write_bytes(odt(TEMPLATES["odt-spaces"][0]))
 
-    huong = as_person("dothanhhuong")
-    huong.goto(f"{base}/van-ban-di/soan/")
-    huong.get_by_label("Loại văn bản").select_option(label="Công văn")
-    huong.get_by_label("Trích yếu nội dung").fill("Triển khai tiêm chủng mở rộng")
-    huong.get_by_label("Nơi nhận trong danh bạ").select_option(label="Trạm Y tế xã Liên Minh")
-    huong.get_by_label("Nơi nhận khác (mỗi dòng một nơi)").fill(
-        "- Trung tâm Y tế huyện Mê Linh;\n- Như trên;\n- Lưu: VT, VHXH."
+    huong = browser_as("dothanhhuong")
+    draft_form_submit(
+        huong,
+        base,
+        template,
+        copies="",
+        others="- Trung tâm Y tế huyện Mê Linh;\n- Như trên;\n- Lưu: VT, VHXH.",
+        reply_due=f"{YESTERDAY:%d/%m/%Y}",
     )
-    huong.get_by_label("Người ký").select_option(label="Nguyễn Văn Hùng")
-    huong.get_by_label("Ký hiệu người soạn thảo").fill("ĐTH")
-    huong.get_by_label("Hạn trả lời").fill(f"{YESTERDAY:%d/%m/%Y}")
-    huong.get_by_label("Tệp dự thảo (docx, odt)").set_input_files(str(template))
-    huong.locator('[data-qlvb="save"]').click()
-    settle(huong)
     assert f"Hạn trả lời {YESTERDAY:%d/%m/%Y} đã qua" in huong.locator("main").inner_text()
     assert not Outgoing.objects.exists()
     snap(huong, "out-1-past-reply-due-refused")
@@ -138,12 +111,12 @@ def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
     huong.locator('[data-qlvb="submit"]').click()
     settle(huong)
 
-    nam = as_person("hoangvannam")
+    nam = browser_as("hoangvannam")
     nam.goto(detail)
     nam.locator('[data-qlvb="approve"]').click()
     settle(nam)
 
-    ha = as_person("lethuha")
+    ha = browser_as("lethuha")
     ha.goto(detail)
     boxes = ha.locator('[data-qlvb="format-check"] input[type=checkbox]')
     for i in range(boxes.count()):  # unticked: the clerk ticks each item herself
@@ -153,7 +126,7 @@ def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
     settle(ha)
     assert "Chờ ký ban hành" in ha.content()
 
-    hung = as_person("nguyenvanhung")
+    hung = browser_as("nguyenvanhung")
     hung.goto(detail)
     assert_accessible(hung, "sign step")
     snap(hung, "out-3-sign-step")
@@ -176,7 +149,7 @@ def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
     assert "Chưa gửi được: chưa có địa chỉ liên thông: 1" in text and "Trung tâm Y tế huyện Mê Linh" in text
     assert_accessible(ha, "recipients summary")
     snap(ha, "out-5-recipients-before-issue")
-    ha_phone = as_person("lethuha", phone=True)
+    ha_phone = browser_as("lethuha", phone=True)
     ha_phone.goto(detail)
     snap(ha_phone, "out-5-recipients-before-issue-375")
     ha.locator('[data-qlvb="fix-paper"]').click()
@@ -188,7 +161,7 @@ def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
     assert "Đã phát hành" in ha.content()
     snap(ha, "out-6-issued")
 
-    loan = as_person("tytlienminh_buithiloan")
+    loan = browser_as("tytlienminh_buithiloan")
     loan.goto(f"{base}/van-ban-den/")
     assert "V/v triển khai tiêm chủng mở rộng" in loan.locator("main").inner_text()
     snap(loan, "out-7-arrived-at-tram-y-te")
@@ -202,6 +175,7 @@ def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
     assert response.ok, response.status
     pdf = response.body()
     outgoing = Outgoing.objects.get()
+    assert outgoing.signed_pdf is not None
     assert pdf == blob_path(outgoing.signed_pdf.blob.sha256).read_bytes()  # the issued file, unchanged
     with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread; verification uses asyncio
         report = pool.submit(verify_pdf, pdf).result()
@@ -218,6 +192,7 @@ def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
     day = values[number_fields.DATE_FIELD]
     assert day.startswith(f"Liên Minh, ngày {TODAY:%d} tháng ") and day.endswith(f"năm {TODAY.year}"), day
     version = outgoing.approved_version
+    assert version is not None and version.pdf is not None
     approved = blob_path(version.pdf.blob.sha256).read_bytes()
     template_number, template_date = TEMPLATES["odt-spaces"][0].number, TEMPLATES["odt-spaces"][0].date
     # on the rendered page the placeholders are covered by the number and the date, not written over
@@ -231,12 +206,12 @@ def test_first_day_outgoing(first_day, live_server, as_person, tmp_path):
     )
 
 
-def test_first_day_incoming(first_day, live_server, as_person, tmp_path):
+def test_first_day_incoming(first_day, live_server, browser_as, tmp_path):
     base = live_server.url
     scan = tmp_path / "cong-van-45-scan.pdf"
     scan.write_bytes(samples.decision_pdf(2))
 
-    ha = as_person("lethuha")
+    ha = browser_as("lethuha")
     ha.goto(f"{base}/van-ban-den/")
     ha.get_by_role("link", name="Tiếp nhận văn bản").click()
     p = ha
@@ -271,7 +246,7 @@ def test_first_day_incoming(first_day, live_server, as_person, tmp_path):
     p.get_by_role("button", name="Xác nhận").click()
     p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
 
-    hung = as_person("nguyenvanhung")
+    hung = browser_as("nguyenvanhung")
     hung.goto(detail)
     hung.get_by_role("link", name="Cho ý kiến chỉ đạo").click()
     hung.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng VHXH chủ trì rà soát.")
@@ -286,6 +261,6 @@ def test_first_day_incoming(first_day, live_server, as_person, tmp_path):
     hung.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
     assert "Phòng Văn hóa - Xã hội" in hung.locator("[data-qlvb=assignments]").inner_text()
     snap(hung, "in-4-directed")
-    phone = as_person("lethuha", phone=True)
+    phone = browser_as("lethuha", phone=True)
     phone.goto(detail)
     snap(phone, "in-5-document-375")

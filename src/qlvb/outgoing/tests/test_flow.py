@@ -70,7 +70,8 @@ def test_change_after_approval_restarts_chain(draft, with_version, person):
     outgoing = with_version(outgoing)  # the drafter changes the approved draft
     assert outgoing.state == State.IN_REVIEW and outgoing.round == 2 and outgoing.approved_version is None
     assert outgoing.steps.filter(round=1, status=StepStatus.CANCELLED).exists()
-    assert services.current_step(outgoing).user == nam
+    step = services.current_step(outgoing)
+    assert step is not None and step.user == nam
 
 
 def test_full_path_to_recipient_status_03(issued, person, tyt, committed):

@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from qlvb.assignments.models import Notification
@@ -90,17 +89,15 @@ def test_daily_job_is_scheduled_and_runs(issued, committed):
         assert followup_sweep_task() == {"due_soon": 1, "overdue": 0, "consultations_due_soon": 0}
 
 
-def test_page_and_api_end_the_follow_up(issued, person):
+def test_page_and_api_end_the_follow_up(issued, person, page_as, api_as):
     outgoing = issued(due_date=timezone.localdate() + dt.timedelta(days=3))
-    web = Client()
-    web.force_login(person("dothanhhuong"))
+    web = page_as("dothanhhuong")
     page = web.get(f"/van-ban-di/{outgoing.pk}/").content.decode()
     assert 'data-qlvb="followup-close"' in page
     web.post(f"/van-ban-di/{outgoing.pk}/followup_close/", {"comment": "Đã nhận trả lời"})
     assert outgoing.document.events.filter(action="reply_followed_up").exists()
-    from qlvb.directory.tokens import token_issue
 
-    api = Client(headers={"Authorization": f"Bearer {token_issue(user=person('dothanhhuong'), name='t')}"})
+    api = api_as("dothanhhuong")
     body = api.get(f"/api/v1/outgoing/{outgoing.pk}").json()
     assert body["reply_follow_up"]["done_note"] == "Đã nhận trả lời" and "followup_close" not in body["actions"]
     r = api.post(f"/api/v1/outgoing/{outgoing.pk}/reply-follow-up/close", {"note": ""}, content_type="application/json")

@@ -22,16 +22,14 @@ from qlvb.signing.verify import verify_pdf
 pytestmark = pytest.mark.django_db
 
 
-def _read(stored) -> bytes:  # type: ignore[no-untyped-def]
+def _read(stored) -> bytes:
     from qlvb.files.storage import open_verified
 
     with open_verified(stored.blob.sha256, size=stored.blob.size, name=stored.name) as handle:
         return handle.read()
 
 
-def test_issued_pdf_reads_the_number_and_date_instead_of_the_blanks(  # type: ignore[no-untyped-def]
-    draft, person, profiles, ubnd, tmp_path
-):
+def test_issued_pdf_reads_the_number_and_date_instead_of_the_blanks(draft, person, profiles, ubnd, tmp_path):
     template, ext = templates.TEMPLATES["odt-spaces"]
     outgoing = draft()
     huong, clerk = outgoing.drafter, person("lethuha")
@@ -49,6 +47,7 @@ def test_issued_pdf_reads_the_number_and_date_instead_of_the_blanks(  # type: ig
     services.outgoing_sign_agency(actor=clerk, outgoing=outgoing, pin=PIN)
     outgoing = Outgoing.objects.select_related("approved_version__pdf__blob", "signed_pdf__blob").get(pk=outgoing.pk)
 
+    assert outgoing.approved_version is not None
     approved, issued = _read(outgoing.approved_version.pdf), _read(outgoing.signed_pdf)
     line = numbering.date_line(numbering.place_name(ubnd), timezone.localdate())
     assert outgoing.document.number_notation == "01/UBND-VHXH"
@@ -66,7 +65,7 @@ def test_issued_pdf_reads_the_number_and_date_instead_of_the_blanks(  # type: ig
     )
 
 
-def test_a_number_is_claimed_only_while_it_is_the_next_of_the_series(ubnd, cong_van):  # type: ignore[no-untyped-def]
+def test_a_number_is_claimed_only_while_it_is_the_next_of_the_series(ubnd, cong_van):
     series = numbering.series_for(agency=ubnd, doc_type=cong_van)
     assert numbering.number_peek(series, 2031) == 1
     with transaction.atomic():
@@ -77,7 +76,7 @@ def test_a_number_is_claimed_only_while_it_is_the_next_of_the_series(ubnd, cong_
     assert numbering.number_peek(series, 2031) == 3
 
 
-def test_the_pdf_is_written_again_when_its_number_was_taken_meanwhile(signed, person, ubnd):  # type: ignore[no-untyped-def]
+def test_the_pdf_is_written_again_when_its_number_was_taken_meanwhile(signed, person, ubnd):
     """The PDF is written outside the series lock with the number expected; another clerk takes that number
     before the lock: the document gets the next number, and its PDF bears that one, not the one written
     ahead (issue 10: the slow work out of the series row lock, one number per PDF)."""
@@ -86,7 +85,7 @@ def test_the_pdf_is_written_again_when_its_number_was_taken_meanwhile(signed, pe
     year = timezone.localdate().year
     taken: list[int] = []
 
-    def other_clerk(sender, instance, created, **kwargs):  # type: ignore[no-untyped-def]
+    def other_clerk(sender, instance, created, **kwargs):
         if created and not taken and instance.name.startswith("01-"):  # the PDF numbered 01 was just stored
             with transaction.atomic():
                 taken.append(numbering.number_take(series, year))
@@ -100,5 +99,5 @@ def test_the_pdf_is_written_again_when_its_number_was_taken_meanwhile(signed, pe
     assert taken == [1]
     assert outgoing.number == 2
     assert outgoing.document.number_notation == "02/UBND-VHXH"
-    assert outgoing.signed_pdf.name.startswith("02-")
+    assert outgoing.signed_pdf is not None and outgoing.signed_pdf.name.startswith("02-")
     assert pages.field_values(_read(outgoing.signed_pdf))[number_fields.NUMBER_FIELD] == "Số: 02/UBND-VHXH"

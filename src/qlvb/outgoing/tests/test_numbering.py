@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 
+from qlvb.conftest import run_together, sqlite_in_memory
 from qlvb.directory.models import Unit
 from qlvb.documents.models import DocumentType
 from qlvb.outgoing import numbering
@@ -65,43 +67,31 @@ EACH = 4
 
 @pytest.mark.django_db(transaction=True)
 def test_32_concurrent_clerks_no_duplicate_no_gap(demo):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if sqlite_in_memory():
         pytest.skip("the in-memory SQLite test database does not wait for a second writer; run on PostgreSQL")
     agency = Unit.objects.get(short_name="UBND", kind="agency")
     # (no DocumentType here: another transactional test may have flushed the migration-seeded types)
     series = NumberSeries.objects.create(agency=agency, name="Văn bản hành chính", is_default=True)
-    barrier = threading.Barrier(THREADS)
     kept: list[int] = []
-    errors: list[BaseException] = []
     lock = threading.Lock()
 
     class RollbackError(Exception):
         pass
 
-    def worker(t: int) -> None:
-        try:
-            barrier.wait()
-            for i in range(EACH):
-                try:
-                    with transaction.atomic():
-                        n = numbering.number_take(series, 2026)
-                        if (t + i) % 5 == 0:
-                            raise RollbackError  # a numbering that fails gives its number back
-                    with lock:
-                        kept.append(n)
-                except RollbackError:
-                    pass
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
+    def worker(t: int, ready: Callable[[], object]) -> None:
+        ready()
+        for i in range(EACH):
+            try:
+                with transaction.atomic():
+                    n = numbering.number_take(series, 2026)
+                    if (t + i) % 5 == 0:
+                        raise RollbackError  # a numbering that fails gives its number back
+                with lock:
+                    kept.append(n)
+            except RollbackError:
+                pass
 
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_together(THREADS, worker)
     assert not errors, errors
     expected = sum(1 for t in range(THREADS) for i in range(EACH) if (t + i) % 5 != 0)
     assert sorted(kept) == list(range(1, expected + 1))

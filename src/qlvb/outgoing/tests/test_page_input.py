@@ -12,13 +12,13 @@ from qlvb.outgoing.tests.conftest import PIN
 BASE = "/van-ban-di"
 
 
-def _web(person, name):  # type: ignore[no-untyped-def]
+def _web(person, name):
     client = Client()
     client.force_login(person(name))
     return client
 
 
-def test_a_version_that_is_not_a_number_answers_422_not_500(to_sign, profiles, person):  # type: ignore[no-untyped-def]
+def test_a_version_that_is_not_a_number_answers_422_not_500(to_sign, profiles, person):
     outgoing = to_sign()
     r = _web(person, "nguyenvanhung").post(f"{BASE}/{outgoing.pk}/sign/", {"pin": PIN, "version": "12abc"})
     assert r.status_code == 422
@@ -36,7 +36,7 @@ def test_a_version_that_is_not_a_number_answers_422_not_500(to_sign, profiles, p
         ("recipient", {"name": "Như trên", "fix": "burn"}, "Cách xử lý"),
     ],
 )
-def test_bad_input_to_a_draft_answers_422_with_the_message(draft, person, action, data, message):  # type: ignore[no-untyped-def]
+def test_bad_input_to_a_draft_answers_422_with_the_message(draft, person, action, data, message):
     outgoing = draft()
     r = _web(person, "dothanhhuong").post(f"{BASE}/{outgoing.pk}/{action}/", data)
     assert r.status_code == 422
@@ -45,7 +45,7 @@ def test_bad_input_to_a_draft_answers_422_with_the_message(draft, person, action
     assert Outgoing.objects.get(pk=outgoing.pk).free_recipients == outgoing.free_recipients
 
 
-def test_a_refusal_of_the_service_is_shown_on_the_page(draft, person):  # type: ignore[no-untyped-def]
+def test_a_refusal_of_the_service_is_shown_on_the_page(draft, person):
     outgoing = draft()  # no file yet: the service refuses the submission
     r = _web(person, "dothanhhuong").post(f"{BASE}/{outgoing.pk}/submit/", follow=True)
     assert r.status_code == 200

@@ -15,18 +15,8 @@ from qlvb.outgoing.tests.conftest import PIN
 BASE = "/van-ban-di"
 
 
-@pytest.fixture
-def web(person):
-    def as_user(name):
-        client = Client()
-        client.force_login(person(name))
-        return client
-
-    return as_user
-
-
-def test_path_through_the_pages(web, person, tyt, cong_van_docx, profiles, committed):
-    huong = web("dothanhhuong")
+def test_path_through_the_pages(page_as, person, tyt, cong_van_docx, profiles, committed):
+    huong = page_as("dothanhhuong")
     assert huong.get(f"{BASE}/soan/").status_code == 200
     with committed():  # the PDF is made by the Celery task after the commit
         r = huong.post(
@@ -48,7 +38,7 @@ def test_path_through_the_pages(web, person, tyt, cong_van_docx, profiles, commi
     page = huong.get(detail).content.decode()
     assert "V/v triển khai tiêm chủng" in page and "Dự thảo văn bản v1" in page
     huong.post(f"{detail}submit/")
-    nam = web("hoangvannam")
+    nam = page_as("hoangvannam")
     assert 'data-qlvb="approve"' in nam.get(detail).content.decode()
     nam.post(f"{detail}return/", {"comment": "Bổ sung thời gian"})
     outgoing.refresh_from_db()
@@ -56,9 +46,9 @@ def test_path_through_the_pages(web, person, tyt, cong_van_docx, profiles, commi
     assert "Bổ sung thời gian" in huong.get(detail).content.decode()
     huong.post(f"{detail}submit/")
     nam.post(f"{detail}approve/", {"comment": "Đồng ý"})
-    ha = web("lethuha")
+    ha = page_as("lethuha")
     ha.post(f"{detail}format_check/", {f"check_{k}": "on" for k in FORMAT_CHECKLIST})
-    hung = web("nguyenvanhung")
+    hung = page_as("nguyenvanhung")
     outgoing.refresh_from_db()
     hung.post(f"{detail}sign/", {"pin": PIN, "version": outgoing.approved_version_id})
     ha.post(f"{detail}number/")
@@ -74,17 +64,17 @@ def test_path_through_the_pages(web, person, tyt, cong_van_docx, profiles, commi
     assert huong.get(f"{BASE}/?box=issued").content.decode().count('data-qlvb="outgoing-row"') == 1
 
 
-def test_refusal_shows_the_message(web, draft, person):
+def test_refusal_shows_the_message(page_as, draft, person):
     outgoing = draft()
-    huong = web("dothanhhuong")
+    huong = page_as("dothanhhuong")
     r = huong.post(f"{BASE}/{outgoing.pk}/submit/", follow=True)
     assert "Cần tải lên tệp dự thảo" in r.content.decode()
 
 
 @pytest.mark.parametrize("outsider", ["tytlienminh_dangvantoan", "ngothuytrang"])
-def test_outsiders_get_404(web, draft, outsider):
+def test_outsiders_get_404(page_as, draft, outsider):
     outgoing = draft()
-    client = web(outsider)
+    client = page_as(outsider)
     assert client.get(f"{BASE}/{outgoing.pk}/").status_code == 404
     for action in (
         "upload",
@@ -109,7 +99,7 @@ def test_list_needs_sign_in():
     assert Client().get(f"{BASE}/").status_code == 302
 
 
-def test_a_refused_draft_keeps_the_chosen_file_only_for_its_drafter(web, person, tyt, cong_van_docx, committed):
+def test_a_refused_draft_keeps_the_chosen_file_only_for_its_drafter(page_as, person, tyt, cong_van_docx, committed):
     """Issue 8: a past "Hạn trả lời" is refused; the browser forgets the chosen file, the form keeps it —
     and an id typed into the form never brings in somebody else's upload."""
     import re
@@ -122,7 +112,7 @@ def test_a_refused_draft_keeps_the_chosen_file_only_for_its_drafter(web, person,
         "urgency": 0,
         "copy_count": 1,
     }
-    huong = web("dothanhhuong")
+    huong = page_as("dothanhhuong")
     r = huong.post(
         f"{BASE}/soan/", {**form, "due_date": "01/01/2020", "file": SimpleUploadedFile("du-thao.docx", cong_van_docx)}
     )
@@ -131,7 +121,7 @@ def test_a_refused_draft_keeps_the_chosen_file_only_for_its_drafter(web, person,
     assert 'data-qlvb="kept-files"' in page and "du-thao.docx" in page
     kept = re.search(r'name="kept_file" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
 
-    r = web("hoangvannam").post(f"{BASE}/soan/", {**form, "kept_file": kept})
+    r = page_as("hoangvannam").post(f"{BASE}/soan/", {**form, "kept_file": kept})
     assert r.status_code == 302
     assert not Outgoing.objects.get().versions.exists()  # not his upload: the draft has no file
     with committed():

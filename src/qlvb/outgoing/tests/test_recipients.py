@@ -5,11 +5,9 @@ unreachable one, and every recipient typed as text ends on a delivery with a cle
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
 from qlvb.directory.services import outside_agency_create
-from qlvb.directory.tokens import token_issue
 from qlvb.documents.models import DocumentEvent
 from qlvb.exchange.models import Status, Transport
 from qlvb.outgoing import recipients, services
@@ -156,15 +154,9 @@ def test_outside_agency_added_by_a_clerk_only_with_a_valid_code(person):
 # --- pages and API -----------------------------------------------------------------------------------
 
 
-def _web(person, name):
-    client = Client()
-    client.force_login(person(name))
-    return client
-
-
-def test_issue_page_shows_the_summary_and_fixes(agency_signed, person, tyt, outside, committed):
+def test_issue_page_shows_the_summary_and_fixes(agency_signed, person, tyt, outside, page_as, committed):
     outgoing = agency_signed(recipients=[tyt, outside], free_recipients=FREE)
-    ha = _web(person, "lethuha")
+    ha = page_as("lethuha")
     detail = f"/van-ban-di/{outgoing.pk}/"
     page = ha.get(detail).content.decode()
     assert 'data-qlvb="recipient-summary"' in page and 'data-qlvb="route-unreachable"' in page
@@ -185,9 +177,9 @@ def test_issue_page_shows_the_summary_and_fixes(agency_signed, person, tyt, outs
     assert "Gửi bản giấy" in page and "00 — Chờ gửi liên thông" in page and "01 — Đã đến" in page
 
 
-def test_issue_preview_and_refusal_in_the_api(agency_signed, person, tyt, committed):
+def test_issue_preview_and_refusal_in_the_api(agency_signed, person, tyt, api_as, committed):
     outgoing = agency_signed(recipients=[tyt], free_recipients=FREE)
-    api = Client(headers={"Authorization": f"Bearer {token_issue(user=person('lethuha'), name='t')}"})
+    api = api_as("lethuha")
     preview = api.get(f"/api/v1/outgoing/{outgoing.pk}/issue-preview").json()
     assert preview["counts"] == {"internal": 1, "axis": 0, "paper": 0, "unreachable": 1, "not_sent": 2}
     assert preview["groups"]["unreachable"][0]["name"] == MELINH
@@ -208,9 +200,9 @@ def test_issue_preview_and_refusal_in_the_api(agency_signed, person, tyt, commit
     assert outgoing.document.deliveries.get(unit=tyt).status == "01"
 
 
-def test_directory_page_adds_an_outside_agency_then_it_is_a_recipient(person):
-    assert _web(person, "dothanhhuong").get("/quan-tri/co-quan-ngoai/").status_code == 403
-    ha = _web(person, "lethuha")
+def test_directory_page_adds_an_outside_agency_then_it_is_a_recipient(person, page_as):
+    assert page_as("dothanhhuong").get("/quan-tri/co-quan-ngoai/").status_code == 403
+    ha = page_as("lethuha")
     page = ha.get("/quan-tri/co-quan-ngoai/", {"ten": MELINH, "next": "/van-ban-di/"}).content.decode()
     assert f'value="{MELINH}"' in page
     r = ha.post("/quan-tri/co-quan-ngoai/", {"name": MELINH, "organ_id": "abc", "next": "/van-ban-di/"})
@@ -221,7 +213,7 @@ def test_directory_page_adds_an_outside_agency_then_it_is_a_recipient(person):
     )
     assert r.status_code == 302 and r["Location"] == "/van-ban-di/"
     assert "000.00.31.H26" in ha.get("/quan-tri/co-quan-ngoai/").content.decode()
-    form = _web(person, "dothanhhuong").get("/van-ban-di/soan/").content.decode()
+    form = page_as("dothanhhuong").get("/van-ban-di/soan/").content.decode()
     assert f"{MELINH} — ngoài hệ thống, chờ gửi liên thông" in form
     r = ha.post("/quan-tri/co-quan-ngoai/", {"name": MELINH, "next": "https://example.org/"})
     assert r.status_code == 200 and "đã có trong danh bạ" in r.content.decode()

@@ -10,12 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from qlvb.core.errors import PermissionDenied, ValidationFailed
-from qlvb.directory.tokens import token_issue
 from qlvb.outgoing import reports, services
 
 pytestmark = pytest.mark.django_db
@@ -97,22 +95,21 @@ def test_who_may_print_and_bad_ranges(person, ubnd):
         reports.register_xlsx(actor=person("lethuha"), agency=ubnd, date_from=today, date_to=today - dt.timedelta(1))
 
 
-def test_register_through_the_api_and_the_page(person, ubnd):
+def test_register_through_the_api_and_the_page(person, ubnd, page_as, api_as):
     today = timezone.localdate().isoformat()
-    api = Client(headers={"Authorization": f"Bearer {token_issue(user=person('lethuha'), name='t')}"})
+    api = api_as("lethuha")
     r = api.get(f"/api/v1/outgoing/register/export?date_from={today}&date_to={today}&format=xlsx")
     assert r.status_code == 200 and r.content[:2] == b"PK"
     assert "so-dang-ky-van-ban-di" in r["Content-Disposition"]
-    officer = Client(headers={"Authorization": f"Bearer {token_issue(user=person('dothanhhuong'), name='t')}"})
+    officer = api_as("dothanhhuong")
     assert officer.get(f"/api/v1/outgoing/register/export?date_from={today}&date_to={today}").status_code == 403
-    web = Client()
-    web.force_login(person("lethuha"))
+    web = page_as("lethuha")
     assert 'data-qlvb="register-form"' in web.get("/van-ban-di/so-dang-ky/").content.decode()
     r = web.get(f"/van-ban-di/so-dang-ky/?date_from={today}&date_to={today}&format=pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
 
 
-def test_postal_register_lists_the_paper_copies(issued, person, ubnd, cong_van):
+def test_postal_register_lists_the_paper_copies(issued, person, ubnd, cong_van, page_as):
     from qlvb.outgoing.models import TypeSetting
 
     clerk = person("lethuha")
@@ -130,8 +127,7 @@ def test_postal_register_lists_the_paper_copies(issued, person, ubnd, cong_van):
     assert any("Gửi kèm bản giấy" in str(r[9]) for r in rows if r and r[0] == "02/UBND-VHXH")
     with pytest.raises(PermissionDenied):
         reports.postal_xlsx(actor=person("dothanhhuong"), agency=ubnd, date_from=today, date_to=today)
-    web = Client()
-    web.force_login(clerk)
+    web = page_as(clerk)
     r = web.get(f"/van-ban-di/so-dang-ky/?date_from={today}&date_to={today}&book=postal&format=pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
     text = subprocess.run(

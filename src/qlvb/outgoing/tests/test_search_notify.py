@@ -4,10 +4,8 @@ notifications about outgoing documents (the link leads to the outgoing page; ope
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from qlvb.assignments.models import Notification
-from qlvb.directory.tokens import token_issue
 from qlvb.outgoing import selectors, services
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -37,26 +35,26 @@ def test_quick_search_folds_accents_in_sql(three, person, django_assert_max_num_
     assert selectors.outgoing_box(huong, box="all", q="").count() == 3
 
 
-def test_quick_search_on_the_page_and_the_api(three, person):
-    client = Client()
-    client.force_login(person("dothanhhuong"))
+def test_quick_search_on_the_page_and_the_api(three, person, page_as, api_as):
+    client = page_as("dothanhhuong")
     page = client.get("/van-ban-di/", {"box": "all", "q": "sot xuat huyet"}).content.decode()
     assert page.count('data-qlvb="outgoing-row"') == 1 and "sốt xuất huyết" in page
     assert 'value="sot xuat huyet"' in page  # the box keeps the query
-    api = Client(headers={"Authorization": f"Bearer {token_issue(user=person('dothanhhuong'), name='t')}"})
+    api = api_as("dothanhhuong")
     body = api.get("/api/v1/outgoing", {"q": "TIÊM chung"}).json()
     assert body["count"] == 1 and body["results"][0]["subject"] == "V/v triển khai tiêm chủng mở rộng"
 
 
-def test_notification_of_an_outgoing_document_opens_its_page_and_is_read(draft, with_version, person, committed):
+def test_notification_of_an_outgoing_document_opens_its_page_and_is_read(
+    draft, with_version, person, committed, page_as
+):
     outgoing = with_version(draft())
     with committed():
         services.outgoing_submit(actor=outgoing.drafter, outgoing=outgoing)  # the department leader is told
     nam = person("hoangvannam")
     note = Notification.objects.get(user=nam, document_id=outgoing.pk)
     assert note.read_at is None
-    client = Client()
-    client.force_login(nam)
+    client = page_as(nam)
     listing = client.get("/van-ban-den/thong-bao/").content.decode()
     assert f'href="/van-ban-den/thong-bao/{note.pk}/"' in listing
     opened = client.get(f"/van-ban-den/thong-bao/{note.pk}/")
@@ -75,12 +73,12 @@ def test_notification_of_an_outgoing_document_opens_its_page_and_is_read(draft, 
     assert other.read_at is None
 
 
-def test_notification_api_gives_the_page_and_marks_one_read(draft, with_version, person, committed):
+def test_notification_api_gives_the_page_and_marks_one_read(draft, with_version, person, committed, api_as):
     outgoing = with_version(draft())
     with committed():
         services.outgoing_submit(actor=outgoing.drafter, outgoing=outgoing)
     nam = person("hoangvannam")
-    api = Client(headers={"Authorization": f"Bearer {token_issue(user=nam, name='t')}"})
+    api = api_as(nam)
     listed = api.get("/api/v1/incoming/notifications").json()
     mine = next(n for n in listed if n["document_id"] == outgoing.pk)
     assert mine["url"] == f"/van-ban-di/{outgoing.pk}/" and mine["read"] is False

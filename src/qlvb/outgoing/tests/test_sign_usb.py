@@ -69,12 +69,6 @@ def token(signing_settings: TestPKI) -> Iterator[tuple[StandIn, str]]:
         yield state, url
 
 
-def _web(person: Callable[[str], User], name: str) -> Client:
-    client = Client()
-    client.force_login(person(name))
-    return client
-
-
 def _start(client: Client, outgoing: Outgoing, plugin_url: str) -> Any:
     certificate = _get(f"{plugin_url}{PREFIX}/certificates")["certificates"][0]
     return client.post(
@@ -100,11 +94,11 @@ def _finish(client: Client, outgoing: Outgoing, session: str, signature: str) ->
 
 
 def test_leader_signs_at_his_desk_then_clerk_numbers_and_seals(
-    to_sign, usb_profiles, token, person, eager, django_capture_on_commit_callbacks
+    to_sign, usb_profiles, token, person, eager, django_capture_on_commit_callbacks, page_as
 ):
     state, plugin_url = token
     outgoing = to_sign()
-    leader = _web(person, "nguyenvanhung")
+    leader = page_as("nguyenvanhung")
     # the "Ký" button leads to the USB token step (no PIN field: the PIN goes to the plug-in)
     page = leader.get(reverse("outgoing:detail", args=[outgoing.pk])).content.decode()
     assert 'data-qlvb="sign-usb"' in page and 'name="pin"' not in page
@@ -150,14 +144,14 @@ def test_leader_signs_at_his_desk_then_clerk_numbers_and_seals(
     assert ["NgayBanHanh", "SoKyHieu"] in filled  # the number and date went into the signature's own fields
 
 
-def test_another_users_session_is_refused(to_sign, usb_profiles, token, person):
+def test_another_users_session_is_refused(to_sign, usb_profiles, token, person, page_as):
     _state, plugin_url = token
     outgoing = to_sign()
-    leader = _web(person, "nguyenvanhung")
+    leader = page_as("nguyenvanhung")
     started = _start(leader, outgoing, plugin_url).json()
     signature = _plugin_sign(plugin_url, started)
     # the clerk (not the signer) cannot finish it — neither on the step nor on the generic page's API
-    clerk = _web(person, "lethuha")
+    clerk = page_as("lethuha")
     assert _finish(clerk, outgoing, started["session"], signature).status_code in (403, 404)
     generic = leader.post(
         f"/api/v1/signing/plugin/{started['session']}/finish", {"signature": signature}, content_type="application/json"
@@ -169,9 +163,9 @@ def test_another_users_session_is_refused(to_sign, usb_profiles, token, person):
     assert _finish(leader, outgoing, started["session"], signature).status_code == 201
 
 
-def test_wrong_certificate_or_key_is_refused(to_sign, usb_profiles, signing_settings, person):
+def test_wrong_certificate_or_key_is_refused(to_sign, usb_profiles, signing_settings, person, page_as):
     outgoing = to_sign()
-    leader = _web(person, "nguyenvanhung")
+    leader = page_as("nguyenvanhung")
     # the agency's token plugged in: not the signer's own certificate
     with running(StandIn(signing_settings.p12(AGENCY).read_bytes(), P12_PASSWORD)) as plugin_url:
         refused = _start(leader, outgoing, plugin_url)
@@ -190,9 +184,9 @@ def test_wrong_certificate_or_key_is_refused(to_sign, usb_profiles, signing_sett
     assert outgoing.state == State.TO_SIGN and outgoing.signed_pdf is None
 
 
-def test_not_in_the_signing_state_is_refused(draft, to_sign, usb_profiles, token, person):
+def test_not_in_the_signing_state_is_refused(draft, to_sign, usb_profiles, token, person, page_as):
     _state, plugin_url = token
-    leader = _web(person, "nguyenvanhung")
+    leader = page_as("nguyenvanhung")
     early = draft()  # still a draft: nothing to sign yet
     assert _start(leader, early, plugin_url).status_code == 409
     page = leader.get(reverse("outgoing:sign_usb", args=[early.pk]))
@@ -205,10 +199,10 @@ def test_not_in_the_signing_state_is_refused(draft, to_sign, usb_profiles, token
     assert 'data-qlvb="sign-usb"' not in leader.get(reverse("outgoing:detail", args=[outgoing.pk])).content.decode()
 
 
-def test_bad_input_answers_a_clear_4xx(to_sign, usb_profiles, token, person):
+def test_bad_input_answers_a_clear_4xx(to_sign, usb_profiles, token, person, page_as):
     _state, plugin_url = token
     outgoing = to_sign()
-    leader = _web(person, "nguyenvanhung")
+    leader = page_as("nguyenvanhung")
     start = reverse("outgoing:sign_usb_start", args=[outgoing.pk])
     for certificate in ("", "không phải base64", base64.b64encode(b"not a certificate").decode()):
         response = leader.post(start, {"certificate": certificate})

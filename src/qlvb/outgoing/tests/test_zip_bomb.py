@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from qlvb.directory.tokens import token_issue
 from qlvb.documents.models import DocumentType
 from qlvb.files.models import Conversion, StoredFile
 from qlvb.files.tests import bombs
@@ -77,9 +75,8 @@ class Measured:
         assert self.rss_growth < 100 * MIB, self.rss_growth
 
 
-def test_bomb_through_the_draft_page_is_refused_fast_and_small(person, tyt, bomb, conversions_here, committed):
-    web = Client()
-    web.force_login(person("dothanhhuong"))
+def test_bomb_through_the_draft_page_is_refused_fast_and_small(person, tyt, bomb, conversions_here, committed, page_as):
+    web = page_as("dothanhhuong")
     assert web.get("/van-ban-di/soan/").status_code == 200  # warm: URL conf and templates loaded
     with Measured() as measured, committed():
         r = web.post(
@@ -103,10 +100,9 @@ def test_bomb_through_the_draft_page_is_refused_fast_and_small(person, tyt, bomb
     assert _soffice_mentioning(conversions_here) == []
 
 
-def test_bomb_as_a_new_version_on_the_page_shows_the_message(person, draft, bomb, conversions_here, committed):
+def test_bomb_as_a_new_version_on_the_page_shows_the_message(person, draft, bomb, conversions_here, committed, page_as):
     outgoing = draft()
-    web = Client()
-    web.force_login(person("dothanhhuong"))
+    web = page_as("dothanhhuong")
     assert web.get(f"/van-ban-di/{outgoing.pk}/").status_code == 200  # warm
     with Measured() as measured, committed():
         r = web.post(
@@ -120,9 +116,9 @@ def test_bomb_as_a_new_version_on_the_page_shows_the_message(person, draft, bomb
     assert _soffice_mentioning(conversions_here) == []
 
 
-def test_bomb_through_the_api_is_422_fast_and_small(person, draft, bomb, conversions_here, committed):
+def test_bomb_through_the_api_is_422_fast_and_small(person, draft, bomb, conversions_here, committed, api_as):
     outgoing = draft()
-    api = Client(headers={"Authorization": f"Bearer {token_issue(user=person('dothanhhuong'), name='t')}"})
+    api = api_as("dothanhhuong")
     assert api.get(f"/api/v1/outgoing/{outgoing.pk}").status_code == 200  # warm
     with Measured() as measured, committed():
         r = api.post("/api/v1/files", {"file": SimpleUploadedFile("du-thao.docx", bomb)})
@@ -175,13 +171,12 @@ def test_upload_returns_at_once_and_the_task_converts_after_commit(
     assert _soffice_mentioning(conversions_here) == []
 
 
-def test_the_draft_page_shows_pending_then_failure_with_retry(person, draft, committed, settings):
+def test_the_draft_page_shows_pending_then_failure_with_retry(person, draft, committed, settings, page_as, api_as):
     from qlvb.outgoing.tests.conftest import upload
 
     outgoing = draft()
     huong = person("dothanhhuong")
-    web = Client()
-    web.force_login(huong)
+    web = page_as(huong)
     broken = upload(huong, b"{\\rtf1 " + b"\x00\xff" * 10, "hong.rtf")
     version = services.version_upload(actor=huong, outgoing=outgoing, stored_file=broken)  # not committed yet
     page = web.get(f"/van-ban-di/{outgoing.pk}/").content.decode()
@@ -197,7 +192,7 @@ def test_the_draft_page_shows_pending_then_failure_with_retry(person, draft, com
     assert r.status_code == 200
     conversion = Conversion.objects.get(source=broken)
     assert conversion.state == "failed" and conversion.attempts == 2  # tried again, fails again, still said why
-    api = Client(headers={"Authorization": f"Bearer {token_issue(user=huong, name='t')}"})
+    api = api_as(huong)
     listed = api.get(f"/api/v1/outgoing/{outgoing.pk}").json()["versions"][0]
     assert listed["conversion"] == "failed" and "LibreOffice không đọc được" in listed["conversion_error"]
     r = api.get(f"/api/v1/outgoing/{outgoing.pk}/versions/{version.pk}/file?pdf=true")

@@ -43,7 +43,7 @@ def softhsm(pki: TestPKI, tmp_path_factory: pytest.TempPathFactory) -> SoftHsmTo
 
 
 @pytest.fixture
-def signing_settings(settings, pki: TestPKI) -> TestPKI:  # type: ignore[no-untyped-def]
+def signing_settings(settings, pki: TestPKI) -> TestPKI:
     """Trust the test root; timestamps from the test TSA."""
     settings.QLVB_TRUST_ANCHORS_DIR = str(pki.anchors_dir())
     settings.QLVB_TSA_URL = pki.tsa_url

@@ -72,7 +72,9 @@ def _widgets(pdf: bytes) -> dict[str, list[float]]:
 
 def field_values(pdf: bytes) -> dict[str, str]:
     reader = PdfReader(io.BytesIO(pdf))
-    return {str(a.get_object()["/T"]): str(a.get_object().get("/V")) for a in reader.pages[0]["/Annots"]}
+    annots = reader.pages[0]["/Annots"]
+    assert isinstance(annots, ArrayObject)
+    return {str(a.get_object()["/T"]): str(a.get_object().get("/V")) for a in annots}
 
 
 def _appearance_only(pdf: bytes) -> bytes:
@@ -81,7 +83,9 @@ def _appearance_only(pdf: bytes) -> bytes:
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
     page = writer.pages[0]
     page[NameObject("/Contents")] = writer._add_object(StreamObject())
-    keep = [a for a in page["/Annots"] if str(a.get_object().get("/T")) in FIELDS]
+    annots = page["/Annots"]
+    assert isinstance(annots, ArrayObject)
+    keep = [a for a in annots if str(a.get_object().get("/T")) in FIELDS]
     page[NameObject("/Annots")] = ArrayObject(keep)
     out = io.BytesIO()
     writer.write(out)
@@ -120,7 +124,13 @@ def _inked(image: Image.Image, box: tuple[int, int, int, int]) -> set[tuple[int,
     x1, y1, x2, y2 = box
     region = image.crop(box).load()
     assert region is not None
-    return {(x1 + x, y1 + y) for x in range(x2 - x1) for y in range(y2 - y1) if region[x, y] < INK}
+    return {(x1 + x, y1 + y) for x in range(x2 - x1) for y in range(y2 - y1) if _grey(region[x, y]) < INK}
+
+
+def _grey(pixel: float | tuple[int, ...]) -> float:
+    """A pixel of a greyscale image is one number."""
+    assert isinstance(pixel, int | float), pixel
+    return pixel
 
 
 def _inside(point: tuple[int, int], boxes: list[tuple[int, int, int, int]]) -> bool:

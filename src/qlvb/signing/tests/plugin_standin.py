@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, utils
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
 PREFIX = "/qlvb/v1"
@@ -22,10 +22,12 @@ PREFIX = "/qlvb/v1"
 class StandIn:
     def __init__(self, p12: bytes, password: str, *, sign_with: bytes | None = None) -> None:
         key, cert, extra = pkcs12.load_key_and_certificates(p12, password.encode())
-        assert key is not None and cert is not None
+        assert isinstance(key, rsa.RSAPrivateKey) and cert is not None  # the test PKI's keys are RSA
         self.key = key
         if sign_with is not None:  # a token that signs with another key than its certificate's
-            self.key = pkcs12.load_key_and_certificates(sign_with, password.encode())[0]
+            other = pkcs12.load_key_and_certificates(sign_with, password.encode())[0]
+            assert isinstance(other, rsa.RSAPrivateKey)
+            self.key = other
         self.cert = cert.public_bytes(Encoding.DER)
         self.chain = [c.public_bytes(Encoding.DER) for c in extra]
         self.signed: list[bytes] = []
@@ -84,7 +86,7 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
                 self._send(400, {"error": "bad_request", "message": "Tham số không hợp lệ."})
                 return
             digest = base64.b64decode(body["hash"])
-            signature = state.key.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))  # type: ignore[union-attr]
+            signature = state.key.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
             state.signed.append(digest)
             self._send(
                 200,

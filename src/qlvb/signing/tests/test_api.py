@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from qlvb.directory.tokens import token_issue
 from qlvb.files.models import StoredFile
 from qlvb.signing.models import SignatureReport, SigningProfile
 from qlvb.signing.tests import samples
@@ -17,16 +16,8 @@ from qlvb.signing.tests.pki import AGENCY
 API = "/api/v1/signing"
 
 
-@pytest.fixture
-def as_user(person):
-    def make(name: str) -> Client:
-        return Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=person(name))}")
-
-    return make
-
-
-def test_my_profile_get_and_set(as_user, person, web_settings, softhsm):
-    hung = as_user("nguyenvanhung")
+def test_my_profile_get_and_set(api_as, person, web_settings, softhsm):
+    hung = api_as("nguyenvanhung")
     body = hung.get(f"{API}/profile").json()
     assert body["method"] == "" and body["has_image"] is False and body["owner"] == "ublienminh_nguyenvanhung"
     response = hung.put(
@@ -44,8 +35,8 @@ def test_my_profile_get_and_set(as_user, person, web_settings, softhsm):
     assert SigningProfile.objects.get(user=person("nguyenvanhung")).pkcs11_key_label == "hung"
 
 
-def test_my_profile_refuses_bad_settings_in_vietnamese(as_user, person, web_settings):
-    hung = as_user("nguyenvanhung")
+def test_my_profile_refuses_bad_settings_in_vietnamese(api_as, person, web_settings):
+    hung = api_as("nguyenvanhung")
     response = hung.put(
         f"{API}/profile",
         {"method": "pkcs11", "pkcs11_module": "/tmp/evil.so", "pkcs11_token_label": "t", "pkcs11_key_label": "k"},
@@ -61,8 +52,8 @@ def test_profile_needs_sign_in(web_settings, demo):
     assert Client().get(f"{API}/profile").status_code == 401
 
 
-def test_upload_my_signature_image(as_user, person, web_settings):
-    hung = as_user("nguyenvanhung")
+def test_upload_my_signature_image(api_as, person, web_settings):
+    hung = api_as("nguyenvanhung")
     response = hung.post(f"{API}/profile/image", {"file": SimpleUploadedFile("chu-ky.png", samples.signature_png())})
     assert response.status_code == 200, response.content
     assert response.json()["has_image"] is True
@@ -78,20 +69,20 @@ def test_upload_my_signature_image(as_user, person, web_settings):
         (samples.opaque_png(), "Ảnh chữ ký phải có nền trong suốt."),
     ],
 )
-def test_a_jpeg_or_an_opaque_png_is_refused(as_user, web_settings, data, message):
-    response = as_user("nguyenvanhung").post(f"{API}/profile/image", {"file": SimpleUploadedFile("a.png", data)})
+def test_a_jpeg_or_an_opaque_png_is_refused(api_as, web_settings, data, message):
+    response = api_as("nguyenvanhung").post(f"{API}/profile/image", {"file": SimpleUploadedFile("a.png", data)})
     assert response.status_code == 422
     assert message in response.json()["detail"]
     assert not SigningProfile.objects.exists()
 
 
-def test_upload_without_a_file(as_user, web_settings):
-    response = as_user("nguyenvanhung").post(f"{API}/profile/image", {})
+def test_upload_without_a_file(api_as, web_settings):
+    response = api_as("nguyenvanhung").post(f"{API}/profile/image", {})
     assert response.status_code == 422 and "Chưa có tệp" in response.json()["detail"]
 
 
-def test_agency_seal_by_the_clerk_refused_to_an_officer(as_user, person, web_settings):
-    clerk = as_user("lethuha")
+def test_agency_seal_by_the_clerk_refused_to_an_officer(api_as, person, web_settings):
+    clerk = api_as("lethuha")
     response = clerk.post(
         f"{API}/agency/seal", {"file": SimpleUploadedFile("dau.png", samples.seal_png()), "width_mm": "36"}
     )
@@ -107,7 +98,7 @@ def test_agency_seal_by_the_clerk_refused_to_an_officer(as_user, person, web_set
     assert clerk.get(f"{API}/agency").json()["has_image"] is True
     assert clerk.get(f"{API}/agency/seal").content == samples.seal_png()
 
-    officer = as_user("dothanhhuong")
+    officer = api_as("dothanhhuong")
     for response in (
         officer.get(f"{API}/agency"),
         officer.get(f"{API}/agency/seal"),
@@ -117,21 +108,21 @@ def test_agency_seal_by_the_clerk_refused_to_an_officer(as_user, person, web_set
         assert response.status_code == 403
         assert response.json()["detail"] == "Bạn không có quyền: Cấu hình khóa ký số và ảnh con dấu của cơ quan."
     # The clerk of another agency cannot reach this one.
-    tyt_clerk = as_user("tytlienminh_buithiloan")
+    tyt_clerk = api_as("tytlienminh_buithiloan")
     ubnd = person("lethuha").unit.agency
     assert tyt_clerk.get(f"{API}/agency", {"agency_id": ubnd.pk}).status_code == 404
     assert SigningProfile.objects.get(agency=ubnd).image_width_mm == 36
 
 
-def test_a_signature_is_not_a_seal(as_user, web_settings):
+def test_a_signature_is_not_a_seal(api_as, web_settings):
     upload = SimpleUploadedFile("d.png", samples.signature_png())
-    response = as_user("lethuha").post(f"{API}/agency/seal", {"file": upload})
+    response = api_as("lethuha").post(f"{API}/agency/seal", {"file": upload})
     assert response.status_code == 422 and "gần vuông" in response.json()["detail"]
     assert not SigningProfile.objects.exists()
 
 
-def test_verify_a_signed_pdf_then_read_the_stored_report(as_user, web_settings, signed_pdf, altered_pdf):
-    clerk = as_user("lethuha")
+def test_verify_a_signed_pdf_then_read_the_stored_report(api_as, web_settings, signed_pdf, altered_pdf):
+    clerk = api_as("lethuha")
     response = clerk.post(f"{API}/verify", {"file": SimpleUploadedFile("qd.pdf", signed_pdf)})
     assert response.status_code == 201, response.content
     body = response.json()
@@ -143,7 +134,7 @@ def test_verify_a_signed_pdf_then_read_the_stored_report(as_user, web_settings, 
 
     again = clerk.get(f"{API}/reports/{body['id']}")
     assert again.status_code == 200 and again.json()["report"] == body["report"]
-    assert as_user("dothanhhuong").get(f"{API}/reports/{body['id']}").status_code == 404
+    assert api_as("dothanhhuong").get(f"{API}/reports/{body['id']}").status_code == 404
     missing = clerk.get(f"{API}/reports/999999")
     assert missing.status_code == 404 and "không có quyền xem" in missing.json()["detail"]
 
@@ -152,18 +143,18 @@ def test_verify_a_signed_pdf_then_read_the_stored_report(as_user, web_settings, 
 
 
 @pytest.mark.parametrize("data", [b"Day khong phai PDF\n" * 10, samples.signature_png()])
-def test_verify_refuses_a_non_pdf_and_stores_nothing(as_user, web_settings, data):
-    response = as_user("lethuha").post(f"{API}/verify", {"file": SimpleUploadedFile("gia.pdf", data)})
+def test_verify_refuses_a_non_pdf_and_stores_nothing(api_as, web_settings, data):
+    response = api_as("lethuha").post(f"{API}/verify", {"file": SimpleUploadedFile("gia.pdf", data)})
     assert response.status_code == 415
     assert "không phải là tệp PDF" in response.json()["detail"]
     assert not StoredFile.objects.exists() and not SignatureReport.objects.exists()
 
 
-def test_verify_needs_a_role(person, web_settings):
+def test_verify_needs_a_role(person, web_settings, api_as):
     from qlvb.directory.models import User
 
     nobody = User.objects.create_user(username="ublienminh_khach", password="x" * 12, full_name="Khách")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=nobody)}")
+    client = api_as(nobody)
     response = client.post(f"{API}/verify", {"file": SimpleUploadedFile("qd.pdf", b"%PDF-1.7\n%%EOF\n")})
     assert response.status_code == 403
     assert response.json()["detail"] == "Bạn không có quyền: Kiểm tra chữ ký số của tệp."

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from qlvb.conftest import Session as SharedSession
 from qlvb.incoming.tests.test_browser import run_in_own_thread
 from qlvb.signing.models import SigningProfile
 from qlvb.signing.tests import samples
@@ -18,44 +20,10 @@ from qlvb.signing.tests import samples
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "LienMinh@2025"
 SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots" / "signing"
 
 
-class Session:
-    """One person's browser window (own cookies), with the errors the page logged."""
-
-    def __init__(self, chromium, base: str, username: str, *, width: int = 1280, height: int = 900):
-        self.context = chromium.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(30_000)
-        self.errors: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.base, self.width = base, width
-        self.page.goto(f"{base}/dang-nhap/")
-        self.page.get_by_label("Tên tài khoản").fill(f"ublienminh_{username}")
-        self.page.get_by_label("Mật khẩu").fill(PASSWORD)
-        self.page.get_by_role("button", name="Đăng nhập").click()
-        self.page.wait_for_load_state("networkidle")
-        assert "/dang-nhap/" not in self.page.url, f"{username} could not sign in"
-
-    def shot(self, name: str) -> Path:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        path = SHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    def open(self, path: str) -> None:
-        self.page.goto(f"{self.base}{path}")
-        self.page.wait_for_load_state("networkidle")
-
-    def fits(self) -> None:
-        assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width, "scrolls sideways"
-
-    def close(self) -> None:
-        assert not [e for e in self.errors if "Content Security Policy" in e or "Refused" in e], self.errors
-        self.context.close()
+Session = partial(SharedSession, shots=SHOTS)
 
 
 def test_signature_image_method_and_verification(

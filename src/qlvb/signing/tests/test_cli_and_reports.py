@@ -101,19 +101,24 @@ def test_reports_are_stored_by_sha256_and_can_be_rerun(signing_settings):
 
 
 @pytest.mark.django_db
-def test_celery_task_verifies_a_stored_blob(signing_settings, personal_key, settings, tmp_path: Path, celery_eager):
+def test_an_uploaded_pdf_is_verified_as_read_back_from_storage(
+    signing_settings, personal_key, settings, tmp_path: Path, person
+):
+    """``signature_report_verify_upload`` stores the file (intake rules) and verifies the stored content,
+    read back through ``files.storage.open_verified``: the report carries the blob's SHA-256."""
+    from io import BytesIO
+
     from qlvb.files.storage import blob_path
+    from qlvb.signing.reports import signature_report_verify_upload
     from qlvb.signing.services import pdf_sign_attachment
-    from qlvb.signing.tasks import verify_stored_file_task
 
     settings.FILES_DIR = tmp_path / "files"
     signed = pdf_sign_attachment(pdf=samples.attachment_pdf(), key=personal_key, pin=P12_PASSWORD, number="1/TB")
-    digest = hashlib.sha256(signed.pdf).hexdigest()
-    path = blob_path(digest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(signed.pdf)
-    outcome = verify_stored_file_task.delay(digest).get()
-    assert outcome["verdict"] == "valid"
-    assert SignatureReport.objects.get(pk=outcome["report_id"]).report["signatures"][0]["signer"]["ten"] == (
-        "Nguyễn Văn Hùng"
+    stored, report = signature_report_verify_upload(
+        actor=person("lethuha"), stream=BytesIO(signed.pdf), original_name="thong-bao.pdf", channel="web"
     )
+    digest = hashlib.sha256(signed.pdf).hexdigest()
+    assert stored.blob.sha256 == report.file_sha256 == digest
+    assert blob_path(digest).read_bytes() == signed.pdf
+    assert report.verdict == "valid"
+    assert SignatureReport.objects.get(pk=report.pk).report["signatures"][0]["signer"]["ten"] == "Nguyễn Văn Hùng"

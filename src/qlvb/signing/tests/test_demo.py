@@ -90,6 +90,7 @@ def test_a_fresh_demo_signs_numbers_and_seals_with_no_set_up(fresh_demo: DemoPKI
     outgoing = services.outgoing_sign_agency(actor=clerk, outgoing=outgoing, pin=DEMO_PASSWORD)
     outgoing.refresh_from_db()
     assert outgoing.state == "agency_signed"
+    assert outgoing.signed_pdf is not None
     pdf = blob_path(outgoing.signed_pdf.blob.sha256).read_bytes()
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / "demo-cong-van-da-ky.pdf").write_bytes(pdf)  # looked at with pdftoppm
@@ -160,7 +161,8 @@ def test_serve_runs_the_demo_services_only_when_the_demo_exists(settings, tmp_pa
     assert side is not None and side.argv == ["demo_pki"]
     assert side.env["QLVB_TSA_URL"] == pki.tsa_url and "8791" in side.env["QLVB_CSC_SERVICES"]
     monkeypatch.setenv("QLVB_TSA_URL", "http://tsa.example.vn")  # the administrator's own TSA wins
-    assert "QLVB_TSA_URL" not in side_service().env  # type: ignore[union-attr]
+    side = side_service()
+    assert side is not None and "QLVB_TSA_URL" not in side.env
     monkeypatch.setenv("QLVB_DEMO_PKI", "0")
     assert side_service() is None
 

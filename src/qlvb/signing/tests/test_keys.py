@@ -13,7 +13,7 @@ from qlvb.signing.verify import verify_pdf
 PIN = P12_PASSWORD
 
 
-def _sign(key, pin, decision, signature_image):  # type: ignore[no-untyped-def]
+def _sign(key, pin, decision, signature_image):
     return services.pdf_sign_personal(pdf=decision, key=key, pin=pin, image_png=signature_image)
 
 

@@ -10,10 +10,8 @@ import pytest
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 from cryptography.x509 import load_der_x509_certificate
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
-from qlvb.directory.tokens import token_issue
 from qlvb.signing import anchors
 from qlvb.signing.models import SigningProfile
 from qlvb.signing.services import pdf_sign_personal
@@ -22,12 +20,6 @@ from qlvb.signing.tests.pki import AGENCY, EXPIRED, P12_PASSWORD, PERSONAL, Test
 from qlvb.signing.verify import verify_pdf
 
 API = "/api/v1/signing"
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _file(name: str, data: bytes) -> io.BytesIO:
@@ -43,9 +35,9 @@ def _cert_only_p12(pki: TestPKI) -> bytes:
     )
 
 
-def test_a_leader_uploads_his_pkcs12_and_signs_with_it_the_password_never_stored(person, web_settings):
+def test_a_leader_uploads_his_pkcs12_and_signs_with_it_the_password_never_stored(person, web_settings, page_as):
     hung = person("nguyenvanhung")
-    client = _client(hung)
+    client = page_as(hung)
     data = web_settings.p12(PERSONAL).read_bytes()
     response = client.post(
         reverse("signing:profile"), {"action": "pkcs12", "file": _file("hung.p12", data), "password": P12_PASSWORD}
@@ -77,9 +69,9 @@ def test_a_leader_uploads_his_pkcs12_and_signs_with_it_the_password_never_stored
         ("chi-chung-thu.p12", _cert_only_p12, P12_PASSWORD, "không có khóa bí mật"),
     ],
 )
-def test_a_bad_pkcs12_is_refused_with_what_to_do(person, web_settings, name, make, password, expected):
+def test_a_bad_pkcs12_is_refused_with_what_to_do(person, web_settings, name, make, password, expected, page_as):
     hung = person("nguyenvanhung")
-    response = _client(hung).post(
+    response = page_as(hung).post(
         reverse("signing:profile"), {"action": "pkcs12", "file": _file(name, make(web_settings)), "password": password}
     )
     assert response.status_code == 200
@@ -87,22 +79,22 @@ def test_a_bad_pkcs12_is_refused_with_what_to_do(person, web_settings, name, mak
     assert not SigningProfile.objects.filter(user=hung).exclude(pkcs12_data=b"").exists()
 
 
-def test_the_clerk_uploads_the_agency_pkcs12_an_officer_may_not(person, web_settings):
+def test_the_clerk_uploads_the_agency_pkcs12_an_officer_may_not(person, web_settings, page_as):
     data = web_settings.p12(AGENCY).read_bytes()
     clerk, officer = person("lethuha"), person("dothanhhuong")
-    response = _client(clerk).post(
+    response = page_as(clerk).post(
         reverse("signing:agency"), {"action": "pkcs12", "file": _file("ubnd.p12", data), "password": P12_PASSWORD}
     )
     assert response.status_code == 302
     assert SigningProfile.objects.get(agency=clerk.unit.agency).method == "pkcs12"
-    response = _client(officer).post(
+    response = page_as(officer).post(
         reverse("signing:agency"), {"action": "pkcs12", "file": _file("ubnd.p12", data), "password": P12_PASSWORD}
     )
     assert response.status_code == 403
 
 
-def test_pkcs12_upload_over_the_api(person, web_settings):
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=person('nguyenvanhung'))}")
+def test_pkcs12_upload_over_the_api(person, web_settings, api_as):
+    client = api_as("nguyenvanhung")
     data = web_settings.p12(PERSONAL).read_bytes()
     bad = client.post(f"{API}/profile/pkcs12", {"file": SimpleUploadedFile("h.p12", data), "password": "x"})
     assert bad.status_code == 422 and "Mật khẩu của tệp PKCS#12 không đúng" in bad.json()["detail"]
@@ -111,7 +103,7 @@ def test_pkcs12_upload_over_the_api(person, web_settings):
     body = good.json()
     assert body["method"] == "pkcs12" and body["pkcs12_uploaded"] == "h.p12"
     assert body["certificate"]["subject"] == "Nguyễn Văn Hùng"
-    officer = Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=person('dothanhhuong'))}")
+    officer = api_as("dothanhhuong")
     assert (
         officer.post(
             f"{API}/agency/pkcs12", {"file": SimpleUploadedFile("h.p12", data), "password": P12_PASSWORD}
@@ -123,9 +115,9 @@ def test_pkcs12_upload_over_the_api(person, web_settings):
 # --- trust anchors -------------------------------------------------------------------------------
 
 
-def test_the_administrator_adds_lists_and_removes_a_trust_anchor(person, web_settings, settings, tmp_path):
+def test_the_administrator_adds_lists_and_removes_a_trust_anchor(person, web_settings, settings, tmp_path, page_as):
     settings.QLVB_TRUST_ANCHORS_DIR = str(tmp_path / "anchors")
-    admin = _client(person("tranthilan"))  # the demo agency's administrator
+    admin = page_as("tranthilan")  # the demo agency's administrator
     root = web_settings.root.dump()
     assert "Chưa có chứng thư gốc nào" in admin.get(reverse("signing:anchors")).content.decode()
     response = admin.post(reverse("signing:anchors"), {"action": "add", "file": _file("root.cer", root)})
@@ -143,22 +135,24 @@ def _key(pki: TestPKI):
     return Pkcs12Key(str(pki.p12(PERSONAL)))
 
 
-def test_signatures_chain_to_an_anchor_added_on_the_page(person, web_settings, settings, tmp_path):
+def test_signatures_chain_to_an_anchor_added_on_the_page(person, web_settings, settings, tmp_path, page_as):
     signed = pdf_sign_personal(
         pdf=samples.decision_pdf(1), key=_key(web_settings), pin=P12_PASSWORD, image_png=samples.signature_png()
     ).pdf
     settings.QLVB_TRUST_ANCHORS_DIR = str(tmp_path / "anchors")
     assert verify_pdf(signed)["verdict"] == "invalid"  # nobody trusted yet
-    _client(person("tranthilan")).post(
+    page_as("tranthilan").post(
         reverse("signing:anchors"), {"action": "add", "file": _file("root.pem", web_settings.root.dump())}
     )
     assert verify_pdf(signed)["verdict"] == "valid"
 
 
 @pytest.mark.parametrize("name", ["lethuha", "nguyenvanhung", "dothanhhuong"])
-def test_trust_anchors_are_refused_to_a_non_administrator(person, web_settings, settings, tmp_path, name):
+def test_trust_anchors_are_refused_to_a_non_administrator(
+    person, web_settings, settings, tmp_path, name, page_as, api_as
+):
     settings.QLVB_TRUST_ANCHORS_DIR = str(tmp_path / "anchors")
-    client = _client(person(name))
+    client = page_as(name)
     assert client.get(reverse("signing:anchors")).status_code == 403
     assert (
         client.post(
@@ -167,16 +161,16 @@ def test_trust_anchors_are_refused_to_a_non_administrator(person, web_settings, 
         == 403
     )
     assert anchors.trust_anchor_list() == []
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=person(name))}")
+    api = api_as(name)
     assert api.get(f"{API}/anchors").status_code == 403
     assert (
         api.post(f"{API}/anchors", {"file": SimpleUploadedFile("r.cer", web_settings.root.dump())}).status_code == 403
     )
 
 
-def test_bad_trust_anchor_files_are_refused(person, web_settings, settings, tmp_path):
+def test_bad_trust_anchor_files_are_refused(person, web_settings, settings, tmp_path, page_as):
     settings.QLVB_TRUST_ANCHORS_DIR = str(tmp_path / "anchors")
-    admin = _client(person("tranthilan"))
+    admin = page_as("tranthilan")
     page = admin.post(reverse("signing:anchors"), {"action": "add", "file": _file("x.cer", b"not a certificate")})
     assert page.status_code == 200 and "không phải chứng thư số X.509" in page.content.decode()
     leaf = admin.post(
@@ -186,9 +180,9 @@ def test_bad_trust_anchor_files_are_refused(person, web_settings, settings, tmp_
     assert anchors.trust_anchor_list() == []
 
 
-def test_trust_anchors_over_the_api(person, web_settings, settings, tmp_path):
+def test_trust_anchors_over_the_api(person, web_settings, settings, tmp_path, api_as):
     settings.QLVB_TRUST_ANCHORS_DIR = str(tmp_path / "anchors")
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=person('tranthilan'))}")
+    api = api_as("tranthilan")
     added = api.post(f"{API}/anchors", {"file": SimpleUploadedFile("r.cer", web_settings.root.dump())})
     assert added.status_code == 201, added.content
     fingerprint = added.json()[0]["fingerprint"]

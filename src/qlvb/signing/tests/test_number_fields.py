@@ -31,9 +31,7 @@ def approved_pdf(name: str) -> bytes:
 
 
 @pytest.mark.parametrize("name", list(templates.TEMPLATES))
-def test_number_and_date_replace_the_placeholder(  # type: ignore[no-untyped-def]
-    name, personal_key, agency_key, signature_image, seal_image, tmp_path
-):
+def test_number_and_date_replace_the_placeholder(name, personal_key, agency_key, signature_image, seal_image, tmp_path):
     template, _ext = templates.TEMPLATES[name]
     approved = approved_pdf(name)
     personal = services.pdf_sign_personal(pdf=approved, key=personal_key, pin=PIN, image_png=signature_image)
@@ -70,7 +68,7 @@ def test_number_and_date_replace_the_placeholder(  # type: ignore[no-untyped-def
         ("docx-dots-no-notation", "center", "", False),
     ],
 )
-def test_placeholders_are_measured_from_the_glyphs(name, align, notation, year_typed):  # type: ignore[no-untyped-def]
+def test_placeholders_are_measured_from_the_glyphs(name, align, notation, year_typed):
     runs = number_fields.find_placeholders(approved_pdf(name))
     number, day = runs[number_fields.NUMBER_FIELD], runs[number_fields.DATE_FIELD]
     assert (number.align, number.notation) == (align, notation)
@@ -100,7 +98,7 @@ def test_a_bare_number_keeps_the_templates_notation():
         (date(2026, 12, 25), "ngày 25 tháng 12 năm 2026"),
     ],
 )
-def test_date_text_pads_day_below_ten_and_months_one_and_two(day, text):  # type: ignore[no-untyped-def]
+def test_date_text_pads_day_below_ten_and_months_one_and_two(day, text):
     assert number_fields.date_text(day) == text
 
 

@@ -17,12 +17,6 @@ from qlvb.signing.tests.conftest import jpeg_bytes
 from qlvb.signing.tests.pki import AGENCY
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _upload(name: str, data: bytes) -> io.BytesIO:
     handle = io.BytesIO(data)
     handle.name = name
@@ -37,17 +31,17 @@ def _no_inline_code(html: str) -> None:
 
 
 @pytest.mark.parametrize("url", ["signing:profile", "signing:agency", "signing:verify"])
-def test_pages_render_for_the_clerk_without_inline_code(person, web_settings, url):
-    response = _client(person("lethuha")).get(reverse(url))
+def test_pages_render_for_the_clerk_without_inline_code(person, web_settings, url, page_as):
+    response = page_as("lethuha").get(reverse(url))
     assert response.status_code == 200
     html = response.content.decode()
     _no_inline_code(html)
     assert 'data-qlvb="nav-signing"' in html
 
 
-def test_user_uploads_his_signature_image_and_picks_a_usb_token(person, web_settings, softhsm):
+def test_user_uploads_his_signature_image_and_picks_a_usb_token(person, web_settings, softhsm, page_as):
     hung = person("nguyenvanhung")
-    client = _client(hung)
+    client = page_as(hung)
     page = client.get(reverse("signing:profile")).content.decode()
     assert "Chữ ký số của tôi" in page and "Chưa có ảnh." in page
     assert "USB token / HSM gắn vào máy chủ (PKCS#11)" in page
@@ -82,26 +76,26 @@ def test_user_uploads_his_signature_image_and_picks_a_usb_token(person, web_sett
         (samples.opaque_png(), "nền trong suốt"),
     ],
 )
-def test_a_bad_signature_image_is_refused_on_the_page(person, web_settings, data, message):
+def test_a_bad_signature_image_is_refused_on_the_page(person, web_settings, data, message, page_as):
     hung = person("nguyenvanhung")
-    response = _client(hung).post(reverse("signing:profile"), {"action": "image", "image": _upload("a.png", data)})
+    response = page_as(hung).post(reverse("signing:profile"), {"action": "image", "image": _upload("a.png", data)})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not SigningProfile.objects.filter(user=hung).exists()
 
 
-def test_missing_method_fields_are_named(person, web_settings):
+def test_missing_method_fields_are_named(person, web_settings, page_as):
     hung = person("nguyenvanhung")
-    response = _client(hung).post(reverse("signing:profile"), {"action": "method", "method": "pkcs11"})
+    response = page_as(hung).post(reverse("signing:profile"), {"action": "method", "method": "pkcs11"})
     assert response.status_code == 200
     assert "Thiếu thông tin cho phương thức ký đã chọn: Thư viện PKCS#11, Nhãn thiết bị, Nhãn khóa." in (
         response.content.decode()
     )
 
 
-def test_clerk_sets_the_agency_key_and_seal_an_officer_may_not(person, web_settings):
+def test_clerk_sets_the_agency_key_and_seal_an_officer_may_not(person, web_settings, page_as):
     clerk, officer = person("lethuha"), person("dothanhhuong")
-    client = _client(clerk)
+    client = page_as(clerk)
     assert (
         client.post(
             reverse("signing:agency"),
@@ -122,7 +116,7 @@ def test_clerk_sets_the_agency_key_and_seal_an_officer_may_not(person, web_setti
     seal_url = reverse("signing:agency_image", args=[agency.pk])
     assert client.get(seal_url).content == samples.seal_png()
 
-    other = _client(officer)
+    other = page_as(officer)
     assert other.get(reverse("signing:agency")).status_code == 403
     assert "Cấu hình khóa ký số và ảnh con dấu của cơ quan" in other.get(reverse("signing:agency")).content.decode()
     assert other.get(seal_url).status_code == 403
@@ -132,9 +126,9 @@ def test_clerk_sets_the_agency_key_and_seal_an_officer_may_not(person, web_setti
     )
 
 
-def test_a_red_signature_is_not_a_seal_and_a_seal_is_not_a_signature(person, web_settings):
+def test_a_red_signature_is_not_a_seal_and_a_seal_is_not_a_signature(person, web_settings, page_as):
     clerk = person("lethuha")
-    response = _client(clerk).post(
+    response = page_as(clerk).post(
         reverse("signing:agency"),
         {"action": "image", "image": _upload("dau.png", samples.signature_png()), "width_mm": "36"},
     )
@@ -142,8 +136,8 @@ def test_a_red_signature_is_not_a_seal_and_a_seal_is_not_a_signature(person, web
     assert not SigningProfile.objects.filter(agency=clerk.unit.agency).exists()
 
 
-def test_clerk_verifies_a_signed_pdf_then_an_altered_one(person, web_settings, signed_pdf, altered_pdf):
-    client = _client(person("lethuha"))
+def test_clerk_verifies_a_signed_pdf_then_an_altered_one(person, web_settings, signed_pdf, altered_pdf, page_as):
+    client = page_as("lethuha")
     response = client.post(reverse("signing:verify"), {"file": _upload("qd.pdf", signed_pdf)})
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
@@ -158,8 +152,8 @@ def test_clerk_verifies_a_signed_pdf_then_an_altered_one(person, web_settings, s
     assert "bị thay đổi sau khi ký" in page
 
 
-def test_a_non_pdf_is_refused_and_nothing_is_stored(person, web_settings):
-    client = _client(person("lethuha"))
+def test_a_non_pdf_is_refused_and_nothing_is_stored(person, web_settings, page_as):
+    client = page_as("lethuha")
     files, reports = StoredFile.objects.count(), SignatureReport.objects.count()
     response = client.post(reverse("signing:verify"), {"file": _upload("gia.pdf", b"Day khong phai PDF\n" * 20)})
     assert response.status_code == 200
@@ -167,25 +161,26 @@ def test_a_non_pdf_is_refused_and_nothing_is_stored(person, web_settings):
     assert (StoredFile.objects.count(), SignatureReport.objects.count()) == (files, reports)
 
 
-def test_a_stored_report_is_shown_to_the_uploader_and_admin_not_to_others(person, web_settings, signed_pdf):
+def test_a_stored_report_is_shown_to_the_uploader_and_admin_not_to_others(person, web_settings, signed_pdf, page_as):
     clerk = person("lethuha")
-    response = _client(clerk).post(reverse("signing:verify"), {"file": _upload("qd.pdf", signed_pdf)})
+    response = page_as(clerk).post(reverse("signing:verify"), {"file": _upload("qd.pdf", signed_pdf)})
     url = response.url
-    assert _client(person("tranthilan")).get(url).status_code == 200  # administrator over the uploader's unit
-    assert _client(person("dothanhhuong")).get(url).status_code == 404
-    assert _client(person("tytlienminh_buithiloan")).get(url).status_code == 404
+    assert page_as("tranthilan").get(url).status_code == 200  # administrator over the uploader's unit
+    assert page_as("dothanhhuong").get(url).status_code == 404
+    assert page_as("tytlienminh_buithiloan").get(url).status_code == 404
     assert Client().get(url).status_code == 302  # not signed in: to the sign-in page
 
 
-def test_uploads_still_need_the_csrf_token(person, web_settings):
+def test_uploads_still_need_the_csrf_token(person, web_settings, page_as):
     """The upload pages install the size-limited upload handler first, then check CSRF themselves."""
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(person("nguyenvanhung"))
+    client = page_as("nguyenvanhung", csrf=True)
     form = {"action": "image", "image": _upload("chu-ky.png", samples.signature_png())}
     assert client.post(reverse("signing:profile"), form).status_code == 403
     assert not SigningProfile.objects.exists()
     page = client.get(reverse("signing:profile")).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None
+    token = found.group(1)
     form = {"action": "image", "image": _upload("chu-ky.png", samples.signature_png()), "csrfmiddlewaretoken": token}
     assert client.post(reverse("signing:profile"), form).status_code == 302
     assert SigningProfile.objects.get().image_png

@@ -14,7 +14,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from qlvb.directory.tokens import token_issue
 from qlvb.signing.models import PluginSigning, SignatureReport
 from qlvb.signing.tests import samples
 from qlvb.signing.tests.pki import AGENCY, P12_PASSWORD, PERSONAL, TestPKI
@@ -36,10 +35,6 @@ def _post(url: str, body: dict[str, Any]) -> Any:
         return json.loads(response.read())
 
 
-def _api(person: Any, name: str) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token_issue(user=person(name))}")
-
-
 def _start(api: Client, plugin_url: str, pdf: bytes) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -56,9 +51,9 @@ def _start(api: Client, plugin_url: str, pdf: bytes) -> dict[str, Any]:
     return {**response.json(), "token": token}
 
 
-def test_a_usb_token_signs_through_the_local_plugin(person, web_settings: TestPKI):
+def test_a_usb_token_signs_through_the_local_plugin(person, web_settings: TestPKI, api_as):
     state = StandIn(web_settings.p12(PERSONAL).read_bytes(), P12_PASSWORD)
-    api = _api(person, "nguyenvanhung")
+    api = api_as("nguyenvanhung")
     with running(state) as plugin_url:
         assert _get(f"{plugin_url}{PREFIX}/info")["protocol"] == "qlvb-local-sign/1"
         started = _start(api, plugin_url, samples.decision_pdf(1))
@@ -85,11 +80,11 @@ def test_a_usb_token_signs_through_the_local_plugin(person, web_settings: TestPK
     assert again.status_code == 409
 
 
-def test_a_signature_made_with_another_key_is_refused(person, web_settings: TestPKI):
+def test_a_signature_made_with_another_key_is_refused(person, web_settings: TestPKI, api_as):
     state = StandIn(
         web_settings.p12(PERSONAL).read_bytes(), P12_PASSWORD, sign_with=web_settings.p12(AGENCY).read_bytes()
     )
-    api = _api(person, "nguyenvanhung")
+    api = api_as("nguyenvanhung")
     with running(state) as plugin_url:
         started = _start(api, plugin_url, samples.decision_pdf(1))
         signed = _post(
@@ -104,16 +99,16 @@ def test_a_signature_made_with_another_key_is_refused(person, web_settings: Test
     assert not SignatureReport.objects.exists()
 
 
-def test_another_user_cannot_finish_and_an_old_session_expires(person, web_settings: TestPKI):
+def test_another_user_cannot_finish_and_an_old_session_expires(person, web_settings: TestPKI, api_as):
     state = StandIn(web_settings.p12(PERSONAL).read_bytes(), P12_PASSWORD)
-    api = _api(person, "nguyenvanhung")
+    api = api_as("nguyenvanhung")
     with running(state) as plugin_url:
         started = _start(api, plugin_url, samples.decision_pdf(1))
         signed = _post(
             f"{plugin_url}{PREFIX}/sign",
             {"certificateId": "token-1", "hashAlgorithm": "SHA-256", "hash": started["hash"]},
         )
-    other = _api(person, "phamthimai")
+    other = api_as("phamthimai")
     assert (
         other.post(
             f"{API}/plugin/{started['session']}/finish",
@@ -130,10 +125,12 @@ def test_another_user_cannot_finish_and_an_old_session_expires(person, web_setti
 
 
 @pytest.mark.parametrize(("label", "expected"), [("cuong-expired", "đã hết hạn"), ("dung-foreign", "không do tổ chức")])
-def test_a_token_certificate_that_may_not_sign_is_refused_before_any_hash(person, web_settings, label, expected):
+def test_a_token_certificate_that_may_not_sign_is_refused_before_any_hash(
+    person, web_settings, label, expected, api_as
+):
     arch = "foreign-ca" if label == "dung-foreign" else "qlvb-test"
     state = StandIn(web_settings.p12(label, arch=arch).read_bytes(), P12_PASSWORD)
-    api = _api(person, "nguyenvanhung")
+    api = api_as("nguyenvanhung")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with running(state) as plugin_url:
@@ -147,10 +144,10 @@ def test_a_token_certificate_that_may_not_sign_is_refused_before_any_hash(person
     assert not PluginSigning.objects.exists()
 
 
-def test_bad_input_to_the_plugin_endpoints(person, web_settings):
+def test_bad_input_to_the_plugin_endpoints(person, web_settings, api_as):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    api = _api(person, "nguyenvanhung")
+    api = api_as("nguyenvanhung")
     not_b64 = api.post(
         f"{API}/plugin/start", {"file": SimpleUploadedFile("a.pdf", samples.decision_pdf(1)), "certificate": "%%%"}
     )
@@ -167,13 +164,14 @@ def test_bad_input_to_the_plugin_endpoints(person, web_settings):
     assert unknown.status_code == 404
 
 
-def test_choosing_the_token_at_the_desk_is_saved_and_a_server_side_signature_says_what_to_do(person, web_settings):
+def test_choosing_the_token_at_the_desk_is_saved_and_a_server_side_signature_says_what_to_do(
+    person, web_settings, page_as
+):
     from qlvb.signing.keys import SigningRefused
     from qlvb.signing.models import SigningProfile
 
     hung = person("nguyenvanhung")
-    client = Client()
-    client.force_login(hung)
+    client = page_as(hung)
     response = client.post("/ky-so/ho-so/", {"action": "method", "method": "plugin"})
     assert response.status_code == 302
     profile = SigningProfile.objects.get(user=hung)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject
 
 from qlvb.signing import layout, services
 from qlvb.signing.tests import samples
@@ -35,7 +36,7 @@ def _annots(data: bytes) -> dict[str, dict]:
 
 
 @pytest.fixture
-def issued(personal_key, agency_key, decision, signature_image, seal_image):  # type: ignore[no-untyped-def]
+def issued(personal_key, agency_key, decision, signature_image, seal_image):
     personal = services.pdf_sign_personal(pdf=decision, key=personal_key, pin=PIN, image_png=signature_image)
     numbered = services.pdf_write_number(pdf=personal.pdf, number="12/QĐ-UBND", issue_date=date(2026, 3, 5))
     agency = services.pdf_sign_agency(pdf=numbered, key=agency_key, pin=PIN, seal_png=seal_image)
@@ -130,7 +131,9 @@ def test_attachment_signature_text_top_right_iso8601_vietnam_time(agency_key):
     assert x2 > 595 - 20 * layout.MM and y2 > 842 - 25 * layout.MM  # top right of A4
     assert x1 > 595 / 2 and y1 > 842 - 40 * layout.MM
     reader = PdfReader(io.BytesIO(result.pdf))
-    annot = next(a.get_object() for a in reader.pages[0]["/Annots"] if a.get_object().get("/T") == "ChuKyCoQuan")
+    annots = reader.pages[0]["/Annots"]
+    assert isinstance(annots, ArrayObject)
+    annot = next(a.get_object() for a in annots if a.get_object().get("/T") == "ChuKyCoQuan")
     stream = annot["/AP"]["/N"].get_object()
     content = stream.get_data()
     assert b"/F1 10 Tf" in content  # 10 pt

@@ -95,13 +95,11 @@ def test_one_verdict_per_fact_about_the_chain(signing_settings: TestPKI, documen
     assert report["verdict"] == "invalid"
 
 
-def test_the_report_page_names_the_document_timestamp(person, web_settings: TestPKI, document):
+def test_the_report_page_names_the_document_timestamp(person, web_settings: TestPKI, document, page_as):
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test import Client
 
     stamped = _doc_timestamp(web_settings, sign_raw(web_settings, PERSONAL, document))
-    client = Client()
-    client.force_login(person("lethuha"))
+    client = page_as("lethuha")
     response = client.post("/ky-so/kiem-tra/", {"file": SimpleUploadedFile("lta.pdf", stamped)}, follow=True)
     html = response.content.decode()
     assert response.status_code == 200

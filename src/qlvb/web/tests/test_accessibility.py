@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
-from qlvb.conftest import axe_violations, format_violations
+from qlvb.conftest import axe_violations, browser_sign_in, format_violations
 from qlvb.directory.models import Unit, User
 from qlvb.documents.models import Document, DocumentType
 from qlvb.files.intake import file_intake
@@ -23,7 +23,6 @@ from qlvb.outgoing.models import Outgoing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "LienMinh@2025"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 
 
@@ -96,16 +95,7 @@ def documents(person: Callable[[str], User], settings, tmp_path, celery_eager) -
     return {"incoming": doc.pk, "assignment": lead.pk, "outgoing": draft.pk, "report": report.pk if report else 0}
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên tài khoản").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("networkidle")
-    assert "/dang-nhap/" not in page.url, f"{username} could not sign in"
-
-
-def check_pages(browser, base: str, username: str | None, paths: list[str], viewport: str, shot) -> None:
+def assert_pages_accessible(browser, base: str, username: str | None, paths: list[str], viewport: str, shot) -> None:
     """Open each page, run axe; fail at the end listing every page's violations."""
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="vi-VN")
     page = context.new_page()
@@ -122,7 +112,7 @@ def check_pages(browser, base: str, username: str | None, paths: list[str], view
     )
     try:
         if username:
-            sign_in(page, base, username)
+            browser_sign_in(page, base, username)
         for path in paths:
             response = page.goto(f"{base}{path}")
             assert response is not None and response.status == 200, f"{path}: {response and response.status}"
@@ -144,93 +134,58 @@ def check_pages(browser, base: str, username: str | None, paths: list[str], view
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_sign_in_page(demo, live_server, browser, viewport, shot):
-    check_pages(browser, live_server.url, None, ["/dang-nhap/"], viewport, shot)
+    assert_pages_accessible(browser, live_server.url, None, ["/dang-nhap/"], viewport, shot)
+
+
+# Each role's pages; {incoming}, {outgoing}, {assignment}, {report} are the ``documents``' ids, {user} Trần Thị Lan's.
+ROLE_PAGES = {
+    "ublienminh_lethuha": [  # the clerk
+        "/",
+        "/van-ban-den/",
+        "/van-ban-den/?box=all",
+        "/van-ban-den/tiep-nhan/",
+        "/van-ban-den/{incoming}/",
+        "/van-ban-den/thong-bao/",
+        "/van-ban-den/in/so-dang-ky/",
+        "/van-ban-di/",
+        "/van-ban-di/{outgoing}/",
+        "/van-ban-di/soan/",
+        "/van-ban-di/so-dang-ky/",
+        "/ky-so/kiem-tra/",
+        "/ky-so/bao-cao/{report}/",
+        "/doi-mat-khau/",
+    ],
+    "ublienminh_nguyenvanhung": [  # the leader
+        "/",
+        "/van-ban-den/",
+        "/van-ban-den/{incoming}/",
+        "/van-ban-di/",
+        "/van-ban-di/{outgoing}/",
+        "/ky-so/ho-so/",
+    ],
+    "ublienminh_hoangvannam": [  # a department head, also an officer
+        "/",
+        "/van-ban-den/",
+        "/van-ban-den/{incoming}/",
+        "/van-ban-den/phan-cong/{assignment}/giao/",
+        "/van-ban-di/{outgoing}/",
+    ],
+    "ublienminh_tranthilan": [  # the administrator
+        "/quan-tri/nguoi-dung/",
+        "/quan-tri/nguoi-dung/them/",
+        "/quan-tri/nguoi-dung/{user}/",
+        "/quan-tri/nhat-ky/",
+        "/ky-so/co-quan/",
+    ],
+}
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_clerk_pages(demo, documents, live_server, browser, viewport, shot):
-    inc, out = documents["incoming"], documents["outgoing"]
-    check_pages(
-        browser,
-        live_server.url,
-        "ublienminh_lethuha",
-        [
-            "/",
-            "/van-ban-den/",
-            "/van-ban-den/?box=all",
-            "/van-ban-den/tiep-nhan/",
-            f"/van-ban-den/{inc}/",
-            "/van-ban-den/thong-bao/",
-            "/van-ban-den/in/so-dang-ky/",
-            "/van-ban-di/",
-            f"/van-ban-di/{out}/",
-            "/van-ban-di/soan/",
-            "/van-ban-di/so-dang-ky/",
-            "/ky-so/kiem-tra/",
-            f"/ky-so/bao-cao/{documents['report']}/",
-            "/doi-mat-khau/",
-        ],
-        viewport,
-        shot,
-    )
-
-
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_leader_pages(demo, documents, live_server, browser, viewport, shot):
-    inc, out = documents["incoming"], documents["outgoing"]
-    check_pages(
-        browser,
-        live_server.url,
-        "ublienminh_nguyenvanhung",
-        [
-            "/",
-            "/van-ban-den/",
-            f"/van-ban-den/{inc}/",
-            "/van-ban-di/",
-            f"/van-ban-di/{out}/",
-            "/ky-so/ho-so/",
-        ],
-        viewport,
-        shot,
-    )
-
-
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_department_head_and_officer_pages(demo, documents, live_server, browser, viewport, shot):
-    inc, out = documents["incoming"], documents["outgoing"]
-    check_pages(
-        browser,
-        live_server.url,
-        "ublienminh_hoangvannam",
-        [
-            "/",
-            "/van-ban-den/",
-            f"/van-ban-den/{inc}/",
-            f"/van-ban-den/phan-cong/{documents['assignment']}/giao/",
-            f"/van-ban-di/{out}/",
-        ],
-        viewport,
-        shot,
-    )
-
-
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_administrator_pages(demo, live_server, browser, viewport, shot, person):
-    lan = person("tranthilan")
-    check_pages(
-        browser,
-        live_server.url,
-        "ublienminh_tranthilan",
-        [
-            "/quan-tri/nguoi-dung/",
-            "/quan-tri/nguoi-dung/them/",
-            f"/quan-tri/nguoi-dung/{lan.pk}/",
-            "/quan-tri/nhat-ky/",
-            "/ky-so/co-quan/",
-        ],
-        viewport,
-        shot,
-    )
+@pytest.mark.parametrize("username", ROLE_PAGES)
+def test_role_pages(demo, documents, live_server, browser, username, viewport, shot, person):
+    ids = {**documents, "user": person("tranthilan").pk}
+    paths = [path.format(**ids) for path in ROLE_PAGES[username]]
+    assert_pages_accessible(browser, live_server.url, username, paths, viewport, shot)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -243,7 +198,7 @@ def test_forms_showing_errors(demo, live_server, browser, viewport, shot):
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_load_state("networkidle")
         assert not axe_violations(page), format_violations(axe_violations(page))
-        sign_in(page, live_server.url, "ublienminh_lethuha")
+        browser_sign_in(page, live_server.url, "ublienminh_lethuha")
         page.goto(f"{live_server.url}/doi-mat-khau/")
         page.get_by_label("Mật khẩu hiện tại").fill("sai")
         page.get_by_label("Mật khẩu mới", exact=True).fill("ngan")
@@ -274,7 +229,7 @@ FOCUS_STYLE = """() => {
 
 def test_keyboard_user_gets_a_skip_link_and_a_visible_focus_ring(demo, documents, live_server, page, shot):
     base = live_server.url
-    sign_in(page, base, "ublienminh_nguyenvanhung")
+    browser_sign_in(page, base, "ublienminh_nguyenvanhung")
     page.goto(f"{base}/van-ban-den/{documents['incoming']}/")
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUS_STYLE)
@@ -312,7 +267,7 @@ TARGETS = """(selector) => [...document.querySelectorAll(selector)]
 
 def test_tap_targets_on_a_phone(demo, documents, live_server, phone_page, shot):
     page = phone_page
-    sign_in(page, live_server.url, "ublienminh_lethuha")
+    browser_sign_in(page, live_server.url, "ublienminh_lethuha")
     page.goto(f"{live_server.url}/van-ban-den/{documents['incoming']}/")
     slip = page.evaluate(TARGETS, "[data-qlvb=slip] a")
     assert [t["text"] for t in slip] == ["Bản PDF", "Bản XLSX"]
@@ -325,7 +280,7 @@ def test_tap_targets_on_a_phone(demo, documents, live_server, phone_page, shot):
 
 def test_inbox_tabs_all_visible_on_a_phone(demo, documents, live_server, phone_page, shot):
     page = phone_page
-    sign_in(page, live_server.url, "ublienminh_lethuha")
+    browser_sign_in(page, live_server.url, "ublienminh_lethuha")
     page.goto(f"{live_server.url}/van-ban-den/")
     tabs = page.evaluate("""() => [...document.querySelectorAll('[data-qlvb=boxes] .nav-link')].map(a => {
         const r = a.getBoundingClientRect(); return {text: a.innerText.trim(), left: r.left, right: r.right}; })""")

@@ -12,20 +12,14 @@ from qlvb.core.models import AuditEntry
 from qlvb.directory.models import Unit, User
 
 
-def client_for(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))  # sign-in itself: test_sign_in.py
-    return client
+@pytest.fixture
+def admin_client(demo, page_as) -> Client:
+    return page_as("ublienminh_tranthilan")
 
 
 @pytest.fixture
-def admin_client(demo) -> Client:
-    return client_for("ublienminh_tranthilan")
-
-
-@pytest.fixture
-def clerk_client(demo) -> Client:
-    return client_for("ublienminh_lethuha")
+def clerk_client(demo, page_as) -> Client:
+    return page_as("ublienminh_lethuha")
 
 
 def vhxh() -> Unit:
@@ -42,8 +36,8 @@ def test_admin_pages_open_for_the_administrator(admin_client, url):
 
 @pytest.mark.parametrize("url", ADMIN_PAGES)
 @pytest.mark.parametrize("username", ["ublienminh_lethuha", "ublienminh_nguyenvanhung", "ublienminh_dothanhhuong"])
-def test_admin_pages_refused_to_other_roles_in_vietnamese(demo, url, username):
-    response = client_for(username).get(url)
+def test_admin_pages_refused_to_other_roles_in_vietnamese(demo, url, username, page_as):
+    response = page_as(username).get(url)
     assert response.status_code == 403
     assert "Không có quyền truy cập" in response.content.decode()
 
@@ -51,17 +45,17 @@ def test_admin_pages_refused_to_other_roles_in_vietnamese(demo, url, username):
 @pytest.mark.parametrize("url", ADMIN_PAGES)
 def test_admin_pages_need_sign_in(demo, url):
     response = Client().get(url)
-    assert response.status_code == 302 and response.url.startswith("/dang-nhap/")
+    assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
 
 
-def test_navigation_shows_only_what_the_user_may_open(admin_client, clerk_client):
+def test_navigation_shows_only_what_the_user_may_open(admin_client, clerk_client, page_as):
     clerk_home = clerk_client.get("/").content.decode()
     assert "/quan-tri/nguoi-dung/" not in clerk_home and "/quan-tri/nhat-ky/" not in clerk_home
     assert "/admin/" not in clerk_home
     admin_home = admin_client.get("/").content.decode()
     assert "/quan-tri/nguoi-dung/" in admin_home and "/quan-tri/nhat-ky/" in admin_home
     assert "/admin/" not in admin_home  # not staff: no Django admin link
-    staff_home = client_for("admin").get("/").content.decode()
+    staff_home = page_as("admin").get("/").content.decode()
     assert "/admin/" in staff_home
 
 
@@ -76,8 +70,8 @@ def test_user_list_of_the_agency_filter_and_folded_search(admin_client):
     assert "Hoàng Văn Nam" in page and "Lê Thu Hà" not in page
 
 
-def test_tram_y_te_clerk_is_not_an_admin_of_ubnd(demo):
-    assert client_for("tytlienminh_buithiloan").get("/quan-tri/nguoi-dung/").status_code == 403
+def test_tram_y_te_clerk_is_not_an_admin_of_ubnd(demo, page_as):
+    assert page_as("tytlienminh_buithiloan").get("/quan-tri/nguoi-dung/").status_code == 403
 
 
 def test_username_proposal_follows_dieu_7_2(admin_client):
@@ -185,9 +179,9 @@ def test_grant_and_revoke_a_role(admin_client, person):
 
 
 @pytest.mark.parametrize("action", ["khoa/", "mo-khoa/", "vai-tro/them/", "vai-tro/bo/"])
-def test_writes_refused_to_a_non_administrator(demo, person, action):
+def test_writes_refused_to_a_non_administrator(demo, person, action, page_as):
     huong = person("dothanhhuong")
-    client = client_for("ublienminh_hoangvannam")  # dept leader of her unit, not an administrator
+    client = page_as("ublienminh_hoangvannam")  # dept leader of her unit, not an administrator
     response = client.post(
         f"/quan-tri/nguoi-dung/{huong.pk}/{action}", {"reason": "x", "role": "admin", "unit": vhxh().pk}
     )
@@ -196,12 +190,12 @@ def test_writes_refused_to_a_non_administrator(demo, person, action):
     assert huong.is_active and huong.roles_for(vhxh()) == {"officer"}
 
 
-def test_administrator_of_tram_y_te_cannot_touch_ubnd_people(demo, person):
+def test_administrator_of_tram_y_te_cannot_touch_ubnd_people(demo, person, page_as):
     from qlvb.directory import services
 
     toan = person("tytlienminh_dangvantoan")
     services.role_grant(actor=None, user=toan, role="admin", unit=Unit.objects.get(short_name="TYT"))
-    client = client_for("tytlienminh_dangvantoan")
+    client = page_as("tytlienminh_dangvantoan")
     page = client.get("/quan-tri/nguoi-dung/").content.decode()
     assert "Bùi Thị Loan" in page and "Lê Thu Hà" not in page
     ha = person("lethuha")
@@ -245,12 +239,12 @@ def test_audit_log_refused_to_clerk(clerk_client):
     assert clerk_client.post("/quan-tri/nhat-ky/kiem-tra/").status_code == 403
 
 
-def test_django_admin_is_read_only_for_staff(demo):
-    staff = client_for("admin")
+def test_django_admin_is_read_only_for_staff(demo, page_as):
+    staff = page_as("admin")
     assert staff.get("/admin/core/auditentry/").status_code == 200
-    entry = AuditEntry.objects.order_by("seq").first()
+    entry = AuditEntry.objects.order_by("seq")[0]
     assert staff.get(f"/admin/core/auditentry/{entry.seq}/delete/").status_code == 403
     assert staff.get("/admin/directory/user/add/").status_code == 403
     assert staff.get("/admin/directory/unit/").status_code == 200
-    response = client_for("ublienminh_tranthilan").get("/admin/")
+    response = page_as("ublienminh_tranthilan").get("/admin/")
     assert response.status_code == 302  # not staff

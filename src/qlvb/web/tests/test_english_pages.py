@@ -5,13 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from qlvb.directory.models import User
-
 
 @pytest.fixture
-def clerk_en(demo) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username="ublienminh_lethuha"))
+def clerk_en(page_as) -> Client:
+    client = page_as("lethuha")
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     return client
@@ -89,8 +86,7 @@ def test_signature_verification_page_in_english(clerk_en):
         assert vietnamese not in html, vietnamese
 
 
-def test_vietnamese_stays_the_default(demo):
-    client = Client()
-    client.force_login(User.objects.get(username="ublienminh_lethuha"))
+def test_vietnamese_stays_the_default(demo, page_as):
+    client = page_as("lethuha")
     html = client.get("/van-ban-den/").content.decode()
     assert "Tiếp nhận văn bản" in html and "Receive document" not in html

@@ -10,18 +10,18 @@ import re
 import pytest
 from django.test import Client
 
-from qlvb.directory.models import User
 from qlvb.outgoing.forms import DraftForm
 
 
-def signed_in(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
+def _first(pattern: str, text: str, group: int) -> str:
+    """The first match of ``pattern`` in ``text`` (failing when there is none), its ``group``."""
+    found = re.search(pattern, text)
+    assert found is not None, pattern
+    return found.group(group)
 
 
-def test_reply_deadline_is_a_dd_mm_yyyy_text_field(demo):
-    html = signed_in("ublienminh_dothanhhuong").get("/van-ban-di/soan/").content.decode()
+def test_reply_deadline_is_a_dd_mm_yyyy_text_field(demo, page_as):
+    html = page_as("ublienminh_dothanhhuong").get("/van-ban-di/soan/").content.decode()
     (field,) = re.findall(r'<input[^>]*name="due_date"[^>]*>', html)
     assert 'type="date"' not in field  # no native picker in the browser's own order (mm/dd/yyyy)
     assert 'placeholder="dd/mm/yyyy"' in field and 'type="text"' in field
@@ -29,35 +29,35 @@ def test_reply_deadline_is_a_dd_mm_yyyy_text_field(demo):
 
 
 @pytest.mark.parametrize("url", ["/van-ban-di/", "/van-ban-di/soan/", "/van-ban-di/so-dang-ky/"])
-def test_outgoing_pages_have_no_inline_style(demo, url):
-    html = signed_in("ublienminh_lethuha").get(url).content.decode()
+def test_outgoing_pages_have_no_inline_style(demo, url, page_as):
+    html = page_as("ublienminh_lethuha").get(url).content.decode()
     assert " style=" not in html and "<style" not in html
 
 
-def test_inbox_filters_are_labelled(demo):
-    html = signed_in("ublienminh_lethuha").get("/van-ban-den/").content.decode()
+def test_inbox_filters_are_labelled(demo, page_as):
+    html = page_as("ublienminh_lethuha").get("/van-ban-den/").content.decode()
     for name in ("status", "urgency"):
         assert re.search(rf'<label[^>]*for="id_{name}"', html), name
 
 
-def test_every_page_starts_with_a_skip_link_to_the_content(demo):
-    for client, url in ((Client(), "/dang-nhap/"), (signed_in("ublienminh_lethuha"), "/")):
+def test_every_page_starts_with_a_skip_link_to_the_content(demo, page_as):
+    for client, url in ((Client(), "/dang-nhap/"), (page_as("ublienminh_lethuha"), "/")):
         html = client.get(url).content.decode()
         body = html.split("<body", 1)[1]
-        first_link = re.search(r"<a [^>]*>", body).group(0)
+        first_link = _first(r"<a [^>]*>", body, 0)
         assert 'href="#content"' in first_link
         assert 'id="content" tabindex="-1"' in html
 
 
-def test_help_text_and_errors_are_tied_to_their_field(demo):
+def test_help_text_and_errors_are_tied_to_their_field(demo, page_as):
     """Django points ``aria-describedby`` at ``<id>_helptext`` and ``<id>_error``: those elements exist,
     so a screen reader reads the rule and the error with the field."""
-    client = signed_in("ublienminh_lethuha")
+    client = page_as("ublienminh_lethuha")
     html = client.post(
         "/doi-mat-khau/", {"old_password": "LienMinh@2025", "new_password1": "ngan", "new_password2": "ngan"}
     ).content.decode()
     (field,) = re.findall(r'<input[^>]*name="new_password1"[^>]*>', html)
-    described = re.search(r'aria-describedby="([^"]+)"', field).group(1).split()
+    described = _first(r'aria-describedby="([^"]+)"', field, 1).split()
     assert described == ["id_new_password1_helptext", "id_new_password1_error"]
     for element_id in described:
         assert f'id="{element_id}"' in html, element_id

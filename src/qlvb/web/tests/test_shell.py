@@ -7,21 +7,15 @@ import re
 import pytest
 from django.test import Client
 
-from qlvb.directory.models import User
+
+@pytest.fixture
+def clerk(demo, page_as) -> Client:
+    return page_as("lethuha")
 
 
 @pytest.fixture
-def clerk(demo) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username="ublienminh_lethuha"))
-    return client
-
-
-@pytest.fixture
-def admin(demo) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username="ublienminh_tranthilan"))
-    return client
+def admin(demo, page_as) -> Client:
+    return page_as("tranthilan")
 
 
 def test_vietnamese_by_default(clerk):
@@ -88,7 +82,7 @@ def test_login_page_has_no_inline_code(demo):
 def test_assets_are_served_by_the_deployment(demo, path):
     response = Client().get(path)
     assert response.status_code == 200
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    body = response.getvalue()  # streamed (static files) or not
     assert len(body) > 100
 
 

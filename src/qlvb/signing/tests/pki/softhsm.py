@@ -52,10 +52,11 @@ def init_softhsm(
     conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
     os.environ["SOFTHSM2_CONF"] = str(conf)
     env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
-    run = {"env": env, "check": True, "capture_output": True}
     subprocess.run(
         ["softhsm2-util", "--init-token", "--free", "--label", TOKEN_LABEL, "--so-pin", SO_PIN, "--pin", USER_PIN],
-        **run,  # type: ignore[arg-type]
+        env=env,
+        check=True,
+        capture_output=True,
     )
     for index, (label, key_path, _cert) in enumerate(entries, start=1):
         subprocess.run(
@@ -72,7 +73,9 @@ def init_softhsm(
                 "--pin",
                 USER_PIN,
             ],
-            **run,  # type: ignore[arg-type]
+            env=env,
+            check=True,
+            capture_output=True,
         )
     # softhsm2-util imports keys only; certificates go in through PKCS#11 itself.
     import pkcs11
