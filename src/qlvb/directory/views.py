@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from qlvb.core import permissions
 from qlvb.core.errors import DomainError
 from qlvb.core.text import fold
-from qlvb.web.access import current_user, permission_required
 
 from . import services
+from .access import current_user, permission_required
 from .forms import LockForm, RoleGrantForm, UserCreateForm, UserFilterForm
 from .models import RoleAssignment, Unit, User
 

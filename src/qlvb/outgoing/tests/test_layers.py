@@ -28,15 +28,7 @@ ABOVE_WORKFLOWS = ("exchange", "reports", "notifications", "operations", "api", 
 BELOW_WORKFLOWS = ("core", "directory", "files", "documents", "signing", "assignments")  # layers 1–4
 
 # (importing module, imported module) pairs known to break the rule, each with the reason it stays.
-# The pages of a lower app (its ``views.py``/``forms.py``, the "Inside an app" table) are the web face
-# of that app and use web's page helpers; the clean fix is to move ``web.access`` (sign-in guard, 403
-# page) and ``web.labels`` (translated role labels) below the apps, which is web's owner's change.
-_PAGES_USE_WEB = "the app's pages use web's page helpers (web.access / web.labels); move them down to fix"
-ALLOWED: dict[tuple[str, str], str] = {
-    ("qlvb.directory.forms", "qlvb.web"): _PAGES_USE_WEB,
-    ("qlvb.directory.views", "qlvb.web"): _PAGES_USE_WEB,
-    ("qlvb.signing.views", "qlvb.web"): _PAGES_USE_WEB,
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _modules(app: str) -> Iterator[tuple[str, Path]]:
