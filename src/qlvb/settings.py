@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "qlvb.axissim",  # only for its `qlvb axis-sim` command
     "qlvb.outgoing",
     "qlvb.operations",
+    "qlvb.notifications",
 ]
 
 MIDDLEWARE = [

@@ -13,8 +13,6 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from qlvb.assignments.models import Assignment, Extension
-from qlvb.assignments.selectors import notifications_for, notifications_unread_count
-from qlvb.assignments.services import notifications_mark_read
 from qlvb.core.bounds import Id, PageNumber, SmallCount
 from qlvb.core.errors import NotFound, ValidationFailed
 from qlvb.directory.selectors import unit_get, user_get
@@ -241,16 +239,6 @@ class FilterIn(Schema):
     doc_type: Id | None = None
     organ: str = ""
     page: PageNumber = 1
-
-
-class NotificationOut(Schema):
-    id: int
-    kind: str
-    text: str
-    document_id: int | None
-    url: str = ""
-    created_at: dt.datetime
-    read: bool
 
 
 class Ok(Schema):
@@ -703,46 +691,3 @@ def slip(request: HttpRequest, doc_id: Id, ext: str) -> HttpResponse:
         raise NotFound()
     build = reports.slip_xlsx if ext == "xlsx" else reports.slip_pdf
     return _file(build(actor=request.user, document=doc), f"phieu-giai-quyet-{doc.arrival_number or doc.pk}", ext)
-
-
-# --- Notifications ------------------------------------------------------------------------
-
-
-@router.get("/notifications", response=list[NotificationOut], summary="Thông báo gần nhất (50)")
-def notifications(request: HttpRequest) -> list[dict[str, Any]]:
-    from qlvb.incoming.notifications import notification_url
-
-    return [
-        {
-            "id": n.pk,
-            "kind": n.kind,
-            "text": n.text,
-            "document_id": n.document_id,
-            "url": notification_url(n),
-            "created_at": n.created_at,
-            "read": n.read_at is not None,
-        }
-        for n in notifications_for(request.user)[:50]
-    ]
-
-
-@router.get("/notifications/unread", response=dict[str, int], summary="Số thông báo chưa đọc")
-def notifications_unread(request: HttpRequest) -> dict[str, int]:
-    return {"unread": notifications_unread_count(request.user)}
-
-
-@router.post(
-    "/notifications/{int:notification_id}/read",
-    response=dict[str, int | str],
-    summary="Mở một thông báo: đánh dấu đã đọc, trả về trang của văn bản",
-)
-def notification_read(request: HttpRequest, notification_id: Id) -> dict[str, int | str]:
-    from qlvb.incoming.notifications import notification_open, notification_url
-
-    found = notification_open(actor=request.user, pk=notification_id)
-    return {"id": found.pk, "url": notification_url(found)}
-
-
-@router.post("/notifications/read", response=dict[str, int], summary="Đánh dấu đã đọc tất cả")
-def notifications_read(request: HttpRequest) -> dict[str, int]:
-    return {"marked": notifications_mark_read(actor=request.user)}

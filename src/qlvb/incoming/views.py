@@ -16,8 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus, Extension, ExtensionStatus
-from qlvb.assignments.selectors import notifications_for
-from qlvb.assignments.services import notifications_mark_read
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
 from qlvb.directory.models import Unit, User
@@ -755,32 +753,3 @@ def slip(request: HttpRequest, pk: int, ext: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("incoming:detail", pk=doc.pk)
     return _download(content, f"phieu-giai-quyet-{doc.arrival_number or doc.pk}", ext)
-
-
-# --- Notifications ---------------------------------------------------------------------------------------------------
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "incoming/notifications.html", {"page": page})
-
-
-@login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """The link of one notification: marks it read, then opens the page of its document (by direction)."""
-    from qlvb.incoming.notifications import notification_open as open_one
-    from qlvb.incoming.notifications import notification_url
-
-    try:
-        found = open_one(actor=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
-    return redirect(notification_url(found) or reverse("incoming:notifications"))
-
-
-@require_POST
-@login_required
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    notifications_mark_read(actor=request.user)
-    return redirect(reverse("incoming:notifications"))

@@ -828,7 +828,7 @@ def personal_signature_prepare(*, actor: Any, approved: DraftVersion, profile: A
     """The personal signature of the approved version's PDF — one layout for every kind of key (image
     between title and name, number/date fields, agency field, certification): a signed PDF, or with a
     ``PluginKey`` the prepared signature whose hash the USB token signs."""
-    from qlvb.signing.services import pdf_sign_personal
+    from qlvb.signing.pdfsign import pdf_sign_personal
 
     assert approved.pdf is not None
     return pdf_sign_personal(
@@ -916,7 +916,7 @@ def outgoing_number(*, actor: Any, outgoing: Outgoing) -> Outgoing:
         )
     if outgoing.state != State.SIGNED or outgoing.signed_pdf is None:
         raise Conflict("Chỉ cấp số cho văn bản đã được người có thẩm quyền ký.")
-    from qlvb.signing.services import pdf_write_number
+    from qlvb.signing.pdfsign import pdf_write_number
 
     document = outgoing.document
     today = timezone.localdate()
@@ -962,7 +962,7 @@ def outgoing_number(*, actor: Any, outgoing: Outgoing) -> Outgoing:
 def outgoing_sign_agency(*, actor: Any, outgoing: Outgoing, pin: str) -> Outgoing:
     """The clerk applies the agency signature (seal image) to the document and, with the text
     appearance, to each appendix in a separate file (NĐ 30 Phụ lục I.II.8)."""
-    from qlvb.signing.services import pdf_sign_agency, pdf_sign_attachment
+    from qlvb.signing.pdfsign import pdf_sign_agency, pdf_sign_attachment
 
     agency = outgoing.document.agency
     require(actor, "outgoing.number", unit=agency)

@@ -40,7 +40,7 @@ from qlvb.core.permissions import require
 from . import policies, reports
 from .keys import PluginKey
 from .models import PluginSigning, SignatureReport
-from .services import PendingSignature, SignResult, _sign, _writer, pdf_finish_signature
+from .pdfsign import PendingSignature, SignResult, _sign, _writer, pdf_finish_signature
 
 SESSION_MINUTES = 10
 PROTOCOL = "qlvb-local-sign/1"
@@ -132,7 +132,7 @@ def plugin_sign_start(
 
     taken = {name for name, _v, _r in fields.enumerate_sig_fields(writer.prev)}
     number = 1 + sum(1 for n in taken if n.startswith(FIELD_PREFIX))
-    from .services import _run
+    from .pdfsign import _run
 
     result = _run(
         _sign(

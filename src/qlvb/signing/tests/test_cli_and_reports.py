@@ -103,7 +103,7 @@ def test_reports_are_stored_by_sha256_and_can_be_rerun(signing_settings):
 @pytest.mark.django_db
 def test_celery_task_verifies_a_stored_blob(signing_settings, personal_key, settings, tmp_path: Path, celery_eager):
     from qlvb.files.storage import blob_path
-    from qlvb.signing.services import pdf_sign_attachment
+    from qlvb.signing.pdfsign import pdf_sign_attachment
     from qlvb.signing.tasks import verify_stored_file_task
 
     settings.FILES_DIR = tmp_path / "files"
