@@ -1,5 +1,6 @@
-"""Every kind of document event, with its Vietnamese label, the one function that records them, and
-the way other modules act on them.
+"""The table of document events (each app declares its own kinds with their Vietnamese labels through
+:func:`events_declare`, from its ``events.py``), the one function that records them, and the way other
+modules act on them.
 
 **Event consumers.** A module above this layer that must act on events (exchange sends the status back
 to the sender, notifications, ...) is named in ``settings.QLVB_EVENT_CONSUMERS`` as the dotted path of

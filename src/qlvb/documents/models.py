@@ -123,6 +123,12 @@ class Register(models.Model):
         return f"{self.name} {self.year}"
 
 
+def folded_search_text(number_notation: str, organ_name: str, subject: str, signer_name: str) -> str:
+    """``Document.search_folded``: the folded text a document is found by (``core.text.fold`` of the
+    number and notation, issuing organ, subject and signer). Also used by the benchmark data generator."""
+    return fold(" ".join(p for p in (number_notation, organ_name, subject, signer_name) if p))
+
+
 class Document(models.Model):
     direction = models.CharField(_("loại"), max_length=16, choices=Direction.choices)
     agency = models.ForeignKey(
@@ -233,9 +239,7 @@ class Document(models.Model):
             "document_identifier",
         ):
             setattr(self, name, nfc(getattr(self, name) or ""))
-        self.search_folded = fold(
-            " ".join(p for p in (self.number_notation, self.organ_name, self.subject, self.signer_name) if p)
-        )
+        self.search_folded = folded_search_text(self.number_notation, self.organ_name, self.subject, self.signer_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_folded", "updated_at"}

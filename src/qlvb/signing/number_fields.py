@@ -129,9 +129,9 @@ def add_fields(writer: IncrementalPdfFileWriter, boxes: dict[str, tuple[int, Box
 def pdf_write_number(*, pdf: bytes, number: str, issue_date: date, place: str = "") -> bytes:
     """Write the number/notation and the issue date into the fields the personal signature left
     open — form filling, which the certification permits. Returns the PDF with one more revision."""
-    from .services import PdfRefused, _writer  # (services re-exports this module's functions)
+    from .pades import PdfRefused, pdf_writer
 
-    writer = _writer(pdf)
+    writer = pdf_writer(pdf)
     refs: dict[str, generic.Reference] = {}
     for name in (NUMBER_FIELD, DATE_FIELD):
         try:
