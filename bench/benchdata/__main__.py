@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], object] = print
     import django
 
     django.setup()
-    from benchdata import Generator
+    from benchdata.generator import Generator
 
     generator = Generator(
         agencies=options.agencies, users=options.users, documents=options.documents, seed=options.seed, out=out

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from benchdata import DEFAULT_PASSWORD, Generator
 from benchdata.__main__ import main
+from benchdata.generator import DEFAULT_PASSWORD, Generator
 
 from qlvb.assignments.models import Assignment
 from qlvb.core.text import fold
