@@ -24,6 +24,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -189,12 +190,13 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.cycles, args.pages, args.clients)
-    subprocess.run(["dropdb", "--if-exists", "-h", "/var/run/postgresql", "qlvb_bench_web"], check=False)
-    subprocess.run(["createdb", "-h", "/var/run/postgresql", "qlvb_bench_web"], check=True)
+    name = urlsplit(args.postgres).path.lstrip("/")  # the database --postgres names, not always the default
+    subprocess.run(["dropdb", "--if-exists", "-h", "/var/run/postgresql", name], check=False)
+    subprocess.run(["createdb", "-h", "/var/run/postgresql", name], check=True)
     try:
         bench("PostgreSQL", args.postgres, args.cycles, args.pages, args.clients)
     finally:
-        subprocess.run(["dropdb", "--if-exists", "-h", "/var/run/postgresql", "qlvb_bench_web"], check=False)
+        subprocess.run(["dropdb", "--if-exists", "-h", "/var/run/postgresql", name], check=False)
 
 
 if __name__ == "__main__":
