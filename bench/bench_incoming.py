@@ -1,6 +1,6 @@
 """Incoming documents at 1 M (issue 3): page server time and arrival-number allocation on PostgreSQL.
 
-Prepares a PostgreSQL database (createdb, migrate, ``qlvb bench-data``) unless ``--reuse``, then, in this
+Prepares a PostgreSQL database (createdb, migrate, ``python -m benchdata``) unless ``--reuse``, then, in this
 process, drives the real Django stack (URL routing, middleware, sessions, views, templates) with
 Django's test client — server time, no network — for a random sample of the generated people:
 
@@ -52,8 +52,10 @@ def prepare(database: str, documents: int, env: dict[str, str]) -> None:
     subprocess.run(["createdb", "-h", HOST, database], check=True)
     subprocess.run([PY, "-m", "qlvb.cli", "migrate", "--noinput", "-v0"], env=env, check=True)
     started = time.perf_counter()
-    subprocess.run([PY, "-m", "qlvb.cli", "bench-data", "--documents", str(documents)], env=env, check=True)
-    print(f"bench-data: {time.perf_counter() - started:.0f} s")
+    path = os.pathsep.join([str(ROOT / "bench"), str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    data_env = {**env, "PYTHONPATH": path}
+    subprocess.run([PY, "-m", "benchdata", "--documents", str(documents)], env=data_env, check=True)
+    print(f"benchdata: {time.perf_counter() - started:.0f} s")
 
 
 def pct(values: list[float], p: float) -> float:

@@ -69,7 +69,7 @@ def main() -> None:
     logging.disable(logging.WARNING)
     from django.conf import settings
 
-    from qlvb.signing import services
+    from qlvb.signing import pdfsign
     from qlvb.signing.keys import Pkcs11Key, Pkcs12Key, SigningKey
     from qlvb.signing.tests import samples
     from qlvb.signing.tests.pki import P12_PASSWORD, PERSONAL, start_test_pki
@@ -105,11 +105,11 @@ def main() -> None:
         for key_name, (key, pin) in keys.items():
             for pages, pdf in documents.items():
 
-                def sign(pdf: bytes = pdf, key: SigningKey = key, pin: str = pin) -> services.SignResult:
-                    return services.pdf_sign_personal(pdf=pdf, key=key, pin=pin, image_png=image)
+                def sign(pdf: bytes = pdf, key: SigningKey = key, pin: str = pin) -> pdfsign.SignResult:
+                    return pdfsign.pdf_sign_personal(pdf=pdf, key=key, pin=pin, image_png=image)
 
                 sign_p50, sign_rate, sign_cpu, signed = timed(sign, args.rounds)
-                assert isinstance(signed, services.SignResult)
+                assert isinstance(signed, pdfsign.SignResult)
                 signed_pdf = signed.pdf
 
                 def verify(data: bytes = signed_pdf) -> dict[str, object]:

@@ -24,6 +24,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -128,7 +129,7 @@ def bench(label: str, database_url: str, cycles: int, pages: int, clients: int) 
             try:
                 if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too slow to answer on a loaded machine
                 time.sleep(0.2)
         sign_in_cycle(base, USERS[0])  # warm up
         wall, lat = run_phase(lambda i: sign_in_cycle(base, USERS[i % len(USERS)]), cycles, clients, 120)
@@ -189,12 +190,13 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.cycles, args.pages, args.clients)
-    subprocess.run(["dropdb", "--if-exists", "-h", "/var/run/postgresql", "qlvb_bench_web"], check=False)
-    subprocess.run(["createdb", "-h", "/var/run/postgresql", "qlvb_bench_web"], check=True)
+    name = urlsplit(args.postgres).path.lstrip("/")  # the database --postgres names, not always the default
+    subprocess.run(["dropdb", "--if-exists", "-h", "/var/run/postgresql", name], check=False)
+    subprocess.run(["createdb", "-h", "/var/run/postgresql", name], check=True)
     try:
         bench("PostgreSQL", args.postgres, args.cycles, args.pages, args.clients)
     finally:
-        subprocess.run(["dropdb", "--if-exists", "-h", "/var/run/postgresql", "qlvb_bench_web"], check=False)
+        subprocess.run(["dropdb", "--if-exists", "-h", "/var/run/postgresql", name], check=False)
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "qlvb.exchange",
     "qlvb.axissim",  # only for its `qlvb axis-sim` command
     "qlvb.outgoing",
-    "qlvb.operations",
+    "qlvb.notifications",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("qlvb.api.health")),
     path("quan-tri/", include("qlvb.directory.urls")),
     path("", include("qlvb.files.urls")),
+    path("van-ban-den/", include("qlvb.notifications.urls")),
     path("van-ban-den/", include("qlvb.incoming.urls")),
     path("van-ban-di/", include("qlvb.outgoing.urls")),
     path("ky-so/", include("qlvb.signing.urls")),

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qlvb.web.labels import role_choices
+from qlvb.core.role_labels import role_choices
 
 from .models import Unit
 

@@ -16,9 +16,9 @@ from qlvb.core import permissions
 from qlvb.core.errors import DomainError
 from qlvb.core.permissions import Permission
 from qlvb.core.text import fold
-from qlvb.web.access import current_user, permission_required
 
 from . import policies, services
+from .access import current_user, permission_required
 from .errors import ErrorCode
 from .forms import LockForm, RoleGrantForm, UserCreateForm, UserFilterForm
 from .models import RoleAssignment, Unit, User

@@ -1,5 +1,6 @@
-"""Every kind of document event, with its Vietnamese label, the one function that records them, and
-the way other modules act on them.
+"""The table of document events (each app declares its own kinds with their Vietnamese labels through
+:func:`events_declare`, from its ``events.py``), the one function that records them, and the way other
+modules act on them.
 
 **Event consumers.** A module above this layer that must act on events (exchange sends the status back
 to the sender, notifications, ...) is named in ``settings.QLVB_EVENT_CONSUMERS`` as the dotted path of
@@ -32,34 +33,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# The events declared here are documents' own: those one workflow records on another's document
+# (the workflows meet in ``documents``). Each app declares its own with :func:`events_declare`
+# (``incoming/events.py``, ``outgoing/events.py``, ``exchange/events.py``).
 EVENTS: dict[str, str] = {
-    "received": "Tiếp nhận văn bản",
-    "registered": "Vào sổ văn bản đến",
-    "duplicate_confirmed": "Xác nhận tiếp nhận văn bản trùng",
-    "file_attached": "Đính kèm tệp",
-    "submitted": "Trình lãnh đạo",
-    "returned_to_clerk": "Trả lại văn thư",
-    "directed": "Cho ý kiến chỉ đạo",
-    "self_handled": "Lãnh đạo trực tiếp xử lý",
-    "routed": "Văn thư chuyển đơn vị xử lý",
-    "assigned": "Phân công trong phòng",
-    "assignment_returned": "Trả lại phân công",
-    "progress": "Cập nhật tiến độ",
-    "opinion": "Ý kiến xử lý",
-    "assignment_done": "Hoàn thành phần việc",
-    "completed": "Hoàn thành xử lý văn bản",
-    "completion_submitted": "Báo cáo hoàn thành, chờ chấp nhận kết quả",
-    "completion_accepted": "Chấp nhận kết quả xử lý",
-    "completion_returned": "Trả lại kết quả xử lý",
-    "assignments_closed": "Đóng các phần việc còn mở",
-    "file_replaced": "Thay tệp (phiên bản mới)",
-    "metadata_corrected": "Sửa thông tin văn bản",
-    "extension_requested": "Đề nghị gia hạn",
-    "extension_granted": "Đồng ý gia hạn",
-    "extension_refused": "Từ chối gia hạn",
-    "reminded": "Đôn đốc",
-    "rejected": "Từ chối tiếp nhận văn bản",
-    "signature_checked": "Kiểm tra chữ ký số",
     # Recorded on an incoming document when the outgoing document that answers it is issued; the
     # incoming follow-up register (Phụ lục IV, column 6) reads it. ``data["notation"]`` is the answer's.
     "answered": "Đã ban hành văn bản trả lời",

@@ -3,6 +3,7 @@ history. Field names and maximum lengths follow Nghị định 30/2020 Phụ l�
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -124,6 +125,19 @@ class Register(models.Model):
         return f"{self.name} {self.year}"
 
 
+def folded_search_text(
+    number_notation: str, organ_name: str, subject: str, signer_name: str, *, fold_part: Callable[[str], str] = fold
+) -> str:
+    """``Document.search_folded``: the folded text a document is found by (``core.text.fold`` of the
+    number and notation, issuing organ, subject and signer, joined by one space).
+
+    Folded part by part, which equals folding the parts joined (``fold`` works character by character,
+    collapses white space and strips it), so that the benchmark data generator, which builds a million
+    documents from a few thousand phrases, can pass a cached ``fold`` as ``fold_part``."""
+    folded = (fold_part(p) for p in (number_notation, organ_name, subject, signer_name) if p)
+    return " ".join(f for f in folded if f)
+
+
 class Document(models.Model):
     direction = models.CharField(_("loại"), max_length=16, choices=Direction.choices)
     agency = models.ForeignKey(
@@ -234,9 +248,7 @@ class Document(models.Model):
             "document_identifier",
         ):
             setattr(self, name, nfc(getattr(self, name) or ""))
-        self.search_folded = fold(
-            " ".join(p for p in (self.number_notation, self.organ_name, self.subject, self.signer_name) if p)
-        )
+        self.search_folded = folded_search_text(self.number_notation, self.organ_name, self.subject, self.signer_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_folded", "updated_at"}

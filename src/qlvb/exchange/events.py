@@ -5,7 +5,7 @@ from __future__ import annotations
 from qlvb.documents.events import events_declare
 
 EXCHANGE_EVENTS: dict[str, str] = {
-    "rejected": "Từ chối tiếp nhận văn bản",  # also declared by documents (incoming flow)
+    "rejected": "Từ chối tiếp nhận văn bản",  # also declared by incoming (its own refusal)
     "recalled": "Văn bản bị cơ quan ban hành thu hồi",
     "delivery_status": "Cập nhật trạng thái nơi nhận",
 }

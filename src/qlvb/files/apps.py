@@ -9,6 +9,7 @@ class FilesConfig(AppConfig):
     verbose_name = "Tệp tin"
 
     def ready(self) -> None:
+        from . import audit_actions  # noqa: F401  (declares the audit actions)
         from .uploads import upload_temp_sweep
 
         # A worker killed mid-upload leaves its temporary file: clear the stale ones at start-up

@@ -11,8 +11,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja.responses import Status
 
-from qlvb.assignments.selectors import notifications_for, notifications_unread_count
-from qlvb.assignments.services import notifications_mark_read
 from qlvb.core.bounds import Id
 from qlvb.core.errors import NotFound, ValidationFailed
 from qlvb.directory.models import User
@@ -33,7 +31,6 @@ from .api_schemas import (
     FileReplaceIn,
     FilesIn,
     FilterIn,
-    NotificationOut,
     RangeIn,
     ReceiveIn,
 )
@@ -327,49 +324,6 @@ def slip(request: HttpRequest, doc_id: Id, ext: str) -> HttpResponse:
     return _file(
         build(actor=acting_user(request), document=doc), f"phieu-giai-quyet-{doc.arrival_number or doc.pk}", ext
     )
-
-
-# --- Notifications ------------------------------------------------------------------------
-
-
-@router.get("/notifications", response=list[NotificationOut], summary="Thông báo gần nhất (50)")
-def notifications(request: HttpRequest) -> list[dict[str, Any]]:
-    from qlvb.incoming.notifications import notification_url
-
-    return [
-        {
-            "id": n.pk,
-            "kind": n.kind,
-            "text": n.text,
-            "document_id": n.document_id,
-            "url": notification_url(n),
-            "created_at": n.created_at,
-            "read": n.read_at is not None,
-        }
-        for n in notifications_for(acting_user(request))[:50]
-    ]
-
-
-@router.get("/notifications/unread", response=dict[str, int], summary="Số thông báo chưa đọc")
-def notifications_unread(request: HttpRequest) -> dict[str, int]:
-    return {"unread": notifications_unread_count(acting_user(request))}
-
-
-@router.post(
-    "/notifications/{int:notification_id}/read",
-    response=dict[str, int | str],
-    summary="Mở một thông báo: đánh dấu đã đọc, trả về trang của văn bản",
-)
-def notification_read(request: HttpRequest, notification_id: Id) -> dict[str, int | str]:
-    from qlvb.incoming.notifications import notification_open, notification_url
-
-    found = notification_open(actor=acting_user(request), pk=notification_id)
-    return {"id": found.pk, "url": notification_url(found)}
-
-
-@router.post("/notifications/read", response=dict[str, int], summary="Đánh dấu đã đọc tất cả")
-def notifications_read(request: HttpRequest) -> dict[str, int]:
-    return {"marked": notifications_mark_read(actor=acting_user(request))}
 
 
 router.add_router("", actions_router)

@@ -204,16 +204,6 @@ class FilterIn(Schema):
     page: PageNumber = 1
 
 
-class NotificationOut(Schema):
-    id: int
-    kind: str
-    text: str
-    document_id: int | None
-    url: str = ""
-    created_at: dt.datetime
-    read: bool
-
-
 class Ok(Schema):
     id: int
     status: str

@@ -34,7 +34,7 @@ class IncomingConfig(AppConfig):
         from qlvb.files.policies import content_access_register
         from qlvb.signing.selectors import report_access_register
 
-        from . import policies  # noqa: F401  (declares permissions)
+        from . import audit_actions, events, policies  # noqa: F401  (declares permissions, events, audit actions)
         from .selectors import documents_visible_to
 
         report_access_register(_may_see_signature_reports)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from qlvb.assignments.notify import notify_after_commit
+from qlvb.core import audit
 from qlvb.core.errors import Conflict, DomainError, ValidationFailed
 from qlvb.core.permissions import require
 from qlvb.core.text import nfc
@@ -170,6 +171,7 @@ def _register(document: Document, *, actor: User | None) -> None:
         text=f"Số đến {document.arrival_number}, ngày đến {today:%d/%m/%Y}.",
         data={"arrival_number": document.arrival_number, "register": register.pk},
     )
+    audit.record("incoming.registered", actor=actor, obj=document, data={"arrival_number": document.arrival_number})
 
 
 @transaction.atomic

@@ -32,7 +32,4 @@ urlpatterns = [
     path("in/<slug:kind>/", output_views.report_form, name="report_form"),
     path("in/<slug:kind>.<str:ext>", output_views.report_file, name="report"),
     path("<int:pk>/phieu-giai-quyet.<str:ext>", output_views.slip, name="slip"),
-    path("thong-bao/", views.notifications, name="notifications"),
-    path("thong-bao/da-doc/", views.notifications_read, name="notifications_read"),
-    path("thong-bao/<int:pk>/", views.notification_open, name="notification_open"),
 ]

@@ -9,13 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qlvb.assignments.models import AssignmentRole, ExtensionStatus
-from qlvb.assignments.selectors import notifications_for
-from qlvb.assignments.services import notifications_mark_read
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
 from qlvb.directory.models import User
@@ -263,32 +260,3 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
         raise Http404
     opened = file_open(actor=acting_user(request), stored_file=attachment.stored_file, authorised=True, purpose="view")
     return file_response(opened)  # a download with a sandbox policy, never inline (issue 9)
-
-
-# --- Notifications ---------------------------------------------------------------------------------------------------
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "incoming/notifications.html", {"page": page})
-
-
-@login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """The link of one notification: marks it read, then opens the page of its document (by direction)."""
-    from qlvb.incoming.notifications import notification_open as open_one
-    from qlvb.incoming.notifications import notification_url
-
-    try:
-        found = open_one(actor=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
-    return redirect(notification_url(found) or reverse("incoming:notifications"))
-
-
-@require_POST
-@login_required
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    notifications_mark_read(actor=request.user)
-    return redirect(reverse("incoming:notifications"))

@@ -30,6 +30,6 @@ class OutgoingConfig(AppConfig):
     def ready(self) -> None:
         from qlvb.files.policies import content_access_register
 
-        from . import events, policies  # noqa: F401  (declares permissions and document events)
+        from . import audit_actions, events, policies  # noqa: F401  (declares permissions, events, audit actions)
 
         content_access_register(_may_open_file)

@@ -93,7 +93,7 @@ def _relocked(actor: User, outgoing: Outgoing, plan: _Numbering) -> Outgoing:
 
 
 def _numbered_pdf(actor: User, plan: _Numbering, number: int, today: dt.date) -> StoredFile:
-    from qlvb.signing.services import pdf_write_number
+    from qlvb.signing.pdfsign import pdf_write_number
 
     code_number = numbering.number_text(number)
     # The fields cover the draft's whole "Số: …/…" and "<Địa danh>, ngày … tháng … năm …" runs and are

@@ -89,7 +89,7 @@ def personal_signature_prepare(*, actor: User, approved: DraftVersion, profile: 
     """The personal signature of the approved version's PDF — one layout for every kind of key (image
     between title and name, number/date fields, agency field, certification): a signed PDF, or with a
     ``PluginKey`` the prepared signature whose hash the USB token signs."""
-    from qlvb.signing.services import pdf_sign_personal
+    from qlvb.signing.pdfsign import pdf_sign_personal
 
     assert approved.pdf is not None
     return pdf_sign_personal(
@@ -165,7 +165,7 @@ def outgoing_signed_record(
 def outgoing_sign_agency(*, actor: User, outgoing: Outgoing, pin: str) -> Outgoing:
     """The clerk applies the agency signature (seal image) to the document and, with the text
     appearance, to each appendix in a separate file (NĐ 30 Phụ lục I.II.8)."""
-    from qlvb.signing.services import pdf_sign_agency, pdf_sign_attachment
+    from qlvb.signing.pdfsign import pdf_sign_agency, pdf_sign_attachment
 
     agency = outgoing.document.agency
     outgoing = Outgoing.objects.select_related("document", "signed_pdf__blob").get(pk=outgoing.pk)

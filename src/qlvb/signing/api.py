@@ -13,28 +13,18 @@ from ninja.decorators import decorate_view
 from qlvb.core.bounds import Id
 from qlvb.core.errors import NotFound, PermissionDenied, ValidationFailed
 from qlvb.directory.selectors import acting_user
-from qlvb.files.intake import too_large
 from qlvb.files.models import Channel
-from qlvb.files.uploads import guard_upload, upload_too_large
+from qlvb.files.uploads import guard_upload
 
 from . import anchors, policies, profiles, reports, selectors
+from .api_plugin import router as plugin_router
+from .api_uploads import multipart_body, uploaded_file
 from .errors import ErrorCode
 from .models import SigningProfile
 from .presentation import pkcs12_display
 
 router = Router(tags=["signing"])
-
-
-def _multipart(extra: dict[str, Any] | None = None, required: tuple[str, ...] = ("file",)) -> dict[str, Any]:
-    props: dict[str, Any] = {"file": {"type": "string", "format": "binary"}, **(extra or {})}
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {"schema": {"type": "object", "required": list(required), "properties": props}}
-            },
-        }
-    }
+router.add_router("", plugin_router)  # the USB token steps (api_plugin.py)
 
 
 class ProfileIn(Schema):
@@ -111,7 +101,7 @@ def _profile_out(profile: SigningProfile | None, owner: str) -> dict[str, Any]:
 
 
 def _pkcs12(request: HttpRequest, **owner: Any) -> SigningProfile:
-    uploaded = _upload(request)
+    uploaded = uploaded_file(request)
     try:
         return profiles.signing_pkcs12_upload(
             actor=acting_user(request),
@@ -135,17 +125,6 @@ def _report_out(stored: Any) -> dict[str, Any]:
         "created_at": stored.created_at,
         "report": stored.report,
     }
-
-
-def _upload(request: HttpRequest) -> Any:
-    uploaded = request.FILES.get("file")
-    if uploaded is None:
-        if upload_too_large(request):
-            raise too_large("")
-        raise ValidationFailed(
-            "Chưa có tệp: gửi tệp trong trường “file” (multipart/form-data).", code=ErrorCode.FILE_MISSING
-        )
-    return uploaded
 
 
 def _png(profile: SigningProfile | None) -> HttpResponse:
@@ -189,12 +168,12 @@ def profile_put(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
     "/profile/image",
     response=ProfileOut,
     summary="Tải ảnh chữ ký của tôi (PNG màu xanh, nền trong suốt; multipart, trường `file`)",
-    openapi_extra=_multipart(),
+    openapi_extra=multipart_body(),
 )
 @decorate_view(guard_upload)
 def profile_image_post(request: HttpRequest) -> dict[str, Any]:
     user = acting_user(request)
-    uploaded = _upload(request)
+    uploaded = uploaded_file(request)
     try:
         saved = profiles.signing_image_upload(actor=user, user=user, data=uploaded.read())
     finally:
@@ -207,7 +186,7 @@ def profile_image_post(request: HttpRequest) -> dict[str, Any]:
     response=ProfileOut,
     summary="Tải lên tệp chứng thư số PKCS#12 của tôi (multipart `file`, `password` chỉ để kiểm tra, "
     "không được lưu); chọn phương thức ký bằng tệp này",
-    openapi_extra=_multipart({"password": {"type": "string", "format": "password"}}, ("file", "password")),
+    openapi_extra=multipart_body({"password": {"type": "string", "format": "password"}}, ("file", "password")),
 )
 @decorate_view(guard_upload)
 def profile_pkcs12_post(request: HttpRequest) -> dict[str, Any]:
@@ -245,12 +224,12 @@ def agency_put(request: HttpRequest, payload: ProfileIn, agency_id: Id | None = 
     "/agency/seal",
     response=ProfileOut,
     summary="Tải ảnh con dấu (PNG màu đỏ, nền trong suốt; multipart `file`, `width_mm` đường kính thật)",
-    openapi_extra=_multipart({"width_mm": {"type": "number", "default": 36}}),
+    openapi_extra=multipart_body({"width_mm": {"type": "number", "default": 36}}),
 )
 @decorate_view(guard_upload)
 def agency_seal_post(request: HttpRequest, agency_id: Id | None = None) -> dict[str, Any]:
     unit = _agency(request, agency_id)
-    uploaded = _upload(request)
+    uploaded = uploaded_file(request)
     try:
         width = float(request.POST.get("width_mm") or 36)
     except ValueError:
@@ -268,7 +247,7 @@ def agency_seal_post(request: HttpRequest, agency_id: Id | None = None) -> dict[
     "/agency/pkcs12",
     response=ProfileOut,
     summary="Tải lên tệp PKCS#12 của cơ quan (multipart `file`, `password` không được lưu)",
-    openapi_extra=_multipart({"password": {"type": "string", "format": "password"}}, ("file", "password")),
+    openapi_extra=multipart_body({"password": {"type": "string", "format": "password"}}, ("file", "password")),
 )
 @decorate_view(guard_upload)
 def agency_pkcs12_post(request: HttpRequest, agency_id: Id | None = None) -> dict[str, Any]:
@@ -289,11 +268,11 @@ def agency_seal_get(request: HttpRequest, agency_id: Id | None = None) -> HttpRe
     "/verify",
     response={201: VerifyOut},
     summary="Kiểm tra chữ ký số của một tệp PDF (multipart, trường `file`); lưu tệp và kết quả",
-    openapi_extra=_multipart(),
+    openapi_extra=multipart_body(),
 )
 @decorate_view(guard_upload)
 def verify(request: HttpRequest) -> Status:
-    uploaded = _upload(request)
+    uploaded = uploaded_file(request)
     try:
         stored_file, stored = reports.signature_report_verify_upload(
             actor=acting_user(request),
@@ -327,11 +306,11 @@ def anchors_get(request: HttpRequest) -> list[dict[str, Any]]:
     "/anchors",
     response={201: list[AnchorOut]},
     summary="Thêm chứng thư gốc/trung gian (PEM hoặc DER; multipart `file`)",
-    openapi_extra=_multipart(),
+    openapi_extra=multipart_body(),
 )
 @decorate_view(guard_upload)
 def anchors_post(request: HttpRequest) -> Status:
-    uploaded = _upload(request)
+    uploaded = uploaded_file(request)
     try:
         added = anchors.trust_anchor_add(actor=acting_user(request), data=uploaded.read(), name=uploaded.name or "")
     finally:
@@ -343,85 +322,3 @@ def anchors_post(request: HttpRequest) -> Status:
 def anchors_delete(request: HttpRequest, fingerprint: str) -> Status:
     anchors.trust_anchor_remove(actor=acting_user(request), fingerprint=fingerprint)
     return Status(204, None)
-
-
-# --- USB token at the signer's desk (local signing plug-in; docs/signing.md) --------------------
-
-
-class PluginStartOut(Schema):
-    session: str
-    protocol: str
-    hash: str
-    hash_algorithm: str
-    signature_algorithm: str
-    signer: dict[str, str]
-    expires_minutes: int
-
-
-class PluginFinishIn(Schema):
-    signature: str
-
-
-class PluginFinishOut(Schema):
-    report_id: int
-    file_id: int
-    verdict: str
-    verdict_label: str
-    report_url: str
-
-
-@router.post(
-    "/plugin/start",
-    response={201: PluginStartOut},
-    summary="Ký bằng USB token tại máy người ký, bước 1: gửi tệp PDF (`file`) và chứng thư số do phần mềm ký "
-    "số trả về (`certificate`, base64 DER; `chain`: các chứng thư trung gian, base64, cách nhau dấu "
-    "phẩy); nhận mã băm cần ký",
-    openapi_extra=_multipart({"certificate": {"type": "string"}, "chain": {"type": "string"}}, ("file", "certificate")),
-)
-@decorate_view(guard_upload)
-def plugin_start(request: HttpRequest) -> Status:
-
-    from . import plugin
-
-    uploaded = _upload(request)
-    try:
-        data = uploaded.read()
-    finally:
-        uploaded.close()
-    chain = [c for c in (request.POST.get("chain") or "").split(",") if c.strip()]
-    started = plugin.plugin_sign_start(
-        actor=acting_user(request),
-        pdf=data,
-        chain_b64=chain,
-        file_name=uploaded.name or "",
-        certificate_b64=request.POST.get("certificate", ""),
-    )
-    return Status(
-        201,
-        started.answer(),
-    )
-
-
-@router.post(
-    "/plugin/{session}/finish",
-    response={201: PluginFinishOut},
-    summary="Bước 2: gửi chữ ký (base64) do phần mềm ký số tạo trên USB token; nhận kết quả kiểm tra",
-)
-def plugin_finish(request: HttpRequest, session: str, payload: PluginFinishIn) -> Status:
-    from django.urls import reverse
-
-    from . import plugin
-
-    stored, report = plugin.plugin_sign_finish(
-        actor=acting_user(request), session_id=session, signature_b64=payload.signature
-    )
-    return Status(
-        201,
-        {
-            "report_id": report.pk,
-            "file_id": stored.pk,
-            "verdict": report.verdict,
-            "verdict_label": str(report.get_verdict_display()),
-            "report_url": reverse("signing:report", args=[report.pk]),
-        },
-    )

@@ -9,7 +9,7 @@ class SigningConfig(AppConfig):
     def ready(self) -> None:
         from qlvb.directory.demo import demo_extra_register
 
-        from . import policies  # noqa: F401  (declares permissions)
+        from . import audit_actions, policies  # noqa: F401  (declares permissions and audit actions)
         from .demo import demo_command_line
 
         demo_extra_register("signing", demo_command_line)

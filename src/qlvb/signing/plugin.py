@@ -41,7 +41,7 @@ from . import policies, reports
 from .errors import ErrorCode
 from .keys import PluginKey
 from .models import PluginSigning, SignatureReport
-from .services import PendingSignature, SignResult, _sign, _writer, pdf_finish_signature
+from .pades import PendingSignature, SignResult, pades_sign, pdf_finish_signature, pdf_writer
 
 if TYPE_CHECKING:
     from qlvb.directory.models import User
@@ -131,15 +131,15 @@ def plugin_sign_start(
     if len(pdf) > MAX_PDF:
         raise ValidationFailed(_("Tệp PDF quá lớn (tối đa 50 MB)."), code=ErrorCode.TOO_LARGE)
     key = plugin_key(certificate_b64=certificate_b64, chain_b64=chain_b64)
-    writer = _writer(pdf)  # refuses a non-PDF / broken / encrypted file with its message
+    writer = pdf_writer(pdf)  # refuses a non-PDF / broken / encrypted file with its message
     from pyhanko.sign import fields
 
     taken = {name for name, _v, _r in fields.enumerate_sig_fields(writer.prev)}
     number = 1 + sum(1 for n in taken if n.startswith(FIELD_PREFIX))
-    from .services import _run
+    from .pades import pades_run
 
-    result = _run(
-        _sign(
+    result = pades_run(
+        pades_sign(
             pdf,
             key=key,
             pin="",

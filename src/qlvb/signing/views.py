@@ -16,8 +16,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from qlvb.core.errors import DomainError
+from qlvb.directory.access import current_user, forbidden, permission_required
 from qlvb.files.uploads import guard_upload, too_large_detail, upload_too_large
-from qlvb.web.access import current_user, forbidden, permission_required
 
 from . import anchors, conf, forms, policies, presentation, profiles, reports, selectors
 from .models import SigningProfile

@@ -29,6 +29,7 @@ from qlvb.files.models import Channel as FileChannel
 from .labels import role_label
 
 KEY_LABELS: dict[str, Any] = {
+    "arrival_number": _("Số đến"),
     "bytes": _("Dung lượng"),
     "channel": _("Kênh"),
     "code": _("Mã lỗi"),

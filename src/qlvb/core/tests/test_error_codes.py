@@ -12,7 +12,7 @@ SRC = Path(__file__).resolve().parents[2]  # src/qlvb
 
 # TEMPORARY: the owners of these three apps move their codes to ErrorCode in parallel; the lead empties
 # this tuple when their branches are merged.
-NOT_YET = ("incoming", "outgoing", "exchange")
+NOT_YET = ("exchange",)
 
 
 def _sources() -> Iterator[tuple[Path, ast.Module]]:

@@ -170,5 +170,5 @@ def test_unread_notifications_on_the_navigation(client, person, assigned, page_a
     )
     html = page_as("dothanhhuong").get(reverse("incoming:list")).content.decode()
     assert 'data-qlvb="unread">1<' in html
-    client.post(reverse("incoming:notifications_read"))
+    client.post(reverse("notifications:read"))
     assert 'data-qlvb="unread"' not in client.get(reverse("incoming:list")).content.decode()

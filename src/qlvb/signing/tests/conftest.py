@@ -117,7 +117,7 @@ def web_settings(settings, signing_settings: TestPKI, tmp_path: Path) -> TestPKI
 @pytest.fixture
 def signed_pdf(personal_key: Pkcs12Key, decision: bytes, signature_image: bytes) -> bytes:
     """The Quyết định with Nguyễn Văn Hùng's personal signature (B-LT with the test PKI)."""
-    from qlvb.signing.services import pdf_sign_personal
+    from qlvb.signing.pdfsign import pdf_sign_personal
 
     return pdf_sign_personal(pdf=decision, key=personal_key, pin=PIN, image_png=signature_image).pdf
 

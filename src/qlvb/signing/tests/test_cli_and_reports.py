@@ -109,8 +109,8 @@ def test_an_uploaded_pdf_is_verified_as_read_back_from_storage(
     from io import BytesIO
 
     from qlvb.files.storage import blob_path
+    from qlvb.signing.pdfsign import pdf_sign_attachment
     from qlvb.signing.reports import signature_report_verify_upload
-    from qlvb.signing.services import pdf_sign_attachment
 
     settings.FILES_DIR = tmp_path / "files"
     signed = pdf_sign_attachment(pdf=samples.attachment_pdf(), key=personal_key, pin=P12_PASSWORD, number="1/TB")

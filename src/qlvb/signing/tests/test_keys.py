@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qlvb.signing import services
+from qlvb.signing import pdfsign
 from qlvb.signing.keys import CscKey, Pkcs11Key, Pkcs12Key, SigningRefused
 from qlvb.signing.tests.pki import ARCH, FOREIGN, FOREIGN_ARCH, P12_PASSWORD, TestPKI
 from qlvb.signing.verify import verify_pdf
@@ -14,7 +14,7 @@ PIN = P12_PASSWORD
 
 
 def _sign(key, pin, decision, signature_image):
-    return services.pdf_sign_personal(pdf=decision, key=key, pin=pin, image_png=signature_image)
+    return pdfsign.pdf_sign_personal(pdf=decision, key=key, pin=pin, image_png=signature_image)
 
 
 def test_pkcs12_key_signs_a_valid_pades_signature(personal_key, decision, signature_image):

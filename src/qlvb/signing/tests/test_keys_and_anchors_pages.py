@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from qlvb.signing import anchors
 from qlvb.signing.models import SigningProfile
-from qlvb.signing.services import pdf_sign_personal
+from qlvb.signing.pdfsign import pdf_sign_personal
 from qlvb.signing.tests import samples
 from qlvb.signing.tests.pki import AGENCY, EXPIRED, P12_PASSWORD, PERSONAL, TestPKI
 from qlvb.signing.verify import verify_pdf

@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 
 from qlvb.files.convert import to_pdf
-from qlvb.signing import number_fields, services
+from qlvb.signing import number_fields, pdfsign
 from qlvb.signing.tests import pages, templates
 from qlvb.signing.tests.pki import P12_PASSWORD
 from qlvb.signing.verify import verify_pdf
@@ -34,9 +34,9 @@ def approved_pdf(name: str) -> bytes:
 def test_number_and_date_replace_the_placeholder(name, personal_key, agency_key, signature_image, seal_image, tmp_path):
     template, _ext = templates.TEMPLATES[name]
     approved = approved_pdf(name)
-    personal = services.pdf_sign_personal(pdf=approved, key=personal_key, pin=PIN, image_png=signature_image)
-    numbered = services.pdf_write_number(pdf=personal.pdf, number="01/UBND-VHXH", issue_date=date(2026, 3, 5))
-    issued = services.pdf_sign_agency(pdf=numbered, key=agency_key, pin=PIN, seal_png=seal_image).pdf
+    personal = pdfsign.pdf_sign_personal(pdf=approved, key=personal_key, pin=PIN, image_png=signature_image)
+    numbered = pdfsign.pdf_write_number(pdf=personal.pdf, number="01/UBND-VHXH", issue_date=date(2026, 3, 5))
+    issued = pdfsign.pdf_sign_agency(pdf=numbered, key=agency_key, pin=PIN, seal_png=seal_image).pdf
 
     values = pages.field_values(issued)
     assert values[number_fields.NUMBER_FIELD] == "Số: 01/UBND-VHXH"

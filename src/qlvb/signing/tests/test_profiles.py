@@ -7,7 +7,7 @@ import pytest
 
 from qlvb.core.audit import AuditEntry
 from qlvb.core.errors import PermissionDenied, ValidationFailed
-from qlvb.signing import services
+from qlvb.signing import pdfsign
 from qlvb.signing.keys import KeyMethod, Pkcs11Key, Pkcs12Key, SigningRefused
 from qlvb.signing.models import SigningProfile
 from qlvb.signing.profiles import signing_image_upload, signing_profile_save
@@ -25,7 +25,7 @@ def test_user_sets_his_own_method_and_image_then_signs_with_it(person, signing_s
     profile.refresh_from_db()
     assert isinstance(profile.key(), Pkcs12Key)
     assert AuditEntry.objects.filter(action="signing.image_uploaded").count() == 1
-    result = services.pdf_sign_personal(
+    result = pdfsign.pdf_sign_personal(
         pdf=samples.decision_pdf(1), key=profile.key(), pin=P12_PASSWORD, image_png=bytes(profile.image_png)
     )
     assert verify_pdf(result.pdf)["verdict"] == "valid"

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject
 
-from qlvb.signing import layout, services
+from qlvb.signing import layout, pdfsign
 from qlvb.signing.tests import samples
 from qlvb.signing.tests.pki import P12_PASSWORD
 from qlvb.signing.verify import verify_pdf
@@ -37,9 +37,9 @@ def _annots(data: bytes) -> dict[str, dict]:
 
 @pytest.fixture
 def issued(personal_key, agency_key, decision, signature_image, seal_image):
-    personal = services.pdf_sign_personal(pdf=decision, key=personal_key, pin=PIN, image_png=signature_image)
-    numbered = services.pdf_write_number(pdf=personal.pdf, number="12/QĐ-UBND", issue_date=date(2026, 3, 5))
-    agency = services.pdf_sign_agency(pdf=numbered, key=agency_key, pin=PIN, seal_png=seal_image)
+    personal = pdfsign.pdf_sign_personal(pdf=decision, key=personal_key, pin=PIN, image_png=signature_image)
+    numbered = pdfsign.pdf_write_number(pdf=personal.pdf, number="12/QĐ-UBND", issue_date=date(2026, 3, 5))
+    agency = pdfsign.pdf_sign_agency(pdf=numbered, key=agency_key, pin=PIN, seal_png=seal_image)
     return decision, personal, numbered, agency
 
 
@@ -73,7 +73,7 @@ def test_levels_b_lt_with_tsa_and_b_b_without(issued, settings, personal_key, de
     assert personal.level == "B-LT" and agency.level == "B-LT"
     assert personal.signing_time.utcoffset().total_seconds() == 7 * 3600
     settings.QLVB_TSA_URL = ""
-    plain = services.pdf_sign_personal(pdf=decision, key=personal_key, pin=PIN, image_png=signature_image)
+    plain = pdfsign.pdf_sign_personal(pdf=decision, key=personal_key, pin=PIN, image_png=signature_image)
     assert plain.level == "B-B"
     report = verify_pdf(plain.pdf)
     assert report["verdict"] == "valid"
@@ -85,8 +85,8 @@ def test_number_and_date_are_written_into_the_fields(issued):
     fields = _annots(numbered)
     assert fields["SoKyHieu"]["value"] == "Số: 12/QĐ-UBND"
     assert fields["NgayBanHanh"]["value"] == "Liên Minh, ngày 05 tháng 3 năm 2026"
-    with pytest.raises(services.PdfRefused):
-        services.pdf_write_number(pdf=numbered, number="13/QĐ-UBND", issue_date=date(2026, 3, 6))
+    with pytest.raises(pdfsign.PdfRefused):
+        pdfsign.pdf_write_number(pdf=numbered, number="13/QĐ-UBND", issue_date=date(2026, 3, 6))
 
 
 def test_signature_image_sits_between_title_and_name_and_the_seal_overlaps_its_left_third(issued):
@@ -110,20 +110,20 @@ def test_signature_image_sits_between_title_and_name_and_the_seal_overlaps_its_l
 
 def test_placeholder_and_explicit_box(personal_key, signature_image):
     pdf = samples.decision_pdf(1, signer_name="[[CHU_KY]]")
-    by_placeholder = services.pdf_sign_personal(
+    by_placeholder = pdfsign.pdf_sign_personal(
         pdf=pdf, key=personal_key, pin=PIN, image_png=signature_image, placeholder="[[CHU_KY]]"
     )
     assert verify_pdf(by_placeholder.pdf)["verdict"] == "valid"
-    explicit = services.pdf_sign_personal(
+    explicit = pdfsign.pdf_sign_personal(
         pdf=pdf, key=personal_key, pin=PIN, image_png=signature_image, box=(0, 300, 150, 450, 210)
     )
     assert _annots(explicit.pdf)["ChuKyCaNhan1"]["rect"] == [300, 150, 450, 210]
-    with pytest.raises(services.PdfRefused, match="Không tìm thấy họ tên người ký"):
-        services.pdf_sign_personal(pdf=pdf, key=personal_key, pin=PIN, image_png=signature_image)
+    with pytest.raises(pdfsign.PdfRefused, match="Không tìm thấy họ tên người ký"):
+        pdfsign.pdf_sign_personal(pdf=pdf, key=personal_key, pin=PIN, image_png=signature_image)
 
 
 def test_attachment_signature_text_top_right_iso8601_vietnam_time(agency_key):
-    result = services.pdf_sign_attachment(pdf=samples.attachment_pdf(2), key=agency_key, pin=PIN, number="12/QĐ-UBND")
+    result = pdfsign.pdf_sign_attachment(pdf=samples.attachment_pdf(2), key=agency_key, pin=PIN, number="12/QĐ-UBND")
     assert verify_pdf(result.pdf)["verdict"] == "valid"
     field = _annots(result.pdf)["ChuKyCoQuan"]
     assert field["page"] == 0
@@ -141,7 +141,7 @@ def test_attachment_signature_text_top_right_iso8601_vietnam_time(agency_key):
     font = stream["/Resources"]["/Font"]["/F1"].get_object()
     assert "LiberationSerif" in str(font["/BaseFont"])
     assert shown[0] == "12/QĐ-UBND"
-    assert shown[1] == services.vn_iso(result.signing_time) or re.fullmatch(
+    assert shown[1] == pdfsign.vn_iso(result.signing_time) or re.fullmatch(
         r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", shown[1]
     )
     assert shown[1].endswith("+07:00")
@@ -158,16 +158,16 @@ def _actual_texts(content: bytes) -> list[str]:
 
 
 def test_signing_an_encrypted_or_broken_pdf_is_refused(personal_key, signature_image):
-    with pytest.raises(services.PdfRefused, match="không phải là PDF"):
-        services.pdf_sign_personal(pdf=b"PK\x03\x04 zip", key=personal_key, pin=PIN, image_png=signature_image)
-    with pytest.raises(services.PdfRefused):
-        services.pdf_sign_personal(pdf=b"%PDF-1.7\n garbage", key=personal_key, pin=PIN, image_png=signature_image)
+    with pytest.raises(pdfsign.PdfRefused, match="không phải là PDF"):
+        pdfsign.pdf_sign_personal(pdf=b"PK\x03\x04 zip", key=personal_key, pin=PIN, image_png=signature_image)
+    with pytest.raises(pdfsign.PdfRefused):
+        pdfsign.pdf_sign_personal(pdf=b"%PDF-1.7\n garbage", key=personal_key, pin=PIN, image_png=signature_image)
 
 
 def test_a_second_personal_signature_on_a_certified_document_is_refused(issued, personal_key, signature_image):
     _original, personal, _numbered, _agency = issued
-    with pytest.raises(services.PdfRefused) as refused:
-        services.pdf_sign_personal(
+    with pytest.raises(pdfsign.PdfRefused) as refused:
+        pdfsign.pdf_sign_personal(
             pdf=personal.pdf, key=personal_key, pin=PIN, image_png=signature_image, box=(0, 100, 100, 200, 150)
         )
     assert refused.value.code == "certified"
@@ -180,13 +180,13 @@ def test_two_signers_then_number_and_agency(personal_key, agency_key, signing_se
 
     second_key = Pkcs12Key(str(signing_settings.p12(AGENCY)))  # the test PKI has one personal certificate
     pdf = samples.decision_pdf(1, second_signer="Phạm Thị Mai")
-    first = services.pdf_sign_personal(
+    first = pdfsign.pdf_sign_personal(
         pdf=pdf, key=personal_key, pin=PIN, image_png=signature_image, further_signers=["Phạm Thị Mai"]
     )
-    second = services.pdf_sign_personal(pdf=first.pdf, key=second_key, pin=PIN, image_png=signature_image)
+    second = pdfsign.pdf_sign_personal(pdf=first.pdf, key=second_key, pin=PIN, image_png=signature_image)
     assert second.field_name == "ChuKyCaNhan2"
-    numbered = services.pdf_write_number(pdf=second.pdf, number="3/QĐ-UBND", issue_date=date(2026, 3, 5))
-    issued = services.pdf_sign_agency(pdf=numbered, key=agency_key, pin=PIN, seal_png=seal_image)
+    numbered = pdfsign.pdf_write_number(pdf=second.pdf, number="3/QĐ-UBND", issue_date=date(2026, 3, 5))
+    issued = pdfsign.pdf_sign_agency(pdf=numbered, key=agency_key, pin=PIN, seal_png=seal_image)
     report = verify_pdf(issued.pdf)
     assert report["verdict"] == "valid", report["reasons"]
     assert [s["field"] for s in report["signatures"]] == ["ChuKyCaNhan1", "ChuKyCaNhan2", "ChuKyCoQuan"]

@@ -105,9 +105,9 @@ def test_revocation_unknown_without_network_or_embedded_data(signing_settings, d
 
 
 def test_embedded_revocation_data_is_used_offline(signing_settings, personal_key, document, signature_image):
-    from qlvb.signing import services
+    from qlvb.signing import pdfsign
 
-    signed = services.pdf_sign_personal(pdf=document, key=personal_key, pin="MatKhau@123", image_png=signature_image)
+    signed = pdfsign.pdf_sign_personal(pdf=document, key=personal_key, pin="MatKhau@123", image_png=signature_image)
     assert signed.level == "B-LT"
     report = verify_pdf(signed.pdf, fetch=False)
     assert report["verdict"] == "valid", report["reasons"]

@@ -26,7 +26,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from qlvb.core.errors import DomainError
-from qlvb.signing import services
+from qlvb.signing import pdfsign
 from qlvb.signing.keys import CscKey, Pkcs11Key, Pkcs12Key, SigningKey
 from qlvb.signing.verify import verify_pdf
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         sign.add_argument("--box", help="Vị trí tường minh: trang(0),x1,y1,x2,y2 (điểm PDF).")
         sign.add_argument("--number", default="", help="Số, ký hiệu văn bản.")
         sign.add_argument("--date", default="", help="Ngày ban hành dd/mm/yyyy.")
-        sign.add_argument("--seal-mm", type=float, default=services.SEAL_DIAMETER_MM, help="Đường kính con dấu (mm).")
+        sign.add_argument("--seal-mm", type=float, default=pdfsign.SEAL_DIAMETER_MM, help="Đường kính con dấu (mm).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options.get("verbosity", 1) < 2:
@@ -148,7 +148,7 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError("Ngày không đúng dạng dd/mm/yyyy.") from exc
             Path(options["output"]).write_bytes(
-                services.pdf_write_number(pdf=data, number=options["number"], issue_date=issue_date)
+                pdfsign.pdf_write_number(pdf=data, number=options["number"], issue_date=issue_date)
             )
             self.stdout.write(f"Đã ghi số {options['number']} ngày {options['date']} vào {options['output']}.")
             return
@@ -164,7 +164,7 @@ class Command(BaseCommand):
                 raise CommandError("--box có dạng trang,x1,y1,x2,y2") from exc
             box = (int(page), x1, y1, x2, y2)
         if kind == "personal":
-            result = services.pdf_sign_personal(
+            result = pdfsign.pdf_sign_personal(
                 pdf=data,
                 key=key,
                 pin=pin,
@@ -175,7 +175,7 @@ class Command(BaseCommand):
                 seal_diameter_mm=options["seal_mm"],
             )
         elif kind == "agency":
-            result = services.pdf_sign_agency(
+            result = pdfsign.pdf_sign_agency(
                 pdf=data,
                 key=key,
                 pin=pin,
@@ -186,9 +186,9 @@ class Command(BaseCommand):
         else:
             if not options["number"]:
                 raise CommandError("Cần --number (số, ký hiệu văn bản).")
-            result = services.pdf_sign_attachment(pdf=data, key=key, pin=pin, number=options["number"])
+            result = pdfsign.pdf_sign_attachment(pdf=data, key=key, pin=pin, number=options["number"])
         Path(options["output"]).write_bytes(result.pdf)
         self.stdout.write(
             f"Đã ký ({result.field_name}, PAdES {result.level}) bởi {result.signer.get('ten', '')} "
-            f"lúc {services.vn_iso(result.signing_time)} → {options['output']}."
+            f"lúc {pdfsign.vn_iso(result.signing_time)} → {options['output']}."
         )

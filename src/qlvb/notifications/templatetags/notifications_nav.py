@@ -1,4 +1,4 @@
-"""``{% load incoming_nav %}``: the unread-notification count shown on the navigation."""
+"""``{% load notifications_nav %}``: the unread-notification count shown on the navigation."""
 
 from __future__ import annotations
 

@@ -1,13 +1,13 @@
-"""``qlvb bench-data`` in its small mode: the data set is complete, coherent with the app's own rules
+"""``python -m benchdata`` in its small mode: the data set is complete, coherent with the app's own rules
 (consecutive arrival numbers, folded search text, roles), and the app's selectors find it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from benchdata.__main__ import main
+from benchdata.generator import DEFAULT_PASSWORD, Generator
 
 from qlvb.assignments.models import Assignment
 from qlvb.core.text import fold
@@ -15,7 +15,6 @@ from qlvb.directory.models import ORGAN_ID_RE, RoleAssignment, Unit, User
 from qlvb.documents.models import Document, DocumentEvent, Register
 from qlvb.documents.search import documents_matching
 from qlvb.incoming import selectors
-from qlvb.operations.benchdata import DEFAULT_PASSWORD, Generator
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +112,7 @@ def test_app_selectors_find_generated_documents(generated):
 
 
 def test_command_runs():
-    out = StringIO()
-    call_command("bench-data", "--agencies", "2", "--users", "30", "--documents", "300", "--seed", "5", stdout=out)
-    assert "300 documents" in out.getvalue()
+    lines: list[str] = []
+    main(["--agencies", "2", "--users", "30", "--documents", "300", "--seed", "5"], out=lines.append)
+    assert "300 documents" in lines[-1]
     assert Document.objects.count() == 300

@@ -1,6 +1,7 @@
-"""A realistic data set for the benchmarks (``qlvb bench-data``): agencies with departments, people with
-roles, and incoming documents across the whole handling flow — registers with consecutive arrival
-numbers, assignments (lead / support / for information), updates, events and notifications.
+"""A realistic data set for the benchmarks (``python -m benchdata``): agencies
+with departments, people with roles, and incoming documents across the whole handling flow — registers
+with consecutive arrival numbers, assignments (lead / support / for information), updates, events and
+notifications.
 
 Fast by construction: every row is built as a tuple in Python with explicit primary keys (so no
 round trip is needed to learn an id) and written with PostgreSQL ``COPY`` (psycopg 3 ``cursor.copy``);
@@ -9,8 +10,9 @@ indexes and foreign keys are dropped for the load and restored from their exact 
 inside the same transaction (the way ``pg_restore`` loads data), then the tables are analysed.
 
 Derived columns are computed exactly as the models compute them on ``save()``: ``Unit.name_folded``,
-``User.full_name_folded`` and ``Document.search_folded`` use ``qlvb.core.text.fold``. One Argon2 hash
-is computed once and shared by every generated account.
+``User.full_name_folded`` use ``qlvb.core.text.fold`` and ``Document.search_folded`` the model's own
+``qlvb.documents.models.folded_search_text``. One Argon2 hash is computed once and shared by every
+generated account.
 """
 
 from __future__ import annotations
@@ -33,7 +35,15 @@ from django.db.models import Max
 from qlvb.assignments.models import Assignment, AssignmentUpdate, Notification
 from qlvb.core.text import fold, fold_compact
 from qlvb.directory.models import RoleAssignment, Unit, User
-from qlvb.documents.models import Channel, Direction, Document, DocumentEvent, DocumentType, Register
+from qlvb.documents.models import (
+    Channel,
+    Direction,
+    Document,
+    DocumentEvent,
+    DocumentType,
+    Register,
+    folded_search_text,
+)
 from qlvb.documents.numbering import REGISTER_NAMES
 
 from . import vocabulary as V  # noqa: N812
@@ -43,19 +53,13 @@ YEARS_BACK = 2  # documents from 1 January two years ago until now
 CHUNK_DOCUMENTS = 50_000  # documents generated before they are written (memory bound)
 LOAD_TABLES = (Document, Assignment, AssignmentUpdate, DocumentEvent, Notification)
 ROLE_LABELS = {"lead": "Chủ trì", "support": "Phối hợp", "info": "Để biết"}
-DEFAULT_PASSWORD = "LienMinh@2025"  # noqa: S105 — the public demo password (README)
+DEFAULT_PASSWORD = "LienMinh@2025"
 
 
 @lru_cache(maxsize=65536)
-def _f(text: str) -> str:
+def _fold_cached(text: str) -> str:
     """``fold`` of a phrase, cached: documents are built from a few thousand phrases."""
     return fold(text)
-
-
-def search_text(number_notation: str, organ_name: str, subject: str, signer_name: str) -> str:
-    """``Document.search_folded`` as ``Document.save`` computes it, phrase by phrase (fold works character
-    by character and collapses spaces, so folding the parts joined by one space equals folding the whole)."""
-    return " ".join(_f(p) for p in (number_notation, organ_name, subject, signer_name) if p)
 
 
 # --- Writers ---------------------------------------------------------------------------------------------------------
@@ -670,7 +674,7 @@ class Generator:
                     clerk.id,
                     doc.submitted_to,
                     None,
-                    search_text(number_notation, organ_name, subject, signer),
+                    folded_search_text(number_notation, organ_name, subject, signer, fold_part=_fold_cached),
                     received_at,
                     doc.updated_at,
                 )

@@ -1,0 +1,45 @@
+"""``python -m benchdata`` (with ``bench`` and ``src`` on ``PYTHONPATH``, as ``bench/bench_incoming.py``
+runs it): generate the benchmark data set into the database of ``DATABASE_URL``.
+
+Only for a benchmark database, never for real data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable, Sequence
+
+DESCRIPTION = (
+    "Sinh dữ liệu đo hiệu năng: cơ quan, phòng ban, người dùng có vai trò, văn bản đến với sổ, số đến liên "
+    "tục, phân công và lịch sử xử lý. Chỉ dùng cho cơ sở dữ liệu đo hiệu năng, không dùng cho dữ liệu thật."
+)
+
+
+def main(argv: Sequence[str] | None = None, out: Callable[[str], object] = print) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchdata", description=DESCRIPTION)
+    parser.add_argument("--agencies", type=int, default=200)
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--documents", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    options = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qlvb.settings")
+    import django
+
+    django.setup()
+    from benchdata.generator import Generator
+
+    generator = Generator(
+        agencies=options.agencies, users=options.users, documents=options.documents, seed=options.seed, out=out
+    )
+    s = generator.run()
+    out(
+        f"Done in {s.seconds:.1f} s: {s.agencies} agencies, {s.departments} departments, {s.users} users, "
+        f"{s.documents:,} documents, {s.registers} registers, {s.assignments:,} assignments, "
+        f"{s.updates:,} updates, {s.events:,} events, {s.notifications:,} notifications"
+    )
+
+
+if __name__ == "__main__":
+    main()

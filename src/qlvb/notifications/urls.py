@@ -1,0 +1,13 @@
+"""The notification pages, mounted under ``van-ban-den/`` where they have always been (the URLs stay)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("thong-bao/", views.notifications, name="list"),
+    path("thong-bao/da-doc/", views.notifications_read, name="read"),
+    path("thong-bao/<int:pk>/", views.notification_open, name="open"),
+]
