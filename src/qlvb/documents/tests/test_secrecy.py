@@ -11,8 +11,8 @@ from qlvb.documents.secrecy import secrecy_refuse
 
 @pytest.mark.parametrize("secrecy", ["", None, "  "])
 def test_a_document_that_is_not_secret_passes(secrecy) -> None:
-    secrecy_refuse(secrecy)
-    secrecy_refuse(secrecy, stamp="")
+    assert secrecy_refuse(secrecy) is None
+    assert secrecy_refuse(secrecy, stamp="") is None
 
 
 @pytest.mark.parametrize(("secrecy", "label"), [("mat", "Mật"), ("toi_mat", "Tối mật"), ("tuyet_mat", "Tuyệt mật")])
