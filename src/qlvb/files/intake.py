@@ -30,6 +30,7 @@ from .names import safe_name, split_extension
 from .pdfscripts import pdf_scripts
 from .sniffing import ALLOWED_TEXT, ContentRefusedError, TextProbe, sniff
 from .storage import CHUNK_SIZE, BlobWriter, blob_remove
+from .texts import file_text_schedule
 from .zipguard import ZipRefused
 
 
@@ -88,14 +89,16 @@ def file_intake(
     original_name: str,
     channel: str,
     declared_size: int | None = None,
+    extract_text: bool = True,
 ) -> StoredFile:
     """Take in one file from any channel and return its :class:`StoredFile`.
 
     ``stream`` is a binary file object (anything with ``read(n)``) or an iterable of byte chunks;
     it is read in chunks of 1 MiB and never held whole in memory. ``declared_size`` (the size the
     sender announced, if any) lets a too-large file be refused before reading it, and a truncated
-    transfer be detected. Raises ``PayloadTooLarge`` (413), ``ValidationFailed`` (422, empty or
-    truncated) or ``UnsupportedMediaType`` (415, a type the seed does not allow).
+    transfer be detected. The file's text is read after commit (``texts.file_text_schedule``) unless
+    ``extract_text`` is false (the searchable copy that reading made). Raises ``PayloadTooLarge``
+    (413), ``ValidationFailed`` (422, empty or truncated) or ``UnsupportedMediaType`` (415, a type the seed does not allow).
     """
     require(actor, policies.UPLOAD.name)
     if channel not in Channel.values:
@@ -148,6 +151,7 @@ def file_intake(
                 name=name,
                 original_name=original_name,
                 channel=channel,
+                extract_text=extract_text,
             )
     except DomainError as exc:
         _refuse(actor=actor, original_name=original_name, channel=channel, exc=exc, received=received)
@@ -156,7 +160,15 @@ def file_intake(
 
 @transaction.atomic
 def _store(
-    *, actor: Any, writer: BlobWriter, kind: str, mime: str, name: str, original_name: str, channel: str
+    *,
+    actor: Any,
+    writer: BlobWriter,
+    kind: str,
+    mime: str,
+    name: str,
+    original_name: str,
+    channel: str,
+    extract_text: bool,
 ) -> StoredFile:
     scripts = pdf_scripts(writer.temp_path) if kind == "pdf" else []  # active content, shown on the page
     blob, created = Blob.objects.get_or_create(
@@ -189,6 +201,8 @@ def _store(
                 **({"scripts": blob.scripts} if blob.scripts else {}),
             },
         )
+        if extract_text:
+            file_text_schedule(stored)  # its text, in the background after commit (queue "ocr")
     except BaseException:
         if newly_placed and created:
             blob_remove(blob.sha256)
