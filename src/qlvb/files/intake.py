@@ -98,7 +98,8 @@ def file_intake(
     sender announced, if any) lets a too-large file be refused before reading it, and a truncated
     transfer be detected. The file's text is read after commit (``texts.file_text_schedule``) unless
     ``extract_text`` is false (the searchable copy that reading made). Raises ``PayloadTooLarge``
-    (413), ``ValidationFailed`` (422, empty or truncated) or ``UnsupportedMediaType`` (415, a type the seed does not allow).
+    (413), ``ValidationFailed`` (422, empty or truncated) or ``UnsupportedMediaType`` (415, a type
+    the seed does not allow).
     """
     require(actor, policies.UPLOAD.name)
     if channel not in Channel.values:
