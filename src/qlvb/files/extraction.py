@@ -40,7 +40,7 @@ from .convert import SPREADSHEETS, TEXT_DOCUMENTS, run_fenced, to_pdf
 IMAGES = ("jpg", "png", "tif")
 PLAIN = ("txt", "csv")
 OFFICE = tuple(k for k in TEXT_DOCUMENTS + SPREADSHEETS if k not in PLAIN)
-MIN_PAGE_CHARS = 20  # a page with fewer visible characters is taken for a scan and OCRed
+MIN_PAGE_CHARS = 1  # a page without a visible character is a scan: OCRmyPDF --skip-text reads only those
 
 ENGINE_PDFTOTEXT = "pdftotext"
 ENGINE_OCR = "ocrmypdf+tesseract"
@@ -182,7 +182,7 @@ class _Run:
         """The text of every page; a page that fails is empty and counted."""
         done = self.tool(["pdftotext", "-enc", "UTF-8", "-eol", "unix", str(path), "-"])
         if done.returncode == 0:
-            texts = done.stdout.decode("utf-8", "replace").split("\f")
+            texts = [t.strip() for t in done.stdout.decode("utf-8", "replace").split("\f")]
             texts = (texts + [""] * pages)[:pages]
             return texts, 0
         texts, failed = [], 0
@@ -191,7 +191,7 @@ class _Run:
                 ["pdftotext", "-enc", "UTF-8", "-eol", "unix", "-f", str(page), "-l", str(page), str(path), "-"]
             )
             if one.returncode == 0:
-                texts.append(one.stdout.decode("utf-8", "replace").rstrip("\f"))
+                texts.append(one.stdout.decode("utf-8", "replace").strip())
             else:
                 texts.append("")
                 failed += 1
