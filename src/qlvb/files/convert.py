@@ -91,27 +91,34 @@ def run_fenced(
     memory_bytes: int,
     file_bytes: int,
     env: dict[str, str] | None = None,
+    output_limit: int = 256 * 1024 * 1024,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run an outside program fenced: own session and group, rlimits (CPU, address space, written file
     size), the whole group killed whatever happens. Raises ``subprocess.TimeoutExpired`` after
     ``timeout`` seconds (the group is dead by then). Used for LibreOffice and for the text tools
-    (pdftotext, OCRmyPDF with Tesseract: files/extraction.py)."""
+    (pdftotext, OCRmyPDF with Tesseract: files/extraction.py).
+
+    Its output goes to unnamed temporary files (a broken PDF makes poppler print megabytes of
+    errors), of which the result holds at most ``output_limit`` bytes of stdout and 64 KiB of stderr."""
     cpu = int(timeout) + 5
-    process = subprocess.Popen(  # noqa: S603 (fixed program and arguments, no shell)
-        argv,
-        cwd=cwd,
-        env=env if env is not None else dict(os.environ),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=lambda: _limits(cpu_seconds=cpu, memory_bytes=memory_bytes, file_bytes=file_bytes),
-    )
-    try:
-        out, err = process.communicate(timeout=timeout)
-        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
-    finally:
-        _kill_group(process)  # also after a normal exit: nothing of that group may stay behind
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(  # noqa: S603 (fixed program and arguments, no shell)
+            argv,
+            cwd=cwd,
+            env=env if env is not None else dict(os.environ),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+            preexec_fn=lambda: _limits(cpu_seconds=cpu, memory_bytes=memory_bytes, file_bytes=file_bytes),
+        )
+        try:
+            process.wait(timeout=timeout)
+        finally:
+            _kill_group(process)  # also after a normal exit: nothing of that group may stay behind
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(process.args, process.returncode, out.read(output_limit), err.read(65536))
 
 
 def run_soffice(args: list[str], *, cwd: str, timeout: int | None = None) -> subprocess.CompletedProcess[bytes]:

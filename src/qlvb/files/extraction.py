@@ -40,6 +40,7 @@ from .convert import SPREADSHEETS, TEXT_DOCUMENTS, run_fenced, to_pdf
 IMAGES = ("jpg", "png", "tif")
 PLAIN = ("txt", "csv")
 OFFICE = tuple(k for k in TEXT_DOCUMENTS + SPREADSHEETS if k not in PLAIN)
+MAX_TEXT = 64 * 1024 * 1024  # bytes of text kept from one tool's output
 MIN_PAGE_CHARS = 1  # a page without a visible character is a scan: OCRmyPDF --skip-text reads only those
 
 ENGINE_PDFTOTEXT = "pdftotext"
@@ -134,8 +135,11 @@ def extraction(path: Path, *, kind: str, name: str, limits: Limits | None = None
 class _Run:
     def __init__(self, folder: Path, *, clock: _Clock, limits: Limits, name: str):
         self.folder, self.clock, self.limits, self.name = folder, clock, limits, name
+        self.syntax_errors = False  # poppler found a broken structure (pdfinfo's warnings)
 
-    def tool(self, argv: list[str], *, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    def tool(
+        self, argv: list[str], *, env: dict[str, str] | None = None, output_limit: int = 1024 * 1024
+    ) -> subprocess.CompletedProcess[bytes]:
         program = shutil.which(argv[0])
         if program is None:
             raise DomainError(
@@ -149,6 +153,7 @@ class _Run:
             memory_bytes=self.limits.memory_mb * 1024 * 1024,
             file_bytes=1024 * 1024 * 1024,
             env=env,
+            output_limit=output_limit,
         )
 
     # --- PDF ------------------------------------------------------------------------------------
@@ -166,6 +171,7 @@ class _Run:
                 f"Tệp PDF “{self.name}” bị hỏng hoặc không đúng cấu trúc nên không lấy được nội dung.",
                 code="text_corrupt",
             )
+        self.syntax_errors = b"Syntax Error" in done.stderr
         found = re.search(rb"^Pages:\s+(\d+)", done.stdout, re.MULTILINE)
         pages = int(found.group(1)) if found else 0
         if pages < 1:
@@ -178,9 +184,21 @@ class _Run:
             )
         return pages
 
+    def pages_with_images(self, path: Path) -> set[int]:
+        """Numbers of the pages that show an image (``pdfimages -list``); every page if that fails."""
+        done = self.tool(["pdfimages", "-q", "-list", str(path)], output_limit=MAX_TEXT)
+        if done.returncode != 0:
+            return set(range(1, 1_000_000))
+        pages = set()
+        for line in done.stdout.decode("ascii", "replace").splitlines()[2:]:
+            first = line.split(maxsplit=1)[:1]
+            if first and first[0].isdigit():
+                pages.add(int(first[0]))
+        return pages
+
     def pdftotext(self, path: Path, pages: int) -> tuple[list[str], int]:
         """The text of every page; a page that fails is empty and counted."""
-        done = self.tool(["pdftotext", "-enc", "UTF-8", "-eol", "unix", str(path), "-"])
+        done = self.tool(["pdftotext", "-q", "-enc", "UTF-8", "-eol", "unix", str(path), "-"], output_limit=MAX_TEXT)
         if done.returncode == 0:
             texts = [t.strip() for t in done.stdout.decode("utf-8", "replace").split("\f")]
             texts = (texts + [""] * pages)[:pages]
@@ -207,7 +225,14 @@ class _Run:
         pages = self.pdf_pages(path)
         texts, failed = self.pdftotext(path, pages)
         timings = {"pdftotext": round(time.monotonic() - started, 3)}
-        scanned = [i for i, t in enumerate(texts) if len("".join(t.split())) < MIN_PAGE_CHARS]
+        scanned = {i + 1 for i, t in enumerate(texts) if len("".join(t.split())) < MIN_PAGE_CHARS}
+        if allow_ocr and scanned:
+            scanned &= self.pages_with_images(path)  # a blank page has nothing to read
+        if not scanned and self.syntax_errors and not any(texts):
+            raise TextRefused(
+                f"Tệp PDF “{self.name}” bị hỏng hoặc không đúng cấu trúc nên không lấy được nội dung.",
+                code="text_corrupt",
+            )
         if not allow_ocr or not scanned:
             return Extracted("\f".join(texts), engine, page_count=pages, pages_failed=failed, timings=timings)
         result = self.ocr(path, image_dpi=None)

@@ -110,3 +110,8 @@ def test_same_content_shares_the_work(take):
     first = file_text_extract(take(samples.txt_bytes(), "a.txt"))
     second = file_text_extract(take(samples.txt_bytes(), "b.txt"))
     assert second.state == TextState.DONE and second.text == first.text and second.timings == {}
+
+
+def test_a_blank_pdf_page_is_not_ocred(take):
+    text = file_text_extract(take(samples.pdf_bytes(), "trang.pdf"))  # one page, no text, no image
+    assert (text.state, text.engine, text.page_count, text.text) == (TextState.DONE, ENGINE_PDFTOTEXT, 1, "")
