@@ -49,6 +49,25 @@ ENGINE_OFFICE = "libreoffice+pdftotext"
 ENGINE_PLAIN = "plain"
 
 
+# An OCRmyPDF plug-in (written beside each run, loaded by OCRmyPDF's own Python): the image that
+# Tesseract sees — not the one kept in the PDF/A copy — is the red channel of a colour page, cut at
+# 80 % of the paper's brightness. A red seal and its pink halo turn white, black and blue ink stay dark.
+OCR_FILTER_PLUGIN = """
+from ocrmypdf import hookimpl
+
+
+@hookimpl
+def filter_ocr_image(page, image):
+    if image.mode not in ("RGB", "RGBA", "P", "CMYK"):
+        return image
+    red = image.convert("RGB").getchannel("R")
+    histogram = red.histogram()
+    paper = max(range(128, 256), key=lambda value: histogram[value])
+    cut = int(paper * 0.8)
+    return red.point(lambda value: 0 if value < cut else 255)
+"""
+
+
 class TextRefused(ValidationFailed):
     """The text of this file cannot be had (encrypted, too large, corrupt, too slow): the reason says why."""
 
@@ -276,6 +295,8 @@ class _Run:
         work.mkdir()
         config = self.folder / "tsv.cfg"
         config.write_text("tessedit_create_tsv 1\n")  # word confidences beside Tesseract's text
+        plugin = self.folder / "qlvb_ocr_filter.py"
+        plugin.write_text(OCR_FILTER_PLUGIN)
         output = self.folder / "searchable.pdf"
         argv = [
             "ocrmypdf",
@@ -293,6 +314,8 @@ class _Run:
             "--keep-temporary-files",
             "--tesseract-config",
             str(config),
+            "--plugin",
+            str(plugin),
             "--quiet",
         ]
         if image_dpi:
@@ -304,6 +327,9 @@ class _Run:
         timings = {"ocr": round(time.monotonic() - started, 3)}
         pages = self.pdf_pages(output)
         texts, failed = self.pdftotext(output, pages)
+        for number, read in _tesseract_pages(work).items():  # Tesseract's own reading order, not the
+            if 0 < number <= pages:  # text layer's, which pdftotext scrambles on a skewed page
+                texts[number - 1] = read
         return Extracted(
             "\f".join(texts),
             ENGINE_OCR,
@@ -362,6 +388,16 @@ def _ocr_refusal(done: subprocess.CompletedProcess[bytes], name: str) -> TextRef
         f"Không nhận dạng được chữ trong tệp “{name}” (tệp hỏng hoặc không đúng định dạng).",
         code="text_ocr_failed",
     )
+
+
+def _tesseract_pages(work: Path) -> dict[int, str]:
+    """The text Tesseract wrote for each OCRed page (``000001_ocr_tess.txt``, OCRmyPDF's temporary folder)."""
+    found = {}
+    for path in work.rglob("*_ocr_tess.txt"):
+        number = path.name.split("_", 1)[0]
+        if number.isdigit() and path.stat().st_size <= MAX_TEXT:
+            found[int(number)] = path.read_text("utf-8", "replace").strip()
+    return found
 
 
 def _mean_confidence(work: Path) -> float | None:
