@@ -50,17 +50,19 @@ ENGINE_PLAIN = "plain"
 
 
 # An OCRmyPDF plug-in (written beside each run, loaded by OCRmyPDF's own Python): the image that
-# Tesseract sees — not the one kept in the PDF/A copy — is the red channel of a colour page, cut at
-# 80 % of the paper's brightness. A red seal and its pink halo turn white, black and blue ink stay dark.
+# Tesseract sees — not the one kept in the PDF/A copy — is the red channel of the page (the grey of a
+# grey page), median-filtered (scanner specks away), cut at 80 % of the paper's brightness. A red seal
+# and its pink halo turn white; black and blue ink stay dark.
 OCR_FILTER_PLUGIN = """
 from ocrmypdf import hookimpl
+from PIL import ImageFilter
 
 
 @hookimpl
 def filter_ocr_image(page, image):
-    if image.mode not in ("RGB", "RGBA", "P", "CMYK"):
+    if image.mode == "1":  # already black and white
         return image
-    red = image.convert("RGB").getchannel("R")
+    red = image.convert("RGB").getchannel("R").filter(ImageFilter.MedianFilter(3))  # specks away
     histogram = red.histogram()
     paper = max(range(128, 256), key=lambda value: histogram[value])
     cut = int(paper * 0.8)
