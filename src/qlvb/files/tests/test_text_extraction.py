@@ -115,3 +115,10 @@ def test_same_content_shares_the_work(take):
 def test_a_blank_pdf_page_is_not_ocred(take):
     text = file_text_extract(take(samples.pdf_bytes(), "trang.pdf"))  # one page, no text, no image
     assert (text.state, text.engine, text.page_count, text.text) == (TextState.DONE, ENGINE_PDFTOTEXT, 1, "")
+
+
+def test_the_task_goes_to_the_ocr_queue():
+    from qlvb.celery_app import app
+
+    assert app.amqp.router.route({}, "qlvb.files.file_text_extract")["queue"].name == "ocr"
+    assert app.amqp.router.route({}, "qlvb.files.upload_temp_sweep")["queue"].name == "default"
