@@ -28,7 +28,7 @@ def test_cer_counts_what_was_misread():
 
 def test_a_red_seal_noise_and_skew_still_read_within_3_percent(tmp_path: Path):
     """The seal over the signature block, 2 % specks and a 2° skew (Tesseract alone: about 12 %): the
-    filter OCRmyPDF applies for Tesseract (extraction.OCR_FILTER_PLUGIN) reads them away."""
+    filter OCRmyPDF applies for Tesseract (ocr.OCR_FILTER_PLUGIN) reads them away."""
     scan = scans.Scan(scans.QUYET_DINH, dpi=300, noise=0.02, skew=2.0, stamp=True)
     path = tmp_path / "qd.png"
     path.write_bytes(scans.png_bytes(scans.render(scan), dpi=300))
