@@ -47,3 +47,12 @@ def test_a_file_of_a_refused_type(tmp_path):
     done = _qlvb_text(path)
     assert (done.returncode, "Traceback" in done.stderr) == (1, False)
     assert "tệp chương trình chạy được" in done.stderr
+
+
+def test_a_file_over_the_intake_limit(tmp_path):
+    path = tmp_path / "lon.txt"
+    with path.open("wb") as fh:
+        fh.truncate(settings.FILE_MAX_BYTES + 1)  # sparse: costs no disk
+    done = _qlvb_text(path)
+    assert (done.returncode, "Traceback" in done.stderr) == (1, False)
+    assert "vượt quá dung lượng cho phép 50 MB" in done.stderr

@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from qlvb.core.errors import DomainError
 from qlvb.files.extraction import extraction
+from qlvb.files.intake import too_large
 from qlvb.files.sniffing import ALLOWED_TEXT, ContentRefusedError, sniff
 from qlvb.files.zipguard import ZipRefused
 
@@ -29,6 +31,8 @@ class Command(BaseCommand):
         try:
             if not path.is_file():
                 raise DomainError(f"Không thấy tệp “{path}”.", code="not_found")
+            if path.stat().st_size > settings.FILE_MAX_BYTES:  # the pipeline never sees a larger file
+                raise too_large(path.name)
             try:
                 kind = sniff(path).type.ext
             except ZipRefused as bomb:
