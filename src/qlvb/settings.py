@@ -232,6 +232,14 @@ ZIP_MAX_DEPTH = int(env("QLVB_ZIP_MAX_DEPTH", "1"))  # an Excel chart inside a W
 QLVB_CONVERT_TIMEOUT = int(env("QLVB_CONVERT_TIMEOUT", "120"))
 QLVB_CONVERT_MEMORY_MB = int(env("QLVB_CONVERT_MEMORY_MB", "3072"))
 QLVB_CONVERT_FILE_MB = int(env("QLVB_CONVERT_FILE_MB", "512"))
+# Text of every stored file (files/extraction.py, docs/files.md "Text of every file"): one wall-clock limit
+# per file, pages and image size refused above these, memory of each tool, Tesseract languages, OCR jobs.
+QLVB_TEXT_TIMEOUT = float(env("QLVB_TEXT_TIMEOUT", "600"))
+QLVB_TEXT_MAX_PAGES = int(env("QLVB_TEXT_MAX_PAGES", "2000"))
+QLVB_TEXT_MAX_MEGAPIXELS = float(env("QLVB_TEXT_MAX_MEGAPIXELS", "40"))
+QLVB_TEXT_MEMORY_MB = int(env("QLVB_TEXT_MEMORY_MB", "2048"))
+QLVB_OCR_LANGUAGES = env("QLVB_OCR_LANGUAGES", "vie")
+QLVB_OCR_JOBS = int(env("QLVB_OCR_JOBS", "1"))
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_DIR = DATA_DIR / "celery"
@@ -249,6 +257,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Slow work on its own queue so a scan never waits behind (or holds up) the rest; `qlvb serve` consumes both.
+CELERY_TASK_ROUTES = {"qlvb.files.file_text_extract": {"queue": "ocr"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Daily jobs (Celery beat). Each app adds its own entry: {"task": name, "schedule": seconds or crontab}.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {

@@ -84,30 +84,58 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
             pipe.close()
 
 
+def run_fenced(
+    argv: list[str],
+    *,
+    cwd: str,
+    timeout: float,
+    memory_bytes: int,
+    file_bytes: int,
+    env: dict[str, str] | None = None,
+    output_limit: int = 256 * 1024 * 1024,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run an outside program fenced: own session and group, rlimits (CPU, address space, written file
+    size), the whole group killed whatever happens. Raises ``subprocess.TimeoutExpired`` after
+    ``timeout`` seconds (the group is dead by then). Used for LibreOffice and for the text tools
+    (pdftotext, OCRmyPDF with Tesseract: files/extraction.py).
+
+    Its output goes to unnamed temporary files (a broken PDF makes poppler print megabytes of
+    errors), of which the result holds at most ``output_limit`` bytes of stdout and 64 KiB of stderr."""
+    cpu = int(timeout) + 5
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(  # noqa: S603 (fixed program and arguments, no shell)
+            argv,
+            cwd=cwd,
+            env=env if env is not None else dict(os.environ),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+            preexec_fn=lambda: _limits(cpu_seconds=cpu, memory_bytes=memory_bytes, file_bytes=file_bytes),
+        )
+        try:
+            process.wait(timeout=timeout)
+        finally:
+            _kill_group(process)  # also after a normal exit: nothing of that group may stay behind
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(process.args, process.returncode, out.read(output_limit), err.read(65536))
+
+
 def run_soffice(args: list[str], *, cwd: str, timeout: int | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run LibreOffice fenced: own session and group, rlimits, the group killed whatever happens.
-    Raises ``subprocess.TimeoutExpired`` after ``timeout`` seconds (the group is dead by then)."""
+    """Run LibreOffice fenced (:func:`run_fenced`) with the ``QLVB_CONVERT_*`` limits."""
     timeout = timeout or timeout_seconds()
-    memory = int(getattr(settings, "QLVB_CONVERT_MEMORY_MB", 3072)) * 1024 * 1024
-    file_size = int(getattr(settings, "QLVB_CONVERT_FILE_MB", 512)) * 1024 * 1024
-    process = subprocess.Popen(  # noqa: S603 (fixed program and arguments, no shell)
+    return run_fenced(
         [soffice(), *args],
         cwd=cwd,
+        timeout=timeout,
+        memory_bytes=int(getattr(settings, "QLVB_CONVERT_MEMORY_MB", 3072)) * 1024 * 1024,
+        file_bytes=int(getattr(settings, "QLVB_CONVERT_FILE_MB", 512)) * 1024 * 1024,
         env={**os.environ, "HOME": cwd},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=lambda: _limits(cpu_seconds=timeout + 5, memory_bytes=memory, file_bytes=file_size),
     )
-    try:
-        out, err = process.communicate(timeout=timeout)
-        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
-    finally:
-        _kill_group(process)  # also after a normal exit: nothing of that group may stay behind
 
 
-def to_pdf(data: bytes, *, ext: str, name: str = "tep") -> bytes:
+def to_pdf(data: bytes, *, ext: str, name: str = "tep", timeout: int | None = None) -> bytes:
     """The PDF of a text document or a workbook. A PDF is returned as it is."""
     ext = ext.lower().lstrip(".")
     if ext == "pdf":
@@ -120,7 +148,7 @@ def to_pdf(data: bytes, *, ext: str, name: str = "tep") -> bytes:
     if ext in ZIPPED:
         zip_check(data, name=name)  # a zip bomb never reaches LibreOffice
     export = "calc_pdf_Export" if ext in SPREADSHEETS else "writer_pdf_Export"
-    timeout = timeout_seconds()
+    timeout = timeout or timeout_seconds()
     with tempfile.TemporaryDirectory(prefix="qlvb-convert-") as tmp:
         folder = Path(tmp)
         source = folder / f"source.{ext}"

@@ -31,6 +31,7 @@ from .names import safe_name, split_extension
 from .pdfscripts import pdf_scripts
 from .sniffing import ALLOWED_TEXT, ContentRefusedError, TextProbe, sniff
 from .storage import CHUNK_SIZE, BlobWriter, blob_remove
+from .texts import file_text_schedule
 from .zipguard import ZipRefused
 
 if TYPE_CHECKING:
@@ -96,14 +97,17 @@ def file_intake(
     original_name: str,
     channel: str,
     declared_size: int | None = None,
+    extract_text: bool = True,
 ) -> StoredFile:
     """Take in one file from any channel and return its :class:`StoredFile`.
 
     ``stream`` is a binary file object (anything with ``read(n)``) or an iterable of byte chunks;
     it is read in chunks of 1 MiB and never held whole in memory. ``declared_size`` (the size the
     sender announced, if any) lets a too-large file be refused before reading it, and a truncated
-    transfer be detected. Raises ``PayloadTooLarge`` (413), ``ValidationFailed`` (422, empty or
-    truncated) or ``UnsupportedMediaType`` (415, a type the seed does not allow).
+    transfer be detected. The file's text is read after commit (``texts.file_text_schedule``) unless
+    ``extract_text`` is false (the searchable copy that reading made). Raises ``PayloadTooLarge``
+    (413), ``ValidationFailed`` (422, empty or truncated) or ``UnsupportedMediaType`` (415, a type
+    the seed does not allow).
     """
     if not (actor is None and channel in (Channel.AXIS, Channel.SYSTEM)):  # a system channel acts for no one
         require(actor, policies.UPLOAD)
@@ -157,6 +161,7 @@ def file_intake(
                 name=name,
                 original_name=original_name,
                 channel=channel,
+                extract_text=extract_text,
             )
     except DomainError as exc:
         _refuse(actor=actor, original_name=original_name, channel=channel, exc=exc, received=received)
@@ -165,7 +170,15 @@ def file_intake(
 
 @transaction.atomic
 def _store(
-    *, actor: User, writer: BlobWriter, kind: str, mime: str, name: str, original_name: str, channel: str
+    *,
+    actor: User,
+    writer: BlobWriter,
+    kind: str,
+    mime: str,
+    name: str,
+    original_name: str,
+    channel: str,
+    extract_text: bool,
 ) -> StoredFile:
     scripts = pdf_scripts(writer.temp_path) if kind == "pdf" else []  # active content, shown on the page
     blob, created = Blob.objects.get_or_create(
@@ -198,6 +211,8 @@ def _store(
                 **({"scripts": blob.scripts} if blob.scripts else {}),
             },
         )
+        if extract_text:
+            file_text_schedule(stored)  # its text, in the background after commit (queue "ocr")
     except BaseException:
         if newly_placed and created:
             blob_remove(blob.sha256)

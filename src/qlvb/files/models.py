@@ -118,3 +118,49 @@ class Conversion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → PDF ({self.state})"
+
+
+class TextState(models.TextChoices):
+    PENDING = "pending", _("Đang lấy nội dung")
+    DONE = "done", _("Đã lấy nội dung")
+    FAILED = "failed", _("Không lấy được nội dung")
+
+
+class FileText(models.Model):
+    """The text of a stored file (issue 12), read in the background (Celery queue ``ocr``) by
+    ``texts.file_text_extract``: pending until then, done (``text``) or failed (``reason``, Vietnamese).
+    A scan's OCR also gives a searchable PDF/A copy (``searchable_pdf``), stored beside the original,
+    which is never rewritten."""
+
+    stored_file = models.OneToOneField(
+        StoredFile, verbose_name=_("tệp tin"), on_delete=models.CASCADE, related_name="extracted_text"
+    )
+    state = models.CharField(_("trạng thái"), max_length=8, choices=TextState.choices, default=TextState.PENDING)
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    code = models.CharField(max_length=32, blank=True)
+    text = models.TextField(_("nội dung"), blank=True)
+    language = models.CharField(_("ngôn ngữ"), max_length=8, blank=True)
+    page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
+    pages_failed = models.PositiveIntegerField(_("số trang không đọc được"), default=0)
+    ocr_confidence = models.FloatField(_("độ tin cậy nhận dạng chữ"), null=True, blank=True)
+    engine = models.CharField(_("công cụ"), max_length=32, blank=True)
+    searchable_pdf = models.ForeignKey(
+        StoredFile,
+        verbose_name=_("bản PDF/A tìm kiếm được"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    timings = models.JSONField(_("thời gian xử lý (giây)"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_at = models.DateTimeField(_("yêu cầu lúc"))
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nội dung tệp tin")
+        verbose_name_plural = _("nội dung tệp tin")
+        indexes = [models.Index(fields=["state"], name="files_text_state")]
+
+    def __str__(self) -> str:
+        return f"{self.stored_file_id}: {self.state}"

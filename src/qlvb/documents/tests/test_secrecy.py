@@ -9,10 +9,19 @@ from qlvb.documents.models import SECRECY_REFUSED_MESSAGE
 from qlvb.documents.secrecy import secrecy_refuse
 
 
+def _refusal(secrecy: str | None, *, stamp: str = "") -> ValidationFailed | None:
+    try:
+        secrecy_refuse(secrecy, stamp=stamp)
+    except ValidationFailed as refused:
+        return refused
+    return None
+
+
 @pytest.mark.parametrize("secrecy", ["", None, "  "])
 def test_a_document_that_is_not_secret_passes(secrecy) -> None:
-    assert secrecy_refuse(secrecy) is None
-    assert secrecy_refuse(secrecy, stamp="") is None
+    assert _refusal(secrecy) is None
+    assert _refusal(secrecy, stamp="") is None
+    assert _refusal(secrecy, stamp="MẬT") is not None
 
 
 @pytest.mark.parametrize(("secrecy", "label"), [("mat", "Mật"), ("toi_mat", "Tối mật"), ("tuyet_mat", "Tuyệt mật")])

@@ -75,6 +75,8 @@ class Command(BaseCommand):
                     "-A",
                     "qlvb",
                     "worker",
+                    "--queues",
+                    "default,ocr",  # CELERY_TASK_ROUTES: the text of files (OCR) goes to "ocr"
                     "--beat",
                     "--loglevel",
                     "INFO",
