@@ -110,4 +110,5 @@ class StatusChange(models.Model):
         return f"{self.status} {self.created_at:%d/%m/%Y %H:%M}"
 
 
+from .connection_models import AxisAgency, AxisConnection  # noqa: E402, F401
 from .queue_models import InboxItem, InboxState, OutboxAttempt, OutboxItem, OutboxKind  # noqa: E402, F401
