@@ -27,14 +27,24 @@ INBOX_VIEWS: tuple[InboxView, ...] = ("today", "refused", "all")
 
 def axis_agencies(actor: User, *, permission: Permission) -> QuerySet[Unit]:
     """This deployment's agencies in which ``actor`` holds ``permission`` (a role held in the agency or
-    one of its departments; a superuser: all)."""
+    one of its departments; an administrator's also in the agencies below; a superuser: all)."""
     own = Unit.objects.filter(kind=UnitKind.AGENCY, external=False, is_active=True).exclude(organ_id="")
     if not has(actor, permission):
         return own.none()
     if actor.is_superuser:
         return own.order_by("name")
-    held = RoleAssignment.objects.filter(user=actor, role__in=permission.roles).values("unit__agency_id")
-    return own.filter(pk__in=held).order_by("name")
+    held = RoleAssignment.objects.filter(user=actor, role__in=permission.roles)
+    ids = set(held.values_list("unit__agency_id", flat=True))
+    admin_units = set(held.filter(role="admin").values_list("unit_id", flat=True))
+    if admin_units:  # an administrator's role also covers the agencies below his (as ``roles_for`` says)
+        parents = dict(Unit.objects.filter(external=False).values_list("pk", "parent_id"))
+        for pk in parents:
+            current: int | None = pk
+            while current is not None and current not in admin_units:
+                current = parents.get(current)
+            if current is not None:
+                ids.add(pk)
+    return own.filter(pk__in=ids).order_by("name")
 
 
 def axis_agency_get(actor: User, *, permission: Permission, pk: int | None = None) -> Unit:
@@ -67,6 +77,8 @@ def outbox_items(actor: User, *, agency: Unit, state: OutboxState, permission: P
 
 
 def outbox_item_get(actor: User, *, pk: int, permission: Permission) -> OutboxItem:
+    if not has(actor, permission):
+        raise PermissionDenied(f"Bạn không có quyền: {permission.label}.")
     codes = axis_agencies(actor, permission=permission).values("organ_id")
     item = OutboxItem.objects.filter(pk=pk, sender__in=codes).select_related("delivery__document").first()
     if item is None:
