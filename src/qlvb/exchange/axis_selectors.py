@@ -34,7 +34,7 @@ def axis_agencies(actor: User, *, permission: Permission) -> QuerySet[Unit]:
     if actor.is_superuser:
         return own.order_by("name")
     held = RoleAssignment.objects.filter(user=actor, role__in=permission.roles)
-    ids = set(held.values_list("unit__agency_id", flat=True))
+    ids: set[int] = {pk for pk in held.values_list("unit__agency_id", flat=True) if pk is not None}
     admin_units = set(held.filter(role="admin").values_list("unit_id", flat=True))
     if admin_units:  # an administrator's role also covers the agencies below his (as ``roles_for`` says)
         parents = dict(Unit.objects.filter(external=False).values_list("pk", "parent_id"))
