@@ -66,12 +66,12 @@ def district(demo: None) -> Unit:
 
 
 @pytest.fixture
-def failed_item(axis: Axis, district: Unit, issued: Any, settings: Any) -> OutboxItem:
+def failed_item(axis: Axis, district: Unit, issued: Any, settings: Any, eager: None) -> OutboxItem:
     """A công văn of UBND xã Liên Minh to the district that the axis refused for good (wrong secret)."""
     outgoing = issued(recipients=[district])
-    with transaction.atomic():
-        axis_deliveries_queue(outgoing.document.deliveries.all())
     settings.QLVB_AXIS_SECRET = "wrong-secret"
+    with transaction.atomic():  # (a transactional test sends after this commit: refused as well)
+        axis_deliveries_queue(outgoing.document.deliveries.all())
     assert outbox_send_due() == 0
     settings.QLVB_AXIS_SECRET = SECRETS["qlvb-demo"]
     item = OutboxItem.objects.get()
