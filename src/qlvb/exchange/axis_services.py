@@ -21,8 +21,8 @@ from qlvb.directory.models import Unit
 from qlvb.directory.outside_directory import outside_agency_retire, outside_agency_upsert
 
 from . import policies
-from .axis_config import transport_get
-from .axis_connections import secret_seal
+from .axis_config import axis_configured_by_settings, transport_get
+from .axis_connections import connection_of, secret_seal
 from .axis_selectors import axis_agencies, axis_agency_get, outbox_item_get
 from .connection_models import AxisAgency, AxisConnection
 from .errors import ErrorCode
@@ -168,6 +168,11 @@ def directory_sync(*, actor: User | None) -> DirectorySync:
         agency = axis_agencies(actor, permission=policies.AXIS_DIRECTORY_SYNC).first()
         require(actor, policies.AXIS_DIRECTORY_SYNC, unit=agency)
         organ_id = agency.organ_id if agency is not None else ""
+    if connection_of(organ_id) is None and not axis_configured_by_settings():
+        raise Conflict(
+            "Chưa cấu hình kết nối trục liên thông: quản trị viên cấu hình ở trang Liên thông → Cấu hình kết nối.",
+            code=ErrorCode.AXIS_NOT_CONFIGURED,
+        )
     entries = transport_get(organ_id).agencies()  # before the transaction: the axis may be slow
     result = DirectorySync(listed=len(entries))
     now = timezone.now()

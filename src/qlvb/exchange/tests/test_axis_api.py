@@ -111,3 +111,10 @@ def test_connection_get_put_test(axis: Axis, api: Callable[[str], Api]) -> None:
     outside = Unit.objects.create(kind="agency", name="Ngoài", short_name="N", organ_id=DISTRICT, external=True)
     assert lan.get(f"/exchange/connections/{outside.pk}").status_code == 404
     assert AxisConnection.objects.count() == 1
+
+
+def test_sync_without_any_connection_is_a_conflict_not_a_server_error(api: Callable[[str], Api], settings: Any) -> None:
+    settings.QLVB_AXIS_ENDPOINT = ""
+    answer = api("lethuha").post("/exchange/directory/sync")
+    assert answer.status_code == 409 and answer.json()["code"] == "axis_not_configured"
+    assert "Chưa cấu hình kết nối" in answer.json()["detail"]

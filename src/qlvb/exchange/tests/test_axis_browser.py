@@ -191,3 +191,31 @@ def test_issue_to_the_district_its_statuses_and_its_signed_reply_in_chromium(
         ha.wait_for_timeout(500)
     assert verdict.get_attribute("data-state") == "valid", verdict.inner_text()
     shot(ha, "axis-2-reply-received")
+
+
+def test_choosing_recipients_searches_the_imported_directory(
+    demo: None,
+    axis: Axis,  # noqa: F811
+    as_person: Any,  # noqa: F811
+    live_server: Any,
+) -> None:
+    from qlvb.exchange.axis_services import directory_sync
+
+    assert directory_sync(actor=None).added == 3
+    huong = as_person("ublienminh_dothanhhuong")
+    huong.goto(f"{live_server.url}/van-ban-di/soan/")
+    search = huong.locator('[data-qlvb="recipient-search"]')
+    visible = (
+        "s => Array.from(document.getElementById('id_recipients').options).filter(o => !o.hidden).map(o => o.text)"
+    )
+    assert len(huong.evaluate(visible, None)) >= 4  # Trạm Y tế and the three imported agencies
+    search.fill("mo phong")  # without marks
+    shown = huong.evaluate(visible, None)
+    assert len(shown) == 2 and all("Mô Phỏng" in text for text in shown), shown
+    search.fill("000.00.30")  # by code
+    shown = huong.evaluate(visible, None)
+    assert len(shown) == 1 and shown[0].startswith("Ủy ban nhân dân huyện Mô Phỏng"), shown
+    huong.locator("#id_recipients").select_option(label=shown[0])
+    search.fill("tram y te")
+    assert any(t.startswith("Ủy ban nhân dân huyện Mô Phỏng") for t in huong.evaluate(visible, None))  # chosen stays
+    assert_accessible(huong, "Soạn văn bản đi — tìm nơi nhận")
