@@ -293,3 +293,16 @@ def test_not_found_is_not_forbidden(failed_item: OutboxItem, person: Callable[[s
         services.outbox_item_retry(actor=person("tytlienminh_buithiloan"), pk=failed_item.pk)
     with pytest.raises(PermissionDenied):
         services.outbox_item_retry(actor=person("dothanhhuong"), pk=failed_item.pk)
+
+
+def test_the_sync_command(axis: Axis, demo: None, settings: Any) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("axis-directory-sync", stdout=out)
+    assert "5 cơ quan, thêm mới 3" in out.getvalue()
+    settings.QLVB_AXIS_ENDPOINT = ""
+    with pytest.raises(CommandError, match="Chưa cấu hình kết nối"):
+        call_command("axis-directory-sync", stdout=io.StringIO())
