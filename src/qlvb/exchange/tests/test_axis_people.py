@@ -306,3 +306,20 @@ def test_the_sync_command(axis: Axis, demo: None, settings: Any) -> None:
     settings.QLVB_AXIS_ENDPOINT = ""
     with pytest.raises(CommandError, match="Chưa cấu hình kết nối"):
         call_command("axis-directory-sync", stdout=io.StringIO())
+
+
+def test_a_secret_sealed_under_another_key_asks_for_it_again(
+    axis: Axis, person: Callable[[str], User], settings: Any
+) -> None:
+    from qlvb.exchange.axis_config import transport_get
+    from qlvb.exchange.transport import TransportError
+
+    ubnd = Unit.objects.get(organ_id=COMMUNE)
+    services.connection_save(
+        actor=person("tranthilan"), agency=ubnd, endpoint=axis.url, system_id="other-system", secret="s"
+    )
+    assert len(transports_all()) == 2  # its own system, and the deployment's
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    with pytest.raises(TransportError, match="nhập lại mật khẩu"):
+        transport_get(COMMUNE)
+    assert len(transports_all()) == 1  # the deployment's system is still polled
