@@ -58,12 +58,14 @@ def test_lien_thong_and_connection_pages_are_accessible(
     failed_item: OutboxItem,  # noqa: F811
     as_person: Any,  # noqa: F811
     live_server: Any,
+    shot: Any,
 ) -> None:
     ha = as_person("ublienminh_lethuha")
     ha.goto(f"{live_server.url}/lien-thong/?xem=loi")
     assert ha.locator(f'[data-qlvb="retry-{failed_item.pk}"]').is_visible()
     assert "xác thực" in ha.locator('[data-qlvb="axis-message"]').inner_text()
     assert_accessible(ha, "Liên thông — gửi lỗi")
+    shot(ha, "axis-0-lien-thong-failed")
     ha.locator('[data-qlvb="tab-den-hom-nay"]').click()
     assert_accessible(ha, "Liên thông — nhận hôm nay")
     lan = as_person("ublienminh_tranthilan")
@@ -73,6 +75,7 @@ def test_lien_thong_and_connection_pages_are_accessible(
     lan.wait_for_load_state("networkidle")
     assert "Kết nối thành công" in lan.locator('[data-qlvb="connection-test-result"]').inner_text()
     assert_accessible(lan, "Kết nối trục liên thông")
+    shot(lan, "axis-0-connection")
 
 
 def _blank_pdf() -> bytes:
