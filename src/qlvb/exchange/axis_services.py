@@ -126,7 +126,7 @@ def connection_test(*, actor: User, agency: Unit) -> ConnectionTest:
         ok, message = False, exc.message
     else:
         ok = True
-        message = f"Kết nối được: trục liên thông xác thực hệ thống và trả về danh bạ {listed} cơ quan."
+        message = f"Trục liên thông xác thực hệ thống và trả về danh bạ {listed} cơ quan."
     seconds = round(time.monotonic() - started, 2)
     with transaction.atomic():
         AxisConnection.objects.filter(agency=agency).update(
