@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from qlvb.core.text import nfc, strip_marks
+from qlvb.core.text import nfc
 
 from .models import Unit, UnitKind
+from .services import _short_name_of  # one rule for the initials of an outside agency
 
 
 @dataclass(frozen=True)
@@ -19,10 +20,6 @@ class Upserted:
     unit: Unit | None  # None: the code is one of this deployment's own agencies (left alone)
     created: bool = False
     changed: bool = False
-
-
-def _short_name(name: str) -> str:
-    return "".join(w[0] for w in strip_marks(name).split() if w[:1].isalnum()).upper()[:32] or "CQ"
 
 
 def _email(value: str) -> str:
@@ -42,7 +39,7 @@ def outside_agency_upsert(*, code: str, name: str, email: str = "") -> Upserted:
     unit = Unit.objects.filter(organ_id=code).first()
     if unit is None:
         unit = Unit.objects.create(
-            kind=UnitKind.AGENCY, name=name, short_name=_short_name(name), organ_id=code, external=True, email=email
+            kind=UnitKind.AGENCY, name=name, short_name=_short_name_of(name), organ_id=code, external=True, email=email
         )
         return Upserted(unit, created=True)
     if not unit.external:
