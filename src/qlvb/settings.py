@@ -285,6 +285,7 @@ QLVB_AXIS_RETRY_MAX_SECONDS = float(env("QLVB_AXIS_RETRY_MAX_SECONDS", str(60 * 
 QLVB_AXIS_SIM_BIND = env("QLVB_AXIS_SIM_BIND", "127.0.0.1:8792")  # ``qlvb serve`` starts the simulator there
 CELERY_BEAT_SCHEDULE["axis-inbox-poll"] = {"task": "qlvb.exchange.axis_inbox_poll", "schedule": QLVB_AXIS_POLL_SECONDS}
 CELERY_BEAT_SCHEDULE["axis-outbox-due"] = {"task": "qlvb.exchange.axis_outbox_due", "schedule": QLVB_AXIS_POLL_SECONDS}
+CELERY_BEAT_SCHEDULE["axis-directory-sync"] = {"task": "qlvb.exchange.axis_directory_sync", "schedule": 24 * 60 * 60.0}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -57,6 +57,7 @@ api = Api(
 errors.install(api)
 api.add_router("", me_router)
 api.add_router("/directory", "qlvb.directory.api.router")
+api.add_router("/exchange", "qlvb.exchange.api.router")
 api.add_router("/files", "qlvb.files.api.router")
 api.add_router("/incoming/notifications", "qlvb.notifications.api.router")
 api.add_router("/incoming", "qlvb.incoming.api.router")

@@ -19,6 +19,7 @@ from qlvb.core.text import nfc
 
 from . import policies
 from .accounts import propose_username
+from .agency_codes import organ_id_validate
 from .errors import ErrorCode
 from .lockout import password_check_counted
 from .models import ORGAN_ID_RE, ApiToken, RoleAssignment, Unit, UnitKind, User
@@ -295,9 +296,6 @@ def user_change_password(
 
 # --- outside agencies (senders and recipients outside this deployment) -------------------------------
 
-# QĐ 20/2020/QĐ-TTg: groups of 0–9 and A–Z separated by ".", at most 35 characters (regulations.md §4.1).
-ORGAN_ID_QD20_RE = re.compile(r"^[0-9A-Z]+(\.[0-9A-Z]+)+$")
-
 
 def _short_name_of(name: str) -> str:
     """Initials of the name, for the required short name of a unit ("Trung tâm Y tế huyện Mê Linh" → "TTYTHML")."""
@@ -323,13 +321,8 @@ def outside_agency_create(
         raise ValidationFailed("Cần nhập tên cơ quan.")
     if len(name) > 255:
         raise ValidationFailed("Tên cơ quan dài quá 255 ký tự.")
-    organ_id = nfc(organ_id or "").upper().replace(" ", "")
-    if organ_id and (len(organ_id) > 35 or not ORGAN_ID_QD20_RE.match(organ_id)):
-        raise ValidationFailed(
-            f"Mã định danh “{organ_id}” không đúng Quyết định 20/2020/QĐ-TTg: các nhóm chữ số 0–9 và chữ in hoa A–Z "
-            "ngăn cách bằng dấu chấm, tối đa 35 ký tự (ví dụ 000.00.20.H26).",
-            code=ErrorCode.ORGAN_ID_FORMAT,
-        )
+    organ_id = organ_id_validate(organ_id) if (organ_id or "").strip() else ""  # QĐ 20/2020 (agency_codes)
+    organ_id = organ_id_validate(organ_id) if (organ_id or "").strip() else ""  # QĐ 20/2020 (agency_codes)
     email = (email or "").strip()
     if email:
         try:

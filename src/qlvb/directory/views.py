@@ -250,6 +250,6 @@ def outside_agencies(request: HttpRequest) -> HttpResponse:
     term = (request.GET.get("q") or "").strip()
     agencies = Unit.objects.filter(external=True, kind="agency").order_by("name")
     if term:
-        agencies = agencies.filter(name_folded__contains=fold(term))
+        agencies = agencies.filter(Q(name_folded__contains=fold(term)) | Q(organ_id__icontains=term.replace(" ", "")))
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "directory/outside_agencies.html", {"form": form, "page": page, "q": term, "back": back})

@@ -10,7 +10,7 @@ class ExchangeConfig(AppConfig):
         from qlvb.core.management.commands.serve import side_service_register
         from qlvb.directory.demo import demo_extra_register
 
-        from . import events  # noqa: F401  (the exchange's document events)
+        from . import events, policies  # noqa: F401  (the exchange's document events, permissions, audit actions)
         from .axis_demo import demo_outside_agencies, side_service
 
         side_service_register("axis-sim", side_service)  # `qlvb serve` starts the local axis (docs/axis.md)

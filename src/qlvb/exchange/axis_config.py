@@ -17,13 +17,25 @@ from .transport import Transport, TransportError, VdxpConfig, VdxpTransport
 log = logging.getLogger(__name__)
 
 
-def axis_configured() -> bool:
+def axis_configured_by_settings() -> bool:
     return bool(settings.QLVB_AXIS_ENDPOINT and settings.QLVB_AXIS_SYSTEM_ID and settings.QLVB_AXIS_SECRET)
 
 
-def transport_get() -> Transport:
-    """The configured transport; a :class:`TransportError` (not retryable) when it is not configured."""
-    if not axis_configured():
+def axis_configured() -> bool:
+    from .axis_connections import connections_exist  # an agency's own connection (the "Liên thông" page)
+
+    return axis_configured_by_settings() or connections_exist()
+
+
+def transport_get(organ_id: str = "") -> Transport:
+    """The transport of the agency ``organ_id`` (its own connection, if its administrator set one), else
+    the configured one; a :class:`TransportError` (not retryable) when none is configured."""
+    from .axis_connections import connection_of, connection_transport
+
+    connection = connection_of(organ_id)
+    if connection is not None:
+        return connection_transport(connection)
+    if not axis_configured_by_settings():
         raise TransportError(
             "Chưa cấu hình kết nối trục liên thông (QLVB_AXIS_ENDPOINT, QLVB_AXIS_SYSTEM_ID, QLVB_AXIS_SECRET).",
             code="axis_not_configured",

@@ -61,10 +61,11 @@ class _Taken:
     files_dir: Path
 
 
-def inbox_poll() -> int:
-    """Take every package waiting for this system. Returns how many were taken. A transport failure
-    stops the poll (the next one resumes); a refused package is stored, answered and acknowledged."""
-    transport = transport_get()
+def inbox_poll(*, transport: AxisTransport | None = None) -> int:
+    """Take every package waiting for this system (``transport``: one connected system, default the
+    configured one). Returns how many were taken. A transport failure stops the poll (the next one
+    resumes); a refused package is stored, answered and acknowledged."""
+    transport = transport or transport_get()
     taken = 0
     try:
         messages = transport.list_received()

@@ -7,4 +7,5 @@ from qlvb.documents.deliveries import RANK, BusinessType, Delivery, Status, Stat
 
 __all__ = ["RANK", "BusinessType", "Delivery", "Status", "StatusChange", "Transport"]
 
+from .connection_models import AxisAgency, AxisConnection  # noqa: F401
 from .queue_models import InboxItem, InboxState, OutboxAttempt, OutboxItem, OutboxKind  # noqa: F401

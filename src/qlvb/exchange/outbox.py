@@ -123,7 +123,7 @@ def outbox_send(item_id: int) -> OutboxItem | None:
         now = timezone.now()
         item.attempts += 1
         try:
-            axis_id = transport_get().send(
+            axis_id = transport_get(item.sender).send(
                 package_path(item.package),
                 sender=item.sender,
                 recipients=(item.recipient,) if item.kind == OutboxKind.EDOC else (),

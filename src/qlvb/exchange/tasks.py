@@ -26,7 +26,16 @@ def axis_outbox_due() -> int:
 @shared_task(name="qlvb.exchange.axis_inbox_poll")
 def axis_inbox_poll() -> int:
     """Beat job: take every package waiting on the axis."""
-    from .axis_config import axis_configured
+    from .axis_connections import transports_all
     from .inbox import inbox_poll
 
-    return inbox_poll() if axis_configured() else 0
+    return sum(inbox_poll(transport=transport) for transport in transports_all())  # each connected system
+
+
+@shared_task(name="qlvb.exchange.axis_directory_sync")
+def axis_directory_sync() -> int:
+    """Beat job (daily): import the axis's agency directory. Returns how many agencies it lists."""
+    from .axis_config import axis_configured
+    from .axis_services import directory_sync
+
+    return directory_sync(actor=None).listed if axis_configured() else 0

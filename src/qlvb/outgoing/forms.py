@@ -37,8 +37,21 @@ class StyledForm(forms.Form):
                 widget.attrs.setdefault("class", "form-control")
 
 
+class AgencySelect(forms.SelectMultiple):
+    """Each option carries the agency's code (``data-code``) for the search box (web/agency-search.js)."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        instance = getattr(option["value"], "instance", None)
+        if instance is not None and instance.organ_id:
+            option["attrs"]["data-code"] = instance.organ_id
+        return option
+
+
 class RecipientChoiceField(forms.ModelMultipleChoiceField):
     """Agencies of the directory; an outside one says how it will be reached."""
+
+    widget = AgencySelect(attrs={"data-qlvb-search": _("Tìm cơ quan nhận theo tên hoặc mã định danh")})
 
     def label_from_instance(self, obj: Any) -> str:
         if not obj.external:

@@ -67,6 +67,19 @@ KEY_LABELS: dict[str, Any] = {
     "verdict": _("Kết luận"),
     "version": _("Phiên bản dự thảo"),
     "warning": _("Cảnh báo"),
+    # the national axis (exchange.axis_services)
+    "added": _("Số cơ quan thêm mới"),
+    "endpoint": _("Địa chỉ trục liên thông"),
+    "gone": _("Số cơ quan ngừng"),
+    "invalid": _("Mã không hợp lệ, bỏ qua"),
+    "last_error": _("Lỗi lần gửi trước"),
+    "listed": _("Số cơ quan trục liên thông trả về"),
+    "message": _("Kết quả"),
+    "ok": _("Kết nối được"),
+    "recipient": _("Nơi nhận"),
+    "secret_changed": _("Đổi mật khẩu kết nối"),
+    "system_id": _("Mã hệ thống"),
+    "updated": _("Số cơ quan cập nhật"),
 }
 ACTION_KEY_LABELS: dict[tuple[str, str], Any] = {
     ("auth.token_refused", "reason"): _("Lý do từ chối"),

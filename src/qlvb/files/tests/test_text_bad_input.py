@@ -24,7 +24,7 @@ def take(person):
     return take
 
 
-def _failed_but_usable(person, stored: StoredFile, data: bytes, code: str, words: str) -> FileText:
+def assert_failed_but_usable(person, stored: StoredFile, data: bytes, code: str, words: str) -> FileText:
     assert file_text_extract_task(stored.pk) == TextState.FAILED  # the task returns: the worker survives
     text = FileText.objects.get(stored_file=stored)
     assert (text.state, text.code, text.text) == (TextState.FAILED, code, "")
@@ -37,35 +37,35 @@ def _failed_but_usable(person, stored: StoredFile, data: bytes, code: str, words
 
 def test_encrypted_pdf(person, take):
     data = textfiles.encrypted_pdf()
-    _failed_but_usable(person, take(data, "mat-khau.pdf"), data, "text_encrypted", "được mã hóa bằng mật khẩu")
+    assert_failed_but_usable(person, take(data, "mat-khau.pdf"), data, "text_encrypted", "được mã hóa bằng mật khẩu")
 
 
 def test_pdf_bomb_by_page_count(person, take):
     data = textfiles.many_pages_pdf(5000)
-    text = _failed_but_usable(person, take(data, "bom.pdf"), data, "text_too_many_pages", "5000 trang")
+    text = assert_failed_but_usable(person, take(data, "bom.pdf"), data, "text_too_many_pages", "5000 trang")
     assert "2000" in text.reason
 
 
 def test_pdf_bomb_by_nesting(person, take):
     data = textfiles.nested_pdf()
-    _failed_but_usable(person, take(data, "long.pdf"), data, "text_corrupt", "bị hỏng")
+    assert_failed_but_usable(person, take(data, "long.pdf"), data, "text_corrupt", "bị hỏng")
 
 
 def test_corrupt_docx(person, take):
     data = textfiles.corrupt_docx()
-    _failed_but_usable(person, take(data, "hong.docx"), data, "text_office", "LibreOffice không đọc được")
+    assert_failed_but_usable(person, take(data, "hong.docx"), data, "text_office", "LibreOffice không đọc được")
 
 
 def test_image_of_60_megapixels(person, take):
     data = textfiles.huge_png(60)
-    text = _failed_but_usable(person, take(data, "lon.png"), data, "text_image_too_large", "60 megapixel")
+    text = assert_failed_but_usable(person, take(data, "lon.png"), data, "text_image_too_large", "60 megapixel")
     assert "40 megapixel" in text.reason
 
 
 def test_extraction_longer_than_the_limit(person, take, settings):
     settings.QLVB_TEXT_TIMEOUT = 1
     data = textfiles.scanned_png(dpi=200)
-    text = _failed_but_usable(person, take(data, "cham.png"), data, "text_timeout", "quá 1 giây")
+    text = assert_failed_but_usable(person, take(data, "cham.png"), data, "text_timeout", "quá 1 giây")
     assert text.attempts == 1
 
 
