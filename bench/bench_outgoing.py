@@ -212,7 +212,7 @@ def bench_numbering(clerks: int, each: int) -> None:
 def bench_number_documents(clerks: int, each: int) -> None:
     from django.conf import settings
     from django.db import close_old_connections, connection, transaction
-    from qlvb.signing.services import pdf_sign_personal
+    from qlvb.signing.pdfsign import pdf_sign_personal
 
     from qlvb.directory.models import User
     from qlvb.documents.models import DocumentType

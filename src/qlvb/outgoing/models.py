@@ -23,6 +23,7 @@ class State(models.TextChoices):
     FORMAT_CHECK = "format_check", _("Chờ văn thư kiểm tra thể thức")
     TO_SIGN = "to_sign", _("Chờ ký ban hành")
     SIGNED = "signed", _("Đã ký, chờ cấp số")
+    NUMBERING = "numbering", _("Đã cấp số, chưa ghi số vào bản PDF")
     NUMBERED = "numbered", _("Đã cấp số, chờ ký số cơ quan")
     AGENCY_SIGNED = "agency_signed", _("Đã ký số cơ quan, chờ phát hành")
     ISSUED = "issued", _("Đã phát hành")
@@ -32,6 +33,8 @@ class State(models.TextChoices):
 
 EDITABLE_STATES = (State.DRAFT, State.RETURNED, State.IN_REVIEW, State.FORMAT_CHECK, State.TO_SIGN)
 FROZEN_STATES = (State.ISSUED, State.REVOKED, State.REPLACED)
+# Signed and not yet issued: the clerk's (number, agency signature, issue; how each typed recipient is sent).
+SIGNED_STATES = (State.SIGNED, State.NUMBERING, State.NUMBERED, State.AGENCY_SIGNED)
 
 
 class Competence(models.TextChoices):

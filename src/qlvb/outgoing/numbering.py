@@ -6,8 +6,6 @@ regulations.md §1.3 and §4.2).
 * :func:`number_take` — the next number of a series in a year, from 1 on 1 January, under a row lock on
   the counter inside the caller's transaction: no duplicate, no gap (a rolled-back numbering gives its
   number back).
-* :func:`number_peek` / :func:`number_claim` — the number a numbering expects to get, read without the lock
-  (the slow PDF work is done with it), then taken under the lock only if it is still the next one.
 * :func:`number_text` — ``01``…``09``, then ``10``, ``11``…
 * :func:`notation_for` — ``QĐ-UBND``; công văn ``UBND-VHXH``.
 * :func:`identifier_for` — ``<organ_id>,<yyyy/MM/dd>,<number>/<notation>`` by default.
@@ -70,27 +68,6 @@ def number_take(series: NumberSeries, year: int) -> int:
     locked.last_number += 1
     locked.save(update_fields=["last_number"])
     return locked.last_number
-
-
-def number_peek(series: NumberSeries, year: int) -> int:
-    """The number the next numbering of ``series`` in ``year`` would take, read without a lock: a guess
-    that :func:`number_claim` confirms or refuses."""
-    last = SeriesCounter.objects.filter(series=series, year=year).values_list("last_number", flat=True).first()
-    return (last or 0) + 1
-
-
-def number_claim(series: NumberSeries, year: int, number: int) -> bool:
-    """Take ``number`` if it is still the next one of ``series`` in ``year`` (row lock on the counter,
-    inside the caller's transaction); False, with nothing changed, when another numbering took it."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("number_claim must run inside the numbering transaction")
-    counter = _counter(series, year)
-    locked = SeriesCounter.objects.select_for_update().get(pk=counter.pk)
-    if locked.last_number + 1 != number:
-        return False
-    locked.last_number = number
-    locked.save(update_fields=["last_number"])
-    return True
 
 
 def number_text(number: int) -> str:

@@ -16,10 +16,7 @@ from qlvb.directory.models import User
 from . import policies
 from .draft_state import current_step
 from .errors import ErrorCode
-from .models import EDITABLE_STATES, ApprovalStep, Outgoing, ReplyFollowUp, State, StepKind
-
-# Once signed and until issued the clerk still decides how each typed recipient is sent.
-SIGNED_STATES = (State.SIGNED, State.NUMBERED, State.AGENCY_SIGNED)
+from .models import EDITABLE_STATES, SIGNED_STATES, ApprovalStep, Outgoing, ReplyFollowUp, State, StepKind
 
 
 def outgoing_change_check(actor: User, outgoing: Outgoing) -> None:
@@ -84,7 +81,11 @@ def outgoing_format_check_check(actor: User, outgoing: Outgoing) -> ApprovalStep
 
 
 def outgoing_number_check(actor: User, outgoing: Outgoing) -> None:
+    """Give the number to a signed document; or, once given, write it into the PDF when that was not done
+    (state ``numbering``: the same number again, never a new one)."""
     require(actor, policies.NUMBER, unit=outgoing.document.agency)
+    if outgoing.state == State.NUMBERING:
+        return
     if outgoing.number is not None:
         raise Conflict(
             f"Văn bản đã được cấp số {outgoing.document.number_notation}; không cấp số lần hai.",

@@ -19,7 +19,16 @@ from qlvb.directory.models import RoleAssignment, User
 from qlvb.documents.deliveries import Delivery
 
 from . import policies
-from .models import ApprovalStep, Consultation, ConsultationAnswer, Outgoing, State, StepKind, StepStatus
+from .models import (
+    SIGNED_STATES,
+    ApprovalStep,
+    Consultation,
+    ConsultationAnswer,
+    Outgoing,
+    State,
+    StepKind,
+    StepStatus,
+)
 
 ISSUED_STATES = (State.ISSUED, State.REVOKED, State.REPLACED)
 
@@ -131,9 +140,7 @@ def outgoing_box(actor: User, *, box: str, q: str = "") -> QuerySet[Outgoing]:
         fmt = ApprovalStep.objects.filter(
             outgoing_id=OuterRef("pk"), round=OuterRef("round"), status=StepStatus.PENDING, kind=StepKind.FORMAT
         )
-        return base.filter(document__agency_id__in=clerk_units).filter(
-            Exists(fmt) | Q(state__in=(State.SIGNED, State.NUMBERED, State.AGENCY_SIGNED))
-        )
+        return base.filter(document__agency_id__in=clerk_units).filter(Exists(fmt) | Q(state__in=SIGNED_STATES))
     if box == "issued":
         return base.filter(state__in=ISSUED_STATES)
     return base

@@ -127,12 +127,17 @@ def add_fields(writer: IncrementalPdfFileWriter, boxes: dict[str, tuple[int, Box
 # --- filling them (the clerk) ----------------------------------------------------------------------
 
 
-def pdf_write_number(*, pdf: bytes, number: str, issue_date: date, place: str = "") -> bytes:
-    """Write the number/notation and the issue date into the fields the personal signature left
-    open — form filling, which the certification permits. Returns the PDF with one more revision."""
-    from .pades import PdfRefused, pdf_writer
+def pdf_number_fields_check(pdf: bytes) -> None:
+    """Refuse (``PdfRefused``) a PDF without the two empty fields :func:`pdf_write_number` fills: the
+    outgoing numbering checks it before it gives a number, so no number goes to a PDF it cannot fill."""
+    from .pades import pdf_writer
 
-    writer = pdf_writer(pdf)
+    _empty_fields(pdf_writer(pdf))
+
+
+def _empty_fields(writer: IncrementalPdfFileWriter) -> dict[str, generic.Reference]:
+    from .pades import PdfRefused
+
     refs: dict[str, generic.Reference] = {}
     for name in (NUMBER_FIELD, DATE_FIELD):
         try:
@@ -143,6 +148,16 @@ def pdf_write_number(*, pdf: bytes, number: str, issue_date: date, place: str = 
                 % {"name": name},
                 code=ErrorCode.NO_NUMBER_FIELD,
             ) from exc
+    return refs
+
+
+def pdf_write_number(*, pdf: bytes, number: str, issue_date: date, place: str = "") -> bytes:
+    """Write the number/notation and the issue date into the fields the personal signature left
+    open — form filling, which the certification permits. Returns the PDF with one more revision."""
+    from .pades import pdf_writer
+
+    writer = pdf_writer(pdf)
+    refs = _empty_fields(writer)
     reader = PdfReader(io.BytesIO(pdf))
     runs_by_page: dict[int, dict[str, Placeholder]] = {}
     for name, ref in refs.items():

@@ -233,3 +233,29 @@ def issued(signed: Callable[..., Outgoing], person: Callable[[str], User], commi
             return services.outgoing_issue(actor=clerk, outgoing=outgoing)
 
     return make
+
+
+def signed_documents(pdf: bytes, count: int) -> list[int]:
+    """``count`` new công văn of Đỗ Thanh Hương, each at state signed with its own stored copy of ``pdf`` (a
+    personally signed PDF): what the signer's step leaves, without converting and signing each again.
+    Returns their ids. Plain function (no fixture), so that a test's subprocess can call it too."""
+    from django.db import transaction
+
+    from qlvb.outgoing.models import State
+
+    drafter = User.objects.get(username="ublienminh_dothanhhuong")
+    signer = User.objects.get(username="ublienminh_nguyenvanhung")
+    cong_van = DocumentType.objects.get(name="Công văn")
+    ids = []
+    for i in range(count):
+        outgoing = services.outgoing_create(
+            actor=drafter,
+            data=services.DraftData(
+                doc_type=cong_van, subject=f"Cấp số song song {i}", signer=signer, free_recipients="Như trên"
+            ),
+        )
+        stored = file_intake(actor=signer, stream=io.BytesIO(pdf), original_name=f"ky-{i}.pdf", channel="system")
+        with transaction.atomic():
+            Outgoing.objects.filter(pk=outgoing.pk).update(state=State.SIGNED, signed_pdf=stored)
+        ids.append(outgoing.pk)
+    return ids

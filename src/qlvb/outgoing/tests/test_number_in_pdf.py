@@ -7,11 +7,8 @@ signatures valid. The proof on the rendered page is the signing tests' (qlvb/sig
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 
-from qlvb.files.models import StoredFile
 from qlvb.outgoing import numbering, services
 from qlvb.outgoing.models import Outgoing
 from qlvb.outgoing.tests.conftest import ALL_OK, PIN, upload
@@ -63,41 +60,3 @@ def test_issued_pdf_reads_the_number_and_date_instead_of_the_blanks(draft, perso
         folder=tmp_path,
         name=f"outgoing-{ext}",
     )
-
-
-def test_a_number_is_claimed_only_while_it_is_the_next_of_the_series(ubnd, cong_van):
-    series = numbering.series_for(agency=ubnd, doc_type=cong_van)
-    assert numbering.number_peek(series, 2031) == 1
-    with transaction.atomic():
-        assert numbering.number_take(series, 2031) == 1  # another clerk, meanwhile
-    with transaction.atomic():
-        assert numbering.number_claim(series, 2031, 1) is False  # the guess is refused, nothing taken
-        assert numbering.number_claim(series, 2031, 2) is True
-    assert numbering.number_peek(series, 2031) == 3
-
-
-def test_the_pdf_is_written_again_when_its_number_was_taken_meanwhile(signed, person, ubnd):
-    """The PDF is written outside the series lock with the number expected; another clerk takes that number
-    before the lock: the document gets the next number, and its PDF bears that one, not the one written
-    ahead (issue 10: the slow work out of the series row lock, one number per PDF)."""
-    outgoing = signed()
-    series = numbering.series_for(agency=ubnd, doc_type=outgoing.document.doc_type)
-    year = timezone.localdate().year
-    taken: list[int] = []
-
-    def other_clerk(sender, instance, created, **kwargs):
-        if created and not taken and instance.name.startswith("01-"):  # the PDF numbered 01 was just stored
-            with transaction.atomic():
-                taken.append(numbering.number_take(series, year))
-
-    post_save.connect(other_clerk, sender=StoredFile, weak=False)
-    try:
-        services.outgoing_number(actor=person("lethuha"), outgoing=outgoing)
-    finally:
-        post_save.disconnect(other_clerk, sender=StoredFile)
-    outgoing = Outgoing.objects.select_related("signed_pdf__blob", "document").get(pk=outgoing.pk)
-    assert taken == [1]
-    assert outgoing.number == 2
-    assert outgoing.document.number_notation == "02/UBND-VHXH"
-    assert outgoing.signed_pdf is not None and outgoing.signed_pdf.name.startswith("02-")
-    assert pages.field_values(_read(outgoing.signed_pdf))[number_fields.NUMBER_FIELD] == "Số: 02/UBND-VHXH"

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from qlvb.core.errors import DomainError
 from qlvb.directory.models import User
+from qlvb.files.models import StoredFile
 from qlvb.outgoing import followup, recipients, services
 from qlvb.outgoing.actions import CHECKS, can_act
 from qlvb.outgoing.models import Outgoing, State
@@ -78,7 +80,36 @@ def _service_allows(action: str, actor: User, o: Outgoing, docx: bytes) -> bool:
         return False
 
 
-STAGES = ("in_review", "format_check", "to_sign", "signed", "numbered", "agency_signed", "issued", "revoked")
+class _CrashError(Exception):
+    pass
+
+
+def _crash_on_pdf(sender: object, instance: StoredFile, created: bool, **kwargs: object) -> None:
+    if created and instance.name.startswith("01-"):
+        raise _CrashError
+
+
+def _number_interrupted(clerk: User, o: Outgoing) -> None:
+    """The number given, the PDF write interrupted (state ``numbering``)."""
+    post_save.connect(_crash_on_pdf, sender=StoredFile)
+    try:
+        with pytest.raises(_CrashError):
+            services.outgoing_number(actor=clerk, outgoing=o)
+    finally:
+        post_save.disconnect(_crash_on_pdf, sender=StoredFile)
+
+
+STAGES = (
+    "in_review",
+    "format_check",
+    "to_sign",
+    "signed",
+    "numbering",
+    "numbered",
+    "agency_signed",
+    "issued",
+    "revoked",
+)
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -102,9 +133,11 @@ def test_button_shown_iff_service_allows(
         o = to_sign(due_date=due)
     else:
         o = signed(due_date=due)
-        if stage != "signed":
+        if stage == "numbering":
+            _number_interrupted(clerk, o)
+        elif stage != "signed":
             services.outgoing_number(actor=clerk, outgoing=o)
-        if stage not in ("signed", "numbered"):
+        if stage not in ("signed", "numbering", "numbered"):
             services.outgoing_sign_agency(actor=clerk, outgoing=o, pin=PIN)
         if stage in ("issued", "revoked"):
             services.outgoing_issue(actor=clerk, outgoing=o, accept_unreachable=True)
