@@ -67,41 +67,12 @@ def flow_make(g: Generator, doc: Doc, b: Batch) -> None:
     b.events.append(event_row(g, doc, assigner, "routed" if routed else "directed", t, directive))
     waiting = not completed and rng.random() < 0.12  # the department leader has not assigned yet
     finished = later(g, t, 600, 60 * 24 * 12) if completed else None
-    lead_parent = _assignment(
-        g,
-        b,
-        doc,
-        "lead",
-        lead_dept,
-        None,
-        None,
-        assigner,
-        t,
-        directive,
-        due,
-        "done" if completed else ("pending" if waiting else "in_progress"),
-        finished,
-    )
-    if not waiting:
-        _officer(g, b, doc, "lead", lead_dept, lead_parent, t, due, completed, finished)
-    if support_dept is not None:
-        sup_parent = _assignment(
-            g,
-            b,
-            doc,
-            "support",
-            support_dept,
-            None,
-            None,
-            assigner,
-            t,
-            directive,
-            due,
-            "done" if completed else ("pending" if waiting else "in_progress"),
-            finished,
-        )
+    status = "done" if completed else ("pending" if waiting else "in_progress")
+    parts = [("lead", lead_dept)] + ([("support", support_dept)] if support_dept is not None else [])
+    for role, dept in parts:
+        parent = _assignment(g, b, doc, role, dept, None, None, assigner, t, directive, due, status, finished)
         if not waiting:
-            _officer(g, b, doc, "support", support_dept, sup_parent, t, due, completed, finished)
+            _officer(g, b, doc, role, dept, parent, t, due, completed, finished)
     if rng.random() < 0.25:
         other = rng.choice(a.depts)
         _assignment(g, b, doc, "info", other, other.leader, None, assigner, t, directive, None, "pending", None)

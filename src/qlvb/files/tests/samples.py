@@ -15,6 +15,7 @@ import zipfile
 from openpyxl import Workbook
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 ENDOFCHAIN = 0xFFFFFFFE
 FREESECT = 0xFFFFFFFF
@@ -116,6 +117,18 @@ def pdf_bytes() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     writer.add_metadata({"/Title": "Quyết định"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_with_javascript() -> bytes:
+    """A one-page PDF that runs JavaScript when it opens (``/OpenAction`` of type ``/JavaScript``)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+    )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
