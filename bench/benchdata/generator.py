@@ -13,6 +13,10 @@ Derived columns are computed exactly as the models compute them on ``save()``: `
 ``User.full_name_folded`` use ``qlvb.core.text.fold`` and ``Document.search_folded`` the model's own
 ``qlvb.documents.models.folded_search_text``. One Argon2 hash is computed once and shared by every
 generated account.
+
+The rows are built by subject: ``directory.py`` (agencies, departments, people), ``documents.py`` (the
+incoming documents and their registers), ``flow.py`` (their handling), ``texts.py`` (names and
+subjects); ``writers.py`` writes them in the column order of ``tables.py``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ DEFAULT_PASSWORD = "LienMinh@2025"
 
 
 class Generator:
+    """One run's state (random source, clock, writer, next ids, summary), passed to the modules that build
+    the rows by subject: ``directory``, ``documents`` (and its ``flow``)."""
+
     def __init__(
         self,
         *,
@@ -70,8 +77,6 @@ class Generator:
 
     def make_documents(self, agencies: list[Agency]) -> None:
         documents_make(self, agencies)
-
-    # --- the whole run -------------------------------------------------------------------------------------------
 
     def run(self) -> Summary:
         missing = [name for name, _w in V.TYPE_MIX if name not in self.types]
