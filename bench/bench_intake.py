@@ -25,6 +25,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from procmem import proc_status_kb, reset_peak_rss
+
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
 
@@ -43,24 +45,6 @@ def make_source(path: Path, size: int, seed: int) -> None:
             fh.write(block[:n])
             left -= n
         fh.write(tail)
-
-
-def proc_status_kb(key: str) -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def reset_peak_rss() -> bool:
-    """Reset the kernel's resident-set high-water mark (VmHWM) of this process (Linux >= 4.0)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-        return True
-    except OSError:
-        return False
 
 
 def timed_copy(src: Path, dst: Path) -> float:

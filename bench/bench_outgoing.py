@@ -212,7 +212,6 @@ def bench_numbering(clerks: int, each: int) -> None:
 def bench_number_documents(clerks: int, each: int) -> None:
     from django.conf import settings
     from django.db import close_old_connections, connection, transaction
-    from qlvb.signing.pdfsign import pdf_sign_personal
 
     from qlvb.directory.models import User
     from qlvb.documents.models import DocumentType
@@ -222,6 +221,7 @@ def bench_number_documents(clerks: int, each: int) -> None:
     from qlvb.outgoing.models import Outgoing, State
     from qlvb.outgoing.tests.conftest import docx_bytes
     from qlvb.signing.keys import Pkcs12Key
+    from qlvb.signing.pdfsign import pdf_sign_personal
     from qlvb.signing.tests import samples
     from qlvb.signing.tests.pki import P12_PASSWORD, PERSONAL, start_test_pki
 

@@ -29,24 +29,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from procmem import proc_status_kb, reset_peak_rss
+
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 1024 * 1024
-
-
-def proc_status_kb(key: str) -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def reset_peak_rss() -> None:
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-    except OSError:
-        pass
 
 
 def median_ms(fn: Callable[[], Any], repeat: int) -> float:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus, ReminderKind
+from qlvb.core.forms import DATE, StyledForm
 from qlvb.directory.models import Unit, User
 from qlvb.documents.models import (
     MAX,
@@ -23,30 +24,6 @@ from qlvb.documents.models import (
 
 from . import fields, people
 from .fields import INCOMING_FIELDS, form_field
-
-# Dates are typed dd/mm/yyyy (like the rest of the interface; a browser's date picker shows the
-# browser's own locale order); DATE_INPUT_FORMATS also accepts ISO.
-DATE = forms.DateInput(
-    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control", "autocomplete": "off"},
-    format="%d/%m/%Y",
-)
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
 
 
 def _metadata_form() -> type[StyledForm]:

@@ -9,32 +9,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core.forms import DATE, StyledForm
 from qlvb.directory.models import Unit, User
 from qlvb.documents.models import DocumentType, Secrecy, Urgency
 
 from .models import Competence, Opinion
 from .services import FORMAT_CHECKLIST
 
-# Dates are typed dd/mm/yyyy like everywhere else (a native date picker shows the browser's own order,
-# e.g. mm/dd/yyyy); ISO is still accepted.
-DATE = forms.DateInput(
-    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control", "autocomplete": "off"},
-    format="%d/%m/%Y",
-)
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 class AgencySelect(forms.SelectMultiple):

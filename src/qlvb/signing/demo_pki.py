@@ -113,6 +113,25 @@ def _signer_cert(serial: int, now: datetime) -> dict[str, Any]:
     }
 
 
+def _service_cert(serial: int, now: datetime, usage: str, *more: dict[str, Any]) -> dict[str, Any]:
+    """The certificate of one of the demo CA's services (OCSP responder, time stamping): issued by the root
+    for ten years, for the one extended ``usage``, with ``more`` extensions."""
+    return {
+        "issuer": "root",
+        "serial": serial,
+        "validity": {"valid-from": _iso(now - timedelta(days=1)), "valid-to": _iso(now + timedelta(days=10 * 365))},
+        "extensions": [
+            {
+                "id": "key_usage",
+                "critical": True,
+                "smart-value": {"schema": "key-usage", "params": ["digital_signature"]},
+            },
+            {"id": "extended_key_usage", "critical": True, "value": [usage]},
+            *more,
+        ],
+    }
+
+
 def _initial(now: datetime, url: str) -> dict[str, Any]:
     vn = {"country-name": "VN"}
     return {
@@ -150,39 +169,8 @@ def _initial(now: datetime, url: str) -> dict[str, Any]:
                             },
                         ],
                     },
-                    "ocsp": {
-                        "issuer": "root",
-                        "serial": 2,
-                        "validity": {
-                            "valid-from": _iso(now - timedelta(days=1)),
-                            "valid-to": _iso(now + timedelta(days=10 * 365)),
-                        },
-                        "extensions": [
-                            {
-                                "id": "key_usage",
-                                "critical": True,
-                                "smart-value": {"schema": "key-usage", "params": ["digital_signature"]},
-                            },
-                            {"id": "extended_key_usage", "critical": True, "value": ["ocsp_signing"]},
-                            {"id": "ocsp_no_check"},
-                        ],
-                    },
-                    "tsa": {
-                        "issuer": "root",
-                        "serial": 3,
-                        "validity": {
-                            "valid-from": _iso(now - timedelta(days=1)),
-                            "valid-to": _iso(now + timedelta(days=10 * 365)),
-                        },
-                        "extensions": [
-                            {
-                                "id": "key_usage",
-                                "critical": True,
-                                "smart-value": {"schema": "key-usage", "params": ["digital_signature"]},
-                            },
-                            {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]},
-                        ],
-                    },
+                    "ocsp": _service_cert(2, now, "ocsp_signing", {"id": "ocsp_no_check"}),
+                    "tsa": _service_cert(3, now, "time_stamping"),
                 },
                 "services": {
                     "ocsp": {"root": {"for-issuer": "root", "responder-cert": "ocsp", "signing-key": "ocsp"}},

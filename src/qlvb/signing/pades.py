@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -35,6 +36,18 @@ from .keys import PluginKey, SigningKey, SigningRefused
 
 T = TypeVar("T")
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
+
+
+@contextmanager
+def _refused_on_failure(message: str) -> Iterator[None]:
+    """A failure inside pyHanko (any exception but our own domain errors, which pass as they are) refuses
+    the signing: ``message`` (translated, with ``%(reason)s``) says what could not be done and why."""
+    try:
+        yield
+    except DomainError:
+        raise
+    except Exception as exc:
+        raise SigningRefused(message % {"reason": str(exc) or type(exc).__name__}, code=ErrorCode.SIGN_FAILED) from exc
 
 
 Placement = tuple[int, float, float, float, float]  # page (0-based), x1, y1, x2, y2 in points
@@ -198,15 +211,8 @@ async def pades_sign(
         signing_time = datetime.now(UTC)
         if isinstance(key, PluginKey):
             return await _prepare_external(pdf_signer, writer, signer, key, field_name, text_params, signing_time)
-        try:
+        with _refused_on_failure(_("Không ký được văn bản: %(reason)s")):
             await pdf_signer.async_sign_pdf(writer, appearance_text_params=text_params or {}, output=out)
-        except DomainError:
-            raise
-        except Exception as exc:
-            raise SigningRefused(
-                _("Không ký được văn bản: %(reason)s") % {"reason": str(exc) or type(exc).__name__},
-                code=ErrorCode.SIGN_FAILED,
-            ) from exc
         result = out.getvalue()
         assert result.startswith(data), "a signature must be an incremental update"
         return SignResult(
@@ -230,18 +236,11 @@ async def _prepare_external(
     """pyHanko's interrupted signing, first half: the placeholder, the byte-range digest and the signed
     attributes (the hash of which the USB token signs)."""
     out = io.BytesIO()
-    try:
+    with _refused_on_failure(_("Không chuẩn bị được chữ ký: %(reason)s")):
         prep, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
             writer, appearance_text_params=text_params or {}, output=out
         )
         attrs = await signer.signed_attrs(prep.document_digest, "sha256", use_pades=True)
-    except DomainError:
-        raise
-    except Exception as exc:
-        raise SigningRefused(
-            _("Không chuẩn bị được chữ ký: %(reason)s") % {"reason": str(exc) or type(exc).__name__},
-            code=ErrorCode.SIGN_FAILED,
-        ) from exc
     output.seek(0)
     pending = PendingSignature(
         output=output.read(),
@@ -310,15 +309,8 @@ def pdf_finish_signature(*, pending: PendingSignature, signature: bytes) -> Sign
         await PdfTBSDocument.async_finish_signing(output, prepared, container)
         return output.getvalue()
 
-    try:
+    with _refused_on_failure(_("Không hoàn tất được chữ ký: %(reason)s")):
         pdf = pades_run(run())
-    except DomainError:
-        raise
-    except Exception as exc:
-        raise SigningRefused(
-            _("Không hoàn tất được chữ ký: %(reason)s") % {"reason": str(exc) or type(exc).__name__},
-            code=ErrorCode.SIGN_FAILED,
-        ) from exc
     return SignResult(
         pdf=pdf,
         level="B-T" if timestamper else "B-B",

@@ -15,6 +15,7 @@ import zipfile
 from openpyxl import Workbook
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 ENDOFCHAIN = 0xFFFFFFFE
 FREESECT = 0xFFFFFFFF
@@ -121,15 +122,38 @@ def pdf_bytes() -> bytes:
     return out.getvalue()
 
 
+def pdf_with_javascript() -> bytes:
+    """A one-page PDF that runs JavaScript when it opens (``/OpenAction`` of type ``/JavaScript``)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
     'officeDocument" Target="word/document.xml"/></Relationships>'
 )
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 
-def docx_bytes(main: str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml") -> bytes:
+def a4_section(*, left: int) -> str:
+    """The ``w:sectPr`` of an A4 page with 2 cm margins and a left margin of ``left`` twips (1 cm = 567)."""
+    return (
+        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+        f'<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="{left}"/></w:sectPr>'
+    )
+
+
+def docx_package(body: str, *, main: str = DOCX_MAIN) -> bytes:
+    """A .docx (the three parts Word needs) whose ``w:body`` holds ``body``: the one Word-file packaging
+    every test that makes a Word file uses (``main`` names the main part's content type, e.g. macros)."""
     types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -140,7 +164,7 @@ def docx_bytes(main: str = "application/vnd.openxmlformats-officedocument.wordpr
     document = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        "<w:body><w:p><w:r><w:t>Quyết định số 15</w:t></w:r></w:p></w:body></w:document>"
+        f"<w:body>{body}</w:body></w:document>"
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -148,6 +172,10 @@ def docx_bytes(main: str = "application/vnd.openxmlformats-officedocument.wordpr
         zf.writestr("_rels/.rels", _RELS)
         zf.writestr("word/document.xml", document)
     return out.getvalue()
+
+
+def docx_bytes(main: str = DOCX_MAIN) -> bytes:
+    return docx_package("<w:p><w:r><w:t>Quyết định số 15</w:t></w:r></w:p>", main=main)
 
 
 def xlsx_bytes() -> bytes:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from qlvb.conftest import browser_sign_in
 from qlvb.directory.demo import load_demo
 from qlvb.directory.models import Unit, User
+from qlvb.files.tests.samples import pdf_with_javascript
 from qlvb.incoming.services import IncomingFile, incoming_receive
 
 from .conftest import make_data
@@ -19,25 +16,11 @@ from .test_attachments import take_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _pdf_with_open_action_js() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("app.alert(1)"),
-        }
-    )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def test_the_document_page_warns_of_scripts(live_server, page, console, shot, settings, tmp_path, celery_eager) -> None:
     settings.FILES_DIR = tmp_path / "files"
     load_demo()
     ha = User.objects.get(username="ublienminh_lethuha")
-    stored = take_in(ha, "to-trinh-co-ma.pdf", _pdf_with_open_action_js())
+    stored = take_in(ha, "to-trinh-co-ma.pdf", pdf_with_javascript())
     doc = incoming_receive(
         actor=ha,
         agency=Unit.objects.get(username_prefix="ublienminh"),

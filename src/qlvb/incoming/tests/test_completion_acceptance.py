@@ -25,16 +25,6 @@ from qlvb.incoming.services import (
 
 
 @pytest.fixture
-def eager(settings):
-    from qlvb.celery_app import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture
 def directed(receive, person, dept):
     """VHXH leads (Hương assigned by Nam), KT supports (nobody there has started), Mai is informed."""
     doc = receive(due_date=timezone.localdate() + dt.timedelta(days=20))
@@ -59,7 +49,7 @@ def _status(a: Assignment) -> str:
 
 
 def test_the_officers_completion_waits_for_the_assigner_while_the_support_is_pending(
-    directed, person, eager, django_capture_on_commit_callbacks
+    directed, person, celery_eager, django_capture_on_commit_callbacks
 ):
     doc, lead, support, info, mine = directed
     with django_capture_on_commit_callbacks(execute=True):
@@ -85,7 +75,9 @@ def test_the_officers_completion_waits_for_the_assigner_while_the_support_is_pen
     assert Notification.objects.filter(user=person("lethuha"), kind="completed", document=doc).exists()
 
 
-def test_the_assigner_returns_the_result_with_a_reason(directed, person, eager, django_capture_on_commit_callbacks):
+def test_the_assigner_returns_the_result_with_a_reason(
+    directed, person, celery_eager, django_capture_on_commit_callbacks
+):
     doc, lead, _support, _info, mine = directed
     hung, huong = person("nguyenvanhung"), person("dothanhhuong")
     assignment_complete(actor=huong, assignment=mine, result="Đã lập danh sách")
@@ -124,7 +116,7 @@ def test_only_the_assigner_or_a_leader_accepts_and_only_when_it_waits(directed, 
 
 
 def test_without_acceptance_the_leads_completion_completes_and_closes_the_rest(
-    directed, person, settings, eager, django_capture_on_commit_callbacks
+    directed, person, settings, celery_eager, django_capture_on_commit_callbacks
 ):
     settings.QLVB_INCOMING_ACCEPTANCE_REQUIRED = False
     doc, lead, support, _info, mine = directed

@@ -5,14 +5,11 @@ page also says when a PDF carries scripts."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.urls import reverse
-from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from qlvb.core.errors import NotFound
+from qlvb.files.tests.samples import pdf_with_javascript
 from qlvb.incoming import selectors
 from qlvb.incoming.services import IncomingFile, incoming_receive
 
@@ -60,18 +57,8 @@ def test_an_outsider_of_another_agency_gets_404(client, person, received, api_as
 
 
 def test_the_document_page_says_a_pdf_carries_scripts(client, person, ubnd):
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("app.alert(1)"),
-        }
-    )
-    out = io.BytesIO()
-    writer.write(out)
     ha = person("lethuha")
-    stored = take_in(ha, "co-ma-lenh.pdf", out.getvalue())
+    stored = take_in(ha, "co-ma-lenh.pdf", pdf_with_javascript())
     plain = take_in(ha, "sach.pdf", pdf_bytes(1))
     doc = incoming_receive(
         actor=ha,

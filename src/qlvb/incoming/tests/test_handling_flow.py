@@ -26,17 +26,7 @@ from qlvb.incoming.services import (
 )
 
 
-@pytest.fixture
-def eager(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from qlvb.celery_app import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-def test_main_path_from_clerk_to_completion(receive, person, dept, eager, django_capture_on_commit_callbacks):
+def test_main_path_from_clerk_to_completion(receive, person, dept, celery_eager, django_capture_on_commit_callbacks):
     ha, hung, nam, huong = person("lethuha"), person("nguyenvanhung"), person("hoangvannam"), person("dothanhhuong")
     due = timezone.localdate() + dt.timedelta(days=10)
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,7 +4,6 @@ demo people, drafting helpers, and signing profiles on the signing app's test PK
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
@@ -15,6 +14,7 @@ from qlvb.directory.models import Unit, User
 from qlvb.documents.models import DocumentType
 from qlvb.files.intake import file_intake
 from qlvb.files.models import StoredFile
+from qlvb.files.tests.samples import a4_section, docx_package
 from qlvb.outgoing import services
 from qlvb.outgoing.models import Outgoing
 from qlvb.signing.models import SigningProfile
@@ -62,35 +62,7 @@ def docx_bytes(lines: list[tuple[str, str]] | None = None, *, pages: int = 1) ->
             )
         if page < pages - 1:
             body.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
-    document = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-        + "".join(body)
-        + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
-        '<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1814"/></w:sectPr></w:body></w:document>'
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            (
-                '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-                'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
-                '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
-                'document.main+xml"/></Types>'
-            ),
-        )
-        archive.writestr(
-            "_rels/.rels",
-            (
-                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'
-            ),
-        )
-        archive.writestr("word/document.xml", document)
-    return out.getvalue()
+    return docx_package("".join(body) + a4_section(left=1814))
 
 
 def upload(actor: User, data: bytes, name: str = "du-thao.docx") -> StoredFile:

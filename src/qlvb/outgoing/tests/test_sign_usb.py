@@ -6,8 +6,6 @@ plays the page's script: certificate from the plug-in, start on qlvb, hash to th
 from __future__ import annotations
 
 import base64
-import json
-import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,21 +21,8 @@ from qlvb.outgoing.models import Outgoing, State
 from qlvb.outgoing.tests.conftest import PIN
 from qlvb.signing.models import PluginSigning, SigningProfile
 from qlvb.signing.tests.pki import AGENCY, P12_PASSWORD, PERSONAL, TestPKI
-from qlvb.signing.tests.plugin_standin import PREFIX, StandIn, running
+from qlvb.signing.tests.plugin_standin import PREFIX, StandIn, plugin_get, plugin_post, running
 from qlvb.signing.verify import verify_pdf
-
-
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.loads(response.read())
-
-
-def _post(url: str, body: dict[str, Any]) -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
 
 
 def _read(stored: Any) -> bytes:
@@ -70,7 +55,7 @@ def token(signing_settings: TestPKI) -> Iterator[tuple[StandIn, str]]:
 
 
 def _start(client: Client, outgoing: Outgoing, plugin_url: str) -> Any:
-    certificate = _get(f"{plugin_url}{PREFIX}/certificates")["certificates"][0]
+    certificate = plugin_get(f"{plugin_url}{PREFIX}/certificates")["certificates"][0]
     return client.post(
         reverse("outgoing:sign_usb_start", args=[outgoing.pk]),
         {"certificate": certificate["certificate"], "chain": ",".join(certificate["chain"])},
@@ -78,7 +63,7 @@ def _start(client: Client, outgoing: Outgoing, plugin_url: str) -> Any:
 
 
 def _plugin_sign(plugin_url: str, started: dict[str, Any]) -> str:
-    signed = _post(
+    signed = plugin_post(
         f"{plugin_url}{PREFIX}/sign",
         {"certificateId": "token-1", "hashAlgorithm": started["hash_algorithm"], "hash": started["hash"]},
     )

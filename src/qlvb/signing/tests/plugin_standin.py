@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -110,3 +111,18 @@ def running(state: StandIn) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def plugin_get(url: str) -> Any:
+    """A GET to the plug-in (or the server) as the page's script makes it; the JSON answer."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def plugin_post(url: str, body: dict[str, Any]) -> Any:
+    """A JSON POST to the plug-in (or the server) as the page's script makes it; the JSON answer."""
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())

@@ -11,6 +11,8 @@ from pathlib import Path
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 
+from qlvb.signing.demo import seal_image
+
 FONT_DIRS = (
     "/usr/share/fonts/truetype/liberation2",
     "/usr/share/fonts/truetype/liberation",
@@ -130,21 +132,9 @@ def signature_png(width: int = 600, height: int = 240) -> bytes:
     return _png(image)
 
 
-def seal_png(size: int = 500) -> bytes:
-    """A red round seal (two rings and a star) on a transparent background."""
-    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    red = (220, 20, 30, 255)
-    draw.ellipse((8, 8, size - 8, size - 8), outline=red, width=14)
-    draw.ellipse((60, 60, size - 60, size - 60), outline=red, width=6)
-    c = size / 2
-    star = []
-    for k in range(10):
-        r = size * (0.16 if k % 2 == 0 else 0.065)
-        a = math.pi / 2 + k * math.pi / 5
-        star.append((c + r * math.cos(a), c - r * math.sin(a)))
-    draw.polygon(star, fill=red)
-    return _png(image)
+def seal_png() -> bytes:
+    """A red round seal on a transparent background, 500 px: the demo's (``signing.demo.seal_image``)."""
+    return seal_image()
 
 
 def opaque_png() -> bytes:

@@ -7,17 +7,16 @@ with nothing set up by hand, and every report says that the demo CA is a demo.""
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 
-from qlvb.directory.models import Unit, User
+from qlvb.directory.models import Unit
 from qlvb.files.storage import blob_path
 from qlvb.outgoing import services
-from qlvb.outgoing.models import Outgoing
 from qlvb.outgoing.tests.conftest import (  # noqa: F401  (the outgoing flow's fixtures)
     ALL_OK,
     CONG_VAN_LINES,
@@ -26,6 +25,7 @@ from qlvb.outgoing.tests.conftest import (  # noqa: F401  (the outgoing flow's f
     docx_bytes,
     draft,
     files_dir,
+    to_sign,
     tyt,
     ubnd,
     with_version,
@@ -63,22 +63,6 @@ def fresh_demo(demo: None, settings: Any, tmp_path: Path, monkeypatch: pytest.Mo
         monkeypatch.setenv(key, value)
     yield pki
     stop()
-
-
-@pytest.fixture
-def to_sign(
-    draft: Callable[..., Outgoing],
-    with_version: Callable[..., Outgoing],
-    person: Callable[[str], User],
-) -> Callable[..., Outgoing]:
-    def make(**overrides: Any) -> Outgoing:
-        outgoing = with_version(draft(**overrides))
-        services.outgoing_submit(actor=outgoing.drafter, outgoing=outgoing)
-        services.outgoing_approve(actor=person("hoangvannam"), outgoing=outgoing)
-        services.outgoing_format_check(actor=person("lethuha"), outgoing=outgoing, checks=ALL_OK)
-        return Outgoing.objects.get(pk=outgoing.pk)
-
-    return make
 
 
 @pytest.mark.django_db

@@ -5,8 +5,6 @@ protocol of docs/signing.md; the test plays the page's script (HTTP to the plug-
 from __future__ import annotations
 
 import base64
-import json
-import urllib.request
 from datetime import timedelta
 from typing import Any
 
@@ -17,28 +15,15 @@ from django.utils import timezone
 from qlvb.signing.models import PluginSigning, SignatureReport
 from qlvb.signing.tests import samples
 from qlvb.signing.tests.pki import AGENCY, P12_PASSWORD, PERSONAL, TestPKI
-from qlvb.signing.tests.plugin_standin import PREFIX, StandIn, running
+from qlvb.signing.tests.plugin_standin import PREFIX, StandIn, plugin_get, plugin_post, running
 
 API = "/api/v1/signing"
-
-
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.loads(response.read())
-
-
-def _post(url: str, body: dict[str, Any]) -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
 
 
 def _start(api: Client, plugin_url: str, pdf: bytes) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    token = _get(f"{plugin_url}{PREFIX}/certificates")["certificates"][0]
+    token = plugin_get(f"{plugin_url}{PREFIX}/certificates")["certificates"][0]
     response = api.post(
         f"{API}/plugin/start",
         {
@@ -55,10 +40,10 @@ def test_a_usb_token_signs_through_the_local_plugin(person, web_settings: TestPK
     state = StandIn(web_settings.p12(PERSONAL).read_bytes(), P12_PASSWORD)
     api = api_as("nguyenvanhung")
     with running(state) as plugin_url:
-        assert _get(f"{plugin_url}{PREFIX}/info")["protocol"] == "qlvb-local-sign/1"
+        assert plugin_get(f"{plugin_url}{PREFIX}/info")["protocol"] == "qlvb-local-sign/1"
         started = _start(api, plugin_url, samples.decision_pdf(1))
         assert started["hash_algorithm"] == "SHA-256" and started["signer"]["ten"] == "Nguyễn Văn Hùng"
-        signed = _post(
+        signed = plugin_post(
             f"{plugin_url}{PREFIX}/sign",
             {"certificateId": started["token"]["id"], "hashAlgorithm": "SHA-256", "hash": started["hash"]},
         )
@@ -87,7 +72,7 @@ def test_a_signature_made_with_another_key_is_refused(person, web_settings: Test
     api = api_as("nguyenvanhung")
     with running(state) as plugin_url:
         started = _start(api, plugin_url, samples.decision_pdf(1))
-        signed = _post(
+        signed = plugin_post(
             f"{plugin_url}{PREFIX}/sign",
             {"certificateId": "token-1", "hashAlgorithm": "SHA-256", "hash": started["hash"]},
         )
@@ -104,7 +89,7 @@ def test_another_user_cannot_finish_and_an_old_session_expires(person, web_setti
     api = api_as("nguyenvanhung")
     with running(state) as plugin_url:
         started = _start(api, plugin_url, samples.decision_pdf(1))
-        signed = _post(
+        signed = plugin_post(
             f"{plugin_url}{PREFIX}/sign",
             {"certificateId": "token-1", "hashAlgorithm": "SHA-256", "hash": started["hash"]},
         )
@@ -134,7 +119,7 @@ def test_a_token_certificate_that_may_not_sign_is_refused_before_any_hash(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with running(state) as plugin_url:
-        token = _get(f"{plugin_url}{PREFIX}/certificates")["certificates"][0]
+        token = plugin_get(f"{plugin_url}{PREFIX}/certificates")["certificates"][0]
     response = api.post(
         f"{API}/plugin/start",
         {"file": SimpleUploadedFile("a.pdf", samples.decision_pdf(1)), "certificate": token["certificate"]},

@@ -1,0 +1,31 @@
+"""What every app's page forms share: Bootstrap's classes on every widget (``StyledForm``) and the date
+input typed dd/mm/yyyy (``DATE``; ``settings.DATE_INPUT_FORMATS`` also accepts ISO). Forms parse input
+only; the services hold the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+# Dates are typed dd/mm/yyyy like the rest of the interface: a browser's native date picker shows the
+# browser's own locale order (e.g. mm/dd/yyyy).
+DATE = forms.DateInput(
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "class": "form-control", "autocomplete": "off"},
+    format="%d/%m/%Y",
+)
+
+
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes (a class set by the form itself is kept)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
