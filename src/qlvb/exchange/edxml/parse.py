@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
+from ..errors import ErrorCode
 from .attachments import Base64Sink, Limits, inflate_attachment
-from .errors import EdxmlRefused, EdxmlWarning
+from .errors import EdxmlRefused, EdxmlWarning, WarningCode
 from .model import (
     DSIG_NS,
     NS,
@@ -123,7 +124,7 @@ class _Target:
     def doctype(self, *args: Any) -> None:
         raise EdxmlRefused(
             "Gói tin có khai báo DOCTYPE/thực thể (DTD): bị từ chối vì lý do an toàn (XXE, bom thực thể)",
-            code="doctype",
+            code=ErrorCode.DOCTYPE,
         )
 
     entity = doctype
@@ -136,11 +137,13 @@ class _Target:
         ns, name = _split(tag)
         self.count += 1
         if self.count > self.limits.max_elements:
-            raise EdxmlRefused("Gói tin có quá nhiều phần tử", code="too_many_elements", element=name)
+            raise EdxmlRefused("Gói tin có quá nhiều phần tử", code=ErrorCode.TOO_MANY_ELEMENTS, element=name)
         node = _Node(ns, name, dict(attrib))
         if not self.stack:
             if name != "edXML":
-                raise EdxmlRefused(f"Không phải gói tin edXML (phần tử gốc là «{name}», cần «edXML»)", code="not_edxml")
+                raise EdxmlRefused(
+                    f"Không phải gói tin edXML (phần tử gốc là «{name}», cần «edXML»)", code=ErrorCode.NOT_EDXML
+                )
             self.root = node
         else:
             parent = self.stack[-1]
@@ -158,7 +161,7 @@ class _Target:
         node = self.stack[-1]
         node.size += len(text)
         if node.size > self.limits.max_text_bytes:
-            raise EdxmlRefused("Nội dung phần tử quá dài", code="text_too_long", element=node.name)
+            raise EdxmlRefused("Nội dung phần tử quá dài", code=ErrorCode.TEXT_TOO_LONG, element=node.name)
         node.parts.append(text)
 
     def end(self, tag: str = "") -> None:
@@ -181,10 +184,12 @@ class _Target:
     def _open_blob(self) -> None:
         if self.blob_path is not None:
             raise EdxmlRefused(
-                "Tệp đính kèm có nhiều hơn một phần nội dung", code="bad_attachment", element="ContentTransferEncoded"
+                "Tệp đính kèm có nhiều hơn một phần nội dung",
+                code=ErrorCode.BAD_ATTACHMENT,
+                element="ContentTransferEncoded",
             )
         if len(self.attachments) >= self.limits.max_attachments:
-            raise EdxmlRefused("Gói tin có quá nhiều tệp đính kèm", code="too_many_attachments")
+            raise EdxmlRefused("Gói tin có quá nhiều tệp đính kèm", code=ErrorCode.TOO_MANY_ATTACHMENTS)
         fd, self.blob_path = tempfile.mkstemp(prefix="edxml-", dir=self.tmp_dir)
         self.blob = os.fdopen(fd, "wb")
         # the zip is at most a little larger than its content; the inflater bounds the content
@@ -200,7 +205,7 @@ class _Target:
         where = f"Attachment {meta.content_id or len(self.attachments) + 1}"
         if self.blob_path is None:
             raise EdxmlRefused(
-                "Tệp đính kèm không có nội dung (ContentTransferEncoded)", code="bad_attachment", element=where
+                "Tệp đính kèm không có nội dung (ContentTransferEncoded)", code=ErrorCode.BAD_ATTACHMENT, element=where
             )
         try:
             inflated = inflate_attachment(
@@ -253,7 +258,9 @@ def parse(
         except EdxmlRefused:
             raise
         except (OSError, UnicodeError, ValueError, MemoryError) as exc:
-            raise EdxmlRefused(f"Không đọc được gói tin ({exc.__class__.__name__}: {exc})", code="unreadable") from None
+            raise EdxmlRefused(
+                f"Không đọc được gói tin ({exc.__class__.__name__}: {exc})", code=ErrorCode.UNREADABLE
+            ) from None
     except EdxmlRefused:
         target.cleanup()
         for p in target.written():
@@ -289,7 +296,7 @@ def _run(source: str | os.PathLike[str] | IO[bytes], target: _Target) -> _Node:
         except expat.ExpatError as exc:
             raise EdxmlRefused(
                 f"Gói tin không đúng cú pháp XML: {_EXPAT_VI.get(exc.code, expat.ErrorString(exc.code))}",
-                code="not_well_formed",
+                code=ErrorCode.NOT_WELL_FORMED,
                 line=exc.lineno,
                 column=exc.offset + 1,
             ) from None
@@ -307,7 +314,7 @@ def _run(source: str | os.PathLike[str] | IO[bytes], target: _Target) -> _Node:
             fh.close()
     root = target.close()
     if root is None:
-        raise EdxmlRefused("Gói tin rỗng", code="empty")
+        raise EdxmlRefused("Gói tin rỗng", code=ErrorCode.EMPTY)
     return root
 
 
@@ -332,7 +339,7 @@ _EXPAT_VI = {
 def _check_prolog(first: bytes) -> None:
     """Name the commonest real-world fault precisely: bytes before the XML declaration."""
     if not first:
-        raise EdxmlRefused("Gói tin rỗng", code="empty")
+        raise EdxmlRefused("Gói tin rỗng", code=ErrorCode.EMPTY)
     body = first.removeprefix(b"\xef\xbb\xbf")
     stripped = body.lstrip(b" \t\r\n")
     if stripped and not stripped.startswith(b"<"):
@@ -340,7 +347,7 @@ def _check_prolog(first: bytes) -> None:
         n = stray if stray >= 0 else len(stripped)
         raise EdxmlRefused(
             f"Gói tin không đúng cú pháp XML: có {n} byte lạ trước phần khai báo XML",
-            code="not_well_formed",
+            code=ErrorCode.NOT_WELL_FORMED,
             line=1,
             column=1,
         )
@@ -387,13 +394,17 @@ def _staff(node: _Node | None) -> StaffInfo | None:
 def _interpret(root: _Node, target: _Target) -> Parsed:
     warnings: list[EdxmlWarning] = []
     if root.ns != NS:
-        warnings.append(EdxmlWarning("namespace", f"không gian tên «{root.ns}» khác QCVN 102 ({NS})", "edXML"))
+        warnings.append(
+            EdxmlWarning(WarningCode.NAMESPACE, f"không gian tên «{root.ns}» khác QCVN 102 ({NS})", "edXML")
+        )
     envelope = root.child("edXMLEnvelope")
     header = envelope.child("edXMLHeader") if envelope else None
     message = header.child("MessageHeader") if header else None
     if envelope is None or header is None or message is None:
         raise EdxmlRefused(
-            "Gói tin thiếu phần đầu (edXMLEnvelope/edXMLHeader/MessageHeader)", code="no_header", element="edXMLHeader"
+            "Gói tin thiếu phần đầu (edXMLEnvelope/edXMLHeader/MessageHeader)",
+            code=ErrorCode.NO_HEADER,
+            element="edXMLHeader",
         )
     assert header is not None
     signature = header.child("Signature")
@@ -431,7 +442,9 @@ def _interpret(root: _Node, target: _Target) -> Parsed:
     for att, att_warnings in target.attachments:
         if att.content_id in by_cid:
             raise EdxmlRefused(
-                f"Hai tệp đính kèm cùng ContentId «{att.content_id}»", code="duplicate_content_id", element="Attachment"
+                f"Hai tệp đính kèm cùng ContentId «{att.content_id}»",
+                code=ErrorCode.DUPLICATE_CONTENT_ID,
+                element="Attachment",
             )
         by_cid[att.content_id] = (att, att_warnings)
     seen: set[str] = set()
@@ -441,12 +454,12 @@ def _interpret(root: _Node, target: _Target) -> Parsed:
             raise EdxmlRefused(
                 f"Danh mục (edXMLManifest) nêu tệp «{ref.text('AttachmentName') or cid}» ({cid}) "
                 "nhưng gói tin không có tệp đính kèm đó",
-                code="missing_attachment",
+                code=ErrorCode.MISSING_ATTACHMENT,
                 element="edXMLManifest/Reference",
             )
         if cid in seen:
             raise EdxmlRefused(
-                f"Danh mục nêu hai lần ContentId «{cid}»", code="duplicate_content_id", element="edXMLManifest"
+                f"Danh mục nêu hai lần ContentId «{cid}»", code=ErrorCode.DUPLICATE_CONTENT_ID, element="edXMLManifest"
             )
         seen.add(cid)
         att, att_warnings = by_cid[cid]
@@ -462,7 +475,7 @@ def _interpret(root: _Node, target: _Target) -> Parsed:
         if cid not in seen:
             warnings.append(
                 EdxmlWarning(
-                    "unlisted_attachment",
+                    WarningCode.UNLISTED_ATTACHMENT,
                     f"tệp đính kèm «{att.attachment_name or cid}» không có trong danh mục (edXMLManifest); vẫn nhận",
                     "Attachment",
                 )
@@ -472,7 +485,9 @@ def _interpret(root: _Node, target: _Target) -> Parsed:
     warnings += check_edoc(edoc)
     if sig_state == "present" and sig_ns != DSIG_NS:
         warnings.append(
-            EdxmlWarning("signature_namespace", "chữ ký (Signature) không thuộc không gian tên XML-DSig", "Signature")
+            EdxmlWarning(
+                WarningCode.SIGNATURE_NAMESPACE, "chữ ký (Signature) không thuộc không gian tên XML-DSig", "Signature"
+            )
         )
     return Parsed(edoc, warnings, sig_state, sig_ns)
 
