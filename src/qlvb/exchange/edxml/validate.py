@@ -11,7 +11,7 @@ from datetime import datetime
 
 from . import status as status_codes
 from .errors import EdxmlWarning, WarningCode
-from .model import BUSSINESS_DOC_TYPES, DATE_FORMAT, DATETIME_FORMAT, REVOKE, Edoc, Status
+from .model import BUSSINESS_DOC_TYPES, DATE_FORMAT, DATETIME_FORMAT, REVOKE, Bussiness, Edoc, EdocHeader, Status
 
 ORGAN_ID_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z][0-9A-Z]{2}$")
 #: QĐ 20/2020: up to 35 characters, dot-separated groups of 0-9 A-Z
@@ -58,7 +58,16 @@ def check_document_id(value: str, element: str, out: list[EdxmlWarning]) -> None
 
 def check_edoc(edoc: Edoc) -> list[EdxmlWarning]:
     out: list[EdxmlWarning] = []
-    h = edoc.header
+    _check_header(edoc.header, out)
+    for t in edoc.trace_headers:
+        check_organ_id(t.organ_id, "TraceHeader/OrganId", out)
+        check_date(t.timestamp, "TraceHeader/Timestamp", out, fmt=DATETIME_FORMAT)
+    if edoc.bussiness is not None:
+        _check_bussiness(edoc.bussiness, edoc.header, out)
+    return out
+
+
+def _check_header(h: EdocHeader, out: list[EdxmlWarning]) -> None:
     check_organ_id(h.from_.organ_id, "From/OrganId", out)
     if not h.to:
         out.append(EdxmlWarning(WarningCode.NO_RECIPIENT, "gói tin không có nơi nhận (To)", "To"))
@@ -86,38 +95,39 @@ def check_edoc(edoc: Edoc) -> list[EdxmlWarning]:
         )
     if not h.subject:
         out.append(EdxmlWarning(WarningCode.SUBJECT_MISSING, "thiếu trích yếu (Subject)", "Subject"))
+    _check_response_for(h, out)
+
+
+def _check_response_for(h: EdocHeader, out: list[EdxmlWarning]) -> None:
     for rf in h.response_for:
         if rf.organ_id:
             check_organ_id(rf.organ_id, "ResponseFor/OrganId", out)
         check_date(rf.promulgation_date, "ResponseFor/PromulgationDate", out)
         if rf.document_id:
             check_document_id(rf.document_id, "ResponseFor/DocumentId", out)
-    for t in edoc.trace_headers:
-        check_organ_id(t.organ_id, "TraceHeader/OrganId", out)
-        check_date(t.timestamp, "TraceHeader/Timestamp", out, fmt=DATETIME_FORMAT)
-    b = edoc.bussiness
-    if b is not None:
-        if b.bussiness_doc_type not in BUSSINESS_DOC_TYPES:
-            out.append(
-                EdxmlWarning(
-                    WarningCode.BUSSINESS_DOC_TYPE,
-                    f"loại nghiệp vụ «{b.bussiness_doc_type}» không biết (0 mới, 1 thu hồi, 2 cập nhật, 3 thay thế)",
-                    "Bussiness/BussinessDocType",
-                )
+
+
+def _check_bussiness(b: Bussiness, h: EdocHeader, out: list[EdxmlWarning]) -> None:
+    if b.bussiness_doc_type not in BUSSINESS_DOC_TYPES:
+        out.append(
+            EdxmlWarning(
+                WarningCode.BUSSINESS_DOC_TYPE,
+                f"loại nghiệp vụ «{b.bussiness_doc_type}» không biết (0 mới, 1 thu hồi, 2 cập nhật, 3 thay thế)",
+                "Bussiness/BussinessDocType",
             )
-        if b.document_id:
-            check_document_id(b.document_id, "Bussiness/DocumentId", out)
-        for rep in b.replacements:
-            check_document_id(rep.document_id, "ReplacementInfo/DocumentId", out)
-        if b.bussiness_doc_type == REVOKE and not any(rf.document_id for rf in h.response_for):
-            out.append(
-                EdxmlWarning(
-                    WarningCode.REVOKE_TARGET,
-                    "gói thu hồi không chỉ ra văn bản bị thu hồi (ResponseFor)",
-                    "ResponseFor",
-                )
+        )
+    if b.document_id:
+        check_document_id(b.document_id, "Bussiness/DocumentId", out)
+    for rep in b.replacements:
+        check_document_id(rep.document_id, "ReplacementInfo/DocumentId", out)
+    if b.bussiness_doc_type == REVOKE and not any(rf.document_id for rf in h.response_for):
+        out.append(
+            EdxmlWarning(
+                WarningCode.REVOKE_TARGET,
+                "gói thu hồi không chỉ ra văn bản bị thu hồi (ResponseFor)",
+                "ResponseFor",
             )
-    return out
+        )
 
 
 def check_status(status: Status) -> list[EdxmlWarning]:
