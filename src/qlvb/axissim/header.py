@@ -65,26 +65,29 @@ def read_addressing(stream: BinaryIO) -> Addressing:
                 parents.append(tag if isinstance(tag, str) else "")
                 continue
             parents.pop()
-            if tag == _ORGAN_ID and parents and parents[-1] in _PARENTS:
-                value = (element.text or "").strip()
-                role = _PARENTS[parents[-1]]
-                if role == "from" and not found.sender:
-                    found.sender = value
-                elif role == "to" and value:
-                    found.to.append(value)
-                elif role == "response_for" and not found.response_for:
-                    found.response_for = value
-            elif tag == _STATUS_CODE:
-                found.is_status = True
-            elif tag == _DOCUMENT_ID and parents and parents[-1] == _MESSAGE_HEADER and not found.document_id:
-                found.document_id = (element.text or "").strip()
-            elif tag == _HEADER:
+            if tag == _HEADER:
                 break
+            _note(found, tag, (element.text or "").strip(), parent=parents[-1] if parents else "")
     except etree.XMLSyntaxError as exc:
         raise HeaderError(f"Gói tin không phải XML hợp lệ: {exc.msg}") from None
-    else:
-        if not found.sender:
-            raise HeaderError("Gói tin thiếu From/OrganId trong edXMLHeader.")
-        if not found.recipients:
-            raise HeaderError("Gói tin không có nơi nhận (To/OrganId hoặc ResponseFor/OrganId).")
-        return found
+    if not found.sender:
+        raise HeaderError("Gói tin thiếu From/OrganId trong edXMLHeader.")
+    if not found.recipients:
+        raise HeaderError("Gói tin không có nơi nhận (To/OrganId hoặc ResponseFor/OrganId).")
+    return found
+
+
+def _note(found: Addressing, tag: object, value: str, *, parent: str) -> None:
+    """Records what the element just closed (``tag``, under ``parent``) says about the addressing."""
+    if tag == _STATUS_CODE:
+        found.is_status = True
+    elif tag == _DOCUMENT_ID and parent == _MESSAGE_HEADER and not found.document_id:
+        found.document_id = value
+    elif tag == _ORGAN_ID and parent in _PARENTS:
+        role = _PARENTS[parent]
+        if role == "from" and not found.sender:
+            found.sender = value
+        elif role == "to" and value:
+            found.to.append(value)
+        elif role == "response_for" and not found.response_for:
+            found.response_for = value

@@ -7,7 +7,7 @@ import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .audit_anchors import read_anchors, timestamp_covers
+from .audit_anchors import Anchor, read_anchors, timestamp_covers
 from .audit_chain import GENESIS, audit_key, entry_hash, key_id, mac
 from .models import AuditChainHead, AuditEntry
 
@@ -45,11 +45,9 @@ def verify_chain() -> ChainReport:
     if head is not None and head.key_id and head.key_id != kid:
         return ChainReport(0, 1, "khóa dùng để kiểm tra không phải khóa đã ghi nhật ký (QLVB_AUDIT_KEY)")
     anchors = read_anchors()
-    for anchor in anchors:
-        if not hmac.compare_digest(anchor.mac, mac(key, anchor.body())):
-            return ChainReport(0, max(anchor.last_seq, 1), f"mốc neo ngoài CSDL lúc {anchor.at} bị sửa hoặc giả")
-        if anchor.tst and timestamp_covers(anchor) is None:
-            return ChainReport(0, max(anchor.last_seq, 1), f"dấu thời gian của mốc neo lúc {anchor.at} không khớp")
+    forged = _forged_anchor(anchors, key)
+    if forged is not None:
+        return forged
     anchored = {a.last_seq: a for a in anchors}
     prev = GENESIS
     expected_seq = 1
@@ -77,14 +75,32 @@ def verify_chain() -> ChainReport:
             anchors_checked=len(anchors),
             anchored_seq=top.last_seq,
         )
-    total = AuditEntry.objects.count()
-    if total != checked:
-        return ChainReport(checked, checked + 1, f"số mục trong bảng ({total}) khác số mục trong chuỗi ({checked})")
-    if head is not None and (head.last_seq != checked or head.last_hash != prev):
-        return ChainReport(checked, checked + 1, "mục cuối chuỗi đã bị xóa (đầu chuỗi không khớp)")
+    cut = _tail_cut(checked, prev, head)
+    if cut is not None:
+        return cut
     notes = []
     if last_anchor is None:
         notes.append("chưa có mốc neo ngoài CSDL: chưa phát hiện được việc cắt bớt các mục cuối")
     return ChainReport(
         checked, None, "", anchors_checked=len(anchors), anchored_seq=top.last_seq if top else None, notes=notes
     )
+
+
+def _forged_anchor(anchors: list[Anchor], key: bytes) -> ChainReport | None:
+    """The first anchor outside the database whose MAC or time-stamp does not hold."""
+    for anchor in anchors:
+        if not hmac.compare_digest(anchor.mac, mac(key, anchor.body())):
+            return ChainReport(0, max(anchor.last_seq, 1), f"mốc neo ngoài CSDL lúc {anchor.at} bị sửa hoặc giả")
+        if anchor.tst and timestamp_covers(anchor) is None:
+            return ChainReport(0, max(anchor.last_seq, 1), f"dấu thời gian của mốc neo lúc {anchor.at} không khớp")
+    return None
+
+
+def _tail_cut(checked: int, prev: str, head: AuditChainHead | None) -> ChainReport | None:
+    """Entries deleted at the end of the chain: the table's count or the head row disagree with the walk."""
+    total = AuditEntry.objects.count()
+    if total != checked:
+        return ChainReport(checked, checked + 1, f"số mục trong bảng ({total}) khác số mục trong chuỗi ({checked})")
+    if head is not None and (head.last_seq != checked or head.last_hash != prev):
+        return ChainReport(checked, checked + 1, "mục cuối chuỗi đã bị xóa (đầu chuỗi không khớp)")
+    return None

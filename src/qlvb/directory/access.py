@@ -36,15 +36,16 @@ def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
     return render(request, "web/403.html", {"message": message}, status=403)
 
 
-def permission_required(name: str) -> Callable[[View], View]:
-    """Sign-in required, then ``name`` held in some unit; refusals of services become a 403 page."""
-    permissions.get(name)  # fail at import time when the name is not declared
+def permission_required(name: permissions.Permission | str) -> Callable[[View], View]:
+    """Sign-in required, then ``name`` (a declared constant of an app's ``policies.py``) held in some
+    unit; refusals of services become a 403 page."""
+    perm = name if isinstance(name, permissions.Permission) else permissions.get(name)  # fails at import
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not permissions.has(request.user, name):
-                label = permissions.get(name).label
+            if not permissions.has(request.user, perm):
+                label = perm.label
                 return forbidden(request, _("Bạn không có quyền: %(label)s.") % {"label": label})
             try:
                 return view(request, *args, **kwargs)

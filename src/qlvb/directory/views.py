@@ -38,7 +38,7 @@ def _users_of(units: list[Unit]) -> QuerySet[User]:
     return User.objects.filter(unit__in=units).select_related("unit")
 
 
-@permission_required(policies.USER_MANAGE.name)
+@permission_required(policies.USER_MANAGE)
 def user_list(request: HttpRequest) -> HttpResponse:
     units = managed_units(current_user(request))
     form = UserFilterForm(request.GET or None, units=units)
@@ -57,7 +57,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/user_list.html", context)
 
 
-@permission_required(policies.USER_MANAGE.name)
+@permission_required(policies.USER_MANAGE)
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = current_user(request)
     units = managed_units(actor)
@@ -104,7 +104,7 @@ def _username_context(form: UserCreateForm) -> dict[str, str]:
 
 
 @require_GET
-@permission_required(policies.USER_MANAGE.name)
+@permission_required(policies.USER_MANAGE)
 def username_proposal(request: HttpRequest) -> HttpResponse:
     """HTMX: the account-name field, filled with the proposal for the name and unit typed so far.
     A name the administrator typed himself (different from the last proposal) is kept."""
@@ -140,7 +140,7 @@ def _managed_user(request: HttpRequest, pk: int) -> tuple[User, User, list[Unit]
     return actor, get_object_or_404(_users_of(units), pk=pk), units
 
 
-@permission_required(policies.USER_MANAGE.name)
+@permission_required(policies.USER_MANAGE)
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor, user, _units = _managed_user(request, pk)
     role_units = managed_units(actor, policies.ROLE_MANAGE)
@@ -192,25 +192,25 @@ def _run(request: HttpRequest, pk: int, done: str, action: str) -> HttpResponse:
 
 
 @require_POST
-@permission_required(policies.USER_LOCK.name)
+@permission_required(policies.USER_LOCK)
 def user_lock(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(request, pk, _("Đã khóa tài khoản."), "lock")
 
 
 @require_POST
-@permission_required(policies.USER_LOCK.name)
+@permission_required(policies.USER_LOCK)
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(request, pk, _("Đã mở khóa tài khoản."), "unlock")
 
 
 @require_POST
-@permission_required(policies.ROLE_MANAGE.name)
+@permission_required(policies.ROLE_MANAGE)
 def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(request, pk, _("Đã gán vai trò."), "grant")
 
 
 @require_POST
-@permission_required(policies.ROLE_MANAGE.name)
+@permission_required(policies.ROLE_MANAGE)
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return _run(request, pk, _("Đã bỏ vai trò."), "revoke")
 
@@ -218,7 +218,7 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --- outside agencies ------------------------------------------------------------------------------------
 
 
-@permission_required(policies.OUTSIDE_AGENCY_MANAGE.name)
+@permission_required(policies.OUTSIDE_AGENCY_MANAGE)
 def outside_agencies(request: HttpRequest) -> HttpResponse:
     """``/quan-tri/co-quan-ngoai/``: the outside agencies of the directory and the form that adds one
     (clerks and administrators); ``?ten=`` fills in the name, ``?next=`` returns to the page it came from."""

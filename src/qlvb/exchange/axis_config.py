@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .errors import ErrorCode
 from .transport import Transport, TransportError, VdxpConfig, VdxpTransport
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def transport_get(organ_id: str = "") -> Transport:
     if not axis_configured_by_settings():
         raise TransportError(
             "Chưa cấu hình kết nối trục liên thông (QLVB_AXIS_ENDPOINT, QLVB_AXIS_SYSTEM_ID, QLVB_AXIS_SECRET).",
-            code="axis_not_configured",
+            code=ErrorCode.AXIS_NOT_CONFIGURED,
         )
     return VdxpTransport(
         VdxpConfig(

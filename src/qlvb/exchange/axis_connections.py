@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 from .connection_models import AxisConnection
+from .errors import ErrorCode
 from .transport import Transport, TransportError, VdxpConfig, VdxpTransport
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def secret_unseal(sealed: str) -> str:
         raise TransportError(
             "Không đọc được mật khẩu kết nối trục liên thông đã lưu (khóa bí mật của hệ thống đã đổi): "
             "quản trị viên cần nhập lại mật khẩu.",
-            code="axis_not_configured",
+            code=ErrorCode.AXIS_NOT_CONFIGURED,
         ) from None
 
 

@@ -41,7 +41,7 @@ def _agency_pk(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-@permission_required("exchange.axis_work")
+@permission_required(policies.AXIS_WORK)
 def axis_home(request: HttpRequest) -> HttpResponse:
     actor = current_user(request)
     permission = policies.AXIS_WORK
@@ -75,7 +75,7 @@ def axis_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required("exchange.axis_work")
+@permission_required(policies.AXIS_WORK)
 def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
     actor = current_user(request)
     try:
@@ -122,7 +122,7 @@ class ConnectionForm(forms.Form):
             field.widget.attrs.setdefault("class", "form-control")
 
 
-@permission_required("exchange.axis_connection_manage")
+@permission_required(policies.AXIS_CONNECTION_MANAGE)
 def connections(request: HttpRequest) -> HttpResponse:
     actor = current_user(request)
     agencies = list(selectors.axis_agencies(actor, permission=policies.AXIS_CONNECTION_MANAGE))
@@ -133,7 +133,7 @@ def connections(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/connections.html", {"rows": rows})
 
 
-@permission_required("exchange.axis_connection_manage")
+@permission_required(policies.AXIS_CONNECTION_MANAGE)
 def connection_edit(request: HttpRequest, agency_pk: int) -> HttpResponse:
     actor = current_user(request)
     try:
@@ -164,7 +164,7 @@ def connection_edit(request: HttpRequest, agency_pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("exchange.axis_connection_manage")
+@permission_required(policies.AXIS_CONNECTION_MANAGE)
 def connection_test(request: HttpRequest, agency_pk: int) -> HttpResponse:
     actor = current_user(request)
     try:
@@ -180,7 +180,7 @@ def connection_test(request: HttpRequest, agency_pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("exchange.axis_directory_sync")
+@permission_required(policies.AXIS_DIRECTORY_SYNC)
 def directory_sync(request: HttpRequest) -> HttpResponse:
     actor = current_user(request)
     back = request.POST.get("next") or ""

@@ -184,36 +184,7 @@ def zip_inspect(
         seen: set[str] = set()
         declared = 0
         for info in infos:
-            problem = _name_problem(info.filename)
-            if problem:
-                raise ZipRefused(f"tên mục “{info.filename[:80]}” {problem}", name=name, code=ErrorCode.ZIP_PATH)
-            if info.filename in seen:
-                raise ZipRefused(f"mục “{info.filename[:80]}” xuất hiện hai lần", name=name, code=ErrorCode.ZIP_PATH)
-            seen.add(info.filename)
-            if info.flag_bits & 0x1:
-                raise ZipRefused(
-                    f"mục “{info.filename[:80]}” được mã hóa bằng mật khẩu", name=name, code=ErrorCode.ZIP_ENCRYPTED
-                )
-            if info.compress_type not in _METHODS:
-                raise ZipRefused(
-                    f"mục “{info.filename[:80]}” dùng phương thức nén lạ ({info.compress_type})",
-                    name=name,
-                    code=ErrorCode.ZIP_METHOD,
-                )
-            if info.file_size > limits.max_entry_bytes:
-                raise ZipRefused(
-                    f"mục “{info.filename[:80]}” khi giải nén là {_mib(info.file_size)}, quá giới hạn "
-                    f"{_mib(limits.max_entry_bytes)}",
-                    name=name,
-                )
-            if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
-                info.compress_size, 1
-            ):
-                raise ZipRefused(
-                    f"mục “{info.filename[:80]}” nén {info.file_size // max(info.compress_size, 1)} "
-                    f"lần, quá tỷ lệ cho phép {limits.max_ratio} lần",
-                    name=name,
-                )
+            _entry_check(info, seen, limits=limits, name=name)
             declared += info.file_size
             report.compressed_bytes += info.compress_size
         report.entries += len(infos)
@@ -232,6 +203,39 @@ def zip_inspect(
     return report
 
 
+def _entry_check(info: zipfile.ZipInfo, seen: set[str], *, limits: ZipLimits, name: str) -> None:
+    """One entry of the central directory: a safe name, seen once, not encrypted, a known method, its
+    declared size and ratio under the caps. Raises :class:`ZipRefused`; adds the name to ``seen``."""
+    problem = _name_problem(info.filename)
+    if problem:
+        raise ZipRefused(f"tên mục “{info.filename[:80]}” {problem}", name=name, code=ErrorCode.ZIP_PATH)
+    if info.filename in seen:
+        raise ZipRefused(f"mục “{info.filename[:80]}” xuất hiện hai lần", name=name, code=ErrorCode.ZIP_PATH)
+    seen.add(info.filename)
+    if info.flag_bits & 0x1:
+        raise ZipRefused(
+            f"mục “{info.filename[:80]}” được mã hóa bằng mật khẩu", name=name, code=ErrorCode.ZIP_ENCRYPTED
+        )
+    if info.compress_type not in _METHODS:
+        raise ZipRefused(
+            f"mục “{info.filename[:80]}” dùng phương thức nén lạ ({info.compress_type})",
+            name=name,
+            code=ErrorCode.ZIP_METHOD,
+        )
+    if info.file_size > limits.max_entry_bytes:
+        raise ZipRefused(
+            f"mục “{info.filename[:80]}” khi giải nén là {_mib(info.file_size)}, quá giới hạn "
+            f"{_mib(limits.max_entry_bytes)}",
+            name=name,
+        )
+    if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        raise ZipRefused(
+            f"mục “{info.filename[:80]}” nén {info.file_size // max(info.compress_size, 1)} "
+            f"lần, quá tỷ lệ cho phép {limits.max_ratio} lần",
+            name=name,
+        )
+
+
 def _data_offset(fh: IO[bytes], info: zipfile.ZipInfo) -> int:
     fh.seek(info.header_offset)
     header = fh.read(30)
@@ -245,14 +249,12 @@ def _inflate(fh: IO[bytes], info: zipfile.ZipInfo, *, cap: int) -> Iterator[byte
     """The bytes the entry really unpacks to, in chunks of at most ``CHUNK``; refuses past ``cap``
     or past its declared size, and when it ends short of the declared size or fails its CRC."""
     fh.seek(_data_offset(fh, info))
-    remaining = info.compress_size
+    raw = _compressed(fh, info)
+    pieces = _deflated(raw, info) if info.compress_type == zipfile.ZIP_DEFLATED else raw
     produced = 0
     crc = 0
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
     limit = min(cap, info.file_size)
-
-    def counted(piece: bytes) -> bytes:
-        nonlocal produced, crc
+    for piece in pieces:
         produced += len(piece)
         if produced > limit:
             if produced > cap:
@@ -261,34 +263,7 @@ def _inflate(fh: IO[bytes], info: zipfile.ZipInfo, *, cap: int) -> Iterator[byte
                 f"mục “{info.filename[:80]}” giải nén ra nhiều hơn kích thước khai báo ({info.file_size} byte)"
             )
         crc = zlib.crc32(piece, crc)
-        return piece
-
-    while remaining > 0:
-        raw = fh.read(min(CHUNK, remaining))
-        if not raw:
-            raise ZipRefused(f"mục “{info.filename[:80]}” bị cắt cụt", code=ErrorCode.ZIP_BROKEN)
-        remaining -= len(raw)
-        if inflater is None:
-            yield counted(raw)
-            continue
-        data = raw
-        while data:
-            try:
-                piece = inflater.decompress(data, CHUNK)
-            except zlib.error:
-                raise ZipRefused(
-                    f"dữ liệu nén của mục “{info.filename[:80]}” bị hỏng", code=ErrorCode.ZIP_BROKEN
-                ) from None
-            if piece:
-                yield counted(piece)
-            data = inflater.unconsumed_tail
-            if inflater.eof:
-                break
-        if inflater.eof:
-            break
-    if inflater is not None:
-        while not inflater.eof and (piece := inflater.decompress(b"", CHUNK)):
-            yield counted(piece)
+        yield piece
     if produced != info.file_size:
         raise ZipRefused(
             f"mục “{info.filename[:80]}” có kích thước thật ({produced} byte) khác kích thước khai "
@@ -297,6 +272,39 @@ def _inflate(fh: IO[bytes], info: zipfile.ZipInfo, *, cap: int) -> Iterator[byte
         )
     if crc != info.CRC:
         raise ZipRefused(f"mục “{info.filename[:80]}” sai mã kiểm tra CRC", code=ErrorCode.ZIP_BROKEN)
+
+
+def _compressed(fh: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The entry's stored bytes as they are in the archive, in chunks of at most ``CHUNK``."""
+    remaining = info.compress_size
+    while remaining > 0:
+        raw = fh.read(min(CHUNK, remaining))
+        if not raw:
+            raise ZipRefused(f"mục “{info.filename[:80]}” bị cắt cụt", code=ErrorCode.ZIP_BROKEN)
+        remaining -= len(raw)
+        yield raw
+
+
+def _deflated(raw: Iterator[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """``raw`` inflated, at most ``CHUNK`` bytes per piece; reading stops at the end of the stream."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    for data in raw:
+        while data:
+            try:
+                piece = inflater.decompress(data, CHUNK)
+            except zlib.error:
+                raise ZipRefused(
+                    f"dữ liệu nén của mục “{info.filename[:80]}” bị hỏng", code=ErrorCode.ZIP_BROKEN
+                ) from None
+            if piece:
+                yield piece
+            data = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+        if inflater.eof:
+            break
+    while not inflater.eof and (piece := inflater.decompress(b"", CHUNK)):
+        yield piece
 
 
 def zip_check(source: Source, *, name: str = "", limits: ZipLimits | None = None) -> ZipReport:
@@ -315,36 +323,47 @@ def _check(source: Source, *, limits: ZipLimits, depth: int, report: ZipReport) 
         for info in zf.infolist():
             if info.is_dir():
                 continue
-            head = b""
-            spool: IO[bytes] | None = None
-            try:
-                for piece in _inflate(fh, info, cap=limits.max_entry_bytes):
-                    report.produced_bytes += len(piece)
-                    if report.produced_bytes > limits.max_total_bytes:
-                        raise ZipRefused(f"toàn bộ nội dung giải nén ra hơn {_mib(limits.max_total_bytes)}")
-                    if len(head) < 4:
-                        head += piece[: 4 - len(head)]
-                        if head == _LOCAL[: len(head)] and len(head) == 4:
-                            if depth >= limits.max_depth:
-                                raise ZipRefused(
-                                    f"mục “{info.filename[:80]}” là một tệp nén lồng quá {limits.max_depth} cấp",
-                                    code=ErrorCode.ZIP_NESTED,
-                                )
-                            spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
-                    if spool is not None:
-                        spool.write(piece)
-                if spool is not None:
-                    report.nested.append(info.filename)
-                    try:
-                        _check(spool, limits=limits, depth=depth + 1, report=report)
-                    except ZipRefused as inner:
-                        if inner.code == ErrorCode.ZIP_BROKEN:  # an embedded object that merely looks like a zip
-                            continue
+            spool = _entry_unpack(fh, info, limits=limits, depth=depth, report=report)
+            if spool is None:
+                continue
+            with spool:
+                report.nested.append(info.filename)
+                try:
+                    _check(spool, limits=limits, depth=depth + 1, report=report)
+                except ZipRefused as inner:
+                    if inner.code != ErrorCode.ZIP_BROKEN:  # an embedded object that merely looks like a zip
                         raise
-            finally:
-                if spool is not None:
-                    spool.close()
     return report
+
+
+def _entry_unpack(
+    fh: IO[bytes], info: zipfile.ZipInfo, *, limits: ZipLimits, depth: int, report: ZipReport
+) -> IO[bytes] | None:
+    """Inflates one entry under the caps, counted in ``report``. An entry that is itself a zip is kept in
+    a spooled temporary file and returned (the caller checks and closes it); otherwise ``None``."""
+    head = b""
+    spool: IO[bytes] | None = None
+    try:
+        for piece in _inflate(fh, info, cap=limits.max_entry_bytes):
+            report.produced_bytes += len(piece)
+            if report.produced_bytes > limits.max_total_bytes:
+                raise ZipRefused(f"toàn bộ nội dung giải nén ra hơn {_mib(limits.max_total_bytes)}")
+            if len(head) < 4:
+                head += piece[: 4 - len(head)]
+                if head == _LOCAL[: len(head)] and len(head) == 4:
+                    if depth >= limits.max_depth:
+                        raise ZipRefused(
+                            f"mục “{info.filename[:80]}” là một tệp nén lồng quá {limits.max_depth} cấp",
+                            code=ErrorCode.ZIP_NESTED,
+                        )
+                    spool = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
+            if spool is not None:
+                spool.write(piece)
+    except BaseException:
+        if spool is not None:
+            spool.close()
+        raise
+    return spool
 
 
 def member_stream(source: Source, member: str, *, name: str = "", limits: ZipLimits | None = None) -> Iterator[bytes]:

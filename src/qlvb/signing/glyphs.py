@@ -197,6 +197,20 @@ class _State:
         return clone
 
 
+_TEXT_STATE_OPERATORS = frozenset({"Tf", "Tc", "Tw", "Tz", "TL", "Ts"})
+
+
+class _Cursor:
+    """The text matrix and the text line matrix (PDF 32000 §9.4.2)."""
+
+    def __init__(self) -> None:
+        self.tm: Matrix = IDENTITY
+        self.tlm: Matrix = IDENTITY
+
+    def next_line(self, leading: float) -> None:
+        self.tm = self.tlm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), self.tlm)
+
+
 class _Interpreter:
     def __init__(self, reader: PdfReader) -> None:
         self.reader = reader
@@ -221,8 +235,7 @@ class _Interpreter:
         state = _State()
         state.ctm = ctm
         stack: list[_State] = []
-        tm: Matrix = IDENTITY
-        tlm: Matrix = IDENTITY
+        cursor = _Cursor()
         for operands, operator in ContentStream(contents, self.reader).operations:
             op = operator.decode("latin-1") if isinstance(operator, bytes) else str(operator)
             if op == "q":
@@ -232,43 +245,56 @@ class _Interpreter:
                     state = stack.pop()
             elif op == "cm" and len(operands) == 6:
                 state.ctm = _mul(tuple(_num(v) for v in operands), state.ctm)  # type: ignore[arg-type]
-            elif op == "BT":
-                tm = tlm = IDENTITY
-            elif op == "Tf" and len(operands) == 2:
-                state.font = self._font(resources, str(operands[0]))
-                state.size = _num(operands[1])
-            elif op == "Tc" and operands:
-                state.char_spacing = _num(operands[0])
-            elif op == "Tw" and operands:
-                state.word_spacing = _num(operands[0])
-            elif op == "Tz" and operands:
-                state.scale = _num(operands[0], 100.0) / 100.0
-            elif op == "TL" and operands:
-                state.leading = _num(operands[0])
-            elif op == "Ts" and operands:
-                state.rise = _num(operands[0])
-            elif op in ("Td", "TD") and len(operands) == 2:
-                tx, ty = _num(operands[0]), _num(operands[1])
-                if op == "TD":
-                    state.leading = -ty
-                tm = tlm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), tlm)
-            elif op == "Tm" and len(operands) == 6:
-                tm = tlm = tuple(_num(v) for v in operands)  # type: ignore[assignment]
-            elif op == "T*":
-                tm = tlm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -state.leading), tlm)
-            elif op == "Tj" and operands:
-                tm = self._show(state, tm, [operands[0]])
-            elif op == "TJ" and operands:
-                tm = self._show(state, tm, list(operands[0]))
-            elif op == "'" and operands:
-                tm = tlm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -state.leading), tlm)
-                tm = self._show(state, tm, [operands[0]])
-            elif op == '"' and len(operands) == 3:
-                state.word_spacing, state.char_spacing = _num(operands[0]), _num(operands[1])
-                tm = tlm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -state.leading), tlm)
-                tm = self._show(state, tm, [operands[2]])
             elif op == "Do" and operands:
                 self._form(resources, str(operands[0]), state.ctm, depth)
+            elif op in _TEXT_STATE_OPERATORS:
+                self._text_state(state, op, operands, resources)
+            else:
+                self._text(state, cursor, op, operands)
+
+    def _text_state(self, state: _State, op: str, operands: list[Any], resources: DictionaryObject) -> None:
+        """Tf, Tc, Tw, Tz, TL, Ts: the font and the spacing of the text that follows."""
+        if op == "Tf":
+            if len(operands) == 2:
+                state.font = self._font(resources, str(operands[0]))
+                state.size = _num(operands[1])
+        elif not operands:
+            return
+        elif op == "Tc":
+            state.char_spacing = _num(operands[0])
+        elif op == "Tw":
+            state.word_spacing = _num(operands[0])
+        elif op == "Tz":
+            state.scale = _num(operands[0], 100.0) / 100.0
+        elif op == "TL":
+            state.leading = _num(operands[0])
+        elif op == "Ts":
+            state.rise = _num(operands[0])
+
+    def _text(self, state: _State, cursor: _Cursor, op: str, operands: list[Any]) -> None:
+        """BT, Td, TD, Tm, T*: where the text goes; Tj, TJ, ', ": the text shown there."""
+        if op == "BT":
+            cursor.tm = cursor.tlm = IDENTITY
+        elif op in ("Td", "TD") and len(operands) == 2:
+            tx, ty = _num(operands[0]), _num(operands[1])
+            if op == "TD":
+                state.leading = -ty
+            cursor.tm = cursor.tlm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), cursor.tlm)
+        elif op == "Tm" and len(operands) == 6:
+            cursor.tm = cursor.tlm = tuple(_num(v) for v in operands)  # type: ignore[assignment]
+        elif op == "T*":
+            cursor.next_line(state.leading)
+        elif op == "Tj" and operands:
+            cursor.tm = self._show(state, cursor.tm, [operands[0]])
+        elif op == "TJ" and operands:
+            cursor.tm = self._show(state, cursor.tm, list(operands[0]))
+        elif op == "'" and operands:
+            cursor.next_line(state.leading)
+            cursor.tm = self._show(state, cursor.tm, [operands[0]])
+        elif op == '"' and len(operands) == 3:
+            state.word_spacing, state.char_spacing = _num(operands[0]), _num(operands[1])
+            cursor.next_line(state.leading)
+            cursor.tm = self._show(state, cursor.tm, [operands[2]])
 
     def _form(self, resources: DictionaryObject, name: str, ctm: Matrix, depth: int) -> None:
         objects = resources.get("/XObject")

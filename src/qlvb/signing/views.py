@@ -168,7 +168,7 @@ def _agency(request: HttpRequest) -> Any:
 
 
 @_upload_view
-@permission_required(policies.AGENCY_MANAGE.name)
+@permission_required(policies.AGENCY_MANAGE)
 def agency(request: HttpRequest) -> HttpResponse:
     """The agency's signing key and seal image, for its administrator or clerk (NĐ 30 Điều 33)."""
     unit, agencies = _agency(request)
@@ -207,7 +207,7 @@ def agency(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required(policies.AGENCY_MANAGE.name)
+@permission_required(policies.AGENCY_MANAGE)
 @require_GET
 def agency_image(request: HttpRequest, agency_id: int) -> HttpResponse:
     user = current_user(request)
@@ -218,7 +218,7 @@ def agency_image(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 
 @_upload_view
-@permission_required(policies.VERIFY.name)
+@permission_required(policies.VERIFY)
 def verify(request: HttpRequest) -> HttpResponse:
     """ "Kiểm tra chữ ký số": upload a PDF, see the report (stored, so the page can be opened again)."""
     form = forms.VerifyForm()
@@ -245,7 +245,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "signing/verify.html", {"form": form, "trust_dir": conf.trust_anchors_dir()})
 
 
-@permission_required(policies.VERIFY.name)
+@permission_required(policies.VERIFY)
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """A stored verification report (linked from the incoming document page: ``signing:report``)."""
@@ -264,7 +264,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @_upload_view
-@permission_required(policies.ANCHORS_MANAGE.name)
+@permission_required(policies.ANCHORS_MANAGE)
 def trust_anchors(request: HttpRequest) -> HttpResponse:
     """ "Chứng thư gốc tin cậy": the CA certificates every verification chains to (per deployment)."""
     form = forms.AnchorForm()

@@ -155,6 +155,23 @@ def _format(key: str, value: Any, units: dict[int, str]) -> str:
         return yes_no(value)
     if value is None or value == "":
         return "—"
+    by_key = _format_by_key(key, value, units)
+    if by_key is not None:
+        return by_key
+    if isinstance(value, int | float):
+        return number_format(value)
+    if isinstance(value, str):
+        return local_datetime(value) or value
+    if isinstance(value, list):
+        return ", ".join(_format(key, item, units) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{label_for('', k)}: {_format(k, v, units)}" for k, v in value.items())
+    return str(value)
+
+
+def _format_by_key(key: str, value: Any, units: dict[int, str]) -> str | None:
+    """The values shown in their key's own form (a size, a unit's name, a role, a channel, a digest, a
+    labelled code); ``None`` when the key has none."""
     if key in {"bytes", "size", "received_bytes"} and isinstance(value, int):
         return file_size(value)
     if key == "unit" and isinstance(value, int):
@@ -169,15 +186,7 @@ def _format(key: str, value: Any, units: dict[int, str]) -> str:
         return str(VALUE_LABELS[key][str(value)])
     if key == "reason" and str(value) in VALUE_LABELS["reason_code"]:
         return str(VALUE_LABELS["reason_code"][str(value)])
-    if isinstance(value, int | float):
-        return number_format(value)
-    if isinstance(value, str):
-        return local_datetime(value) or value
-    if isinstance(value, list):
-        return ", ".join(_format(key, item, units) for item in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{label_for('', k)}: {_format(k, v, units)}" for k, v in value.items())
-    return str(value)
+    return None
 
 
 def label_for(action: str, key: str) -> str:

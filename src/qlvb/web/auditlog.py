@@ -80,7 +80,7 @@ class AuditFilterForm(forms.Form):
         return entries
 
 
-@permission_required(directory_policies.AUDIT_VIEW.name)
+@permission_required(directory_policies.AUDIT_VIEW)
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.order_by("-seq")
@@ -110,7 +110,7 @@ def _rows(page: Any) -> list[tuple[AuditEntry, list[Any]]]:
 
 
 @require_POST
-@permission_required(directory_policies.AUDIT_VIEW.name)
+@permission_required(directory_policies.AUDIT_VIEW)
 def audit_verify(request: HttpRequest) -> HttpResponse:
     report = audit.verify_chain()
     context = {"report": report}

@@ -7,7 +7,7 @@ A pure library — no database, no Django models. See docs/edxml.md.
 
 from .attachments import Limits
 from .build import build
-from .errors import EdxmlRefused, EdxmlWarning
+from .errors import EdxmlRefused, EdxmlWarning, WarningCode
 from .model import Attachment, Edoc, Organization, ResponseFor, Status
 from .parse import Parsed, parse
 
@@ -21,6 +21,7 @@ __all__ = [
     "Parsed",
     "ResponseFor",
     "Status",
+    "WarningCode",
     "build",
     "parse",
 ]

@@ -26,7 +26,8 @@ from typing import IO
 
 from qlvb.files.zipguard import ZipLimits, ZipRefused, zip_check, zip_inspect
 
-from .errors import EdxmlRefused, EdxmlWarning
+from ..errors import ErrorCode
+from .errors import EdxmlRefused, EdxmlWarning, WarningCode
 
 MiB = 1024 * 1024
 CHUNK = 256 * 1024
@@ -68,7 +69,7 @@ class Base64Sink:
         except UnicodeEncodeError:
             raise EdxmlRefused(
                 "Nội dung tệp đính kèm không phải base64 (có ký tự ngoài bảng mã base64)",
-                code="bad_base64",
+                code=ErrorCode.BAD_BASE64,
                 element=self.element,
             ) from None
         data = self.pending + data.translate(None, _WS)
@@ -81,21 +82,23 @@ class Base64Sink:
         if self.done:
             raise EdxmlRefused(
                 "Nội dung tệp đính kèm không phải base64 (dữ liệu sau ký tự đệm '=')",
-                code="bad_base64",
+                code=ErrorCode.BAD_BASE64,
                 element=self.element,
             )
         try:
             raw = binascii.a2b_base64(data, strict_mode=True)
         except binascii.Error as exc:
             raise EdxmlRefused(
-                f"Nội dung tệp đính kèm không giải mã được base64 ({exc})", code="bad_base64", element=self.element
+                f"Nội dung tệp đính kèm không giải mã được base64 ({exc})",
+                code=ErrorCode.BAD_BASE64,
+                element=self.element,
             ) from None
         if data.endswith(b"="):
             self.done = True
         self.written += len(raw)
         if self.written > self.limit:
             raise EdxmlRefused(
-                f"Tệp đính kèm vượt quá giới hạn {self.limit // MiB} MB", code="too_large", element=self.element
+                f"Tệp đính kèm vượt quá giới hạn {self.limit // MiB} MB", code=ErrorCode.TOO_LARGE, element=self.element
             )
         self.out.write(raw)
 
@@ -103,7 +106,7 @@ class Base64Sink:
         if self.pending:
             raise EdxmlRefused(
                 "Nội dung tệp đính kèm không giải mã được base64 (độ dài không hợp lệ)",
-                code="bad_base64",
+                code=ErrorCode.BAD_BASE64,
                 element=self.element,
             )
         return self.written
@@ -155,7 +158,7 @@ def inflate_attachment(
         return _keep(blob, name, out_dir, limits, used, warnings, element)
     if magic != b"PK\x03\x04":
         warnings.append(
-            EdxmlWarning("not_zipped", "tệp đính kèm khai là zip nhưng không phải tệp nén; giữ nguyên", name)
+            EdxmlWarning(WarningCode.NOT_ZIPPED, "tệp đính kèm khai là zip nhưng không phải tệp nén; giữ nguyên", name)
         )
         return _keep(blob, name, out_dir, limits, used, warnings, element)
     if name.lower().endswith(".zip"):  # a .zip attached as such (the VPCP library sends it unwrapped)
@@ -164,22 +167,22 @@ def inflate_attachment(
     try:
         zf = zipfile.ZipFile(blob)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise EdxmlRefused(f"Tệp nén đính kèm bị hỏng ({exc})", code="bad_zip", element=element) from None
+        raise EdxmlRefused(f"Tệp nén đính kèm bị hỏng ({exc})", code=ErrorCode.BAD_ZIP, element=element) from None
     _zip_guard(blob, limits, used, element, inflate=False)
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > limits.max_entries:
             raise EdxmlRefused(
                 f"Tệp nén đính kèm có quá nhiều tệp ({len(infos)} > {limits.max_entries})",
-                code="zip_entries",
+                code=ErrorCode.ZIP_ENTRIES,
                 element=element,
             )
         if not infos:
-            raise EdxmlRefused("Tệp nén đính kèm không chứa tệp nào", code="bad_zip", element=element)
+            raise EdxmlRefused("Tệp nén đính kèm không chứa tệp nào", code=ErrorCode.BAD_ZIP, element=element)
         if len(infos) == 1:
             return _write_entry(zf, infos[0], name, out_dir, limits, used, warnings, element)
     _zip_guard(blob, limits, used, element, inflate=True)
-    warnings.append(EdxmlWarning("zip_many", f"tệp nén chứa {len(infos)} tệp; giữ nguyên tệp nén", name))
+    warnings.append(EdxmlWarning(WarningCode.ZIP_MANY, f"tệp nén chứa {len(infos)} tệp; giữ nguyên tệp nén", name))
     zip_name = name if name.lower().endswith(".zip") else name + ".zip"
     return _keep(blob, zip_name, out_dir, limits, used, warnings, element)
 
@@ -203,20 +206,24 @@ def _zip_guard(blob: Path, limits: Limits, used: int, element: str, *, inflate: 
         else:
             zip_inspect(blob, limits=_zip_limits(limits, used))
     except ZipRefused as refused:
-        raise EdxmlRefused(f"Tệp nén đính kèm bị từ chối: {refused.reason}", code="zip_bomb", element=element) from None
+        raise EdxmlRefused(
+            f"Tệp nén đính kèm bị từ chối: {refused.reason}", code=ErrorCode.ZIP_BOMB, element=element
+        ) from None
 
 
 def _total_refused(limits: Limits, element: str) -> EdxmlRefused:
     return EdxmlRefused(
-        f"Tổng dung lượng tệp đính kèm vượt quá {limits.max_total_bytes // MiB} MB", code="too_large", element=element
+        f"Tổng dung lượng tệp đính kèm vượt quá {limits.max_total_bytes // MiB} MB",
+        code=ErrorCode.TOO_LARGE,
+        element=element,
     )
 
 
 def _entry_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, element: str) -> Iterator[bytes]:
     if info.flag_bits & 0x1:
-        raise EdxmlRefused("Tệp nén đính kèm có mật khẩu", code="bad_zip", element=element)
+        raise EdxmlRefused("Tệp nén đính kèm có mật khẩu", code=ErrorCode.BAD_ZIP, element=element)
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise EdxmlRefused("Tệp nén đính kèm dùng kiểu nén không hỗ trợ", code="bad_zip", element=element)
+        raise EdxmlRefused("Tệp nén đính kèm dùng kiểu nén không hỗ trợ", code=ErrorCode.BAD_ZIP, element=element)
     count = 0
     try:
         with zf.open(info) as src:
@@ -229,12 +236,12 @@ def _entry_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, el
                 if count > limits.max_file_bytes:
                     raise EdxmlRefused(
                         f"Tệp trong tệp nén đính kèm giải nén vượt quá {limits.max_file_bytes // MiB} MB",
-                        code="too_large",
+                        code=ErrorCode.TOO_LARGE,
                         element=element,
                     )
                 yield chunk
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise EdxmlRefused(f"Tệp nén đính kèm bị hỏng ({exc})", code="bad_zip", element=element) from None
+        raise EdxmlRefused(f"Tệp nén đính kèm bị hỏng ({exc})", code=ErrorCode.BAD_ZIP, element=element) from None
 
 
 def _write_entry(
@@ -283,7 +290,9 @@ def _keep(
     size = blob.stat().st_size
     if check_size and size > limits.max_file_bytes:
         raise EdxmlRefused(
-            f"Tệp đính kèm vượt quá giới hạn {limits.max_file_bytes // MiB} MB", code="too_large", element=element
+            f"Tệp đính kèm vượt quá giới hạn {limits.max_file_bytes // MiB} MB",
+            code=ErrorCode.TOO_LARGE,
+            element=element,
         )
     if check_size and used + size > limits.max_total_bytes:
         raise _total_refused(limits, element)

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from ..errors import ErrorCode
 from .attachments import base64_chunks, safe_name, zip_file
 from .errors import EdxmlRefused
 from .model import (
@@ -150,12 +151,12 @@ def attachment_plan(edoc: Edoc) -> list[Attachment]:
     seen: set[str] = set()
     for i, a in enumerate(edoc.attachments, start=1):
         if a.path is None:
-            raise EdxmlRefused(f"Tệp đính kèm thứ {i} không có đường dẫn tệp", code="attachment_missing")
+            raise EdxmlRefused(f"Tệp đính kèm thứ {i} không có đường dẫn tệp", code=ErrorCode.ATTACHMENT_MISSING)
         if not Path(a.path).is_file():
-            raise EdxmlRefused(f"Không đọc được tệp đính kèm: {a.path}", code="attachment_missing")
+            raise EdxmlRefused(f"Không đọc được tệp đính kèm: {a.path}", code=ErrorCode.ATTACHMENT_MISSING)
         cid = clean(a.content_id) or f"cid:{i}"
         if cid in seen:
-            raise EdxmlRefused(f"ContentId trùng nhau: {cid}", code="duplicate_content_id")
+            raise EdxmlRefused(f"ContentId trùng nhau: {cid}", code=ErrorCode.DUPLICATE_CONTENT_ID)
         seen.add(cid)
         name = clean(a.attachment_name) or safe_name(Path(a.path).name)
         plan.append(

@@ -13,9 +13,12 @@ impossible date, an unknown code, a dummy signature) is *kept* and reported as a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from qlvb.core.errors import ValidationFailed
+
+from ..errors import ErrorCode
 
 
 class EdxmlRefused(ValidationFailed):
@@ -25,7 +28,7 @@ class EdxmlRefused(ValidationFailed):
         self,
         message: str,
         *,
-        code: str = "edxml_refused",
+        code: str = ErrorCode.EDXML_REFUSED,
         line: int | None = None,
         column: int | None = None,
         element: str = "",
@@ -43,6 +46,29 @@ class EdxmlRefused(ValidationFailed):
         self.line = line
         self.column = column
         self.element = element
+
+
+class WarningCode(StrEnum):
+    """The codes of :class:`EdxmlWarning`: the ``qlvb edxml parse`` command prints them in its JSON
+    (``warnings[].code``), so values never change once published."""
+
+    BUSSINESS_DOC_TYPE = "bussiness_doc_type"
+    CODE_NUMBER = "code_number"
+    DATE_FORMAT = "date_format"
+    DOCUMENT_ID_MISSING = "document_id_missing"
+    DOCUMENT_TYPE = "document_type"
+    NAMESPACE = "namespace"
+    NO_RECIPIENT = "no_recipient"
+    NOT_ZIPPED = "not_zipped"
+    ORGAN_ID_FORMAT = "organ_id_format"
+    ORGAN_ID_MISSING = "organ_id_missing"
+    RESPONSE_FOR = "response_for"
+    REVOKE_TARGET = "revoke_target"
+    SIGNATURE_NAMESPACE = "signature_namespace"
+    STATUS_CODE = "status_code"
+    SUBJECT_MISSING = "subject_missing"
+    UNLISTED_ATTACHMENT = "unlisted_attachment"
+    ZIP_MANY = "zip_many"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from lxml import etree
 
+from ..errors import ErrorCode
 from .errors import EdxmlRefused
 from .model import DSIG_NS, NS
 
@@ -58,9 +59,9 @@ def _load(path: str | os.PathLike[str]) -> Any:
     try:
         tree = etree.parse(str(path), _parser())
     except (etree.XMLSyntaxError, OSError) as exc:
-        raise EdxmlRefused(f"Không đọc được gói tin để ký/kiểm tra chữ ký ({exc})", code="unreadable") from None
+        raise EdxmlRefused(f"Không đọc được gói tin để ký/kiểm tra chữ ký ({exc})", code=ErrorCode.UNREADABLE) from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        raise EdxmlRefused("Gói tin có khai báo DOCTYPE: bị từ chối vì lý do an toàn", code="doctype")
+        raise EdxmlRefused("Gói tin có khai báo DOCTYPE: bị từ chối vì lý do an toàn", code=ErrorCode.DOCTYPE)
     return tree
 
 
@@ -76,13 +77,13 @@ def load_signing_key(
     if Path(key_path).suffix.lower() in (".p12", ".pfx"):
         key, cert, extra = pkcs12.load_key_and_certificates(data, pw)
         if key is None or cert is None:
-            raise EdxmlRefused("Tệp PKCS#12 không có khóa bí mật hoặc chứng thư số", code="bad_key")
+            raise EdxmlRefused("Tệp PKCS#12 không có khóa bí mật hoặc chứng thư số", code=ErrorCode.BAD_KEY)
         return key, [cert, *extra]
     key = serialization.load_pem_private_key(data, pw)
     cert_data = Path(cert_path).read_bytes() if cert_path else data
     certs = x509.load_pem_x509_certificates(cert_data) if b"BEGIN CERTIFICATE" in cert_data else []
     if not certs:
-        raise EdxmlRefused("Thiếu chứng thư số (PEM) đi kèm khóa ký", code="bad_key")
+        raise EdxmlRefused("Thiếu chứng thư số (PEM) đi kèm khóa ký", code=ErrorCode.BAD_KEY)
     return key, certs
 
 
@@ -102,7 +103,7 @@ def sign_package(
     root = tree.getroot()
     header = root.find(f"{{{NS}}}edXMLEnvelope/{{{NS}}}edXMLHeader")
     if header is None:
-        raise EdxmlRefused("Gói tin thiếu edXMLHeader: không ký được", code="no_header")
+        raise EdxmlRefused("Gói tin thiếu edXMLHeader: không ký được", code=ErrorCode.NO_HEADER)
     for old in header.findall("{*}Signature"):
         header.remove(old)
     placeholder = etree.SubElement(header, f"{{{DSIG_NS}}}Signature", nsmap={None: DSIG_NS})

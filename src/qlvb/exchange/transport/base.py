@@ -10,6 +10,8 @@ from typing import BinaryIO, Literal, Protocol
 
 from qlvb.core.errors import DomainError
 
+from ..errors import ErrorCode
+
 MessageType = Literal["edoc", "status"]
 AckStatus = Literal["processing", "done", "fail"]  # transport acknowledgement, not the edXML StatusCode
 
@@ -25,7 +27,7 @@ class TransportError(DomainError):
         self,
         message: str,
         *,
-        code: str = "axis_error",
+        code: str = ErrorCode.AXIS_ERROR,
         retryable: bool = False,
         http_status: int | None = None,
         axis_code: str = "",

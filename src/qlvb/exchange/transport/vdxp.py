@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 
 import requests
 
+from ..errors import ErrorCode
 from .base import AckStatus, Agency, MessageType, ReceivedMessage, SentRecord, Transport, TransportError
 
 DEFAULT_PATHS: Mapping[str, str] = {
@@ -57,7 +58,7 @@ class VdxpConfig:
         if missing:
             raise TransportError(
                 "Chưa cấu hình kết nối trục liên thông: thiếu " + ", ".join(prefix + m for m in missing),
-                code="axis_not_configured",
+                code=ErrorCode.AXIS_NOT_CONFIGURED,
             )
         return cls(
             endpoint=env[prefix + "ENDPOINT"],
@@ -132,7 +133,7 @@ class VdxpTransport:
 
     def acknowledge(self, message_id: str, status: AckStatus = "done") -> None:
         if status not in ("processing", "done", "fail"):
-            raise TransportError(f"Trạng thái xác nhận '{status}' không hợp lệ.", code="axis_bad_ack")
+            raise TransportError(f"Trạng thái xác nhận '{status}' không hợp lệ.", code=ErrorCode.AXIS_BAD_ACK)
         self._call("acknowledge", {"docId": message_id, "status": status})
 
     def sent_list(self) -> list[SentRecord]:
@@ -177,22 +178,22 @@ class VdxpTransport:
         except requests.Timeout:
             raise TransportError(
                 f"Trục liên thông không trả lời trong {self.config.read_timeout:g} giây ({self.config.paths[action]}).",
-                code="axis_timeout",
+                code=ErrorCode.AXIS_TIMEOUT,
                 retryable=True,
             ) from None
         except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL):
             raise TransportError(
-                f"Địa chỉ trục liên thông không hợp lệ: '{self.config.endpoint}'.", code="axis_not_configured"
+                f"Địa chỉ trục liên thông không hợp lệ: '{self.config.endpoint}'.", code=ErrorCode.AXIS_NOT_CONFIGURED
             ) from None
         except requests.ConnectionError:
             raise TransportError(
                 f"Không kết nối được trục liên thông tại {self.config.endpoint}.",
-                code="axis_unreachable",
+                code=ErrorCode.AXIS_UNREACHABLE,
                 retryable=True,
             ) from None
         except requests.RequestException as exc:
             raise TransportError(
-                f"Lỗi gọi trục liên thông: {exc.__class__.__name__}.", code="axis_error", retryable=True
+                f"Lỗi gọi trục liên thông: {exc.__class__.__name__}.", code=ErrorCode.AXIS_ERROR, retryable=True
             ) from None
 
     def _call(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -214,7 +215,7 @@ class VdxpTransport:
         if status in (401, 403):
             raise TransportError(
                 f"Trục liên thông từ chối xác thực hệ thống {self.config.system_id}{said}",
-                code="axis_auth",
+                code=ErrorCode.AXIS_AUTH,
                 http_status=status,
                 axis_code=axis_code,
                 axis_message=axis_message,
@@ -222,7 +223,7 @@ class VdxpTransport:
         if status >= 500:
             raise TransportError(
                 f"Trục liên thông đang lỗi (HTTP {status}, {name}){said}",
-                code="axis_down",
+                code=ErrorCode.AXIS_DOWN,
                 retryable=True,
                 http_status=status,
                 axis_code=axis_code,
@@ -233,7 +234,7 @@ class VdxpTransport:
                 said = ": câu trả lời không phải JSON"
             raise TransportError(
                 f"Trục liên thông từ chối yêu cầu {name} (HTTP {status}){said}",
-                code="axis_refused",
+                code=ErrorCode.AXIS_REFUSED,
                 http_status=status,
                 axis_code=axis_code,
                 axis_message=axis_message,
@@ -255,14 +256,15 @@ class VdxpTransport:
         doc_id = str(data.get("DocId") or data.get("docID") or data.get("docId") or "")
         if not doc_id:
             raise TransportError(
-                "Trục liên thông nhận gói tin nhưng không trả mã văn bản (DocId).", code="axis_refused"
+                "Trục liên thông nhận gói tin nhưng không trả mã văn bản (DocId).", code=ErrorCode.AXIS_REFUSED
             )
         return doc_id
 
     def _download(self, message_id: str, out: BinaryIO) -> int:
         limit = self.config.max_download_bytes
         too_big = TransportError(
-            f"Gói tin {message_id} lớn hơn giới hạn {limit // (1024 * 1024)} MB: không tải về.", code="axis_too_large"
+            f"Gói tin {message_id} lớn hơn giới hạn {limit // (1024 * 1024)} MB: không tải về.",
+            code=ErrorCode.AXIS_TOO_LARGE,
         )
         response = self._post("download", json={"docId": message_id, "filePath": "xml"}, stream=True)
         with response:
@@ -280,7 +282,7 @@ class VdxpTransport:
                     out.write(chunk)
             except requests.RequestException:
                 raise TransportError(
-                    f"Tải gói tin {message_id} bị ngắt giữa chừng.", code="axis_unreachable", retryable=True
+                    f"Tải gói tin {message_id} bị ngắt giữa chừng.", code=ErrorCode.AXIS_UNREACHABLE, retryable=True
                 ) from None
             return size
 
@@ -296,11 +298,11 @@ class VdxpTransport:
         data = self._answer("download", response)
         encoded = data.get("data") or data.get("Data") or ""
         if not isinstance(encoded, str):
-            raise TransportError("Trục liên thông trả gói tin không đúng dạng.", code="axis_refused")
+            raise TransportError("Trục liên thông trả gói tin không đúng dạng.", code=ErrorCode.AXIS_REFUSED)
         try:
             package = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
-            raise TransportError("Gói tin tải về không giải mã được base64.", code="axis_refused") from None
+            raise TransportError("Gói tin tải về không giải mã được base64.", code=ErrorCode.AXIS_REFUSED) from None
         if len(package) > limit:
             raise too_big
         out.write(package)

@@ -48,44 +48,7 @@ class Command(BaseCommand):
         for folder in (settings.CELERY_DIR / "queue", settings.CELERY_DIR / "processed", settings.FILES_DIR):
             folder.mkdir(parents=True, exist_ok=True)
         python = sys.executable
-        commands = [
-            [
-                python,
-                "-m",
-                "gunicorn",
-                "qlvb.wsgi:application",
-                "--bind",
-                options["bind"],
-                "--workers",
-                str(options["workers"]),
-                "--threads",
-                "4",
-                "--access-logfile",
-                "-",
-                "--timeout",
-                "120",
-            ]
-        ]
-        if not options["no_worker"]:
-            commands.append(
-                [
-                    python,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "qlvb",
-                    "worker",
-                    "--queues",
-                    "default,ocr",  # CELERY_TASK_ROUTES: the text of files (OCR) goes to "ocr"
-                    "--beat",
-                    "--loglevel",
-                    "INFO",
-                    "--concurrency",
-                    "2",
-                    "--schedule",
-                    str(settings.CELERY_DIR / "beat-schedule"),
-                ]
-            )
+        commands = _commands(python, options)
         names = ["gunicorn", "celery"][: len(commands)]
         env = dict(os.environ)
         sides = [s for s in (factory() for _n, factory in sorted(_SIDE_SERVICES.items())) if s is not None]
@@ -106,26 +69,24 @@ class Command(BaseCommand):
         self.stdout.write(f"qlvb đang chạy tại http://{options['bind']} — nhấn Ctrl-C để dừng.")
 
         def stop(*_: Any) -> None:
-            for child in children:
-                if child.poll() is None:
-                    os.killpg(child.pid, signal.SIGTERM)
-            deadline = time.monotonic() + 15
-            for child in children:
-                try:
-                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    os.killpg(child.pid, signal.SIGKILL)
+            _stop_all(children)
             raise SystemExit(0)
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        self._watch(names, children, side_count=len(side_children), stop=stop)
+
+    def _watch(
+        self, names: list[str], children: list[subprocess.Popen[bytes]], *, side_count: int, stop: Callable[[], None]
+    ) -> None:
+        """Until one of gunicorn and Celery stops (then everything stops); a side service (the demo CA)
+        stopping is reported once and does not take the web server down."""
         reported: set[int] = set()
         while True:
             for index, (name, child) in enumerate(zip(names, children, strict=False)):
                 if child.poll() is None:
                     continue
-                if index < len(side_children):
-                    # a side service (the demo CA) stopping does not take the web server down
+                if index < side_count:
                     if index not in reported:
                         reported.add(index)
                         self.stderr.write(f"Dịch vụ kèm theo “{name}” đã dừng (mã {child.returncode}); web vẫn chạy.")
@@ -133,3 +94,59 @@ class Command(BaseCommand):
                 self.stderr.write(f"Tiến trình {name} đã dừng (mã {child.returncode}); dừng tất cả.")
                 stop()
             time.sleep(1)
+
+
+def _commands(python: str, options: dict[str, Any]) -> list[list[str]]:
+    """gunicorn's command line, and Celery's (worker with beat) unless ``--no-worker``."""
+    commands = [
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "qlvb.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+        ]
+    ]
+    if not options["no_worker"]:
+        commands.append(
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "qlvb",
+                "worker",
+                "--queues",
+                "default,ocr",  # CELERY_TASK_ROUTES: the text of files (OCR) goes to "ocr"
+                "--beat",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--schedule",
+                str(settings.CELERY_DIR / "beat-schedule"),
+            ]
+        )
+    return commands
+
+
+def _stop_all(children: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM to every child's process group, then SIGKILL to those still running after 15 seconds."""
+    for child in children:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import qlvb
-from qlvb.axissim.server import _PartReader
+from qlvb.axissim.multipart import PartReader
 from qlvb.exchange.transport import VdxpConfig, VdxpTransport
 
 
@@ -60,5 +60,5 @@ def test_the_simulators_multipart_reader_survives_delimiters_split_across_reads(
         + payload
         + b"\r\n--B0undary--\r\n"
     )
-    parts = {name: b"".join(chunks) for name, chunks in _PartReader(_Trickle(body), len(body), b"B0undary").parts()}
+    parts = {name: b"".join(chunks) for name, chunks in PartReader(_Trickle(body), len(body), b"B0undary").parts()}
     assert parts == {"header": b'{"from": "x"}', "file": payload}

@@ -1,0 +1,138 @@
+"""Our documents to an outside agency over the real local axis: what is issued arrives there signed with
+all its files and its 01 comes back; a day of outage loses nothing; a revocation and a replacement
+cross the axis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from qlvb.exchange import edxml
+from qlvb.exchange.edxml import model as m
+from qlvb.exchange.edxml.signature import verify_package
+from qlvb.exchange.edxml.status import make_status
+from qlvb.exchange.inbox import inbox_poll
+from qlvb.exchange.models import InboxItem, InboxState, OutboxItem, Status
+from qlvb.exchange.outbox import axis_deliveries_queue, outbox_send_due
+from qlvb.outgoing import services
+
+from .localaxis import COMMUNE, DISTRICT, Axis, received
+
+pytestmark = pytest.mark.django_db
+
+
+def test_issued_to_the_district_arrives_signed_with_its_files_and_its_01_comes_back(
+    axis: Axis, district: Any, issued: Any, tmp_path: Path
+) -> None:
+    outgoing = issued(recipients=[district])
+    delivery = outgoing.document.deliveries.get()
+    # The exchange's consumer of ``issued`` queued the package and sent it after the commit.
+    item = OutboxItem.objects.get(delivery=delivery)
+    with transaction.atomic():
+        assert axis_deliveries_queue([delivery]) == []  # queued once, even when the event is replayed
+    assert outbox_send_due() == 0
+    assert item.sent_at is not None and item.attempts == 1 and item.axis_id
+    delivery.refresh_from_db()
+    assert delivery.status == Status.WAITING  # sent, not yet arrived
+
+    [(path, parsed)] = received(axis, tmp_path, "edoc")
+    assert verify_package(path).verdict == "valid"
+    edoc = parsed.package
+    assert edoc.header.from_.organ_id == COMMUNE and [o.organ_id for o in edoc.header.to] == [DISTRICT]
+    assert edoc.header.document_id == outgoing.document.document_identifier
+    assert edoc.bussiness.bussiness_doc_type == "0"
+    signed = outgoing.document.attachments.get(kind="signed")
+    assert [a.sha256 for a in edoc.attachments] == [signed.stored_file.blob.sha256]
+
+    # the district's system answers 01; our poll moves the delivery
+    status = make_status(
+        code="01",
+        sender=m.Organization(organ_id=DISTRICT),
+        about=m.ResponseFor(organ_id=COMMUNE, document_id=edoc.header.document_id),
+        staff=m.StaffInfo(staff="Văn thư huyện"),
+    )
+    answer = tmp_path / "01.edxml"
+    edxml.build(status, answer)
+    axis.district.send(answer, sender=DISTRICT, message_type="status")
+    assert inbox_poll() == 1
+    delivery.refresh_from_db()
+    assert delivery.status == Status.ARRIVED
+    assert delivery.changes.filter(status="01", staff="Văn thư huyện").exists()
+
+
+def test_axis_down_the_package_waits_with_backoff_then_goes(axis: Axis, district: Any, issued: Any) -> None:
+    axis.faults(fail=-1)
+    issued(recipients=[district])  # the send after the commit meets the outage
+    item = OutboxItem.objects.get()
+    assert item.sent_at is None and not item.failed and item.attempts == 1
+    assert "HTTP 500" in item.last_error
+    first_wait = item.next_attempt_at - timezone.now()
+    assert dt.timedelta(seconds=20) < first_wait <= dt.timedelta(seconds=30)
+    assert outbox_send_due() == 0  # not due yet: no try
+    later = timezone.now() + dt.timedelta(hours=1)
+    assert outbox_send_due(now=later) == 0
+    item.refresh_from_db()
+    assert item.attempts == 2 and item.next_attempt_at - timezone.now() > dt.timedelta(seconds=50)  # doubled
+    axis.faults(fail=0)
+    assert outbox_send_due(now=timezone.now() + dt.timedelta(days=1)) == 1
+    item.refresh_from_db()
+    assert item.sent_at is not None
+    assert [a.ok for a in item.tries.all()] == [False, False, True]
+    assert len(axis.district.list_received(message_type="edoc")) == 1
+
+
+def test_revoking_our_document_sends_a_revocation_to_the_outside_recipient(
+    axis: Axis, district: Any, issued: Any, person: Any, committed: Any, tmp_path: Path
+) -> None:
+    outgoing = issued(recipients=[district])  # queued and sent after the commit
+    with committed():
+        services.outgoing_revoke(actor=person("lethuha"), outgoing=outgoing, reason="Sai thẩm quyền")
+    items = OutboxItem.objects.order_by("id")
+    assert [(i.business_type, i.sent_at is not None) for i in items] == [(0, True), (1, True)]  # sent after commit
+    packages = {p.package.bussiness.bussiness_doc_type: p.package for _path, p in received(axis, tmp_path, "edoc")}
+    assert sorted(packages) == ["0", "1"]  # the document, then its revocation
+    revocation = packages["1"]
+    assert revocation.bussiness.bussiness_doc_reason == "Sai thẩm quyền"
+    assert revocation.header.response_for[0].document_id == outgoing.document.document_identifier
+
+
+@pytest.mark.parametrize("axis", [True], indirect=True)
+def test_the_simulated_district_answers_01_by_itself(axis: Axis, district: Any, issued: Any) -> None:
+    """``qlvb serve`` runs the simulator with ``--answer``: the demo sees 01 come back with no one acting."""
+    outgoing = issued(recipients=[district])  # queued and sent after the commit
+    assert OutboxItem.objects.get().sent_at is not None
+    assert inbox_poll() == 1
+    delivery = outgoing.document.deliveries.get()
+    assert delivery.status == Status.ARRIVED
+    assert InboxItem.objects.get().state == InboxState.APPLIED
+
+
+def test_replacing_our_document_sends_the_replacement_naming_the_original(
+    axis: Axis, district: Any, issued: Any, person: Any, committed: Any, with_version: Any, tmp_path: Path
+) -> None:
+    from qlvb.outgoing.tests.conftest import ALL_OK, PIN
+
+    original = issued(recipients=[district])  # queued and sent after the commit
+    huong, clerk = person("dothanhhuong"), person("lethuha")
+    new = services.outgoing_replacement_start(actor=huong, outgoing=original)
+    with_version(new)
+    services.outgoing_submit(actor=huong, outgoing=new)
+    services.outgoing_approve(actor=person("hoangvannam"), outgoing=new)
+    services.outgoing_format_check(actor=clerk, outgoing=new, checks=ALL_OK)
+    services.outgoing_sign(actor=person("nguyenvanhung"), outgoing=new, pin=PIN)
+    services.outgoing_number(actor=clerk, outgoing=new)
+    services.outgoing_sign_agency(actor=clerk, outgoing=new, pin=PIN)
+    with committed():
+        services.outgoing_issue(actor=clerk, outgoing=new)  # the exchange's consumer queues and sends it
+    outbox_send_due()
+    packages = {p.package.bussiness.bussiness_doc_type: p.package for _path, p in received(axis, tmp_path, "edoc")}
+    assert sorted(packages) == ["0", "3"]  # the original, then its replacement — no separate revocation
+    replacement = packages["3"].bussiness
+    assert replacement.replacements[0].document_id == original.document.document_identifier
+    assert replacement.replacements[0].organ_ids == [DISTRICT]
+    assert not original.document.deliveries.get().recall_pending  # carried by the replacement
