@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Greatest, StrIndex, Substr
 from django.utils.safestring import SafeString, mark_safe
@@ -127,32 +127,38 @@ def _fts5_query(query: ParsedQuery) -> str:
     return " AND ".join(parts)
 
 
-def _text_match(query: ParsedQuery) -> tuple[Q, RawSQL]:
-    """The text condition and the relevance (higher is better) for the current database."""
+def _text_match(queryset: QuerySet[Document], query: ParsedQuery) -> QuerySet[Document]:
+    """``queryset`` narrowed to the documents matching ``query`` and annotated with ``rank`` (higher is
+    better), for the current database."""
     if connection.vendor == "postgresql":
+        # joined (``search_entry``: the table keeps its own name as alias), so that the rank is
+        # computed from the row at hand rather than by a subquery per document
         tsq = _pg_tsquery(query)
-        hits = RawSQL("SELECT document_id FROM documents_searchentry WHERE vector @@ to_tsquery('simple', %s)", [tsq])
+        queryset = queryset.filter(search_entry__isnull=False)
+        condition: Any = RawSQL(
+            "documents_searchentry.vector @@ to_tsquery('simple', %s)", [tsq], output_field=BooleanField()
+        )
+        # one ranking for both databases: the metadata's relevance (a match in the subject, number,
+        # organ or signer outranks one in the body only), then the newest
         rank = RawSQL(
-            "SELECT ts_rank_cd(vector, to_tsquery('simple', %s)) FROM documents_searchentry "
-            "WHERE document_id = documents_document.id",
-            [tsq],
-            output_field=FloatField(),
+            "ts_rank_cd(documents_searchentry.meta_vector, to_tsquery('simple', %s))", [tsq], output_field=FloatField()
         )
     else:
         fts = _fts5_query(query)
         hits = RawSQL("SELECT rowid FROM documents_searchentry_fts WHERE documents_searchentry_fts MATCH %s", [fts])
+        condition = Q(pk__in=hits)
         rank = RawSQL(
-            "SELECT -bm25(documents_searchentry_fts, 4.0, 1.0) FROM documents_searchentry_fts "
+            "SELECT -bm25(documents_searchentry_fts, 1.0, 0.0) FROM documents_searchentry_fts "
             "WHERE documents_searchentry_fts MATCH %s AND rowid = documents_document.id",
             [fts],
             output_field=FloatField(),
         )
-    match = Q(pk__in=hits)
+    match = Q(condition)
     if query.looks_like_number and len(query.key) >= 2:
         # a number and notation typed as written ("15/qd-ubnd"): also a substring of the folded
         # metadata (PostgreSQL: the trigram index document_search_trgm)
         match |= Q(search_folded__contains=query.key)
-    return match, rank
+    return queryset.filter(match).annotate(rank=rank)
 
 
 # --- Filters and the search itself -------------------------------------------------------------------------------
@@ -226,7 +232,6 @@ def documents_search(
     if query.empty:
         queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()), exact=Value(0))
     else:
-        match, rank = _text_match(query)
         exact: Any = Value(0)
         if query.looks_like_number:
             exact = Case(
@@ -235,7 +240,7 @@ def documents_search(
                 default=Value(0),
                 output_field=IntegerField(),
             )
-        queryset = queryset.filter(match).annotate(rank=rank, exact=exact)
+        queryset = _text_match(queryset, query).annotate(exact=exact)
     queryset = queryset.select_related("doc_type")
     if sort == "date":
         return queryset.order_by(F("issued_date").desc(nulls_last=True), "-received_at", "-id")

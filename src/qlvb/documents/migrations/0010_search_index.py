@@ -17,9 +17,14 @@ PG_FORWARDS = [
     "(to_tsvector('simple'::regconfig, regexp_replace(meta_folded || ' ' || body_folded, '[^[:alnum:]]+', ' ', 'g'))) "
     "STORED",
     "CREATE INDEX documents_searchentry_vector ON documents_searchentry USING gin (vector)",
+    # the metadata alone, small and kept in the row: the rank is computed from it (ranking on the whole
+    # body would read every matching body out of TOAST)
+    "ALTER TABLE documents_searchentry ADD COLUMN meta_vector tsvector GENERATED ALWAYS AS "
+    "(to_tsvector('simple'::regconfig, regexp_replace(meta_folded, '[^[:alnum:]]+', ' ', 'g'))) STORED",
 ]
 PG_BACKWARDS = [
     "DROP INDEX IF EXISTS documents_searchentry_vector",
+    "ALTER TABLE documents_searchentry DROP COLUMN IF EXISTS meta_vector",
     "ALTER TABLE documents_searchentry DROP COLUMN IF EXISTS vector",
 ]
 # External-content FTS5 table on documents_searchentry (rowid = document_id); the triggers are the
