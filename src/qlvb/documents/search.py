@@ -138,6 +138,16 @@ def _text_match(queryset: QuerySet[Document], query: ParsedQuery) -> QuerySet[Do
         condition: Any = RawSQL(
             "documents_searchentry.vector @@ to_tsquery('simple', %s)", [tsq], output_field=BooleanField()
         )
+        if _notation_like(query):
+            # a number and notation typed as written ("15/qd-ubnd", "vpubnd-tc"): also a substring of the
+            # folded metadata, on the same table so that both indexes serve it (GIN + pg_trgm)
+            like = "%" + re.sub(r"([\\%_])", r"\\\1", query.key) + "%"
+            condition = RawSQL(
+                "(documents_searchentry.vector @@ to_tsquery('simple', %s) "
+                "OR documents_searchentry.meta_folded LIKE %s)",
+                [tsq, like],
+                output_field=BooleanField(),
+            )
         # one ranking for both databases: the metadata's relevance (a match in the subject, number,
         # organ or signer outranks one in the body only), then the newest
         rank = RawSQL(
@@ -153,12 +163,13 @@ def _text_match(queryset: QuerySet[Document], query: ParsedQuery) -> QuerySet[Do
             [fts],
             output_field=FloatField(),
         )
-    match = Q(condition)
-    if query.looks_like_number and len(query.key) >= 2:
-        # a number and notation typed as written ("15/qd-ubnd"): also a substring of the folded
-        # metadata (PostgreSQL: the trigram index document_search_trgm)
-        match |= Q(search_folded__contains=query.key)
-    return queryset.filter(match).annotate(rank=rank)
+        if _notation_like(query):
+            condition = Q(condition) | Q(search_folded__contains=query.key)
+    return queryset.filter(condition).annotate(rank=rank)
+
+
+def _notation_like(query: ParsedQuery) -> bool:
+    return query.looks_like_number and len(query.key) >= 2
 
 
 # --- Filters and the search itself -------------------------------------------------------------------------------
@@ -236,7 +247,8 @@ def documents_search(
         if query.looks_like_number:
             exact = Case(
                 When(Q(search_folded=query.key) | Q(search_folded__startswith=query.key + " "), then=Value(2)),
-                When(code_number=query.key, then=Value(1)),
+                # the number alone, or the beginning of the number and notation
+                When(Q(code_number=query.key) | Q(search_folded__startswith=query.key), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             )

@@ -21,8 +21,11 @@ PG_FORWARDS = [
     # body would read every matching body out of TOAST)
     "ALTER TABLE documents_searchentry ADD COLUMN meta_vector tsvector GENERATED ALWAYS AS "
     "(to_tsvector('simple'::regconfig, regexp_replace(meta_folded, '[^[:alnum:]]+', ' ', 'g'))) STORED",
+    # a number and notation typed as written, or part of it ("vpubnd-tc"): a substring of the metadata
+    "CREATE INDEX documents_searchentry_meta_trgm ON documents_searchentry USING gin (meta_folded gin_trgm_ops)",
 ]
 PG_BACKWARDS = [
+    "DROP INDEX IF EXISTS documents_searchentry_meta_trgm",
     "DROP INDEX IF EXISTS documents_searchentry_vector",
     "ALTER TABLE documents_searchentry DROP COLUMN IF EXISTS meta_vector",
     "ALTER TABLE documents_searchentry DROP COLUMN IF EXISTS vector",

@@ -52,6 +52,9 @@ def test_the_exact_number_comes_first(decision, receive, person):
     assert _found(clerk, "123/QĐ-UBND")[0] == decision
     assert set(_found(clerk, "123/qd-ubnd")) == {decision, other}
     assert _found(clerk, "123")[0] == decision
+    partial = _found(clerk, "123/qd-ub")  # part of a notation, as a substring (pg_trgm)
+    assert set(partial) == {decision, other} and partial[0] == decision
+    assert _found(clerk, "50%_\\") == []  # LIKE's own characters are taken literally
 
 
 def test_metadata_changes_reach_the_index(decision, person):
