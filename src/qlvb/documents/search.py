@@ -130,6 +130,7 @@ def _fts5_query(query: ParsedQuery) -> str:
 def _text_match(queryset: QuerySet[Document], query: ParsedQuery) -> QuerySet[Document]:
     """``queryset`` narrowed to the documents matching ``query`` and annotated with ``rank`` (higher is
     better), for the current database."""
+    rank: Any
     if connection.vendor == "postgresql":
         # joined (``search_entry``: the table keeps its own name as alias), so that the rank is
         # computed from the row at hand rather than by a subquery per document
@@ -157,11 +158,18 @@ def _text_match(queryset: QuerySet[Document], query: ParsedQuery) -> QuerySet[Do
         fts = _fts5_query(query)
         hits = RawSQL("SELECT rowid FROM documents_searchentry_fts WHERE documents_searchentry_fts MATCH %s", [fts])
         condition = Q(pk__in=hits)
-        rank = RawSQL(
-            "SELECT -bm25(documents_searchentry_fts, 1.0, 0.0) FROM documents_searchentry_fts "
-            "WHERE documents_searchentry_fts MATCH %s AND rowid = documents_document.id",
-            [fts],
-            output_field=FloatField(),
+        # bm25 in a subquery per row would run the whole MATCH again for every hit: the metadata's
+        # relevance here is the number of terms the folded metadata holds
+        rank = sum(
+            (
+                Case(
+                    When(search_folded__contains=" ".join(term.words), then=Value(1.0)),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+                for term in query.terms
+            ),
+            Value(0.0, output_field=FloatField()),
         )
         if _notation_like(query):
             condition = Q(condition) | Q(search_folded__contains=query.key)

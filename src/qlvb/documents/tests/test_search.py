@@ -167,3 +167,10 @@ def test_fold_aligned_keeps_positions():
     aligned = fold_aligned(text)
     assert len(aligned) == len(text)
     assert " ".join(aligned.split()) == "quyet dinh dieu 1 uy ban"
+
+
+def test_words_in_the_metadata_outrank_words_only_in_the_files(receive, person):
+    in_subject = receive(subject="Kế hoạch phòng chống lụt bão năm 2026")
+    in_body = receive(subject="Công văn gửi các xã")  # newer, but the words are only in its file
+    search_text_set(in_body.pk, body="Triển khai kế hoạch phòng chống lụt bão")
+    assert _found(person("lethuha"), "phong chong lut bao") == [in_subject, in_body]
