@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from qlvb.files import workbook as wb
 
@@ -26,7 +27,8 @@ def search_xlsx(documents: Iterable[Document], *, query: str) -> bytes:
     heading = gettext("KẾT QUẢ TÌM KIẾM VĂN BẢN")
     wb.merged(ws, 1, 1, len(WIDTHS), heading, font=wb.font(13, bold=True))
     stamp = timezone.localtime().strftime("%d/%m/%Y %H:%M")
-    said = gettext("Từ khóa: «%(q)s» · lập lúc %(t)s") % {"q": query[:200], "t": stamp}
+    shown = ILLEGAL_CHARACTERS_RE.sub(" ", query[:200])  # control characters a query may carry
+    said = gettext("Từ khóa: «%(q)s» · lập lúc %(t)s") % {"q": shown, "t": stamp}
     wb.merged(ws, 2, 1, len(WIDTHS), said, font=wb.font(11, italic=True))
     headers = [
         gettext("STT"),

@@ -50,8 +50,9 @@ def test_bad_filters_are_refused_as_422(decision, api_as):
     assert api_as("lethuha").get("/api/v1/search", {"q": "x", "page": "0"}).status_code == 422
 
 
-def test_export(decision, api_as):
-    response = api_as("lethuha").get("/api/v1/search/export.xlsx", {"q": "phe duyet"})
+@pytest.mark.parametrize("q", ["phe duyet", "phe\x0eduyet\x1f"])
+def test_export(decision, api_as, q):
+    response = api_as("lethuha").get("/api/v1/search/export.xlsx", {"q": q})
     assert response.status_code == 200 and response.content[:2] == b"PK"
 
 
