@@ -253,6 +253,8 @@ class Document(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_folded", "updated_at"}
         super().save(*args, **kwargs)
+        if update_fields is None or METADATA_FIELDS.intersection(update_fields):
+            search_entry_save_metadata(self.pk, self.search_folded)  # the full-text index (searchindex.py)
 
     @property
     def number_notation(self) -> str:
@@ -367,3 +369,8 @@ class DocumentEvent(AppendOnly):
 # Deliveries of issued documents (one per recipient) and their status history: see ``deliveries.py``.
 from .deliveries import Delivery as Delivery  # noqa: E402
 from .deliveries import StatusChange as StatusChange  # noqa: E402
+
+# The full-text index (one entry per document) and the saved searches: see ``searchindex.py``, ``saved_searches.py``.
+from .saved_searches import SavedSearch as SavedSearch  # noqa: E402
+from .searchindex import METADATA_FIELDS, search_entry_save_metadata  # noqa: E402
+from .searchindex import SearchEntry as SearchEntry  # noqa: E402

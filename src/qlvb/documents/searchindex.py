@@ -1,0 +1,125 @@
+"""The full-text index of documents: one ``SearchEntry`` row per document, holding the folded metadata
+(``Document.search_folded``, copied by ``Document.save``) and the ``body`` — the text of the document's
+files, set by the text extraction through :func:`search_text_set`.
+
+The database keeps the index itself, next to the row (migration ``0010_search_index``):
+
+- PostgreSQL: a generated column ``vector tsvector`` (``to_tsvector('simple', ...)`` of the folded
+  metadata and body, punctuation turned into spaces) with a GIN index;
+- SQLite: an FTS5 table ``documents_searchentry_fts`` (external content on this table, tokenizer
+  ``unicode61``), kept in step by three triggers on this table.
+
+Both index folded text only (``core.text.fold``: lower case, no diacritics, đ→d), the same fold the
+query goes through, so "quyet dinh" finds "Quyết định". ``body_folded`` is folded character by
+character (:func:`fold_aligned`) so that a position in it is the same position in ``body``: the
+snippet is cut from the original text where the folded one matched.
+
+A Django migration that alters this table on SQLite rebuilds it and drops the triggers: such a
+migration must re-create them (``SQLITE_FORWARDS`` of migration ``0010_search_index``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qlvb.core.text import fold, nfc
+
+# The body kept and indexed per document (~150 pages of text). A PostgreSQL tsvector holds at most 1 MB
+# and positions up to 16,383; what lies beyond this is not searchable (docs/search.md).
+BODY_LIMIT = 300_000
+METADATA_FIELDS = frozenset({"code_number", "code_notation", "organ_name", "subject", "signer_name"})
+
+
+class SearchEntry(models.Model):
+    document = models.OneToOneField(
+        "documents.Document", primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    meta_folded = models.TextField(default="", editable=False)
+    body = models.TextField(_("nội dung tệp"), default="", blank=True)
+    body_folded = models.TextField(default="", editable=False)
+    body_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ mục tìm kiếm")
+        verbose_name_plural = _("chỉ mục tìm kiếm")
+
+    def __str__(self) -> str:
+        return f"#{self.document_id}"
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    folded = fold(ch)
+    return folded if len(folded) == 1 else " " if not folded else folded[0]
+
+
+def fold_aligned(text: str) -> str:
+    """``core.text.fold`` character by character, one folded character per character of ``text``
+    (white space kept as one space each instead of collapsed), so positions in both agree.
+    ``" ".join(fold_aligned(t).split()) == fold(t)`` for the text a document holds."""
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def search_metadata_sync(document_ids: Iterable[int] | None = None) -> int:
+    """Copy ``Document.search_folded`` into the index for ``document_ids`` (all documents when
+    ``None``): for documents written without ``Document.save`` (``bulk_create``, the benchmark
+    data). Returns the number of entries written."""
+    from .models import Document
+
+    documents = Document.objects.all() if document_ids is None else Document.objects.filter(pk__in=document_ids)
+    written = 0
+    batch: list[SearchEntry] = []
+    for pk, folded in documents.values_list("pk", "search_folded").iterator(chunk_size=2000):
+        batch.append(SearchEntry(document_id=pk, meta_folded=folded))
+        if len(batch) >= 2000:
+            written += _upsert_metadata(batch)
+            batch = []
+    if batch:
+        written += _upsert_metadata(batch)
+    return written
+
+
+def _upsert_metadata(entries: list[SearchEntry]) -> int:
+    SearchEntry.objects.bulk_create(
+        entries, update_conflicts=True, unique_fields=["document"], update_fields=["meta_folded"]
+    )
+    return len(entries)
+
+
+def search_entry_save_metadata(document_id: int, folded: str) -> None:
+    """Called by ``Document.save`` when a field of the folded metadata may have changed."""
+    _upsert_metadata([SearchEntry(document_id=document_id, meta_folded=folded)])
+
+
+def search_text_set(document_id: int, *, body: str) -> None:
+    """Make ``body`` (the text of the document's files, joined) what the document is found by besides
+    its metadata; the text extraction calls it after each extraction of a file of the document.
+    Idempotent. The text is stored NFC, cut at :data:`BODY_LIMIT` characters; NUL and other control
+    characters (but line breaks and tabs) become spaces."""
+    from django.utils import timezone
+
+    from .models import Document
+
+    text = "".join(ch if ch in "\t\n\r" or (ch >= " " and ch != "\x7f") else " " for ch in nfc(body or ""))
+    text = text[:BODY_LIMIT]
+    folded = Document.objects.filter(pk=document_id).values_list("search_folded", flat=True).first()
+    if folded is None:
+        return  # the document is gone: nothing to index
+    SearchEntry.objects.bulk_create(
+        [
+            SearchEntry(
+                document_id=document_id,
+                meta_folded=folded,
+                body=text,
+                body_folded=fold_aligned(text),
+                body_updated_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["document"],
+        update_fields=["meta_folded", "body", "body_folded", "body_updated_at"],
+    )
