@@ -123,3 +123,39 @@ def search_text_set(document_id: int, *, body: str) -> None:
         unique_fields=["document"],
         update_fields=["meta_folded", "body", "body_folded", "body_updated_at"],
     )
+
+
+def document_text_index(document_id: int) -> None:
+    """What the document is found by in its files: the text of its current attachments whose text is
+    read (``files.FileText``, *done*), joined in their order, handed to :func:`search_text_set`."""
+    from qlvb.files.models import FileText, TextState
+
+    from .models import Attachment
+
+    files = list(
+        Attachment.objects.filter(document_id=document_id, superseded_at__isnull=True)
+        .order_by("ordinal", "version")
+        .values_list("stored_file_id", flat=True)
+    )
+    texts = dict(
+        FileText.objects.filter(stored_file_id__in=files, state=TextState.DONE).values_list("stored_file_id", "text")
+    )
+    search_text_set(document_id, body="\n\n".join(texts[f] for f in files if texts.get(f)))
+
+
+def stored_file_text_index(stored_file_id: int) -> None:
+    """A file's text was read: index again every document that holds the file (``files`` calls it)."""
+    from .models import Attachment
+
+    for document_id in set(
+        Attachment.objects.filter(stored_file_id=stored_file_id).values_list("document_id", flat=True)
+    ):
+        document_text_index(document_id)
+
+
+def document_text_index_after_commit(document_id: int) -> None:
+    """Files were attached to the document: index its files' text once the caller's transaction commits
+    (a file whose text was read before it was attached is found at once; the others when read)."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: document_text_index(document_id))

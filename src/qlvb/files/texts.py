@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -28,6 +29,27 @@ from .storage import blob_path
 log = logging.getLogger(__name__)
 
 COPIED_FIELDS = ("text", "language", "page_count", "pages_failed", "ocr_confidence", "engine", "searchable_pdf")
+
+# What a layer above does once a file's text is read (``documents`` indexes the documents holding the
+# file for search): callables ``hook(stored_file_id)`` registered at start-up by
+# :func:`text_done_register`; this module never imports them.
+_TEXT_DONE: list[Callable[[int], None]] = []
+
+
+def text_done_register(hook: Callable[[int], None]) -> None:
+    """Call ``hook(stored_file_id)`` after each extraction that ends *done* (outside its transaction)."""
+    if hook not in _TEXT_DONE:
+        _TEXT_DONE.append(hook)
+
+
+def _text_done(file_text: FileText) -> FileText:
+    if file_text.state == TextState.DONE:
+        for hook in _TEXT_DONE:
+            try:
+                hook(file_text.stored_file_id)
+            except Exception:  # an index that fails must not lose the text: it is rebuilt on the next run
+                log.exception("text-done hook %r failed for stored file %s", hook, file_text.stored_file_id)
+    return file_text
 
 
 def file_text_schedule(stored_file: StoredFile) -> FileText:
@@ -44,7 +66,12 @@ def file_text_schedule(stored_file: StoredFile) -> FileText:
 
 def file_text_extract(stored_file: StoredFile, *, force: bool = False) -> FileText:
     """Read and record the text of ``stored_file`` (see the module's docstring). Never raises for a
-    file whose text cannot be had: that is recorded as *failed* with the reason."""
+    file whose text cannot be had: that is recorded as *failed* with the reason. A *done* text is
+    handed to the registered hooks (:func:`text_done_register`)."""
+    return _text_done(_extract(stored_file, force=force))
+
+
+def _extract(stored_file: StoredFile, *, force: bool) -> FileText:
     file_text, _created = FileText.objects.get_or_create(
         stored_file=stored_file, defaults={"requested_at": timezone.now()}
     )

@@ -14,6 +14,7 @@ from qlvb.core.errors import Conflict, ValidationFailed
 from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import Attachment, AttachmentKind, Document
+from qlvb.documents.searchindex import document_text_index_after_commit
 from qlvb.files.kept import kept_upload_find
 from qlvb.files.models import StoredFile
 from qlvb.files.pdfinfo import pdf_page_count
@@ -63,6 +64,7 @@ def attachments_add(
             data={"attachment": attachment.pk, "sha256": f.stored_file.blob.sha256},
         )
     verification_schedule(created)
+    document_text_index_after_commit(document.pk)
     main = next((a for a in created if a.kind == AttachmentKind.MAIN), None)
     if main is not None and document.page_amount is None and main.page_count:
         document.page_amount = main.page_count  # capped at Phụ lục VI's 999 by pdf_page_count
@@ -131,6 +133,7 @@ def incoming_file_replace(
         added_by=actor,
         added_at=now,
     )
+    document_text_index_after_commit(document.pk)
     event_record(
         document,
         actor=actor,

@@ -20,6 +20,7 @@ from qlvb.documents.models import (
     Attachment,
     AttachmentKind,
 )
+from qlvb.documents.searchindex import document_text_index_after_commit
 from qlvb.files.pdfinfo import pdf_page_count
 
 from . import policies
@@ -207,6 +208,7 @@ def outgoing_sign_agency(*, actor: User, outgoing: Outgoing, pin: str) -> Outgoi
                 added_by=actor,
                 added_at=now,
             )
+        document_text_index_after_commit(document.pk)
         outgoing.signed_pdf, outgoing.state, outgoing.agency_signed_at = main_file, State.AGENCY_SIGNED, now
         outgoing.save(update_fields=["signed_pdf", "state", "agency_signed_at"])
         event_record(
