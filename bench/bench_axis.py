@@ -132,6 +132,7 @@ def transport_only(args: argparse.Namespace) -> None:
             server.terminate()
             server.wait(timeout=10)
 
+
 HOST = "/var/run/postgresql"
 PG_DATABASE = "qlvb_bench_axis"
 
@@ -142,8 +143,7 @@ def whole_path_all(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         runs.append(("SQLite", f"sqlite:///{tmp}/bench.sqlite3", tmp))
         reachable = (
-            not args.no_postgres
-            and subprocess.run(["pg_isready", "-q", "-h", HOST], check=False).returncode == 0
+            not args.no_postgres and subprocess.run(["pg_isready", "-q", "-h", HOST], check=False).returncode == 0
         )
         if reachable:
             subprocess.run(["dropdb", "--if-exists", "-h", HOST, PG_DATABASE], check=True)
@@ -287,13 +287,13 @@ def bench_issue_outside(work: Path, outside: list[str]) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from qlvb.directory.models import Unit, User
+    from qlvb.directory.models import User
     from qlvb.directory.services import unit_create
     from qlvb.documents.models import Attachment, AttachmentKind, DocumentType
     from qlvb.exchange.inbox import inbox_poll
     from qlvb.exchange.models import Delivery, OutboxItem, Status
-    from qlvb.exchange.queue_models import OutboxAttempt
     from qlvb.exchange.outbox import outbox_send_due
+    from qlvb.exchange.queue_models import OutboxAttempt
     from qlvb.files.intake import file_intake
     from qlvb.outgoing import services
     from qlvb.outgoing.models import Outgoing, Recipient, State
