@@ -9,7 +9,7 @@ temporary folder, then with ``VdxpTransport``:
 
 Reports packages per second for each phase and the median / p95 of one send.
 
-Then the whole path (``--whole``, on by default; ``--only-whole`` skips the transport figures), once on
+Then the whole path (``--only-whole`` skips the transport figures above), once on
 SQLite and once on PostgreSQL (its own database ``qlvb_bench_axis``, dropped and created; skipped when
 the server is not reachable), each in a child process with the demo data and the simulator served on
 127.0.0.1 in that process, as the tests serve it (Celery eager: what the worker runs is timed too):
