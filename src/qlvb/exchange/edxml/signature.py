@@ -20,6 +20,7 @@ package costs a few hundred MB while it is signed or checked; parsing (``parse.p
 from __future__ import annotations
 
 import base64
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +72,28 @@ def load_signing_key(
     cert_path: str | os.PathLike[str] | None = None,
     password: str | None = None,
 ) -> tuple[Any, list[x509.Certificate]]:
-    """The private key and certificate chain from a PKCS#12 file (.p12/.pfx) or PEM file(s)."""
+    """The private key and certificate chain from a PKCS#12 file (.p12/.pfx) or PEM file(s).
+
+    Read once per state of the files (path, size, modification time): the outbox signs one package per
+    outside recipient, and decoding the key (PKCS#12's key derivation) cost ~80 ms each time — most of
+    building a package. A replaced key or certificate file is read again."""
+    return _signing_key_cached(_file_state(key_path), _file_state(cert_path) if cert_path else None, password)
+
+
+def _file_state(path: str | os.PathLike[str]) -> tuple[str, int, int]:
+    resolved = Path(path).resolve()
+    try:
+        stat = resolved.stat()
+    except OSError:
+        return (str(resolved), -1, -1)  # read (and refused) by the loader
+    return (str(resolved), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _signing_key_cached(
+    key_file: tuple[str, int, int], cert_file: tuple[str, int, int] | None, password: str | None
+) -> tuple[Any, list[x509.Certificate]]:
+    key_path, cert_path = key_file[0], cert_file[0] if cert_file else None
     data = Path(key_path).read_bytes()
     pw = password.encode() if password else None
     if Path(key_path).suffix.lower() in (".p12", ".pfx"):

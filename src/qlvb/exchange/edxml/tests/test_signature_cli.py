@@ -19,16 +19,20 @@ from django.core.management import call_command
 
 from qlvb.exchange.edxml import build, parse
 from qlvb.exchange.edxml.model import to_dict
-from qlvb.exchange.edxml.signature import sign_package, verify_package
+from qlvb.exchange.edxml.signature import load_signing_key, sign_package, verify_package
 
 from .conftest import REPO, make_edoc
 
 
 @pytest.fixture(scope="module")
 def agency_key(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    d = tmp_path_factory.mktemp("key")
+    return key_files(tmp_path_factory.mktemp("key"), "UBND tỉnh Nghệ An")
+
+
+def key_files(d: Path, common_name: str) -> dict[str, Path]:
+    d.mkdir(exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "UBND tỉnh Nghệ An")])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
@@ -75,6 +79,20 @@ def test_pkcs12_key_signs_too(package: Path, agency_key: dict[str, Path], tmp_pa
     signed = tmp_path / "signed.edxml"
     sign_package(package, signed, key_path=agency_key["p12"], password="matkhau")
     assert verify_package(signed).verdict == "valid"
+
+
+def test_the_key_is_decoded_once_and_read_again_when_its_file_is_replaced(package: Path, tmp_path: Path) -> None:
+    """The outbox signs one package per outside recipient: the key file is decoded once, not 200 times,
+    yet an agency that installs a new key signs with it from the next package on."""
+    first = key_files(tmp_path / "a", "UBND tỉnh Nghệ An")["p12"]
+    assert load_signing_key(first, password="matkhau")[0] is load_signing_key(first, password="matkhau")[0]
+    installed = tmp_path / "agency.p12"
+    installed.write_bytes(first.read_bytes())
+    sign_package(package, tmp_path / "1.edxml", key_path=installed, password="matkhau")
+    assert "Nghệ An" in verify_package(tmp_path / "1.edxml").signer
+    installed.write_bytes(key_files(tmp_path / "b", "UBND tỉnh Hà Tĩnh")["p12"].read_bytes())
+    sign_package(package, tmp_path / "2.edxml", key_path=installed, password="matkhau")
+    assert "Hà Tĩnh" in verify_package(tmp_path / "2.edxml").signer
 
 
 def test_altered_package_is_invalid(package: Path, agency_key: dict[str, Path], tmp_path: Path) -> None:
