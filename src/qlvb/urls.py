@@ -17,5 +17,6 @@ urlpatterns = [
     path("van-ban-den/", include("qlvb.incoming.urls")),
     path("van-ban-di/", include("qlvb.outgoing.urls")),
     path("ky-so/", include("qlvb.signing.urls")),
+    path("ho-so/", include("qlvb.dossiers.urls")),
     path("", include("qlvb.web.urls")),
 ]

@@ -22,6 +22,15 @@ def _may_open_file(actor: User, stored_file: Any) -> bool:
     return outgoing_visible_to(actor).filter(pk__in=answers).exists()
 
 
+def _documents_visible_to(actor: User) -> Any:
+    """The outgoing rule as documents (an ``Outgoing`` shares its document's key), for the other workflows."""
+    from qlvb.documents.models import Document
+
+    from .selectors import outgoing_visible_to
+
+    return Document.objects.filter(pk__in=outgoing_visible_to(actor).values("pk"))
+
+
 class OutgoingConfig(AppConfig):
     name = "qlvb.outgoing"
     label = "outgoing"
@@ -33,3 +42,7 @@ class OutgoingConfig(AppConfig):
         from . import audit_actions, events, policies  # noqa: F401  (declares permissions, events, audit actions)
 
         content_access_register(_may_open_file)
+        from qlvb.documents.models import Direction
+        from qlvb.documents.visibility import visibility_register
+
+        visibility_register(Direction.OUTGOING, _documents_visible_to)
