@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from qlvb.core.bounds import Id
 from qlvb.core.errors import NotFound, ValidationFailed
@@ -15,7 +16,7 @@ from qlvb.directory.selectors import acting_user, agency_of
 from . import catalogue, preconditions, selectors, services
 from .models import Dossier, DossierPlan, DossierState, PlanHeading, PlanRow
 
-router = Router(tags=["dossiers"])
+router = Router(tags=["dossiers"])  # /plans... before /{dossier_id}: the first matching path wins
 LIST_LIMIT = 200
 
 
@@ -180,6 +181,74 @@ def _plan(request: HttpRequest, plan: DossierPlan) -> dict[str, Any]:
     }
 
 
+# --- Danh mục hồ sơ -------------------------------------------------------------------------------------------
+
+
+@router.get("/plans", response=list[PlanOut], summary="Danh mục hồ sơ của cơ quan, các năm và phiên bản")
+def plan_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_plan(request, p) for p in selectors.plans_visible_to(acting_user(request))[:50]]
+
+
+@router.post("/plans", response={201: PlanOut}, summary="Lập danh mục hồ sơ (hoặc chép từ năm trước)")
+def plan_create(request: HttpRequest, payload: PlanCreateIn) -> Status:
+    actor = acting_user(request)
+    agency = agency_of(actor)
+    if agency is None:
+        raise NotFound()
+    if payload.copy_forward:
+        plan = services.plan_copy_forward(actor=actor, agency=agency, year=payload.year)
+    else:
+        plan = services.plan_create(actor=actor, agency=agency, year=payload.year, numbering=payload.numbering)
+    return Status(201, _plan(request, plan))
+
+
+@router.get("/plans/{plan_id}", response=PlanOut, summary="Một danh mục hồ sơ")
+def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+    return _plan(request, selectors.plan_get(acting_user(request), pk=plan_id))
+
+
+@router.post("/plans/{plan_id}/headings", response={201: PlanHeadingOut}, summary="Thêm đề mục vào danh mục")
+def plan_heading_add(request: HttpRequest, plan_id: Id, payload: PlanHeadingIn) -> Status:
+    actor = acting_user(request)
+    plan = selectors.plan_get(actor, pk=plan_id)
+    parent = None
+    if payload.parent_id is not None:
+        parent = PlanHeading.objects.filter(plan=plan, pk=payload.parent_id).first()
+        if parent is None:
+            raise NotFound()
+    h = services.plan_heading_add(
+        actor=actor, plan=plan, title=payload.title, abbreviation=payload.abbreviation, parent=parent
+    )
+    return Status(201, {"id": h.pk, "number": h.number, "title": h.title})
+
+
+@router.post("/plans/{plan_id}/rows", response={201: PlanOut}, summary="Thêm hồ sơ vào danh mục")
+def plan_row_add(request: HttpRequest, plan_id: Id, payload: PlanRowIn) -> Status:
+    actor = acting_user(request)
+    plan = selectors.plan_get(actor, pk=plan_id)
+    heading = PlanHeading.objects.filter(plan=plan, pk=payload.heading_id).first()
+    if heading is None:
+        raise NotFound()
+    services.plan_row_add(
+        actor=actor,
+        plan=plan,
+        heading=heading,
+        title=payload.title,
+        notation=payload.notation,
+        retention_years=payload.retention_years,
+        retention_ref=payload.retention_ref,
+        note=payload.note,
+    )
+    return Status(201, _plan(request, plan))
+
+
+@router.post("/plans/{plan_id}/approve", response=PlanOut, summary="Duyệt danh mục hồ sơ (lãnh đạo cơ quan)")
+def plan_approve(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+    actor = acting_user(request)
+    plan = selectors.plan_get(actor, pk=plan_id)
+    return _plan(request, services.plan_approve(actor=actor, plan=plan))
+
+
 # --- Hồ sơ ---------------------------------------------------------------------------------------------------
 
 
@@ -194,7 +263,7 @@ def dossier_list(request: HttpRequest, state: str = "", year: int | None = None)
 
 
 @router.post("", response={201: DossierOut}, summary="Mở hồ sơ (theo danh mục hoặc ngoài danh mục)")
-def dossier_open(request: HttpRequest, payload: DossierOpenIn) -> tuple[int, dict[str, Any]]:
+def dossier_open(request: HttpRequest, payload: DossierOpenIn) -> Status:
     actor = acting_user(request)
     row = None
     if payload.plan_row_id is not None:
@@ -211,7 +280,7 @@ def dossier_open(request: HttpRequest, payload: DossierOpenIn) -> tuple[int, dic
         start_date=payload.start_date,
         description=payload.description,
     )
-    return 201, _dossier(request, d)
+    return Status(201, _dossier(request, d))
 
 
 @router.get("/unfiled", response=list[UnfiledOut], summary="Văn bản tôi đã xử lý mà chưa lập hồ sơ (tối đa 200)")
@@ -292,71 +361,3 @@ def dossier_reopen(request: HttpRequest, dossier_id: Id, payload: DossierReopenI
 def dossier_catalogue(request: HttpRequest, dossier_id: Id, format: str = "xlsx") -> HttpResponse:
     d = selectors.dossier_get(acting_user(request), pk=dossier_id)
     return catalogue.catalogue_response(d, format)
-
-
-# --- Danh mục hồ sơ -------------------------------------------------------------------------------------------
-
-
-@router.get("/plans", response=list[PlanOut], summary="Danh mục hồ sơ của cơ quan, các năm và phiên bản")
-def plan_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_plan(request, p) for p in selectors.plans_visible_to(acting_user(request))[:50]]
-
-
-@router.post("/plans", response={201: PlanOut}, summary="Lập danh mục hồ sơ (hoặc chép từ năm trước)")
-def plan_create(request: HttpRequest, payload: PlanCreateIn) -> tuple[int, dict[str, Any]]:
-    actor = acting_user(request)
-    agency = agency_of(actor)
-    if agency is None:
-        raise NotFound()
-    if payload.copy_forward:
-        plan = services.plan_copy_forward(actor=actor, agency=agency, year=payload.year)
-    else:
-        plan = services.plan_create(actor=actor, agency=agency, year=payload.year, numbering=payload.numbering)
-    return 201, _plan(request, plan)
-
-
-@router.get("/plans/{plan_id}", response=PlanOut, summary="Một danh mục hồ sơ")
-def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
-    return _plan(request, selectors.plan_get(acting_user(request), pk=plan_id))
-
-
-@router.post("/plans/{plan_id}/headings", response={201: PlanHeadingOut}, summary="Thêm đề mục vào danh mục")
-def plan_heading_add(request: HttpRequest, plan_id: Id, payload: PlanHeadingIn) -> tuple[int, dict[str, Any]]:
-    actor = acting_user(request)
-    plan = selectors.plan_get(actor, pk=plan_id)
-    parent = None
-    if payload.parent_id is not None:
-        parent = PlanHeading.objects.filter(plan=plan, pk=payload.parent_id).first()
-        if parent is None:
-            raise NotFound()
-    h = services.plan_heading_add(
-        actor=actor, plan=plan, title=payload.title, abbreviation=payload.abbreviation, parent=parent
-    )
-    return 201, {"id": h.pk, "number": h.number, "title": h.title}
-
-
-@router.post("/plans/{plan_id}/rows", response={201: PlanOut}, summary="Thêm hồ sơ vào danh mục")
-def plan_row_add(request: HttpRequest, plan_id: Id, payload: PlanRowIn) -> tuple[int, dict[str, Any]]:
-    actor = acting_user(request)
-    plan = selectors.plan_get(actor, pk=plan_id)
-    heading = PlanHeading.objects.filter(plan=plan, pk=payload.heading_id).first()
-    if heading is None:
-        raise NotFound()
-    services.plan_row_add(
-        actor=actor,
-        plan=plan,
-        heading=heading,
-        title=payload.title,
-        notation=payload.notation,
-        retention_years=payload.retention_years,
-        retention_ref=payload.retention_ref,
-        note=payload.note,
-    )
-    return 201, _plan(request, plan)
-
-
-@router.post("/plans/{plan_id}/approve", response=PlanOut, summary="Duyệt danh mục hồ sơ (lãnh đạo cơ quan)")
-def plan_approve(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
-    actor = acting_user(request)
-    plan = selectors.plan_get(actor, pk=plan_id)
-    return _plan(request, services.plan_approve(actor=actor, plan=plan))
