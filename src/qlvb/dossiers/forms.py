@@ -60,7 +60,7 @@ class HeadingForm(StyledForm):
 
 
 class RowForm(StyledForm):
-    heading = forms.ModelChoiceField(label=_("Đề mục"), queryset=PlanHeading.objects.none())
+    heading = forms.ModelChoiceField(label=_("Đề mục"), queryset=PlanHeading.objects.none(), empty_label=None)
     title = forms.CharField(label=_("Tiêu đề hồ sơ"), max_length=MAX["title"])
     notation = forms.CharField(
         label=_("Số và ký hiệu hồ sơ"),
