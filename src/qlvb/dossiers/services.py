@@ -193,7 +193,7 @@ def plan_copy_forward(*, actor: User, agency: Unit, year: int) -> DossierPlan:
         )
         for row in source.rows.all()
     )
-    audit.record("dossiers.plan_copied", actor=actor, obj=plan, data={"from": source.pk, "year": year})
+    audit.record("dossiers.plan_copied", actor=actor, obj=plan, data={"copied_from": source.pk, "year": year})
     return plan
 
 
