@@ -170,7 +170,9 @@ def plan_copy_forward(*, actor: User, agency: Unit, year: int) -> DossierPlan:
         raise NotFound("Chưa có danh mục hồ sơ của năm trước để chép.", code=ErrorCode.NO_PREVIOUS_PLAN)
     plan = plan_create(actor=actor, agency=agency, year=year, numbering=source.numbering)
     copies: dict[int, PlanHeading] = {}
-    for heading in source.headings.order_by("parent_id", "ordinal"):  # large headings (no parent) first
+    large = source.headings.filter(parent__isnull=True).order_by("ordinal")
+    subs = source.headings.filter(parent__isnull=False).order_by("ordinal")
+    for heading in [*large, *subs]:  # large headings first: a sub-heading's parent is copied before it
         copies[heading.pk] = PlanHeading.objects.create(
             plan=plan,
             parent=copies.get(heading.parent_id) if heading.parent_id else None,
