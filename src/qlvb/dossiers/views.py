@@ -27,6 +27,11 @@ from .models import DossierState, PlanRow
 PAGE_SIZE = 20
 
 
+def _id(value: str) -> int | None:
+    """A row id typed in a form: digits within a 64-bit integer, else None (never a database error)."""
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
 def _run(request: HttpRequest, call: Callable[[], object], done: str) -> bool:
     """One service call; its domain error becomes a message. True when it succeeded."""
     try:
@@ -127,11 +132,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _run(request, lambda: services.plan_approve(actor=actor, plan=plan), _("Đã duyệt danh mục hồ sơ."))
             return redirect("dossiers:plan", plan.pk)
         elif action == "open":
-            row = (
-                PlanRow.objects.filter(plan=plan, pk=request.POST.get("row") or 0).first()
-                if ((request.POST.get("row") or "").isdigit())
-                else None
-            )
+            row_id = _id(request.POST.get("row", ""))
+            row = PlanRow.objects.filter(plan=plan, pk=row_id).first() if row_id else None
             if row is None:
                 raise NotFound()
             opened: list[Any] = []
@@ -240,17 +242,17 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ):
                     return redirect("dossiers:detail", dossier.pk)
         elif action == "remove":
-            item = request.POST.get("item", "")
-            if not item.isdigit():
+            item = _id(request.POST.get("item", ""))
+            if item is None:
                 raise NotFound()
             _run(
                 request,
-                lambda: services.dossier_item_remove(actor=actor, dossier=dossier, item_id=int(item)),
+                lambda: services.dossier_item_remove(actor=actor, dossier=dossier, item_id=item),
                 _("Đã rút văn bản khỏi hồ sơ."),
             )
             return redirect("dossiers:detail", dossier.pk)
         elif action == "add":
-            ids = [int(v) for v in request.POST.getlist("document") if v.isdigit()]
+            ids = [i for i in map(_id, request.POST.getlist("document")) if i is not None]
             _run(
                 request,
                 lambda: services.dossier_documents_add(actor=actor, dossier=dossier, document_ids=ids),
@@ -293,14 +295,14 @@ def item_add(request: HttpRequest) -> HttpResponse:
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""
-    dossier_id, document_id = request.POST.get("dossier", ""), request.POST.get("document", "")
-    if not dossier_id.isdigit() or not document_id.isdigit():
+    dossier_id, document_id = _id(request.POST.get("dossier", "")), _id(request.POST.get("document", ""))
+    if dossier_id is None or document_id is None:
         messages.error(request, _("Chưa chọn hồ sơ."))
         return redirect(back or "dossiers:list")
-    dossier = selectors.dossier_get(actor, pk=int(dossier_id))
+    dossier = selectors.dossier_get(actor, pk=dossier_id)
     _run(
         request,
-        lambda: services.dossier_documents_add(actor=actor, dossier=dossier, document_ids=[int(document_id)]),
+        lambda: services.dossier_documents_add(actor=actor, dossier=dossier, document_ids=[document_id]),
         _("Đã đưa văn bản vào hồ sơ %(code)s.") % {"code": dossier.file_code},
     )
     return redirect(back or "dossiers:detail", *([] if back else [dossier.pk]))

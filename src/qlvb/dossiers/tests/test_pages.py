@@ -135,3 +135,14 @@ def test_the_catalogue_prints_as_pdf(page_as, handled, free_dossier, person):
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = re.sub(r"\s+", " ", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
     assert "MỤC LỤC VĂN BẢN" in text and "tiêm chủng mở rộng" in text and dossier.file_code in text
+
+
+def test_odd_ids_in_the_forms_answer_404_or_a_message(page_as, free_dossier):
+    dossier = free_dossier()
+    client = page_as("dothanhhuong")
+    url = reverse("dossiers:detail", args=[dossier.pk])
+    assert client.post(url, {"action": "remove", "item": "9" * 30}).status_code == 404
+    huge = client.post(reverse("dossiers:item_add"), {"dossier": "9" * 30, "document": "1"}, follow=True)
+    assert huge.status_code == 200 and "Chưa chọn hồ sơ" in _text(huge)
+    none = client.post(url, {"action": "add", "document": ["x", "9" * 30]}, follow=True)
+    assert "Chưa chọn văn bản nào" in _text(none)
