@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "qlvb.exchange",
     "qlvb.axissim",  # only for its `qlvb axis-sim` command
     "qlvb.outgoing",
+    "qlvb.dossiers",
     "qlvb.notifications",
 ]
 
@@ -322,3 +323,6 @@ QLVB_AUDIT_ANCHOR_SECONDS = float(env("QLVB_AUDIT_ANCHOR_SECONDS", str(60 * 60))
 QLVB_AUDIT_TSA_URL = env("QLVB_AUDIT_TSA_URL", "")
 QLVB_AUDIT_TSA_TIMEOUT = int(env("QLVB_AUDIT_TSA_TIMEOUT", "10"))
 CELERY_BEAT_SCHEDULE["audit-anchor"] = {"task": "qlvb.core.audit_anchor", "schedule": QLVB_AUDIT_ANCHOR_SECONDS}
+
+# Mã hồ sơ (Phụ lục VI II.III) = OrganId + year + notation joined by this separator (docs/dossiers.md).
+QLVB_DOSSIER_CODE_SEPARATOR = env("QLVB_DOSSIER_CODE_SEPARATOR", ".")

@@ -18,5 +18,6 @@ urlpatterns = [
     path("van-ban-di/", include("qlvb.outgoing.urls")),
     path("ky-so/", include("qlvb.signing.urls")),
     path("lien-thong/", include("qlvb.exchange.urls")),
+    path("ho-so/", include("qlvb.dossiers.urls")),
     path("", include("qlvb.web.urls")),
 ]

@@ -47,4 +47,4 @@ class OutgoingConfig(AppConfig):
         from qlvb.documents.models import Direction
         from qlvb.documents.visibility import visibility_register
 
-        visibility_register(Direction.OUTGOING, _documents_visible_to)  # the search asks it
+        visibility_register(Direction.OUTGOING, _documents_visible_to)  # the search and the dossiers ask it

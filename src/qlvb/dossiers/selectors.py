@@ -1,0 +1,132 @@
+"""Reads of dossier lists and dossiers, restricted in the SQL query to what the actor may see.
+
+A dossier is visible to its creator and to the head (leader) and the archivist of its agency; a dossier
+list to the people of its agency. Nobody else gets anything but 404. The documents a person may put in a
+dossier are those he may see, by the rule of each direction (``documents.visibility``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from qlvb.assignments.models import Assignment, AssignmentRole
+from qlvb.core.errors import NotFound
+from qlvb.core.permissions import has
+from qlvb.directory.models import User
+from qlvb.directory.selectors import agency_of
+from qlvb.documents.models import Direction, Document, DocumentStatus
+from qlvb.documents.visibility import documents_visible_to
+
+from . import policies
+from .models import Dossier, DossierItem, DossierPlan, DossierState
+
+
+def _int(pk: Any) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+
+
+def _signed_in(actor: User | None) -> bool:
+    return actor is not None and bool(getattr(actor, "is_authenticated", False)) and actor.is_active
+
+
+def dossiers_visible_to(actor: User) -> QuerySet[Dossier]:
+    """Dossiers ``actor`` created, and every dossier of the agencies where he is the head or the archivist."""
+    if not _signed_in(actor):
+        return Dossier.objects.none()
+    wide = actor.units_with_role(*policies.AGENCY_WIDE_ROLES)
+    return Dossier.objects.filter(Q(creator_id=actor.pk) | Q(agency_id__in=wide))
+
+
+def dossier_get(actor: User, *, pk: Any) -> Dossier:
+    found = (
+        dossiers_visible_to(actor)
+        .select_related("agency", "creator", "plan_row", "closed_by")
+        .filter(pk=_int(pk))
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def dossiers_list(actor: User, *, state: str = "", year: int | None = None) -> QuerySet[Dossier]:
+    """The visible dossiers with their item count, newest year first."""
+    rows = dossiers_visible_to(actor).select_related("creator").annotate(item_count=Count("items"))
+    if state:
+        rows = rows.filter(state=state)
+    if year:
+        rows = rows.filter(year=year)
+    return rows.order_by("-year", "notation")
+
+
+def dossiers_open_for(actor: User) -> QuerySet[Dossier]:
+    """The open dossiers ``actor`` may add documents to: his own, and the agency's for its archivist."""
+    if not _signed_in(actor):
+        return Dossier.objects.none()
+    wide = actor.units_with_role("archivist")
+    return Dossier.objects.filter(Q(creator_id=actor.pk) | Q(agency_id__in=wide), state=DossierState.OPEN).order_by(
+        "-year", "notation"
+    )
+
+
+def dossier_items(dossier: Dossier) -> QuerySet[DossierItem]:
+    """The items of a dossier already shown to the actor (callers got it through :func:`dossier_get`)."""
+    return dossier.items.select_related("document__doc_type", "stored_file", "added_by").order_by("ordinal")
+
+
+def dossier_totals(dossier: Dossier) -> tuple[int, int]:
+    """(DocTotal, PageTotal): the frozen figures of a closed dossier, else computed from its items."""
+    if dossier.doc_total is not None and dossier.page_total is not None:
+        return dossier.doc_total, dossier.page_total
+    figures = dossier.items.aggregate(n=Count("pk"), pages=Sum("document__page_amount"))
+    return figures["n"] or 0, figures["pages"] or 0
+
+
+def plans_visible_to(actor: User) -> QuerySet[DossierPlan]:
+    """The dossier lists of the actor's agency, for the people who work there (a role in the agency or
+    in one of its departments)."""
+    agency = agency_of(actor)
+    if not _signed_in(actor) or agency is None or not has(actor, policies.PLAN_VIEW, unit=actor.unit):
+        return DossierPlan.objects.none()
+    return DossierPlan.objects.filter(agency=agency)
+
+
+def plan_get(actor: User, *, pk: Any) -> DossierPlan:
+    found = plans_visible_to(actor).select_related("agency", "approved_by", "created_by").filter(pk=_int(pk)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def documents_visible_any(actor: User) -> QuerySet[Document]:
+    """Documents of every direction ``actor`` may see, as one SQL statement (a union of each rule)."""
+    if not _signed_in(actor):
+        return Document.objects.none()
+    rule = Q()
+    for direction in Direction.values:
+        rule |= Q(pk__in=documents_visible_to(actor, direction).values("pk"))
+    return Document.objects.filter(rule)
+
+
+def documents_unfiled(actor: User) -> QuerySet[Document]:
+    """ "Chưa lập hồ sơ": documents ``actor`` handled (assigned to him to lead or support, or that he drafted)
+    that he may see and that are in no dossier yet — filtered inside one SQL statement."""
+    if not _signed_in(actor):
+        return Document.objects.none()
+    handled = Assignment.objects.filter(
+        document_id=OuterRef("pk"), user_id=actor.pk, role__in=(AssignmentRole.LEAD, AssignmentRole.SUPPORT)
+    )
+    filed = DossierItem.objects.filter(document_id=OuterRef("pk"))
+    mine = Q(Exists(handled)) | Q(direction__in=(Direction.OUTGOING, Direction.INTERNAL), created_by_id=actor.pk)
+    return (
+        documents_visible_any(actor)
+        .filter(mine)
+        .exclude(status__in=(DocumentStatus.REJECTED, DocumentStatus.WITHDRAWN))
+        .filter(~Exists(filed))
+        .select_related("doc_type")
+        .order_by("-created_at", "-pk")
+    )
