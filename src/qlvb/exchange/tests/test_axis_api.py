@@ -13,8 +13,8 @@ from qlvb.directory.models import Unit, User
 from qlvb.directory.tests.support import Api
 from qlvb.exchange.models import AxisConnection, OutboxItem
 
-from .test_axis_engine import COMMUNE, DISTRICT, PROVINCE, SECRETS, TYT, Axis
-from .test_axis_people import axis, district, failed_item  # noqa: F401  (fixtures)
+from .localaxis import COMMUNE, DISTRICT, PROVINCE, SECRETS, TYT, Axis
+from .test_axis_people import failed_item  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_outbox_lists_and_retry_per_role_and_agency(
     failed_item: OutboxItem,  # noqa: F811
     api: Callable[[str], Api],
     committed: Any,
-    axis: Axis,  # noqa: F811
+    axis: Axis,
 ) -> None:
     ha = api("lethuha")
     failed = ha.get("/exchange/outbox", state="failed")
@@ -61,10 +61,10 @@ def test_outbox_lists_and_retry_per_role_and_agency(
     assert again.status_code == 409 and again.json()["code"] == "outbox_not_failed"
 
 
-def test_inbox_list(axis: Axis, api: Callable[[str], Api], demo: None, tmp_path: Any) -> None:  # noqa: F811
+def test_inbox_list(axis: Axis, api: Callable[[str], Api], demo: None, tmp_path: Any) -> None:
     from qlvb.exchange.inbox import inbox_poll
 
-    from .test_axis_engine import district_package
+    from .localaxis import district_package
 
     axis.district.send(district_package(tmp_path), sender=DISTRICT)
     assert inbox_poll() == 1
@@ -75,7 +75,7 @@ def test_inbox_list(axis: Axis, api: Callable[[str], Api], demo: None, tmp_path:
     assert api("dothanhhuong").get("/exchange/inbox").status_code == 403
 
 
-def test_directory_search_and_sync(axis: Axis, api: Callable[[str], Api]) -> None:  # noqa: F811
+def test_directory_search_and_sync(axis: Axis, api: Callable[[str], Api]) -> None:
     ha = api("lethuha")
     assert api("dothanhhuong").post("/exchange/directory/sync").status_code == 403
     synced = ha.post("/exchange/directory/sync")
@@ -88,7 +88,7 @@ def test_directory_search_and_sync(axis: Axis, api: Callable[[str], Api]) -> Non
     assert [(a["organ_id"], a["external"]) for a in by_code] == [(PROVINCE, True)]
 
 
-def test_connection_get_put_test(axis: Axis, api: Callable[[str], Api]) -> None:  # noqa: F811
+def test_connection_get_put_test(axis: Axis, api: Callable[[str], Api]) -> None:
     lan = api("tranthilan")
     ubnd, tyt = Unit.objects.get(organ_id=COMMUNE), Unit.objects.get(organ_id=TYT)
     empty = lan.get(f"/exchange/connections/{ubnd.pk}").json()

@@ -34,8 +34,8 @@ from qlvb.exchange.models import OutboxItem
 from qlvb.exchange.outbox import axis_deliveries_queue, outbox_send_due
 from qlvb.outgoing.tests.conftest import PIN
 
-from .test_axis_engine import COMMUNE, DISTRICT, Axis, received
-from .test_axis_people import axis, district, failed_item  # noqa: F401  (fixtures)
+from .localaxis import COMMUNE, DISTRICT, Axis, received
+from .test_axis_people import failed_item  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,8 +87,8 @@ def _blank_pdf() -> bytes:
 
 
 def test_issue_to_the_district_its_statuses_and_its_signed_reply_in_chromium(
-    axis: Axis,  # noqa: F811
-    district: Unit,  # noqa: F811
+    axis: Axis,
+    district: Unit,
     signed: Any,
     browser_as: Any,
     live_server: Any,
@@ -198,7 +198,7 @@ def test_issue_to_the_district_its_statuses_and_its_signed_reply_in_chromium(
 
 def test_choosing_recipients_searches_the_imported_directory(
     demo: None,
-    axis: Axis,  # noqa: F811
+    axis: Axis,
     browser_as: Any,
     live_server: Any,
 ) -> None:

@@ -5,7 +5,7 @@ against the real local axis (``qlvb.axissim`` served on 127.0.0.1)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,21 +22,9 @@ from qlvb.exchange.inbox import inbox_poll
 from qlvb.exchange.models import AxisAgency, AxisConnection, InboxItem, InboxState, OutboxItem
 from qlvb.exchange.outbox import outbox_send_due
 
-from .test_axis_engine import COMMUNE, DISTRICT, ELSEWHERE, PROVINCE, SECRETS, TYT, Axis, district_package
+from .localaxis import COMMUNE, DISTRICT, ELSEWHERE, PROVINCE, SECRETS, TYT, Axis, district_package
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def axis(tmp_path: Path, settings: Any) -> Iterator[Axis]:
-    running = Axis(tmp_path / "axis")
-    settings.QLVB_AXIS_ENDPOINT = running.url
-    settings.QLVB_AXIS_SYSTEM_ID = "qlvb-demo"
-    settings.QLVB_AXIS_SECRET = SECRETS["qlvb-demo"]
-    settings.QLVB_AXIS_TIMEOUT = 5
-    yield running
-    running.server.shutdown()
-    running.server.server_close()
 
 
 @pytest.fixture
@@ -47,21 +35,6 @@ def web(person: Callable[[str], User]) -> Callable[[str], Client]:
         return client
 
     return login
-
-
-@pytest.fixture
-def district(demo: None) -> Unit:
-    from qlvb.directory.services import unit_create
-
-    return unit_create(
-        actor=None,
-        kind="agency",
-        name="Ủy ban nhân dân huyện Mô Phỏng",
-        short_name="UBND huyện",
-        organ_id=DISTRICT,
-        external=True,
-        parent=None,
-    )
 
 
 @pytest.fixture
