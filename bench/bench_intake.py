@@ -82,6 +82,9 @@ def main() -> int:
         from qlvb.files.storage import blob_path
 
         call_command("migrate", verbosity=0)
+        # Intake queues the file's text extraction after commit (issue 12): the broker's folders, as `qlvb serve` makes.
+        for folder in ("queue", "processed", "control"):
+            (settings.CELERY_DIR / folder).mkdir(parents=True, exist_ok=True)
         actor = User.objects.create_superuser("bench", "bench@example.vn", "bench-password-1", full_name="Bench")
         size = int(args.size_mb * MB)
         assert size <= settings.FILE_MAX_BYTES, "the benchmark file must be within the limit"

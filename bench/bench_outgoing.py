@@ -70,6 +70,9 @@ def main() -> None:
 
     settings.FILES_DIR = Path(files)
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Intake queues each file's text extraction after commit (issue 12): the broker's folders, as `qlvb serve` makes.
+    for folder in ("queue", "processed", "control"):
+        (settings.CELERY_DIR / folder).mkdir(parents=True, exist_ok=True)
 
     from qlvb.directory.demo import load_demo
 
