@@ -253,6 +253,10 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(CELERY_DIR / "control"),
         "store_processed": False,
     }
+    # The embedded broker's folders exist before the first task is queued (kombu lists them when it
+    # declares the queue): a fresh data folder — a new install, a test's own folder — queues at once.
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("QLVB_CELERY_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True

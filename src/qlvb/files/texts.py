@@ -60,7 +60,14 @@ def file_text_schedule(stored_file: StoredFile) -> FileText:
         stored_file=stored_file, defaults={"requested_at": timezone.now()}
     )
     file_id = stored_file.pk
-    transaction.on_commit(lambda: file_text_extract_task.delay(file_id))
+
+    def queue() -> None:
+        try:
+            file_text_extract_task.delay(file_id)
+        except Exception:  # the upload is committed: a broker that refuses must not turn it into an error
+            log.exception("text extraction of stored file %s not queued; it stays pending", file_id)
+
+    transaction.on_commit(queue)
     return file_text
 
 

@@ -152,7 +152,7 @@ def test_issue_to_the_district_its_statuses_and_its_signed_reply_in_chromium(
     shot(ha, "axis-1-sender-statuses")
 
     # the district's reply, its PDF signed, answering our công văn
-    from qlvb.signing.services import pdf_sign_attachment
+    from qlvb.signing.pdfsign import pdf_sign_attachment
 
     signed_pdf = _in_worker(
         lambda: pdf_sign_attachment(pdf=_blank_pdf(), key=agency_key, pin=PIN, number="88/UBND-LĐ").pdf

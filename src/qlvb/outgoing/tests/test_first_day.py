@@ -222,7 +222,7 @@ def test_first_day_incoming(first_day, live_server, browser_as, tmp_path):
     p.get_by_label("Ký hiệu").fill("UBND-LĐTBXH")
     p.get_by_label("Ngày ban hành").fill("05/03/2026")
     p.get_by_label(re.compile(r"^Cơ quan ban hành")).fill("UBND huyện Mê Linh")
-    p.get_by_label("Trích yếu nội dung").fill("Về việc rà soát hộ nghèo, hộ cận nghèo năm 2026")
+    p.get_by_label(re.compile(r"^Trích yếu")).fill("Về việc rà soát hộ nghèo, hộ cận nghèo năm 2026")
     p.get_by_label("Thời hạn giải quyết").fill(f"{YESTERDAY:%d/%m/%Y}")
     p.get_by_role("button", name="Vào sổ").click()
     settle(p)
