@@ -70,11 +70,14 @@ def main() -> None:
     parser.add_argument("--inbox", type=int, default=200)
     parser.add_argument("--recipients", type=int, default=200)
     parser.add_argument("--only-whole", action="store_true")
+    parser.add_argument(
+        "--file-kb", type=int, default=0, help="issue to outside: the signed PDF padded to this size (0: one page)"
+    )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--whole-child", help=argparse.SUPPRESS)  # a database URL: run the whole path here
     args = parser.parse_args()
     if args.whole_child:
-        whole_path(args.whole_child, inbox=args.inbox, recipients=args.recipients)
+        whole_path(args.whole_child, inbox=args.inbox, recipients=args.recipients, file_kb=args.file_kb)
         return
     if not args.only_whole:
         transport_only(args)
@@ -166,25 +169,29 @@ def whole_path_all(args: argparse.Namespace) -> None:
             print(f"--- whole path on {name}")
             command = [sys.executable, __file__, "--whole-child", url]
             command += ["--inbox", str(args.inbox), "--recipients", str(args.recipients)]
+            command += ["--file-kb", str(args.file_kb)]
             subprocess.run(command, env=env, check=True)
         if reachable:
             subprocess.run(["dropdb", "--if-exists", "-h", HOST, PG_DATABASE], check=True)
 
 
-def one_page_pdf(path: Path) -> Path:
+def one_page_pdf(path: Path, *, extra_kb: int = 0) -> Path:
+    """A one-page PDF; ``extra_kb``: with that many KB of incompressible bytes embedded (a scan's size)."""
     import io
 
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
+    if extra_kb:
+        writer.add_attachment("du-lieu.bin", os.urandom(extra_kb * 1024))
     out = io.BytesIO()
     writer.write(out)
     path.write_bytes(out.getvalue())
     return path
 
 
-def whole_path(url: str, *, inbox: int, recipients: int) -> None:
+def whole_path(url: str, *, inbox: int, recipients: int, file_kb: int = 0) -> None:
     import logging
 
     import django
@@ -227,7 +234,7 @@ def whole_path(url: str, *, inbox: int, recipients: int) -> None:
         if inbox:
             bench_inbox(work, url_axis, secrets["sim-huyen"], inbox)
         if recipients:
-            bench_issue_outside(work, outside)
+            bench_issue_outside(work, outside, file_kb=file_kb)
     finally:
         server.shutdown()
         server.server_close()
@@ -281,7 +288,7 @@ def bench_inbox(work: Path, url_axis: str, secret: str, count: int) -> None:
     )
 
 
-def bench_issue_outside(work: Path, outside: list[str]) -> None:
+def bench_issue_outside(work: Path, outside: list[str], *, file_kb: int = 0) -> None:
     import io
 
     from django.db import transaction
@@ -323,9 +330,10 @@ def bench_issue_outside(work: Path, outside: list[str]) -> None:
         ),
     )
     Recipient.objects.bulk_create([Recipient(outgoing=outgoing, unit=u) for u in units[1:]])
+    content = one_page_pdf(work / "issued.pdf", extra_kb=file_kb).read_bytes()
     pdf = file_intake(
         actor=clerk,
-        stream=io.BytesIO(one_page_pdf(work / "issued.pdf").read_bytes()),
+        stream=io.BytesIO(content),
         original_name="vb.pdf",
         channel="system",
     )
@@ -368,6 +376,7 @@ def bench_issue_outside(work: Path, outside: list[str]) -> None:
     arrived = deliveries.filter(status=Status.ARRIVED).count()
     assert sent == len(outside) == arrived, (sent, arrived)
     span = (attempts.last() - attempts.first()).total_seconds() if attempts else 0.0
+    print(f"issued file: {pdf.blob.size / 1024:.0f} KB")
     print(
         f"issue to {len(outside)} outside agencies: issue + {sent} packages built, signed and sent in "
         f"{sent_s:.2f} s ({sent / sent_s:.1f} packages/s; the sends spread over {span:.2f} s)"

@@ -14,6 +14,11 @@ Both sides parse the *same* package (the one the Python side built) and each par
 build — an interoperability check printed with the figures.
 
     .venv/bin/python bench/bench_edxml.py [--sizes 1,50] [--repeat 5]
+    .venv/bin/python bench/bench_edxml.py --signature [--sizes 1,50]   # XML-DSig sign and check only
+
+``--signature`` signs the package with a fresh RSA-2048 agency key and checks it
+(``edxml.signature.sign_package`` / ``verify_package``), each in a fresh process: time and peak RSS
+(``procmem``: VmHWM, reset before the measured call, so the figure is the call's own).
 
 Without a JDK (``javac``), the Java column is skipped with a message.
 """
@@ -162,6 +167,10 @@ def worker(mode: str, args: list[str], reps: int) -> None:
             attachments=[Attachment(path=src)],
         )
 
+    if mode in ("sign", "verify", "verify-signxml"):
+        signature_worker(mode, args, reps)
+        return
+
     def once() -> int:
         if mode == "build":
             build(make(Path(args[0])), args[1])
@@ -196,6 +205,88 @@ def worker(mode: str, args: list[str], reps: int) -> None:
             }
         )
     )
+
+
+def signature_worker(mode: str, args: list[str], reps: int) -> None:
+    """Sign ``args[0]`` into ``args[1]`` with the key ``args[2]``, or check ``args[0]``: time, and the peak
+    resident size of the call itself (VmHWM reset just before it)."""
+    from procmem import proc_status_kb, reset_peak_rss
+
+    from qlvb.exchange.edxml.signature import sign_package, verify_package
+
+    times, verdict = [], ""
+    base = peak = 0
+    for _ in range(reps):
+        reset_peak_rss()
+        base = proc_status_kb("VmRSS")
+        t0 = time.perf_counter()
+        if mode == "sign":
+            sign_package(args[0], args[1], key_path=args[2])
+        elif mode == "verify-signxml":
+            verdict = _signxml_verify(args[0])
+        else:
+            verdict = verify_package(args[0]).verdict
+        times.append((time.perf_counter() - t0) * 1000)
+        peak = max(peak, proc_status_kb("VmHWM") - base)
+    warm = sorted(times[1:] or times)
+    print(
+        json.dumps(
+            {
+                "cold_ms": round(times[0], 1),
+                "warm_median_ms": round(statistics.median(warm), 1),
+                "warm_best_ms": round(warm[0], 1),
+                "peak_rss_kb": proc_status_kb("VmHWM"),
+                "call_peak_kb": peak,
+                "bytes": Path(args[0]).stat().st_size,
+                "verdict": verdict,
+            }
+        )
+    )
+
+
+def _signxml_verify(path: str) -> str:
+    """The check as it was before the streaming one (and as a peer does it): signxml on the whole tree."""
+    from lxml import etree
+    from signxml import XMLVerifier
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    root = etree.parse(path, parser).getroot()
+    cert = root.find(".//{http://www.w3.org/2000/09/xmldsig#}X509Certificate").text
+    XMLVerifier().verify(root, x509_cert="".join(cert.split()))
+    return "valid"
+
+
+def signature_main(sizes: list[int], repeat: int, content: str) -> None:
+    """``--signature``: sign and check a 1 MB / 50 MB package (fresh process each)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from qlvb.exchange.edxml.tests.test_signature_cli import key_files
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-edxml-sign-"))
+    key = key_files(tmp / "key", "UBND xã Liên Minh")["pem"]
+    py = [sys.executable, __file__, "--worker"]
+    try:
+        print(f"{'':22} {'cold ms':>9} {'warm med':>9} {'peak RSS MB':>12} {'call peak MB':>13} {'package MB':>11}")
+        for size in sizes:
+            src = tmp / f"van-ban-{size}mb.{'pdf' if content == 'random' else 'txt'}"
+            write_source(src, size * MB, content)
+            pkg, signed = tmp / f"p-{size}.edxml", tmp / f"s-{size}.edxml"
+            run_json([*py, "build", str(src), str(pkg), "1"])
+            reps = repeat if size < 10 else max(2, repeat // 2 + 1)
+            rows = {
+                f"sign {size} MB": run_json([*py, "sign", str(pkg), str(signed), str(key), str(reps)]),
+                f"verify {size} MB": run_json([*py, "verify", str(signed), str(reps)]),
+                f"signxml verify {size} MB": run_json([*py, "verify-signxml", str(signed), str(reps)]),
+            }
+            for name, r in rows.items():
+                if "error" in r:
+                    print(f"{name:22} ERROR {r['error']}")
+                    continue
+                print(
+                    f"{name:22} {r['cold_ms']:9.1f} {r['warm_median_ms']:9.1f} {r['peak_rss_kb'] / 1024:12.1f} "
+                    f"{r['call_peak_kb'] / 1024:13.1f} {r['bytes'] / MB:11.1f} {r.get('verdict', '')}"
+                )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 WORDS = [
@@ -286,9 +377,13 @@ def main() -> None:
         help="random: incompressible (a signed PDF, a scan); text: Vietnamese words, deflates about 5×",
     )
     ap.add_argument("--worker", nargs="+")
+    ap.add_argument("--signature", action="store_true", help="XML-DSig: sign and check only")
     a = ap.parse_args()
     if a.worker:
         worker(a.worker[0], a.worker[1:-1], int(a.worker[-1]))
+        return
+    if a.signature:
+        signature_main([int(s) for s in a.sizes.split(",")], a.repeat, a.content)
         return
 
     javac, java = shutil.which("javac"), shutil.which("java")

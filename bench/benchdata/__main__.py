@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 
 DESCRIPTION = (
     "Sinh dữ liệu đo hiệu năng: cơ quan, phòng ban, người dùng có vai trò, văn bản đến với sổ, số đến liên "
-    "tục, phân công và lịch sử xử lý. Chỉ dùng cho cơ sở dữ liệu đo hiệu năng, không dùng cho dữ liệu thật."
+    "tục, nội dung tệp để tìm kiếm toàn văn, phân công và lịch sử xử lý. Chỉ dùng cho cơ sở dữ liệu đo hiệu "
+    "năng, không dùng cho dữ liệu thật."
 )
 
 
@@ -22,6 +23,9 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], object] = print
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--body-share", type=float, default=0.30, help="share of documents whose files have text (0 to 1)"
+    )
     options = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qlvb.settings")
@@ -31,12 +35,19 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], object] = print
     from benchdata.generator import Generator
 
     generator = Generator(
-        agencies=options.agencies, users=options.users, documents=options.documents, seed=options.seed, out=out
+        agencies=options.agencies,
+        users=options.users,
+        documents=options.documents,
+        seed=options.seed,
+        body_share=options.body_share,
+        out=out,
     )
     s = generator.run()
     out(
         f"Done in {s.seconds:.1f} s: {s.agencies} agencies, {s.departments} departments, {s.users} users, "
-        f"{s.documents:,} documents, {s.registers} registers, {s.assignments:,} assignments, "
+        f"{s.documents:,} documents ({s.bodies:,} with a body, "
+        f"{s.body_chars / max(s.bodies, 1):,.0f} characters on average), {s.registers} registers, "
+        f"{s.assignments:,} assignments, "
         f"{s.updates:,} updates, {s.events:,} events, {s.notifications:,} notifications"
     )
 

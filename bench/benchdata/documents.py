@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 from qlvb.assignments.models import Assignment, AssignmentUpdate, Notification
 from qlvb.documents.models import Channel, Direction, Document, DocumentEvent, Register, folded_search_text
 from qlvb.documents.numbering import REGISTER_NAMES
+from qlvb.documents.searchindex import SearchEntry
 
 from . import vocabulary as V  # noqa: N812
+from .bodies import body_make
 from .flow import event_row, flow_make
 from .records import Agency, Batch, Doc, spread
-from .tables import ASSIGN_COLS, DOC_COLS, EVENT_COLS, NOTE_COLS, REGISTER_COLS, UPDATE_COLS
+from .tables import ASSIGN_COLS, DOC_COLS, ENTRY_COLS, EVENT_COLS, NOTE_COLS, REGISTER_COLS, UPDATE_COLS
 from .texts import fold_cached, person_name, subject_make
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ def _flush(g: Generator, b: Batch) -> None:
     w = g.writer
     w.put(Register, REGISTER_COLS, b.registers)
     w.put(Document, DOC_COLS, b.documents)
+    w.put(SearchEntry, ENTRY_COLS, b.entries)
     w.put(Assignment, ASSIGN_COLS, b.assignments)
     w.put(AssignmentUpdate, UPDATE_COLS, b.updates)
     w.put(DocumentEvent, EVENT_COLS, b.events)
@@ -65,6 +68,8 @@ def _flush(g: Generator, b: Batch) -> None:
     s = g.summary
     s.registers += len(b.registers)
     s.documents += len(b.documents)
+    s.bodies += sum(1 for e in b.entries if e[2])
+    s.body_chars += sum(len(e[2]) for e in b.entries)
     s.assignments += len(b.assignments)
     s.updates += len(b.updates)
     s.events += len(b.events)
@@ -132,6 +137,8 @@ def _agency_documents(g: Generator, agency: Agency, count: int, days: list[dt.da
         doc = Doc(doc_id, agency, clerk, received_at, registered_at, due, subject, status)
         b.events += _reception_events(g, doc, channel, number, register_id)
         flow_make(g, doc, b)
+        search_folded = folded_search_text(number_notation, organ_name, subject, signer, fold_part=fold_cached)
+        b.entries.append(_entry(g, doc_id, agency, subject, signer, received_at, search_folded))
         b.documents.append(
             (
                 doc_id,
@@ -166,7 +173,7 @@ def _agency_documents(g: Generator, agency: Agency, count: int, days: list[dt.da
                 clerk.id,
                 doc.submitted_to,
                 None,
-                folded_search_text(number_notation, organ_name, subject, signer, fold_part=fold_cached),
+                search_folded,
                 received_at,
                 doc.updated_at,
             )
@@ -183,6 +190,19 @@ def _agency_documents(g: Generator, agency: Agency, count: int, days: list[dt.da
                 now,
             )
         )
+
+
+def _entry(
+    g: Generator, doc_id: int, agency: Agency, subject: str, signer: str, received_at: dt.datetime, folded: str
+) -> tuple[Any, ...]:
+    """The document's ``SearchEntry``: its folded metadata (as ``Document.save`` copies it) and, for
+    ``g.body_share`` of the documents, the text of its files (from their own random source, so that the
+    rest of the data set does not depend on the bodies)."""
+    rng = g.body_rng
+    if rng.random() >= g.body_share:
+        return (doc_id, folded, "", "", None)
+    text, text_folded = body_make(rng, agency, subject, received_at.year, signer)
+    return (doc_id, folded, text, text_folded, received_at + dt.timedelta(minutes=rng.randint(2, 600)))
 
 
 def _status(g: Generator, age: float) -> str:

@@ -15,7 +15,8 @@ Derived columns are computed exactly as the models compute them on ``save()``: `
 generated account.
 
 The rows are built by subject: ``directory.py`` (agencies, departments, people), ``documents.py`` (the
-incoming documents and their registers), ``flow.py`` (their handling), ``texts.py`` (names and
+incoming documents, their registers and their search index entries), ``bodies.py`` (the text of
+their files for ``body_share`` of them), ``flow.py`` (their handling), ``texts.py`` (names and
 subjects); ``writers.py`` writes them in the column order of ``tables.py``.
 """
 
@@ -53,11 +54,14 @@ class Generator:
         users: int,
         documents: int,
         seed: int = 1,
+        body_share: float = 0.30,
         out: Callable[[str], object] = print,
         password: str = DEFAULT_PASSWORD,
     ):
         self.n_agencies, self.n_users, self.n_documents = agencies, users, documents
         self.rng = random.Random(seed)
+        self.body_rng = random.Random(seed + 1_000_003)  # the bodies' own source (documents.py)
+        self.body_share = body_share
         self.out = out
         self.password = password
         self.now = dt.datetime.now(TZ).replace(microsecond=0)

@@ -53,6 +53,8 @@ class Summary:
     events: int = 0
     notifications: int = 0
     updates: int = 0
+    bodies: int = 0
+    body_chars: int = 0
     seconds: float = 0.0
 
 
@@ -60,6 +62,7 @@ class Summary:
 class Batch:
     registers: list[tuple[Any, ...]] = field(default_factory=list)
     documents: list[tuple[Any, ...]] = field(default_factory=list)
+    entries: list[tuple[Any, ...]] = field(default_factory=list)  # SearchEntry rows
     assignments: list[tuple[Any, ...]] = field(default_factory=list)
     updates: list[tuple[Any, ...]] = field(default_factory=list)
     events: list[tuple[Any, ...]] = field(default_factory=list)

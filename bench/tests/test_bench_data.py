@@ -116,3 +116,28 @@ def test_command_runs():
     main(["--agencies", "2", "--users", "30", "--documents", "300", "--seed", "5"], out=lines.append)
     assert "300 documents" in lines[-1]
     assert Document.objects.count() == 300
+
+
+def test_bodies_are_what_the_index_would_hold(generated):
+    """About 30 % of the documents carry the text of their files, stored exactly as ``search_text_set``
+    stores it (NFC, character-aligned fold), and the full-text search finds a document by a word that
+    only its body holds."""
+    from qlvb.core.text import nfc
+    from qlvb.documents.search import search_page
+    from qlvb.documents.searchindex import SearchEntry, fold_aligned
+
+    entries = SearchEntry.objects.select_related("document")
+    assert entries.count() == 2000
+    with_body = [e for e in entries if e.body]
+    assert 0.2 * 2000 < len(with_body) < 0.4 * 2000
+    for entry in entries:
+        assert entry.meta_folded == entry.document.search_folded
+        assert entry.body_folded == fold_aligned(entry.body)
+        assert entry.body == nfc(entry.body)
+    lengths = sorted(len(e.body) for e in with_body)
+    assert lengths[0] > 300 and lengths[len(lengths) // 2] > 2000
+    entry = next(e for e in with_body if "chuyển đổi số" in e.body and "chuyen doi so" not in e.meta_folded)
+    clerk = User.objects.filter(role_assignments__role="clerk", unit__agency=entry.document.agency_id)[0]
+    result = search_page(clerk, text='"chuyen doi so"', per_page=5000)
+    assert result.page is not None
+    assert entry.document_id in {h.document.pk for h in result.hits}

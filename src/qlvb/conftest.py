@@ -8,12 +8,15 @@ the repository's root conftest."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 if TYPE_CHECKING:
     from qlvb.directory.models import User
@@ -22,6 +25,31 @@ if TYPE_CHECKING:
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with
 # a running loop unless told otherwise. The live server runs in its own thread and is unaffected.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _SharedSQLiteServer(ThreadedWSGIServer):
+    """The live server, one request at a time when its threads share one in-memory SQLite connection.
+
+    On SQLite the test database lives in memory and every server thread is handed the same connection
+    (pytest-django's ``connections_override``). A page's own requests arrive together (the page, its badge
+    counts, the service worker's check): two threads in one connection interleave their transactions and
+    SQLite answers "database table is locked" — a session that cannot be saved, a page that fails. A
+    PostgreSQL test database has a connection per thread and is served as before, in parallel."""
+
+    def set_app(self, application: Any) -> None:
+        if not self.connections_override:
+            super().set_app(application)
+            return
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: dict[str, Any], start_response: Any) -> Any:
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _SharedSQLiteServer
 
 
 def _user(request: pytest.FixtureRequest, who: str | User) -> User:
@@ -95,6 +123,9 @@ def run_together(count: int, work: Callable[[int, Callable[[], object]], None]) 
     return errors
 
 
+# The pages' browser windows below block the service worker (service_workers="block"): a page is tested
+# as a page, without the worker's background fetches (this week's calendar, a document's files) adding
+# writers to the test database. The worker itself is tested in web/tests/test_app_browser.py.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -133,7 +164,7 @@ def console() -> Console:
 
 
 def _new_page(browser, console: Console, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN", service_workers="block")
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.on("console", lambda msg: console.errors.append(msg.text) if msg.type == "error" else None)
@@ -169,7 +200,7 @@ def browser_sign_in(page: Any, base: str, username: str, password: str = DEMO_PA
     page.goto(f"{base}/dang-nhap/")
     page.get_by_label("Tên tài khoản").fill(demo_username(username))
     page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
     page.wait_for_load_state("networkidle")
     if check and "/dang-nhap/" in page.url:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -189,7 +220,9 @@ class Session:
     def __init__(
         self, chromium: Any, base: str, username: str, *, width: int = 1280, height: int = 900, shots: Path
     ) -> None:
-        self.context = chromium.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        self.context = chromium.new_context(
+            viewport={"width": width, "height": height}, locale="vi-VN", service_workers="block"
+        )
         self.page = self.context.new_page()
         self.page.set_default_timeout(30_000)
         self.errors: list[str] = []
@@ -219,12 +252,15 @@ class Session:
 @pytest.fixture
 def browser_as(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     """``browser_as("dothanhhuong", phone=False)`` → a page of that person's own window, signed in through
-    the form on the live server (60 s timeouts: conversions and signing run in the server's thread)."""
+    the form on the live server (60 s timeouts: conversions and signing run in the server's thread).
+    ``workers=True`` lets service workers run in that window (a test of the worker itself: push)."""
     contexts = []
 
-    def open_as(username: str, *, phone: bool = False) -> Any:
+    def open_as(username: str, *, phone: bool = False, workers: bool = False) -> Any:
         viewport = {"width": 375, "height": 740} if phone else {"width": 1280, "height": 900}
-        context = browser.new_context(viewport=viewport, locale="vi-VN")
+        context = browser.new_context(
+            viewport=viewport, locale="vi-VN", service_workers="allow" if workers else "block"
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(60_000)

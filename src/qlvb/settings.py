@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # its vendored Swagger UI for /api/v1/docs (served by us: the CSP allows no CDN)
     "qlvb.core",
     "qlvb.directory",
@@ -71,21 +75,31 @@ INSTALLED_APPS = [
     "qlvb.axissim",  # only for its `qlvb axis-sim` command
     "qlvb.outgoing",
     "qlvb.dossiers",
+    "qlvb.direction",
+    "qlvb.operations",
+    "qlvb.reports",
     "qlvb.notifications",
+    "qlvb.integrations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "qlvb.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "qlvb.web.middleware.AppSessionMiddleware",  # Django's, but the app's background requests keep the idle deadline
     "qlvb.web.middleware.ChosenLanguageMiddleware",  # Vietnamese unless chosen; not Accept-Language
     "django.middleware.common.CommonMiddleware",
     "qlvb.files.uploads.UploadLimitMiddleware",  # 413 for an over-limit upload, before CSRF reads the form
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "qlvb.core.middleware.OddInputMiddleware",  # before anything loads the session or the user
     "qlvb.directory.middleware.ActiveAccountMiddleware",
+    "qlvb.web.middleware.AppPersonMiddleware",  # X-QLVB-Person for the service worker's per-person cache
+    "qlvb.directory.middleware.TwoFactorMiddleware",  # the second step owed after the password (directory/twofactor.py)
+    "qlvb.directory.middleware.SessionActivityMiddleware",  # the "Phiên đăng nhập" page: device, address, last activity
+    "qlvb.directory.middleware.PasswordChangeMiddleware",  # an initial password set by an administrator changed first
+    "qlvb.operations.middleware.ReadOnlyMaintenanceMiddleware",  # writes refused during a read-only maintenance
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -94,6 +108,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "qlvb.urls"
+FORM_RENDERER = "qlvb.web.formrenderer.FormRenderer"  # the common widgets without a template each (docs/ui.md)
 WSGI_APPLICATION = "qlvb.wsgi.application"
 
 TEMPLATES = [
@@ -108,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qlvb.web.context.shell",
+                "qlvb.operations.context.notices",
             ],
         },
     }
@@ -143,6 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "qlvb.directory.backends.AccountBackend",
+    "qlvb.directory.sso.OfficialEmailBackend",  # the session's backend after an SSO sign-in (directory/sso.py)
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -207,9 +224,35 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# From the apps' folders (no collectstatic needed) in development and tests. A deployment runs
+# `qlvb collectstatic` (docs/deploy.md) and serves STATIC_ROOT, where CompressedStaticFilesStorage wrote
+# the Brotli/gzip copies: with the finders on, WhiteNoise serves the apps' uncompressed files instead
+# (the app shell's first load over 3G: 406 KB instead of ~120 KB, docs/benchmarks.md).
+WHITENOISE_USE_FINDERS = env_bool("QLVB_STATIC_FROM_APPS", QLVB_ENV != "production")
 FILES_DIR = Path(env("QLVB_FILES_DIR", str(DATA_DIR / "files")))
+# Where stored contents live (docs/files.md): "folder" (FILES_DIR, the default) or "s3" (an S3-compatible
+# object store through boto3; FILES_DIR then holds only the temporary files of uploads being taken in).
+QLVB_STORAGE = env("QLVB_STORAGE", "folder")
+if QLVB_STORAGE not in ("folder", "s3"):
+    raise ImproperlyConfigured(f"QLVB_STORAGE must be 'folder' or 's3', not {QLVB_STORAGE!r}")
+S3_ENDPOINT_URL = env("QLVB_S3_ENDPOINT_URL", "")  # empty: AWS itself; else MinIO, Ceph RGW, SeaweedFS, ...
+S3_BUCKET = env("QLVB_S3_BUCKET", "")
+S3_REGION = env("QLVB_S3_REGION", "us-east-1")
+S3_PREFIX = env("QLVB_S3_PREFIX", "")  # e.g. "qlvb/" to share a bucket
+S3_TIMEOUT_SECONDS = float(env("QLVB_S3_TIMEOUT", "10"))
+# "stream": through the app after the permission check, verified; "presigned": a redirect to a GET URL
+# signed for S3_URL_SECONDS (the bucket itself is never public).
+S3_DOWNLOAD = env("QLVB_S3_DOWNLOAD", "stream")
+S3_URL_SECONDS = int(env("QLVB_S3_URL_SECONDS", "60"))
+if QLVB_STORAGE == "s3" and not S3_BUCKET:
+    raise ImproperlyConfigured("QLVB_STORAGE=s3 needs QLVB_S3_BUCKET")
+if S3_DOWNLOAD not in ("stream", "presigned"):
+    raise ImproperlyConfigured(f"QLVB_S3_DOWNLOAD must be 'stream' or 'presigned', not {S3_DOWNLOAD!r}")
 FILE_MAX_BYTES = int(env("QLVB_FILE_MAX_BYTES", str(50 * 1024 * 1024)))  # seed Điều 8.4: 50 MB
+# Pages photographed with a phone (files/photos.py): at most this many photos for one document, and this
+# many pixels per photo (judged from the header, before decoding: a decompression bomb is refused).
+QLVB_PHOTO_MAX_PAGES = int(env("QLVB_PHOTO_MAX_PAGES", "60"))
+QLVB_PHOTO_MAX_PIXELS = int(env("QLVB_PHOTO_MAX_PIXELS", str(64_000_000)))
 FILE_NAME_MAX_CHARS = 50  # seed Điều 8.4
 # Uploads larger than this are streamed to a temporary file, never held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -270,9 +313,32 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "incoming-deadlines": {"task": "qlvb.incoming.deadlines_sweep", "schedule": 24 * 60 * 60.0},
     "outgoing-followup": {"task": "qlvb.outgoing.followup_sweep", "schedule": 24 * 60 * 60.0},
     "files-upload-temp-sweep": {"task": "qlvb.files.upload_temp_sweep", "schedule": 15 * 60.0},
+    "dossiers-archive-reminders": {"task": "qlvb.dossiers.archive_reminders", "schedule": 24 * 60 * 60.0},
+    "direction-tasks-recur": {"task": "qlvb.direction.tasks_recur", "schedule": 24 * 60 * 60.0},
+    "directory-sessions-clear": {"task": "qlvb.directory.sessions_clear", "schedule": 24 * 60 * 60.0},
 }
 # Modules acting on document events after commit, through Celery (documents/events.py: event consumers).
 QLVB_EVENT_CONSUMERS = ["qlvb.exchange.consumers.document_event", "qlvb.exchange.axis_statuses.consume"]
+
+# --- Web Push (notifications/push*, docs/push.md) -------------------------------------------------
+# The VAPID key is made on first need and kept in the database; set QLVB_VAPID_PRIVATE_KEY (PEM, or the
+# raw key in base64url) to give it from outside. A push only goes to the push services named here (host
+# or ".suffix"): a subscription cannot make the server call any other address.
+QLVB_VAPID_PRIVATE_KEY = env("QLVB_VAPID_PRIVATE_KEY", "")
+QLVB_VAPID_SUBJECT = env("QLVB_VAPID_SUBJECT", "mailto:quantri@localhost")
+QLVB_PUSH_HOSTS = [
+    h
+    for h in env(
+        "QLVB_PUSH_HOSTS",
+        "fcm.googleapis.com,.push.services.mozilla.com,.push.apple.com,.notify.windows.com",
+    ).split(",")
+    if h
+]
+QLVB_PUSH_ALLOW_LOCAL_HTTP = env_bool("QLVB_PUSH_ALLOW_LOCAL_HTTP", DEBUG)  # http://127.0.0.1 (tests, DEBUG)
+QLVB_PUSH_TTL = int(env("QLVB_PUSH_TTL", str(24 * 60 * 60)))  # seconds a push service keeps an undelivered push
+QLVB_PUSH_TIMEOUT = float(env("QLVB_PUSH_TIMEOUT", "10"))
+QLVB_PUSH_RETRIES = int(env("QLVB_PUSH_RETRIES", "5"))  # per subscription, with exponential backoff
+QLVB_PUSH_WORKERS = int(env("QLVB_PUSH_WORKERS", "16"))  # concurrent requests of one fan-out
 
 # --- National document axis (exchange/axis_config.py, docs/axis.md) -----------------------------
 # The connection comes from the environment (``qlvb serve`` points it at the local simulator when unset);
@@ -330,3 +396,60 @@ CELERY_BEAT_SCHEDULE["audit-anchor"] = {"task": "qlvb.core.audit_anchor", "sched
 
 # Mã hồ sơ (Phụ lục VI II.III) = OrganId + year + notation joined by this separator (docs/dossiers.md).
 QLVB_DOSSIER_CODE_SEPARATOR = env("QLVB_DOSSIER_CODE_SEPARATOR", ".")
+
+# --- Backup and restore (operations/backup.py, docs/operations.md) ------------------------------
+QLVB_BACKUP_DIR = Path(env("QLVB_BACKUP_DIR", str(DATA_DIR / "backups")))
+QLVB_BACKUP_PASSPHRASE = env("QLVB_BACKUP_PASSPHRASE", "")  # set: every backup is encrypted (AES-256-GCM)
+# Kept: the newest backup of each of the last N days, ISO weeks and months that have one.
+QLVB_BACKUP_KEEP = tuple(int(n) for n in env("QLVB_BACKUP_KEEP", "7,4,12").split(","))
+# qlvb upgrade (operations/upgrade.py): how long a migration waits for a table lock on PostgreSQL.
+QLVB_UPGRADE_LOCK_TIMEOUT = env("QLVB_UPGRADE_LOCK_TIMEOUT", "5s")
+QLVB_BACKUP_HOUR = env("QLVB_BACKUP_HOUR", "2")  # local time of the daily backup (beat)
+CELERY_BEAT_SCHEDULE["backup-daily"] = {
+    "task": "qlvb.operations.backup_daily",
+    "schedule": crontab(minute="15", hour=QLVB_BACKUP_HOUR),
+}
+# Personal data exports (Điều 22.1.d, operations/personal_export.py): downloadable for N days, then deleted.
+QLVB_PERSONAL_EXPORT_DAYS = int(env("QLVB_PERSONAL_EXPORT_DAYS", "7"))
+CELERY_BEAT_SCHEDULE["personal-exports-expire"] = {
+    "task": "qlvb.operations.personal_exports_expire",
+    "schedule": crontab(minute="30", hour="*"),
+}
+
+# --- Two-factor sign-in (directory/twofactor.py, docs/security.md) -------------------------------
+# Required for administrators in production by default; the demo's accounts (public password) are not forced.
+QLVB_2FA_ADMINS = env_bool("QLVB_2FA_ADMINS", QLVB_ENV == "production")
+QLVB_2FA_EVERYONE = env_bool("QLVB_2FA_EVERYONE", False)
+QLVB_2FA_ISSUER = env("QLVB_2FA_ISSUER", "QLVB")
+# Passkeys (directory/passkeys.py): the relying party id (the site's host name; default: the request's) and
+# the origins whose answers are accepted (comma-separated; default: the request's own origin).
+QLVB_PASSKEY_RP_ID = env("QLVB_PASSKEY_RP_ID", "")
+QLVB_PASSKEY_RP_NAME = env("QLVB_PASSKEY_RP_NAME", "QLVB")
+QLVB_PASSKEY_ORIGINS = [o for o in env("QLVB_PASSKEY_ORIGINS", "").split(",") if o]
+QLVB_PASSKEY_CHALLENGE_SECONDS = int(env("QLVB_PASSKEY_CHALLENGE_SECONDS", "120"))
+OTP_TOTP_ISSUER = QLVB_2FA_ISSUER
+# Cache (the leader's dashboard figures, reports/cache.py): Redis when QLVB_CACHE_URL is set (every worker
+# process shares it), else each process's memory. Keys carry a per-agency version bumped after commit.
+QLVB_CACHE_URL = env("QLVB_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": QLVB_CACHE_URL, "KEY_PREFIX": "qlvb"}
+        if QLVB_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qlvb"}
+    )
+}
+
+# --- SSO with the official e-mail account, OpenID Connect (directory/sso.py, docs/security.md) -------
+# Off unless the issuer, the client id and the client secret are all given (from the environment only).
+QLVB_OIDC_ISSUER = env("QLVB_OIDC_ISSUER", "")
+QLVB_OIDC_CLIENT_ID = env("QLVB_OIDC_CLIENT_ID", "")
+QLVB_OIDC_CLIENT_SECRET = env("QLVB_OIDC_CLIENT_SECRET", "")
+QLVB_OIDC_TRUST_MFA = env_bool("QLVB_OIDC_TRUST_MFA", False)  # the provider asks for a second factor itself
+QLVB_OIDC_TIMEOUT = float(env("QLVB_OIDC_TIMEOUT", "10"))
+QLVB_OIDC_LEEWAY_SECONDS = float(env("QLVB_OIDC_LEEWAY_SECONDS", "60"))  # clock difference allowed on exp/iat
+QLVB_OIDC_DISCOVERY_SECONDS = float(env("QLVB_OIDC_DISCOVERY_SECONDS", "300"))  # the discovery document kept
+
+# --- Support (operations/support.py, docs/operations.md "Support"; Điều 21.9) ---------------------
+QLVB_SUPPORT_PHONE = env("QLVB_SUPPORT_PHONE", "0243 000 0000")  # demo default: set the real hotline
+QLVB_SUPPORT_EMAIL = env("QLVB_SUPPORT_EMAIL", "hotro@lienminh.example.gov.vn")  # demo default
+QLVB_GUIDE_DIR = Path(env("QLVB_GUIDE_DIR", str(PROJECT_DIR / "docs" / "huong-dan")))  # the user guide (Markdown)

@@ -1,4 +1,4 @@
-"""GET /healthz: the state of the database and the broker, as JSON (200 when both answer)."""
+"""GET /healthz: the state of the database, the broker and the file store, as JSON (200 when all answer)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from qlvb.files.storage import store_health
 
 
 def _database() -> dict[str, str]:
@@ -43,10 +45,11 @@ def _broker() -> dict[str, str]:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    db, broker = _database(), _broker()
-    ok = db["status"] == "ok" and broker["status"] == "ok"
+    db, broker, files = _database(), _broker(), store_health()
+    ok = db["status"] == "ok" and broker["status"] == "ok" and files["status"] == "ok"
     return JsonResponse(
-        {"status": "ok" if ok else "error", "database": db, "broker": broker}, status=200 if ok else 503
+        {"status": "ok" if ok else "error", "database": db, "broker": broker, "files": files},
+        status=200 if ok else 503,
     )
 
 

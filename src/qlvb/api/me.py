@@ -7,9 +7,11 @@ from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from qlvb.core.errors import DomainError
+from qlvb.core.errors import DomainError, PermissionDenied
+from qlvb.directory.errors import ErrorCode as DirectoryErrorCode
 from qlvb.directory.selectors import acting_user, agency_of
 from qlvb.directory.tokens import token_issue, token_revoke
+from qlvb.directory.twofactor import twofactor_check, twofactor_enabled, twofactor_required
 
 from .errors import ErrorCode
 
@@ -20,6 +22,7 @@ class TokenIn(Schema):
     username: str
     password: str
     device: str = ""
+    code: str = ""  # the authenticator app's code (or a recovery code) when two-factor sign-in is on
 
 
 class TokenOut(Schema):
@@ -62,6 +65,13 @@ def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise UnauthorizedError("Tên tài khoản hoặc mật khẩu không đúng.", code=ErrorCode.BAD_CREDENTIALS)
+    if twofactor_enabled(user) or twofactor_required(user):  # the API asks for the second step as well
+        twofactor_check(user, payload.code[:32])
+    if getattr(user, "must_change_password", False):  # an initial password set by an administrator
+        raise PermissionDenied(
+            "Cần đổi mật khẩu ban đầu (trang Đổi mật khẩu) trước khi lấy mã truy cập.",
+            code=DirectoryErrorCode.PASSWORD_CHANGE_REQUIRED,
+        )
     # A sign-in like any other: audited, last_login updated, the failure count reset (django-axes).
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return {"token": token_issue(user=user, name=payload.device)}

@@ -73,6 +73,10 @@ class SearchPageOut(Schema):
     page: int
     pages: int
     message: str
+    approximate: bool = Field(
+        False, description="Không có kết quả khớp đúng: results là kết quả gần đúng (sai một chữ)"
+    )
+    suggestion: str = Field("", description="Có phải bạn muốn tìm: từ khóa đã sửa theo kết quả gần đúng nhất")
     results: list[SearchHitOut]
 
 
@@ -115,6 +119,8 @@ def search(request: HttpRequest, f: Query[SearchPageIn]) -> dict[str, Any]:
         "page": page.number if page else 1,
         "pages": page.paginator.num_pages if page else 0,
         "message": result.message,
+        "approximate": result.approximate,
+        "suggestion": result.suggestion,
         "results": [_hit(h) for h in result.hits],
     }
 

@@ -59,9 +59,18 @@ api.add_router("", me_router)
 api.add_router("/directory", "qlvb.directory.api.router")
 api.add_router("/exchange", "qlvb.exchange.api.router")
 api.add_router("/files", "qlvb.files.api.router")
+api.add_router("/files", "qlvb.api.filefields.router")
 api.add_router("/incoming/notifications", "qlvb.notifications.api.router")
+api.add_router("/push", "qlvb.notifications.push_api.router")  # issue 16: Web Push devices
 api.add_router("/incoming", "qlvb.incoming.api.router")
 api.add_router("/outgoing", "qlvb.outgoing.api.router")
 api.add_router("/signing", "qlvb.signing.api.router")
 api.add_router("/search", "qlvb.api.search.router")
 api.add_router("/dossiers", "qlvb.dossiers.api.router")
+api.add_router("/dossiers", "qlvb.dossiers.package_api.router")  # export13: packages, bulk filing, files, XLSX
+api.add_router("/calendar", "qlvb.direction.calendar_api.router")
+api.add_router("/announcements", "qlvb.direction.announcement_api.router")
+api.add_router("/tasks", "qlvb.direction.task_api.router")
+api.add_router("/reports", "qlvb.reports.api.router")
+api.add_router("/operations", "qlvb.operations.personal_export_api.router")  # issue 15: personal data export
+api.add_router("/operations/handover", "qlvb.operations.handover_api.router")

@@ -82,6 +82,21 @@ class Assignment(models.Model):
             models.Index(fields=["user", "status"], name="assignment_user_status_idx"),
             models.Index(fields=["unit", "status"], name="assignment_unit_status_idx"),
             models.Index(fields=["status", "due_date"], name="assignment_due_idx"),
+            # The leader's dashboard and the statistics (reports.stats): an agency's lead rows with a deadline,
+            # by due date — top-level rows (by unit, overdue, longest overdue, by state) and people's rows (by
+            # person). Partial and covering, so the aggregates are index-only scans (docs/benchmarks.md).
+            models.Index(
+                fields=["agency", "due_date"],
+                include=["id", "unit", "completed_at", "status", "document"],
+                condition=Q(role="lead", due_date__isnull=False, parent__isnull=True),
+                name="assignment_lead_unit_due_idx",
+            ),
+            models.Index(
+                fields=["agency", "due_date"],
+                include=["id", "user", "completed_at"],
+                condition=Q(role="lead", due_date__isnull=False, user__isnull=False),
+                name="assignment_lead_user_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -189,6 +204,10 @@ class NotificationKind(models.TextChoices):
     COMPLETED = "completed", _("Hoàn thành")
     ACCEPTANCE = "acceptance", _("Chờ chấp nhận kết quả")
     SECURITY = "security", _("An toàn tài khoản")
+    SYSTEM = "system", _("Sự cố, bảo trì hệ thống")
+    CALENDAR = "calendar", _("Lịch công tác")
+    ANNOUNCEMENT = "announcement", _("Thông báo nội bộ")
+    REPLY = "reply", _("Phản hồi của cơ quan ngoài")
 
 
 class Notification(models.Model):

@@ -3,7 +3,7 @@ a rolled-back action notifies nobody."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -35,3 +35,20 @@ def notify_after_commit(
         )
 
     transaction.on_commit(send)
+
+
+# Who else hears of stored notifications (the push of notifications, layer 6, registers itself in its
+# AppConfig.ready: this layer never imports it).
+_stored_listeners: list[Callable[[list[int]], None]] = []
+
+
+def notifications_stored_listener_register(listener: Callable[[list[int]], None]) -> None:
+    if listener not in _stored_listeners:
+        _stored_listeners.append(listener)
+
+
+def notifications_stored(ids: list[int]) -> None:
+    """Tell every registered listener the ids of notifications just stored (already committed)."""
+    if ids:
+        for listener in _stored_listeners:
+            listener(ids)

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .models import Notification
+from .notify import notifications_stored
 
 
 @shared_task(name="qlvb.assignments.notification_send")
@@ -13,7 +14,7 @@ def notification_send(
     *, user_ids: list[int], kind: str, text: str, document_id: int | None = None, assignment_id: int | None = None
 ) -> int:
     now = timezone.now()
-    Notification.objects.bulk_create(
+    created = Notification.objects.bulk_create(
         [
             Notification(
                 user_id=uid, kind=kind, text=text, document_id=document_id, assignment_id=assignment_id, created_at=now
@@ -21,4 +22,5 @@ def notification_send(
             for uid in user_ids
         ]
     )
+    notifications_stored([n.pk for n in created if n.pk is not None])
     return len(user_ids)

@@ -32,6 +32,8 @@ class Addressing:
     response_for: str = ""
     is_status: bool = False
     document_id: str = ""  # MessageHeader/DocumentId of a document package (the simulator's answers)
+    status_code: str = ""  # StatusCode of a status package
+    about: str = ""  # ResponseFor/DocumentId: the document a status is about
 
     @property
     def recipients(self) -> list[str]:
@@ -81,6 +83,9 @@ def _note(found: Addressing, tag: object, value: str, *, parent: str) -> None:
     """Records what the element just closed (``tag``, under ``parent``) says about the addressing."""
     if tag == _STATUS_CODE:
         found.is_status = True
+        found.status_code = value
+    elif tag == _DOCUMENT_ID and parent == f"{{{NS}}}ResponseFor" and not found.about:
+        found.about = value
     elif tag == _DOCUMENT_ID and parent == _MESSAGE_HEADER and not found.document_id:
         found.document_id = value
     elif tag == _ORGAN_ID and parent in _PARENTS:

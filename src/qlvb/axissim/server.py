@@ -5,7 +5,8 @@ State lives on disk under one folder (``store.Store``); the uploads are read by 
 
 Faults for tests and demos (``POST /_sim/faults`` or the command's flags): ``fail`` answers the next
 N requests with HTTP 500 (-1: every request), ``delay`` sleeps that many seconds before answering
-(longer than the client's timeout = a time-out), ``duplicate`` delivers every package twice."""
+(longer than the client's timeout = a time-out), ``duplicate`` delivers every package twice, ``take_back``
+("15" / "16") makes a simulated agency answer a take-back request (status 13) with that code."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ class Faults:
     fail: int = 0  # answer the next N requests with 500; -1 = all
     delay: float = 0.0  # seconds to sleep before answering
     duplicate: bool = False  # deliver every package twice
+    take_back: str = ""  # "15" / "16": what a simulated agency answers a take-back (13); "": nothing
 
 
 class AxisApp:
@@ -105,7 +107,7 @@ class AxisApp:
         if environ.get("REQUEST_METHOD") == "POST":
             data = self._read_json(environ)
             with self._lock:
-                for key in ("fail", "delay", "duplicate"):
+                for key in ("fail", "delay", "duplicate", "take_back"):
                     if key in data:
                         setattr(self.faults, key, type(getattr(self.faults, key))(data[key]))
         return self._json(start_response, {"status": "OK", **asdict(self.faults)})
@@ -119,6 +121,8 @@ class AxisApp:
             package.unlink(missing_ok=True)
         if self.answer:
             self.store.answer_arrived(doc_id)
+        if self.faults.take_back in ("15", "16"):
+            self.store.answer_take_back(doc_id, self.faults.take_back)
         return self._json(start_response, {"status": "OK", "ErrorCode": 0, "ErrorDesc": "", "DocId": doc_id})
 
     def do_received_list(

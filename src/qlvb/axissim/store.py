@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from .header import HeaderError, read_addressing
 
@@ -55,7 +56,7 @@ def demo_agencies() -> list[dict[str, str]]:
     ]
 
 
-def _status_xml(sender: str, to: str, document_id: str, code: str, stamp: str) -> bytes:
+def _status_xml(sender: str, to: str, document_id: str, code: str, stamp: str, description: str = "Đã đến") -> bytes:
     """A status package (QCVN 102:2016 §3.6) as a simulated agency's system writes it."""
     ns = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
     org = "".join(f"<edXML:{t}>{v}</edXML:{t}>" for t, v in (("OrganId", sender), ("OrganName", "(mô phỏng)")))
@@ -66,7 +67,7 @@ def _status_xml(sender: str, to: str, document_id: str, code: str, stamp: str) -
         f"<edXML:DocumentId>{document_id}</edXML:DocumentId></edXML:ResponseFor>"
         f"<edXML:StaffInfo><edXML:Department>Văn thư</edXML:Department><edXML:Staff>Văn thư (mô phỏng)</edXML:Staff>"
         f"<edXML:Email /><edXML:Mobile /></edXML:StaffInfo>"
-        f"<edXML:StatusCode>{code}</edXML:StatusCode><edXML:Description>Đã đến</edXML:Description>"
+        f"<edXML:StatusCode>{code}</edXML:StatusCode><edXML:Description>{escape(description)}</edXML:Description>"
         f"<edXML:Timestamp>{stamp}</edXML:Timestamp></edXML:MessageHeader></edXML:edXMLHeader>"
         f"</edXML:edXMLEnvelope></edXML>\n"
     ).encode()
@@ -218,6 +219,32 @@ class Store:
                 self.send(own=[code], header={}, package=package, duplicate=False)
             finally:
                 package.unlink(missing_ok=True)
+
+    def answer_take_back(self, doc_id: str, code: str) -> None:
+        """A simulated agency (system "sim-…") asked to give a document back (status 13) answers ``code``:
+        15 (given back) or 16 (refused: already registered), as its own system would."""
+        with (self.root / "packages" / f"{doc_id}.edxml").open("rb") as stream:
+            addressing = read_addressing(stream)
+        if not addressing.is_status or addressing.status_code != "13":
+            return
+        simulated = {
+            code
+            for system, account in self.accounts().items()
+            if system.startswith("sim-")
+            for code in account["agencies"]
+        }
+        if addressing.response_for not in simulated:
+            return
+        stamp = datetime.now(tz=UTC).strftime("%Y/%m/%d %H:%M:%S")
+        text = "Đồng ý cho lấy lại văn bản" if code == "15" else "Văn bản đã vào sổ, không cho lấy lại"
+        package = self.root / "packages" / f".answer-{uuid.uuid4().hex}"
+        package.write_bytes(
+            _status_xml(addressing.response_for, addressing.sender, addressing.about, code, stamp, text)
+        )
+        try:
+            self.send(own=[addressing.response_for], header={}, package=package, duplicate=False)
+        finally:
+            package.unlink(missing_ok=True)
 
     def received(self, own: list[str], message_type: str) -> list[dict[str, Any]]:
         items = []

@@ -29,3 +29,20 @@ class StyledForm(forms.Form):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+
+class _ListedChoices(forms.models.ModelChoiceIterator):
+    """The choices read with one plain query: Django reads them with ``iterator()``, which on PostgreSQL
+    is a server-side cursor — three round trips (DECLARE, FETCH, CLOSE) for a list of a few dozen rows."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in list(self.queryset):
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` over a short list (document types, registers): the same field, one query."""
+
+    iterator = _ListedChoices

@@ -12,8 +12,10 @@ from ninja.pagination import paginate
 
 from qlvb.core.bounds import BoundedLimitOffset, Id
 
-from . import selectors, services
+from . import selectors, services, signins
+from . import units as unit_changes
 from .models import Unit, User
+from .tokens import bearer_token_hash
 
 router = Router(tags=["directory"])
 
@@ -118,6 +120,10 @@ class LockIn(Schema):
     reason: str
 
 
+class PasswordResetIn(Schema):
+    new_password: str
+
+
 class PasswordIn(Schema):
     old_password: str
     new_password: str
@@ -201,6 +207,17 @@ def user_lock(request: HttpRequest, user_id: Id, payload: LockIn) -> User:
     return _with_roles(user)
 
 
+@router.post(
+    "/users/{user_id}/password-reset",
+    response=UserOut,
+    summary="Đặt lại mật khẩu ban đầu (người dùng phải đổi ở lần đăng nhập sau)",
+)
+def user_password_reset(request: HttpRequest, user_id: Id, payload: PasswordResetIn) -> User:
+    actor = _actor(request)
+    user = selectors.user_get(actor, user_id=user_id)
+    return _with_roles(services.user_password_reset(actor=actor, user=user, new_password=payload.new_password))
+
+
 @router.post("/users/{user_id}/unlock", response=UserOut, summary="Mở khóa tài khoản")
 def user_unlock(request: HttpRequest, user_id: Id) -> User:
     actor = _actor(request)
@@ -231,4 +248,117 @@ def password_change(request: HttpRequest, payload: PasswordIn) -> Status[None]:
         new_password=payload.new_password,
         request=request,
     )
+    return Status(204, None)
+
+
+# --- the agency's units after creation (directory/units.py) -------------------------------------------
+
+
+class UnitUpdateIn(Schema):
+    name: str
+    short_name: str
+    organ_id: str = ""
+
+
+class UnitMoveIn(Schema):
+    parent: Id
+
+
+def _managed_unit(request: HttpRequest, unit_id: int) -> Unit:
+    from qlvb.core.errors import NotFound
+
+    unit = selectors.units_managed_by(_actor(request)).filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound("Không tìm thấy đơn vị hoặc bạn không có quyền quản lý.")
+    return unit
+
+
+@router.patch("/units/{unit_id}", response=UnitOut, summary="Đổi tên, tên viết tắt, mã định danh của đơn vị")
+def unit_update(request: HttpRequest, unit_id: Id, payload: UnitUpdateIn) -> Unit:
+    unit = _managed_unit(request, unit_id)
+    return unit_changes.unit_update(
+        actor=_actor(request), unit=unit, name=payload.name, short_name=payload.short_name, organ_id=payload.organ_id
+    )
+
+
+@router.post("/units/{unit_id}/move", response=UnitOut, summary="Chuyển phòng ban sang đơn vị cấp trên khác")
+def unit_move(request: HttpRequest, unit_id: Id, payload: UnitMoveIn) -> Unit:
+    unit, parent = _managed_unit(request, unit_id), _managed_unit(request, payload.parent)
+    return unit_changes.unit_move(actor=_actor(request), unit=unit, parent=parent)
+
+
+@router.post("/units/{unit_id}/close", response=UnitOut, summary="Giải thể phòng ban")
+def unit_close(request: HttpRequest, unit_id: Id) -> Unit:
+    return unit_changes.unit_close(actor=_actor(request), unit=_managed_unit(request, unit_id))
+
+
+# --- one's own sessions and tokens (directory/signins.py) ----------------------------------------------
+
+
+class WebSessionOut(Schema):
+    id: int
+    device: str
+    ip: str | None
+    signed_in_at: Any
+    last_seen_at: Any
+
+
+class SessionTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: Any
+    last_used_at: Any
+    expires_at: Any
+    current: bool
+
+
+class SessionsOut(Schema):
+    sessions: list[WebSessionOut]
+    tokens: list[SessionTokenOut]
+
+
+class EndedOut(Schema):
+    sessions_ended: int
+    tokens_revoked: int
+
+
+@router.get("/me/sessions", response=SessionsOut, summary="Các phiên đăng nhập và mã truy cập của mình")
+def my_sessions(request: HttpRequest) -> dict[str, Any]:
+    actor = _actor(request)
+    current = bearer_token_hash(request)
+    sessions = [
+        {
+            "id": s.pk,
+            "device": signins.device_label(s.user_agent),
+            "ip": s.ip,
+            "signed_in_at": s.signed_in_at,
+            "last_seen_at": s.last_seen_at,
+        }
+        for s in signins.sessions_of(actor)
+    ]
+    tokens = [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at,
+            "last_used_at": t.last_used_at,
+            "expires_at": t.expires_at,
+            "current": t.key_hash == current,
+        }
+        for t in signins.tokens_of(actor)
+    ]
+    return {"sessions": sessions, "tokens": tokens}
+
+
+@router.post("/me/sessions/end-others", response=EndedOut, summary="Đăng xuất mọi nơi khác")
+def my_sessions_end_others(request: HttpRequest) -> dict[str, int]:
+    ended = signins.sessions_end_others(actor=_actor(request), request=request)
+    return {"sessions_ended": ended.sessions, "tokens_revoked": ended.tokens}
+
+
+@router.delete("/me/sessions/{session_id}", response={204: None}, summary="Đăng xuất một phiên trình duyệt")
+def my_session_end(request: HttpRequest, session_id: Id) -> Status[None]:
+    signins.session_end(actor=_actor(request), session_id=session_id)
     return Status(204, None)

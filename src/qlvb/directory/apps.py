@@ -7,4 +7,4 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Đơn vị và người dùng"
 
     def ready(self) -> None:
-        from . import audit_actions, auth_audit, policies  # noqa: F401  (declarations; connects sign-in audit)
+        from . import audit_actions, auth_audit, policies, twofactor  # noqa: F401  (declarations; connects sign-in audit)

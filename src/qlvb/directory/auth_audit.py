@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 @receiver(user_logged_in, dispatch_uid="qlvb_audit_sign_in")
 def _signed_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    audit.record("auth.sign_in", actor=user, obj=user)
+    method = getattr(request, "qlvb_sign_in_method", "password")  # "sso": directory/sso.py
+    audit.record("auth.sign_in", actor=user, obj=user, data={"method": method})
+    if request is not None and hasattr(request, "session"):
+        from .signins import session_record
+
+        session_record(request, user)  # the "Phiên đăng nhập" page lists it
 
 
 @receiver(user_logged_out, dispatch_uid="qlvb_audit_sign_out")

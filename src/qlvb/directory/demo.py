@@ -41,6 +41,7 @@ PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("ublienminh_ngothuytrang", "Ngô Thùy Trang", "KT", "Chuyên viên", (("officer", "KT"),)),
     DemoPerson("ublienminh_tranthilan", "Trần Thị Lan", "VHXH", "Chuyên viên", (("admin", UBND),)),
     DemoPerson("ublienminh_tranthilan2", "Trần Thị Lan", "KT", "Chuyên viên", (("officer", "KT"),)),
+    DemoPerson("ublienminh_luongvanduc", "Lương Văn Đức", "VP", "Lưu trữ viên", (("archivist", UBND),)),
     DemoPerson("tytlienminh_dangvantoan", "Đặng Văn Toàn", TYT, "Trạm trưởng", (("leader", TYT),)),
     DemoPerson("tytlienminh_buithiloan", "Bùi Thị Loan", TYT, "Văn thư", (("clerk", TYT), ("officer", TYT))),
 )

@@ -126,3 +126,44 @@ class OutsideAgencyForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _styled(self)
+
+
+class PasswordResetForm(forms.Form):
+    new_password = forms.CharField(
+        label=_("Mật khẩu ban đầu mới"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"class": "form-control", "autocomplete": "new-password"}),
+    )
+
+
+class UnitEditForm(forms.Form):
+    """Name, short name and identifier of a unit (the page for one unit, and the new department)."""
+
+    name = forms.CharField(label=_("Tên đầy đủ"), max_length=255)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=32)
+    organ_id = forms.CharField(
+        label=_("Mã định danh"), max_length=35, required=False, help_text=_("Dạng 000.00.00.X00 (QĐ 20/2020).")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class UnitCreateForm(UnitEditForm):
+    parent = UnitChoiceField(label=_("Thuộc đơn vị"), queryset=Unit.objects.none())
+
+    def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])  # type: ignore[attr-defined]
+        _styled(self)
+
+
+class UnitMoveForm(forms.Form):
+    parent = UnitChoiceField(label=_("Đơn vị cấp trên mới"), queryset=Unit.objects.none())
+
+    def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])  # type: ignore[attr-defined]
+        _styled(self)

@@ -105,6 +105,9 @@ class User(AbstractUser):
     full_name_folded = models.CharField(max_length=150, editable=False, db_index=True, default="")
     locked_at = models.DateTimeField(_("khóa lúc"), null=True, blank=True)
     locked_reason = models.CharField(_("lý do khóa"), max_length=255, blank=True)
+    # Set when an administrator creates the account with a password or resets it: the person must choose
+    # his own at the next sign-in before any page (directory.middleware.PasswordChangeMiddleware).
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu ban đầu"), default=False)
 
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
@@ -146,11 +149,12 @@ class User(AbstractUser):
         if unit is None:
             return {role for _u, _a, role in cache}
         covering = {unit.pk, unit.agency_id}
-        ancestors = set(unit_ancestor_ids(unit))
-        found: set[str] = set()
-        for unit_id, _agency_id, role in cache:
-            if unit_id in covering or (role == "admin" and unit_id in ancestors):
-                found.add(role)
+        found = {role for unit_id, _agency_id, role in cache if unit_id in covering}
+        if "admin" not in found and any(role == "admin" for _u, _a, role in cache):
+            # the walk up the tree (a query per level) only for an administrator, the one role inherited
+            ancestors = set(unit_ancestor_ids(unit))
+            if any(role == "admin" and unit_id in ancestors for unit_id, _a, role in cache):
+                found.add("admin")
         return found
 
 
@@ -196,3 +200,56 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class WebSession(models.Model):
+    """What the person sees of one signed-in browser session on the "Phiên đăng nhập" page: the device,
+    the address, when it signed in and when it was last used. One row per Django session (database
+    sessions): it goes when the session goes (sign-out, expiry, ``clearsessions``, an ended session)."""
+
+    session = models.OneToOneField(
+        "sessions.Session", on_delete=models.CASCADE, related_name="+", db_constraint=False, to_field="session_key"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="web_sessions")
+    user_agent = models.CharField(_("trình duyệt"), max_length=255, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    signed_in_at = models.DateTimeField(_("đăng nhập lúc"))
+    last_seen_at = models.DateTimeField(_("hoạt động lần cuối"))
+
+    class Meta:
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+        indexes = [models.Index(fields=["user", "last_seen_at"], name="websession_user_seen_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.signed_in_at:%d/%m/%Y %H:%M}"
+
+
+class Passkey(models.Model):
+    """A passkey (WebAuthn discoverable credential) of one person on one device — fingerprint, face or the
+    phone's screen lock (directory/passkeys.py). Only the public key is kept. A sign-in with it counts as
+    both factors. Listed, with its last use, on the "Khóa đăng nhập" page ("thiết bị đã ghi nhớ"); removing
+    it is the revocation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url of the raw id (≤ 1023 bytes)
+    public_key = models.BinaryField()  # COSE key
+    sign_count = models.PositiveBigIntegerField(default=0)
+    user_handle = models.CharField(max_length=100)  # base64url of the user.id the authenticator keeps
+    name = models.CharField(_("tên thiết bị"), max_length=100)
+    user_agent = models.CharField(_("trình duyệt"), max_length=255, blank=True)
+    backed_up = models.BooleanField(_("đồng bộ giữa các thiết bị"), default=False)
+    created_at = models.DateTimeField(_("thêm lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    last_ip = models.GenericIPAddressField(_("địa chỉ IP lần cuối"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa đăng nhập")
+        verbose_name_plural = _("khóa đăng nhập")
+        indexes = [models.Index(fields=["user", "created_at"], name="passkey_user_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+
+from .delegation_models import Delegation, DelegationKind, DelegationScope  # noqa: E402, F401  (ủy quyền)

@@ -13,3 +13,7 @@ AUDIT_VIEW = declare(APP, "directory.audit_view", "Xem nhật ký hệ thống",
 OUTSIDE_AGENCY_MANAGE = declare(
     APP, "directory.outside_agency_manage", "Thêm cơ quan ngoài hệ thống vào danh bạ", {"admin", "clerk"}
 )
+# Ủy quyền: a leader grants his own; the agency's administrator grants (and revokes) any leader's.
+DELEGATION_MANAGE = declare(
+    APP, "directory.delegation_manage", "Ủy quyền ký, chỉ đạo thay lãnh đạo của cơ quan", {"admin"}
+)

@@ -164,3 +164,31 @@ def agency_of(actor: User | AnonymousUser | None) -> Unit | None:
     if unit is None:
         return None
     return unit.agency or unit
+
+
+def units_managed_by(actor: User | AnonymousUser | None) -> QuerySet[Unit]:
+    """Own units (open or closed) in the subtrees where the actor holds ``admin`` (who manages units,
+    ``policies.UNIT_MANAGE``); every own unit for a superuser. Restricted in the SQL."""
+    qs = Unit.objects.filter(external=False).select_related("parent", "agency")
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return qs.none()
+    if actor.is_superuser:
+        return qs
+    return qs.filter(pk__in=_administered_units_sql(actor))
+
+
+def unit_rows(units: Iterable[Unit]) -> list[tuple[Unit, int]]:
+    """The units in tree order (each parent followed by its children, by name) with their depth; a unit
+    whose parent is not among them starts a tree."""
+    units = list(units)
+    present = {u.pk for u in units}
+    children: dict[int | None, list[Unit]] = {}
+    for unit in sorted(units, key=lambda u: (u.kind != "agency", u.name_folded)):
+        children.setdefault(unit.parent_id if unit.parent_id in present else None, []).append(unit)
+    rows: list[tuple[Unit, int]] = []
+    stack = [(unit, 0) for unit in reversed(children.get(None, []))]
+    while stack:
+        unit, depth = stack.pop()
+        rows.append((unit, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(unit.pk, [])))
+    return rows

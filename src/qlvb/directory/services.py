@@ -182,6 +182,7 @@ def user_create(*, actor: User | None, data: NewUser) -> User:
         except ValidationError as exc:
             raise ValidationFailed(" ".join(exc.messages), code=ErrorCode.PASSWORD_POLICY) from exc
         user.set_password(data.password)
+        user.must_change_password = actor is not None  # the administrator knows it; the demo loader does not flag
     else:
         user.set_unusable_password()
     try:
@@ -259,6 +260,26 @@ def user_unlock(*, actor: User, user: User) -> User:
     return user
 
 
+@transaction.atomic
+def user_password_reset(*, actor: User, user: User, new_password: str) -> User:
+    """An administrator gives the person a new initial password (forgotten, or never set). The person
+    must change it at the next sign-in; his other sessions and API tokens end now."""
+    _require_over_user(actor, policies.USER_MANAGE, user)
+    if user.pk == actor.pk:
+        raise DomainError("Hãy dùng trang Đổi mật khẩu để đổi mật khẩu của chính mình.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), code=ErrorCode.PASSWORD_POLICY) from exc
+    user.set_password(new_password)  # a new hash: every session of the old password ends
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record("user.password_reset", actor=actor, obj=user, data={"tokens_revoked": revoked})
+    return user
+
+
 def user_change_password(
     *, actor: User, old_password: str, new_password: str, request: HttpRequest | None = None
 ) -> int:
@@ -283,7 +304,8 @@ def user_change_password(
     keep = bearer_token_hash(request) if request is not None else None
     with transaction.atomic():
         actor.set_password(new_password)
-        actor.save(update_fields=["password"])
+        actor.must_change_password = False
+        actor.save(update_fields=["password", "must_change_password"])
         tokens = ApiToken.objects.filter(user=actor, revoked_at__isnull=True)
         if keep:
             tokens = tokens.exclude(key_hash=keep)

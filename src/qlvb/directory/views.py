@@ -17,10 +17,10 @@ from qlvb.core.errors import DomainError
 from qlvb.core.permissions import Permission
 from qlvb.core.text import fold
 
-from . import policies, services
+from . import policies, services, signins
 from .access import current_user, permission_required
 from .errors import ErrorCode
-from .forms import LockForm, RoleGrantForm, UserCreateForm, UserFilterForm
+from .forms import LockForm, PasswordResetForm, RoleGrantForm, UserCreateForm, UserFilterForm
 from .models import RoleAssignment, Unit, User
 
 PAGE_SIZE = 25
@@ -155,6 +155,10 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grant_form": RoleGrantForm(units=role_units, initial={"unit": user.unit}),
             "can_lock": permissions.has(actor, policies.USER_LOCK, unit=user.unit) and user.pk != actor.pk,
             "can_roles": bool(role_units),
+            "reset_form": PasswordResetForm(),
+            "can_reset": user.pk != actor.pk,
+            "session_count": signins.sessions_of(user).count(),
+            "token_count": signins.tokens_of(user).count(),
         },
     )
 
@@ -253,3 +257,37 @@ def outside_agencies(request: HttpRequest) -> HttpResponse:
         agencies = agencies.filter(Q(name_folded__contains=fold(term)) | Q(organ_id__icontains=term.replace(" ", "")))
     page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "directory/outside_agencies.html", {"form": form, "page": page, "q": term, "back": back})
+
+
+@require_POST
+@permission_required(policies.USER_MANAGE)
+def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new initial password the person must change at the next sign-in (issue 15)."""
+    actor, user, _units = _managed_user(request, pk)
+    form = PasswordResetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cần nhập mật khẩu ban đầu mới."))
+        return redirect("directory:user_detail", pk=pk)
+    try:
+        services.user_password_reset(actor=actor, user=user, new_password=form.cleaned_data["new_password"])
+    except DomainError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã đặt lại mật khẩu; người dùng phải đổi mật khẩu ở lần đăng nhập sau."))
+    return redirect("directory:user_detail", pk=pk)
+
+
+@require_POST
+@permission_required(policies.USER_LOCK)
+def user_sessions_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign the person out everywhere: every web session and API token (issue 15)."""
+    actor, user, _units = _managed_user(request, pk)
+    ended = signins.user_sessions_end(actor=actor, user=user)
+    messages.success(
+        request,
+        _("Đã đăng xuất %(sessions)d phiên và thu hồi %(tokens)d mã truy cập của người dùng.")
+        % {"sessions": ended.sessions, "tokens": ended.tokens},
+    )
+    return redirect("directory:user_detail", pk=pk)

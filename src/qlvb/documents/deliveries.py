@@ -39,6 +39,15 @@ RANK = {
 }
 
 
+class TakeBack(models.TextChoices):
+    """The sender's take-back of one delivery (edXML status 13, "lấy lại") and the recipient's answer."""
+
+    NONE = "", _("—")
+    REQUESTED = "13", _("Đang yêu cầu lấy lại")
+    TAKEN = "15", _("Đã lấy lại")
+    REFUSED = "16", _("Bên nhận từ chối (đã vào sổ)")
+
+
 class Transport(models.TextChoices):
     INTERNAL = "internal", _("Liên thông nội bộ")
     AXIS = "axis", _("Trục liên thông văn bản quốc gia")
@@ -80,6 +89,8 @@ class Delivery(models.Model):
     # The sender recalled it (revoke, replace) and the exchange has not carried the recall out yet
     # (internal copies: until the exchange's consumer withdraws them; outside recipients: the axis).
     recall_pending = models.BooleanField(default=False)
+    # The sender asked for this copy back (13) and what came of it (15 taken back, 16 refused): TakeBack.
+    take_back = models.CharField(max_length=2, choices=TakeBack.choices, blank=True, default="")
     created_at = models.DateTimeField()
 
     class Meta:

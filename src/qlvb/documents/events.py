@@ -40,6 +40,8 @@ EVENTS: dict[str, str] = {
     # Recorded on an incoming document when the outgoing document that answers it is issued; the
     # incoming follow-up register (Phụ lục IV, column 6) reads it. ``data["notation"]`` is the answer's.
     "answered": "Đã ban hành văn bản trả lời",
+    # A person's work passed to a successor (the ``<entity>_reassign`` services, called by the handover).
+    "handed_over": "Chuyển giao do nghỉ việc, chuyển công tác",
 }
 
 

@@ -169,6 +169,9 @@ class Document(models.Model):
     secrecy = models.CharField(_("độ mật"), max_length=16, choices=Secrecy.choices, default="", blank=True)
     to_places = models.CharField(_("đơn vị hoặc người nhận"), max_length=MAX["to_places"], blank=True)
     due_date = models.DateField(_("thời hạn giải quyết"), null=True, blank=True)
+    # NĐ 30 Điều 14.3.b: a document whose content assigns work (set by the clerk or the leader); its directive
+    # is given as tasks and followed (direction).
+    assigns_tasks = models.BooleanField(_("văn bản giao nhiệm vụ"), default=False)
     document_identifier = models.CharField(_("mã định danh văn bản"), max_length=MAX["document_identifier"], blank=True)
 
     # Registration (auto-filled, Phụ lục VI III.1.g): agency code and year are ``register.agency.organ_id`` and

@@ -14,19 +14,22 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Greatest, StrIndex, Substr
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from qlvb.core.text import fold, nfc
 
+from .fuzzy import accent_free, documents_approximate
 from .models import Direction, Document
 from .searchindex import SearchEntry, fold_aligned
 from .visibility import documents_visible_to
@@ -38,6 +41,7 @@ MAX_WORDS = 8
 QUERY_LIMIT = 500  # characters of a query that are read; the rest is ignored (a 10,000-character paste)
 TERMS_LIMIT = 12
 PER_PAGE = 20
+COUNT_CAP = 10_000  # matches counted; beyond it the page says "more than 10,000" (docs/search.md)
 SNIPPET_BEFORE, SNIPPET_LENGTH = 90, 280
 SORTS = ("relevance", "date", "date_asc")
 _WORD = re.compile(r"[^\W_]+")
@@ -127,9 +131,10 @@ def _fts5_query(query: ParsedQuery) -> str:
     return " AND ".join(parts)
 
 
-def _text_match(queryset: QuerySet[Document], query: ParsedQuery) -> QuerySet[Document]:
+def _text_match(queryset: QuerySet[Document], query: ParsedQuery, *, broad: bool = False) -> QuerySet[Document]:
     """``queryset`` narrowed to the documents matching ``query`` and annotated with ``rank`` (higher is
-    better), for the current database."""
+    better), for the current database. ``broad`` (PostgreSQL): the words occur in so many documents that
+    the search must start from the documents the person may see (see :func:`_pg_broad`)."""
     rank: Any
     if connection.vendor == "postgresql":
         # joined (``search_entry``: the table keeps its own name as alias), so that the rank is
@@ -149,6 +154,8 @@ def _text_match(queryset: QuerySet[Document], query: ParsedQuery) -> QuerySet[Do
                 [tsq, like],
                 output_field=BooleanField(),
             )
+        if broad:
+            condition = _not_indexed(condition)
         # one ranking for both databases: the metadata's relevance (a match in the subject, number,
         # organ or signer outranks one in the body only), then the newest
         rank = RawSQL(
@@ -176,6 +183,70 @@ def _text_match(queryset: QuerySet[Document], query: ParsedQuery) -> QuerySet[Do
     return queryset.filter(condition).annotate(rank=rank)
 
 
+# --- Broad words at scale (PostgreSQL) -----------------------------------------------------------------------------
+
+# Estimated matches beyond which a search starts from the documents the person may see (an agency holds
+# at most tens of thousands) rather than from the GIN index (which would hand over every match of every
+# agency — "ủy ban" is in most of a million documents — to be filtered by permission). docs/search.md.
+BROAD_MATCHES = 5_000
+_STATS_SECONDS = 600
+_stats: dict[str, tuple[float, float, dict[str, float], float]] = {}  # database -> (read at, rows, freqs, min)
+
+
+def _vector_stats() -> tuple[float, dict[str, float], float]:
+    """The index's row count and the frequencies ANALYZE keeps for its most common words
+    (``pg_stats.most_common_elems``), read at most every ten minutes per database."""
+    name = str(connection.settings_dict["NAME"])
+    cached = _stats.get(name)
+    if cached and time.monotonic() - cached[0] < _STATS_SECONDS:
+        return cached[1], cached[2], cached[3]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'documents_searchentry'")
+        row = cursor.fetchone()
+        rows = float(row[0]) if row else 0.0
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE tablename = 'documents_searchentry' AND attname = 'vector'"
+        )
+        stats = cursor.fetchone()
+    freqs: dict[str, float] = {}
+    least = 0.0
+    if stats and stats[0] and stats[1]:
+        words, values = stats
+        freqs = dict(zip(words, values[: len(words)], strict=True))
+        least = float(values[len(words)])  # ANALYZE stores the minimum after the frequencies
+    _stats[name] = (time.monotonic(), rows, freqs, least)
+    return rows, freqs, least
+
+
+def _pg_broad(query: ParsedQuery) -> bool:
+    """Whether ``query`` matches more than :data:`BROAD_MATCHES` documents by the statistics: every
+    word must occur, so the rarest word bounds the matches (a word not among the most common occurs
+    in fewer documents than the least common of them; a prefix in as many as the common words it
+    begins)."""
+    if query.empty or connection.vendor != "postgresql":
+        return False
+    rows, freqs, least = _vector_stats()
+    if rows < BROAD_MATCHES or not freqs:
+        return False
+    rarest = 1.0
+    for term in query.terms:
+        for i, word in enumerate(term.words):
+            if term.prefix and i == len(term.words) - 1:
+                share = min(1.0, sum(f for w, f in freqs.items() if w.startswith(word))) or least
+            else:
+                share = freqs.get(word, least)
+            rarest = min(rarest, share)
+    return rows * rarest > BROAD_MATCHES
+
+
+def _not_indexed(condition: RawSQL) -> RawSQL:
+    """The same test, written so that no index serves it (``IS TRUE``): checked on each document the
+    person may see instead of listing every match of the index."""
+    sql, params = condition.sql, condition.params
+    return RawSQL(f"(({sql}) IS TRUE)", params, output_field=BooleanField())  # noqa: S611  (our own SQL, params kept)
+
+
 def _notation_like(query: ParsedQuery) -> bool:
     return query.looks_like_number and len(query.key) >= 2
 
@@ -201,14 +272,26 @@ class SearchFilters:
         return any(v not in ("", None) for v in self.__dict__.values())
 
 
-def documents_visible_all(actor: User) -> Q:
-    """The documents of every direction ``actor`` may see, as a condition of subqueries (one statement)."""
-    condition = Q(pk__in=[])
-    for direction in Direction.values:
-        visible = documents_visible_to(actor, direction)
-        if not visible.query.is_empty():
-            condition |= Q(pk__in=visible.values("pk"))
-    return condition
+def documents_visible_all(actor: User, *, start_here: bool = False) -> Q:
+    """The documents of every direction ``actor`` may see, as a condition of subqueries (one statement).
+
+    By default an ``OR`` of one ``IN`` per direction: PostgreSQL tests it on each row by two hashed
+    sub-plans, the right form when the text index hands over few matches. ``start_here``: one ``IN``
+    over a ``UNION ALL`` of the directions, which the planner turns into a semi-join it can start from
+    (the agency's documents, the person's assignments): for broad words and for filters alone, where
+    the ``OR`` form would scan every document of the deployment (docs/benchmarks.md)."""
+    arms = [documents_visible_to(actor, direction).values("pk") for direction in Direction.values]
+    arms = [arm for arm in arms if not arm.query.is_empty()]
+    if not arms:
+        return Q(pk__in=[])
+    if not start_here:
+        condition = Q(pk__in=arms[0])
+        for arm in arms[1:]:
+            condition |= Q(pk__in=arm)
+        return condition
+    if len(arms) == 1:
+        return Q(pk__in=arms[0])
+    return Q(pk__in=arms[0].union(*arms[1:], all=True))
 
 
 def _filtered(queryset: QuerySet[Document], f: SearchFilters) -> QuerySet[Document]:
@@ -216,8 +299,8 @@ def _filtered(queryset: QuerySet[Document], f: SearchFilters) -> QuerySet[Docume
         queryset = queryset.filter(direction=f.direction)
     if f.doc_type:
         queryset = queryset.filter(doc_type_id=f.doc_type)
-    if f.organ:
-        queryset = queryset.filter(organ_name__icontains=nfc(f.organ)[:200])
+    if f.organ:  # accents and case aside: "ubnd ben luc" finds "UBND huyện Bến Lức"
+        queryset = queryset.filter(accent_free("organ_name", nfc(f.organ), limit=200))
     if f.register:
         queryset = queryset.filter(register_id=f.register)
     if f.date_from:
@@ -228,8 +311,8 @@ def _filtered(queryset: QuerySet[Document], f: SearchFilters) -> QuerySet[Docume
         queryset = queryset.filter(status=f.status)
     if f.urgency is not None:
         queryset = queryset.filter(urgency=f.urgency)
-    if f.signer:
-        queryset = queryset.filter(signer_name__icontains=nfc(f.signer)[:50])
+    if f.signer:  # "nguyen van an" finds "Nguyễn Văn An"
+        queryset = queryset.filter(accent_free("signer_name", nfc(f.signer), limit=50))
     if f.handler:
         # ``assignments`` is the reverse name of assignments.Assignment.document (layer 4): a lookup by
         # name, no import upward
@@ -247,26 +330,35 @@ def documents_search(
     filters = filters or SearchFilters()
     if query.empty and not filters.any:
         return Document.objects.none()
-    queryset = _filtered(Document.objects.filter(documents_visible_all(actor)), filters)
+    broad = _pg_broad(query)
+    visible = documents_visible_all(actor, start_here=broad or query.empty)
+    queryset = _filtered(Document.objects.filter(visible), filters)
     if query.empty:
         queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()), exact=Value(0))
     else:
-        exact: Any = Value(0)
-        if query.looks_like_number:
-            exact = Case(
-                When(Q(search_folded=query.key) | Q(search_folded__startswith=query.key + " "), then=Value(2)),
-                # the number alone, or the beginning of the number and notation
-                When(Q(code_number=query.key) | Q(search_folded__startswith=query.key), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        queryset = _text_match(queryset, query).annotate(exact=exact)
-    queryset = queryset.select_related("doc_type")
+        queryset = _text_match(queryset, query, broad=broad).annotate(exact=_exact(query))
+    return _ordered(queryset.select_related("doc_type"), sort)
+
+
+def _exact(query: ParsedQuery) -> Any:
+    """2: the number and notation as typed; 1: the number alone or the beginning of them; else 0."""
+    if not query.looks_like_number:
+        return Value(0)
+    return Case(
+        When(Q(search_folded=query.key) | Q(search_folded__startswith=query.key + " "), then=Value(2)),
+        # the number alone, or the beginning of the number and notation
+        When(Q(code_number=query.key) | Q(search_folded__startswith=query.key), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _ordered(queryset: QuerySet[Document], sort: str) -> QuerySet[Document]:
     if sort == "date":
         return queryset.order_by(F("issued_date").desc(nulls_last=True), "-received_at", "-id")
     if sort == "date_asc":
         return queryset.order_by(F("issued_date").asc(nulls_last=True), "received_at", "id")
-    return queryset.order_by("-exact", F("rank").desc(nulls_last=True), "-received_at", "-id")
+    return queryset.order_by("-exact", F("rank").desc(nulls_last=True), "-received_at", "-id")  # type: ignore[misc]
 
 
 # --- Snippets ----------------------------------------------------------------------------------------------------
@@ -361,12 +453,41 @@ def hits_for(documents: list[Document], query: ParsedQuery) -> list[Hit]:
     return hits
 
 
+class CappedPaginator(Paginator):
+    """A paginator that counts at most :data:`COUNT_CAP` matches: counting every document that holds a
+    broad term ("ủy ban") costs as much as finding them all, and nobody reads past the first pages.
+    ``more``: there are more than ``count``."""
+
+    def __init__(self, object_list: Any, per_page: int, *, cap: int = COUNT_CAP, counted: int | None = None):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+        if counted is not None:  # already known (the candidates of :func:`_pg_candidates`)
+            self.__dict__["counted"] = counted
+
+    @cached_property
+    def counted(self) -> int:
+        object_list: Any = self.object_list
+        if not isinstance(object_list, QuerySet):
+            return len(object_list)
+        return object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def more(self) -> bool:
+        return self.counted > self.cap
+
+
 @dataclass
 class SearchResult:
     page: Page[Document] | None
     hits: list[Hit]
     message: str = ""
     query: ParsedQuery = field(default_factory=lambda: query_parse(""))
+    approximate: bool = False  # ``hits`` match the query but for a typing slip (nothing matched exactly)
+    suggestion: str = ""  # "Có phải bạn muốn tìm …": the query corrected from the best approximate hit
 
 
 def search_page(
@@ -389,12 +510,123 @@ def search_page(
         if (text or "").strip():
             message = gettext("Từ khóa không có chữ hoặc số nào để tìm.")
         return SearchResult(None, [], message, query)
-    found = documents_search(actor, query=query, filters=filters, sort=sort)
-    paged = Paginator(found, per_page).get_page(page)
+    if connection.vendor == "postgresql":
+        ids = _pg_candidates(actor, query, filters)
+        found = _pg_ranked(actor, ids[:PG_CANDIDATES], query, sort)
+        paginator = CappedPaginator(found, per_page, cap=PG_CANDIDATES, counted=len(ids))
+    else:
+        found = documents_search(actor, query=query, filters=filters, sort=sort)
+        paginator = CappedPaginator(found, per_page)
+    paged = paginator.get_page(page)
     documents = list(paged.object_list)
     message = ""
     if query.truncated:
         message = gettext("Từ khóa quá dài: chỉ tìm theo phần đầu.")
+    if not documents and not query.empty and paged.number == 1:
+        visible = _filtered(Document.objects.filter(documents_visible_all(actor)), filters)
+        near = documents_approximate(query=query, raw=text or "", visible=visible)
+        if near.documents:
+            message = " ".join(
+                filter(
+                    None, [message, gettext("Không có văn bản nào khớp đúng từ khóa; dưới đây là kết quả gần đúng.")]
+                )
+            )
+            marked = query_parse(near.suggestion) if near.suggestion else query  # the corrected words highlighted
+            return SearchResult(paged, hits_for(near.documents, marked), message, query, True, near.suggestion)
+    if paginator.more:
+        message = " ".join(filter(None, [message, _more_message(paginator.cap)]))
     if not documents:
         message = " ".join(filter(None, [message, gettext("Không tìm thấy văn bản nào phù hợp.")]))
     return SearchResult(paged, hits_for(documents, query), message, query)
+
+
+def _more_message(cap: int) -> str:
+    return gettext("Hơn %(n)s kết quả: thêm từ khóa hoặc điều kiện lọc để thu hẹp.") % {
+        "n": f"{cap:,}".replace(",", ".")
+    }
+
+
+# --- The results page at scale (PostgreSQL) ----------------------------------------------------------------------
+
+# The page of a search ranks at most this many candidates: the newest matches the person may see (the
+# exact number/notation first). Beyond it the page says "more than 1,000" (docs/search.md, "At scale").
+PG_CANDIDATES = 1_000
+
+
+def _pg_candidates(actor: User, query: ParsedQuery, filters: SearchFilters) -> list[int]:
+    """The ids of at most ``PG_CANDIDATES + 1`` documents ``actor`` may see that match, newest first
+    (an exact number first), in one statement: permission, filters and text together, on the index's
+    own rows (``SearchEntry.document_id``) so that no document row is read for a match that is not shown.
+
+    Selective words start from the GIN index; each match is checked against the permission's hashed
+    sub-plans. Broad words and filters alone start from the documents the person may see
+    (``document_id = ANY(ARRAY(...))``, which PostgreSQL walks backwards on the primary key), newest
+    first, and stop at the limit: a clerk of a large agency never has every match of "ủy ban" counted
+    and ranked."""
+    arms = _visible_arms(actor)
+    if not arms:
+        return []
+    if query.empty:  # filters alone: the documents themselves (an entry may not be written yet)
+        documents = _filtered(Document.objects.filter(_pg_any_of("documents_document.id", arms)), filters)
+        return list(documents.order_by("-pk").values_list("pk", flat=True)[: PG_CANDIDATES + 1])
+    tsq = _pg_tsquery(query)
+    entries = SearchEntry.objects.all()
+    match, params = "documents_searchentry.vector @@ to_tsquery('simple', %s)", [tsq]
+    if _notation_like(query):
+        match = f"({match} OR documents_searchentry.meta_folded LIKE %s)"
+        params.append("%" + re.sub(r"([\\%_])", r"\\\1", query.key) + "%")
+    broad = _pg_broad(query)
+    if broad:
+        entries = entries.filter(_pg_any_of("documents_searchentry.document_id", arms)).filter(
+            RawSQL(f"({match}) IS TRUE", params, output_field=BooleanField())  # noqa: S611  (constant SQL)
+        )
+    else:
+        visible = Q(document_id__in=arms[0])
+        for arm in arms[1:]:
+            visible |= Q(document_id__in=arm)
+        entries = entries.filter(RawSQL(match, params, output_field=BooleanField())).filter(visible)  # noqa: S611
+    if filters.any:
+        entries = entries.filter(Exists(_filtered(Document.objects.filter(pk=OuterRef("document_id")), filters)))
+    order: list[Any] = ["-document_id"]
+    if query.looks_like_number and not broad:
+        # as :func:`_exact`, on the copy of ``search_folded`` the entry holds; for a number made of common
+        # words ("9/QĐ-UBND") only among the newest candidates, which the walk must not read all of
+        key = query.key
+        exact = Case(
+            When(Q(meta_folded=key) | Q(meta_folded__startswith=key + " "), then=Value(2)),
+            When(meta_folded__startswith=key, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        entries = entries.annotate(exact=exact)
+        order = ["-exact", "-document_id"]
+    return list(entries.order_by(*order).values_list("document_id", flat=True)[: PG_CANDIDATES + 1])
+
+
+def _visible_arms(actor: User) -> list[QuerySet[Any]]:
+    """The ids of the documents ``actor`` may see, one subquery per direction that has any."""
+    arms = [documents_visible_to(actor, direction).values("pk") for direction in Direction.values]
+    return [arm for arm in arms if not arm.query.is_empty()]
+
+
+def _pg_any_of(column: str, arms: list[QuerySet[Any]]) -> RawSQL:
+    """``column = ANY(ARRAY(the visible ids))``: computed once, then walked on the primary key in order."""
+    union = arms[0] if len(arms) == 1 else arms[0].union(*arms[1:], all=True)
+    sql, params = union.query.sql_with_params()
+    return RawSQL(f"{column} = ANY(ARRAY({sql}))", params, output_field=BooleanField())  # noqa: S611  (compiled by Django)
+
+
+def _pg_ranked(actor: User, ids: list[int], query: ParsedQuery, sort: str) -> QuerySet[Document]:
+    """The candidates, still filtered by permission in the same statement, ranked as
+    :func:`documents_search` ranks (exact number, metadata relevance, newest) or sorted by date."""
+    queryset = Document.objects.filter(documents_visible_all(actor)).filter(pk__in=ids)
+    if query.empty:
+        queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()), exact=Value(0))
+    else:
+        rank = RawSQL(
+            "ts_rank_cd(documents_searchentry.meta_vector, to_tsquery('simple', %s))",
+            [_pg_tsquery(query)],
+            output_field=FloatField(),
+        )
+        queryset = queryset.filter(search_entry__isnull=False).annotate(rank=rank, exact=_exact(query))
+    return _ordered(queryset.select_related("doc_type"), sort)

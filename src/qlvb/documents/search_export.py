@@ -65,5 +65,5 @@ def search_xlsx(documents: Iterable[Document], *, query: str) -> bytes:
         ws.row_dimensions[row].height = wb.row_height(values, WIDTHS)
     wb.page_setup(ws, landscape=True, title_rows="4:4")
     out = io.BytesIO()
-    book.save(out)
+    wb.no_formulas(book).save(out)
     return out.getvalue()

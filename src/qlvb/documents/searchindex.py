@@ -20,6 +20,7 @@ migration must re-create them (``SQLITE_FORWARDS`` of migration ``0010_search_in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -31,6 +32,7 @@ from qlvb.core.text import fold, nfc
 # The body kept and indexed per document (~150 pages of text). A PostgreSQL tsvector holds at most 1 MB
 # and positions up to 16,383; what lies beyond this is not searchable (docs/search.md).
 BODY_LIMIT = 300_000
+WORD_MAX = 24  # the longest word kept in the vocabulary of bodies (a longer "word" is not a word)
 METADATA_FIELDS = frozenset({"code_number", "code_notation", "organ_name", "subject", "signer_name"})
 
 
@@ -49,6 +51,43 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.document_id}"
+
+
+class SearchWord(models.Model):
+    """Every word (folded) that the body of some document holds: the vocabulary a slip typed in a search is
+    corrected against when the metadata has no close word (``fuzzy.py``). Words only — which document holds
+    one is asked of the index, among the documents the person may see. Added to by :func:`search_text_set`;
+    ``qlvb search_vocabulary`` fills it from the bodies already indexed."""
+
+    word = models.CharField(max_length=WORD_MAX, primary_key=True)
+
+    class Meta:
+        verbose_name = _("từ trong nội dung tệp")
+        verbose_name_plural = _("từ trong nội dung tệp")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+_VOCABULARY_WORD = re.compile(rf"\b[a-z]{{2,{WORD_MAX}}}\b")
+
+
+def vocabulary_add(folded_body: str) -> int:
+    """Add the words of ``folded_body`` (letters only, 2 to :data:`WORD_MAX` of them: numbers and codes are
+    not corrected) to the vocabulary. Returns how many distinct words the body has."""
+    words = sorted(set(_VOCABULARY_WORD.findall(folded_body)))
+    for start in range(0, len(words), 2000):
+        SearchWord.objects.bulk_create([SearchWord(word=w) for w in words[start : start + 2000]], ignore_conflicts=True)
+    return len(words)
+
+
+def vocabulary_rebuild() -> int:
+    """Add the words of every indexed body to the vocabulary (for bodies written without
+    :func:`search_text_set`, such as the benchmark data). Returns how many words the vocabulary holds."""
+    bodies = SearchEntry.objects.exclude(body_folded="").values_list("body_folded", flat=True)
+    for body in bodies.iterator(chunk_size=500):
+        vocabulary_add(body)
+    return SearchWord.objects.count()
 
 
 @lru_cache(maxsize=4096)
@@ -109,13 +148,14 @@ def search_text_set(document_id: int, *, body: str) -> None:
     folded = Document.objects.filter(pk=document_id).values_list("search_folded", flat=True).first()
     if folded is None:
         return  # the document is gone: nothing to index
+    body_folded = fold_aligned(text)
     SearchEntry.objects.bulk_create(
         [
             SearchEntry(
                 document_id=document_id,
                 meta_folded=folded,
                 body=text,
-                body_folded=fold_aligned(text),
+                body_folded=body_folded,
                 body_updated_at=timezone.now(),
             )
         ],
@@ -123,6 +163,7 @@ def search_text_set(document_id: int, *, body: str) -> None:
         unique_fields=["document"],
         update_fields=["meta_folded", "body", "body_folded", "body_updated_at"],
     )
+    vocabulary_add(body_folded)
 
 
 def document_text_index(document_id: int) -> None:

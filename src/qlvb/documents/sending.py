@@ -1,7 +1,7 @@
 """What the sender of an issued document records about its recipients, in its own transaction: how each
 recipient is reached (:func:`route_of`), whether it may receive at all (:func:`recipient_check`), one
 :class:`~.deliveries.Delivery` per recipient (:func:`deliveries_record`) and the recall of those deliveries
-(:func:`deliveries_recall_record`).
+(:func:`deliveries_recall_record`), and the take-back of one delivery (:func:`delivery_take_back_record`).
 
 Recording is all: nothing here reaches a recipient. The exchange (layer 6) carries the deliveries after
 the sender's transaction commits, when it consumes the sender's ``issued`` / ``revoked`` / ``replaced``
@@ -18,7 +18,7 @@ from django.utils import timezone
 from qlvb.core.errors import ValidationFailed
 from qlvb.directory.models import Unit
 
-from .deliveries import BusinessType, Delivery, Status, StatusChange, Transport
+from .deliveries import BusinessType, Delivery, Status, StatusChange, TakeBack, Transport
 from .models import Direction, Document
 
 
@@ -145,3 +145,19 @@ def deliveries_recall_record(
             )
         changed.append(delivery)
     return changed
+
+
+def delivery_take_back_record(*, delivery: Delivery, reason: str) -> Delivery:
+    """Record the sender's request to take one delivery back ("lấy lại", edXML status 13), in the sender's
+    transaction. The exchange carries it after the commit: an internal copy not yet registered is withdrawn
+    at once (15), a registered one stays (16); an outside recipient gets a status 13 through the axis and
+    answers 15 or 16."""
+    delivery.take_back = TakeBack.REQUESTED
+    delivery.save(update_fields=["take_back"])
+    StatusChange.objects.create(
+        delivery=delivery,
+        status=delivery.status,
+        created_at=timezone.now(),
+        text=f"Yêu cầu lấy lại: {reason}"[:500],
+    )
+    return delivery

@@ -15,8 +15,8 @@ app registered shows nothing (fail closed).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
@@ -61,3 +61,30 @@ def document_visible_get(actor: User, direction: str, pk: int | str) -> Document
     if document is None:
         raise NotFound()
     return document
+
+
+# Dossiers (layer 5) fill this at start-up, so that a sibling workflow (a task linking dossiers) may ask
+# "may this person see these dossiers" without importing them. Unregistered: no dossier is visible.
+DossierRule = Callable[["User"], "QuerySet[Any]"]
+_DOSSIER_RULE: list[DossierRule] = []
+
+
+def dossier_visibility_register(rule: DossierRule) -> None:
+    """Make ``rule(actor) -> QuerySet[Dossier]`` (filtered in SQL) the one rule for seeing dossiers."""
+    if _DOSSIER_RULE and _DOSSIER_RULE[0] is not rule:
+        raise ImproperlyConfigured("A visibility rule for dossiers is already registered.")
+    _DOSSIER_RULE[:] = [rule]
+
+
+def dossiers_visible(actor: User) -> QuerySet[Any] | None:
+    """The dossiers ``actor`` may see, or ``None`` when no app registered the rule (then none is)."""
+    return _DOSSIER_RULE[0](actor) if _DOSSIER_RULE else None
+
+
+def dossier_ids_visible(actor: User, ids: Iterable[int]) -> set[int]:
+    """Those of ``ids`` naming a dossier ``actor`` may see — one SQL statement."""
+    wanted = {int(i) for i in ids}
+    found = dossiers_visible(actor)
+    if not wanted or found is None:
+        return set()
+    return set(found.filter(pk__in=wanted).values_list("pk", flat=True))

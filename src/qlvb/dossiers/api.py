@@ -361,3 +361,6 @@ def dossier_reopen(request: HttpRequest, dossier_id: Id, payload: DossierReopenI
 def dossier_catalogue(request: HttpRequest, dossier_id: Id, format: str = "xlsx") -> HttpResponse:
     d = selectors.dossier_get(acting_user(request), pk=dossier_id)
     return catalogue.catalogue_response(d, format)
+
+
+router.add_router("/archive", "qlvb.dossiers.archive_api.router")  # nộp lưu, retention, disposal (archive_api.py)

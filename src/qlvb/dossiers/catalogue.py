@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from qlvb.core.errors import ValidationFailed
 from qlvb.files.convert import xlsx_to_pdf
-from qlvb.files.workbook import BOX, CENTER, WRAP_TOP, font, merged, page_setup, row_height
+from qlvb.files.workbook import BOX, CENTER, WRAP_TOP, font, merged, no_formulas, page_setup, row_height
 
 from .models import Dossier
 from .selectors import dossier_items, dossier_totals
@@ -101,7 +101,7 @@ def catalogue_xlsx(dossier: Dossier) -> bytes:
     merged(ws, foot, 1, n, f"Tổng số văn bản: {docs}. Tổng số trang: {pages}.", font=font(12), align=WRAP_TOP)
     page_setup(ws, landscape=False, title_rows=f"{header}:{header + 1}")
     out = io.BytesIO()
-    wb.save(out)
+    no_formulas(wb).save(out)
     return out.getvalue()
 
 

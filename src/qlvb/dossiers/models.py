@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Phụ lục VI II.III maximum lengths.
 MAX = {
@@ -172,9 +173,10 @@ class DossierState(models.TextChoices):
     CLOSED = "closed", _("Đã đóng")
     SUBMITTED = "submitted", _("Đã nộp lưu")
     ARCHIVED = "archived", _("Lưu trữ cơ quan đã nhận")
+    DISPOSED = "disposed", pgettext_lazy("dossier", "Đã hủy")
 
 
-FROZEN_STATES = (DossierState.CLOSED, DossierState.SUBMITTED, DossierState.ARCHIVED)
+FROZEN_STATES = (DossierState.CLOSED, DossierState.SUBMITTED, DossierState.ARCHIVED, DossierState.DISPOSED)
 
 
 class Dossier(models.Model):
@@ -197,6 +199,8 @@ class Dossier(models.Model):
     doc_total = models.PositiveSmallIntegerField(_("tổng số văn bản"), null=True, blank=True)
     page_total = models.PositiveSmallIntegerField(_("tổng số trang"), null=True, blank=True)
     description = models.CharField(_("ghi chú"), max_length=MAX["description"], blank=True)
+    # hồ sơ xây dựng cơ bản: nộp lưu within 3 months instead of 1 year (archive.transfer_due)
+    capital_construction = models.BooleanField(_("hồ sơ xây dựng cơ bản"), default=False)
     state = models.CharField(_("trạng thái"), max_length=16, choices=DossierState.choices, default=DossierState.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
@@ -269,3 +273,14 @@ class DossierItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.ordinal}"
+
+
+from .archive_models import (  # noqa: E402,F401  (nộp lưu, retention and disposal: archive_models.py)
+    DisposalItem,
+    DisposalProposal,
+    TransferBatch,
+    TransferItem,
+    TransferReminder,
+    UnfiledReminder,
+)
+from .package_models import DossierPackage, PackageImportRecord  # noqa: E402, F401  (export13)

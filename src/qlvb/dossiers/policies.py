@@ -36,3 +36,29 @@ AGENCY_WIDE_ROLES = ("leader", "archivist")
 def may_edit(actor: User, dossier: Dossier) -> bool:
     """The dossier's creator, or the agency's archivist."""
     return dossier.creator_id == actor.pk or has(actor, DOSSIER_MANAGE_ANY, unit=dossier.agency)
+
+
+# --- The agency archive (nộp lưu, retention, disposal: archive.py, disposal.py) ---------------------------
+TRANSFER_SUBMIT_UNIT = declare(
+    APP, "dossiers.transfer_submit_unit", "Nộp lưu hồ sơ của người trong đơn vị", {"dept_leader", "leader"}
+)
+ARCHIVE_RECEIVE = declare(APP, "dossiers.archive_receive", "Kiểm tra, nhận hồ sơ nộp lưu", {"archivist"})
+DISPOSAL_MANAGE = declare(
+    APP, "dossiers.disposal_manage", "Lập đề nghị hủy, ghi kết quả thẩm định, thực hiện hủy tài liệu", {"archivist"}
+)
+DISPOSAL_APPROVE = declare(APP, "dossiers.disposal_approve", "Duyệt hủy tài liệu hết giá trị", {"leader"})
+KEEP_APPROVE = declare(
+    APP, "dossiers.keep_approve", "Đồng ý cho đơn vị giữ lại hồ sơ đến hạn nộp lưu (tối đa 2 năm)", {"leader"}
+)
+
+
+def may_submit(actor: User, dossier: Dossier) -> bool:
+    """The dossier's creator, or the head of the creator's unit (or of the agency)."""
+    if dossier.creator_id == actor.pk:
+        return True
+    unit = dossier.creator.unit
+    return unit is not None and has(actor, TRANSFER_SUBMIT_UNIT, unit=unit)
+
+
+# export13: importing a dossier package from another deployment, the list in XLSX.
+PACKAGE_IMPORT = declare(APP, "dossiers.package_import", "Nhập gói hồ sơ từ hệ thống khác", {"archivist", "admin"})

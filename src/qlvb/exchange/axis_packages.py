@@ -7,17 +7,19 @@ import datetime as dt
 import hashlib
 import shutil
 import tempfile
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from django.utils import timezone
 
 from qlvb.documents.models import AttachmentKind, Document, DocumentEvent
 from qlvb.files.models import Blob
-from qlvb.files.storage import BlobWriter, blob_path, open_verified
+from qlvb.files.storage import BlobWriter, blob_local, open_verified
 
 from . import edxml
 from .axis_config import signing_key
 from .edxml import model as m
+from .edxml.build import EncodedAttachments, encode_attachments
 from .edxml.signature import sign_package
 from .edxml.status import VN_TZ, make_status
 
@@ -32,6 +34,18 @@ def document_id_of(document: Document) -> str:
         return document.document_identifier
     date = document.issued_date or timezone.localdate(document.created_at)
     return f"{document.agency.organ_id},{date:%Y/%m/%d},{document.code_number}/{document.code_notation}"
+
+
+def _competence(document: Document) -> str:
+    """edXML ``SignerInfo/Competence``: the first line of the signature block when the signer signed with
+    a competence ("KT. CHỦ TỊCH UBND XÃ"), else empty."""
+    from qlvb.outgoing.models import Outgoing
+    from qlvb.outgoing.signature_block import outgoing_signature_block
+
+    outgoing = Outgoing.objects.filter(pk=document.pk).select_related("document", "signer", "signed_for").first()
+    if outgoing is None or not outgoing.competence:
+        return ""
+    return outgoing_signature_block(outgoing)[0]
 
 
 def _org(unit_name: str, organ_id: str) -> m.Organization:
@@ -87,7 +101,7 @@ def edoc_of(
             promulgation_info=m.PromulgationInfo("", f"{issued:%Y/%m/%d}" if issued else ""),
             document_type=m.DocumentType("", "", document.doc_type.name),
             subject=document.subject,
-            signer_info=m.SignerInfo("", document.signer_position, document.signer_name),
+            signer_info=m.SignerInfo(_competence(document), document.signer_position, document.signer_name),
             due_date=f"{document.due_date:%Y/%m/%d}" if document.due_date else "",
             to_places=[document.to_places] if document.to_places else [],
             other_info=m.OtherInfo(priority=str(document.urgency), page_amount=str(document.page_amount or "")),
@@ -138,25 +152,42 @@ def blob_keep(path: Path) -> Blob:
     return blob
 
 
-def package_path(blob: Blob) -> Path:
-    return blob_path(blob.sha256)
+def package_local(blob: Blob) -> AbstractContextManager[Path]:
+    """A local path of a kept package for the transport (a verified copy when the store is S3)."""
+    return blob_local(blob.sha256, size=blob.size)
 
 
-def signed_blob(package: m.Edoc | m.Status) -> Blob:
-    """Build the package, sign it with the agency key (XML-DSig) and keep it in the file store."""
+def signed_blob(package: m.Edoc | m.Status, *, encoded: EncodedAttachments | None = None) -> Blob:
+    """Build the package, sign it with the agency key (XML-DSig) and keep it in the file store
+    (``encoded``: its attachments part, made once for every recipient of the same document)."""
     with tempfile.TemporaryDirectory(prefix="edxml-out-") as tmp:
         out = Path(tmp) / "package.edxml"
-        edxml.build(package, out, tmp_dir=tmp)
+        edxml.build(package, out, tmp_dir=tmp, encoded=encoded)
         key = signing_key()
         if key is not None:
             sign_package(out, out, key_path=key.key_path, cert_path=key.cert_path, password=key.password)
         return blob_keep(out)
 
 
-def edoc_blob(document: Document, *, to: list[m.Organization], business_type: int, reason: str = "") -> Blob:
+def edoc_blobs(document: Document, *, to: list[m.Organization], business_type: int, reason: str = "") -> list[Blob]:
+    """One signed package per recipient in ``to`` (each names only its own recipient), in that order. The
+    document's files are read from the file store, zipped and base64-encoded **once** for all of them
+    (``edxml.build.encode_attachments``); each package then costs its header, a copy of that part and its
+    signature."""
+    if not to:
+        return []
     with tempfile.TemporaryDirectory(prefix="edxml-files-") as tmp:
         files = [] if str(business_type) == m.REVOKE else document_files(document, Path(tmp))
-        return signed_blob(edoc_of(document, to=to, business_type=business_type, reason=reason, files=files))
+        encoded = None
+        if files:
+            first = edoc_of(document, to=to[:1], business_type=business_type, reason=reason, files=files)
+            encoded = encode_attachments(first, Path(tmp) / "attachments.part", tmp_dir=tmp)
+        return [
+            signed_blob(
+                edoc_of(document, to=[org], business_type=business_type, reason=reason, files=files), encoded=encoded
+            )
+            for org in to
+        ]
 
 
 def status_blob(

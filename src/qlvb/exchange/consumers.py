@@ -3,7 +3,8 @@
 
 - The sender's ``issued`` event: the exchange carries the deliveries the outgoing flow recorded
   (``deliveries.py``); ``revoked`` / ``replaced``: it carries out the recall (``recall.py``). A
-  rolled-back issue records no event, so it sends nothing.
+  rolled-back issue records no event, so it sends nothing. ``take_back_requested``: the take-back of one
+  recipient's copy (``take_back.py``: withdrawn here, or a status 13 through the axis).
 - A recipient agency of this deployment acts on the copy it received internally (registers, assigns,
   handles, completes, refuses); each such event moves the sender's
   :class:`~qlvb.documents.deliveries.Delivery` forward (edXML 03/04/05/06, or 02) — what an edXML status
@@ -20,8 +21,9 @@ from qlvb.documents.models import Channel, Direction, DocumentEvent
 from .deliveries import deliveries_carry
 from .recall import recall_carry
 from .statuses import EVENT_STATUS, status_from_event
+from .take_back import take_back_carry
 
-SENDER_ACTIONS = ("issued", "revoked", "replaced")
+SENDER_ACTIONS = ("issued", "revoked", "replaced", "take_back_requested")
 
 
 def _wants(event: DocumentEvent) -> bool:
@@ -41,5 +43,7 @@ def document_event(event: DocumentEvent) -> None:
         deliveries_carry(event)
     elif event.action in ("revoked", "replaced"):
         recall_carry(event)
+    elif event.action == "take_back_requested":
+        take_back_carry(event)
     else:
         status_from_event(event)

@@ -24,6 +24,7 @@ from qlvb.incoming.receiving import IncomingData, incoming_receive
 from .edxml import model as m
 from .edxml.parse import Parsed
 from .edxml.status import ARRIVED, CHANGE_ACCEPTED
+from .inbox_updates import UpdateRefusedError, update_apply
 from .outbox import axis_status_queue
 from .queue_models import InboxItem, InboxState, OutboxKind
 from .transport import ReceivedMessage
@@ -132,6 +133,20 @@ def withdraw(copy: Document, *, business_type: int, reason: str, sender: str) ->
     )
 
 
+def _update(copy: Document, *, agency: Unit, edoc: m.Edoc, parsed: Parsed, sender: str) -> tuple[str, str]:
+    """A received update (2) applied to our copy (``inbox_updates``); its files are taken in only for a copy
+    the update may still change (not registered) or to show the clerk."""
+    try:
+        data = incoming_data_of(edoc)
+        secrecy_refuse(data.secrecy)  # before any file is taken in
+        with transaction.atomic():
+            return update_apply(copy, agency=agency, edoc=edoc, data=data, files=_files(parsed), sender=sender)
+    except UpdateRefusedError as exc:
+        raise PackageRefusedError(exc.reason) from None
+    except DomainError as exc:
+        raise PackageRefusedError(exc.message) from None
+
+
 def edoc_take(message: ReceivedMessage, parsed: Parsed, *, blob: Blob, signature: str) -> InboxItem:
     """A document package: a revocation or update applied to our copy, a duplicate noted, or a new document
     received through the incoming entry point (a replacement withdraws the copies it replaces), answered
@@ -165,13 +180,14 @@ def edoc_take(message: ReceivedMessage, parsed: Parsed, *, blob: Blob, signature
         copy = _ours(sender, agency, about)
         if copy is None:
             raise PackageRefusedError(f"Không có văn bản “{about or '—'}” của {sender} để thu hồi, cập nhật.")
+        code, answer = CHANGE_ACCEPTED, "Đồng ý thu hồi văn bản"
         if btype == 1:
             withdraw(copy, business_type=1, reason=reason, sender=sender)
         else:
-            event_record(copy, actor=None, action="recalled", text=f"Cập nhật (qua trục liên thông): {reason}"[:2000])
+            code, answer = _update(copy, agency=agency, edoc=edoc, parsed=parsed, sender=sender)
         item = InboxItem.objects.create(**base, state=InboxState.APPLIED, document=copy)
         origin = InboxItem.objects.get(sender=sender, recipient=agency.organ_id, key=about, state=InboxState.REGISTERED)
-        axis_status_queue(origin, code=CHANGE_ACCEPTED, description="Đồng ý thu hồi, cập nhật")
+        axis_status_queue(origin, code=code, description=answer)
         return item
     if InboxItem.objects.filter(
         sender=base["sender"], recipient=base["recipient"], key=base["key"], state=InboxState.REGISTERED

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from qlvb.assignments.models import NotificationKind
+from qlvb.assignments.notify import notify_after_commit
+from qlvb.directory import people
 from qlvb.documents.events import event_record
 from qlvb.documents.models import DocumentStatus
 from qlvb.files.models import Blob
@@ -12,9 +15,10 @@ from qlvb.files.models import Blob
 from .edxml import model as m
 from .edxml.status import CHANGE_ACCEPTED, CHANGE_REJECTED, REJECTED, TAKE_BACK_REQUESTED, normalize_code, status_label
 from .inbox_documents import withdraw
-from .models import RANK, Delivery, Status, StatusChange, Transport
+from .models import RANK, Delivery, Status, StatusChange, TakeBack, Transport
 from .outbox import axis_status_queue
 from .queue_models import InboxItem, InboxState, OutboxKind
+from .take_back import REFUSED_TEXT, TAKEN_TEXT
 from .transport import ReceivedMessage
 
 
@@ -51,6 +55,7 @@ def status_apply(message: ReceivedMessage, status: m.Status, *, blob: Blob) -> I
     text = status.description or status_label(code)
     staff = status.staff_info.staff
     now = timezone.now()
+    moved = False
     if (
         code in Status.values
         and code in {s.value for s in RANK}
@@ -58,7 +63,12 @@ def status_apply(message: ReceivedMessage, status: m.Status, *, blob: Blob) -> I
     ):
         delivery.status, delivery.status_at = code, now
         delivery.save(update_fields=["status", "status_at"])
-    elif code in ("15", "16"):
+        moved = True
+    elif code in (CHANGE_ACCEPTED, CHANGE_REJECTED) and delivery.take_back == TakeBack.REQUESTED:
+        delivery.take_back = code  # the answer to our take-back (13): 15 taken back, 16 refused
+        delivery.save(update_fields=["take_back"])
+        text = status.description or (TAKEN_TEXT if code == CHANGE_ACCEPTED else REFUSED_TEXT)
+    elif code in (CHANGE_ACCEPTED, CHANGE_REJECTED):
         delivery.recall_pending = False
         delivery.save(update_fields=["recall_pending"])
     StatusChange.objects.create(
@@ -75,6 +85,13 @@ def status_apply(message: ReceivedMessage, status: m.Status, *, blob: Blob) -> I
             action="delivery_status",
             text=f"{delivery.organ_name}: từ chối tiếp nhận — {text}"[:2000],
             data={"delivery": delivery.pk, "status": code, "staff": staff},
+        )
+    if moved or code == REJECTED:  # the outside agency answered: its clerks' devices hear of it
+        notify_after_commit(
+            users=people.clerks_of(delivery.document.agency),
+            kind=NotificationKind.REPLY,
+            document_id=delivery.document_id,
+            text=f"{delivery.organ_name}: {text}"[:500],
         )
     return InboxItem.objects.create(**base, state=InboxState.APPLIED, document=delivery.document)
 

@@ -18,8 +18,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from qlvb.files.storage import StorageUnavailable
+
 from .axis_config import transport_get
-from .axis_packages import edoc_blob, package_path, status_blob
+from .axis_packages import document_id_of, edoc_blobs, package_local, status_blob
 from .edxml import model as m
 from .models import BusinessType, Delivery, StatusChange, Transport
 from .queue_models import InboxItem, OutboxAttempt, OutboxItem, OutboxKind
@@ -38,9 +40,9 @@ def _after_commit_send(item_ids: list[int]) -> None:
 def axis_deliveries_queue(deliveries: Iterable[Delivery], *, reason: str = "") -> list[OutboxItem]:
     """Queue a document package for each outside (axis) delivery among ``deliveries``, with the
     delivery's business type (new, revoke, update, replace). Idempotent: a delivery is queued once per
-    business type; other transports are ignored. Runs in the caller's transaction."""
-    created: list[OutboxItem] = []
-    now = timezone.now()
+    business type; other transports are ignored. The packages of one document and business type share
+    one read of its files (``edoc_blobs``). Runs in the caller's transaction."""
+    groups: dict[tuple[int, int], list[Delivery]] = {}
     for delivery in deliveries:
         if delivery.transport != Transport.AXIS or not delivery.organ_id:
             continue
@@ -49,25 +51,30 @@ def axis_deliveries_queue(deliveries: Iterable[Delivery], *, reason: str = "") -
         btype = BusinessType.REVOKE if delivery.recalled_at is not None else delivery.business_type
         if OutboxItem.objects.filter(kind=OutboxKind.EDOC, delivery=delivery, business_type=btype).exists():
             continue
-        document = delivery.document
-        blob = edoc_blob(
+        groups.setdefault((delivery.document_id, btype), []).append(delivery)
+    created: list[OutboxItem] = []
+    now = timezone.now()
+    for (_document_id, btype), group in groups.items():
+        document = group[0].document
+        blobs = edoc_blobs(
             document,
-            to=[m.Organization(organ_id=delivery.organ_id, organ_name=delivery.organ_name)],
+            to=[m.Organization(organ_id=d.organ_id, organ_name=d.organ_name) for d in group],
             business_type=btype,
             reason=reason,
         )
-        created.append(
-            OutboxItem.objects.create(
-                kind=OutboxKind.EDOC,
-                delivery=delivery,
-                business_type=btype,
-                sender=document.agency.organ_id,
-                recipient=delivery.organ_id,
-                package=blob,
-                next_attempt_at=now,
-                created_at=now,
+        for delivery, blob in zip(group, blobs, strict=True):
+            created.append(
+                OutboxItem.objects.create(
+                    kind=OutboxKind.EDOC,
+                    delivery=delivery,
+                    business_type=btype,
+                    sender=document.agency.organ_id,
+                    recipient=delivery.organ_id,
+                    package=blob,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
             )
-        )
     _after_commit_send([item.pk for item in created])
     return created
 
@@ -106,6 +113,41 @@ def axis_status_queue(inbox_item: InboxItem, *, code: str, description: str = ""
     return item
 
 
+def axis_take_back_queue(delivery: Delivery, *, reason: str) -> OutboxItem | None:
+    """Queue the status 13 ("lấy lại", with the reason) asking an outside recipient for one of our issued
+    documents back. Once per delivery; the recipient answers 15 or 16 through our inbox."""
+    if delivery.transport != Transport.AXIS or not delivery.organ_id:
+        return None
+    if OutboxItem.objects.filter(kind=OutboxKind.STATUS, delivery=delivery, status_code="13").exists():
+        return None
+    document = delivery.document
+    agency = document.agency
+    blob = status_blob(
+        code="13",
+        sender=m.Organization(organ_id=agency.organ_id, organ_name=agency.name),
+        about=m.ResponseFor(
+            organ_id=delivery.organ_id,
+            code=f"{document.code_number}/{document.code_notation}",
+            promulgation_date=f"{document.issued_date:%Y/%m/%d}" if document.issued_date else "",
+            document_id=document_id_of(document),
+        ),
+        description=reason[:900],
+    )
+    now = timezone.now()
+    item = OutboxItem.objects.create(
+        kind=OutboxKind.STATUS,
+        delivery=delivery,
+        status_code="13",
+        sender=agency.organ_id,
+        recipient=delivery.organ_id,
+        package=blob,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    _after_commit_send([item.pk])
+    return item
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """Wait before the next try: base × 2^(tries − 1), capped."""
     base = settings.QLVB_AXIS_RETRY_BASE_SECONDS
@@ -123,12 +165,21 @@ def outbox_send(item_id: int) -> OutboxItem | None:
         now = timezone.now()
         item.attempts += 1
         try:
-            axis_id = transport_get(item.sender).send(
-                package_path(item.package),
-                sender=item.sender,
-                recipients=(item.recipient,) if item.kind == OutboxKind.EDOC else (),
-                message_type="edoc" if item.kind == OutboxKind.EDOC else "status",
-            )
+            with package_local(item.package) as package:
+                axis_id = transport_get(item.sender).send(
+                    package,
+                    sender=item.sender,
+                    recipients=(item.recipient,) if item.kind == OutboxKind.EDOC else (),
+                    message_type="edoc" if item.kind == OutboxKind.EDOC else "status",
+                )
+        except StorageUnavailable as down:  # the object store for a moment: tried again like a 5xx of the axis
+            exc = TransportError(down.message, retryable=True)
+            item.next_attempt_at = now + backoff(item.attempts)
+            item.last_error = exc.message[:1000]
+            item.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            OutboxAttempt.objects.create(item=item, at=now, ok=False, error=exc.message[:1000])
+            log.warning("axis outbox %s: %s", item.pk, exc.message)
+            return item
         except TransportError as exc:
             item.last_error = exc.message[:1000]
             if exc.retryable:
@@ -146,7 +197,9 @@ def outbox_send(item_id: int) -> OutboxItem | None:
             StatusChange.objects.create(
                 delivery_id=item.delivery_id,
                 status=Delivery.objects.values_list("status", flat=True).get(pk=item.delivery_id),
-                text="Đã gửi lên trục liên thông, chờ nơi nhận báo đã đến",
+                text="Đã gửi yêu cầu lấy lại lên trục liên thông, chờ nơi nhận trả lời"
+                if item.kind == OutboxKind.STATUS
+                else "Đã gửi lên trục liên thông, chờ nơi nhận báo đã đến",
                 created_at=now,
             )
         return item

@@ -119,7 +119,7 @@ def file_intake(
     try:
         if declared_size is not None and declared_size > limit:
             raise too_large(original_name, limit)
-        with BlobWriter() as writer:
+        with BlobWriter(name=original_name) as writer:
             probe = TextProbe()
             for chunk in _chunks(stream):
                 if writer.size + len(chunk) > limit:

@@ -60,6 +60,9 @@ class StoredFile(models.Model):
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True, db_index=True)
     channel = models.CharField(_("kênh"), max_length=16, choices=Channel.choices)
+    # Set when the content was destroyed by a disposal (hủy tài liệu hết giá trị): what a download answers
+    # instead ("Tài liệu đã bị hủy theo Biên bản hủy số … ngày …"); empty while the file is kept.
+    disposed_note = models.CharField(_("đã hủy"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("tệp tin")

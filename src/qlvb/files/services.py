@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -11,8 +12,10 @@ from qlvb.core import audit
 from qlvb.core.errors import NotFound
 
 from . import policies
+from .disposition import content_disposition
+from .errors import ErrorCode
 from .models import StoredFile
-from .storage import BlobCorruptedError, open_verified
+from .storage import BlobCorruptedError, FileDisposedError, download_url, open_verified
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 class OpenedFile:
     stored_file: StoredFile
     handle: BinaryIO  # verified content, positioned at 0; the caller closes it (FileResponse does)
+    url: str | None = None  # set instead (handle then empty): a short-lived presigned URL of the object store
 
     @property
     def name(self) -> str:
@@ -51,7 +55,8 @@ def stored_file_get(*, actor: User, file_id: int) -> StoredFile:
 def file_open(
     *, actor: User | AnonymousUser, stored_file: StoredFile, authorised: bool = False, purpose: str = "download"
 ) -> OpenedFile:
-    """Open ``stored_file`` for ``actor`` after checking its SHA-256; records ``file.downloaded``.
+    """Open ``stored_file`` for ``actor`` after checking its SHA-256; records ``file.downloaded``. A file
+    destroyed by a disposal raises :class:`FileDisposedError` (410) with the record that destroyed it.
 
     ``authorised=True`` is for apps that decided access themselves (a document's attachment is
     readable by whoever may see the document: its selector checks that). Otherwise
@@ -59,9 +64,17 @@ def file_open(
     """
     if not authorised and not policies.may_read_content(actor, stored_file):
         raise NotFound()
+    if stored_file.disposed_note:
+        raise FileDisposedError(stored_file.disposed_note, code=ErrorCode.FILE_DISPOSED)
     blob = stored_file.blob
+    url = download_url(
+        blob.sha256,
+        name=stored_file.name,
+        content_type=blob.content_type,
+        disposition=content_disposition(stored_file.name),
+    )
     try:
-        handle = open_verified(blob.sha256, size=blob.size, name=stored_file.name)
+        handle = io.BytesIO() if url else open_verified(blob.sha256, size=blob.size, name=stored_file.name)
     except BlobCorruptedError as exc:
         audit.record(
             "file.corrupted", actor=actor, obj=stored_file, data={"sha256": blob.sha256, "reason": exc.message}
@@ -73,7 +86,7 @@ def file_open(
         obj=stored_file,
         data={"name": stored_file.name, "sha256": blob.sha256, "size": blob.size, "purpose": purpose},
     )
-    return OpenedFile(stored_file=stored_file, handle=handle)
+    return OpenedFile(stored_file=stored_file, handle=handle, url=url)
 
 
 def file_download(*, actor: User, file_id: int) -> OpenedFile:

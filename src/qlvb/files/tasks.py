@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from .models import StoredFile
+from .storage import StorageUnavailable
 from .texts import file_text_extract
 from .uploads import upload_temp_sweep
 
@@ -18,13 +19,13 @@ def upload_temp_sweep_task() -> int:
 
 @shared_task(
     name="qlvb.files.file_text_extract",  # routed to the "ocr" queue (settings.CELERY_TASK_ROUTES)
-    autoretry_for=(DatabaseError, OSError),
+    autoretry_for=(DatabaseError, OSError, StorageUnavailable),
     retry_backoff=30,
     max_retries=3,
 )
 def file_text_extract_task(file_id: int, force: bool = False) -> str:
     """The text of one stored file (``texts.file_text_extract``); a file gone since is skipped. A file
-    whose text cannot be had ends *failed* with its reason; a database or disk hiccup is retried."""
+    whose text cannot be had ends *failed* with its reason; a database, disk or object store hiccup is retried."""
     stored = StoredFile.objects.select_related("blob", "uploaded_by").filter(pk=file_id).first()
     if stored is None:
         return "missing"

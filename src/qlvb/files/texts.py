@@ -24,7 +24,7 @@ from qlvb.core.errors import DomainError
 
 from .extraction import TextRefused, extraction
 from .models import Channel, FileText, StoredFile, TextState
-from .storage import blob_path
+from .storage import StorageUnavailable, blob_local
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,10 @@ def _extract(stored_file: StoredFile, *, force: bool) -> FileText:
             return _finish(file_text, state=TextState.DONE, values={f: getattr(same, f) for f in COPIED_FIELDS})
     blob = stored_file.blob
     try:
-        with extraction(blob_path(blob.sha256), kind=blob.kind, name=stored_file.name) as found:
+        with (
+            blob_local(blob.sha256, size=blob.size, name=stored_file.name) as source,
+            extraction(source, kind=blob.kind, name=stored_file.name) as found,
+        ):
             values: dict[str, Any] = {
                 "text": found.text,
                 "language": found.language,
@@ -112,6 +115,8 @@ def _extract(stored_file: StoredFile, *, force: bool) -> FileText:
                 reason = f"{found.pages_failed} trang không đọc được; các trang khác đã lấy nội dung."
     except TextRefused as exc:
         return _finish(file_text, state=TextState.FAILED, reason=exc.message, code=exc.code)
+    except StorageUnavailable:  # the object store for a moment: the task retries, the text stays pending
+        raise
     except DomainError as exc:  # a tool missing on the server
         return _finish(file_text, state=TextState.FAILED, reason=exc.message, code=exc.code)
     return _finish(file_text, state=TextState.DONE, values=values, reason=reason)

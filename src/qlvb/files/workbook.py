@@ -1,13 +1,21 @@
 """Building blocks of the printed registers and summaries (openpyxl): fonts, boxes, merged heading cells,
 row heights for wrapped text, and the A4 print setup that LibreOffice follows when it prints the
-workbook to PDF (``qlvb.files.convert.xlsx_to_pdf``)."""
+workbook to PDF (``qlvb.files.convert.xlsx_to_pdf``).
+
+Formula injection: openpyxl writes any text that starts with ``=`` as a formula, which the spreadsheet
+then runs (``=HYPERLINK(...)`` in a subject typed by anyone, or imported from an old register). Every
+cell our exports write goes through :func:`put` (or :func:`merged`, which uses it): a text is always a
+text cell, never a formula. :func:`no_formulas` turns any formula left in a workbook into text before
+it is saved (the registers and search exports call it)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT = "Times New Roman"  # LibreOffice prints it with Liberation Serif (same metrics, Vietnamese glyphs)
@@ -22,12 +30,30 @@ def font(size: float = 11, *, bold: bool = False, italic: bool = False) -> Font:
     return Font(name=FONT, size=size, bold=bold, italic=italic)
 
 
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """``value`` in the cell; a text is stored as text (``t="s"``) even when it starts with ``=``."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def no_formulas(book: Workbook) -> Workbook:
+    """Every formula cell of ``book`` turned into the same text (our exports never mean a formula)."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    return book
+
+
 def merged(
     ws: Worksheet, row: int, first: int, last: int, value: str, *, font: Font, align: Alignment = CENTER
 ) -> None:
     """``value`` in the cells ``first``…``last`` of ``row``, merged."""
-    ws.cell(row=row, column=first, value=value).font = font
-    ws.cell(row=row, column=first).alignment = align
+    cell = put(ws, row, first, value)
+    cell.font, cell.alignment = font, align
     if last > first:
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
 

@@ -116,7 +116,11 @@ def _target(value: str, role: str, due: Any) -> services.Target:
 
 
 def _direct_form(data: Any, doc: Document) -> forms.DirectForm:
-    return forms.DirectForm(data, agency=doc.agency, initial={"lead_due": doc.due_date, "support_due": doc.due_date})
+    return forms.DirectForm(
+        data,
+        agency=doc.agency,
+        initial={"lead_due": doc.due_date, "support_due": doc.due_date, "assigns_tasks": doc.assigns_tasks},
+    )
 
 
 def _direction_targets(d: Data) -> list[services.Target]:
@@ -163,7 +167,7 @@ DOCUMENT_ACTIONS: dict[str, Action[Document]] = {
         gettext_lazy("Sửa thông tin văn bản"),
         lambda data, doc: forms.CorrectForm(data, document=doc),
         lambda actor, doc, d: services.incoming_correct(
-            actor=actor, document=doc, changes={name: d[name] for name in forms.CORRECTABLE}
+            actor=actor, document=doc, changes={name: d[name] for name in (*forms.CORRECTABLE, "assigns_tasks")}
         ),
         gettext_lazy("Đã sửa thông tin văn bản; lịch sử xử lý ghi lại giá trị cũ và mới."),
     ),
@@ -171,7 +175,11 @@ DOCUMENT_ACTIONS: dict[str, Action[Document]] = {
         gettext_lazy("Cho ý kiến chỉ đạo"),
         _direct_form,
         lambda actor, doc, d: services.incoming_direct(
-            actor=actor, document=doc, directive=d["directive"], targets=_direction_targets(d)
+            actor=actor,
+            document=doc,
+            directive=d["directive"],
+            targets=_direction_targets(d),
+            assigns_tasks=d.get("assigns_tasks", False),
         ),
         gettext_lazy("Đã cho ý kiến chỉ đạo."),
     ),
@@ -179,7 +187,11 @@ DOCUMENT_ACTIONS: dict[str, Action[Document]] = {
         gettext_lazy("Chuyển đơn vị xử lý"),
         _direct_form,
         lambda actor, doc, d: services.incoming_route(
-            actor=actor, document=doc, note=d["directive"], targets=_direction_targets(d)
+            actor=actor,
+            document=doc,
+            note=d["directive"],
+            targets=_direction_targets(d),
+            assigns_tasks=d.get("assigns_tasks", False),
         ),
         gettext_lazy("Đã chuyển văn bản cho đơn vị xử lý."),
     ),

@@ -29,6 +29,7 @@ class IncomingConfig(AppConfig):
     verbose_name = "Văn bản đến"
 
     def ready(self) -> None:
+        from qlvb.assignments.workflows import workflow_register
         from qlvb.documents.models import Direction
         from qlvb.documents.visibility import visibility_register
         from qlvb.files.policies import content_access_register
@@ -36,7 +37,10 @@ class IncomingConfig(AppConfig):
 
         from . import audit_actions, events, policies  # noqa: F401  (declares permissions, events, audit actions)
         from .selectors import documents_visible_to
+        from .workflow import DocumentWorkflow
 
+        # the shared handling of assignments writes a document's parts into its history (layer 4 asks up)
+        workflow_register("document", DocumentWorkflow())
         report_access_register(_may_see_signature_reports)
         content_access_register(_may_open_file)
         # the one rule for incoming documents, asked by the other workflows through documents

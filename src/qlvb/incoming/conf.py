@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterable
 
@@ -28,12 +29,15 @@ def acceptance_required() -> bool:
     return bool(value)
 
 
-DUE_SOON_DAYS = 2
-
-
 def _dates(value: str | Iterable[str | dt.date] | None) -> frozenset[dt.date]:
     if not value:
         return frozenset()
+    return _parsed(value if isinstance(value, str) else tuple(value))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(value: str | tuple[str | dt.date, ...]) -> frozenset[dt.date]:
+    """The dates of one configured value, parsed once (a list page asks for every row that waits)."""
     items = value.replace(";", ",").split(",") if isinstance(value, str) else value
     out = set()
     for item in items:

@@ -24,6 +24,8 @@ REGISTRATION = {"register": "sổ đăng ký", "arrival_number": "số đến", 
 
 
 def _shown(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "có" if value else "không"
     if value is None or value == "":
         return "—"
     if isinstance(value, dt.date):
@@ -49,6 +51,8 @@ def incoming_correct(*, actor: User, document: Document, changes: dict[str, Any]
     change are written and recorded; a new "thời hạn giải quyết" may not lie in the past."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     check_correct(actor, document)
+    changes = dict(changes)
+    flag = changes.pop("assigns_tasks", None)
     fixed = [REGISTRATION[k] for k in changes if k in REGISTRATION]
     if fixed:
         raise ValidationFailed(
@@ -71,6 +75,8 @@ def incoming_correct(*, actor: User, document: Document, changes: dict[str, Any]
         for name in EDITABLE
         if getattr(data, name) != getattr(document, name)
     }
+    if flag is not None and bool(flag) != document.assigns_tasks:
+        diff["assigns_tasks"] = (document.assigns_tasks, bool(flag))
     if not diff:
         raise ValidationFailed("Không có thông tin nào thay đổi.")
     if "due_date" in diff:

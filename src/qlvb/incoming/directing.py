@@ -4,6 +4,8 @@ information, due dates) or handles it himself. Each step writes its event and no
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,16 +14,35 @@ from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import ValidationFailed
 from qlvb.core.locks import row_locked
 from qlvb.core.text import text_clean
+from qlvb.directory.delegation import on_behalf_data, on_behalf_text
 from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import Document, DocumentStatus
 
 from . import people
 from .assigning import Target, assignments_create, check_targets, describe
-from .preconditions import check_direct, check_return_to_clerk, check_route, check_submit
+from .preconditions import check_direct, check_return_to_clerk, check_route, check_submit, direct_delegation
 
 
-def _hand_out(*, actor: User, document: Document, targets: list[Target], text: str, action: str) -> list[Assignment]:
+def _on_behalf(actor: User, document: Document) -> dict[str, Any]:
+    """What the history entry adds when ``actor`` acts under a delegation: " (KT. Nguyễn Văn Hùng)" and
+    the grantor, the delegation and its competence in the event's data."""
+    delegation = direct_delegation(actor, document)
+    if delegation is None:
+        return {}
+    return {"text": on_behalf_text(delegation), "data": on_behalf_data(delegation)}
+
+
+def _flag(document: Document, assigns_tasks: bool) -> None:
+    """Mark the document "văn bản giao nhiệm vụ" (the direction's form never unmarks it)."""
+    if assigns_tasks and not document.assigns_tasks:
+        document.assigns_tasks = True
+        document.save(update_fields=["assigns_tasks"])
+
+
+def _hand_out(
+    *, actor: User, document: Document, targets: list[Target], text: str, action: str, on_behalf: dict[str, Any]
+) -> list[Assignment]:
     """The document's parts given out (by a leader's direction or the clerk's routing): one lead, its due
     dates, the document in progress, one event naming who got what."""
     check_targets(targets, agency=document.agency, need_one_lead=True)
@@ -40,8 +61,8 @@ def _hand_out(*, actor: User, document: Document, targets: list[Target], text: s
         document,
         actor=actor,
         action=action,
-        text=(text + "\n" + describe(targets)).strip(),
-        data={"assignments": [a.pk for a in created]},
+        text=(text + "\n" + describe(targets)).strip() + on_behalf.get("text", ""),
+        data={"assignments": [a.pk for a in created], **on_behalf.get("data", {})},
     )
     return created
 
@@ -78,10 +99,17 @@ def incoming_return_to_clerk(*, actor: User, document: Document, reason: str) ->
     """The leader returns a submitted document to the clerk, with a reason."""
     document = row_locked(document)
     check_return_to_clerk(actor, document)
+    behalf = _on_behalf(actor, document)
     reason = text_clean(reason, label="lý do trả lại", limit=4000, required=True)
     document.status = DocumentStatus.RETURNED
     document.save(update_fields=["status"])
-    event_record(document, actor=actor, action="returned_to_clerk", text=reason)
+    event_record(
+        document,
+        actor=actor,
+        action="returned_to_clerk",
+        text=reason + behalf.get("text", ""),
+        data=behalf.get("data", {}),
+    )
     notify_after_commit(
         users=people.clerks_of(document.agency),
         kind="returned",
@@ -92,16 +120,22 @@ def incoming_return_to_clerk(*, actor: User, document: Document, reason: str) ->
 
 
 @transaction.atomic
-def incoming_direct(*, actor: User, document: Document, directive: str, targets: list[Target]) -> list[Assignment]:
-    """Ý kiến chỉ đạo: one lead, any supports and for-information recipients, a due date each."""
+def incoming_direct(
+    *, actor: User, document: Document, directive: str, targets: list[Target], assigns_tasks: bool = False
+) -> list[Assignment]:
+    """Ý kiến chỉ đạo: one lead, any supports and for-information recipients, a due date each; the leader may
+    mark the document "văn bản giao nhiệm vụ" at the same time (never unmarks it)."""
     document = row_locked(document)
     check_direct(actor, document)
+    behalf = _on_behalf(actor, document)
+    _flag(document, assigns_tasks)
     return _hand_out(
         actor=actor,
         document=document,
         targets=targets,
         text=text_clean(directive, label="ý kiến chỉ đạo", limit=4000),
         action="directed",
+        on_behalf=behalf,
     )
 
 
@@ -110,6 +144,7 @@ def incoming_handle_self(*, actor: User, document: Document, note: str = "") -> 
     """The leader handles the document himself: a lead assignment to himself."""
     document = row_locked(document)
     check_direct(actor, document)
+    behalf = _on_behalf(actor, document)
     now = timezone.now()
     assignment = Assignment.objects.create(
         document=document,
@@ -125,19 +160,29 @@ def incoming_handle_self(*, actor: User, document: Document, note: str = "") -> 
     )
     document.status = DocumentStatus.IN_PROGRESS
     document.save(update_fields=["status"])
-    event_record(document, actor=actor, action="self_handled", text=text_clean(note, label="ghi chú", limit=4000))
+    event_record(
+        document,
+        actor=actor,
+        action="self_handled",
+        text=text_clean(note, label="ghi chú", limit=4000) + behalf.get("text", ""),
+        data=behalf.get("data", {}),
+    )
     return assignment
 
 
 @transaction.atomic
-def incoming_route(*, actor: User, document: Document, targets: list[Target], note: str = "") -> list[Assignment]:
+def incoming_route(
+    *, actor: User, document: Document, targets: list[Target], note: str = "", assigns_tasks: bool = False
+) -> list[Assignment]:
     """The clerk routes a registered document straight to its handler (Điều 23.1), when enabled."""
     document = row_locked(document)
     check_route(actor, document)
+    _flag(document, assigns_tasks)
     return _hand_out(
         actor=actor,
         document=document,
         targets=targets,
         text=text_clean(note, label="ghi chú", limit=4000),
         action="routed",
+        on_behalf={},
     )

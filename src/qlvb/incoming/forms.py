@@ -8,8 +8,18 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus, ReminderKind
-from qlvb.core.forms import DATE, StyledForm
+from qlvb.assignments.forms import (  # noqa: F401  (the handling's forms, shared with the tasks of direction)
+    AssignForm,
+    CompleteForm,
+    DecideForm,
+    ExtensionForm,
+    NoteForm,
+    ReasonForm,
+    RemindForm,
+    ReportForm,
+)
+from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus
+from qlvb.core.forms import DATE, ListedModelChoiceField, StyledForm
 from qlvb.directory.models import Unit, User
 from qlvb.documents.models import (
     MAX,
@@ -52,6 +62,22 @@ else:
     MetadataForm = _metadata_form()
 
 
+class PhotoInput(forms.FileInput):
+    """Several photos at once, straight from the phone's back camera."""
+
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """The pages photographed with the phone, in the order taken (files/photos.py makes one PDF of them)."""
+
+    widget = PhotoInput(attrs={"accept": "image/*", "capture": "environment", "multiple": True})
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(PhotosField, self).clean(item, initial) for item in items]
+
+
 class ReceiveForm(MetadataForm):
     channel = forms.ChoiceField(
         label=_("Kênh tiếp nhận"),
@@ -59,6 +85,18 @@ class ReceiveForm(MetadataForm):
     )
     main_file = forms.FileField(label=_("Tệp văn bản (PDF bản điện tử hoặc bản quét)"), required=False)
     appendix = forms.FileField(label=_("Phụ lục (nếu có)"), required=False)
+    photos = PhotosField(
+        label=_("Hoặc chụp các trang bằng điện thoại"),
+        required=False,
+        help_text=_(
+            "Chụp lần lượt từng trang, đúng thứ tự: các ảnh thành một tệp PDF bản quét, rồi được nhận dạng chữ."
+        ),
+    )
+    assigns_tasks = forms.BooleanField(
+        label=_("Văn bản giao nhiệm vụ"),
+        required=False,
+        help_text=_("Văn bản giao việc cho cơ quan: lãnh đạo giao các nhiệm vụ theo văn bản và theo dõi thực hiện."),
+    )
     defer_registration = forms.BooleanField(
         label=_("Chưa vào sổ: xem kết quả kiểm tra chữ ký số trước"),
         required=False,
@@ -68,6 +106,12 @@ class ReceiveForm(MetadataForm):
     # Files already taken in on the submission that raised the duplicate warning: "main:12,appendix:13".
     # The service checks each one again (the clerk's own upload, recent, not attached elsewhere).
     kept_files = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("photos") and data.get("main_file"):
+            self.add_error("photos", _("Chọn tệp văn bản hoặc chụp ảnh các trang, không dùng cả hai."))
+        return data
 
     def clean_kept_files(self) -> dict[str, int]:
         kept: dict[str, int] = {}
@@ -88,9 +132,10 @@ class CorrectForm(ReceiveForm):
 
     def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
         kwargs["initial"] = {name: getattr(document, name) for name in CORRECTABLE}
+        kwargs["initial"]["assigns_tasks"] = document.assigns_tasks
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
-            if name not in CORRECTABLE:
+            if name not in CORRECTABLE and name != "assigns_tasks":
                 del self.fields[name]
         self.fields["doc_type"].queryset = DocumentType.objects.filter(  # type: ignore[attr-defined]
             Q(is_active=True) | Q(pk=document.doc_type_id)
@@ -135,8 +180,9 @@ class FilterForm(StyledForm):
     )
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE)
-    doc_type = forms.ModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.all(), required=False)
+    doc_type = ListedModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.all(), required=False)
     organ = forms.CharField(label=_("Cơ quan ban hành"), required=False, max_length=200)
+    assigns_tasks = forms.BooleanField(label=_("Chỉ văn bản giao nhiệm vụ"), required=False)
 
 
 def target_choices(agency: Unit, *, units: bool = True, persons: bool = True) -> list[tuple[str, str]]:
@@ -158,6 +204,11 @@ class DirectForm(StyledForm):
     supports = forms.MultipleChoiceField(label=_("Phối hợp"), required=False)
     support_due = forms.DateField(label=_("Hạn của đơn vị phối hợp"), required=False, widget=DATE)
     infos = forms.MultipleChoiceField(label=_("Để biết"), required=False)
+    assigns_tasks = forms.BooleanField(
+        label=_("Văn bản giao nhiệm vụ"),
+        required=False,
+        help_text=_("Đánh dấu để giao các nhiệm vụ theo văn bản và theo dõi thực hiện."),
+    )
 
     def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,19 +217,6 @@ class DirectForm(StyledForm):
         self.fields["lead"].choices = [("", _("— Chọn đơn vị hoặc người chủ trì —")), *choices]  # type: ignore[attr-defined]
         for name in ("supports", "infos"):
             self.fields[name].choices = choices  # type: ignore[attr-defined]
-
-
-class AssignForm(StyledForm):
-    note = forms.CharField(label=_("Ý kiến phân công"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    lead = forms.ChoiceField(label=_("Chủ trì"), required=False)
-    supports = forms.MultipleChoiceField(label=_("Phối hợp"), required=False)
-    due_date = forms.DateField(label=_("Hạn xử lý"), required=False, widget=DATE)
-
-    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [(f"p:{u.pk}", u.full_name) for u in people.members_of(unit)]
-        self.fields["lead"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
-        self.fields["supports"].choices = choices  # type: ignore[attr-defined]
 
 
 class SubmitForm(StyledForm):
@@ -193,14 +231,6 @@ class SubmitForm(StyledForm):
     def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = people.leaders_of(agency)  # type: ignore[attr-defined]
-
-
-class ReasonForm(StyledForm):
-    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class NoteForm(StyledForm):
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AcceptForm(StyledForm):
@@ -230,33 +260,6 @@ class AcceptForm(StyledForm):
 
 class ConfirmForm(StyledForm):
     confirm_duplicate = forms.BooleanField(label=_("Vẫn vào sổ nếu trùng với văn bản đã có"), required=False)
-
-
-class ReportForm(StyledForm):
-    kind = forms.ChoiceField(label=_("Loại"), choices=[("progress", _("Tiến độ")), ("opinion", _("Ý kiến"))])
-    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
-    progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100, required=False)
-
-
-class CompleteForm(StyledForm):
-    result = forms.CharField(label=_("Kết quả xử lý"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ExtensionForm(StyledForm):
-    new_due_date = forms.DateField(label=_("Đề nghị gia hạn đến"), widget=DATE)
-    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class DecideForm(StyledForm):
-    decision = forms.ChoiceField(
-        label=_("Quyết định"), choices=[("grant", _("Đồng ý gia hạn")), ("refuse", _("Từ chối"))]
-    )
-    note = forms.CharField(label=_("Ghi chú"), required=False)
-
-
-class RemindForm(StyledForm):
-    kind = forms.ChoiceField(label=_("Hình thức"), choices=ReminderKind.choices)
-    text = forms.CharField(label=_("Nội dung"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RangeForm(StyledForm):

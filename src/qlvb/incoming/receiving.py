@@ -185,6 +185,7 @@ def incoming_receive(
     register: bool = True,
     confirm_duplicate: bool = False,
     received_at: dt.datetime | None = None,
+    assigns_tasks: bool = False,
 ) -> ReceiveResult:
     """Create a received document of ``agency`` and (by default) register it.
 
@@ -216,6 +217,7 @@ def incoming_receive(
         received_at=now,
         created_by=actor if actor is not None else None,
         duplicate_of=earlier,
+        assigns_tasks=assigns_tasks,
         **{f.name: getattr(data, f.name) for f in fields(data)},
     )
     document.save()

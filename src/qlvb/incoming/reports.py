@@ -23,7 +23,7 @@ from qlvb.core.permissions import require
 from qlvb.directory.models import Unit, User
 from qlvb.documents.models import Direction, Document, DocumentEvent, DocumentStatus
 from qlvb.files.convert import xlsx_to_pdf
-from qlvb.files.workbook import BOX, CENTER, WRAP_TOP
+from qlvb.files.workbook import BOX, CENTER, WRAP_TOP, no_formulas
 from qlvb.files.workbook import font as _font
 from qlvb.files.workbook import merged as _merged
 from qlvb.files.workbook import page_setup as _page_setup
@@ -166,7 +166,7 @@ def _register_book(
     _page_setup(ws, landscape=True, title_rows=f"{header}:{header + 1}")
     ws.freeze_panes = ws.cell(row=header + 2, column=1)
     out = io.BytesIO()
-    wb.save(out)
+    no_formulas(wb).save(out)
     return out.getvalue()
 
 

@@ -12,13 +12,14 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus
 from qlvb.core.errors import NotFound
-from qlvb.directory.models import RoleAssignment, User
+from qlvb.directory.delegation import grantors_of
+from qlvb.directory.models import DelegationScope, User
 from qlvb.documents.models import Direction, Document, DocumentStatus
 from qlvb.documents.search import documents_matching
 
@@ -36,6 +37,7 @@ LIST_FIELDS = (
     "organ_name",
     "subject",
     "urgency",
+    "assigns_tasks",
     "arrival_number",
     "arrival_date",
     "received_at",
@@ -44,10 +46,6 @@ LIST_FIELDS = (
     "completed_at",
     "channel",
 )
-
-
-def _units_with(actor: User, roles: tuple[str, ...]) -> QuerySet[RoleAssignment, Any]:
-    return RoleAssignment.objects.filter(user_id=actor.pk, role__in=roles).values("unit_id")
 
 
 # The scope of each live user object, kept beside it rather than on it (no attribute added to a model
@@ -82,7 +80,9 @@ def documents_visible_to(actor: User) -> QuerySet[Document]:
     wide, mine, outside = _scope(actor)
     incoming = Document.objects.filter(direction=Direction.INCOMING)
     if not wide:
-        return incoming.filter(pk__in=mine.values("document_id"))
+        # A delegate (ủy quyền chỉ đạo) also sees what was submitted to the leader he acts for.
+        delegated = incoming.filter(submitted_to_id__in=grantors_of(actor, DelegationScope.DIRECT)).values("pk")
+        return incoming.filter(pk__in=mine.order_by().values("document_id").union(delegated.order_by()))
     if not outside:
         return incoming.filter(agency_id__in=wide)
     return incoming.filter(pk__in=incoming.filter(agency_id__in=wide).values("pk").union(mine.values("document_id")))
@@ -129,9 +129,12 @@ class Filters:
     date_to: dt.date | None = None
     doc_type: int | None = None
     organ: str = ""
+    assigns_tasks: bool = False
 
 
 def apply_filters(query: QuerySet[Document], f: Filters) -> QuerySet[Document]:
+    if f.assigns_tasks:
+        query = query.filter(assigns_tasks=True)
     if f.status:
         query = query.filter(status=f.status)
     if f.urgency is not None:
@@ -170,31 +173,41 @@ def _my_assignments(actor: User, **extra: Any) -> QuerySet[Assignment]:
     return Assignment.objects.filter(document_id=OuterRef("pk"), user_id=actor.pk, **extra)
 
 
-def inbox(actor: User, *, key: str) -> QuerySet[Document]:
-    """The documents of one inbox, urgent first. Unknown key → the whole visible list."""
-    base = documents_visible_to(actor)
-    agency_units = _units_with(actor, ("clerk",))
-    leader_units = _units_with(actor, ("leader",))
+def inbox(actor: User, *, key: str, base: QuerySet[Document] | None = None) -> QuerySet[Document]:
+    """The documents of one inbox, urgent first. Unknown key → the whole visible list. ``base``: the
+    actor's ``documents_visible_to``, when the caller already built it (the counts of every box).
+
+    The units where the actor is clerk, leader or department leader come from his roles read once per
+    request (``User.units_with_role``), written into the SQL as literals — no subquery to build per box."""
+    if base is None:
+        base = documents_visible_to(actor)
     today = timezone.localdate()
     if key == "to_register":
-        query = base.filter(status=DocumentStatus.RECEIVED, agency_id__in=agency_units)
+        query = base.filter(status=DocumentStatus.RECEIVED, agency_id__in=actor.units_with_role("clerk"))
     elif key == "registered_today":
         # A range over the local day (not ``__date``) so the index on registered_at serves it.
         start = timezone.make_aware(dt.datetime.combine(today, dt.time()))
         query = base.filter(
-            agency_id__in=agency_units, registered_at__gte=start, registered_at__lt=start + dt.timedelta(days=1)
+            agency_id__in=actor.units_with_role("clerk"),
+            registered_at__gte=start,
+            registered_at__lt=start + dt.timedelta(days=1),
         )
     elif key == "returned":
-        query = base.filter(status=DocumentStatus.RETURNED, agency_id__in=agency_units)
+        query = base.filter(status=DocumentStatus.RETURNED, agency_id__in=actor.units_with_role("clerk"))
     elif key == "to_direct":
-        query = base.filter(status=DocumentStatus.SUBMITTED, agency_id__in=leader_units).filter(
-            Q(submitted_to__isnull=True) | Q(submitted_to_id=actor.pk)
+        leader_units = actor.units_with_role("leader")
+        query = base.filter(status=DocumentStatus.SUBMITTED).filter(
+            Q(agency_id__in=leader_units, submitted_to__isnull=True)
+            | Q(agency_id__in=leader_units, submitted_to_id=actor.pk)
+            | Q(submitted_to_id__in=grantors_of(actor, DelegationScope.DIRECT))  # the leader he acts for
         )
     elif key == "overdue":
         late = Assignment.objects.filter(
             document_id=OuterRef("pk"), parent__isnull=True, status__in=OPEN, due_date__lt=today
         )
-        query = base.filter(agency_id__in=leader_units, status=DocumentStatus.IN_PROGRESS).filter(Exists(late))
+        query = base.filter(agency_id__in=actor.units_with_role("leader"), status=DocumentStatus.IN_PROGRESS).filter(
+            Exists(late)
+        )
     elif key == "to_accept":
         waiting = Assignment.objects.filter(
             document_id=OuterRef("pk"), status=AssignmentStatus.AWAITING, assigned_by_id=actor.pk
@@ -205,7 +218,7 @@ def inbox(actor: User, *, key: str) -> QuerySet[Document]:
             document_id=OuterRef("pk"),
             user__isnull=True,
             status=AssignmentStatus.PENDING,
-            unit_id__in=_units_with(actor, ("dept_leader",)),
+            unit_id__in=actor.units_with_role("dept_leader"),
         )
         query = base.filter(Exists(waiting))
     elif key == "to_handle":
@@ -223,20 +236,34 @@ def inboxes_for(actor: User) -> list[str]:
     """The inbox keys that apply to the actor's roles, in display order."""
     roles = actor.roles_for(None)
     keys = [k for k, (_label, role) in INBOXES.items() if role and role in roles]
+    if "to_direct" not in keys and grantors_of(actor, DelegationScope.DIRECT).exists():
+        keys.insert(0, "to_direct")  # a delegate sees the leader's documents waiting for direction
     if (
         "to_accept" not in keys
         and Assignment.objects.filter(  # a clerk who routed a document accepts its result
-            assigned_by_id=actor.pk, status=AssignmentStatus.AWAITING
+            assigned_by_id=actor.pk, status=AssignmentStatus.AWAITING, document__isnull=False
         ).exists()
     ):
         keys.insert(keys.index("returned") + 1 if "returned" in keys else 0, "to_accept")
-    if "officer" not in roles and Assignment.objects.filter(user_id=actor.pk).exists():
+    if "officer" not in roles and Assignment.objects.filter(user_id=actor.pk, document__isnull=False).exists():
         keys += ["to_handle", "for_info"]
     return [*keys, "all"]
 
 
 def inbox_counts(actor: User, *, keys: list[str]) -> dict[str, int]:
-    return {k: inbox(actor, key=k).count() for k in keys if k != "all"}
+    """The number of documents in each box but "all", in one statement: one ``COUNT`` per box joined by
+    ``UNION ALL`` — each box keeps its own plan (its own index), the database is asked once."""
+    wanted = [k for k in keys if k != "all"]
+    if not wanted:
+        return {}
+    base = documents_visible_to(actor)
+    parts = [
+        inbox(actor, key=k, base=base).order_by().annotate(box=Value(k)).values("box").annotate(n=Count("pk"))
+        for k in wanted
+    ]
+    counted = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    found = {row["box"]: row["n"] for row in counted}
+    return {k: found.get(k, 0) for k in wanted}
 
 
 def document_list(query: QuerySet[Document], actor: User | None = None) -> QuerySet[Document]:
@@ -257,7 +284,7 @@ def document_list(query: QuerySet[Document], actor: User | None = None) -> Query
 def assignments_of(document: Document) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(document=document)
-        .select_related("document", "unit", "user", "assigned_by")
+        .select_related("document", "agency", "unit", "user", "assigned_by")  # agency: the permission checks
         .prefetch_related("reminders", "extensions", "updates__author")
         .order_by("parent_id", "assigned_at", "pk")
     )

@@ -14,7 +14,7 @@ from qlvb.assignments.models import Assignment, AssignmentRole
 from qlvb.directory.models import User
 from qlvb.documents.models import Document
 from qlvb.files.convert import xlsx_to_pdf
-from qlvb.files.workbook import WRAP_TOP
+from qlvb.files.workbook import WRAP_TOP, no_formulas
 from qlvb.files.workbook import font as _font
 from qlvb.files.workbook import merged as _merged
 from qlvb.files.workbook import page_setup as _page_setup
@@ -150,7 +150,7 @@ def slip_xlsx(*, actor: User, document: Document) -> bytes:
     ws.page_margins.left, ws.page_margins.right = 0.8, 0.6
     ws.page_margins.top = 0.6
     out = io.BytesIO()
-    wb.save(out)
+    no_formulas(wb).save(out)
     return out.getvalue()
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,8 @@ from qlvb.documents.models import Document, SignatureState
 from qlvb.documents.secrecy import secrecy_refuse
 from qlvb.files.intake import file_intake
 from qlvb.files.models import StoredFile
-from qlvb.files.responses import file_response
+from qlvb.files.photos import photos_intake
+from qlvb.files.responses import file_response, gone_when_disposed
 from qlvb.files.services import file_open
 
 from . import forms, policies, preconditions, selectors, services, verification
@@ -53,17 +55,19 @@ def document_list(request: HttpRequest) -> HttpResponse:
                 date_to=d["date_to"],
                 doc_type=d["doc_type"].pk if d["doc_type"] else None,
                 organ=d["organ"],
+                assigns_tasks=d["assigns_tasks"],
             ),
         )
     page = Paginator(selectors.document_list(query, user), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    today = timezone.localdate()
     return render(
         request,
         "incoming/list.html",
         {
             "page": page,
-            "rows": [(doc, is_registration_late(doc)) for doc in page],
+            "rows": [(doc, is_registration_late(doc, today=today)) for doc in page],
             "form": form,
             "box": box,
             "query": params.urlencode(),
@@ -79,7 +83,9 @@ def _take_in(request: HttpRequest, d: dict[str, Any], files: list[services.Incom
     """Store the chosen files through the one intake (or take back those kept from an earlier submission)."""
     for field, kind in (("main_file", "main"), ("appendix", "appendix")):
         upload = d.get(field)
-        if upload:
+        if kind == "main" and d.get("photos"):  # pages photographed with the phone: one scanned PDF
+            stored = photos_intake(actor=acting_user(request), photos=d["photos"])
+        elif upload:
             stored = file_intake(
                 actor=acting_user(request),
                 stream=upload,
@@ -129,6 +135,7 @@ def receive(request: HttpRequest) -> HttpResponse:
                 files=files,
                 confirm_duplicate=d["confirm_duplicate"],
                 register=not d["defer_registration"],
+                assigns_tasks=d["assigns_tasks"],
             )
         except DuplicateWarning as warning:
             duplicate = warning.earlier
@@ -184,7 +191,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     for row in rows:
         ext = row["pending_extension"]
         row["can_decide"] = ext is not None and policies.can_decide_extension(acting_user(request), row["a"])
-    events = [(e, event_label(e.action)) for e in doc.events.all()]
+    history = list(doc.events.all())  # in order (created_at, id): the last rejection is read from it
+    events = [(e, event_label(e.action)) for e in history]
     return render(
         request,
         "incoming/detail.html",
@@ -195,7 +203,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": preconditions.document_actions(acting_user(request), doc),
             "late": is_registration_late(doc),
             "roles": AssignmentRole,
-            "rejection": doc.events.filter(action="rejected").last(),
+            "rejection": next((e for e in reversed(history) if e.action == "rejected"), None),
         },
     )
 
@@ -250,6 +258,7 @@ def verify_again(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespo
 
 
 @login_required
+@gone_when_disposed
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     try:
         doc = selectors.document_get(acting_user(request), pk=pk)

@@ -23,10 +23,15 @@ DETAIL_PAGE = {Direction.INCOMING: "incoming:detail", Direction.OUTGOING: "outgo
 
 
 def notification_url(notification: Notification) -> str:
-    """The page the notification is about ("" when it names no document)."""
+    """The page the notification is about: its document's, or for a task's part (no document) the task's,
+    the announcements for an announcement; "" when it names neither."""
     document = notification.document
+    if document is None and notification.kind == "announcement":
+        return reverse("direction:announcements")
     if document is None:
-        return ""
+        return (
+            reverse("direction:task_of_part", args=[notification.assignment_id]) if notification.assignment_id else ""
+        )
     name = DETAIL_PAGE.get(Direction(document.direction), "incoming:detail")
     return reverse(name, args=[document.pk])
 

@@ -4,10 +4,11 @@ buttons whose service would allow the act, by asking the service's own precondit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from qlvb.core.errors import DomainError
+from qlvb.core.errors import Conflict, DomainError
 from qlvb.directory.models import User
+from qlvb.documents.deliveries import Delivery
 
 from . import preconditions as pre
 from .models import Outgoing
@@ -35,6 +36,7 @@ CHECKS: dict[str, Callable[[User, Outgoing], object]] = {
     "followup_close": pre.outgoing_followup_close_check,
     "revoke": pre.outgoing_revoke_check,
     "replace": pre.outgoing_replace_check,
+    "take_back": lambda actor, outgoing: _take_back_any(actor, outgoing),
 }
 
 
@@ -45,6 +47,26 @@ def allowed(action: str, actor: User, outgoing: Outgoing) -> bool:
     except DomainError:
         return False
     return True
+
+
+def take_back_allowed(actor: User, outgoing: Outgoing, deliveries: Iterable[Delivery]) -> set[int]:
+    """The deliveries whose row shows the "Lấy lại" button: the service's own precondition, per recipient."""
+    out = set()
+    for delivery in deliveries:
+        try:
+            pre.outgoing_take_back_check(actor, outgoing, delivery)
+        except DomainError:
+            continue
+        out.add(delivery.pk)
+    return out
+
+
+def _take_back_any(actor: User, outgoing: Outgoing) -> None:
+    """Some recipient's row shows "Lấy lại" (each row asks the same precondition with its delivery)."""
+    pre.outgoing_take_back_check(actor, outgoing)
+    rows = outgoing.document.deliveries.select_related("incoming_document")
+    if not take_back_allowed(actor, outgoing, rows):
+        raise Conflict("Không còn nơi nhận nào lấy lại được văn bản.")
 
 
 def can_act(actor: User, outgoing: Outgoing) -> set[str]:

@@ -341,6 +341,15 @@ def revoke(request: HttpRequest, pk: Id, payload: ReasonIn) -> dict[str, Any]:
     return answer_done(request, pk)
 
 
+@router.post("/{pk}/deliveries/{delivery_id}/take-back", summary="Lấy lại văn bản từ một nơi nhận (edXML 13)")
+def take_back(request: HttpRequest, pk: Id, delivery_id: Id, payload: ReasonIn) -> list[dict[str, Any]]:
+    outgoing = outgoing_for(request, pk)
+    services.outgoing_take_back(
+        actor=api_user(request), outgoing=outgoing, delivery_id=delivery_id, reason=payload.reason
+    )
+    return deliveries(outgoing)
+
+
 @router.post("/{pk}/replace", response={201: dict}, summary="Tạo văn bản thay thế (hoặc cập nhật) văn bản đã phát hành")
 def replace(request: HttpRequest, pk: Id, payload: ReplaceIn) -> Status:
     actor = api_user(request)

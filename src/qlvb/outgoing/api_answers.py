@@ -155,6 +155,8 @@ def deliveries(o: Outgoing) -> list[dict[str, Any]]:
             "status_at": x.status_at,
             "business_type": x.business_type,
             "recalled_at": x.recalled_at,
+            "take_back": x.take_back,
+            "take_back_label": x.get_take_back_display() if x.take_back else "",
             "also_paper": x.also_paper,
             "history": [
                 {"status": c.status, "text": c.text, "staff": c.staff, "at": c.created_at} for c in x.changes.all()

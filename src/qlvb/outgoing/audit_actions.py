@@ -13,6 +13,7 @@ OUTGOING_AUDIT_ACTIONS: dict[str, str] = {
     "outgoing.agency_signed": gettext_noop("Ký số của cơ quan trên văn bản đi"),
     "outgoing.issued": gettext_noop("Phát hành văn bản đi"),
     "outgoing.revoked": gettext_noop("Thu hồi văn bản đi"),
+    "outgoing.take_back": gettext_noop("Lấy lại văn bản đi từ một nơi nhận"),
 }
 
 audit_actions_declare(OUTGOING_AUDIT_ACTIONS)

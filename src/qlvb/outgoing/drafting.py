@@ -60,6 +60,7 @@ class DraftData:
     free_recipients: str = ""
     paper_recipients: str = ""
     description: str = ""
+    assigns_tasks: bool = False  # "văn bản giao nhiệm vụ": once issued, followed as tasks per recipient
 
 
 def _clean(data: DraftData, *, agency: Unit, actor: User, keep_due_date: dt.date | None = None) -> DraftData:
@@ -174,6 +175,7 @@ def outgoing_create(*, actor: User, data: DraftData) -> Outgoing:
         organ_id=agency.organ_id[: MAX["organ_id"]],
         subject=data.subject,
         description=data.description,
+        assigns_tasks=data.assigns_tasks,
         signer_name=data.signer.full_name[: MAX["signer_name"]],
         signer_position=data.signer_position,
         urgency=data.urgency,
@@ -213,6 +215,7 @@ def outgoing_update(*, actor: User, outgoing: Outgoing, data: DraftData) -> Outg
     document.doc_type, document.subject, document.description = data.doc_type, data.subject, data.description
     document.signer_name, document.signer_position = data.signer.full_name[:50], data.signer_position
     document.urgency, document.due_date, document.to_places = data.urgency, data.due_date, _to_places(data)
+    document.assigns_tasks = data.assigns_tasks
     document.save()
     outgoing.signer, outgoing.competence, outgoing.answers = data.signer, data.competence, data.answers
     outgoing.drafter_initials, outgoing.copy_count = data.drafter_initials, data.copy_count

@@ -22,3 +22,4 @@ class ErrorCode(StrEnum):
     UNSIGNED = "unsigned"
     UNREACHABLE_RECIPIENTS = "unreachable_recipients"
     CONSULTATION_CLOSED = "consultation_closed"
+    SIGNATURE_BLOCK = "signature_block"  # signing for a delegating leader: the draft lacks the "KT. …" line

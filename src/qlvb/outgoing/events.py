@@ -23,6 +23,7 @@ OUTGOING_EVENTS: dict[str, str] = {
     "revoked": "Thu hồi văn bản",
     "replaced": "Văn bản bị thay thế",
     "updated": "Văn bản được cập nhật, đính chính",
+    "take_back_requested": "Lấy lại văn bản từ một nơi nhận",
     "consultation_opened": "Lấy ý kiến dự thảo",
     "consultation_answered": "Góp ý dự thảo (lấy ý kiến)",
     "consultation_extended": "Gia hạn lấy ý kiến",

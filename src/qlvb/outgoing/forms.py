@@ -85,6 +85,11 @@ class DraftForm(StyledForm):
     drafter_initials = forms.CharField(label=_("Ký hiệu người soạn thảo"), max_length=20, required=False)
     copy_count = forms.IntegerField(label=_("Số lượng bản"), min_value=1, max_value=999, initial=1)
     description = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+    assigns_tasks = forms.BooleanField(
+        label=_("Văn bản giao nhiệm vụ"),
+        required=False,
+        help_text=_("Sau khi phát hành, theo dõi việc giao cho từng nơi nhận như một công việc."),
+    )
     file = forms.FileField(label=_("Tệp dự thảo (docx, odt)"), required=False)
 
     def __init__(self, *args: Any, agency: Unit, editing: bool = False, **kwargs: Any) -> None:
@@ -116,6 +121,11 @@ class CommentForm(StyledForm):
 
 class ReasonForm(StyledForm):
     comment = forms.CharField(label=_("Ý kiến / lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TakeBackForm(StyledForm):
+    delivery = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Lý do lấy lại"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class FormatForm(StyledForm):

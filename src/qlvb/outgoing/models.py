@@ -155,6 +155,15 @@ class Outgoing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ký")
     )
     competence = models.CharField(_("thẩm quyền ký"), max_length=8, choices=Competence.choices, blank=True, default="")
+    # Signed under a delegation (ủy quyền): the person the signer signed for (the chosen signer).
+    signed_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ký thay cho"),
+    )
     answers = models.ForeignKey(
         "documents.Document",
         null=True,

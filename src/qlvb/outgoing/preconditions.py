@@ -12,11 +12,14 @@ from __future__ import annotations
 from qlvb.core.errors import Conflict, PermissionDenied
 from qlvb.core.permissions import has, require
 from qlvb.directory.models import User
+from qlvb.documents.deliveries import Delivery, Status, Transport
+from qlvb.documents.models import DocumentStatus
 
 from . import policies
 from .draft_state import current_step
 from .errors import ErrorCode
 from .models import EDITABLE_STATES, SIGNED_STATES, ApprovalStep, Outgoing, ReplyFollowUp, State, StepKind
+from .signature_block import sign_delegation
 
 
 def outgoing_change_check(actor: User, outgoing: Outgoing) -> None:
@@ -56,13 +59,14 @@ def outgoing_submit_check(actor: User, outgoing: Outgoing) -> None:
 
 
 def pending_step_check(actor: User, outgoing: Outgoing, kinds: tuple[str, ...]) -> ApprovalStep:
-    """The current step, when it is one of ``kinds`` and ``actor``'s (any clerk's for the format check)."""
+    """The current step, when it is one of ``kinds`` and ``actor``'s (any clerk's for the format check; the
+    signing step also its holder's delegate while the delegation is in force)."""
     step = current_step(outgoing)
     if step is None or step.kind not in kinds:
         raise Conflict(f"Văn bản không ở bước này (đang: {outgoing.get_state_display()}).")
     if step.kind == StepKind.FORMAT:
         require(actor, policies.FORMAT, unit=outgoing.document.agency)
-    elif step.user_id != actor.pk:
+    elif step.user_id != actor.pk and sign_delegation(actor, step) is None:
         raise PermissionDenied(f"Bước “{step.label}” là của {step.user.full_name if step.user else 'người khác'}.")
     return step
 
@@ -117,6 +121,35 @@ def outgoing_revoke_check(actor: User, outgoing: Outgoing) -> None:
     require(actor, policies.REVOKE, unit=outgoing.document.agency)
     if outgoing.state != State.ISSUED:
         raise Conflict("Chỉ thu hồi được văn bản đã phát hành và chưa bị thu hồi, thay thế.")
+
+
+def outgoing_take_back_check(actor: User, outgoing: Outgoing, delivery: Delivery | None = None) -> None:
+    """Take an issued document back from one recipient ("lấy lại", edXML 13): the clerk of the issuing
+    agency, on a document still in force; ``delivery`` given: that recipient's copy may still be asked
+    back — electronic, not recalled nor refused, not asked before, and an internal copy not yet
+    registered (a registered copy is the recipient's: revoke the document instead)."""
+    require(actor, policies.NUMBER, unit=outgoing.document.agency)
+    if outgoing.state != State.ISSUED:
+        raise Conflict("Chỉ lấy lại được văn bản đã phát hành và chưa bị thu hồi, thay thế.")
+    if delivery is None:
+        return
+    if delivery.document_id != outgoing.document_id:
+        raise PermissionDenied("Nơi nhận không thuộc văn bản này.")
+    if delivery.transport not in (Transport.INTERNAL, Transport.AXIS):
+        raise Conflict("Nơi nhận này nhận bản giấy hoặc chưa được gửi: lấy lại ngoài hệ thống.")
+    if delivery.take_back:
+        raise Conflict(f"Đã yêu cầu lấy lại văn bản từ {delivery.organ_name} ({delivery.get_take_back_display()}).")
+    if delivery.recalled_at is not None or delivery.status == Status.REJECTED:
+        raise Conflict(f"{delivery.organ_name} đã từ chối hoặc văn bản đã bị thu hồi: không cần lấy lại.")
+    if delivery.transport == Transport.INTERNAL:
+        copy = delivery.incoming_document
+        if copy is None:
+            raise Conflict(f"Văn bản chưa chuyển tới {delivery.organ_name}.")
+        if copy.status != DocumentStatus.RECEIVED:
+            raise Conflict(
+                f"{delivery.organ_name} đã vào sổ văn bản: không lấy lại được nữa (liên hệ văn thư nơi nhận, "
+                "hoặc thu hồi văn bản)."
+            )
 
 
 def outgoing_replace_check(actor: User, outgoing: Outgoing) -> None:

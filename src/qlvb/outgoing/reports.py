@@ -23,7 +23,7 @@ from qlvb.core.errors import ValidationFailed
 from qlvb.core.permissions import require
 from qlvb.directory.models import Unit, User
 from qlvb.documents.deliveries import Delivery
-from qlvb.files.workbook import BOX, CENTER, TOP_CENTER, WRAP_TOP
+from qlvb.files.workbook import BOX, CENTER, TOP_CENTER, WRAP_TOP, no_formulas
 from qlvb.files.workbook import font as _font
 from qlvb.files.workbook import merged as _merged
 from qlvb.files.workbook import page_setup as _page_setup
@@ -105,7 +105,7 @@ def _heading(ws: Worksheet, agency: Unit, *, n: int) -> None:
 
 def _save(wb: Workbook) -> bytes:
     out = io.BytesIO()
-    wb.save(out)
+    no_formulas(wb).save(out)
     return out.getvalue()
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.errors import NotFound
 from qlvb.core.text import fold
-from qlvb.directory.models import RoleAssignment, User
+from qlvb.directory.delegation import grantors_of
+from qlvb.directory.models import DelegationScope, RoleAssignment, User
 from qlvb.documents.deliveries import Delivery
+from qlvb.documents.models import Direction, Document
 
 from . import policies
 from .models import (
@@ -41,13 +43,23 @@ def outgoing_visible_to(actor: User, *, invited: bool = True) -> QuerySet[Outgoi
     """``invited=False``: without the documents the actor sees only because he was asked his opinion."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Outgoing.objects.none()
-    on_chain = ApprovalStep.objects.filter(outgoing_id=OuterRef("pk"), user_id=actor.pk)
+    on_chain = ApprovalStep.objects.filter(
+        Q(user_id=actor.pk)
+        | Q(decided_by_id=actor.pk)  # a step he took for another (ủy quyền)
+        | Q(kind=StepKind.SIGN, user_id__in=grantors_of(actor, DelegationScope.SIGN)),  # the leader he signs for
+        outgoing_id=OuterRef("pk"),
+    )
     recipient = Delivery.objects.filter(
         document_id=OuterRef("pk"), unit_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES)
     )
+    # The agency's outgoing documents as a set of ids read by the (agency, direction, …) index, not a join:
+    # joined, the planner read every document of the deployment to build the list and its count.
+    agency_wide = Document.objects.filter(
+        agency_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES), direction=Direction.OUTGOING
+    ).values("pk")
     rule = (
         Q(drafter_id=actor.pk)
-        | Q(document__agency_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES))
+        | Q(pk__in=agency_wide)
         | Q(Exists(on_chain))
         | (Q(state__in=ISSUED_STATES) & Q(Exists(recipient)))
     )
@@ -126,13 +138,19 @@ def outgoing_matching(queryset: QuerySet[Outgoing], query: str) -> QuerySet[Outg
 
 
 def outgoing_box(actor: User, *, box: str, q: str = "") -> QuerySet[Outgoing]:
-    base = outgoing_visible_to(actor).select_related("document__doc_type", "drafter").order_by("-document__created_at")
+    """One box of the outgoing list, newest first: by the key (the document's id grows with its creation),
+    which the list's LIMIT walks backwards, rather than by the document's ``created_at`` (a sort of every
+    visible row)."""
+    base = outgoing_visible_to(actor).select_related("document__doc_type", "drafter").order_by("-pk")
     base = outgoing_matching(base, q)
     if box == "mine":
         return base.filter(drafter_id=actor.pk)
     if box == "todo":
         mine = ApprovalStep.objects.filter(
-            outgoing_id=OuterRef("pk"), round=OuterRef("round"), status=StepStatus.PENDING, user_id=actor.pk
+            Q(user_id=actor.pk) | Q(kind=StepKind.SIGN, user_id__in=grantors_of(actor, DelegationScope.SIGN)),
+            outgoing_id=OuterRef("pk"),
+            round=OuterRef("round"),
+            status=StepStatus.PENDING,
         )
         return base.filter(Exists(mine) | Q(drafter_id=actor.pk, state=State.RETURNED))
     if box == "clerk":
@@ -144,3 +162,17 @@ def outgoing_box(actor: User, *, box: str, q: str = "") -> QuerySet[Outgoing]:
     if box == "issued":
         return base.filter(state__in=ISSUED_STATES)
     return base
+
+
+def outgoing_box_counts(actor: User, *, boxes: tuple[str, ...]) -> dict[str, int]:
+    """The number of documents in each of ``boxes``, in one statement (``UNION ALL`` of one ``COUNT`` per
+    box, each with its own plan) rather than a query per box."""
+    parts = [
+        outgoing_box(actor, box=key).order_by().annotate(box=Value(key)).values("box").annotate(n=Count("pk"))
+        for key in boxes
+    ]
+    if not parts:
+        return {}
+    counted = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    found = {row["box"]: row["n"] for row in counted}
+    return {key: found.get(key, 0) for key in boxes}

@@ -30,6 +30,7 @@ from .signing_steps import (
     personal_signature_prepare,
     signs_at_desk,
 )
+from .take_back import outgoing_take_back
 from .versions import (
     APPENDIX_EXTENSIONS,
     DRAFT_EXTENSIONS,
@@ -65,6 +66,7 @@ __all__ = [
     "outgoing_sign_check",
     "outgoing_signed_record",
     "outgoing_submit",
+    "outgoing_take_back",
     "outgoing_update",
     "personal_signature_prepare",
     "recipient_lines",

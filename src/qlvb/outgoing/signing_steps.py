@@ -14,18 +14,20 @@ from qlvb.core.errors import Conflict, ValidationFailed
 from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
 from qlvb.directory import people
-from qlvb.directory.models import Unit, User
+from qlvb.directory.delegation import on_behalf_data, on_behalf_text
+from qlvb.directory.models import Delegation, Unit, User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     Attachment,
     AttachmentKind,
+    Document,
 )
 from qlvb.documents.searchindex import document_text_index_after_commit
 from qlvb.files.pdfinfo import pdf_page_count
 
 from . import policies
 from .approval import _advance
-from .draft_state import _intake_bytes, _stored_bytes
+from .draft_state import _intake_bytes, _stored_bytes, current_step
 from .errors import ErrorCode
 from .models import (
     DraftVersion,
@@ -35,6 +37,7 @@ from .models import (
     VersionKind,
 )
 from .preconditions import outgoing_sign_agency_check, pending_step_check
+from .signature_block import sign_delegation, signature_block_check
 
 
 def _profile(*, user: User | None = None, agency: Unit | None = None) -> Any:
@@ -72,9 +75,10 @@ def outgoing_sign_check(
     signature with a PIN (:func:`outgoing_sign`) and the USB token at the desk (:mod:`.usbsign`): the
     right, the signing step pending for ``actor``, an approved version with its PDF. Returns the
     document and the approved version."""
-    require(actor, policies.SIGN, unit=outgoing.document.agency)
     outgoing = Outgoing.objects.select_related("document", "approved_version__pdf__blob").get(pk=outgoing.pk)
-    pending_step_check(actor, outgoing, (StepKind.SIGN,))
+    step = pending_step_check(actor, outgoing, (StepKind.SIGN,))
+    if sign_delegation(actor, step) is None:  # signing for a delegating leader needs no signing role
+        require(actor, policies.SIGN, unit=outgoing.document.agency)
     approved = outgoing.approved_version
     if approved is None or approved.pdf is None:
         raise Conflict("Chưa có phiên bản được duyệt để ký.")
@@ -93,8 +97,13 @@ def personal_signature_prepare(*, actor: User, approved: DraftVersion, profile: 
     from qlvb.signing.pdfsign import pdf_sign_personal
 
     assert approved.pdf is not None
+    pdf = _stored_bytes(approved.pdf)
+    step = current_step(approved.outgoing)
+    delegation = sign_delegation(actor, step) if step is not None else None
+    if delegation is not None:
+        signature_block_check(pdf, delegation)
     return pdf_sign_personal(
-        pdf=_stored_bytes(approved.pdf),
+        pdf=pdf,
         key=key,
         pin=pin,
         image_png=bytes(profile.image_png),
@@ -138,21 +147,26 @@ def outgoing_signed_record(
         step = pending_step_check(actor, outgoing, (StepKind.SIGN,))
         if outgoing.approved_version_id != approved.pk:
             raise Conflict("Dự thảo vừa thay đổi; hãy ký lại phiên bản được duyệt mới.")
-        _advance(outgoing, step, actor=actor, comment="", data={"level": level})
+        delegation = sign_delegation(actor, step)
+        behalf = on_behalf_data(delegation) if delegation is not None else {}
+        _advance(outgoing, step, actor=actor, comment="", data={"level": level, **behalf})
         outgoing.state, outgoing.signed_pdf, outgoing.signed_at = State.SIGNED, signed, timezone.now()
         outgoing.save(update_fields=["state", "signed_pdf", "signed_at"])
+        if delegation is not None:
+            _record_signed_for(outgoing, actor=actor, delegation=delegation)
         event_record(
             outgoing.document,
             actor=actor,
             action="signed_personal",
-            text=f"Ký số phiên bản {approved.ordinal} ({level}).",
-            data={"version": approved.pk, "sha256": signed.blob.sha256, "level": level},
+            text=f"Ký số phiên bản {approved.ordinal} ({level})."
+            + (on_behalf_text(delegation) if delegation is not None else ""),
+            data={"version": approved.pk, "sha256": signed.blob.sha256, "level": level, **behalf},
         )
         audit.record(
             "outgoing.signed",
             actor=actor,
             obj=outgoing.document,
-            data={"version": approved.pk, "sha256": signed.blob.sha256},
+            data={"version": approved.pk, "sha256": signed.blob.sha256, **behalf},
         )
         notify_after_commit(
             users=people.clerks_of(outgoing.document.agency),
@@ -161,6 +175,17 @@ def outgoing_signed_record(
             text=f"Văn bản đã ký, chờ cấp số: {outgoing.document.subject}",
         )
     return outgoing
+
+
+def _record_signed_for(outgoing: Outgoing, *, actor: User, delegation: Delegation) -> None:
+    """Signed in the place of the chosen signer: the competence of the delegation, the real signer's
+    name and position on the document (Phụ lục VI: "người ký"), the person signed for."""
+    document = outgoing.document
+    outgoing.competence, outgoing.signed_for = delegation.kind, delegation.grantor
+    outgoing.save(update_fields=["competence", "signed_for"])
+    document.signer_name = actor.full_name[:50]
+    document.signer_position = (actor.position or "")[: Document._meta.get_field("signer_position").max_length]
+    document.save(update_fields=["signer_name", "signer_position"])
 
 
 def outgoing_sign_agency(*, actor: User, outgoing: Outgoing, pin: str) -> Outgoing:

@@ -22,13 +22,14 @@ from qlvb.documents.events import event_label
 from qlvb.files.intake import file_intake
 from qlvb.files.kept import kept_upload_find
 from qlvb.files.models import StoredFile
-from qlvb.files.responses import file_response
+from qlvb.files.responses import file_response, gone_when_disposed
 from qlvb.files.services import file_open
 
 from . import api_registers, forms, recipients, selectors, services
 from . import consultation as consult
-from .actions import can_act
+from .actions import can_act, take_back_allowed
 from .models import EDITABLE_STATES, FROZEN_STATES, DraftVersion, Outgoing, ReplyFollowUp
+from .signature_block import outgoing_signature_block
 
 PAGE_SIZE = 20
 
@@ -49,7 +50,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.outgoing_box(actor_of(request), box=box, q=q), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    counts = {key: selectors.outgoing_box(actor_of(request), box=key).count() for key in ("todo", "clerk")}
+    counts = selectors.outgoing_box_counts(actor_of(request), boxes=("todo", "clerk"))
     return render(
         request,
         "outgoing/list.html",
@@ -96,6 +97,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     free_recipients=d["free_recipients"],
                     paper_recipients=d["paper_recipients"],
                     description=d["description"],
+                    assigns_tasks=d["assigns_tasks"],
                 ),
             )
             if stored is not None:
@@ -151,6 +153,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "drafter_initials": outgoing.drafter_initials,
         "copy_count": outgoing.copy_count,
         "description": doc.description,
+        "assigns_tasks": doc.assigns_tasks,
     }
     form = forms.DraftForm(request.POST or None, initial=initial, agency=doc.agency, editing=True)
     if doc.due_date is not None and doc.due_date < timezone.localdate():
@@ -177,6 +180,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     free_recipients=d["free_recipients"],
                     paper_recipients=d["paper_recipients"],
                     description=d["description"],
+                    assigns_tasks=d["assigns_tasks"],
                 ),
             )
             messages.success(request, _("Đã lưu thông tin dự thảo."))
@@ -220,6 +224,7 @@ def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) 
     """The document's page (``status``: 422 when a posted action's input did not parse)."""
     actions = can_act(actor_of(request), outgoing)
     versions = _version_rows(outgoing)
+    deliveries = list(outgoing.document.deliveries.select_related("incoming_document").prefetch_related("changes"))
     return render(
         request,
         "outgoing/detail.html",
@@ -230,8 +235,12 @@ def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) 
             "versions": versions,
             "converting": any(row["conversion"]["conversion"] == "pending" for row in versions),
             "steps": outgoing.steps.select_related("user", "decided_by"),
+            "signature_block": outgoing_signature_block(outgoing),
             "roots": _comment_threads(outgoing),
-            "deliveries": outgoing.document.deliveries.prefetch_related("changes"),
+            "deliveries": deliveries,
+            "take_back_ids": take_back_allowed(actor_of(request), outgoing, deliveries)
+            if "take_back" in actions
+            else set(),
             "events": [(e, event_label(e.action)) for e in outgoing.document.events.all()],
             "upload_form": forms.UploadForm(),
             "comment_form": forms.CommentForm(),
@@ -283,6 +292,7 @@ def consultation_context(user: User, outgoing: Outgoing) -> dict[str, Any]:
 
 
 @login_required
+@gone_when_disposed
 def file_download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
     """A file of this document: a version, its PDF, or the signed PDF."""
     outgoing = outgoing_of(request, pk)

@@ -103,6 +103,12 @@ ACTIONS: dict[str, Action] = {
         lambda u, o, d, r: services.outgoing_replacement_start(actor=u, outgoing=o),
         opens_result=True,
     ),
+    "take_back": Action(
+        _form(forms.TakeBackForm),
+        lambda u, o, d, r: services.outgoing_take_back(
+            actor=u, outgoing=o, delivery_id=d["delivery"], reason=d["comment"]
+        ),
+    ),
     "followup_close": Action(
         _form(forms.ReasonForm),
         lambda u, o, d, r: followup.reply_followup_close(actor=u, outgoing=o, note=d["comment"]),

@@ -22,7 +22,9 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Tên tài khoản")
         self.fields["password"].label = _("Mật khẩu")
-        self.fields["username"].widget.attrs.update({"class": "form-control", "autocapitalize": "none"})
+        self.fields["username"].widget.attrs.update(
+            {"class": "form-control", "autocapitalize": "none", "autocomplete": "username webauthn"}
+        )
         self.fields["password"].widget.attrs.update({"class": "form-control"})
 
     def clean(self) -> dict[str, Any]:

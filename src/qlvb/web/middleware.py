@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -54,3 +57,46 @@ def chosen_language(request: HttpRequest) -> str:
         except LookupError:
             pass
     return settings.LANGUAGE_CODE
+
+
+class AppPersonMiddleware:
+    """Names the signed-in person on every page and file response (``X-QLVB-Person``, an opaque key; ``-``
+    when no one is signed in) so the service worker keeps one person's pages in that person's cache only,
+    and forgets them all as soon as the server answers that no one is signed in — after a sign-out, an
+    expired session or a locked account (docs/mobile.md). Placed after the account checks."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .pwa import PERSON_HEADER, person_key
+
+        response = self.get_response(request)
+        if not request.path.startswith("/api/"):
+            response.headers.setdefault(PERSON_HEADER, person_key(getattr(request, "user", None)))
+        return response
+
+
+# The app's own background requests: the badge counts fetched after a page loads, the browser's update check of
+# the service worker, the manifest. They read the session (who is signed in) but must not push the idle
+# deadline forward — a phone left open would otherwise never time out — nor write the session row again
+# right after the page itself did.
+BACKGROUND_URL_NAMES = ("web:app_counts", "web:app_worker", "web:app_manifest")
+
+
+class AppSessionMiddleware(SessionMiddleware):
+    """Django's session middleware (``SESSION_SAVE_EVERY_REQUEST``: every request moves the idle deadline),
+    except for the app's background requests, which leave the session as it was unless they changed it."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified and request.path in _background_paths():
+            if session.accessed:
+                patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)
+
+
+@lru_cache(maxsize=1)
+def _background_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in BACKGROUND_URL_NAMES)

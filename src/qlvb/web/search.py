@@ -111,6 +111,15 @@ def _query_string(request: HttpRequest) -> str:
     return urlencode([(k, v) for k, v in request.GET.items() if k in FIELDS_ALL and v])
 
 
+def _suggestion_query(request: HttpRequest, suggestion: str) -> str:
+    """The results page's query string with the corrected words ("Có phải bạn muốn tìm …")."""
+    if not suggestion:
+        return ""
+    return urlencode(
+        [("q", suggestion)] + [(k, v) for k, v in request.GET.items() if k in FIELDS_ALL and v and k != "q"]
+    )
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
@@ -126,6 +135,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "sort_labels": SORT_LABELS,
         "query": _query_string(request),
+        "suggestion_query": _suggestion_query(request, result.suggestion),
         "saved": saved_searches.saved_searches_of(user),
         "export_limit": EXPORT_LIMIT,
     }

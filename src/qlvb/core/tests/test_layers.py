@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "reports": 6,
     "notifications": 6,
     "operations": 6,
+    "integrations": 6,  # connected systems: drafts into outgoing, documents into incoming
     "web": 7,
     "api": 7,
 }
@@ -40,6 +41,8 @@ WORKFLOWS = tuple(app for app, layer in LAYERS.items() if layer == 5)
 PEERS: dict[tuple[str, str], str] = {
     ("files", "directory"): "a stored file is taken in and opened by a person of the directory (the acting "
     "user, his agency); directory never imports files",
+    ("reports", "operations"): "the six-monthly report (Điều 21.10) counts the incident and maintenance log; "
+    "operations never imports reports",
 }
 # Packages under src/qlvb that are no layer of the system: each imports no app (checked).
 STANDALONE: dict[str, str] = {

@@ -26,6 +26,7 @@ PEOPLE = [
     ("ublienminh_ngothuytrang", "Ngô Thùy Trang", "KT", "Chuyên viên", {("officer", "KT")}),
     ("ublienminh_tranthilan", "Trần Thị Lan", "VHXH", "Chuyên viên", {("admin", "UBND")}),
     ("ublienminh_tranthilan2", "Trần Thị Lan", "KT", "Chuyên viên", {("officer", "KT")}),
+    ("ublienminh_luongvanduc", "Lương Văn Đức", "VP", "Lưu trữ viên", {("archivist", "UBND")}),
     ("tytlienminh_dangvantoan", "Đặng Văn Toàn", "TYT", "Trạm trưởng", {("leader", "TYT")}),
     ("tytlienminh_buithiloan", "Bùi Thị Loan", "TYT", "Văn thư", {("clerk", "TYT"), ("officer", "TYT")}),
 ]
@@ -52,7 +53,7 @@ def _state() -> dict[str, object]:
 
 def test_demo_twice_changes_nothing() -> None:
     first = _demo()
-    assert "thêm 5 đơn vị, 12 người dùng" in first
+    assert "thêm 5 đơn vị, 13 người dùng" in first
     before = _state()
     second = _demo()
     assert "thêm 0 đơn vị, 0 người dùng" in second

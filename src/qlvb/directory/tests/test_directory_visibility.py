@@ -22,6 +22,7 @@ UBND_PEOPLE = {
     "ublienminh_ngothuytrang",
     "ublienminh_tranthilan",
     "ublienminh_tranthilan2",
+    "ublienminh_luongvanduc",
 }
 TYT_PEOPLE = {"tytlienminh_dangvantoan", "tytlienminh_buithiloan"}
 

@@ -80,6 +80,11 @@ CASES: dict[str, Case] = {
         lambda api: api.post(f"/directory/users/{_target().pk}/lock", {"reason": "Nghỉ hưu"}),
         lambda: _target().is_active,
     ),
+    "user_password_reset": (
+        lambda actor: services.user_password_reset(actor=actor, user=_target(), new_password="Ban-dau#2026xa"),
+        lambda api: api.post(f"/directory/users/{_target().pk}/password-reset", {"new_password": "Ban-dau#2026xa"}),
+        lambda: not _target().must_change_password,
+    ),
     "user_unlock": (
         lambda actor: services.user_unlock(actor=actor, user=_target()),
         lambda api: api.post(f"/directory/users/{_target().pk}/unlock"),

@@ -88,8 +88,10 @@ def test_create_with_roles_and_password(person) -> None:
     assert body["roles"] == [{"role": "officer", "unit_id": unit("VHXH").pk, "unit_name": "Phòng Văn hóa - Xã hội"}]
     user = User.objects.get(username="ublienminh_nguyenthibinh")
     assert user.password.startswith("argon2") and user.check_password("Bình@LiênMinh-2025")
+    assert user.must_change_password  # the administrator knows it: the person chooses his own first (issue 15)
     token = Api().post("/auth/token", {"username": user.username, "password": "Bình@LiênMinh-2025"})
-    assert token.status_code == 200
+    assert token.status_code == 403
+    assert token.json()["code"] == "password_change_required"
 
 
 def test_without_password_the_account_cannot_sign_in_yet(person) -> None:

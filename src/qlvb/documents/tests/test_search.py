@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from qlvb.documents.models import Direction, Document, SearchEntry, Urgency
-from qlvb.documents.search import SearchFilters, documents_search, query_parse, search_page
+from qlvb.documents.search import CappedPaginator, SearchFilters, documents_search, query_parse, search_page
 from qlvb.documents.searchindex import fold_aligned, search_metadata_sync, search_text_set
 
 BODY = (
@@ -174,3 +174,15 @@ def test_words_in_the_metadata_outrank_words_only_in_the_files(receive, person):
     in_body = receive(subject="Công văn gửi các xã")  # newer, but the words are only in its file
     search_text_set(in_body.pk, body="Triển khai kế hoạch phòng chống lụt bão")
     assert _found(person("lethuha"), "phong chong lut bao") == [in_subject, in_body]
+
+
+def test_a_broad_search_counts_up_to_a_cap_and_says_there_are_more(receive, person):
+    """Counting stops at the cap (10,000 on the results page): the page then says "more than"."""
+    for i in range(4):
+        receive(subject=f"Kế hoạch tổ chức hội nghị số {i + 1}")
+    found = documents_search(person("lethuha"), query=query_parse("ke hoach hoi nghi"))
+    capped = CappedPaginator(found, 2, cap=3)
+    assert (capped.count, capped.more, capped.num_pages) == (3, True, 2)
+    assert len(capped.page(1).object_list) == 2
+    whole = CappedPaginator(found, 2, cap=4)
+    assert (whole.count, whole.more) == (4, False)

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import unicodedata
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -224,21 +226,27 @@ def _edoc_header(w: _Writer, edoc: Edoc) -> None:
             _bussiness(w, edoc.bussiness)
 
 
-def write_edoc(edoc: Edoc, out: IO[bytes], *, tmp_dir: str | None = None) -> None:
-    """Write the document package ``edoc`` to the binary stream ``out``."""
+@dataclass(frozen=True)
+class EncodedAttachments:
+    """The ``AttachmentEncoded`` part of a package (the zipped, base64 files), written once to ``path``
+    and copied into every package that carries the same files — one document issued to many outside
+    recipients is read, zipped and encoded once, not once per recipient (:func:`encode_attachments`)."""
+
+    plan: list[Attachment]
+    path: Path
+
+
+def encode_attachments(edoc: Edoc, dest: Path, *, tmp_dir: str | None = None) -> EncodedAttachments:
+    """Write ``edoc``'s attachments part to ``dest``, for :func:`build` (``encoded=``) to reuse."""
     plan = attachment_plan(edoc)
-    w = _Writer(out)
-    _open_envelope(w)
-    with w.el("edXMLEnvelope", f' xmlns:edXML="{NS}"'):
-        with w.el("edXMLHeader"):
-            _edoc_header(w, edoc)
-        with w.el("edXMLBody"), w.el("edXMLManifest", ' version="1.0"'):
-            for a in plan:
-                with w.el("Reference"):
-                    w.leaf("ContentId", a.content_id)
-                    w.leaf("ContentType", a.content_type)
-                    w.leaf("Description", a.description)
-                    w.leaf("AttachmentName", a.attachment_name)
+    with open(dest, "wb") as out:
+        w = _Writer(out)
+        w.depth = 1
+        _write_attachments(w, plan, tmp_dir)
+    return EncodedAttachments(plan=plan, path=dest)
+
+
+def _write_attachments(w: _Writer, plan: list[Attachment], tmp_dir: str | None) -> None:
     with w.el("AttachmentEncoded", prefix=""):
         for a in plan:
             assert a.path is not None
@@ -251,10 +259,35 @@ def write_edoc(edoc: Edoc, out: IO[bytes], *, tmp_dir: str | None = None) -> Non
                 zipped = zip_file(a.path, inner_name=inner_name(a), tmp_dir=tmp_dir)
                 try:
                     for chunk in base64_chunks(zipped):
-                        out.write(chunk)
+                        w.out.write(chunk)
                 finally:
                     os.unlink(zipped)
                 w.raw("</edXML:ContentTransferEncoded>\n")
+
+
+def write_edoc(
+    edoc: Edoc, out: IO[bytes], *, tmp_dir: str | None = None, encoded: EncodedAttachments | None = None
+) -> None:
+    """Write the document package ``edoc`` to the binary stream ``out`` (``encoded``: its attachments part,
+    already written by :func:`encode_attachments` for the same files — ``edoc.attachments`` is then not read)."""
+    plan = encoded.plan if encoded is not None else attachment_plan(edoc)
+    w = _Writer(out)
+    _open_envelope(w)
+    with w.el("edXMLEnvelope", f' xmlns:edXML="{NS}"'):
+        with w.el("edXMLHeader"):
+            _edoc_header(w, edoc)
+        with w.el("edXMLBody"), w.el("edXMLManifest", ' version="1.0"'):
+            for a in plan:
+                with w.el("Reference"):
+                    w.leaf("ContentId", a.content_id)
+                    w.leaf("ContentType", a.content_type)
+                    w.leaf("Description", a.description)
+                    w.leaf("AttachmentName", a.attachment_name)
+    if encoded is not None:
+        with open(encoded.path, "rb") as part:
+            shutil.copyfileobj(part, out, 1024 * 1024)
+    else:
+        _write_attachments(w, plan, tmp_dir)
     w.raw("</edXML>\n")
 
 
@@ -272,23 +305,32 @@ def write_status(status: Status, out: IO[bytes]) -> None:
     w.raw("</edXML>\n")
 
 
-def build(package: Edoc | Status, dest: str | os.PathLike[str] | IO[bytes], *, tmp_dir: str | None = None) -> None:
-    """Write ``package`` to the path or binary stream ``dest`` (a path is written atomically)."""
+def build(
+    package: Edoc | Status,
+    dest: str | os.PathLike[str] | IO[bytes],
+    *,
+    tmp_dir: str | None = None,
+    encoded: EncodedAttachments | None = None,
+) -> None:
+    """Write ``package`` to the path or binary stream ``dest`` (a path is written atomically); ``encoded``:
+    the attachments part made once by :func:`encode_attachments` for many packages with the same files."""
     if not isinstance(dest, str | os.PathLike):
-        _write(package, dest, tmp_dir)
+        _write(package, dest, tmp_dir, encoded)
         return
     target = Path(dest)
     tmp = target.with_name(f".{target.name}.part")
     try:
         with open(tmp, "wb") as fh:
-            _write(package, fh, tmp_dir)
+            _write(package, fh, tmp_dir, encoded)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def _write(package: Edoc | Status, out: IO[bytes], tmp_dir: str | None) -> None:
+def _write(
+    package: Edoc | Status, out: IO[bytes], tmp_dir: str | None, encoded: EncodedAttachments | None = None
+) -> None:
     if isinstance(package, Status):
         write_status(package, out)
     else:
-        write_edoc(package, out, tmp_dir=tmp_dir)
+        write_edoc(package, out, tmp_dir=tmp_dir, encoded=encoded)

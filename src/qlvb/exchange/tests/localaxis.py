@@ -62,20 +62,24 @@ def pdf(tmp_path: Path, name: str = "cong-van.pdf") -> Path:
 def district_package(tmp_path: Path, *, number: str = "45", btype: str = "0", **extra: Any) -> Path:
     """What the district's own system would send to the commune."""
     document_id = f"{DISTRICT},2026/12/01,{number}/UBND-VP"
+    header: dict[str, Any] = {
+        "from_": m.Organization(organ_id=DISTRICT, organ_name="Ủy ban nhân dân huyện Mô Phỏng"),
+        "to": [m.Organization(organ_id=extra.pop("to", COMMUNE), organ_name="Ủy ban nhân dân xã Liên Minh")],
+        "document_id": document_id,
+        "code": m.Code(number, "UBND-VP"),
+        "promulgation_info": m.PromulgationInfo("Mô Phỏng", "2026/12/01"),
+        "document_type": m.DocumentType("1", "", "Công văn"),
+        "subject": "V/v rà soát hộ nghèo cuối năm",
+        "signer_info": m.SignerInfo("KT. CHỦ TỊCH", "Phó Chủ tịch", "Trần Văn Nam"),
+    }
+    header.update(extra.pop("header", {}))
+    files = extra.pop("files", None)
     package = m.Edoc(
-        header=m.EdocHeader(
-            from_=m.Organization(organ_id=DISTRICT, organ_name="Ủy ban nhân dân huyện Mô Phỏng"),
-            to=[m.Organization(organ_id=extra.pop("to", COMMUNE), organ_name="Ủy ban nhân dân xã Liên Minh")],
-            document_id=document_id,
-            code=m.Code(number, "UBND-VP"),
-            promulgation_info=m.PromulgationInfo("Mô Phỏng", "2026/12/01"),
-            document_type=m.DocumentType("1", "", "Công văn"),
-            subject="V/v rà soát hộ nghèo cuối năm",
-            signer_info=m.SignerInfo("KT. CHỦ TỊCH", "Phó Chủ tịch", "Trần Văn Nam"),
-            **extra.pop("header", {}),
-        ),
+        header=m.EdocHeader(**header),
         bussiness=m.Bussiness(bussiness_doc_type=btype, **extra.pop("bussiness", {})),
-        attachments=[m.Attachment(path=pdf(tmp_path))] if btype != "1" else [],
+        attachments=[m.Attachment(path=f) for f in files]
+        if files is not None
+        else ([m.Attachment(path=pdf(tmp_path))] if btype != "1" else []),
     )
     out = tmp_path / f"{number}-{btype}.edxml"
     edxml.build(package, out)

@@ -19,9 +19,10 @@ from qlvb.exchange.edxml.status import make_status
 from qlvb.exchange.inbox import inbox_poll
 from qlvb.exchange.models import InboxItem, InboxState, OutboxItem, Status
 from qlvb.exchange.outbox import axis_deliveries_queue, outbox_send_due
+from qlvb.exchange.transport import VdxpConfig, VdxpTransport
 from qlvb.outgoing import services
 
-from .localaxis import COMMUNE, DISTRICT, Axis, received
+from .localaxis import COMMUNE, DISTRICT, PROVINCE, SECRETS, Axis, received
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,39 @@ def test_issued_to_the_district_arrives_signed_with_its_files_and_its_01_comes_b
     delivery.refresh_from_db()
     assert delivery.status == Status.ARRIVED
     assert delivery.changes.filter(status="01", staff="Văn thư huyện").exists()
+
+
+def test_issued_to_two_outside_agencies_each_gets_its_own_signed_package_with_the_same_files(
+    axis: Axis, district: Any, issued: Any, tmp_path: Path
+) -> None:
+    from qlvb.directory.services import unit_create
+
+    province = unit_create(
+        actor=None,
+        kind="agency",
+        name="Ủy ban nhân dân tỉnh Mô Phỏng",
+        short_name="UBND tỉnh",
+        organ_id=PROVINCE,
+        external=True,
+        parent=None,
+    )
+    outgoing = issued(recipients=[district, province])
+    assert OutboxItem.objects.filter(sent_at__isnull=False).count() == 2
+    signed = outgoing.document.attachments.get(kind="signed").stored_file.blob.sha256
+    province_axis = VdxpTransport(VdxpConfig(endpoint=axis.url, system_id="sim-tinh", secret=SECRETS["sim-tinh"]))
+    got = {}
+    for who, transport in (("district", axis.district), ("province", province_axis)):
+        [message] = transport.list_received(message_type="edoc")
+        path = tmp_path / f"{who}.edxml"
+        transport.download(message.id, path)
+        got[who] = (path, edxml.parse(path, attachments_dir=tmp_path / who))
+    for who, code in (("district", DISTRICT), ("province", PROVINCE)):
+        path, parsed = got[who]
+        edoc = parsed.package
+        assert isinstance(edoc, m.Edoc)
+        assert [o.organ_id for o in edoc.header.to] == [code]  # each names only its recipient
+        assert [a.sha256 for a in edoc.attachments] == [signed]
+        assert verify_package(path).verdict == "valid"
 
 
 def test_axis_down_the_package_waits_with_backoff_then_goes(axis: Axis, district: Any, issued: Any) -> None:
@@ -136,3 +170,30 @@ def test_replacing_our_document_sends_the_replacement_naming_the_original(
     assert replacement.replacements[0].document_id == original.document.document_identifier
     assert replacement.replacements[0].organ_ids == [DISTRICT]
     assert not original.document.deliveries.get().recall_pending  # carried by the replacement
+
+
+def test_the_outside_agencys_answer_tells_our_clerks(
+    axis: Axis, district: Any, issued: Any, tmp_path: Path, celery_eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A status that moves our delivery is a reply of the outside agency: the clerks get a notification of
+    kind ``reply`` (pushed to their devices, docs/push.md); a status repeated moves nothing and says nothing."""
+    from qlvb.assignments.models import Notification
+
+    outgoing = issued(recipients=[district])
+    assert outbox_send_due() == 0
+    [(_path, parsed)] = received(axis, tmp_path, "edoc")
+    status = make_status(
+        code="01",
+        sender=m.Organization(organ_id=DISTRICT),
+        about=m.ResponseFor(organ_id=COMMUNE, document_id=parsed.package.header.document_id),
+        staff=m.StaffInfo(staff="Văn thư huyện"),
+    )
+    for n in range(2):
+        answer = tmp_path / f"01-{n}.edxml"
+        edxml.build(status, answer)
+        axis.district.send(answer, sender=DISTRICT, message_type="status")
+        with django_capture_on_commit_callbacks(execute=True):
+            assert inbox_poll() == 1
+    replies = Notification.objects.filter(kind="reply", document=outgoing.document)
+    assert replies.count() == replies.values("user").distinct().count() >= 1
+    assert all(n.user.username == "ublienminh_lethuha" for n in replies)

@@ -22,6 +22,11 @@ from qlvb.outgoing.models import State
 pytestmark = pytest.mark.django_db
 
 
+def dispatches(callbacks: list) -> list:
+    """The after-commit callbacks that dispatch an event (the reports' in-process cache bump is none)."""
+    return [c for c in callbacks if "bump_after_commit" not in getattr(c, "__qualname__", "")]
+
+
 @pytest.fixture
 def outside(demo):
     return unit_create(
@@ -65,7 +70,7 @@ def test_status_arrives_only_after_the_recipient_commits(issued, person, committ
         incoming_register(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document)
         delivery.refresh_from_db()
         assert delivery.status == Status.ARRIVED  # not yet: the recipient's transaction is still open
-    assert len(callbacks) == 1  # one dispatch for the one wanted event
+    assert len(dispatches(callbacks)) == 1  # one dispatch for the one wanted event
     delivery.refresh_from_db()
     assert delivery.status == Status.REGISTERED
 
@@ -82,7 +87,7 @@ def test_a_rolled_back_step_sends_nothing_back(issued, person, django_capture_on
     ):
         incoming_register(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document)
         raise RuntimeError("rolled back")
-    assert callbacks == []
+    assert dispatches(callbacks) == []
     delivery.refresh_from_db()
     assert delivery.status == Status.ARRIVED and delivery.changes.count() == 1
 
@@ -110,7 +115,7 @@ def test_the_same_event_twice_changes_the_status_once(issued, person, committed)
 def test_events_nobody_wants_queue_nothing(draft, committed):
     with committed() as callbacks:
         draft()  # "drafted" on an outgoing document: no consumer wants it
-    assert callbacks == []
+    assert dispatches(callbacks) == []
 
 
 def test_consumers_are_named_in_settings(settings, issued, person, committed):
@@ -119,7 +124,7 @@ def test_consumers_are_named_in_settings(settings, issued, person, committed):
     delivery = outgoing.document.deliveries.get()
     with committed() as callbacks:
         incoming_register(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document)
-    assert callbacks == []
+    assert dispatches(callbacks) == []
     delivery.refresh_from_db()
     assert delivery.status == Status.ARRIVED
 

@@ -20,3 +20,6 @@ def files_dir(tmp_path: Path) -> Iterator[Path]:
 def stored_paths(root: Path) -> list[Path]:
     """Every file under the storage root (temporary ones included)."""
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+from .s3server import moto_server, s3_store, store  # noqa: E402, F401 — fixtures of the S3 store tests

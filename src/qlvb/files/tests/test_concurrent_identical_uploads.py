@@ -1,5 +1,5 @@
 """Identical content uploaded at the same moment by several people: one blob, every upload recorded,
-the content present and intact (PostgreSQL: real concurrent transactions)."""
+the content present and intact (PostgreSQL: real concurrent transactions), on the folder store and on S3."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db import connection, connections
 
 from qlvb.directory.demo import load_demo
 from qlvb.directory.models import User
+from qlvb.files import s3store
 from qlvb.files.intake import file_intake
 from qlvb.files.models import Blob, Channel, StoredFile
 from qlvb.files.services import file_open
@@ -21,7 +22,7 @@ from .conftest import stored_paths
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_identical_uploads_at_once(files_dir):
+def test_identical_uploads_at_once(store, files_dir):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for real concurrent transactions")
     load_demo()
@@ -48,7 +49,12 @@ def test_identical_uploads_at_once(files_dir):
     assert errors == []
     assert Blob.objects.count() == 1
     assert StoredFile.objects.count() == len(users)
-    assert [p.name for p in stored_paths(files_dir)] == [Blob.objects.get().sha256]
+    sha = Blob.objects.get().sha256
+    if store == "s3":  # one object, under its content address
+        assert [key for key, _size in s3store.objects()] == [f"{sha[:2]}/{sha[2:4]}/{sha}"]
+        assert stored_paths(files_dir / "tmp") == []
+    else:
+        assert [p.name for p in stored_paths(files_dir)] == [sha]
     for stored in StoredFile.objects.all():
         assert stored.uploaded_by is not None
         with file_open(actor=stored.uploaded_by, stored_file=stored).handle as fh:

@@ -25,8 +25,24 @@ from qlvb.signing.tests import samples
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = timezone.localdate()
-YESTERDAY, LEAD_DUE, DOC_DUE = (TODAY + dt.timedelta(days=d) for d in (-1, 26, 28))
+
+def today() -> dt.date:
+    """The date in Asia/Ho_Chi_Minh when the test runs (a run may cross local midnight)."""
+    return timezone.localdate()
+
+
+def yesterday() -> dt.date:
+    return today() - dt.timedelta(days=1)
+
+
+def lead_due() -> dt.date:
+    return today() + dt.timedelta(days=26)
+
+
+def doc_due() -> dt.date:
+    return today() + dt.timedelta(days=28)
+
+
 SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots" / "incoming"
 
 
@@ -97,7 +113,7 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     p.get_by_label("Độ khẩn").select_option(label="Khẩn")
     # A past "thời hạn giải quyết" (the kind of slip a clerk makes) is refused, in Vietnamese, and the chosen
     # scan is kept: she corrects the date and registers without choosing the file again.
-    p.get_by_label("Thời hạn giải quyết").fill(f"{YESTERDAY:%d/%m/%Y}")
+    p.get_by_label("Thời hạn giải quyết").fill(f"{yesterday():%d/%m/%Y}")
     ha.shot("02-clerk-receive-form")
     p.get_by_role("button", name="Vào sổ").click()
     p.wait_for_load_state("networkidle")
@@ -105,7 +121,7 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     assert "cong-van-45-scan.pdf" in p.locator("[data-qlvb=kept-files]").inner_text()
     assert not Document.objects.exists()
     ha.shot("02b-clerk-past-deadline-refused")
-    p.get_by_label("Thời hạn giải quyết").fill(f"{DOC_DUE:%d/%m/%Y}")
+    p.get_by_label("Thời hạn giải quyết").fill(f"{doc_due():%d/%m/%Y}")
     p.get_by_role("button", name="Vào sổ").click()
     p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
     p.wait_for_load_state("networkidle")
@@ -146,14 +162,14 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     p.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng VHXH chủ trì rà soát, Phòng KT phối hợp; báo cáo đúng hạn.")
     assert p.get_by_label("Chủ trì", exact=True).input_value() == ""  # nobody pre-chosen
     p.get_by_label("Chủ trì", exact=True).select_option(label="Phòng Văn hóa - Xã hội")
-    p.get_by_label("Hạn xử lý của đơn vị chủ trì").fill(f"{LEAD_DUE:%d/%m/%Y}")
+    p.get_by_label("Hạn xử lý của đơn vị chủ trì").fill(f"{lead_due():%d/%m/%Y}")
     p.get_by_label("Phối hợp", exact=True).select_option(label="Phòng Kinh tế")
     hung.shot("05-leader-direct-form")
     p.get_by_role("button", name="Xác nhận").click()
     p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
     assignments = p.locator("[data-qlvb=assignments]").inner_text()
     assert "Phòng Văn hóa - Xã hội" in assignments and "Phòng Kinh tế" in assignments
-    assert f"{LEAD_DUE:%d/%m/%Y}" in assignments
+    assert f"{lead_due():%d/%m/%Y}" in assignments
     hung.shot("06-leader-document-directed")
     hung.close()
 
@@ -177,7 +193,7 @@ def whole_path(chromium, live_server, tmp_path) -> None:
     huong = Session(chromium, live_server.url, "dothanhhuong")
     huong.open("/van-ban-den/")
     assert huong.page.locator("[data-qlvb=count-to_handle]").inner_text() == "1"
-    assert huong.page.locator("[data-qlvb=my-due]").inner_text() == f"Hạn xử lý của bạn {LEAD_DUE:%d/%m/%Y}"
+    assert huong.page.locator("[data-qlvb=my-due]").inner_text() == f"Hạn xử lý của bạn {lead_due():%d/%m/%Y}"
     huong.shot("09-officer-inbox")
     huong.page.get_by_role("link", name=re.compile("Về việc rà soát hộ nghèo")).click()
     huong.shot("10-officer-document")

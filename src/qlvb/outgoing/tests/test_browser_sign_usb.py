@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from qlvb.outgoing.models import Outgoing, State
 from qlvb.outgoing.tests.conftest import PIN
@@ -42,13 +43,11 @@ def test_leader_signs_with_usb_token_at_his_desk(
         shot(hung, "outgoing-usb-0-detail")
         hung.locator('[data-qlvb="sign-usb"]').click()
         hung.wait_for_url(re.compile(r"/ky-usb/$"))
-        hung.wait_for_function("document.querySelector('[data-qlvb=plugin-status]').textContent.includes('Đã kết nối')")
+        expect(hung.locator("[data-qlvb=plugin-status]")).to_contain_text("Đã kết nối")
         shot(hung, "outgoing-usb-1-ready")
         phone = browser_as("ublienminh_nguyenvanhung", phone=True)
         phone.goto(f"{detail}ky-usb/")
-        phone.wait_for_function(
-            "document.querySelector('[data-qlvb=plugin-status]').textContent.includes('Đã kết nối')"
-        )
+        expect(phone.locator("[data-qlvb=plugin-status]")).to_contain_text("Đã kết nối")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375
         shot(phone, "outgoing-usb-1-ready-375px")
         hung.get_by_role("button", name="Ký bằng USB token").click()

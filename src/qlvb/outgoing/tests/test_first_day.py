@@ -40,8 +40,15 @@ from qlvb.signing.verify import verify_pdf
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "LienMinh@2025"  # the demo password, and the PIN of every demo key
 SHOTS = SCREENSHOTS / "first-day"
-TODAY = timezone.localdate()
-YESTERDAY = TODAY - dt.timedelta(days=1)
+
+
+def today() -> dt.date:
+    """The date in Asia/Ho_Chi_Minh when the test runs (a run may cross local midnight)."""
+    return timezone.localdate()
+
+
+def yesterday() -> dt.date:
+    return today() - dt.timedelta(days=1)
 
 
 def _free_port() -> int:
@@ -94,12 +101,12 @@ def test_first_day_outgoing(first_day, live_server, browser_as, tmp_path):
         template,
         copies="",
         others="- Trung tâm Y tế huyện Mê Linh;\n- Như trên;\n- Lưu: VT, VHXH.",
-        reply_due=f"{YESTERDAY:%d/%m/%Y}",
+        reply_due=f"{yesterday():%d/%m/%Y}",
     )
-    assert f"Hạn trả lời {YESTERDAY:%d/%m/%Y} đã qua" in huong.locator("main").inner_text()
+    assert f"Hạn trả lời {yesterday():%d/%m/%Y} đã qua" in huong.locator("main").inner_text()
     assert not Outgoing.objects.exists()
     snap(huong, "out-1-past-reply-due-refused")
-    huong.get_by_label("Hạn trả lời").fill(f"{TODAY + dt.timedelta(days=20):%d/%m/%Y}")
+    huong.get_by_label("Hạn trả lời").fill(f"{today() + dt.timedelta(days=20):%d/%m/%Y}")
     # the chosen file is kept across the refusal: she does not choose it again
     assert "cong-van-mau.odt" in huong.locator('[data-qlvb="kept-files"]').inner_text()
     huong.locator('[data-qlvb="save"]').click()
@@ -190,7 +197,7 @@ def test_first_day_outgoing(first_day, live_server, browser_as, tmp_path):
     values = pages.field_values(pdf)  # the number and date fields the clerk's numbering filled
     assert values[number_fields.NUMBER_FIELD] == "Số: 01/UBND-VHXH"
     day = values[number_fields.DATE_FIELD]
-    assert day.startswith(f"Liên Minh, ngày {TODAY:%d} tháng ") and day.endswith(f"năm {TODAY.year}"), day
+    assert day.startswith(f"Liên Minh, ngày {today():%d} tháng ") and day.endswith(f"năm {today().year}"), day
     version = outgoing.approved_version
     assert version is not None and version.pdf is not None
     approved = blob_path(version.pdf.blob.sha256).read_bytes()
@@ -223,12 +230,12 @@ def test_first_day_incoming(first_day, live_server, browser_as, tmp_path):
     p.get_by_label("Ngày ban hành").fill("05/03/2026")
     p.get_by_label(re.compile(r"^Cơ quan ban hành")).fill("UBND huyện Mê Linh")
     p.get_by_label(re.compile(r"^Trích yếu")).fill("Về việc rà soát hộ nghèo, hộ cận nghèo năm 2026")
-    p.get_by_label("Thời hạn giải quyết").fill(f"{YESTERDAY:%d/%m/%Y}")
+    p.get_by_label("Thời hạn giải quyết").fill(f"{yesterday():%d/%m/%Y}")
     p.get_by_role("button", name="Vào sổ").click()
     settle(p)
-    assert f"Thời hạn giải quyết {YESTERDAY:%d/%m/%Y} đã qua" in p.locator("main").inner_text()
+    assert f"Thời hạn giải quyết {yesterday():%d/%m/%Y} đã qua" in p.locator("main").inner_text()
     snap(p, "in-1-past-deadline-refused")
-    p.get_by_label("Thời hạn giải quyết").fill(f"{TODAY + dt.timedelta(days=28):%d/%m/%Y}")
+    p.get_by_label("Thời hạn giải quyết").fill(f"{today() + dt.timedelta(days=28):%d/%m/%Y}")
     p.get_by_role("button", name="Vào sổ").click()
     p.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
     detail = p.url
@@ -251,12 +258,12 @@ def test_first_day_incoming(first_day, live_server, browser_as, tmp_path):
     hung.get_by_role("link", name="Cho ý kiến chỉ đạo").click()
     hung.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng VHXH chủ trì rà soát.")
     hung.get_by_label("Chủ trì", exact=True).select_option(label="Phòng Văn hóa - Xã hội")
-    hung.get_by_label("Hạn xử lý của đơn vị chủ trì").fill(f"{YESTERDAY:%d/%m/%Y}")
+    hung.get_by_label("Hạn xử lý của đơn vị chủ trì").fill(f"{yesterday():%d/%m/%Y}")
     hung.get_by_role("button", name="Xác nhận").click()
     settle(hung)
-    assert f"({YESTERDAY:%d/%m/%Y}) đã qua" in hung.locator("main").inner_text()
+    assert f"({yesterday():%d/%m/%Y}) đã qua" in hung.locator("main").inner_text()
     snap(hung, "in-3-past-sub-deadline-refused")
-    hung.get_by_label("Hạn xử lý của đơn vị chủ trì").fill(f"{TODAY + dt.timedelta(days=26):%d/%m/%Y}")
+    hung.get_by_label("Hạn xử lý của đơn vị chủ trì").fill(f"{today() + dt.timedelta(days=26):%d/%m/%Y}")
     hung.get_by_role("button", name="Xác nhận").click()
     hung.wait_for_url(re.compile(r"/van-ban-den/\d+/$"))
     assert "Phòng Văn hóa - Xã hội" in hung.locator("[data-qlvb=assignments]").inner_text()

@@ -61,8 +61,17 @@ def _run(action: str, actor: User, o: Outgoing, docx: bytes) -> Any:
         "followup_close": lambda: followup.reply_followup_close(actor=actor, outgoing=o),
         "revoke": lambda: services.outgoing_revoke(actor=actor, outgoing=o, reason="Sai số liệu"),
         "replace": lambda: services.outgoing_replacement_start(actor=actor, outgoing=o),
+        "take_back": lambda: services.outgoing_take_back(
+            actor=actor, outgoing=o, delivery_id=_electronic_delivery(o), reason="Gửi nhầm"
+        ),
     }
     return calls[action]()
+
+
+def _electronic_delivery(o: Outgoing) -> int:
+    """The first recipient reached electronically (0: none)."""
+    found = o.document.deliveries.filter(transport__in=("internal", "axis")).order_by("pk").first()
+    return found.pk if found is not None else 0
 
 
 class _UndoError(Exception):

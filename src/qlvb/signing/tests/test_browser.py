@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from qlvb.conftest import Session as SharedSession
 from qlvb.incoming.tests.test_browser import run_in_own_thread
@@ -195,7 +196,7 @@ def desk_path(chromium, live_server, folder: Path, password: str) -> None:
 
     # 3. He signs a PDF with the USB token at his desk (the stand-in plug-in) and reads the report.
     hung.open("/ky-so/usb-token/")
-    p.wait_for_function("document.querySelector('[data-qlvb=plugin-status]').textContent.includes('Đã kết nối')")
+    expect(p.locator("[data-qlvb=plugin-status]")).to_contain_text("Đã kết nối")
     hung.shot("14-hung-usb-token-ready")
     p.get_by_label("Tệp PDF cần ký").set_input_files(str(folder / "cong-van.pdf"))
     p.get_by_role("button", name="Ký bằng USB token").click()

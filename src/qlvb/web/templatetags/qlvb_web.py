@@ -11,6 +11,7 @@ from qlvb.web.labels import action_label, role_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
     from qlvb.directory.models import User
 
@@ -31,3 +32,17 @@ def role_label_filter(role: str) -> str:
 @register.filter(name="action_label")
 def action_label_filter(action: str) -> str:
     return action_label(action)
+
+
+@register.filter
+def app_worker_allowed(request: HttpRequest | None) -> bool:
+    """The page registers the service worker unless the person is held on the initial-password or the
+    second-step page (those middlewares redirect ``/sw.js`` too, and the registration would fail)."""
+    from qlvb.directory.twofactor import twofactor_pending
+
+    if request is None:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and getattr(user, "must_change_password", False):
+        return False
+    return not twofactor_pending(request)

@@ -195,7 +195,7 @@ def test_forms_showing_errors(demo, live_server, browser, viewport, shot):
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/dang-nhap/")
-        page.get_by_role("button", name="Đăng nhập").click()
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
         page.wait_for_load_state("networkidle")
         assert not axe_violations(page), format_violations(axe_violations(page))
         browser_sign_in(page, live_server.url, "ublienminh_lethuha")

@@ -32,6 +32,12 @@ class Command(BaseCommand):
             "--answer", action="store_true", help="các cơ quan mô phỏng tự trả trạng thái 01 (đã đến) khi nhận văn bản"
         )
         parser.add_argument(
+            "--take-back",
+            choices=("15", "16"),
+            default="",
+            help="cơ quan mô phỏng trả lời yêu cầu lấy lại (13) bằng 15 (đồng ý) hoặc 16 (từ chối)",
+        )
+        parser.add_argument(
             "--edoc-json", action="store_true", help="getEdoc trả gói tin base64 trong JSON (như SDK) thay vì byte thô"
         )
 
@@ -40,7 +46,9 @@ class Command(BaseCommand):
         store = Store(root)
         seed_default(store)
         host, _, port = options["bind"].rpartition(":")
-        faults = Faults(fail=options["fail"], delay=options["delay"], duplicate=options["duplicate"])
+        faults = Faults(
+            fail=options["fail"], delay=options["delay"], duplicate=options["duplicate"], take_back=options["take_back"]
+        )
         server = make_axis_server(
             AxisApp(store, faults=faults, edoc_json=options["edoc_json"], answer=options["answer"]),
             host or "127.0.0.1",

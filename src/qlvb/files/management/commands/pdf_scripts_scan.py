@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from qlvb.files.models import Blob
 from qlvb.files.pdfscripts import pdf_scripts
-from qlvb.files.storage import blob_path
+from qlvb.files.storage import blob_exists, blob_local
 
 NOT_SCANNED = ""
 
@@ -30,11 +30,11 @@ class Command(BaseCommand):
             blobs = blobs.filter(scripts=NOT_SCANNED)
         scanned = flagged = missing = 0
         for blob in blobs.iterator(chunk_size=500):
-            path = blob_path(blob.sha256)
-            if not path.exists():
+            if not blob_exists(blob.sha256):
                 missing += 1
                 continue
-            found = ",".join(pdf_scripts(path))
+            with blob_local(blob.sha256, size=blob.size) as path:
+                found = ",".join(pdf_scripts(path))
             scanned += 1
             if found != blob.scripts:
                 Blob.objects.filter(pk=blob.pk).update(scripts=found)

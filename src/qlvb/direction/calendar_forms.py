@@ -1,0 +1,130 @@
+"""The forms of the calendar and announcement pages (they parse; the services decide)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qlvb.directory.models import Unit, User
+
+from .announcement_models import ANNOUNCEMENT_MAX, Audience
+from .calendar_models import CALENDAR_MAX, MeetingRoom
+from .calendar_repeat import RepeatFreq
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+DATE = forms.DateInput(
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}, format="%d/%m/%Y"
+)
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+def _datetime(label: Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class EventForm(StyledForm):
+    title = forms.CharField(
+        label=_("Nội dung"), max_length=CALENDAR_MAX["title"], widget=forms.Textarea(attrs={"rows": 2})
+    )
+    starts_at = _datetime(_("Bắt đầu"))
+    ends_at = _datetime(_("Kết thúc"))
+    chair = forms.ModelChoiceField(label=_("Chủ trì"), queryset=User.objects.none(), required=False)
+    attendee_users = forms.ModelMultipleChoiceField(
+        label=_("Thành phần (người)"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Giữ Ctrl (trên máy Mac: Cmd) để chọn nhiều."),
+    )
+    attendee_units = forms.ModelMultipleChoiceField(
+        label=_("Thành phần (đơn vị)"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Giữ Ctrl (trên máy Mac: Cmd) để chọn nhiều."),
+    )
+    guests = forms.CharField(label=_("Khách mời ngoài cơ quan"), max_length=CALENDAR_MAX["guests"], required=False)
+    room = forms.ModelChoiceField(label=_("Phòng họp"), queryset=MeetingRoom.objects.none(), required=False)
+    place = forms.CharField(label=_("Địa điểm khác"), max_length=CALENDAR_MAX["place"], required=False)
+    preparing_unit = forms.ModelChoiceField(label=_("Đơn vị chuẩn bị"), queryset=Unit.objects.none(), required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=CALENDAR_MAX["note"], required=False)
+    file = forms.FileField(label=_("Tệp đính kèm"), required=False)
+    repeat = forms.ChoiceField(
+        label=_("Lặp lại"), choices=[("", _("Không lặp lại")), *RepeatFreq.choices], required=False
+    )
+    repeat_until = forms.DateField(
+        label=_("Lặp đến ngày"),
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        widget=DATE,
+        help_text=_("Mỗi buổi là một sự kiện riêng: sửa hoặc hủy từng buổi, hoặc hủy các buổi từ một buổi trở đi."),
+    )
+
+    def __init__(self, *args: Any, agency: Unit, repeatable: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not repeatable:  # a change applies to one occurrence: the repetition is chosen when the event is made
+            del self.fields["repeat"], self.fields["repeat_until"]
+        people = User.objects.filter(unit__agency=agency, is_active=True).order_by("full_name_folded")
+        units = Unit.objects.filter(agency=agency, is_active=True).order_by("kind", "name")
+        self.fields["chair"].queryset = people  # type: ignore[attr-defined]
+        self.fields["attendee_users"].queryset = people  # type: ignore[attr-defined]
+        self.fields["attendee_units"].queryset = units  # type: ignore[attr-defined]
+        self.fields["preparing_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["room"].queryset = MeetingRoom.objects.filter(agency=agency, is_active=True)  # type: ignore[attr-defined]
+        self.fields["attendee_users"].widget.attrs["size"] = 6
+        self.fields["attendee_units"].widget.attrs["size"] = 4
+
+
+class RoomForm(StyledForm):
+    name = forms.CharField(label=_("Tên phòng họp"), max_length=CALENDAR_MAX["room"])
+    capacity = forms.IntegerField(label=_("Số chỗ"), min_value=1, max_value=10000, required=False)
+
+
+class AnnouncementForm(StyledForm):
+    title = forms.CharField(label=_("Tiêu đề"), max_length=ANNOUNCEMENT_MAX["title"])
+    body = forms.CharField(
+        label=_("Nội dung"),
+        max_length=ANNOUNCEMENT_MAX["body"],
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    audience = forms.ChoiceField(label=_("Gửi đến"), choices=Audience.choices)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị nhận"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Giữ Ctrl (trên máy Mac: Cmd) để chọn nhiều."),
+    )
+    people = forms.ModelMultipleChoiceField(
+        label=_("Người nhận"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Giữ Ctrl (trên máy Mac: Cmd) để chọn nhiều."),
+    )
+    must_read = forms.BooleanField(label=_("Phải đọc (theo dõi ai đã đọc)"), required=False)
+    valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), required=False, input_formats=["%d/%m/%Y"], widget=DATE)
+    valid_until = forms.DateField(label=_("Hiệu lực đến ngày"), required=False, input_formats=["%d/%m/%Y"], widget=DATE)
+    file = forms.FileField(label=_("Tệp đính kèm"), required=False)
+
+    def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.filter(agency=agency, is_active=True).order_by("kind", "name")  # type: ignore[attr-defined]
+        self.fields["people"].queryset = User.objects.filter(unit__agency=agency, is_active=True).order_by(  # type: ignore[attr-defined]
+            "full_name_folded"
+        )

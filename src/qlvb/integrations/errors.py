@@ -1,0 +1,22 @@
+"""The error codes the integration API answers with (clients match on the values: never change one)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID_CLIENT = "invalid_client"
+    INVALID_REQUEST = "invalid_request"
+    UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type"
+    SECRET_IN_URL = "secret_in_url"  # noqa: S105  (the name of a refusal, not a password)
+    NO_ACTING_USER = "no_acting_user"
+    UNMAPPED_USER = "unmapped_user"
+    UNMAPPED_UNIT = "unmapped_unit"
+    UNMAPPED_TYPE = "unmapped_type"
+    OUTSIDE_UNIT = "outside_unit"
+    NOT_ALLOWED = "not_allowed"
+    REVOKED = "revoked"
+    NO_MAIN_FILE = "no_main_file"
+    NOT_FINISHED = "not_finished"
+    DRAFT_FORMAT = "draft_format"  # a main file or an appendix of a type the draft does not take

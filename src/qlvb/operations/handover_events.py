@@ -1,0 +1,11 @@
+"""The document event of a handover, declared into the shared table of ``documents.events``."""
+
+from __future__ import annotations
+
+from qlvb.documents.events import events_declare
+
+HANDOVER_EVENTS: dict[str, str] = {
+    "handed_over": "Chuyển giao do nghỉ việc, chuyển công tác",
+}
+
+events_declare(HANDOVER_EVENTS)

@@ -1,0 +1,11 @@
+"""The document event of a register import, declared into the shared table of ``documents.events``."""
+
+from __future__ import annotations
+
+from qlvb.documents.events import events_declare
+
+REGISTER_IMPORT_EVENTS: dict[str, str] = {
+    "imported": "Nhập từ sổ đăng ký văn bản (Excel/CSV, hệ thống cũ)",
+}
+
+events_declare(REGISTER_IMPORT_EVENTS)

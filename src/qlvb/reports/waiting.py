@@ -1,0 +1,63 @@
+"""What waits for the actor (the home page, every role): documents to register, to direct, to assign, to
+handle, results to accept, drafts to approve and to sign, tasks — each a count and the link to the list
+behind it. The counts come from the workflows' own selectors (the same SQL as their lists)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from qlvb.assignments.models import Assignment, AssignmentStatus
+from qlvb.directory.delegation import grantors_of
+from qlvb.directory.models import DelegationScope, User
+from qlvb.incoming import selectors as incoming
+from qlvb.outgoing import selectors as outgoing
+from qlvb.outgoing.models import ApprovalStep, StepKind, StepStatus
+
+INCOMING_KEYS = ("to_register", "returned", "to_direct", "to_assign", "to_handle", "to_accept", "overdue")
+OPEN = (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS, AssignmentStatus.RETURNED)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    key: str
+    label: str
+    count: int
+    url: str
+
+
+def _steps_waiting(actor: User, kind: str | None) -> int:
+    held = Q(user_id=actor.pk)
+    if kind == StepKind.SIGN:  # also the signatures of the leader he signs for (ủy quyền)
+        held |= Q(user_id__in=grantors_of(actor, DelegationScope.SIGN))
+    mine = ApprovalStep.objects.filter(
+        held, outgoing_id=OuterRef("pk"), round=OuterRef("round"), status=StepStatus.PENDING
+    )
+    mine = mine.filter(kind=kind) if kind is not None else mine.exclude(kind=StepKind.SIGN)
+    return outgoing.outgoing_visible_to(actor).filter(Exists(mine)).count()
+
+
+def my_tasks(actor: User) -> QuerySet[Assignment]:
+    """The actor's own open tasks (assignments no document started)."""
+    return Assignment.objects.filter(document__isnull=True, user_id=actor.pk, status__in=OPEN)
+
+
+def waiting_for(actor: User) -> list[Waiting]:
+    keys = [k for k in incoming.inboxes_for(actor) if k in INCOMING_KEYS]
+    counts = incoming.inbox_counts(actor, keys=keys)
+    base = reverse("incoming:list")
+    items = [Waiting(k, str(incoming.INBOXES[k][0]), counts[k], f"{base}?box={k}") for k in keys]
+    todo = reverse("outgoing:list") + "?box=todo"
+    items.append(Waiting("approve", _("Dự thảo chờ tôi duyệt"), _steps_waiting(actor, None), todo))
+    items.append(Waiting("sign", _("Văn bản chờ tôi ký"), _steps_waiting(actor, StepKind.SIGN), todo))
+    if "clerk" in actor.roles_for(None):
+        clerk = outgoing.outgoing_box(actor, box="clerk").count()
+        items.append(Waiting("clerk", str(outgoing.BOXES["clerk"]), clerk, reverse("outgoing:list") + "?box=clerk"))
+    # Tasks (direction app): counted through ``assignments``; the list is the drill-down until the tasks
+    # pages exist (then point ``url`` at them).
+    tasks = my_tasks(actor).count()
+    items.append(Waiting("tasks", _("Nhiệm vụ được giao cho tôi"), tasks, reverse("reports:my_tasks")))
+    return items
