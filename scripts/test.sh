@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The whole suite on SQLite and on PostgreSQL, the two runs side by side (one per core).
+# The whole suite on SQLite and on PostgreSQL, four runs side by side (each database without and with the
+# browser), Ruff and mypy beside them.
 # PostgreSQL: $QLVB_TEST_POSTGRES_URL, else $DATABASE_URL if it names PostgreSQL, else the local socket.
 # QLVB_REQUIRE_POSTGRES=1 turns a skipped PostgreSQL run into a failure (CI sets it).
-# QLVB_TEST_SERIAL=1 runs the two databases one after the other (less memory, twice the time).
+# QLVB_TEST_SERIAL=1 runs everything one after the other (less memory, about twice the time).
 # Writes var/test-report.txt: one line per database, "passed", "failed" or "skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,34 +17,38 @@ read -r -a PYTEST_ARGS <<< "${PYTEST_ARGS:-}"
 PYTEST_ARGS+=("$@")
 
 # Browser tests run in a pytest process of their own: Playwright's sync API keeps an event loop in the
-# main thread for as long as a browser is open, which other tests must not inherit.
-# Each database gets its own data folder (files, keys, Celery queue), so the two runs share nothing.
-run_suite() {  # $1 = label, $2 = DATABASE_URL; writes var/test-$1.rc
-  local rc=0 part part_rc
-  local data="$PWD/var/test-data-$1"
+# main thread for as long as a browser is open, which other tests must not inherit. The four runs
+# (SQLite and PostgreSQL, each without and with the browser) go side by side: the browser tests mostly
+# wait (about half a core each), so they fill what the two others leave. Each run has its own data folder
+# (files, keys, Celery queue) and, on PostgreSQL, its own test database: they share nothing.
+run_part() {  # $1 = label, $2 = DATABASE_URL, $3 = "not browser" | "browser"; writes var/test-$1-<part>.rc
+  local tag; tag=$([ "$3" = browser ] && echo browser || echo main)
+  local data="$PWD/var/test-data-$1-$tag"
   rm -rf "$data"; mkdir -p "$data"
-  for part in "not browser" "browser"; do
-    echo "=== Bộ kiểm thử trên $1 ($part) ==="
-    QLVB_DATA_DIR="$data" DATABASE_URL="$2" "$py" -m pytest -p no:cacheprovider -m "$part" "${PYTEST_ARGS[@]}"
-    part_rc=$?
-    # exit 5 = no test selected (e.g. PYTEST_ARGS names a folder without browser tests)
-    if [ $part_rc -ne 0 ] && [ $part_rc -ne 5 ]; then rc=$part_rc; fi
-  done
-  echo $rc > "var/test-$1.rc"
+  echo "=== Bộ kiểm thử trên $1 ($3) ==="
+  QLVB_DATA_DIR="$data" DATABASE_URL="$2" "$py" -m pytest -p no:cacheprovider -m "$3" "${PYTEST_ARGS[@]}"
+  local rc=$?
+  # exit 5 = no test selected (e.g. PYTEST_ARGS names a folder without browser tests)
+  if [ $rc -eq 5 ]; then rc=0; fi
+  echo $rc > "var/test-$1-$tag.rc"
 }
 
-finish_suite() {  # $1 = label: print its log, record its verdict
-  cat "var/test-$1.log"
-  local rc; rc=$(cat "var/test-$1.rc" 2>/dev/null || echo 1)
+finish_suite() {  # $1 = label: print its logs, record its verdict
+  local rc=0 tag part_rc
+  for tag in main browser; do
+    cat "var/test-$1-$tag.log"
+    part_rc=$(cat "var/test-$1-$tag.rc" 2>/dev/null || echo 1)
+    [ "$part_rc" -eq 0 ] || rc=$part_rc
+  done
   if [ "$rc" -eq 0 ]; then echo "$1: passed" >> "$report"; else echo "$1: failed (exit $rc)" >> "$report"; status=1; fi
 }
 
-echo "=== Ruff và mypy ==="
-if .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy src; then
-  echo "lint: passed" >> "$report"
-else
-  echo "lint: failed" >> "$report"; status=1
-fi
+lint() {
+  echo "=== Ruff và mypy ==="
+  if .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy src; then echo 0; else echo 1; fi > var/test-lint.rc
+}
+rm -f var/test-*.rc
+if [ "${QLVB_TEST_SERIAL:-0}" = 1 ]; then lint > var/test-lint.log 2>&1; else lint > var/test-lint.log 2>&1 & lint_pid=$!; fi
 
 pg_url=${QLVB_TEST_POSTGRES_URL:-}
 if [ -z "$pg_url" ] && [[ "${DATABASE_URL:-}" == postgres* ]]; then pg_url=$DATABASE_URL; fi
@@ -58,17 +63,29 @@ psycopg.connect(**{k: v for k, v in kw.items() if v}).close()
 PY
 then pg_ok=1; fi
 
-rm -f var/test-sqlite.rc var/test-postgresql.rc
+# PostgreSQL's browser run gets a database name of its own (test_<name>_browser): the two runs at once
+pg_browser_url=$("$py" -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path=p.path.rstrip("/") + "_browser")))' "$pg_url")
+sqlite_url="sqlite:///$PWD/var/test.sqlite3"
 echo "=== SQLite$([ $pg_ok = 1 ] && echo " và PostgreSQL") — nhật ký in ra khi xong ==="
 if [ "${QLVB_TEST_SERIAL:-0}" = 1 ]; then
-  run_suite sqlite "sqlite:///$PWD/var/test.sqlite3" > var/test-sqlite.log 2>&1
-  [ $pg_ok = 1 ] && run_suite postgresql "$pg_url" > var/test-postgresql.log 2>&1
+  run_part sqlite "$sqlite_url" "not browser" > var/test-sqlite-main.log 2>&1
+  run_part sqlite "$sqlite_url" browser > var/test-sqlite-browser.log 2>&1
+  if [ $pg_ok = 1 ]; then
+    run_part postgresql "$pg_url" "not browser" > var/test-postgresql-main.log 2>&1
+    run_part postgresql "$pg_browser_url" browser > var/test-postgresql-browser.log 2>&1
+  fi
 else
-  run_suite sqlite "sqlite:///$PWD/var/test.sqlite3" > var/test-sqlite.log 2>&1 &
-  sqlite_pid=$!
-  if [ $pg_ok = 1 ]; then run_suite postgresql "$pg_url" > var/test-postgresql.log 2>&1; fi
-  wait $sqlite_pid
+  pids=()
+  run_part sqlite "$sqlite_url" "not browser" > var/test-sqlite-main.log 2>&1 & pids+=($!)
+  run_part sqlite "$sqlite_url" browser > var/test-sqlite-browser.log 2>&1 & pids+=($!)
+  if [ $pg_ok = 1 ]; then
+    run_part postgresql "$pg_url" "not browser" > var/test-postgresql-main.log 2>&1 & pids+=($!)
+    run_part postgresql "$pg_browser_url" browser > var/test-postgresql-browser.log 2>&1 & pids+=($!)
+  fi
+  wait "${pids[@]}" "$lint_pid"
 fi
+cat var/test-lint.log
+if [ "$(cat var/test-lint.rc 2>/dev/null || echo 1)" = 0 ]; then echo "lint: passed" >> "$report"; else echo "lint: failed" >> "$report"; status=1; fi
 finish_suite sqlite
 if [ $pg_ok = 1 ]; then
   finish_suite postgresql
