@@ -45,7 +45,9 @@ finish_suite() {  # $1 = label: print its logs, record its verdict
 
 lint() {
   echo "=== Ruff và mypy ==="
-  if .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy src; then echo 0; else echo 1; fi > var/test-lint.rc
+  local rc=0
+  .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy src || rc=1
+  echo $rc > var/test-lint.rc
 }
 rm -f var/test-*.rc
 if [ "${QLVB_TEST_SERIAL:-0}" = 1 ]; then lint > var/test-lint.log 2>&1; else lint > var/test-lint.log 2>&1 & lint_pid=$!; fi
