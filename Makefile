@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test setup system venv lint typecheck bench check messages
+.PHONY: run test setup system venv lint typecheck bench check messages cluster cluster-stop cluster-faults
 
 run: venv
 	QLVB_SYSTEM_PACKAGES=run bash scripts/system-packages.sh
@@ -41,3 +41,14 @@ messages:
 
 bench: setup
 	bash bench/run.sh
+
+# The production shape on this machine (docs/deploy.md "Cụm trên một máy"): primary + replica, Redis, S3,
+# two web nodes behind nginx, two workers and beat. cluster-faults runs the fault script against it.
+cluster: venv
+	bash scripts/cluster.sh start
+
+cluster-stop:
+	bash scripts/cluster.sh stop
+
+cluster-faults:
+	$(PY) bench/cluster_faults.py

@@ -4,7 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 lists=(packages-run.txt)
-[ "${QLVB_SYSTEM_PACKAGES:-all}" = run ] || lists+=(packages-test.txt)
+case "${QLVB_SYSTEM_PACKAGES:-all}" in
+  run) ;;
+  cluster) lists+=(packages-cluster.txt) ;;  # make cluster
+  *) lists+=(packages-test.txt) ;;
+esac
 want=$(cat "${lists[@]}" | sed 's/#.*//' | tr -s ' \n' '\n' | sed '/^$/d' | sort -u)
 missing=()
 for pkg in $want; do

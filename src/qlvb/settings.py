@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "qlvb.web.metrics.MetricsMiddleware",  # request latency per route for /metrics (web/metrics.py)
     "django.middleware.security.SecurityMiddleware",
     "qlvb.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -104,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "qlvb.core.middleware.RequestContextMiddleware",
+    "qlvb.core.replica.ReplicaReadsMiddleware",  # page reads may use the replica (only with QLVB_REPLICA_URL)
     "qlvb.api.auth.BearerChallengeMiddleware",
 ]
 
@@ -142,6 +144,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL streaming replica for page reads (core/replica.py, docs/deploy.md "Bản sao chỉ đọc"): lists,
+# search and reports read there unless the browser wrote in the last QLVB_REPLICA_STICKY_SECONDS, or the
+# replica lags more than QLVB_REPLICA_MAX_LAG_SECONDS, or does not answer (then everything reads the primary).
+# /metrics (web/metrics.py): scraped from these addresses, or with "Authorization: Bearer <token>"
+QLVB_METRICS_ALLOW = [a.strip() for a in env("QLVB_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()]
+QLVB_METRICS_TOKEN = env("QLVB_METRICS_TOKEN", "")
+QLVB_REPLICA_URL = env("QLVB_REPLICA_URL", "")
+QLVB_REPLICA_STICKY_SECONDS = int(env("QLVB_REPLICA_STICKY_SECONDS", "15"))
+QLVB_REPLICA_MAX_LAG_SECONDS = float(env("QLVB_REPLICA_MAX_LAG_SECONDS", "5"))
+QLVB_REPLICA_CHECK_SECONDS = float(env("QLVB_REPLICA_CHECK_SECONDS", "10"))
+DATABASE_ROUTERS: list[str] = []
+if QLVB_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(QLVB_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 1
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the tests' replica is the test database itself
+    DATABASE_ROUTERS = ["qlvb.core.replica.ReplicaRouter"]
 AUTH_USER_MODEL = "directory.User"
 
 # --- Passwords and sign-in ------------------------------------------------------------------
@@ -305,8 +323,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# A task is taken off the queue only when it has finished: a worker process killed in the middle (OOM, a
+# node lost) gives it back and another runs it (every task is idempotent; bench/cluster_faults.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Slow work on its own queue so a scan never waits behind (or holds up) the rest; `qlvb serve` consumes both.
-CELERY_TASK_ROUTES = {"qlvb.files.file_text_extract": {"queue": "ocr"}}
+# Queues: "ocr" (the text of files, slow) and "exchange" (the national axis) can have workers of their own
+# (scripts/cluster.sh); `qlvb serve` runs one worker on all three.
+CELERY_TASK_ROUTES = {"qlvb.files.file_text_extract": {"queue": "ocr"}, "qlvb.exchange.*": {"queue": "exchange"}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Daily jobs (Celery beat). Each app adds its own entry: {"task": name, "schedule": seconds or crontab}.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {

@@ -1,12 +1,25 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import auditlog, passkey_views, pwa, search, session_views, sso_views, twofactor_views, views
+from . import (
+    auditlog,
+    metrics,
+    passkey_views,
+    pwa,
+    search,
+    session_views,
+    sso_views,
+    status_views,
+    twofactor_views,
+    views,
+)
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("metrics", metrics.metrics, name="metrics"),
+    path("quan-tri/tinh-trang/", status_views.status, name="status"),
     path("manifest.webmanifest", pwa.manifest, name="app_manifest"),
     path("sw.js", pwa.service_worker, name="app_worker"),
     path("ung-dung/", pwa.more, name="app_more"),

@@ -104,6 +104,8 @@ def _commands(python: str, options: dict[str, Any]) -> list[list[str]]:
             "-m",
             "gunicorn",
             "qlvb.wsgi:application",
+            "--config",
+            "python:qlvb.gunicorn_conf",
             "--bind",
             options["bind"],
             "--workers",
@@ -126,7 +128,7 @@ def _commands(python: str, options: dict[str, Any]) -> list[list[str]]:
                 "qlvb",
                 "worker",
                 "--queues",
-                "default,ocr",  # CELERY_TASK_ROUTES: the text of files (OCR) goes to "ocr"
+                "default,ocr,exchange",  # CELERY_TASK_ROUTES: the text of files → "ocr", the axis → "exchange"
                 "--beat",
                 "--loglevel",
                 "INFO",

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The production shape on one machine (docs/deploy.md "Cụm trên một máy"): `make cluster` / `make cluster-stop`.
+#
+#   PostgreSQL primary (port 5434) and a streaming replica (5435): two clusters of their own made with the
+#   Debian tools (pg_createcluster, pg_basebackup -R); the machine's own cluster on 5432 is not touched.
+#   Redis (6390) for the broker, the cache and the locks; an S3-protocol object store (moto in server mode,
+#   9010) for the files; two gunicorn web nodes (8101, 8102) behind nginx (8100); two Celery workers with
+#   split queues (default+exchange, ocr) and one beat.
+#
+# Everything it starts is recorded under var/cluster/ (pid files, logs, environment); `stop` stops exactly
+# that, and drops the two PostgreSQL clusters. `env` prints the environment to run commands against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+state=$root/var/cluster
+py=$root/.venv/bin/python
+export PYTHONPATH=$root/src${PYTHONPATH:+:$PYTHONPATH}  # this checkout's code, whichever checkout the venv was made in
+PGVER=${QLVB_CLUSTER_PG_VERSION:-15}
+PRIMARY=qlvbprimary REPLICA=qlvbreplica
+PG_PRIMARY_PORT=5434 PG_REPLICA_PORT=5435 REDIS_PORT=6390 S3_PORT=9010 PROXY_PORT=8100 WEB_PORTS=(8101 8102)
+
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+
+cluster_env() {
+  cat <<EOF
+DATABASE_URL=postgresql://postgres@/qlvb?host=/var/run/postgresql&port=$PG_PRIMARY_PORT
+QLVB_REPLICA_URL=postgresql://postgres@/qlvb?host=/var/run/postgresql&port=$PG_REPLICA_PORT
+CELERY_BROKER_URL=redis://127.0.0.1:$REDIS_PORT/0
+QLVB_CACHE_URL=redis://127.0.0.1:$REDIS_PORT/1
+QLVB_STORAGE=s3
+QLVB_S3_ENDPOINT_URL=http://127.0.0.1:$S3_PORT
+QLVB_S3_BUCKET=qlvb-files
+AWS_ACCESS_KEY_ID=qlvb-local
+AWS_SECRET_ACCESS_KEY=qlvb-local-secret
+QLVB_DATA_DIR=$state/data
+QLVB_TRUST_X_FORWARDED_FOR=1
+EOF
+}
+
+load_env() { set -a; # shellcheck disable=SC1090
+  source <(cluster_env | sed -E "s/^([A-Z_0-9]+)=(.*)$/\1='\2'/"); set +a; }
+
+started() { echo "$1" >> "$state/started"; }
+
+background() {  # $1 = name, rest = command: runs detached, pid in var/cluster/$1.pid, log in $1.log
+  local name=$1; shift
+  setsid "$@" > "$state/$name.log" 2>&1 < /dev/null &
+  echo $! > "$state/$name.pid"
+  started "pid:$name"
+}
+
+wait_for() {  # $1 = what, rest = a command that succeeds once it is up
+  local what=$1; shift
+  for _ in $(seq 1 60); do "$@" > /dev/null 2>&1 && return 0; sleep 1; done
+  echo "Không khởi động được: $what (xem var/cluster/)" >&2
+  return 1
+}
+
+pg_start() {
+  started "pg:$PRIMARY"
+  started "pg:$REPLICA"
+  if ! pg_lsclusters -h | awk '{print $2}' | grep -qx "$PRIMARY"; then
+    pg_createcluster -q "$PGVER" "$PRIMARY" -p "$PG_PRIMARY_PORT" -- --auth=trust > /dev/null
+    conf=/etc/postgresql/$PGVER/$PRIMARY
+    {
+      echo "listen_addresses = ''"
+      echo "wal_level = replica"
+      echo "max_wal_senders = 4"
+      echo "shared_buffers = 256MB"
+      echo "max_connections = 200"
+    } >> "$conf/postgresql.conf"
+    echo "local replication all trust" >> "$conf/pg_hba.conf"
+  fi
+  pg_ctlcluster "$PGVER" "$PRIMARY" start 2> /dev/null || true
+  wait_for "PostgreSQL chính" pg_isready -q -h /var/run/postgresql -p "$PG_PRIMARY_PORT"
+  as_postgres psql -q -h /var/run/postgresql -p "$PG_PRIMARY_PORT" -tc "SELECT 1 FROM pg_database WHERE datname='qlvb'" \
+    | grep -q 1 || as_postgres createdb -h /var/run/postgresql -p "$PG_PRIMARY_PORT" qlvb
+
+  data=/var/lib/postgresql/$PGVER/$REPLICA
+  if ! pg_lsclusters -h | awk '{print $2}' | grep -qx "$REPLICA"; then
+    pg_createcluster -q "$PGVER" "$REPLICA" -p "$PG_REPLICA_PORT" -- --auth=trust > /dev/null
+    echo "listen_addresses = ''" >> "/etc/postgresql/$PGVER/$REPLICA/postgresql.conf"
+    {
+      echo "hot_standby_feedback = on"
+      echo "shared_buffers = 256MB"
+      echo "max_connections = 200"  # a standby needs at least the primary's
+    } >> "/etc/postgresql/$PGVER/$REPLICA/postgresql.conf"
+  fi
+  if [ ! -f "$data/standby.signal" ]; then
+    pg_ctlcluster "$PGVER" "$REPLICA" stop 2> /dev/null || true
+    as_postgres find "$data" -mindepth 1 -delete  # pg_basebackup fills an empty folder
+    # a copy of the primary that follows it (standby.signal + primary_conninfo written by -R)
+    as_postgres pg_basebackup -h /var/run/postgresql -p "$PG_PRIMARY_PORT" -D "$data" -R -X stream -c fast
+  fi
+  pg_ctlcluster "$PGVER" "$REPLICA" start 2> /dev/null || true
+  wait_for "PostgreSQL bản sao" pg_isready -q -h /var/run/postgresql -p "$PG_REPLICA_PORT"
+}
+
+start() {
+  if [ -f "$state/started" ]; then echo "Cụm đang chạy (var/cluster/started). Dừng: make cluster-stop" >&2; exit 1; fi
+  QLVB_SYSTEM_PACKAGES=cluster bash scripts/system-packages.sh
+  mkdir -p "$state/data"
+  : > "$state/started"
+  cluster_env > "$state/env"
+  pg_start
+  background redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+  background s3 "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$S3_PORT"
+  wait_for Redis redis-cli -p "$REDIS_PORT" ping
+  wait_for "kho tệp S3" curl -sf "http://127.0.0.1:$S3_PORT/moto-api/"
+  load_env
+  "$py" - <<'PY'
+import os, boto3
+s3 = boto3.client("s3", endpoint_url=os.environ["QLVB_S3_ENDPOINT_URL"], region_name="us-east-1")
+if os.environ["QLVB_S3_BUCKET"] not in [b["Name"] for b in s3.list_buckets().get("Buckets", [])]:
+    s3.create_bucket(Bucket=os.environ["QLVB_S3_BUCKET"])
+PY
+  "$py" -m qlvb.cli migrate --noinput -v0
+  "$py" -m qlvb.cli collectstatic --noinput -v0
+  "$py" -m qlvb.cli demo > "$state/demo.log" 2>&1
+  for port in "${WEB_PORTS[@]}"; do
+    mkdir -p "$state/metrics-$port"  # each node adds up its own workers (web/metrics.py)
+    background "web-$port" env PROMETHEUS_MULTIPROC_DIR="$state/metrics-$port" "$py" -m gunicorn qlvb.wsgi:application --config python:qlvb.gunicorn_conf \
+      --bind "127.0.0.1:$port" --workers 2 --threads 4 --timeout 120
+  done
+  background worker-default "$py" -m celery -A qlvb worker -n "default@%h" --queues default,exchange --concurrency 2 --loglevel INFO
+  background worker-ocr "$py" -m celery -A qlvb worker -n "ocr@%h" --queues ocr --concurrency 1 --loglevel INFO
+  background beat "$py" -m celery -A qlvb beat --schedule "$state/beat-schedule" --loglevel INFO
+  sed -e "s/@PROXY_PORT@/$PROXY_PORT/" -e "s#@STATE@#$state#g" \
+    -e "s/@UPSTREAMS@/$(printf 'server 127.0.0.1:%s max_fails=1 fail_timeout=5s; ' "${WEB_PORTS[@]}")/" \
+    -e "s#@STATIC@#$root/var/static/#" docs/deploy/nginx-cluster.conf > "$state/nginx.conf"
+  nginx -c "$state/nginx.conf" -p "$state"
+  started "nginx"
+  for port in "${WEB_PORTS[@]}"; do wait_for "web $port" curl -sf "http://127.0.0.1:$port/healthz"; done
+  wait_for "nginx" curl -sf "http://127.0.0.1:$PROXY_PORT/healthz"
+  echo "Cụm đã chạy: http://127.0.0.1:$PROXY_PORT (nginx → ${WEB_PORTS[*]}); môi trường: var/cluster/env"
+}
+
+stop() {
+  [ -f "$state/started" ] || { echo "Không có cụm nào đang chạy."; return 0; }
+  tac "$state/started" | while read -r item; do
+    case $item in
+      nginx) nginx -c "$state/nginx.conf" -p "$state" -s quit 2> /dev/null || true ;;
+      pid:*)
+        name=${item#pid:}
+        pid=$(cat "$state/$name.pid" 2> /dev/null || true)
+        # the whole process group started by setsid: gunicorn's and Celery's children go with it
+        [ -n "$pid" ] && kill -TERM -- "-$pid" 2> /dev/null || true
+        ;;
+      pg:*)
+        pg_dropcluster --stop "$PGVER" "${item#pg:}" 2> /dev/null || true
+        ;;
+    esac
+  done
+  sleep 2
+  for f in "$state"/*.pid; do
+    [ -f "$f" ] || continue
+    pid=$(cat "$f"); kill -KILL -- "-$pid" 2> /dev/null || true; rm -f "$f"
+  done
+  rm -f "$state/started"
+  echo "Đã dừng cụm."
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  env) cluster_env ;;
+  *) echo "Dùng: scripts/cluster.sh start|stop|env" >&2; exit 2 ;;
+esac
