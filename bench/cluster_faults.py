@@ -175,8 +175,9 @@ def fault_replica(bearer: str) -> None:
         f"{dict(load.codes)}",
     )
     subprocess.run(["pg_ctlcluster", PGVER, "qlvbreplica", "start"], check=True)
-    up = wait_until(lambda: 'component="replica"} 1.0' in requests.get(f"{PROXY}/metrics", timeout=10).text, 120)
-    check("bản sao chạy lại và bắt kịp", up)
+    started = time.monotonic()
+    up = wait_until(lambda: 'component="replica"} 1.0' in requests.get(f"{PROXY}/metrics", timeout=10).text, 300)
+    check("bản sao chạy lại và bắt kịp", up, f"sau {time.monotonic() - started:.0f} s")
 
 
 def fault_redis() -> None:
