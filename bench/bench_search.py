@@ -101,6 +101,11 @@ def main() -> None:
     parser.add_argument("--kinds", default="", help="comma-separated kinds to run (default: all)")
     parser.add_argument("--plans", type=int, default=3, help="query plans shown (the slowest queries)")
     parser.add_argument("--kind-seconds", type=float, default=90, help="stop a kind after this long")
+    parser.add_argument(
+        "--no-agency-index",
+        action="store_true",
+        help="never start from the (agency, words) index (the walk, as before migration documents 0015)",
+    )
     args = parser.parse_args()
     if args.database:
         args.database_url = f"postgresql:///{args.database}?host=/var/run/postgresql"
@@ -133,6 +138,11 @@ def main() -> None:
         if args.database == "qlvb_bench_1m":
             raise SystemExit("qlvb_bench_1m is generated once (python -m benchdata), never re-created here")
         prepare(args.database_url, args.documents)
+    if args.no_agency_index:
+        from qlvb.documents import search
+
+        search.AGENCY_MATCHES = -1
+        print("the (agency, words) index is not used: broad queries walk the visible documents")
     run(args)
 
 

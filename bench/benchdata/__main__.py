@@ -26,6 +26,10 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], object] = print
     parser.add_argument(
         "--body-share", type=float, default=0.30, help="share of documents whose files have text (0 to 1)"
     )
+    parser.add_argument(
+        "--tasks-per-document", type=float, default=0.10, help="tasks (giao việc) per document of an agency"
+    )
+    parser.add_argument("--only-tasks", action="store_true", help="only add the tasks to a database generated before")
     options = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qlvb.settings")
@@ -40,14 +44,19 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], object] = print
         documents=options.documents,
         seed=options.seed,
         body_share=options.body_share,
+        tasks_per_document=options.tasks_per_document,
         out=out,
     )
+    if options.only_tasks:
+        s = generator.run_tasks_only()
+        out(f"Done in {s.seconds:.1f} s: {s.tasks:,} tasks, {s.assignments:,} assignments")
+        return
     s = generator.run()
     out(
         f"Done in {s.seconds:.1f} s: {s.agencies} agencies, {s.departments} departments, {s.users} users, "
         f"{s.documents:,} documents ({s.bodies:,} with a body, "
         f"{s.body_chars / max(s.bodies, 1):,.0f} characters on average), {s.registers} registers, "
-        f"{s.assignments:,} assignments, "
+        f"{s.assignments:,} assignments, {s.tasks:,} tasks, "
         f"{s.updates:,} updates, {s.events:,} events, {s.notifications:,} notifications"
     )
 

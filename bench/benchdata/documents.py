@@ -200,9 +200,9 @@ def _entry(
     rest of the data set does not depend on the bodies)."""
     rng = g.body_rng
     if rng.random() >= g.body_share:
-        return (doc_id, folded, "", "", None)
+        return (doc_id, agency.id, folded, "", "", None)
     text, text_folded = body_make(rng, agency, subject, received_at.year, signer)
-    return (doc_id, folded, text, text_folded, received_at + dt.timedelta(minutes=rng.randint(2, 600)))
+    return (doc_id, agency.id, folded, text, text_folded, received_at + dt.timedelta(minutes=rng.randint(2, 600)))
 
 
 def _status(g: Generator, age: float) -> str:

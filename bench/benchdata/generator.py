@@ -30,6 +30,8 @@ from collections.abc import Callable
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from qlvb.assignments.models import Assignment
+from qlvb.direction.models import Task, TaskEvent, TaskPart
 from qlvb.directory.models import RoleAssignment, Unit, User
 from qlvb.documents.models import DocumentType, Register
 
@@ -38,9 +40,11 @@ from .directory import directory_make
 from .documents import TZ, documents_make
 from .records import Agency, Summary
 from .tables import LOAD_TABLES
+from .tasks import tasks_make
 from .writers import BulkWriter, CopyWriter, Ids, Writer, pg_unindex
 
 DEFAULT_PASSWORD = "LienMinh@2025"
+TASK_TABLES = (Task, TaskPart, TaskEvent, Task.documents.through)  # written by tasks.py, indexes kept
 
 
 class Generator:
@@ -55,6 +59,7 @@ class Generator:
         documents: int,
         seed: int = 1,
         body_share: float = 0.30,
+        tasks_per_document: float = 0.10,
         out: Callable[[str], object] = print,
         password: str = DEFAULT_PASSWORD,
     ):
@@ -62,6 +67,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.body_rng = random.Random(seed + 1_000_003)  # the bodies' own source (documents.py)
         self.body_share = body_share
+        self.tasks_per_document = tasks_per_document
         self.out = out
         self.password = password
         self.now = dt.datetime.now(TZ).replace(microsecond=0)
@@ -69,7 +75,7 @@ class Generator:
         self.started = time.perf_counter()
         self.postgres = connection.vendor == "postgresql"
         self.writer: Writer = CopyWriter() if self.postgres else BulkWriter()
-        self.ids = Ids((Unit, User, RoleAssignment, Register, *LOAD_TABLES))
+        self.ids = Ids((Unit, User, RoleAssignment, Register, *LOAD_TABLES, *TASK_TABLES))
         self.types = {t.name: t.pk for t in DocumentType.objects.all()}
         self.type_abbr = {t.name: t.abbreviation for t in DocumentType.objects.all()}
 
@@ -92,6 +98,8 @@ class Generator:
                 self.say(f"dropped {len(restore)} secondary indexes and foreign keys of the large tables for the load")
             agencies = self.make_directory()
             self.make_documents(agencies)
+            if self.tasks_per_document > 0:
+                tasks_make(self, self.tasks_per_document)
             if restore:
                 self.say("restoring indexes and foreign keys")
                 with connection.cursor() as cursor:
@@ -100,13 +108,27 @@ class Generator:
                         cursor.execute(statement)
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(
-                    no_style(), [Unit, User, RoleAssignment, Register, *LOAD_TABLES]
+                    no_style(), [Unit, User, RoleAssignment, Register, *LOAD_TABLES, *TASK_TABLES]
                 ):
                     cursor.execute(statement)
         if self.postgres:
             self.say("analysing")
             with connection.cursor() as cursor:
                 for model in (Unit, User, RoleAssignment, Register, *LOAD_TABLES):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        self.summary.seconds = time.perf_counter() - self.started
+        return self.summary
+
+    def run_tasks_only(self) -> Summary:
+        """Add the tasks (``tasks.py``) to a database generated before, in one transaction."""
+        with transaction.atomic():
+            tasks_make(self, self.tasks_per_document or 0.10)
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), [Assignment, *TASK_TABLES]):
+                    cursor.execute(statement)
+        if self.postgres:
+            with connection.cursor() as cursor:
+                for model in (Assignment, *TASK_TABLES):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         self.summary.seconds = time.perf_counter() - self.started
         return self.summary

@@ -53,6 +53,7 @@ class Summary:
     events: int = 0
     notifications: int = 0
     updates: int = 0
+    tasks: int = 0
     bodies: int = 0
     body_chars: int = 0
     seconds: float = 0.0

@@ -110,7 +110,7 @@ ASSIGN_COLS = (
     "overdue_notified_on",
     "due_soon_notified_on",
 )
-ENTRY_COLS = ("document_id", "meta_folded", "body", "body_folded", "body_updated_at")
+ENTRY_COLS = ("document_id", "agency_id", "meta_folded", "body", "body_folded", "body_updated_at")
 UPDATE_COLS = ("id", "assignment_id", "author_id", "kind", "text", "progress", "created_at")
 EVENT_COLS = ("id", "document_id", "actor_id", "actor_name", "actor_unit", "action", "text", "data", "created_at")
 NOTE_COLS = ("id", "user_id", "kind", "text", "document_id", "assignment_id", "created_at", "read_at")

@@ -141,3 +141,37 @@ def test_bodies_are_what_the_index_would_hold(generated):
     result = search_page(clerk, text='"chuyen doi so"', per_page=5000)
     assert result.page is not None
     assert entry.document_id in {h.document.pk for h in result.hits}
+
+
+def test_tasks_are_written_as_the_app_writes_them(generated):
+    """About one task per ten documents of each agency, each with one lead part (a department row, and the
+    officer its head gave it to unless still pending), open ones partly overdue, done ones completed; the
+    agency's tasks are what the app's own list finds; ``--only-tasks`` adds more to the same database."""
+    from django.utils import timezone
+
+    from qlvb.direction.models import Task, TaskEvent
+
+    summary, _lines = generated
+    tasks = Task.objects.all()
+    assert summary.tasks == tasks.count() and 150 <= summary.tasks <= 250
+    for task in tasks.prefetch_related("parts__assignment")[:100]:
+        tops = [p.assignment for p in task.parts.all()]
+        assert [a.role for a in tops].count("lead") == 1
+        assert all(a.document_id is None and a.agency_id == task.agency_id and a.parent_id is None for a in tops)
+        lead = next(a for a in tops if a.role == "lead")
+        assert (task.status == "done") == (lead.status == "done") == (task.completed_at is not None)
+        officers = Assignment.objects.filter(parent=lead)
+        assert officers.count() == (0 if lead.status == "pending" else 1)
+        assert TaskEvent.objects.filter(task=task, action="created").count() == 1
+    today = timezone.localdate()
+    assert tasks.filter(status="open", due_date__lt=today).exists() and tasks.filter(status="done").exists()
+    assert Task.documents.through.objects.exists()
+    from qlvb.direction.task_selectors import tasks_visible_to
+
+    role = RoleAssignment.objects.filter(role="leader").select_related("user").first()
+    assert role is not None
+    mine = Task.objects.filter(agency_id=role.unit_id)
+    assert set(tasks_visible_to(role.user).filter(agency_id=role.unit_id)) == set(mine) and mine.exists()
+    before = tasks.count()
+    main(["--only-tasks", "--seed", "9"], out=lambda _line: None)
+    assert Task.objects.count() > before

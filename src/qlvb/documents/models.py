@@ -257,7 +257,8 @@ class Document(models.Model):
             kwargs["update_fields"] = {*update_fields, "search_folded", "updated_at"}
         super().save(*args, **kwargs)
         if update_fields is None or METADATA_FIELDS.intersection(update_fields):
-            search_entry_save_metadata(self.pk, self.search_folded)  # the full-text index (searchindex.py)
+            # the full-text index (searchindex.py)
+            search_entry_save_metadata(self.pk, self.search_folded, self.agency_id)
 
     @property
     def number_notation(self) -> str:

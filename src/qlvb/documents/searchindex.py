@@ -44,6 +44,20 @@ class SearchEntry(models.Model):
     body = models.TextField(_("nội dung tệp"), default="", blank=True)
     body_folded = models.TextField(default="", editable=False)
     body_updated_at = models.DateTimeField(null=True, blank=True)
+    # A copy of ``Document.agency`` (set with the metadata): on PostgreSQL the GIN index
+    # ``documents_searchentry_agency_vector`` holds it beside the words, so "these words in this agency" is
+    # one index look-up (migration ``0015_searchentry_agency``, docs/search.md). No constraint: the row goes
+    # with its document.
+    agency = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("chỉ mục tìm kiếm")
@@ -112,8 +126,8 @@ def search_metadata_sync(document_ids: Iterable[int] | None = None) -> int:
     documents = Document.objects.all() if document_ids is None else Document.objects.filter(pk__in=document_ids)
     written = 0
     batch: list[SearchEntry] = []
-    for pk, folded in documents.values_list("pk", "search_folded").iterator(chunk_size=2000):
-        batch.append(SearchEntry(document_id=pk, meta_folded=folded))
+    for pk, agency_id, folded in documents.values_list("pk", "agency_id", "search_folded").iterator(chunk_size=2000):
+        batch.append(SearchEntry(document_id=pk, agency_id=agency_id, meta_folded=folded))
         if len(batch) >= 2000:
             written += _upsert_metadata(batch)
             batch = []
@@ -124,14 +138,14 @@ def search_metadata_sync(document_ids: Iterable[int] | None = None) -> int:
 
 def _upsert_metadata(entries: list[SearchEntry]) -> int:
     SearchEntry.objects.bulk_create(
-        entries, update_conflicts=True, unique_fields=["document"], update_fields=["meta_folded"]
+        entries, update_conflicts=True, unique_fields=["document"], update_fields=["meta_folded", "agency"]
     )
     return len(entries)
 
 
-def search_entry_save_metadata(document_id: int, folded: str) -> None:
+def search_entry_save_metadata(document_id: int, folded: str, agency_id: int | None = None) -> None:
     """Called by ``Document.save`` when a field of the folded metadata may have changed."""
-    _upsert_metadata([SearchEntry(document_id=document_id, meta_folded=folded)])
+    _upsert_metadata([SearchEntry(document_id=document_id, agency_id=agency_id, meta_folded=folded)])
 
 
 def search_text_set(document_id: int, *, body: str) -> None:
@@ -145,14 +159,16 @@ def search_text_set(document_id: int, *, body: str) -> None:
 
     text = "".join(ch if ch in "\t\n\r" or (ch >= " " and ch != "\x7f") else " " for ch in nfc(body or ""))
     text = text[:BODY_LIMIT]
-    folded = Document.objects.filter(pk=document_id).values_list("search_folded", flat=True).first()
-    if folded is None:
+    row = Document.objects.filter(pk=document_id).values_list("search_folded", "agency_id").first()
+    if row is None:
         return  # the document is gone: nothing to index
+    folded, agency_id = row
     body_folded = fold_aligned(text)
     SearchEntry.objects.bulk_create(
         [
             SearchEntry(
                 document_id=document_id,
+                agency_id=agency_id,
                 meta_folded=folded,
                 body=text,
                 body_folded=body_folded,
@@ -161,7 +177,7 @@ def search_text_set(document_id: int, *, body: str) -> None:
         ],
         update_conflicts=True,
         unique_fields=["document"],
-        update_fields=["meta_folded", "body", "body_folded", "body_updated_at"],
+        update_fields=["meta_folded", "agency", "body", "body_folded", "body_updated_at"],
     )
     vocabulary_add(body_folded)
 
