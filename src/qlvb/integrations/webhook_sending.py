@@ -15,7 +15,7 @@ import hmac
 import random
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
@@ -91,7 +91,11 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         with _session().post(
             sub.url, data=body, headers=headers, timeout=timeouts(), allow_redirects=False, stream=True
         ) as answer:
-            answer.raw.read(4096)  # a receiver's answer is not kept, only its status
+            read = 0
+            for chunk in answer.iter_content(8192):  # read to the end (the connection is kept), not kept
+                read += len(chunk)
+                if read > 65536:  # a receiver that talks too much loses its connection
+                    break
             code = answer.status_code
     except requests.Timeout:
         return None, "Hết thời gian chờ địa chỉ nhận trả lời (timeout)."
@@ -124,13 +128,32 @@ def _auto_pause(sub: Subscription, streak: int) -> None:
     )
 
 
-def _record(delivery_id: int, code: int | None, error: str, started: float, *, held: bool) -> float | None:
+def _failed(delivery: WebhookDelivery, now: datetime, *, held: bool) -> float | None:
+    """A failed attempt: retried after the back-off while tries are left (failed for good after the last);
+    counted in the subscription's failures in a row, which pause it at ``QLVB_WEBHOOK_PAUSE_AFTER``."""
+    sub = delivery.subscription
+    delivery.tries_left = 0 if held else max(0, delivery.tries_left - 1)
+    delay = None
+    if delivery.tries_left == 0:
+        delivery.state = DeliveryState.FAILED
+    else:
+        from .webhooks import max_attempts
+
+        delay = backoff(max_attempts() - delivery.tries_left)
+        delivery.next_attempt_at = now + timedelta(seconds=delay)
+    if not held:
+        Subscription.objects.filter(pk=sub.pk).update(failure_streak=F("failure_streak") + 1)
+        streak = Subscription.objects.values_list("failure_streak", flat=True).get(pk=sub.pk)
+        if streak >= _pause_after():
+            _auto_pause(sub, streak)
+    return delay
+
+
+def _record(delivery: WebhookDelivery, code: int | None, error: str, started: float, *, held: bool) -> float | None:
+    """Log the attempt and move the delivery on. ``delivery`` is claimed: nobody else writes it meanwhile."""
     now = timezone.now()
+    delay = None
     with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update().select_related("subscription__system").get(pk=delivery_id)
-        )
-        sub = delivery.subscription
         delivery.attempts += 1
         WebhookAttempt.objects.create(
             delivery=delivery,
@@ -143,26 +166,25 @@ def _record(delivery_id: int, code: int | None, error: str, started: float, *, h
         delivery.claimed_until = None
         delivery.last_status_code = code
         delivery.last_error = error[:300]
-        delay = None
         if not error:
             delivery.state = DeliveryState.DELIVERED
             delivery.delivered_at = now
-            Subscription.objects.filter(pk=sub.pk).exclude(failure_streak=0).update(failure_streak=0)
+            if delivery.subscription.failure_streak:
+                Subscription.objects.filter(pk=delivery.subscription_id).update(failure_streak=0)
         else:
-            delivery.tries_left = 0 if held else max(0, delivery.tries_left - 1)
-            if delivery.tries_left == 0:
-                delivery.state = DeliveryState.FAILED
-            else:
-                from .webhooks import max_attempts
-
-                delay = backoff(max_attempts() - delivery.tries_left)
-                delivery.next_attempt_at = now + timedelta(seconds=delay)
-            if not held:
-                Subscription.objects.filter(pk=sub.pk).update(failure_streak=F("failure_streak") + 1)
-                streak = Subscription.objects.values_list("failure_streak", flat=True).get(pk=sub.pk)
-                if streak >= _pause_after():
-                    _auto_pause(sub, streak)
-        delivery.save()
+            delay = _failed(delivery, now, held=held)
+        delivery.save(
+            update_fields=[
+                "attempts",
+                "claimed_until",
+                "last_status_code",
+                "last_error",
+                "state",
+                "delivered_at",
+                "tries_left",
+                "next_attempt_at",
+            ]
+        )
     return delay
 
 
@@ -176,9 +198,9 @@ def delivery_attempt(delivery_id: int) -> float | None:
     started = time.monotonic()
     if system.revoked_at is not None or Scope.RECEIVE_EVENTS not in system.scopes:
         error = "Hệ thống kết nối đã bị thu hồi hoặc không còn quyền nhận sự kiện: không gửi."
-        return _record(delivery_id, None, error, started, held=True)
+        return _record(delivery, None, error, started, held=True)
     code, error = _post(delivery)
-    return _record(delivery_id, code, error, started, held=False)
+    return _record(delivery, code, error, started, held=False)
 
 
 def deliveries_due(limit: int = 1000) -> list[int]:

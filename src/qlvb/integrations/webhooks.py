@@ -91,12 +91,18 @@ def deliveries_make(
     if not subscriptions:
         return []
     sight: dict[int, bool] = {}
+    people: dict[tuple[int, str], User | None] = {}
     now = timezone.now()
     rows = []
     for sub in subscriptions:
-        try:
-            person = person_for(sub.system, sub.user_code)
-        except DomainError:  # unmapped, left the unit, inactive: the subscription's person sees nothing
+        who = (sub.system_id, sub.user_code)
+        if who not in people:
+            try:
+                people[who] = person_for(sub.system, sub.user_code)
+            except DomainError:  # unmapped, left the unit, inactive: the subscription's person sees nothing
+                people[who] = None
+        person = people[who]
+        if person is None:
             continue
         if person.pk not in sight:
             sight[person.pk] = sees(person)
@@ -126,41 +132,53 @@ def deliveries_make(
             attempts=0,
         ).values_list("pk", flat=True)
     )
+    return queued
+
+
+def _queue_after_commit(ids: list[int]) -> None:
     from .tasks import webhook_deliver
 
-    for pk in queued:
+    for pk in ids:
         transaction.on_commit(partial(webhook_deliver.delay, pk))
-    return queued
 
 
 def _wants(event: DocumentEvent) -> bool:
     return (event.action, event.document.direction) in DOCUMENT_KINDS
 
 
-def _document_event_data(event: DocumentEvent, sub: Subscription) -> dict[str, Any]:
+def _document_event_data(event: DocumentEvent) -> Callable[[Subscription], dict[str, Any]]:
+    """The payload's data for each subscription (the document's fields read once per event)."""
     document = event.document
-    data: dict[str, Any] = {"document": document_data(document), "text": event.text, "actor": event.actor_name}
+    base: dict[str, Any] = {"document": document_data(document), "text": event.text, "actor": event.actor_name}
     if event.action == "delivery_status":
-        data["delivery"] = {"id": event.data.get("delivery"), "status": event.data.get("status")}
-    if document.direction == Direction.OUTGOING:
+        base["delivery"] = {"id": event.data.get("delivery"), "status": event.data.get("status")}
+
+    def data(sub: Subscription) -> dict[str, Any]:
+        if document.direction != Direction.OUTGOING:
+            return base
         submitted = Submission.objects.filter(system=sub.system, outgoing__document=document).first()
-        data["external_id"] = submitted.external_id if submitted else None
+        return {**base, "external_id": submitted.external_id if submitted else None}
+
     return data
 
 
-@consumer(wants=_wants)
-def document_event(event: DocumentEvent) -> None:
-    """Consumer of document events (``settings.QLVB_EVENT_CONSUMERS``)."""
+def document_deliveries(event: DocumentEvent) -> list[int]:
     document = event.document
     kind = DOCUMENT_KINDS[(event.action, document.direction)]
-    deliveries_make(
+    return deliveries_make(
         agency_id=document.agency_id,
         kind=kind,
         key=f"doc-{event.pk}",
         at=event.created_at,
         sees=lambda person: documents_visible_to(person, document.direction).filter(pk=document.pk).exists(),
-        data=lambda sub: _document_event_data(event, sub),
+        data=_document_event_data(event),
     )
+
+
+@consumer(wants=_wants)
+def document_event(event: DocumentEvent) -> None:
+    """Consumer of document events (``settings.QLVB_EVENT_CONSUMERS``)."""
+    _queue_after_commit(document_deliveries(event))
 
 
 def task_event(event: TaskEvent) -> None:
@@ -180,7 +198,7 @@ def task_event(event: TaskEvent) -> None:
         },
         "text": event.text,
     }
-    deliveries_make(
+    queued = deliveries_make(
         agency_id=task.agency_id,
         kind=kind,
         key=f"task-{event.pk}",
@@ -188,3 +206,4 @@ def task_event(event: TaskEvent) -> None:
         sees=lambda person: tasks_visible_to(person).filter(pk=task.pk).exists(),
         data=lambda sub: data,
     )
+    _queue_after_commit(queued)

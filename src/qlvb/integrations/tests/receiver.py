@@ -27,6 +27,8 @@ class Receiver:
     seen: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
+    keep: bool = True  # keep every request (the tests); the benchmark only counts
+    count: int = 0
 
     @property
     def url(self) -> str:
@@ -43,7 +45,9 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 delivery = self.headers.get("X-Qlvb-Delivery", "")
                 with receiver.lock:
-                    receiver.requests.append(Received(self.path, dict(self.headers.items()), body))
+                    receiver.count += 1
+                    if receiver.keep:
+                        receiver.requests.append(Received(self.path, dict(self.headers.items()), body))
                     nth = receiver.seen[delivery] = receiver.seen.get(delivery, 0) + 1
                 status, wait = receiver.behaviour(delivery, nth)
                 if wait:
@@ -68,3 +72,62 @@ class Receiver:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+
+
+def _bench_behaviour(fail_share: float, slow_share: float) -> Callable[[str, int], tuple[int, float]]:
+    """For the benchmark: ``fail_share`` of the deliveries answer 500 at their first request, half of those
+    503 again at the second; ``slow_share`` take 50 ms. Decided by the delivery id (the same every run)."""
+
+    def behaviour(delivery: str, nth: int) -> tuple[int, float]:
+        key = (int(delivery or 0) * 2654435761) % 10_000 / 10_000
+        if key < fail_share and (nth == 1 or (nth == 2 and key < fail_share / 2)):
+            return (500 if nth == 1 else 503), 0.0
+        return 200, 0.05 if key > 1 - slow_share else 0.0
+
+    return behaviour
+
+
+def main() -> None:
+    """``python -m qlvb.integrations.tests.receiver [fail_share] [slow_share]``: prints its address, serves
+    until killed; ``GET /stats`` answers the counts (requests, deliveries acknowledged, acknowledged twice)."""
+    import json
+    import sys
+
+    fail_share = float(sys.argv[1]) if len(sys.argv) > 1 else 0.1
+    slow_share = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+    behaviour = _bench_behaviour(fail_share, slow_share)
+    acknowledged: dict[str, int] = {}
+
+    def counted(delivery: str, nth: int) -> tuple[int, float]:
+        status, wait = behaviour(delivery, nth)
+        if status == 200:
+            with receiver.lock:
+                acknowledged[delivery] = acknowledged.get(delivery, 0) + 1
+        return status, wait
+
+    receiver = Receiver(behaviour=counted, keep=False)
+    receiver.start()
+    assert receiver.server is not None
+    handler = receiver.server.RequestHandlerClass
+
+    def do_GET(self: BaseHTTPRequestHandler) -> None:  # noqa: N802
+        with receiver.lock:
+            body = json.dumps(
+                {
+                    "requests": receiver.count,
+                    "acknowledged": len(acknowledged),
+                    "twice": sum(1 for n in acknowledged.values() if n > 1),
+                }
+            ).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    handler.do_GET = do_GET  # type: ignore[attr-defined]
+    print(receiver.url, flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
