@@ -343,7 +343,26 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "directory-sessions-clear": {"task": "qlvb.directory.sessions_clear", "schedule": 24 * 60 * 60.0},
 }
 # Modules acting on document events after commit, through Celery (documents/events.py: event consumers).
-QLVB_EVENT_CONSUMERS = ["qlvb.exchange.consumers.document_event", "qlvb.exchange.axis_statuses.consume"]
+QLVB_EVENT_CONSUMERS = [
+    "qlvb.exchange.consumers.document_event",
+    "qlvb.exchange.axis_statuses.consume",
+    "qlvb.integrations.webhooks.document_event",
+]
+# The same for task events (direction/task_dispatch.py): created and completed tasks.
+QLVB_TASK_EVENT_CONSUMERS = ["qlvb.integrations.webhooks.task_event"]
+
+# --- Webhooks of connected systems (integrations/webhooks*.py, docs/integration.md) ----------------------
+# Timeouts of one attempt (connect, read), the retries (attempts per delivery, exponential back-off from
+# BACKOFF_SECONDS doubling up to BACKOFF_MAX_SECONDS, with jitter), the automatic pause after PAUSE_AFTER
+# failed attempts in a row, and the hosts a subscription may reach over plain http (tests, local set-ups).
+QLVB_WEBHOOK_CONNECT_TIMEOUT = float(env("QLVB_WEBHOOK_CONNECT_TIMEOUT", "5"))
+QLVB_WEBHOOK_READ_TIMEOUT = float(env("QLVB_WEBHOOK_READ_TIMEOUT", "10"))
+QLVB_WEBHOOK_MAX_ATTEMPTS = int(env("QLVB_WEBHOOK_MAX_ATTEMPTS", "8"))
+QLVB_WEBHOOK_BACKOFF_SECONDS = float(env("QLVB_WEBHOOK_BACKOFF_SECONDS", "30"))
+QLVB_WEBHOOK_BACKOFF_MAX_SECONDS = float(env("QLVB_WEBHOOK_BACKOFF_MAX_SECONDS", "3600"))
+QLVB_WEBHOOK_PAUSE_AFTER = int(env("QLVB_WEBHOOK_PAUSE_AFTER", "20"))
+QLVB_WEBHOOK_HTTP_HOSTS = [h for h in env("QLVB_WEBHOOK_HTTP_HOSTS", "").split(",") if h.strip()]
+CELERY_BEAT_SCHEDULE["integrations-webhooks-due"] = {"task": "qlvb.integrations.webhooks_due", "schedule": 60.0}
 
 # --- Web Push (notifications/push*, docs/push.md) -------------------------------------------------
 # The VAPID key is made on first need and kept in the database; set QLVB_VAPID_PRIVATE_KEY (PEM, or the

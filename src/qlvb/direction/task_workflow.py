@@ -15,6 +15,7 @@ from qlvb.assignments.preconditions import OPEN
 from qlvb.core.locks import row_locked
 
 from . import task_policies as policies
+from .task_dispatch import task_event_queue
 from .task_models import Task, TaskEvent, TaskPart, TaskStatus
 
 if TYPE_CHECKING:
@@ -37,9 +38,10 @@ def task_of(assignment: Assignment) -> Task | None:
 def task_event(
     task: Task, *, actor: User | None, action: str, text: str = "", data: dict[str, Any] | None = None
 ) -> None:
-    TaskEvent.objects.create(
+    event = TaskEvent.objects.create(
         task=task, actor=actor, action=action, text=text, data=data or {}, created_at=timezone.now()
     )
+    task_event_queue(event)
 
 
 def task_finish(task: Task, *, actor: User, result: str) -> None:

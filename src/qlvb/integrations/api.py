@@ -318,3 +318,8 @@ def issued_signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
     call = caller(request)
     stored = issued.issued_pdf(system=call.system, person=call.person, pk=pk)
     return file_response(file_open(actor=call.person, stored_file=stored, authorised=True))
+
+
+from .webhook_api import router as webhook_router  # noqa: E402  (the webhook calls, in their own module)
+
+integration_api.add_router("/", webhook_router)

@@ -19,6 +19,12 @@ INTEGRATIONS_AUDIT_ACTIONS: dict[str, str] = {
     "integrations.draft_submitted": gettext_noop("Hệ thống kết nối gửi dự thảo văn bản đi"),
     "integrations.result_acknowledged": gettext_noop("Hệ thống kết nối xác nhận đã nhận kết quả"),
     "integrations.incoming_received": gettext_noop("Hệ thống kết nối chuyển văn bản đến"),
+    "integrations.webhook_created": gettext_noop("Đăng ký nhận sự kiện (webhook) cho hệ thống kết nối"),
+    "integrations.webhook_secret_rotated": gettext_noop("Cấp lại khóa ký sự kiện (webhook)"),
+    "integrations.webhook_paused": gettext_noop("Tạm dừng gửi sự kiện (webhook)"),
+    "integrations.webhook_auto_paused": gettext_noop("Tự động tạm dừng gửi sự kiện sau nhiều lần lỗi"),
+    "integrations.webhook_resumed": gettext_noop("Tiếp tục gửi sự kiện (webhook)"),
+    "integrations.webhook_replayed": gettext_noop("Gửi lại sự kiện (webhook)"),
 }
 
 audit_actions_declare(INTEGRATIONS_AUDIT_ACTIONS)

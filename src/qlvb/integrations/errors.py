@@ -20,3 +20,7 @@ class ErrorCode(StrEnum):
     NO_MAIN_FILE = "no_main_file"
     NOT_FINISHED = "not_finished"
     DRAFT_FORMAT = "draft_format"  # a main file or an appendix of a type the draft does not take
+    WEBHOOK_URL = "webhook_url"  # an address a subscription may not call
+    WEBHOOK_KINDS = "webhook_kinds"
+    NOT_FAILED = "not_failed"  # only a failed delivery is replayed
+    PAUSED = "paused"  # the subscription is paused: resume it first

@@ -125,3 +125,27 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} · {self.external_id}"
+
+
+from .webhook_models import (  # noqa: E402  (the webhooks' models, kept in their own module)
+    DeliveryState,
+    EventKind,
+    Subscription,
+    WebhookAttempt,
+    WebhookDelivery,
+)
+
+__all__ = [
+    "CodeKind",
+    "CodeMapping",
+    "ConnectedSystem",
+    "DeliveryState",
+    "EventKind",
+    "Handover",
+    "Scope",
+    "Submission",
+    "Subscription",
+    "SystemToken",
+    "WebhookAttempt",
+    "WebhookDelivery",
+]

@@ -18,3 +18,24 @@ def submission_advance_task(self, submission_id: int) -> str:  # type: ignore[no
             return "failed"
         raise self.retry(countdown=10)
     return outcome
+
+
+@shared_task(name="qlvb.integrations.webhook_deliver", ignore_result=True)
+def webhook_deliver(delivery_id: int) -> None:
+    """One attempt; a retry is queued with the back-off's countdown (in eager mode it runs at once)."""
+    from .webhook_sending import delivery_attempt
+
+    delay = delivery_attempt(delivery_id)
+    if delay is not None:
+        webhook_deliver.apply_async((delivery_id,), countdown=delay)
+
+
+@shared_task(name="qlvb.integrations.webhooks_due", ignore_result=True)
+def webhooks_due() -> int:
+    """Beat job: queue again the due deliveries nobody sends (a lost message, a resumed subscription)."""
+    from .webhook_sending import deliveries_due
+
+    due = deliveries_due()
+    for pk in due:
+        webhook_deliver.delay(pk)
+    return len(due)
