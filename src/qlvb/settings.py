@@ -396,6 +396,13 @@ CELERY_BEAT_SCHEDULE["audit-anchor"] = {"task": "qlvb.core.audit_anchor", "sched
 
 # Mã hồ sơ (Phụ lục VI II.III) = OrganId + year + notation joined by this separator (docs/dossiers.md).
 QLVB_DOSSIER_CODE_SEPARATOR = env("QLVB_DOSSIER_CODE_SEPARATOR", ".")
+# The key that signs an export package's manifest (dossiers/package_signature.py): PEM or PKCS#12; without it
+# the agency's own signing profile (the demo seal key) is used, opened with the password (demo password if empty).
+QLVB_PACKAGE_KEY_FILE = env("QLVB_PACKAGE_KEY_FILE", "")
+QLVB_PACKAGE_CERT_FILE = env("QLVB_PACKAGE_CERT_FILE", "")
+QLVB_PACKAGE_KEY_PASSWORD = env("QLVB_PACKAGE_KEY_PASSWORD", "")
+# An import refuses a package whose manifest is not signed (a signature present is always checked).
+QLVB_PACKAGE_REQUIRE_SIGNATURE = env_bool("QLVB_PACKAGE_REQUIRE_SIGNATURE", QLVB_ENV == "production")
 
 # --- Backup and restore (operations/backup.py, docs/operations.md) ------------------------------
 QLVB_BACKUP_DIR = Path(env("QLVB_BACKUP_DIR", str(DATA_DIR / "backups")))
