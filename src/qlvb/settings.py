@@ -8,6 +8,7 @@ see docs/deploy.md.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -401,6 +402,38 @@ QLVB_DOSSIER_CODE_SEPARATOR = env("QLVB_DOSSIER_CODE_SEPARATOR", ".")
 QLVB_PACKAGE_KEY_FILE = env("QLVB_PACKAGE_KEY_FILE", "")
 QLVB_PACKAGE_CERT_FILE = env("QLVB_PACKAGE_CERT_FILE", "")
 QLVB_PACKAGE_KEY_PASSWORD = env("QLVB_PACKAGE_KEY_PASSWORD", "")
+# Closing a dossier lengthens its retention to the longest of its documents' (dossiers/closing.py): document type →
+# years or "vĩnh viễn", as JSON in the environment. The defaults recall Thông tư 10/2022/TT-BNV's groups, not its
+# text (regulations.md §6.2 [R]): each agency sets the table it applies.
+QLVB_RETENTION_BY_DOCUMENT_TYPE: dict[str, int | str] = json.loads(
+    env(
+        "QLVB_RETENTION_BY_DOCUMENT_TYPE",
+        json.dumps(
+            {
+                "Nghị quyết": "vĩnh viễn",
+                "Quyết định": "vĩnh viễn",
+                "Chỉ thị": "vĩnh viễn",
+                "Quy chế": "vĩnh viễn",
+                "Quy định": "vĩnh viễn",
+                "Đề án": "vĩnh viễn",
+                "Chương trình": 20,
+                "Kế hoạch": 20,
+                "Báo cáo": 20,
+                "Hướng dẫn": 20,
+                "Tờ trình": 20,
+                "Hợp đồng": 20,
+                "Biên bản": 20,
+                "Thông báo": 10,
+                "Công văn": 10,
+                "Giấy mời": 5,
+                "Giấy giới thiệu": 5,
+                "Phiếu gửi": 5,
+                "Phiếu chuyển": 5,
+            },
+            ensure_ascii=False,
+        ),
+    )
+)
 # An import refuses a package whose manifest is not signed (a signature present is always checked).
 QLVB_PACKAGE_REQUIRE_SIGNATURE = env_bool("QLVB_PACKAGE_REQUIRE_SIGNATURE", QLVB_ENV == "production")
 
