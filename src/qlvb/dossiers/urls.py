@@ -19,6 +19,7 @@ urlpatterns = [
     path("nop-luu/<int:pk>/<str:form>.<str:fmt>", archive_views.transfer_form, name="transfer_form"),
     path("luu-tru/", archive_views.archive_inbox, name="archive"),
     path("luu-tru/het-han/", archive_views.expiring, name="expiring"),
+    path("luu-tru/ho-so-giu-lai.<str:fmt>", archive_views.kept_list, name="kept_list"),
     path("huy/", archive_views.disposal_list, name="disposals"),
     path("huy/<int:pk>/", archive_views.disposal_detail, name="disposal"),
     path("huy/<int:pk>/<str:form>.<str:fmt>", archive_views.disposal_form, name="disposal_form"),
