@@ -404,7 +404,8 @@ QLVB_PACKAGE_CERT_FILE = env("QLVB_PACKAGE_CERT_FILE", "")
 QLVB_PACKAGE_KEY_PASSWORD = env("QLVB_PACKAGE_KEY_PASSWORD", "")
 # Closing a dossier lengthens its retention to the longest of its documents' (dossiers/closing.py): document type →
 # years or "vĩnh viễn", as JSON in the environment. The defaults recall Thông tư 10/2022/TT-BNV's groups, not its
-# text (regulations.md §6.2 [R]): each agency sets the table it applies.
+# text (regulations.md §6.2 [R]): each agency sets the table it applies. Types whose retention depends on their
+# content (công văn, thông báo, giấy mời…) are left out: they never lengthen a dossier unless the agency says so.
 QLVB_RETENTION_BY_DOCUMENT_TYPE: dict[str, int | str] = json.loads(
     env(
         "QLVB_RETENTION_BY_DOCUMENT_TYPE",
@@ -423,12 +424,6 @@ QLVB_RETENTION_BY_DOCUMENT_TYPE: dict[str, int | str] = json.loads(
                 "Tờ trình": 20,
                 "Hợp đồng": 20,
                 "Biên bản": 20,
-                "Thông báo": 10,
-                "Công văn": 10,
-                "Giấy mời": 5,
-                "Giấy giới thiệu": 5,
-                "Phiếu gửi": 5,
-                "Phiếu chuyển": 5,
             },
             ensure_ascii=False,
         ),

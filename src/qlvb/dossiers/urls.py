@@ -33,6 +33,7 @@ urlpatterns += [
     path("goi/<int:pk>/tai-ve/", package_views.package_download, name="package_download"),
     path("nhap-goi/", package_views.package_import_page, name="package_import"),
     path("chua-lap-ho-so/", package_views.unfiled_page, name="unfiled"),
+    path("dua-vao-ho-so/", package_views.file_bulk, name="file_bulk"),
     path("<int:pk>/tai-lieu-khac/", package_views.other_file_add, name="other_file"),
     path("danh-muc/<int:pk>/tai-ve.<str:fmt>", package_views.plan_download, name="plan_download"),
     path("danh-muc/<int:pk>/nhap-xlsx/", package_views.plan_import, name="plan_import"),

@@ -42,6 +42,7 @@ def test_closing_lengthens_the_retention_to_the_longest_document_and_records_it(
 
 
 def test_the_retention_is_never_shortened(handled, free_dossier, person, settings):
+    settings.QLVB_RETENTION_BY_DOCUMENT_TYPE = {"Giấy mời": 5}
     officer = person("dothanhhuong")
     invitation = handled(doc_type=of_type("Giấy mời"), code_number="3")
     dossier = free_dossier(retention_years=20)
