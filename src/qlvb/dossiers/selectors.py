@@ -185,7 +185,7 @@ def dossier_history(dossier: Dossier, *, limit: int = 50) -> list[dict[str, Any]
         history.append(
             {
                 "at": row.created_at,
-                "who": names.get(row.actor_id) or row.actor_username,
+                "who": names.get(row.actor_id or 0) or row.actor_username,
                 "what": gettext(label),
                 "detail": detail,
                 "action": row.action,

@@ -80,7 +80,7 @@ def rewritten(path: Path, out: Path, *, change: dict[str, bytes]) -> Path:
     """The package with some entries replaced by ``change`` (name → new bytes; a new name is added)."""
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
-            dst.writestr(info, change.pop(info.filename, None) or src.read(info))
+            dst.writestr(info, change.pop(info.filename, b"") or src.read(info))
         for name, data in change.items():
             dst.writestr(name, data)
     return out
@@ -141,7 +141,9 @@ def test_a_signature_made_with_another_key_is_refused(
     other_key, _other_cert = key_and_cert("Kẻ giả mạo")
     from asn1crypto import cms
 
-    genuine = cms.ContentInfo.load(manifest_sign(manifest, package_signer(None)))
+    signer = package_signer(None)
+    assert signer is not None  # QLVB_PACKAGE_KEY_FILE
+    genuine = cms.ContentInfo.load(manifest_sign(manifest, signer))
     forged_by = (
         pkcs7.PKCS7SignatureBuilder()
         .set_data(manifest)
@@ -219,3 +221,23 @@ def test_the_import_page_shows_who_signed(
     text = response.content.decode()
     assert response.status_code == 200
     assert "Chữ ký danh mục: hợp lệ — UBND xã Liên Minh (khóa gói hồ sơ), Thử nghiệm" in text
+
+
+def test_the_api_names_the_signer_and_refuses_a_forged_manifest(
+    agency_key, closed_dossier, person, tyt_archivist, api_as, eager, django_capture_on_commit_callbacks
+):
+    package = built(person("dothanhhuong"), closed_dossier, django_capture_on_commit_callbacks)
+    shown = api_as("dothanhhuong").get(f"/api/v1/dossiers/packages/{package.pk}").json()
+    assert shown["signer"] == package.signer and shown["signer_cert_sha256"] == package.signer_cert_sha256
+    path = package_file(closed_dossier, person, django_capture_on_commit_callbacks)
+    with zipfile.ZipFile(path) as zf:
+        manifest = zf.read(MANIFEST)
+    forged = rewritten(path, eager / "forged.zip", change={MANIFEST: manifest + manifest[:71]})
+    client = api_as(tyt_archivist)
+    with forged.open("rb") as fh:
+        refused = client.post("/api/v1/dossiers/packages/import", {"package": fh})
+    assert refused.status_code == 422 and refused.json()["code"] == ErrorCode.PACKAGE_SIGNATURE
+    with path.open("rb") as fh:
+        imported = client.post("/api/v1/dossiers/packages/import", {"package": fh})
+    assert imported.status_code == 200, imported.content
+    assert imported.json()["signer"] == package.signer
