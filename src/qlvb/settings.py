@@ -8,6 +8,7 @@ see docs/deploy.md.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -440,6 +441,40 @@ CELERY_BEAT_SCHEDULE["audit-anchor"] = {"task": "qlvb.core.audit_anchor", "sched
 
 # Mã hồ sơ (Phụ lục VI II.III) = OrganId + year + notation joined by this separator (docs/dossiers.md).
 QLVB_DOSSIER_CODE_SEPARATOR = env("QLVB_DOSSIER_CODE_SEPARATOR", ".")
+# The key that signs an export package's manifest (dossiers/package_signature.py): PEM or PKCS#12; without it
+# the agency's own signing profile (the demo seal key) is used, opened with the password (demo password if empty).
+QLVB_PACKAGE_KEY_FILE = env("QLVB_PACKAGE_KEY_FILE", "")
+QLVB_PACKAGE_CERT_FILE = env("QLVB_PACKAGE_CERT_FILE", "")
+QLVB_PACKAGE_KEY_PASSWORD = env("QLVB_PACKAGE_KEY_PASSWORD", "")
+# Closing a dossier lengthens its retention to the longest of its documents' (dossiers/closing.py): document type →
+# years or "vĩnh viễn", as JSON in the environment. The defaults recall Thông tư 10/2022/TT-BNV's groups, not its
+# text (regulations.md §6.2 [R]): each agency sets the table it applies. Types whose retention depends on their
+# content (công văn, thông báo, giấy mời…) are left out: they never lengthen a dossier unless the agency says so.
+QLVB_RETENTION_BY_DOCUMENT_TYPE: dict[str, int | str] = json.loads(
+    env(
+        "QLVB_RETENTION_BY_DOCUMENT_TYPE",
+        json.dumps(
+            {
+                "Nghị quyết": "vĩnh viễn",
+                "Quyết định": "vĩnh viễn",
+                "Chỉ thị": "vĩnh viễn",
+                "Quy chế": "vĩnh viễn",
+                "Quy định": "vĩnh viễn",
+                "Đề án": "vĩnh viễn",
+                "Chương trình": 20,
+                "Kế hoạch": 20,
+                "Báo cáo": 20,
+                "Hướng dẫn": 20,
+                "Tờ trình": 20,
+                "Hợp đồng": 20,
+                "Biên bản": 20,
+            },
+            ensure_ascii=False,
+        ),
+    )
+)
+# An import refuses a package whose manifest is not signed (a signature present is always checked).
+QLVB_PACKAGE_REQUIRE_SIGNATURE = env_bool("QLVB_PACKAGE_REQUIRE_SIGNATURE", QLVB_ENV == "production")
 
 # --- Backup and restore (operations/backup.py, docs/operations.md) ------------------------------
 QLVB_BACKUP_DIR = Path(env("QLVB_BACKUP_DIR", str(DATA_DIR / "backups")))

@@ -24,11 +24,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qlvb.core.errors import ValidationFailed
+from qlvb.directory.models import Unit
 from qlvb.documents.models import Attachment
 from qlvb.files.convert import xlsx_to_pdf
 from qlvb.files.workbook import BOX, CENTER, WRAP_TOP, font, merged, no_formulas, page_setup, row_height
 
-from .archive_models import Decision, DisposalProposal, TransferBatch, TransferState
+from .archive_models import Decision, DisposalProposal, DossierKeep, TransferBatch, TransferState
 from .models import Dossier, DossierItem
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -309,6 +310,73 @@ def disposal_record_xlsx(proposal: DisposalProposal) -> bytes:
     merged(ws, end + 5, 1, 3, executed, font=font(13, bold=True))
     page_setup(ws, landscape=False, title_rows=None)
     return _save(wb)
+
+
+# --- Danh mục hồ sơ giữ lại (Điều 31) --------------------------------------------------------------------------
+
+KEPT_COLUMNS = (
+    "Số TT",
+    "Số, ký hiệu hồ sơ",
+    "Tiêu đề hồ sơ",
+    "Đơn vị, người giữ",
+    "Thời hạn bảo quản",
+    "Hạn nộp lưu",
+    "Giữ lại đến ngày",
+    "Lý do giữ lại",
+)
+KEPT_WIDTHS = (7, 16, 48, 24, 13, 12, 12, 36)
+
+
+def kept_list_xlsx(agency: Unit, rows: Sequence[tuple[Dossier, DossierKeep]]) -> bytes:
+    """Danh mục hồ sơ giữ lại: the dossiers kept in their units past their transfer deadline, with the
+    approval (who, when), A4 landscape."""
+    wb, ws = _sheet("Hồ sơ giữ lại", KEPT_WIDTHS)
+    n = len(KEPT_COLUMNS)
+    _header(ws, agency.name, n)
+    merged(ws, 4, 1, n, "DANH MỤC HỒ SƠ GIỮ LẠI", font=font(14, bold=True))
+    merged(
+        ws,
+        5,
+        1,
+        n,
+        f"Hồ sơ đến hạn nộp lưu được giữ lại tại đơn vị (Nghị định 30/2020/NĐ-CP, Điều 31), lập ngày "
+        f"{_d(timezone.localdate())}",
+        font=font(12, italic=True),
+    )
+    table = []
+    for i, (d, keep) in enumerate(rows, start=1):
+        holder = d.creator.full_name if d.creator else d.creator_name
+        unit = d.creator.unit.name if d.creator and d.creator.unit else ""
+        approval = f"{keep.reason} (đồng ý: {keep.approved_by.full_name}, {_d(keep.approved_at)})"
+        table.append(
+            [
+                i,
+                d.notation,
+                d.title,
+                f"{unit}, {holder}" if unit else holder,
+                d.maintenance,
+                _d(keep.due_date),
+                _d(keep.until),
+                approval,
+            ]
+        )
+    end = _table(ws, 7, KEPT_COLUMNS, KEPT_WIDTHS, table)
+    merged(ws, end + 1, 1, n, f"Danh mục này gồm {len(rows)} hồ sơ.", font=font(12))
+    merged(ws, end + 3, n - 2, n, "NGƯỜI LẬP DANH MỤC", font=font(12, bold=True))
+    page_setup(ws, landscape=True, title_rows="7:8")
+    return _save(wb)
+
+
+def kept_list_response(agency: Unit, rows: Sequence[tuple[Dossier, DossierKeep]], fmt: str) -> HttpResponse:
+    if fmt not in ("xlsx", "pdf"):
+        raise ValidationFailed("Không có biểu mẫu này (định dạng phải là xlsx hoặc pdf).")
+    data = kept_list_xlsx(agency, rows)
+    if fmt == "pdf":
+        response = HttpResponse(xlsx_to_pdf(data, name="ho-so-giu-lai.xlsx"), content_type="application/pdf")
+    else:
+        response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="ho-so-giu-lai.{fmt}"'
+    return response
 
 
 FORMS = {

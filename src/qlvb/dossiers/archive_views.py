@@ -21,7 +21,7 @@ from qlvb.directory.selectors import acting_user
 
 from . import archive, archive_rules, disposal, keeping, selectors
 from .archive_models import Decision, Rights
-from .archive_print import form_response
+from .archive_print import form_response, kept_list_response
 from .forms import DATE, StyledForm
 from .views import _guarded, _id, _run
 
@@ -309,3 +309,16 @@ def disposal_form(request: HttpRequest, pk: int, form: str, fmt: str) -> HttpRes
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("dossiers:disposal", proposal.pk)
+
+
+@_guarded
+def kept_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Danh mục hồ sơ giữ lại (Điều 31), XLSX or PDF: for the archivist and the head of the agency."""
+    agency = keeping.kept_agency(acting_user(request))
+    if agency is None:
+        raise NotFound()
+    try:
+        return kept_list_response(agency, keeping.kept_dossiers(agency), fmt)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("dossiers:expiring")

@@ -13,6 +13,8 @@ DOSSIER_AUDIT_ACTIONS: dict[str, str] = {
     "dossiers.opened": gettext_noop("Mở hồ sơ"),
     "dossiers.closed": gettext_noop("Đóng hồ sơ"),
     "dossiers.reopened": gettext_noop("Mở lại hồ sơ đã đóng"),
+    "dossiers.retention_reassessed": gettext_noop("Xác định lại thời hạn bảo quản khi đóng hồ sơ"),
+    "dossiers.duplicates_removed": gettext_noop("Rút bản trùng khi đóng hồ sơ"),
     "dossiers.terms_set": gettext_noop("Đặt chế độ sử dụng, loại hồ sơ"),
     "dossiers.transfer_created": gettext_noop("Lập đợt nộp lưu"),
     "dossiers.transfer_submitted": gettext_noop("Nộp lưu hồ sơ"),

@@ -35,3 +35,5 @@ class ErrorCode(StrEnum):
     PACKAGE_CLASH = "package_clash"  # an imported dossier's code is taken by a dossier not from a package
     PLAN_IMPORT_REFUSED = "plan_import_refused"  # an XLSX list with bad rows (nothing imported)
     BULK_REFUSED = "bulk_refused"  # bulk filing with a document the person may not see (nothing filed)
+    PACKAGE_UNSIGNED = "package_unsigned"  # an import without the manifest's signature where one is required
+    PACKAGE_SIGNATURE = "package_signature"  # an import whose manifest signature does not verify

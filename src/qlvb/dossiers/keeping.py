@@ -2,7 +2,11 @@
 written approval of the head of the agency, for at most 2 years from its transfer deadline. The head records
 the approval (reason, the date the dossier is kept until); a later record replaces an earlier one, within the
 same 2 years. While a dossier is kept, its transfer reminder waits for the end of the keeping
-(``archive.transfer_reminders_send``) and the nộp lưu page shows the keeping."""
+(``archive.transfer_reminders_send``) and the nộp lưu page shows the keeping.
+
+The **Danh mục hồ sơ giữ lại** (the list Điều 31 has sent to the archive): :func:`kept_dossiers`, the dossiers
+of the agency still kept (closed, not yet submitted, kept until today or later), printed as XLSX and PDF by
+``archive_print.kept_list_xlsx`` at ``/ho-so/luu-tru/ho-so-giu-lai.pdf|xlsx``."""
 
 from __future__ import annotations
 
@@ -16,12 +20,14 @@ from qlvb.core import audit
 from qlvb.core.errors import ValidationFailed
 from qlvb.core.locks import row_locked
 from qlvb.core.text import text_clean
-from qlvb.directory.models import User
+from qlvb.directory.models import Unit, User
+from qlvb.directory.selectors import agency_of
 
 from .archive_models import DossierKeep
 from .archive_rules import keep_check, keep_limit, transfer_due
 from .errors import ErrorCode
-from .models import Dossier
+from .models import Dossier, DossierState
+from .policies import KEEP_APPROVE
 
 
 @transaction.atomic
@@ -56,3 +62,31 @@ def keeps_of(dossier_ids: Iterable[int]) -> dict[int, DossierKeep]:
     for keep in rows.order_by("dossier_id", "-approved_at", "-pk"):
         found.setdefault(keep.dossier_id, keep)
     return found
+
+
+def kept_agency(actor: User) -> Unit | None:
+    """The agency whose kept dossiers ``actor`` may list: its archivist's, or its head's (who approves the
+    keeping); None for anyone else."""
+    from qlvb.core.permissions import has
+
+    agency = agency_of(actor)
+    if agency is None:
+        return None
+    if agency.pk in set(actor.units_with_role("archivist")) or has(actor, KEEP_APPROVE, unit=agency):
+        return agency
+    return None
+
+
+def kept_dossiers(agency: Unit, *, today: dt.date | None = None) -> list[tuple[Dossier, DossierKeep]]:
+    """The agency's dossiers still kept in their unit: closed (not submitted), whose latest keeping record
+    runs until ``today`` or later; ordered by the date they are kept until."""
+    today = today or timezone.localdate()
+    dossiers = {
+        d.pk: d
+        for d in Dossier.objects.filter(agency=agency, state=DossierState.CLOSED, keeps__until__gte=today)
+        .select_related("creator__unit")
+        .distinct()
+    }
+    keeps = keeps_of(dossiers)
+    rows = [(dossiers[pk], keep) for pk, keep in keeps.items() if keep.until >= today]
+    return sorted(rows, key=lambda r: (r[1].until, r[0].notation))

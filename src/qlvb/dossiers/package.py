@@ -7,7 +7,9 @@
   ``metadata.xml`` and in ``DossierPackage.problems`` with the reason;
 - ``metadata.xml``: the dossiers and their documents with the field names of NĐ 30/2020 Phụ lục VI (II.I–II.III)
   and TT 02/2019 (``docs/dossiers.md`` lists them);
-- ``manifest-sha256.txt``: ``<sha256>  <path>`` for every other entry (the BagIt manifest form).
+- ``manifest-sha256.txt``: ``<sha256>  <path>`` for every other entry (the BagIt manifest form);
+- ``manifest-sha256.txt.p7s``: a detached CMS signature of the manifest by the agency's key
+  (``package_signature.py``), when the agency has one.
 
 The ZIP is written entry by entry into a file under ``QLVB_PACKAGES_DIR`` (default ``DATA_DIR/packages``), each
 entry streamed in chunks and hashed on the way: the package is never held in memory. The build runs in a
@@ -34,6 +36,7 @@ from xml.sax.saxutils import XMLGenerator
 from xml.sax.xmlreader import AttributesImpl
 
 from celery import shared_task
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -52,6 +55,7 @@ from qlvb.files.zipwriter import ManifestZipWriter
 from .errors import ErrorCode
 from .models import FROZEN_STATES, Dossier, DossierItem
 from .package_models import DossierPackage, PackageState
+from .package_signature import SIGNATURE, PackageSigner, SignatureInfo, manifest_sign, package_signer, subject_label
 from .selectors import dossiers_visible_to
 
 log = logging.getLogger(__name__)
@@ -222,6 +226,7 @@ class PackageResult:
     file_count: int = 0
     problems: list[dict[str, str]] = field(default_factory=list)
     manifest: list[tuple[str, str]] = field(default_factory=list)
+    signature: SignatureInfo | None = None
 
 
 def _d(value: dt.date | None) -> str:
@@ -393,9 +398,10 @@ class _Packer:
         self.xml.end("Dossier")
 
 
-def package_write(dossiers: Iterable[Dossier], out: Path) -> PackageResult:
+def package_write(dossiers: Iterable[Dossier], out: Path, *, signer: PackageSigner | None = None) -> PackageResult:
     """Write the package of ``dossiers`` (already checked by the caller) to ``out``; returns the file count,
-    the files without a rendition and the manifest. Streams every entry; memory stays flat."""
+    the files without a rendition and the manifest. Streams every entry; memory stays flat (but for the
+    manifest's lines). With ``signer``, the manifest is signed (``manifest-sha256.txt.p7s``)."""
     result = PackageResult()
     work = out.parent
     with zipfile.ZipFile(out, "w", allowZip64=True) as zf, tempfile.TemporaryDirectory(dir=work) as tmp:
@@ -413,12 +419,20 @@ def package_write(dossiers: Iterable[Dossier], out: Path) -> PackageResult:
         with writer.entry(METADATA, compress=True) as entry, metadata.open("rb") as fh:
             while chunk := fh.read(CHUNK):
                 entry.write(chunk)
-        info = zipfile.ZipInfo(MANIFEST, date_time=timezone.localtime().timetuple()[:6])
-        info.compress_type = zipfile.ZIP_DEFLATED
-        with zf.open(info, "w") as target:
-            for digest, name in result.manifest:
-                target.write(f"{digest}  {name}\n".encode())
+        manifest = "".join(f"{digest}  {name}\n" for digest, name in result.manifest).encode()
+        _entry_write(zf, MANIFEST, manifest)
+        if signer is not None:
+            _entry_write(zf, SIGNATURE, manifest_sign(manifest, signer))
+            der = signer.cert.public_bytes(serialization.Encoding.DER)
+            result.signature = SignatureInfo(subject_label(signer.cert), hashlib.sha256(der).hexdigest())
     return result
+
+
+def _entry_write(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with zf.open(info, "w") as target:
+        target.write(data)
 
 
 # --- Services -----------------------------------------------------------------------------------------------------
@@ -483,7 +497,7 @@ def package_build(package_id: int) -> DossierPackage:
     partial = final.with_suffix(".part")
     dossiers = list(package.dossiers.order_by("year", "notation"))
     try:
-        result = package_write(dossiers, partial)
+        result = package_write(dossiers, partial, signer=package_signer(package.agency))
     except Exception as exc:  # any failure ends the package "failed" with a reason, never "pending" forever
         log.exception("package %s failed", package_id)
         partial.unlink(missing_ok=True)
@@ -504,7 +518,21 @@ def package_build(package_id: int) -> DossierPackage:
     package.file_count = result.file_count
     package.problems = result.problems
     package.finished_at = timezone.now()
-    package.save(update_fields=["state", "size", "sha256", "file_count", "problems", "finished_at"])
+    if result.signature is not None:
+        package.signer = result.signature.subject[:500]
+        package.signer_cert_sha256 = result.signature.cert_sha256
+    package.save(
+        update_fields=[
+            "state",
+            "size",
+            "sha256",
+            "file_count",
+            "problems",
+            "finished_at",
+            "signer",
+            "signer_cert_sha256",
+        ]
+    )
     audit.record(
         "dossiers.package_built",
         actor=package.requested_by,
@@ -514,6 +542,8 @@ def package_build(package_id: int) -> DossierPackage:
             "size": package.size,
             "files": result.file_count,
             "problems": len(result.problems),
+            "signer": package.signer,
+            "signer_cert_sha256": package.signer_cert_sha256,
         },
     )
     return package

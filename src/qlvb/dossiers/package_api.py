@@ -58,6 +58,8 @@ class PackageOut(Schema):
     problems: list[dict[str, str]]
     error: str
     download: str
+    signer: str  # who signed the manifest (manifest-sha256.txt.p7s); empty: unsigned
+    signer_cert_sha256: str
 
 
 def _package(p: DossierPackage) -> dict[str, Any]:
@@ -74,6 +76,8 @@ def _package(p: DossierPackage) -> dict[str, Any]:
         "problems": p.problems,
         "error": p.error,
         "download": f"/api/v1/dossiers/packages/{p.pk}/download" if p.state == "done" else "",
+        "signer": p.signer,
+        "signer_cert_sha256": p.signer_cert_sha256,
     }
 
 
@@ -91,6 +95,8 @@ class ImportOut(Schema):
     documents_created: int
     files_taken: int
     manifest_seconds: float
+    signer: str  # "Chữ ký danh mục": the subject of the certificate that signed the manifest; empty: unsigned
+    signer_cert_sha256: str
 
 
 class RowReportOut(Schema):
@@ -158,6 +164,8 @@ def package_import_api(request: HttpRequest) -> dict[str, Any]:
         "documents_created": result.documents_created,
         "files_taken": result.files_taken,
         "manifest_seconds": result.verify_seconds,
+        "signer": result.signature.subject if result.signature else "",
+        "signer_cert_sha256": result.signature.cert_sha256 if result.signature else "",
     }
 
 

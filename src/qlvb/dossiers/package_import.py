@@ -3,7 +3,9 @@ their files, under the importing archivist's agency.
 
 1. The ZIP's directory goes through the zip guard (``files.zipguard.zip_inspect``: entry names, counts,
    declared sizes, ratios) with the package's own limits.
-2. **The manifest first**: every entry is hashed as a stream and compared with ``manifest-sha256.txt``; an
+2. **The manifest first**: its signature (``manifest-sha256.txt.p7s``, ``package_signature.py``) is checked
+   when present — and required when ``QLVB_PACKAGE_REQUIRE_SIGNATURE`` is on — then every entry is hashed
+   as a stream and compared with ``manifest-sha256.txt``; an
    entry missing, added or changed by one byte refuses the whole package naming the file — nothing is
    written.
 3. ``metadata.xml`` is read (defusedxml) and checked whole: the document types known here, the dates, a
@@ -42,6 +44,14 @@ from .errors import ErrorCode
 from .models import FROZEN_STATES, Dossier, DossierItem, DossierState
 from .package import CHUNK, FORMAT, MANIFEST, METADATA
 from .package_models import ImportKind, PackageImportRecord
+from .package_signature import (
+    SIGNATURE,
+    SIGNATURE_MAX_BYTES,
+    SignatureInfo,
+    signature_required,
+    signature_verify,
+    unsigned_refusal,
+)
 
 MANIFEST_MAX_BYTES = 32 * 1024 * 1024
 METADATA_MAX_BYTES = 256 * 1024 * 1024
@@ -111,6 +121,7 @@ class Checked:
     manifest: dict[str, str]
     manifest_sha256: str
     seconds: float = 0.0
+    signature: SignatureInfo | None = None  # None: the package was not signed (and no signature was required)
 
 
 def package_verify(path: Path | str, *, name: str = "") -> Checked:
@@ -124,7 +135,8 @@ def package_verify(path: Path | str, *, name: str = "") -> Checked:
         raise
     with zipfile.ZipFile(path) as zf:
         listed = _manifest(zf)
-        present = {n for n in zf.namelist() if not n.endswith("/") and n != MANIFEST}
+        signature = _signature(zf)
+        present = {n for n in zf.namelist() if not n.endswith("/") and n not in (MANIFEST, SIGNATURE)}
         for extra in sorted(present - set(listed)):
             raise _refused(f"Gói hồ sơ có tệp “{extra}” không có trong bảng kê SHA-256 ({MANIFEST}); không nhập gì.")
         for missing in sorted(set(listed) - present):
@@ -136,7 +148,18 @@ def package_verify(path: Path | str, *, name: str = "") -> Checked:
                     "không nhập gì."
                 )
         manifest_sha = hashlib.sha256(_member_bytes(zf, MANIFEST, MANIFEST_MAX_BYTES)).hexdigest()
-    return Checked(listed, manifest_sha, (timezone.now() - started).total_seconds())
+    return Checked(listed, manifest_sha, (timezone.now() - started).total_seconds(), signature)
+
+
+def _signature(zf: zipfile.ZipFile) -> SignatureInfo | None:
+    """The manifest's signature checked (a signature present is always checked; its absence is refused only
+    where required)."""
+    if SIGNATURE not in zf.namelist():
+        if signature_required():
+            raise unsigned_refusal()
+        return None
+    manifest = _member_bytes(zf, MANIFEST, MANIFEST_MAX_BYTES)
+    return signature_verify(manifest, _member_bytes(zf, SIGNATURE, SIGNATURE_MAX_BYTES))
 
 
 # --- 3: the metadata ---------------------------------------------------------------------------------------------
@@ -328,6 +351,7 @@ class ImportResult:
     documents_created: int = 0
     files_taken: int = 0
     verify_seconds: float = 0.0
+    signature: SignatureInfo | None = None
 
 
 def _records(agency: Unit, kind: str) -> dict[str, PackageImportRecord]:
@@ -385,7 +409,7 @@ def _document_create(actor: User, agency: Unit, d: DocumentIn, taken: dict[str, 
 
 
 def _dossier_create(
-    actor: User, agency: Unit, d: DossierIn, taken: dict[str, StoredFile], docs: dict[str, Document], sha: str
+    actor: User, agency: Unit, d: DossierIn, taken: dict[str, StoredFile], docs: dict[str, Document], checked: Checked
 ) -> Dossier:
     now = timezone.now()
     dossier = Dossier.objects.create(agency=agency, creator=actor, closed_at=now, closed_by=actor, **d.fields)
@@ -407,9 +431,9 @@ def _dossier_create(
         kind=ImportKind.DOSSIER,
         source_key=d.file_code,
         dossier=dossier,
-        manifest_sha256=sha,
         imported_by=actor,
         imported_at=now,
+        **_signed(checked),
     )
     return dossier
 
@@ -429,7 +453,7 @@ def package_import(*, actor: User, agency: Unit, path: Path | str, name: str = "
             data={"file": shown[:255], "reason": exc.message},
         )
         raise
-    result = ImportResult(verify_seconds=checked.seconds)
+    result = ImportResult(verify_seconds=checked.seconds, signature=checked.signature)
     seen = _records(agency, ImportKind.DOSSIER)
     wanted = [d for d in dossiers if d.file_code not in seen]
     result.skipped = [d.file_code for d in dossiers if d.file_code in seen]
@@ -454,12 +478,12 @@ def package_import(*, actor: User, agency: Unit, path: Path | str, name: str = "
                     kind=ImportKind.DOCUMENT,
                     source_key=doc_in.key,
                     document=docs[doc_in.key],
-                    manifest_sha256=checked.manifest_sha256,
                     imported_by=actor,
                     imported_at=now,
+                    **_signed(checked),
                 )
                 result.documents_created += 1
-            result.created.append(_dossier_create(actor, agency, d, taken, docs, checked.manifest_sha256))
+            result.created.append(_dossier_create(actor, agency, d, taken, docs, checked))
         audit.record(
             "dossiers.package_imported",
             actor=actor,
@@ -471,6 +495,18 @@ def package_import(*, actor: User, agency: Unit, path: Path | str, name: str = "
                 "skipped": result.skipped,
                 "documents": result.documents_created,
                 "files": result.files_taken,
+                "signer": result.signature.subject if result.signature else "",
+                "signer_cert_sha256": result.signature.cert_sha256 if result.signature else "",
             },
         )
     return result
+
+
+def _signed(checked: Checked) -> dict[str, str]:
+    """The record's manifest and who signed it."""
+    sig = checked.signature
+    return {
+        "manifest_sha256": checked.manifest_sha256,
+        "signer": sig.subject[:500] if sig else "",
+        "signer_cert_sha256": sig.cert_sha256 if sig else "",
+    }

@@ -30,6 +30,9 @@ class DossierPackage(models.Model):
     sha256 = models.CharField(_("mã SHA-256 của gói"), max_length=64, blank=True)
     file_count = models.PositiveIntegerField(_("số tệp gốc"), default=0)
     problems = models.JSONField(_("tệp không chuyển được sang PDF/A"), default=list, blank=True)
+    # who signed the manifest (manifest-sha256.txt.p7s): the certificate's subject and SHA-256; empty = unsigned
+    signer = models.CharField(_("người ký bảng kê"), max_length=500, blank=True)
+    signer_cert_sha256 = models.CharField(_("SHA-256 chứng thư người ký"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("gói hồ sơ xuất")
@@ -61,6 +64,8 @@ class PackageImportRecord(models.Model):
         "documents.Document", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     manifest_sha256 = models.CharField(max_length=64)
+    signer = models.CharField(_("người ký bảng kê"), max_length=500, blank=True)  # empty: the package was unsigned
+    signer_cert_sha256 = models.CharField(_("SHA-256 chứng thư người ký"), max_length=64, blank=True)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     imported_at = models.DateTimeField()
 

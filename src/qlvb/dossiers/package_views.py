@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -114,6 +115,29 @@ def unfiled_page(request: HttpRequest) -> HttpResponse:
         "dossiers/unfiled.html",
         {"page": page, "query": "", "open_dossiers": selectors.dossiers_open_for(actor)[:200]},
     )
+
+
+@require_POST
+@_guarded
+def file_bulk(request: HttpRequest) -> HttpResponse:
+    """ "Đưa vào hồ sơ" from a list of documents (the search results): the ticked documents into the chosen open
+    dossier, through ``documents_file_bulk`` (all or nothing); back to the list."""
+    actor = acting_user(request)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    dossier_id = _id(request.POST.get("dossier", ""))
+    ids = [i for i in map(_id, request.POST.getlist("document")) if i is not None]
+    if dossier_id is None:
+        messages.error(request, _("Chưa chọn hồ sơ."))
+        return redirect(back or "dossiers:list")
+    dossier = selectors.dossier_get(actor, pk=dossier_id)
+    _run(
+        request,
+        lambda: documents_file_bulk(actor=actor, dossier=dossier, document_ids=ids),
+        _("Đã đưa %(n)s văn bản vào hồ sơ %(code)s.") % {"n": len(ids), "code": dossier.file_code},
+    )
+    return redirect(back or "dossiers:detail", *([] if back else [dossier.pk]))
 
 
 @require_POST

@@ -154,3 +154,41 @@ def documents_unfiled(actor: User) -> QuerySet[Document]:
         .select_related("doc_type")
         .order_by("-created_at", "-pk")
     )
+
+
+HISTORY_DETAIL = {
+    "dossiers.retention_reassessed": "Thời hạn bảo quản: {before} → {after} (theo {because})",
+    "dossiers.reopened": "Lý do: {reason}",
+    "dossiers.closed": "{doc_total} văn bản, {page_total} trang",
+}
+
+
+def dossier_history(dossier: Dossier, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The "Lịch sử hồ sơ" box: the audit entries recorded on the dossier (opened, closed, retention
+    re-assessed, reopened, nộp lưu…), newest first; one indexed query (object type and id)."""
+    from django.utils.translation import gettext
+
+    from qlvb.core.audit import ACTIONS
+    from qlvb.core.models import AuditEntry
+
+    query = AuditEntry.objects.filter(object_type=Dossier._meta.label_lower, object_id=str(dossier.pk))
+    rows = list(query.order_by("-seq")[:limit])
+    names = dict(User.objects.filter(pk__in={r.actor_id for r in rows if r.actor_id}).values_list("pk", "full_name"))
+    history = []
+    for row in rows:
+        template = HISTORY_DETAIL.get(row.action, "")
+        try:
+            detail = template.format(**row.data) if template else ""
+        except (KeyError, IndexError, ValueError):
+            detail = ""
+        label = ACTIONS.get(row.action, row.action)
+        history.append(
+            {
+                "at": row.created_at,
+                "who": names.get(row.actor_id or 0) or row.actor_username,
+                "what": gettext(label),
+                "detail": detail,
+                "action": row.action,
+            }
+        )
+    return history

@@ -22,6 +22,7 @@ from qlvb.directory.models import Unit, User
 from qlvb.documents.events import event_record
 
 from . import policies
+from .closing import dossier_duplicates, retention_reassess
 from .errors import ErrorCode
 from .models import (
     MAX,
@@ -312,11 +313,16 @@ def dossier_close(
     title: str | None = None,
     end_date: dt.date | None = None,
     description: str | None = None,
+    remove_item_ids: Iterable[int] = (),
 ) -> Dossier:
-    """Close a dossier that holds documents: the title and note may be fixed, the end date completed
-    (default: today), DocTotal and PageTotal computed; the dossier is frozen afterwards."""
+    """Close a dossier that holds documents: the duplicates the person confirmed removed (``closing.py``),
+    the title and note may be fixed, the end date completed (default: today), the retention lengthened to
+    the longest of its documents' (never shortened), DocTotal and PageTotal computed; the dossier is frozen
+    afterwards."""
     dossier = row_locked(dossier, related=("agency",))
     dossier_close_check(actor, dossier)
+    _duplicates_remove(actor, dossier, set(remove_item_ids))
+    dossier_close_check(actor, dossier)  # still holds a document
     if title is not None:
         dossier.title = text_clean(title, label="tiêu đề hồ sơ", limit=MAX["title"], required=True)
     if description is not None:
@@ -331,6 +337,7 @@ def dossier_close(
     dossier.state = DossierState.CLOSED
     dossier.closed_at = timezone.now()
     dossier.closed_by = actor
+    _retention_reassess(actor, dossier)
     dossier.save()
     audit.record(
         "dossiers.closed",
@@ -339,6 +346,48 @@ def dossier_close(
         data={"file_code": dossier.file_code, "doc_total": dossier.doc_total, "page_total": dossier.page_total},
     )
     return dossier
+
+
+def _duplicates_remove(actor: User, dossier: Dossier, wanted: set[int]) -> None:
+    """Remove the confirmed duplicates: only items that ``closing.dossier_duplicates`` names."""
+    if not wanted:
+        return
+    duplicates = {d.item.pk: d.item for d in dossier_duplicates(dossier)}
+    if not wanted <= set(duplicates):
+        raise ValidationFailed("Chỉ rút được những văn bản, tài liệu trùng mà hệ thống liệt kê khi đóng hồ sơ.")
+    for pk in sorted(wanted):
+        item = duplicates[pk]
+        item.delete()
+        if item.document is not None:
+            event_record(
+                item.document, actor=actor, action="unfiled", text=dossier.file_code, data={"dossier": dossier.pk}
+            )
+    audit.record(
+        "dossiers.duplicates_removed",
+        actor=actor,
+        obj=dossier,
+        data={"file_code": dossier.file_code, "items": sorted(wanted)},
+    )
+
+
+def _retention_reassess(actor: User, dossier: Dossier) -> None:
+    """At closing: the retention lengthened to the longest of the documents' (recorded), never shortened."""
+    found = retention_reassess(dossier)
+    if not found.changed:
+        return
+    dossier.retention_years = found.after.years
+    dossier.retention_ref = f"Theo loại văn bản: {found.type_name}"[:100]
+    audit.record(
+        "dossiers.retention_reassessed",
+        actor=actor,
+        obj=dossier,
+        data={
+            "file_code": dossier.file_code,
+            "before": found.before.label,
+            "after": found.after.label,
+            "because": found.because,
+        },
+    )
 
 
 @transaction.atomic

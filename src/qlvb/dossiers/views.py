@@ -22,6 +22,7 @@ from qlvb.directory.selectors import acting_user, agency_of
 
 from . import forms, preconditions, selectors, services
 from .catalogue import catalogue_response
+from .closing import dossier_duplicates, retention_reassess
 from .models import DossierState, PlanRow
 
 PAGE_SIZE = 20
@@ -219,6 +220,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             close_form = forms.CloseForm(request.POST, prefix="c")
             if close_form.is_valid():
                 d = close_form.cleaned_data
+                remove = [i for i in map(_id, request.POST.getlist("remove")) if i is not None]
                 if _run(
                     request,
                     lambda: services.dossier_close(
@@ -227,6 +229,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         title=d["title"],
                         end_date=d["end_date"],
                         description=d["description"],
+                        remove_item_ids=remove,
                     ),
                     _("Đã đóng hồ sơ."),
                 ):
@@ -273,6 +276,9 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "close_form": close_form,
             "reopen_form": reopen_form,
             "unfiled": selectors.documents_unfiled(actor)[:20] if "edit" in actions else [],
+            "duplicates": dossier_duplicates(dossier) if "close" in actions else [],
+            "reassessment": retention_reassess(dossier) if "close" in actions else None,
+            "history": selectors.dossier_history(dossier),
         },
     )
 

@@ -109,7 +109,9 @@ def _tasks(person: User) -> QuerySet[Task]:
 
 
 def _dossiers(person: User) -> QuerySet[Dossier]:
-    return Dossier.objects.filter(creator=person, state=DossierState.OPEN)
+    """The dossiers he keeps (Điều 31: all are handed over): open ones, and closed ones not yet submitted to
+    the archive (once submitted, the archive holds them)."""
+    return Dossier.objects.filter(creator=person, state__in=(DossierState.OPEN, DossierState.CLOSED))
 
 
 def items_held(person: User) -> list[Item]:

@@ -28,3 +28,27 @@ def dossier_add_button(context: dict[str, Any], document: Any) -> dict[str, Any]
         "next": request.get_full_path() if request is not None else "",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("dossiers/_file_picker.html", takes_context=True)
+def dossier_file_picker(context: dict[str, Any], form_id: str = "file-bulk") -> dict[str, Any]:
+    """The "Đưa vào hồ sơ" form of a list of documents (the search results): a dossier picker over the open
+    dossiers the person may file into; the list's checkboxes name the form (``form="<form_id>"``). Posts to
+    ``dossiers:file_bulk`` (``bulk.documents_file_bulk``: every document checked, all or nothing)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    dossiers = list(dossiers_open_for(user)[:200]) if isinstance(user, User) else []
+    return {
+        "form_id": form_id,
+        "dossiers": dossiers,
+        "next": request.get_full_path() if request is not None else "",
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def dossier_may_file(context: dict[str, Any]) -> bool:
+    """Whether the signed-in person has an open dossier to file into (the search page shows its checkboxes)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return isinstance(user, User) and dossiers_open_for(user).exists()
