@@ -41,6 +41,31 @@ def _datetime(label: Any, *, required: bool = True) -> forms.DateTimeField:
     )
 
 
+MAX_FILES = 10  # files of one posting
+
+
+class FilesInput(forms.ClearableFileInput):
+    """Several files chosen at once."""
+
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Every file chosen, in the order sent (each then taken in by the one intake, which checks it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", FilesInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(items) > MAX_FILES:
+            raise forms.ValidationError(_("Tối đa %(n)d tệp mỗi lần đăng.") % {"n": MAX_FILES})
+        if not items and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(FilesField, self).clean(item, initial) for item in items]
+
+
 class EventForm(StyledForm):
     title = forms.CharField(
         label=_("Nội dung"), max_length=CALENDAR_MAX["title"], widget=forms.Textarea(attrs={"rows": 2})
@@ -162,7 +187,12 @@ class AnnouncementForm(StyledForm):
     must_read = forms.BooleanField(label=_("Phải đọc (theo dõi ai đã đọc)"), required=False)
     valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), required=False, input_formats=["%d/%m/%Y"], widget=DATE)
     valid_until = forms.DateField(label=_("Hiệu lực đến ngày"), required=False, input_formats=["%d/%m/%Y"], widget=DATE)
-    file = forms.FileField(label=_("Tệp đính kèm"), required=False)
+    files = FilesField(
+        label=_("Tệp đính kèm"),
+        required=False,
+        help_text=_("Chọn được nhiều tệp một lần (tối đa %(n)d tệp); mỗi tệp được kiểm tra như mọi tệp tải lên.")
+        % {"n": MAX_FILES},
+    )
 
     def __init__(self, *args: Any, agency: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -215,13 +215,27 @@ def _repeat(form: EventForm) -> Repeat | None:
 
 
 def uploaded_files(request: HttpRequest, form: Any) -> list[StoredFile]:
-    upload = form.cleaned_data.get("file")
-    if not upload:
-        return []
-    stored = file_intake(
-        actor=acting_user(request), stream=upload, original_name=upload.name, channel="web", declared_size=upload.size
-    )
-    return [stored]
+    """The form's file (``file``) or files (``files``), each taken in and checked by the one intake; a refused
+    file refuses the posting, naming the file."""
+    uploads = form.cleaned_data.get("files") or [u for u in [form.cleaned_data.get("file")] if u]
+    stored: list[StoredFile] = []
+    for upload in uploads:
+        try:
+            stored.append(
+                file_intake(
+                    actor=acting_user(request),
+                    stream=upload,
+                    original_name=upload.name,
+                    channel="web",
+                    declared_size=upload.size,
+                )
+            )
+        except DomainError as exc:
+            if upload.name not in exc.message:
+                exc.message = f"Tệp “{upload.name}”: {exc.message}"
+                exc.args = (exc.message,)
+            raise
+    return stored
 
 
 def _scope(request: HttpRequest, agency: Unit) -> tuple[str, Unit | None]:
