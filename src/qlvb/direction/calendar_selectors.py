@@ -126,6 +126,12 @@ def my_week(actor: User, start: dt.datetime, end: dt.datetime) -> QuerySet[Calen
     return _related(_between(qs, start, end))
 
 
+def feed_events(person: User, start: dt.datetime, end: dt.datetime) -> QuerySet[CalendarEvent]:
+    """``my_week`` for the iCalendar feed: only what a VEVENT writes is fetched (no changes, no files)."""
+    qs = _between(events_visible_to(person).filter(personal_q(person)), start, end)
+    return qs.select_related("room", "chair", "preparing_unit").prefetch_related("attendee_users", "attendee_units")
+
+
 def event_get(actor: User, pk: int) -> CalendarEvent:
     """An event the actor may see (another agency's, another person's personal one: NotFound)."""
     found = _related(events_visible_to(actor).filter(pk=pk)).select_related("agency").first()

@@ -402,7 +402,7 @@ def feed(request: HttpRequest, key: str) -> HttpResponse:
         return HttpResponse(status=404, content_type="text/plain; charset=utf-8")
     now = timezone.now()
     start, end = now - dt.timedelta(days=FEED_PAST_DAYS), now + dt.timedelta(days=FEED_FUTURE_DAYS)
-    events = selectors.my_week(person, start, end)
+    events = selectors.feed_events(person, start, end)
     body = calendar_ics(events, host=request.get_host().split(":")[0] or "qlvb", name=f"Lịch công tác — {person}")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
