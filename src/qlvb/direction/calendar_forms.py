@@ -187,7 +187,7 @@ class AnnouncementForm(StyledForm):
     must_read = forms.BooleanField(label=_("Phải đọc (theo dõi ai đã đọc)"), required=False)
     valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), required=False, input_formats=["%d/%m/%Y"], widget=DATE)
     valid_until = forms.DateField(label=_("Hiệu lực đến ngày"), required=False, input_formats=["%d/%m/%Y"], widget=DATE)
-    files = FilesField(
+    attachments = FilesField(
         label=_("Tệp đính kèm"),
         required=False,
         help_text=_("Chọn được nhiều tệp một lần (tối đa %(n)d tệp); mỗi tệp được kiểm tra như mọi tệp tải lên.")

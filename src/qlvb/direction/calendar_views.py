@@ -215,9 +215,9 @@ def _repeat(form: EventForm) -> Repeat | None:
 
 
 def uploaded_files(request: HttpRequest, form: Any) -> list[StoredFile]:
-    """The form's file (``file``) or files (``files``), each taken in and checked by the one intake; a refused
+    """The form's file (``file``) or files (``attachments``), each taken in and checked by the one intake; a refused
     file refuses the posting, naming the file."""
-    uploads = form.cleaned_data.get("files") or [u for u in [form.cleaned_data.get("file")] if u]
+    uploads = form.cleaned_data.get("attachments") or [u for u in [form.cleaned_data.get("file")] if u]
     stored: list[StoredFile] = []
     for upload in uploads:
         try:

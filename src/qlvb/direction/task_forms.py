@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.assignments.assigning import Target
@@ -72,8 +73,8 @@ class IdsField(forms.Field):
 class ChosenIds(forms.MultipleHiddenInput):
     """The dossiers' ids, read from the request; the picker (on the documents field) shows them."""
 
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        return ""
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        return mark_safe("")
 
 
 class LinkPicker(forms.Widget):
@@ -88,7 +89,7 @@ class LinkPicker(forms.Widget):
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         from .task_links import chosen_labels, link_choices
 
         try:
@@ -98,15 +99,17 @@ class LinkPicker(forms.Widget):
         chosen = chosen_labels(self.actor, document_ids, self.dossier_ids) if self.actor else []
         taken = {(c.kind, c.id) for c in chosen}
         results = [c for c in link_choices(self.actor, self.query) if (c.kind, c.id) not in taken] if self.actor else []
-        return render_to_string(
-            "direction/tasks/_link_picker.html",
-            {
-                "chosen": chosen,
-                "results": results,
-                "query": self.query,
-                "searched": bool(self.query),
-                "input_id": (attrs or {}).get("id") or "link-q",
-            },
+        return mark_safe(  # noqa: S308  (a template's output, escaped by it)
+            render_to_string(
+                "direction/tasks/_link_picker.html",
+                {
+                    "chosen": chosen,
+                    "results": results,
+                    "query": self.query,
+                    "searched": bool(self.query),
+                    "input_id": (attrs or {}).get("id") or "link-q",
+                },
+            )
         )
 
 
@@ -130,7 +133,7 @@ class LinksMixin(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         super().clean()
-        for error in self._errors.pop("dossiers", []) if self._errors else []:
+        for error in self.errors.pop("dossiers", []):
             self.add_error("documents", error)
         return self.cleaned_data
 

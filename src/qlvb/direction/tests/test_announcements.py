@@ -123,12 +123,12 @@ def test_the_form_takes_several_files_each_checked(person, page_as):
     leader = page_as("nguyenvanhung")
     form = {"title": "Kế hoạch trực Tết", "body": "Xem các tệp kèm theo.", "audience": "agency"}
     page = leader.get("/thong-bao/them/").content.decode()
-    assert 'type="file" name="files" multiple' in page
+    assert 'type="file" name="attachments" multiple' in page
     response = leader.post(
         "/thong-bao/them/",
         {
             **form,
-            "files": [
+            "attachments": [
                 SimpleUploadedFile("ke-hoach.pdf", pdf_bytes(), "application/pdf"),
                 SimpleUploadedFile("phan-cong.docx", docx_bytes(), "application/octet-stream"),
             ],
@@ -145,7 +145,7 @@ def test_the_form_takes_several_files_each_checked(person, page_as):
         {
             **form,
             "title": "Thông báo có tệp lạ",
-            "files": [
+            "attachments": [
                 SimpleUploadedFile("bien-ban.pdf", pdf_bytes(), "application/pdf"),
                 SimpleUploadedFile("cai-dat.pdf", EXE, "application/pdf"),
             ],
@@ -154,6 +154,6 @@ def test_the_form_takes_several_files_each_checked(person, page_as):
     assert "cai-dat.pdf" in refused and not Announcement.objects.filter(title="Thông báo có tệp lạ").exists()
     too_many = leader.post(
         "/thong-bao/them/",
-        {**form, "files": [SimpleUploadedFile(f"t{i}.pdf", pdf_bytes(), "application/pdf") for i in range(11)]},
+        {**form, "attachments": [SimpleUploadedFile(f"t{i}.pdf", pdf_bytes(), "application/pdf") for i in range(11)]},
     ).content.decode()
     assert "Tối đa 10 tệp" in too_many and Announcement.objects.count() == 1
