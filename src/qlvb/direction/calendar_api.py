@@ -21,7 +21,7 @@ from . import calendar_selectors as selectors
 from . import calendar_services as services
 from .calendar_models import CALENDAR_MAX, CalendarEvent, MeetingRoom, Scope
 from .calendar_preconditions import event_actions
-from .calendar_repeat import Repeat
+from .calendar_repeat import MAX_COUNT, Repeat
 
 router = Router(tags=["calendar"])
 
@@ -42,6 +42,7 @@ class CalendarEventOut(Schema):
     title: str
     starts_at: dt.datetime
     ends_at: dt.datetime
+    all_day: bool
     place: str
     room_id: int | None
     room: str
@@ -58,6 +59,7 @@ class CalendarEventOut(Schema):
     published_at: dt.datetime | None
     series_id: str | None
     series_index: int | None
+    recurrence_id: dt.datetime | None
     changes: list[CalendarChangeOut]
     actions: list[str]
 
@@ -65,7 +67,8 @@ class CalendarEventOut(Schema):
 class CalendarEventIn(Schema):
     title: str = Field(..., max_length=CALENDAR_MAX["title"])
     starts_at: dt.datetime = Field(..., description="Giờ Việt Nam nếu không ghi múi giờ")
-    ends_at: dt.datetime
+    ends_at: dt.datetime = Field(..., description="Cả ngày: ngày cuối (giờ bỏ qua; 00:00 của ngày sau cũng được)")
+    all_day: bool = Field(False, description="Cả ngày: chỉ lấy ngày của starts_at và ends_at")
     place: str = Field("", max_length=CALENDAR_MAX["place"])
     room_id: Id | None = None
     chair_id: Id | None = None
@@ -80,8 +83,9 @@ class CalendarEventIn(Schema):
 class CalendarEventCreateIn(CalendarEventIn):
     scope: str = Field("agency", description="agency | unit | personal")
     unit_id: Id | None = None
-    repeat: str | None = Field(None, description="weekly | monthly: mỗi buổi là một sự kiện riêng")
-    repeat_until: dt.date | None = Field(None, description="Ngày buổi cuối (bắt buộc khi có repeat)")
+    repeat: str | None = Field(None, description="daily | weekly | monthly: mỗi buổi là một sự kiện riêng")
+    repeat_until: dt.date | None = Field(None, description="Lặp đến ngày này (hoặc repeat_count)")
+    repeat_count: int | None = Field(None, ge=1, le=MAX_COUNT, description="Số buổi (hoặc repeat_until)")
 
 
 class CalendarWeekOut(Schema):
@@ -142,6 +146,7 @@ def _out(actor: User, e: CalendarEvent) -> dict[str, Any]:
         "title": e.title,
         "starts_at": e.starts_at,
         "ends_at": e.ends_at,
+        "all_day": e.all_day,
         "place": e.place,
         "room_id": e.room_id,
         "room": e.room.name if e.room else "",
@@ -156,8 +161,9 @@ def _out(actor: User, e: CalendarEvent) -> dict[str, Any]:
         "state": e.state,
         "sequence": e.sequence,
         "published_at": e.published_at,
-        "series_id": str(e.series) if e.series else None,
+        "series_id": str(e.series_id) if e.series_id else None,
         "series_index": e.series_index,
+        "recurrence_id": e.recurrence_id,
         "changes": [
             {
                 "field": c.field,
@@ -189,6 +195,7 @@ def _data(actor: User, agency: Unit, p: CalendarEventIn) -> tuple[services.Event
         title=p.title,
         starts_at=_aware(p.starts_at),
         ends_at=_aware(p.ends_at),
+        all_day=p.all_day,
         place=p.place,
         room=room,
         chair=users_get(actor, user_ids=[p.chair_id])[0] if p.chair_id else None,
@@ -227,9 +234,9 @@ def event_create(request: HttpRequest, payload: CalendarEventCreateIn) -> Status
     data, files = _data(actor, agency, payload)
     repeat = None
     if payload.repeat:
-        if payload.repeat_until is None:
-            raise ValidationFailed("repeat_until (ngày buổi cuối) là bắt buộc khi có repeat.")
-        repeat = Repeat(freq=payload.repeat, until=payload.repeat_until)
+        if (payload.repeat_until is None) == (payload.repeat_count is None):
+            raise ValidationFailed("Khi có repeat, ghi một trong hai: repeat_until (ngày buổi cuối) hoặc repeat_count.")
+        repeat = Repeat(freq=payload.repeat, until=payload.repeat_until, count=payload.repeat_count)
     event = services.event_create(
         actor=actor, agency=agency, data=data, scope=payload.scope, unit=unit, files=files, repeat=repeat
     )

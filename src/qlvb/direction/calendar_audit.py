@@ -1,4 +1,5 @@
-"""The audit actions of the work calendar and the announcements, declared into ``core.audit``."""
+"""The audit actions of the work calendar, the announcements and the tasks, declared into ``core.audit`` (a
+task's own history is its ``TaskEvent`` rows)."""
 
 from __future__ import annotations
 
@@ -17,4 +18,9 @@ CALENDAR_AUDIT_ACTIONS: dict[str, str] = {
     "announcement.created": gettext_noop("Đăng thông báo nội bộ"),
 }
 
+TASK_AUDIT_ACTIONS: dict[str, str] = {
+    "task.documents_changed": gettext_noop("Sửa văn bản, hồ sơ liên quan của công việc"),
+}
+
 audit_actions_declare(CALENDAR_AUDIT_ACTIONS)
+audit_actions_declare(TASK_AUDIT_ACTIONS)

@@ -46,6 +46,43 @@ class MeetingRoom(models.Model):
         return self.name
 
 
+class RepeatFreq(models.TextChoices):
+    DAILY = "daily", _("Hằng ngày")
+    WEEKLY = "weekly", _("Hằng tuần")
+    MONTHLY = "monthly", _("Hằng tháng")
+
+
+class EventSeries(models.Model):
+    """A repeated event ("giao ban thứ Hai hằng tuần"): the rule its occurrences were made from, written to
+    the iCalendar feed as one VEVENT with an RRULE. Each occurrence stays an ordinary ``CalendarEvent``
+    (published with its week, changed or cancelled on its own, booked in its room) that remembers the start
+    the rule gave it (``recurrence_id``): a moved or changed occurrence is a RECURRENCE-ID override of the
+    series in the feed, a cancelled one an EXDATE. ``freq`` empty: a series made before the rule was kept
+    (its occurrences are separate VEVENTs)."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    agency = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+")
+    freq = models.CharField(max_length=16, choices=RepeatFreq.choices, blank=True)
+    until = models.DateField(null=True, blank=True)  # the last local day an occurrence may start on
+    count = models.PositiveSmallIntegerField(null=True, blank=True)  # or: how many occurrences
+    all_day = models.BooleanField(default=False)
+    starts_at = models.DateTimeField()  # the first occurrence as the rule gives it (DTSTART)
+    ends_at = models.DateTimeField()
+    # The master VEVENT's SUMMARY, LOCATION and DESCRIPTION as the occurrences were made: an occurrence that
+    # no longer matches them (or its rule time) is written as an override.
+    master = models.JSONField(default=dict)
+    sequence = models.PositiveIntegerField(default=0)  # raised when an occurrence is cancelled (EXDATE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chuỗi sự kiện lặp lại")
+        verbose_name_plural = _("chuỗi sự kiện lặp lại")
+
+    def __str__(self) -> str:
+        return f"{self.freq} {self.pk}"
+
+
 class CalendarEvent(models.Model):
     agency = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="calendar_events")
     scope = models.CharField(_("lịch"), max_length=16, choices=Scope.choices, default=Scope.AGENCY)
@@ -73,10 +110,23 @@ class CalendarEvent(models.Model):
     files = models.ManyToManyField("files.StoredFile", blank=True, related_name="calendar_events")
     state = models.CharField(_("trạng thái"), max_length=16, choices=EventState.choices, default=EventState.DRAFT)
     sequence = models.PositiveIntegerField(default=0)  # RFC 5545 SEQUENCE: +1 at each change after publishing
+    # A whole-day event: starts at local midnight, ends at the local midnight after its last day (the feed
+    # writes VALUE=DATE, the week view and the print "Cả ngày").
+    all_day = models.BooleanField(_("cả ngày"), default=False)
     # A repeated event ("giao ban thứ Hai hằng tuần") is a series of ordinary events made at once, each kept,
-    # published, changed and cancelled on its own; the series ties them for "hủy các buổi từ buổi này".
-    series = models.UUIDField(null=True, blank=True, editable=False)
+    # published, changed and cancelled on its own; the series ties them for "hủy các buổi từ buổi này" and the
+    # feed's RRULE. ``recurrence_id``: the start the rule gave this occurrence (RECURRENCE-ID), kept when moved.
+    series = models.ForeignKey(
+        EventSeries,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        db_column="series",
+        related_name="occurrences",
+    )
     series_index = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    recurrence_id = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -126,6 +126,12 @@ def my_week(actor: User, start: dt.datetime, end: dt.datetime) -> QuerySet[Calen
     return _related(_between(qs, start, end))
 
 
+def feed_events(person: User, start: dt.datetime, end: dt.datetime) -> QuerySet[CalendarEvent]:
+    """``my_week`` for the iCalendar feed: only what a VEVENT writes is fetched (no changes, no files)."""
+    qs = _between(events_visible_to(person).filter(personal_q(person)), start, end)
+    return qs.select_related("room", "chair", "preparing_unit").prefetch_related("attendee_users", "attendee_units")
+
+
 def event_get(actor: User, pk: int) -> CalendarEvent:
     """An event the actor may see (another agency's, another person's personal one: NotFound)."""
     found = _related(events_visible_to(actor).filter(pk=pk)).select_related("agency").first()
@@ -137,11 +143,11 @@ def event_get(actor: User, pk: int) -> CalendarEvent:
 def series_of(actor: User, event: CalendarEvent) -> list[CalendarEvent]:
     """The occurrences of ``event``'s repetition that the actor may see, in order (just ``event`` when it
     does not repeat)."""
-    if event.series is None:
+    if event.series_id is None:
         return [event]
     return list(
         events_visible_to(actor)
-        .filter(series=event.series)
+        .filter(series_id=event.series_id)
         .order_by("starts_at", "id")
         .only("pk", "starts_at", "state")
     )
@@ -196,14 +202,17 @@ def _days_covered(event: CalendarEvent) -> tuple[dt.date, dt.date]:
 
 def day_span(event: CalendarEvent, day: dt.date) -> str:
     """The time of ``event`` as the week view writes it on ``day``: "08:00–10:30" on one day; on the days of
-    a longer event "08:00 – 17:00 ngày 09/12" (first), "Cả ngày (ngày 2/3)" (between), "Đến 17:00 (ngày 3/3)"
-    (last); a whole day from midnight to midnight is "Cả ngày"."""
+        a longer event "08:00 – 17:00 ngày 09/12" (first), "Cả ngày (ngày 2/3)" (between), "Đến 17:00 (ngày 3/3)"
+        (last); a whole day from midnight to midnight, or a whole-day event, is "Cả ngày" ("Cả ngày (ngày 2/3)"
+    on each day of a whole-day event of several days)."""
     start, end = event.starts_at.astimezone(LOCAL), event.ends_at.astimezone(LOCAL)
     first, last = _days_covered(event)
     if first == last:
-        whole = start.time() == dt.time(0) and end - start == dt.timedelta(days=1)
+        whole = event.all_day or (start.time() == dt.time(0) and end - start == dt.timedelta(days=1))
         return "Cả ngày" if whole else f"{start:%H:%M}–{end:%H:%M}"
     total, nth = (last - first).days + 1, (day - first).days + 1
+    if event.all_day:
+        return f"Cả ngày (ngày {nth}/{total})"
     if day == first:
         return f"{start:%H:%M} – {end:%H:%M} ngày {end:%d/%m}"
     if day == last and end.time() != dt.time(0):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from qlvb.assignments.models import NotificationKind
@@ -32,7 +32,17 @@ from qlvb.files import policies as file_policies
 from qlvb.files.models import StoredFile
 
 from . import calendar_policies as policies
-from .calendar_models import CALENDAR_MAX, CalendarEvent, EventChange, EventState, FeedToken, MeetingRoom, Scope
+from .calendar_ical import master_texts
+from .calendar_models import (
+    CALENDAR_MAX,
+    CalendarEvent,
+    EventChange,
+    EventSeries,
+    EventState,
+    FeedToken,
+    MeetingRoom,
+    Scope,
+)
 from .calendar_preconditions import event_create_check, event_edit_check, week_publish_check
 from .calendar_repeat import Repeat, occurrences
 from .calendar_selectors import LOCAL, day_checked, events_visible_to, week_range
@@ -54,10 +64,32 @@ class EventData:
     guests: str = ""
     preparing_unit: Unit | None = None
     note: str = ""
+    all_day: bool = False  # the days of starts_at and ends_at (inclusive) are taken whole; their times ignored
 
 
 def when(value: dt.datetime) -> str:
     return f"{value.astimezone(LOCAL):%H:%M %d/%m/%Y}"
+
+
+def whole_days(starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """A whole-day event's stored bounds: local midnight of its first day, local midnight after its last day
+    (``ends_at``'s day, inclusive; an end at 00:00 of a later day means the day before)."""
+    first, last = starts_at.astimezone(LOCAL).date(), ends_at.astimezone(LOCAL)
+    last_day = last.date()
+    if last.time() == dt.time(0) and last_day > first:
+        last_day -= dt.timedelta(days=1)
+    begin = dt.datetime.combine(first, dt.time(0), tzinfo=LOCAL)
+    return begin, dt.datetime.combine(max(last_day, first) + dt.timedelta(days=1), dt.time(0), tzinfo=LOCAL)
+
+
+def event_time_text(event: CalendarEvent | EventData) -> str:
+    """The time as a change records it: "08:00 07/12/2026 – 10:30 07/12/2026", or "Cả ngày 07/12/2026"
+    (and " – 09/12/2026" for several days)."""
+    if event.all_day:
+        first = event.starts_at.astimezone(LOCAL).date()
+        last = (event.ends_at.astimezone(LOCAL) - dt.timedelta(days=1)).date()
+        return f"Cả ngày {first:%d/%m/%Y}" + (f" – {last:%d/%m/%Y}" if last > first else "")
+    return f"{when(event.starts_at)} – {when(event.ends_at)}"
 
 
 def _in_agency(agency: Unit, data: EventData) -> None:
@@ -77,6 +109,14 @@ def _in_agency(agency: Unit, data: EventData) -> None:
 def _clean(agency: Unit, data: EventData) -> EventData:
     for moment in (data.starts_at, data.ends_at):
         day_checked(moment.date())
+    if data.all_day:
+        if data.ends_at.astimezone(LOCAL).date() < data.starts_at.astimezone(LOCAL).date():
+            raise ValidationFailed(
+                f"Ngày kết thúc ({data.ends_at.astimezone(LOCAL):%d/%m/%Y}) phải từ ngày bắt đầu "
+                f"({data.starts_at.astimezone(LOCAL):%d/%m/%Y}) trở đi.",
+                code=ErrorCode.EVENT_ENDS_BEFORE_START,
+            )
+        data.starts_at, data.ends_at = whole_days(data.starts_at, data.ends_at)
     if data.ends_at <= data.starts_at:
         raise ValidationFailed(
             f"Thời gian kết thúc ({when(data.ends_at)}) phải sau thời gian bắt đầu ({when(data.starts_at)}).",
@@ -156,7 +196,7 @@ def event_create(
     times = occurrences(data.starts_at, data.ends_at, repeat) if repeat else [(data.starts_at, data.ends_at)]
     for moment in (times[-1][0], times[-1][1]):
         day_checked(moment.date())
-    series = uuid.uuid4() if len(times) > 1 else None
+    series = _series_make(agency, data, repeat) if repeat is not None and len(times) > 1 else None
     files = list(files)
     made: list[CalendarEvent] = []
     for index, (starts_at, ends_at) in enumerate(times, start=1):
@@ -165,11 +205,14 @@ def event_create(
         made.append(_event_make(actor, agency, one, scope, unit, series=series, index=index if series else None))
         _attach(made[-1], actor, files)
     event = made[0]
+    if series is not None:
+        series.master = master_texts(event)
+        series.save(update_fields=["master"])
     audit.record(
         "calendar.event_created",
         actor=actor,
         obj=event,
-        data={"scope": scope, "starts_at": event.starts_at}
+        data={"scope": scope, "starts_at": event.starts_at, "all_day": data.all_day}
         | ({"repeat": repeat.freq, "occurrences": len(made)} if repeat is not None and series else {}),
     )
     if event.published_at is not None and scope == Scope.UNIT:
@@ -178,8 +221,28 @@ def event_create(
     return event
 
 
+def _series_make(agency: Unit, data: EventData, repeat: Repeat) -> EventSeries:
+    return EventSeries.objects.create(
+        id=uuid.uuid4(),
+        agency=agency,
+        freq=repeat.freq,
+        until=repeat.until,
+        count=repeat.count,
+        all_day=data.all_day,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+    )
+
+
 def _event_make(
-    actor: User, agency: Unit, data: EventData, scope: str, unit: Unit | None, *, series: Any, index: int | None
+    actor: User,
+    agency: Unit,
+    data: EventData,
+    scope: str,
+    unit: Unit | None,
+    *,
+    series: EventSeries | None,
+    index: int | None,
 ) -> CalendarEvent:
     direct = scope != Scope.AGENCY
     now = timezone.now()
@@ -201,8 +264,10 @@ def _event_make(
         state=EventState.PUBLISHED if direct else EventState.DRAFT,
         published_at=now if direct else None,
         published_by=actor if direct else None,
+        all_day=data.all_day,
         series=series,
         series_index=index,
+        recurrence_id=data.starts_at if series is not None else None,
     )
     event.attendee_users.set(data.attendee_users)
     event.attendee_units.set(data.attendee_units)
@@ -215,7 +280,7 @@ def _snapshot(event: CalendarEvent) -> dict[str, tuple[str, str]]:
     units = ", ".join(u.name for u in event.attendee_units.all())
     return {
         "title": ("Nội dung", event.title),
-        "time": ("Thời gian", f"{when(event.starts_at)} – {when(event.ends_at)}"),
+        "time": ("Thời gian", event_time_text(event)),
         "place": ("Địa điểm", event.place_label),
         "chair": ("Chủ trì", str(event.chair or "")),
         "attendees": ("Thành phần", "; ".join(p for p in (names, units, event.guests) if p)),
@@ -225,7 +290,18 @@ def _snapshot(event: CalendarEvent) -> dict[str, tuple[str, str]]:
 
 
 def _apply(event: CalendarEvent, data: EventData) -> None:
-    for name in ("title", "starts_at", "ends_at", "place", "room", "chair", "guests", "preparing_unit", "note"):
+    for name in (
+        "title",
+        "starts_at",
+        "ends_at",
+        "all_day",
+        "place",
+        "room",
+        "chair",
+        "guests",
+        "preparing_unit",
+        "note",
+    ):
         setattr(event, name, getattr(data, name))
     event.save()
     event.attendee_users.set(data.attendee_users)
@@ -299,6 +375,8 @@ def event_cancel(*, actor: User, event: CalendarEvent, reason: str = "") -> Cale
     event.state = EventState.CANCELLED
     event.sequence += 1
     event.save(update_fields=["state", "sequence", "updated_at"])
+    if event.series_id is not None:  # the feed's series gains an EXDATE
+        EventSeries.objects.filter(pk=event.series_id).update(sequence=F("sequence") + 1, updated_at=timezone.now())
     if event.published_at is not None:
         EventChange.objects.create(
             event=event,
@@ -316,10 +394,10 @@ def event_cancel(*, actor: User, event: CalendarEvent, reason: str = "") -> Cale
 
 def series_following(event: CalendarEvent) -> list[CalendarEvent]:
     """This occurrence and the later ones of its series that are not cancelled yet, in order."""
-    if event.series is None:
+    if event.series_id is None:
         return [event]
     return list(
-        CalendarEvent.objects.filter(series=event.series, starts_at__gte=event.starts_at)
+        CalendarEvent.objects.filter(series_id=event.series_id, starts_at__gte=event.starts_at)
         .exclude(state=EventState.CANCELLED)
         .order_by("starts_at", "id")
     )

@@ -90,6 +90,7 @@ def decorate(events: list[CalendarEvent]) -> list[CalendarEvent]:
     """Give each event ``olds``: field → the value it had when published (shown struck through)."""
     for event in events:
         event.olds = selectors.event_olds(event)  # type: ignore[attr-defined]
+        event.time_text = services.event_time_text(event)  # type: ignore[attr-defined]
     return events
 
 
@@ -180,10 +181,15 @@ def print_week(request: HttpRequest) -> HttpResponse:
 
 def _data(form: EventForm) -> services.EventData:
     d = form.cleaned_data
+    starts_at, ends_at = d["starts_at"], d["ends_at"]
+    if d["all_day"]:  # the days, as the service takes them: from the first day's midnight to the last day's end
+        starts_at = dt.datetime.combine(d["start_day"], dt.time(0), tzinfo=selectors.LOCAL)
+        ends_at = dt.datetime.combine(d["end_day"] + dt.timedelta(days=1), dt.time(0), tzinfo=selectors.LOCAL)
     return services.EventData(
         title=d["title"],
-        starts_at=d["starts_at"],
-        ends_at=d["ends_at"],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        all_day=d["all_day"],
         place=d["place"],
         room=d["room"],
         chair=d["chair"],
@@ -200,20 +206,36 @@ def _repeat(form: EventForm) -> Repeat | None:
     freq = form.cleaned_data.get("repeat") or ""
     if not freq:
         return None
-    until = form.cleaned_data.get("repeat_until")
-    if until is None:
-        raise ValidationFailed("Chọn ngày kết thúc lặp lại (dd/mm/yyyy).", code=ErrorCode.BAD_REPEAT)
-    return Repeat(freq=freq, until=until)
+    until, count = form.cleaned_data.get("repeat_until"), form.cleaned_data.get("repeat_count")
+    if until is None and count is None:
+        raise ValidationFailed("Chọn ngày kết thúc lặp lại (dd/mm/yyyy) hoặc số buổi.", code=ErrorCode.BAD_REPEAT)
+    if until is not None and count is not None:
+        raise ValidationFailed("Chỉ chọn một trong hai: ngày kết thúc lặp lại hoặc số buổi.", code=ErrorCode.BAD_REPEAT)
+    return Repeat(freq=freq, until=until, count=count)
 
 
 def uploaded_files(request: HttpRequest, form: Any) -> list[StoredFile]:
-    upload = form.cleaned_data.get("file")
-    if not upload:
-        return []
-    stored = file_intake(
-        actor=acting_user(request), stream=upload, original_name=upload.name, channel="web", declared_size=upload.size
-    )
-    return [stored]
+    """The form's file (``file``) or files (``attachments``), each taken in and checked by the one intake; a refused
+    file refuses the posting, naming the file."""
+    uploads = form.cleaned_data.get("attachments") or [u for u in [form.cleaned_data.get("file")] if u]
+    stored: list[StoredFile] = []
+    for upload in uploads:
+        try:
+            stored.append(
+                file_intake(
+                    actor=acting_user(request),
+                    stream=upload,
+                    original_name=upload.name,
+                    channel="web",
+                    declared_size=upload.size,
+                )
+            )
+        except DomainError as exc:
+            if upload.name not in exc.message:
+                exc.message = f"Tệp “{upload.name}”: {exc.message}"
+                exc.args = (exc.message,)
+            raise
+    return stored
 
 
 def _scope(request: HttpRequest, agency: Unit) -> tuple[str, Unit | None]:
@@ -273,8 +295,11 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("direction:event", event.pk)
     initial = {
         "title": event.title,
+        "all_day": event.all_day,
         "starts_at": timezone.localtime(event.starts_at),
         "ends_at": timezone.localtime(event.ends_at),
+        "start_day": timezone.localtime(event.starts_at).date(),
+        "end_day": (timezone.localtime(event.ends_at) - dt.timedelta(days=1)).date(),
         "place": event.place,
         "room": event.room,
         "chair": event.chair,
@@ -326,7 +351,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": event_actions(actor, event),
             "changes": event.changes.all(),
             "series": selectors.series_of(actor, event),
-            "following": len(services.series_following(event)) if event.series else 0,
+            "following": len(services.series_following(event)) if event.series_id else 0,
         },
     )
 
@@ -377,7 +402,7 @@ def feed(request: HttpRequest, key: str) -> HttpResponse:
         return HttpResponse(status=404, content_type="text/plain; charset=utf-8")
     now = timezone.now()
     start, end = now - dt.timedelta(days=FEED_PAST_DAYS), now + dt.timedelta(days=FEED_FUTURE_DAYS)
-    events = selectors.my_week(person, start, end)
+    events = selectors.feed_events(person, start, end)
     body = calendar_ics(events, host=request.get_host().split(":")[0] or "qlvb", name=f"Lịch công tác — {person}")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"

@@ -22,6 +22,7 @@ from qlvb.documents.models import Direction, Document
 from qlvb.documents.visibility import document_visible_get
 from qlvb.files.models import StoredFile
 
+from . import task_links as links
 from . import task_selectors as selectors
 from . import task_services as services
 from .task_models import Task
@@ -353,3 +354,50 @@ def extension_decide(request: HttpRequest, extension_id: Id, payload: TaskDecide
     _part_of(request, ext.assignment_id)  # the task is one the actor may see
     ext = followup.extension_decide(actor=acting_user(request), extension=ext, grant=payload.grant, note=payload.note)
     return {"id": ext.pk, "status": ext.status}
+
+
+class TaskLinksIn(Schema):
+    document_ids: list[Id] = Field(default_factory=list, max_length=100)
+    dossier_ids: list[Id] = Field(default_factory=list, max_length=100)
+
+
+class TaskLinksOut(Schema):
+    document_ids: list[int]
+    dossier_ids: list[int]
+
+
+class TaskLinkChoiceOut(Schema):
+    kind: str = Field(..., description="document | dossier")
+    id: int
+    label: str
+    direction: str = Field("", description="Văn bản: incoming | outgoing")
+
+
+class TaskLinkChoicesQuery(Schema):
+    q: str = Field("", max_length=200, description="Số, ký hiệu, trích yếu (văn bản); số và ký hiệu, tiêu đề (hồ sơ)")
+
+
+@router.post(
+    "/{int:task_id}/documents",
+    response=TaskLinksOut,
+    summary="Đổi văn bản, hồ sơ liên quan của công việc (người giao việc, lãnh đạo)",
+)
+def task_documents(request: HttpRequest, task_id: Id, payload: TaskLinksIn) -> dict[str, list[int]]:
+    actor = acting_user(request)
+    task = selectors.task_get(actor, task_id)
+    documents, dossiers = links.task_documents_set(
+        actor=actor, task=task, document_ids=payload.document_ids, dossier_ids=payload.dossier_ids
+    )
+    return {"document_ids": documents, "dossier_ids": dossiers}
+
+
+@router.get(
+    "/{int:task_id}/documents/choices",
+    response=list[TaskLinkChoiceOut],
+    summary="Tìm văn bản, hồ sơ để liên kết (chỉ những gì người hỏi được xem)",
+)
+def task_document_choices(request: HttpRequest, task_id: Id, q: Query[TaskLinkChoicesQuery]) -> list[Any]:
+    actor = acting_user(request)
+    task = selectors.task_get(actor, task_id)
+    links.check_change_links(actor, task)
+    return list(links.link_choices(actor, q.q))

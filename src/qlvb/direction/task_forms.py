@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.assignments.assigning import Target
@@ -55,7 +57,99 @@ def _ids(value: str, what: str = "văn bản") -> list[int]:
     return out
 
 
-class TaskForm(StyledForm):
+class IdsField(forms.Field):
+    """Ids of documents or dossiers: the picker's ticked boxes (one value each), or ids typed with commas."""
+
+    def __init__(self, *args: Any, what: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.what = what
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value or ""]
+        what = str(self.what) if self.what else "văn bản"
+        return sorted({i for v in values for i in _ids(str(v), what)})
+
+
+class ChosenIds(forms.MultipleHiddenInput):
+    """The dossiers' ids, read from the request; the picker (on the documents field) shows them."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        return mark_safe("")
+
+
+class LinkPicker(forms.Widget):
+    """The documents-and-dossiers picker: the chosen ones as ticked boxes, a search (number, notation, subject)
+    whose results come as more boxes (HTMX from ``direction:task_link_choices``; without JavaScript, the
+    "Tìm" button posts the form back with the results)."""
+
+    actor: User | None = None
+    query: str = ""
+    dossier_ids: list[int] = []
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        from .task_links import chosen_labels, link_choices
+
+        try:
+            document_ids = IdsField().to_python(value)
+        except forms.ValidationError:
+            document_ids = []
+        chosen = chosen_labels(self.actor, document_ids, self.dossier_ids) if self.actor else []
+        taken = {(c.kind, c.id) for c in chosen}
+        results = [c for c in link_choices(self.actor, self.query) if (c.kind, c.id) not in taken] if self.actor else []
+        return mark_safe(  # noqa: S308  (a template's output, escaped by it)
+            render_to_string(
+                "direction/tasks/_link_picker.html",
+                {
+                    "chosen": chosen,
+                    "results": results,
+                    "query": self.query,
+                    "searched": bool(self.query),
+                    "input_id": (attrs or {}).get("id") or "link-q",
+                },
+            )
+        )
+
+
+def link_picker_bind(form: forms.Form, actor: User) -> None:
+    """Give the form's picker its viewer, the dossiers chosen, and the search asked by "Tìm" (no JavaScript)."""
+    widget = form.fields["documents"].widget
+    assert isinstance(widget, LinkPicker)
+    widget.actor = actor
+    data = form.data if form.is_bound else {}
+    if form.is_bound and data.get("action") == "search":
+        widget.query = str(data.get("q", ""))[:200]
+    raw = data.getlist("dossiers") if hasattr(data, "getlist") else form.initial.get("dossiers", [])
+    try:
+        widget.dossier_ids = IdsField().to_python(list(raw))
+    except forms.ValidationError:
+        widget.dossier_ids = []
+
+
+class LinksMixin(forms.Form):
+    """The picker's two fields: a wrong dossier id is said under the picker (the dossiers' field is hidden)."""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        for error in self.errors.pop("dossiers", []):
+            self.add_error("documents", error)
+        return self.cleaned_data
+
+
+class TaskLinksForm(LinksMixin, StyledForm):
+    """The links of a task changed after it was given (``/cong-viec/<id>/van-ban/``)."""
+
+    documents = IdsField(label=_("Văn bản, hồ sơ liên quan"), required=False, widget=LinkPicker())
+    dossiers = IdsField(label=_("Hồ sơ liên quan"), required=False, what=_("hồ sơ"), widget=ChosenIds())
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        link_picker_bind(self, actor)  # the form's own copy of the widget holds the viewer
+
+
+class TaskForm(LinksMixin, StyledForm):
     title = forms.CharField(label=_("Tên công việc"), max_length=500)
     content = forms.CharField(label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     lead = forms.ChoiceField(label=_("Chủ trì"))
@@ -66,32 +160,19 @@ class TaskForm(StyledForm):
         label=_("Mức độ ưu tiên"), choices=TaskPriority.choices, coerce=int, initial=TaskPriority.NORMAL
     )
     recurrence = forms.ChoiceField(label=_("Lặp lại"), choices=Recurrence.choices, required=False)
-    documents = forms.CharField(
-        label=_("Văn bản liên quan"),
-        required=False,
-        help_text=_("Mã văn bản trong hệ thống (số trên đường dẫn trang văn bản), cách nhau bằng dấu phẩy."),
-    )
-    dossiers = forms.CharField(
-        label=_("Hồ sơ liên quan"),
-        required=False,
-        help_text=_("Mã hồ sơ trong hệ thống (số trên đường dẫn trang hồ sơ), cách nhau bằng dấu phẩy."),
-    )
+    documents = IdsField(label=_("Văn bản, hồ sơ liên quan"), required=False, widget=LinkPicker())
+    dossiers = IdsField(label=_("Hồ sơ liên quan"), required=False, what=_("hồ sơ"), widget=ChosenIds())
     file = forms.FileField(label=_("Tệp đính kèm"), required=False)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        link_picker_bind(self, actor)
         choices = target_choices(actor)
         self.fields["lead"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
         self.fields["supports"].choices = choices  # type: ignore[attr-defined]
         self.fields["infos"].choices = [c for c in choices if c[0].startswith("p:")]  # type: ignore[attr-defined]
         self.fields["supports"].widget.attrs["size"] = 5
         self.fields["infos"].widget.attrs["size"] = 5
-
-    def clean_documents(self) -> list[int]:
-        return _ids(self.cleaned_data.get("documents") or "")
-
-    def clean_dossiers(self) -> list[int]:
-        return _ids(self.cleaned_data.get("dossiers") or "", "hồ sơ")
 
     def targets(self) -> list[Target]:
         d = self.cleaned_data

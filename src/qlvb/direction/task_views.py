@@ -24,10 +24,19 @@ from qlvb.documents.models import Direction, Document
 from qlvb.documents.visibility import document_visible_get, dossiers_visible
 from qlvb.files.intake import file_intake
 
+from . import task_links as links
 from . import task_policies as policies
 from . import task_selectors as selectors
 from . import task_services as services
-from .task_forms import FollowOutgoingForm, FromDocumentForm, TaskFileForm, TaskFilterForm, TaskForm, target_of
+from .task_forms import (
+    FollowOutgoingForm,
+    FromDocumentForm,
+    TaskFileForm,
+    TaskFilterForm,
+    TaskForm,
+    TaskLinksForm,
+    target_of,
+)
 from .task_models import Task, TaskStatus
 from .task_preconditions import check_add_file, check_create
 
@@ -55,6 +64,7 @@ EVENT_LABELS = {
     "extension_refused": "Từ chối gia hạn",
     "reminded": "Đôn đốc",
     "file_added": "Thêm tệp",
+    "documents_changed": "Sửa văn bản, hồ sơ liên quan",
     "handed_over": "Chuyển giao do nghỉ việc, chuyển công tác",  # operations.handover
 }
 
@@ -141,7 +151,9 @@ def task_create(request: HttpRequest) -> HttpResponse:
     initial = {"due_date": parent.due_date} if parent else {}
     form = TaskForm(request.POST if post else None, request.FILES if post else None, actor=user, initial=initial)
     status = 200
-    if post:
+    if post and _searching(request):
+        pass  # "Tìm" of the picker without JavaScript: the same form again, with what was found
+    elif post:
         status = 422
         if form.is_valid():
             try:
@@ -156,6 +168,58 @@ def task_create(request: HttpRequest) -> HttpResponse:
                 return redirect("direction:task_detail", pk=task.pk)
     title = _("Giao việc con") if parent else _("Giao việc")
     return render(request, "direction/tasks/form.html", {"form": form, "title": title, "parent": parent}, status=status)
+
+
+def _searching(request: HttpRequest) -> bool:
+    """The picker's "Tìm" pressed with words to find (Enter in another field with nothing to find saves)."""
+    return request.POST.get("action") == "search" and bool(request.POST.get("q", "").strip())
+
+
+@login_required
+def task_link_choices(request: HttpRequest) -> HttpResponse:
+    """The picker's results (HTMX): documents and dossiers the person may see that match ``q``."""
+    query = request.GET.get("q", "")[:200]
+    items = links.link_choices(acting_user(request), query)
+    return render(
+        request,
+        "direction/tasks/_link_choices.html",
+        {"items": items, "ticked": False, "prefix": "found", "searched": bool(query.strip())},
+    )
+
+
+@login_required
+def task_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the documents and dossiers of a task after it was given."""
+    user = acting_user(request)
+    try:
+        task = selectors.task_get(user, pk)
+        links.check_change_links(user, task)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied as exc:
+        return forbidden(request, exc.message)
+    seen_docs = links.documents_seen(user).filter(pk__in=task.documents.values("pk")).values_list("pk", flat=True)
+    initial = {"documents": list(seen_docs), "dossiers": [h.pk for h in _dossiers(user, task)]}
+    post = request.method == "POST"
+    form = TaskLinksForm(request.POST if post else None, actor=user, initial=initial)
+    status = 200
+    if post and not _searching(request):
+        status = 422
+        if form.is_valid():
+            try:
+                links.task_documents_set(
+                    actor=user,
+                    task=task,
+                    document_ids=form.cleaned_data["documents"],
+                    dossier_ids=form.cleaned_data["dossiers"],
+                )
+            except DomainError as exc:
+                status = exc.status_code
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Đã lưu văn bản, hồ sơ liên quan."))
+                return redirect("direction:task_detail", pk=task.pk)
+    return render(request, "direction/tasks/links.html", {"form": form, "task": task}, status=status)
 
 
 def _rows(user: User, task: Task) -> list[dict[str, Any]]:
@@ -196,7 +260,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": _rows(user, task),
             "subtasks": list(selectors.tasks_visible_to(user).filter(parent=task).order_by("due_date", "id")),
             "files": list(task.files.select_related("stored_file", "added_by")),
-            "documents": list(task.documents.all()),
+            "documents": list(links.documents_seen(user).filter(pk__in=task.documents.values("pk")).order_by("-id")),
+            "can_links": links.may_change_links(user, task),
             "dossiers": _dossiers(user, task),
             "events": events,
             "can_subtask": task.status == TaskStatus.OPEN and has(user, policies.TASK_CREATE),

@@ -67,7 +67,16 @@ def _agency_param(request: HttpRequest) -> int | None:
 
 @login_required
 def waiting_widget(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/_waiting.html", {"items": waiting.waiting_for(acting_user(request))})
+    actor = acting_user(request)
+    return render(
+        request,
+        "reports/_waiting.html",
+        {
+            "items": waiting.waiting_for(actor),
+            "events": waiting.events_today(actor),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def dashboard_context(scope: Scope) -> dict[str, Any]:

@@ -1,16 +1,23 @@
 """What waits for the actor (the home page, every role): documents to register, to direct, to assign, to
 handle, results to accept, drafts to approve and to sign, tasks — each a count and the link to the list
-behind it. The counts come from the workflows' own selectors (the same SQL as their lists)."""
+behind it. The counts come from the workflows' own selectors (the same SQL as their lists). Beside them, the
+events of today in the person's calendars (``events_today``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qlvb.assignments.models import Assignment, AssignmentStatus
+from qlvb.direction import calendar_selectors as calendar
+from qlvb.direction.calendar_models import CalendarEvent, EventState
+from qlvb.direction.task_models import TaskStatus
+from qlvb.direction.task_selectors import TaskFilter, tasks_list
 from qlvb.directory.delegation import grantors_of
 from qlvb.directory.models import DelegationScope, User
 from qlvb.incoming import selectors as incoming
@@ -56,8 +63,23 @@ def waiting_for(actor: User) -> list[Waiting]:
     if "clerk" in actor.roles_for(None):
         clerk = outgoing.outgoing_box(actor, box="clerk").count()
         items.append(Waiting("clerk", str(outgoing.BOXES["clerk"]), clerk, reverse("outgoing:list") + "?box=clerk"))
-    # Tasks (direction app): counted through ``assignments``; the list is the drill-down until the tasks
-    # pages exist (then point ``url`` at them).
-    tasks = my_tasks(actor).count()
-    items.append(Waiting("tasks", _("Nhiệm vụ được giao cho tôi"), tasks, reverse("reports:my_tasks")))
+    # Tasks (direction app): the open ones of "Việc của tôi", counted by the list's own query
+    tasks = tasks_list(actor, TaskFilter(box="mine", status=TaskStatus.OPEN)).count()
+    url = reverse("direction:task_list") + f"?box=mine&status={TaskStatus.OPEN}"
+    items.append(Waiting("tasks", _("Nhiệm vụ được giao cho tôi"), tasks, url))
     return items
+
+
+@dataclass(frozen=True)
+class TodayEvent:
+    event: CalendarEvent
+    span: str  # "08:00–10:30", "Cả ngày", "Đến 11:30 (ngày 3/3)"
+
+
+def events_today(actor: User) -> list[TodayEvent]:
+    """Today's events of the person's calendars ("Lịch của tôi": his own, the published ones he chairs or
+    attends, his unit's), not cancelled, in order."""
+    today = timezone.localdate()
+    start = dt.datetime.combine(today, dt.time(0), tzinfo=calendar.LOCAL)
+    events = calendar.my_week(actor, start, start + dt.timedelta(days=1)).exclude(state=EventState.CANCELLED)
+    return [TodayEvent(e, calendar.day_span(e, today)) for e in events]

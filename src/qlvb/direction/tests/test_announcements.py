@@ -112,3 +112,48 @@ def test_an_ordinary_announcement_is_read_by_opening_it(person, ubnd, page_as):
     assert "Lịch cắt điện" in officer.get("/").content.decode()
     assert officer.get(f"/thong-bao/{a.pk}/").status_code == 200
     assert "Lịch cắt điện" not in officer.get("/").content.decode()
+
+
+def test_the_form_takes_several_files_each_checked(person, page_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qlvb.direction.announcement_models import Announcement
+    from qlvb.files.tests.samples import EXE, docx_bytes, pdf_bytes
+
+    leader = page_as("nguyenvanhung")
+    form = {"title": "Kế hoạch trực Tết", "body": "Xem các tệp kèm theo.", "audience": "agency"}
+    page = leader.get("/thong-bao/them/").content.decode()
+    assert 'type="file" name="attachments" multiple' in page
+    response = leader.post(
+        "/thong-bao/them/",
+        {
+            **form,
+            "attachments": [
+                SimpleUploadedFile("ke-hoach.pdf", pdf_bytes(), "application/pdf"),
+                SimpleUploadedFile("phan-cong.docx", docx_bytes(), "application/octet-stream"),
+            ],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    posted = Announcement.objects.get()
+    assert sorted(f.name for f in posted.files.all()) == ["ke-hoach.pdf", "phan-cong.docx"]
+    detail = page_as("dothanhhuong").get(f"/thong-bao/{posted.pk}/").content.decode()
+    assert "ke-hoach.pdf" in detail and "phan-cong.docx" in detail
+    # one file the intake refuses refuses the posting, naming it
+    refused = leader.post(
+        "/thong-bao/them/",
+        {
+            **form,
+            "title": "Thông báo có tệp lạ",
+            "attachments": [
+                SimpleUploadedFile("bien-ban.pdf", pdf_bytes(), "application/pdf"),
+                SimpleUploadedFile("cai-dat.pdf", EXE, "application/pdf"),
+            ],
+        },
+    ).content.decode()
+    assert "cai-dat.pdf" in refused and not Announcement.objects.filter(title="Thông báo có tệp lạ").exists()
+    too_many = leader.post(
+        "/thong-bao/them/",
+        {**form, "attachments": [SimpleUploadedFile(f"t{i}.pdf", pdf_bytes(), "application/pdf") for i in range(11)]},
+    ).content.decode()
+    assert "Tối đa 10 tệp" in too_many and Announcement.objects.count() == 1

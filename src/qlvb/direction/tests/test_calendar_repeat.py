@@ -76,7 +76,7 @@ def test_a_repetition_without_a_sensible_end_is_refused(draft, monday):
     with pytest.raises(ValidationFailed, match="tối đa 400 ngày"):
         draft(repeat=Repeat(RepeatFreq.MONTHLY, monday + dt.timedelta(days=800)))
     with pytest.raises(ValidationFailed, match="Cách lặp lại"):
-        draft(repeat=Repeat("daily", monday + dt.timedelta(days=8)))
+        draft(repeat=Repeat("yearly", monday + dt.timedelta(days=8)))
     assert not CalendarEvent.objects.exists()
 
 

@@ -54,7 +54,7 @@ def test_the_form_links_a_dossier_and_the_page_shows_it_to_who_may_see_it(page_a
         "priority": "1",
         "dossiers": str(dossier.pk),
     }
-    assert 'name="dossiers"' in chairman.get(reverse("direction:task_create")).content.decode()
+    assert 'data-qlvb="link-picker"' in chairman.get(reverse("direction:task_create")).content.decode()
     response = chairman.post(reverse("direction:task_create"), form)
     assert response.status_code == 302, response.content.decode()[:2000]
     task = Task.objects.get()

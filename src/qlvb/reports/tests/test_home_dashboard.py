@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from qlvb.direction.tests.task_fixtures import give
 from qlvb.incoming.services import incoming_submit
 from qlvb.reports import dashboard
 from qlvb.reports.scope import scope_require
@@ -40,12 +41,14 @@ def test_each_role_sees_what_waits_for_it(page_as, person, handle, task, ubnd):
     ).document
     incoming_submit(actor=ha, document=doc, leader=person("nguyenvanhung"))
     handle("Kế hoạch tiêm chủng")
-    task()
+    give(person("nguyenvanhung"), lead=person("dothanhhuong"))  # a task of the direction app
+    task()  # a bare assignment without a task is no task of hers
 
     leader = _waiting(page_as("nguyenvanhung"))
     assert leader["to_direct"] == (1, "/van-ban-den/?box=to_direct")
     officer = _waiting(page_as("dothanhhuong"))
     assert officer["to_handle"][0] == 1 and officer["tasks"][0] == 1
+    assert officer["tasks"][1] == "/cong-viec/?box=mine&status=open"
     assert page_as("dothanhhuong").get(officer["tasks"][1]).context["page"].paginator.count == 1
     clerk = _waiting(page_as("lethuha"))
     assert "to_register" in clerk and "to_direct" not in clerk
