@@ -40,6 +40,7 @@ DIRECTORY_AUDIT_ACTIONS: dict[str, str] = {
     "unit.closed": gettext_noop("Giải thể đơn vị"),
     "delegation.granted": gettext_noop("Ủy quyền ký, chỉ đạo"),
     "delegation.revoked": gettext_noop("Thu hồi ủy quyền"),
+    "delegation.acted": gettext_noop("Thực hiện theo ủy quyền"),
 }
 
 audit_actions_declare(DIRECTORY_AUDIT_ACTIONS)
