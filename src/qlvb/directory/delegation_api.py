@@ -24,7 +24,10 @@ _actor = selectors.acting_user  # the router's auth has made sure of a signed-in
 
 
 class DelegationIn(Schema):
-    grantor: Id = Field(..., description="the leader whose authority is delegated (oneself, or any leader for the agency's administrator)")
+    grantor: Id = Field(
+        ...,
+        description="the leader whose authority is delegated (oneself, or any leader for the agency's administrator)",
+    )
     delegate: Id = Field(..., description="the person who acts in his place (same agency, active)")
     kind: str = Field(..., description=" | ".join(DelegationKind.values))
     scopes: list[str] = Field(..., description=" | ".join(DelegationScope.values), max_length=4)
@@ -87,7 +90,9 @@ def _filtered(query: QuerySet[Delegation], state: str | None) -> QuerySet[Delega
     return query.filter(conditions[state]) if state in conditions else query
 
 
-@router.get("/delegations", response=list[DelegationOut], summary="Ủy quyền mình đã cho, đã nhận (của cơ quan, với quản trị)")
+@router.get(
+    "/delegations", response=list[DelegationOut], summary="Ủy quyền mình đã cho, đã nhận (của cơ quan, với quản trị)"
+)
 @paginate(BoundedLimitOffset)
 def delegation_list(request: HttpRequest, filters: Query[DelegationFilter]) -> QuerySet[Delegation]:
     return _filtered(svc.delegations_visible_to(_actor(request)), filters.state).order_by("-created_at", "-pk")

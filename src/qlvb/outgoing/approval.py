@@ -31,13 +31,13 @@ from .models import (
     StepStatus,
     VersionKind,
 )
-from .signature_block import step_delegation
 from .preconditions import (
     outgoing_approve_check,
     outgoing_format_check_check,
     outgoing_return_check,
     outgoing_submit_check,
 )
+from .signature_block import step_delegation
 
 # NĐ 30 Phụ lục I: what the clerk checks (thể thức và kỹ thuật trình bày).
 FORMAT_CHECKLIST: dict[str, str] = {

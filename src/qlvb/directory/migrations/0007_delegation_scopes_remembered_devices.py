@@ -4,33 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0006_delegation'),
+        ("directory", "0006_delegation"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='delegation',
-            name='delegation_has_scope',
+            model_name="delegation",
+            name="delegation_has_scope",
         ),
         migrations.AddField(
-            model_name='delegation',
-            name='approve',
-            field=models.BooleanField(default=False, verbose_name='duyệt dự thảo văn bản đi'),
+            model_name="delegation",
+            name="approve",
+            field=models.BooleanField(default=False, verbose_name="duyệt dự thảo văn bản đi"),
         ),
         migrations.AddField(
-            model_name='delegation',
-            name='follow',
-            field=models.BooleanField(default=False, verbose_name='đôn đốc, theo dõi việc đã giao'),
+            model_name="delegation",
+            name="follow",
+            field=models.BooleanField(default=False, verbose_name="đôn đốc, theo dõi việc đã giao"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='remembered_devices_epoch',
+            model_name="user",
+            name="remembered_devices_epoch",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddConstraint(
-            model_name='delegation',
-            constraint=models.CheckConstraint(condition=models.Q(('sign', True), ('direct', True), ('approve', True), ('follow', True), _connector='OR'), name='delegation_has_scope'),
+            model_name="delegation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sign", True), ("direct", True), ("approve", True), ("follow", True), _connector="OR"
+                ),
+                name="delegation_has_scope",
+            ),
         ),
     ]
