@@ -421,6 +421,8 @@ CELERY_BEAT_SCHEDULE["personal-exports-expire"] = {
 QLVB_2FA_ADMINS = env_bool("QLVB_2FA_ADMINS", QLVB_ENV == "production")
 QLVB_2FA_EVERYONE = env_bool("QLVB_2FA_EVERYONE", False)
 QLVB_2FA_ISSUER = env("QLVB_2FA_ISSUER", "QLVB")
+# "Ghi nhớ thiết bị này": days a browser may skip the second step (0: never offered). directory/twofactor_remember.py
+QLVB_2FA_REMEMBER_DAYS = int(env("QLVB_2FA_REMEMBER_DAYS", "30"))
 # Passkeys (directory/passkeys.py): the relying party id (the site's host name; default: the request's) and
 # the origins whose answers are accepted (comma-separated; default: the request's own origin).
 QLVB_PASSKEY_RP_ID = env("QLVB_PASSKEY_RP_ID", "")
