@@ -10,6 +10,8 @@ import time
 from typing import Any
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -38,12 +40,11 @@ def mai(demo: None, settings: Any) -> User:
     return user
 
 
-class _FakeRequest:
-    """What ``otp_login`` needs of a request at enrolment (a session, a user)."""
-
-    def __init__(self) -> None:
-        self.session: dict[str, Any] = {}
-        self.user = None
+def _FakeRequest() -> HttpRequest:  # noqa: N802 — stands for the enrolment page's request
+    """What ``otp_login`` needs of a request at enrolment: a session."""
+    request = HttpRequest()
+    request.session = SessionStore()
+    return request
 
 
 def _code(user: User) -> str:
