@@ -404,6 +404,8 @@ QLVB_BACKUP_PASSPHRASE = env("QLVB_BACKUP_PASSPHRASE", "")  # set: every backup 
 QLVB_BACKUP_KEEP = tuple(int(n) for n in env("QLVB_BACKUP_KEEP", "7,4,12").split(","))
 # qlvb upgrade (operations/upgrade.py): how long a migration waits for a table lock on PostgreSQL.
 QLVB_UPGRADE_LOCK_TIMEOUT = env("QLVB_UPGRADE_LOCK_TIMEOUT", "5s")
+# pg_dump gives up (backup_locked) instead of hanging when a table stays exclusively locked this long (ms, s, min).
+QLVB_BACKUP_LOCK_WAIT_TIMEOUT = env("QLVB_BACKUP_LOCK_WAIT_TIMEOUT", "60s")
 QLVB_BACKUP_HOUR = env("QLVB_BACKUP_HOUR", "2")  # local time of the daily backup (beat)
 CELERY_BEAT_SCHEDULE["backup-daily"] = {
     "task": "qlvb.operations.backup_daily",
