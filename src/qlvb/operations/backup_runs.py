@@ -9,6 +9,7 @@ the Celery task ``qlvb.operations.backup_now`` queued after commit; the task run
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import json
@@ -28,7 +29,12 @@ from .backup import backup_create, backup_dir
 from .backup_manifest import backup_verify
 
 RUNS_FILE = "backup-runs.jsonl"
-TRIGGERS = {"daily": "Hằng ngày (tự động)", "command": "Lệnh qlvb backup", "now": "Sao lưu ngay"}
+TRIGGERS = {
+    "daily": "Hằng ngày (tự động)",
+    "command": "Lệnh qlvb backup",
+    "now": "Sao lưu ngay",
+    "upgrade": "Trước khi nâng cấp",
+}
 
 
 @dataclass(frozen=True)
@@ -76,16 +82,23 @@ def backup_run(
     dest: Path | None = None, *, passphrase: str | None, trigger: str, by: str = "", verify: bool = True
 ) -> BackupRun:
     """Make a backup (``backup_create``), verify it against its manifest when ``verify``, and log the run
-    — a failed one too, with its code and message, before the error goes on to the caller."""
+    — a failed one too, with its code and message (``backup_failed`` for an unexpected error), before the
+    error goes on to the caller."""
     dest = dest or backup_dir()
     started = _now()
     record: dict[str, Any] = {"started_at": started.isoformat(), "trigger": trigger, "by": by}
     try:
         result = backup_create(dest, passphrase=passphrase)
         verified = backup_verify(result.path, passphrase).ok if verify else None
-    except DomainError as exc:
-        record.update(ok=False, code=str(exc.code), message=exc.message, finished_at=_now().isoformat())
-        run_record(dest, record)
+    except Exception as exc:
+        record.update(
+            ok=False,
+            code=str(exc.code) if isinstance(exc, DomainError) else "backup_failed",
+            message=exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"[:500],
+            finished_at=_now().isoformat(),
+        )
+        with contextlib.suppress(OSError):  # the folder itself is the problem: the error says so
+            run_record(dest, record)
         raise
     record.update(
         ok=True,
