@@ -483,6 +483,8 @@ QLVB_BACKUP_PASSPHRASE = env("QLVB_BACKUP_PASSPHRASE", "")  # set: every backup 
 QLVB_BACKUP_KEEP = tuple(int(n) for n in env("QLVB_BACKUP_KEEP", "7,4,12").split(","))
 # qlvb upgrade (operations/upgrade.py): how long a migration waits for a table lock on PostgreSQL.
 QLVB_UPGRADE_LOCK_TIMEOUT = env("QLVB_UPGRADE_LOCK_TIMEOUT", "5s")
+# pg_dump gives up (backup_locked) instead of hanging when a table stays exclusively locked this long (ms, s, min).
+QLVB_BACKUP_LOCK_WAIT_TIMEOUT = env("QLVB_BACKUP_LOCK_WAIT_TIMEOUT", "60s")
 QLVB_BACKUP_HOUR = env("QLVB_BACKUP_HOUR", "2")  # local time of the daily backup (beat)
 CELERY_BEAT_SCHEDULE["backup-daily"] = {
     "task": "qlvb.operations.backup_daily",
@@ -500,6 +502,8 @@ CELERY_BEAT_SCHEDULE["personal-exports-expire"] = {
 QLVB_2FA_ADMINS = env_bool("QLVB_2FA_ADMINS", QLVB_ENV == "production")
 QLVB_2FA_EVERYONE = env_bool("QLVB_2FA_EVERYONE", False)
 QLVB_2FA_ISSUER = env("QLVB_2FA_ISSUER", "QLVB")
+# "Ghi nhớ thiết bị này": days a browser may skip the second step (0: never offered). directory/twofactor_remember.py
+QLVB_2FA_REMEMBER_DAYS = int(env("QLVB_2FA_REMEMBER_DAYS", "30"))
 # Passkeys (directory/passkeys.py): the relying party id (the site's host name; default: the request's) and
 # the origins whose answers are accepted (comma-separated; default: the request's own origin).
 QLVB_PASSKEY_RP_ID = env("QLVB_PASSKEY_RP_ID", "")

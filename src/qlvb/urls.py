@@ -18,6 +18,7 @@ urlpatterns = [
     path("ho-tro/", include("qlvb.operations.support_urls")),
     path("du-lieu-ca-nhan/", include("qlvb.operations.personal_export_urls")),
     path("quan-tri/nang-cap/", include("qlvb.operations.upgrade_urls")),
+    path("quan-tri/sao-luu/", include("qlvb.operations.backup_urls")),
     path("quan-tri/ban-giao/", include("qlvb.operations.handover_urls")),
     path("quan-tri/nhap-so/", include("qlvb.operations.register_import_urls")),
     path("quan-tri/", include("qlvb.directory.urls")),

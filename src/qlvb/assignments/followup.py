@@ -13,7 +13,7 @@ from qlvb.core.errors import Conflict, PermissionDenied, ValidationFailed
 from qlvb.core.text import text_clean
 from qlvb.directory.models import User
 
-from .handling import handlers_of
+from .handling import handlers_of, on_behalf
 from .models import Assignment, Extension, ExtensionStatus, Reminder, ReminderKind
 from .notify import notify_after_commit
 from .preconditions import OPEN, can_follow, check_extend, check_remind
@@ -79,12 +79,13 @@ def extension_decide(*, actor: User, extension: Extension, grant: bool, note: st
         assignment.save(update_fields=["due_date", "overdue_notified_on", "due_soon_notified_on"])
     action = "extension_granted" if grant else "extension_refused"
     text = f"Hạn mới {extension.new_due_date:%d/%m/%Y}." if grant else "Giữ hạn cũ."
+    behalf_text, behalf = on_behalf(actor, assignment, action)
     workflow_of(assignment).record(
         assignment,
         actor=actor,
         action=action,
-        text=f"{text} {extension.decision_note}".strip(),
-        data={"assignment": assignment.pk, "extension": extension.pk},
+        text=f"{text}{behalf_text} {extension.decision_note}".strip(),
+        data={"assignment": assignment.pk, "extension": extension.pk, **behalf},
     )
     notify_after_commit(
         users=[extension.requested_by],
@@ -109,12 +110,13 @@ def reminder_send(*, actor: User, assignment: Assignment, kind: str, text: str) 
         assignment=assignment, seq=seq, kind=kind, text=text, sent_by=actor, sent_at=timezone.now()
     )
     label = ReminderKind(kind).label
+    behalf_text, behalf = on_behalf(actor, assignment, "reminded", remind=True)
     workflow_of(assignment).record(
         assignment,
         actor=actor,
         action="reminded",
-        text=f"Lần {seq} ({label}) — {assignment.assignee_label}: {text}",
-        data={"assignment": assignment.pk, "reminder": reminder.pk, "seq": seq, "kind": kind},
+        text=f"Lần {seq} ({label}) — {assignment.assignee_label}{behalf_text}: {text}",
+        data={"assignment": assignment.pk, "reminder": reminder.pk, "seq": seq, "kind": kind, **behalf},
     )
     notify_after_commit(
         users=handlers_of(assignment),

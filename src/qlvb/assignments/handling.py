@@ -15,15 +15,28 @@ from qlvb.core.errors import ValidationFailed
 from qlvb.core.locks import row_locked
 from qlvb.core.text import text_clean
 from qlvb.directory import people
+from qlvb.directory.delegation import delegation_acted, on_behalf_data, on_behalf_text
 from qlvb.directory.models import User
 
 from .assigning import Target, assignments_create, check_targets, describe
 from .models import Assignment, AssignmentRole, AssignmentStatus, AssignmentUpdate
 from .notify import notify_after_commit
-from .preconditions import check_accept, check_assign, check_handle, check_return
+from .preconditions import check_accept, check_assign, check_handle, check_return, follow_behalf
 from .workflows import workflow_of
 
 RELATED = ("document", "unit", "user")
+
+
+def on_behalf(actor: User, assignment: Assignment, action: str, *, remind: bool = False) -> tuple[str, dict[str, Any]]:
+    """A follow-up act done under a delegation (scope ``follow``): the history's suffix
+    " (TL. Nguyễn Văn Hùng)" and data, and the audit entry ``delegation.acted`` (in the act's
+    transaction). Nothing when the act is the actor's by his own right."""
+    delegation = follow_behalf(actor, assignment, remind=remind)
+    if delegation is None:
+        return "", {}
+    target = assignment.document if assignment.document_id is not None else assignment
+    delegation_acted(actor=actor, delegation=delegation, scope="follow", action=action, obj=target)
+    return on_behalf_text(delegation), on_behalf_data(delegation)
 
 
 def handlers_of(assignment: Assignment) -> list[Any]:
@@ -210,13 +223,14 @@ def assignment_accept(*, actor: User, assignment: Assignment, note: str = "") ->
     assignment.accepted_by = actor
     assignment.accepted_at = timezone.now()
     assignment.save(update_fields=["status", "accepted_by", "accepted_at"])
+    behalf_text, behalf = on_behalf(actor, assignment, "completion_accepted")
     workflow = workflow_of(assignment)
     workflow.record(
         assignment,
         actor=actor,
         action="completion_accepted",
-        text=f"{assignment.assignee_label}{': ' + note if note else ''}",
-        data={"assignment": assignment.pk},
+        text=f"{assignment.assignee_label}{behalf_text}{': ' + note if note else ''}",
+        data={"assignment": assignment.pk, **behalf},
     )
     workflow.top_done(assignment, actor=actor, result=assignment.result)
     return assignment
@@ -248,12 +262,13 @@ def assignment_return_result(*, actor: User, assignment: Assignment, reason: str
         a.completed_at = None
         a.return_reason = reason
         a.save(update_fields=["status", "result", "completed_at", "return_reason"])
+    behalf_text, behalf = on_behalf(actor, assignment, "completion_returned")
     workflow_of(assignment).record(
         assignment,
         actor=actor,
         action="completion_returned",
-        text=f"{assignment.assignee_label}: {reason}",
-        data={"assignments": [a.pk for a in reopened]},
+        text=f"{assignment.assignee_label}{behalf_text}: {reason}",
+        data={"assignments": [a.pk for a in reopened], **behalf},
     )
     handlers = [u for a in reopened for u in handlers_of(a)]
     notify_after_commit(

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from qlvb.core.errors import Conflict, DomainError, PermissionDenied
+from qlvb.directory.delegation import delegation_in_force
+from qlvb.directory.models import Delegation, DelegationScope
 
 from .models import Assignment, AssignmentStatus
 from .workflows import workflow_of
@@ -27,13 +29,41 @@ def is_assignee(actor: User, assignment: Assignment) -> bool:
     return assignment.user_id is not None and assignment.user_id == actor.pk
 
 
+def follow_delegation(actor: User, assignment: Assignment) -> Delegation | None:
+    """The delegation (ủy quyền, scope ``follow``) under which ``actor`` follows up ``assignment`` for
+    whoever gave it; None when he gave it himself or nobody delegated it to him today."""
+    if assignment.assigned_by_id in (None, actor.pk):
+        return None
+    return delegation_in_force(delegate=actor, grantor_id=assignment.assigned_by_id, scope=DelegationScope.FOLLOW)
+
+
 def can_follow(actor: User, assignment: Assignment) -> bool:
-    """Accept or return the lead's result, decide an extension: whoever assigned it, or whom the workflow names."""
-    return assignment.assigned_by_id == actor.pk or workflow_of(assignment).can_follow(actor, assignment)
+    """Accept or return the lead's result, decide an extension: whoever assigned it, whom the workflow
+    names, or the delegate of whoever assigned it (scope ``follow``)."""
+    return (
+        assignment.assigned_by_id == actor.pk
+        or workflow_of(assignment).can_follow(actor, assignment)
+        or follow_delegation(actor, assignment) is not None
+    )
 
 
 def can_remind(actor: User, assignment: Assignment) -> bool:
-    return assignment.assigned_by_id == actor.pk or workflow_of(assignment).can_remind(actor, assignment)
+    return (
+        assignment.assigned_by_id == actor.pk
+        or workflow_of(assignment).can_remind(actor, assignment)
+        or follow_delegation(actor, assignment) is not None
+    )
+
+
+def follow_behalf(actor: User, assignment: Assignment, *, remind: bool = False) -> Delegation | None:
+    """The delegation a follow-up act of ``actor`` is done under — None when the act is his by his own
+    right (he gave the part, or the workflow names him), so the history names a grantor only when the
+    act needed the delegation."""
+    if assignment.assigned_by_id == actor.pk:
+        return None
+    workflow = workflow_of(assignment)
+    own = workflow.can_remind(actor, assignment) if remind else workflow.can_follow(actor, assignment)
+    return None if own else follow_delegation(actor, assignment)
 
 
 def _open(assignment: Assignment, message: str = "Phần việc đã kết thúc.") -> None:

@@ -362,3 +362,6 @@ def my_sessions_end_others(request: HttpRequest) -> dict[str, int]:
 def my_session_end(request: HttpRequest, session_id: Id) -> Status[None]:
     signins.session_end(actor=_actor(request), session_id=session_id)
     return Status(204, None)
+
+
+router.add_router("", "qlvb.directory.delegation_api.router")  # /delegations (ủy quyền): delegation_api.py

@@ -17,6 +17,8 @@ DIRECTORY_AUDIT_ACTIONS: dict[str, str] = {
     "auth.twofactor_disabled": gettext_noop("Tắt xác thực hai bước"),
     "auth.twofactor_verified": gettext_noop("Xác thực hai bước khi đăng nhập"),
     "auth.twofactor_failed": gettext_noop("Nhập sai mã xác thực hai bước"),
+    "auth.device_remembered": gettext_noop("Ghi nhớ thiết bị cho xác thực hai bước"),
+    "user.twofactor_reset": gettext_noop("Đặt lại xác thực hai bước của người dùng"),
     "auth.recovery_codes_issued": gettext_noop("Cấp mã khôi phục xác thực hai bước"),
     "auth.passkey_added": gettext_noop("Thêm khóa đăng nhập (passkey)"),
     "auth.passkey_removed": gettext_noop("Xóa khóa đăng nhập (passkey)"),
@@ -40,6 +42,7 @@ DIRECTORY_AUDIT_ACTIONS: dict[str, str] = {
     "unit.closed": gettext_noop("Giải thể đơn vị"),
     "delegation.granted": gettext_noop("Ủy quyền ký, chỉ đạo"),
     "delegation.revoked": gettext_noop("Thu hồi ủy quyền"),
+    "delegation.acted": gettext_noop("Thực hiện theo ủy quyền"),
 }
 
 audit_actions_declare(DIRECTORY_AUDIT_ACTIONS)

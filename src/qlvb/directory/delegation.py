@@ -4,7 +4,10 @@ A delegation is *in force* on a day when it is not revoked and the day (Asia/Ho_
 ``starts_on..ends_on``; the delegate must be active. Every check reads the table in the SQL query at
 the moment of the action, so a revoked or ended delegation stops working at once. The workflows ask
 :func:`delegation_in_force` (may ``delegate`` act for ``grantor`` in ``scope`` now?) and
-:func:`grantors_of` (whose waiting items does ``delegate`` see?)."""
+:func:`grantors_of` (whose waiting items does ``delegate`` see?), and record each act done under a
+delegation with :func:`delegation_acted`. Scopes: ``sign`` (outgoing signature), ``direct`` (direction
+of incoming documents), ``approve`` (review steps of drafts), ``follow`` (follow-up of the assignments
+the grantor gave)."""
 
 from __future__ import annotations
 
@@ -177,7 +180,9 @@ def _validate(data: DelegationInput, agency: Unit) -> str:
         raise refuse("Hình thức ủy quyền phải là KT., TL., TUQ. hoặc Q.")
     scopes = set(data.scopes)
     if not scopes or not scopes <= set(DelegationScope.values):
-        raise refuse("Cần chọn phạm vi ủy quyền: ký văn bản đi và/hoặc chỉ đạo văn bản đến.")
+        raise refuse(
+            "Cần chọn phạm vi ủy quyền: ký văn bản đi, chỉ đạo văn bản đến, duyệt dự thảo và/hoặc đôn đốc việc đã giao."
+        )
     if data.ends_on < data.starts_on:
         raise refuse("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
     today = timezone.localdate()
@@ -235,6 +240,8 @@ def delegation_grant(*, actor: User, data: DelegationInput) -> Delegation:
             kind=data.kind,
             sign=DelegationScope.SIGN in data.scopes,
             direct=DelegationScope.DIRECT in data.scopes,
+            approve=DelegationScope.APPROVE in data.scopes,
+            follow=DelegationScope.FOLLOW in data.scopes,
             starts_on=data.starts_on,
             ends_on=data.ends_on,
             reason=reason,
@@ -283,3 +290,15 @@ def on_behalf_text(delegation: Delegation) -> str:
 
 def on_behalf_data(delegation: Delegation) -> dict[str, object]:
     return {"on_behalf_of": delegation.grantor_id, "delegation": delegation.pk, "competence": delegation.kind}
+
+
+def delegation_acted(*, actor: User, delegation: Delegation, scope: str, action: str, obj: Any) -> None:
+    """Record in the audit log an act done under ``delegation`` (``delegation.acted``): which act
+    (``action``, the workflow's event name), on what, for whom and under which competence. Called by
+    the workflows inside the act's transaction, beside their own event."""
+    audit.record(
+        "delegation.acted",
+        actor=actor,
+        obj=obj,
+        data={**on_behalf_data(delegation), "scope": scope, "action": action},
+    )

@@ -1,5 +1,6 @@
 """Ủy quyền (NĐ 30/2020 Điều 13; the seed's quy chế): a leader lets another person of his agency sign
-outgoing documents and/or direct incoming documents in his place, for a range of days, under a
+outgoing documents, direct incoming documents, review (approve) drafts at his approval steps and/or
+follow up the assignments he gave (accept results, decide extensions, remind) in his place, for a range of days, under a
 competence of Phụ lục I.II.7 — KT. (ký thay), TL. (thừa lệnh), TUQ. (thừa ủy quyền), Q. (quyền).
 A row is never deleted: revoking it stamps ``revoked_at``; an expired one simply stops applying."""
 
@@ -21,6 +22,8 @@ class DelegationKind(models.TextChoices):
 class DelegationScope(models.TextChoices):
     SIGN = "sign", _("Ký ban hành văn bản đi")
     DIRECT = "direct", _("Cho ý kiến chỉ đạo văn bản đến")
+    APPROVE = "approve", _("Duyệt dự thảo văn bản đi")
+    FOLLOW = "follow", _("Đôn đốc, theo dõi việc đã giao")
 
 
 class Delegation(models.Model):
@@ -40,6 +43,8 @@ class Delegation(models.Model):
     kind = models.CharField(_("hình thức"), max_length=8, choices=DelegationKind.choices)
     sign = models.BooleanField(_("ký ban hành văn bản đi"), default=False)
     direct = models.BooleanField(_("cho ý kiến chỉ đạo văn bản đến"), default=False)
+    approve = models.BooleanField(_("duyệt dự thảo văn bản đi"), default=False)
+    follow = models.BooleanField(_("đôn đốc, theo dõi việc đã giao"), default=False)
     starts_on = models.DateField(_("từ ngày"))
     ends_on = models.DateField(_("đến ngày"))
     reason = models.CharField(_("lý do"), max_length=500, blank=True)
@@ -57,7 +62,9 @@ class Delegation(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="delegation_range"),
             models.CheckConstraint(condition=~Q(grantor=F("delegate")), name="delegation_not_self"),
-            models.CheckConstraint(condition=Q(sign=True) | Q(direct=True), name="delegation_has_scope"),
+            models.CheckConstraint(
+                condition=Q(sign=True) | Q(direct=True) | Q(approve=True) | Q(follow=True), name="delegation_has_scope"
+            ),
         ]
         indexes = [
             models.Index(fields=["delegate", "ends_on"], name="delegation_delegate_idx"),

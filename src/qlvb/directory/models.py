@@ -108,6 +108,9 @@ class User(AbstractUser):
     # Set when an administrator creates the account with a password or resets it: the person must choose
     # his own at the next sign-in before any page (directory.middleware.PasswordChangeMiddleware).
     must_change_password = models.BooleanField(_("phải đổi mật khẩu ban đầu"), default=False)
+    # Bumped by "Đăng xuất mọi nơi" and by a reset of two-factor sign-in: every "remember this device"
+    # cookie issued before carries the old value and stops skipping the second step (twofactor_remember.py).
+    remembered_devices_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 

@@ -23,6 +23,7 @@ from qlvb.core.request_context import client_ip_from
 from . import policies
 from .models import ApiToken, User, WebSession
 from .tokens import bearer_token_hash
+from .twofactor_remember import remembered_devices_forget
 
 TOUCH_EVERY = timedelta(minutes=1)  # last activity is written at most this often per session
 SEEN_KEY = "_qlvb_seen"  # in the session: the time (epoch seconds) its row was last touched
@@ -188,6 +189,7 @@ def _end_all(*, actor: User, user: User, keep_session: str | None, keep_token: s
     if keep_token:
         tokens = tokens.exclude(key_hash=keep_token)
     revoked = tokens.update(revoked_at=timezone.now())
+    remembered_devices_forget(user)  # and every browser remembered for the second step (twofactor_remember.py)
     action = "auth.sessions_ended_elsewhere" if actor.pk == user.pk else "user.sessions_ended"
     audit.record(action, actor=actor, obj=user, data={"sessions_ended": ended, "tokens_revoked": revoked})
     return Ended(sessions=ended, tokens=revoked)

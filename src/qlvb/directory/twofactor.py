@@ -27,6 +27,7 @@ from qlvb.core import audit
 from qlvb.core.errors import DomainError, PermissionDenied
 
 from .errors import ErrorCode
+from .twofactor_remember import remembered_devices_forget
 
 if TYPE_CHECKING:
     from .models import User
@@ -75,7 +76,20 @@ def twofactor_pending(request: HttpRequest) -> bool:
 @receiver(user_logged_in)
 def _on_sign_in(sender: object, request: HttpRequest | None, user: User, **_: object) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_OWED] = _owed(user)
+        owed = request.session[SESSION_OWED] = _owed(user)
+        if owed:
+            _second_step_remembered(request, user)
+
+
+def _second_step_remembered(request: HttpRequest, user: User) -> None:
+    """A browser remembered for this person (``twofactor_remember.py``) passes the second step."""
+    from .twofactor_remember import remembered_device
+
+    device = remembered_device(request, user)
+    if device is None:
+        return
+    otp_login(request, device)
+    audit.record("auth.twofactor_verified", actor=user, obj=user, data={"with": "remembered_device"})
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,7 @@ def twofactor_confirm(request: HttpRequest, user: User, code: str) -> list[str]:
         else:
             error = None
             TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+            remembered_devices_forget(user)  # a new app: the browsers remembered for the old one forget
             enrolment.confirmed = True
             enrolment.save(update_fields=["confirmed"])
             codes = _recovery_codes_issue(user)
@@ -199,7 +214,25 @@ def twofactor_disable(user: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()  # this session owes nothing more: it is verified
         StaticDevice.objects.filter(user=user).delete()
+        remembered_devices_forget(user)
         audit.record("auth.twofactor_disabled", actor=user, obj=user)
+
+
+def twofactor_reset(*, actor: User, user: User) -> None:
+    """The administrator resets a person's two-factor sign-in (a lost phone): his app and recovery codes
+    are deleted, every browser remembered for him forgets, and his sessions end; at his next sign-in he
+    sets it up again (required) or signs in with the password alone."""
+    from . import policies
+    from .services import _require_over_user
+    from .signins import user_sessions_end
+
+    _require_over_user(actor, policies.USER_LOCK, user)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        remembered_devices_forget(user)
+        audit.record("user.twofactor_reset", actor=actor, obj=user)
+        user_sessions_end(actor=actor, user=user)
 
 
 def current_code(device: TOTPDevice, ahead: int = 0) -> str:

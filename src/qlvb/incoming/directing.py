@@ -14,7 +14,7 @@ from qlvb.assignments.notify import notify_after_commit
 from qlvb.core.errors import ValidationFailed
 from qlvb.core.locks import row_locked
 from qlvb.core.text import text_clean
-from qlvb.directory.delegation import on_behalf_data, on_behalf_text
+from qlvb.directory.delegation import delegation_acted, on_behalf_data, on_behalf_text
 from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import Document, DocumentStatus
@@ -24,12 +24,14 @@ from .assigning import Target, assignments_create, check_targets, describe
 from .preconditions import check_direct, check_return_to_clerk, check_route, check_submit, direct_delegation
 
 
-def _on_behalf(actor: User, document: Document) -> dict[str, Any]:
+def _on_behalf(actor: User, document: Document, action: str) -> dict[str, Any]:
     """What the history entry adds when ``actor`` acts under a delegation: " (KT. Nguyễn Văn Hùng)" and
-    the grantor, the delegation and its competence in the event's data."""
+    the grantor, the delegation and its competence in the event's data; the act is recorded in the audit
+    log (``delegation.acted``, rolled back with the act if it is refused later)."""
     delegation = direct_delegation(actor, document)
     if delegation is None:
         return {}
+    delegation_acted(actor=actor, delegation=delegation, scope="direct", action=action, obj=document)
     return {"text": on_behalf_text(delegation), "data": on_behalf_data(delegation)}
 
 
@@ -99,7 +101,7 @@ def incoming_return_to_clerk(*, actor: User, document: Document, reason: str) ->
     """The leader returns a submitted document to the clerk, with a reason."""
     document = row_locked(document)
     check_return_to_clerk(actor, document)
-    behalf = _on_behalf(actor, document)
+    behalf = _on_behalf(actor, document, "returned_to_clerk")
     reason = text_clean(reason, label="lý do trả lại", limit=4000, required=True)
     document.status = DocumentStatus.RETURNED
     document.save(update_fields=["status"])
@@ -127,7 +129,7 @@ def incoming_direct(
     mark the document "văn bản giao nhiệm vụ" at the same time (never unmarks it)."""
     document = row_locked(document)
     check_direct(actor, document)
-    behalf = _on_behalf(actor, document)
+    behalf = _on_behalf(actor, document, "directed")
     _flag(document, assigns_tasks)
     return _hand_out(
         actor=actor,
@@ -144,7 +146,7 @@ def incoming_handle_self(*, actor: User, document: Document, note: str = "") -> 
     """The leader handles the document himself: a lead assignment to himself."""
     document = row_locked(document)
     check_direct(actor, document)
-    behalf = _on_behalf(actor, document)
+    behalf = _on_behalf(actor, document, "self_handled")
     now = timezone.now()
     assignment = Assignment.objects.create(
         document=document,

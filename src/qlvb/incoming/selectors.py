@@ -82,7 +82,12 @@ def documents_visible_to(actor: User) -> QuerySet[Document]:
     if not wide:
         # A delegate (ủy quyền chỉ đạo) also sees what was submitted to the leader he acts for.
         delegated = incoming.filter(submitted_to_id__in=grantors_of(actor, DelegationScope.DIRECT)).values("pk")
-        return incoming.filter(pk__in=mine.order_by().values("document_id").union(delegated.order_by()))
+        # ... and (ủy quyền đôn đốc) the documents whose parts the leader he follows up for gave out.
+        followed = Assignment.objects.filter(
+            assigned_by_id__in=grantors_of(actor, DelegationScope.FOLLOW), document__isnull=False
+        ).values("document_id")
+        arms = mine.order_by().values("document_id").union(delegated.order_by(), followed.order_by())
+        return incoming.filter(pk__in=arms)
     if not outside:
         return incoming.filter(agency_id__in=wide)
     return incoming.filter(pk__in=incoming.filter(agency_id__in=wide).values("pk").union(mine.values("document_id")))
@@ -210,7 +215,9 @@ def inbox(actor: User, *, key: str, base: QuerySet[Document] | None = None) -> Q
         )
     elif key == "to_accept":
         waiting = Assignment.objects.filter(
-            document_id=OuterRef("pk"), status=AssignmentStatus.AWAITING, assigned_by_id=actor.pk
+            Q(assigned_by_id=actor.pk) | Q(assigned_by_id__in=grantors_of(actor, DelegationScope.FOLLOW)),
+            document_id=OuterRef("pk"),
+            status=AssignmentStatus.AWAITING,
         )
         query = base.filter(Exists(waiting))
     elif key == "to_assign":
@@ -240,8 +247,10 @@ def inboxes_for(actor: User) -> list[str]:
         keys.insert(0, "to_direct")  # a delegate sees the leader's documents waiting for direction
     if (
         "to_accept" not in keys
-        and Assignment.objects.filter(  # a clerk who routed a document accepts its result
-            assigned_by_id=actor.pk, status=AssignmentStatus.AWAITING, document__isnull=False
+        and Assignment.objects.filter(  # a clerk who routed a document accepts its result (or a delegate)
+            Q(assigned_by_id=actor.pk) | Q(assigned_by_id__in=grantors_of(actor, DelegationScope.FOLLOW)),
+            status=AssignmentStatus.AWAITING,
+            document__isnull=False,
         ).exists()
     ):
         keys.insert(keys.index("returned") + 1 if "returned" in keys else 0, "to_accept")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_noop
 from qlvb.core.audit import audit_actions_declare
 
 OPERATIONS_AUDIT_ACTIONS: dict[str, str] = {
+    "operations.backup_requested": gettext_noop("Yêu cầu sao lưu ngay"),
     "operations.notice_started": gettext_noop("Thông báo sự cố / bảo trì"),
     "operations.notice_ended": gettext_noop("Kết thúc sự cố / bảo trì"),
     "operations.ticket_filed": gettext_noop("Gửi yêu cầu hỗ trợ"),

@@ -17,6 +17,7 @@ import datetime as dt
 import fcntl
 import functools
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -170,19 +171,58 @@ def program(name: str) -> str:
     return found
 
 
+LOCK_WAIT_RE = re.compile(r"^\d+(ms|s|min)?$")
+# pg_dump's --lock-wait-timeout runs its LOCK TABLE under a statement_timeout; it fails with
+# "canceling statement due to statement timeout … Query was: LOCK TABLE public.x IN ACCESS SHARE MODE".
+LOCK_REFUSED = re.compile(r"Query was: LOCK TABLE (\S+) IN ACCESS SHARE MODE")
+
+
+def lock_wait_timeout() -> str:
+    """``QLVB_BACKUP_LOCK_WAIT_TIMEOUT`` (default 60s): how long ``pg_dump`` waits for each table's shared
+    lock before it gives up (a table held by an ACCESS EXCLUSIVE lock — a migration, a VACUUM FULL, a
+    LOCK TABLE — would otherwise make the backup hang as long as the lock is held). PostgreSQL's units:
+    ``ms``, ``s``, ``min``; a bare number is milliseconds."""
+    value = str(getattr(settings, "QLVB_BACKUP_LOCK_WAIT_TIMEOUT", "60s")).strip()
+    if not LOCK_WAIT_RE.match(value):
+        raise DomainError(
+            f"QLVB_BACKUP_LOCK_WAIT_TIMEOUT không hợp lệ ({value!r}): ghi số kèm đơn vị ms, s hoặc min, ví dụ 60s.",
+            code=ErrorCode.BACKUP_FAILED,
+        )
+    return value
+
+
 def _pg_dump(target: Path) -> None:
     args, env = pg_environment(connection.settings_dict)
+    wait = lock_wait_timeout()
     done = subprocess.run(  # noqa: S603 — fixed program, arguments from the settings
-        [program("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), *args],
+        [
+            program("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            f"--lock-wait-timeout={wait}",
+            "--file",
+            str(target),
+            *args,
+        ],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
-    if done.returncode != 0:
-        raise DomainError(
-            f"pg_dump không sao lưu được cơ sở dữ liệu: {done.stderr.strip()[:500]}", code=ErrorCode.BACKUP_FAILED
+    if done.returncode == 0:
+        return
+    refused = LOCK_REFUSED.search(done.stderr)
+    if refused is not None and "timeout" in done.stderr:
+        table = f" “{refused.group(1)}”"
+        raise Conflict(
+            f"Không sao lưu được: bảng{table} đang bị khóa độc quyền (một lần di trú, VACUUM FULL hay thao tác "
+            f"bảo trì khác đang chạy) và đã chờ quá {wait}. Chưa có bản sao lưu nào được ghi; hãy chạy lại khi "
+            "thao tác đó xong, hoặc tăng QLVB_BACKUP_LOCK_WAIT_TIMEOUT.",
+            code=ErrorCode.BACKUP_LOCKED,
         )
+    raise DomainError(
+        f"pg_dump không sao lưu được cơ sở dữ liệu: {done.stderr.strip()[:500]}", code=ErrorCode.BACKUP_FAILED
+    )
 
 
 def _file_store_files() -> Iterator[tuple[Opener, str]]:

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class ErrorCode(StrEnum):
     BACKUP_BUSY = "backup_busy"  # another backup is being written to the same folder
+    BACKUP_LOCKED = "backup_locked"  # pg_dump gave up waiting for a table held by an exclusive lock
     BACKUP_FAILED = "backup_failed"  # the database dump or a file copy failed (nothing listed as good)
     BACKUP_INVALID = "backup_invalid"  # a manifest that does not match the backup's files
     BACKUP_KEY = "backup_key"  # an encrypted backup without the passphrase, or the wrong one

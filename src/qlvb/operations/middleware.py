@@ -14,7 +14,7 @@ from .errors import ErrorCode
 from .notices import notice_read_only, read_only_message
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-ALWAYS = ("/dang-nhap/", "/dang-xuat/", "/i18n/", "/api/v1/auth/")
+ALWAYS = ("/dang-nhap/", "/xac-thuc/", "/dang-xuat/", "/i18n/", "/api/v1/auth/")  # signing in: both steps
 
 
 class ReadOnlyMaintenanceMiddleware:

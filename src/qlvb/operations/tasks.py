@@ -5,17 +5,26 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from .backup import backup_create, backup_dir
+from .backup import backup_dir
 from .backup_retention import backups_prune
+from .backup_runs import backup_run
 from .personal_export import personal_export_build, personal_exports_expire
 
 
 @shared_task(name="qlvb.operations.backup_daily")
 def backup_daily() -> str:
-    """Beat's daily backup (``QLVB_BACKUP_DIR``), then the retention policy (``QLVB_BACKUP_KEEP``)."""
-    result = backup_create(passphrase=settings.QLVB_BACKUP_PASSPHRASE or None)
+    """Beat's daily backup (``QLVB_BACKUP_DIR``), verified and logged (``backup-runs.jsonl``), then the
+    retention policy (``QLVB_BACKUP_KEEP``)."""
+    run = backup_run(passphrase=settings.QLVB_BACKUP_PASSPHRASE or None, trigger="daily")
     removed = backups_prune(backup_dir(), settings.QLVB_BACKUP_KEEP)
-    return f"{result.path.name}: {result.files} tệp, {result.bytes} byte; xóa {len(removed)} bản cũ"
+    return f"{run.name}: {run.files} tệp, {run.bytes} byte; xóa {len(removed)} bản cũ"
+
+
+@shared_task(name="qlvb.operations.backup_now", ignore_result=True)
+def backup_now_task(username: str) -> str:
+    """ "Sao lưu ngay" on /quan-tri/sao-luu/ (queued after the request commits): one verified backup, logged."""
+    run = backup_run(passphrase=settings.QLVB_BACKUP_PASSPHRASE or None, trigger="now", by=username)
+    return f"{run.name}: {run.files} tệp, {run.bytes} byte"
 
 
 @shared_task(name="qlvb.operations.personal_export_build", ignore_result=True)

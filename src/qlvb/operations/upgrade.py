@@ -22,7 +22,8 @@ from qlvb.core import audit
 from qlvb.core.errors import DomainError
 from qlvb.directory.models import User
 
-from .backup import backup_create
+from .backup import backup_dir
+from .backup_runs import backup_run
 from .errors import ErrorCode
 from .notice_models import NoticeKind, SystemNotice
 from .notices import NoticeData, notice_end, notice_start
@@ -115,7 +116,7 @@ def upgrade_run(
     elif plan.backup:
         say("Đang sao lưu trước khi nâng cấp…")
         try:
-            done = backup_create(backup_dest, passphrase=passphrase)
+            done = backup_run(backup_dest, passphrase=passphrase, trigger="upgrade", verify=False)  # logged
         except Exception as exc:
             reason = exc.message if isinstance(exc, DomainError) else str(exc)
             message = (
@@ -124,8 +125,8 @@ def upgrade_run(
             )
             _finish(run, recorded, UpgradeResult.FAILED, message)
             raise UpgradeError(message, code=ErrorCode.UPGRADE_BACKUP) from exc
-        run.backup = done.path.name
-        say(f"Đã sao lưu: {done.path}")
+        run.backup = done.name
+        say(f"Đã sao lưu: {(backup_dest or backup_dir()) / done.name}")
     notice = _read_only_start(plan.to_version, say)
     try:
         run.migrations = "\n".join(plan.pending)

@@ -14,6 +14,7 @@ from qlvb.core.locks import row_locked
 from qlvb.core.permissions import has
 from qlvb.core.text import text_clean
 from qlvb.directory import people
+from qlvb.directory.delegation import delegation_acted, on_behalf_data, on_behalf_text
 from qlvb.directory.models import User
 from qlvb.documents.events import event_record
 from qlvb.files.models import ConversionState
@@ -36,6 +37,7 @@ from .preconditions import (
     outgoing_return_check,
     outgoing_submit_check,
 )
+from .signature_block import step_delegation
 
 # NĐ 30 Phụ lục I: what the clerk checks (thể thức và kỹ thuật trình bày).
 FORMAT_CHECKLIST: dict[str, str] = {
@@ -188,14 +190,18 @@ def outgoing_approve(*, actor: User, outgoing: Outgoing, comment: str = "") -> O
     step = outgoing_approve_check(actor, outgoing)
     _require_pdfs(outgoing)
     comment = text_clean(comment, limit=4000, label="ý kiến")
-    _advance(outgoing, step, actor=actor, comment=comment, data={})
+    delegation = step_delegation(actor, step)
+    behalf = on_behalf_data(delegation) if delegation is not None else {}
+    _advance(outgoing, step, actor=actor, comment=comment, data=behalf)
     event_record(
         outgoing.document,
         actor=actor,
         action="draft_approved",
-        text=f"{step.label}. {comment}".strip(),
-        data={"step": step.pk, "version": step.version_id},
+        text=f"{step.label}{on_behalf_text(delegation) if delegation else ''}. {comment}".strip(),
+        data={"step": step.pk, "version": step.version_id, **behalf},
     )
+    if delegation is not None:
+        delegation_acted(actor=actor, delegation=delegation, scope="approve", action="draft_approved", obj=outgoing)
     return outgoing
 
 
@@ -206,16 +212,26 @@ def outgoing_return(*, actor: User, outgoing: Outgoing, comment: str) -> Outgoin
     step = outgoing_return_check(actor, outgoing)
     comment = text_clean(comment, limit=4000, label="lý do trả lại", required=True)
     now = timezone.now()
+    delegation = step_delegation(actor, step)
+    behalf = on_behalf_data(delegation) if delegation is not None else {}
     step.status, step.comment, step.decided_by, step.decided_at = StepStatus.RETURNED, comment, actor, now
     step.version = latest_version(outgoing)
+    step.data = {**(step.data or {}), **behalf}
     step.save()
     outgoing.steps.filter(round=outgoing.round, status=StepStatus.WAITING).update(status=StepStatus.CANCELLED)
     outgoing.state = State.RETURNED
     outgoing.approved_version = None
     outgoing.save(update_fields=["state", "approved_version"])
     event_record(
-        outgoing.document, actor=actor, action="draft_returned", text=f"{step.label}: {comment}", data={"step": step.pk}
+        outgoing.document,
+        actor=actor,
+        action="draft_returned",
+        text=f"{step.label}{on_behalf_text(delegation) if delegation else ''}: {comment}",
+        data={"step": step.pk, **behalf},
     )
+    if delegation is not None:
+        scope = "sign" if step.kind == StepKind.SIGN else "approve"
+        delegation_acted(actor=actor, delegation=delegation, scope=scope, action="draft_returned", obj=outgoing)
     notify_after_commit(
         users=[outgoing.drafter], kind="returned", document_id=outgoing.pk, text=f"Dự thảo bị trả lại: {comment[:300]}"
     )

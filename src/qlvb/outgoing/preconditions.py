@@ -19,7 +19,7 @@ from . import policies
 from .draft_state import current_step
 from .errors import ErrorCode
 from .models import EDITABLE_STATES, SIGNED_STATES, ApprovalStep, Outgoing, ReplyFollowUp, State, StepKind
-from .signature_block import sign_delegation
+from .signature_block import step_delegation
 
 
 def outgoing_change_check(actor: User, outgoing: Outgoing) -> None:
@@ -59,14 +59,15 @@ def outgoing_submit_check(actor: User, outgoing: Outgoing) -> None:
 
 
 def pending_step_check(actor: User, outgoing: Outgoing, kinds: tuple[str, ...]) -> ApprovalStep:
-    """The current step, when it is one of ``kinds`` and ``actor``'s (any clerk's for the format check; the
-    signing step also its holder's delegate while the delegation is in force)."""
+    """The current step, when it is one of ``kinds`` and ``actor``'s (any clerk's for the format check; a
+    review step also its holder's delegate under the scope ``approve``, the signing step under ``sign``,
+    while the delegation is in force — :func:`.signature_block.step_delegation`)."""
     step = current_step(outgoing)
     if step is None or step.kind not in kinds:
         raise Conflict(f"Văn bản không ở bước này (đang: {outgoing.get_state_display()}).")
     if step.kind == StepKind.FORMAT:
         require(actor, policies.FORMAT, unit=outgoing.document.agency)
-    elif step.user_id != actor.pk and sign_delegation(actor, step) is None:
+    elif step.user_id != actor.pk and step_delegation(actor, step) is None:
         raise PermissionDenied(f"Bước “{step.label}” là của {step.user.full_name if step.user else 'người khác'}.")
     return step
 

@@ -39,6 +39,14 @@ def _units_with(actor: User, roles: tuple[str, ...]) -> QuerySet[RoleAssignment,
     return RoleAssignment.objects.filter(user_id=actor.pk, role__in=roles).values("unit_id")
 
 
+def _delegated_steps(actor: User) -> Q:
+    """The steps ``actor`` may take for another under a delegation in force (ủy quyền): the signing steps
+    of the leaders he signs for, the review steps of those he approves for."""
+    return Q(kind=StepKind.SIGN, user_id__in=grantors_of(actor, DelegationScope.SIGN)) | Q(
+        kind=StepKind.REVIEW, user_id__in=grantors_of(actor, DelegationScope.APPROVE)
+    )
+
+
 def outgoing_visible_to(actor: User, *, invited: bool = True) -> QuerySet[Outgoing]:
     """``invited=False``: without the documents the actor sees only because he was asked his opinion."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
@@ -46,7 +54,7 @@ def outgoing_visible_to(actor: User, *, invited: bool = True) -> QuerySet[Outgoi
     on_chain = ApprovalStep.objects.filter(
         Q(user_id=actor.pk)
         | Q(decided_by_id=actor.pk)  # a step he took for another (ủy quyền)
-        | Q(kind=StepKind.SIGN, user_id__in=grantors_of(actor, DelegationScope.SIGN)),  # the leader he signs for
+        | _delegated_steps(actor),  # the steps of the leader he signs or approves for
         outgoing_id=OuterRef("pk"),
     )
     recipient = Delivery.objects.filter(
@@ -147,7 +155,7 @@ def outgoing_box(actor: User, *, box: str, q: str = "") -> QuerySet[Outgoing]:
         return base.filter(drafter_id=actor.pk)
     if box == "todo":
         mine = ApprovalStep.objects.filter(
-            Q(user_id=actor.pk) | Q(kind=StepKind.SIGN, user_id__in=grantors_of(actor, DelegationScope.SIGN)),
+            Q(user_id=actor.pk) | _delegated_steps(actor),
             outgoing_id=OuterRef("pk"),
             round=OuterRef("round"),
             status=StepStatus.PENDING,

@@ -29,6 +29,19 @@ def sign_delegation(actor: User, step: ApprovalStep) -> Delegation | None:
     return delegation_in_force(delegate=actor, grantor_id=step.user_id, scope=DelegationScope.SIGN)
 
 
+# The delegation scope that lets a person take a step held by another (ủy quyền).
+STEP_SCOPES = {StepKind.SIGN: DelegationScope.SIGN, StepKind.REVIEW: DelegationScope.APPROVE}
+
+
+def step_delegation(actor: User, step: ApprovalStep) -> Delegation | None:
+    """The delegation under which ``actor`` takes ``step`` for its holder: a review step under the scope
+    ``approve``, the signing step under ``sign``; None when the step is his own (or nobody's)."""
+    scope = STEP_SCOPES.get(StepKind(step.kind))
+    if scope is None or step.user_id in (None, actor.pk):
+        return None
+    return delegation_in_force(delegate=actor, grantor_id=step.user_id, scope=scope)
+
+
 def signature_block_lines(*, competence: str, authority: str, position: str, name: str) -> list[str]:
     """The lines of the block: ``authority`` is the title of the person the signer acts for (the head,
     the collective for TM.) — empty when the draft chose the competence without a delegation, then the

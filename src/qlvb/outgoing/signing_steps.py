@@ -14,7 +14,7 @@ from qlvb.core.errors import Conflict, ValidationFailed
 from qlvb.core.locks import row_locked
 from qlvb.core.permissions import require
 from qlvb.directory import people
-from qlvb.directory.delegation import on_behalf_data, on_behalf_text
+from qlvb.directory.delegation import delegation_acted, on_behalf_data, on_behalf_text
 from qlvb.directory.models import Delegation, Unit, User
 from qlvb.documents.events import event_record
 from qlvb.documents.models import (
@@ -154,6 +154,7 @@ def outgoing_signed_record(
         outgoing.save(update_fields=["state", "signed_pdf", "signed_at"])
         if delegation is not None:
             _record_signed_for(outgoing, actor=actor, delegation=delegation)
+            delegation_acted(actor=actor, delegation=delegation, scope="sign", action="signed_personal", obj=outgoing)
         event_record(
             outgoing.document,
             actor=actor,

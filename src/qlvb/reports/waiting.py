@@ -40,6 +40,8 @@ def _steps_waiting(actor: User, kind: str | None) -> int:
     held = Q(user_id=actor.pk)
     if kind == StepKind.SIGN:  # also the signatures of the leader he signs for (ủy quyền)
         held |= Q(user_id__in=grantors_of(actor, DelegationScope.SIGN))
+    else:  # and the review steps of the leader he approves for
+        held |= Q(kind=StepKind.REVIEW, user_id__in=grantors_of(actor, DelegationScope.APPROVE))
     mine = ApprovalStep.objects.filter(
         held, outgoing_id=OuterRef("pk"), round=OuterRef("round"), status=StepStatus.PENDING
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qlvb.core.errors import DomainError
-from qlvb.directory import passkeys, twofactor
+from qlvb.directory import passkeys, twofactor, twofactor_remember
 
 from .access import current_user
 
@@ -43,10 +43,21 @@ def second_step(request: HttpRequest) -> HttpResponse:
         else:
             if used == "recovery":
                 messages.warning(request, _("Bạn vừa dùng một mã khôi phục; mã đó không dùng lại được."))
-            return redirect(_next(request))
-    return render(
-        request, "web/twofactor_verify.html", {"error": error, "next": _next(request)}, status=400 if error else 200
-    )
+            response = redirect(_next(request))
+            if request.POST.get("remember") and twofactor_remember.device_remember(request, response, user):
+                messages.info(
+                    request,
+                    _("Thiết bị này được ghi nhớ trong %(days)s ngày: không cần nhập mã khi đăng nhập.")
+                    % {"days": twofactor_remember.remember_days()},
+                )
+            return response
+    context = {
+        "error": error,
+        "next": _next(request),
+        "remember_days": twofactor_remember.remember_days(),
+        "remember": bool(request.POST.get("remember")),
+    }
+    return render(request, "web/twofactor_verify.html", context, status=400 if error else 200)
 
 
 def _qr_svg(uri: str) -> str:

@@ -68,6 +68,10 @@ def test_the_delegate_directs_for_the_leader(submitted, person, dept):
     assert event.data["on_behalf_of"] == person("nguyenvanhung").pk and event.data["competence"] == "TL."
     assignment = doc.assignments.get()
     assert assignment.assigned_by == nam  # he follows it up and accepts its result
+    from qlvb.core.models import AuditEntry
+
+    acted = AuditEntry.objects.get(action="delegation.acted")
+    assert (acted.actor_id, acted.data["scope"], acted.data["action"]) == (nam.pk, "direct", "directed")
 
 
 def test_return_to_the_clerk_on_behalf(submitted, person):

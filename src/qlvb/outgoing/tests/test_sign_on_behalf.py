@@ -105,6 +105,10 @@ def test_the_delegate_signs_for_the_leader(draft, with_version, person, mai_sign
     assert event.data["on_behalf_of"] == person("nguyenvanhung").pk
     step = ApprovalStep.objects.get(outgoing=outgoing, kind=StepKind.SIGN)
     assert step.user == person("nguyenvanhung") and step.decided_by == mai
+    from qlvb.core.models import AuditEntry
+
+    acted = AuditEntry.objects.get(action="delegation.acted")
+    assert (acted.actor_id, acted.data["scope"], acted.data["action"]) == (mai.pk, "sign", "signed_personal")
     # The page shows the block and for whom; the edXML package names the competence line.
     from qlvb.exchange.axis_packages import _competence
 

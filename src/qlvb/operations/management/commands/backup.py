@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from qlvb.core.errors import DomainError
-from qlvb.operations.backup import backup_create, backup_dir, backups_list
+from qlvb.operations.backup import backup_dir, backups_list
 from qlvb.operations.backup_manifest import backup_verify
 from qlvb.operations.backup_retention import backups_prune
+from qlvb.operations.backup_runs import backup_run
 
 
 def passphrase() -> str | None:
@@ -28,11 +29,13 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action")
         create = sub.add_parser("create", help="tạo một bản sao lưu mới (mặc định)")
         create.add_argument("--encrypt", action="store_true", help="mã hóa bằng QLVB_BACKUP_PASSPHRASE")
+        create.add_argument("--verify", action="store_true", help="kiểm tra bản vừa tạo theo danh mục SHA-256")
         verify = sub.add_parser("verify", help="kiểm tra một bản sao lưu theo danh mục SHA-256")
         verify.add_argument("path", type=Path)
         sub.add_parser("list", help="liệt kê các bản sao lưu hoàn chỉnh")
         sub.add_parser("prune", help="xóa các bản cũ theo chính sách giữ (QLVB_BACKUP_KEEP)")
         parser.add_argument("--encrypt", action="store_true", help="mã hóa bằng QLVB_BACKUP_PASSPHRASE")
+        parser.add_argument("--verify", action="store_true", help="kiểm tra bản vừa tạo theo danh mục SHA-256")
 
     def handle(self, *args: Any, **options: Any) -> None:
         dest: Path = options["dest"] or backup_dir()
@@ -46,11 +49,18 @@ class Command(BaseCommand):
         secret = passphrase()
         if options.get("encrypt") and not secret:
             raise CommandError("--encrypt cần cụm mật khẩu trong biến môi trường QLVB_BACKUP_PASSPHRASE.")
-        result = backup_create(
-            dest, passphrase=secret if options.get("encrypt") or settings.QLVB_BACKUP_PASSPHRASE else None
+        run = backup_run(
+            dest,
+            passphrase=secret if options.get("encrypt") or settings.QLVB_BACKUP_PASSPHRASE else None,
+            trigger="command",
+            verify=bool(options.get("verify")),
         )
+        checked = " Đã kiểm tra theo danh mục: hợp lệ." if run.verified else ""
+        if run.verified is False:
+            raise CommandError(f"Đã sao lưu vào {dest / run.name} nhưng kiểm tra KHÔNG khớp danh mục.")
         self.stdout.write(
-            f"Đã sao lưu vào {result.path}: {result.files} tệp, {result.bytes / 1e6:.1f} MB, {result.seconds:.1f} giây."
+            f"Đã sao lưu vào {dest / run.name}: {run.files} tệp, {run.bytes / 1e6:.1f} MB, {run.seconds:.1f} giây."
+            + checked
         )
 
     def _verify(self, dest: Path, options: dict[str, Any]) -> None:
