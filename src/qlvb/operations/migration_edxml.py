@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # no import cycle at run time
 def _trace_day(edoc: Edoc) -> dt.date | None:
     for trace in edoc.trace_headers:
         try:
-            return dt.datetime.strptime(trace.timestamp[:10], "%Y/%m/%d").date()
+            year, month, day = (int(p) for p in trace.timestamp[:10].split("/"))
+            return dt.date(year, month, day)
         except ValueError:
             continue
     return None
