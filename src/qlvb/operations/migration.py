@@ -29,7 +29,7 @@ from django.utils import timezone
 from qlvb.assignments.models import AssignmentRole
 from qlvb.core import audit
 from qlvb.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from qlvb.core.permissions import require
+from qlvb.core.permissions import ROLES, require
 from qlvb.core.text import fold
 from qlvb.directory.models import Unit, UnitKind, User
 
@@ -274,7 +274,7 @@ def _accounts(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None, out:
             )
             continue
         plan.users[row.code] = None
-        roles = ", ".join(row.roles) if row.roles else "không vai trò"
+        roles = ", ".join(ROLES[r].lower() for r in row.roles) if row.roles else "không vai trò"
         report.add(Verdict(n, "ok", f"{row.code}: {row.full_name} ({roles}), tạo tài khoản khóa chờ kích hoạt"))
         todo.append(row)
     if writing is not None and not report.errors and todo:
