@@ -473,12 +473,16 @@ def _all_sheets(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None, ou
         out.sheets.append(edxml_sheet(bundle, agency=plan.agency, actor=plan.actor, run=writing))
 
 
-def migration_check(*, actor: User, bundle: IO[bytes], name: str, agency: Unit | None = None) -> MigrationReport:
-    """The dry run: the report of every sheet and row; nothing written."""
+def _checked(*, actor: User, bundle: IO[bytes], name: str, agency: Unit | None) -> tuple[Bundle, MigrationReport]:
     opened, found = _open(actor=actor, fh=bundle, name=name, agency=agency)
     report = MigrationReport(file_name=name, agency=found, source=opened.manifest.source)
     _all_sheets(opened, _Plan.build(found, actor), writing=None, out=report)
-    return report
+    return opened, report
+
+
+def migration_check(*, actor: User, bundle: IO[bytes], name: str, agency: Unit | None = None) -> MigrationReport:
+    """The dry run: the report of every sheet and row; nothing written."""
+    return _checked(actor=actor, bundle=bundle, name=name, agency=agency)[1]
 
 
 def _run_record(actor: User, agency: Unit, bundle: Bundle, report: MigrationReport) -> MigrationRun:
@@ -508,19 +512,21 @@ def migration_run(
     *, actor: User, bundle: IO[bytes], name: str, agency: Unit | None = None, run: MigrationRun | None = None
 ) -> MigrationReport:
     """The dry run, then — only when no row is in error — the import, sheet after sheet."""
-    opened, found = _open(actor=actor, fh=bundle, name=name, agency=agency)
-    report = MigrationReport(file_name=name, agency=found, source=opened.manifest.source)
-    _all_sheets(opened, _Plan.build(found, actor), writing=None, out=report)
+    opened, report = _checked(actor=actor, bundle=bundle, name=name, agency=agency)
+    found = report.agency
+    assert found is not None
     if run is None:
         run = _run_record(actor, found, opened, report)
     report.run_id = run.pk
     if report.errors:
         return report
     _all_sheets(opened, _Plan.build(found, actor), writing=run, out=report)
-    run.state, run.finished_at = MigrationState.IMPORTED, timezone.now()
-    run.rows_created = report.created
-    run.save(update_fields=["state", "finished_at", "rows_created"])
-    report.done = True
+    # a row refused only now (the database changed between the check and the write) stops its sheet and
+    # those that name it; the sheets written stay, and the run is failed: the report says which row
+    report.done = report.errors == 0
+    run.state = MigrationState.IMPORTED if report.done else MigrationState.FAILED
+    run.finished_at, run.rows_created, run.rows_error = timezone.now(), report.created, report.errors
+    run.save(update_fields=["state", "finished_at", "rows_created", "rows_error"])
     return report
 
 
@@ -534,8 +540,7 @@ def migration_stage(*, run: MigrationRun, bundle: IO[bytes]) -> None:
 
 def migration_check_staged(*, actor: User, agency: Unit, bundle: IO[bytes], name: str) -> MigrationReport:
     """The page's first step: the dry run, recorded, and the bundle kept for :func:`migration_confirm`."""
-    report = migration_check(actor=actor, bundle=bundle, name=name, agency=agency)
-    opened = Bundle(bundle, name=name)
+    opened, report = _checked(actor=actor, bundle=bundle, name=name, agency=agency)
     run = _run_record(actor, agency, opened, report)
     report.run_id = run.pk
     if report.can_import:
