@@ -23,6 +23,9 @@ def test_the_page_is_the_administrators_and_not_the_clerks(page_as):
     assert "Chuyển đổi dữ liệu từ hệ thống cũ" in page.content.decode()
     assert page_as("lethuha").get(URL).status_code == 404
     assert page_as("lethuha").get(f"{URL}goi-mau.zip").status_code == 404
+    # the register import page leads the administrator there, and not the clerk
+    assert f'href="{URL}"' in page_as("tranthilan").get("/quan-tri/nhap-so/").content.decode()
+    assert f'href="{URL}"' not in page_as("lethuha").get("/quan-tri/nhap-so/").content.decode()
 
 
 def test_the_sample_and_the_templates_download(page_as):
