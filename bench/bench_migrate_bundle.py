@@ -85,7 +85,7 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             hwm = proc_status_kb("VmHWM")
             assert report.errors == 0, [(s.file, s.refusal, s.rows[:3]) for s in report.sheets if s.errors]
-            per_sheet = ", ".join(f"{s.file} {s.total}" for s in report.sheets)
+            per_sheet = ", ".join(f"{s.file} {s.total} rows {s.seconds:.1f} s" for s in report.sheets)
             print(
                 f"{label}: {report.total} rows in {elapsed:.1f} s = {report.total / elapsed:,.0f} rows/s; created "
                 f"{report.created}, skipped {report.skipped}; VmHWM {hwm / 1024:.0f} MiB "

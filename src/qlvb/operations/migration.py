@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,7 @@ class SheetReport:
     errors: int = 0
     created: int = 0
     refusal: str = ""  # the whole sheet refused (no header, not a spreadsheet)
+    seconds: float = 0.0  # how long it took (the registers share theirs)
     rows: list[Verdict] = field(default_factory=list)
 
     def add(self, verdict: Verdict) -> None:
@@ -460,17 +462,26 @@ def _dossier_verdict(
 
 def _all_sheets(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None, out: MigrationReport) -> None:
     out.sheets = []
+
+    def timed(step: Callable[[], SheetReport | list[SheetReport]]) -> None:
+        start = time.monotonic()
+        made = step()
+        sheets = made if isinstance(made, list) else [made]
+        for sheet in sheets:
+            sheet.seconds = (time.monotonic() - start) / len(sheets)
+        out.sheets.extend(sheets)
+
     if bundle.has(UNITS.file):
-        out.sheets.append(_units(bundle, plan, writing=writing))
+        timed(lambda: _units(bundle, plan, writing=writing))
     if bundle.has(ACCOUNTS.file):
-        out.sheets.append(_accounts(bundle, plan, writing=writing, out=out))
-    out.sheets.extend(_registers(bundle, plan, writing=writing))
+        timed(lambda: _accounts(bundle, plan, writing=writing, out=out))
+    timed(lambda: _registers(bundle, plan, writing=writing))
     if bundle.has(ASSIGNMENTS.file):
-        out.sheets.append(_assignments(bundle, plan, writing=writing))
+        timed(lambda: _assignments(bundle, plan, writing=writing))
     if bundle.has(DOSSIERS.file):
-        out.sheets.append(_dossiers(bundle, plan, writing=writing))
+        timed(lambda: _dossiers(bundle, plan, writing=writing))
     if bundle.edxml():
-        out.sheets.append(edxml_sheet(bundle, agency=plan.agency, actor=plan.actor, run=writing))
+        timed(lambda: edxml_sheet(bundle, agency=plan.agency, actor=plan.actor, run=writing))
 
 
 def _checked(*, actor: User, bundle: IO[bytes], name: str, agency: Unit | None) -> tuple[Bundle, MigrationReport]:
