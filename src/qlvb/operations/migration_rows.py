@@ -138,8 +138,8 @@ class AccountRow:
 def account_parse(n: int, values: dict[str, Any]) -> AccountRow:
     code = _code(values, ACCOUNTS, "code")
     full_name = cell(values, _col(ACCOUNTS, "full_name"), limit=150)
-    if not fold(full_name).replace(" ", "").isalnum():
-        raise RowError(f"họ và tên “{full_name[:40]}” chỉ gồm chữ cái và khoảng trắng")
+    if not re.sub(r"[ '’.\-]", "", fold(full_name)).isalnum():  # "H'Hen Niê", "Nguyễn Thị Anh-Thư"
+        raise RowError(f"họ và tên “{full_name[:40]}” chỉ gồm chữ cái, khoảng trắng, dấu nháy và gạch nối")
     unit = _code(values, ACCOUNTS, "unit")
     position = cell(values, _col(ACCOUNTS, "position"), limit=150)
     roles: list[str] = []
