@@ -21,6 +21,7 @@ urlpatterns = [
     path("quan-tri/sao-luu/", include("qlvb.operations.backup_urls")),
     path("quan-tri/ban-giao/", include("qlvb.operations.handover_urls")),
     path("quan-tri/nhap-so/", include("qlvb.operations.register_import_urls")),
+    path("quan-tri/chuyen-doi/", include("qlvb.operations.migration_urls")),
     path("quan-tri/", include("qlvb.directory.urls")),
     path("", include("qlvb.files.urls")),
     path("van-ban-den/", include("qlvb.notifications.urls")),

@@ -25,6 +25,9 @@ OPERATIONS_AUDIT_ACTIONS: dict[str, str] = {
     "operations.person_moved": gettext_noop("Chuyển công tác sang đơn vị khác"),
     "operations.register_import_checked": gettext_noop("Kiểm tra tệp sổ đăng ký văn bản để nhập"),
     "operations.register_imported": gettext_noop("Nhập sổ đăng ký văn bản từ Excel/CSV"),
+    "operations.bundle_checked": gettext_noop("Kiểm tra gói chuyển đổi dữ liệu từ hệ thống cũ"),
+    "operations.bundle_sheet_imported": gettext_noop("Nhập một bảng của gói chuyển đổi dữ liệu"),
+    "operations.account_migrated": gettext_noop("Tạo tài khoản chuyển đổi từ hệ thống cũ (khóa, chờ kích hoạt)"),
     "operations.upgraded": gettext_noop("Nâng cấp phiên bản hệ thống"),
     "operations.whats_new_seen": gettext_noop("Đã xem thông báo có gì mới"),
 }

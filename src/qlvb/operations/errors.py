@@ -32,6 +32,9 @@ class ErrorCode(StrEnum):
     IMPORT_TOO_LARGE = "import_too_large"  # a register sheet past REGISTER_IMPORT_MAX_BYTES
     IMPORT_ROWS = "import_rows"  # importing a sheet whose dry run found rows in error
     IMPORT_DONE = "import_done"  # confirming an import already imported, or whose staged file is gone
+    BUNDLE_FILE = "bundle_file"  # a migration bundle that is no ZIP, lacks or has a wrong manifest.json
+    BUNDLE_AGENCY = "bundle_agency"  # the manifest's organ id names no agency of the system, or another one
+    BUNDLE_DONE = "bundle_done"  # confirming a bundle already imported, or whose staged file is gone
     UPGRADE_BACKUP = "upgrade_backup"  # the backup before an upgrade failed: nothing upgraded
     UPGRADE_LOCK = "upgrade_lock"  # a migration waited longer than QLVB_UPGRADE_LOCK_TIMEOUT for a table lock
     UPGRADE_FAILED = "upgrade_failed"  # another step of the upgrade failed (read-only lifted, run recorded)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .handover_models import Handover, HandoverLine, HandoverMode, ItemKind
+from .migration_models import MigratedAccount, MigratedRecord, MigrationRun  # noqa: F401  (bundles)
 from .notice_models import NoticeKind, SystemNotice
 from .personal_export_models import ExportState, PersonalExport  # noqa: F401  (personal data export)
 from .register_import_models import ImportedRow, ImportState, RegisterImport  # noqa: F401  (register import)

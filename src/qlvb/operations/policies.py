@@ -12,3 +12,7 @@ HANDOVER = declare(
 
 # Issues 15, 18: the clerk (or the agency's administrator) imports the registers kept in spreadsheets.
 REGISTER_IMPORT = declare(APP, "operations.register_import", "Nhập sổ đăng ký văn bản từ Excel/CSV", {"admin", "clerk"})
+
+# Issue 15 (Điều 21.2, 23): the agency's administrator migrates the old system's data (units, accounts,
+# registers, assignments, dossiers) from a bundle.
+MIGRATE = declare(APP, "operations.migrate", "Chuyển đổi dữ liệu từ hệ thống cũ", {"admin"})

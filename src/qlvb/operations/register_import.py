@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -212,9 +212,16 @@ def _parsed_rows(
 
 
 def _check(
-    *, sheet: Sheet, direction: str | None, agency: Unit, archive_names: list[str] | None, report: ImportReport
+    *,
+    sheet: Sheet,
+    direction: str | None,
+    agency: Unit,
+    archive_names: list[str] | None,
+    report: ImportReport,
+    keep: Callable[[ParsedRow], None] | None = None,
 ) -> list[int]:
-    """Fills ``report``; returns the row numbers of the new rows (to import)."""
+    """Fills ``report``; returns the row numbers of the new rows (to import). ``keep`` is given every row that
+    is or will be in the register (new or imported before)."""
     found_direction, rows = _parsed_rows(sheet, direction, agency=agency, archive_names=archive_names)
     report.direction = found_direction
     checker = _Checker(_context(agency=agency, direction=found_direction, archive_names=archive_names))
@@ -228,7 +235,11 @@ def _check(
                 report.add(RowResult(n, "error", reason))
             elif n in verdicts:
                 report.add(verdicts[n])
+                if keep is not None and verdicts[n].ok:
+                    keep(p)
             else:
+                if keep is not None:
+                    keep(p)
                 report.add(RowResult(n, "ok", p.label(found_direction)))
                 new.append(n)
         pending.clear()
@@ -294,6 +305,26 @@ def _checked(
         )
     report.batch_id = batch.pk
     return _Checked(opened, names, report, new, batch)
+
+
+def register_import_preview(
+    *,
+    actor: User,
+    agency: Unit,
+    sheet: IO[bytes],
+    name: str,
+    archive: IO[bytes] | None = None,
+    archive_name: str = "",
+    keep: Callable[[ParsedRow], None] | None = None,
+) -> ImportReport:
+    """The dry run of a sheet inside a migration bundle: the report, nothing written (not even the record of
+    the check — the bundle's own run records it)."""
+    opened, names = _open(
+        actor=actor, agency=agency, sheet=sheet, name=name, archive=archive, archive_name=archive_name
+    )
+    report = ImportReport(file_name=name)
+    _check(sheet=opened, direction=None, agency=agency, archive_names=names, report=report, keep=keep)
+    return report
 
 
 def register_import_check(

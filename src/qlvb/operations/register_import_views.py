@@ -40,7 +40,13 @@ def _page(request: HttpRequest, agency: Unit, actor: User, **context: object) ->
     return render(
         request,
         "operations/register_import/home.html",
-        {"agency": agency, "directions": DIRECTIONS, "imports": imports_of(actor=actor, agency=agency), **context},
+        {
+            "agency": agency,
+            "directions": DIRECTIONS,
+            "imports": imports_of(actor=actor, agency=agency),
+            "can_migrate": has(actor, policies.MIGRATE, unit=agency),
+            **context,
+        },
         status=status,
     )
 

@@ -43,6 +43,9 @@ PEERS: dict[tuple[str, str], str] = {
     "user, his agency); directory never imports files",
     ("reports", "operations"): "the six-monthly report (Điều 21.10) counts the incident and maintenance log; "
     "operations never imports reports",
+    ("operations", "exchange"): "a migration bundle's edXML packages are read by exchange.edxml and their "
+    "metadata taken as the axis's inbox takes it (inbox_documents.incoming_data_of); exchange never imports "
+    "operations",
 }
 # Packages under src/qlvb that are no layer of the system: each imports no app (checked).
 STANDALONE: dict[str, str] = {

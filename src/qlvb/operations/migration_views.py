@@ -1,0 +1,104 @@
+"""The migration page (thin: ``migration`` decides): upload a bundle, read the dry run's report sheet by sheet
+and row by row, confirm the import; the sample bundle and the sheets' templates; the accounts migrated with
+their old codes."""
+
+from __future__ import annotations
+
+import io
+from typing import IO, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from qlvb.core.errors import DomainError, NotFound, PermissionDenied
+from qlvb.core.permissions import has
+from qlvb.directory.models import Unit, User
+from qlvb.directory.selectors import acting_user, agency_of
+
+from . import policies
+from .migration import MigrationReport, migrated_accounts, migration_check_staged, migration_confirm, migration_runs
+from .migration_rows import TABLES
+from .migration_sample import sample_bundle, template_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _agency(actor: User) -> Unit:
+    agency = agency_of(actor)
+    if agency is None or not has(actor, policies.MIGRATE, unit=agency):
+        raise Http404  # the page does not exist for someone without the right
+    return agency
+
+
+def _page(request: HttpRequest, agency: Unit, actor: User, **context: object) -> HttpResponse:
+    status = 422 if context.get("error") else 200
+    return render(
+        request,
+        "operations/migration/home.html",
+        {
+            "agency": agency,
+            "tables": TABLES,
+            "runs": migration_runs(actor=actor, agency=agency),
+            "accounts": migrated_accounts(actor=actor, agency=agency),
+            **context,
+        },
+        status=status,
+    )
+
+
+@login_required
+def migration_home(request: HttpRequest) -> HttpResponse:
+    actor = acting_user(request)
+    agency = _agency(actor)
+    if request.method != "POST":
+        return _page(request, agency, actor)
+    bundle = request.FILES.get("bundle")
+    if not isinstance(bundle, UploadedFile):
+        return _page(request, agency, actor, error="Hãy chọn tệp gói chuyển đổi (.zip).")
+    try:
+        report = migration_check_staged(
+            actor=actor, agency=agency, bundle=cast("IO[bytes]", bundle), name=bundle.name or "goi-chuyen-doi.zip"
+        )
+    except DomainError as exc:
+        return _page(request, agency, actor, error=exc.message)
+    return _page(request, agency, actor, report=report, checked=True)
+
+
+@login_required
+@require_POST
+def migration_do(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = acting_user(request)
+    agency = _agency(actor)
+    try:
+        report: MigrationReport = migration_confirm(actor=actor, agency=agency, run_id=pk)
+    except (NotFound, PermissionDenied) as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        return _page(request, agency, actor, error=exc.message)
+    return _page(request, agency, actor, report=report, imported=report.done)
+
+
+@login_required
+@require_GET
+def migration_sample(request: HttpRequest) -> HttpResponse:
+    agency = _agency(acting_user(request))
+    out = io.BytesIO()
+    sample_bundle(out, organ_id=agency.organ_id)
+    response = HttpResponse(out.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="goi-chuyen-doi-mau.zip"'
+    return response
+
+
+@login_required
+@require_GET
+def migration_template(request: HttpRequest, name: str) -> HttpResponse:
+    _agency(acting_user(request))
+    table = next((t for t in TABLES if t.file == f"{name}.xlsx"), None)
+    if table is None:
+        raise Http404
+    response = HttpResponse(template_workbook(table), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{table.file}"'
+    return response

@@ -1,0 +1,69 @@
+"""The migration page (the agency's administrator; 404 for others): the sample bundle and the templates to
+download, the dry run shown sheet by sheet, the confirmation importing the staged bundle, the migrated accounts
+listed with their old codes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from qlvb.operations.migration_models import MigratedAccount, MigrationRun, MigrationState
+
+pytestmark = pytest.mark.django_db
+URL = "/quan-tri/chuyen-doi/"
+
+
+def test_the_page_is_the_administrators_and_not_the_clerks(page_as):
+    page = page_as("tranthilan").get(URL)
+    assert page.status_code == 200
+    assert "Chuyển đổi dữ liệu từ hệ thống cũ" in page.content.decode()
+    assert page_as("lethuha").get(URL).status_code == 404
+    assert page_as("lethuha").get(f"{URL}goi-mau.zip").status_code == 404
+    # the register import page leads the administrator there, and not the clerk
+    assert f'href="{URL}"' in page_as("tranthilan").get("/quan-tri/nhap-so/").content.decode()
+    assert f'href="{URL}"' not in page_as("lethuha").get("/quan-tri/nhap-so/").content.decode()
+
+
+def test_the_sample_and_the_templates_download(page_as):
+    client = page_as("tranthilan")
+    sample = client.get(f"{URL}goi-mau.zip")
+    assert sample.status_code == 200 and sample["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(sample.content)) as zf:
+        names = set(zf.namelist())
+        assert b'"organ_id": "000.00.31.H42"' in zf.read("manifest.json")
+    assert {"manifest.json", "don-vi.xlsx", "nguoi-dung.xlsx", "giao-xu-ly.xlsx", "ho-so.xlsx"} <= names
+    template = client.get(f"{URL}mau/nguoi-dung.xlsx")
+    assert template.status_code == 200
+    header = next(load_workbook(io.BytesIO(template.content)).worksheets[0].iter_rows(values_only=True))
+    assert header[:3] == ("Mã người dùng", "Họ và tên", "Mã đơn vị")
+    assert client.get(f"{URL}mau/khong-co.xlsx").status_code == 404
+
+
+def test_check_then_confirm_imports_the_staged_bundle_and_lists_the_accounts(page_as):
+    client = page_as("tranthilan")
+    sample = client.get(f"{URL}goi-mau.zip").content
+    checked = client.post(URL, {"bundle": SimpleUploadedFile("goi.zip", sample)})
+    text = checked.content.decode()
+    assert checked.status_code == 200 and "Kết quả kiểm tra (chưa nhập)" in text
+    assert "nguoi-dung.xlsx" in text and "114 sẽ tạo hoặc gộp" in text
+    assert MigratedAccount.objects.count() == 0
+    run = MigrationRun.objects.get()
+    assert run.state == MigrationState.CHECKED
+    done = client.post(f"{URL}{run.pk}/nhap/")
+    text = done.content.decode()
+    assert done.status_code == 200 and 'data-qlvb="migration-done"' in text
+    assert "ublienminh_nguyenvanan" in text and "Khóa, chờ kích hoạt" in text
+    assert MigratedAccount.objects.count() == 12
+    again = client.post(f"{URL}{run.pk}/nhap/")  # confirming twice
+    assert again.status_code == 422 and "đã được nhập hoặc không còn tệp" in again.content.decode()
+
+
+def test_a_bad_upload_says_why(page_as):
+    client = page_as("tranthilan")
+    page = client.post(URL, {"bundle": SimpleUploadedFile("goi.zip", b"not a zip at all")})
+    assert page.status_code == 422
+    assert "Tệp “goi.zip” không phải tệp ZIP của gói chuyển đổi." in page.content.decode()
