@@ -80,7 +80,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(args: argparse.Namespace, origin: str) -> int:  # noqa: PLR0915 — one straight script
+def run(args: argparse.Namespace, origin: str) -> int:
     import django
 
     django.setup()
@@ -103,7 +103,10 @@ def run(args: argparse.Namespace, origin: str) -> int:  # noqa: PLR0915 — one 
     ubnd = Unit.objects.get(short_name="UBND", kind="agency")
     started = time.perf_counter()
     User.objects.bulk_create(
-        [User(username=f"{PREFIX}{n:05d}", full_name=f"Cán bộ {n}", unit=ubnd, password="!") for n in range(args.people)],
+        [
+            User(username=f"{PREFIX}{n:05d}", full_name=f"Cán bộ {n}", unit=ubnd, password="!")
+            for n in range(args.people)
+        ],
         batch_size=500,
     )
     people = list(User.objects.filter(username__startswith=PREFIX).order_by("pk").values_list("pk", flat=True))

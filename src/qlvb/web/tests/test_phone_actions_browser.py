@@ -74,7 +74,7 @@ def test_the_action_bar_on_a_phone(browser_as: Any, live_server: Any, submitted:
     hung.mouse.wheel(0, 2000)  # scrolled to the end: the bar is still on the screen (in its place, at the end)
     hung.wait_for_timeout(300)
     box_after = bar.bounding_box()
-    assert box_after is not None and 0 <= box_after["y"] and box_after["y"] + box_after["height"] <= 740 - 56
+    assert box_after is not None and box_after["y"] >= 0 and box_after["y"] + box_after["height"] <= 740 - 56
     shot(hung, "phone-incoming-action-bar")
     assert_accessible(hung, "incoming document on a phone, with the action bar")
     bar.locator('[data-qlvb="bar-direct"]').tap()  # one tap: the direction form
