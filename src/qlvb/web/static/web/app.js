@@ -296,7 +296,7 @@
       area.dataset.qlvbVoiceReady = "1";
       var label = banners.dataset.voiceLabel;
       var wrap = document.createElement("div");
-      wrap.className = "d-flex flex-wrap align-items-center gap-2 mb-2";
+      wrap.className = "d-flex flex-wrap align-items-center gap-2 mt-1 mb-2";
       var button = document.createElement("button");
       button.type = "button";
       button.className = "btn btn-sm btn-outline-secondary";
