@@ -253,13 +253,17 @@ class Session:
 def browser_as(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     """``browser_as("dothanhhuong", phone=False)`` → a page of that person's own window, signed in through
     the form on the live server (60 s timeouts: conversions and signing run in the server's thread).
-    ``workers=True`` lets service workers run in that window (a test of the worker itself: push)."""
+    ``workers=True`` lets service workers run in that window (a test of the worker itself: push);
+    ``touch=True`` gives it a touch screen (``locator.tap()``)."""
     contexts = []
 
-    def open_as(username: str, *, phone: bool = False, workers: bool = False) -> Any:
+    def open_as(username: str, *, phone: bool = False, workers: bool = False, touch: bool = False) -> Any:
         viewport = {"width": 375, "height": 740} if phone else {"width": 1280, "height": 900}
         context = browser.new_context(
-            viewport=viewport, locale="vi-VN", service_workers="allow" if workers else "block"
+            viewport=viewport,
+            locale="vi-VN",
+            service_workers="allow" if workers else "block",
+            has_touch=touch,
         )
         contexts.append(context)
         page = context.new_page()

@@ -384,6 +384,8 @@ QLVB_PUSH_TTL = int(env("QLVB_PUSH_TTL", str(24 * 60 * 60)))  # seconds a push s
 QLVB_PUSH_TIMEOUT = float(env("QLVB_PUSH_TIMEOUT", "10"))
 QLVB_PUSH_RETRIES = int(env("QLVB_PUSH_RETRIES", "5"))  # per subscription, with exponential backoff
 QLVB_PUSH_WORKERS = int(env("QLVB_PUSH_WORKERS", "16"))  # concurrent requests of one fan-out
+# Pushes held in a person's quiet hours go as one summary when they end (notifications/held.py).
+CELERY_BEAT_SCHEDULE["held-pushes-release"] = {"task": "qlvb.notifications.held_pushes_release", "schedule": 5 * 60.0}
 
 # --- National document axis (exchange/axis_config.py, docs/axis.md) -----------------------------
 # The connection comes from the environment (``qlvb serve`` points it at the local simulator when unset);

@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +34,7 @@ from urllib.parse import urlsplit
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import auth
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -279,16 +281,19 @@ def _fail(reason: str, *, user: User | None = None, message: str | None = None, 
     return PasskeyRefusedError(message or _refused_message(), code=code or ErrorCode.PASSKEY_INVALID)
 
 
-def passkey_sign_in(request: HttpRequest, *, credential: str) -> User:
-    """Check the browser's answer (challenge, origin, RP, user verification, signature, sign count), sign
-    the person in with both factors done, and record it. Raises :class:`PasskeyRefusedError` (audited)."""
+def passkey_authenticate(
+    request: HttpRequest, *, credential: str, take_challenge: Callable[[bytes], bytes]
+) -> tuple[User, Passkey]:
+    """Check a browser's answer (challenge — handed over by ``take_challenge`` from the client data —, origin,
+    RP, user verification, signature, sign count) and count the key's use; signs no one in. Raises
+    :class:`PasskeyRefusedError` (audited)."""
     rp_id, origins = relying_party(request)
     try:
         answer = _answer(credential)
     except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
         raise _fail("malformed") from exc
     try:
-        challenge = _challenge_take(request, SIGN_IN, bytes(answer.parsed.response.client_data_json))
+        challenge = take_challenge(bytes(answer.parsed.response.client_data_json))
     except PasskeyRefusedError as exc:
         raise _fail("challenge", message=exc.message, code=exc.code) from exc
     passkey = Passkey.objects.select_related("user").filter(credential_id=answer.credential_id).first()
@@ -329,6 +334,15 @@ def passkey_sign_in(request: HttpRequest, *, credential: str) -> User:
     )
     if not updated:  # another sign-in with the same count won the race: one of the two is a copy
         raise _fail("clone_suspected", user=user)
+    return user, passkey
+
+
+def passkey_sign_in(request: HttpRequest, *, credential: str) -> User:
+    """Check the browser's answer to the session's challenge, sign the person in with both factors done,
+    and record it. Raises :class:`PasskeyRefusedError` (audited)."""
+    user, passkey = passkey_authenticate(
+        request, credential=credential, take_challenge=lambda data: _challenge_take(request, SIGN_IN, data)
+    )
     if request.user.is_authenticated:
         auth.logout(request)
     request.qlvb_sign_in_method = "passkey"  # type: ignore[attr-defined]  # read by auth_audit
@@ -337,6 +351,54 @@ def passkey_sign_in(request: HttpRequest, *, credential: str) -> User:
 
     request.session[SESSION_OWED] = False  # the passkey is both factors
     request.session[SESSION_PASSKEY] = passkey.pk
+    return user
+
+
+# --- signing in with a passkey for the API (the app asks for a token, no session) ------------------------
+# The challenge cannot live in a session the app does not keep: it is kept in the cache (Redis when
+# QLVB_CACHE_URL is set: shared by every web node), under its own value, for QLVB_PASSKEY_CHALLENGE_SECONDS,
+# and spent by the first answer that names it (the cache's delete says who removed it).
+API_CHALLENGE_KEY = "passkey-api-challenge:"
+API_CHALLENGE_MAX_CHARS = 200
+
+
+def passkey_api_options(request: HttpRequest) -> str:
+    """The options (JSON) for ``navigator.credentials.get`` of the API's sign-in (no account named)."""
+    rp_id, _origins = relying_party(request)
+    options = generate_authentication_options(
+        rp_id=rp_id,
+        timeout=int(settings.QLVB_PASSKEY_CHALLENGE_SECONDS) * 1000,
+        user_verification=UserVerificationRequirement.REQUIRED,
+    )
+    seconds = max(1, int(settings.QLVB_PASSKEY_CHALLENGE_SECONDS))
+    cache.set(API_CHALLENGE_KEY + _b64(options.challenge), {"purpose": SIGN_IN, "at": time.time()}, timeout=seconds)
+    return options_to_json(options)
+
+
+def _api_challenge_take(client_data_json: bytes) -> bytes:
+    """The API challenge the answer names, removed at once (single use, whoever answered); refused when
+    never given, already spent or too old."""
+    try:
+        answered = str(json.loads(client_data_json).get("challenge", ""))
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        answered = ""
+    expired = PasskeyRefusedError(_expired_message(), code=ErrorCode.PASSKEY_CHALLENGE)
+    if not answered or len(answered) > API_CHALLENGE_MAX_CHARS:
+        raise expired
+    key = API_CHALLENGE_KEY + answered
+    entry = cache.get(key)
+    if not isinstance(entry, dict) or not cache.delete(key):  # another request spent it first
+        raise expired
+    age = time.time() - float(entry.get("at", 0))
+    if entry.get("purpose") != SIGN_IN or not 0 <= age <= float(settings.QLVB_PASSKEY_CHALLENGE_SECONDS):
+        raise expired
+    return _unb64(answered)
+
+
+def passkey_api_sign_in(request: HttpRequest, *, credential: str) -> User:
+    """The person whose passkey answered the API's challenge (the caller issues the token). Raises
+    :class:`PasskeyRefusedError` (audited) as the page's sign-in does."""
+    user, _passkey = passkey_authenticate(request, credential=credential, take_challenge=_api_challenge_take)
     return user
 
 

@@ -198,7 +198,9 @@ def target_choices(agency: Unit, *, units: bool = True, persons: bool = True) ->
 
 
 class DirectForm(StyledForm):
-    directive = forms.CharField(label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    directive = forms.CharField(
+        label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 3, "data-qlvb-voice": True})
+    )
     lead = forms.ChoiceField(label=_("Chủ trì"), error_messages={"required": _("Cần chọn đơn vị hoặc người chủ trì.")})
     lead_due = forms.DateField(label=_("Hạn xử lý của đơn vị chủ trì"), required=False, widget=DATE)
     supports = forms.MultipleChoiceField(label=_("Phối hợp"), required=False)

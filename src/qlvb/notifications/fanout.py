@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,8 +18,8 @@ from qlvb.assignments.models import Notification
 from qlvb.core import audit
 
 from .delivery import Outcome, Result, Send, Sender
-from .messages import push_of
-from .models import PushPreference, PushSubscription
+from .messages import held_until, push_kind, push_of
+from .models import HeldPush, PushPreference, PushSubscription
 from .subscriptions import push_service_of
 from .vapid import vapid_key
 
@@ -34,8 +35,18 @@ class FanoutReport:
     retry_after: dict[int, float] = field(default_factory=dict)
 
 
-def sends_for(notification_ids: Iterable[int]) -> list[Send]:
-    """Every (device, payload) the notifications give, after each person's settings and visibility."""
+@dataclass
+class Plan:
+    """What the fan-out of some notifications does: the sends now, and the pushes held for quiet hours."""
+
+    sends: list[Send] = field(default_factory=list)
+    held: list[HeldPush] = field(default_factory=list)
+
+
+def push_plan(notification_ids: Iterable[int], *, now: Any = None) -> Plan:
+    """Every (device, payload) the notifications give, after each person's settings and visibility; a
+    notification that comes in the person's quiet hours (not khẩn or above) is held instead (unsaved
+    ``HeldPush`` rows: ``held_pushes_keep`` stores them)."""
     notifications = list(
         Notification.objects.filter(pk__in=list(notification_ids)).select_related("user", "document").order_by("pk")
     )
@@ -43,23 +54,50 @@ def sends_for(notification_ids: Iterable[int]) -> list[Send]:
     devices: dict[int, list[PushSubscription]] = defaultdict(list)
     for sub in PushSubscription.objects.filter(user_id__in=users).order_by("pk"):
         devices[sub.user_id].append(sub)
+    plan = Plan()
     if not devices:
-        return []
+        return plan
     preferences = {p.user_id: p for p in PushPreference.objects.filter(user_id__in=devices)}
-    now = timezone.now()
-    sends: list[Send] = []
+    now = now or timezone.now()
     for notification in notifications:
         if notification.user_id not in devices:
             continue
         preference = preferences.get(notification.user_id) or PushPreference(user_id=notification.user_id)
-        push = push_of(notification, preference, now=now)
+        kind = push_kind(notification)
+        if kind in (preference.kinds_off or []):
+            continue
+        release_at = held_until(notification, preference, now=now)
+        if release_at is not None:
+            plan.held.append(
+                HeldPush(
+                    user_id=notification.user_id,
+                    notification_id=notification.pk,
+                    kind=kind,
+                    held_at=now,
+                    release_at=release_at,
+                )
+            )
+            continue
+        push = push_of(notification, preference)
         if push is None:
             continue
-        sends.extend(
+        plan.sends.extend(
             Send(s.pk, s.endpoint, s.p256dh, s.auth, push.payload, push.urgency, settings.QLVB_PUSH_TTL)
             for s in devices[notification.user_id]
         )
-    return sends
+    return plan
+
+
+def sends_for(notification_ids: Iterable[int]) -> list[Send]:
+    """The sends of ``push_plan`` (what is held is not stored)."""
+    return push_plan(notification_ids).sends
+
+
+def held_pushes_keep(held: list[HeldPush]) -> int:
+    """Store the held pushes (a notification held twice — a task run again — is kept once)."""
+    if held:
+        HeldPush.objects.bulk_create(held, batch_size=500, ignore_conflicts=True)
+    return len(held)
 
 
 def results_apply(results: list[Result]) -> FanoutReport:

@@ -1,6 +1,7 @@
 """What a stored notification becomes as a push: its kind (as a person chooses them), the payload the
 service worker shows (title, body, tag, urgency, the page to open), or nothing — when the person turned
-that kind off, is in his quiet hours, may no longer see the document, or has no device."""
+that kind off, may no longer see the document, or has no device. During the person's quiet hours a push
+is held (fanout.py, held.py) unless the document is khẩn, thượng khẩn or hỏa tốc."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from qlvb.outgoing.selectors import outgoing_visible_to
 
 from .links import notification_url
 from .models import PushKind, PushPreference
-from .preferences import in_quiet_hours
+from .preferences import in_quiet_hours, quiet_hours_end
 
 # The lock screen, unless the person allows the subject (trích yếu) to show.
 HIDDEN_BODY = "Bạn có văn bản mới"
@@ -77,6 +78,20 @@ def may_see(notification: Notification) -> bool:
     return documents_visible_to(user).filter(pk=document.pk).exists()
 
 
+def breaks_quiet_hours(notification: Notification) -> bool:
+    """Khẩn, thượng khẩn and hỏa tốc documents go at once, quiet hours or not."""
+    document = notification.document
+    return document is not None and document.urgency >= Urgency.URGENT
+
+
+def held_until(notification: Notification, preference: PushPreference, *, now: Any) -> Any:
+    """When the person's quiet hours are on and the document is not urgent: the end of those hours (the push
+    is held until then); None: push now."""
+    if breaks_quiet_hours(notification) or not in_quiet_hours(preference, timezone.localtime(now).time()):
+        return None
+    return quiet_hours_end(preference, now)
+
+
 @dataclass(frozen=True)
 class Push:
     user_id: int
@@ -84,15 +99,13 @@ class Push:
     urgency: str
 
 
-def push_of(notification: Notification, preference: PushPreference, *, now: Any = None) -> Push | None:
+def push_of(notification: Notification, preference: PushPreference) -> Push | None:
+    """The push of one notification (quiet hours are the caller's: ``held_until``)."""
     kind = push_kind(notification)
     if kind in (preference.kinds_off or []):
         return None
     document = notification.document
     flash = document is not None and document.urgency == Urgency.FLASH
-    local = timezone.localtime(now or timezone.now()).time()
-    if not flash and in_quiet_hours(preference, local):
-        return None
     if not may_see(notification):
         return None
     title = f"HỎA TỐC · {kind.label}" if flash else str(kind.label)

@@ -66,3 +66,22 @@ class VapidKeyPair(models.Model):
 
     def __str__(self) -> str:
         return self.public_key
+
+
+class HeldPush(models.Model):
+    """A push kept back during the person's quiet hours (giờ yên lặng): released at ``release_at`` (the end
+    of those hours) as one summary per person, by the ``held_pushes_release`` beat job."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="held_pushes")
+    notification = models.ForeignKey("assignments.Notification", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=PushKind.choices)
+    held_at = models.DateTimeField()
+    release_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["release_at", "id"]
+        indexes = [models.Index(fields=["release_at"], name="held_push_release_idx")]
+        constraints = [models.UniqueConstraint(fields=["notification"], name="held_push_notification_once")]
+
+    def __str__(self) -> str:
+        return f"held push {self.notification_id} of {self.user_id} until {self.release_at:%H:%M}"

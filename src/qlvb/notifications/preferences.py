@@ -1,5 +1,6 @@
-"""What a person wants pushed: which kinds, quiet hours (giờ yên lặng, local time; a "hỏa tốc" push still
-comes through), and whether the lock screen may show the subject (trích yếu)."""
+"""What a person wants pushed: which kinds, quiet hours (giờ yên lặng, local time: a push is held then and
+comes as one summary when they end; a khẩn, thượng khẩn or hỏa tốc push still comes through at once), and
+whether the lock screen may show the subject (trích yếu)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from qlvb.core import audit
 from qlvb.core.errors import ValidationFailed
@@ -25,6 +27,14 @@ def in_quiet_hours(preference: PushPreference, at: dt.time) -> bool:
     if start is None or end is None or start == end:
         return False
     return start <= at < end if start < end else (at >= start or at < end)  # 22:00–06:00 spans midnight
+
+
+def quiet_hours_end(preference: PushPreference, now: dt.datetime) -> dt.datetime:
+    """The moment the quiet hours that hold ``now`` end: the next ``quiet_end`` (local time) after ``now``."""
+    assert preference.quiet_end is not None
+    local = timezone.localtime(now)
+    end = local.replace(hour=preference.quiet_end.hour, minute=preference.quiet_end.minute, second=0, microsecond=0)
+    return end if end > local else end + dt.timedelta(days=1)
 
 
 @transaction.atomic

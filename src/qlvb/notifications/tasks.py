@@ -1,4 +1,5 @@
-"""Celery tasks of push notifications: the fan-out of stored notifications, and one device's retry."""
+"""Celery tasks of push notifications: the fan-out of stored notifications (what comes in a person's quiet
+hours is held), one device's retry, and the release of held pushes as summaries (beat, every 5 min)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 
 from .delivery import Send
-from .fanout import FanoutReport, backoff, push_send, sends_for
+from .fanout import FanoutReport, backoff, held_pushes_keep, push_plan, push_send
 
 
 def _schedule_retries(report: FanoutReport, attempt: int) -> None:
@@ -35,9 +36,29 @@ def _as_dict(send: Send) -> dict[str, Any]:
 
 @shared_task(name="qlvb.notifications.push_fanout")
 def push_fanout(*, notification_ids: list[int]) -> dict[str, int]:
-    report = push_send(sends_for(notification_ids))
+    plan = push_plan(notification_ids)
+    held = held_pushes_keep(plan.held)
+    report = push_send(plan.sends)
     _schedule_retries(report, 1)
-    return {"sent": report.sent, "gone": report.gone, "retry": len(report.retry), "refused": report.refused}
+    return {
+        "sent": report.sent,
+        "gone": report.gone,
+        "retry": len(report.retry),
+        "refused": report.refused,
+        "held": held,
+    }
+
+
+@shared_task(name="qlvb.notifications.held_pushes_release")
+def held_pushes_release() -> dict[str, int]:
+    """The pushes held in quiet hours that have ended: one summary per person, sent after the rows are
+    taken (committed), with the usual retries."""
+    from .held import held_pushes_release as release_due
+
+    release = release_due()
+    report = push_send(release.sends)
+    _schedule_retries(report, 1)
+    return {"held": release.held, "people": release.people, "sent": report.sent, "retry": len(report.retry)}
 
 
 @shared_task(name="qlvb.notifications.push_retry")

@@ -23,7 +23,7 @@ from qlvb.incoming.directing import incoming_submit
 from qlvb.incoming.receiving import incoming_receive
 from qlvb.incoming.tests.conftest import make_data
 from qlvb.notifications.fanout import push_send, sends_for
-from qlvb.notifications.models import PushSubscription
+from qlvb.notifications.models import HeldPush, PushSubscription
 from qlvb.notifications.preferences import push_preference_update
 from qlvb.notifications.subscriptions import push_subscription_create
 from qlvb.notifications.vapid import vapid_key
@@ -119,7 +119,8 @@ def test_kinds_turned_off_and_quiet_hours_hold(device, push_service, arrived, pe
         show_subject=False,
     )
     arrived(code_number="16")
-    assert push_service.messages_for(phone) == []  # quiet hours
+    assert push_service.messages_for(phone) == []  # quiet hours: held for the summary (test_quiet_hours.py)
+    assert HeldPush.objects.filter(user=ha).count() == 1
     arrived(code_number="17", urgency=Urgency.FLASH)
     assert [m.json()["title"] for m in push_service.messages_for(phone)] == ["HỎA TỐC · Văn bản mới chờ vào sổ"]
     assert Notification.objects.filter(user=ha).count() == 3  # in the app, every one

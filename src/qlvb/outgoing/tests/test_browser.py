@@ -8,21 +8,38 @@ two signatures verify as valid and its first page is rendered to var/screenshots
 Issue 8: after creating the draft Hương edits it and adds a recipient typed as text, "Trung tâm Y tế
 huyện Mê Linh" (with the usual "Như trên" and "Lưu" lines); Hà ticks each format item herself; before
 issuing she sees that Mê Linh cannot be reached (desktop and 375 px), adds it to the directory as an
-outside agency from the summary's link, chooses it, and it is issued as "chờ gửi liên thông"."""
+outside agency from the summary's link, chooses it, and it is issued as "chờ gửi liên thông".
+
+Issue 16: on the phones, Nam and Hùng act from the sticky action bar at the bottom of the screen, by
+touch; the taps are counted: from the opened document to "approved" one tap, to "signed" two (and the PIN).
+"Trả lại" with no reason sends nothing and puts the cursor in the reason box. The bar passes axe."""
 
 from __future__ import annotations
 
 import subprocess
+from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-from qlvb.conftest import SCREENSHOTS
+from qlvb.conftest import SCREENSHOTS, assert_accessible
 from qlvb.outgoing.models import Outgoing
 from qlvb.outgoing.tests.browsing import draft_form_submit
 from qlvb.outgoing.tests.conftest import PIN
 from qlvb.signing.verify import verify_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Taps:
+    """Every tap of a person on the phone, counted."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, locator: Any) -> None:
+        self.count += 1
+        locator.tap()
 
 
 def test_the_issue_path_in_chromium(demo, live_server, browser_as, shot, profiles, tyt, cong_van_docx, tmp_path, eager):
@@ -47,11 +64,20 @@ def test_the_issue_path_in_chromium(demo, live_server, browser_as, shot, profile
     huong.locator('[data-qlvb="submit"]').click()
     shot(huong, "outgoing-1-drafted")
 
-    nam = browser_as("ublienminh_hoangvannam", phone=True)
+    nam = browser_as("ublienminh_hoangvannam", phone=True, touch=True)
     nam.goto(detail)
+    bar = nam.locator('[data-qlvb="action-bar"]')
+    expect(bar).to_be_visible()
+    assert bar.bounding_box()["y"] + bar.bounding_box()["height"] <= 740 - 56  # above the bottom navigation
+    shot(nam, "outgoing-1b-action-bar-phone")
+    assert_accessible(nam, "the draft on a phone, with its action bar")
+    bar.locator('[data-qlvb="bar-return"]').tap()  # no reason yet: nothing sent, the reason box asks
+    assert nam.url == detail and nam.evaluate("document.activeElement.id") == "id_comment"
+    assert "Đang trình duyệt" in nam.locator('[data-qlvb="state"]').inner_text()
     nam.get_by_label("Ý kiến / lý do").fill("Bổ sung thời gian triển khai")
-    nam.locator('[data-qlvb="return"]').click()
-    assert "Bị trả lại" in nam.content()
+    with nam.expect_navigation():
+        bar.locator('[data-qlvb="bar-return"]').tap()
+    expect(nam.locator('[data-qlvb="state"]')).to_contain_text("Bị trả lại")
 
     huong.goto(detail)
     assert "Bổ sung thời gian triển khai" in huong.content()
@@ -60,9 +86,12 @@ def test_the_issue_path_in_chromium(demo, live_server, browser_as, shot, profile
     huong.wait_for_load_state("networkidle")
     huong.locator('[data-qlvb="submit"]').click()
 
-    nam.goto(detail)
-    nam.get_by_label("Ý kiến / lý do").fill("Đồng ý")
-    nam.locator('[data-qlvb="approve"]').click()
+    nam.goto(detail)  # opened from the list or a push: from here, one tap approves
+    tap = Taps()
+    with nam.expect_navigation():
+        tap(nam.locator('[data-qlvb="action-bar"] [data-qlvb="bar-approve"]'))
+    expect(nam.locator('[data-qlvb="state"]')).to_contain_text("Chờ văn thư kiểm tra thể thức")
+    assert tap.count <= 2, tap.count
     shot(nam, "outgoing-2-approved-phone")
 
     ha = browser_as("ublienminh_lethuha")
@@ -75,12 +104,16 @@ def test_the_issue_path_in_chromium(demo, live_server, browser_as, shot, profile
     ha.locator('[data-qlvb="format-ok"]').click()
     assert "Chờ ký ban hành" in ha.content()
 
-    hung = browser_as("ublienminh_nguyenvanhung", phone=True)
+    hung = browser_as("ublienminh_nguyenvanhung", phone=True, touch=True)
     hung.goto(detail)
-    hung.get_by_label("Mã PIN / mật khẩu khóa ký số").fill(PIN)
-    hung.locator('[data-qlvb="sign-ok"]').click()
-    hung.wait_for_load_state("networkidle")
-    assert "Đã ký, chờ cấp số" in hung.content()
+    tap = Taps()
+    tap(hung.locator('[data-qlvb="action-bar"] [data-qlvb="bar-sign"]'))  # to the PIN, the keyboard up
+    assert hung.evaluate("document.activeElement.id") == "id_pin"
+    hung.keyboard.type(PIN)
+    with hung.expect_navigation():
+        tap(hung.locator('[data-qlvb="sign-ok"]'))
+    expect(hung.locator('[data-qlvb="state"]')).to_contain_text("Đã ký, chờ cấp số")
+    assert tap.count <= 2, tap.count
     shot(hung, "outgoing-3-signed-phone")
 
     ha.goto(detail)

@@ -1,7 +1,9 @@
 /* QLVB&ĐH as an installed app (docs/mobile.md): registers the service worker, offers its updates
  * ("Cập nhật"), says when the device is offline and refuses forms and actions then (nothing is queued),
  * clears this person's offline copies on sign-out, fills the bottom navigation's badges, pull to
- * refresh, the install button (Android) and the "Thêm vào Màn hình chính" guidance (iOS Safari).
+ * refresh, the install button (Android) and the "Thêm vào Màn hình chính" guidance (iOS Safari), the phone's
+ * action bar (a button that needs a reason asks for it first; "Ký số" goes to the PIN), and "Nói để nhập"
+ * (voice typing into comment and direction boxes, where the browser has the Web Speech API).
  * Loaded with <script defer> (the Content-Security-Policy allows no inline script). */
 (function () {
   "use strict";
@@ -259,6 +261,94 @@
     });
   }
 
+  // --- the phone's action bar: a button that needs a reason, a link that goes to a field -------------
+  function actionBar() {
+    $all("[data-qlvb=action-bar] [data-qlvb-requires]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        var field = document.getElementById(button.getAttribute("data-qlvb-requires"));
+        if (!field || field.value.trim()) return;
+        event.preventDefault(); // nothing sent: say what is missing, at the field
+        field.setCustomValidity(button.getAttribute("data-qlvb-requires-message") || "");
+        field.scrollIntoView({ block: "center" });
+        field.focus();
+        field.reportValidity();
+        field.addEventListener("input", function () { field.setCustomValidity(""); }, { once: true });
+      });
+    });
+    $all("[data-qlvb=action-bar] [data-qlvb-focus]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(link.getAttribute("data-qlvb-focus"));
+        if (!field) return;
+        event.preventDefault();
+        field.scrollIntoView({ block: "center" });
+        field.focus();
+      });
+    });
+  }
+
+  // --- "Nói để nhập": voice typing (Web Speech API, vi-VN), only where the browser has it ----------------
+  function voiceButtons() {
+    var Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+    var banners = $("[data-qlvb=app-banners]");
+    if (typeof Recognition !== "function" || !banners) return; // no API: no button (typing still works)
+    $all("textarea[data-qlvb-voice]").forEach(function (area) {
+      if (area.dataset.qlvbVoiceReady) return;
+      area.dataset.qlvbVoiceReady = "1";
+      var label = banners.dataset.voiceLabel;
+      var wrap = document.createElement("div");
+      wrap.className = "d-flex flex-wrap align-items-center gap-2 mt-1 mb-2";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-outline-secondary";
+      button.dataset.qlvb = "voice";
+      button.setAttribute("aria-pressed", "false");
+      if (area.id) button.setAttribute("aria-controls", area.id);
+      button.textContent = label;
+      var status = document.createElement("span");
+      status.className = "small text-body-secondary qlvb-voice-status";
+      status.setAttribute("role", "status");
+      wrap.appendChild(button);
+      wrap.appendChild(status);
+      area.insertAdjacentElement("afterend", wrap);
+      var listening = null;
+      function idle() {
+        listening = null;
+        button.setAttribute("aria-pressed", "false");
+        button.textContent = label;
+      }
+      button.addEventListener("click", function () {
+        if (listening) { listening.stop(); return; }
+        var recognition = new Recognition();
+        recognition.lang = "vi-VN";
+        recognition.interimResults = false;
+        recognition.maxAlternatives = 1;
+        recognition.onresult = function (event) {
+          var said = "";
+          for (var i = event.resultIndex || 0; i < event.results.length; i++) {
+            if (event.results[i].isFinal !== false) said += event.results[i][0].transcript;
+          }
+          said = said.normalize("NFC").trim();
+          if (!said) return;
+          var before = area.value.normalize("NFC");
+          area.value = before + (before && !/\s$/.test(before) ? " " : "") + said; // appended, never replacing
+          area.dispatchEvent(new Event("input", { bubbles: true }));
+          status.textContent = "";
+        };
+        recognition.onerror = function () { status.textContent = banners.dataset.voiceError; };
+        recognition.onend = idle;
+        listening = recognition;
+        button.setAttribute("aria-pressed", "true");
+        button.textContent = banners.dataset.voiceListening;
+        try {
+          recognition.start();
+        } catch (e) {
+          status.textContent = banners.dataset.voiceError;
+          idle();
+        }
+      });
+    });
+  }
+
   function start() {
     registerWorker();
     onlineState();
@@ -270,6 +360,8 @@
     install();
     offlineList();
     readButtons();
+    actionBar();
+    voiceButtons();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
