@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.document_list, name="list"),
     path("tiep-nhan/", views.receive, name="receive"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/da-xem/", views.mark_seen, name="mark_seen"),
     path("<int:pk>/tep/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("<int:pk>/tep/", views.files_fragment, name="files"),
     path("<int:pk>/tep/them/", action_views.files_add, name="files_add"),
