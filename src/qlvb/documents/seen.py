@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from qlvb.core import audit
@@ -174,12 +174,11 @@ def document_receipts(actor: User, document: Document) -> QuerySet[SeenReceipt]:
 
 def copies_receipts(actor: User, document: Document) -> QuerySet[SeenReceipt]:
     """The receipts taken on the recipients' copies of an issued document (``Delivery.incoming_document``),
-    for a reader who may see the issued document (the sender's side). Each row carries ``delivery_id``."""
+    for a reader who may see the issued document (the sender's side); ``document_id`` names the copy."""
     visible = documents_visible_to(actor, document.direction).filter(pk=document.pk).values("pk")
     return (
         SeenReceipt.objects.filter(document__delivered_by__document_id__in=visible)
-        .annotate(delivery_id=Subquery(Document.objects.filter(pk=OuterRef("document_id")).values("delivered_by")))
-        .select_related("user", "user__unit")
+        .select_related("user")
         .order_by("seen_at", "pk")
     )
 
@@ -188,15 +187,3 @@ def task_receipts(task_ids: QuerySet[object]) -> QuerySet[SeenReceipt]:
     """The receipts of the tasks ``task_ids`` (a ``values("pk")`` queryset the caller filtered by its own
     visibility rule)."""
     return SeenReceipt.objects.filter(task_id__in=task_ids).select_related("user").order_by("seen_at", "pk")
-
-
-def seen_at_of(user_id: int, *, document_ref: str = "pk") -> Subquery:
-    """For a list's annotation: when ``user_id`` first saw the row's document (NULL: not yet)."""
-    return Subquery(
-        SeenReceipt.objects.filter(document_id=OuterRef(document_ref), user_id=user_id).values("seen_at")[:1]
-    )
-
-
-def task_seen_at_of(user_id: int) -> Subquery:
-    """For a task list's annotation: when ``user_id`` first saw the row's task (NULL: not yet)."""
-    return Subquery(SeenReceipt.objects.filter(task_id=OuterRef("pk"), user_id=user_id).values("seen_at")[:1])
