@@ -132,3 +132,19 @@ def test_api_get_and_post_seen(api_as: Any, assigned: Any, ubnd: Unit, person: A
     refused = api_as("nguyenvanhung").post(f"/api/v1/incoming/{doc.pk}/seen")
     assert refused.status_code == 403 and refused.json()["code"] == "not_recipient"
     assert api_as("tytlienminh_dangvantoan").get(f"/api/v1/incoming/{doc.pk}/seen").status_code == 404
+
+
+def test_the_administrator_sets_the_mode_on_the_agency_page(page_as: Any, ubnd: Unit, tyt: Unit) -> None:
+    admin = page_as("tranthilan")
+    page = admin.get(f"/quan-tri/don-vi/{ubnd.pk}/").content.decode()
+    assert 'data-qlvb="seen-setting"' in page and 'value="opening" checked' in page
+    response = admin.post(f"/van-ban-den/co-quan/{ubnd.pk}/ghi-nhan-da-xem/", {"mode": "explicit"})
+    assert response.status_code == 302 and response["Location"] == f"/quan-tri/don-vi/{ubnd.pk}/"
+    assert seen.seen_mode(ubnd.pk) == SeenMode.EXPLICIT
+    assert 'value="explicit" checked' in admin.get(f"/quan-tri/don-vi/{ubnd.pk}/").content.decode()
+    other = page_as("tytlienminh_dangvantoan")  # another agency's leader: the id answers as unknown
+    assert other.post(f"/van-ban-den/co-quan/{ubnd.pk}/ghi-nhan-da-xem/", {"mode": "opening"}).status_code == 404
+    assert seen.seen_mode(tyt.pk) == SeenMode.OPENING
+    officer = page_as("dothanhhuong")
+    assert officer.post(f"/van-ban-den/co-quan/{ubnd.pk}/ghi-nhan-da-xem/", {"mode": "opening"}).status_code == 404
+    assert seen.seen_mode(ubnd.pk) == SeenMode.EXPLICIT
