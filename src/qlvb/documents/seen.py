@@ -16,7 +16,7 @@ visibility rule inside it)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
@@ -183,7 +183,7 @@ def copies_receipts(actor: User, document: Document) -> QuerySet[SeenReceipt]:
     )
 
 
-def task_receipts(task_ids: QuerySet[object]) -> QuerySet[SeenReceipt]:
+def task_receipts(task_ids: QuerySet[Any]) -> QuerySet[SeenReceipt]:
     """The receipts of the tasks ``task_ids`` (a ``values("pk")`` queryset the caller filtered by its own
     visibility rule)."""
     return SeenReceipt.objects.filter(task_id__in=task_ids).select_related("user").order_by("seen_at", "pk")

@@ -20,3 +20,6 @@ class ErrorCode(StrEnum):
     NO_MAIN_FILE = "no_main_file"
     NOT_FINISHED = "not_finished"
     DRAFT_FORMAT = "draft_format"  # a main file or an appendix of a type the draft does not take
+    REQUEST_REPLAYED = "request_replayed"  # a write call's nonce was seen before (replay protection)
+    REQUEST_STALE = "request_stale"  # a write call's timestamp is outside the window (5 minutes)
+    REQUEST_UNPROTECTED = "request_unprotected"  # a write call without its timestamp and nonce

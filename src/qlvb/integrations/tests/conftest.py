@@ -5,6 +5,8 @@ token and calls as a mapped person. Drafts and signatures come from the outgoing
 from __future__ import annotations
 
 import base64
+import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -85,11 +87,24 @@ def token_of(issued: Issued) -> str:
     return str(answer.json()["access_token"])
 
 
+class SystemClient(Client):
+    """A test client that, like the example client, sends a fresh ``X-Qlvb-Timestamp`` and ``X-Qlvb-Nonce``
+    with every write call (the replay protection, ``integrations/replay.py``)."""
+
+    def generic(self, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-Qlvb-Timestamp", str(int(time.time())))
+            headers.setdefault("X-Qlvb-Nonce", uuid.uuid4().hex)
+            kwargs["headers"] = headers
+        return super().generic(method, path, *args, **kwargs)
+
+
 @pytest.fixture
 def system_client() -> Callable[..., Client]:
     """``system_client(issued, "U01")`` → a client calling as the system on behalf of its user ``U01``."""
 
     def make(issued: Issued, code: str) -> Client:
-        return Client(headers={"Authorization": f"Bearer {token_of(issued)}", "X-Acting-User": code})
+        return SystemClient(headers={"Authorization": f"Bearer {token_of(issued)}", "X-Acting-User": code})
 
     return make
