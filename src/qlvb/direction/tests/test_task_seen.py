@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from qlvb.documents import seen
 from qlvb.documents.seen_models import SeenMode, SeenReceipt
@@ -24,7 +25,7 @@ def test_the_assignee_opens_and_the_giver_sees_when(page_as, person):
     receipt = SeenReceipt.objects.get(task_id=task.pk)
     assert receipt.user == person("dothanhhuong") and receipt.how == "opened"
     page = page_as("nguyenvanhung").get(url).content.decode()
-    assert "Đã xem " + receipt.seen_at.astimezone().strftime("%d/%m/%Y %H:%M") in page
+    assert "Đã xem " + localtime(receipt.seen_at).strftime("%d/%m/%Y %H:%M") in page
 
 
 def test_mine_marks_and_sorts_unseen_first(page_as, person):

@@ -4,6 +4,7 @@ clerk opens the copy, the issued document's page and ``GET /api/v1/outgoing/{id}
 from __future__ import annotations
 
 import pytest
+from django.utils.timezone import localtime
 
 from qlvb.documents.models import Direction
 from qlvb.documents.seen_models import SeenReceipt
@@ -22,7 +23,7 @@ def test_the_sender_sees_the_recipient_clerk_opened_the_copy(issued, person, pag
     assert page_as("tytlienminh_buithiloan").get(f"/van-ban-den/{copy.pk}/").status_code == 200
     receipt = SeenReceipt.objects.get(document=copy)
     assert receipt.user == person("tytlienminh_buithiloan")
-    when = receipt.seen_at.astimezone().strftime("%d/%m/%Y %H:%M")
+    when = localtime(receipt.seen_at).strftime("%d/%m/%Y %H:%M")
     assert f"Bùi Thị Loan — {when}" in page_as("lethuha").get(url).content.decode()
     (row,) = api_as("lethuha").get(f"/api/v1/outgoing/{outgoing.pk}/seen").json()
     assert row["copy_id"] == copy.pk and [r["user_name"] for r in row["receipts"]] == ["Bùi Thị Loan"]
