@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -91,13 +91,14 @@ class SystemClient(Client):
     """A test client that, like the example client, sends a fresh ``X-Qlvb-Timestamp`` and ``X-Qlvb-Nonce``
     with every write call (the replay protection, ``integrations/replay.py``)."""
 
-    def generic(self, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+    def generic(  # type: ignore[override]  (same call, fewer annotations)
+        self, method: str, path: Any, *args: Any, headers: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> Any:
+        sent = dict(headers or {})
         if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
-            headers = dict(kwargs.pop("headers", None) or {})
-            headers.setdefault("X-Qlvb-Timestamp", str(int(time.time())))
-            headers.setdefault("X-Qlvb-Nonce", uuid.uuid4().hex)
-            kwargs["headers"] = headers
-        return super().generic(method, path, *args, **kwargs)
+            sent.setdefault("X-Qlvb-Timestamp", str(int(time.time())))
+            sent.setdefault("X-Qlvb-Nonce", uuid.uuid4().hex)
+        return super().generic(method, path, *args, headers=sent, **kwargs)
 
 
 @pytest.fixture
