@@ -91,7 +91,7 @@ class SystemClient(Client):
     """A test client that, like the example client, sends a fresh ``X-Qlvb-Timestamp`` and ``X-Qlvb-Nonce``
     with every write call (the replay protection, ``integrations/replay.py``)."""
 
-    def generic(  # type: ignore[override]  (same call, fewer annotations)
+    def generic(
         self, method: str, path: Any, *args: Any, headers: Mapping[str, str] | None = None, **kwargs: Any
     ) -> Any:
         sent = dict(headers or {})
