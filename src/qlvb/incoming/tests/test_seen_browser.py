@@ -10,6 +10,7 @@ from django.utils.timezone import localtime
 from playwright.sync_api import expect
 
 from qlvb.conftest import assert_accessible
+from qlvb.documents.seen import seen_mode
 from qlvb.documents.seen_models import SeenReceipt
 from qlvb.incoming.receiving import incoming_receive
 from qlvb.incoming.services import Target, assignment_assign, incoming_direct
@@ -53,3 +54,18 @@ def test_the_officer_opens_and_her_head_sees_when(assigned, browser_as, live_ser
     expect(head.locator("[data-qlvb=assignments] [data-qlvb=seen]").last).to_have_text(f"Đã xem {when}")
     assert_accessible(head, "document page with the seen receipt")
     shot(head, "seen-assignment-list")
+
+
+def test_the_administrator_chooses_the_explicit_button(demo, ubnd, browser_as, live_server, shot):
+    admin = browser_as("ublienminh_tranthilan")
+    admin.goto(f"{live_server.url}/quan-tri/don-vi/{ubnd.pk}/")
+    card = admin.locator("[data-qlvb=seen-setting]")
+    expect(card.get_by_label("Khi người nhận mở văn bản")).to_be_checked()
+    card.get_by_label("Khi người nhận bấm “Đánh dấu đã xem”").check()
+    card.get_by_role("button", name="Lưu").click()
+    admin.wait_for_url(f"**/quan-tri/don-vi/{ubnd.pk}/")
+    explicit = admin.locator("[data-qlvb=seen-setting]").get_by_label("Khi người nhận bấm “Đánh dấu đã xem”")
+    expect(explicit).to_be_checked()
+    assert seen_mode(ubnd.pk) == "explicit"
+    assert_accessible(admin, "agency page with the seen setting")
+    shot(admin, "seen-setting")
