@@ -25,12 +25,14 @@ import json
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 import requests
 
 API = "/api/integration/v1"
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class IntegrationError(Exception):
@@ -45,7 +47,9 @@ class IntegrationError(Exception):
 
 class IntegrationClient:
     """Takes an OAuth2 access token with the client credentials (HTTP Basic), keeps it until shortly before
-    it expires, takes a new one on a 401, and sends ``X-Acting-User`` on every call."""
+    it expires, takes a new one on a 401, and sends ``X-Acting-User`` on every call; on every write call also
+    ``X-Qlvb-Timestamp`` (now) and ``X-Qlvb-Nonce`` (a new UUID), the replay protection: keep the machine's
+    clock synchronised (NTP), the server refuses a call more than 5 minutes off."""
 
     def __init__(
         self,
@@ -96,12 +100,23 @@ class IntegrationClient:
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {self.token()}", "X-Acting-User": self.user_code}
+            if method.upper() in WRITES:  # replay protection: the time of the call and a value never sent before
+                headers["X-Qlvb-Timestamp"] = str(int(time.time()))
+                headers["X-Qlvb-Nonce"] = uuid.uuid4().hex
             answer = self.http.request(method, self.base + path, headers=headers, timeout=self.timeout, **kwargs)
-            if answer.status_code == 401 and attempt == 1:  # expired or rotated: one new token, once
+            if answer.status_code == 401 and attempt == 1 and self._expired(answer):  # one new token, once
                 self._token = ""
                 continue
             return answer
         return answer
+
+    @staticmethod
+    def _expired(answer: requests.Response) -> bool:
+        """A 401 for the token (expired, rotated), not a refused timestamp or nonce (request_stale, …)."""
+        try:
+            return str(answer.json().get("code", "")) == "unauthenticated"
+        except ValueError:
+            return True
 
     @staticmethod
     def _json(answer: requests.Response) -> dict[str, Any]:

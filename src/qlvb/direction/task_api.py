@@ -4,7 +4,7 @@ assignments' shared handling)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -19,10 +19,13 @@ from qlvb.core.errors import NotFound, ValidationFailed
 from qlvb.directory.models import Unit, User
 from qlvb.directory.selectors import acting_user
 from qlvb.documents.models import Direction, Document
+from qlvb.documents.seen import seen_mode
+from qlvb.documents.seen_models import SeenHow
 from qlvb.documents.visibility import document_visible_get
 from qlvb.files.models import StoredFile
 
 from . import task_links as links
+from . import task_seen
 from . import task_selectors as selectors
 from . import task_services as services
 from .task_models import Task
@@ -92,6 +95,20 @@ class TaskOut(Schema):
     source_document_id: int | None
     document_ids: list[int]
     dossier_ids: list[int]
+    unseen: bool = False  # in lists: a task the caller handles and has not seen yet ("đã xem")
+
+
+class TaskSeenReceiptOut(Schema):
+    user_id: int
+    user_name: str
+    seen_at: dt.datetime
+    how: str  # opened, explicit, api
+
+
+class TaskSeenOut(Schema):
+    task_id: int
+    mode: str  # the agency's: "opening" or "explicit"
+    receipts: list[TaskSeenReceiptOut]
 
 
 class TaskDetailOut(TaskOut):
@@ -145,6 +162,7 @@ class TaskFilterIn(Schema):
     due_from: dt.date | None = None
     due_to: dt.date | None = None
     assigner: Id | None = None
+    sort: Literal["", "unseen"] = Field("", description="unseen: chưa xem trước")
     limit: int = Field(50, ge=1, le=LIST_LIMIT)
     offset: int = Field(0, ge=0, le=1_000_000)
 
@@ -168,6 +186,7 @@ def _task(t: Task) -> dict[str, Any]:
         "source_document_id": t.source_document_id,
         "document_ids": [d.pk for d in t.documents.all()],
         "dossier_ids": [d.pk for d in t.dossiers.all()],
+        "unseen": bool(getattr(t, "unseen", False)),
     }
 
 
@@ -228,6 +247,7 @@ def task_list(request: HttpRequest, filters: Query[TaskFilterIn]) -> list[dict[s
         due_from=filters.due_from,
         due_to=filters.due_to,
         assigner=filters.assigner,
+        sort=filters.sort,
     )
     rows = selectors.tasks_list(acting_user(request), f).prefetch_related("documents", "dossiers")
     return [_task(t) for t in rows[filters.offset : filters.offset + filters.limit]]
@@ -260,6 +280,31 @@ def task_create(request: HttpRequest, payload: TaskIn) -> Status:
 def task_get(request: HttpRequest, task_id: Id) -> dict[str, Any]:
     actor = acting_user(request)
     return _detail(actor, selectors.task_get(actor, task_id))
+
+
+def _seen(actor: User, t: Task) -> dict[str, Any]:
+    return {
+        "task_id": t.pk,
+        "mode": seen_mode(t.agency_id),
+        "receipts": [
+            {"user_id": r.user_id, "user_name": r.user.full_name, "seen_at": r.seen_at, "how": r.how}
+            for r in task_seen.task_receipts(actor, t)
+        ],
+    }
+
+
+@router.get("/{int:task_id}/seen", response=TaskSeenOut, summary="Ai trong số người được giao đã xem công việc")
+def task_seen_list(request: HttpRequest, task_id: Id) -> dict[str, Any]:
+    actor = acting_user(request)
+    return _seen(actor, selectors.task_get(actor, task_id))
+
+
+@router.post("/{int:task_id}/seen", response=TaskSeenOut, summary="Đánh dấu đã xem công việc (người được giao)")
+def task_seen_mark(request: HttpRequest, task_id: Id) -> dict[str, Any]:
+    actor = acting_user(request)
+    task = selectors.task_get(actor, task_id)
+    task_seen.task_seen_mark(actor=actor, task=task, how=SeenHow.API)
+    return _seen(actor, task)
 
 
 @router.post(

@@ -8,11 +8,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
 
 from qlvb.assignments.models import Assignment
 from qlvb.core.errors import NotFound
 from qlvb.core.permissions import has
+from qlvb.documents.seen_models import SeenReceipt
 
 from . import task_policies as policies
 from .task_models import Task, TaskFile, TaskPart
@@ -59,6 +60,7 @@ def tasks_visible_to(actor: User | AnonymousUser) -> QuerySet[Task]:
 @dataclass
 class TaskFilter:
     box: str = "mine"  # mine | assigned | unit | all
+    sort: str = ""  # "" (by status and deadline) | "unseen" ("Chưa xem trước")
     status: str = ""
     due_from: dt.date | None = None
     due_to: dt.date | None = None
@@ -82,10 +84,17 @@ def tasks_list(actor: User, f: TaskFilter) -> QuerySet[Task]:
     if f.assigner is not None:
         query = query.filter(created_by_id=f.assigner)
     leads = TaskPart.objects.filter(assignment__role="lead").select_related("assignment__unit", "assignment__user")
+    # "đã xem": a task the actor handles and has not seen yet is marked, in the same statement
+    unseen = ExpressionWrapper(
+        _handled_by(actor) & ~Q(Exists(SeenReceipt.objects.filter(task_id=OuterRef("pk"), user_id=actor.pk))),
+        output_field=BooleanField(),
+    )
+    order = ["status", "due_date", "-id"]
     return (
         query.select_related("created_by")
         .prefetch_related(Prefetch("parts", queryset=leads, to_attr="lead_parts"))
-        .order_by("status", "due_date", "-id")
+        .annotate(unseen=unseen)
+        .order_by(*([F("unseen").desc()] if f.sort == "unseen" else []), *order)
     )
 
 

@@ -10,6 +10,7 @@ task_urlpatterns = [
     path("cong-viec/", task_views.task_list, name="task_list"),
     path("cong-viec/giao/", task_views.task_create, name="task_create"),
     path("cong-viec/<int:pk>/", task_views.task_detail, name="task_detail"),
+    path("cong-viec/<int:pk>/da-xem/", task_views.task_mark_seen, name="task_mark_seen"),
     path("cong-viec/<int:pk>/tep/", task_views.task_file_add, name="task_file_add"),
     path("cong-viec/<int:pk>/van-ban/", task_views.task_links, name="task_links"),
     path("cong-viec/van-ban/chon/", task_views.task_link_choices, name="task_link_choices"),

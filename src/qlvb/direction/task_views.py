@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from qlvb.assignments.models import ExtensionStatus
 from qlvb.assignments.preconditions import assignment_actions, can_follow
@@ -26,6 +27,7 @@ from qlvb.files.intake import file_intake
 
 from . import task_links as links
 from . import task_policies as policies
+from . import task_seen
 from . import task_selectors as selectors
 from . import task_services as services
 from .task_forms import (
@@ -90,6 +92,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         f.status, f.due_from, f.due_to = d["status"], d["due_from"], d["due_to"]
         f.assigner = d["assigner"].pk if d["assigner"] else None
+    f.sort = "unseen" if request.GET.get("sort") == "unseen" else ""
     page = Paginator(selectors.tasks_list(user, f), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -102,6 +105,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "box": box,
             "boxes": [(k, BOXES[k]) for k in keys],
             "query": params.urlencode(),
+            "sort": f.sort,
+            "sorts": [("", _("Theo trạng thái, hạn")), ("unseen", _("Chưa xem trước"))],
             "can_create": has(user, policies.TASK_CREATE),
         },
     )
@@ -223,6 +228,7 @@ def task_links(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _rows(user: User, task: Task) -> list[dict[str, Any]]:
+    receipts = {r.user_id: r for r in task_seen.task_receipts(user, task)}
     rows = []
     for a in selectors.task_parts(task):
         pending = next((e for e in a.extensions.all() if e.status == ExtensionStatus.PENDING), None)
@@ -232,6 +238,7 @@ def _rows(user: User, task: Task) -> list[dict[str, Any]]:
                 "actions": assignment_actions(user, a),
                 "pending_extension": pending,
                 "can_decide": pending is not None and can_follow(user, a),
+                "seen": receipts.get(a.user_id) if a.user_id is not None else None,
             }
         )
     return rows
@@ -251,6 +258,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         task = selectors.task_get(user, pk)
     except NotFound:
         raise Http404 from None
+    task_seen.task_seen_on_open(actor=user, task=task)  # when the agency takes receipts on opening
     events = [(e, EVENT_LABELS.get(e.action, e.action)) for e in task.events.select_related("actor")]
     return render(
         request,
@@ -266,8 +274,25 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events,
             "can_subtask": task.status == TaskStatus.OPEN and has(user, policies.TASK_CREATE),
             "can_add_file": task.status == TaskStatus.OPEN,
+            "may_mark_seen": task_seen.may_mark_task_seen(user, task),
         },
     )
+
+
+@require_POST
+@login_required
+def task_mark_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Đánh dấu đã xem" on a task (its assignees)."""
+    user = acting_user(request)
+    try:
+        task_seen.task_seen_mark(actor=user, task=selectors.task_get(user, pk))
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã ghi nhận: bạn đã xem công việc này."))
+    return redirect("direction:task_detail", pk=pk)
 
 
 @login_required

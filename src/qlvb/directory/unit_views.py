@@ -17,6 +17,7 @@ from . import policies, selectors, services, units
 from .access import current_user, permission_required
 from .forms import UnitCreateForm, UnitEditForm, UnitMoveForm
 from .models import Unit, UnitKind, User
+from .unit_sections import unit_sections
 
 
 def _managed(actor: User, pk: int) -> Unit:
@@ -73,7 +74,9 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/unit_form.html", {"form": form})
 
 
-def _detail_context(actor: User, unit: Unit, edit_form: UnitEditForm | None = None) -> dict[str, object]:
+def _detail_context(
+    actor: User, unit: Unit, edit_form: UnitEditForm | None = None, request: HttpRequest | None = None
+) -> dict[str, object]:
     initial = {"name": unit.name, "short_name": unit.short_name, "organ_id": unit.organ_id}
     targets = _move_targets(unit, actor) if unit.kind == UnitKind.DEPARTMENT and unit.is_active else []
     return {
@@ -83,6 +86,7 @@ def _detail_context(actor: User, unit: Unit, edit_form: UnitEditForm | None = No
         "close_refusal": units.unit_close_refusal(unit),
         "people": User.objects.filter(unit=unit, is_active=True).order_by("full_name_folded")[:50],
         "children": unit.children.order_by("name"),
+        "sections": unit_sections(request, actor, unit) if request is not None else [],
     }
 
 
@@ -105,8 +109,10 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã lưu thông tin đơn vị."))
                 return redirect("directory:unit_detail", pk=pk)
-        return render(request, "directory/unit_detail.html", _detail_context(actor, unit, form), status=422)
-    return render(request, "directory/unit_detail.html", _detail_context(actor, unit))
+        return render(
+            request, "directory/unit_detail.html", _detail_context(actor, unit, form, request=request), status=422
+        )
+    return render(request, "directory/unit_detail.html", _detail_context(actor, unit, request=request))
 
 
 @require_POST

@@ -8,3 +8,5 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     SAVED_SEARCH_EXISTS = "saved_search_exists"
     SAVED_SEARCHES_FULL = "saved_searches_full"
+    NOT_RECIPIENT = "not_recipient"
+    SEEN_MODE = "seen_mode"

@@ -378,3 +378,7 @@ from .deliveries import StatusChange as StatusChange  # noqa: E402
 from .saved_searches import SavedSearch as SavedSearch  # noqa: E402
 from .searchindex import METADATA_FIELDS, search_entry_save_metadata  # noqa: E402
 from .searchindex import SearchEntry as SearchEntry  # noqa: E402
+
+# Seen receipts ("đã xem") and the agency's seen mode: see ``seen_models.py``, ``seen.py``.
+from .seen_models import SeenReceipt as SeenReceipt  # noqa: E402
+from .seen_models import SeenSetting as SeenSetting  # noqa: E402

@@ -15,8 +15,10 @@ from qlvb.core.bounds import Id
 from qlvb.core.errors import NotFound, ValidationFailed
 from qlvb.directory.models import User
 from qlvb.directory.selectors import acting_user, agency_of
+from qlvb.documents import seen
 from qlvb.documents.events import event_label
 from qlvb.documents.models import Document, DocumentType
+from qlvb.documents.seen_models import SeenHow
 from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response
 from qlvb.files.services import file_open
@@ -31,6 +33,7 @@ from .api_schemas import (
     FileReplaceIn,
     FilesIn,
     FilterIn,
+    IncomingSeenOut,
     RangeIn,
     ReceiveIn,
 )
@@ -57,6 +60,7 @@ def _row(d: Document) -> dict[str, Any]:
         "arrival_date": d.arrival_date,
         "due_date": d.due_date,
         "my_due_date": getattr(d, "my_due", None),
+        "unseen": bool(getattr(d, "unseen", False)),
     }
 
 
@@ -154,7 +158,7 @@ def document_list(request: HttpRequest, f: Query[FilterIn]) -> dict[str, Any]:
     )
     count = query.count()
     page = max(1, f.page)
-    rows = selectors.document_list(query, acting_user(request))[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    rows = selectors.document_list(query, acting_user(request), sort=f.sort)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return {"count": count, "page": page, "pages": max(1, -(-count // PAGE_SIZE)), "results": [_row(d) for d in rows]}
 
 
@@ -188,7 +192,36 @@ def receive(request: HttpRequest, payload: ReceiveIn) -> Status:
 
 @router.get("/{int:doc_id}", response=DocumentOut, summary="Chi tiết văn bản đến, tệp, phân công, lịch sử xử lý")
 def detail(request: HttpRequest, doc_id: Id) -> dict[str, Any]:
-    return _detail(acting_user(request), selectors.document_get(acting_user(request), pk=doc_id))
+    doc = selectors.document_get(acting_user(request), pk=doc_id)
+    seen.document_seen_on_open(actor=acting_user(request), document=doc)  # opening, when the agency counts it
+    return _detail(acting_user(request), doc)
+
+
+def _seen(actor: User, doc: Document) -> dict[str, Any]:
+    return {
+        "document_id": doc.pk,
+        "mode": seen.seen_mode(doc.agency_id),
+        "receipts": [
+            {"user_id": r.user_id, "user_name": r.user.full_name, "seen_at": r.seen_at, "how": r.how}
+            for r in seen.document_receipts(actor, doc)
+        ],
+    }
+
+
+@router.get("/{int:doc_id}/seen", response=IncomingSeenOut, summary="Ai trong số người nhận đã xem văn bản, lúc nào")
+def seen_list(request: HttpRequest, doc_id: Id) -> dict[str, Any]:
+    return _seen(acting_user(request), selectors.document_get(acting_user(request), pk=doc_id))
+
+
+@router.post(
+    "/{int:doc_id}/seen",
+    response=IncomingSeenOut,
+    summary="Đánh dấu đã xem (người nhận; lần đầu được ghi, các lần sau không đổi)",
+)
+def seen_mark(request: HttpRequest, doc_id: Id) -> dict[str, Any]:
+    doc = selectors.document_get(acting_user(request), pk=doc_id)
+    seen.document_seen_mark(actor=acting_user(request), document=doc, how=SeenHow.API)
+    return _seen(acting_user(request), doc)
 
 
 @router.get("/{int:doc_id}/files/{int:attachment_id}", response={200: None}, summary="Tải tệp của văn bản")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ninja import Schema
 from pydantic import create_model
@@ -26,6 +26,7 @@ class DocumentRow(Schema):
     arrival_date: dt.date | None
     due_date: dt.date | None  # the document's own "thời hạn giải quyết"
     my_due_date: dt.date | None = None  # in lists: the caller's own open assignment's deadline
+    unseen: bool = False  # in lists: one the caller received and has not seen yet ("đã xem")
 
 
 class DocumentPage(Schema):
@@ -201,6 +202,7 @@ class FilterIn(Schema):
     date_to: dt.date | None = None
     doc_type: Id | None = None
     organ: str = ""
+    sort: Literal["", "unseen"] = ""  # "unseen": "Chưa xem trước"
     page: PageNumber = 1
 
 
@@ -212,3 +214,16 @@ class Ok(Schema):
 class RangeIn(Schema):
     date_from: dt.date
     date_to: dt.date
+
+
+class IncomingSeenReceiptOut(Schema):
+    user_id: int
+    user_name: str
+    seen_at: dt.datetime
+    how: str  # opened, explicit, api
+
+
+class IncomingSeenOut(Schema):
+    document_id: int
+    mode: str  # the agency's: "opening" or "explicit"
+    receipts: list[IncomingSeenReceiptOut]

@@ -30,13 +30,16 @@ class IncomingConfig(AppConfig):
 
     def ready(self) -> None:
         from qlvb.assignments.workflows import workflow_register
+        from qlvb.directory.unit_sections import unit_section_register
         from qlvb.documents.models import Direction
+        from qlvb.documents.seen import seen_recipient_register
         from qlvb.documents.visibility import visibility_register
         from qlvb.files.policies import content_access_register
         from qlvb.signing.selectors import report_access_register
 
         from . import audit_actions, events, policies  # noqa: F401  (declares permissions, events, audit actions)
-        from .selectors import documents_visible_to
+        from .seen_setting import seen_setting_section
+        from .selectors import documents_received_by, documents_visible_to
         from .workflow import DocumentWorkflow
 
         # the shared handling of assignments writes a document's parts into its history (layer 4 asks up)
@@ -45,3 +48,7 @@ class IncomingConfig(AppConfig):
         content_access_register(_may_open_file)
         # the one rule for incoming documents, asked by the other workflows through documents
         visibility_register(Direction.INCOMING, documents_visible_to)
+        # who received an incoming document, for its seen receipts ("đã xem")
+        seen_recipient_register(Direction.INCOMING, documents_received_by)
+        # the agency's choice of how receipts are taken, on the administrator's agency page
+        unit_section_register(seen_setting_section)

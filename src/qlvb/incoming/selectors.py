@@ -12,7 +12,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from qlvb.directory.delegation import grantors_of
 from qlvb.directory.models import DelegationScope, User
 from qlvb.documents.models import Direction, Document, DocumentStatus
 from qlvb.documents.search import documents_matching
+from qlvb.documents.seen_models import SeenReceipt
 
 from . import policies
 
@@ -91,6 +92,38 @@ def documents_visible_to(actor: User) -> QuerySet[Document]:
     if not outside:
         return incoming.filter(agency_id__in=wide)
     return incoming.filter(pk__in=incoming.filter(agency_id__in=wide).values("pk").union(mine.values("document_id")))
+
+
+def documents_received_by(actor: User) -> QuerySet[Document]:
+    """The incoming documents of which ``actor`` is a recipient, for seen receipts ("đã xem"): those
+    assigned to him (lead, support, for information), those assigned to a department he leads, and the
+    copies another agency of the deployment sent to his agency when he is its clerk. One statement."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return Document.objects.none()
+    depts = actor.units_with_role("dept_leader")
+    assigned = Assignment.objects.filter(Q(user_id=actor.pk) | Q(user__isnull=True, unit_id__in=depts))
+    incoming = Document.objects.filter(direction=Direction.INCOMING)
+    mine = Q(pk__in=assigned.order_by().values("document_id"))
+    clerk = actor.units_with_role("clerk")
+    if clerk:
+        mine |= Q(agency_id__in=clerk, delivered_by__isnull=False)
+    return incoming.filter(mine)
+
+
+def _received_here(actor: User) -> Q:
+    """For a list's annotation: whether the row's document is one ``actor`` received (see above)."""
+    depts = actor.units_with_role("dept_leader")
+    assigned = Q(
+        Exists(
+            Assignment.objects.filter(document_id=OuterRef("pk")).filter(
+                Q(user_id=actor.pk) | Q(user__isnull=True, unit_id__in=depts)
+            )
+        )
+    )
+    clerk = actor.units_with_role("clerk")
+    if not clerk:
+        return assigned
+    return assigned | Q(agency_id__in=clerk, delivered_by__isnull=False)
 
 
 def document_get(actor: User, *, pk: int) -> Document:
@@ -275,11 +308,16 @@ def inbox_counts(actor: User, *, keys: list[str]) -> dict[str, int]:
     return {k: found.get(k, 0) for k in wanted}
 
 
-def document_list(query: QuerySet[Document], actor: User | None = None) -> QuerySet[Document]:
+# The orders a list offers: the inbox's own (urgent first, newest first) and "Chưa xem trước".
+SORTS: dict[str, Any] = {"": _("Khẩn trước, mới trước"), "unseen": _("Chưa xem trước")}
+
+
+def document_list(query: QuerySet[Document], actor: User | None = None, *, sort: str = "") -> QuerySet[Document]:
     """Only the columns a list shows (never file contents or long text). With ``actor``, each row also
     carries ``my_due``: the earliest deadline of the actor's own open assignments on the document (his
     personal ones, and his departments' as department leader) — what his inbox must show, rather than the
-    document's "thời hạn giải quyết"."""
+    document's "thời hạn giải quyết"; and ``unseen``: whether it is one he received and has not seen yet
+    (``documents.seen``), in the same statement. ``sort="unseen"`` puts those first, then the inbox's order."""
     query = query.select_related("doc_type").only(*LIST_FIELDS)
     if actor is None:
         return query
@@ -287,7 +325,14 @@ def document_list(query: QuerySet[Document], actor: User | None = None) -> Query
     mine = Assignment.objects.filter(document_id=OuterRef("pk"), status__in=OPEN, due_date__isnull=False).filter(
         Q(user_id=actor.pk) | Q(user__isnull=True, unit_id__in=depts)
     )
-    return query.annotate(my_due=Subquery(mine.order_by("due_date").values("due_date")[:1]))
+    seen = SeenReceipt.objects.filter(document_id=OuterRef("pk"), user_id=actor.pk)
+    query = query.annotate(
+        my_due=Subquery(mine.order_by("due_date").values("due_date")[:1]),
+        unseen=ExpressionWrapper(_received_here(actor) & ~Q(Exists(seen)), output_field=BooleanField()),
+    )
+    if sort == "unseen":
+        query = query.order_by(F("unseen").desc(), *query.query.order_by)
+    return query
 
 
 def assignments_of(document: Document) -> QuerySet[Assignment]:

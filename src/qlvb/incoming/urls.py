@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import action_views, output_views, views
+from . import action_views, output_views, seen_setting, views
 
 app_name = "incoming"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.document_list, name="list"),
     path("tiep-nhan/", views.receive, name="receive"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/da-xem/", views.mark_seen, name="mark_seen"),
+    path("co-quan/<int:pk>/ghi-nhan-da-xem/", seen_setting.seen_setting_save, name="seen_setting"),
     path("<int:pk>/tep/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("<int:pk>/tep/", views.files_fragment, name="files"),
     path("<int:pk>/tep/them/", action_views.files_add, name="files_add"),

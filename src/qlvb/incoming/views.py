@@ -18,6 +18,7 @@ from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
 from qlvb.directory.models import User
 from qlvb.directory.selectors import acting_user, agency_of
+from qlvb.documents import seen
 from qlvb.documents.events import event_label
 from qlvb.documents.models import Document, SignatureState
 from qlvb.documents.secrecy import secrecy_refuse
@@ -58,7 +59,10 @@ def document_list(request: HttpRequest) -> HttpResponse:
                 assigns_tasks=d["assigns_tasks"],
             ),
         )
-    page = Paginator(selectors.document_list(query, user), PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = request.GET.get("sort", "")
+    if sort not in selectors.SORTS:
+        sort = ""
+    page = Paginator(selectors.document_list(query, user, sort=sort), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     today = timezone.localdate()
@@ -70,6 +74,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "rows": [(doc, is_registration_late(doc, today=today)) for doc in page],
             "form": form,
             "box": box,
+            "sort": sort,
+            "sorts": list(selectors.SORTS.items()),
             "query": params.urlencode(),
             "boxes": [(k, selectors.INBOXES[k][0]) for k in keys],
             "counts": selectors.inbox_counts(user, keys=keys),
@@ -179,12 +185,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         doc = selectors.document_get(acting_user(request), pk=pk)
     except NotFound:
         raise Http404 from None
+    user = acting_user(request)
+    seen.document_seen_on_open(actor=user, document=doc)  # when the agency takes receipts on opening
+    receipts = {r.user_id: r for r in seen.document_receipts(user, doc)}
     assignments = list(selectors.assignments_of(doc))
     rows: list[dict[str, Any]] = [
         {
             "a": a,
             "actions": preconditions.assignment_actions(acting_user(request), a),
             "pending_extension": next((e for e in a.extensions.all() if e.status == ExtensionStatus.PENDING), None),
+            "seen": receipts.get(a.user_id) if a.user_id is not None else None,
         }
         for a in assignments
     ]
@@ -204,8 +214,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "late": is_registration_late(doc),
             "roles": AssignmentRole,
             "rejection": next((e for e in reversed(history) if e.action == "rejected"), None),
+            "my_receipt": receipts.get(user.pk),
+            "may_mark_seen": seen.may_mark_seen(user, doc),
         },
     )
+
+
+@require_POST
+@login_required
+def mark_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Đánh dấu đã xem": the recipient's receipt, taken once."""
+    try:
+        doc = selectors.document_get(acting_user(request), pk=pk)
+        seen.document_seen_mark(actor=acting_user(request), document=doc)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã ghi nhận: bạn đã xem văn bản này."))
+    return redirect("incoming:detail", pk=pk)
 
 
 def _files_context(user: User, doc: Document) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """How a system calls: OAuth2 client credentials (RFC 6749 §4.4). It takes an access token at
 ``POST /api/integration/v1/oauth/token`` with its client id and secret (HTTP Basic, or in the form body),
-then sends ``Authorization: Bearer <token>`` and ``X-Acting-User: <its own user code>`` on every call.
+then sends ``Authorization: Bearer <token>`` and ``X-Acting-User: <its own user code>`` on every call, and
+on every write call ``X-Qlvb-Timestamp`` and ``X-Qlvb-Nonce`` (replay protection, ``replay.py``).
 The call acts as that person (mapped, of the system's unit), with that person's rights, never more.
 
 A secret or a token in the URL's query is refused (it would stay in logs and proxies); every call,
@@ -24,6 +25,7 @@ from .accounts import token_system
 from .errors import ErrorCode
 from .mapping import person_for
 from .models import ConnectedSystem
+from .replay import replay_check
 
 ACTING_USER_HEADER = "X-Acting-User"
 SECRET_PARAMETERS = ("client_secret", "access_token", "secret", "token", "password")
@@ -88,6 +90,7 @@ class SystemAuth(HttpBearer):
                 },
             )
             raise
+        replay_check(request, system)  # a write call: fresh timestamp, a nonce never seen (replay.py)
         audit.record(
             "integrations.call",
             actor=person,

@@ -24,3 +24,6 @@ class ErrorCode(StrEnum):
     WEBHOOK_KINDS = "webhook_kinds"
     NOT_FAILED = "not_failed"  # only a failed delivery is replayed
     PAUSED = "paused"  # the subscription is paused: resume it first
+    REQUEST_REPLAYED = "request_replayed"  # a write call's nonce was seen before (replay protection)
+    REQUEST_STALE = "request_stale"  # a write call's timestamp is outside the window (5 minutes)
+    REQUEST_UNPROTECTED = "request_unprotected"  # a write call without its timestamp and nonce

@@ -15,6 +15,7 @@ from qlvb.core.bounds import Id, PageNumber, SmallCount
 from qlvb.core.errors import Conflict, NotFound, ValidationFailed
 from qlvb.directory.models import Unit, User
 from qlvb.directory.selectors import user_get
+from qlvb.documents import seen
 from qlvb.documents.models import Direction, DocumentType
 from qlvb.documents.visibility import documents_visible_to
 from qlvb.files.models import StoredFile
@@ -194,6 +195,42 @@ def _stream(request: HttpRequest, stored: StoredFile | None) -> FileResponse:
     if stored is None:
         raise NotFound()
     return file_response(file_open(actor=api_user(request), stored_file=stored, authorised=True))
+
+
+class OutgoingSeenReceiptOut(Schema):
+    user_id: int
+    user_name: str
+    seen_at: dt.datetime
+
+
+class OutgoingSeenDeliveryOut(Schema):
+    delivery_id: int
+    organ_name: str
+    copy_id: int | None  # the recipient's copy (internal recipients); None: sent outside the deployment
+    receipts: list[OutgoingSeenReceiptOut]  # empty: "chưa xem"
+
+
+@router.get(
+    "/{pk}/seen",
+    response=list[OutgoingSeenDeliveryOut],
+    summary="Người nhận đã xem văn bản đi chưa: mỗi nơi nhận, ai đã xem bản nhận, lúc nào",
+)
+def seen_list(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
+    outgoing = outgoing_for(request, pk)
+    receipts: dict[int, list[dict[str, Any]]] = {}
+    for r in seen.copies_receipts(api_user(request), outgoing.document):
+        receipts.setdefault(r.document_id or 0, []).append(
+            {"user_id": r.user_id, "user_name": r.user.full_name, "seen_at": r.seen_at}
+        )
+    return [
+        {
+            "delivery_id": d.pk,
+            "organ_name": d.organ_name,
+            "copy_id": d.incoming_document_id,
+            "receipts": receipts.get(d.incoming_document_id or -1, []),
+        }
+        for d in outgoing.document.deliveries.all()
+    ]
 
 
 @router.get("/{pk}/versions/{vid}/file", summary="Tải tệp của một phiên bản (pdf=true: bản PDF chuyển đổi)")

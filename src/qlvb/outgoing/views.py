@@ -18,6 +18,7 @@ from qlvb.directory import policies as directory_policies
 from qlvb.directory.models import Unit, User
 from qlvb.directory.selectors import acting_user as actor_of
 from qlvb.directory.selectors import agency_of
+from qlvb.documents import seen
 from qlvb.documents.events import event_label
 from qlvb.files.intake import file_intake
 from qlvb.files.kept import kept_upload_find
@@ -225,6 +226,11 @@ def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) 
     actions = can_act(actor_of(request), outgoing)
     versions = _version_rows(outgoing)
     deliveries = list(outgoing.document.deliveries.select_related("incoming_document").prefetch_related("changes"))
+    receipts: dict[int, list[Any]] = {}
+    for r in seen.copies_receipts(actor_of(request), outgoing.document):  # "đã xem" on the recipients' copies
+        receipts.setdefault(r.document_id or 0, []).append(r)
+    for d in deliveries:
+        d.seen_rows = receipts.get(d.incoming_document_id or -1, [])  # type: ignore[attr-defined]
     return render(
         request,
         "outgoing/detail.html",

@@ -5,7 +5,9 @@ token and calls as a mapped person. Drafts and signatures come from the outgoing
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+import time
+import uuid
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -85,11 +87,25 @@ def token_of(issued: Issued) -> str:
     return str(answer.json()["access_token"])
 
 
+class SystemClient(Client):
+    """A test client that, like the example client, sends a fresh ``X-Qlvb-Timestamp`` and ``X-Qlvb-Nonce``
+    with every write call (the replay protection, ``integrations/replay.py``)."""
+
+    def generic(
+        self, method: str, path: Any, *args: Any, headers: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> Any:
+        sent = dict(headers or {})
+        if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+            sent.setdefault("X-Qlvb-Timestamp", str(int(time.time())))
+            sent.setdefault("X-Qlvb-Nonce", uuid.uuid4().hex)
+        return super().generic(method, path, *args, headers=sent, **kwargs)
+
+
 @pytest.fixture
 def system_client() -> Callable[..., Client]:
     """``system_client(issued, "U01")`` → a client calling as the system on behalf of its user ``U01``."""
 
     def make(issued: Issued, code: str) -> Client:
-        return Client(headers={"Authorization": f"Bearer {token_of(issued)}", "X-Acting-User": code})
+        return SystemClient(headers={"Authorization": f"Bearer {token_of(issued)}", "X-Acting-User": code})
 
     return make
