@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("directory", "0001_initial"),
-        ("documents", "0013_search_vocabulary"),
+        ("documents", "0014_seen_receipts"),
     ]
 
     operations = [
