@@ -4,7 +4,8 @@
 # PostgreSQL: $QLVB_TEST_POSTGRES_URL, else $DATABASE_URL if it names PostgreSQL, else the local socket.
 # QLVB_REQUIRE_POSTGRES=1 turns a skipped PostgreSQL run into a failure (CI sets it).
 # QLVB_TEST_SERIAL=1 runs everything one after the other (less memory, about twice the time).
-# Writes var/test-report.txt: one line per database, "passed", "failed" or "skipped".
+# Writes var/test-report.txt: one line per database, "passed", "failed" or "skipped". Each log ends with
+# its 25 slowest tests (--durations), to see where the time goes when CI nears its 40 minutes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
@@ -26,7 +27,7 @@ run_part() {  # $1 = label, $2 = DATABASE_URL, $3 = "not browser" | "browser"; w
   local data="$PWD/var/test-data-$1-$tag"
   rm -rf "$data"; mkdir -p "$data"
   echo "=== Bộ kiểm thử trên $1 ($3) ==="
-  QLVB_DATA_DIR="$data" DATABASE_URL="$2" "$py" -m pytest -p no:cacheprovider -m "$3" "${PYTEST_ARGS[@]}"
+  QLVB_DATA_DIR="$data" DATABASE_URL="$2" "$py" -m pytest -p no:cacheprovider --durations=25 -m "$3" "${PYTEST_ARGS[@]}"
   local rc=$?
   # exit 5 = no test selected (e.g. PYTEST_ARGS names a folder without browser tests)
   if [ $rc -eq 5 ]; then rc=0; fi
