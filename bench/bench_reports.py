@@ -244,6 +244,11 @@ def main() -> None:
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
     settings.ALLOWED_HOSTS = ["testserver"]
     read_only()
+    from qlvb.directory import signins
+
+    # the session list (issue 15) records each session's last request: a write, which the read-only guard
+    # refuses; the bench's sessions are signed cookies of its own, nobody's to list
+    signins.session_touch = lambda request, user: None  # type: ignore[assignment]
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -68,8 +68,8 @@ def _flush(g: Generator, b: Batch) -> None:
     s = g.summary
     s.registers += len(b.registers)
     s.documents += len(b.documents)
-    s.bodies += sum(1 for e in b.entries if e[2])
-    s.body_chars += sum(len(e[2]) for e in b.entries)
+    s.bodies += sum(1 for e in b.entries if e[3])  # ENTRY_COLS: document, agency, meta_folded, body, …
+    s.body_chars += sum(len(e[3]) for e in b.entries)
     s.assignments += len(b.assignments)
     s.updates += len(b.updates)
     s.events += len(b.events)

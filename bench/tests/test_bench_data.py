@@ -175,3 +175,13 @@ def test_tasks_are_written_as_the_app_writes_them(generated):
     before = tasks.count()
     main(["--only-tasks", "--seed", "9"], out=lambda _line: None)
     assert Task.objects.count() > before
+
+
+def test_the_summary_counts_the_bodies_written(generated):
+    from qlvb.documents.models import SearchEntry
+
+    summary, _lines = generated
+    bodies = SearchEntry.objects.exclude(body="")
+    assert summary.bodies == bodies.count() > 0
+    assert summary.body_chars == sum(len(b) for b in bodies.values_list("body", flat=True))
+    assert SearchEntry.objects.filter(agency_id=None).count() == 0

@@ -669,7 +669,11 @@ def _pg_agency_candidates(
     visible = Q(document_id__in=visible_arms[0])
     for arm in visible_arms[1:]:
         visible |= Q(document_id__in=arm)
-    inside = entries.filter(agency_id__in=agencies).filter(match).filter(visible)
+    # ``= %s::bigint``, one per agency: the GIN's btree_gin operator class serves bigint = bigint only (a
+    # parameter sent as a small integer, or an IN list, would leave the agency out of the index condition)
+    in_agencies = " OR ".join(["documents_searchentry.agency_id = %s::bigint"] * len(agencies))
+    mine = RawSQL(f"({in_agencies})", list(agencies), output_field=BooleanField())  # noqa: S611  (constant SQL)
+    inside = entries.filter(mine).filter(match).filter(visible)
     found = _limited(inside, filters)
     outside_arms = _visible_arms(actor, outside=agencies)
     if outside_arms:
