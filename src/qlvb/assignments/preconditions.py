@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from qlvb.core.errors import Conflict, DomainError, PermissionDenied
-from qlvb.directory.delegation import delegation_in_force
+from qlvb.directory.delegation import delegation_in_force, grantors_of
 from qlvb.directory.models import Delegation, DelegationScope
 
 from .models import Assignment, AssignmentStatus
@@ -34,7 +36,21 @@ def follow_delegation(actor: User, assignment: Assignment) -> Delegation | None:
     whoever gave it; None when he gave it himself or nobody delegated it to him today."""
     if assignment.assigned_by_id in (None, actor.pk):
         return None
+    if assignment.assigned_by_id not in _follow_grantors(actor):  # one query per actor, not per row
+        return None
     return delegation_in_force(delegate=actor, grantor_id=assignment.assigned_by_id, scope=DelegationScope.FOLLOW)
+
+
+def _follow_grantors(actor: User) -> frozenset[int]:
+    """Whom ``actor`` follows up for today, read once per user object (a request's, a task's): a page
+    asks it for every assignment row."""
+    today = timezone.localdate()
+    cached = getattr(actor, "_qlvb_follow_grantors", None)
+    if cached is None or cached[0] != today:
+        ids = frozenset(grantors_of(actor, DelegationScope.FOLLOW).values_list("grantor_id", flat=True))
+        cached = (today, ids)
+        actor.__dict__["_qlvb_follow_grantors"] = cached
+    return cached[1]
 
 
 def can_follow(actor: User, assignment: Assignment) -> bool:
