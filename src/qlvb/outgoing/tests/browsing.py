@@ -7,9 +7,16 @@ from typing import Any
 
 
 def draft_form_submit(
-    page: Any, base: str, draft_file: Path, *, copies: str = "5", others: str = "", reply_due: str = ""
+    page: Any,
+    base: str,
+    draft_file: Path,
+    *,
+    copies: str = "5",
+    others: str = "",
+    reply_due: str = "",
+    signer: str = "Nguyễn Văn Hùng",
 ) -> None:
-    """Open /van-ban-di/soan/, fill a công văn to Trạm Y tế xã Liên Minh signed by Nguyễn Văn Hùng with
+    """Open /van-ban-di/soan/, fill a công văn to Trạm Y tế xã Liên Minh signed by ``signer`` with
     ``draft_file`` (and the other recipients typed as text, a reply due date, when given), and save."""
     page.goto(f"{base}/van-ban-di/soan/")
     page.get_by_label("Loại văn bản").select_option(label="Công văn")
@@ -17,7 +24,7 @@ def draft_form_submit(
     page.get_by_label("Nơi nhận trong danh bạ").select_option(label="Trạm Y tế xã Liên Minh")
     if others:
         page.get_by_label("Nơi nhận khác (mỗi dòng một nơi)").fill(others)
-    page.get_by_label("Người ký").select_option(label="Nguyễn Văn Hùng")
+    page.get_by_label("Người ký").select_option(label=signer)
     page.get_by_label("Ký hiệu người soạn thảo").fill("ĐTH")
     if copies:
         page.get_by_label("Số lượng bản").fill(copies)
