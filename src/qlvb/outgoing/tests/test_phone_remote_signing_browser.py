@@ -72,6 +72,7 @@ def test_a_leader_signs_on_her_phone_through_the_remote_signing_service(first_da
     bar.locator('[data-qlvb="bar-sign"]').tap()  # to the PIN field, the keyboard up
     pin = mai.get_by_label("Mã PIN / mật khẩu khóa ký số")
     assert pin.is_visible()
+    mai.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")  # the bar over nothing
     assert_accessible(mai, "remote signing on a phone")
     snap(mai, "phone-csc-1-sign-step")
     pin.fill(PASSWORD)
