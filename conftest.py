@@ -69,3 +69,29 @@ def celery_eager() -> Iterator[None]:
         yield
     finally:
         app.conf.task_always_eager, app.conf.task_eager_propagates, app.conf.task_ignore_result = before
+
+
+# A test that asks for no database (no django_db mark, no database fixture) cannot touch one: pytest-django
+# refuses it. Its result is the same on SQLite and on PostgreSQL, so `make test` runs it once, in the SQLite
+# runs, and sets QLVB_TEST_DATABASE_ONLY=1 for the PostgreSQL runs (scripts/test.sh): the PostgreSQL runs
+# hold every test that uses the database, and no CPU goes into OCR, edXML or PDF work done twice.
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    import os
+
+    if os.environ.get("QLVB_TEST_DATABASE_ONLY") != "1":
+        return
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        uses = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        (keep if uses else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

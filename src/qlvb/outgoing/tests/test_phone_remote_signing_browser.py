@@ -92,6 +92,7 @@ def test_a_leader_signs_on_her_phone_through_the_remote_signing_service(first_da
     expect(ha.locator("main")).to_contain_text("Đã phát hành")
 
     outgoing = Outgoing.objects.get()
+    assert outgoing.signed_pdf is not None
     from qlvb.files.storage import blob_path
 
     pdf = blob_path(outgoing.signed_pdf.blob.sha256).read_bytes()
