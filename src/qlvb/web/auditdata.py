@@ -29,6 +29,21 @@ from qlvb.files.models import Channel as FileChannel
 from .labels import role_label
 
 KEY_LABELS: dict[str, Any] = {
+    "signer_cert_sha256": _("Dấu vân tay chứng thư người ký (SHA-256)"),
+    "before": _("Trước"),
+    "after": _("Sau"),
+    "because": _("Căn cứ"),
+    "failures": _("Số lần lỗi liên tiếp"),
+    "subscription": _("Đăng ký nhận sự kiện"),
+    "url": _("Địa chỉ nhận"),
+    "old_code": _("Mã ở hệ thống cũ"),
+    "run": _("Lần chuyển đổi"),
+    "sheet": _("Trang tính"),
+    "dest": _("Nơi lưu bản sao"),
+    "action": _("Thao tác"),
+    "days": _("Số ngày"),
+    "agency": _("Cơ quan"),
+    "how": _("Cách ghi nhận"),
     "occurrences": _("Số buổi"),
     "repeat": _("Lặp lại"),
     "answer": _("Trả lời"),
