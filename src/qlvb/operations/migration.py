@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -206,24 +206,43 @@ def _rows(
         fh.close()
 
 
+_R = TypeVar("_R", UnitRow, AccountRow)
+
+
+def _new_rows(
+    rows: Iterable[tuple[int, _R | None, str]],
+    report: SheetReport,
+    done: Mapping[str, object],
+    *,
+    what: str,
+    name: Callable[[_R], str],
+) -> Iterator[tuple[int, _R]]:
+    """The rows of a units or accounts sheet left to check further: a row that does not parse, repeats a
+    code of an earlier row or was migrated by an earlier run is reported here and not yielded."""
+    seen: dict[str, int] = {}
+    for n, row, reason in rows:
+        if row is None:
+            report.add(Verdict(n, "error", reason))
+            continue
+        code = row.code
+        if code in seen:
+            report.add(Verdict(n, "error", f"trùng {what} “{code}” với dòng {seen[code]}"))
+            continue
+        seen[code] = n
+        if code in done:
+            report.add(Verdict(n, "skipped", f"đã chuyển đổi trước đây, bỏ qua — {code}: {name(row)}"))
+            continue
+        yield n, row
+
+
 # --- Units ---------------------------------------------------------------------------------------------------------
 
 
 def _units(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> SheetReport:
     report = SheetReport(UNITS.file, UNITS.title)
     todo: list[tuple[UnitRow, Unit | None]] = []  # (row, existing unit to merge into)
-    seen: dict[str, int] = {}
-    for n, row, reason in _rows(bundle, UNITS, report, lambda n, v: unit_parse(n, v)):
-        if row is None:
-            report.add(Verdict(n, "error", reason))
-            continue
-        if row.code in seen:
-            report.add(Verdict(n, "error", f"trùng mã đơn vị “{row.code}” với dòng {seen[row.code]}"))
-            continue
-        seen[row.code] = n
-        if row.code in plan.units:
-            report.add(Verdict(n, "skipped", f"đã chuyển đổi trước đây, bỏ qua — {row.code}: {row.name}"))
-            continue
+    rows = _rows(bundle, UNITS, report, lambda n, v: unit_parse(n, v))
+    for n, row in _new_rows(rows, report, plan.units, what="mã đơn vị", name=lambda r: r.name):
         if row.parent and row.parent not in plan.units:
             report.add(
                 Verdict(
@@ -254,18 +273,8 @@ def _units(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> Shee
 def _accounts(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None, out: MigrationReport) -> SheetReport:
     report = SheetReport(ACCOUNTS.file, ACCOUNTS.title)
     todo: list[AccountRow] = []
-    seen: dict[str, int] = {}
-    for n, row, reason in _rows(bundle, ACCOUNTS, report, lambda n, v: account_parse(n, v)):
-        if row is None:
-            report.add(Verdict(n, "error", reason))
-            continue
-        if row.code in seen:
-            report.add(Verdict(n, "error", f"trùng mã người dùng “{row.code}” với dòng {seen[row.code]}"))
-            continue
-        seen[row.code] = n
-        if row.code in plan.users:
-            report.add(Verdict(n, "skipped", f"đã chuyển đổi trước đây, bỏ qua — {row.code}: {row.full_name}"))
-            continue
+    rows = _rows(bundle, ACCOUNTS, report, lambda n, v: account_parse(n, v))
+    for n, row in _new_rows(rows, report, plan.users, what="mã người dùng", name=lambda r: r.full_name):
         if row.unit and row.unit not in plan.units:
             report.add(
                 Verdict(
