@@ -200,7 +200,7 @@ QLVB_ACCOUNT_COOLOFF_MINUTES = float(env("QLVB_ACCOUNT_COOLOFF_MINUTES", "60"))
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = int(env("QLVB_SESSION_IDLE_SECONDS", str(30 * 60)))  # idle timeout
-SESSION_SAVE_EVERY_REQUEST = True  # every request pushes the idle deadline forward
+SESSION_SAVE_EVERY_REQUEST = False  # yet every request moves the idle deadline: web.middleware.AppSessionMiddleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -85,16 +86,33 @@ BACKGROUND_URL_NAMES = ("web:app_counts", "web:app_worker", "web:app_manifest")
 
 
 class AppSessionMiddleware(SessionMiddleware):
-    """Django's session middleware (``SESSION_SAVE_EVERY_REQUEST``: every request moves the idle deadline),
-    except for the app's background requests, which leave the session as it was unless they changed it."""
+    """Django's session middleware, with the idle deadline moved by every request, but without Django's
+    ``SESSION_SAVE_EVERY_REQUEST`` rewrite of the whole session: a request that did not change the session only
+    moves its expiry (one ``UPDATE`` of ``expire_date``). Rewriting the data it read at its start would undo
+    what a request running beside it wrote meanwhile — the SSO start's state, say, lost to a page's other
+    request, and the provider's answer then refused as forged. The app's background requests move nothing."""
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is not None and not session.modified and request.path in _background_paths():
-            if session.accessed:
-                patch_vary_headers(response, ("Cookie",))
-            return response
-        return super().process_response(request, response)
+        if session is None or session.modified:
+            return super().process_response(request, response)
+        if session.accessed:
+            patch_vary_headers(response, ("Cookie",))
+        if request.path not in _background_paths() and response.status_code != 500:
+            session_expiry_move(session)
+        return response
+
+
+def session_expiry_move(session: SessionBase) -> None:
+    """Push an existing session's idle deadline forward without writing its data."""
+    key = session.session_key
+    if not key or session.is_empty():
+        return
+    model = getattr(session, "get_model_class", None)
+    if model is None:  # a store without rows (cache, signed cookies): its own save is all there is
+        session.save()
+        return
+    model().objects.filter(session_key=key).update(expire_date=session.get_expiry_date())
 
 
 @lru_cache(maxsize=1)

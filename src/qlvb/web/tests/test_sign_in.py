@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -159,3 +161,32 @@ def test_password_change_keeps_session_and_new_password_works(signed_in):
     assert signed_in.get("/").status_code == 200
     assert sign_in(Client(), "ublienminh_lethuha", "MatKhau#Moi2025").status_code == 302
     assert AuditEntry.objects.filter(action="auth.password_changed").exists()
+
+
+def test_a_request_that_reads_the_session_does_not_undo_what_another_wrote_meanwhile(demo):
+    """Two requests of one browser at once: the page's own request reads the session, the SSO start beside it
+    writes the provider's state; the first one ending last moves the idle deadline but keeps the state."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    from qlvb.web.middleware import AppSessionMiddleware
+
+    client = Client()
+    sign_in(client, "ublienminh_lethuha")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(seconds=60))
+
+    def page_while_the_other_writes(request):
+        assert request.session.get("_auth_user_id")  # this request has read the session
+        other = SessionStore(session_key=key)
+        other["oidc_states"] = {"abc": {"nonce": "n"}}
+        other.save()
+        return HttpResponse("ok")
+
+    request = RequestFactory().get("/van-ban-den/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = key
+    response = AppSessionMiddleware(page_while_the_other_writes)(request)
+    assert response.status_code == 200
+    stored = SessionStore(session_key=key)
+    assert stored["oidc_states"] == {"abc": {"nonce": "n"}}
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + dt.timedelta(minutes=29)
