@@ -16,17 +16,21 @@ the query corrected from them ("Có phải bạn muốn tìm …").
    full-text index among the visible documents, nearest correction first (a word is suggested only when a
    document the person may see holds it); the suggestion is spelled as the best hit's text spells it.
 
-On both databases the visibility rules and the filters are part of the SQL of steps 1, 2 and 4, and the
-same steps run, so both answer alike.
+Every step reads from the same candidates as the exact search (a :class:`Scope`: what the person may see
+within the filters, in SQL; on PostgreSQL by the same paths as the exact search — the agency's (agency,
+words) index, the GIN index, or a walk of the visible documents, newest first, stopped at the limit), so a
+search with no exact hit costs about what an exact one does, and the approximate search never reads, shows
+or suggests from a document outside what the person may see and the filters. When the filters alone leave
+nothing, there is nothing to correct. Both databases run the same steps, so both answer alike.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.db.models.functions import Length
 
 from qlvb.core.text import fold
@@ -40,6 +44,18 @@ if TYPE_CHECKING:
 LIMIT = 20  # approximate hits shown
 CANDIDATES = 1000  # rows compared at most
 _WORD = re.compile(r"[^\W_]+")
+
+
+class Scope(Protocol):
+    """The documents a search reads from: what one person may see, within the filters (docs/search.md)."""
+
+    def matching(self, query: ParsedQuery, limit: int) -> list[int]:
+        """The ids of at most ``limit`` of them that match ``query`` exactly, newest first."""
+        ...
+
+    def holding(self, condition: Q, limit: int) -> list[int]:
+        """The ids of at most ``limit`` of them whose document row meets ``condition``, newest first."""
+        ...
 
 
 @dataclass
@@ -107,55 +123,59 @@ def _trigrams(word: str) -> list[str]:
     return [word[i : i + 3] for i in range(len(word) - 2)] or [word]
 
 
-def _slipped(visible: QuerySet[Document], words: list[str]) -> tuple[list[str], list[str]]:
-    """(words some visible document holds, words none holds: the slips), each asked of the full-text index."""
-    from .search import ParsedQuery, Term, _text_match
+def _one(words: list[str]) -> ParsedQuery:
+    from .search import ParsedQuery, Term
 
+    return ParsedQuery(tuple(Term((w,)) for w in words), " ".join(words))
+
+
+def _slipped(scope: Scope, words: list[str]) -> tuple[list[str], list[str]]:
+    """(words some document of ``scope`` holds, words none holds: the slips), each asked of the full-text index."""
     found: list[str] = []
     slipped: list[str] = []
     for word in words:
-        one = ParsedQuery((Term((word,)),), word)
-        (found if _text_match(visible, one).exists() else slipped).append(word)
+        (found if scope.matching(_one([word]), 1) else slipped).append(word)
     return found, slipped
 
 
-def _candidates(visible: QuerySet[Document], found: list[str], slipped: list[str]) -> list[tuple[int, str]]:
-    """The newest visible documents that hold every word typed right (the full-text index) and, when no
+def _candidates(scope: Scope, found: list[str], slipped: list[str]) -> list[tuple[int, str]]:
+    """The newest documents of ``scope`` that hold every word typed right (the full-text index) and, when no
     word was typed right, a trigram of a slipped word (``LIKE``, served by the trigram index on PostgreSQL);
-    at most :data:`CANDIDATES`."""
-    from .search import ParsedQuery, Term, _text_match
-
+    at most :data:`CANDIDATES`, with their folded metadata."""
     if found:
-        right = ParsedQuery(tuple(Term((w,)) for w in found), " ".join(found))
-        queryset = _text_match(visible, right)
+        ids = scope.matching(_one(found), CANDIDATES)
     else:
         condition = Q(pk__in=[])
         for word in slipped:
             for trigram in _trigrams(word):
                 condition |= Q(search_folded__contains=trigram)
-        queryset = visible.filter(condition)
-    return list(queryset.order_by("-id").values_list("pk", "search_folded")[:CANDIDATES])
+        ids = scope.holding(condition, CANDIDATES)
+    folded = dict(Document.objects.filter(pk__in=ids).values_list("pk", "search_folded"))
+    return [(pk, folded[pk]) for pk in ids if pk in folded]
 
 
-def documents_approximate(*, query: ParsedQuery, raw: str, visible: QuerySet[Document]) -> Approximate:
-    """Documents of ``visible`` (already restricted, in SQL, to what the person may see and to the filters)
-    that match ``query`` but for a slip, best first, and the corrected query (``raw``: what was typed)."""
+def documents_approximate(*, query: ParsedQuery, raw: str, scope: Scope, filtered: bool = False) -> Approximate:
+    """Documents of ``scope`` (what the person may see within the filters) that match ``query`` but for a
+    slip, best first, and the corrected query (``raw``: what was typed). ``filtered``: the scope has filters,
+    which may leave no document at all (then nothing is corrected, at the cost of one look-up)."""
     words = list(dict.fromkeys(w for t in query.terms for w in t.words))
     if not words or sum(len(w) for w in words) < 2:
         return Approximate()
-    found, slipped = _slipped(visible, words)
+    if filtered and not scope.holding(Q(), 1):
+        return Approximate()  # the filters alone leave nothing the person may see
+    found, slipped = _slipped(scope, words)
     if not slipped:
         return Approximate()  # every word is somewhere, only not together: no slip to correct
     scored = []
     cache: dict[tuple[str, str], int] = {}
-    for position, (pk, folded) in enumerate(_candidates(visible, found, slipped)):
+    for position, (pk, folded) in enumerate(_candidates(scope, found, slipped)):
         score = _score(slipped, folded, cache)
         if score is not None:
             scored.append((score, position, pk))
     scored.sort()
     ids = [pk for _score_, _position, pk in scored[:LIMIT]]
     if not ids:
-        return _in_bodies(visible, raw, found, slipped)
+        return _in_bodies(scope, raw, found, slipped)
     by_id = {d.pk: d for d in Document.objects.filter(pk__in=ids).select_related("doc_type")}
     documents = [by_id[pk] for pk in ids if pk in by_id]
     return Approximate(documents, _suggestion(raw, documents[0]))
@@ -186,12 +206,11 @@ def _near_words(word: str) -> list[tuple[int, str]]:
     return sorted(near)
 
 
-def _in_bodies(visible: QuerySet[Document], raw: str, found: list[str], slipped: list[str]) -> Approximate:
+def _in_bodies(scope: Scope, raw: str, found: list[str], slipped: list[str]) -> Approximate:
     """The metadata held no close word: correct each slip against the vocabulary of the files' text, and ask
-    the index for the corrected query among the visible documents (so a word of a document the person may
-    not see is never suggested). The corrections are tried nearest first, at most :data:`TRIES` queries."""
-    from .search import ParsedQuery, Term, _text_match
-
+    the index for the corrected query among the documents of ``scope`` (so a word of a document the person
+    may not see, or outside the filters, is never suggested). The corrections are tried nearest first, at
+    most :data:`TRIES` queries."""
     options = [_near_words(word)[:3] for word in slipped]
     if not all(options):
         return Approximate()
@@ -199,9 +218,7 @@ def _in_bodies(visible: QuerySet[Document], raw: str, found: list[str], slipped:
     for choices in options:
         tries = sorted((total + d, (*words, w)) for total, words in tries for d, w in choices)[:TRIES]
     for _total, corrected in tries:
-        words = [*found, *corrected]
-        query = ParsedQuery(tuple(Term((w,)) for w in words), " ".join(words))
-        ids = list(_text_match(visible, query).order_by("-id").values_list("pk", flat=True)[:LIMIT])
+        ids = scope.matching(_one([*found, *corrected]), LIMIT)
         if ids:
             by_id = {d.pk: d for d in Document.objects.filter(pk__in=ids).select_related("doc_type")}
             documents = [by_id[pk] for pk in ids if pk in by_id]

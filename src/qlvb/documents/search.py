@@ -529,8 +529,8 @@ def search_page(
     if query.truncated:
         message = gettext("Từ khóa quá dài: chỉ tìm theo phần đầu.")
     if not documents and not query.empty and paged.number == 1:
-        visible = _filtered(Document.objects.filter(documents_visible_all(actor)), filters)
-        near = documents_approximate(query=query, raw=text or "", visible=visible)
+        scope = SearchScope(actor, filters)
+        near = documents_approximate(query=query, raw=text or "", scope=scope, filtered=filters.any)
         if near.documents:
             message = " ".join(
                 filter(
@@ -546,6 +546,31 @@ def search_page(
     return SearchResult(paged, hits_for(documents, query), message, query)
 
 
+@dataclass(frozen=True)
+class SearchScope:
+    """The documents ``actor`` may see within ``filters``, as the approximate search reads them
+    (``fuzzy.Scope``): by the same statements as the exact search — on PostgreSQL :func:`_pg_candidates`
+    (the agency's (agency, words) index, the GIN index or a walk of the visible documents, newest first,
+    stopped at the limit), on SQLite the one statement of :func:`documents_search` — so a search with no
+    exact hit costs about what an exact one does, and always holds the permission and the filters."""
+
+    actor: User
+    filters: SearchFilters
+
+    def _visible(self) -> QuerySet[Document]:
+        return _filtered(Document.objects.filter(documents_visible_all(self.actor)), self.filters)
+
+    def matching(self, query: ParsedQuery, limit: int) -> list[int]:
+        if connection.vendor == "postgresql":
+            return _pg_candidates(self.actor, query, self.filters, limit=limit)[:limit]
+        return list(_text_match(self._visible(), query).order_by("-id").values_list("pk", flat=True)[:limit])
+
+    def holding(self, condition: Q, limit: int) -> list[int]:
+        if connection.vendor == "postgresql":
+            return _pg_candidates(self.actor, query_parse(""), self.filters, limit=limit, where=condition)[:limit]
+        return list(self._visible().filter(condition).order_by("-id").values_list("pk", flat=True)[:limit])
+
+
 def _more_message(cap: int) -> str:
     return gettext("Hơn %(n)s kết quả: thêm từ khóa hoặc điều kiện lọc để thu hẹp.") % {
         "n": f"{cap:,}".replace(",", ".")
@@ -559,8 +584,10 @@ def _more_message(cap: int) -> str:
 PG_CANDIDATES = 1_000
 
 
-def _pg_candidates(actor: User, query: ParsedQuery, filters: SearchFilters) -> list[int]:
-    """The ids of at most ``PG_CANDIDATES + 1`` documents ``actor`` may see that match, newest first
+def _pg_candidates(
+    actor: User, query: ParsedQuery, filters: SearchFilters, *, limit: int = PG_CANDIDATES + 1, where: Q | None = None
+) -> list[int]:
+    """The ids of at most ``limit`` (``PG_CANDIDATES + 1``) documents ``actor`` may see that match, newest first
     (an exact number first), in one statement: permission, filters and text together, on the index's
     own rows (``SearchEntry.document_id``) so that no document row is read for a match that is not shown.
 
@@ -568,13 +595,21 @@ def _pg_candidates(actor: User, query: ParsedQuery, filters: SearchFilters) -> l
     sub-plans. Broad words and filters alone start from the documents the person may see
     (``document_id = ANY(ARRAY(...))``, which PostgreSQL walks backwards on the primary key), newest
     first, and stop at the limit: a clerk of a large agency never has every match of "ủy ban" counted
-    and ranked."""
+    and ranked. ``where`` (filters alone): a further condition on the document row (the approximate
+    search's trigrams).
+
+    A smaller ``limit`` (the approximate search asks whether a word occurs at all) is given to the walks
+    only: a statement that starts from an index keeps ``PG_CANDIDATES + 1``, since with ``LIMIT 1`` and
+    the newest first PostgreSQL would rather walk every entry of the deployment backwards on the primary
+    key, expecting to meet a match soon — for a slipped word, which nothing matches, all of them."""
     arms = _visible_arms(actor)
     if not arms:
         return []
     if query.empty:  # filters alone: the documents themselves (an entry may not be written yet)
         documents = _filtered(Document.objects.filter(_pg_any_of("documents_document.id", arms)), filters)
-        return list(documents.order_by("-pk").values_list("pk", flat=True)[: PG_CANDIDATES + 1])
+        if where is not None:
+            documents = documents.filter(where)
+        return list(documents.order_by("-pk").values_list("pk", flat=True)[:limit])
     tsq = _pg_tsquery(query)
     entries = SearchEntry.objects.all()
     match, params = "documents_searchentry.vector @@ to_tsquery('simple', %s)", [tsq]
@@ -585,7 +620,7 @@ def _pg_candidates(actor: User, query: ParsedQuery, filters: SearchFilters) -> l
     agencies = _pg_agency_first(actor, query) if broad else ()
     if agencies:
         matched = RawSQL(match, params, output_field=BooleanField())  # noqa: S611  (constant SQL)
-        return _pg_agency_candidates(actor, agencies, entries, matched, filters)
+        return _pg_agency_candidates(actor, agencies, entries, matched, filters, limit)
     if broad:
         entries = entries.filter(_pg_any_of("documents_searchentry.document_id", arms)).filter(
             RawSQL(f"({match}) IS TRUE", params, output_field=BooleanField())  # noqa: S611  (constant SQL)
@@ -610,7 +645,8 @@ def _pg_candidates(actor: User, query: ParsedQuery, filters: SearchFilters) -> l
         )
         entries = entries.annotate(exact=exact)
         order = ["-exact", "-document_id"]
-    return list(entries.order_by(*order).values_list("document_id", flat=True)[: PG_CANDIDATES + 1])
+    fetched = limit if broad else max(limit, PG_CANDIDATES + 1)  # see above: the index's plan, whatever the limit
+    return list(entries.order_by(*order).values_list("document_id", flat=True)[:fetched])[:limit]
 
 
 def _visible_arms(actor: User, *, outside: tuple[int, ...] = ()) -> list[QuerySet[Any]]:
@@ -658,7 +694,12 @@ def _pg_agency_first(actor: User, query: ParsedQuery) -> tuple[int, ...]:
 
 
 def _pg_agency_candidates(
-    actor: User, agencies: tuple[int, ...], entries: QuerySet[SearchEntry], match: RawSQL, filters: SearchFilters
+    actor: User,
+    agencies: tuple[int, ...],
+    entries: QuerySet[SearchEntry],
+    match: RawSQL,
+    filters: SearchFilters,
+    limit: int = PG_CANDIDATES + 1,
 ) -> list[int]:
     """The candidates in two statements, merged newest first: the matches in ``agencies`` from the index on
     (agency_id, vector), each still checked against the permission; then the walk over what ``actor`` may
@@ -674,19 +715,19 @@ def _pg_agency_candidates(
     in_agencies = " OR ".join(["documents_searchentry.agency_id = %s::bigint"] * len(agencies))
     mine = RawSQL(f"({in_agencies})", list(agencies), output_field=BooleanField())  # noqa: S611  (constant SQL)
     inside = entries.filter(mine).filter(match).filter(visible)
-    found = _limited(inside, filters)
+    found = _limited(inside, filters, max(limit, PG_CANDIDATES + 1))  # from the index: its plan (_pg_candidates)
     outside_arms = _visible_arms(actor, outside=agencies)
     if outside_arms:
         not_indexed = RawSQL(f"({match.sql}) IS TRUE", match.params, output_field=BooleanField())  # noqa: S611
         walk = entries.filter(_pg_any_of("documents_searchentry.document_id", outside_arms)).filter(not_indexed)
-        found = sorted({*found, *_limited(walk, filters)}, reverse=True)
-    return found[: PG_CANDIDATES + 1]
+        found = sorted({*found, *_limited(walk, filters, limit)}, reverse=True)
+    return found[:limit]
 
 
-def _limited(entries: QuerySet[SearchEntry], filters: SearchFilters) -> list[int]:
+def _limited(entries: QuerySet[SearchEntry], filters: SearchFilters, limit: int) -> list[int]:
     if filters.any:
         entries = entries.filter(Exists(_filtered(Document.objects.filter(pk=OuterRef("document_id")), filters)))
-    return list(entries.order_by("-document_id").values_list("document_id", flat=True)[: PG_CANDIDATES + 1])
+    return list(entries.order_by("-document_id").values_list("document_id", flat=True)[:limit])
 
 
 def _pg_any_of(column: str, arms: list[QuerySet[Any]]) -> RawSQL:
