@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], object] = print
     out(
         f"Done in {s.seconds:.1f} s: {s.agencies} agencies, {s.departments} departments, {s.users} users, "
         f"{s.documents:,} documents ({s.bodies:,} with a body, "
-        f"{s.body_chars / max(s.bodies, 1):,.0f} characters on average), {s.registers} registers, "
+        f"{s.body_chars / max(s.bodies, 1):,.0f} characters on average, {s.words:,} words), {s.registers} registers, "
         f"{s.assignments:,} assignments, {s.tasks:,} tasks, "
         f"{s.updates:,} updates, {s.events:,} events, {s.notifications:,} notifications"
     )

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from qlvb.assignments.models import Assignment, AssignmentUpdate, Notification
 from qlvb.documents.models import Channel, Direction, Document, DocumentEvent, Register, folded_search_text
 from qlvb.documents.numbering import REGISTER_NAMES
-from qlvb.documents.searchindex import SearchEntry
+from qlvb.documents.searchindex import SearchEntry, vocabulary_words
 
 from . import vocabulary as V  # noqa: N812
 from .bodies import body_make
@@ -197,11 +197,12 @@ def _entry(
 ) -> tuple[Any, ...]:
     """The document's ``SearchEntry``: its folded metadata (as ``Document.save`` copies it) and, for
     ``g.body_share`` of the documents, the text of its files (from their own random source, so that the
-    rest of the data set does not depend on the bodies)."""
+    rest of the data set does not depend on the bodies); the body's words join ``g.vocabulary``."""
     rng = g.body_rng
     if rng.random() >= g.body_share:
         return (doc_id, agency.id, folded, "", "", None)
     text, text_folded = body_make(rng, agency, subject, received_at.year, signer)
+    g.vocabulary |= vocabulary_words(text_folded)  # what search_text_set adds to SearchWord
     return (doc_id, agency.id, folded, text, text_folded, received_at + dt.timedelta(minutes=rng.randint(2, 600)))
 
 

@@ -16,7 +16,8 @@ generated account.
 
 The rows are built by subject: ``directory.py`` (agencies, departments, people), ``documents.py`` (the
 incoming documents, their registers and their search index entries), ``bodies.py`` (the text of
-their files for ``body_share`` of them), ``flow.py`` (their handling), ``texts.py`` (names and
+their files for ``body_share`` of them, and the vocabulary of those texts that corrects a slip in a search),
+``flow.py`` (their handling), ``texts.py`` (names and
 subjects); ``writers.py`` writes them in the column order of ``tables.py``.
 """
 
@@ -34,6 +35,7 @@ from qlvb.assignments.models import Assignment
 from qlvb.direction.models import Task, TaskEvent, TaskPart
 from qlvb.directory.models import RoleAssignment, Unit, User
 from qlvb.documents.models import DocumentType, Register
+from qlvb.documents.searchindex import vocabulary_insert
 
 from . import vocabulary as V  # noqa: N812
 from .directory import directory_make
@@ -72,6 +74,7 @@ class Generator:
         self.password = password
         self.now = dt.datetime.now(TZ).replace(microsecond=0)
         self.summary = Summary()
+        self.vocabulary: set[str] = set()  # the folded words of the bodies (documents.py), for SearchWord
         self.started = time.perf_counter()
         self.postgres = connection.vendor == "postgresql"
         self.writer: Writer = CopyWriter() if self.postgres else BulkWriter()
@@ -98,6 +101,8 @@ class Generator:
                 self.say(f"dropped {len(restore)} secondary indexes and foreign keys of the large tables for the load")
             agencies = self.make_directory()
             self.make_documents(agencies)
+            self.summary.words = vocabulary_insert(self.vocabulary)
+            self.say(f"{self.summary.words:,} words in the vocabulary of the bodies")
             if self.tasks_per_document > 0:
                 tasks_make(self, self.tasks_per_document)
             if restore:

@@ -56,6 +56,7 @@ class Summary:
     tasks: int = 0
     bodies: int = 0
     body_chars: int = 0
+    words: int = 0  # the vocabulary of the bodies (SearchWord)
     seconds: float = 0.0
 
 

@@ -185,3 +185,24 @@ def test_the_summary_counts_the_bodies_written(generated):
     assert summary.bodies == bodies.count() > 0
     assert summary.body_chars == sum(len(b) for b in bodies.values_list("body", flat=True))
     assert SearchEntry.objects.filter(agency_id=None).count() == 0
+
+
+def test_the_vocabulary_of_the_bodies_is_filled_as_the_index_service_fills_it(generated):
+    """The words a slip in a search is corrected against (``SearchWord``) are those ``search_text_set`` would
+    have added for the bodies written, so that the slips in the files' text are measured at scale; and
+    ``qlvb search_vocabulary --replace`` rebuilds the same vocabulary from the bodies."""
+    from django.core.management import call_command
+
+    from qlvb.documents.models import SearchEntry
+    from qlvb.documents.searchindex import SearchWord, vocabulary_words
+
+    summary, _lines = generated
+    expected: set[str] = set()
+    for body in SearchEntry.objects.exclude(body_folded="").values_list("body_folded", flat=True):
+        expected |= vocabulary_words(body)
+    assert set(SearchWord.objects.values_list("word", flat=True)) == expected
+    assert summary.words == len(expected) > 100
+    SearchWord.objects.filter(word__in=sorted(expected)[:50]).delete()
+    SearchWord.objects.create(word="khongconnua")  # a word no body holds any more
+    call_command("search_vocabulary", "--replace", "--batch", "7", stdout=None)
+    assert set(SearchWord.objects.values_list("word", flat=True)) == expected

@@ -21,7 +21,7 @@ migration must re-create them (``SQLITE_FORWARDS`` of migration ``0010_search_in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from django.db import models
@@ -86,21 +86,71 @@ class SearchWord(models.Model):
 _VOCABULARY_WORD = re.compile(rf"\b[a-z]{{2,{WORD_MAX}}}\b")
 
 
+def vocabulary_words(folded_body: str) -> set[str]:
+    """The vocabulary words of a folded body: letters only, 2 to :data:`WORD_MAX` of them (numbers and codes
+    are not corrected)."""
+    return set(_VOCABULARY_WORD.findall(folded_body))
+
+
+def vocabulary_insert(words: Iterable[str]) -> int:
+    """Add ``words`` (folded vocabulary words) to the vocabulary, those already there left as they are, in
+    batches of 2,000. Returns how many were given."""
+    ordered = sorted(words)
+    for start in range(0, len(ordered), 2000):
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w) for w in ordered[start : start + 2000]], ignore_conflicts=True
+        )
+    return len(ordered)
+
+
 def vocabulary_add(folded_body: str) -> int:
-    """Add the words of ``folded_body`` (letters only, 2 to :data:`WORD_MAX` of them: numbers and codes are
-    not corrected) to the vocabulary. Returns how many distinct words the body has."""
-    words = sorted(set(_VOCABULARY_WORD.findall(folded_body)))
-    for start in range(0, len(words), 2000):
-        SearchWord.objects.bulk_create([SearchWord(word=w) for w in words[start : start + 2000]], ignore_conflicts=True)
+    """Add the words of ``folded_body`` (:func:`vocabulary_words`) to the vocabulary. Returns how many
+    distinct words the body has."""
+    words = vocabulary_words(folded_body)
+    vocabulary_insert(words)
     return len(words)
 
 
-def vocabulary_rebuild() -> int:
+VOCABULARY_BATCH = 1000  # bodies read per statement by :func:`vocabulary_rebuild`
+
+
+def vocabulary_rebuild(
+    *,
+    batch: int = VOCABULARY_BATCH,
+    replace: bool = False,
+    progress: Callable[[int, int], object] | None = None,
+) -> int:
     """Add the words of every indexed body to the vocabulary (for bodies written without
-    :func:`search_text_set`, such as the benchmark data). Returns how many words the vocabulary holds."""
-    bodies = SearchEntry.objects.exclude(body_folded="").values_list("body_folded", flat=True)
-    for body in bodies.iterator(chunk_size=500):
-        vocabulary_add(body)
+    :func:`search_text_set`: the benchmark data, an import, a restored table). The bodies are read in
+    batches of ``batch`` in the order of their document (each batch one statement, its new words written at
+    once), so memory stays bounded whatever the number of documents. ``replace``: also remove the words no
+    body holds any more (a body was replaced or deleted). ``progress(bodies read, words)`` after each batch.
+    Returns how many words the vocabulary holds."""
+    known = set(SearchWord.objects.values_list("word", flat=True))
+    held: set[str] = set()
+    last, read = -1, 0
+    while True:
+        rows = list(
+            SearchEntry.objects.filter(document_id__gt=last)
+            .exclude(body_folded="")
+            .order_by("document_id")
+            .values_list("document_id", "body_folded")[:batch]
+        )
+        if not rows:
+            break
+        last, read = rows[-1][0], read + len(rows)
+        words: set[str] = set()
+        for _document_id, body in rows:
+            words |= vocabulary_words(body)
+        held |= words
+        vocabulary_insert(words - known)
+        known |= words
+        if progress is not None:
+            progress(read, len(known))
+    if replace:
+        gone = sorted(known - held)
+        for start in range(0, len(gone), 2000):
+            SearchWord.objects.filter(word__in=gone[start : start + 2000]).delete()
     return SearchWord.objects.count()
 
 
