@@ -10,6 +10,12 @@ docs/benchmarks.md ("Full-text search at 1 M"):
 
     .venv/bin/python bench/bench_search.py --database qlvb_bench_1m
 
+Three kinds have a slip of the keyboard (two letters swapped), so the approximate search answers
+(``documents/fuzzy.py``): in the metadata's words, in words only the files' text holds (corrected against the
+vocabulary ``SearchWord``, which ``python -m benchdata`` fills, or ``qlvb search_vocabulary``), and with
+filters. ``--buffers``: instead, the blocks each statement of a few searches with no exact hit reads
+(``EXPLAIN (ANALYZE, BUFFERS)``), summed per search.
+
 ``--database NAME`` (PostgreSQL on the local socket) or ``--database-url`` (default ``DATABASE_URL``);
 a database without bench data (or with ``--fresh``) is created with ``--documents`` (default 5,000).
 Read-only on an existing data set.
@@ -54,6 +60,17 @@ UNACCENTED = [
     "cai cach hanh chinh",
     "giai ngan von dau tu cong",
     "ho ngheo can ngheo",
+]
+# words of the bodies' templates (benchdata/bodies.py) that subjects rarely hold: a slip in one of them is
+# corrected against the vocabulary of the files' text (SearchWord), not the metadata
+BODY_WORDS = [
+    "tuyen truyen sau rong",
+    "truyen thanh co so",
+    "nguon von xa hoi hoa",
+    "cong thong tin dien tu",
+    "kho khan vuong mac",
+    "dau moi phoi hop",
+    "hoi truong uy ban",
 ]
 PHRASES = [
     '"chuyển đổi số"',
@@ -102,6 +119,11 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=3, help="query plans shown (the slowest queries)")
     parser.add_argument("--kind-seconds", type=float, default=90, help="stop a kind after this long")
     parser.add_argument(
+        "--buffers",
+        action="store_true",
+        help="instead: the blocks every statement of a few searches with no exact hit reads (EXPLAIN ANALYZE BUFFERS)",
+    )
+    parser.add_argument(
         "--no-agency-index",
         action="store_true",
         help="never start from the (agency, words) index (the walk, as before migration documents 0015)",
@@ -143,7 +165,10 @@ def main() -> None:
 
         search.AGENCY_MATCHES = -1
         print("the (agency, words) index is not used: broad queries walk the visible documents")
-    run(args)
+    if args.buffers:
+        buffers(Actors(random.Random(args.seed)))
+    else:
+        run(args)
 
 
 def _users() -> Any:
@@ -209,6 +234,21 @@ class Actors:
 Query = tuple[Any, str, Any, int]  # actor, text, filters, page
 
 
+def slip(text: str, rng: random.Random) -> str:
+    """``text`` unaccented with one slip of the keyboard: two neighbouring letters of one word of 4 letters
+    or more swapped ("hoach" → "hoahc"), so that nothing matches exactly and the approximate search answers."""
+    from qlvb.core.text import fold
+
+    words = fold(text.replace('"', " ")).split()
+    long = [i for i, w in enumerate(words) if len(w) >= 4] or [max(range(len(words)), key=lambda i: len(words[i]))]
+    i = rng.choice(long)
+    word = words[i]
+    places = [j for j in range(len(word) - 1) if word[j] != word[j + 1]] or [0]
+    j = rng.choice(places)
+    words[i] = word[:j] + word[j + 1] + word[j] + word[j + 2 :]
+    return " ".join(words)
+
+
 def kinds(actors: Actors, rng: random.Random) -> dict[str, Callable[[], Query]]:
     from django.utils import timezone
 
@@ -269,6 +309,10 @@ def kinds(actors: Actors, rng: random.Random) -> dict[str, Callable[[], Query]]:
             1,
         ),
         "page 50": lambda: (rng.choice(actors.clerks[:5]), rng.choice(BROAD), None, 50),
+        # a slip of the keyboard: nothing matches exactly, the approximate search answers (documents/fuzzy.py)
+        "slip": lambda: (actors.anyone(rng), slip(rng.choice(TWO_WORDS + UNACCENTED), rng), None, 1),
+        "slip in files' text": lambda: (actors.anyone(rng), slip(rng.choice(BODY_WORDS), rng), None, 1),
+        "slip with filters": lambda: (filtered()[0], slip(rng.choice(TWO_WORDS + UNACCENTED), rng), filtered()[2], 1),
     }
 
 
@@ -318,7 +362,7 @@ def run(args: argparse.Namespace) -> None:
     connection.execute_wrappers.append(timed)
     print(
         f"{'kind':26} {'n':>4} {'hits p50':>9} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}"
-        f" | {'SQL p50':>8} {'SQL p95':>8} {'CPU p50':>8} {'CPU p95':>8}"
+        f" | {'SQL p50':>8} {'SQL p95':>8} {'CPU p50':>8} {'CPU p95':>8} {'approx.':>7}"
     )
     for kind, make in kinds(actors, rng).items():
         if chosen and kind not in chosen:
@@ -327,6 +371,7 @@ def run(args: argparse.Namespace) -> None:
         hits: list[int] = []
         sqls: list[float] = []
         cpus: list[float] = []
+        approximate = 0  # answered by the approximate search (hits: the approximate hits shown)
         started_kind = time.perf_counter()
         for _ in range(args.queries):
             actor, text, filters, page = make()
@@ -338,7 +383,8 @@ def run(args: argparse.Namespace) -> None:
             cpus.append((time.thread_time() - cpu) * 1000)  # this process's CPU (Python, driver)
             sqls.append(sql_ms[0])  # wall time inside the database calls
             times.append(ms)
-            hits.append(result.page.paginator.count if result.page else 0)
+            hits.append(len(result.hits) if result.approximate else result.page.paginator.count if result.page else 0)
+            approximate += result.approximate
             slowest.append((ms, kind, (actor, text, filters, page)))
             if time.perf_counter() - started_kind > args.kind_seconds:  # far over target: enough to know
                 break
@@ -347,7 +393,7 @@ def run(args: argparse.Namespace) -> None:
             f"{kind:26} {len(times):4} {statistics.median(hits):9,.0f} {statistics.median(times):6.1f}ms "
             f"{_pct(times, 0.95):6.1f}ms {_pct(times, 0.99):6.1f}ms {max(times):6.1f}ms"
             f" | {statistics.median(sqls):6.1f}ms {_pct(sqls, 0.95):6.1f}ms "
-            f"{statistics.median(cpus):6.1f}ms {_pct(cpus, 0.95):6.1f}ms"
+            f"{statistics.median(cpus):6.1f}ms {_pct(cpus, 0.95):6.1f}ms {approximate:7}"
         )
     print(
         f"{'all':26} {len(overall):4} {'':9} {statistics.median(overall):6.1f}ms {_pct(overall, 0.95):6.1f}ms "
@@ -372,6 +418,53 @@ def run(args: argparse.Namespace) -> None:
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + worst["sql"])
             print("\n".join(row[0] for row in cursor.fetchall()))
+
+
+def buffers(actors: Actors) -> None:
+    """For a few searches that find nothing exactly (so the approximate search runs): each statement's blocks
+    (shared buffers hit + read, ``EXPLAIN (ANALYZE, BUFFERS)``, after the search ran once to warm the cache)
+    and time, summed per search; the largest statement apart."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from qlvb.documents.models import DocumentType
+    from qlvb.documents.search import SearchFilters, search_page
+
+    today = timezone.localdate()
+    kind = DocumentType.objects.order_by("pk").values_list("pk", flat=True).first()
+    start = today - dt.timedelta(days=400)
+    quarter = SearchFilters(doc_type=kind, date_from=start, date_to=start + dt.timedelta(days=90))
+    officer, few = actors.officers[0], actors.officers_few[0]
+    cases = [
+        ("officer, a broad word in a type and 3 months", officer, "thực hiện", quarter),
+        ("officer (≤ 20 documents), 'bao cao tinh hinh'", few, "bao cao tinh hinh", None),
+        ("largest clerk, a slip", actors.big_clerk, "ke hoahc su dung dat", None),
+        ("largest clerk, a slip in the files' text", actors.big_clerk, "cong thnog tin dien tu", None),
+        ("largest clerk, two words in a type and 3 months", actors.big_clerk, "tiêm chủng", quarter),
+        ("officer, a slip", officer, "tiem chugn mo rong", None),
+    ]
+    print(f"{'search':52} {'approx.':>7} {'statements':>10} {'blocks':>9} {'ms':>8} | largest: {'blocks':>8} {'ms':>7}")
+    for label, actor, text, filters in cases:
+        result = search_page(actor, text=text, filters=filters)  # warm the cache as a repeated search would
+        with CaptureQueriesContext(connection) as captured:
+            search_page(actor, text=text, filters=filters)
+        blocks, ms, largest = 0, 0.0, (0, 0.0)
+        with connection.cursor() as cursor:
+            for statement in captured.captured_queries:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement["sql"])
+                raw = cursor.fetchone()[0]
+                plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]
+                top = plan["Plan"]
+                read = int(top.get("Shared Hit Blocks", 0)) + int(top.get("Shared Read Blocks", 0))
+                blocks, ms = blocks + read, ms + float(plan["Execution Time"])
+                largest = max(largest, (read, float(plan["Execution Time"])))
+        print(
+            f"{label:52} {result.approximate!s:>7} {len(captured.captured_queries):10} {blocks:9,} {ms:8.1f} |"
+            f" {largest[0]:>16,} {largest[1]:7.1f}"
+        )
 
 
 if __name__ == "__main__":
