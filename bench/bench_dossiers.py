@@ -1,7 +1,8 @@
 """The "chưa lập hồ sơ" box at 1 M documents (issue 13): the documents an officer handled that are in no
-dossier yet (``dossiers.selectors.documents_unfiled``: permission filter, handled-by-me, not filed, one SQL
-statement), first page of 20 and its count, for the officers with the most lead/support assignments — the worst case,
-as the bench data files nothing, every handled document is still unfiled. Read-only on the database.
+dossier yet (``dossiers.selectors.documents_unfiled``: the candidates, then the permission filter and "not
+filed": two SQL statements, both timed), first page of 20 and its count, for the officers with the most
+lead/support assignments — the worst case when the bench data files nothing (every handled document is still
+unfiled). Read-only on the database.
 
     DATABASE_URL=postgresql:///qlvb_bench_1m?host=/var/run/postgresql \\
         .venv/bin/python bench/bench_dossiers.py [--people 30] [--rounds 3]

@@ -37,3 +37,5 @@ class ErrorCode(StrEnum):
     BULK_REFUSED = "bulk_refused"  # bulk filing with a document the person may not see (nothing filed)
     PACKAGE_UNSIGNED = "package_unsigned"  # an import without the manifest's signature where one is required
     PACKAGE_SIGNATURE = "package_signature"  # an import whose manifest signature does not verify
+    PACKAGE_SIGNER_REVOKED = "package_signer_revoked"  # the manifest's signer's certificate is revoked (OCSP/CRL)
+    PACKAGE_SIGNER_UNTRUSTED = "package_signer_untrusted"  # signer not chaining to a trust anchor, where required

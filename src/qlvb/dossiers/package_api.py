@@ -97,6 +97,10 @@ class ImportOut(Schema):
     manifest_seconds: float
     signer: str  # "Chữ ký danh mục": the subject of the certificate that signed the manifest; empty: unsigned
     signer_cert_sha256: str
+    # the signer's certificate here (package_trust): trusted, untrusted (imported, flagged), revocation_unknown;
+    # empty: unsigned. A revoked signer, or an untrusted one where signatures are required, is a 422.
+    signer_trust: str
+    signer_trust_note: str
 
 
 class RowReportOut(Schema):
@@ -166,6 +170,8 @@ def package_import_api(request: HttpRequest) -> dict[str, Any]:
         "manifest_seconds": result.verify_seconds,
         "signer": result.signature.subject if result.signature else "",
         "signer_cert_sha256": result.signature.cert_sha256 if result.signature else "",
+        "signer_trust": result.signature.trust if result.signature else "",
+        "signer_trust_note": result.signature.trust_note if result.signature else "",
     }
 
 

@@ -4,8 +4,10 @@ their files, under the importing archivist's agency.
 1. The ZIP's directory goes through the zip guard (``files.zipguard.zip_inspect``: entry names, counts,
    declared sizes, ratios) with the package's own limits.
 2. **The manifest first**: its signature (``manifest-sha256.txt.p7s``, ``package_signature.py``) is checked
-   when present — and required when ``QLVB_PACKAGE_REQUIRE_SIGNATURE`` is on — then every entry is hashed
-   as a stream and compared with ``manifest-sha256.txt``; an
+   when present — and required when ``QLVB_PACKAGE_REQUIRE_SIGNATURE`` is on —, and so is its signer's
+   certificate against the trust anchors and OCSP/CRL (``package_trust.py``: revoked refused; not trusted
+   refused where a signature is required, else flagged); then every entry is hashed as a stream and compared
+   with ``manifest-sha256.txt``; an
    entry missing, added or changed by one byte refuses the whole package naming the file — nothing is
    written.
 3. ``metadata.xml`` is read (defusedxml) and checked whole: the document types known here, the dates, a
@@ -22,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,7 @@ from .package_signature import (
     signature_verify,
     unsigned_refusal,
 )
+from .package_trust import Trust, signer_trust
 
 MANIFEST_MAX_BYTES = 32 * 1024 * 1024
 METADATA_MAX_BYTES = 256 * 1024 * 1024
@@ -159,7 +162,21 @@ def _signature(zf: zipfile.ZipFile) -> SignatureInfo | None:
             raise unsigned_refusal()
         return None
     manifest = _member_bytes(zf, MANIFEST, MANIFEST_MAX_BYTES)
-    return signature_verify(manifest, _member_bytes(zf, SIGNATURE, SIGNATURE_MAX_BYTES))
+    signature = _member_bytes(zf, SIGNATURE, SIGNATURE_MAX_BYTES)
+    info = signature_verify(manifest, signature)
+    trust = signer_trust(manifest, signature)  # package_trust's rules: revoked refused, untrusted as unsigned
+    if trust.trust == Trust.REVOKED:
+        raise ValidationFailed(
+            f"Gói hồ sơ bị từ chối: {trust.note} Người ký: {info.subject}. Không nhập gì.",
+            code=ErrorCode.PACKAGE_SIGNER_REVOKED,
+        )
+    if trust.trust == Trust.UNTRUSTED and signature_required():
+        raise ValidationFailed(
+            f"Gói hồ sơ bị từ chối: {trust.note} Người ký: {info.subject}. Hệ thống này yêu cầu bảng kê được ký "
+            "bằng chứng thư số tin cậy; không nhập gì.",
+            code=ErrorCode.PACKAGE_SIGNER_UNTRUSTED,
+        )
+    return replace(info, trust=trust.trust, trust_note=trust.note)
 
 
 # --- 3: the metadata ---------------------------------------------------------------------------------------------
@@ -497,6 +514,8 @@ def package_import(*, actor: User, agency: Unit, path: Path | str, name: str = "
                 "files": result.files_taken,
                 "signer": result.signature.subject if result.signature else "",
                 "signer_cert_sha256": result.signature.cert_sha256 if result.signature else "",
+                "signer_trust": result.signature.trust if result.signature else "",
+                "signer_trust_note": result.signature.trust_note if result.signature else "",
             },
         )
     return result
@@ -509,4 +528,5 @@ def _signed(checked: Checked) -> dict[str, str]:
         "manifest_sha256": checked.manifest_sha256,
         "signer": sig.subject[:500] if sig else "",
         "signer_cert_sha256": sig.cert_sha256 if sig else "",
+        "signer_trust": sig.trust if sig else "",
     }

@@ -66,6 +66,8 @@ class PackageImportRecord(models.Model):
     manifest_sha256 = models.CharField(max_length=64)
     signer = models.CharField(_("người ký bảng kê"), max_length=500, blank=True)  # empty: the package was unsigned
     signer_cert_sha256 = models.CharField(_("SHA-256 chứng thư người ký"), max_length=64, blank=True)
+    # package_trust.Trust of the signer at import (trusted, untrusted, revocation_unknown); empty: unsigned
+    signer_trust = models.CharField(_("độ tin cậy của chứng thư người ký"), max_length=20, blank=True)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     imported_at = models.DateTimeField()
 

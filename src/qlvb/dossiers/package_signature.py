@@ -17,8 +17,9 @@ The key, in this order:
 
 Verification (:func:`signature_verify`) checks the CMS structure, that the signed ``message-digest`` is the
 SHA-256 of the manifest and that the signature verifies with the certificate it carries (pyHanko's
-``validate_sig_integrity``). It does not decide whether that certificate is trusted here: the subject and the
-certificate's SHA-256 are shown and recorded for the archivist to compare (docs/dossiers.md)."""
+``validate_sig_integrity``). The subject and the
+certificate's SHA-256 are shown and recorded, and ``package_trust.signer_trust`` asks whether the certificate
+chains to the deployment's trust anchors and is not revoked (OCSP/CRL), as the PDF signatures' verification does."""
 
 from __future__ import annotations
 
@@ -57,10 +58,13 @@ class PackageSigner:
 
 @dataclass(frozen=True)
 class SignatureInfo:
-    """A valid signature: who signed (the certificate's subject) and the certificate's SHA-256."""
+    """A valid signature: who signed (the certificate's subject) and the certificate's SHA-256; at import, whether
+    that certificate is trusted here (``package_trust.Trust``) with the sentence saying why."""
 
     subject: str
     cert_sha256: str
+    trust: str = ""  # empty: not asked (the exporting side)
+    trust_note: str = ""
 
     @property
     def label(self) -> str:

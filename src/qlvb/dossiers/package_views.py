@@ -27,6 +27,7 @@ from .bulk import documents_file_bulk, dossier_file_upload
 from .catalogue import XLSX
 from .package import package_open, package_request, packages_dir
 from .package_import import package_import
+from .package_trust import Trust
 from .plan_xlsx import plan_import_xlsx, plan_pdf, plan_template_xlsx, plan_xlsx
 from .views import _guarded, _id, _run
 
@@ -85,6 +86,12 @@ def _package_import_page(request: HttpRequest) -> HttpResponse:
                 else:
                     report = {"created": result.created, "skipped": result.skipped, "result": result}
                     messages.success(request, _("Đã kiểm tra bảng kê SHA-256 và nhập gói hồ sơ."))
+                    if result.signature is not None and result.signature.trust != Trust.TRUSTED:
+                        messages.warning(
+                            request,
+                            _("Chứng thư số của người ký bảng kê %(trust)s: %(note)s")
+                            % {"trust": Trust(result.signature.trust).label, "note": result.signature.trust_note},
+                        )
     return render(request, "dossiers/package_import.html", {"report": report})
 
 

@@ -30,6 +30,8 @@ from .labels import role_label
 
 KEY_LABELS: dict[str, Any] = {
     "signer_cert_sha256": _("Dấu vân tay chứng thư người ký (SHA-256)"),
+    "signer_trust": _("Độ tin cậy của chứng thư người ký"),
+    "signer_trust_note": _("Kết quả kiểm tra chứng thư người ký"),
     "before": _("Trước"),
     "after": _("Sau"),
     "because": _("Căn cứ"),
@@ -213,6 +215,12 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
         "passkey": _("Khóa đăng nhập (vân tay / khuôn mặt)"),
     },
     "kind": {"signature": _("Ảnh chữ ký"), "seal": _("Ảnh con dấu")},
+    "signer_trust": {
+        "trusted": _("tin cậy, chưa bị thu hồi"),
+        "untrusted": _("không được tin cậy"),
+        "revoked": _("đã bị thu hồi"),
+        "revocation_unknown": _("chưa xác định được tình trạng thu hồi"),
+    },
     "verdict": {"valid": _("hợp lệ"), "invalid": _("không hợp lệ"), "unknown": _("chưa xác định")},
     "purpose": {"download": _("Tải xuống"), "view": _("Xem trên trình duyệt")},
     "reason_code": {
