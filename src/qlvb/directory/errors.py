@@ -20,6 +20,8 @@ class ErrorCode(StrEnum):
     TWOFACTOR_THROTTLED = "twofactor_throttled"  # too many wrong codes: wait before the next try
     PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105 (a code) an initial password not yet changed
     TWOFACTOR_REQUIRED = "twofactor_required"  # turning off two-factor sign-in where it is required
+    TWOFACTOR_NOT_SET = "twofactor_not_set"  # an administrator resets the 2FA of a person who has none
+    TWOFACTOR_RESET_SELF = "twofactor_reset_self"  # an administrator resets his own 2FA from a person's page
     SSO_NOT_CONFIGURED = "sso_not_configured"  # no OpenID Connect provider configured (QLVB_OIDC_ISSUER)
     SSO_PROVIDER = "sso_provider"  # the provider could not be reached or answered an error
     SSO_ISSUER = "sso_issuer"  # the provider or its ID token names another issuer than the configured one

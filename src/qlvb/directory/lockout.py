@@ -49,6 +49,13 @@ def lockout_notifier_register(notifier: Callable[[User, str], None]) -> None:
         _lockout_notifiers.append(notifier)
 
 
+def security_notify(user: User, text: str) -> None:
+    """Tell ``user`` of something done to his account's security (a lockout, a two-factor reset): the same
+    notifiers, which send after the transaction commits (notification kind "An toàn tài khoản")."""
+    for notify in _lockout_notifiers:
+        notify(user, text)
+
+
 def _account_window_start(username: str) -> Any:
     from .models import User
 
@@ -135,8 +142,7 @@ def lockout_happened(*, username: str, ip: str | None, scope: str) -> None:
         f"(lần gần nhất từ địa chỉ {ip or 'không rõ'}). "
         "Nếu không phải bạn, hãy đổi mật khẩu và báo quản trị hệ thống."
     )
-    for notify in _lockout_notifiers:
-        notify(user, text)
+    security_notify(user, text)
 
 
 class AccountLockoutHandler(AxesDatabaseHandler):

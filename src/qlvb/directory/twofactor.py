@@ -219,20 +219,10 @@ def twofactor_disable(user: User) -> None:
 
 
 def twofactor_reset(*, actor: User, user: User) -> None:
-    """The administrator resets a person's two-factor sign-in (a lost phone): his app and recovery codes
-    are deleted, every browser remembered for him forgets, and his sessions end; at his next sign-in he
-    sets it up again (required) or signs in with the password alone."""
-    from . import policies
-    from .services import _require_over_user
-    from .signins import user_sessions_end
+    """The administrator resets a person's two-factor sign-in: ``twofactor_reset.user_two_factor_reset``."""
+    from .twofactor_reset import user_two_factor_reset
 
-    _require_over_user(actor, policies.USER_LOCK, user)
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
-        remembered_devices_forget(user)
-        audit.record("user.twofactor_reset", actor=actor, obj=user)
-        user_sessions_end(actor=actor, user=user)
+    user_two_factor_reset(actor=actor, user=user)
 
 
 def current_code(device: TOTPDevice, ahead: int = 0) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("nguoi-dung/<int:pk>/mo-khoa/", views.user_unlock, name="user_unlock"),
     path("nguoi-dung/<int:pk>/dat-lai-mat-khau/", views.user_password_reset, name="user_password_reset"),
     path("nguoi-dung/<int:pk>/dang-xuat-moi-noi/", views.user_sessions_end, name="user_sessions_end"),
+    path("nguoi-dung/<int:pk>/dat-lai-xac-thuc-hai-buoc/", views.user_twofactor_reset, name="user_twofactor_reset"),
     path("nguoi-dung/<int:pk>/vai-tro/them/", views.role_grant, name="role_grant"),
     path("nguoi-dung/<int:pk>/vai-tro/bo/", views.role_revoke, name="role_revoke"),
 ]

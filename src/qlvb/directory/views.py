@@ -22,6 +22,7 @@ from .access import current_user, permission_required
 from .errors import ErrorCode
 from .forms import LockForm, PasswordResetForm, RoleGrantForm, UserCreateForm, UserFilterForm
 from .models import RoleAssignment, Unit, User
+from .twofactor_reset import user_two_factor_reset, user_two_factor_reset_refusal
 
 PAGE_SIZE = 25
 
@@ -159,6 +160,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reset": user.pk != actor.pk,
             "session_count": signins.sessions_of(user).count(),
             "token_count": signins.tokens_of(user).count(),
+            "can_reset_twofactor": user_two_factor_reset_refusal(actor=actor, user=user) is None,
         },
     )
 
@@ -290,4 +292,27 @@ def user_sessions_end(request: HttpRequest, pk: int) -> HttpResponse:
         _("Đã đăng xuất %(sessions)d phiên và thu hồi %(tokens)d mã truy cập của người dùng.")
         % {"sessions": ended.sessions, "tokens": ended.tokens},
     )
+    return redirect("directory:user_detail", pk=pk)
+
+
+@require_POST
+@permission_required(policies.USER_LOCK)
+def user_twofactor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset the person's two-factor sign-in (a lost phone; issue 15): ``twofactor_reset``."""
+    actor, user, _units = _managed_user(request, pk)
+    try:
+        removed = user_two_factor_reset(actor=actor, user=user)
+    except DomainError as exc:
+        if exc.status_code in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Đã đặt lại xác thực hai bước: xóa %(apps)d ứng dụng xác thực và %(codes)d mã khôi phục, đăng xuất "
+                "mọi nơi. Người dùng đã được thông báo và sẽ thiết lập lại ở lần đăng nhập sau."
+            )
+            % {"apps": removed["authenticator_apps"], "codes": removed["recovery_codes"]},
+        )
     return redirect("directory:user_detail", pk=pk)

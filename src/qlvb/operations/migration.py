@@ -7,7 +7,8 @@
   units → accounts → registers → assignments → dossiers → edXML packages. Each sheet in one transaction
   (all of it or none of it). What was created is recorded (``MigratedAccount``, ``MigratedRecord``,
   the register import's ``ImportedRow``): a second run skips it and creates nothing.
-* :func:`migration_confirm` — the page's second step: the staged bundle of a check imported.
+* :func:`migration_confirm` — the page's second step: the staged bundle of a check queued for import;
+  :func:`migration_import` — the Celery task's body that imports it and keeps the report on the run.
 
 History is written as history: no notification is sent, accounts are created locked with a forced password
 change (the administrator opens each one and hands out its initial password), assignments are closed
@@ -16,10 +17,11 @@ change (the administrator opens each one and hands out its initial password), as
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -59,6 +61,7 @@ from .register_import import ImportReport, register_import_preview, register_imp
 from .register_import_rows import ParsedRow, RowError
 from .register_import_sheet import Sheet
 
+log = logging.getLogger(__name__)
 SHOWN_ROWS = 200  # rows shown per sheet besides every error
 CHUNK = 1000
 DocRef = tuple[str, str, dt.date]
@@ -572,22 +575,111 @@ def _staged(run: MigrationRun) -> Path:
     return Path(settings.DATA_DIR) / "migration-bundles" / str(run.pk)
 
 
-def migration_confirm(*, actor: User, agency: Unit, run_id: int) -> MigrationReport:
-    run = MigrationRun.objects.filter(pk=run_id, agency=agency).first()
-    if run is None:
-        raise NotFound("Không tìm thấy lần kiểm tra này.")
-    require(actor, policies.MIGRATE, unit=agency)
+def migration_confirm(*, actor: User, agency: Unit, run_id: int) -> MigrationRun:
+    """The page's second step: the staged bundle of a check is queued for import (state "queued"), and a
+    Celery task imports it after this transaction commits (:func:`migration_import`) — a big bundle would
+    outlast the proxy's time-out inside the request. Pressing it again while queued or running queues
+    nothing more; once imported (or its file gone) it is refused."""
+    with transaction.atomic():
+        run = MigrationRun.objects.select_for_update().filter(pk=run_id, agency=agency).first()
+        if run is None:
+            raise NotFound("Không tìm thấy lần kiểm tra này.")
+        require(actor, policies.MIGRATE, unit=agency)
+        if run.state in (MigrationState.QUEUED, MigrationState.RUNNING):
+            return run
+        if run.state != MigrationState.CHECKED or not (_staged(run) / "bundle.zip").exists():
+            raise Conflict(
+                "Lần kiểm tra này đã được nhập hoặc không còn tệp: hãy tải gói lên và kiểm tra lại.",
+                code=ErrorCode.BUNDLE_DONE,
+            )
+        run.state, run.imported_by = MigrationState.QUEUED, actor
+        run.save(update_fields=["state", "imported_by"])
+        transaction.on_commit(lambda: _queue_import(run.pk))
+    return run
+
+
+def _queue_import(run_id: int) -> None:
+    from .tasks import migration_import_task
+
+    try:
+        migration_import_task.delay(run_id)
+    except Exception:  # committed; the run stays "queued" and the button does not come back: say it in the log
+        log.exception("migration bundle run %s not queued", run_id)
+
+
+def migration_import(run_id: int) -> MigrationRun:
+    """The Celery task's body: import the staged bundle of a confirmed run, then keep its report on the run.
+
+    Idempotent: a run already imported or failed is left as it is; a task delivered twice, or again after its
+    worker died (the run still "running"), imports again and creates nothing new — every row already written
+    is recorded (``MigratedAccount``, ``MigratedRecord``, ``ImportedRow``) and skipped."""
+    claimed = MigrationRun.objects.filter(pk=run_id, state__in=[MigrationState.QUEUED, MigrationState.RUNNING]).update(
+        state=MigrationState.RUNNING, started_at=timezone.now()
+    )
+    run = MigrationRun.objects.select_related("agency", "created_by", "imported_by").get(pk=run_id)
+    if not claimed:
+        return run
     path = _staged(run) / "bundle.zip"
-    if run.state != MigrationState.CHECKED or not path.exists():
-        raise Conflict(
-            "Lần kiểm tra này đã được nhập hoặc không còn tệp: hãy tải gói lên và kiểm tra lại.",
-            code=ErrorCode.BUNDLE_DONE,
+    try:
+        if not path.exists():
+            raise Conflict(
+                "Không còn tệp gói đã kiểm tra: hãy tải gói lên và kiểm tra lại.", code=ErrorCode.BUNDLE_DONE
+            )
+        with open(path, "rb") as fh:
+            report = migration_run(
+                actor=run.imported_by or run.created_by, bundle=fh, name=run.file_name, agency=run.agency, run=run
+            )
+    except Exception as exc:  # any failure ends the run as failed, with its reason on the page
+        if not isinstance(exc, DomainError):
+            log.exception("migration bundle run %s failed", run_id)
+        message = exc.message if isinstance(exc, DomainError) else f"Lỗi khi nhập: {exc}"
+        MigrationRun.objects.filter(pk=run_id).update(
+            state=MigrationState.FAILED, finished_at=timezone.now(), message=str(message)[:1000]
         )
-    with open(path, "rb") as fh:
-        report = migration_run(actor=actor, bundle=fh, name=run.file_name, agency=agency, run=run)
+        run.refresh_from_db()
+        return run
+    run.refresh_from_db()
+    run.report = report_to_json(report)
+    run.save(update_fields=["report"])
     if report.done:
         shutil.rmtree(path.parent, ignore_errors=True)
-    return report
+    return run
+
+
+def report_to_json(report: MigrationReport) -> dict[str, Any]:
+    """What the run page shows of an import, kept on the run (JSON)."""
+    return {
+        "file_name": report.file_name,
+        "source": report.source,
+        "done": report.done,
+        "accounts": [list(a) for a in report.accounts],
+        "sheets": [asdict(sheet) for sheet in report.sheets],
+    }
+
+
+def report_from_json(data: Mapping[str, Any], *, agency: Unit, run_id: int) -> MigrationReport:
+    sheets = [
+        SheetReport(**{**sheet, "rows": [Verdict(**row) for row in sheet.get("rows", [])]})
+        for sheet in data.get("sheets", [])
+    ]
+    return MigrationReport(
+        file_name=str(data.get("file_name", "")),
+        agency=agency,
+        source=str(data.get("source", "")),
+        sheets=sheets,
+        run_id=run_id,
+        done=bool(data.get("done")),
+        accounts=[(a[0], a[1], a[2]) for a in data.get("accounts", [])],
+    )
+
+
+def migration_run_of(*, actor: User, agency: Unit, run_id: int) -> MigrationRun:
+    """One run of the agency, for its page (another agency's: 404)."""
+    require(actor, policies.MIGRATE, unit=agency)
+    run = MigrationRun.objects.filter(pk=run_id, agency=agency).select_related("created_by", "imported_by").first()
+    if run is None:
+        raise NotFound("Không tìm thấy lần kiểm tra này.")
+    return run
 
 
 def migration_runs(*, actor: User, agency: Unit) -> list[MigrationRun]:

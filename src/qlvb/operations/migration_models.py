@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 class MigrationState(models.TextChoices):
     CHECKED = "checked", _("Đã kiểm tra, chờ nhập")
+    QUEUED = "queued", _("Đang chờ nhập")  # confirmed: the background import is queued
+    RUNNING = "running", _("Đang nhập")  # the background import is writing the sheets
     IMPORTED = "imported", _("Đã nhập")
     FAILED = "failed", _("Có dòng lỗi, chưa nhập")
 
@@ -42,6 +44,14 @@ class MigrationRun(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    # the import, run by a Celery task after the confirmation commits (issue 15: a big bundle would outlast
+    # the proxy's time-out inside the request)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)  # the import's report, sheet by sheet and row by row
+    message = models.CharField(_("lỗi"), max_length=1000, blank=True)  # why the import stopped, if it did
 
     class Meta:
         verbose_name = _("lần chuyển đổi dữ liệu")

@@ -10,7 +10,7 @@ from typing import IO, cast
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from qlvb.core.errors import DomainError, NotFound, PermissionDenied
@@ -19,7 +19,15 @@ from qlvb.directory.models import Unit, User
 from qlvb.directory.selectors import acting_user, agency_of
 
 from . import policies
-from .migration import MigrationReport, migrated_accounts, migration_check_staged, migration_confirm, migration_runs
+from .migration import (
+    migrated_accounts,
+    migration_check_staged,
+    migration_confirm,
+    migration_run_of,
+    migration_runs,
+    report_from_json,
+)
+from .migration_models import MigrationState
 from .migration_rows import TABLES
 from .migration_sample import sample_bundle, template_workbook
 
@@ -70,15 +78,39 @@ def migration_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def migration_do(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm the import: it is queued and runs in the background; the run's page follows it."""
     actor = acting_user(request)
     agency = _agency(actor)
     try:
-        report: MigrationReport = migration_confirm(actor=actor, agency=agency, run_id=pk)
+        migration_confirm(actor=actor, agency=agency, run_id=pk)
     except (NotFound, PermissionDenied) as exc:
         raise Http404 from exc
     except DomainError as exc:
         return _page(request, agency, actor, error=exc.message)
-    return _page(request, agency, actor, report=report, imported=report.done)
+    return redirect("migration:run", pk=pk)
+
+
+@login_required
+@require_GET
+def migration_run_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One run: "queued" or "running" (the page reloads itself every few seconds), then the import's report
+    (done), or why it stopped (failed)."""
+    actor = acting_user(request)
+    agency = _agency(actor)
+    try:
+        run = migration_run_of(actor=actor, agency=agency, run_id=pk)
+    except (NotFound, PermissionDenied) as exc:
+        raise Http404 from exc
+    report = report_from_json(run.report, agency=agency, run_id=run.pk) if run.report else None
+    return _page(
+        request,
+        agency,
+        actor,
+        run=run,
+        report=report,
+        imported=run.state == MigrationState.IMPORTED and report is not None and report.done,
+        in_progress=run.state in (MigrationState.QUEUED, MigrationState.RUNNING),
+    )
 
 
 @login_required

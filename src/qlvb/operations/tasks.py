@@ -8,6 +8,7 @@ from django.conf import settings
 from .backup import backup_dir
 from .backup_retention import backups_prune
 from .backup_runs import backup_run
+from .migration import migration_import
 from .personal_export import personal_export_build, personal_exports_expire
 
 
@@ -37,3 +38,9 @@ def personal_export_build_task(export_id: int) -> str:
 def personal_exports_expire_task() -> str:
     """Beat's daily job: delete the personal data exports older than their 7 days."""
     return f"{personal_exports_expire()} tệp dữ liệu cá nhân hết hạn đã xóa"
+
+
+@shared_task(name="qlvb.operations.migration_import", ignore_result=True)
+def migration_import_task(run_id: int) -> str:
+    """Import a confirmed migration bundle (queued after the confirmation commits); idempotent."""
+    return migration_import(run_id).state

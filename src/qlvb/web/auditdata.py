@@ -183,6 +183,9 @@ KEY_LABELS: dict[str, Any] = {
     "table": _("Bảng mã"),
     "target": _("Tương ứng trong hệ thống"),
     "user_code": _("Mã người dùng của hệ thống kết nối"),
+    # issue 15: the administrator's two-factor reset (directory.twofactor_reset)
+    "authenticator_apps": _("Số ứng dụng xác thực đã xóa"),
+    "recovery_codes": _("Số mã khôi phục đã xóa"),
 }
 ACTION_KEY_LABELS: dict[tuple[str, str], Any] = {
     ("auth.sign_in", "method"): _("Cách đăng nhập"),

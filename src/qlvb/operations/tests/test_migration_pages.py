@@ -43,7 +43,9 @@ def test_the_sample_and_the_templates_download(page_as):
     assert client.get(f"{URL}mau/khong-co.xlsx").status_code == 404
 
 
-def test_check_then_confirm_imports_the_staged_bundle_and_lists_the_accounts(page_as):
+def test_check_then_confirm_imports_the_staged_bundle_in_the_background_and_lists_the_accounts(
+    page_as, celery_eager, django_capture_on_commit_callbacks
+):
     client = page_as("tranthilan")
     sample = client.get(f"{URL}goi-mau.zip").content
     checked = client.post(URL, {"bundle": SimpleUploadedFile("goi.zip", sample)})
@@ -53,13 +55,42 @@ def test_check_then_confirm_imports_the_staged_bundle_and_lists_the_accounts(pag
     assert MigratedAccount.objects.count() == 0
     run = MigrationRun.objects.get()
     assert run.state == MigrationState.CHECKED
-    done = client.post(f"{URL}{run.pk}/nhap/")
+    # the confirmation only queues the import; the task runs once the request has committed
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        confirmed = client.post(f"{URL}{run.pk}/nhap/")
+    assert confirmed.status_code == 302 and confirmed["Location"] == f"{URL}{run.pk}/"
+    run.refresh_from_db()
+    assert run.state == MigrationState.QUEUED and MigratedAccount.objects.count() == 0
+    waiting = client.get(f"{URL}{run.pk}/").content.decode()
+    assert 'data-state="queued"' in waiting and 'http-equiv="refresh"' in waiting
+    assert client.post(f"{URL}{run.pk}/nhap/").status_code == 302  # pressed twice: nothing more queued
+    for callback in queued:
+        callback()
+    run.refresh_from_db()
+    assert run.state == MigrationState.IMPORTED
+    assert run.imported_by is not None and run.imported_by.username == "ublienminh_tranthilan"
+    done = client.get(f"{URL}{run.pk}/")
     text = done.content.decode()
-    assert done.status_code == 200 and 'data-qlvb="migration-done"' in text
+    assert done.status_code == 200 and 'data-qlvb="migration-done"' in text and 'http-equiv="refresh"' not in text
+    assert 'data-state="imported"' in text and "đã tạo 12" in text  # the row report, kept on the run
     assert "ublienminh_nguyenvanan" in text and "Khóa, chờ kích hoạt" in text
     assert MigratedAccount.objects.count() == 12
-    again = client.post(f"{URL}{run.pk}/nhap/")  # confirming twice
+    again = client.post(f"{URL}{run.pk}/nhap/")  # confirming once imported
     assert again.status_code == 422 and "đã được nhập hoặc không còn tệp" in again.content.decode()
+
+
+def test_another_agency_does_not_see_a_run(page_as, celery_eager, django_capture_on_commit_callbacks):
+    from qlvb.directory.tests.support import other_agency
+
+    client = page_as("tranthilan")
+    sample = client.get(f"{URL}goi-mau.zip").content
+    client.post(URL, {"bundle": SimpleUploadedFile("goi.zip", sample)})
+    run = MigrationRun.objects.get()
+    _agency, quan = other_agency()
+    assert page_as(quan).get(f"{URL}{run.pk}/").status_code == 404
+    assert page_as(quan).post(f"{URL}{run.pk}/nhap/").status_code == 404
+    run.refresh_from_db()
+    assert run.state == MigrationState.CHECKED
 
 
 def test_a_bad_upload_says_why(page_as):
