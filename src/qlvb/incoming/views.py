@@ -38,7 +38,7 @@ PAGE_SIZE = 20
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    keys = selectors.inboxes_for(user)
+    keys, counts = selectors.boxes_with_counts(user)
     box = request.GET.get("box") or keys[0]
     if box not in keys:
         box = "all"
@@ -78,7 +78,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "sorts": list(selectors.SORTS.items()),
             "query": params.urlencode(),
             "boxes": [(k, selectors.INBOXES[k][0]) for k in keys],
-            "counts": selectors.inbox_counts(user, keys=keys),
+            "counts": counts,
             "can_receive": has(user, policies.RECEIVE, unit=agency_of(user)),
             "can_report": has(user, policies.REPORT, unit=agency_of(user)),
         },
