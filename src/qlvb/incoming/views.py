@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from qlvb.assignments.models import AssignmentRole, ExtensionStatus
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
+from qlvb.core.reversing import id_url
 from qlvb.directory.models import User
 from qlvb.directory.selectors import acting_user, agency_of
 from qlvb.documents import seen
@@ -71,7 +72,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "incoming/list.html",
         {
             "page": page,
-            "rows": [(doc, is_registration_late(doc, today=today)) for doc in page],
+            "rows": [(doc, is_registration_late(doc, today=today), id_url("incoming:detail", doc.pk)) for doc in page],
             "form": form,
             "box": box,
             "sort": sort,

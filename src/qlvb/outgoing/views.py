@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from qlvb.core import person_counts
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
+from qlvb.core.reversing import id_url
 from qlvb.directory import policies as directory_policies
 from qlvb.directory.models import Unit, User
 from qlvb.directory.selectors import acting_user as actor_of
@@ -61,6 +62,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
         "outgoing/list.html",
         {
             "page": page,
+            "rows": [(o, id_url("outgoing:detail", o.pk)) for o in page],
             "box": box,
             "boxes": selectors.BOXES,
             "counts": counts,
