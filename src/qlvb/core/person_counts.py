@@ -8,7 +8,9 @@ still hold. Whatever changes what a person's boxes count calls :func:`people_cha
 (the writer's own next read inside his transaction, and the tests, see it) and **again after commit** — a
 read that ran between the first renewal and the commit computed from the old rows and stored them under a
 version that the second renewal retires. A value computed while a change was committing is thus never
-used. The date in the value retires the boxes that move at midnight ("Quá hạn", "Đã vào sổ hôm nay").
+used. The counts are read on the primary, never on a lagging replica (``core/replica.py``): a value
+counted from rows a replica had not replayed yet would stay until the next change. The date in the value
+retires the boxes that move at midnight ("Quá hạn", "Đã vào sổ hôm nay").
 
 Off unless ``QLVB_COUNTS_CACHE`` (default: on when ``QLVB_CACHE_URL`` is set): a cache in each process's
 memory would be renewed only in the process that made the change. A cache that fails (Redis down) is
@@ -27,6 +29,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+
+from .replica import primary_reads
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,7 +67,8 @@ def cached(user_id: int | None, name: str, compute: Callable[[], T]) -> T:
     stored = found.get(value_key)
     if version is not None and isinstance(stored, tuple) and stored[0] == version and stored[1] == today:
         return stored[2]
-    value = compute()
+    with primary_reads():  # counted on the primary: a replica's lag would be kept until the next change
+        value = compute()
     try:
         if version is None:  # first use (or evicted): start a version; a concurrent change wins
             version = _token()
