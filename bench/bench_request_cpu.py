@@ -18,7 +18,12 @@ the number of queries. ``--profile`` prints, for each page, a cProfile summary o
 requests (the functions with the most cumulative and own time).
 
     .venv/bin/python bench/bench_request_cpu.py [--reuse] [--database qlvb_bench_cpu] [--documents 40000]
-        [--requests 60] [--profile] [--only inbox,detail]
+        [--requests 60] [--profile] [--only inbox,detail] [--cache-url redis://localhost:6379/13]
+
+The database's name may also come from ``QLVB_BENCH_CPU_DB``. With ``--cache-url`` (or ``QLVB_CACHE_URL``)
+the per-person counts are kept in that Redis as in production (``core/person_counts.py``); a person's
+requests after his first find them there. The column "calls" is the number of Python function calls per
+request (cProfile over ``--calls-requests`` requests): a figure that does not move with the machine's load.
 
 Never on the 1 M database of bench_incoming.py (another name): this one is dropped and rebuilt.
 """
@@ -259,9 +264,21 @@ def profile_page(caller: Caller, requests: list[tuple[Any, str]], top: int) -> s
     return out.getvalue()
 
 
+def count_calls(caller: Caller, requests: list[tuple[Any, str]]) -> float:
+    """Python function calls per request (cProfile's count): independent of the machine's load."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for user, url in requests:
+        caller.get(user, url)
+    profiler.disable()
+    return pstats.Stats(profiler).total_calls / max(1, len(requests))  # type: ignore[attr-defined,no-any-return]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", default="qlvb_bench_cpu")
+    parser.add_argument("--database", default=os.environ.get("QLVB_BENCH_CPU_DB", "qlvb_bench_cpu"))
+    parser.add_argument("--cache-url", default=os.environ.get("QLVB_CACHE_URL", ""), help="Redis for the caches")
+    parser.add_argument("--calls-requests", type=int, default=10, help="requests counted for the calls column")
     parser.add_argument("--documents", type=int, default=40_000)
     parser.add_argument("--agencies", type=int, default=40)
     parser.add_argument("--users", type=int, default=2_000)
@@ -283,6 +300,8 @@ def main() -> None:
     else:  # the schema may have moved on since the data was generated
         subprocess.run([PY, "-m", "qlvb.cli", "migrate", "--noinput", "-v0"], env=env, check=True)
     os.environ.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "qlvb.settings"})
+    if args.cache_url:
+        os.environ["QLVB_CACHE_URL"] = args.cache_url
     sys.path.insert(0, str(ROOT / "src"))
     import django
 
@@ -304,18 +323,23 @@ def main() -> None:
     wanted = [p for p in (args.only.split(",") if args.only else NAMES) if p]
     plans = sample(random.Random(args.seed), args.requests)
     caller = Caller()
+    from django.conf import settings
+
+    counts_on = getattr(settings, "QLVB_COUNTS_CACHE", False)  # absent before issue 17's counts cache
+    print(f"counts cache: {'on, ' + settings.CACHES['default']['BACKEND'] if counts_on else 'off'}")
     print(
         "\n| page | requests | wall p50 / p95 | CPU p50 / p95 | SQL time p50 | CPU outside SQL p50 | queries "
-        f"| CPU ≤ {TARGET_CPU_MS:.0f} ms |"
+        f"| calls | CPU ≤ {TARGET_CPU_MS:.0f} ms |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
     for key in wanted:
         f = run_page(caller, plans[key])
         q = f["queries"]
+        calls = count_calls(caller, plans[key][: args.calls_requests])
         print(
             f"| {NAMES[key]} | {len(f['wall'])} | {statistics.median(f['wall']):.1f} / {pct(f['wall'], 95):.1f} ms "
             f"| {statistics.median(f['cpu']):.1f} / {pct(f['cpu'], 95):.1f} ms | {statistics.median(f['sql']):.1f} ms "
-            f"| {statistics.median(f['app_cpu']):.1f} ms | {min(q):.0f}–{max(q):.0f} "
+            f"| {statistics.median(f['app_cpu']):.1f} ms | {min(q):.0f}–{max(q):.0f} | {calls:,.0f} "
             f"| {'✓' if statistics.median(f['cpu']) <= TARGET_CPU_MS else '✗'} |"
         )
     if args.profile:

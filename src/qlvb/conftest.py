@@ -52,6 +52,19 @@ class _SharedSQLiteServer(ThreadedWSGIServer):
 LiveServerThread.server_class = _SharedSQLiteServer
 
 
+@pytest.fixture(autouse=True)
+def _person_counts_cached(settings: Any) -> None:
+    """The per-person counts are cached in tests as in production (``core/person_counts.py``), in a cache
+    emptied before each test: a new test database gives the same ids to other people."""
+    from django.core.cache import cache
+
+    from qlvb.core import person_counts
+
+    settings.QLVB_COUNTS_CACHE = True
+    cache.clear()
+    person_counts.forget_pending()
+
+
 def _user(request: pytest.FixtureRequest, who: str | User) -> User:
     """A User as given, or the demo person of that name (``"lethuha"`` or a full username)."""
     if isinstance(who, str):

@@ -518,11 +518,14 @@ OTP_TOTP_ISSUER = QLVB_2FA_ISSUER
 QLVB_CACHE_URL = env("QLVB_CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": QLVB_CACHE_URL, "KEY_PREFIX": "qlvb"}
+        {"BACKEND": "qlvb.core.rediscache.RedisCache", "LOCATION": QLVB_CACHE_URL, "KEY_PREFIX": "qlvb"}
         if QLVB_CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qlvb"}
     )
 }
+# Per-person counts (box counts, badges, "Việc chờ tôi": core/person_counts.py) in that cache, renewed after
+# every change. Only with a cache every process shares: one in each process's memory would go stale in the others.
+QLVB_COUNTS_CACHE = env_bool("QLVB_COUNTS_CACHE", bool(QLVB_CACHE_URL))
 
 # --- SSO with the official e-mail account, OpenID Connect (directory/sso.py, docs/security.md) -------
 # Off unless the issuer, the client id and the client secret are all given (from the environment only).

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from qlvb.core import person_counts
+
 from .models import Notification
 
 if TYPE_CHECKING:
@@ -23,4 +25,7 @@ def notifications_for(user: User | AnonymousUser) -> QuerySet[Notification]:
 def notifications_unread_count(user: User | AnonymousUser | None) -> int:
     if user is None or user.pk is None:  # the anonymous user has no pk
         return 0
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    user_id = user.pk
+    return person_counts.cached(
+        user_id, "unread", lambda: Notification.objects.filter(user_id=user_id, read_at__isnull=True).count()
+    )

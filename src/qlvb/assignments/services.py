@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from qlvb.core import person_counts
+
 from .models import Notification
 
 if TYPE_CHECKING:
@@ -21,4 +23,7 @@ def notifications_mark_read(*, actor: User | AnonymousUser, ids: list[int] | Non
     query = Notification.objects.filter(user=actor, read_at__isnull=True)
     if ids is not None:
         query = query.filter(pk__in=ids)
-    return query.update(read_at=timezone.now())
+    changed = query.update(read_at=timezone.now())
+    if changed:
+        person_counts.people_changed([actor.pk])  # the unread badge
+    return changed

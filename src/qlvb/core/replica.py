@@ -17,10 +17,11 @@ Without ``QLVB_REPLICA_URL`` there is no router at all (settings.py): one databa
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,3 +170,19 @@ def replica_reads_allowed() -> contextvars.Token[bool]:
 
 def replica_reads_reset(token: contextvars.Token[bool]) -> None:
     _replica_allowed.reset(token)
+
+
+def replica_reads_now() -> bool:
+    """Whether the current context's reads may go to the replica."""
+    return _replica_allowed.get()
+
+
+@contextlib.contextmanager
+def primary_reads() -> Iterator[None]:
+    """The block reads from the primary: what is kept for others (``core.person_counts``) must not carry
+    the replica's lag beyond the lag itself."""
+    token = _replica_allowed.set(False)
+    try:
+        yield
+    finally:
+        _replica_allowed.reset(token)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus
+from qlvb.core import person_counts
 from qlvb.core.errors import NotFound
 from qlvb.directory.delegation import grantors_of
 from qlvb.directory.models import DelegationScope, User
@@ -306,6 +307,17 @@ def inbox_counts(actor: User, *, keys: list[str]) -> dict[str, int]:
     counted = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     found = {row["box"]: row["n"] for row in counted}
     return {k: found.get(k, 0) for k in wanted}
+
+
+def boxes_with_counts(actor: User) -> tuple[list[str], dict[str, int]]:
+    """The actor's boxes (``inboxes_for``) and their counts (``inbox_counts``), kept per person in the cache
+    (``core.person_counts``) until a change of what they count."""
+
+    def compute() -> tuple[list[str], dict[str, int]]:
+        keys = inboxes_for(actor)
+        return keys, inbox_counts(actor, keys=keys)
+
+    return person_counts.cached(actor.pk, "incoming", compute)
 
 
 # The orders a list offers: the inbox's own (urgent first, newest first) and "Chưa xem trước".

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from qlvb.assignments.models import AssignmentRole, ExtensionStatus
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
+from qlvb.core.reversing import id_url
 from qlvb.directory.models import User
 from qlvb.directory.selectors import acting_user, agency_of
 from qlvb.documents import seen
@@ -38,7 +39,7 @@ PAGE_SIZE = 20
 @login_required
 def document_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    keys = selectors.inboxes_for(user)
+    keys, counts = selectors.boxes_with_counts(user)
     box = request.GET.get("box") or keys[0]
     if box not in keys:
         box = "all"
@@ -71,14 +72,14 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "incoming/list.html",
         {
             "page": page,
-            "rows": [(doc, is_registration_late(doc, today=today)) for doc in page],
+            "rows": [(doc, is_registration_late(doc, today=today), id_url("incoming:detail", doc.pk)) for doc in page],
             "form": form,
             "box": box,
             "sort": sort,
             "sorts": list(selectors.SORTS.items()),
             "query": params.urlencode(),
             "boxes": [(k, selectors.INBOXES[k][0]) for k in keys],
-            "counts": selectors.inbox_counts(user, keys=keys),
+            "counts": counts,
             "can_receive": has(user, policies.RECEIVE, unit=agency_of(user)),
             "can_report": has(user, policies.REPORT, unit=agency_of(user)),
         },

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from qlvb.core import person_counts
 from qlvb.core.errors import ValidationFailed
 from qlvb.core.permissions import has
 from qlvb.directory.models import User
@@ -59,5 +60,6 @@ def outgoing_signer_reassign(*, actor: User, outgoing_id: int, person: User, suc
     ApprovalStep.objects.filter(outgoing=o, kind=StepKind.SIGN, user=person, status__in=OPEN_STEP).update(
         user=successor
     )
+    person_counts.people_changed([person.pk, successor.pk])  # "chờ tôi ký" moves from one to the other
     event_record(o.document, actor=actor, action="handed_over", text=f"{text} (người ký)")
     return o

@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qlvb.core import person_counts
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
+from qlvb.core.reversing import id_url
 from qlvb.directory import policies as directory_policies
 from qlvb.directory.models import Unit, User
 from qlvb.directory.selectors import acting_user as actor_of
@@ -51,12 +53,16 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.outgoing_box(actor_of(request), box=box, q=q), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    counts = selectors.outgoing_box_counts(actor_of(request), boxes=("todo", "clerk"))
+    actor = actor_of(request)
+    counts = person_counts.cached(
+        actor.pk, "outgoing", lambda: selectors.outgoing_box_counts(actor, boxes=("todo", "clerk"))
+    )
     return render(
         request,
         "outgoing/list.html",
         {
             "page": page,
+            "rows": [(o, id_url("outgoing:detail", o.pk)) for o in page],
             "box": box,
             "boxes": selectors.BOXES,
             "counts": counts,

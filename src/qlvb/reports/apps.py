@@ -13,4 +13,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "Thống kê, báo cáo"
 
     def ready(self) -> None:
-        from . import cache, policies  # noqa: F401  (declares permissions; connects the cache's invalidation)
+        from . import cache, counts_invalidation, policies  # noqa: F401  (permissions; the caches' invalidation)

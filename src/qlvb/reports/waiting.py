@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qlvb.assignments.models import Assignment, AssignmentStatus
+from qlvb.core import person_counts
 from qlvb.direction import calendar_selectors as calendar
 from qlvb.direction.calendar_models import CalendarEvent, EventState
 from qlvb.direction.task_models import TaskStatus
@@ -54,21 +55,34 @@ def my_tasks(actor: User) -> QuerySet[Assignment]:
     return Assignment.objects.filter(document__isnull=True, user_id=actor.pk, status__in=OPEN)
 
 
-def waiting_for(actor: User) -> list[Waiting]:
+def _waiting_counts(actor: User) -> dict[str, int]:
+    """The counts behind "Việc chờ tôi", in display order (labels and links are added per request: the
+    counts are kept per person in the cache, ``core.person_counts``, the labels follow the language)."""
     keys = [k for k in incoming.inboxes_for(actor) if k in INCOMING_KEYS]
-    counts = incoming.inbox_counts(actor, keys=keys)
-    base = reverse("incoming:list")
-    items = [Waiting(k, str(incoming.INBOXES[k][0]), counts[k], f"{base}?box={k}") for k in keys]
-    todo = reverse("outgoing:list") + "?box=todo"
-    items.append(Waiting("approve", _("Dự thảo chờ tôi duyệt"), _steps_waiting(actor, None), todo))
-    items.append(Waiting("sign", _("Văn bản chờ tôi ký"), _steps_waiting(actor, StepKind.SIGN), todo))
+    counts = dict(incoming.inbox_counts(actor, keys=keys))
+    counts["approve"] = _steps_waiting(actor, None)
+    counts["sign"] = _steps_waiting(actor, StepKind.SIGN)
     if "clerk" in actor.roles_for(None):
-        clerk = outgoing.outgoing_box(actor, box="clerk").count()
-        items.append(Waiting("clerk", str(outgoing.BOXES["clerk"]), clerk, reverse("outgoing:list") + "?box=clerk"))
+        counts["clerk"] = outgoing.outgoing_box(actor, box="clerk").count()
     # Tasks (direction app): the open ones of "Việc của tôi", counted by the list's own query
-    tasks = tasks_list(actor, TaskFilter(box="mine", status=TaskStatus.OPEN)).count()
+    counts["tasks"] = tasks_list(actor, TaskFilter(box="mine", status=TaskStatus.OPEN)).count()
+    return counts
+
+
+def waiting_for(actor: User) -> list[Waiting]:
+    counts = person_counts.cached(actor.pk, "waiting", lambda: _waiting_counts(actor))
+    base = reverse("incoming:list")
+    items = [
+        Waiting(k, str(incoming.INBOXES[k][0]), n, f"{base}?box={k}") for k, n in counts.items() if k in INCOMING_KEYS
+    ]
+    todo = reverse("outgoing:list") + "?box=todo"
+    items.append(Waiting("approve", _("Dự thảo chờ tôi duyệt"), counts["approve"], todo))
+    items.append(Waiting("sign", _("Văn bản chờ tôi ký"), counts["sign"], todo))
+    if "clerk" in counts:
+        url = reverse("outgoing:list") + "?box=clerk"
+        items.append(Waiting("clerk", str(outgoing.BOXES["clerk"]), counts["clerk"], url))
     url = reverse("direction:task_list") + f"?box=mine&status={TaskStatus.OPEN}"
-    items.append(Waiting("tasks", _("Nhiệm vụ được giao cho tôi"), tasks, url))
+    items.append(Waiting("tasks", _("Nhiệm vụ được giao cho tôi"), counts["tasks"], url))
     return items
 
 
