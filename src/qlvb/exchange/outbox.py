@@ -187,11 +187,13 @@ def outbox_send(item_id: int) -> OutboxItem | None:
             else:
                 item.failed = True
             item.save(update_fields=["attempts", "last_error", "next_attempt_at", "failed"])
+            _delivery_carry_note(item, error=exc.message, failed=item.failed)
             OutboxAttempt.objects.create(item=item, at=now, ok=False, error=exc.message[:1000])
             log.warning("axis outbox %s: %s", item.pk, exc.message)
             return item
         item.sent_at, item.axis_id, item.last_error = now, axis_id[:100], ""
         item.save(update_fields=["attempts", "sent_at", "axis_id", "last_error"])
+        _delivery_carry_note(item, carried_at=now)
         OutboxAttempt.objects.create(item=item, at=now, ok=True, axis_id=axis_id[:100])
         if item.delivery_id is not None:
             StatusChange.objects.create(
@@ -203,6 +205,20 @@ def outbox_send(item_id: int) -> OutboxItem | None:
                 created_at=now,
             )
         return item
+
+
+def _delivery_carry_note(
+    item: OutboxItem, *, carried_at: dt.datetime | None = None, error: str = "", failed: bool = False
+) -> None:
+    """A document package's outcome on its delivery (the issue's progress on the outgoing page): carried
+    once the axis accepted it; the axis's words on a failed try; given up when the axis refused it for good."""
+    if item.kind != OutboxKind.EDOC or item.delivery_id is None or item.business_type == BusinessType.REVOKE:
+        return
+    rows = Delivery.objects.filter(pk=item.delivery_id)
+    if carried_at is not None:
+        rows.filter(carried_at__isnull=True).update(carried_at=carried_at, carry_error="", carry_failed=False)
+    else:
+        rows.update(carry_error=error[:500], carry_failed=failed)
 
 
 def outbox_due(*, now: dt.datetime | None = None, limit: int = 200) -> list[int]:
@@ -233,4 +249,6 @@ def outbox_send_due(*, now: dt.datetime | None = None) -> int:
 def outbox_retry(item: OutboxItem) -> None:
     """The clerk's retry of a failed item: pending again, due now."""
     OutboxItem.objects.filter(pk=item.pk, sent_at__isnull=True).update(failed=False, next_attempt_at=timezone.now())
+    if item.kind == OutboxKind.EDOC and item.delivery_id is not None:
+        Delivery.objects.filter(pk=item.delivery_id, carried_at__isnull=True).update(carry_failed=False)
     _after_commit_send([item.pk])
