@@ -7,7 +7,12 @@ while a stream of requests goes through nginx, and the script prints what held.
 4. the object store frozen (SIGSTOP, so nothing it holds is lost) for QLVB_FAULT_S3_SECONDS: an upload is
    refused with the Vietnamese "storage_unavailable" message and leaves no row behind; after SIGCONT it works;
 5. the OCR worker killed with -9 in the middle of extracting a scan: with acks_late and
-   reject_on_worker_lost the task goes back to the queue and the text is done once the worker is back.
+   reject_on_worker_lost the task goes back to the queue and the text is done once the worker is back;
+6. the default+exchange worker killed with -9 in the middle of an axis send (the local simulator holds the
+   request 8 s): the task is retried, and the simulator holds the package exactly once (the outbox's try
+   in flight is looked up in the axis's sent list before sending again) — nothing sent twice, nothing lost.
+
+The object store fault also checks that no stored content is left without its row (``qlvb files_orphans``).
 
 Everything is put back as it was. Exit 1 if any check failed.
 """
@@ -248,6 +253,8 @@ def _sql(query: str) -> str:
 def fault_object_store(bearer: str) -> None:
     seconds = float(os.environ.get("QLVB_FAULT_S3_SECONDS", "60"))
     rows_before = _sql("SELECT count(*) FROM files_storedfile")
+    blobs_before = _sql("SELECT count(*) FROM files_blob")
+    orphans_before = _orphans()
     group_signal("s3", signal.SIGSTOP)
     try:
         started = time.monotonic()
@@ -258,12 +265,133 @@ def fault_object_store(bearer: str) -> None:
             refused,
             f"{answer.status_code} sau {time.monotonic() - started:.1f} s: {answer.text[:160]}",
         )
-        check("không để lại dòng dở dang", _sql("SELECT count(*) FROM files_storedfile") == rows_before)
+        check(
+            "không để lại dòng dở dang",
+            _sql("SELECT count(*) FROM files_storedfile") == rows_before
+            and _sql("SELECT count(*) FROM files_blob") == blobs_before,
+        )
         time.sleep(max(0.0, seconds - (time.monotonic() - started)))
     finally:
         group_signal("s3", signal.SIGCONT)
+    after = _orphans()
+    check("không để lại tệp mồ côi trong kho", after == orphans_before, f"trước: {orphans_before} — sau: {after}")
     answer = _upload(bearer, _scan_pdf() + os.urandom(16), "sau-khi-kho-tep-tro-lai.pdf")
     check("kho tệp trở lại: tải lên được", answer.status_code in (200, 201), f"{answer.status_code}")
+
+
+AXIS = "http://127.0.0.1:8095"
+DISTRICT = "000.00.30.H42"  # the simulated district (qlvb demo adds it to the directory)
+
+QUEUE_TO_DISTRICT = """
+import io
+from django.db import transaction
+from django.utils import timezone
+from qlvb.directory.models import Unit, User
+from qlvb.documents.deliveries import Delivery, Status, Transport
+from qlvb.documents.models import Attachment, AttachmentKind, DocumentType
+from qlvb.exchange.outbox import axis_deliveries_queue
+from qlvb.files.intake import file_intake
+from qlvb.files.tests.samples import pdf_bytes
+from qlvb.outgoing import services
+
+district = Unit.objects.get(organ_id="000.00.30.H42")
+clerk = User.objects.get(username="ublienminh_lethuha")
+outgoing = services.outgoing_create(
+    actor=User.objects.get(username="ublienminh_dothanhhuong"),
+    data=services.DraftData(
+        doc_type=DocumentType.objects.get(name="Công văn"),
+        subject="Kiểm thử sự cố: gửi liên thông khi worker bị dừng",
+        signer=User.objects.get(username="ublienminh_nguyenvanhung"),
+        recipients=[district],
+    ),
+)
+pdf = file_intake(actor=clerk, stream=io.BytesIO(pdf_bytes() + str(timezone.now()).encode()),
+                  original_name="vb.pdf", channel="system")
+with transaction.atomic():
+    now = timezone.now()
+    document = outgoing.document
+    document.code_number, document.code_notation, document.issued_date = "99", "UBND-SC", now.date()
+    document.save()
+    Attachment.objects.create(document=document, stored_file=pdf, kind=AttachmentKind.SIGNED, ordinal=1,
+                              name=pdf.name, added_by=clerk, added_at=now)
+    delivery = Delivery.objects.create(
+        document=document, unit=district, organ_name=district.name, organ_id=district.organ_id,
+        transport=Transport.AXIS, status=Status.WAITING, status_at=now, created_at=now,
+    )
+    print(axis_deliveries_queue([delivery])[0].pk)
+"""
+
+
+def _sent_to_district() -> int:
+    """Packages the simulator holds from our system to the district (its ``sent/`` records)."""
+    import json
+
+    count = 0
+    for path in (STATE / "axis-sim" / "sent").glob("*/*.json"):
+        record = json.loads(path.read_text())
+        count += sum(1 for d in record.get("deliveries", []) if d.get("to") == DISTRICT)
+    return count
+
+
+def fault_axis_worker() -> None:
+    """The default+exchange worker killed (-9) while it sends a package to the axis (the simulator answers
+    after 8 s): the task goes back to the queue, the next try finds the package in the axis's sent list or
+    sends it, and the simulator holds it exactly once."""
+    env = dict(os.environ, **_cluster_env())
+    before = _sent_to_district()
+    requests.post(f"{AXIS}/_sim/faults", json={"delay": 8}, timeout=10).raise_for_status()
+    try:
+        out = subprocess.run(
+            [str(ROOT / ".venv/bin/python"), "-m", "qlvb.cli", "shell", "-c", QUEUE_TO_DISTRICT],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        if out.returncode != 0 or not out.stdout.strip().splitlines()[-1].isdigit():
+            check("gói tin gửi trục được xếp hàng", False, out.stderr[-300:])
+            return
+        item = int(out.stdout.strip().splitlines()[-1])
+        in_flight = wait_until(
+            lambda: _sql(f"SELECT sending_token <> '' FROM exchange_outboxitem WHERE id = {item}") == "t", 60
+        )
+        time.sleep(1)  # the request is on its way to the simulator, which holds it 8 s
+        children = subprocess.run(
+            ["pgrep", "-P", str(pid_of("worker-default"))], capture_output=True, text=True
+        ).stdout.split()
+        for child in children:
+            os.kill(int(child), signal.SIGKILL)
+        check(
+            "worker bị kill -9 khi đang gửi gói tin lên trục",
+            in_flight and bool(children),
+            f"{len(children)} tiến trình",
+        )
+        requests.post(f"{AXIS}/_sim/faults", json={"delay": 0}, timeout=30)
+        sent = wait_until(
+            lambda: _sql(f"SELECT sent_at IS NOT NULL FROM exchange_outboxitem WHERE id = {item}") == "t", 180
+        )
+        time.sleep(3)
+        arrived = _sent_to_district() - before
+        check(
+            "việc gửi được thử lại: gói tin tới trục đúng một lần",
+            sent and arrived == 1,
+            f"đã gửi: {sent}, trục nhận {arrived} gói tin, "
+            f"{_sql(f'SELECT attempts FROM exchange_outboxitem WHERE id = {item}')} lần thử",
+        )
+    finally:
+        requests.post(f"{AXIS}/_sim/faults", json={"delay": 0}, timeout=30)
+
+
+def _orphans() -> str:
+    env = dict(os.environ, **_cluster_env())
+    out = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-m", "qlvb.cli", "files_orphans", "--grace-hours", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return (out.stdout.strip().splitlines() or [out.stderr.strip()])[-1]
 
 
 def fault_ocr_worker(bearer: str) -> None:
@@ -293,6 +421,7 @@ def main() -> int:
     bearer = token()
     for fault in (replica_reads, fault_web_node, fault_replica, fault_object_store, fault_ocr_worker):
         fault(bearer)
+    fault_axis_worker()
     fault_redis()
     failed = [name for name, ok, _ in results if not ok]
     print(f"\n{len(results) - len(failed)}/{len(results)} kiểm tra đạt")

@@ -5,7 +5,7 @@
 #   Debian tools (pg_createcluster, pg_basebackup -R); the machine's own cluster on 5432 is not touched.
 #   Redis (6390) for the broker, the cache and the locks; an S3-protocol object store (moto in server mode,
 #   9010) for the files; two gunicorn web nodes (8101, 8102) behind nginx (8100); two Celery workers with
-#   split queues (default+exchange, ocr) and one beat.
+#   split queues (default+exchange, ocr) and one beat; the local axis simulator (8095) for outside agencies.
 #
 # Everything it starts is recorded under var/cluster/ (pid files, logs, environment); `stop` stops exactly
 # that, and drops the two PostgreSQL clusters. `env` prints the environment to run commands against it.
@@ -18,6 +18,7 @@ export PYTHONPATH=$root/src${PYTHONPATH:+:$PYTHONPATH}  # this checkout's code, 
 PGVER=${QLVB_CLUSTER_PG_VERSION:-15}
 PRIMARY=qlvbprimary REPLICA=qlvbreplica
 PG_PRIMARY_PORT=5434 PG_REPLICA_PORT=5435 REDIS_PORT=6390 S3_PORT=9010 PROXY_PORT=8100 WEB_PORTS=(8101 8102)
+AXIS_PORT=8095  # the local axis simulator (docs/axis.md): the outside agencies the cluster sends to
 
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 
@@ -34,6 +35,9 @@ AWS_ACCESS_KEY_ID=qlvb-local
 AWS_SECRET_ACCESS_KEY=qlvb-local-secret
 QLVB_DATA_DIR=$state/data
 QLVB_TRUST_X_FORWARDED_FOR=1
+QLVB_AXIS_ENDPOINT=http://127.0.0.1:$AXIS_PORT
+QLVB_AXIS_SYSTEM_ID=qlvb-demo
+QLVB_AXIS_SECRET=$(cat "$state/axis-secret" 2> /dev/null || true)
 EOF
 }
 
@@ -101,12 +105,17 @@ start() {
   QLVB_SYSTEM_PACKAGES=cluster bash scripts/system-packages.sh
   mkdir -p "$state/data"
   : > "$state/started"
+  # the simulator's accounts first: the demo system's secret goes into the cluster's environment
+  "$py" -c "import sys; from pathlib import Path; from qlvb.axissim.store import Store, seed_default
+s = Store(Path(sys.argv[1])); seed_default(s); print(s.accounts()['qlvb-demo']['secret'])" "$state/axis-sim" > "$state/axis-secret"
   cluster_env > "$state/env"
   pg_start
   background redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
   background s3 "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$S3_PORT"
+  background axis-sim "$py" -m qlvb.cli axis-sim --bind "127.0.0.1:$AXIS_PORT" --data "$state/axis-sim" --answer
   wait_for Redis redis-cli -p "$REDIS_PORT" ping
   wait_for "kho tệp S3" curl -sf "http://127.0.0.1:$S3_PORT/moto-api/"
+  wait_for "trục liên thông mô phỏng" curl -sf "http://127.0.0.1:$AXIS_PORT/_sim/faults"
   load_env
   "$py" - <<'PY'
 import os, boto3

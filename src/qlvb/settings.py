@@ -339,6 +339,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "incoming-deadlines": {"task": "qlvb.incoming.deadlines_sweep", "schedule": 24 * 60 * 60.0},
     "outgoing-followup": {"task": "qlvb.outgoing.followup_sweep", "schedule": 24 * 60 * 60.0},
     "files-upload-temp-sweep": {"task": "qlvb.files.upload_temp_sweep", "schedule": 15 * 60.0},
+    "files-orphans-sweep": {"task": "qlvb.files.orphans_sweep", "schedule": 24 * 60 * 60.0},
     "dossiers-archive-reminders": {"task": "qlvb.dossiers.archive_reminders", "schedule": 24 * 60 * 60.0},
     "direction-tasks-recur": {"task": "qlvb.direction.tasks_recur", "schedule": 24 * 60 * 60.0},
     "directory-sessions-clear": {"task": "qlvb.directory.sessions_clear", "schedule": 24 * 60 * 60.0},
@@ -400,6 +401,15 @@ QLVB_AXIS_KEY_CREATE = QLVB_ENV != "production"  # else a self-signed test key u
 QLVB_AXIS_POLL_SECONDS = float(env("QLVB_AXIS_POLL_SECONDS", "60"))
 QLVB_AXIS_RETRY_BASE_SECONDS = float(env("QLVB_AXIS_RETRY_BASE_SECONDS", "30"))  # doubles per try
 QLVB_AXIS_RETRY_MAX_SECONDS = float(env("QLVB_AXIS_RETRY_MAX_SECONDS", str(60 * 60)))  # a day down loses nothing
+# Stored contents no row refers to (files/orphans.py): older than the grace period (an upload in flight has
+# placed its content before its row commits); the daily beat job removes them only when told to.
+QLVB_ORPHAN_GRACE_HOURS = float(env("QLVB_ORPHAN_GRACE_HOURS", "24"))
+QLVB_ORPHAN_SWEEP_DELETE = env_bool("QLVB_ORPHAN_SWEEP_DELETE", False)
+# Issuing fans out one task per recipient (exchange/deliveries.py): a failed try waits base × 2^(n−1) s, capped;
+# after QLVB_DELIVERY_TRIES tries the delivery is shown as failed for the clerk's "Gửi lại".
+QLVB_DELIVERY_TRIES = int(env("QLVB_DELIVERY_TRIES", "5"))
+QLVB_DELIVERY_RETRY_BASE_SECONDS = float(env("QLVB_DELIVERY_RETRY_BASE_SECONDS", "10"))
+QLVB_DELIVERY_RETRY_MAX_SECONDS = float(env("QLVB_DELIVERY_RETRY_MAX_SECONDS", "600"))
 QLVB_AXIS_SIM_BIND = env("QLVB_AXIS_SIM_BIND", "127.0.0.1:8792")  # ``qlvb serve`` starts the simulator there
 CELERY_BEAT_SCHEDULE["axis-inbox-poll"] = {"task": "qlvb.exchange.axis_inbox_poll", "schedule": QLVB_AXIS_POLL_SECONDS}
 CELERY_BEAT_SCHEDULE["axis-outbox-due"] = {"task": "qlvb.exchange.axis_outbox_due", "schedule": QLVB_AXIS_POLL_SECONDS}

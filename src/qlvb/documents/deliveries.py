@@ -92,6 +92,13 @@ class Delivery(models.Model):
     # The sender asked for this copy back (13) and what came of it (15 taken back, 16 refused): TakeBack.
     take_back = models.CharField(max_length=2, choices=TakeBack.choices, blank=True, default="")
     created_at = models.DateTimeField()
+    # The exchange's hand-over, one task per electronic delivery (exchange/deliveries.py): when the copy
+    # was handed over (an internal copy received, an axis package accepted by the axis), how many tries it
+    # took, the last try's error, and whether the tries ran out (the clerk's "Gửi lại" starts them again).
+    carried_at = models.DateTimeField(null=True, blank=True)
+    carry_attempts = models.PositiveSmallIntegerField(default=0)
+    carry_error = models.CharField(max_length=500, blank=True, default="")
+    carry_failed = models.BooleanField(default=False)
 
     class Meta:
         db_table = "exchange_delivery"

@@ -12,7 +12,9 @@ flow.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from qlvb.core.errors import ValidationFailed
@@ -161,3 +163,71 @@ def delivery_take_back_record(*, delivery: Delivery, reason: str) -> Delivery:
         text=f"Yêu cầu lấy lại: {reason}"[:500],
     )
     return delivery
+
+
+ELECTRONIC = (Transport.INTERNAL, Transport.AXIS)
+
+
+@dataclass(frozen=True)
+class IssueProgress:
+    """Where an issue's electronic deliveries stand (the outgoing page: "Đã gửi 180/200, 3 lỗi — gửi lại").
+    ``sent``: handed over (an internal copy received, an axis package accepted by the axis, or a status
+    past 00 already); ``failed``: the tries ran out (or the axis refused the package for good), for the
+    clerk's "Gửi lại"; ``pending``: still being carried (a retry may be waiting for its back-off)."""
+
+    total: int
+    sent: int
+    failed: int
+    pending: int
+    paper: int
+
+    @property
+    def text(self) -> str:
+        out = f"Đã gửi {self.sent}/{self.total}"
+        if self.failed:
+            out += f", {self.failed} lỗi"
+        if self.pending:
+            out += f", {self.pending} đang gửi"
+        return out
+
+
+def issue_progress(document: Document) -> IssueProgress:
+    """The counts of :class:`IssueProgress` for an issued document (recalled deliveries left out), in one query."""
+    from django.db.models import Count
+
+    rows = Delivery.objects.filter(document=document, recalled_at__isnull=True)
+    sent = Q(carried_at__isnull=False) | ~Q(status=Status.WAITING)
+    counts = rows.aggregate(
+        total=Count("pk", filter=Q(transport__in=ELECTRONIC)),
+        sent=Count("pk", filter=Q(transport__in=ELECTRONIC) & sent),
+        failed=Count("pk", filter=Q(transport__in=ELECTRONIC, carry_failed=True) & ~sent),
+        paper=Count("pk", filter=Q(transport=Transport.PAPER)),
+    )
+    total, done, failed = counts["total"], counts["sent"], counts["failed"]
+    return IssueProgress(total=total, sent=done, failed=failed, pending=total - done - failed, paper=counts["paper"])
+
+
+def deliveries_retry_record(*, document: Document) -> list[Delivery]:
+    """The clerk's "Gửi lại" of the deliveries whose tries ran out, in the sender's transaction: each is
+    pending again with its tries reset (noted in its history); the exchange carries them after the commit
+    when it consumes the ``deliveries_retried`` event. Returns them (none: nothing to retry)."""
+    now = timezone.now()
+    failed = list(
+        Delivery.objects.select_for_update()
+        .filter(
+            document=document,
+            recalled_at__isnull=True,
+            transport__in=ELECTRONIC,
+            carry_failed=True,
+            carried_at__isnull=True,
+            status=Status.WAITING,
+        )
+        .order_by("pk")
+    )
+    for delivery in failed:
+        delivery.carry_failed, delivery.carry_attempts = False, 0
+        delivery.save(update_fields=["carry_failed", "carry_attempts"])
+        StatusChange.objects.create(
+            delivery=delivery, status=delivery.status, created_at=now, text="Văn thư yêu cầu gửi lại"
+        )
+    return failed

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -154,14 +155,85 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(settings.QLVB_AXIS_RETRY_MAX_SECONDS, base * 2 ** max(0, attempts - 1)))
 
 
+def _sent_before(item: OutboxItem) -> str:
+    """The axis's id of this item's package if a try that died mid-send (``sending_since`` still set) got it
+    to the axis: a document package to the same recipient in the axis's sent list, made since that try
+    began, that no other item of ours claims. ``""`` when none (or for a status package: the sent list
+    names document packages only)."""
+    if item.kind != OutboxKind.EDOC or item.sending_since is None:
+        return ""
+    since = item.sending_since.replace(microsecond=0) - dt.timedelta(seconds=2)  # the axis counts in seconds
+    claimed = set(
+        OutboxItem.objects.filter(recipient=item.recipient).exclude(axis_id="").values_list("axis_id", flat=True)
+    )
+    for record in transport_get(item.sender).sent_list():
+        if record.recipient != item.recipient or record.id in claimed or not record.created:
+            continue
+        try:
+            created = dt.datetime.fromisoformat(record.created.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=dt.UTC)
+        if created >= since:
+            return record.id
+    return ""
+
+
+def _sent(item: OutboxItem, axis_id: str, now: dt.datetime) -> OutboxItem:
+    item.sent_at, item.axis_id, item.last_error = now, axis_id[:100], ""
+    item.sending_token, item.sending_since = "", None
+    item.save(update_fields=["attempts", "sent_at", "axis_id", "last_error", "sending_token", "sending_since"])
+    _delivery_carry_note(item, carried_at=now)
+    OutboxAttempt.objects.create(item=item, at=now, ok=True, axis_id=axis_id[:100])
+    if item.delivery_id is not None:
+        StatusChange.objects.create(
+            delivery_id=item.delivery_id,
+            status=Delivery.objects.values_list("status", flat=True).get(pk=item.delivery_id),
+            text="Đã gửi yêu cầu lấy lại lên trục liên thông, chờ nơi nhận trả lời"
+            if item.kind == OutboxKind.STATUS
+            else "Đã gửi lên trục liên thông, chờ nơi nhận báo đã đến",
+            created_at=now,
+        )
+    return item
+
+
 def outbox_send(item_id: int) -> OutboxItem | None:
     """Try to send one item now (if it is still pending). Success: ``sent_at`` and the axis's id;
     a retryable failure (5xx, time-out, unreachable): the next try after :func:`backoff`; any other
-    refusal: ``failed`` with the axis's words, for the clerk to see and retry by hand."""
+    refusal: ``failed`` with the axis's words, for the clerk to see and retry by hand.
+
+    Sent once even when a worker dies mid-send (``kill -9``; the task is delivered again, acks late): each
+    try first commits a token of its own (``sending_token``, ``sending_since``), then sends under the item's
+    row lock and clears it with the outcome. A token still there at the next try means the try before died
+    between the two; that try's package is then looked for in the axis's sent list (:func:`_sent_before`)
+    and, found, recorded as sent instead of sending it again."""
+    token = uuid.uuid4().hex
     with transaction.atomic():
         item = OutboxItem.objects.select_for_update().filter(pk=item_id, sent_at__isnull=True, failed=False).first()
         if item is None:
             return None
+        if item.sending_token:  # the try before died mid-send: did its package reach the axis?
+            try:
+                found = _sent_before(item)
+            except TransportError as exc:  # a failed try like any other: not sent again until it answers
+                now = timezone.now()
+                item.attempts += 1
+                item.last_error = exc.message[:1000]
+                item.next_attempt_at = now + backoff(item.attempts)
+                item.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+                OutboxAttempt.objects.create(item=item, at=now, ok=False, error=exc.message[:1000])
+                log.warning("axis outbox %s: sent list not available: %s", item.pk, exc.message)
+                return item
+            if found:
+                log.warning("axis outbox %s: sent by a try that died mid-send (axis id %s)", item.pk, found)
+                return _sent(item, found, timezone.now())
+        item.sending_token, item.sending_since = token, timezone.now()
+        item.save(update_fields=["sending_token", "sending_since"])
+    with transaction.atomic():
+        item = OutboxItem.objects.select_for_update().filter(pk=item_id, sent_at__isnull=True, failed=False).first()
+        if item is None or item.sending_token != token:  # another try took over meanwhile
+            return item
         now = timezone.now()
         item.attempts += 1
         try:
@@ -173,12 +245,12 @@ def outbox_send(item_id: int) -> OutboxItem | None:
                     message_type="edoc" if item.kind == OutboxKind.EDOC else "status",
                 )
         except StorageUnavailable as down:  # the object store for a moment: tried again like a 5xx of the axis
-            exc = TransportError(down.message, retryable=True)
             item.next_attempt_at = now + backoff(item.attempts)
-            item.last_error = exc.message[:1000]
-            item.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            OutboxAttempt.objects.create(item=item, at=now, ok=False, error=exc.message[:1000])
-            log.warning("axis outbox %s: %s", item.pk, exc.message)
+            item.last_error = down.message[:1000]
+            item.sending_token, item.sending_since = "", None  # the package never left: nothing to look up
+            item.save(update_fields=["attempts", "last_error", "next_attempt_at", "sending_token", "sending_since"])
+            OutboxAttempt.objects.create(item=item, at=now, ok=False, error=down.message[:1000])
+            log.warning("axis outbox %s: %s", item.pk, down.message)
             return item
         except TransportError as exc:
             item.last_error = exc.message[:1000]
@@ -186,23 +258,32 @@ def outbox_send(item_id: int) -> OutboxItem | None:
                 item.next_attempt_at = now + backoff(item.attempts)
             else:
                 item.failed = True
-            item.save(update_fields=["attempts", "last_error", "next_attempt_at", "failed"])
+            # a retryable failure (a time-out above all) may have reached the axis: the token stays, and the
+            # next try looks the package up first; a refusal did not
+            if not exc.retryable:
+                item.sending_token, item.sending_since = "", None
+            item.save(
+                update_fields=["attempts", "last_error", "next_attempt_at", "failed", "sending_token", "sending_since"]
+            )
+            _delivery_carry_note(item, error=exc.message, failed=item.failed)
             OutboxAttempt.objects.create(item=item, at=now, ok=False, error=exc.message[:1000])
             log.warning("axis outbox %s: %s", item.pk, exc.message)
             return item
-        item.sent_at, item.axis_id, item.last_error = now, axis_id[:100], ""
-        item.save(update_fields=["attempts", "sent_at", "axis_id", "last_error"])
-        OutboxAttempt.objects.create(item=item, at=now, ok=True, axis_id=axis_id[:100])
-        if item.delivery_id is not None:
-            StatusChange.objects.create(
-                delivery_id=item.delivery_id,
-                status=Delivery.objects.values_list("status", flat=True).get(pk=item.delivery_id),
-                text="Đã gửi yêu cầu lấy lại lên trục liên thông, chờ nơi nhận trả lời"
-                if item.kind == OutboxKind.STATUS
-                else "Đã gửi lên trục liên thông, chờ nơi nhận báo đã đến",
-                created_at=now,
-            )
-        return item
+        return _sent(item, axis_id, now)
+
+
+def _delivery_carry_note(
+    item: OutboxItem, *, carried_at: dt.datetime | None = None, error: str = "", failed: bool = False
+) -> None:
+    """A document package's outcome on its delivery (the issue's progress on the outgoing page): carried
+    once the axis accepted it; the axis's words on a failed try; given up when the axis refused it for good."""
+    if item.kind != OutboxKind.EDOC or item.delivery_id is None or item.business_type == BusinessType.REVOKE:
+        return
+    rows = Delivery.objects.filter(pk=item.delivery_id)
+    if carried_at is not None:
+        rows.filter(carried_at__isnull=True).update(carried_at=carried_at, carry_error="", carry_failed=False)
+    else:
+        rows.update(carry_error=error[:500], carry_failed=failed)
 
 
 def outbox_due(*, now: dt.datetime | None = None, limit: int = 200) -> list[int]:
@@ -233,4 +314,6 @@ def outbox_send_due(*, now: dt.datetime | None = None) -> int:
 def outbox_retry(item: OutboxItem) -> None:
     """The clerk's retry of a failed item: pending again, due now."""
     OutboxItem.objects.filter(pk=item.pk, sent_at__isnull=True).update(failed=False, next_attempt_at=timezone.now())
+    if item.kind == OutboxKind.EDOC and item.delivery_id is not None:
+        Delivery.objects.filter(pk=item.delivery_id, carried_at__isnull=True).update(carry_failed=False)
     _after_commit_send([item.pk])

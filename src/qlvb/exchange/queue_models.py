@@ -41,6 +41,11 @@ class OutboxItem(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     axis_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField()
+    # A try in flight (outbox.outbox_send): committed before the package goes to the axis and cleared with
+    # its outcome. Still set at the next try: the one before died mid-send (a worker killed), so the axis
+    # may have the package already — it is looked up in the axis's sent list before sending again.
+    sending_token = models.CharField(max_length=32, blank=True, default="")
+    sending_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("gói tin chờ gửi liên thông")

@@ -39,3 +39,29 @@ def axis_directory_sync() -> int:
     from .axis_services import directory_sync
 
     return directory_sync(actor=None).listed if axis_configured() else 0
+
+
+@shared_task(name="qlvb.exchange.delivery_carry")
+def delivery_carry_task(delivery_id: int, transport: str = "") -> str:
+    """One recipient of an issued document (``deliveries.delivery_carry``), queued after the issue's
+    event commits. A failed try is recorded and queued again after its back-off (the countdown), until
+    the tries run out; idempotent, so a redelivered message (a worker killed) delivers once."""
+    from .deliveries import delivery_carry, delivery_carry_failed
+
+    try:
+        return delivery_carry(delivery_id)
+    except Exception as exc:  # recorded on the delivery; the next try is a new message with a countdown
+        retry_in = delivery_carry_failed(delivery_id, exc)
+        if retry_in is None:
+            return "failed"
+        delivery_carry_queue(delivery_id, transport, countdown=retry_in)
+        return "retry"
+
+
+def delivery_carry_queue(delivery_id: int, transport: str, *, countdown: float | None = None) -> None:
+    """Queue :func:`delivery_carry_task`: on ``exchange`` for the axis, on ``default`` in this deployment."""
+    queue = "exchange" if transport == "axis" else "default"
+    if countdown is None:
+        delivery_carry_task.apply_async(args=(delivery_id, transport), queue=queue)
+    else:
+        delivery_carry_task.apply_async(args=(delivery_id, transport), queue=queue, countdown=countdown)

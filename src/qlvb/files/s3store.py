@@ -239,6 +239,18 @@ def objects() -> Iterator[tuple[str, int]]:
         raise unavailable(f"trong kho {bucket()}", upload=False) from exc
 
 
+def objects_dated() -> Iterator[tuple[str, int, float]]:
+    """Every object of the store (key without the prefix, size, last modified as a POSIX time), in key order."""
+    prefix = str(settings.S3_PREFIX)
+    try:
+        pages = client().get_paginator("list_objects_v2").paginate(Bucket=bucket(), Prefix=prefix)
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield str(item["Key"])[len(prefix) :], int(item["Size"]), item["LastModified"].timestamp()
+    except (BotoCoreError, ClientError) as exc:
+        raise unavailable(f"trong kho {bucket()}", upload=False) from exc
+
+
 @contextlib.contextmanager
 def reader(relative: str) -> Iterator[BinaryIO]:
     """A streaming reader of one object (key without the prefix), for the backup."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.db import DatabaseError
 
@@ -10,11 +12,27 @@ from .storage import StorageUnavailable
 from .texts import file_text_extract
 from .uploads import upload_temp_sweep
 
+log = logging.getLogger(__name__)
+
 
 @shared_task(name="qlvb.files.upload_temp_sweep")
 def upload_temp_sweep_task() -> int:
     """Every 15 minutes (``CELERY_BEAT_SCHEDULE["files-upload-temp-sweep"]``): stale upload temp files."""
     return upload_temp_sweep()
+
+
+@shared_task(name="qlvb.files.orphans_sweep")
+def orphans_sweep_task() -> dict[str, int]:
+    """Daily (``CELERY_BEAT_SCHEDULE["files-orphans-sweep"]``): stored contents no row refers to, older than
+    ``QLVB_ORPHAN_GRACE_HOURS`` — removed when ``QLVB_ORPHAN_SWEEP_DELETE`` is on, otherwise only counted."""
+    from django.conf import settings
+
+    from .orphans import orphans_sweep
+
+    sweep = orphans_sweep(delete=bool(settings.QLVB_ORPHAN_SWEEP_DELETE))
+    if sweep.found and not settings.QLVB_ORPHAN_SWEEP_DELETE:
+        log.warning("%d stored contents have no row (qlvb files_orphans lists them)", len(sweep.found))
+    return {"found": len(sweep.found), "removed": sweep.removed, "kept": sweep.kept}
 
 
 @shared_task(

@@ -37,6 +37,7 @@ CHECKS: dict[str, Callable[[User, Outgoing], object]] = {
     "revoke": pre.outgoing_revoke_check,
     "replace": pre.outgoing_replace_check,
     "take_back": lambda actor, outgoing: _take_back_any(actor, outgoing),
+    "deliveries_retry": pre.outgoing_deliveries_retry_check,
 }
 
 

@@ -14,6 +14,7 @@ OUTGOING_AUDIT_ACTIONS: dict[str, str] = {
     "outgoing.issued": gettext_noop("Phát hành văn bản đi"),
     "outgoing.revoked": gettext_noop("Thu hồi văn bản đi"),
     "outgoing.take_back": gettext_noop("Lấy lại văn bản đi từ một nơi nhận"),
+    "outgoing.deliveries_retried": gettext_noop("Gửi lại văn bản đi tới các nơi nhận chưa gửi được"),
 }
 
 audit_actions_declare(OUTGOING_AUDIT_ACTIONS)

@@ -24,6 +24,7 @@ OUTGOING_EVENTS: dict[str, str] = {
     "replaced": "Văn bản bị thay thế",
     "updated": "Văn bản được cập nhật, đính chính",
     "take_back_requested": "Lấy lại văn bản từ một nơi nhận",
+    "deliveries_retried": "Gửi lại tới các nơi nhận chưa gửi được",
     "consultation_opened": "Lấy ý kiến dự thảo",
     "consultation_answered": "Góp ý dự thảo (lấy ý kiến)",
     "consultation_extended": "Gia hạn lấy ý kiến",

@@ -20,7 +20,7 @@ from qlvb.documents.events import event_record
 from qlvb.documents.models import (
     DocumentStatus,
 )
-from qlvb.documents.sending import deliveries_recall_record, deliveries_record
+from qlvb.documents.sending import deliveries_recall_record, deliveries_record, deliveries_retry_record
 
 from .drafting import DraftData, outgoing_create
 from .errors import ErrorCode
@@ -28,7 +28,12 @@ from .models import (
     Outgoing,
     State,
 )
-from .preconditions import outgoing_issue_check, outgoing_replace_check, outgoing_revoke_check
+from .preconditions import (
+    outgoing_deliveries_retry_check,
+    outgoing_issue_check,
+    outgoing_replace_check,
+    outgoing_revoke_check,
+)
 
 
 @transaction.atomic
@@ -117,6 +122,26 @@ def outgoing_issue(*, actor: User, outgoing: Outgoing, accept_unreachable: bool 
         text=f"Đã phát hành {document.number_notation}: {document.subject[:200]}",
     )
     return outgoing
+
+
+@transaction.atomic
+def outgoing_deliveries_retry(*, actor: User, outgoing: Outgoing) -> int:
+    """The clerk's "Gửi lại" on the issue's state ("Đã gửi 180/200, 3 lỗi — gửi lại"): the deliveries whose
+    tries ran out are pending again; the exchange carries them after the commit (one task each, as at the
+    issue). Returns how many."""
+    outgoing = row_locked(outgoing, related=("document",))
+    outgoing_deliveries_retry_check(actor, outgoing)
+    retried = deliveries_retry_record(document=outgoing.document)
+    names = [d.organ_name for d in retried]
+    event_record(
+        outgoing.document,
+        actor=actor,
+        action="deliveries_retried",
+        text=f"Gửi lại tới {len(retried)} nơi nhận: {'; '.join(names)}"[:2000],
+        data={"deliveries": len(retried)},
+    )
+    audit.record("outgoing.deliveries_retried", actor=actor, obj=outgoing.document, data={"deliveries": len(retried)})
+    return len(retried)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from qlvb.core.permissions import has, require
 from qlvb.directory.models import User
 from qlvb.documents.deliveries import Delivery, Status, Transport
 from qlvb.documents.models import DocumentStatus
+from qlvb.documents.sending import issue_progress
 
 from . import policies
 from .draft_state import current_step
@@ -122,6 +123,16 @@ def outgoing_revoke_check(actor: User, outgoing: Outgoing) -> None:
     require(actor, policies.REVOKE, unit=outgoing.document.agency)
     if outgoing.state != State.ISSUED:
         raise Conflict("Chỉ thu hồi được văn bản đã phát hành và chưa bị thu hồi, thay thế.")
+
+
+def outgoing_deliveries_retry_check(actor: User, outgoing: Outgoing) -> None:
+    """The clerk's "Gửi lại" of an issue's failed deliveries: the clerk of the issuing agency, on a document
+    still in force with at least one delivery whose tries ran out."""
+    require(actor, policies.NUMBER, unit=outgoing.document.agency)
+    if outgoing.state != State.ISSUED:
+        raise Conflict("Chỉ gửi lại được văn bản đã phát hành và chưa bị thu hồi, thay thế.")
+    if not issue_progress(outgoing.document).failed:
+        raise Conflict("Không có nơi nhận nào gửi lỗi: không cần gửi lại.")
 
 
 def outgoing_take_back_check(actor: User, outgoing: Outgoing, delivery: Delivery | None = None) -> None:

@@ -22,6 +22,7 @@ from qlvb.directory.selectors import acting_user as actor_of
 from qlvb.directory.selectors import agency_of
 from qlvb.documents import seen
 from qlvb.documents.events import event_label
+from qlvb.documents.sending import issue_progress
 from qlvb.files.intake import file_intake
 from qlvb.files.kept import kept_upload_find
 from qlvb.files.models import StoredFile
@@ -250,6 +251,7 @@ def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) 
             "signature_block": outgoing_signature_block(outgoing),
             "roots": _comment_threads(outgoing),
             "deliveries": deliveries,
+            "progress": issue_progress(outgoing.document) if deliveries else None,
             "take_back_ids": take_back_allowed(actor_of(request), outgoing, deliveries)
             if "take_back" in actions
             else set(),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from qlvb.core.errors import DomainError
 from qlvb.directory.models import User
 
-from . import followup, forms, recipients, services
+from . import followup, forms, issuing, recipients, services
 from .models import Comment, Outgoing
 from .views import actor_of, detail_page, intake, outgoing_of
 
@@ -108,6 +108,9 @@ ACTIONS: dict[str, Action] = {
         lambda u, o, d, r: services.outgoing_take_back(
             actor=u, outgoing=o, delivery_id=d["delivery"], reason=d["comment"]
         ),
+    ),
+    "deliveries_retry": Action(
+        _form(forms.NoInputForm), lambda u, o, d, r: issuing.outgoing_deliveries_retry(actor=u, outgoing=o)
     ),
     "followup_close": Action(
         _form(forms.ReasonForm),

@@ -17,7 +17,7 @@ from qlvb.exchange.edxml import model as m
 from qlvb.exchange.edxml.signature import verify_package
 from qlvb.exchange.edxml.status import make_status
 from qlvb.exchange.inbox import inbox_poll
-from qlvb.exchange.models import InboxItem, InboxState, OutboxItem, Status
+from qlvb.exchange.models import Delivery, InboxItem, InboxState, OutboxItem, Status
 from qlvb.exchange.outbox import axis_deliveries_queue, outbox_send_due
 from qlvb.exchange.transport import VdxpConfig, VdxpTransport
 from qlvb.outgoing import services
@@ -197,3 +197,32 @@ def test_the_outside_agencys_answer_tells_our_clerks(
     replies = Notification.objects.filter(kind="reply", document=outgoing.document)
     assert replies.count() == replies.values("user").distinct().count() >= 1
     assert all(n.user.username == "ublienminh_lethuha" for n in replies)
+
+
+def test_a_worker_killed_mid_send_does_not_send_twice(axis: Axis, district: Any, issued: Any, monkeypatch) -> None:
+    """The worker dies after the axis took the package and before the item's row commits (``kill -9``; the
+    task is delivered again): the next try finds the package in the axis's sent list and records it; the
+    district receives it once."""
+    from qlvb.exchange import outbox
+    from qlvb.exchange.transport.vdxp import VdxpTransport as Sending
+
+    class Killed(BaseException):  # what the worker's death looks like to the code: nothing after runs
+        pass
+
+    real_send = Sending.send
+
+    def send_then_die(self: Any, *args: Any, **kwargs: Any) -> str:
+        real_send(self, *args, **kwargs)
+        raise Killed
+
+    monkeypatch.setattr(Sending, "send", send_then_die)
+    with pytest.raises(Killed):
+        issued(recipients=[district])  # the send after the commit: the package reaches the axis, the worker dies
+    item = OutboxItem.objects.get()
+    assert item.sent_at is None and item.sending_token  # the try in flight, left by the dead worker
+    monkeypatch.setattr(Sending, "send", real_send)
+    again = outbox.outbox_send(item.pk)
+    assert again is not None and again.sent_at is not None and again.axis_id and not again.sending_token
+    assert len(axis.district.list_received(message_type="edoc")) == 1
+    assert outbox.outbox_send(item.pk) is None  # sent: nothing more
+    assert Delivery.objects.get(outbox_items=again).carried_at is not None
