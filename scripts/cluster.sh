@@ -9,6 +9,11 @@
 #
 # Everything it starts is recorded under var/cluster/ (pid files, logs, environment); `stop` stops exactly
 # that, and drops the two PostgreSQL clusters. `env` prints the environment to run commands against it.
+#
+# For the measured load (bench/bench_load.py, docs/benchmarks.md): QLVB_CLUSTER_NODES=1 puts only web node 8101
+# behind nginx (default 2); QLVB_CLUSTER_DATABASE_URL serves an existing database instead of the cluster's own
+# (a bench data set on the machine's PostgreSQL): its two PostgreSQL clusters are then not made, the nodes read
+# everything from that database (no replica) and `qlvb demo` is not run on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,13 +24,20 @@ PGVER=${QLVB_CLUSTER_PG_VERSION:-15}
 PRIMARY=qlvbprimary REPLICA=qlvbreplica
 PG_PRIMARY_PORT=5434 PG_REPLICA_PORT=5435 REDIS_PORT=6390 S3_PORT=9010 PROXY_PORT=8100 WEB_PORTS=(8101 8102)
 AXIS_PORT=8095  # the local axis simulator (docs/axis.md): the outside agencies the cluster sends to
+NODES=${QLVB_CLUSTER_NODES:-2}
+case $NODES in 1 | 2) WEB_PORTS=("${WEB_PORTS[@]:0:$NODES}") ;; *) echo "QLVB_CLUSTER_NODES: 1 hoặc 2" >&2; exit 2 ;; esac
+EXTERNAL_DB=${QLVB_CLUSTER_DATABASE_URL:-}
 
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 
 cluster_env() {
+  if [ -n "$EXTERNAL_DB" ]; then
+    echo "DATABASE_URL=$EXTERNAL_DB"
+  else
+    echo "DATABASE_URL=postgresql://postgres@/qlvb?host=/var/run/postgresql&port=$PG_PRIMARY_PORT"
+    echo "QLVB_REPLICA_URL=postgresql://postgres@/qlvb?host=/var/run/postgresql&port=$PG_REPLICA_PORT"
+  fi
   cat <<EOF
-DATABASE_URL=postgresql://postgres@/qlvb?host=/var/run/postgresql&port=$PG_PRIMARY_PORT
-QLVB_REPLICA_URL=postgresql://postgres@/qlvb?host=/var/run/postgresql&port=$PG_REPLICA_PORT
 CELERY_BROKER_URL=redis://127.0.0.1:$REDIS_PORT/0
 QLVB_CACHE_URL=redis://127.0.0.1:$REDIS_PORT/1
 QLVB_STORAGE=s3
@@ -109,7 +121,7 @@ start() {
   "$py" -c "import sys; from pathlib import Path; from qlvb.axissim.store import Store, seed_default
 s = Store(Path(sys.argv[1])); seed_default(s); print(s.accounts()['qlvb-demo']['secret'])" "$state/axis-sim" > "$state/axis-secret"
   cluster_env > "$state/env"
-  pg_start
+  [ -n "$EXTERNAL_DB" ] || pg_start
   background redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
   background s3 "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$S3_PORT"
   background axis-sim "$py" -m qlvb.cli axis-sim --bind "127.0.0.1:$AXIS_PORT" --data "$state/axis-sim" --answer
@@ -125,7 +137,7 @@ if os.environ["QLVB_S3_BUCKET"] not in [b["Name"] for b in s3.list_buckets().get
 PY
   "$py" -m qlvb.cli migrate --noinput -v0
   "$py" -m qlvb.cli collectstatic --noinput -v0
-  "$py" -m qlvb.cli demo > "$state/demo.log" 2>&1
+  [ -n "$EXTERNAL_DB" ] || "$py" -m qlvb.cli demo > "$state/demo.log" 2>&1
   for port in "${WEB_PORTS[@]}"; do
     mkdir -p "$state/metrics-$port"  # each node adds up its own workers (web/metrics.py)
     background "web-$port" env PROMETHEUS_MULTIPROC_DIR="$state/metrics-$port" "$py" -m gunicorn qlvb.wsgi:application --config python:qlvb.gunicorn_conf \
