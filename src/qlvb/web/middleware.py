@@ -94,7 +94,7 @@ class AppSessionMiddleware(SessionMiddleware):
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is None or session.modified:
+        if session is None or session.modified or session.is_empty():  # empty: Django deletes a cookie sent
             return super().process_response(request, response)
         if session.accessed:
             patch_vary_headers(response, ("Cookie",))
@@ -106,7 +106,7 @@ class AppSessionMiddleware(SessionMiddleware):
 def session_expiry_move(session: SessionBase) -> None:
     """Push an existing session's idle deadline forward without writing its data."""
     key = session.session_key
-    if not key or session.is_empty():
+    if not key:
         return
     model = getattr(session, "get_model_class", None)
     if model is None:  # a store without rows (cache, signed cookies): its own save is all there is

@@ -186,7 +186,7 @@ def test_a_request_that_reads_the_session_does_not_undo_what_another_wrote_meanw
     request = RequestFactory().get("/van-ban-den/")
     request.COOKIES[settings.SESSION_COOKIE_NAME] = key
     response = AppSessionMiddleware(page_while_the_other_writes)(request)
-    assert response.status_code == 200
+    assert isinstance(response, HttpResponse) and response.status_code == 200
     stored = SessionStore(session_key=key)
     assert stored["oidc_states"] == {"abc": {"nonce": "n"}}
     assert Session.objects.get(session_key=key).expire_date > timezone.now() + dt.timedelta(minutes=29)
