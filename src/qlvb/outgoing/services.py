@@ -20,7 +20,7 @@ from .drafting import (
     recipient_lines,
     to_places_text,
 )
-from .issuing import outgoing_issue, outgoing_replacement_start, outgoing_revoke
+from .issuing import outgoing_deliveries_retry, outgoing_issue, outgoing_replacement_start, outgoing_revoke
 from .numbering_step import outgoing_number
 from .signing_steps import (
     outgoing_sign,
@@ -55,6 +55,7 @@ __all__ = [
     "metadata_value",
     "outgoing_approve",
     "outgoing_create",
+    "outgoing_deliveries_retry",
     "outgoing_format_check",
     "outgoing_issue",
     "outgoing_number",

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from qlvb.core.errors import DomainError
 from qlvb.directory.models import User
 
-from . import followup, forms, issuing, recipients, services
+from . import followup, forms, recipients, services
 from .models import Comment, Outgoing
 from .views import actor_of, detail_page, intake, outgoing_of
 
@@ -110,7 +110,7 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "deliveries_retry": Action(
-        _form(forms.NoInputForm), lambda u, o, d, r: issuing.outgoing_deliveries_retry(actor=u, outgoing=o)
+        _form(forms.NoInputForm), lambda u, o, d, r: services.outgoing_deliveries_retry(actor=u, outgoing=o)
     ),
     "followup_close": Action(
         _form(forms.ReasonForm),

@@ -61,6 +61,7 @@ def _run(action: str, actor: User, o: Outgoing, docx: bytes) -> Any:
         "followup_close": lambda: followup.reply_followup_close(actor=actor, outgoing=o),
         "revoke": lambda: services.outgoing_revoke(actor=actor, outgoing=o, reason="Sai số liệu"),
         "replace": lambda: services.outgoing_replacement_start(actor=actor, outgoing=o),
+        "deliveries_retry": lambda: services.outgoing_deliveries_retry(actor=actor, outgoing=o),
         "take_back": lambda: services.outgoing_take_back(
             actor=actor, outgoing=o, delivery_id=_electronic_delivery(o), reason="Gửi nhầm"
         ),
