@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test setup system venv lint typecheck bench check messages cluster cluster-stop cluster-faults
+.PHONY: run test setup system venv lint typecheck bench check messages cluster cluster-stop cluster-faults cluster-load
 
 run: venv
 	QLVB_SYSTEM_PACKAGES=run bash scripts/system-packages.sh
@@ -43,7 +43,8 @@ bench: setup
 	bash bench/run.sh
 
 # The production shape on this machine (docs/deploy.md "Cụm trên một máy"): primary + replica, Redis, S3,
-# two web nodes behind nginx, two workers and beat. cluster-faults runs the fault script against it.
+# two web nodes behind nginx, two workers and beat. cluster-faults runs the fault script against it;
+# cluster-load the measured mixed load (bench/bench_load.py: starts and stops the cluster itself, 1 then 2 nodes).
 cluster: venv
 	bash scripts/cluster.sh start
 
@@ -52,3 +53,6 @@ cluster-stop:
 
 cluster-faults:
 	$(PY) bench/cluster_faults.py
+
+cluster-load:
+	$(PY) bench/bench_load.py

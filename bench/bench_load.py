@@ -16,11 +16,13 @@ shared with the other users of ``make cluster``):
 5. ``scripts/cluster.sh stop``, the lock released; then the figures: requests/s, p50/p95/p99 per kind,
    errors, CPU per node and per request, SQL time per request, the load average.
 
-    .venv/bin/python bench/bench_load.py --database qlvb_h_load [--nodes 1 2] [--minutes 3] [--users 120]
+    .venv/bin/python bench/bench_load.py [--database qlvb_h_load] [--nodes 1 2] [--minutes 3] [--users 60]
 
 Writes: the prepare step's actions through the services (submissions, drafts, attachments) and the load's
-(registrations, directions, completions, approvals) change the database: give it a copy, never a shared
-data set. ``--read-only`` leaves the write kinds out of the mix (and prepare writes nothing but sessions).
+(registrations, directions, completions, approvals) change the database, so each node count runs on a fresh
+copy ``<database>_run`` (``createdb -T``: nobody may be connected to the template); ``--database`` is generated
+first when it does not exist (``python -m benchdata --documents 60000 --agencies 40 --users 2000``).
+``--read-only`` leaves the write kinds out of the mix (and prepare writes nothing but sessions).
 """
 
 from __future__ import annotations
@@ -493,6 +495,30 @@ def locust_command(args: argparse.Namespace, classes: list[str]) -> list[str]:
     ]
 
 
+def ensure_dataset(database: str) -> None:
+    """The documented data set, generated once when ``database`` does not exist (503 s on the test machine)."""
+    if psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{database}'") == "1":
+        return
+    print(f"generating {database} (python -m benchdata --documents 60000 --agencies 40 --users 2000)", flush=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://postgres@/{database}?host={HOST}",
+        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT / 'bench'}",
+    }
+    subprocess.run(["createdb", "-h", HOST, "-U", "postgres", database], check=True)
+    subprocess.run([PY, "-m", "qlvb.cli", "migrate", "--noinput", "-v0"], env=env, check=True)
+    sizes = ["--documents", "60000", "--agencies", "40", "--users", "2000"]
+    subprocess.run([PY, "-m", "benchdata", *sizes], env=env, check=True)
+
+
+def fresh_copy(template: str) -> str:
+    """Each run on its own copy of the data set (the run writes): ``<template>_run``, made again."""
+    copy = f"{template}_run"
+    subprocess.run(["dropdb", "--if-exists", "-h", HOST, "-U", "postgres", copy], check=True)
+    subprocess.run(["createdb", "-h", HOST, "-U", "postgres", "-T", template, copy], check=True)
+    return copy
+
+
 def run_once(args: argparse.Namespace, nodes: int) -> dict[str, Any]:
     url = f"postgresql://postgres@/{args.database}?host={HOST}"
     env = {**os.environ, "QLVB_CLUSTER_NODES": str(nodes), "QLVB_CLUSTER_DATABASE_URL": url}
@@ -609,9 +635,9 @@ def main() -> None:
     parser.add_argument("--database", default="qlvb_h_load", help="a bench data set (python -m benchdata), a copy")
     parser.add_argument("--nodes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--minutes", type=float, default=3)
-    parser.add_argument("--users", type=int, default=120)
+    parser.add_argument("--users", type=int, default=60)
     parser.add_argument("--spawn-rate", type=float, default=10)
-    parser.add_argument("--think", type=float, default=2.0, help="seconds between a person's actions (mean)")
+    parser.add_argument("--think", type=float, default=1.0, help="seconds between a person's actions (mean)")
     parser.add_argument("--agencies", type=int, default=8, help="the people of the N largest agencies")
     parser.add_argument("--officers-per-agency", type=int, default=12)
     parser.add_argument("--submitted-per-leader", type=int, default=25)
@@ -619,6 +645,9 @@ def main() -> None:
     parser.add_argument("--password", default="LienMinh@2025")
     parser.add_argument("--read-only", action="store_true", help="no write kinds, nothing prepared but sessions")
     parser.add_argument("--locust", default="", help="the locust program (default: the venv's)")
+    parser.add_argument(
+        "--in-place", action="store_true", help="run on --database itself, not on a fresh copy <database>_run"
+    )
     parser.add_argument("step", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step[:1] == ["_prepare"]:
@@ -627,7 +656,12 @@ def main() -> None:
         print(json.dumps(written_since(args.step[1])))
         return None
     OUT.mkdir(parents=True, exist_ok=True)
+    template = args.database
+    if not args.in_place:
+        ensure_dataset(template)
     for nodes in args.nodes:
+        if not args.in_place:
+            args.database = fresh_copy(template)
         report(args, run_once(args, nodes))
     return None
 
