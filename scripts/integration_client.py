@@ -9,6 +9,8 @@ shell history, logs and proxies):
     QLVB_CLIENT_ID      qlvb-…          (shown on the "Hệ thống kết nối" page)
     QLVB_CLIENT_SECRET  …               (shown once when the system is registered or its secret rotated)
     QLVB_USER_CODE      your own code of the person the call is made for (mapped on the same page)
+    QLVB_AUTH           "token" (default: OAuth2 client credentials) or "hmac" (every call signed with
+                        the secret: Authorization: QLVB-HMAC-SHA256 …, no token)
 
 Commands:
 
@@ -21,6 +23,8 @@ Commands:
 from __future__ import annotations
 
 import argparse
+import hashlib
+import hmac
 import json
 import os
 import sys
@@ -28,11 +32,26 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import requests
 
 API = "/api/integration/v1"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+SCHEME = "QLVB-HMAC-SHA256"
+
+
+def canonical_string(prepared: requests.PreparedRequest, timestamp: str, nonce: str, user_code: str) -> str:
+    """What a signed call signs (docs/integration.md, "Signed calls"): eight lines."""
+    url = urlsplit(prepared.url or "")
+    pairs = sorted(parse_qsl(url.query, keep_blank_values=True))
+    query = "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in pairs)
+    body = prepared.body or b""
+    if isinstance(body, str):
+        body = body.encode()
+    digest = hashlib.sha256(body).hexdigest()
+    method = (prepared.method or "GET").upper()
+    return "\n".join((SCHEME, method, unquote(url.path), query, timestamp, nonce, user_code, digest))
 
 
 class IntegrationError(Exception):
@@ -49,7 +68,11 @@ class IntegrationClient:
     """Takes an OAuth2 access token with the client credentials (HTTP Basic), keeps it until shortly before
     it expires, takes a new one on a 401, and sends ``X-Acting-User`` on every call; on every write call also
     ``X-Qlvb-Timestamp`` (now) and ``X-Qlvb-Nonce`` (a new UUID), the replay protection: keep the machine's
-    clock synchronised (NTP), the server refuses a call more than 5 minutes off."""
+    clock synchronised (NTP), the server refuses a call more than 5 minutes off.
+
+    ``signed=True``: no token; every call (reads too) carries the timestamp, a new nonce and
+    ``Authorization: QLVB-HMAC-SHA256 Credential=<client id>, Signature=<HMAC-SHA256 of the canonical
+    string with the secret>``."""
 
     def __init__(
         self,
@@ -60,6 +83,7 @@ class IntegrationClient:
         *,
         timeout: float = 60.0,
         session: requests.Session | None = None,
+        signed: bool = False,
     ):
         self.base = base_url.rstrip("/") + API
         self.client_id, self.client_secret, self.user_code = client_id, client_secret, user_code
@@ -67,6 +91,7 @@ class IntegrationClient:
         self.http = session or requests.Session()
         self._token = ""
         self._token_until = 0.0
+        self.signed = signed
 
     @classmethod
     def from_environment(cls) -> IntegrationClient:
@@ -80,6 +105,7 @@ class IntegrationClient:
             os.environ["QLVB_CLIENT_ID"],
             os.environ["QLVB_CLIENT_SECRET"],
             os.environ["QLVB_USER_CODE"],
+            signed=os.environ.get("QLVB_AUTH", "token").lower() == "hmac",
         )
 
     # -- authentication ------------------------------------------------------------------------------
@@ -97,7 +123,25 @@ class IntegrationClient:
         self._token_until = time.monotonic() + int(body["expires_in"]) - 30
         return self._token
 
+    def _signed(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        stream = bool(kwargs.pop("stream", False))
+        prepared = self.http.prepare_request(requests.Request(method, self.base + path, **kwargs))
+        stamp, nonce = str(int(time.time())), uuid.uuid4().hex
+        canonical = canonical_string(prepared, stamp, nonce, self.user_code)
+        signature = hmac.new(self.client_secret.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+        prepared.headers.update(
+            {
+                "Authorization": f"{SCHEME} Credential={self.client_id}, Signature={signature}",
+                "X-Qlvb-Timestamp": stamp,
+                "X-Qlvb-Nonce": nonce,
+                "X-Acting-User": self.user_code,
+            }
+        )
+        return self.http.send(prepared, timeout=self.timeout, stream=stream)
+
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        if self.signed:
+            return self._signed(method, path, **kwargs)
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {self.token()}", "X-Acting-User": self.user_code}
             if method.upper() in WRITES:  # replay protection: the time of the call and a value never sent before

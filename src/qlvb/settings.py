@@ -364,7 +364,12 @@ QLVB_WEBHOOK_BACKOFF_SECONDS = float(env("QLVB_WEBHOOK_BACKOFF_SECONDS", "30"))
 QLVB_WEBHOOK_BACKOFF_MAX_SECONDS = float(env("QLVB_WEBHOOK_BACKOFF_MAX_SECONDS", "3600"))
 QLVB_WEBHOOK_PAUSE_AFTER = int(env("QLVB_WEBHOOK_PAUSE_AFTER", "20"))
 QLVB_WEBHOOK_HTTP_HOSTS = [h for h in env("QLVB_WEBHOOK_HTTP_HOSTS", "").split(",") if h.strip()]
+QLVB_WEBHOOK_BATCH = int(env("QLVB_WEBHOOK_BATCH", "100"))  # deliveries of a subscription sent per batch
 CELERY_BEAT_SCHEDULE["integrations-webhooks-due"] = {"task": "qlvb.integrations.webhooks_due", "schedule": 60.0}
+# The nonces of the integration API's calls (integrations/nonces.py): Redis at this address, else at
+# QLVB_CACHE_URL, else the database (never a per-process memory: every web node must share them).
+QLVB_INTEGRATION_NONCE_REDIS_URL = env("QLVB_INTEGRATION_NONCE_REDIS_URL", "")
+CELERY_BEAT_SCHEDULE["integrations-nonces-sweep"] = {"task": "qlvb.integrations.nonces_sweep", "schedule": 3600.0}
 
 # --- Web Push (notifications/push*, docs/push.md) -------------------------------------------------
 # The VAPID key is made on first need and kept in the database; set QLVB_VAPID_PRIVATE_KEY (PEM, or the

@@ -8,7 +8,6 @@ from django.utils import timezone
 from qlvb.assignments.models import NotificationKind
 from qlvb.assignments.notify import notify_after_commit
 from qlvb.directory import people
-from qlvb.documents.events import event_record
 from qlvb.documents.models import DocumentStatus
 from qlvb.files.models import Blob
 
@@ -18,6 +17,7 @@ from .inbox_documents import withdraw
 from .models import RANK, Delivery, Status, StatusChange, TakeBack, Transport
 from .outbox import axis_status_queue
 from .queue_models import InboxItem, InboxState, OutboxKind
+from .statuses import delivery_status_record
 from .take_back import REFUSED_TEXT, TAKEN_TEXT
 from .transport import ReceivedMessage
 
@@ -78,14 +78,9 @@ def status_apply(message: ReceivedMessage, status: m.Status, *, blob: Blob) -> I
         staff=staff[:150],
         created_at=now,
     )
-    if code == REJECTED:
-        event_record(
-            delivery.document,
-            actor=None,
-            action="delivery_status",
-            text=f"{delivery.organ_name}: từ chối tiếp nhận — {text}"[:2000],
-            data={"delivery": delivery.pk, "status": code, "staff": staff},
-        )
+    answered = code in (CHANGE_ACCEPTED, CHANGE_REJECTED)
+    if moved or code == REJECTED or answered:  # the sent document's history and the webhooks hear of it
+        delivery_status_record(delivery, code, text=text, staff=staff)
     if moved or code == REJECTED:  # the outside agency answered: its clerks' devices hear of it
         notify_after_commit(
             users=people.clerks_of(delivery.document.agency),

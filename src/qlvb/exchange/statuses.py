@@ -23,13 +23,30 @@ def status_change(
     at: dt.datetime | None = None,
     event: DocumentEvent | None = None,
 ) -> None:
-    """Move the delivery to ``status`` and append the change to its history."""
+    """Move the delivery to ``status``, append the change to its history and record it on the sent
+    document (``delivery_status_record``)."""
     now = at or timezone.now()
     delivery.status = status
     delivery.status_at = now
     delivery.save(update_fields=["status", "status_at"])
     StatusChange.objects.create(
         delivery=delivery, status=status, text=text[:500], staff=staff[:150], created_at=now, event=event
+    )
+    delivery_status_record(delivery, status, text=text, staff=staff)
+
+
+def delivery_status_record(delivery: Delivery, status: str, *, text: str = "", staff: str = "") -> None:
+    """Every change of a recipient's status (01 arrived, 02 refused, 03 registered, 04 assigned, 05 in
+    progress, 06 completed, 15/16 the answer to a take-back) is a ``delivery_status`` event of the sent
+    document: its history shows it, and the webhooks' ``delivery.status_changed`` carries it."""
+    label = str(Status(status).label) if status in Status.values else status
+    said = f" — {text}" if text and text != label else ""
+    event_record(
+        delivery.document,
+        actor=None,
+        action="delivery_status",
+        text=f"{delivery.organ_name}: {label}{said}"[:2000],
+        data={"delivery": delivery.pk, "status": status, "staff": staff[:150]},
     )
 
 
@@ -64,12 +81,4 @@ def status_from_event(event: DocumentEvent) -> StatusChange | None:
     if RANK.get(Status(delivery.status), 0) >= RANK[status]:
         return None
     status_change(delivery, status, text=event.text[:500], staff=event.actor_name, at=event.created_at, event=event)
-    if status == Status.REJECTED:
-        event_record(
-            delivery.document,
-            actor=None,
-            action="delivery_status",
-            text=f"{delivery.organ_name}: từ chối tiếp nhận — {event.text}"[:2000],
-            data={"delivery": delivery.pk, "status": Status.REJECTED, "staff": event.actor_name},
-        )
     return delivery.changes.order_by("-id").first()

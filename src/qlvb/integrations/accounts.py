@@ -26,6 +26,7 @@ from qlvb.directory.selectors import agency_of
 
 from . import policies
 from .models import ConnectedSystem, Scope, SystemToken
+from .webhook_secrets import secret_seal
 
 CLIENT_PREFIX = "qlvb-"
 TOKEN_PREFIX = "qit_"  # noqa: S105  (a prefix, not a password)
@@ -66,6 +67,7 @@ def system_get(actor: User, *, pk: object) -> ConnectedSystem:
 def _new_secret(system: ConnectedSystem) -> str:
     secret = secrets.token_urlsafe(32)
     system.secret_hash = make_password(secret)
+    system.secret_sealed = secret_seal(secret)  # the key of signed calls (signing.py)
     system.secret_set_at = timezone.now()
     return secret
 
@@ -113,7 +115,7 @@ def system_secret_rotate(*, actor: User, system: ConnectedSystem) -> Issued:
     if system.revoked_at is not None:
         raise ValidationFailed("Hệ thống đã bị thu hồi quyền truy cập: không cấp lại khóa.")
     secret = _new_secret(system)
-    system.save(update_fields=["secret_hash", "secret_set_at"])
+    system.save(update_fields=["secret_hash", "secret_sealed", "secret_set_at"])
     system.tokens.all().delete()
     audit.record("integrations.secret_rotated", actor=actor, obj=system, data={"client_id": system.client_id})
     return Issued(system=system, secret=secret)

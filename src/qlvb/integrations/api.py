@@ -22,7 +22,7 @@ from qlvb.files.uploads import MULTIPART_MARGIN, LimitedUploadHandler, request_m
 
 from . import drafts, issued, receiving
 from .accounts import token_attempts_exceeded, token_issue, token_seconds
-from .auth import CHALLENGE, SecretInUrl, SystemAuth, caller, refuse_secret_in_url
+from .auth import CHALLENGE, SecretInUrl, SignedAuth, SystemAuth, caller, refuse_secret_in_url
 from .errors import ErrorCode
 
 integration_api = NinjaAPI(
@@ -30,9 +30,10 @@ integration_api = NinjaAPI(
     version="1",
     description=(
         "API cho hệ thống kết nối (một cửa, theo dõi nhiệm vụ, tài chính, nhân sự). Xác thực OAuth2 client "
-        "credentials: `POST /oauth/token`, rồi `Authorization: Bearer <token>` và `X-Acting-User: <mã người dùng>`."
+        "credentials: `POST /oauth/token`, rồi `Authorization: Bearer <token>` và `X-Acting-User: <mã người dùng>`; "
+        "hoặc ký từng lời gọi: `Authorization: QLVB-HMAC-SHA256 Credential=<client id>, Signature=<hex>`."
     ),
-    auth=SystemAuth(),
+    auth=[SignedAuth(), SystemAuth()],
     urls_namespace="integration",
     docs_url="/docs",
 )
@@ -60,7 +61,7 @@ def _auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         request,
         {
             "detail": "Chưa xác thực hoặc mã truy cập không hợp lệ, đã hết hạn hay đã bị thu hồi: "
-            "lấy mã mới ở /oauth/token.",
+            "lấy mã mới ở /oauth/token (hoặc ký lời gọi bằng khóa bí mật: QLVB-HMAC-SHA256).",
             "code": "unauthenticated",
         },
         status=401,

@@ -27,3 +27,5 @@ class ErrorCode(StrEnum):
     REQUEST_REPLAYED = "request_replayed"  # a write call's nonce was seen before (replay protection)
     REQUEST_STALE = "request_stale"  # a write call's timestamp is outside the window (5 minutes)
     REQUEST_UNPROTECTED = "request_unprotected"  # a write call without its timestamp and nonce
+    SIGNATURE_INVALID = "signature_invalid"  # an HMAC-signed call whose header or signature is wrong
+    SIGNING_KEY_MISSING = "signing_key_missing"  # a secret issued before signing existed: rotate it

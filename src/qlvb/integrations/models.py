@@ -25,7 +25,10 @@ class ConnectedSystem(models.Model):
     )
     name = models.CharField(_("tên hệ thống"), max_length=200)
     client_id = models.CharField(_("mã ứng dụng (client id)"), max_length=64, unique=True)
-    secret_hash = models.CharField(max_length=128)  # Django's password hasher: the secret itself is never kept
+    secret_hash = models.CharField(max_length=128)  # Django's password hasher: checks the token request
+    # The same secret sealed (Fernet, key derived from SECRET_KEY): the key of HMAC-signed requests
+    # (signing.py), which the server must be able to read. Empty for a secret set before signing existed.
+    secret_sealed = models.TextField(blank=True, default="")
     secret_set_at = models.DateTimeField()
     scopes = models.JSONField(_("quyền"), default=list)
     created_by = models.ForeignKey(
@@ -127,6 +130,21 @@ class Handover(models.Model):
         return f"{self.system} · {self.external_id}"
 
 
+class RequestNonce(models.Model):
+    """A nonce a system sent (replay protection, ``nonces.py``), when no Redis is configured: the unique key
+    makes "keep it if new" one atomic INSERT across every web node; rows past their expiry are swept."""
+
+    system = models.ForeignKey(ConnectedSystem, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)  # SHA-256 of the nonce
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["system", "digest"], name="integrations_nonce_once")]
+
+    def __str__(self) -> str:
+        return f"{self.system_id}:{self.digest[:12]}"
+
+
 from .webhook_models import (  # noqa: E402  (the webhooks' models, kept in their own module)
     DeliveryState,
     EventKind,
@@ -142,6 +160,7 @@ __all__ = [
     "DeliveryState",
     "EventKind",
     "Handover",
+    "RequestNonce",
     "Scope",
     "Submission",
     "Subscription",

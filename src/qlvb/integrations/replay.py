@@ -10,9 +10,9 @@ carries two headers:
   (``request_replayed``): a captured call sent again does nothing, even with a token still valid.
 
 A call without them, or with them malformed, is refused too (``request_unprotected``). Nonces are kept,
-per system, in the cache for twice the window (a nonce older than that is refused by its timestamp
-anyway): with several web nodes the cache must be shared (``QLVB_CACHE_URL``, Redis: ``SET NX`` makes
-the check-and-keep one atomic step), as docs/deploy.md asks for the other per-deployment counters."""
+per system, for twice the window (a nonce older than that is refused by its timestamp anyway) in a store
+shared by every web node (``nonces.py``: Redis ``SET NX EX``, or a table with a unique key). A signed call
+(``signing.py``) carries them on every method, reads too: ``replay_check(..., every_method=True)``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ import re
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from qlvb.core import audit
@@ -30,6 +29,7 @@ from qlvb.core.request_context import client_ip_from
 
 from .errors import ErrorCode
 from .models import ConnectedSystem
+from .nonces import nonce_store
 
 TIMESTAMP_HEADER = "X-Qlvb-Timestamp"
 NONCE_HEADER = "X-Qlvb-Nonce"
@@ -56,12 +56,19 @@ def _refuse(request: HttpRequest, system: ConnectedSystem, code: ErrorCode, mess
     return ReplayRefused(message, code=code)
 
 
-def replay_check(request: HttpRequest, system: ConnectedSystem, *, now: float | None = None) -> None:
-    """Refuse a write call that is stale, replayed or carries no timestamp and nonce; keep its nonce."""
-    if request.method not in WRITES:
+def call_headers(request: HttpRequest) -> tuple[str, str]:
+    """The call's timestamp and nonce headers, stripped."""
+    return request.headers.get(TIMESTAMP_HEADER, "").strip(), request.headers.get(NONCE_HEADER, "").strip()
+
+
+def replay_check(
+    request: HttpRequest, system: ConnectedSystem, *, now: float | None = None, every_method: bool = False
+) -> None:
+    """Refuse a write call (any call if ``every_method``) that is stale, replayed or carries no timestamp
+    and nonce; keep its nonce."""
+    if request.method not in WRITES and not every_method:
         return
-    stamp = request.headers.get(TIMESTAMP_HEADER, "").strip()
-    nonce = request.headers.get(NONCE_HEADER, "").strip()
+    stamp, nonce = call_headers(request)
     if not stamp.isdigit() or len(stamp) > 12 or not NONCE.fullmatch(nonce):
         raise _refuse(
             request,
@@ -80,8 +87,7 @@ def replay_check(request: HttpRequest, system: ConnectedSystem, *, now: float | 
             f"Lời gọi đã quá cũ hoặc đồng hồ của hệ thống gọi lệch quá {window // 60} phút so với máy chủ: "
             "gửi lại với thời điểm hiện tại và một giá trị nonce mới (kiểm tra đồng bộ giờ NTP).",
         )
-    key = f"integration-nonce:{system.pk}:{hashlib.sha256(nonce.encode()).hexdigest()}"
-    if not cache.add(key, int(stamp), timeout=2 * window):
+    if not nonce_store().keep(system.pk, hashlib.sha256(nonce.encode()).hexdigest(), 2 * window):
         raise _refuse(
             request,
             system,

@@ -15,12 +15,13 @@ import hmac
 import random
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from qlvb.assignments.models import NotificationKind
@@ -63,19 +64,7 @@ def backoff(attempt: int) -> float:
     return delay / 2 + random.uniform(0, delay / 2)
 
 
-def _claim(delivery_id: int) -> bool:
-    now = timezone.now()
-    connect, read = timeouts()
-    return bool(
-        WebhookDelivery.objects.filter(
-            pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=now, subscription__active=True
-        )
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + timedelta(seconds=connect + read + 60))
-    )
-
-
-def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+def _post(delivery: WebhookDelivery, secret: str) -> tuple[int | None, str]:
     sub = delivery.subscription
     body = delivery.body.encode()
     stamp = str(int(time.time()))
@@ -85,7 +74,7 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         "X-Qlvb-Event": delivery.kind,
         "X-Qlvb-Delivery": str(delivery.pk),
         "X-Qlvb-Timestamp": stamp,
-        "X-Qlvb-Signature": signature(secret_unseal(sub.secret_sealed), stamp, body),
+        "X-Qlvb-Signature": signature(secret, stamp, body),
     }
     try:
         with _session().post(
@@ -129,87 +118,178 @@ def _auto_pause(sub: Subscription, streak: int) -> None:
 
 
 def _failed(delivery: WebhookDelivery, now: datetime, *, held: bool) -> float | None:
-    """A failed attempt: retried after the back-off while tries are left (failed for good after the last);
-    counted in the subscription's failures in a row, which pause it at ``QLVB_WEBHOOK_PAUSE_AFTER``."""
-    sub = delivery.subscription
+    """A failed attempt moves the delivery on: retried after the back-off while tries are left (failed for
+    good after the last). Counted in the subscription's failures in a row by the caller."""
     delivery.tries_left = 0 if held else max(0, delivery.tries_left - 1)
-    delay = None
     if delivery.tries_left == 0:
         delivery.state = DeliveryState.FAILED
-    else:
-        from .webhooks import max_attempts
+        return None
+    from .webhooks import max_attempts
 
-        delay = backoff(max_attempts() - delivery.tries_left)
-        delivery.next_attempt_at = now + timedelta(seconds=delay)
-    if not held:
-        Subscription.objects.filter(pk=sub.pk).update(failure_streak=F("failure_streak") + 1)
-        streak = Subscription.objects.values_list("failure_streak", flat=True).get(pk=sub.pk)
-        if streak >= _pause_after():
-            _auto_pause(sub, streak)
+    delay = backoff(max_attempts() - delivery.tries_left)
+    delivery.next_attempt_at = now + timedelta(seconds=delay)
     return delay
 
 
-def _record(delivery: WebhookDelivery, code: int | None, error: str, started: float, *, held: bool) -> float | None:
-    """Log the attempt and move the delivery on. ``delivery`` is claimed: nobody else writes it meanwhile."""
+@dataclass
+class Sent:
+    delivery: WebhookDelivery
+    code: int | None
+    error: str
+    duration_ms: int
+    held: bool = False
+
+
+UPDATED = [
+    "attempts",
+    "claimed_until",
+    "last_status_code",
+    "last_error",
+    "state",
+    "delivered_at",
+    "tries_left",
+    "next_attempt_at",
+]
+
+
+def _record(sub: Subscription, sent: list[Sent]) -> float | None:
+    """Log the attempts of one subscription's claimed deliveries and move each on, in one transaction (one
+    INSERT of the attempts, one UPDATE of the deliveries); then the subscription's failures in a row, which
+    pause it at ``QLVB_WEBHOOK_PAUSE_AFTER``. The seconds until the earliest retry, or None."""
+    if not sent:
+        return None
     now = timezone.now()
-    delay = None
+    delays: list[float] = []
+    failures = 0  # counted failures since the last success of this batch (or since its start)
+    succeeded = False
     with transaction.atomic():
-        delivery.attempts += 1
-        WebhookAttempt.objects.create(
-            delivery=delivery,
-            number=delivery.attempts,
-            at=now,
-            status_code=code,
-            error=error[:300],
-            duration_ms=int((time.monotonic() - started) * 1000),
-        )
-        delivery.claimed_until = None
-        delivery.last_status_code = code
-        delivery.last_error = error[:300]
-        if not error:
-            delivery.state = DeliveryState.DELIVERED
-            delivery.delivered_at = now
-            if delivery.subscription.failure_streak:
-                Subscription.objects.filter(pk=delivery.subscription_id).update(failure_streak=0)
-        else:
-            delay = _failed(delivery, now, held=held)
-        delivery.save(
-            update_fields=[
-                "attempts",
-                "claimed_until",
-                "last_status_code",
-                "last_error",
-                "state",
-                "delivered_at",
-                "tries_left",
-                "next_attempt_at",
-            ]
-        )
-    return delay
+        attempts = []
+        for one in sent:
+            delivery = one.delivery
+            delivery.attempts += 1
+            attempts.append(
+                WebhookAttempt(
+                    delivery=delivery,
+                    number=delivery.attempts,
+                    at=now,
+                    status_code=one.code,
+                    error=one.error[:300],
+                    duration_ms=one.duration_ms,
+                )
+            )
+            delivery.claimed_until = None
+            delivery.last_status_code = one.code
+            delivery.last_error = one.error[:300]
+            if not one.error:
+                delivery.state = DeliveryState.DELIVERED
+                delivery.delivered_at = now
+                succeeded, failures = True, 0
+            else:
+                delay = _failed(delivery, now, held=one.held)
+                if delay is not None:
+                    delays.append(delay)
+                failures += not one.held
+        WebhookAttempt.objects.bulk_create(attempts)
+        WebhookDelivery.objects.bulk_update([one.delivery for one in sent], UPDATED)
+        streak = None
+        if succeeded:
+            if sub.failure_streak or failures:
+                Subscription.objects.filter(pk=sub.pk).update(failure_streak=failures)
+            streak = failures
+        elif failures:
+            Subscription.objects.filter(pk=sub.pk).update(failure_streak=F("failure_streak") + failures)
+            streak = Subscription.objects.values_list("failure_streak", flat=True).get(pk=sub.pk)
+        if streak is not None and streak >= _pause_after():
+            _auto_pause(sub, streak)
+    return min(delays) if delays else None
+
+
+def _claimed(candidates: QuerySet[WebhookDelivery], limit: int) -> list[int]:
+    """Claim up to ``limit`` due deliveries (a lease: no lock is held while sending). On PostgreSQL one
+    ``SELECT … FOR UPDATE SKIP LOCKED`` and one ``UPDATE``: two workers draining the same subscription take
+    disjoint batches. Elsewhere (SQLite: one writer) each row is claimed by a conditional UPDATE."""
+    now = timezone.now()
+    connect, read = timeouts()
+    lease = now + timedelta(seconds=limit * (connect + read) + 60)
+    due = candidates.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now, subscription__active=True).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            ids = list(
+                due.order_by("next_attempt_at", "pk")
+                .select_for_update(skip_locked=True, of=("self",))
+                .values_list("pk", flat=True)[:limit]
+            )
+            WebhookDelivery.objects.filter(pk__in=ids).update(claimed_until=lease)
+        return ids
+    ids = []
+    for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]:
+        if due.filter(pk=pk).update(claimed_until=lease):
+            ids.append(pk)
+    return ids
+
+
+def _send(ids: list[int]) -> float | None:
+    """Send claimed deliveries (all of one subscription) one after the other on the thread's keep-alive
+    session, the secret unsealed once; stop early when the failures in a row reach the pause (the rest
+    are released for later)."""
+    if not ids:
+        return None
+    deliveries = list(WebhookDelivery.objects.select_related("subscription__system").filter(pk__in=ids).order_by("pk"))
+    sub = deliveries[0].subscription
+    system = sub.system
+    sent: list[Sent] = []
+    if system.revoked_at is not None or Scope.RECEIVE_EVENTS not in system.scopes:
+        error = "Hệ thống kết nối đã bị thu hồi hoặc không còn quyền nhận sự kiện: không gửi."
+        return _record(sub, [Sent(d, None, error, 0, held=True) for d in deliveries])
+    secret = secret_unseal(sub.secret_sealed)
+    streak, pause = sub.failure_streak, _pause_after()
+    for delivery in deliveries:
+        if streak >= pause:
+            break
+        started = time.monotonic()
+        code, error = _post(delivery, secret)
+        sent.append(Sent(delivery, code, error, int((time.monotonic() - started) * 1000)))
+        streak = streak + 1 if error else 0
+    left = [d.pk for d in deliveries[len(sent) :]]
+    if left:
+        WebhookDelivery.objects.filter(pk__in=left).update(claimed_until=None)
+    return _record(sub, sent)
 
 
 def delivery_attempt(delivery_id: int) -> float | None:
     """One attempt of a due delivery; the seconds until its next attempt, or None (delivered, failed for
     good, not due, paused, or already being sent by another worker)."""
-    if not _claim(delivery_id):
-        return None
-    delivery = WebhookDelivery.objects.select_related("subscription__system").get(pk=delivery_id)
-    system = delivery.subscription.system
-    started = time.monotonic()
-    if system.revoked_at is not None or Scope.RECEIVE_EVENTS not in system.scopes:
-        error = "Hệ thống kết nối đã bị thu hồi hoặc không còn quyền nhận sự kiện: không gửi."
-        return _record(delivery, None, error, started, held=True)
-    code, error = _post(delivery)
-    return _record(delivery, code, error, started, held=False)
+    return _send(_claimed(WebhookDelivery.objects.filter(pk=delivery_id), 1))
 
 
-def deliveries_due(limit: int = 1000) -> list[int]:
-    """Pending deliveries whose time has come and that nobody sends (a lost queue message, a resumed
-    subscription): the beat job queues them again."""
+@dataclass
+class Drained:
+    sent: int
+    retry_in: float | None  # seconds until the earliest retry of what was sent
+    more: bool  # a full batch: there may be more due now
+
+
+def subscription_drain(subscription_id: int, limit: int = 0) -> Drained:
+    """One batch of a subscription's due deliveries (``QLVB_WEBHOOK_BATCH``, 100), sent on one kept-alive
+    connection with one transaction of bookkeeping: what the Celery task ``webhook_drain`` repeats."""
+    limit = limit or int(getattr(settings, "QLVB_WEBHOOK_BATCH", 100))
+    ids = _claimed(WebhookDelivery.objects.filter(subscription_id=subscription_id), limit)
+    return Drained(sent=len(ids), retry_in=_send(ids), more=len(ids) == limit)
+
+
+def subscriptions_due() -> list[int]:
+    """Subscriptions with pending deliveries whose time has come and that nobody sends (a lost queue
+    message, a resumed subscription): the beat job queues their drain again."""
     now = timezone.now()
-    return list(
-        WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now, subscription__active=True)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
+    return sorted(
+        set(
+            WebhookDelivery.objects.filter(
+                state=DeliveryState.PENDING, next_attempt_at__lte=now, subscription__active=True
+            )
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .values_list("subscription_id", flat=True)
+            .distinct()
+        )
     )

@@ -4,7 +4,7 @@ event. For each subscription of the agency's systems that wants the kind, the pa
 subscription's person sees it**: the person (mapped by the subscription's user code, of the system's unit)
 must see the document or the task through the flows' own selectors (one SQL query), or nothing is sent.
 One delivery per event and subscription (a unique row: a consumer run twice sends nothing twice); each is
-queued to ``webhook_deliver`` after this transaction commits."""
+sent by a drain of its subscription (``tasks.webhook_drain``) queued after this transaction commits."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 from qlvb.core.errors import DomainError
 from qlvb.direction.task_models import TaskEvent
 from qlvb.direction.task_selectors import tasks_visible_to
+from qlvb.documents.deliveries import Status as DeliveryStatus
 from qlvb.documents.events import consumer
 from qlvb.documents.models import Direction, Document, DocumentEvent
 from qlvb.documents.visibility import documents_visible_to
@@ -84,9 +85,10 @@ def deliveries_make(
     at: dt.datetime,
     sees: Callable[[User], bool],
     data: Callable[[Subscription], dict[str, Any]],
-) -> list[int]:
+) -> list[tuple[int, int]]:
     """One pending delivery per subscription that wants ``kind`` and whose person ``sees`` the subject of the
-    event (asked once per person); existing rows (a second run) are left as they are. Returns the ids queued."""
+    event (asked once per person); existing rows (a second run) are left as they are. Returns the (delivery,
+    subscription) ids to send."""
     subscriptions = _subscriptions(agency_id, kind)
     if not subscriptions:
         return []
@@ -130,16 +132,17 @@ def deliveries_make(
             subscription__active=True,
             state=DeliveryState.PENDING,
             attempts=0,
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "subscription_id")
     )
     return queued
 
 
-def _queue_after_commit(ids: list[int]) -> None:
-    from .tasks import webhook_deliver
+def _queue_after_commit(queued: list[tuple[int, int]]) -> None:
+    """One drain per subscription that got a delivery (``tasks.webhook_drain``), after the commit."""
+    from .tasks import webhook_drain_queue
 
-    for pk in ids:
-        transaction.on_commit(partial(webhook_deliver.delay, pk))
+    for sub in sorted({sub for _pk, sub in queued}):
+        transaction.on_commit(partial(webhook_drain_queue, sub))
 
 
 def _wants(event: DocumentEvent) -> bool:
@@ -151,7 +154,10 @@ def _document_event_data(event: DocumentEvent) -> Callable[[Subscription], dict[
     document = event.document
     base: dict[str, Any] = {"document": document_data(document), "text": event.text, "actor": event.actor_name}
     if event.action == "delivery_status":
-        base["delivery"] = {"id": event.data.get("delivery"), "status": event.data.get("status")}
+        status = str(event.data.get("status") or "")
+        label = str(DeliveryStatus(status).label) if status in DeliveryStatus.values else status
+        # the recipient's status as the sent document's history shows it (never the recipient's own file)
+        base["delivery"] = {"id": event.data.get("delivery"), "status": status, "status_label": label}
 
     def data(sub: Subscription) -> dict[str, Any]:
         if document.direction != Direction.OUTGOING:
@@ -162,7 +168,7 @@ def _document_event_data(event: DocumentEvent) -> Callable[[Subscription], dict[
     return data
 
 
-def document_deliveries(event: DocumentEvent) -> list[int]:
+def document_deliveries(event: DocumentEvent) -> list[tuple[int, int]]:
     document = event.document
     kind = DOCUMENT_KINDS[(event.action, document.direction)]
     return deliveries_make(

@@ -195,6 +195,7 @@ ACTION_KEY_LABELS: dict[tuple[str, str], Any] = {
     ("integrations.token_refused", "reason"): _("Lý do từ chối"),
     ("integrations.system_registered", "scopes"): _("Quyền của hệ thống"),
     ("integrations.call_refused", "reason"): _("Lý do từ chối"),
+    ("integrations.call", "auth"): _("Cách xác thực (token hoặc chữ ký HMAC)"),
     ("auth.twofactor_failed", "reason"): _("Bước nhập mã"),
     ("auth.passkey_refused", "reason"): _("Lý do từ chối"),
     ("operations.notice_started", "kind"): _("Loại thông báo"),

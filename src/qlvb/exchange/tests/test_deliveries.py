@@ -70,7 +70,8 @@ def test_status_arrives_only_after_the_recipient_commits(issued, person, committ
         incoming_register(actor=person("tytlienminh_buithiloan"), document=delivery.incoming_document)
         delivery.refresh_from_db()
         assert delivery.status == Status.ARRIVED  # not yet: the recipient's transaction is still open
-    assert len(dispatches(callbacks)) == 1  # one dispatch for the one wanted event
+    # the recipient's event, then the sender's delivery_status event it records (issue 18: the webhooks)
+    assert len(dispatches(callbacks)) == 2
     delivery.refresh_from_db()
     assert delivery.status == Status.REGISTERED
 
@@ -116,6 +117,27 @@ def test_events_nobody_wants_queue_nothing(draft, committed):
     with committed() as callbacks:
         draft()  # "drafted" on an outgoing document: no consumer wants it
     assert dispatches(callbacks) == []
+
+
+def test_every_status_change_is_an_event_of_the_sent_document(issued, person, committed):
+    """Issue 18: ``delivery.status_changed`` goes to the webhooks on every move of a recipient's status
+    (arrived, registered, assigned, in progress, completed), not only on a refusal."""
+    outgoing = issued()
+    delivery = outgoing.document.deliveries.get()
+    copy = delivery.incoming_document
+    loan, toan = person("tytlienminh_buithiloan"), person("tytlienminh_dangvantoan")
+    with committed():
+        incoming_register(actor=loan, document=copy)
+    with committed():
+        assignment = incoming_handle_self(actor=toan, document=copy, note="Tự xử lý")
+    with committed():
+        assignment_report(actor=toan, assignment=assignment, text="Đang triển khai")
+    with committed():
+        assignment_complete(actor=toan, assignment=assignment, result="Đã triển khai")
+    events = outgoing.document.events.filter(action="delivery_status").order_by("pk")
+    assert [e.data["status"] for e in events] == ["01", "03", "04", "05", "06"]
+    assert {e.data["delivery"] for e in events} == {delivery.pk}
+    assert events.last().text.startswith(f"{delivery.organ_name}: Hoàn thành xử lý")
 
 
 def test_consumers_are_named_in_settings(settings, issued, person, committed):

@@ -74,33 +74,42 @@ class Receiver:
             self.server.server_close()
 
 
-def _bench_behaviour(fail_share: float, slow_share: float) -> Callable[[str, int], tuple[int, float]]:
+def _bench_behaviour(
+    fail_share: float, slow_share: float, hang_share: float = 0.0, hang: float = 0.0
+) -> Callable[[str, int], tuple[int, float]]:
     """For the benchmark: ``fail_share`` of the deliveries answer 500 at their first request, half of those
-    503 again at the second; ``slow_share`` take 50 ms. Decided by the delivery id (the same every run)."""
+    503 again at the second; ``hang_share`` (others) hang ``hang`` seconds at their first request (past the
+    sender's read timeout: a failed attempt, retried); ``slow_share`` take 50 ms. Decided by the delivery
+    id (the same every run)."""
 
     def behaviour(delivery: str, nth: int) -> tuple[int, float]:
         key = (int(delivery or 0) * 2654435761) % 10_000 / 10_000
         if key < fail_share and (nth == 1 or (nth == 2 and key < fail_share / 2)):
             return (500 if nth == 1 else 503), 0.0
+        if fail_share <= key < fail_share + hang_share and nth == 1:
+            return 200, hang
         return 200, 0.05 if key > 1 - slow_share else 0.0
 
     return behaviour
 
 
 def main() -> None:
-    """``python -m qlvb.integrations.tests.receiver [fail_share] [slow_share]``: prints its address, serves
-    until killed; ``GET /stats`` answers the counts (requests, deliveries acknowledged, acknowledged twice)."""
+    """``python -m qlvb.integrations.tests.receiver [fail_share] [slow_share] [hang_share] [hang]``: prints
+    its address, serves until killed; ``GET /stats`` answers the counts (requests, deliveries acknowledged,
+    acknowledged twice)."""
     import json
     import sys
 
     fail_share = float(sys.argv[1]) if len(sys.argv) > 1 else 0.1
     slow_share = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
-    behaviour = _bench_behaviour(fail_share, slow_share)
+    hang_share = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
+    hang = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
+    behaviour = _bench_behaviour(fail_share, slow_share, hang_share, hang)
     acknowledged: dict[str, int] = {}
 
     def counted(delivery: str, nth: int) -> tuple[int, float]:
         status, wait = behaviour(delivery, nth)
-        if status == 200:
+        if status == 200 and not wait > 0.5:  # an answer that comes after the sender gave up is no receipt
             with receiver.lock:
                 acknowledged[delivery] = acknowledged.get(delivery, 0) + 1
         return status, wait

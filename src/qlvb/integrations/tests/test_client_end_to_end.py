@@ -133,3 +133,38 @@ def test_submit_approve_sign_issue_poll_ack(
     again = desk_client.register_incoming(external_id="HS-0001", type_code="CV", subject="x", organ_name="y", main=scan)
     assert again["id"] == received["id"]
     assert Document.objects.filter(direction="incoming", organ_name="Hội Nông dân xã Liên Minh").count() == 1
+
+
+def test_signed_calls_through_the_example_client(live_server: Any, desk: Issued, tmp_path: Path) -> None:
+    """The example client in its HMAC mode (``QLVB_AUTH=hmac``): no token, every call signed; the same
+    signed request sent again by someone who captured it is refused, and a changed body too."""
+    import requests
+
+    from qlvb.signing.tests.samples import attachment_pdf
+
+    module = client_module()
+    client = module.IntegrationClient(live_server.url, desk.system.client_id, desk.secret, "V01", signed=True)
+    scan = tmp_path / "don.pdf"
+    scan.write_bytes(attachment_pdf())
+    received = client.register_incoming(
+        external_id="HS-0007", type_code="CV", subject="Đơn ký HMAC", organ_name="Hội Nông dân xã Liên Minh", main=scan
+    )
+    assert received["status"] == DocumentStatus.REGISTERED
+    assert client._json(client._request("GET", "/incoming/HS-0007"))["id"] == received["id"]
+
+    captured: list[requests.PreparedRequest] = []
+    send = client.http.send
+
+    def keep(prepared: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        captured.append(prepared.copy())
+        return send(prepared, **kwargs)
+
+    client.http.send = keep
+    client._request("GET", "/me")
+    replayed = requests.Session().send(captured[-1], timeout=60)
+    assert replayed.status_code == 401 and replayed.json()["code"] == "request_replayed"
+    forged = captured[-1].copy()
+    forged.headers["X-Qlvb-Nonce"] = "f" * 32  # a new nonce without the secret: the signature no longer matches
+    refused = requests.Session().send(forged, timeout=60)
+    assert refused.status_code == 401 and refused.json()["code"] == "signature_invalid"
+    assert "Chữ ký" in refused.json()["detail"]
