@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import DatabaseError, router, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -17,6 +19,8 @@ CSP = (
     "font-src 'self'; object-src 'none'; frame-src 'self'; frame-ancestors 'self'; base-uri 'self'; "
     "form-action 'self'"
 )
+
+logger = logging.getLogger(__name__)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -112,7 +116,11 @@ def session_expiry_move(session: SessionBase) -> None:
     if model is None:  # a store without rows (cache, signed cookies): its own save is all there is
         session.save()
         return
-    model().objects.filter(session_key=key).update(expire_date=session.get_expiry_date())
+    try:
+        with transaction.atomic(using=router.db_for_write(model())):
+            model().objects.filter(session_key=key).update(expire_date=session.get_expiry_date())
+    except DatabaseError:  # best effort: the answer never fails for it; the next request moves the deadline
+        logger.warning("session deadline not moved (database busy)", exc_info=True)
 
 
 @lru_cache(maxsize=1)
