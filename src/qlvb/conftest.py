@@ -27,26 +27,63 @@ if TYPE_CHECKING:
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# One request at a time on a shared in-memory SQLite connection (below); the browser fixtures wait on it too
+# before the test ends, so the database is never flushed under a request still being answered.
+_ONE_REQUEST = threading.Lock()
+
+
+class _Answering:
+    """A WSGI answer that holds ``_ONE_REQUEST`` until it is sent and closed: a response read lazily (a
+    file, a streamed page) and Django's end-of-request signal run against the database too."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+        self.released = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.result)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.result, "close", None)
+            if close is not None:
+                close()
+        finally:
+            if not self.released:
+                self.released = True
+                _ONE_REQUEST.release()
+
+
 class _SharedSQLiteServer(ThreadedWSGIServer):
     """The live server, one request at a time when its threads share one in-memory SQLite connection.
 
     On SQLite the test database lives in memory and every server thread is handed the same connection
     (pytest-django's ``connections_override``). A page's own requests arrive together (the page, its badge
     counts, the service worker's check): two threads in one connection interleave their transactions and
-    SQLite answers "database table is locked" — a session that cannot be saved, a page that fails. A
-    PostgreSQL test database has a connection per thread and is served as before, in parallel."""
+    SQLite answers "database table is locked" — a session that cannot be saved, a page that fails. The lock
+    is held from the start of a request until its answer is sent and closed. A PostgreSQL test database has
+    a connection per thread and is served as before, in parallel."""
 
     def set_app(self, application: Any) -> None:
         if not self.connections_override:
             super().set_app(application)
             return
-        lock = threading.Lock()
 
         def one_at_a_time(environ: dict[str, Any], start_response: Any) -> Any:
-            with lock:
-                return application(environ, start_response)
+            _ONE_REQUEST.acquire()
+            try:
+                return _Answering(application(environ, start_response))
+            except BaseException:
+                _ONE_REQUEST.release()
+                raise
 
         super().set_app(one_at_a_time)
+
+
+def live_server_idle() -> None:
+    """Wait until the live server has answered the request it is on (SQLite: see ``_SharedSQLiteServer``)."""
+    with _ONE_REQUEST:
+        pass
 
 
 LiveServerThread.server_class = _SharedSQLiteServer
@@ -190,6 +227,7 @@ def page(browser, console) -> Iterator[object]:
     context, page = _new_page(browser, console, 1280, 900)
     yield page
     context.close()
+    live_server_idle()
 
 
 @pytest.fixture
@@ -198,6 +236,7 @@ def phone_page(browser, console) -> Iterator[object]:
     context, page = _new_page(browser, console, 375, 740)
     yield page
     context.close()
+    live_server_idle()
 
 
 DEMO_PASSWORD = "LienMinh@2025"  # noqa: S105  (every demo user's password, README)
@@ -287,6 +326,7 @@ def browser_as(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     yield open_as
     for context in contexts:
         context.close()
+    live_server_idle()  # the test's database is flushed next: not under a request still being answered
 
 
 @pytest.fixture

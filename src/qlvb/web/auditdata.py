@@ -57,6 +57,7 @@ KEY_LABELS: dict[str, Any] = {
     "cause": _("Nguyên nhân"),
     "count": _("Số lượng"),
     "channel": _("Kênh"),
+    "auth": _("Cách xác thực của hệ thống kết nối"),
     "code": _("Mã lỗi"),
     "copied_from": _("Chép từ danh mục (mã)"),
     "deduplicated": _("Trùng nội dung tệp đã lưu"),
@@ -219,6 +220,7 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
         "passkey": _("Khóa đăng nhập (vân tay / khuôn mặt)"),
     },
     "kind": {"signature": _("Ảnh chữ ký"), "seal": _("Ảnh con dấu")},
+    "auth": {"token": _("Mã truy cập (token)"), "hmac": _("Chữ ký HMAC-SHA256 của yêu cầu")},
     "signer_trust": {
         "trusted": _("tin cậy, chưa bị thu hồi"),
         "untrusted": _("không được tin cậy"),

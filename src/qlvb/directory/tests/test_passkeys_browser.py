@@ -21,7 +21,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_add_a_passkey_on_the_phone_then_sign_in_with_it(live_server: Any, browser: Any, shot: Any) -> None:
     load_demo()
     context = browser.new_context(
-        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, locale="vi-VN", device_scale_factor=2
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
+        device_scale_factor=2,
+        service_workers="block",  # the worker's own tests are in web/tests/test_app_browser.py
     )
     page = context.new_page()
     page.set_default_timeout(30_000)

@@ -77,18 +77,24 @@
   var signIn = document.querySelector("[data-qlvb=passkey-sign-in]");
   if (signIn) {
     var box = document.querySelector("[data-qlvb=passkey-message]");
-    var pending = null;  // the conditional request (suggestion in the name field), aborted by the button
+    // The conditional request (the suggestion in the name field): its options, then the browser's question.
+    // The button cancels it and waits for its options to arrive first: one ceremony at a time, so the
+    // server never gets two requests for options of the same page at once.
+    var pending = null;
     var finish = function (credential) {
       return post(signIn.dataset.url, {credential: publicKeyOf(credential), next: signIn.dataset.next || ""})
         .then(function (data) { window.location.assign(data.redirect); });
     };
-    var ask = function (mediation) {
-      return post(signIn.dataset.optionsUrl).then(function (options) {
+    var ask = function (mediation, state) {
+      var fetching = post(signIn.dataset.optionsUrl);
+      if (state) state.fetching = fetching.catch(function () { return null; });
+      return fetching.then(function (options) {
+        if (state && state.cancelled) return null;
         var request = {publicKey: requestOptions(options)};
-        if (mediation) {
-          pending = new AbortController();
+        if (state) {
+          state.controller = new AbortController();
           request.mediation = mediation;
-          request.signal = pending.signal;
+          request.signal = state.controller.signal;
         }
         return navigator.credentials.get(request);
       }).then(function (credential) { if (credential) return finish(credential); });
@@ -98,15 +104,24 @@
       say(box, "Trình duyệt này không hỗ trợ khóa đăng nhập: hãy dùng mật khẩu.");
     } else {
       signIn.addEventListener("click", function () {
-        if (pending) { pending.abort(); pending = null; }
+        var before = Promise.resolve();
+        if (pending) {
+          pending.cancelled = true;
+          if (pending.controller) pending.controller.abort();
+          before = pending.fetching;
+          pending = null;
+        }
         say(box, "");
         signIn.disabled = true;
-        ask(null).catch(function (error) { say(box, failure(error)); }).then(function () { signIn.disabled = false; });
+        before.then(function () { return ask(null, null); })
+          .catch(function (error) { say(box, failure(error)); })
+          .then(function () { signIn.disabled = false; });
       });
       if (PublicKeyCredential.isConditionalMediationAvailable) {
         PublicKeyCredential.isConditionalMediationAvailable().then(function (available) {
           if (available && signIn.dataset.conditional === "1") {
-            ask("conditional").catch(function (error) {
+            pending = {cancelled: false, controller: null, fetching: Promise.resolve()};
+            ask("conditional", pending).catch(function (error) {
               if (error && error.name !== "AbortError") say(box, failure(error));
             });
           }
