@@ -364,6 +364,11 @@ QLVB_WEBHOOK_BACKOFF_SECONDS = float(env("QLVB_WEBHOOK_BACKOFF_SECONDS", "30"))
 QLVB_WEBHOOK_BACKOFF_MAX_SECONDS = float(env("QLVB_WEBHOOK_BACKOFF_MAX_SECONDS", "3600"))
 QLVB_WEBHOOK_PAUSE_AFTER = int(env("QLVB_WEBHOOK_PAUSE_AFTER", "20"))
 QLVB_WEBHOOK_HTTP_HOSTS = [h for h in env("QLVB_WEBHOOK_HTTP_HOSTS", "").split(",") if h.strip()]
+# Webhooks never go to the server itself or to link-local/metadata addresses (integrations/webhook_address.py);
+# private ranges are allowed (an agency's systems sit on its own network) unless QLVB_WEBHOOK_BLOCK_PRIVATE.
+# QLVB_WEBHOOK_INTERNAL_HOSTS: host names trusted whatever they resolve to (as QLVB_WEBHOOK_HTTP_HOSTS are).
+QLVB_WEBHOOK_BLOCK_PRIVATE = env_bool("QLVB_WEBHOOK_BLOCK_PRIVATE", False)
+QLVB_WEBHOOK_INTERNAL_HOSTS = [h for h in env("QLVB_WEBHOOK_INTERNAL_HOSTS", "").split(",") if h.strip()]
 QLVB_WEBHOOK_BATCH = int(env("QLVB_WEBHOOK_BATCH", "100"))  # deliveries of a subscription sent per batch
 CELERY_BEAT_SCHEDULE["integrations-webhooks-due"] = {"task": "qlvb.integrations.webhooks_due", "schedule": 60.0}
 # The nonces of the integration API's calls (integrations/nonces.py): Redis at this address, else at

@@ -29,17 +29,18 @@ from qlvb.assignments.notify import notify_after_commit
 from qlvb.core import audit
 
 from .models import DeliveryState, Scope, Subscription, WebhookAttempt, WebhookDelivery
+from .webhook_address import forbidden_in, guarded_session
 from .webhook_secrets import secret_unseal
 
 _local = threading.local()
 
 
 def _session() -> requests.Session:
-    """One keep-alive session per thread (a Celery worker's, a benchmark's)."""
+    """One keep-alive session per thread (a Celery worker's, a benchmark's); its connections never reach
+    the server itself or the cloud's metadata service (``webhook_address``)."""
     session = getattr(_local, "session", None)
     if session is None:
-        session = requests.Session()
-        session.trust_env = False  # no proxy from the environment: the address is the subscription's
+        session = guarded_session()
         _local.session = session
     return session
 
@@ -89,6 +90,9 @@ def _post(delivery: WebhookDelivery, secret: str) -> tuple[int | None, str]:
     except requests.Timeout:
         return None, "Hết thời gian chờ địa chỉ nhận trả lời (timeout)."
     except requests.RequestException as exc:
+        forbidden = forbidden_in(exc)
+        if forbidden is not None:
+            return None, f"Không gửi: địa chỉ nhận {forbidden.host[:100]} trỏ tới {forbidden.reason}."
         return None, f"Không kết nối được địa chỉ nhận ({type(exc).__name__})."
     return code, "" if 200 <= code < 300 else f"Địa chỉ nhận trả lời mã HTTP {code}."
 

@@ -20,6 +20,7 @@ from qlvb.directory.models import User
 from .errors import ErrorCode
 from .mapping import person_for
 from .models import ConnectedSystem, DeliveryState, EventKind, Scope, Subscription, WebhookDelivery
+from .webhook_address import literal_refusal
 from .webhook_secrets import secret_new, secret_seal
 from .webhooks import max_attempts
 
@@ -34,7 +35,8 @@ class IssuedSecret:
 
 def url_check(url: str) -> str:
     """An https address (plain http only to the hosts of ``QLVB_WEBHOOK_HTTP_HOSTS``: tests, local set-ups),
-    with no user name or password in it."""
+    with no user name or password in it, and not a literal address of the server itself or of the cloud's
+    metadata service (``webhook_address``; names are checked at every connection)."""
     url = (url or "").strip()
     if not url or len(url) > 500:
         raise ValidationFailed("Nhập địa chỉ nhận sự kiện (URL), tối đa 500 ký tự.", code=ErrorCode.WEBHOOK_URL)
@@ -53,6 +55,12 @@ def url_check(url: str) -> str:
     if not host or (parts.scheme != "https" and not plain_ok):
         raise ValidationFailed(
             "Địa chỉ nhận sự kiện phải dùng https:// (bảo mật đường truyền).", code=ErrorCode.WEBHOOK_URL
+        )
+    refusal = literal_refusal(url)
+    if refusal:
+        raise ValidationFailed(
+            f"Không nhận địa chỉ này: {refusal}. Sự kiện chỉ gửi tới hệ thống khác, không gửi vào chính máy chủ.",
+            code=ErrorCode.WEBHOOK_URL,
         )
     return url
 

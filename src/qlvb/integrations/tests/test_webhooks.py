@@ -226,3 +226,45 @@ def test_a_system_without_the_receive_scope_cannot_subscribe(person, cong_van):
     with pytest.raises(ValidationFailed, match="nhận sự kiện"):
         subscribe(person, plain, "https://example.org/hook")
     assert not Subscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("https://127.0.0.1:8000/quan-tri/", "loopback"),
+        ("https://localhost/hook", "localhost"),
+        ("https://[::1]/hook", "loopback"),
+        ("https://[::ffff:127.0.0.1]/hook", "loopback"),
+        ("https://169.254.169.254/latest/meta-data/", "link-local"),
+        ("https://0.0.0.0/hook", "loopback"),
+        ("https://224.0.0.1/hook", "multicast"),
+    ],
+)
+def test_an_address_of_the_server_itself_or_the_cloud_metadata_is_refused(hooks, person, url, says, settings):
+    settings.QLVB_WEBHOOK_HTTP_HOSTS = []  # the tests' own receiver's host is trusted elsewhere in this module
+    with pytest.raises(ValidationFailed) as refused:
+        subscribe(person, hooks, url)
+    assert says in refused.value.message and "không gửi vào chính máy chủ" in refused.value.message
+    assert not Subscription.objects.exists()
+
+
+def test_an_address_on_the_agencys_network_is_taken_unless_private_ranges_are_blocked(hooks, person, settings):
+    assert subscribe(person, hooks, "https://10.20.30.40/mot-cua/hook").subscription.pk
+    settings.QLVB_WEBHOOK_BLOCK_PRIVATE = True
+    with pytest.raises(ValidationFailed, match="mạng nội bộ"):
+        subscribe(person, hooks, "https://192.168.1.20/hook")
+    assert Subscription.objects.count() == 1
+
+
+def test_a_name_that_leads_to_the_server_itself_gets_nothing(hooks, person, receiver, system_client, committed):
+    """A name is resolved when sending: ``localhost`` (not a trusted host here, only 127.0.0.1 is) reaches
+    the same receiver by address, yet the connection is refused before a byte is sent — as for a name
+    whose DNS answer changed after the subscription was saved."""
+    sub = subscribe(person, hooks, receiver.url).subscription
+    Subscription.objects.filter(pk=sub.pk).update(url=receiver.url.replace("127.0.0.1", "localhost"))
+    with committed():
+        hand_over(system_client(hooks, "V01"), 1)
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get(subscription=sub)
+    assert delivery.state != DeliveryState.DELIVERED and delivery.last_status_code is None
+    assert "Không gửi: địa chỉ nhận localhost trỏ tới địa chỉ của chính máy chủ (loopback)" in delivery.last_error
