@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.conf import settings as django_settings
 from hypothesis import HealthCheck, settings
 
 from qlvb.directory.demo import load_demo
 from qlvb.directory.models import User
+
+# Argon2id at its lowest cost for the tests' own passwords (core/tests/hashers.py); production's stays.
+django_settings.PASSWORD_HASHERS = [
+    "qlvb.core.tests.hashers.CheapArgon2PasswordHasher",
+    *django_settings.PASSWORD_HASHERS,
+]
 
 DEMO_PASSWORD = "LienMinh@2025"  # noqa: S105  (the demo password, README)
 

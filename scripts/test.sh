@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite on SQLite and on PostgreSQL, six runs side by side (each database: two runs without the
-# browser, one with it), Ruff and mypy beside them.
+# The whole suite on SQLite and on PostgreSQL, four runs side by side (each database without and with the
+# browser), Ruff and mypy beside them.
 # PostgreSQL: $QLVB_TEST_POSTGRES_URL, else $DATABASE_URL if it names PostgreSQL, else the local socket.
 # QLVB_REQUIRE_POSTGRES=1 turns a skipped PostgreSQL run into a failure (CI sets it).
 # QLVB_TEST_SERIAL=1 runs everything one after the other (less memory, about twice the time).
@@ -23,28 +23,25 @@ PYTEST_ARGS+=("$@")
 # wait (about half a core each), so they fill what the two others leave. Each run has its own data folder
 # (files, keys, Celery queue) and, on PostgreSQL, its own test database: they share nothing.
 # The main run's last folders go to the browser run once its browser tests are done (that run mostly waits,
-# then idles): the runs of a database end about together (CI nears its 40 minutes otherwise). The rest of
-# the tests without the browser is split in two runs (main, main2) that fill the cores the browser runs
-# leave idle. Only for the whole suite: with PYTEST_ARGS (a folder, -k ...) the runs split by the browser
-# mark alone. Each run writes var/test-<database>-<part>.xml (JUnit, every test's time) to balance the split.
+# then idles): the two runs of a database end about together (CI nears its 40 minutes otherwise). Only for
+# the whole suite: with PYTEST_ARGS (a folder, -k ...) the two runs split by the browser mark alone.
+# Each run writes var/test-<database>-<main|browser|tail>.xml (JUnit: every test's time), which
+# scripts/test_times.py sums by run and folder. (Two runs without the browser per database instead of one
+# were tried on 03/12/2026: slower, 45 min against 39 — the machine's two cores are the limit, not waiting.)
 TAIL=(src/qlvb/outgoing src/qlvb/reports src/qlvb/signing src/qlvb/web)
-SECOND=(src/qlvb/files src/qlvb/exchange src/qlvb/operations src/qlvb/api src/qlvb/dossiers)
-run_part() {  # $1 = label, $2 = DATABASE_URL, $3 = main | main2 | browser; writes var/test-$1-$3.rc
-  local tag=$3 marks="not browser"
-  [ "$tag" = browser ] && marks=browser
+run_part() {  # $1 = label, $2 = DATABASE_URL, $3 = "not browser" | "browser"; writes var/test-$1-<part>.rc
+  local tag; tag=$([ "$3" = browser ] && echo browser || echo main)
   local data="$PWD/var/test-data-$1-$tag"
   local whole=0 extra=() rc tail_rc only=0
   [ ${#PYTEST_ARGS[@]} -eq 0 ] && whole=1
-  if [ $whole = 0 ] && [ "$tag" = main2 ]; then echo 0 > "var/test-$1-$tag.rc"; return; fi
   # PostgreSQL: the tests that use the database (the others ran on SQLite; conftest.py)
   [ "$1" = postgresql ] && [ $whole = 1 ] && only=1
   if [ $whole = 1 ] && [ "$tag" = main ]; then
-    for folder in "${TAIL[@]}" "${SECOND[@]}"; do extra+=("--ignore=$folder"); done
+    for folder in "${TAIL[@]}"; do extra+=("--ignore=$folder"); done
   fi
-  if [ "$tag" = main2 ]; then extra+=("${SECOND[@]}"); fi
   rm -rf "$data"; mkdir -p "$data"
-  echo "=== Bộ kiểm thử trên $1 ($tag: $marks) ==="
-  QLVB_TEST_DATABASE_ONLY=$only QLVB_DATA_DIR="$data" DATABASE_URL="$2" "$py" -m pytest -p no:cacheprovider --durations=25 -m "$marks" \
+  echo "=== Bộ kiểm thử trên $1 ($3) ==="
+  QLVB_TEST_DATABASE_ONLY=$only QLVB_DATA_DIR="$data" DATABASE_URL="$2" "$py" -m pytest -p no:cacheprovider --durations=25 -m "$3" \
     --junitxml="var/test-$1-$tag.xml" "${extra[@]}" "${PYTEST_ARGS[@]}"
   rc=$?
   # exit 5 = no test selected (e.g. PYTEST_ARGS names a folder without browser tests)
@@ -63,7 +60,7 @@ run_part() {  # $1 = label, $2 = DATABASE_URL, $3 = main | main2 | browser; writ
 
 finish_suite() {  # $1 = label: print its logs, record its verdict
   local rc=0 tag part_rc
-  for tag in main main2 browser; do
+  for tag in main browser; do
     cat "var/test-$1-$tag.log"
     part_rc=$(cat "var/test-$1-$tag.rc" 2>/dev/null || echo 1)
     [ "$part_rc" -eq 0 ] || rc=$part_rc
@@ -93,25 +90,23 @@ psycopg.connect(**{k: v for k, v in kw.items() if v}).close()
 PY
 then pg_ok=1; fi
 
-# PostgreSQL's other runs get database names of their own (test_<name>_main2, test_<name>_browser)
-pg_named() { "$py" -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path=p.path.rstrip("/") + sys.argv[2])))' "$pg_url" "$1"; }
-pg_main2_url=$(pg_named _main2)
-pg_browser_url=$(pg_named _browser)
+# PostgreSQL's browser run gets a database name of its own (test_<name>_browser): the two runs at once
+pg_browser_url=$("$py" -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path=p.path.rstrip("/") + "_browser")))' "$pg_url")
 sqlite_url="sqlite:///$PWD/var/test.sqlite3"
 echo "=== SQLite$([ $pg_ok = 1 ] && echo " và PostgreSQL") — nhật ký in ra khi xong ==="
 if [ "${QLVB_TEST_SERIAL:-0}" = 1 ]; then
-  for part in main main2 browser; do run_part sqlite "$sqlite_url" $part > "var/test-sqlite-$part.log" 2>&1; done
+  run_part sqlite "$sqlite_url" "not browser" > var/test-sqlite-main.log 2>&1
+  run_part sqlite "$sqlite_url" browser > var/test-sqlite-browser.log 2>&1
   if [ $pg_ok = 1 ]; then
-    run_part postgresql "$pg_url" main > var/test-postgresql-main.log 2>&1
-    run_part postgresql "$pg_main2_url" main2 > var/test-postgresql-main2.log 2>&1
+    run_part postgresql "$pg_url" "not browser" > var/test-postgresql-main.log 2>&1
     run_part postgresql "$pg_browser_url" browser > var/test-postgresql-browser.log 2>&1
   fi
 else
   pids=()
-  for part in main main2 browser; do run_part sqlite "$sqlite_url" $part > "var/test-sqlite-$part.log" 2>&1 & pids+=($!); done
+  run_part sqlite "$sqlite_url" "not browser" > var/test-sqlite-main.log 2>&1 & pids+=($!)
+  run_part sqlite "$sqlite_url" browser > var/test-sqlite-browser.log 2>&1 & pids+=($!)
   if [ $pg_ok = 1 ]; then
-    run_part postgresql "$pg_url" main > var/test-postgresql-main.log 2>&1 & pids+=($!)
-    run_part postgresql "$pg_main2_url" main2 > var/test-postgresql-main2.log 2>&1 & pids+=($!)
+    run_part postgresql "$pg_url" "not browser" > var/test-postgresql-main.log 2>&1 & pids+=($!)
     run_part postgresql "$pg_browser_url" browser > var/test-postgresql-browser.log 2>&1 & pids+=($!)
   fi
   wait "${pids[@]}" "$lint_pid"

@@ -31,6 +31,17 @@ def test_passwords_are_stored_as_argon2(demo) -> None:
     assert User.objects.get(username=USERNAME).check_password(PASSWORD)
 
 
+def test_production_hashes_with_argon2_at_full_cost() -> None:
+    """The tests hash at Argon2's lowest cost (core/tests/hashers.py); the deployment's settings module keeps
+    Django's Argon2 first (new passwords) and PBKDF2 only to read old hashes."""
+    import qlvb.settings as production
+
+    assert production.PASSWORD_HASHERS == [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 def test_a_new_password_is_argon2(person) -> None:
     from qlvb.directory.services import user_change_password
 
