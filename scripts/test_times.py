@@ -24,11 +24,39 @@ def folder_of(classname: str) -> str:
     return parts[0]
 
 
+def node_id(classname: str, name: str) -> str:
+    """JUnit's ``src.qlvb.web.tests.test_x`` + ``test_y[a]`` → pytest's ``src/qlvb/web/tests/test_x.py::test_y[a]``
+    (a class inside the module stays after the file: ``...test_x.py::Class::test_y``)."""
+    parts = classname.split(".")
+    for cut in range(len(parts), 0, -1):
+        path = Path(*parts[:cut]).with_suffix(".py")
+        if path.is_file():
+            return "::".join([str(path), *parts[cut:], name])
+    return "::".join([str(Path(*parts).with_suffix(".py")), name])
+
+
+def failed_nodes(files: list[Path]) -> list[str]:
+    """The tests that failed or errored in these JUnit files, as pytest node ids."""
+    found: list[str] = []
+    for path in files:
+        for case in ET.parse(path).getroot().iter("testcase"):  # noqa: S314
+            if case.find("failure") is not None or case.find("error") is not None:
+                node = node_id(case.get("classname", ""), case.get("name", ""))
+                if node not in found:
+                    found.append(node)
+    return found
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--tests", type=int, default=0, help="also list the N slowest tests")
+    parser.add_argument("--failed", action="store_true", help="only print the node ids of failed tests")
     args = parser.parse_args(argv)
+    if args.failed:
+        for node in failed_nodes(args.files):
+            print(node)
+        return 0
     files = args.files or sorted(Path("var").glob("test-*.xml"))
     if not files:
         print("Không có tệp var/test-*.xml: hãy chạy make test trước.", file=sys.stderr)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -104,20 +105,21 @@ def _check_peer(host: str, sock: socket.socket) -> None:
         raise ForbiddenAddressError(host, reason)
 
 
+def _connect_checked(conn: HTTPConnection, connect: Callable[[], socket.socket]) -> socket.socket:
+    _check_host(conn._dns_host, conn.port)
+    sock = connect()
+    _check_peer(conn._dns_host, sock)
+    return sock
+
+
 class _GuardedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
-        _check_host(self._dns_host, self.port)
-        sock = super()._new_conn()
-        _check_peer(self._dns_host, sock)
-        return sock
+        return _connect_checked(self, super()._new_conn)
 
 
 class _GuardedHTTPSConnection(HTTPSConnection):
     def _new_conn(self) -> socket.socket:
-        _check_host(self._dns_host, self.port)
-        sock = super()._new_conn()
-        _check_peer(self._dns_host, sock)
-        return sock
+        return _connect_checked(self, super()._new_conn)
 
 
 class _GuardedHTTPPool(HTTPConnectionPool):
