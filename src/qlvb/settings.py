@@ -371,6 +371,13 @@ QLVB_WEBHOOK_BLOCK_PRIVATE = env_bool("QLVB_WEBHOOK_BLOCK_PRIVATE", False)
 QLVB_WEBHOOK_INTERNAL_HOSTS = [h for h in env("QLVB_WEBHOOK_INTERNAL_HOSTS", "").split(",") if h.strip()]
 QLVB_WEBHOOK_BATCH = int(env("QLVB_WEBHOOK_BATCH", "100"))  # deliveries of a subscription sent per batch
 CELERY_BEAT_SCHEDULE["integrations-webhooks-due"] = {"task": "qlvb.integrations.webhooks_due", "schedule": 60.0}
+# Deliveries over (delivered, failed for good) are deleted with their log after KEEP_DAYS (0: kept forever);
+# an event older than that is not sent any more (integrations/webhook_purge.py).
+QLVB_WEBHOOK_KEEP_DAYS = int(env("QLVB_WEBHOOK_KEEP_DAYS", "90"))
+CELERY_BEAT_SCHEDULE["integrations-webhooks-purge"] = {
+    "task": "qlvb.integrations.webhooks_purge",
+    "schedule": 24 * 60 * 60.0,
+}
 # The nonces of the integration API's calls (integrations/nonces.py): Redis at this address, else at
 # QLVB_CACHE_URL, else the database (never a per-process memory: every web node must share them).
 QLVB_INTEGRATION_NONCE_REDIS_URL = env("QLVB_INTEGRATION_NONCE_REDIS_URL", "")

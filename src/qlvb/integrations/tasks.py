@@ -79,6 +79,14 @@ def webhooks_due() -> int:
     return len(due)
 
 
+@shared_task(name="qlvb.integrations.webhooks_purge", ignore_result=True)
+def webhooks_purge() -> int:
+    """Beat job (daily): delete the deliveries over for longer than ``QLVB_WEBHOOK_KEEP_DAYS``."""
+    from .webhook_purge import deliveries_purge
+
+    return deliveries_purge()
+
+
 @shared_task(name="qlvb.integrations.nonces_sweep", ignore_result=True)
 def nonces_sweep() -> int:
     """Beat job (hourly): delete the expired nonces kept in the database (``nonces.py``)."""

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -53,13 +54,13 @@ def address_refusal(ip: IPAddress) -> str:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if ip.is_loopback or ip.is_unspecified:
-        return "địa chỉ của chính máy chủ (loopback)"
+        return _("địa chỉ của chính máy chủ (loopback)")
     if ip.is_link_local:
-        return "địa chỉ link-local (169.254.x.x, fe80::), nơi dịch vụ siêu dữ liệu của máy chủ đám mây trả lời"
+        return _("địa chỉ link-local (169.254.x.x, fe80::), nơi dịch vụ siêu dữ liệu của máy chủ đám mây trả lời")
     if ip.is_multicast or ip.is_reserved:
-        return "địa chỉ dành riêng hoặc multicast"
+        return _("địa chỉ dành riêng hoặc multicast")
     if ip.is_private and getattr(settings, "QLVB_WEBHOOK_BLOCK_PRIVATE", False):
-        return "mạng nội bộ (QLVB_WEBHOOK_BLOCK_PRIVATE đang bật)"
+        return _("mạng nội bộ (QLVB_WEBHOOK_BLOCK_PRIVATE đang bật)")
     return ""
 
 
@@ -70,7 +71,7 @@ def literal_refusal(url: str) -> str:
     if not host or host in trusted_hosts():
         return ""
     if host == "localhost" or host.endswith(".localhost"):
-        return "địa chỉ của chính máy chủ (localhost)"
+        return _("địa chỉ của chính máy chủ (localhost)")
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:

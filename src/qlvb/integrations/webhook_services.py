@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qlvb.core import audit
 from qlvb.core.errors import Conflict, NotFound, ValidationFailed
@@ -39,27 +40,28 @@ def url_check(url: str) -> str:
     metadata service (``webhook_address``; names are checked at every connection)."""
     url = (url or "").strip()
     if not url or len(url) > 500:
-        raise ValidationFailed("Nhập địa chỉ nhận sự kiện (URL), tối đa 500 ký tự.", code=ErrorCode.WEBHOOK_URL)
+        raise ValidationFailed(_("Nhập địa chỉ nhận sự kiện (URL), tối đa 500 ký tự."), code=ErrorCode.WEBHOOK_URL)
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
         parts.port  # noqa: B018  (a port that is not a number raises here)
     except ValueError:
-        raise ValidationFailed("Địa chỉ nhận sự kiện không hợp lệ.", code=ErrorCode.WEBHOOK_URL) from None
+        raise ValidationFailed(_("Địa chỉ nhận sự kiện không hợp lệ."), code=ErrorCode.WEBHOOK_URL) from None
     if parts.username or parts.password:
         raise ValidationFailed(
-            "Không ghi tên đăng nhập hay mật khẩu trong địa chỉ nhận: bên nhận kiểm tra chữ ký X-Qlvb-Signature.",
+            _("Không ghi tên đăng nhập hay mật khẩu trong địa chỉ nhận: bên nhận kiểm tra chữ ký X-Qlvb-Signature."),
             code=ErrorCode.WEBHOOK_URL,
         )
     plain_ok = parts.scheme == "http" and host in getattr(settings, "QLVB_WEBHOOK_HTTP_HOSTS", [])
     if not host or (parts.scheme != "https" and not plain_ok):
         raise ValidationFailed(
-            "Địa chỉ nhận sự kiện phải dùng https:// (bảo mật đường truyền).", code=ErrorCode.WEBHOOK_URL
+            _("Địa chỉ nhận sự kiện phải dùng https:// (bảo mật đường truyền)."), code=ErrorCode.WEBHOOK_URL
         )
     refusal = literal_refusal(url)
     if refusal:
         raise ValidationFailed(
-            f"Không nhận địa chỉ này: {refusal}. Sự kiện chỉ gửi tới hệ thống khác, không gửi vào chính máy chủ.",
+            _("Không nhận địa chỉ này: %(reason)s. Sự kiện chỉ gửi tới hệ thống khác, không gửi vào chính máy chủ.")
+            % {"reason": refusal},
             code=ErrorCode.WEBHOOK_URL,
         )
     return url
@@ -69,7 +71,9 @@ def kinds_check(kinds: list[str]) -> list[str]:
     unknown = [k for k in kinds if k not in EventKind.values]
     if unknown or not kinds:
         raise ValidationFailed(
-            "Chọn ít nhất một loại sự kiện hợp lệ" + (f" (không có: {', '.join(unknown)[:200]})." if unknown else "."),
+            _("Chọn ít nhất một loại sự kiện hợp lệ (không có: %(kinds)s).") % {"kinds": ", ".join(unknown)[:200]}
+            if unknown
+            else _("Chọn ít nhất một loại sự kiện hợp lệ."),
             code=ErrorCode.WEBHOOK_KINDS,
         )
     return [k for k in EventKind.values if k in kinds]
@@ -77,10 +81,10 @@ def kinds_check(kinds: list[str]) -> list[str]:
 
 def check_receive(system: ConnectedSystem) -> None:
     if system.revoked_at is not None:
-        raise Conflict("Hệ thống đã bị thu hồi quyền truy cập.", code=ErrorCode.REVOKED)
+        raise Conflict(_("Hệ thống đã bị thu hồi quyền truy cập."), code=ErrorCode.REVOKED)
     if Scope.RECEIVE_EVENTS not in system.scopes:
         raise ValidationFailed(
-            f"Hệ thống kết nối “{system.name}” không được cấp quyền nhận sự kiện (webhook).",
+            _("Hệ thống kết nối “%(name)s” không được cấp quyền nhận sự kiện (webhook).") % {"name": system.name},
             code=ErrorCode.NOT_ALLOWED,
         )
 
@@ -94,10 +98,10 @@ def subscription_get(system: ConnectedSystem, pk: object) -> Subscription:
     try:
         key = int(str(pk))
     except ValueError:
-        raise NotFound("Không tìm thấy đăng ký nhận sự kiện.") from None
+        raise NotFound(_("Không tìm thấy đăng ký nhận sự kiện.")) from None
     found = Subscription.objects.filter(system=system, pk=key).select_related("system").first()
     if found is None:
-        raise NotFound("Không tìm thấy đăng ký nhận sự kiện.")
+        raise NotFound(_("Không tìm thấy đăng ký nhận sự kiện."))
     return found
 
 
@@ -143,7 +147,7 @@ def subscription_secret_rotate(*, actor: User, sub: Subscription) -> IssuedSecre
 
 def check_pause(sub: Subscription) -> None:
     if not sub.active:
-        raise Conflict("Đăng ký nhận sự kiện đang tạm dừng.", code=ErrorCode.PAUSED)
+        raise Conflict(_("Đăng ký nhận sự kiện đang tạm dừng."), code=ErrorCode.PAUSED)
 
 
 @transaction.atomic
@@ -159,7 +163,7 @@ def subscription_pause(*, actor: User, sub: Subscription) -> Subscription:
 
 def check_resume(sub: Subscription) -> None:
     if sub.active:
-        raise Conflict("Đăng ký nhận sự kiện đang hoạt động.", code=ErrorCode.INVALID_REQUEST)
+        raise Conflict(_("Đăng ký nhận sự kiện đang hoạt động."), code=ErrorCode.INVALID_REQUEST)
     check_receive(sub.system)
 
 
@@ -189,18 +193,20 @@ def delivery_get(sub: Subscription, pk: object) -> WebhookDelivery:
     try:
         key = int(str(pk))
     except ValueError:
-        raise NotFound("Không tìm thấy lần gửi sự kiện.") from None
+        raise NotFound(_("Không tìm thấy lần gửi sự kiện.")) from None
     found = WebhookDelivery.objects.filter(subscription=sub, pk=key).first()
     if found is None:
-        raise NotFound("Không tìm thấy lần gửi sự kiện.")
+        raise NotFound(_("Không tìm thấy lần gửi sự kiện."))
     return found
 
 
 def check_replay(delivery: WebhookDelivery, sub: Subscription) -> None:
     if delivery.state != DeliveryState.FAILED:
-        raise Conflict("Chỉ gửi lại được sự kiện đã gửi không thành công.", code=ErrorCode.NOT_FAILED)
+        raise Conflict(_("Chỉ gửi lại được sự kiện đã gửi không thành công."), code=ErrorCode.NOT_FAILED)
     if not sub.active:
-        raise Conflict("Đăng ký nhận sự kiện đang tạm dừng: tiếp tục đăng ký trước khi gửi lại.", code=ErrorCode.PAUSED)
+        raise Conflict(
+            _("Đăng ký nhận sự kiện đang tạm dừng: tiếp tục đăng ký trước khi gửi lại."), code=ErrorCode.PAUSED
+        )
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.directory.selectors import acting_user
@@ -97,15 +98,15 @@ def _act(request: HttpRequest, sub: Subscription) -> IssuedSecret | None:
         return subscription_secret_rotate(actor=actor, sub=sub)
     if action == "pause":
         subscription_pause(actor=actor, sub=sub)
-        messages.success(request, "Đã tạm dừng gửi sự kiện.")
+        messages.success(request, _("Đã tạm dừng gửi sự kiện."))
     elif action == "resume":
         subscription_resume(actor=actor, sub=sub)
-        messages.success(request, "Đã tiếp tục gửi sự kiện; các sự kiện đang chờ được gửi đi.")
+        messages.success(request, _("Đã tiếp tục gửi sự kiện; các sự kiện đang chờ được gửi đi."))
     elif action == "replay":
         delivery_replay(actor=actor, sub=sub, delivery=delivery_get(sub, request.POST.get("delivery", "")))
-        messages.success(request, "Đã đưa sự kiện vào hàng đợi gửi lại.")
+        messages.success(request, _("Đã đưa sự kiện vào hàng đợi gửi lại."))
     else:
-        raise DomainError("Thao tác không hợp lệ.")
+        raise DomainError(_("Thao tác không hợp lệ."))
     return None
 
 

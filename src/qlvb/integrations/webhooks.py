@@ -28,6 +28,7 @@ from qlvb.documents.visibility import documents_visible_to
 
 from .mapping import person_for
 from .models import DeliveryState, EventKind, Scope, Submission, Subscription, WebhookDelivery
+from .webhook_purge import event_too_old
 
 if TYPE_CHECKING:
     from qlvb.directory.models import User
@@ -87,8 +88,11 @@ def deliveries_make(
     data: Callable[[Subscription], dict[str, Any]],
 ) -> list[tuple[int, int]]:
     """One pending delivery per subscription that wants ``kind`` and whose person ``sees`` the subject of the
-    event (asked once per person); existing rows (a second run) are left as they are. Returns the (delivery,
-    subscription) ids to send."""
+    event (asked once per person); existing rows (a second run) are left as they are, and an event older than
+    the deliveries' keeping period makes none (``webhook_purge``). Returns the (delivery, subscription) ids
+    to send."""
+    if event_too_old(at):  # its deliveries may have been purged: a replayed old event is not sent again
+        return []
     subscriptions = _subscriptions(agency_id, kind)
     if not subscriptions:
         return []

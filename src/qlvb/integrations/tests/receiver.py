@@ -40,6 +40,9 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # as any real web server: the answer's headers and body (two writes) leave at once, not 40 ms
+            # apart (Nagle's algorithm against the sender's delayed acknowledgement)
+            disable_nagle_algorithm = True
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))

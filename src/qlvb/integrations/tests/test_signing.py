@@ -157,12 +157,16 @@ def test_a_stale_or_replayed_signed_call_is_refused(desk: Issued) -> None:
     assert list(Handover.objects.values_list("external_id", flat=True)) == ["HS-0001"]
 
 
-def test_a_secret_issued_before_signing_must_be_rotated(desk: Issued, person: Any) -> None:
+def test_a_secret_issued_before_signing_must_be_rotated(desk: Issued, person: Any, page_as: Any) -> None:
     ConnectedSystem.objects.filter(pk=desk.system.pk).update(secret_sealed="")  # as a system registered before
     answer = signed(desk, "POST", URL, data=hand_over())
     assert answer.status_code == 401 and answer.json()["code"] == "signing_key_missing"
     assert "cấp lại khóa bí mật" in answer.json()["detail"]
+    admin_page = f"/quan-tri/he-thong-ket-noi/{desk.system.pk}/"
+    admin = page_as("tranthilan")
+    assert 'data-qlvb="secret-cannot-sign"' in admin.get(admin_page).content.decode()  # the page says so
     rotated = system_secret_rotate(actor=person("tranthilan"), system=desk.system)
+    assert 'data-qlvb="secret-cannot-sign"' not in admin.get(admin_page).content.decode()
     assert signed(rotated, "POST", URL, data=hand_over()).status_code == 201
     old = signed(desk, "POST", URL, data=hand_over(external_id="HS-0002"))  # the old secret signs nothing
     assert old.status_code == 401 and old.json()["code"] == "signature_invalid"

@@ -137,3 +137,24 @@ def test_a_task_given_reaches_a_task_subscription(hooks, person, receiver, commi
     # an officer of Kinh tế neither gave, handles nor belongs to the lead's department: nothing for her
     assert not WebhookDelivery.objects.filter(subscription=issued.subscription).exists()
     assert WebhookDelivery.objects.get(subscription=leader.subscription).state == DeliveryState.DELIVERED
+
+
+def test_the_form_refuses_in_the_language_the_administrator_chose(hooks, person, page_as):  # noqa: F811
+    client = page_as("tranthilan")
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    base = f"/quan-tri/he-thong-ket-noi/{hooks.system.pk}/webhook/"
+    cases = [
+        ("https://a:b@example.org/", ["task.created"], "Do not put a user name or password in the address"),
+        ("http://example.org/hook", ["task.created"], "must use https://"),
+        ("https://169.254.169.254/latest", ["task.created"], "a link-local address (169.254.x.x, fe80::)"),
+        ("https://example.org/hook", [], "Choose at least one valid kind of event."),
+    ]
+    for url, kinds, says in cases:
+        answer = client.post(base, {"url": url, "kinds": kinds, "user_code": "V01"})
+        html = answer.content.decode()
+        assert answer.status_code == 422 and says in html, (url, html[:2000])
+        assert "Không nhận địa chỉ" not in html and "mật khẩu trong địa chỉ" not in html  # no Vietnamese left
+    assert not Subscription.objects.exists()
+    assert client.post("/i18n/setlang/", {"language": "vi", "next": "/"}).status_code == 302
+    refused = client.post(base, {"url": "https://[::1]/hook", "kinds": ["task.created"], "user_code": "V01"})
+    assert "Không nhận địa chỉ này: địa chỉ của chính máy chủ (loopback)" in refused.content.decode()

@@ -5,6 +5,7 @@ see the document, nothing for a rolled-back transaction, nothing twice when the 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -16,6 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from qlvb.assignments.models import Notification
 from qlvb.core.errors import Conflict, ValidationFailed
@@ -26,12 +28,22 @@ from qlvb.documents.models import DocumentEvent
 from qlvb.integrations.accounts import Issued, system_register
 from qlvb.integrations.drafts import UploadedFile
 from qlvb.integrations.mapping import code_map
-from qlvb.integrations.models import CodeKind, DeliveryState, EventKind, Scope, Subscription, WebhookDelivery
+from qlvb.integrations.models import (
+    CodeKind,
+    DeliveryState,
+    EventKind,
+    Scope,
+    Subscription,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from qlvb.integrations.receiving import IncomingRequest, incoming_from_system
+from qlvb.integrations.webhook_purge import deliveries_purge
 from qlvb.integrations.webhook_services import (
     IssuedSecret,
     delivery_replay,
     subscription_create,
+    subscription_pause,
     subscription_resume,
 )
 from qlvb.signing.tests.samples import attachment_pdf
@@ -268,3 +280,41 @@ def test_a_name_that_leads_to_the_server_itself_gets_nothing(hooks, person, rece
     delivery = WebhookDelivery.objects.get(subscription=sub)
     assert delivery.state != DeliveryState.DELIVERED and delivery.last_status_code is None
     assert "Không gửi: địa chỉ nhận localhost trỏ tới địa chỉ của chính máy chủ (loopback)" in delivery.last_error
+
+
+def test_deliveries_over_for_the_keeping_period_are_purged_and_their_old_events_never_sent_again(
+    hooks, person, receiver, system_client, committed, settings
+):
+    settings.QLVB_WEBHOOK_KEEP_DAYS = 90
+    failing = False
+    receiver.behaviour = lambda _d, _n: (500 if failing else 200, 0.0)
+    sub = subscribe(person, hooks, receiver.url).subscription
+    client = system_client(hooks, "V01")
+    with committed():
+        delivered_doc = hand_over(client, 1)
+    failing = True
+    with committed():
+        hand_over(client, 2)  # 3 attempts answered 500: failed for good
+    admin = person("tranthilan")
+    with committed():
+        subscription_pause(actor=admin, sub=sub)
+        hand_over(client, 3)  # held while paused: pending
+    states = dict(WebhookDelivery.objects.filter(subscription=sub).values_list("state", "pk"))
+    assert set(states) == {DeliveryState.DELIVERED, DeliveryState.FAILED, DeliveryState.PENDING}
+    assert deliveries_purge() == 0  # all made today
+    long_ago = timezone.now() - dt.timedelta(days=91)
+    WebhookDelivery.objects.update(created_at=long_ago)
+    DocumentEvent.objects.update(created_at=long_ago)
+    sent_before = len(receiver.requests)
+
+    assert deliveries_purge(batch=1) == 2  # in batches of one: two transactions
+    assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [states[DeliveryState.PENDING]]
+    assert not WebhookAttempt.objects.exclude(delivery_id=states[DeliveryState.PENDING]).exists()
+    old_event = DocumentEvent.objects.get(document_id=delivered_doc, action="registered")
+    with committed():
+        event_dispatch(old_event.pk)  # a replayed old queue: its row is gone, the age limit holds
+    assert WebhookDelivery.objects.count() == 1 and len(receiver.requests) == sent_before
+
+    settings.QLVB_WEBHOOK_KEEP_DAYS = 0  # kept forever
+    WebhookDelivery.objects.update(state=DeliveryState.DELIVERED)
+    assert deliveries_purge() == 0 and WebhookDelivery.objects.count() == 1
