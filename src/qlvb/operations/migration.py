@@ -561,6 +561,81 @@ def migration_stage(*, run: MigrationRun, bundle: IO[bytes]) -> None:
         shutil.copyfileobj(bundle, out, 1024 * 1024)
 
 
+def migration_submit(*, actor: User, agency: Unit, bundle: IO[bytes], name: str) -> MigrationRun:
+    """The page's first step: what can be told at once is told at once (not a ZIP, no manifest, another
+    agency's bundle: a ``DomainError``); otherwise the bundle is kept and a run made in state "checking",
+    and a Celery task makes the dry run after this transaction commits (:func:`migration_check_run`) — the
+    dry run of a 50,000-row register takes minutes, longer than a proxy waits inside a request."""
+    opened, _found = _open(actor=actor, fh=bundle, name=name, agency=agency)
+    with transaction.atomic():
+        run = MigrationRun.objects.create(
+            agency=agency,
+            state=MigrationState.CHECKING,
+            source=opened.manifest.source[:200],
+            file_name=opened.name[:255],
+            sha256=opened.sha256(),
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        migration_stage(run=run, bundle=bundle)
+        run_id = run.pk
+        transaction.on_commit(lambda: _queue_check(run_id))
+    return run
+
+
+def _queue_check(run_id: int) -> None:
+    from .tasks import migration_check_task
+
+    try:
+        migration_check_task.delay(run_id)
+    except Exception:  # committed; the run stays "checking": say it in the log, the page tells to upload again
+        log.exception("migration bundle run %s: check not queued", run_id)
+
+
+def migration_check_run(run_id: int) -> MigrationRun:
+    """The Celery task's body: the dry run of a submitted bundle, its report kept on the run (state "checked",
+    or "failed" when a row is in error, the bundle then removed). Idempotent: a run no longer "checking" is
+    left as it is."""
+    run = MigrationRun.objects.select_related("agency", "created_by").filter(pk=run_id).first()
+    if run is None or run.state != MigrationState.CHECKING:
+        return run  # type: ignore[return-value]
+    path = _staged(run) / "bundle.zip"
+    try:
+        if not path.exists():
+            raise Conflict("Không còn tệp gói đã tải lên: hãy tải gói lên lại.", code=ErrorCode.BUNDLE_DONE)
+        with open(path, "rb") as fh:
+            _opened, report = _checked(actor=run.created_by, bundle=fh, name=run.file_name, agency=run.agency)
+    except Exception as exc:  # any failure ends the run as failed, with its reason on the page
+        if not isinstance(exc, DomainError):
+            log.exception("migration bundle run %s: check failed", run_id)
+        message = exc.message if isinstance(exc, DomainError) else f"Lỗi khi kiểm tra: {exc}"
+        MigrationRun.objects.filter(pk=run_id, state=MigrationState.CHECKING).update(
+            state=MigrationState.FAILED, finished_at=timezone.now(), message=str(message)[:1000]
+        )
+        shutil.rmtree(path.parent, ignore_errors=True)
+        run.refresh_from_db()
+        return run
+    with transaction.atomic():
+        changed = MigrationRun.objects.filter(pk=run_id, state=MigrationState.CHECKING).update(
+            state=MigrationState.FAILED if report.errors else MigrationState.CHECKED,
+            rows_total=report.total,
+            rows_error=report.errors,
+            rows_skipped=report.skipped,
+            report=report_to_json(report),
+        )
+        if changed:
+            audit.record(
+                "operations.bundle_checked",
+                actor=run.created_by,
+                obj=run,
+                data={"file": run.file_name, "sha256": run.sha256, "rows": report.total, "errors": report.errors},
+            )
+    if not report.can_import:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    run.refresh_from_db()
+    return run
+
+
 def migration_check_staged(*, actor: User, agency: Unit, bundle: IO[bytes], name: str) -> MigrationReport:
     """The page's first step: the dry run, recorded, and the bundle kept for :func:`migration_confirm`."""
     opened, report = _checked(actor=actor, bundle=bundle, name=name, agency=agency)

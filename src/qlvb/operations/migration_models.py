@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MigrationState(models.TextChoices):
+    CHECKING = "checking", _("Đang kiểm tra")  # uploaded: the background dry run is queued or running
     CHECKED = "checked", _("Đã kiểm tra, chờ nhập")
     QUEUED = "queued", _("Đang chờ nhập")  # confirmed: the background import is queued
     RUNNING = "running", _("Đang nhập")  # the background import is writing the sheets

@@ -21,10 +21,10 @@ from qlvb.directory.selectors import acting_user, agency_of
 from . import policies
 from .migration import (
     migrated_accounts,
-    migration_check_staged,
     migration_confirm,
     migration_run_of,
     migration_runs,
+    migration_submit,
     report_from_json,
 )
 from .migration_models import MigrationState
@@ -67,12 +67,12 @@ def migration_home(request: HttpRequest) -> HttpResponse:
     if not isinstance(bundle, UploadedFile):
         return _page(request, agency, actor, error="Hãy chọn tệp gói chuyển đổi (.zip).")
     try:
-        report = migration_check_staged(
+        run = migration_submit(
             actor=actor, agency=agency, bundle=cast("IO[bytes]", bundle), name=bundle.name or "goi-chuyen-doi.zip"
         )
     except DomainError as exc:
         return _page(request, agency, actor, error=exc.message)
-    return _page(request, agency, actor, report=report, checked=True)
+    return redirect("migration:run", pk=run.pk)  # the dry run goes on in the background; its page follows it
 
 
 @login_required
@@ -93,8 +93,9 @@ def migration_do(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def migration_run_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """One run: "queued" or "running" (the page reloads itself every few seconds), then the import's report
-    (done), or why it stopped (failed)."""
+    """One run: "checking" (the dry run), then its report with the confirmation button (checked) or the rows
+    in error (failed); "queued" or "running" (the import); then the import's report (done), or why it
+    stopped (failed). The page reloads itself every few seconds while the background work goes on."""
     actor = acting_user(request)
     agency = _agency(actor)
     try:
@@ -109,7 +110,9 @@ def migration_run_page(request: HttpRequest, pk: int) -> HttpResponse:
         run=run,
         report=report,
         imported=run.state == MigrationState.IMPORTED and report is not None and report.done,
-        in_progress=run.state in (MigrationState.QUEUED, MigrationState.RUNNING),
+        # the dry run's report: the confirmation button, or why the bundle cannot be imported
+        checked=run.state == MigrationState.CHECKED or (run.state == MigrationState.FAILED and not run.started_at),
+        in_progress=run.state in (MigrationState.CHECKING, MigrationState.QUEUED, MigrationState.RUNNING),
     )
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from .backup import backup_dir
 from .backup_retention import backups_prune
 from .backup_runs import backup_run
-from .migration import migration_import
+from .migration import migration_check_run, migration_import
 from .personal_export import personal_export_build, personal_exports_expire
 
 
@@ -38,6 +38,13 @@ def personal_export_build_task(export_id: int) -> str:
 def personal_exports_expire_task() -> str:
     """Beat's daily job: delete the personal data exports older than their 7 days."""
     return f"{personal_exports_expire()} tệp dữ liệu cá nhân hết hạn đã xóa"
+
+
+@shared_task(name="qlvb.operations.migration_check", ignore_result=True)
+def migration_check_task(run_id: int) -> str:
+    """The dry run of an uploaded migration bundle (queued after the upload commits); idempotent."""
+    run = migration_check_run(run_id)
+    return run.state if run is not None else ""
 
 
 @shared_task(name="qlvb.operations.migration_import", ignore_result=True)

@@ -10,11 +10,19 @@ from typing import Any
 
 import pytest
 
+from qlvb.core.models import AuditEntry
 from qlvb.directory.models import User
 from qlvb.directory.selectors import agency_of
-from qlvb.operations.migration import _staged, migration_check_staged, migration_confirm, migration_import
+from qlvb.operations.migration import (
+    _staged,
+    migration_check_run,
+    migration_check_staged,
+    migration_confirm,
+    migration_import,
+    migration_submit,
+)
 from qlvb.operations.migration_models import MigratedAccount, MigratedRecord, MigrationRun, MigrationState
-from qlvb.operations.tasks import migration_import_task
+from qlvb.operations.tasks import migration_check_task, migration_import_task
 
 from .test_migration_bundle import bundle, counts
 
@@ -89,3 +97,28 @@ def test_a_run_whose_bundle_is_gone_fails_with_its_reason(admin: User, django_ca
     assert failed.state == MigrationState.FAILED and "Không còn tệp gói đã kiểm tra" in failed.message
     assert MigratedAccount.objects.count() == 0
     assert migration_import(run.pk).state == MigrationState.FAILED  # left as it is
+
+
+def test_the_dry_run_is_a_task_that_checks_once_and_fails_with_its_reason_when_the_bundle_is_gone(
+    admin: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    agency = agency_of(admin)
+    assert agency is not None
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        run = migration_submit(actor=admin, agency=agency, bundle=bundle(), name="goi.zip")
+    assert run.state == MigrationState.CHECKING and len(queued) == 1 and (_staged(run) / "bundle.zip").exists()
+    assert migration_check_task.apply(args=(run.pk,)).get() == MigrationState.CHECKED
+    run.refresh_from_db()
+    assert run.rows_total == 114 and run.rows_error == 0 and run.report["sheets"]
+    checked = AuditEntry.objects.filter(action="operations.bundle_checked", object_id=str(run.pk))
+    assert checked.count() == 1
+    assert migration_check_run(run.pk).state == MigrationState.CHECKED and checked.count() == 1  # delivered again
+    assert MigratedAccount.objects.count() == 0  # a dry run writes nothing
+    confirmed = migration_confirm(actor=admin, agency=agency, run_id=run.pk)  # and the import may follow
+    assert confirmed.state == MigrationState.QUEUED
+
+    with django_capture_on_commit_callbacks(execute=False):
+        lost = migration_submit(actor=admin, agency=agency, bundle=bundle(), name="goi.zip")
+    shutil.rmtree(_staged(lost))
+    failed = migration_check_run(lost.pk)
+    assert failed.state == MigrationState.FAILED and "Không còn tệp gói đã tải lên" in failed.message

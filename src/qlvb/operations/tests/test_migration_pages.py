@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 
 from qlvb.operations.migration_models import MigratedAccount, MigrationRun, MigrationState
 
+from .test_migration_bundle import edited
+
 pytestmark = pytest.mark.django_db
 URL = "/quan-tri/chuyen-doi/"
 
@@ -48,13 +50,25 @@ def test_check_then_confirm_imports_the_staged_bundle_in_the_background_and_list
 ):
     client = page_as("tranthilan")
     sample = client.get(f"{URL}goi-mau.zip").content
-    checked = client.post(URL, {"bundle": SimpleUploadedFile("goi.zip", sample)})
+    # the upload only keeps the bundle: the dry run is a task queued once the request has committed
+    with django_capture_on_commit_callbacks(execute=False) as checks:
+        uploaded = client.post(URL, {"bundle": SimpleUploadedFile("goi.zip", sample)})
+    run = MigrationRun.objects.get()
+    assert uploaded.status_code == 302 and uploaded["Location"] == f"{URL}{run.pk}/"
+    assert run.state == MigrationState.CHECKING and run.report == {}
+    checking = client.get(f"{URL}{run.pk}/").content.decode()
+    assert 'data-state="checking"' in checking and 'http-equiv="refresh"' in checking
+    assert 'data-qlvb="migration-confirm"' not in checking
+    for callback in checks:
+        callback()
+    checked = client.get(f"{URL}{run.pk}/")
     text = checked.content.decode()
     assert checked.status_code == 200 and "Kết quả kiểm tra (chưa nhập)" in text
     assert "nguoi-dung.xlsx" in text and "114 sẽ tạo hoặc gộp" in text
+    assert 'data-qlvb="migration-confirm"' in text and 'http-equiv="refresh"' not in text
     assert MigratedAccount.objects.count() == 0
-    run = MigrationRun.objects.get()
-    assert run.state == MigrationState.CHECKED
+    run.refresh_from_db()
+    assert run.state == MigrationState.CHECKED and run.rows_total == 114
     # the confirmation only queues the import; the task runs once the request has committed
     with django_capture_on_commit_callbacks(execute=False) as queued:
         confirmed = client.post(f"{URL}{run.pk}/nhap/")
@@ -84,7 +98,8 @@ def test_another_agency_does_not_see_a_run(page_as, celery_eager, django_capture
 
     client = page_as("tranthilan")
     sample = client.get(f"{URL}goi-mau.zip").content
-    client.post(URL, {"bundle": SimpleUploadedFile("goi.zip", sample)})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {"bundle": SimpleUploadedFile("goi.zip", sample)})
     run = MigrationRun.objects.get()
     _agency, quan = other_agency()
     assert page_as(quan).get(f"{URL}{run.pk}/").status_code == 404
@@ -93,8 +108,27 @@ def test_another_agency_does_not_see_a_run(page_as, celery_eager, django_capture
     assert run.state == MigrationState.CHECKED
 
 
-def test_a_bad_upload_says_why(page_as):
+def test_a_bad_upload_says_why_at_once_and_keeps_nothing(page_as):
     client = page_as("tranthilan")
     page = client.post(URL, {"bundle": SimpleUploadedFile("goi.zip", b"not a zip at all")})
     assert page.status_code == 422
     assert "Tệp “goi.zip” không phải tệp ZIP của gói chuyển đổi." in page.content.decode()
+    assert not MigrationRun.objects.exists()
+
+
+def test_rows_in_error_come_back_on_the_runs_page_without_the_button(
+    page_as, celery_eager, django_capture_on_commit_callbacks
+):
+    from qlvb.operations.migration import _staged
+
+    client = page_as("tranthilan")
+    broken = edited("nguoi-dung.xlsx", {(3, 2): "KHONGCO"})  # an account of a unit the bundle lacks
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = client.post(URL, {"bundle": SimpleUploadedFile("loi.zip", broken.getvalue())})
+    run = MigrationRun.objects.get()
+    assert uploaded.status_code == 302 and run.state == MigrationState.FAILED and run.rows_error >= 1
+    text = client.get(f"{URL}{run.pk}/").content.decode()
+    assert 'data-qlvb="migration-blocked"' in text and 'data-qlvb="migration-confirm"' not in text
+    assert "đơn vị “KHONGCO” không có trong don-vi.xlsx" in text and 'http-equiv="refresh"' not in text
+    assert not _staged(run).exists()  # nothing kept to import
+    assert client.post(f"{URL}{run.pk}/nhap/").status_code == 422
