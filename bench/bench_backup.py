@@ -170,6 +170,9 @@ def main() -> None:
                 secret, "backup", "--dest", str(work / "encrypted"), "create", "--encrypt"
             )
             line("qlvb backup, encrypted (AES-256-GCM)", seconds_e, total, peak_e, child_e)
+            (sealed,) = sorted((work / "encrypted").glob("qlvb-*"))
+            seconds_ev, peak_ev, child_ev = qlvb(secret, "backup", "verify", str(sealed))
+            line("qlvb backup verify, encrypted (decrypts every file)", seconds_ev, total, peak_ev, child_ev)
             shutil.rmtree(work / "encrypted")
 
         subprocess.run(["dropdb", "--if-exists", "-h", HOST, TARGET], check=True)

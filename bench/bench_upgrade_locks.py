@@ -184,6 +184,8 @@ def main() -> None:
         with psycopg.connect(conninfo(copy)) as conn:
             ids = {}
             for table, (key, _c) in WATCHED.items():
+                if conn.execute("SELECT to_regclass(%s)", [table]).fetchone() == (None,):
+                    continue  # not made yet at the chosen point: the upgrade creates it
                 row = conn.execute(f"SELECT min({key}) FROM {table}").fetchone()
                 ids[table] = row[0] if row else None
         sampler, probe = Sampler(copy, options.every), Probe(copy, ids)
@@ -213,7 +215,7 @@ def main() -> None:
         worst = max(((h, t, m) for (t, m), h in sampler.longest.items() if m in BLOCKS_WRITES), default=(0.0, "-", "-"))
         print(f"\nlongest lock that blocks writes: {worst[0]:.2f} s ({worst[2]} on {worst[1]})")
         print("probe, longest wait (read / write of one row):")
-        for table in WATCHED:
+        for table in ids:
             print(f"  {table:34s} {probe.read[table] * 1000:9.1f} ms / {probe.write[table] * 1000:9.1f} ms")
     finally:
         if not options.keep:
