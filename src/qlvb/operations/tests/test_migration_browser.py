@@ -51,3 +51,36 @@ def test_the_administrator_checks_and_imports_a_bundle(
     shot(admin, "migration-done")
     no_csp_violation(errors)
     assert MigratedAccount.objects.count() == 12
+
+
+def test_the_runs_page_follows_the_background_work_without_reloading(
+    live_server: Any, browser_as: Any, shot: Any, accessible: Any
+) -> None:
+    from django.utils import timezone
+
+    from qlvb.directory.models import Unit, User
+    from qlvb.operations.migration_models import MigrationRun, MigrationState
+
+    load_demo()
+    run = MigrationRun.objects.create(
+        agency=Unit.objects.get(short_name="UBND", kind="agency"),
+        state=MigrationState.CHECKING,
+        file_name="goi-lon.zip",
+        sha256="0" * 64,
+        created_by=User.objects.get(username="ublienminh_tranthilan"),
+        created_at=timezone.now(),
+    )
+    admin = browser_as("tranthilan", phone=True)
+    admin.goto(f"{live_server.url}/quan-tri/chuyen-doi/{run.pk}/")
+    admin.locator('[data-qlvb="migration-state"][data-state="checking"]').wait_for()
+    accessible(admin, "a run being checked, on a phone")  # no timed refresh, readable link in the notice
+    assert "{#" not in admin.locator("main").inner_text() and "comment" not in admin.locator("main").inner_text()
+    shot(admin, "migration-checking-phone")
+    admin.evaluate("window.qlvbSamePage = true")  # gone if the page were loaded again
+    MigrationRun.objects.filter(pk=run.pk).update(
+        state=MigrationState.FAILED, message="Không còn tệp gói đã tải lên: hãy tải gói lên lại."
+    )
+    admin.locator('[data-qlvb="migration-state"][data-state="failed"]').wait_for(timeout=15_000)
+    assert "Không còn tệp gói đã tải lên" in admin.locator('[data-qlvb="migration-failure"]').inner_text()
+    assert admin.evaluate("window.qlvbSamePage === true")  # the part was replaced, the page was not reloaded
+    assert admin.locator('[data-qlvb="migration-polling"]').count() == 0  # and it stopped asking

@@ -57,7 +57,7 @@ def test_check_then_confirm_imports_the_staged_bundle_in_the_background_and_list
     assert uploaded.status_code == 302 and uploaded["Location"] == f"{URL}{run.pk}/"
     assert run.state == MigrationState.CHECKING and run.report == {}
     checking = client.get(f"{URL}{run.pk}/").content.decode()
-    assert 'data-state="checking"' in checking and 'http-equiv="refresh"' in checking
+    assert 'data-state="checking"' in checking and 'hx-trigger="every 5s"' in checking
     assert 'data-qlvb="migration-confirm"' not in checking
     for callback in checks:
         callback()
@@ -65,7 +65,7 @@ def test_check_then_confirm_imports_the_staged_bundle_in_the_background_and_list
     text = checked.content.decode()
     assert checked.status_code == 200 and "Kết quả kiểm tra (chưa nhập)" in text
     assert "nguoi-dung.xlsx" in text and "114 sẽ tạo hoặc gộp" in text
-    assert 'data-qlvb="migration-confirm"' in text and 'http-equiv="refresh"' not in text
+    assert 'data-qlvb="migration-confirm"' in text and 'hx-trigger="every 5s"' not in text
     assert MigratedAccount.objects.count() == 0
     run.refresh_from_db()
     assert run.state == MigrationState.CHECKED and run.rows_total == 114
@@ -76,7 +76,7 @@ def test_check_then_confirm_imports_the_staged_bundle_in_the_background_and_list
     run.refresh_from_db()
     assert run.state == MigrationState.QUEUED and MigratedAccount.objects.count() == 0
     waiting = client.get(f"{URL}{run.pk}/").content.decode()
-    assert 'data-state="queued"' in waiting and 'http-equiv="refresh"' in waiting
+    assert 'data-state="queued"' in waiting and 'hx-trigger="every 5s"' in waiting
     assert client.post(f"{URL}{run.pk}/nhap/").status_code == 302  # pressed twice: nothing more queued
     for callback in queued:
         callback()
@@ -85,7 +85,7 @@ def test_check_then_confirm_imports_the_staged_bundle_in_the_background_and_list
     assert run.imported_by is not None and run.imported_by.username == "ublienminh_tranthilan"
     done = client.get(f"{URL}{run.pk}/")
     text = done.content.decode()
-    assert done.status_code == 200 and 'data-qlvb="migration-done"' in text and 'http-equiv="refresh"' not in text
+    assert done.status_code == 200 and 'data-qlvb="migration-done"' in text and 'hx-trigger="every 5s"' not in text
     assert 'data-state="imported"' in text and "đã tạo 12" in text  # the row report, kept on the run
     assert "ublienminh_nguyenvanan" in text and "Khóa, chờ kích hoạt" in text
     assert MigratedAccount.objects.count() == 12
@@ -129,6 +129,6 @@ def test_rows_in_error_come_back_on_the_runs_page_without_the_button(
     assert uploaded.status_code == 302 and run.state == MigrationState.FAILED and run.rows_error >= 1
     text = client.get(f"{URL}{run.pk}/").content.decode()
     assert 'data-qlvb="migration-blocked"' in text and 'data-qlvb="migration-confirm"' not in text
-    assert "đơn vị “KHONGCO” không có trong don-vi.xlsx" in text and 'http-equiv="refresh"' not in text
+    assert "đơn vị “KHONGCO” không có trong don-vi.xlsx" in text and 'hx-trigger="every 5s"' not in text
     assert not _staged(run).exists()  # nothing kept to import
     assert client.post(f"{URL}{run.pk}/nhap/").status_code == 422
