@@ -37,11 +37,14 @@ def timed(run: Callable[[], int], into: list[float]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--default-gc", action="store_true", help="do not freeze the start-up objects (qlvb/wsgi.py)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qlvb.settings")
     import django
 
     django.setup()
+    if not args.default_gc:  # the process as gunicorn's workers run it (start-up objects frozen: qlvb/wsgi.py)
+        import qlvb.wsgi  # noqa: F401
     from django.db import connection
     from django.utils import timezone
 

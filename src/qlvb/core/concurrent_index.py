@@ -11,25 +11,19 @@ instead — reads and writes go on — but cannot run inside a transaction, so a
   operation would fail on SQLite).
 - :func:`create_index_concurrently` — the same for an index written in SQL (GIN, trigram) from a
   ``RunPython`` step.
-- :class:`AddForeignKeyConcurrently` — a nullable foreign key added to a large table: the column, its index
-  built concurrently, its constraint added ``NOT VALID`` and validated without stopping writers.
 
 Both first drop an **invalid** index of the same name: a concurrent build that was interrupted (a lock
 timeout of ``qlvb upgrade``, a cancelled statement, a node stopped) leaves one behind, and ``CREATE INDEX
 … IF NOT EXISTS`` would then keep the broken index for good. So running the migration again finishes the
-job. ``tests/test_migrations_concurrent_index.py`` refuses a new migration that builds an index or validates a
-foreign key on one of the large tables (:data:`LARGE_TABLES`) any other way.
+job. ``tests/test_migrations_concurrent_index.py`` refuses a new migration that builds an index on one of
+the large tables (:data:`LARGE_TABLES`) any other way.
 """
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
 from django.contrib.postgres import operations as postgres_operations
-from django.db import models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.operations import AddField, AddIndex
+from django.db.migrations.operations import AddIndex
 from django.db.migrations.state import ProjectState
 
 # The tables that reach millions of rows at a province's size (docs/benchmarks.md, 1 M documents).
@@ -87,54 +81,3 @@ class AddIndexConcurrently(postgres_operations.AddIndexConcurrently):
             AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
             return
         super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-
-def _constraint_exists(schema_editor: BaseDatabaseSchemaEditor, table: str, name: str) -> bool:
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM pg_constraint WHERE conname = %s AND conrelid = %s::regclass",
-            [name, schema_editor.quote_name(table)],
-        )
-        return cursor.fetchone() is not None
-
-
-class AddForeignKeyConcurrently(AddField):
-    """``AddField`` of a nullable ``ForeignKey`` on a large table that stops no writer on PostgreSQL: the
-    column alone (no default: instant), its index ``CONCURRENTLY``, then the constraint ``NOT VALID`` (no scan)
-    and ``VALIDATE CONSTRAINT`` (the scan, under SHARE UPDATE EXCLUSIVE: reads and writes go on). Django's own
-    ``AddField`` adds the constraint inside ``ALTER TABLE … ADD COLUMN``, which scans the whole table under
-    ACCESS EXCLUSIVE: nobody reads or writes it meanwhile. Elsewhere (SQLite) a plain ``AddField``. The state is
-    Django's usual indexed foreign key, with the index and constraint named as Django names them, so later
-    migrations find them. Each step checks what exists: after an interruption, running it again finishes the
-    job. The migration must say ``atomic = False``."""
-
-    def database_forwards(
-        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
-    ) -> None:
-        if schema_editor.connection.vendor != "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-            return
-        to_model = to_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, to_model):
-            return
-        found = to_model._meta.get_field(self.name)
-        if not isinstance(found, models.ForeignKey) or not found.null:
-            raise ValueError("AddForeignKeyConcurrently adds a nullable ForeignKey")
-        field: Any = found  # its db_index and db_constraint are not in the stubs
-        editor: Any = schema_editor  # Django's own names for the index and the constraint (private helpers)
-        table, quote = to_model._meta.db_table, schema_editor.quote_name
-        with schema_editor.connection.cursor() as cursor:
-            columns = {c.name for c in schema_editor.connection.introspection.get_table_description(cursor, table)}
-        if field.column not in columns:
-            bare = copy.copy(field)
-            bare.db_constraint, bare.db_index = False, False
-            schema_editor.add_field(to_model, bare)
-        if field.db_index:
-            index = editor._create_index_name(table, [field.column])
-            create_index_concurrently(schema_editor, index, f"ON {quote(table)} ({quote(field.column)})")
-        if field.db_constraint:
-            suffix = "_fk_%(to_table)s_%(to_column)s"
-            name = str(editor._fk_constraint_name(to_model, field, suffix)).strip('"')
-            if not _constraint_exists(schema_editor, table, name):
-                schema_editor.execute(f"{editor._create_fk_sql(to_model, field, suffix)} NOT VALID", params=None)
-            schema_editor.execute(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}", params=None)

@@ -4,13 +4,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from qlvb.core.concurrent_index import AddForeignKeyConcurrently
+from qlvb.core.concurrent_index import AddIndexConcurrently
 
 
 class Migration(migrations.Migration):
-    # CREATE INDEX CONCURRENTLY cannot run in a transaction; the constraint's NOT VALID is committed before its
-    # validation, so the short lock of the one is not held during the scan of the other
-    atomic = False
+    atomic = False  # CREATE INDEX CONCURRENTLY cannot run inside a transaction
 
     dependencies = [
         ("assignments", "0002_initial"),
@@ -23,22 +21,43 @@ class Migration(migrations.Migration):
             name="accepted_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="chấp nhận kết quả lúc"),
         ),
-        # The column first, its index afterwards CONCURRENTLY, its constraint NOT VALID and then validated
-        # (issue 15): Django's AddField would build the index under a SHARE lock and check the constraint over
-        # the whole large assignments table under ACCESS EXCLUSIVE, stopping every read and write meanwhile.
-        # The state is Django's usual indexed ForeignKey; the index and the constraint have the names Django
-        # gives them, so later migrations find them as if Django had made them.
-        AddForeignKeyConcurrently(
-            model_name="assignment",
-            name="accepted_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="người chấp nhận kết quả",
-            ),
+        # The column first, its index afterwards CONCURRENTLY (issue 15): a plain build would stop every
+        # write to the large assignments table. The state is Django's usual indexed ForeignKey; the index
+        # has the name Django gives it, so later migrations find it as if Django had made it.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name="assignment",
+                    name="accepted_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người chấp nhận kết quả",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.AddField(
+                    model_name="assignment",
+                    name="accepted_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người chấp nhận kết quả",
+                    ),
+                ),
+                AddIndexConcurrently(
+                    model_name="assignment",
+                    index=models.Index(fields=["accepted_by"], name="assignments_assignment_accepted_by_id_c28ad0f2"),
+                ),
+            ],
         ),
         migrations.AlterField(
             model_name="assignment",

@@ -27,7 +27,6 @@ from django.db.migrations.operations.special import SeparateDatabaseAndState
 
 from qlvb.core.concurrent_index import (
     LARGE_TABLES,
-    AddForeignKeyConcurrently,
     AddIndexConcurrently,
     create_index_concurrently,
     drop_invalid_index,
@@ -83,7 +82,7 @@ def _field_makes_index(field: models.Field[Any, Any]) -> bool:
 def _operation_problem(operation: object, table: str) -> str | None:
     if isinstance(operation, AddIndex) and not isinstance(operation, AddIndexConcurrently):
         return f"AddIndex {operation.index.name} on {table}"
-    if isinstance(operation, AddForeignKeyConcurrently) or not isinstance(operation, AddField | AddConstraint):
+    if not isinstance(operation, AddField | AddConstraint):
         return None
     if isinstance(operation, AddConstraint):
         if isinstance(operation.constraint, models.UniqueConstraint):
@@ -91,9 +90,7 @@ def _operation_problem(operation: object, table: str) -> str | None:
         return None
     if _field_makes_index(operation.field):
         return f"AddField {operation.name} with an index (db_index/unique/ForeignKey) on {table}"
-    if getattr(operation.field, "db_constraint", False):
-        return f"AddField {operation.name}: its foreign key checked over {table} under lock"
-    return None
+    return None  # a new nullable foreign key's constraint: PostgreSQL checks no row (docs/deploy.md)
 
 
 def _sql_problems(text: str, large: set[str] | frozenset[str]) -> list[str]:
@@ -112,7 +109,7 @@ def _sql_problems(text: str, large: set[str] | frozenset[str]) -> list[str]:
 
 def blocking_index_builds(migration: Migration) -> list[str]:
     """What this migration builds on a large table that existed before it without CONCURRENTLY, or the foreign
-    keys it checks over such a table under lock."""
+    keys it adds in SQL to such a table's existing column without NOT VALID (a scan under lock)."""
     if migration.initial:  # first install: the tables are empty
         return []
     created = {
@@ -153,7 +150,7 @@ def test_no_migration_blocks_writes_to_a_large_table_while_it_builds_an_index_or
     assert offenders == {}, (
         "Build indexes on the large tables CONCURRENTLY (qlvb.core.concurrent_index.AddIndexConcurrently or "
         "create_index_concurrently in a migration with atomic = False; a new indexed column as db_index=False "
-        "plus AddIndexConcurrently; a new foreign key with AddForeignKeyConcurrently): docs/deploy.md, Upgrades"
+        "plus AddIndexConcurrently; a constraint on a filled column added NOT VALID, then VALIDATE): docs/deploy.md"
     )
 
 
@@ -179,13 +176,7 @@ def test_the_check_sees_a_plain_index_build_on_a_large_table() -> None:
     field = models.ForeignKey("directory.Unit", on_delete=models.CASCADE)
     assert len(blocking_index_builds(migration(AddField("assignment", "probe", field)))) == 1
     unindexed = models.ForeignKey("directory.Unit", on_delete=models.CASCADE, db_index=False)
-    assert blocking_index_builds(migration(AddField("assignment", "probe", unindexed))) == [
-        "AddField probe: its foreign key checked over assignments_assignment under lock"
-    ]
-    bare = models.ForeignKey("directory.Unit", on_delete=models.CASCADE, db_index=False, db_constraint=False)
-    assert blocking_index_builds(migration(AddField("assignment", "probe", bare))) == []
-    nullable = models.ForeignKey("directory.Unit", on_delete=models.CASCADE, null=True)
-    assert blocking_index_builds(migration(AddForeignKeyConcurrently("assignment", "probe", nullable))) == []
+    assert blocking_index_builds(migration(AddField("assignment", "probe", unindexed))) == []
     checked = RunSQL(
         "ALTER TABLE assignments_assignment ADD CONSTRAINT probe_fk FOREIGN KEY (probe_id) "
         "REFERENCES directory_unit (id)"
@@ -258,57 +249,3 @@ def test_an_index_left_invalid_by_an_interrupted_build_is_built_again() -> None:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS qlvb_probe_cic")
-
-
-def _accepted_by() -> dict[str, Any]:
-    """The index and foreign key of ``assignments_assignment.accepted_by_id`` (introspected)."""
-    with connection.cursor() as cursor:
-        found = connection.introspection.get_constraints(cursor, "assignments_assignment")
-    return {
-        name: info
-        for name, info in found.items()
-        if info["columns"] == ["accepted_by_id"] and (info["index"] or info["foreign_key"])
-    }
-
-
-def _validated(names: list[str]) -> list[tuple[str, bool]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' AND conname = ANY(%s)", [names]
-        )
-        return sorted(cursor.fetchall())
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_foreign_key_is_added_with_its_index_and_a_validated_constraint_and_finished_after_a_stop() -> None:
-    """``assignments.0003`` (``AddForeignKeyConcurrently``) back and forth on this database: Django's usual
-    index and constraint, the constraint validated; stopped after its column and index, run again, it adds and
-    validates the constraint."""
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    before = _accepted_by()
-    kinds = sorted("fk" if info["foreign_key"] else "index" for info in before.values())
-    assert kinds == ["fk", "index"]
-    assert next(info for info in before.values() if info["foreign_key"])["foreign_key"] == ("directory_user", "id")
-    try:
-        executor.migrate([("assignments", "0002_initial")])
-        assert _accepted_by() == {}
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(latest)
-    assert _accepted_by().keys() == before.keys()  # the names Django gives them
-    if connection.vendor != "postgresql":
-        return
-    fk = next(name for name, info in before.items() if info["foreign_key"])
-    assert _validated([fk]) == [(fk, True)]
-    with connection.cursor() as cursor:  # a stop after the column and the index: no constraint yet
-        cursor.execute(f'ALTER TABLE assignments_assignment DROP CONSTRAINT "{fk}"')
-    graph = MigrationExecutor(connection).loader
-    node = ("assignments", "0003_acceptance")
-    operation = next(op for op in graph.graph.nodes[node].operations if isinstance(op, AddForeignKeyConcurrently))
-    state = graph.project_state(node, at_end=False)
-    after = graph.project_state(node, at_end=True)
-    with connection.schema_editor(atomic=False) as editor:
-        operation.database_forwards("assignments", editor, state, after)
-        operation.database_forwards("assignments", editor, state, after)  # and again: nothing to add
-    assert _validated([fk]) == [(fk, True)] and _accepted_by().keys() == before.keys()
