@@ -193,7 +193,7 @@ def _rows(
 ) -> Iterator[tuple[int, Any, str]]:
     """(row, parsed row or None, reason) for every row of the sheet; a sheet refused whole is reported."""
     try:
-        sheet, fh = _sheet(bundle, table.file)
+        sheet, fh = _sheet(bundle, bundle.sheet(table.file) or table.file)
     except DomainError as exc:
         report.refuse(exc.message)
         return
@@ -242,7 +242,7 @@ def _new_rows(
 
 
 def _units(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> SheetReport:
-    report = SheetReport(UNITS.file, UNITS.title)
+    report = SheetReport(bundle.sheet(UNITS.file) or UNITS.file, UNITS.title)
     todo: list[tuple[UnitRow, Unit | None]] = []  # (row, existing unit to merge into)
     rows = _rows(bundle, UNITS, report, lambda n, v: unit_parse(n, v))
     for n, row in _new_rows(rows, report, plan.units, what="mã đơn vị", name=lambda r: r.name):
@@ -274,7 +274,7 @@ def _units(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> Shee
 
 
 def _accounts(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None, out: MigrationReport) -> SheetReport:
-    report = SheetReport(ACCOUNTS.file, ACCOUNTS.title)
+    report = SheetReport(bundle.sheet(ACCOUNTS.file) or ACCOUNTS.file, ACCOUNTS.title)
     todo: list[AccountRow] = []
     rows = _rows(bundle, ACCOUNTS, report, lambda n, v: account_parse(n, v))
     for n, row in _new_rows(rows, report, plan.users, what="mã người dùng", name=lambda r: r.full_name):
@@ -353,7 +353,7 @@ def _registers(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> 
 
 
 def _assignments(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> SheetReport:
-    report = SheetReport(ASSIGNMENTS.file, ASSIGNMENTS.title)
+    report = SheetReport(bundle.sheet(ASSIGNMENTS.file) or ASSIGNMENTS.file, ASSIGNMENTS.title)
     seen: dict[str, int] = {}
     pending: list[AssignmentRow] = []
     todo: list[tuple[AssignmentRow, int]] = []
@@ -403,7 +403,7 @@ def _assignment_verdict(
 
 
 def _dossiers(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> SheetReport:
-    report = SheetReport(DOSSIERS.file, DOSSIERS.title)
+    report = SheetReport(bundle.sheet(DOSSIERS.file) or DOSSIERS.file, DOSSIERS.title)
     seen: dict[tuple[int, str], int] = {}
     pending: list[DossierRow] = []
     todo: list[tuple[DossierRow, list[int]]] = []
@@ -483,14 +483,14 @@ def _all_sheets(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None, ou
             sheet.seconds = (time.monotonic() - start) / len(sheets)
         out.sheets.extend(sheets)
 
-    if bundle.has(UNITS.file):
+    if bundle.sheet(UNITS.file):
         timed(lambda: _units(bundle, plan, writing=writing))
-    if bundle.has(ACCOUNTS.file):
+    if bundle.sheet(ACCOUNTS.file):
         timed(lambda: _accounts(bundle, plan, writing=writing, out=out))
     timed(lambda: _registers(bundle, plan, writing=writing))
-    if bundle.has(ASSIGNMENTS.file):
+    if bundle.sheet(ASSIGNMENTS.file):
         timed(lambda: _assignments(bundle, plan, writing=writing))
-    if bundle.has(DOSSIERS.file):
+    if bundle.sheet(DOSSIERS.file):
         timed(lambda: _dossiers(bundle, plan, writing=writing))
     if bundle.edxml():
         timed(lambda: edxml_sheet(bundle, agency=plan.agency, actor=plan.actor, run=writing))

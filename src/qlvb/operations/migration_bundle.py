@@ -4,16 +4,17 @@ traversal, too many entries refused), its ``manifest.json`` read and checked, it
 Layout (docs/operations.md, "Chuyển đổi dữ liệu từ hệ thống cũ")::
 
     manifest.json        {"format": "qlvb-migration", "version": 1, "organ_id": "000.00.31.H42", "source": "..."}
-    don-vi.xlsx          the units tree (old codes)
-    nguoi-dung.xlsx      the accounts (old user codes)
+    don-vi.xlsx|csv      the units tree (old codes)
+    nguoi-dung.xlsx|csv  the accounts (old user codes)
     so-den*.xlsx|csv     incoming registers (Phụ lục IV), any number of them
     so-di*.xlsx|csv      outgoing registers
-    giao-xu-ly.xlsx      assignments of the incoming documents, by old user code
-    ho-so.xlsx           dossiers and their documents by number/notation/date
+    giao-xu-ly.xlsx|csv  assignments of the incoming documents, by old user code
+    ho-so.xlsx|csv       dossiers and their documents by number/notation/date
     tep/                 the files named in the registers' "Tệp đính kèm" column
     edxml/*.edxml        edXML packages, registered as received documents
 
-Every part but the manifest is optional."""
+Every part but the manifest is optional. A folder with this layout is taken too: :func:`folder_zipped` packs it
+into a temporary ZIP (symbolic links refused), which then goes through the same checks."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from qlvb.core.errors import ValidationFailed
@@ -108,6 +110,14 @@ class Bundle:
     def has(self, member: str) -> bool:
         return member in self.members
 
+    def sheet(self, file: str) -> str | None:
+        """The member that holds the sheet ``file`` ("don-vi.xlsx"): that name, else the same name in CSV
+        ("don-vi.csv", UTF-8 with or without BOM, comma or semicolon: the register import's reader), else None."""
+        if file in self.members:
+            return file
+        csv = file.rsplit(".", 1)[0] + ".csv"
+        return csv if csv in self.members else None
+
     def registers(self) -> list[str]:
         return sorted(m for m in self.members if "/" not in m and _REGISTER.match(m))
 
@@ -124,3 +134,19 @@ class Bundle:
             digest.update(chunk)
         self.fh.seek(0)
         return digest.hexdigest()
+
+
+def folder_zipped(folder: Path, out: IO[bytes]) -> None:
+    """Write the bundle folder ``folder`` into ``out`` as a ZIP (stored, names relative with "/"). A symbolic
+    link or anything but plain files and folders is refused: a bundle never reads outside its folder."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_symlink() or not (path.is_file() or path.is_dir()):
+                raise ValidationFailed(
+                    f"Thư mục gói có “{path.relative_to(folder)}” không phải tệp thường (liên kết tượng trưng?): "
+                    "không nhận.",
+                    code=ErrorCode.BUNDLE_FILE,
+                )
+            if path.is_file():
+                zf.write(path, path.relative_to(folder).as_posix())
+    out.seek(0)

@@ -4,6 +4,8 @@ creating nothing, bad rows and bad bundles refused with their reason and nothing
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import io
 import json
 import zipfile
@@ -11,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
 from qlvb.assignments.models import Assignment, AssignmentStatus, Notification
@@ -271,3 +274,50 @@ def test_a_sheet_failing_while_written_leaves_nothing_of_itself(admin, monkeypat
     again = migration_run(actor=admin, bundle=bundle(), name="goi.zip")  # running again finishes the job
     assert {s.file: s.created for s in again.sheets}["ho-so.xlsx"] == 6
     assert again.created == 7  # the six dossiers and the edXML package
+
+
+def _csv(rows: list[list[Any]]) -> str:
+    def text(value: Any) -> str:
+        if isinstance(value, dt.datetime | dt.date):
+            return value.strftime("%d/%m/%Y")
+        return "" if value is None else str(value)
+
+    out = io.StringIO()
+    csv.writer(out).writerows([text(v) for v in row] for row in rows)
+    return "\ufeff" + out.getvalue()  # UTF-8 with BOM, as a spreadsheet saves it
+
+
+def test_a_folder_with_its_sheets_in_csv_is_taken_like_the_zip(admin, tmp_path, capsys):
+    """The old system exported a folder, each sheet as CSV (issue 15: "a folder or ZIP: XLSX/CSV")."""
+    sample = bundle()
+    folder = tmp_path / "goi-chuyen-doi"
+    with zipfile.ZipFile(sample) as zf:
+        for name in zf.namelist():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if name in ("don-vi.xlsx", "nguoi-dung.xlsx", "giao-xu-ly.xlsx", "ho-so.xlsx"):
+                rows = sheet_of(sample, name)
+                target.with_suffix(".csv").write_text(_csv(rows), encoding="utf-8")
+            else:
+                target.write_bytes(zf.read(name))
+    assert {p.name for p in folder.glob("*.csv")} == {"don-vi.csv", "nguoi-dung.csv", "giao-xu-ly.csv", "ho-so.csv"}
+    call_command("migrate-bundle", str(folder), "--dry-run", "--user", admin.username)
+    out = capsys.readouterr().out
+    assert "Kiểm tra xong: 114 mục sẽ được tạo hoặc gộp. Chưa ghi gì." in out
+    assert "don-vi.csv (Đơn vị): 5 dòng" in out and "nguoi-dung.csv (Người dùng): 12 dòng" in out
+    call_command("migrate-bundle", str(folder), "--quiet", "--user", admin.username)
+    out = capsys.readouterr().out
+    assert "NV0001 → ublienminh_nguyenvanan (Nguyễn Văn An)" in out
+    assert MigratedAccount.objects.count() == 12 and Dossier.objects.filter(title__contains="2024").exists()
+
+
+def test_a_folder_with_a_link_out_of_it_is_refused(admin, tmp_path):
+    folder = tmp_path / "goi"
+    folder.mkdir()
+    (folder / "manifest.json").write_text('{"format": "qlvb-migration", "version": 1, "organ_id": "x"}')
+    (tmp_path / "secret.txt").write_text("mật")
+    (folder / "tep").mkdir()
+    (folder / "tep" / "secret.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(CommandError, match="không phải tệp thường"):
+        call_command("migrate-bundle", str(folder), "--dry-run", "--user", admin.username)
+    assert MigratedAccount.objects.count() == 0
