@@ -7,6 +7,8 @@
   units → accounts → registers → assignments → dossiers → edXML packages. Each sheet in one transaction
   (all of it or none of it). What was created is recorded (``MigratedAccount``, ``MigratedRecord``,
   the register import's ``ImportedRow``): a second run skips it and creates nothing.
+* :func:`migration_submit` — the page's first step: the bundle kept and its dry run queued;
+  :func:`migration_check_run` — the Celery task's body that checks it and keeps the report on the run.
 * :func:`migration_confirm` — the page's second step: the staged bundle of a check queued for import;
   :func:`migration_import` — the Celery task's body that imports it and keeps the report on the run.
 
@@ -183,6 +185,11 @@ def _open(*, actor: User, fh: IO[bytes], name: str, agency: Unit | None) -> tupl
     return bundle, found
 
 
+def _member(bundle: Bundle, table: Table) -> str:
+    """The bundle's member for ``table``: its XLSX, or the CSV of the same name."""
+    return bundle.sheet(table.file) or table.file
+
+
 def _sheet(bundle: Bundle, member: str) -> tuple[Sheet, IO[bytes]]:
     fh = bundle.open(member)
     return Sheet(fh, name=member), fh
@@ -193,7 +200,7 @@ def _rows(
 ) -> Iterator[tuple[int, Any, str]]:
     """(row, parsed row or None, reason) for every row of the sheet; a sheet refused whole is reported."""
     try:
-        sheet, fh = _sheet(bundle, bundle.sheet(table.file) or table.file)
+        sheet, fh = _sheet(bundle, _member(bundle, table))
     except DomainError as exc:
         report.refuse(exc.message)
         return
@@ -242,7 +249,7 @@ def _new_rows(
 
 
 def _units(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> SheetReport:
-    report = SheetReport(bundle.sheet(UNITS.file) or UNITS.file, UNITS.title)
+    report = SheetReport(_member(bundle, UNITS), UNITS.title)
     todo: list[tuple[UnitRow, Unit | None]] = []  # (row, existing unit to merge into)
     rows = _rows(bundle, UNITS, report, lambda n, v: unit_parse(n, v))
     for n, row in _new_rows(rows, report, plan.units, what="mã đơn vị", name=lambda r: r.name):
@@ -274,7 +281,7 @@ def _units(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> Shee
 
 
 def _accounts(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None, out: MigrationReport) -> SheetReport:
-    report = SheetReport(bundle.sheet(ACCOUNTS.file) or ACCOUNTS.file, ACCOUNTS.title)
+    report = SheetReport(_member(bundle, ACCOUNTS), ACCOUNTS.title)
     todo: list[AccountRow] = []
     rows = _rows(bundle, ACCOUNTS, report, lambda n, v: account_parse(n, v))
     for n, row in _new_rows(rows, report, plan.users, what="mã người dùng", name=lambda r: r.full_name):
@@ -353,7 +360,7 @@ def _registers(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> 
 
 
 def _assignments(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> SheetReport:
-    report = SheetReport(bundle.sheet(ASSIGNMENTS.file) or ASSIGNMENTS.file, ASSIGNMENTS.title)
+    report = SheetReport(_member(bundle, ASSIGNMENTS), ASSIGNMENTS.title)
     seen: dict[str, int] = {}
     pending: list[AssignmentRow] = []
     todo: list[tuple[AssignmentRow, int]] = []
@@ -403,7 +410,7 @@ def _assignment_verdict(
 
 
 def _dossiers(bundle: Bundle, plan: _Plan, *, writing: MigrationRun | None) -> SheetReport:
-    report = SheetReport(bundle.sheet(DOSSIERS.file) or DOSSIERS.file, DOSSIERS.title)
+    report = SheetReport(_member(bundle, DOSSIERS), DOSSIERS.title)
     seen: dict[tuple[int, str], int] = {}
     pending: list[DossierRow] = []
     todo: list[tuple[DossierRow, list[int]]] = []
@@ -522,13 +529,17 @@ def _run_record(actor: User, agency: Unit, bundle: Bundle, report: MigrationRepo
             created_by=actor,
             created_at=timezone.now(),
         )
-        audit.record(
-            "operations.bundle_checked",
-            actor=actor,
-            obj=run,
-            data={"file": run.file_name, "sha256": run.sha256, "rows": report.total, "errors": report.errors},
-        )
+        _checked_audit(actor, run, report)
     return run
+
+
+def _checked_audit(actor: User, run: MigrationRun, report: MigrationReport) -> None:
+    audit.record(
+        "operations.bundle_checked",
+        actor=actor,
+        obj=run,
+        data={"file": run.file_name, "sha256": run.sha256, "rows": report.total, "errors": report.errors},
+    )
 
 
 def migration_run(
@@ -583,6 +594,18 @@ def migration_submit(*, actor: User, agency: Unit, bundle: IO[bytes], name: str)
     return run
 
 
+def _run_failed(run_id: int, exc: Exception, *, doing: str, only_from: str | None = None) -> None:
+    """A background step (the check, the import) that failed ends its run as failed, with the reason shown on
+    the run's page: a ``DomainError``'s message, or the unexpected error (logged with its traceback)."""
+    if not isinstance(exc, DomainError):
+        log.exception("migration bundle run %s: %s failed", run_id, doing)
+    message = exc.message if isinstance(exc, DomainError) else f"Lỗi khi {doing}: {exc}"
+    runs = MigrationRun.objects.filter(pk=run_id)
+    if only_from is not None:
+        runs = runs.filter(state=only_from)
+    runs.update(state=MigrationState.FAILED, finished_at=timezone.now(), message=str(message)[:1000])
+
+
 def _queue_check(run_id: int) -> None:
     from .tasks import migration_check_task
 
@@ -592,13 +615,13 @@ def _queue_check(run_id: int) -> None:
         log.exception("migration bundle run %s: check not queued", run_id)
 
 
-def migration_check_run(run_id: int) -> MigrationRun:
+def migration_check_run(run_id: int) -> MigrationRun | None:
     """The Celery task's body: the dry run of a submitted bundle, its report kept on the run (state "checked",
     or "failed" when a row is in error, the bundle then removed). Idempotent: a run no longer "checking" is
-    left as it is."""
+    left as it is; None for a run that does not exist (any more)."""
     run = MigrationRun.objects.select_related("agency", "created_by").filter(pk=run_id).first()
     if run is None or run.state != MigrationState.CHECKING:
-        return run  # type: ignore[return-value]
+        return run
     path = _staged(run) / "bundle.zip"
     try:
         if not path.exists():
@@ -606,12 +629,7 @@ def migration_check_run(run_id: int) -> MigrationRun:
         with open(path, "rb") as fh:
             _opened, report = _checked(actor=run.created_by, bundle=fh, name=run.file_name, agency=run.agency)
     except Exception as exc:  # any failure ends the run as failed, with its reason on the page
-        if not isinstance(exc, DomainError):
-            log.exception("migration bundle run %s: check failed", run_id)
-        message = exc.message if isinstance(exc, DomainError) else f"Lỗi khi kiểm tra: {exc}"
-        MigrationRun.objects.filter(pk=run_id, state=MigrationState.CHECKING).update(
-            state=MigrationState.FAILED, finished_at=timezone.now(), message=str(message)[:1000]
-        )
+        _run_failed(run_id, exc, doing="kiểm tra", only_from=MigrationState.CHECKING)
         shutil.rmtree(path.parent, ignore_errors=True)
         run.refresh_from_db()
         return run
@@ -624,26 +642,11 @@ def migration_check_run(run_id: int) -> MigrationRun:
             report=report_to_json(report),
         )
         if changed:
-            audit.record(
-                "operations.bundle_checked",
-                actor=run.created_by,
-                obj=run,
-                data={"file": run.file_name, "sha256": run.sha256, "rows": report.total, "errors": report.errors},
-            )
+            _checked_audit(run.created_by, run, report)
     if not report.can_import:
         shutil.rmtree(path.parent, ignore_errors=True)
     run.refresh_from_db()
     return run
-
-
-def migration_check_staged(*, actor: User, agency: Unit, bundle: IO[bytes], name: str) -> MigrationReport:
-    """The page's first step: the dry run, recorded, and the bundle kept for :func:`migration_confirm`."""
-    opened, report = _checked(actor=actor, bundle=bundle, name=name, agency=agency)
-    run = _run_record(actor, agency, opened, report)
-    report.run_id = run.pk
-    if report.can_import:
-        migration_stage(run=run, bundle=bundle)
-    return report
 
 
 def _staged(run: MigrationRun) -> Path:
@@ -705,12 +708,7 @@ def migration_import(run_id: int) -> MigrationRun:
                 actor=run.imported_by or run.created_by, bundle=fh, name=run.file_name, agency=run.agency, run=run
             )
     except Exception as exc:  # any failure ends the run as failed, with its reason on the page
-        if not isinstance(exc, DomainError):
-            log.exception("migration bundle run %s failed", run_id)
-        message = exc.message if isinstance(exc, DomainError) else f"Lỗi khi nhập: {exc}"
-        MigrationRun.objects.filter(pk=run_id).update(
-            state=MigrationState.FAILED, finished_at=timezone.now(), message=str(message)[:1000]
-        )
+        _run_failed(run_id, exc, doing="nhập")
         run.refresh_from_db()
         return run
     run.refresh_from_db()

@@ -16,7 +16,6 @@ from qlvb.directory.selectors import agency_of
 from qlvb.operations.migration import (
     _staged,
     migration_check_run,
-    migration_check_staged,
     migration_confirm,
     migration_import,
     migration_submit,
@@ -37,9 +36,10 @@ def admin(person: Any) -> User:
 def _checked(admin: User) -> MigrationRun:
     agency = agency_of(admin)
     assert agency is not None
-    report = migration_check_staged(actor=admin, agency=agency, bundle=bundle(), name="goi.zip")
-    assert report.can_import and report.run_id is not None
-    return MigrationRun.objects.get(pk=report.run_id)
+    submitted = migration_submit(actor=admin, agency=agency, bundle=bundle(), name="goi.zip")
+    run = migration_check_run(submitted.pk)
+    assert run is not None and run.state == MigrationState.CHECKED
+    return run
 
 
 def test_the_confirmation_queues_the_task_which_imports_and_keeps_the_report(
@@ -112,7 +112,8 @@ def test_the_dry_run_is_a_task_that_checks_once_and_fails_with_its_reason_when_t
     assert run.rows_total == 114 and run.rows_error == 0 and run.report["sheets"]
     checked = AuditEntry.objects.filter(action="operations.bundle_checked", object_id=str(run.pk))
     assert checked.count() == 1
-    assert migration_check_run(run.pk).state == MigrationState.CHECKED and checked.count() == 1  # delivered again
+    again = migration_check_run(run.pk)  # delivered again
+    assert again is not None and again.state == MigrationState.CHECKED and checked.count() == 1
     assert MigratedAccount.objects.count() == 0  # a dry run writes nothing
     confirmed = migration_confirm(actor=admin, agency=agency, run_id=run.pk)  # and the import may follow
     assert confirmed.state == MigrationState.QUEUED
@@ -121,4 +122,6 @@ def test_the_dry_run_is_a_task_that_checks_once_and_fails_with_its_reason_when_t
         lost = migration_submit(actor=admin, agency=agency, bundle=bundle(), name="goi.zip")
     shutil.rmtree(_staged(lost))
     failed = migration_check_run(lost.pk)
-    assert failed.state == MigrationState.FAILED and "Không còn tệp gói đã tải lên" in failed.message
+    assert failed is not None and failed.state == MigrationState.FAILED
+    assert "Không còn tệp gói đã tải lên" in failed.message
+    assert migration_check_run(10**9) is None  # a run that does not exist
