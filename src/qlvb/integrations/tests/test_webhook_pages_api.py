@@ -158,3 +158,16 @@ def test_the_form_refuses_in_the_language_the_administrator_chose(hooks, person,
     assert client.post("/i18n/setlang/", {"language": "vi", "next": "/"}).status_code == 302
     refused = client.post(base, {"url": "https://[::1]/hook", "kinds": ["task.created"], "user_code": "V01"})
     assert "Không nhận địa chỉ này: địa chỉ của chính máy chủ (loopback)" in refused.content.decode()
+
+
+def test_a_new_system_without_user_codes_is_told_where_to_add_one(person, page_as):
+    admin = person("tranthilan")
+    agency = Unit.objects.get(short_name="UBND", kind="agency")
+    system = system_register(actor=admin, name="Một cửa", owner_unit=agency, scopes=[Scope.RECEIVE_EVENTS]).system
+    client = page_as("tranthilan")
+    base = f"/quan-tri/he-thong-ket-noi/{system.pk}/webhook/"
+    page = client.get(base).content.decode()
+    assert 'data-qlvb="no-user-codes"' in page and f'href="/quan-tri/he-thong-ket-noi/{system.pk}/#codes-user"' in page
+    assert 'id="codes-user"' in client.get(f"/quan-tri/he-thong-ket-noi/{system.pk}/").content.decode()
+    code_map(actor=admin, system=system, kind=CodeKind.USER, code="V01", user=person("lethuha"))
+    assert 'data-qlvb="no-user-codes"' not in client.get(base).content.decode()
