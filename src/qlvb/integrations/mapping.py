@@ -4,6 +4,7 @@ administrator; and the resolution of a code in a call, with a clear refusal for 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from qlvb.core import audit
 from qlvb.core.errors import PermissionDenied, ValidationFailed
@@ -34,26 +35,29 @@ def code_map(
 ) -> CodeMapping:
     system = system_get(actor, pk=system.pk)
     if kind not in CodeKind.values:
-        raise ValidationFailed("Loại mã không hợp lệ.")
+        raise ValidationFailed(_("Loại mã không hợp lệ."))
     code = text_clean(code, label="mã của hệ thống", limit=64, required=True)
     mapping = CodeMapping(system=system, kind=kind, code=code)
     if kind == CodeKind.USER:
         if user is None or not user.is_active or not _in_agency(user.unit, system):
-            raise ValidationFailed("Chọn một người đang làm việc ở cơ quan.")
+            raise ValidationFailed(_("Chọn một người đang làm việc ở cơ quan."))
         mapping.user = user
     elif kind == CodeKind.UNIT:
         if unit is None or not unit.is_active:
-            raise ValidationFailed("Chọn một đơn vị trong danh bạ.")
+            raise ValidationFailed(_("Chọn một đơn vị trong danh bạ."))
         mapping.unit = unit
     else:
         if doc_type is None or not doc_type.is_active:
-            raise ValidationFailed("Chọn một loại văn bản đang dùng.")
+            raise ValidationFailed(_("Chọn một loại văn bản đang dùng."))
         mapping.doc_type = doc_type
     try:
         with transaction.atomic():
             mapping.save()
     except IntegrityError:
-        raise ValidationFailed(f"Mã “{code}” đã có trong bảng mã {CodeKind(kind).label.lower()}.") from None
+        table = str(CodeKind(kind).label).lower()
+        raise ValidationFailed(
+            _("Mã “%(code)s” đã có trong bảng mã %(table)s.") % {"code": code, "table": table}
+        ) from None
     audit.record(
         "integrations.code_mapped",
         actor=actor,
@@ -68,7 +72,7 @@ def code_unmap(*, actor: User, system: ConnectedSystem, mapping_id: int) -> None
     system = system_get(actor, pk=system.pk)
     mapping = CodeMapping.objects.filter(system=system, pk=mapping_id).first()
     if mapping is None:
-        raise ValidationFailed("Không có mã này trong bảng mã.")
+        raise ValidationFailed(_("Không có mã này trong bảng mã."))
     mapping.delete()
     audit.record(
         "integrations.code_unmapped", actor=actor, obj=system, data={"table": mapping.kind, "system_code": mapping.code}
@@ -94,14 +98,15 @@ def person_for(system: ConnectedSystem, code: str) -> User:
     mapping = _find(system, CodeKind.USER, code)
     if mapping is None or mapping.user is None:
         raise PermissionDenied(
-            f"Mã người dùng “{code[:64]}” chưa được ánh xạ sang người dùng nào của hệ thống quản lý văn bản.",
+            _("Mã người dùng “%(code)s” chưa được ánh xạ sang người dùng nào của hệ thống quản lý văn bản.")
+            % {"code": code[:64]},
             code=ErrorCode.UNMAPPED_USER,
         )
     person = mapping.user
     if not person.is_active or person.unit_id is None or person.unit_id not in unit_subtree_ids(system.owner_unit):
         raise PermissionDenied(
-            f"{person.full_name} không thuộc {system.owner_unit.name}: hệ thống kết nối chỉ được thay mặt "
-            "người của đơn vị mình.",
+            _("%(person)s không thuộc %(unit)s: hệ thống kết nối chỉ được thay mặt người của đơn vị mình.")
+            % {"person": person.full_name, "unit": system.owner_unit.name},
             code=ErrorCode.OUTSIDE_UNIT,
         )
     return person

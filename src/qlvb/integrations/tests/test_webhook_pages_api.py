@@ -171,3 +171,21 @@ def test_a_new_system_without_user_codes_is_told_where_to_add_one(person, page_a
     assert 'id="codes-user"' in client.get(f"/quan-tri/he-thong-ket-noi/{system.pk}/").content.decode()
     code_map(actor=admin, system=system, kind=CodeKind.USER, code="V01", user=person("lethuha"))
     assert 'data-qlvb="no-user-codes"' not in client.get(base).content.decode()
+
+
+def test_a_person_outside_the_systems_unit_is_refused_in_english_when_english_is_chosen(person, page_as):
+    admin, clerk = person("tranthilan"), person("lethuha")
+    agency = Unit.objects.get(short_name="UBND", kind="agency")
+    department = Unit.objects.filter(parent=agency, is_active=True).exclude(pk=clerk.unit_id).first()
+    assert department is not None
+    system = system_register(actor=admin, name="Kinh tế", owner_unit=department, scopes=[Scope.RECEIVE_EVENTS]).system
+    code_map(actor=admin, system=system, kind=CodeKind.USER, code="V01", user=clerk)  # of the agency, not the unit
+    client = page_as("tranthilan")
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    answer = client.post(
+        f"/quan-tri/he-thong-ket-noi/{system.pk}/webhook/",
+        {"url": "https://motcua.example.vn/hook", "kinds": ["task.created"], "user_code": "V01"},
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 422 and f"{clerk.full_name} does not belong to {department.name}" in html
+    assert not Subscription.objects.filter(system=system).exists()
