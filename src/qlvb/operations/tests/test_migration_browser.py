@@ -84,3 +84,5 @@ def test_the_runs_page_follows_the_background_work_without_reloading(
     assert "Không còn tệp gói đã tải lên" in admin.locator('[data-qlvb="migration-failure"]').inner_text()
     assert admin.evaluate("window.qlvbSamePage === true")  # the part was replaced, the page was not reloaded
     assert admin.locator('[data-qlvb="migration-polling"]').count() == 0  # and it stopped asking
+    assert "Có dòng lỗi, chưa nhập" in admin.locator('[data-qlvb="migration-history"]').inner_text()  # the list too
+    assert admin.locator("#qlvb-migration-lists").count() == 1  # swapped in place, not doubled
