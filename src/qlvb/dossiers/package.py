@@ -55,7 +55,15 @@ from qlvb.files.zipwriter import ManifestZipWriter
 from .errors import ErrorCode
 from .models import FROZEN_STATES, Dossier, DossierItem
 from .package_models import DossierPackage, PackageState
-from .package_signature import SIGNATURE, PackageSigner, SignatureInfo, manifest_sign, package_signer, subject_label
+from .package_signature import (
+    SIGNATURE,
+    PackageSigner,
+    SignatureInfo,
+    manifest_sign,
+    package_signer,
+    subject_label,
+    timestamp_time,
+)
 from .selectors import dossiers_visible_to
 
 log = logging.getLogger(__name__)
@@ -422,9 +430,12 @@ def package_write(dossiers: Iterable[Dossier], out: Path, *, signer: PackageSign
         manifest = "".join(f"{digest}  {name}\n" for digest, name in result.manifest).encode()
         _entry_write(zf, MANIFEST, manifest)
         if signer is not None:
-            _entry_write(zf, SIGNATURE, manifest_sign(manifest, signer))
+            signature = manifest_sign(manifest, signer)
+            _entry_write(zf, SIGNATURE, signature)
             der = signer.cert.public_bytes(serialization.Encoding.DER)
-            result.signature = SignatureInfo(subject_label(signer.cert), hashlib.sha256(der).hexdigest())
+            result.signature = SignatureInfo(
+                subject_label(signer.cert), hashlib.sha256(der).hexdigest(), timestamp=timestamp_time(signature)
+            )
     return result
 
 
@@ -521,6 +532,7 @@ def package_build(package_id: int) -> DossierPackage:
     if result.signature is not None:
         package.signer = result.signature.subject[:500]
         package.signer_cert_sha256 = result.signature.cert_sha256
+        package.signed_at = result.signature.timestamp
     package.save(
         update_fields=[
             "state",
@@ -531,6 +543,7 @@ def package_build(package_id: int) -> DossierPackage:
             "finished_at",
             "signer",
             "signer_cert_sha256",
+            "signed_at",
         ]
     )
     audit.record(
@@ -544,6 +557,7 @@ def package_build(package_id: int) -> DossierPackage:
             "problems": len(result.problems),
             "signer": package.signer,
             "signer_cert_sha256": package.signer_cert_sha256,
+            "signed_at": package.signed_at.isoformat() if package.signed_at else "",
         },
     )
     return package

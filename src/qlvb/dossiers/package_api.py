@@ -101,6 +101,8 @@ class ImportOut(Schema):
     # empty: unsigned. A revoked signer, or an untrusted one where signatures are required, is a 422.
     signer_trust: str
     signer_trust_note: str
+    # when a trusted TSA's timestamp proves the manifest was signed (ISO 8601); null: no trusted timestamp
+    signer_signed_at: dt.datetime | None
 
 
 class RowReportOut(Schema):
@@ -172,6 +174,7 @@ def package_import_api(request: HttpRequest) -> dict[str, Any]:
         "signer_cert_sha256": result.signature.cert_sha256 if result.signature else "",
         "signer_trust": result.signature.trust if result.signature else "",
         "signer_trust_note": result.signature.trust_note if result.signature else "",
+        "signer_signed_at": result.signature.timestamp if result.signature else None,
     }
 
 

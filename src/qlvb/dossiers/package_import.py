@@ -176,7 +176,7 @@ def _signature(zf: zipfile.ZipFile) -> SignatureInfo | None:
             "bằng chứng thư số tin cậy; không nhập gì.",
             code=ErrorCode.PACKAGE_SIGNER_UNTRUSTED,
         )
-    return replace(info, trust=trust.trust, trust_note=trust.note)
+    return replace(info, trust=trust.trust, trust_note=trust.note, timestamp=trust.timestamp)
 
 
 # --- 3: the metadata ---------------------------------------------------------------------------------------------
@@ -516,17 +516,23 @@ def package_import(*, actor: User, agency: Unit, path: Path | str, name: str = "
                 "signer_cert_sha256": result.signature.cert_sha256 if result.signature else "",
                 "signer_trust": result.signature.trust if result.signature else "",
                 "signer_trust_note": result.signature.trust_note if result.signature else "",
+                "signed_at": _signed_at(result.signature),
             },
         )
     return result
 
 
-def _signed(checked: Checked) -> dict[str, str]:
-    """The record's manifest and who signed it."""
+def _signed_at(sig: SignatureInfo | None) -> str:
+    return sig.timestamp.isoformat() if sig is not None and sig.timestamp is not None else ""
+
+
+def _signed(checked: Checked) -> dict[str, Any]:
+    """The record's manifest, who signed it and when a trusted timestamp says he did."""
     sig = checked.signature
     return {
         "manifest_sha256": checked.manifest_sha256,
         "signer": sig.subject[:500] if sig else "",
         "signer_cert_sha256": sig.cert_sha256 if sig else "",
         "signer_trust": sig.trust if sig else "",
+        "signed_at": sig.timestamp if sig else None,
     }

@@ -33,6 +33,8 @@ class DossierPackage(models.Model):
     # who signed the manifest (manifest-sha256.txt.p7s): the certificate's subject and SHA-256; empty = unsigned
     signer = models.CharField(_("người ký bảng kê"), max_length=500, blank=True)
     signer_cert_sha256 = models.CharField(_("SHA-256 chứng thư người ký"), max_length=64, blank=True)
+    # the TSA's time in the signature's timestamp token (package_signature); null: no TSA answered or none set
+    signed_at = models.DateTimeField(_("thời điểm ký theo dấu thời gian"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("gói hồ sơ xuất")
@@ -68,6 +70,8 @@ class PackageImportRecord(models.Model):
     signer_cert_sha256 = models.CharField(_("SHA-256 chứng thư người ký"), max_length=64, blank=True)
     # package_trust.Trust of the signer at import (trusted, untrusted, revocation_unknown); empty: unsigned
     signer_trust = models.CharField(_("độ tin cậy của chứng thư người ký"), max_length=20, blank=True)
+    # the time a trusted TSA's timestamp proves the manifest was signed by; null: no trusted timestamp
+    signed_at = models.DateTimeField(_("thời điểm ký theo dấu thời gian"), null=True, blank=True)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     imported_at = models.DateTimeField()
 

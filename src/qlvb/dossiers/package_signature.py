@@ -15,6 +15,14 @@ The key, in this order:
 3. none: the package is written unsigned (logged), and an import that requires a signature
    (``QLVB_PACKAGE_REQUIRE_SIGNATURE``) refuses it.
 
+The signature's timestamp: when a timestamp authority is configured (``QLVB_TSA_URL``, the same TSA as the PDF
+signatures'; ``make run`` serves the demo one), an RFC 3161 token over the signature value is added to the
+signer's unsigned attributes (``id-aa-signatureTimeStampToken``, as CAdES-T does). It proves the manifest was
+signed no later than the TSA's time, so the importing side can judge the signer's certificate at that time
+(``package_trust``): a certificate that expired or was revoked *after* the timestamp still vouches for the
+package, as for a timestamped PDF (TT 41/2017). A TSA that does not answer leaves the package signed without a
+timestamp (logged), never unexported.
+
 Verification (:func:`signature_verify`) checks the CMS structure, that the signed ``message-digest`` is the
 SHA-256 of the manifest and that the signature verifies with the certificate it carries (pyHanko's
 ``validate_sig_integrity``). The subject and the
@@ -26,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +72,7 @@ class SignatureInfo:
 
     subject: str
     cert_sha256: str
+    timestamp: datetime | None = None  # the TSA's time: read from the token (export), trusted TSA only (import)
     trust: str = ""  # empty: not asked (the exporting side)
     trust_note: str = ""
 
@@ -140,12 +150,73 @@ def package_signer(agency: Unit | None) -> PackageSigner | None:
 # --- Signing and verifying -------------------------------------------------------------------------------------
 
 
-def manifest_sign(manifest: bytes, signer: PackageSigner) -> bytes:
-    """The detached CMS (DER) over ``manifest``: SHA-256, the signer's certificate and chain included."""
+def manifest_sign(manifest: bytes, signer: PackageSigner, *, tsa_url: str | None = None) -> bytes:
+    """The detached CMS (DER) over ``manifest``: SHA-256, the signer's certificate and chain included, and the
+    TSA's timestamp over the signature when a TSA is configured (``tsa_url``, by default ``QLVB_TSA_URL``)."""
+    from qlvb.signing import conf
+
     builder = pkcs7.PKCS7SignatureBuilder().set_data(manifest).add_signer(signer.cert, signer.key, hashes.SHA256())
     for cert in signer.chain:
         builder = builder.add_certificate(cert)
-    return builder.sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary])
+    der = builder.sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary])
+    url = conf.tsa_url() if tsa_url is None else tsa_url
+    if not url:
+        return der
+    try:
+        return timestamp_add(der, url)
+    except Exception as exc:  # the TSA is down or answers nonsense: the package stays signed, without the time
+        log.warning("TSA %s gave no timestamp for a package's manifest signature (%r); signed without one", url, exc)
+        return der
+
+
+def timestamp_add(signature: bytes, tsa_url: str) -> bytes:
+    """``signature`` (a CMS with one signer) with the TSA's RFC 3161 token over its signature value added."""
+    from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+    from qlvb.core.coroutines import run_sync
+    from qlvb.signing import conf
+
+    stamper = HTTPTimeStamper(tsa_url, timeout=conf.fetch_timeout())
+    token = run_sync(stamper.async_timestamp(signature_imprint(signature), "sha256"))
+    return token_attach(signature, token)
+
+
+def signature_imprint(signature: bytes) -> bytes:
+    """What the timestamp covers: the SHA-256 of the signer's signature value (RFC 3161 Appendix A)."""
+    signer_info = asn1_cms.ContentInfo.load(signature)["content"]["signer_infos"][0]
+    return hashlib.sha256(signer_info["signature"].native).digest()
+
+
+def token_attach(signature: bytes, token: asn1_cms.ContentInfo) -> bytes:
+    """``signature`` with ``token`` as its signer's ``signature_time_stamp_token`` unsigned attribute. The signed
+    attributes keep their bytes: the signature stays valid."""
+    info = asn1_cms.ContentInfo.load(signature)
+    signed = info["content"]
+    signer_info = signed["signer_infos"][0]
+    signer_info["unsigned_attrs"] = asn1_cms.CMSAttributes(
+        [asn1_cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]})]
+    )
+    # Each level set again so that its encoding is rebuilt; the untouched fields keep their original bytes.
+    signed["signer_infos"] = asn1_cms.SignerInfos([signer_info])
+    return asn1_cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
+
+
+def timestamp_time(signature: bytes) -> datetime | None:
+    """The time in the signature's timestamp token, as the token says (not checked: the export shows it; the
+    import trusts only what ``package_trust`` validated); None when there is none."""
+    from asn1crypto import tsp
+
+    try:
+        signer_info = asn1_cms.ContentInfo.load(signature)["content"]["signer_infos"][0]
+        for attr in signer_info["unsigned_attrs"] or []:
+            if attr["type"].native == "signature_time_stamp_token":
+                token = attr["values"][0]
+                content = token["content"]["encap_content_info"]["content"]
+                gen_time: datetime = tsp.TSTInfo.load(content.parsed.dump())["gen_time"].native
+                return gen_time
+    except Exception:
+        return None
+    return None
 
 
 def _bad(reason: str) -> ValidationFailed:

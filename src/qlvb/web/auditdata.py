@@ -32,6 +32,7 @@ KEY_LABELS: dict[str, Any] = {
     "signer_cert_sha256": _("Dấu vân tay chứng thư người ký (SHA-256)"),
     "signer_trust": _("Độ tin cậy của chứng thư người ký"),
     "signer_trust_note": _("Kết quả kiểm tra chứng thư người ký"),
+    "signed_at": _("Thời điểm ký theo dấu thời gian"),
     "before": _("Trước"),
     "after": _("Sau"),
     "because": _("Căn cứ"),

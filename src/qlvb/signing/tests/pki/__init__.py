@@ -183,7 +183,7 @@ def build_config(key_dir: Path, url_prefix: str, now: datetime | None = None) ->
                     },
                     "tsa": {
                         "issuer": "root",
-                        "validity": {"valid-from": _iso(now - year), "valid-to": _iso(now + 10 * year)},
+                        "validity": {"valid-from": _iso(now - 4 * year), "valid-to": _iso(now + 10 * year)},
                         "extensions": [
                             {
                                 "id": "key_usage",
