@@ -180,6 +180,22 @@ def _sent_before(item: OutboxItem) -> str:
     return ""
 
 
+IN_FLIGHT_MARGIN = dt.timedelta(seconds=10)
+
+
+def _in_flight_until(item: OutboxItem) -> dt.datetime | None:
+    """When the try that died mid-send (it left its token and no outcome) can no longer reach the axis (its start + the transport's time-outs +
+    a margin), if that is still ahead; None when it is past: a package not in the sent list by then never
+    arrived, and sending it again sends it once. (Found by the cluster's fault script: the worker killed while
+    the axis held the request 8 s; the task, delivered again at once, did not find the package yet and sent
+    it a second time.)"""
+    if item.sending_since is None or item.tries.filter(at__gte=item.sending_since).exists():
+        return None  # no try died in flight: the last one ended (a 5xx, a time-out) and recorded its outcome
+    limit = dt.timedelta(seconds=transport_get(item.sender).send_time_limit) + IN_FLIGHT_MARGIN
+    until = item.sending_since + limit
+    return until if timezone.now() < until else None
+
+
 def _sent(item: OutboxItem, axis_id: str, now: dt.datetime) -> OutboxItem:
     item.sent_at, item.axis_id, item.last_error = now, axis_id[:100], ""
     item.sending_token, item.sending_since = "", None
@@ -207,7 +223,8 @@ def outbox_send(item_id: int) -> OutboxItem | None:
     try first commits a token of its own (``sending_token``, ``sending_since``), then sends under the item's
     row lock and clears it with the outcome. A token still there at the next try means the try before died
     between the two; that try's package is then looked for in the axis's sent list (:func:`_sent_before`)
-    and, found, recorded as sent instead of sending it again."""
+    and, found, recorded as sent instead of sending it again; not found while that try could still be in
+    flight (:func:`_in_flight_until`), the item waits until it cannot, then is looked up again and sent."""
     token = uuid.uuid4().hex
     with transaction.atomic():
         item = OutboxItem.objects.select_for_update().filter(pk=item_id, sent_at__isnull=True, failed=False).first()
@@ -228,6 +245,14 @@ def outbox_send(item_id: int) -> OutboxItem | None:
             if found:
                 log.warning("axis outbox %s: sent by a try that died mid-send (axis id %s)", item.pk, found)
                 return _sent(item, found, timezone.now())
+            settled = _in_flight_until(item)
+            if settled is not None:  # that try's request may still be on its way: sending now could send twice
+                item.next_attempt_at = settled
+                item.save(update_fields=["next_attempt_at"])
+                log.warning(
+                    "axis outbox %s: a try that died mid-send may still be in flight; next try %s", item.pk, settled
+                )
+                return item
         item.sending_token, item.sending_since = token, timezone.now()
         item.save(update_fields=["sending_token", "sending_since"])
     with transaction.atomic():

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -226,3 +227,40 @@ def test_a_worker_killed_mid_send_does_not_send_twice(axis: Axis, district: Any,
     assert len(axis.district.list_received(message_type="edoc")) == 1
     assert outbox.outbox_send(item.pk) is None  # sent: nothing more
     assert Delivery.objects.get(outbox_items=again).carried_at is not None
+
+
+def test_a_try_that_may_still_be_in_flight_is_not_sent_again_before_it_cannot(
+    axis: Axis, district: Any, issued: Any, monkeypatch
+) -> None:
+    """The worker dies while the axis still holds its request (the cluster's fault script: the simulator held
+    it 8 s, the task came back at once): the package is not in the sent list *yet*. The next try must not send
+    it again until the dead try's time-outs are over; then, still not in the sent list, it never arrived, and
+    it is sent once."""
+    from qlvb.exchange import outbox
+    from qlvb.exchange.transport.vdxp import VdxpTransport as Sending
+
+    class Killed(BaseException):
+        pass
+
+    real_send = Sending.send
+
+    def die_in_flight(self: Any, *args: Any, **kwargs: Any) -> str:
+        raise Killed  # the request left, the axis has not recorded it when the worker dies
+
+    monkeypatch.setattr(Sending, "send", die_in_flight)
+    with pytest.raises(Killed):
+        issued(recipients=[district])
+    monkeypatch.setattr(Sending, "send", real_send)
+    item = OutboxItem.objects.get()
+    started = item.sending_since
+    assert started is not None and item.sending_token
+    again = outbox.outbox_send(item.pk)  # the task delivered again at once
+    assert again is not None and again.sent_at is None and again.sending_token == item.sending_token
+    limit = dt.timedelta(seconds=settings.QLVB_AXIS_TIMEOUT + 5) + outbox.IN_FLIGHT_MARGIN  # connect 5 s
+    assert again.next_attempt_at == started + limit
+    assert axis.district.list_received(message_type="edoc") == []
+    assert outbox.outbox_due(now=timezone.now()) == []  # the beat does not take it either
+    OutboxItem.objects.filter(pk=item.pk).update(sending_since=started - limit)  # the time-outs are over
+    sent = outbox.outbox_send(item.pk)
+    assert sent is not None and sent.sent_at is not None and not sent.sending_token
+    assert len(axis.district.list_received(message_type="edoc")) == 1

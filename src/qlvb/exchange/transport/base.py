@@ -109,3 +109,9 @@ class Transport(Protocol):
     def sent_list(self) -> list[SentRecord]: ...
 
     def agencies(self) -> list[Agency]: ...
+
+    @property
+    def send_time_limit(self) -> float:
+        """Seconds after which a send that began can no longer be answered (its connect and read time-outs):
+        a try that died mid-send and whose package is not in the sent list yet may still be in flight before."""
+        ...

@@ -169,6 +169,10 @@ class VdxpTransport:
         return self.config.endpoint.rstrip("/") + "/" + self.config.paths[action].lstrip("/")
 
     @property
+    def send_time_limit(self) -> float:
+        return self.config.connect_timeout + self.config.read_timeout
+
+    @property
     def _timeout(self) -> tuple[float, float]:
         return (self.config.connect_timeout, self.config.read_timeout)
 
