@@ -33,7 +33,7 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-MAX_ENTRIES = 2048  # per process; emptied when full (a few hundred keys in practice)
+MAX_ENTRIES = 1024  # per process (a few KB each); emptied when full (a few hundred keys in practice)
 
 _store: dict[tuple[Hashable, ...], SafeString] = {}
 _lock = threading.Lock()
