@@ -111,8 +111,16 @@ def direct_delegation(actor: User | None, document: Document) -> Delegation | No
     return delegation_in_force(delegate=actor, grantor_id=document.submitted_to_id, scope=DelegationScope.DIRECT)
 
 
+_DIRECT_MEMO = "_qlvb_direct_delegation"  # (actor id, delegation) while document_actions runs
+
+
 def _require_direct(actor: User | None, document: Document) -> None:
-    if direct_delegation(actor, document) is None:
+    memo = document.__dict__.get(_DIRECT_MEMO)
+    if memo is not None and actor is not None and memo[0] == actor.pk:
+        delegation = memo[1]
+    else:
+        delegation = direct_delegation(actor, document)
+    if delegation is None:
         require(actor, policies.DIRECT, unit=document.agency)
 
 
@@ -147,5 +155,11 @@ DOCUMENT_ACTIONS: dict[str, Callable[[User, Document], None]] = {
 
 
 def document_actions(actor: User, document: Document) -> set[str]:
-    """The document-level actions ``actor`` may take now (the buttons of the document page)."""
-    return {name for name, check in DOCUMENT_ACTIONS.items() if allowed(check, actor, document)}
+    """The document-level actions ``actor`` may take now (the buttons of the document page). The
+    delegation the three leader's actions look for is read once for them (it was a query each), and
+    forgotten when the answer is made."""
+    document.__dict__[_DIRECT_MEMO] = (actor.pk, direct_delegation(actor, document))
+    try:
+        return {name for name, check in DOCUMENT_ACTIONS.items() if allowed(check, actor, document)}
+    finally:
+        document.__dict__.pop(_DIRECT_MEMO, None)

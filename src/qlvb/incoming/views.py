@@ -216,7 +216,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roles": AssignmentRole,
             "rejection": next((e for e in reversed(history) if e.action == "rejected"), None),
             "my_receipt": receipts.get(user.pk),
-            "may_mark_seen": seen.may_mark_seen(user, doc),
+            # a receipt of his is already read: no button, no query
+            "may_mark_seen": user.pk not in receipts and seen.may_mark_seen(user, doc),
         },
     )
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from qlvb.core.errors import NotFound, PermissionDenied
 from qlvb.directory.delegation import DelegationInput, delegation_grant, delegation_revoke
 from qlvb.documents.models import DocumentEvent, DocumentStatus
-from qlvb.incoming import selectors
+from qlvb.incoming import preconditions, selectors
 from qlvb.incoming.assigning import Target
 from qlvb.incoming.preconditions import allowed, check_direct
 from qlvb.incoming.services import incoming_direct, incoming_return_to_clerk, incoming_submit
@@ -114,3 +114,18 @@ def test_a_leader_acting_for_another_leader_is_recorded(submitted, person, dept)
     assert list(selectors.inbox(mai, key="to_direct")) == [doc]
     incoming_direct(actor=mai, document=doc, directive="", targets=[Target(role="lead", unit=dept("KT"))])
     assert "(KT. Nguyễn Văn Hùng)" in DocumentEvent.objects.get(document=doc, action="directed").text
+
+
+def test_the_page_buttons_follow_the_delegation(submitted, person):
+    """``document_actions`` reads the delegation once for the three leader's buttons (issue 17): the
+    delegate gets them, the clerk does not, and a revocation removes them on the next answer."""
+    doc = submitted()
+    delegation = _delegate(person)
+    nam = person("hoangvannam")
+    leader_buttons = {"direct", "handle_self", "return"}
+    assert leader_buttons <= preconditions.document_actions(nam, doc)
+    assert not leader_buttons & preconditions.document_actions(person("lethuha"), doc)
+    assert leader_buttons <= preconditions.document_actions(person("nguyenvanhung"), doc)
+    assert "_qlvb_direct_delegation" not in doc.__dict__  # forgotten once the answer is made
+    delegation_revoke(actor=person("nguyenvanhung"), delegation_id=delegation.pk)
+    assert not leader_buttons & preconditions.document_actions(nam, doc)

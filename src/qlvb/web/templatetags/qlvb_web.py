@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django import template
 
 from qlvb.core import permissions
+from qlvb.web import layout_parts
 from qlvb.web.labels import action_label, role_label
 
 if TYPE_CHECKING:
@@ -46,3 +47,25 @@ def app_worker_allowed(request: HttpRequest | None) -> bool:
     if user is not None and getattr(user, "must_change_password", False):
         return False
     return not twofactor_pending(request)
+
+
+class _LayoutPartNode(template.Node):
+    def __init__(self, name: str, nodelist: template.NodeList) -> None:
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        return layout_parts.render(self.name, context, lambda: self.nodelist.render(context))
+
+
+@register.tag("layout_part")
+def layout_part(parser: template.base.Parser, token: template.base.Token) -> _LayoutPartNode:
+    """``{% layout_part "nav" %}…{% endlayout_part %}``: the layout's part rendered once per process for
+    everyone its key says sees the same (``web/layout_parts.py``)."""
+    bits = token.split_contents()
+    name = bits[1].strip("\"'") if len(bits) == 2 else ""
+    if name not in layout_parts.KEYS:
+        raise template.TemplateSyntaxError(f"layout_part: unknown part {name!r} (web/layout_parts.py KEYS)")
+    nodelist = parser.parse(("endlayout_part",))
+    parser.delete_first_token()
+    return _LayoutPartNode(name, nodelist)
