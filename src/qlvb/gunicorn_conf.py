@@ -10,6 +10,12 @@ import os
 import shutil
 from typing import Any
 
+# Idle keep-alive connections are closed by nginx first (its upstream ``keepalive_timeout 60s``,
+# docs/deploy/nginx-*.conf), never by gunicorn: gunicorn's default (2 s) closed connections nginx was about
+# to reuse, the request met "connection reset by peer", and with ``max_fails=1`` nginx marked the node down
+# — with both nodes marked at once, 502 "no live upstreams" for 5 s (the cluster's load at 1 M, 03/12/2026).
+keepalive = 75
+
 
 def on_starting(server: Any) -> None:
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
