@@ -184,11 +184,11 @@ IN_FLIGHT_MARGIN = dt.timedelta(seconds=10)
 
 
 def _in_flight_until(item: OutboxItem) -> dt.datetime | None:
-    """When the try that died mid-send (it left its token and no outcome) can no longer reach the axis (its start + the transport's time-outs +
-    a margin), if that is still ahead; None when it is past: a package not in the sent list by then never
-    arrived, and sending it again sends it once. (Found by the cluster's fault script: the worker killed while
-    the axis held the request 8 s; the task, delivered again at once, did not find the package yet and sent
-    it a second time.)"""
+    """When the try that died mid-send (it left its token and no outcome) can no longer reach the axis (its
+    start + the transport's time-outs + a margin), if that is still ahead; None when it is past: a package
+    not in the sent list by then never arrived, and sending it again sends it once. (Found by the cluster's
+    fault script: the worker killed while the axis held the request 8 s; the task, delivered again at once,
+    did not find the package yet and sent it a second time.)"""
     if item.sending_since is None or item.tries.filter(at__gte=item.sending_since).exists():
         return None  # no try died in flight: the last one ended (a 5xx, a time-out) and recorded its outcome
     limit = dt.timedelta(seconds=transport_get(item.sender).send_time_limit) + IN_FLIGHT_MARGIN
