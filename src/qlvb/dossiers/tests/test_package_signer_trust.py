@@ -42,7 +42,20 @@ def sign_with(settings, signing_settings):
     return use
 
 
-_UNSIGNED: dict[str, bytes] = {}  # one package built for the module (the PDF/A renditions take seconds each)
+_UNSIGNED: dict[str, bytes] = {}  # one package built per process (the PDF/A renditions take seconds each)
+
+
+def unsigned_package(request, settings, eager) -> tuple[Path, bytes]:
+    """A copy of the unsigned package of a closed dossier (built once) and its manifest's bytes."""
+    if "zip" not in _UNSIGNED:
+        settings.QLVB_PACKAGE_KEY_FILE = ""  # the demo agency has no signing profile in the tests
+        dossier, person = request.getfixturevalue("closed_dossier"), request.getfixturevalue("person")
+        capture = request.getfixturevalue("django_capture_on_commit_callbacks")
+        _UNSIGNED["zip"] = package_file(dossier, person, capture).read_bytes()
+    unsigned = eager / "unsigned.zip"
+    unsigned.write_bytes(_UNSIGNED["zip"])
+    with zipfile.ZipFile(unsigned) as zf:
+        return unsigned, zf.read(MANIFEST)
 
 
 @pytest.fixture
@@ -51,15 +64,7 @@ def signed_by(request, settings, signing_settings, eager):
     certificate, as the exporting deployment would have signed it."""
 
     def make(label: str, arch: str = ARCH) -> Path:
-        if "zip" not in _UNSIGNED:
-            settings.QLVB_PACKAGE_KEY_FILE = ""  # the demo agency has no signing profile in the tests
-            dossier, person = request.getfixturevalue("closed_dossier"), request.getfixturevalue("person")
-            capture = request.getfixturevalue("django_capture_on_commit_callbacks")
-            _UNSIGNED["zip"] = package_file(dossier, person, capture).read_bytes()
-        unsigned = eager / "unsigned.zip"
-        unsigned.write_bytes(_UNSIGNED["zip"])
-        with zipfile.ZipFile(unsigned) as zf:
-            manifest = zf.read(MANIFEST)
+        unsigned, manifest = unsigned_package(request, settings, eager)
         p12 = signing_settings.p12(label, arch).read_bytes()
         signature = manifest_sign(manifest, _from_pkcs12(p12, P12_PASSWORD.encode(), "test"))
         return rewritten(unsigned, eager / f"{arch}-{label}.zip", change={SIGNATURE: signature})

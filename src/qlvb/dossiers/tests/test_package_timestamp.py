@@ -37,6 +37,7 @@ from qlvb.signing.tests.pki import AGENCY, ARCH, EXPIRED, P12_PASSWORD, REVOKED
 from . import test_package
 from .test_package import package_file
 from .test_package_signature import MANIFEST, counts, rewritten
+from .test_package_signer_trust import unsigned_package
 
 closed_dossier, eager, tyt_archivist = test_package.closed_dossier, test_package.eager, test_package.tyt_archivist
 __all__ = ["pki", "signing_settings"]
@@ -44,7 +45,6 @@ __all__ = ["pki", "signing_settings"]
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.now(UTC)
-_UNSIGNED: dict[str, bytes] = {}  # one package built for the module (the PDF/A renditions take seconds each)
 
 
 @pytest.fixture
@@ -54,15 +54,7 @@ def stamped_by(request, settings, signing_settings, eager):
     default the signature's own, as an exporting deployment does)."""
 
     def make(label: str, at: datetime, imprint: bytes | None = None) -> Path:
-        if "zip" not in _UNSIGNED:
-            settings.QLVB_PACKAGE_KEY_FILE = ""  # the demo agency has no signing profile in the tests
-            dossier, person = request.getfixturevalue("closed_dossier"), request.getfixturevalue("person")
-            capture = request.getfixturevalue("django_capture_on_commit_callbacks")
-            _UNSIGNED["zip"] = package_file(dossier, person, capture).read_bytes()
-        unsigned = eager / "unsigned.zip"
-        unsigned.write_bytes(_UNSIGNED["zip"])
-        with zipfile.ZipFile(unsigned) as zf:
-            manifest = zf.read(MANIFEST)
+        unsigned, manifest = unsigned_package(request, settings, eager)
         signer = _from_pkcs12(signing_settings.p12(label, ARCH).read_bytes(), P12_PASSWORD.encode(), "test")
         signature = manifest_sign(manifest, signer, tsa_url="")
         stamper = HTTPTimeStamper(signing_settings.tsa_url, headers={FAKE_TIME_HEADER: at.isoformat()})
