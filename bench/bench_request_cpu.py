@@ -225,6 +225,7 @@ def sample(rng: random.Random, n: int) -> dict[str, list[tuple[Any, str]]]:
         "incoming": cycle(clerks, lambda u: "/van-ban-den/?box=all"),
         "outgoing": cycle([out_clerk], lambda u: "/van-ban-di/?box=all"),
         "detail": detail,
+        "floor": cycle(officers, lambda u: "/ung-dung/"),
         "search": [
             (clerks[i % len(clerks)], "/van-ban-den/?box=all&q=" + words[i % len(words)].replace(" ", "+"))
             for i in range(n)
@@ -238,6 +239,7 @@ NAMES = {
     "outgoing": "outgoing list «Tất cả» (clerk)",
     "detail": "document detail (clerk, officer)",
     "search": "quick search (6 queries)",
+    "floor": "floor: the app's «Thêm» page (layout, session, middleware)",
 }
 
 
@@ -251,12 +253,14 @@ def run_page(caller: Caller, requests: list[tuple[Any, str]]) -> dict[str, list[
     return figures
 
 
-def profile_page(caller: Caller, requests: list[tuple[Any, str]], top: int) -> str:
+def profile_page(caller: Caller, requests: list[tuple[Any, str]], top: int, dump: str = "") -> str:
     profiler = cProfile.Profile(time.process_time)  # CPU, not the waits for the database or a busy core
     profiler.enable()
     for user, url in requests:
         caller.get(user, url)
     profiler.disable()
+    if dump:  # the raw statistics, for pstats or snakeviz
+        profiler.dump_stats(dump)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(r"qlvb/|templat|middleware", top)  # our code, templates
@@ -289,6 +293,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary per page")
     parser.add_argument("--profile-requests", type=int, default=30)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--dump", default="", help="with --profile: write each page's raw profile to DUMP-<page>.prof")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
@@ -345,7 +350,8 @@ def main() -> None:
     if args.profile:
         for key in wanted:
             print(f"\n--- profile: {NAMES[key]}, {args.profile_requests} requests")
-            print(profile_page(caller, plans[key][: args.profile_requests], args.top))
+            dump = f"{args.dump}-{key}.prof" if args.dump else ""
+            print(profile_page(caller, plans[key][: args.profile_requests], args.top, dump))
 
 
 if __name__ == "__main__":

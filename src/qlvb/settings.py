@@ -200,6 +200,9 @@ QLVB_ACCOUNT_COOLOFF_MINUTES = float(env("QLVB_ACCOUNT_COOLOFF_MINUTES", "60"))
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = int(env("QLVB_SESSION_IDLE_SECONDS", str(30 * 60)))  # idle timeout
+# The idle deadline is written again only when it moved by more than this (web.middleware.session_expiry_move):
+# one write a minute per active person instead of one a page; the time-out may come this much early, never late.
+QLVB_SESSION_MOVE_SLACK_SECONDS = int(env("QLVB_SESSION_MOVE_SLACK_SECONDS", "60"))
 SESSION_SAVE_EVERY_REQUEST = False  # yet every request moves the idle deadline: web.middleware.AppSessionMiddleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

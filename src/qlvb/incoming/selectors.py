@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus
 from qlvb.core import person_counts
 from qlvb.core.errors import NotFound
-from qlvb.directory.delegation import grantors_of
+from qlvb.directory.delegation import grantor_ids, grantors_of
 from qlvb.directory.models import DelegationScope, User
 from qlvb.documents.models import Direction, Document, DocumentStatus
 from qlvb.documents.search import documents_matching
@@ -52,15 +52,26 @@ LIST_FIELDS = (
 
 # The scope of each live user object, kept beside it rather than on it (no attribute added to a model
 # instance); the entry leaves when the object is collected, so a reused ``id`` never finds a stale one.
-_SCOPES: dict[int, tuple[list[int], QuerySet[Assignment], bool]] = {}
+_SCOPES: dict[int, _Scope] = {}
 
 
-def _scope(actor: User) -> tuple[list[int], QuerySet[Assignment], bool]:
+@dataclass(frozen=True)
+class _Scope:
+    wide: list[int]  # units where the actor is clerk or leader: every incoming document of theirs
+    mine: QuerySet[Assignment]  # the assignments that show him documents outside them
+    outside: bool  # whether any such assignment may exist
+    direct_for: list[int]  # the leaders he directs for (ủy quyền chỉ đạo), not read when ``wide``
+    follow_for: list[int]  # the leaders he follows up for (ủy quyền đôn đốc), not read when ``wide``
+
+
+def _scope(actor: User) -> _Scope:
     """The actor's agency-wide units (clerk, leader), the assignments that show him documents outside
-    them, and whether any such assignment exists. Computed once per user object (one request).
+    them, whether any such assignment exists, and the people he acts for by delegation. Computed once per
+    user object (one request).
 
-    The unit ids are written into the SQL as literals so that PostgreSQL serves each arm with an index;
-    an ``OR`` of two sub-plans would scan every document of the deployment (docs/benchmarks.md)."""
+    The unit and grantor ids are written into the SQL as literals so that PostgreSQL serves each arm with an
+    index (an ``OR`` of two sub-plans would scan every document of the deployment, docs/benchmarks.md), and
+    an arm with no id is left out of the statement."""
     scope = _SCOPES.get(id(actor))
     if scope is None:
         wide = actor.units_with_role(*policies.AGENCY_WIDE_ROLES)
@@ -68,7 +79,14 @@ def _scope(actor: User) -> tuple[list[int], QuerySet[Assignment], bool]:
         mine = Assignment.objects.filter(Q(user_id=actor.pk) | Q(unit_id__in=depts))
         if wide:  # an assignment carries its document's agency
             mine = mine.exclude(agency_id__in=wide)
-        scope = (wide, mine, not wide or mine.exists())
+        grantors = {} if wide else grantor_ids(actor, (DelegationScope.DIRECT, DelegationScope.FOLLOW))
+        scope = _Scope(
+            wide=wide,
+            mine=mine,
+            outside=not wide or mine.exists(),
+            direct_for=grantors.get(DelegationScope.DIRECT, []),
+            follow_for=grantors.get(DelegationScope.FOLLOW, []),
+        )
         _SCOPES[id(actor)] = scope
         weakref.finalize(actor, _SCOPES.pop, id(actor), None)  # gone with the user object (its request)
     return scope
@@ -79,20 +97,21 @@ def documents_visible_to(actor: User) -> QuerySet[Document]:
     for its clerks and leaders, the assigned ones for the people and department leaders they went to."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Document.objects.none()
-    wide, mine, outside = _scope(actor)
+    scope = _scope(actor)
     incoming = Document.objects.filter(direction=Direction.INCOMING)
-    if not wide:
-        # A delegate (ủy quyền chỉ đạo) also sees what was submitted to the leader he acts for.
-        delegated = incoming.filter(submitted_to_id__in=grantors_of(actor, DelegationScope.DIRECT)).values("pk")
-        # ... and (ủy quyền đôn đốc) the documents whose parts the leader he follows up for gave out.
-        followed = Assignment.objects.filter(
-            assigned_by_id__in=grantors_of(actor, DelegationScope.FOLLOW), document__isnull=False
-        ).values("document_id")
-        arms = mine.order_by().values("document_id").union(delegated.order_by(), followed.order_by())
+    if not scope.wide:
+        arms = scope.mine.order_by().values("document_id")
+        if scope.direct_for:  # a delegate (ủy quyền chỉ đạo) also sees what was submitted to the leader he acts for
+            arms = arms.union(incoming.filter(submitted_to_id__in=scope.direct_for).order_by().values("pk"))
+        if scope.follow_for:  # ... and (ủy quyền đôn đốc) the documents whose parts that leader gave out
+            followed = Assignment.objects.filter(assigned_by_id__in=scope.follow_for, document__isnull=False)
+            arms = arms.union(followed.order_by().values("document_id"))
         return incoming.filter(pk__in=arms)
-    if not outside:
-        return incoming.filter(agency_id__in=wide)
-    return incoming.filter(pk__in=incoming.filter(agency_id__in=wide).values("pk").union(mine.values("document_id")))
+    if not scope.outside:
+        return incoming.filter(agency_id__in=scope.wide)
+    return incoming.filter(
+        pk__in=incoming.filter(agency_id__in=scope.wide).values("pk").union(scope.mine.values("document_id"))
+    )
 
 
 def documents_received_by(actor: User) -> QuerySet[Document]:

@@ -32,6 +32,7 @@ from qlvb.files.services import file_open
 from . import forms, policies, preconditions, selectors, services, verification
 from .fields import INCOMING_FIELDS
 from .receiving import DuplicateWarning, is_registration_late
+from .rows import document_row
 
 PAGE_SIZE = 20
 
@@ -72,7 +73,10 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "incoming/list.html",
         {
             "page": page,
-            "rows": [(doc, is_registration_late(doc, today=today), id_url("incoming:detail", doc.pk)) for doc in page],
+            "rows": [
+                document_row(doc, late=is_registration_late(doc, today=today), url=id_url("incoming:detail", doc.pk))
+                for doc in page
+            ],
             "form": form,
             "box": box,
             "sort": sort,

@@ -33,6 +33,7 @@ from . import api_registers, forms, recipients, selectors, services
 from . import consultation as consult
 from .actions import can_act, take_back_allowed
 from .models import EDITABLE_STATES, FROZEN_STATES, DraftVersion, Outgoing, ReplyFollowUp
+from .rows import outgoing_row
 from .signature_block import outgoing_signature_block
 
 PAGE_SIZE = 20
@@ -63,7 +64,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
         "outgoing/list.html",
         {
             "page": page,
-            "rows": [(o, id_url("outgoing:detail", o.pk)) for o in page],
+            "rows": [outgoing_row(o, url=id_url("outgoing:detail", o.pk)) for o in page],
             "box": box,
             "boxes": selectors.BOXES,
             "counts": counts,

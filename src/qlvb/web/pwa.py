@@ -64,7 +64,9 @@ INCOMING_KEYS = frozenset(waiting.INCOMING_KEYS)
 OUTGOING_KEYS = frozenset({"approve", "sign", "clerk"})
 
 
+@lru_cache(maxsize=1)
 def app_version() -> str:
+    """The installed qlvb's version (read from its metadata once per process: ~0.5 ms a read)."""
     try:
         return metadata.version("qlvb")
     except metadata.PackageNotFoundError:  # pragma: no cover - run from a checkout without install

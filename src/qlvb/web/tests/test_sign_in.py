@@ -118,6 +118,19 @@ def test_each_request_pushes_the_idle_deadline(demo, settings):
     assert deadline > timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
 
 
+def test_the_idle_deadline_is_written_again_only_once_it_moved_by_a_minute(demo, settings):
+    client = Client()
+    sign_in(client, "ublienminh_lethuha")
+    client.get("/")
+    first = Session.objects.get().expire_date
+    assert client.get("/van-ban-den/").status_code == 200
+    assert Session.objects.get().expire_date == first  # moved less than 60 s ago: no write for this page
+    behind = first - dt.timedelta(seconds=settings.QLVB_SESSION_MOVE_SLACK_SECONDS + 1)
+    Session.objects.update(expire_date=behind)
+    client.get("/")
+    assert Session.objects.get().expire_date > first  # further behind: written
+
+
 @pytest.fixture
 def signed_in(demo) -> Client:
     client = Client()

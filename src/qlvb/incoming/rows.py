@@ -1,0 +1,77 @@
+"""The incoming lists' rows, written in Python.
+
+A list page shows 20 rows; as an ``{% include %}`` of ~25 template nodes each, they were about a third of
+the clerk's list page's CPU (1,300 Python calls a row, docs/benchmarks.md "CPU per request, part 4"). The
+HTML is the same: tests read it by its ``data-qlvb`` names. Each value is escaped here (the standard
+library's ``html.escape`` writes the same five entities as the template engine), and dates are written
+``dd/mm/yyyy`` in Vietnam's time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from qlvb.core.choices import choice_label
+from qlvb.documents.models import Document
+
+
+def _day(value: dt.date | dt.datetime) -> str:
+    """``dd/mm/yyyy``; a moment is first taken to the local day (as the template's ``date`` filter)."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def document_row(doc: Document, *, late: bool, url: str) -> SafeString:
+    """One document of an incoming list: urgency, late registration, tasks, subject, status, number, type,
+    sender, and the deadline that matters to the reader (his own, else the document's)."""
+    unseen = bool(getattr(doc, "unseen", False))
+    badges = []
+    if unseen:
+        badges.append(
+            f'<span class="text-primary me-1" aria-hidden="true">●</span>'
+            f'<span class="visually-hidden">{escape(_("chưa xem"))}: </span>'
+        )
+    if doc.urgency:
+        urgency = escape(str(choice_label(doc, "urgency")))
+        badges.append(f'<span class="badge text-bg-danger me-1" data-qlvb="urgency">{urgency}</span>')
+    if late:
+        badges.append(f'<span class="badge text-bg-warning me-1">{escape(_("Chậm vào sổ"))}</span>')
+    if doc.assigns_tasks:
+        badges.append(
+            f'<span class="badge text-bg-primary me-1" data-qlvb="assigns-tasks">{escape(_("Giao nhiệm vụ"))}</span>'
+        )
+    details = []
+    if doc.arrival_number:
+        details.append(f"{escape(_('Số đến'))} <strong>{escape(localize(doc.arrival_number))}</strong> · ")
+    details.append(escape(doc.doc_type.name) if doc.doc_type_id is not None else "")
+    if doc.number_notation:
+        details.append(f" {escape(doc.number_notation)}")
+    if doc.issued_date:
+        details.append(f" · {_day(doc.issued_date)}")
+    details.append(f" · {escape(doc.organ_name)}")
+    my_due = getattr(doc, "my_due", None)
+    if my_due:
+        details.append(
+            f' · <span data-qlvb="my-due">{escape(_("Hạn xử lý của bạn"))} <strong>{_day(my_due)}</strong></span>'
+        )
+    elif doc.due_date:
+        details.append(
+            f' · <span data-qlvb="doc-due">{escape(_("Hạn giải quyết văn bản"))} {_day(doc.due_date)}</span>'
+        )
+    marker = ' data-qlvb="unseen"' if unseen else ""
+    status = escape(str(choice_label(doc, "status")))
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'<a class="list-group-item list-group-item-action py-2" href="{escape(url)}"{marker}>'
+        f'<div class="d-flex flex-wrap justify-content-between gap-1">'
+        f'<div class="{"fw-bold" if unseen else "fw-semibold"}">{"".join(badges)}{escape(doc.subject)}</div>'
+        f'<span class="badge text-bg-light border align-self-start" data-qlvb="status">'
+        f"{status}</span></div>"
+        f'<div class="small text-body-secondary">{"".join(details)}</div></a>'
+    )
