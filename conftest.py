@@ -98,7 +98,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         uses = item.get_closest_marker("django_db") is not None or bool(
             DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
         )
-        (keep if uses else drop).append(item)
+        # a check of the SQLite file database (its own process, its own file) is the same in every run:
+        # the SQLite run holds it
+        (keep if uses and item.get_closest_marker("sqlite_file") is None else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

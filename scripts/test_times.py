@@ -1,6 +1,6 @@
 """Where `make test`'s time went: the JUnit files of its runs (var/test-<db>-<part>.xml), summed by run and
 by folder (src/qlvb/<app>), slowest first; with --tests N, the N slowest tests too. Used to rebalance the
-runs in scripts/test.sh (SECOND, TAIL) when one ends much later than the others (docs/development.md).
+runs in scripts/test.sh (TAIL_sqlite, TAIL_postgresql) when one ends much later than the others (docs/development.md).
 
     .venv/bin/python scripts/test_times.py [--tests 20] [var/test-*.xml ...]
 """

@@ -102,6 +102,7 @@ print("OK")
 """
 
 
+@pytest.mark.sqlite_file
 def test_parallel_registrations_on_a_sqlite_file(tmp_path):
     """The embedded default (SQLite file, WAL, IMMEDIATE transactions) serialises writers: the same
     check runs in a fresh process against a real file database."""

@@ -88,6 +88,7 @@ print("OK")
 
 
 @pytest.mark.django_db
+@pytest.mark.sqlite_file
 def test_clerks_numbering_one_series_at_once_on_a_sqlite_file(signed, tmp_path):
     """The embedded default serialises writers: the same check in a fresh process on a real file database."""
     pdf = tmp_path / "signed.pdf"
