@@ -53,8 +53,8 @@ def test_choice_label_follows_the_language_asked_for():
 
 def test_an_incoming_row_escapes_every_value_and_writes_dates_day_first():
     doc = _doc(doc_type=DocumentType(pk=1, name="Quyết <định>"), urgency=Urgency.URGENT, assigns_tasks=True)
-    doc.unseen = True
-    doc.my_due = dt.date(2026, 12, 31)
+    doc.unseen = True  # type: ignore[attr-defined]  # the list query annotates it
+    doc.my_due = dt.date(2026, 12, 31)  # type: ignore[attr-defined]
     html = document_row(doc, late=True, url='/van-ban-den/5/?a=1&b="x"')
     assert "<b>" not in html and "&lt;b&gt;" in html and "&quot;khẩn&quot;" in html and "&#x27;gấp&#x27;" in html
     assert "UBND &lt;tỉnh&gt;" in html and "Quyết &lt;định&gt;" in html
