@@ -107,7 +107,8 @@ def test_permission_and_text_match_are_one_statement(decision, person, django_as
     huong = person("dothanhhuong")
     huong.roles_for(None)
     query = query_parse("quyet dinh")
-    with django_assert_num_queries(1):
+    assert list(documents_search(huong, query=query)) == []  # reads whom she acts for, once per request
+    with django_assert_num_queries(1):  # then permission and text match: one statement
         assert list(documents_search(huong, query=query)) == []
 
 
