@@ -10,7 +10,6 @@ Callers pass a batch or a proposal the actor may see (``archive.transfer_get``, 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qlvb.core.dates import day_text as _d
 from qlvb.core.errors import ValidationFailed
 from qlvb.directory.models import Unit
 from qlvb.documents.models import Attachment
@@ -35,12 +35,6 @@ from .models import Dossier, DossierItem
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-
-
-def _d(value: dt.date | dt.datetime | None) -> str:
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return f"{value:%d/%m/%Y}" if value else ""
 
 
 def _span(dossier: Dossier) -> str:

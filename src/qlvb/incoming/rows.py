@@ -9,23 +9,15 @@ library's ``html.escape`` writes the same five entities as the template engine),
 
 from __future__ import annotations
 
-import datetime as dt
 from html import escape
 
-from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from qlvb.core.choices import choice_label
+from qlvb.core.dates import day_text
 from qlvb.documents.models import Document
-
-
-def _day(value: dt.date | dt.datetime) -> str:
-    """``dd/mm/yyyy``; a moment is first taken to the local day (as the template's ``date`` filter)."""
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.strftime("%d/%m/%Y")
 
 
 def document_row(doc: Document, *, late: bool, url: str) -> SafeString:
@@ -54,16 +46,16 @@ def document_row(doc: Document, *, late: bool, url: str) -> SafeString:
     if doc.number_notation:
         details.append(f" {escape(doc.number_notation)}")
     if doc.issued_date:
-        details.append(f" · {_day(doc.issued_date)}")
+        details.append(f" · {day_text(doc.issued_date)}")
     details.append(f" · {escape(doc.organ_name)}")
     my_due = getattr(doc, "my_due", None)
     if my_due:
         details.append(
-            f' · <span data-qlvb="my-due">{escape(_("Hạn xử lý của bạn"))} <strong>{_day(my_due)}</strong></span>'
+            f' · <span data-qlvb="my-due">{escape(_("Hạn xử lý của bạn"))} <strong>{day_text(my_due)}</strong></span>'
         )
     elif doc.due_date:
         details.append(
-            f' · <span data-qlvb="doc-due">{escape(_("Hạn giải quyết văn bản"))} {_day(doc.due_date)}</span>'
+            f' · <span data-qlvb="doc-due">{escape(_("Hạn giải quyết văn bản"))} {day_text(doc.due_date)}</span>'
         )
     marker = ' data-qlvb="unseen"' if unseen else ""
     status = escape(str(choice_label(doc, "status")))

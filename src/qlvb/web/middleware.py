@@ -130,8 +130,8 @@ def session_expiry_move(session: SessionBase) -> None:
     moved_before = deadline - dt.timedelta(seconds=settings.QLVB_SESSION_MOVE_SLACK_SECONDS)
     table = connection.ops.quote_name(session_model._meta.db_table)  # the model's own name, quoted
     sql = f"UPDATE {table} SET expire_date = %s WHERE session_key = %s AND expire_date < %s"  # noqa: S608
-    params = [connection.ops.adapt_datetimefield_value(deadline), key]
-    params.append(connection.ops.adapt_datetimefield_value(moved_before))
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [adapt(deadline), key, adapt(moved_before)]
     try:
         # inside a transaction (a test's), a savepoint keeps a failure from breaking it
         savepoint = transaction.atomic(using=alias) if connection.in_atomic_block else nullcontext()
