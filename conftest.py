@@ -17,6 +17,9 @@ django_settings.PASSWORD_HASHERS = [
     *django_settings.PASSWORD_HASHERS,
 ]
 
+# Each kept statement is compiled afresh at every call too, and must give the same SQL (core/statements.py).
+django_settings.QLVB_STATEMENTS_CHECK = True
+
 DEMO_PASSWORD = "LienMinh@2025"  # noqa: S105  (the demo password, README)
 
 # Property tests draw their inputs under the load of the two databases' runs side by side: a slow draw is the

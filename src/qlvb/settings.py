@@ -111,6 +111,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "qlvb.urls"
+# Every kept statement (core/statements.py) also compiled afresh and compared, at each call: on in the tests.
+QLVB_STATEMENTS_CHECK = env("QLVB_STATEMENTS_CHECK", "0") == "1"
 FORM_RENDERER = "qlvb.web.formrenderer.FormRenderer"  # the common widgets without a template each (docs/ui.md)
 WSGI_APPLICATION = "qlvb.wsgi.application"
 
@@ -203,6 +205,7 @@ SESSION_COOKIE_AGE = int(env("QLVB_SESSION_IDLE_SECONDS", str(30 * 60)))  # idle
 # The idle deadline is written again only when it moved by more than this (web.middleware.session_expiry_move):
 # one write a minute per active person instead of one a page; the time-out may come this much early, never late.
 QLVB_SESSION_MOVE_SLACK_SECONDS = int(env("QLVB_SESSION_MOVE_SLACK_SECONDS", "60"))
+SESSION_ENGINE = "qlvb.web.sessions"  # Django's database sessions, the per-request read kept compiled
 SESSION_SAVE_EVERY_REQUEST = False  # yet every request moves the idle deadline: web.middleware.AppSessionMiddleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

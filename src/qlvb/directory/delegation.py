@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -23,6 +24,7 @@ from django.utils import timezone
 from qlvb.core import audit
 from qlvb.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from qlvb.core.permissions import has
+from qlvb.core.statements import KeptStatement
 from qlvb.core.text import nfc
 
 from . import policies
@@ -88,6 +90,19 @@ def grantors_of(delegate: User, scope: str) -> QuerySet[Delegation, Any]:
     return delegations_in_force().filter(_scope_q(scope), delegate_id=delegate.pk).values("grantor_id")
 
 
+@lru_cache(maxsize=32)
+def _grantors_statement(scopes: tuple[str, ...]) -> KeptStatement[tuple[Any, ...]]:
+    """Read on every page of the incoming lists: kept compiled (core/statements.py), one per set of scopes."""
+    return KeptStatement(
+        "directory.grantors:" + ",".join(scopes),
+        lambda delegate_id, day: (
+            delegations_in_force(on=day).filter(delegate_id=delegate_id).values_list("grantor_id", *scopes)
+        ),
+        delegate_id=int,
+        day=dt.date,
+    )
+
+
 def grantor_ids(delegate: User, scopes: tuple[str, ...]) -> dict[str, list[int]]:
     """For each of ``scopes``, the ids of the people ``delegate`` acts for today: one query for all of them,
     for a caller that writes them into its SQL as literals (the incoming lists' visibility, read once per
@@ -96,7 +111,7 @@ def grantor_ids(delegate: User, scopes: tuple[str, ...]) -> dict[str, list[int]]
         _scope_q(scope)  # an unknown scope is a programming error, as in grantors_of
     if not delegate.is_active:
         return {scope: [] for scope in scopes}
-    rows = list(delegations_in_force().filter(delegate_id=delegate.pk).values_list("grantor_id", *scopes))
+    rows = _grantors_statement(scopes).fetch(delegate_id=delegate.pk, day=timezone.localdate())
     return {scope: sorted({row[0] for row in rows if row[1 + i]}) for i, scope in enumerate(scopes)}
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.permissions import ROLES
+from qlvb.core.statements import KeptStatement
 from qlvb.core.text import fold, nfc
 
 # QCVN 102:2016 / QĐ 20/2020: mã định danh cơ quan, e.g. 000.00.31.H42 (regulations.md §5).
@@ -135,7 +136,7 @@ class User(AbstractUser):
     def _roles_held(self) -> list[tuple[int, int | None, str]]:
         """(unit, unit's agency, role) for every role the user holds; read once per user object (until
         :meth:`roles_forget`)."""
-        return list(self.role_assignments.values_list("unit_id", "unit__agency_id", "role"))
+        return _ROLES_HELD.fetch(via=self, user_id=self.pk)  # = self.role_assignments.values_list(…)
 
     def roles_forget(self) -> None:
         """Drop the roles read by :attr:`_roles_held`, after a grant or a revocation."""
@@ -168,6 +169,14 @@ def unit_ancestor_ids(unit: Unit) -> list[int]:
         ids.append(current.pk)
         current = current.parent
     return ids
+
+
+# Every page reads the person's roles: kept compiled (core/statements.py).
+_ROLES_HELD: KeptStatement[tuple[int, int | None, str]] = KeptStatement(
+    "directory.roles_held",
+    lambda user_id: RoleAssignment.objects.filter(user_id=user_id).values_list("unit_id", "unit__agency_id", "role"),
+    user_id=int,
+)
 
 
 class RoleAssignment(models.Model):

@@ -189,6 +189,19 @@ class Filters:
     organ: str = ""
     assigns_tasks: bool = False
 
+    def narrows(self) -> bool:
+        """Whether :func:`apply_filters` leaves out any document of the box."""
+        return bool(
+            self.q
+            or self.status
+            or self.urgency is not None
+            or self.date_from
+            or self.date_to
+            or self.doc_type
+            or self.organ
+            or self.assigns_tasks
+        )
+
 
 def apply_filters(query: QuerySet[Document], f: Filters) -> QuerySet[Document]:
     if f.assigns_tasks:

@@ -46,25 +46,30 @@ def document_list(request: HttpRequest) -> HttpResponse:
         box = "all"
     query = selectors.inbox(user, key=box)
     form = forms.FilterForm(request.GET or None)
+    narrowed = False
     if form.is_valid():
         d = form.cleaned_data
-        query = selectors.apply_filters(
-            query,
-            selectors.Filters(
-                q=d["q"],
-                status=d["status"],
-                urgency=d["urgency"],
-                date_from=d["date_from"],
-                date_to=d["date_to"],
-                doc_type=d["doc_type"].pk if d["doc_type"] else None,
-                organ=d["organ"],
-                assigns_tasks=d["assigns_tasks"],
-            ),
+        filters = selectors.Filters(
+            q=d["q"],
+            status=d["status"],
+            urgency=d["urgency"],
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+            doc_type=d["doc_type"].pk if d["doc_type"] else None,
+            organ=d["organ"],
+            assigns_tasks=d["assigns_tasks"],
         )
+        query = selectors.apply_filters(query, filters)
+        narrowed = filters.narrows()
     sort = request.GET.get("sort", "")
     if sort not in selectors.SORTS:
         sort = ""
-    page = Paginator(selectors.document_list(query, user, sort=sort), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(selectors.document_list(query, user, sort=sort), PAGE_SIZE)
+    if not narrowed and box in counts:
+        # the box's own count, read above for its tab (kept per person, core/person_counts.py): the same
+        # documents, so the pages need no COUNT of their own
+        paginator.__dict__["count"] = counts[box]
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     today = timezone.localdate()

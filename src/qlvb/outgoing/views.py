@@ -52,13 +52,14 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     if box not in selectors.BOXES:
         box = "all"
     q = (request.GET.get("q") or "").strip()[:200]
-    page = Paginator(selectors.outgoing_box(actor_of(request), box=box, q=q), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     actor = actor_of(request)
     counts = person_counts.cached(
         actor.pk, "outgoing", lambda: selectors.outgoing_box_counts(actor, boxes=("todo", "clerk"))
     )
+    paginator = Paginator(selectors.outgoing_box(actor, box=box, q=q), PAGE_SIZE)
+    if not q and box in counts:  # the tab's count, of the same documents: no COUNT of the page's own
+        paginator.__dict__["count"] = counts[box]
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "outgoing/list.html",

@@ -126,3 +126,29 @@ def test_document_page(page_as: Any, receive: Any, person: Any, dept: Any) -> No
     )
     many = (_queries(clerk, url), _queries(leader, url))
     assert many == few
+
+
+def _paginator_counts(captured: CaptureQueriesContext) -> int:
+    """The statements a paginator asks for the documents' count (``SELECT COUNT(*) AS "__count"``)."""
+    return sum(
+        q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "documents_document"') for q in captured.captured_queries
+    )
+
+
+def test_an_unfiltered_box_pages_by_its_tabs_count(page_as: Any, directed: Callable[[int], None]) -> None:
+    """The box's count, already read for its tab, is the pages' count: 25 documents are 20 then 5, with no
+    COUNT of the list's own; a filter that narrows the box counts what it keeps."""
+    directed(25)
+    client = page_as("dothanhhuong")
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get("/van-ban-den/?box=to_handle").content.decode()
+        second = client.get("/van-ban-den/?box=to_handle&page=2").content.decode()
+    assert _paginator_counts(captured) == 0
+    assert first.count('class="list-group-item') == 20 and "Trang 1/2" in first
+    assert second.count('class="list-group-item') == 5 and "Trang 2/2" in second
+    assert 'data-qlvb="count-to_handle">25<' in first
+
+    with CaptureQueriesContext(connection) as captured:
+        searched = client.get("/van-ban-den/?box=to_handle&q=ke+hoach+tiem+chung&page=2").content.decode()
+    assert _paginator_counts(captured) == 1
+    assert searched.count('class="list-group-item') == 5 and "Trang 2/2" in searched

@@ -131,3 +131,23 @@ def test_a_refused_draft_keeps_the_chosen_file_only_for_its_drafter(page_as, per
     assert [v.stored_file.name for v in mine.versions.all()] == ["du-thao.docx"]
     r = huong.post(f"{BASE}/soan/", {**form, "kept_file": kept})  # already used by a draft: not again
     assert r.status_code == 302 and not Outgoing.objects.order_by("-pk").first().versions.exists()  # type: ignore[union-attr]
+
+
+def test_the_signers_tab_pages_by_its_count(page_as, to_sign):
+    """«Cần xử lý» takes its pages' count from the tab's count (one statement fewer); a search counts what it
+    keeps."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    to_sign(subject="Triển khai tiêm chủng mở rộng")
+    to_sign(subject="Báo cáo phòng chống dịch")
+    signer = page_as("nguyenvanhung")
+    with CaptureQueriesContext(connection) as captured:
+        page = signer.get(f"{BASE}/?box=todo").content.decode()
+    counting = 'SELECT COUNT(*) AS "__count" FROM "outgoing_outgoing"'
+    assert not any(q["sql"].startswith(counting) for q in captured.captured_queries)
+    assert page.count('class="list-group-item') == 2 and '<span class="badge text-bg-light">2</span>' in page
+    with CaptureQueriesContext(connection) as captured:
+        found = signer.get(f"{BASE}/?box=todo&q=tiem+chung").content.decode()
+    assert sum(q["sql"].startswith(counting) for q in captured.captured_queries) == 1
+    assert found.count('class="list-group-item') == 1 and "tiêm chủng" in found
