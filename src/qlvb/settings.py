@@ -301,6 +301,9 @@ ZIP_MAX_DEPTH = int(env("QLVB_ZIP_MAX_DEPTH", "1"))  # an Excel chart inside a W
 QLVB_CONVERT_TIMEOUT = int(env("QLVB_CONVERT_TIMEOUT", "120"))
 QLVB_CONVERT_MEMORY_MB = int(env("QLVB_CONVERT_MEMORY_MB", "3072"))
 QLVB_CONVERT_FILE_MB = int(env("QLVB_CONVERT_FILE_MB", "512"))
+# The last PDFs each process made, kept so that the same bytes are not converted twice (files/convert.py)
+QLVB_CONVERT_MEMO_ENTRIES = int(env("QLVB_CONVERT_MEMO_ENTRIES", "8"))
+QLVB_CONVERT_MEMO_MB = int(env("QLVB_CONVERT_MEMO_MB", "32"))
 # Text of every stored file (files/extraction.py, docs/files.md "Text of every file"): one wall-clock limit
 # per file, pages and image size refused above these, memory of each tool, Tesseract languages, OCR jobs.
 QLVB_TEXT_TIMEOUT = float(env("QLVB_TEXT_TIMEOUT", "600"))

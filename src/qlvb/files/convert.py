@@ -13,20 +13,31 @@ LibreOffice is fenced (issue 9, "A zip-bomb draft takes the machine"):
   (the timeout), size of any file it writes (``QLVB_CONVERT_FILE_MB``);
 - on timeout, on any exception, and after a normal exit, the whole group is killed (``os.killpg``,
   SIGKILL) and reaped, so no ``soffice.bin`` outlives the call — the request or the Celery task.
+
+The same bytes are not converted twice in a row by one process: the last PDFs made are kept in its memory
+(``QLVB_CONVERT_MEMO_ENTRIES`` conversions, ``QLVB_CONVERT_MEMO_MB`` in all), keyed by the SHA-256 of the
+source, its kind and the LibreOffice program. A task retried after its commit failed, a template uploaded
+by several clerks of an agency, the drafts of one form: LibreOffice (1–3 s of CPU each) runs once. Only
+successful conversions are kept; the zip guard still reads every file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import resource
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 
 from qlvb.core.errors import DomainError, ValidationFailed
 
@@ -147,8 +158,17 @@ def to_pdf(data: bytes, *, ext: str, name: str = "tep", timeout: int | None = No
         )
     if ext in ZIPPED:
         zip_check(data, name=name)  # a zip bomb never reaches LibreOffice
+    key = (hashlib.sha256(data).hexdigest(), ext, soffice())
+    kept = _memo_get(key)
+    if kept is not None:
+        return kept
+    pdf = _convert(data, ext=ext, name=name, timeout=timeout or timeout_seconds())
+    _memo_put(key, pdf)
+    return pdf
+
+
+def _convert(data: bytes, *, ext: str, name: str, timeout: int) -> bytes:
     export = "calc_pdf_Export" if ext in SPREADSHEETS else "writer_pdf_Export"
-    timeout = timeout or timeout_seconds()
     with tempfile.TemporaryDirectory(prefix="qlvb-convert-") as tmp:
         folder = Path(tmp)
         source = folder / f"source.{ext}"
@@ -195,6 +215,43 @@ def to_pdf(data: bytes, *, ext: str, name: str = "tep", timeout: int | None = No
                 code=ErrorCode.UNREADABLE,
             )
         return result.read_bytes()
+
+
+# --- The last conversions of this process -------------------------------------------------------------
+
+_memo: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def _memo_get(key: tuple[str, str, str]) -> bytes | None:
+    with _memo_lock:
+        found = _memo.get(key)
+        if found is not None:
+            _memo.move_to_end(key)
+        return found
+
+
+def _memo_put(key: tuple[str, str, str], pdf: bytes) -> None:
+    entries = int(getattr(settings, "QLVB_CONVERT_MEMO_ENTRIES", 8))
+    budget = int(getattr(settings, "QLVB_CONVERT_MEMO_MB", 32)) * 1024 * 1024
+    if entries <= 0 or len(pdf) > budget:
+        return
+    with _memo_lock:
+        _memo[key] = pdf
+        _memo.move_to_end(key)
+        while len(_memo) > entries or sum(len(v) for v in _memo.values()) > budget:
+            _memo.popitem(last=False)
+
+
+def memo_clear(**kwargs: Any) -> None:
+    """Forget the kept PDFs (a conversion setting changed: its limits apply to the next conversion)."""
+    setting = kwargs.get("setting")
+    if setting is None or str(setting).startswith("QLVB_CONVERT"):
+        with _memo_lock:
+            _memo.clear()
+
+
+setting_changed.connect(memo_clear)
 
 
 def xlsx_to_pdf(data: bytes, *, name: str = "bang.xlsx") -> bytes:

@@ -34,6 +34,12 @@ def _processes_mentioning(folder: Path) -> list[str]:
     return found
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    """Each test here runs LibreOffice itself: nothing kept from another test's conversion."""
+    convert.memo_clear()
+
+
 @pytest.fixture
 def own_tmp(tmp_path, monkeypatch):
     """Conversions of this test make their folders here, so other conversions on the machine don't count."""
@@ -77,3 +83,34 @@ def test_a_zip_bomb_never_reaches_libreoffice(own_tmp):
     with pytest.raises(ZipRefused):
         convert.to_pdf(bomb, ext="docx", name="bom.docx")
     assert list(own_tmp.iterdir()) == []
+
+
+def test_the_same_bytes_are_converted_once_and_other_bytes_again(settings, own_tmp):
+    """The second conversion of the same file is the PDF kept from the first (the very same object: LibreOffice
+    did not run); another file, or the same file once the kept PDFs are all replaced, is converted anew."""
+    settings.QLVB_CONVERT_MEMO_ENTRIES = 1
+    data, other_data = bombs.plain_docx(paragraphs=3), bombs.plain_docx(paragraphs=4)
+    first = convert.to_pdf(data, ext="docx", name="a.docx")
+    again = convert.to_pdf(data, ext="docx", name="b.docx")
+    assert again is first and first.startswith(b"%PDF-")
+    other = convert.to_pdf(other_data, ext="docx", name="c.docx")
+    assert other is not first and other.startswith(b"%PDF-")
+    assert convert.to_pdf(data, ext="docx", name="a.docx") is not first  # only one kept: the other file's
+    assert list(own_tmp.iterdir()) == []
+
+
+def test_a_changed_limit_applies_to_a_file_converted_before(settings, own_tmp):
+    """A conversion setting changed: the kept PDFs are forgotten, so the new limit is what decides."""
+    data = bombs.plain_docx(paragraphs=5)
+    assert convert.to_pdf(data, ext="docx", name="a.docx").startswith(b"%PDF-")
+    settings.QLVB_CONVERT_MEMORY_MB = 128
+    with pytest.raises(convert.ConversionFailed) as caught:
+        convert.to_pdf(data, ext="docx", name="a.docx")
+    assert caught.value.code == "convert_limit"
+
+
+def test_nothing_is_kept_with_no_room(settings, own_tmp):
+    settings.QLVB_CONVERT_MEMO_ENTRIES = 0
+    data = bombs.plain_docx(paragraphs=2)
+    first = convert.to_pdf(data, ext="docx", name="a.docx")
+    assert convert.to_pdf(data, ext="docx", name="a.docx") is not first
