@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 
+from qlvb.core.statements import KeptStatement
+
 # Dates are typed dd/mm/yyyy like the rest of the interface: a browser's native date picker shows the
 # browser's own locale order (e.g. mm/dd/yyyy).
 DATE = forms.DateInput(
@@ -38,11 +40,20 @@ class _ListedChoices(forms.models.ModelChoiceIterator):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in list(self.queryset):
+        listed = getattr(self.field, "listed", None)
+        for obj in listed.fetch() if listed is not None else list(self.queryset):
             yield self.choice(obj)
 
 
 class ListedModelChoiceField(forms.ModelChoiceField):
-    """A ``ModelChoiceField`` over a short list (document types, registers): the same field, one query."""
+    """A ``ModelChoiceField`` over a short list (document types, registers): the same field, one query.
+    With ``listed`` (a ``core.statements.KeptStatement`` without parameters), the list is read through it
+    and its queryset (``listed.build()``) checks the chosen value."""
 
     iterator = _ListedChoices
+
+    def __init__(self, *args: Any, listed: KeptStatement[Any] | None = None, **kwargs: Any) -> None:
+        if listed is not None:
+            kwargs["queryset"] = listed.build()
+        super().__init__(*args, **kwargs)
+        self.listed = listed

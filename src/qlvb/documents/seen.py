@@ -26,6 +26,7 @@ from django.utils import timezone
 from qlvb.core import audit
 from qlvb.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from qlvb.core.permissions import require
+from qlvb.core.statements import KeptStatement
 
 from . import policies
 from .errors import ErrorCode
@@ -59,12 +60,27 @@ def documents_received_by(actor: User, direction: str) -> QuerySet[Document]:
 # --- The agency's mode ----------------------------------------------------------------------------------
 
 
+# Both read on every document page: kept compiled (core/statements.py).
+_MODE: KeptStatement[str] = KeptStatement(
+    "documents.seen_mode",
+    lambda agency_id: SeenSetting.objects.filter(agency_id=agency_id).order_by("pk").values_list("mode", flat=True)[:1],
+    agency_id=int,
+)
+_RECEIPT_TAKEN: KeptStatement[int] = KeptStatement(
+    "documents.receipt_taken",
+    lambda document_id, user_id: (
+        SeenReceipt.objects.filter(document_id=document_id, user_id=user_id).order_by().values_list("pk", flat=True)[:1]
+    ),
+    document_id=int,
+    user_id=int,
+)
+
+
 def seen_mode(agency_id: int | None) -> str:
     """How the agency takes receipts; ``SeenMode.OPENING`` unless its administrator chose otherwise."""
     if agency_id is None:
         return SeenMode.OPENING
-    found = SeenSetting.objects.filter(agency_id=agency_id).values_list("mode", flat=True).first()
-    return found or SeenMode.OPENING
+    return _MODE.first(agency_id=agency_id) or SeenMode.OPENING
 
 
 def agency_seen_mode_set(*, actor: User, agency: Unit, mode: str) -> SeenSetting:
@@ -145,7 +161,7 @@ def document_seen_on_open(*, actor: User, document: Document) -> SeenReceipt | N
     takes them on opening and the actor is a recipient; else nothing (never an error)."""
     if seen_mode(document.agency_id) != SeenMode.OPENING:
         return None
-    if SeenReceipt.objects.filter(document=document, user=actor).exists():
+    if _RECEIPT_TAKEN.fetch(document_id=document.pk, user_id=actor.pk):
         return None
     try:
         return document_seen_mark(actor=actor, document=document, how=SeenHow.OPENED)

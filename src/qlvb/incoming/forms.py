@@ -20,6 +20,7 @@ from qlvb.assignments.forms import (  # noqa: F401  (the handling's forms, share
 )
 from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus
 from qlvb.core.forms import DATE, ListedModelChoiceField, StyledForm
+from qlvb.core.statements import KeptStatement
 from qlvb.directory.models import Unit, User
 from qlvb.documents.models import (
     MAX,
@@ -166,6 +167,10 @@ class FileForm(StyledForm):
         self.fields["target"].choices = choices  # type: ignore[attr-defined]
 
 
+# The list's filter offers every document type on every page of the lists: the statement kept compiled.
+DOCUMENT_TYPES: KeptStatement[DocumentType] = KeptStatement("incoming.document_types", DocumentType.objects.all)
+
+
 class FilterForm(StyledForm):
     q = forms.CharField(label=_("Tìm nhanh"), required=False, max_length=200)
     status = forms.ChoiceField(
@@ -180,7 +185,7 @@ class FilterForm(StyledForm):
     )
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE)
-    doc_type = ListedModelChoiceField(label=_("Loại văn bản"), queryset=DocumentType.objects.all(), required=False)
+    doc_type = ListedModelChoiceField(label=_("Loại văn bản"), listed=DOCUMENT_TYPES, required=False)
     organ = forms.CharField(label=_("Cơ quan ban hành"), required=False, max_length=200)
     assigns_tasks = forms.BooleanField(label=_("Chỉ văn bản giao nhiệm vụ"), required=False)
 

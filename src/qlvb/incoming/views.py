@@ -17,11 +17,12 @@ from qlvb.assignments.models import AssignmentRole, ExtensionStatus
 from qlvb.core.errors import DomainError, NotFound
 from qlvb.core.permissions import has
 from qlvb.core.reversing import id_url
+from qlvb.core.statements import KeptStatement
 from qlvb.directory.models import User
 from qlvb.directory.selectors import acting_user, agency_of
 from qlvb.documents import seen
 from qlvb.documents.events import event_label
-from qlvb.documents.models import Document, SignatureState
+from qlvb.documents.models import Attachment, Document, DocumentEvent, SignatureState
 from qlvb.documents.secrecy import secrecy_refuse
 from qlvb.files.intake import file_intake
 from qlvb.files.models import StoredFile
@@ -35,6 +36,19 @@ from .receiving import DuplicateWarning, is_registration_late
 from .rows import document_row
 
 PAGE_SIZE = 20
+
+# The document page's history and files, on every opening: kept compiled (core/statements.py), the same rows
+# as ``doc.events.all()`` and ``doc.attachments.select_related(...)``.
+_EVENTS: KeptStatement[DocumentEvent] = KeptStatement(
+    "incoming.events", lambda document_id: DocumentEvent.objects.filter(document_id=document_id), document_id=int
+)
+_ATTACHMENTS: KeptStatement[Attachment] = KeptStatement(
+    "incoming.attachments",
+    lambda document_id: Attachment.objects.filter(document_id=document_id).select_related(
+        "stored_file__blob", "added_by"
+    ),
+    document_id=int,
+)
 
 
 @login_required
@@ -211,7 +225,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     for row in rows:
         ext = row["pending_extension"]
         row["can_decide"] = ext is not None and policies.can_decide_extension(acting_user(request), row["a"])
-    history = list(doc.events.all())  # in order (created_at, id): the last rejection is read from it
+    history = _EVENTS.fetch(via=doc, document_id=doc.pk)  # in order (created_at, id): the last rejection is read
     events = [(e, event_label(e.action)) for e in history]
     return render(
         request,
@@ -248,7 +262,7 @@ def mark_seen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _files_context(user: User, doc: Document) -> dict[str, Any]:
-    attachments = list(doc.attachments.select_related("stored_file__blob", "added_by"))
+    attachments = _ATTACHMENTS.fetch(via=doc, document_id=doc.pk)
     current = [a for a in attachments if a.superseded_at is None]
     verdicts = verification.verdicts_for(current)
     return {

@@ -9,17 +9,31 @@ from typing import Any
 
 from django import template
 
+from qlvb.core.statements import KeptStatement
+
 from ..archive_models import DisposalItem, DisposalState
 from ..models import DossierItem, DossierState
 
 register = template.Library()
 
 
+# Asked on every document page, where nearly always no dossier holding it was disposed of: kept compiled.
+_IN_DISPOSED: KeptStatement[int] = KeptStatement(
+    "dossiers.in_disposed",
+    lambda document_id: (
+        DossierItem.objects.filter(document_id=document_id, dossier__state=DossierState.DISPOSED)
+        .order_by()
+        .values_list("pk", flat=True)[:1]
+    ),
+    document_id=int,
+)
+
+
 def document_disposals(document: Any) -> list[DisposalItem]:
     """The executed disposals of the dossiers that held ``document``, if its files were destroyed."""
-    held = DossierItem.objects.filter(document_id=document.pk)
-    if not held.filter(dossier__state=DossierState.DISPOSED).exists():
+    if not _IN_DISPOSED.fetch(document_id=document.pk):
         return []
+    held = DossierItem.objects.filter(document_id=document.pk)
     if held.exclude(dossier__state=DossierState.DISPOSED).exists():
         return []
     return list(
