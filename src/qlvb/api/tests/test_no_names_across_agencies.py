@@ -170,7 +170,9 @@ def test_unknown_and_invisible_people_get_the_directory_answer(tyt, api_as) -> N
     directory = leader.get("/api/v1/directory/users/1")
     signer = leader.post(
         "/api/v1/outgoing",
-        json.dumps({"doc_type_id": 1, "subject": "x", "signer_id": 1}),
+        json.dumps(
+            {"doc_type_id": DocumentType.objects.values_list("pk", flat=True)[0], "subject": "x", "signer_id": 1}
+        ),
         content_type="application/json",
     )
     assert (
