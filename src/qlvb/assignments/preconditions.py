@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from qlvb.core.errors import Conflict, DomainError, PermissionDenied
-from qlvb.directory.delegation import delegation_in_force, grantors_of
+from qlvb.directory.delegation import delegation_in_force, grantor_ids
 from qlvb.directory.models import Delegation, DelegationScope
 
 from .models import Assignment, AssignmentStatus
@@ -47,7 +47,7 @@ def _follow_grantors(actor: User) -> frozenset[int]:
     today = timezone.localdate()
     cached = getattr(actor, "_qlvb_follow_grantors", None)
     if cached is None or cached[0] != today:
-        ids = frozenset(grantors_of(actor, DelegationScope.FOLLOW).values_list("grantor_id", flat=True))
+        ids = frozenset(grantor_ids(actor, (DelegationScope.FOLLOW,))[DelegationScope.FOLLOW])
         cached = (today, ids)
         actor.__dict__["_qlvb_follow_grantors"] = cached
     return cached[1]

@@ -15,3 +15,12 @@ def day_text(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return f"{value:%d/%m/%Y}"
+
+
+def moment_text(value: dt.datetime | None) -> str:
+    """``dd/mm/yyyy HH:MM`` in Vietnam's time (the template's ``date:"d/m/Y H:i"``); nothing gives ``""``."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value:%d/%m/%Y %H:%M}"

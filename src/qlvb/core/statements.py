@@ -17,8 +17,21 @@ suite checks each builder against that contract.
 
 Parameters are declared with their kind — ``int``, ``str``, ``datetime.date`` or ``datetime.datetime`` —
 and bound as Django would bind them for a field of that kind (dates and moments adapted by the backend,
-as a ``DateField``/``DateTimeField`` lookup does). No ``prefetch_related``: a kept statement is one SQL
-statement.
+as a ``DateField``/``DateTimeField`` lookup does). Two more kinds let one builder stand for statements of
+several shapes (the incoming lists: a box, an order, a page, the person's units):
+
+- :class:`Ids`, a list of ids: its **length** is part of the shape (``IN (%s, %s)`` against ``IN (%s)``,
+  and Django leaves an empty ``IN`` out), its values are bound; duplicates are dropped, as Django drops them;
+- :class:`Words`, a list of words, each bound as a ``__contains`` lookup binds it (``%word%``); its length
+  is part of the shape;
+- :class:`Shape`, a value given to the builder as it is (a box's key, an order, a page's offset — Django
+  writes ``LIMIT``/``OFFSET`` into the SQL): one compiled statement per value.
+
+Each shape is compiled at its first call and kept (at most ``MAX_SHAPES`` per statement and database). A
+parameter need not appear in every shape (the day only in the boxes that compare with it); one that appears
+other than as a plain bound value (inside a ``LIKE`` pattern, written into the SQL) is refused. A shape whose
+SQL Django finds empty (``IN ()`` alone in the ``WHERE``) gives no rows without a query, as the queryset does.
+No ``prefetch_related``: a kept statement is one SQL statement.
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -42,11 +56,30 @@ from django.db.models.query import (
 )
 
 R = TypeVar("R")
-Kind = type[int] | type[str] | type[dt.date] | type[dt.datetime]
 
-# Stand-in values: inside an int column's range (Django turns an out-of-range integer into an empty
-# result), and unlike any constant a builder writes.
-_INT_BASE = 1_987_654_000
+
+class Ids:
+    """A parameter's kind: a list of ids, bound value by value; its length chooses the statement's shape."""
+
+
+class Words:
+    """A parameter's kind: a list of words, each bound as the pattern of a ``__contains`` lookup (``%word%``,
+    escaped as Django escapes it); its length chooses the statement's shape."""
+
+
+class Shape:
+    """A parameter's kind: a hashable value given to the builder as it is; one statement per value."""
+
+
+Kind = type[int] | type[str] | type[dt.date] | type[dt.datetime] | type[Ids] | type[Words] | type[Shape]
+_LISTS = (Ids, Words)
+MAX_SHAPES = 256  # compiled statements kept per kept statement and database (then all compiled again)
+
+# Stand-in values: inside every int column's range, a smallint's included (Django turns an out-of-range
+# integer into an empty result), and unlike any constant a builder writes. A list's ids (id columns) are
+# larger, unlike any other.
+_INT_BASE = 32_100
+_IDS_BASE = 1_987_664_000
 
 
 def _stand_in(kind: Kind, index: int) -> Any:
@@ -68,14 +101,21 @@ def _adapter(kind: Kind, alias: str) -> Callable[[Any], Any]:
         return ops.adapt_datetimefield_value
     if kind is dt.date:
         return ops.adapt_datefield_value
+    if kind is Words:
+        return lambda value: f"%{ops.prep_for_like_query(value)}%"  # as Django's Contains binds it
     return lambda value: value
+
+
+_EMPTY = object()  # a shape whose SQL Django finds empty: no rows, no query
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple[Any, ...]  # the stand-ins' slots hold None
-    slots: tuple[tuple[int, str], ...]  # (position in params, parameter name)
+    # (position in params, parameter name, index in a list or -1, the int subclass the backend wraps it in:
+    # psycopg's Int2 for a smallint column, else None)
+    slots: tuple[tuple[int, str, int, Any], ...]
     adapters: dict[str, Callable[[Any], Any]]
     shape: str  # "model", "values_list", "flat", "values"
     col_count: int
@@ -90,8 +130,9 @@ class _Compiled:
 
     def bind(self, values: dict[str, Any]) -> list[Any]:
         params = list(self.params)
-        for position, name in self.slots:
-            params[position] = self.adapters[name](values[name])
+        for position, name, index, wrap in self.slots:
+            value = self.adapters[name](values[name] if index < 0 else values[name][index])
+            params[position] = value if wrap is None else wrap(value)
         return params
 
 
@@ -108,7 +149,8 @@ class KeptStatement(Generic[R]):
         self.build = build
         self.kinds = kinds
         self.model: Any = None
-        self._compiled: dict[str, _Compiled] = {}
+        self._shaping = tuple(name for name, kind in kinds.items() if kind is Shape or kind in _LISTS)
+        self._compiled: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
         KeptStatement._all.append(self)
 
@@ -118,9 +160,19 @@ class KeptStatement(Generic[R]):
         the database router's choice, as the manager gives it."""
         if set(values) != set(self.kinds):
             raise TypeError(f"{self.name}: parameters {sorted(self.kinds)}, given {sorted(values)}")
+        for name in self._shaping:
+            if self.kinds[name] is Ids:  # as Django's IN: each id once, in the order given
+                values[name] = tuple(dict.fromkeys(values[name]))
+            elif self.kinds[name] is Words:
+                values[name] = tuple(values[name])
         hints = {} if via is None else {"instance": via}
-        alias = router.db_for_read(self._model(), **hints)
-        compiled = self._compiled.get(alias) or self._compile(alias)
+        alias = router.db_for_read(self._model(values), **hints)
+        key = (alias, *(values[n] if self.kinds[n] is Shape else len(values[n]) for n in self._shaping))
+        compiled = self._compiled.get(key) or self._compile(key, alias, values)
+        if compiled is _EMPTY:
+            if getattr(settings, "QLVB_STATEMENTS_CHECK", False):
+                self._check_empty(alias, values)
+            return []
         params = compiled.bind(values)
         if getattr(settings, "QLVB_STATEMENTS_CHECK", False):
             self._check(alias, compiled, params, values)
@@ -136,33 +188,39 @@ class KeptStatement(Generic[R]):
 
     # --- compiling ---------------------------------------------------------------------------------
 
-    def _model(self) -> Any:
+    def _model(self, values: dict[str, Any]) -> Any:
         if self.model is None:
-            self.model = self.build(**self._stand_ins()).model
+            self.model = self.build(**self._stand_ins(values)).model
         return self.model
 
-    def _stand_ins(self) -> dict[str, Any]:
-        return {name: _stand_in(kind, index) for index, (name, kind) in enumerate(self.kinds.items())}
+    def _stand_ins(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Stand-ins for the bound values; a shape's own value, and a list of distinct ids of the list's length."""
+        found: dict[str, Any] = {}
+        next_id = _IDS_BASE
+        for index, (name, kind) in enumerate(self.kinds.items()):
+            if kind is Shape:
+                found[name] = values[name]
+            elif kind is Ids:
+                found[name] = tuple(range(next_id, next_id + len(values[name])))
+                next_id += len(values[name])
+            elif kind is Words:
+                found[name] = tuple(f"\ue000qlvb-kept-{index}-{i}\ue000" for i in range(len(values[name])))
+            else:
+                found[name] = _stand_in(kind, index)
+        return found
 
-    def _compile(self, alias: str) -> _Compiled:
-        stand_ins = self._stand_ins()
+    def _compile(self, key: tuple[Any, ...], alias: str, values: dict[str, Any]) -> Any:
+        stand_ins = self._stand_ins(values)
         queryset = self.build(**stand_ins)
         if queryset._prefetch_related_lookups or queryset._known_related_objects:  # type: ignore[attr-defined]
             raise ValueError(f"{self.name}: a kept statement is one statement (no prefetch_related)")
         compiler = queryset.query.get_compiler(using=alias)
-        sql, raw_params = compiler.as_sql()
-        adapters = {name: _adapter(kind, alias) for name, kind in self.kinds.items()}
-        expected = {name: adapters[name](value) for name, value in stand_ins.items()}
-        params: list[Any] = list(raw_params)
-        slots: list[tuple[int, str]] = []
-        for position, value in enumerate(raw_params):
-            for name, stand_in in expected.items():
-                if type(value) is type(stand_in) and value == stand_in:
-                    slots.append((position, name))
-                    params[position] = None
-        missing = set(self.kinds) - {name for _position, name in slots}
-        if missing:
-            raise ValueError(f"{self.name}: parameters {sorted(missing)} are not plain values in the SQL")
+        try:
+            sql, raw_params = compiler.as_sql()
+        except EmptyResultSet:
+            return self._keep(key, _EMPTY)
+        adapters = {name: _adapter(kind, alias) for name, kind in self.kinds.items() if kind is not Shape}
+        params, slots = self._slots(sql, raw_params, stand_ins, adapters)
         col_count = compiler.col_count
         fields = [s[0] for s in compiler.select[0:col_count]]
         converters = tuple((pos, tuple(convs), expr) for pos, (convs, expr) in compiler.get_converters(fields).items())
@@ -199,8 +257,43 @@ class KeptStatement(Generic[R]):
             compiled = _Compiled(shape="values", names=names, **common)
         else:
             raise ValueError(f"{self.name}: rows of kind {iterable.__name__} are not supported")
+        return self._keep(key, compiled)
+
+    def _slots(
+        self, sql: str, raw_params: Sequence[Any], stand_ins: dict[str, Any], adapters: dict[str, Callable[[Any], Any]]
+    ) -> tuple[list[Any], list[tuple[int, str, int, Any]]]:
+        """The statement's parameters with each stand-in's place left empty, and those places."""
+        expected: dict[tuple[str, int], Any] = {}
+        for name, kind in self.kinds.items():
+            if kind in _LISTS:
+                expected.update(((name, i), adapters[name](value)) for i, value in enumerate(stand_ins[name]))
+            elif kind is not Shape:
+                expected[(name, -1)] = adapters[name](stand_ins[name])
+        params: list[Any] = list(raw_params)
+        slots: list[tuple[int, str, int, Any]] = []
+        for position, value in enumerate(raw_params):
+            for (name, index), stand_in in expected.items():
+                if type(value) is type(stand_in) and value == stand_in:
+                    slots.append((position, name, index, None))
+                    params[position] = None
+                elif type(stand_in) is int and isinstance(value, int) and value == stand_in:
+                    slots.append((position, name, index, type(value)))  # the backend's own int (Int2)
+                    params[position] = None
+        # a stand-in anywhere else (written into the SQL, inside a LIKE pattern) could not be bound
+        leaked = [
+            name
+            for (name, _index), stand_in in expected.items()
+            if str(stand_in) in sql or any(isinstance(p, str) and str(stand_in) in p for p in params)
+        ]
+        if leaked:
+            raise ValueError(f"{self.name}: parameters {sorted(set(leaked))} are not plain values in the SQL")
+        return params, slots
+
+    def _keep(self, key: tuple[Any, ...], compiled: Any) -> Any:
         with self._lock:
-            self._compiled[alias] = compiled
+            if len(self._compiled) >= MAX_SHAPES:
+                self._compiled.clear()
+            self._compiled[key] = compiled
         return compiled
 
     def _check(self, alias: str, compiled: _Compiled, params: list[Any], values: dict[str, Any]) -> None:
@@ -211,6 +304,13 @@ class KeptStatement(Generic[R]):
                 f"kept statement {self.name}: the builder's SQL depends on more than its parameters\n"
                 f"kept:  {compiled.sql} {params}\nfresh: {fresh_sql} {list(fresh_params)}"
             )
+
+    def _check_empty(self, alias: str, values: dict[str, Any]) -> None:
+        try:
+            fresh_sql, _params = self.build(**values).query.get_compiler(using=alias).as_sql()
+        except EmptyResultSet:
+            return
+        raise AssertionError(f"kept statement {self.name}: kept as empty, but compiles afresh to {fresh_sql}")
 
 
 def _materialize(compiled: _Compiled, rows: Sequence[Any], alias: str) -> list[Any]:
@@ -244,6 +344,54 @@ def _materialize(compiled: _Compiled, rows: Sequence[Any], alias: str) -> list[A
             setattr(obj, attr, row[position])
         objects.append(obj)
     return objects
+
+
+class KeptPages(Generic[R]):
+    """A kept statement's rows for a ``Paginator``: its count (known — a tab's, kept per person — or read once
+    by ``counted``) and each page read by ``statement`` with ``values`` and the page's ``offset`` and
+    ``limit`` (both :class:`Shape` parameters of the builder, which slices its queryset with them)."""
+
+    def __init__(
+        self, statement: KeptStatement[R], values: dict[str, Any], *, count: int | None, counted: Callable[[], int]
+    ) -> None:
+        self._statement = statement
+        self._values = values
+        self._count = count
+        self._counted = counted
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._counted()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part: slice) -> list[R]:
+        start = part.start or 0
+        return self._statement.fetch(**self._values, offset=start, limit=part.stop - start)
+
+
+def kept_prefetch(instances: Sequence[Any], related: str, statement: KeptStatement[Any]) -> None:
+    """What ``prefetch_related(related)`` does for a reverse foreign key (``assignment.reminders``), with the
+    related rows read by ``statement`` — built as ``Related.objects.filter(<key>__in=ids)`` in the related
+    manager's own order, its one parameter ``ids`` an :class:`Ids`: afterwards each instance's manager answers
+    ``.all()`` from those rows, and each row knows its instance, without a query."""
+    if not instances:
+        return
+    field = getattr(type(instances[0]), related).field  # the foreign key on the related model
+    rows = statement.fetch(ids=[instance.pk for instance in instances])
+    found: dict[Any, list[Any]] = {}
+    for row in rows:
+        found.setdefault(getattr(row, field.attname), []).append(row)
+    for instance in instances:
+        mine = found.get(instance.pk, [])
+        for row in mine:
+            field.set_cached_value(row, instance)
+        queryset = field.model._default_manager.get_queryset()
+        queryset._result_cache = mine
+        queryset._prefetch_done = True
+        instance.__dict__.setdefault("_prefetched_objects_cache", {})[field.remote_field.cache_name] = queryset
 
 
 def forget_all(**_kwargs: Any) -> None:

@@ -76,18 +76,36 @@ def delegation_in_force(*, delegate: User, grantor_id: int | None, scope: str) -
     """The delegation that lets ``delegate`` act for ``grantor_id`` in ``scope`` today, or None."""
     if grantor_id is None or not delegate.is_active or delegate.pk == grantor_id:
         return None
-    return (
-        delegations_in_force()
-        .filter(_scope_q(scope), delegate_id=delegate.pk, grantor_id=grantor_id)
-        .select_related("grantor")
-        .first()
+    _scope_q(scope)  # an unknown scope is a programming error
+    return _in_force_statement(scope).first(delegate_id=delegate.pk, grantor_id=grantor_id, day=timezone.localdate())
+
+
+@lru_cache(maxsize=16)
+def _in_force_statement(scope: str) -> KeptStatement[Delegation]:
+    """Asked by the document pages' buttons (may he direct, follow up, sign for…): kept compiled, one per scope."""
+    return KeptStatement(
+        "directory.delegation_in_force:" + scope,
+        lambda delegate_id, grantor_id, day: (
+            delegations_in_force(on=day)
+            .filter(_scope_q(scope), delegate_id=delegate_id, grantor_id=grantor_id)
+            .select_related("grantor")
+            .order_by("pk")[:1]
+        ),
+        delegate_id=int,
+        grantor_id=int,
+        day=dt.date,
     )
 
 
 def grantors_of(delegate: User, scope: str) -> QuerySet[Delegation, Any]:
     """The ids of the people ``delegate`` acts for today in ``scope`` — a subquery for the workflows'
     lists (the grantor's waiting items appear in the delegate's)."""
-    return delegations_in_force().filter(_scope_q(scope), delegate_id=delegate.pk).values("grantor_id")
+    return grantors_subquery(delegate.pk, scope, on=timezone.localdate())
+
+
+def grantors_subquery(delegate_id: int, scope: str, *, on: dt.date) -> QuerySet[Delegation, Any]:
+    """:func:`grantors_of` from plain values (a kept statement's builder, core/statements.py)."""
+    return delegations_in_force(on=on).filter(_scope_q(scope), delegate_id=delegate_id).values("grantor_id")
 
 
 @lru_cache(maxsize=32)

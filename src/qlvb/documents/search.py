@@ -15,6 +15,7 @@ import datetime as dt
 import html
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +51,17 @@ _TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
 
 def documents_matching(queryset: QuerySet[Document], query: str) -> QuerySet[Document]:
     """The lists' quick search: every word of the folded query occurs in ``search_folded``."""
-    for word in fold(query).split()[:MAX_WORDS]:
+    return documents_containing(queryset, quick_words(query))
+
+
+def quick_words(query: str) -> list[str]:
+    """The words the quick search looks for: the query folded (``core.text.fold``), at most ``MAX_WORDS``."""
+    return fold(query).split()[:MAX_WORDS]
+
+
+def documents_containing(queryset: QuerySet[Document], words: Sequence[str]) -> QuerySet[Document]:
+    """Those whose ``search_folded`` holds every one of ``words`` (already folded)."""
+    for word in words:
         queryset = queryset.filter(search_folded__contains=word)
     return queryset
 

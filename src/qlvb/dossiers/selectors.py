@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from qlvb.assignments.models import Assignment, AssignmentRole
 from qlvb.core.errors import NotFound
 from qlvb.core.permissions import has
+from qlvb.core.statements import Ids, KeptStatement, Shape
 from qlvb.directory.models import User
 from qlvb.directory.selectors import agency_of
 from qlvb.documents.models import Direction, Document, DocumentStatus
@@ -75,10 +76,30 @@ def dossiers_open_for(actor: User) -> QuerySet[Dossier]:
     """The open dossiers ``actor`` may add documents to: his own, and the agency's for its archivist."""
     if not _signed_in(actor):
         return Dossier.objects.none()
-    wide = actor.units_with_role("archivist")
-    return Dossier.objects.filter(Q(creator_id=actor.pk) | Q(agency_id__in=wide), state=DossierState.OPEN).order_by(
+    return _open_for(actor.pk, tuple(actor.units_with_role("archivist")))
+
+
+def _open_for(person: int, wide: tuple[int, ...]) -> QuerySet[Dossier]:
+    return Dossier.objects.filter(Q(creator_id=person) | Q(agency_id__in=wide), state=DossierState.OPEN).order_by(
         "-year", "notation"
     )
+
+
+# The "Thêm vào hồ sơ" form of every document page: kept compiled (core/statements.py).
+_OPEN_FOR: KeptStatement[Dossier] = KeptStatement(
+    "dossiers.open_for",
+    lambda person, wide, limit: _open_for(person, wide)[:limit],
+    person=int,
+    wide=Ids,
+    limit=Shape,
+)
+
+
+def dossiers_open_list(actor: User, *, limit: int) -> list[Dossier]:
+    """The first ``limit`` of :func:`dossiers_open_for`, read by a kept statement."""
+    if not _signed_in(actor):
+        return []
+    return _OPEN_FOR.fetch(person=actor.pk, wide=tuple(actor.units_with_role("archivist")), limit=limit)
 
 
 def dossier_items(dossier: Dossier) -> QuerySet[DossierItem]:

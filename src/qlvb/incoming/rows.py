@@ -10,14 +10,16 @@ library's ``html.escape`` writes the same five entities as the template engine),
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
+from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from qlvb.core.choices import choice_label
-from qlvb.core.dates import day_text
-from qlvb.documents.models import Document
+from qlvb.core.dates import day_text, moment_text
+from qlvb.documents.models import Document, DocumentEvent
 
 
 def document_row(doc: Document, *, late: bool, url: str) -> SafeString:
@@ -66,4 +68,15 @@ def document_row(doc: Document, *, late: bool, url: str) -> SafeString:
         f'<span class="badge text-bg-light border align-self-start" data-qlvb="status">'
         f"{status}</span></div>"
         f'<div class="small text-body-secondary">{"".join(details)}</div></a>'
+    )
+
+
+def timeline_item(event: DocumentEvent, label: Any) -> SafeString:
+    """One step of the document page's history ("Lịch sử xử lý"): when, who (else "Hệ thống"), what, and the
+    step's text with its line breaks. The page shows every step (a few dozen on a long-running document)."""
+    who = escape(event.actor_name or _("Hệ thống"))
+    text = f" — {linebreaksbr(event.text, autoescape=True)}" if event.text else ""
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'<li class="mb-2"><div class="small text-body-secondary">{moment_text(event.created_at)} · {who}</div>\n'
+        f"    <div><strong>{escape(str(label))}</strong>{text}</div></li>"
     )

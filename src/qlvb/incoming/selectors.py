@@ -7,8 +7,10 @@ deployment — whatever the route (list, detail, file, API, a guessed id).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +18,15 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus
+from qlvb.assignments.models import Assignment, AssignmentRole, AssignmentStatus, Extension, Reminder
 from qlvb.core import person_counts
+from qlvb.core.bounds import BIGINT_MAX
 from qlvb.core.errors import NotFound
-from qlvb.directory.delegation import grantor_ids, grantors_of
+from qlvb.core.statements import Ids, KeptPages, KeptStatement, Shape, Words, kept_prefetch
+from qlvb.directory.delegation import grantor_ids, grantors_of, grantors_subquery
 from qlvb.directory.models import DelegationScope, User
 from qlvb.documents.models import Direction, Document, DocumentStatus
-from qlvb.documents.search import documents_matching
+from qlvb.documents.search import documents_containing, quick_words
 from qlvb.documents.seen_models import SeenReceipt
 
 from . import policies
@@ -50,46 +54,71 @@ LIST_FIELDS = (
 )
 
 
-# The scope of each live user object, kept beside it rather than on it (no attribute added to a model
+# The viewer of each live user object, kept beside it rather than on it (no attribute added to a model
 # instance); the entry leaves when the object is collected, so a reused ``id`` never finds a stale one.
-_SCOPES: dict[int, _Scope] = {}
+_VIEWERS: dict[int, Viewer] = {}
 
 
 @dataclass(frozen=True)
-class _Scope:
-    wide: list[int]  # units where the actor is clerk or leader: every incoming document of theirs
-    mine: QuerySet[Assignment]  # the assignments that show him documents outside them
-    outside: bool  # whether any such assignment may exist
-    direct_for: list[int]  # the leaders he directs for (ủy quyền chỉ đạo), not read when ``wide``
-    follow_for: list[int]  # the leaders he follows up for (ủy quyền đôn đốc), not read when ``wide``
+class Viewer:
+    """What the incoming lists' SQL needs of the person, read once per request as plain values: the lists'
+    statements are built from these alone, so that they can be kept compiled (core/statements.py).
+
+    The unit and grantor ids are written into the SQL as values of ``IN`` so that PostgreSQL serves each arm
+    with an index (an ``OR`` of two sub-plans would scan every document of the deployment,
+    docs/benchmarks.md), and an arm with no id is left out of the statement."""
+
+    pk: int
+    wide: tuple[int, ...]  # units where the actor is clerk or leader: every incoming document of theirs
+    depts: tuple[int, ...]  # units where he is department leader
+    clerk: tuple[int, ...]
+    leader: tuple[int, ...]
+    outside: bool  # whether any assignment may show him documents outside ``wide``
+    direct_for: tuple[int, ...]  # the leaders he directs for (ủy quyền chỉ đạo), not read when ``wide``
+    follow_for: tuple[int, ...]  # the leaders he follows up for (ủy quyền đôn đốc), not read when ``wide``
 
 
-def _scope(actor: User) -> _Scope:
-    """The actor's agency-wide units (clerk, leader), the assignments that show him documents outside
-    them, whether any such assignment exists, and the people he acts for by delegation. Computed once per
-    user object (one request).
-
-    The unit and grantor ids are written into the SQL as literals so that PostgreSQL serves each arm with an
-    index (an ``OR`` of two sub-plans would scan every document of the deployment, docs/benchmarks.md), and
-    an arm with no id is left out of the statement."""
-    scope = _SCOPES.get(id(actor))
-    if scope is None:
-        wide = actor.units_with_role(*policies.AGENCY_WIDE_ROLES)
-        depts = actor.units_with_role("dept_leader")
-        mine = Assignment.objects.filter(Q(user_id=actor.pk) | Q(unit_id__in=depts))
-        if wide:  # an assignment carries its document's agency
-            mine = mine.exclude(agency_id__in=wide)
+def viewer_of(actor: User) -> Viewer:
+    """The actor's :class:`Viewer`, computed once per user object (one request)."""
+    viewer = _VIEWERS.get(id(actor))
+    if viewer is None:
+        wide = tuple(actor.units_with_role(*policies.AGENCY_WIDE_ROLES))
+        depts = tuple(actor.units_with_role("dept_leader"))
         grantors = {} if wide else grantor_ids(actor, (DelegationScope.DIRECT, DelegationScope.FOLLOW))
-        scope = _Scope(
+        viewer = Viewer(
+            pk=actor.pk,
             wide=wide,
-            mine=mine,
-            outside=not wide or mine.exists(),
-            direct_for=grantors.get(DelegationScope.DIRECT, []),
-            follow_for=grantors.get(DelegationScope.FOLLOW, []),
+            depts=depts,
+            clerk=tuple(actor.units_with_role("clerk")),
+            leader=tuple(actor.units_with_role("leader")),
+            outside=True,
+            direct_for=tuple(grantors.get(DelegationScope.DIRECT, [])),
+            follow_for=tuple(grantors.get(DelegationScope.FOLLOW, [])),
         )
-        _SCOPES[id(actor)] = scope
-        weakref.finalize(actor, _SCOPES.pop, id(actor), None)  # gone with the user object (its request)
-    return scope
+        if wide:  # an assignment that shows him a document outside his agency-wide units
+            viewer = dataclasses.replace(viewer, outside=bool(_OUTSIDE.fetch(person=actor.pk, depts=depts, wide=wide)))
+        _VIEWERS[id(actor)] = viewer
+        weakref.finalize(actor, _VIEWERS.pop, id(actor), None)  # gone with the user object (its request)
+    return viewer
+
+
+def _mine(v: Viewer) -> QuerySet[Assignment]:
+    """The assignments that show ``v`` documents outside his agency-wide units (an assignment carries its
+    document's agency)."""
+    mine = Assignment.objects.filter(Q(user_id=v.pk) | Q(unit_id__in=v.depts))
+    return mine.exclude(agency_id__in=v.wide) if v.wide else mine
+
+
+# Whether such an assignment exists, asked on every page of an agency-wide person: kept compiled.
+_OUTSIDE: KeptStatement[int] = KeptStatement(
+    "incoming.outside",
+    lambda person, depts, wide: (
+        _mine(Viewer(person, wide, depts, (), (), True, (), ())).order_by().values_list("pk", flat=True)[:1]
+    ),
+    person=int,
+    depts=Ids,
+    wide=Ids,
+)
 
 
 def documents_visible_to(actor: User) -> QuerySet[Document]:
@@ -97,20 +126,23 @@ def documents_visible_to(actor: User) -> QuerySet[Document]:
     for its clerks and leaders, the assigned ones for the people and department leaders they went to."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Document.objects.none()
-    scope = _scope(actor)
+    return _visible(viewer_of(actor))
+
+
+def _visible(v: Viewer) -> QuerySet[Document]:
     incoming = Document.objects.filter(direction=Direction.INCOMING)
-    if not scope.wide:
-        arms = scope.mine.order_by().values("document_id")
-        if scope.direct_for:  # a delegate (ủy quyền chỉ đạo) also sees what was submitted to the leader he acts for
-            arms = arms.union(incoming.filter(submitted_to_id__in=scope.direct_for).order_by().values("pk"))
-        if scope.follow_for:  # ... and (ủy quyền đôn đốc) the documents whose parts that leader gave out
-            followed = Assignment.objects.filter(assigned_by_id__in=scope.follow_for, document__isnull=False)
+    if not v.wide:
+        arms = _mine(v).order_by().values("document_id")
+        if v.direct_for:  # a delegate (ủy quyền chỉ đạo) also sees what was submitted to the leader he acts for
+            arms = arms.union(incoming.filter(submitted_to_id__in=v.direct_for).order_by().values("pk"))
+        if v.follow_for:  # ... and (ủy quyền đôn đốc) the documents whose parts that leader gave out
+            followed = Assignment.objects.filter(assigned_by_id__in=v.follow_for, document__isnull=False)
             arms = arms.union(followed.order_by().values("document_id"))
         return incoming.filter(pk__in=arms)
-    if not scope.outside:
-        return incoming.filter(agency_id__in=scope.wide)
+    if not v.outside:
+        return incoming.filter(agency_id__in=v.wide)
     return incoming.filter(
-        pk__in=incoming.filter(agency_id__in=scope.wide).values("pk").union(scope.mine.values("document_id"))
+        pk__in=incoming.filter(agency_id__in=v.wide).values("pk").union(_mine(v).values("document_id"))
     )
 
 
@@ -130,20 +162,18 @@ def documents_received_by(actor: User) -> QuerySet[Document]:
     return incoming.filter(mine)
 
 
-def _received_here(actor: User) -> Q:
-    """For a list's annotation: whether the row's document is one ``actor`` received (see above)."""
-    depts = actor.units_with_role("dept_leader")
+def _received_here(v: Viewer) -> Q:
+    """For a list's annotation: whether the row's document is one the viewer received (see above)."""
     assigned = Q(
         Exists(
             Assignment.objects.filter(document_id=OuterRef("pk")).filter(
-                Q(user_id=actor.pk) | Q(user__isnull=True, unit_id__in=depts)
+                Q(user_id=v.pk) | Q(user__isnull=True, unit_id__in=v.depts)
             )
         )
     )
-    clerk = actor.units_with_role("clerk")
-    if not clerk:
+    if not v.clerk:
         return assigned
-    return assigned | Q(agency_id__in=clerk, delivered_by__isnull=False)
+    return assigned | Q(agency_id__in=v.clerk, delivered_by__isnull=False)
 
 
 def document_get(actor: User, *, pk: int) -> Document:
@@ -151,15 +181,52 @@ def document_get(actor: User, *, pk: int) -> Document:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
-    document = (
-        documents_visible_to(actor)
-        .select_related("doc_type", "agency", "register", "submitted_to", "duplicate_of")
-        .filter(pk=pk)
-        .first()
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise NotFound()
+    if not 0 < pk <= BIGINT_MAX:  # no such id (bound as it is, a larger one would fail the statement)
+        raise NotFound()
+    v = viewer_of(actor)
+    document = _DOCUMENT.first(
+        person=v.pk,
+        wide=v.wide,
+        depts=v.depts,
+        direct_for=v.direct_for,
+        follow_for=v.follow_for,
+        outside=v.outside,
+        pk=pk,
     )
     if document is None:
         raise NotFound()
     return document
+
+
+def _document(
+    *,
+    person: int,
+    wide: tuple[int, ...],
+    depts: tuple[int, ...],
+    direct_for: tuple[int, ...],
+    follow_for: tuple[int, ...],
+    outside: bool,
+    pk: int,
+) -> QuerySet[Document]:
+    v = Viewer(person, wide, depts, (), (), outside, direct_for, follow_for)
+    related = ("doc_type", "agency", "register", "submitted_to", "duplicate_of")
+    return _visible(v).select_related(*related).filter(pk=pk).order_by("pk")[:1]
+
+
+# The document's page, on every opening: kept compiled (core/statements.py).
+_DOCUMENT: KeptStatement[Document] = KeptStatement(
+    "incoming.document",
+    _document,
+    person=int,
+    wide=Ids,
+    depts=Ids,
+    direct_for=Ids,
+    follow_for=Ids,
+    outside=Shape,
+    pk=int,
+)
 
 
 def assignment_get(actor: User, *, pk: int) -> Assignment:
@@ -204,6 +271,11 @@ class Filters:
 
 
 def apply_filters(query: QuerySet[Document], f: Filters) -> QuerySet[Document]:
+    return _narrow(query, f, [*quick_words(f.organ), *quick_words(f.q)])
+
+
+def _narrow(query: QuerySet[Document], f: Filters, words: Sequence[str]) -> QuerySet[Document]:
+    """The filters but the words of ``q`` and ``organ`` (both looked for in the same folded text): ``words``."""
     if f.assigns_tasks:
         query = query.filter(assigns_tasks=True)
     if f.status:
@@ -216,11 +288,7 @@ def apply_filters(query: QuerySet[Document], f: Filters) -> QuerySet[Document]:
         query = query.filter(received_at__date__lte=f.date_to)
     if f.doc_type:
         query = query.filter(doc_type_id=f.doc_type)
-    if f.organ:
-        query = documents_matching(query, f.organ)
-    if f.q:
-        query = documents_matching(query, f.q)
-    return query
+    return documents_containing(query, words)
 
 
 # --- Inboxes -------------------------------------------------------------------------------------------------------
@@ -240,48 +308,60 @@ INBOXES: dict[str, tuple[Any, str]] = {
 }
 
 
-def _my_assignments(actor: User, **extra: Any) -> QuerySet[Assignment]:
-    return Assignment.objects.filter(document_id=OuterRef("pk"), user_id=actor.pk, **extra)
+def _my_assignments(v: Viewer, **extra: Any) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(document_id=OuterRef("pk"), user_id=v.pk, **extra)
+
+
+@dataclass(frozen=True)
+class Day:
+    """Today in Vietnam, and its bounds as moments: what the boxes compare with (parameters of the kept lists)."""
+
+    today: dt.date
+    start: dt.datetime
+    end: dt.datetime
+
+    @classmethod
+    def now(cls) -> Day:
+        today = timezone.localdate()
+        start = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+        return cls(today, start, start + dt.timedelta(days=1))
 
 
 def inbox(actor: User, *, key: str, base: QuerySet[Document] | None = None) -> QuerySet[Document]:
     """The documents of one inbox, urgent first. Unknown key → the whole visible list. ``base``: the
-    actor's ``documents_visible_to``, when the caller already built it (the counts of every box).
-
-    The units where the actor is clerk, leader or department leader come from his roles read once per
-    request (``User.units_with_role``), written into the SQL as literals — no subquery to build per box."""
+    actor's ``documents_visible_to``, when the caller already built it (the counts of every box)."""
     if base is None:
         base = documents_visible_to(actor)
-    today = timezone.localdate()
+    return _inbox(viewer_of(actor), key, base, Day.now())
+
+
+def _inbox(v: Viewer, key: str, base: QuerySet[Document], day: Day) -> QuerySet[Document]:
+    """The units where the actor is clerk, leader or department leader come from his roles read once per
+    request (``User.units_with_role``), written into the SQL as values — no subquery to build per box."""
     if key == "to_register":
-        query = base.filter(status=DocumentStatus.RECEIVED, agency_id__in=actor.units_with_role("clerk"))
+        query = base.filter(status=DocumentStatus.RECEIVED, agency_id__in=v.clerk)
     elif key == "registered_today":
         # A range over the local day (not ``__date``) so the index on registered_at serves it.
-        start = timezone.make_aware(dt.datetime.combine(today, dt.time()))
-        query = base.filter(
-            agency_id__in=actor.units_with_role("clerk"),
-            registered_at__gte=start,
-            registered_at__lt=start + dt.timedelta(days=1),
-        )
+        query = base.filter(agency_id__in=v.clerk, registered_at__gte=day.start, registered_at__lt=day.end)
     elif key == "returned":
-        query = base.filter(status=DocumentStatus.RETURNED, agency_id__in=actor.units_with_role("clerk"))
+        query = base.filter(status=DocumentStatus.RETURNED, agency_id__in=v.clerk)
     elif key == "to_direct":
-        leader_units = actor.units_with_role("leader")
         query = base.filter(status=DocumentStatus.SUBMITTED).filter(
-            Q(agency_id__in=leader_units, submitted_to__isnull=True)
-            | Q(agency_id__in=leader_units, submitted_to_id=actor.pk)
-            | Q(submitted_to_id__in=grantors_of(actor, DelegationScope.DIRECT))  # the leader he acts for
+            Q(agency_id__in=v.leader, submitted_to__isnull=True)
+            | Q(agency_id__in=v.leader, submitted_to_id=v.pk)
+            | Q(
+                submitted_to_id__in=grantors_subquery(v.pk, DelegationScope.DIRECT, on=day.today)
+            )  # the leader he acts for
         )
     elif key == "overdue":
         late = Assignment.objects.filter(
-            document_id=OuterRef("pk"), parent__isnull=True, status__in=OPEN, due_date__lt=today
+            document_id=OuterRef("pk"), parent__isnull=True, status__in=OPEN, due_date__lt=day.today
         )
-        query = base.filter(agency_id__in=actor.units_with_role("leader"), status=DocumentStatus.IN_PROGRESS).filter(
-            Exists(late)
-        )
+        query = base.filter(agency_id__in=v.leader, status=DocumentStatus.IN_PROGRESS).filter(Exists(late))
     elif key == "to_accept":
         waiting = Assignment.objects.filter(
-            Q(assigned_by_id=actor.pk) | Q(assigned_by_id__in=grantors_of(actor, DelegationScope.FOLLOW)),
+            Q(assigned_by_id=v.pk)
+            | Q(assigned_by_id__in=grantors_subquery(v.pk, DelegationScope.FOLLOW, on=day.today)),
             document_id=OuterRef("pk"),
             status=AssignmentStatus.AWAITING,
         )
@@ -291,15 +371,15 @@ def inbox(actor: User, *, key: str, base: QuerySet[Document] | None = None) -> Q
             document_id=OuterRef("pk"),
             user__isnull=True,
             status=AssignmentStatus.PENDING,
-            unit_id__in=actor.units_with_role("dept_leader"),
+            unit_id__in=v.depts,
         )
         query = base.filter(Exists(waiting))
     elif key == "to_handle":
         query = base.filter(
-            Exists(_my_assignments(actor, status__in=OPEN, role__in=(AssignmentRole.LEAD, AssignmentRole.SUPPORT)))
+            Exists(_my_assignments(v, status__in=OPEN, role__in=(AssignmentRole.LEAD, AssignmentRole.SUPPORT)))
         )
     elif key == "for_info":
-        query = base.filter(Exists(_my_assignments(actor, role=AssignmentRole.INFO)))
+        query = base.filter(Exists(_my_assignments(v, role=AssignmentRole.INFO)))
     else:
         query = base
     return query.order_by("-urgency", "-received_at", "-pk")
@@ -362,27 +442,173 @@ def document_list(query: QuerySet[Document], actor: User | None = None, *, sort:
     personal ones, and his departments' as department leader) — what his inbox must show, rather than the
     document's "thời hạn giải quyết"; and ``unseen``: whether it is one he received and has not seen yet
     (``documents.seen``), in the same statement. ``sort="unseen"`` puts those first, then the inbox's order."""
-    query = query.select_related("doc_type").only(*LIST_FIELDS)
     if actor is None:
-        return query
-    depts = actor.units_with_role("dept_leader")
+        return query.select_related("doc_type").only(*LIST_FIELDS)
+    return _listed(query, viewer_of(actor), sort)
+
+
+def _listed(query: QuerySet[Document], v: Viewer, sort: str) -> QuerySet[Document]:
+    query = query.select_related("doc_type").only(*LIST_FIELDS)
     mine = Assignment.objects.filter(document_id=OuterRef("pk"), status__in=OPEN, due_date__isnull=False).filter(
-        Q(user_id=actor.pk) | Q(user__isnull=True, unit_id__in=depts)
+        Q(user_id=v.pk) | Q(user__isnull=True, unit_id__in=v.depts)
     )
-    seen = SeenReceipt.objects.filter(document_id=OuterRef("pk"), user_id=actor.pk)
+    seen = SeenReceipt.objects.filter(document_id=OuterRef("pk"), user_id=v.pk)
     query = query.annotate(
         my_due=Subquery(mine.order_by("due_date").values("due_date")[:1]),
-        unseen=ExpressionWrapper(_received_here(actor) & ~Q(Exists(seen)), output_field=BooleanField()),
+        unseen=ExpressionWrapper(_received_here(v) & ~Q(Exists(seen)), output_field=BooleanField()),
     )
     if sort == "unseen":
         query = query.order_by(F("unseen").desc(), *query.query.order_by)
     return query
 
 
+# --- A box's pages, kept compiled ----------------------------------------------------------------------------------
+# Opening a box unfiltered is most of the traffic: its statement depends only on the viewer's values, the box,
+# the order, the day and the page, so it is built and compiled once per shape (core/statements.py) and then
+# only bound. The filtered lists and the API build their queryset as usual, from the same functions.
+
+
+def _box_page(
+    *,
+    person: int,
+    wide: tuple[int, ...],
+    depts: tuple[int, ...],
+    clerk: tuple[int, ...],
+    leader: tuple[int, ...],
+    direct_for: tuple[int, ...],
+    follow_for: tuple[int, ...],
+    outside: bool,
+    key: str,
+    today: dt.date,
+    day_start: dt.datetime,
+    day_end: dt.datetime,
+    narrowing: tuple[str, ...],
+    status: str,
+    urgency: int,
+    date_from: dt.date,
+    date_to: dt.date,
+    doc_type: int,
+    words: tuple[str, ...],
+    sort: str = "",
+    offset: int = 0,
+    limit: int | None = None,
+) -> QuerySet[Any]:
+    """A box's documents, filtered by the filters named in ``narrowing`` (the others' values are not read):
+    ``limit=None`` gives the whole list (its count)."""
+    v = Viewer(person, wide, depts, clerk, leader, outside, direct_for, follow_for)
+    f = Filters(
+        status=status if "status" in narrowing else "",
+        urgency=urgency if "urgency" in narrowing else None,
+        date_from=date_from if "date_from" in narrowing else None,
+        date_to=date_to if "date_to" in narrowing else None,
+        doc_type=doc_type if "doc_type" in narrowing else None,
+        assigns_tasks="assigns_tasks" in narrowing,
+    )
+    query = _narrow(_inbox(v, key, _visible(v), Day(today, day_start, day_end)), f, words)
+    if limit is None:  # the count: one row, the documents grouped by the direction they all share
+        return query.order_by().values("direction").annotate(n=Count("pk")).values_list("n", flat=True)
+    return _listed(query, v, sort)[offset : offset + limit]
+
+
+_BOX_KINDS: dict[str, Any] = {
+    "person": int,
+    "wide": Ids,
+    "depts": Ids,
+    "clerk": Ids,
+    "leader": Ids,
+    "direct_for": Ids,
+    "follow_for": Ids,
+    "outside": Shape,
+    "key": Shape,
+    "today": dt.date,
+    "day_start": dt.datetime,
+    "day_end": dt.datetime,
+    "narrowing": Shape,
+    "status": str,
+    "urgency": int,
+    "date_from": dt.date,
+    "date_to": dt.date,
+    "doc_type": int,
+    "words": Words,
+}
+_BOX_PAGE: KeptStatement[Document] = KeptStatement(  # the rows (Documents); the count's rows are ints
+    "incoming.box_page", _box_page, **_BOX_KINDS, sort=Shape, offset=Shape, limit=Shape
+)
+_BOX_COUNT: KeptStatement[int] = KeptStatement("incoming.box_count", _box_page, **_BOX_KINDS)
+
+
+def box_rows(
+    actor: User, *, key: str, sort: str, filters: Filters | None = None, count: int | None = None
+) -> KeptPages[Document]:
+    """A box's documents for a ``Paginator``, filtered or not: its count (``count``, the tab's kept per person,
+    for the box unfiltered; else one kept ``COUNT``) and each page read by the kept statement — the rows
+    :func:`document_list` gives for ``apply_filters(inbox(...))``."""
+    f = filters or Filters()
+    v = viewer_of(actor)
+    day = Day.now()
+    narrowing = tuple(
+        name
+        for name, on in (
+            ("status", bool(f.status)),
+            ("urgency", f.urgency is not None),
+            ("date_from", bool(f.date_from)),
+            ("date_to", bool(f.date_to)),
+            ("doc_type", bool(f.doc_type)),
+            ("assigns_tasks", f.assigns_tasks),
+        )
+        if on
+    )
+    values: dict[str, Any] = {
+        "person": v.pk,
+        "wide": v.wide,
+        "depts": v.depts,
+        "clerk": v.clerk,
+        "leader": v.leader,
+        "direct_for": v.direct_for,
+        "follow_for": v.follow_for,
+        "outside": v.outside,
+        "key": key if key in INBOXES else "all",
+        "today": day.today,
+        "day_start": day.start,
+        "day_end": day.end,
+        "narrowing": narrowing,
+        "status": f.status,
+        "urgency": f.urgency or 0,
+        "date_from": f.date_from or day.today,
+        "date_to": f.date_to or day.today,
+        "doc_type": f.doc_type or 0,
+        "words": (*quick_words(f.organ), *quick_words(f.q)),
+    }
+    return KeptPages(_BOX_PAGE, {**values, "sort": sort}, count=count, counted=lambda: sum(_BOX_COUNT.fetch(**values)))
+
+
 def assignments_of(document: Document) -> QuerySet[Assignment]:
+    return _assignments(document.pk).prefetch_related("reminders", "extensions", "updates__author")
+
+
+def _assignments(document_id: int) -> QuerySet[Assignment]:
     return (
-        Assignment.objects.filter(document=document)
+        Assignment.objects.filter(document_id=document_id)
         .select_related("document", "agency", "unit", "user", "assigned_by")  # agency: the permission checks
-        .prefetch_related("reminders", "extensions", "updates__author")
         .order_by("parent_id", "assigned_at", "pk")
     )
+
+
+# The document page's assignments, on every opening: kept compiled (core/statements.py), with their reminders and
+# extensions (what the page shows of them) as ``prefetch_related`` would give them.
+_ASSIGNMENTS: KeptStatement[Assignment] = KeptStatement("incoming.assignments", _assignments, document_id=int)
+_REMINDERS: KeptStatement[Reminder] = KeptStatement(
+    "incoming.reminders", lambda ids: Reminder.objects.filter(assignment_id__in=ids), ids=Ids
+)
+_EXTENSIONS: KeptStatement[Extension] = KeptStatement(
+    "incoming.extensions", lambda ids: Extension.objects.filter(assignment_id__in=ids), ids=Ids
+)
+
+
+def assignments_shown(document: Document) -> list[Assignment]:
+    """:func:`assignments_of` for the document's page, which shows each one's reminders and extensions (not
+    its progress updates): read by kept statements."""
+    found = _ASSIGNMENTS.fetch(via=document, document_id=document.pk)
+    kept_prefetch(found, "reminders", _REMINDERS)
+    kept_prefetch(found, "extensions", _EXTENSIONS)
+    return found

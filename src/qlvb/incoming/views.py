@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +33,7 @@ from qlvb.files.services import file_open
 from . import forms, policies, preconditions, selectors, services, verification
 from .fields import INCOMING_FIELDS
 from .receiving import DuplicateWarning, is_registration_late
-from .rows import document_row
+from .rows import document_row, timeline_item
 
 PAGE_SIZE = 20
 
@@ -58,9 +58,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
     box = request.GET.get("box") or keys[0]
     if box not in keys:
         box = "all"
-    query = selectors.inbox(user, key=box)
     form = forms.FilterForm(request.GET or None)
-    narrowed = False
+    filters = None
     if form.is_valid():
         d = form.cleaned_data
         filters = selectors.Filters(
@@ -73,16 +72,16 @@ def document_list(request: HttpRequest) -> HttpResponse:
             organ=d["organ"],
             assigns_tasks=d["assigns_tasks"],
         )
-        query = selectors.apply_filters(query, filters)
-        narrowed = filters.narrows()
     sort = request.GET.get("sort", "")
     if sort not in selectors.SORTS:
         sort = ""
-    paginator = Paginator(selectors.document_list(query, user, sort=sort), PAGE_SIZE)
-    if not narrowed and box in counts:
-        # the box's own count, read above for its tab (kept per person, core/person_counts.py): the same
-        # documents, so the pages need no COUNT of their own
-        paginator.__dict__["count"] = counts[box]
+    # The box's statement, filtered or not, kept compiled (core/statements.py); unfiltered, its count is the
+    # tab's (kept per person, core/person_counts.py): the same documents, so no COUNT of the page's own.
+    narrowed = filters is not None and filters.narrows()
+    box_rows = selectors.box_rows(
+        user, key=box, sort=sort, filters=filters, count=None if narrowed else counts.get(box)
+    )
+    paginator: Paginator[Document] = Paginator(cast(Any, box_rows), PAGE_SIZE)  # a count and slices, as it reads
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -212,7 +211,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     seen.document_seen_on_open(actor=user, document=doc)  # when the agency takes receipts on opening
     receipts = {r.user_id: r for r in seen.document_receipts(user, doc)}
-    assignments = list(selectors.assignments_of(doc))
+    assignments = selectors.assignments_shown(doc)
     rows: list[dict[str, Any]] = [
         {
             "a": a,
@@ -226,14 +225,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ext = row["pending_extension"]
         row["can_decide"] = ext is not None and policies.can_decide_extension(acting_user(request), row["a"])
     history = _EVENTS.fetch(via=doc, document_id=doc.pk)  # in order (created_at, id): the last rejection is read
-    events = [(e, event_label(e.action)) for e in history]
+    timeline = [timeline_item(e, event_label(e.action)) for e in history]
     return render(
         request,
         "incoming/detail.html",
         {
             **_files_context(acting_user(request), doc),
             "rows": rows,
-            "events": events,
+            "timeline": timeline,
             "actions": preconditions.document_actions(acting_user(request), doc),
             "late": is_registration_late(doc),
             "roles": AssignmentRole,

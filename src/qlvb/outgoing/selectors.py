@@ -8,14 +8,17 @@ opinions is for those who see the draft by their own role, not merely as invited
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.errors import NotFound
+from qlvb.core.statements import KeptPages, KeptStatement, Shape
 from qlvb.core.text import fold
-from qlvb.directory.delegation import grantors_of
+from qlvb.directory.delegation import grantors_subquery
 from qlvb.directory.models import DelegationScope, RoleAssignment, User
 from qlvb.documents.deliveries import Delivery
 from qlvb.documents.models import Direction, Document
@@ -35,15 +38,15 @@ from .models import (
 ISSUED_STATES = (State.ISSUED, State.REVOKED, State.REPLACED)
 
 
-def _units_with(actor: User, roles: tuple[str, ...]) -> QuerySet[RoleAssignment, Any]:
-    return RoleAssignment.objects.filter(user_id=actor.pk, role__in=roles).values("unit_id")
+def _units_with(person: int, roles: tuple[str, ...]) -> QuerySet[RoleAssignment, Any]:
+    return RoleAssignment.objects.filter(user_id=person, role__in=roles).values("unit_id")
 
 
-def _delegated_steps(actor: User) -> Q:
-    """The steps ``actor`` may take for another under a delegation in force (ủy quyền): the signing steps
-    of the leaders he signs for, the review steps of those he approves for."""
-    return Q(kind=StepKind.SIGN, user_id__in=grantors_of(actor, DelegationScope.SIGN)) | Q(
-        kind=StepKind.REVIEW, user_id__in=grantors_of(actor, DelegationScope.APPROVE)
+def _delegated_steps(person: int, day: dt.date) -> Q:
+    """The steps ``person`` may take for another under a delegation in force on ``day`` (ủy quyền): the signing
+    steps of the leaders he signs for, the review steps of those he approves for."""
+    return Q(kind=StepKind.SIGN, user_id__in=grantors_subquery(person, DelegationScope.SIGN, on=day)) | Q(
+        kind=StepKind.REVIEW, user_id__in=grantors_subquery(person, DelegationScope.APPROVE, on=day)
     )
 
 
@@ -51,28 +54,34 @@ def outgoing_visible_to(actor: User, *, invited: bool = True) -> QuerySet[Outgoi
     """``invited=False``: without the documents the actor sees only because he was asked his opinion."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Outgoing.objects.none()
+    return _visible(actor.pk, timezone.localdate(), invited=invited)
+
+
+def _visible(person: int, day: dt.date, *, invited: bool = True) -> QuerySet[Outgoing]:
+    """:func:`outgoing_visible_to` from plain values (the person's id, today): what the kept list's builder
+    calls (core/statements.py)."""
     on_chain = ApprovalStep.objects.filter(
-        Q(user_id=actor.pk)
-        | Q(decided_by_id=actor.pk)  # a step he took for another (ủy quyền)
-        | _delegated_steps(actor),  # the steps of the leader he signs or approves for
+        Q(user_id=person)
+        | Q(decided_by_id=person)  # a step he took for another (ủy quyền)
+        | _delegated_steps(person, day),  # the steps of the leader he signs or approves for
         outgoing_id=OuterRef("pk"),
     )
     recipient = Delivery.objects.filter(
-        document_id=OuterRef("pk"), unit_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES)
+        document_id=OuterRef("pk"), unit_id__in=_units_with(person, policies.AGENCY_WIDE_ROLES)
     )
     # The agency's outgoing documents as a set of ids read by the (agency, direction, …) index, not a join:
     # joined, the planner read every document of the deployment to build the list and its count.
     agency_wide = Document.objects.filter(
-        agency_id__in=_units_with(actor, policies.AGENCY_WIDE_ROLES), direction=Direction.OUTGOING
+        agency_id__in=_units_with(person, policies.AGENCY_WIDE_ROLES), direction=Direction.OUTGOING
     ).values("pk")
     rule = (
-        Q(drafter_id=actor.pk)
+        Q(drafter_id=person)
         | Q(pk__in=agency_wide)
         | Q(Exists(on_chain))
         | (Q(state__in=ISSUED_STATES) & Q(Exists(recipient)))
     )
     if invited:
-        asked = ConsultationAnswer.objects.filter(consultation__outgoing_id=OuterRef("pk"), user_id=actor.pk)
+        asked = ConsultationAnswer.objects.filter(consultation__outgoing_id=OuterRef("pk"), user_id=person)
         rule |= Q(Exists(asked))
     return Outgoing.objects.filter(rule)
 
@@ -149,20 +158,26 @@ def outgoing_box(actor: User, *, box: str, q: str = "") -> QuerySet[Outgoing]:
     """One box of the outgoing list, newest first: by the key (the document's id grows with its creation),
     which the list's LIMIT walks backwards, rather than by the document's ``created_at`` (a sort of every
     visible row)."""
-    base = outgoing_visible_to(actor).select_related("document__doc_type", "drafter").order_by("-pk")
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return Outgoing.objects.none()
+    return _box(actor.pk, timezone.localdate(), box, q)
+
+
+def _box(person: int, day: dt.date, box: str, q: str = "") -> QuerySet[Outgoing]:
+    base = _visible(person, day).select_related("document__doc_type", "drafter").order_by("-pk")
     base = outgoing_matching(base, q)
     if box == "mine":
-        return base.filter(drafter_id=actor.pk)
+        return base.filter(drafter_id=person)
     if box == "todo":
         mine = ApprovalStep.objects.filter(
-            Q(user_id=actor.pk) | _delegated_steps(actor),
+            Q(user_id=person) | _delegated_steps(person, day),
             outgoing_id=OuterRef("pk"),
             round=OuterRef("round"),
             status=StepStatus.PENDING,
         )
-        return base.filter(Exists(mine) | Q(drafter_id=actor.pk, state=State.RETURNED))
+        return base.filter(Exists(mine) | Q(drafter_id=person, state=State.RETURNED))
     if box == "clerk":
-        clerk_units = _units_with(actor, ("clerk",))
+        clerk_units = _units_with(person, ("clerk",))
         fmt = ApprovalStep.objects.filter(
             outgoing_id=OuterRef("pk"), round=OuterRef("round"), status=StepStatus.PENDING, kind=StepKind.FORMAT
         )
@@ -184,3 +199,33 @@ def outgoing_box_counts(actor: User, *, boxes: tuple[str, ...]) -> dict[str, int
     counted = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     found = {row["box"]: row["n"] for row in counted}
     return {key: found.get(key, 0) for key in boxes}
+
+
+# --- A box's pages, kept compiled (core/statements.py) ---------------------------------------------------------------
+# Opening a box without a search: its statement depends only on the person, the day (delegations in force),
+# the box and the page; built and compiled once per shape, then only bound.
+_BOX_PAGE: KeptStatement[Outgoing] = KeptStatement(
+    "outgoing.box_page",
+    lambda person, day, box, offset, limit: _box(person, day, box)[offset : offset + limit],
+    person=int,
+    day=dt.date,
+    box=Shape,
+    offset=Shape,
+    limit=Shape,
+)
+_BOX_COUNT: KeptStatement[int] = KeptStatement(
+    "outgoing.box_count",
+    lambda person, day, box: (
+        _box(person, day, box).order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk"))
+    ).values_list("n", flat=True),
+    person=int,
+    day=dt.date,
+    box=Shape,
+)
+
+
+def box_rows(actor: User, *, box: str, count: int | None) -> KeptPages[Outgoing]:
+    """A box's documents for a ``Paginator``, without a search: the rows :func:`outgoing_box` gives, its count
+    the tab's when it has one, else one kept ``COUNT``."""
+    values = {"person": actor.pk, "day": timezone.localdate(), "box": box if box in BOXES else "all"}
+    return KeptPages(_BOX_PAGE, values, count=count, counted=lambda: sum(_BOX_COUNT.fetch(**values)))

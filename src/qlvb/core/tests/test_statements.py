@@ -4,7 +4,7 @@ SQLite and PostgreSQL; a builder that reads anything but its parameters is caugh
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from qlvb.core.statements import KeptStatement
+from qlvb.core.statements import Ids, KeptPages, KeptStatement, Shape, Words
 from qlvb.directory.models import RoleAssignment, User
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +134,83 @@ def test_prefetching_is_refused(demo: None) -> None:
     )
     with pytest.raises(ValueError, match="one statement"):
         kept.fetch(user_id=1)
+
+
+def test_lists_of_ids_and_shapes_one_statement_per_shape(demo: None) -> None:
+    """Ids of any number (none: no query, as the queryset asks none), duplicates dropped as Django drops them,
+    an order chosen by a shape value: each time what the queryset gives, one compiled statement per shape."""
+
+    def build(unit_ids: tuple[int, ...], order: str) -> Any:
+        return RoleAssignment.objects.filter(unit_id__in=unit_ids).order_by(order, "pk").values_list("pk", flat=True)
+
+    kept: KeptStatement[int] = KeptStatement("test.roles_in_units", build, unit_ids=Ids, order=Shape)
+    units = sorted(set(RoleAssignment.objects.values_list("unit_id", flat=True)))
+    assert len(units) >= 3
+    for order in ("role", "-user_id"):
+        for chosen in ([], units[:1], units[1:3], [units[2], units[0], units[2]], units):
+            with CaptureQueriesContext(connection) as captured:
+                found = kept.fetch(unit_ids=chosen, order=order)
+            assert found == list(build(tuple(chosen), order))
+            assert len(captured.captured_queries) == (1 if chosen else 0)
+    # shapes: (order, length) — lengths 1, 2 (twice: the duplicate dropped), len(units); 0 keeps "empty"
+    assert len(kept._compiled) == 2 * len({0, 1, 2, len(units)})
+
+
+def test_words_are_bound_as_contains_binds_them(demo: None, person: Any) -> None:
+    """Each word a ``%word%`` pattern; LIKE's own characters (``%``, ``_``) are looked for as themselves."""
+    user = person("lethuha")
+    user.full_name = "Lê Thu_Hà 100%"
+    user.save(update_fields=["full_name"])
+
+    def build(words: tuple[str, ...]) -> Any:
+        query = User.objects.order_by("pk")
+        for word in words:
+            query = query.filter(full_name__contains=word)
+        return query.values_list("username", flat=True)
+
+    kept: KeptStatement[str] = KeptStatement("test.names_holding", build, words=Words)
+    for words in (["Thu_Hà"], ["100%"], ["Thu", "Hà"], ["u_H", "0%"], ["Thu%Hà"], ["_"], []):
+        assert kept.fetch(words=words) == list(build(tuple(words))), words
+    assert kept.fetch(words=["Thu_Hà", "100%"]) == [user.username]
+    assert kept.fetch(words=["Thu%Hà"]) == []
+
+
+def test_a_parameter_a_shape_does_not_use_is_allowed(demo: None, person: Any) -> None:
+    kept: KeptStatement[str] = KeptStatement(
+        "test.maybe_by_id",
+        lambda user_id, by_id: (
+            (User.objects.filter(pk=user_id) if by_id else User.objects.all())
+            .order_by("pk")
+            .values_list("username", flat=True)[:1]
+        ),
+        user_id=int,
+        by_id=Shape,
+    )
+    user = person("lethuha")
+    assert kept.fetch(user_id=user.pk, by_id=True) == [user.username]
+    assert kept.fetch(user_id=user.pk, by_id=False) == [User.objects.order_by("pk").first().username]  # type: ignore[union-attr]
+
+
+def test_pages_for_a_paginator(demo: None) -> None:
+    """A kept statement paged as Django's Paginator pages a queryset: the same pages, the count given or counted."""
+    from django.core.paginator import Paginator
+
+    def build(offset: int, limit: int) -> Any:
+        return User.objects.order_by("username").values_list("username", flat=True)[offset : offset + limit]
+
+    kept: KeptStatement[str] = KeptStatement("test.users_page", build, offset=Shape, limit=Shape)
+    names = list(User.objects.order_by("username").values_list("username", flat=True))
+    assert len(names) >= 5
+    counted: list[int] = []
+
+    def count() -> int:
+        counted.append(1)
+        return len(names)
+
+    pages: Paginator[str] = Paginator(cast(Any, KeptPages(kept, {}, count=None, counted=count)), 2)
+    expected = Paginator(names, 2)
+    assert pages.num_pages == expected.num_pages
+    for number in expected.page_range:
+        assert list(pages.page(number)) == list(expected.page(number))
+    assert counted == [1]  # counted once
+    assert Paginator(cast(Any, KeptPages(kept, {}, count=3, counted=count)), 2).num_pages == 2

@@ -12,7 +12,7 @@ from django import template
 
 from qlvb.directory.models import User
 
-from ..selectors import dossiers_open_for
+from ..selectors import dossiers_open_for, dossiers_open_list
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ register = template.Library()
 def dossier_add_button(context: dict[str, Any], document: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    dossiers = list(dossiers_open_for(user)[:50]) if isinstance(user, User) else []
+    dossiers = dossiers_open_list(user, limit=50) if isinstance(user, User) else []
     return {
         "document": document,
         "dossiers": dossiers,
@@ -37,7 +37,7 @@ def dossier_file_picker(context: dict[str, Any], form_id: str = "file-bulk") -> 
     ``dossiers:file_bulk`` (``bulk.documents_file_bulk``: every document checked, all or nothing)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    dossiers = list(dossiers_open_for(user)[:200]) if isinstance(user, User) else []
+    dossiers = dossiers_open_list(user, limit=200) if isinstance(user, User) else []
     return {
         "form_id": form_id,
         "dossiers": dossiers,

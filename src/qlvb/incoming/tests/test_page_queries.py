@@ -129,9 +129,12 @@ def test_document_page(page_as: Any, receive: Any, person: Any, dept: Any) -> No
 
 
 def _paginator_counts(captured: CaptureQueriesContext) -> int:
-    """The statements a paginator asks for the documents' count (``SELECT COUNT(*) AS "__count"``)."""
+    """The statements that count a list's documents for its pages: a paginator's (``SELECT COUNT(*) AS
+    "__count"``) or the kept one of ``selectors.box_rows`` (grouped by the direction all its rows share)."""
     return sum(
-        q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "documents_document"') for q in captured.captured_queries
+        q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "documents_document"')
+        or q["sql"].endswith('GROUP BY "documents_document"."direction"')
+        for q in captured.captured_queries
     )
 
 

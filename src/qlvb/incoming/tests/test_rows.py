@@ -84,3 +84,38 @@ def test_an_outgoing_row_is_written_in_vietnam_time_and_escaped():
     assert "01/01/2026 06:30" in html and "Chưa cấp số" in html
     assert "Lê &lt;Thu&gt; Hà" in html and "&lt;b&gt;" in html and 'data-qlvb="outgoing-row"' in html
     assert choice_label(o, "state") == o.get_state_display() and str(o.get_state_display()) in html
+
+
+# The document page's history item as the template wrote it before incoming/rows.timeline_item.
+TIMELINE_TEMPLATE = (
+    '<li class="mb-2"><div class="small text-body-secondary">{{ e.created_at|date:"d/m/Y H:i" }} · '
+    '{{ e.actor_name|default:_("Hệ thống") }}</div>\n'
+    "    <div><strong>{{ label }}</strong>{% if e.text %} — {{ e.text|linebreaksbr }}{% endif %}</div></li>"
+)
+
+
+def test_a_history_item_is_what_the_template_wrote() -> None:
+    """The same text, character for character, as the template it replaces: escaped values, the moment in
+    Vietnam's time (23:30 UTC is the next morning there), line breaks as <br>, "Hệ thống" for no one."""
+    from django.template import Context, Template
+
+    from qlvb.documents.models import DocumentEvent
+    from qlvb.incoming.rows import timeline_item
+
+    template = Template("{% load i18n %}" + TIMELINE_TEMPLATE)
+    late = dt.datetime(2026, 12, 3, 23, 30, tzinfo=dt.UTC)
+    events = [
+        DocumentEvent(created_at=late, actor_name=TRICKY, text="Dòng 1\nDòng <2> & 'ba'\r\nDòng 4"),
+        DocumentEvent(created_at=late, actor_name="", text=""),
+        DocumentEvent(created_at=timezone.now(), actor_name="Lê Thu Hà", text="x"),
+    ]
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for event in events:
+                label = 'Chỉ đạo <xử lý> & "giao"'
+                expected = template.render(Context({"e": event, "label": label}))
+                assert str(timeline_item(event, label)) == expected
+    first = str(timeline_item(events[0], "x"))
+    assert "04/12/2026 06:30" in first and "<br>" in first and "&lt;2&gt;" in first
+    with translation.override("vi"):
+        assert "Hệ thống" in str(timeline_item(events[1], "x"))
