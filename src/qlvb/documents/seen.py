@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from qlvb.core import audit
-from qlvb.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from qlvb.core.errors import NotFound, PermissionDenied, ValidationFailed
 from qlvb.core.permissions import require
 from qlvb.core.statements import KeptStatement
 
@@ -38,23 +38,37 @@ if TYPE_CHECKING:
     from qlvb.directory.models import Unit, User
 
 RecipientRule = Callable[["User"], "QuerySet[Document]"]
+RecipientCheck = Callable[["User", int], bool]
 _RECIPIENTS: dict[str, RecipientRule] = {}
+_RECIPIENT_CHECKS: dict[str, RecipientCheck] = {}
 
 
-def seen_recipient_register(direction: str, rule: RecipientRule) -> None:
-    """Make ``rule(actor) -> QuerySet[Document]`` the one rule for who received documents of ``direction``."""
+def seen_recipient_register(direction: str, rule: RecipientRule, *, one: RecipientCheck | None = None) -> None:
+    """Make ``rule(actor) -> QuerySet[Document]`` the one rule for who received documents of ``direction``;
+    ``one(actor, document_id) -> bool``, when given, answers the same for one document (the document page asks
+    it on every opening: a direction may keep it compiled, core/statements.py)."""
     if direction not in Direction.values:
         raise ImproperlyConfigured(f"Unknown document direction {direction!r}.")
     current = _RECIPIENTS.get(direction)
     if current is not None and current is not rule:
         raise ImproperlyConfigured(f"A seen-recipient rule for {direction!r} documents is already registered.")
     _RECIPIENTS[direction] = rule
+    if one is not None:
+        _RECIPIENT_CHECKS[direction] = one
 
 
 def documents_received_by(actor: User, direction: str) -> QuerySet[Document]:
     """The documents of ``direction`` of which ``actor`` is a recipient (none when no rule: fail closed)."""
     rule = _RECIPIENTS.get(direction)
     return rule(actor) if rule is not None else Document.objects.none()
+
+
+def _received(actor: User, document: Document) -> bool:
+    """Whether ``actor`` is a recipient of ``document``: the direction's check for one document, else its rule."""
+    one = _RECIPIENT_CHECKS.get(document.direction)
+    if one is not None:
+        return one(actor, document.pk)
+    return documents_received_by(actor, document.direction).filter(pk=document.pk).exists()
 
 
 # --- The agency's mode ----------------------------------------------------------------------------------
@@ -117,13 +131,8 @@ def seen_receipt_of(user: User, document: Document) -> SeenReceipt | None:
 
 def may_mark_seen(actor: User, document: Document) -> bool:
     """The precondition of "Đánh dấu đã xem" (the button and the service): the actor received the document
-    and has not yet been recorded as having seen it. One statement."""
-    return (
-        documents_received_by(actor, document.direction)
-        .filter(pk=document.pk)
-        .exclude(Exists(SeenReceipt.objects.filter(document_id=OuterRef("pk"), user_id=actor.pk)))
-        .exists()
-    )
+    and has not yet been recorded as having seen it."""
+    return _received(actor, document) and not _RECEIPT_TAKEN.fetch(document_id=document.pk, user_id=actor.pk)
 
 
 def _insert(user: User, how: str, *, document: Document | None = None, task_id: int | None = None) -> SeenReceipt:
@@ -147,8 +156,12 @@ def document_seen_mark(*, actor: User, document: Document, how: str = SeenHow.EX
     Refused (404) for a document the actor may not see, (403) for one he did not receive."""
     if not documents_visible_to(actor, document.direction).filter(pk=document.pk).exists():
         raise NotFound()
-    if not documents_received_by(actor, document.direction).filter(pk=document.pk).exists():
+    if not _received(actor, document):
         raise NotRecipient()
+    return _record(actor, document, how)
+
+
+def _record(actor: User, document: Document, how: str) -> SeenReceipt:
     with transaction.atomic():
         receipt = _insert(actor, how, document=document)
         if getattr(receipt, "created_now", False):
@@ -161,12 +174,9 @@ def document_seen_on_open(*, actor: User, document: Document) -> SeenReceipt | N
     takes them on opening and the actor is a recipient; else nothing (never an error)."""
     if seen_mode(document.agency_id) != SeenMode.OPENING:
         return None
-    if _RECEIPT_TAKEN.fetch(document_id=document.pk, user_id=actor.pk):
+    if _RECEIPT_TAKEN.fetch(document_id=document.pk, user_id=actor.pk) or not _received(actor, document):
         return None
-    try:
-        return document_seen_mark(actor=actor, document=document, how=SeenHow.OPENED)
-    except DomainError:
-        return None
+    return _record(actor, document, SeenHow.OPENED)  # the page found it visible: not asked again
 
 
 def task_seen_record(*, actor: User, task_id: int, how: str) -> SeenReceipt:
@@ -186,6 +196,21 @@ def document_receipts(actor: User, document: Document) -> QuerySet[SeenReceipt]:
     """The receipts of ``document``, only if ``actor`` may see it (the rule inside the one statement)."""
     visible = documents_visible_to(actor, document.direction).filter(pk=document.pk).values("pk")
     return SeenReceipt.objects.filter(document_id__in=visible).select_related("user").order_by("seen_at", "pk")
+
+
+_RECEIPTS: KeptStatement[SeenReceipt] = KeptStatement(
+    "documents.receipts",
+    lambda document_id: (
+        SeenReceipt.objects.filter(document_id=document_id).select_related("user").order_by("seen_at", "pk")
+    ),
+    document_id=int,
+)
+
+
+def document_receipts_shown(document: Document) -> list[SeenReceipt]:
+    """:func:`document_receipts` for a page that has just found ``document`` visible to its reader (the
+    rule asked once, not again): read by a kept statement on every opening."""
+    return _RECEIPTS.fetch(via=document, document_id=document.pk)
 
 
 def copies_receipts(actor: User, document: Document) -> QuerySet[SeenReceipt]:

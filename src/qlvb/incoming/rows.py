@@ -16,9 +16,11 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qlvb.core.choices import choice_label
 from qlvb.core.dates import day_text, moment_text
+from qlvb.core.reversing import id_url
 from qlvb.documents.models import Document, DocumentEvent
 
 
@@ -79,4 +81,93 @@ def timeline_item(event: DocumentEvent, label: Any) -> SafeString:
     return mark_safe(  # noqa: S308 - every value above is escaped
         f'<li class="mb-2"><div class="small text-body-secondary">{moment_text(event.created_at)} · {who}</div>\n'
         f"    <div><strong>{escape(str(label))}</strong>{text}</div></li>"
+    )
+
+
+# The buttons of an assignment on the document page, in the page's order: (action, url name, class, label, data).
+_ASSIGNMENT_BUTTONS = (
+    ("assign", "incoming:assign", "btn btn-sm btn-primary", gettext_lazy("Phân công"), ""),
+    ("report", "incoming:report", "btn btn-sm btn-outline-primary", gettext_lazy("Cập nhật tiến độ"), ""),
+    ("complete", "incoming:complete", "btn btn-sm btn-success", gettext_lazy("Hoàn thành"), ""),
+    ("extend", "incoming:extend", "btn btn-sm btn-outline-secondary", gettext_lazy("Xin gia hạn"), ""),
+    ("return", "incoming:assignment_return", "btn btn-sm btn-outline-danger", gettext_lazy("Trả lại"), ""),
+    ("accept", "incoming:accept", "btn btn-sm btn-success", gettext_lazy("Chấp nhận kết quả"), "accept"),
+    (
+        "return_result",
+        "incoming:return_result",
+        "btn btn-sm btn-outline-danger",
+        gettext_lazy("Trả lại kết quả"),
+        "return-result",
+    ),
+    ("remind", "incoming:remind", "btn btn-sm btn-outline-warning", gettext_lazy("Đôn đốc"), ""),
+)
+_ROLE_BADGE = {"lead": "text-bg-primary", "support": "text-bg-info"}
+
+
+def assignment_item(row: dict[str, Any]) -> SafeString:
+    """One assignment of the document page ("Phân công xử lý"): role, assignee, status and progress, who gave
+    it and when, its deadline, whether the assignee has seen the document, the directive, result or reason of
+    return, the reminders, a pending extension, and the buttons of ``row["actions"]``. ``row``: the view's
+    (``a``, ``actions``, ``pending_extension``, ``can_decide``, ``seen``)."""
+    a = row["a"]
+    progress = f" · {localize(a.progress)}%" if a.progress else ""
+    given_by = escape(a.assigned_by.full_name) if a.assigned_by is not None else ""
+    due = f" · {escape(_('hạn'))} {day_text(a.due_date)}" if a.due_date else ""
+    seen = ""
+    if a.user_id:
+        receipt = row.get("seen")
+        seen = (
+            f'<span class="text-success-emphasis">{escape(_("Đã xem"))} {moment_text(receipt.seen_at)}</span>'
+            if receipt
+            else f'<span class="text-body-secondary">{escape(_("Chưa xem"))}</span>'
+        )
+        seen = f'<div class="small" data-qlvb="seen">{seen}</div>'
+    directive = f'<div class="small">{linebreaksbr(a.directive, autoescape=True)}</div>' if a.directive else ""
+    result = f'<div class="small"><strong>{escape(_("Kết quả"))}:</strong> {escape(a.result)}</div>' if a.result else ""
+    returned = (
+        f'<div class="small text-danger">{escape(_("Lý do trả lại"))}: {escape(a.return_reason)}</div>'
+        if a.return_reason
+        else ""
+    )
+    reminders = "".join(
+        f'<div class="small text-warning-emphasis">{escape(_("Đôn đốc lần"))} {localize(r.seq)} '
+        f"({escape(str(choice_label(r, 'kind')))}): {escape(r.text)}</div>"
+        for r in a.reminders.all()
+    )
+    extension = ""
+    pending = row.get("pending_extension")
+    if pending:
+        decide = (
+            f'<a href="{escape(id_url("incoming:extension_decide", pending.pk))}">{escape(_("Quyết định"))}</a>'
+            if row.get("can_decide")
+            else ""
+        )
+        extension = (
+            f'<div class="small">{escape(_("Đề nghị gia hạn đến"))} {day_text(pending.new_due_date)}: '
+            f"{escape(pending.reason)}\n      {decide}</div>"
+        )
+    actions = row.get("actions")
+    buttons = ""
+    if actions:
+        lines = []
+        for action, name, css, label, data in _ASSIGNMENT_BUTTONS:
+            link = ""
+            if action in actions:
+                marker = f' data-qlvb="{data}"' if data else ""
+                link = f'<a class="{css}" href="{escape(id_url(name, a.pk))}"{marker}>{escape(str(label))}</a>'
+            lines.append(f"      {link}\n")
+        buttons = f'<div class="d-flex flex-wrap gap-1 mt-1">\n{"".join(lines)}    </div>'
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'\n  <div class="list-group-item{" ps-4" if a.parent_id else ""}">\n'
+        f'    <div class="d-flex justify-content-between flex-wrap gap-1">\n'
+        f'      <div><span class="badge {_ROLE_BADGE.get(a.role, "text-bg-secondary")}">'
+        f"{escape(str(choice_label(a, 'role')))}</span>\n"
+        f"        <strong>{escape(a.assignee_label)}</strong></div>\n"
+        f'      <span class="small" data-qlvb="assignment-status">{escape(str(choice_label(a, "status")))}{progress}'
+        f"</span>\n"
+        f"    </div>\n"
+        f'    <div class="small text-body-secondary">{escape(_("Giao bởi"))} {given_by} · '
+        f"{moment_text(a.assigned_at)}{due}</div>\n"
+        f"    {seen}\n    {directive}\n    {result}\n    {returned}\n    {reminders}\n    {extension}\n"
+        f"    {buttons}\n  </div>\n"
     )

@@ -77,6 +77,17 @@ class Viewer:
     direct_for: tuple[int, ...]  # the leaders he directs for (ủy quyền chỉ đạo), not read when ``wide``
     follow_for: tuple[int, ...]  # the leaders he follows up for (ủy quyền đôn đốc), not read when ``wide``
 
+    def sight(self) -> dict[str, Any]:
+        """What the visibility rule (:func:`_visible`) reads, as a kept statement's parameters."""
+        return {
+            "person": self.pk,
+            "wide": self.wide,
+            "depts": self.depts,
+            "direct_for": self.direct_for,
+            "follow_for": self.follow_for,
+            "outside": self.outside,
+        }
+
 
 def viewer_of(actor: User) -> Viewer:
     """The actor's :class:`Viewer`, computed once per user object (one request)."""
@@ -152,14 +163,37 @@ def documents_received_by(actor: User) -> QuerySet[Document]:
     copies another agency of the deployment sent to his agency when he is its clerk. One statement."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Document.objects.none()
-    depts = actor.units_with_role("dept_leader")
-    assigned = Assignment.objects.filter(Q(user_id=actor.pk) | Q(user__isnull=True, unit_id__in=depts))
+    return _received_by(actor.pk, tuple(actor.units_with_role("dept_leader")), tuple(actor.units_with_role("clerk")))
+
+
+def _received_by(person: int, depts: tuple[int, ...], clerk: tuple[int, ...]) -> QuerySet[Document]:
+    assigned = Assignment.objects.filter(Q(user_id=person) | Q(user__isnull=True, unit_id__in=depts))
     incoming = Document.objects.filter(direction=Direction.INCOMING)
     mine = Q(pk__in=assigned.order_by().values("document_id"))
-    clerk = actor.units_with_role("clerk")
     if clerk:
         mine |= Q(agency_id__in=clerk, delivered_by__isnull=False)
     return incoming.filter(mine)
+
+
+# Whether he received one document: asked on every opening of a document page (its receipt), kept compiled.
+_RECEIVED: KeptStatement[int] = KeptStatement(
+    "incoming.received",
+    lambda person, depts, clerk, pk: _received_by(person, depts, clerk).filter(pk=pk).values_list("pk", flat=True)[:1],
+    person=int,
+    depts=Ids,
+    clerk=Ids,
+    pk=int,
+)
+
+
+def document_received(actor: User, document_id: int) -> bool:
+    """Whether ``actor`` is a recipient of the incoming document ``document_id`` (:func:`documents_received_by`)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if not 0 < document_id <= BIGINT_MAX:
+        return False
+    depts, clerk = tuple(actor.units_with_role("dept_leader")), tuple(actor.units_with_role("clerk"))
+    return bool(_RECEIVED.fetch(person=actor.pk, depts=depts, clerk=clerk, pk=document_id))
 
 
 def _received_here(v: Viewer) -> Q:
@@ -185,16 +219,7 @@ def document_get(actor: User, *, pk: int) -> Document:
         raise NotFound()
     if not 0 < pk <= BIGINT_MAX:  # no such id (bound as it is, a larger one would fail the statement)
         raise NotFound()
-    v = viewer_of(actor)
-    document = _DOCUMENT.first(
-        person=v.pk,
-        wide=v.wide,
-        depts=v.depts,
-        direct_for=v.direct_for,
-        follow_for=v.follow_for,
-        outside=v.outside,
-        pk=pk,
-    )
+    document = _DOCUMENT.first(**viewer_of(actor).sight(), pk=pk)
     if document is None:
         raise NotFound()
     return document
@@ -559,14 +584,9 @@ def box_rows(
         if on
     )
     values: dict[str, Any] = {
-        "person": v.pk,
-        "wide": v.wide,
-        "depts": v.depts,
+        **v.sight(),
         "clerk": v.clerk,
         "leader": v.leader,
-        "direct_for": v.direct_for,
-        "follow_for": v.follow_for,
-        "outside": v.outside,
         "key": key if key in INBOXES else "all",
         "today": day.today,
         "day_start": day.start,

@@ -33,7 +33,7 @@ from qlvb.files.services import file_open
 from . import forms, policies, preconditions, selectors, services, verification
 from .fields import INCOMING_FIELDS
 from .receiving import DuplicateWarning, is_registration_late
-from .rows import document_row, timeline_item
+from .rows import assignment_item, document_row, timeline_item
 
 PAGE_SIZE = 20
 
@@ -210,7 +210,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     user = acting_user(request)
     seen.document_seen_on_open(actor=user, document=doc)  # when the agency takes receipts on opening
-    receipts = {r.user_id: r for r in seen.document_receipts(user, doc)}
+    receipts = {r.user_id: r for r in seen.document_receipts_shown(doc)}  # doc: found visible above
     assignments = selectors.assignments_shown(doc)
     rows: list[dict[str, Any]] = [
         {
@@ -224,6 +224,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     for row in rows:
         ext = row["pending_extension"]
         row["can_decide"] = ext is not None and policies.can_decide_extension(acting_user(request), row["a"])
+        row["html"] = assignment_item(row)
     history = _EVENTS.fetch(via=doc, document_id=doc.pk)  # in order (created_at, id): the last rejection is read
     timeline = [timeline_item(e, event_label(e.action)) for e in history]
     return render(

@@ -106,3 +106,18 @@ def test_the_page_of_a_box_is_read_by_one_statement_for_everyone(
         page: list[Any] = rows[0:20]
     assert [d.subject for d in page] == ["Kế hoạch tiêm chủng đợt 2", "Kế hoạch tiêm chủng đợt 1"]
     assert [bool(d.unseen) for d in page] == [False, True]
+
+
+@pytest.mark.parametrize("name", PEOPLE)
+def test_whether_he_received_a_document_is_what_the_rule_says(
+    documents: None, person: Callable[[str], User], name: str
+) -> None:
+    """The document page asks ``document_received`` (kept compiled) where the receipts' rule is a queryset."""
+    actor = person(name)
+    answers = {
+        doc.pk: selectors.documents_received_by(actor).filter(pk=doc.pk).exists() for doc in Document.objects.all()
+    }
+    assert {pk: selectors.document_received(actor, pk) for pk in answers} == answers
+    assert selectors.document_received(actor, 2**63) is False  # beyond any id: no, without a failing statement
+    if name == "dothanhhuong":
+        assert sum(answers.values()) == 2  # the two documents assigned to him
