@@ -369,6 +369,8 @@ class KeptPages(Generic[R]):
 
     def __getitem__(self, part: slice) -> list[R]:
         start = part.start or 0
+        if part.stop - start <= 0:  # an empty page (no rows at all): nothing to ask
+            return []
         return self._statement.fetch(**self._values, offset=start, limit=part.stop - start)
 
 

@@ -568,6 +568,8 @@ def box_rows(
     """A box's documents for a ``Paginator``, filtered or not: its count (``count``, the tab's kept per person,
     for the box unfiltered; else one kept ``COUNT``) and each page read by the kept statement — the rows
     :func:`document_list` gives for ``apply_filters(inbox(...))``."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return KeptPages(_BOX_PAGE, {}, count=0, counted=lambda: 0)  # as documents_visible_to: nothing
     f = filters or Filters()
     v = viewer_of(actor)
     day = Day.now()

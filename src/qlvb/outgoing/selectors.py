@@ -228,4 +228,10 @@ def box_rows(actor: User, *, box: str, count: int | None) -> KeptPages[Outgoing]
     """A box's documents for a ``Paginator``, without a search: the rows :func:`outgoing_box` gives, its count
     the tab's when it has one, else one kept ``COUNT``."""
     values = {"person": actor.pk, "day": timezone.localdate(), "box": box if box in BOXES else "all"}
+    if not _signed_in(actor):  # as outgoing_box: nothing (a count of 0 reads no page)
+        return KeptPages(_BOX_PAGE, values, count=0, counted=lambda: 0)
     return KeptPages(_BOX_PAGE, values, count=count, counted=lambda: sum(_BOX_COUNT.fetch(**values)))
+
+
+def _signed_in(actor: User | None) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active

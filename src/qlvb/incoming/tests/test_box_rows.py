@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.utils import timezone
@@ -121,3 +121,17 @@ def test_whether_he_received_a_document_is_what_the_rule_says(
     assert selectors.document_received(actor, 2**63) is False  # beyond any id: no, without a failing statement
     if name == "dothanhhuong":
         assert sum(answers.values()) == 2  # the two documents assigned to him
+
+
+def test_an_inactive_person_gets_no_rows(documents: None, person: Callable[[str], User]) -> None:
+    """As ``documents_visible_to``: a person whose account was disabled sees nothing, and nothing is asked."""
+    from django.core.paginator import Paginator
+
+    from qlvb.outgoing.selectors import box_rows as outgoing_rows
+
+    clerk = person("lethuha")
+    assert selectors.box_rows(clerk, key="all", sort="").count() > 0
+    clerk.is_active = False
+    for rows in (selectors.box_rows(clerk, key="all", sort=""), outgoing_rows(clerk, box="all", count=None)):
+        page: Any = Paginator(cast(Any, rows), 20).get_page(1)
+        assert rows.count() == 0 and list(page) == []
