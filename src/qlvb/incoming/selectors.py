@@ -132,10 +132,14 @@ _OUTSIDE: KeptStatement[int] = KeptStatement(
 )
 
 
+def _signed_in(actor: User | None) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active
+
+
 def documents_visible_to(actor: User) -> QuerySet[Document]:
     """Incoming documents ``actor`` may see, filtered inside one SQL statement: the agency's documents
     for its clerks and leaders, the assigned ones for the people and department leaders they went to."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not _signed_in(actor):
         return Document.objects.none()
     return _visible(viewer_of(actor))
 
@@ -161,7 +165,7 @@ def documents_received_by(actor: User) -> QuerySet[Document]:
     """The incoming documents of which ``actor`` is a recipient, for seen receipts ("đã xem"): those
     assigned to him (lead, support, for information), those assigned to a department he leads, and the
     copies another agency of the deployment sent to his agency when he is its clerk. One statement."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not _signed_in(actor):
         return Document.objects.none()
     return _received_by(actor.pk, tuple(actor.units_with_role("dept_leader")), tuple(actor.units_with_role("clerk")))
 
@@ -188,7 +192,7 @@ _RECEIVED: KeptStatement[int] = KeptStatement(
 
 def document_received(actor: User, document_id: int) -> bool:
     """Whether ``actor`` is a recipient of the incoming document ``document_id`` (:func:`documents_received_by`)."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not _signed_in(actor):
         return False
     if not 0 < document_id <= BIGINT_MAX:
         return False
@@ -215,7 +219,7 @@ def document_get(actor: User, *, pk: int) -> Document:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not _signed_in(actor):
         raise NotFound()
     if not 0 < pk <= BIGINT_MAX:  # no such id (bound as it is, a larger one would fail the statement)
         raise NotFound()
@@ -568,7 +572,7 @@ def box_rows(
     """A box's documents for a ``Paginator``, filtered or not: its count (``count``, the tab's kept per person,
     for the box unfiltered; else one kept ``COUNT``) and each page read by the kept statement — the rows
     :func:`document_list` gives for ``apply_filters(inbox(...))``."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not _signed_in(actor):
         return KeptPages(_BOX_PAGE, {}, count=0, counted=lambda: 0)  # as documents_visible_to: nothing
     f = filters or Filters()
     v = viewer_of(actor)

@@ -52,7 +52,7 @@ def _delegated_steps(person: int, day: dt.date) -> Q:
 
 def outgoing_visible_to(actor: User, *, invited: bool = True) -> QuerySet[Outgoing]:
     """``invited=False``: without the documents the actor sees only because he was asked his opinion."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not _signed_in(actor):
         return Outgoing.objects.none()
     return _visible(actor.pk, timezone.localdate(), invited=invited)
 
@@ -158,7 +158,7 @@ def outgoing_box(actor: User, *, box: str, q: str = "") -> QuerySet[Outgoing]:
     """One box of the outgoing list, newest first: by the key (the document's id grows with its creation),
     which the list's LIMIT walks backwards, rather than by the document's ``created_at`` (a sort of every
     visible row)."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not _signed_in(actor):
         return Outgoing.objects.none()
     return _box(actor.pk, timezone.localdate(), box, q)
 
