@@ -23,6 +23,13 @@ Writes: the prepare step's actions through the services (submissions, drafts, at
 copy ``<database>_run`` (``createdb -T``: nobody may be connected to the template); ``--database`` is generated
 first when it does not exist (``python -m benchdata --documents 60000 --agencies 40 --users 2000``).
 ``--read-only`` leaves the write kinds out of the mix (and prepare writes nothing but sessions).
+
+``--replica``: the production shape with its read replica in the load's path. ``--database`` then lives in the
+cluster's own primary (port 5434; made there after ``scripts/cluster.sh pg``), each run's copy is made there
+with ``createdb --strategy=file_copy`` (the replica copies the folder itself instead of replaying 7 GB of WAL)
+and the run waits for the replica to have replayed it; the nodes read pages from the replica (5435) and write
+to the primary (``core/replica.py``), the two clusters are kept between runs (``QLVB_CLUSTER_KEEP_PG``), and the
+figures add the replica's backends and the share of transactions it answered.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 HOST = "/var/run/postgresql"
+PORT, PRIMARY_PORT, REPLICA_PORT = "5432", "5434", "5435"  # the machine's cluster; the cluster's own two
 LOCK = "/tmp/qlvb-cluster.lock"
 STATE = ROOT / "var" / "cluster"
 OUT = ROOT / "var" / "load"
@@ -387,40 +395,54 @@ def pids_cpu(pids: list[int]) -> float:
     return total / TICK
 
 
-def psql(database: str, sql: str) -> str:
+def psql(database: str, sql: str, port: str = PORT) -> str:
     return subprocess.run(
-        ["psql", "-h", HOST, "-U", "postgres", "-d", database, "-Atc", sql], capture_output=True, text=True, check=True
+        ["psql", "-h", HOST, "-p", port, "-U", "postgres", "-d", database, "-Atc", sql],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
 
 
 class Sampler(threading.Thread):
     """Every 2 s: the cumulative CPU seconds of each part, the load average, the database's SQL time
     (``pg_stat_database.active_time``, ms) and its committed transactions. The PostgreSQL backends serving the
-    database come and go: each one's CPU is added from its first reading to its last."""
+    database come and go: each one's CPU is added from its first reading to its last. ``ports``: the primary
+    first, then the replica if the nodes read from one (its backends, SQL time and transactions added apart)."""
 
-    def __init__(self, groups: dict[str, int], database: str) -> None:
+    def __init__(self, groups: dict[str, int], database: str, ports: tuple[str, ...] = (PORT,)) -> None:
         super().__init__(daemon=True)
-        self.groups, self.database = groups, database
+        self.groups, self.database, self.ports = groups, database, ports
         self.stop = threading.Event()
         self.samples: list[dict[str, float]] = []
-        self.backend_first: dict[int, float] = {}
-        self.backend_last: dict[int, float] = {}
+        self.backend_first: dict[tuple[str, int], float] = {}
+        self.backend_last: dict[tuple[str, int], float] = {}
 
     def sample(self) -> None:
         row = {name: group_cpu(pgid) for name, pgid in self.groups.items()}
         row["t"] = time.time()
         row["load"] = float(Path("/proc/loadavg").read_text().split()[0])
-        stats = psql(
-            self.database,
-            f"SELECT active_time, xact_commit FROM pg_stat_database WHERE datname = '{self.database}'",
-        ).split("|")
-        row["sql_ms"], row["xacts"] = float(stats[0]), float(stats[1])
-        pids = psql(self.database, f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.database}'").split()
-        for pid in map(int, pids):
-            cpu = pids_cpu([pid])
-            self.backend_first.setdefault(pid, cpu)
-            self.backend_last[pid] = cpu
-        row["postgres backends"] = sum(self.backend_last[p] - self.backend_first[p] for p in self.backend_last)
+        row["sql_ms"] = 0.0  # both databases; "replica sql_ms" the replica's part
+        for i, port in enumerate(self.ports):
+            where = "" if i == 0 else "replica "
+            stats = psql(
+                self.database,
+                f"SELECT active_time, xact_commit FROM pg_stat_database WHERE datname = '{self.database}'",
+                port,
+            ).split("|")
+            row["sql_ms"] += float(stats[0])
+            if where:
+                row["replica sql_ms"] = float(stats[0])
+            row[f"{where}xacts"] = float(stats[1])
+            sql = f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.database}'"
+            pids = [(port, int(pid)) for pid in psql(self.database, sql, port).split()]
+            for key in pids:
+                cpu = pids_cpu([key[1]])
+                self.backend_first.setdefault(key, cpu)
+                self.backend_last[key] = cpu
+            row[f"postgres {where}backends"] = sum(
+                self.backend_last[k] - self.backend_first[k] for k in self.backend_last if k[0] == port
+            )
         self.samples.append(row)
 
     def run(self) -> None:
@@ -495,33 +517,47 @@ def locust_command(args: argparse.Namespace, classes: list[str]) -> list[str]:
     ]
 
 
-def ensure_dataset(database: str) -> None:
+def ensure_dataset(database: str, port: str) -> None:
     """The documented data set, generated once when ``database`` does not exist (503 s on the test machine)."""
-    if psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{database}'") == "1":
+    if psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{database}'", port) == "1":
         return
     print(f"generating {database} (python -m benchdata --documents 60000 --agencies 40 --users 2000)", flush=True)
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgresql://postgres@/{database}?host={HOST}",
+        "DATABASE_URL": f"postgresql://postgres@/{database}?host={HOST}&port={port}",
         "PYTHONPATH": f"{ROOT / 'src'}:{ROOT / 'bench'}",
     }
-    subprocess.run(["createdb", "-h", HOST, "-U", "postgres", database], check=True)
+    subprocess.run(["createdb", "-h", HOST, "-p", port, "-U", "postgres", database], check=True)
     subprocess.run([PY, "-m", "qlvb.cli", "migrate", "--noinput", "-v0"], env=env, check=True)
     sizes = ["--documents", "60000", "--agencies", "40", "--users", "2000"]
     subprocess.run([PY, "-m", "benchdata", *sizes], env=env, check=True)
 
 
-def fresh_copy(template: str) -> str:
-    """Each run on its own copy of the data set (the run writes): ``<template>_run``, made again."""
+def fresh_copy(template: str, port: str) -> str:
+    """Each run on its own copy of the data set (the run writes): ``<template>_run``, made again. On the
+    cluster's primary (``--replica``) the copy is a file copy, and it is ready once the replica has it too."""
     copy = f"{template}_run"
-    subprocess.run(["dropdb", "--if-exists", "-h", HOST, "-U", "postgres", copy], check=True)
-    subprocess.run(["createdb", "-h", HOST, "-U", "postgres", "-T", template, copy], check=True)
+    pg = ["-h", HOST, "-p", port, "-U", "postgres"]
+    subprocess.run(["dropdb", "--if-exists", *pg, copy], check=True)
+    strategy = ["--strategy=file_copy"] if port == PRIMARY_PORT else []
+    started = time.monotonic()
+    subprocess.run(["createdb", *pg, *strategy, "-T", template, copy], check=True)
+    if port == PRIMARY_PORT:
+        target = psql("postgres", "SELECT pg_current_wal_lsn()", port)
+        sql = f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"
+        while psql("postgres", sql, REPLICA_PORT) != "t":
+            time.sleep(1)
+    print(f"[{time.strftime('%H:%M:%S')}] {copy} ready in {time.monotonic() - started:.0f} s", flush=True)
     return copy
 
 
 def run_once(args: argparse.Namespace, nodes: int) -> dict[str, Any]:
-    url = f"postgresql://postgres@/{args.database}?host={HOST}"
-    env = {**os.environ, "QLVB_CLUSTER_NODES": str(nodes), "QLVB_CLUSTER_DATABASE_URL": url}
+    env = {**os.environ, "QLVB_CLUSTER_NODES": str(nodes)}
+    if args.replica:  # the cluster's own primary and replica, kept for the next run
+        env |= {"QLVB_CLUSTER_DATABASE": args.database, "QLVB_CLUSTER_KEEP_PG": "1"}
+        env["QLVB_CLUSTER_REPLICA_READS"] = "0" if args.primary_reads else "1"
+    else:
+        env["QLVB_CLUSTER_DATABASE_URL"] = f"postgresql://postgres@/{args.database}?host={HOST}"
     env["PYTHONPATH"] = f"{ROOT / 'src'}:{ROOT / 'bench'}"
     log_path = OUT / f"requests-n{nodes}.json"
     with open(LOCK, "w") as lock:
@@ -539,8 +575,9 @@ def run_once(args: argparse.Namespace, nodes: int) -> dict[str, Any]:
             groups["workers+beat"] = int((STATE / "worker-default.pid").read_text())
             nginx_master = int((STATE / "nginx.pid").read_text())
             groups["nginx"] = int(Path(f"/proc/{nginx_master}/stat").read_text().rsplit(")", 1)[1].split()[2])
-            since = psql(args.database, "SELECT now()")
-            sampler = Sampler(groups, args.database)
+            since = psql(args.database, "SELECT now()", args.port)
+            ports = (PRIMARY_PORT, REPLICA_PORT) if args.replica and not args.primary_reads else (args.port,)
+            sampler = Sampler(groups, args.database, ports)
             sampler.sample()
             pool = json.loads((OUT / "pool.json").read_text())
             classes = [name for name, role in CLASSES.items() if pool[role]]  # a role nobody has is left out
@@ -591,6 +628,14 @@ def run_once(args: argparse.Namespace, nodes: int) -> dict[str, Any]:
     }
 
 
+def where_read(args: argparse.Namespace) -> str:
+    if not args.replica:
+        return f"one database, {args.database} on the machine's PostgreSQL (no replica)"
+    if args.primary_reads:
+        return f"{args.database} on the cluster's primary, replica following, every read on the primary"
+    return f"{args.database} on the cluster's primary, page reads on its replica"
+
+
 def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
     used, t0 = result["used"], result["t0"]
     seconds = used["seconds"] or 1.0
@@ -600,7 +645,8 @@ def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
     loads = result["loads"] or [0.0]
     print(
         f"\n== {result['nodes']} web node(s), {args.users} people, think {args.think} s; steady window {start}–{end} "
-        f"UTC ({seconds:.0f} s, after the last sign-in); load average (1 min) {min(loads):.1f}–{max(loads):.1f}"
+        f"UTC ({seconds:.0f} s, after the last sign-in); load average (1 min) {min(loads):.1f}–{max(loads):.1f}; "
+        f"{where_read(args)}"
     )
     print(f"{'kind':<10} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
     for kind in [*KINDS, "all"]:
@@ -618,7 +664,7 @@ def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
     n = len(inside) or 1
     print("CPU in the window (cores used on average; per request):")
     for name, value in used.items():
-        if name in ("seconds", "sql_ms", "xacts"):
+        if name in ("seconds", "sql_ms", "xacts", "replica xacts", "replica sql_ms"):
             continue
         print(f"  {name:<18} {value:7.1f} s  {value / seconds:5.2f} cores  {value / n * 1000:6.1f} ms/request")
     web = sum(v for k, v in used.items() if k.startswith("web "))
@@ -627,6 +673,13 @@ def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
         f"{used['sql_ms'] / n:.1f} ms/request, {used['xacts'] / n:.1f} transactions/request; "
         f"locust (whole run) {result['locust_cpu']:.1f} s"
     )
+    if "replica xacts" in used:
+        on_replica = used["replica xacts"] / max(used["replica xacts"] + used["xacts"], 1)
+        print(
+            f"  transactions: primary {used['xacts']:.0f}, replica {used['replica xacts']:.0f} "
+            f"({on_replica:.0%} answered by the replica); SQL active time on the replica "
+            f"{used['replica sql_ms'] / n:.1f} ms/request"
+        )
     print(f"written by the run (document events): {result['written']}")
 
 
@@ -648,8 +701,17 @@ def main() -> None:
     parser.add_argument(
         "--in-place", action="store_true", help="run on --database itself, not on a fresh copy <database>_run"
     )
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="--database is in the cluster's own primary (5434); the nodes read pages from its replica (5435)",
+    )
+    parser.add_argument(
+        "--primary-reads", action="store_true", help="with --replica: the replica follows, the nodes read the primary"
+    )
     parser.add_argument("step", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.port = PRIMARY_PORT if args.replica else PORT
     if args.step[:1] == ["_prepare"]:
         return prepare(args)
     if args.step[:1] == ["_written"]:
@@ -657,11 +719,12 @@ def main() -> None:
         return None
     OUT.mkdir(parents=True, exist_ok=True)
     template = args.database
-    if not args.in_place:
-        ensure_dataset(template)
     for nodes in args.nodes:
+        if args.replica:  # the two clusters up (a replica made if none) before the data set is looked for or copied
+            subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), "pg"], check=True, cwd=ROOT)
         if not args.in_place:
-            args.database = fresh_copy(template)
+            ensure_dataset(template, args.port)
+            args.database = fresh_copy(template, args.port)
         report(args, run_once(args, nodes))
     return None
 

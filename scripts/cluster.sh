@@ -13,7 +13,10 @@
 # For the measured load (bench/bench_load.py, docs/benchmarks.md): QLVB_CLUSTER_NODES=1 puts only web node 8101
 # behind nginx (default 2); QLVB_CLUSTER_DATABASE_URL serves an existing database instead of the cluster's own
 # (a bench data set on the machine's PostgreSQL): its two PostgreSQL clusters are then not made, the nodes read
-# everything from that database (no replica) and `qlvb demo` is not run on it.
+# everything from that database (no replica) and `qlvb demo` is not run on it. QLVB_CLUSTER_DATABASE=<name> serves
+# a database of the cluster's own primary instead of `qlvb` (a bench data set made there after `cluster.sh pg`,
+# read through the replica like `qlvb`; no demo on it), and QLVB_CLUSTER_KEEP_PG=1 makes `stop` stop the two
+# PostgreSQL clusters without dropping them, so that the data set outlives the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -27,6 +30,7 @@ AXIS_PORT=8095  # the local axis simulator (docs/axis.md): the outside agencies 
 NODES=${QLVB_CLUSTER_NODES:-2}
 case $NODES in 1 | 2) WEB_PORTS=("${WEB_PORTS[@]:0:$NODES}") ;; *) echo "QLVB_CLUSTER_NODES: 1 hoặc 2" >&2; exit 2 ;; esac
 EXTERNAL_DB=${QLVB_CLUSTER_DATABASE_URL:-}
+DB_NAME=${QLVB_CLUSTER_DATABASE:-qlvb}
 
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 
@@ -34,8 +38,10 @@ cluster_env() {
   if [ -n "$EXTERNAL_DB" ]; then
     echo "DATABASE_URL=$EXTERNAL_DB"
   else
-    echo "DATABASE_URL=postgresql://postgres@/qlvb?host=/var/run/postgresql&port=$PG_PRIMARY_PORT"
-    echo "QLVB_REPLICA_URL=postgresql://postgres@/qlvb?host=/var/run/postgresql&port=$PG_REPLICA_PORT"
+    echo "DATABASE_URL=postgresql://postgres@/$DB_NAME?host=/var/run/postgresql&port=$PG_PRIMARY_PORT"
+    # QLVB_CLUSTER_REPLICA_READS=0: the replica follows, but the nodes read everything from the primary
+    [ "${QLVB_CLUSTER_REPLICA_READS:-1}" = 0 ] ||
+      echo "QLVB_REPLICA_URL=postgresql://postgres@/$DB_NAME?host=/var/run/postgresql&port=$PG_REPLICA_PORT"
   fi
   cat <<EOF
 CELERY_BROKER_URL=redis://127.0.0.1:$REDIS_PORT/0
@@ -72,9 +78,8 @@ wait_for() {  # $1 = what, rest = a command that succeeds once it is up
   return 1
 }
 
-pg_start() {
-  started "pg:$PRIMARY"
-  started "pg:$REPLICA"
+pg_start() {  # `pg` alone (no cluster): nothing recorded, so a later `start` runs and `stop` takes them
+  if [ -z "${PG_ONLY:-}" ]; then started "pg:$PRIMARY"; started "pg:$REPLICA"; fi
   if ! pg_lsclusters -h | awk '{print $2}' | grep -qx "$PRIMARY"; then
     pg_createcluster -q "$PGVER" "$PRIMARY" -p "$PG_PRIMARY_PORT" -- --auth=trust > /dev/null
     conf=/etc/postgresql/$PGVER/$PRIMARY
@@ -137,7 +142,7 @@ if os.environ["QLVB_S3_BUCKET"] not in [b["Name"] for b in s3.list_buckets().get
 PY
   "$py" -m qlvb.cli migrate --noinput -v0
   "$py" -m qlvb.cli collectstatic --noinput -v0
-  [ -n "$EXTERNAL_DB" ] || "$py" -m qlvb.cli demo > "$state/demo.log" 2>&1
+  [ -n "$EXTERNAL_DB" ] || [ "$DB_NAME" != qlvb ] || "$py" -m qlvb.cli demo > "$state/demo.log" 2>&1
   for port in "${WEB_PORTS[@]}"; do
     mkdir -p "$state/metrics-$port"  # each node adds up its own workers (web/metrics.py)
     background "web-$port" env PROMETHEUS_MULTIPROC_DIR="$state/metrics-$port" "$py" -m gunicorn qlvb.wsgi:application --config python:qlvb.gunicorn_conf \
@@ -168,7 +173,11 @@ stop() {
         [ -n "$pid" ] && kill -TERM -- "-$pid" 2> /dev/null || true
         ;;
       pg:*)
-        pg_dropcluster --stop "$PGVER" "${item#pg:}" 2> /dev/null || true
+        if [ -n "${QLVB_CLUSTER_KEEP_PG:-}" ]; then
+          pg_ctlcluster "$PGVER" "${item#pg:}" stop 2> /dev/null || true
+        else
+          pg_dropcluster --stop "$PGVER" "${item#pg:}" 2> /dev/null || true
+        fi
         ;;
     esac
   done
@@ -183,7 +192,8 @@ stop() {
 
 case "${1:-}" in
   start) start ;;
+  pg) PG_ONLY=1 pg_start ;;
   stop) stop ;;
   env) cluster_env ;;
-  *) echo "Dùng: scripts/cluster.sh start|stop|env" >&2; exit 2 ;;
+  *) echo "Dùng: scripts/cluster.sh start|stop|env|pg" >&2; exit 2 ;;
 esac
