@@ -51,8 +51,8 @@ TARGET_CPU_MS = 10.0
 
 
 def prepare(database: str, args: argparse.Namespace, env: dict[str, str]) -> None:
-    subprocess.run(["dropdb", "--if-exists", "-h", HOST, database], check=True)
-    subprocess.run(["createdb", "-h", HOST, database], check=True)
+    subprocess.run(["dropdb", "--if-exists", "-h", HOST, "-p", args.port, "-U", "postgres", database], check=True)
+    subprocess.run(["createdb", "-h", HOST, "-p", args.port, "-U", "postgres", database], check=True)
     subprocess.run([PY, "-m", "qlvb.cli", "migrate", "--noinput", "-v0"], env=env, check=True)
     path = os.pathsep.join([str(ROOT / "bench"), str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     sizes = ["--documents", str(args.documents), "--agencies", str(args.agencies), "--users", str(args.users)]
@@ -226,6 +226,7 @@ def sample(rng: random.Random, n: int) -> dict[str, list[tuple[Any, str]]]:
         "outgoing": cycle([out_clerk], lambda u: "/van-ban-di/?box=all"),
         "detail": detail,
         "floor": cycle(officers, lambda u: "/ung-dung/"),
+        "home": cycle(officers, lambda u: "/"),
         "search": [
             (clerks[i % len(clerks)], "/van-ban-den/?box=all&q=" + words[i % len(words)].replace(" ", "+"))
             for i in range(n)
@@ -240,6 +241,7 @@ NAMES = {
     "detail": "document detail (clerk, officer)",
     "search": "quick search (6 queries)",
     "floor": "floor: the app's «Thêm» page (layout, session, middleware)",
+    "home": "home page (officer: the dashboard's figures)",
 }
 
 
@@ -295,10 +297,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--dump", default="", help="with --profile: write each page's raw profile to DUMP-<page>.prof")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--port", default="5432", help="PostgreSQL's port (5434: the cluster's own primary)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
-    url = f"postgresql:///{args.database}?host={HOST}"
+    url = f"postgresql://postgres@/{args.database}?host={HOST}&port={args.port}"
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "qlvb.settings"}
     if not args.reuse:
         prepare(args.database, args, env)
