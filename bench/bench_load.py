@@ -461,6 +461,25 @@ class Sampler(threading.Thread):
         return used, [r["load"] for r in inside]
 
 
+def route_cpu(ports: list[int]) -> dict[tuple[str, str], list[float]]:
+    """Each node's /metrics, added up: (route, method) → [requests, CPU seconds of their threads]."""
+    import urllib.request
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    out: dict[tuple[str, str], list[float]] = {}
+    for port in ports:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                key = (sample.labels.get("route", ""), sample.labels.get("method", ""))
+                if sample.name == "qlvb_request_seconds_count":
+                    out.setdefault(key, [0.0, 0.0])[0] += sample.value
+                elif sample.name == "qlvb_request_cpu_seconds_total":
+                    out.setdefault(key, [0.0, 0.0])[1] += sample.value
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -582,6 +601,8 @@ def run_once(args: argparse.Namespace, nodes: int) -> dict[str, Any]:
             pool = json.loads((OUT / "pool.json").read_text())
             classes = [name for name, role in CLASSES.items() if pool[role]]  # a role nobody has is left out
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            node_ports = [8101, 8102][:nodes]
+            routes_before = route_cpu(node_ports)
             loc = subprocess.Popen(
                 locust_command(args, classes),
                 env={
@@ -596,6 +617,7 @@ def run_once(args: argparse.Namespace, nodes: int) -> dict[str, Any]:
             sampler.start()
             loc.wait()
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            routes_after = route_cpu(node_ports)
             sampler.stop.set()
             sampler.join()
             sampler.sample()
@@ -625,6 +647,10 @@ def run_once(args: argparse.Namespace, nodes: int) -> dict[str, Any]:
         "locust_cpu": locust_cpu,
         "written": written,
         "wall": (sampler.samples[0]["t"], sampler.samples[-1]["t"]),
+        "routes": {
+            key: [after_[0] - routes_before.get(key, [0.0, 0.0])[0], after_[1] - routes_before.get(key, [0.0, 0.0])[1]]
+            for key, after_ in routes_after.items()
+        },
     }
 
 
@@ -681,6 +707,13 @@ def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
             f"{used['replica sql_ms'] / n:.1f} ms/request"
         )
     print(f"written by the run (document events): {result['written']}")
+    routes = sorted(result["routes"].items(), key=lambda item: -item[1][1])
+    spent = sum(cpu for _n, cpu in result["routes"].values()) or 1.0
+    print("the web threads' CPU per route (whole run, sign-ins included; /metrics, qlvb_request_cpu_seconds):")
+    print(f"  {'route':<44} {'method':<6} {'requests':>8} {'CPU ms/request':>14} {'share':>6}")
+    for (route, method), (count, cpu) in routes[:14]:
+        if count:
+            print(f"  /{route:<43} {method:<6} {count:>8.0f} {cpu / count * 1000:>14.1f} {cpu / spent:>6.0%}")
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Prometheus metrics at ``/metrics`` (docs/deploy.md "Giám sát"): request latency per route, and, read when
+"""Prometheus metrics at ``/metrics`` (docs/deploy.md "Giám sát"): request latency and CPU per route, and, read when
 scraped, the Celery queue depths, the age of the oldest package waiting in the axis outbox, the OCR backlog
 and whether each part answers.
 
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import REGISTRY, Collector
@@ -36,6 +36,15 @@ REQUEST_SECONDS = Histogram(
     ["route", "method", "status"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+# The CPU the request's own thread spent (time.thread_time: a gunicorn thread's, not its neighbours'), from the
+# first middleware to the response; a streamed body (a file download) is sent after it and not counted. Divided
+# by qlvb_request_seconds_count of the same route and method: the mean CPU per request, which sizes the nodes
+# (docs/deploy.md "Sizing") and shows which pages a load spends its cores on (bench/bench_load.py).
+REQUEST_CPU_SECONDS = Counter(
+    "qlvb_request_cpu_seconds",
+    "Thời gian CPU của luồng trả lời yêu cầu web, cộng dồn theo tuyến (route) và phương thức",
+    ["route", "method"],
+)
 
 
 def _route(request: HttpRequest) -> str:
@@ -51,12 +60,12 @@ class MetricsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         response = self.get_response(request)
         if request.path != "/metrics":
-            REQUEST_SECONDS.labels(_route(request), request.method or "", str(response.status_code)).observe(
-                time.perf_counter() - started
-            )
+            route, method = _route(request), request.method or ""
+            REQUEST_SECONDS.labels(route, method, str(response.status_code)).observe(time.perf_counter() - started)
+            REQUEST_CPU_SECONDS.labels(route, method).inc(time.thread_time() - cpu)
         return response
 
 

@@ -31,6 +31,9 @@ def test_metrics_count_requests_per_route_and_read_the_state(page_as):
     assert _metric(body, "qlvb_ocr_backlog ")
     assert _metric(body, "qlvb_axis_outbox_oldest_seconds 0.0")  # nothing waits to be sent
     assert not _metric(body, 'qlvb_component_up{component="replica"')  # no replica configured
+    # the CPU the page took, per route and method: a rendered list costs some, never nothing
+    cpu = [line for line in _metric(body, "qlvb_request_cpu_seconds_total") if 'route="van-ban-den/"' in line]
+    assert cpu and 'method="GET"' in cpu[0] and float(cpu[0].rsplit(" ", 1)[1]) > 0, cpu
 
 
 def test_metrics_are_refused_like_a_missing_page_outside_the_allowed(settings):
