@@ -227,6 +227,9 @@ def sample(rng: random.Random, n: int) -> dict[str, list[tuple[Any, str]]]:
         "detail": detail,
         "floor": cycle(officers, lambda u: "/ung-dung/"),
         "home": cycle(officers, lambda u: "/"),
+        "fullsearch": [
+            (clerks[i % len(clerks)], "/tim-kiem/?q=" + words[i % len(words)].replace(" ", "+")) for i in range(n)
+        ],
         "search": [
             (clerks[i % len(clerks)], "/van-ban-den/?box=all&q=" + words[i % len(words)].replace(" ", "+"))
             for i in range(n)
@@ -242,6 +245,7 @@ NAMES = {
     "search": "quick search (6 queries)",
     "floor": "floor: the app's «Thêm» page (layout, session, middleware)",
     "home": "home page (officer: the dashboard's figures)",
+    "fullsearch": "the search page /tim-kiem/ (6 queries)",
 }
 
 

@@ -22,17 +22,6 @@ def _may_open_file(actor: User, stored_file: Any) -> bool:
     return outgoing_visible_to(actor).filter(pk__in=answers).exists()
 
 
-def _documents_visible_to(actor: User) -> Any:
-    """Outgoing's rule as documents (``documents.visibility``): the documents of the drafts he may see."""
-    from qlvb.documents.models import Direction, Document
-
-    from .selectors import outgoing_visible_to
-
-    return Document.objects.filter(
-        direction=Direction.OUTGOING, pk__in=outgoing_visible_to(actor).values("document_id")
-    )
-
-
 class OutgoingConfig(AppConfig):
     name = "qlvb.outgoing"
     label = "outgoing"
@@ -47,4 +36,6 @@ class OutgoingConfig(AppConfig):
         from qlvb.documents.models import Direction
         from qlvb.documents.visibility import visibility_register
 
-        visibility_register(Direction.OUTGOING, _documents_visible_to)  # the search and the dossiers ask it
+        from .selectors import outgoing_documents_visible_to
+
+        visibility_register(Direction.OUTGOING, outgoing_documents_visible_to)  # the search and the dossiers ask it

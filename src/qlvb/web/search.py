@@ -23,9 +23,11 @@ from qlvb.documents import saved_searches
 from qlvb.documents.models import Direction, DocumentStatus, DocumentType, Urgency
 from qlvb.documents.search import SORTS, Hit, SearchFilters, documents_search, query_parse, search_page
 from qlvb.documents.search_export import EXPORT_LIMIT, search_xlsx
+from qlvb.dossiers.selectors import dossiers_open_for
 from qlvb.outgoing.models import Outgoing
 
 from .access import current_user
+from .search_rows import search_hit_item
 
 SORT_LABELS = {
     "relevance": gettext_lazy("Phù hợp nhất"),
@@ -126,7 +128,8 @@ def search(request: HttpRequest) -> HttpResponse:
     form, text, filters, sort = _parse(request)
     result = search_page(user, text=text, filters=filters, sort=sort, page=request.GET.get("page") or 1)
     links = _links(result.hits)
-    rows = [(hit, links.get(hit.document.pk, "")) for hit in result.hits]
+    may_file = bool(result.hits) and dossiers_open_for(user).exists()  # its checkboxes: an open dossier to file into
+    rows = [search_hit_item(hit, links.get(hit.document.pk, ""), may_file=may_file) for hit in result.hits]
     context = {
         "form": form,
         "text": text[:200],

@@ -12,7 +12,7 @@ from django import template
 
 from qlvb.directory.models import User
 
-from ..selectors import dossiers_open_for, dossiers_open_list
+from ..selectors import dossiers_open_list
 
 register = template.Library()
 
@@ -44,11 +44,3 @@ def dossier_file_picker(context: dict[str, Any], form_id: str = "file-bulk") -> 
         "next": request.get_full_path() if request is not None else "",
         "csrf_token": context.get("csrf_token"),
     }
-
-
-@register.simple_tag(takes_context=True)
-def dossier_may_file(context: dict[str, Any]) -> bool:
-    """Whether the signed-in person has an open dossier to file into (the search page shows its checkboxes)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    return isinstance(user, User) and dossiers_open_for(user).exists()
