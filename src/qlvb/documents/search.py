@@ -28,6 +28,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from qlvb.core.statements import Ids, KeptStatement, Shape
 from qlvb.core.text import fold, nfc
 
 from .fuzzy import accent_free, documents_approximate
@@ -433,6 +434,29 @@ def _window(text: str, pos: int) -> str:
     return ("… " if start > 0 else "") + piece + (" …" if start + SNIPPET_LENGTH < len(text) else "")
 
 
+def _windows(ids: Sequence[int], n: int, w0: str, w1: str, w2: str, w3: str) -> QuerySet[Any]:
+    """Where the first of the ``n`` words (each " " + a folded word) occurs in each document's body, and the
+    window of the body around it."""
+    cases = [When(**{f"p{i}__gt": 0}, then=F(f"p{i}")) for i in range(n)]
+    positions = {
+        f"p{i}": StrIndex(Concat(Value(" "), "body_folded"), Value(word)) for i, word in enumerate((w0, w1, w2, w3)[:n])
+    }
+    return (
+        SearchEntry.objects.filter(document_id__in=ids)
+        .annotate(**positions)
+        .annotate(pos=Case(*cases, default=Value(0), output_field=IntegerField()))
+        .annotate(window=Substr("body", Greatest(F("pos") - SNIPPET_BEFORE - 20, Value(1)), SNIPPET_LENGTH + 60))
+        .filter(pos__gt=0)
+        .values_list("document_id", "pos", "window")
+    )
+
+
+# A page's snippets: compiled once per number of words and of documents (core/statements.py).
+_WINDOWS: KeptStatement[tuple[int, int, str]] = KeptStatement(
+    "documents.search_windows", _windows, ids=Ids, n=Shape, w0=str, w1=str, w2=str, w3=str
+)
+
+
 def hits_for(documents: list[Document], query: ParsedQuery) -> list[Hit]:
     """Snippets for documents already filtered by :func:`documents_search` (one page): the body's text
     around the first word found, else the subject, the words highlighted. One query, which reads only
@@ -440,22 +464,9 @@ def hits_for(documents: list[Document], query: ParsedQuery) -> list[Hit]:
     words = query.words
     windows: dict[int, tuple[int, str]] = {}
     if words and documents:
-        cases = [
-            When(**{f"p{i}__gt": 0}, then=F(f"p{i}"))
-            for i in range(min(len(words), 4))  # the first few words are enough to place a window
-        ]
-        positions = {
-            f"p{i}": StrIndex(Concat(Value(" "), "body_folded"), Value(" " + word))
-            for i, (word, _) in enumerate(words[:4])
-        }
-        rows = (
-            SearchEntry.objects.filter(document_id__in=[d.pk for d in documents])
-            .annotate(**positions)
-            .annotate(pos=Case(*cases, default=Value(0), output_field=IntegerField()))
-            .annotate(window=Substr("body", Greatest(F("pos") - SNIPPET_BEFORE - 20, Value(1)), SNIPPET_LENGTH + 60))
-            .filter(pos__gt=0)
-            .values_list("document_id", "pos", "window")
-        )
+        placed = [" " + word for word, _ in words[:4]]  # the first few words are enough to place a window
+        values = dict(zip(("w0", "w1", "w2", "w3"), [*placed, "", "", "", ""][:4], strict=True))
+        rows = _WINDOWS.fetch(ids=[d.pk for d in documents], n=len(placed), **values)
         for pk, pos, window in rows:
             offset = max(pos - SNIPPET_BEFORE - 20, 1)
             windows[pk] = (pos - offset, window)
