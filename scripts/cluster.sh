@@ -107,11 +107,24 @@ pg_start() {  # `pg` alone (no cluster): nothing recorded, so a later `start` ru
       echo "max_connections = 200"  # a standby needs at least the primary's
     } >> "/etc/postgresql/$PGVER/$REPLICA/postgresql.conf"
   fi
+  # The replica reads the primary's WAL through a replication slot: the primary keeps what the replica has not
+  # yet replayed (a bulk load, the replica stopped a while) instead of removing it under it, which left a
+  # replica without a slot stuck for good ("requested WAL segment ... has already been removed", seen on
+  # 04/12/2026 while a 1 M bench set was written). Bounded: past 16 GB the slot is given up, not the disk.
+  as_postgres psql -q -h /var/run/postgresql -p "$PG_PRIMARY_PORT" -c "ALTER SYSTEM SET max_slot_wal_keep_size = '16GB'" \
+    -c "SELECT pg_reload_conf()" > /dev/null
+  if [ -f "$data/standby.signal" ] && grep -q "requested WAL segment .* has already been removed" \
+    <(tail -n 3 "/var/log/postgresql/postgresql-$PGVER-$REPLICA.log" 2> /dev/null); then  # its latest lines: stuck now
+    rm -f "$data/standby.signal"  # a replica left behind for good (no slot, or past the bound): made again
+  fi
   if [ ! -f "$data/standby.signal" ]; then
     pg_ctlcluster "$PGVER" "$REPLICA" stop 2> /dev/null || true
     as_postgres find "$data" -mindepth 1 -delete  # pg_basebackup fills an empty folder
-    # a copy of the primary that follows it (standby.signal + primary_conninfo written by -R)
-    as_postgres pg_basebackup -h /var/run/postgresql -p "$PG_PRIMARY_PORT" -D "$data" -R -X stream -c fast
+    as_postgres psql -q -h /var/run/postgresql -p "$PG_PRIMARY_PORT" -c \
+      "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'qlvb_replica'" > /dev/null
+    # a copy of the primary that follows it (standby.signal + primary_conninfo + primary_slot_name written by -R)
+    as_postgres pg_basebackup -h /var/run/postgresql -p "$PG_PRIMARY_PORT" -D "$data" -R -X stream -c fast \
+      --create-slot --slot=qlvb_replica
   fi
   pg_ctlcluster "$PGVER" "$REPLICA" start 2> /dev/null || true
   wait_for "PostgreSQL bản sao" pg_isready -q -h /var/run/postgresql -p "$PG_REPLICA_PORT"
