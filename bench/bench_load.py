@@ -422,6 +422,10 @@ class Sampler(threading.Thread):
         row = {name: group_cpu(pgid) for name, pgid in self.groups.items()}
         row["t"] = time.time()
         row["load"] = float(Path("/proc/loadavg").read_text().split()[0])
+        # the whole machine (every process and the kernel): what the parts above leave out shows here
+        ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        row["machine busy"] = (sum(ticks[:3]) + sum(ticks[5:8])) / TICK  # user nice system, irq softirq steal
+        row["machine iowait"] = ticks[4] / TICK
         row["sql_ms"] = 0.0  # both databases; "replica sql_ms" the replica's part
         for i, port in enumerate(self.ports):
             where = "" if i == 0 else "replica "
@@ -591,7 +595,14 @@ def run_once(args: argparse.Namespace, nodes: int) -> dict[str, Any]:
             prep_env = {**run_env, "CELERY_BROKER_URL": "memory://"}
             subprocess.run([PY, __file__, *prepare_args(args), "_prepare"], env=prep_env, check=True)
             groups = {f"web {port}": int((STATE / f"web-{port}.pid").read_text()) for port in (8101, 8102)[:nodes]}
-            groups["workers+beat"] = int((STATE / "worker-default.pid").read_text())
+            for name, pid_file in (
+                ("worker default", "worker-default"),
+                ("worker ocr", "worker-ocr"),
+                ("beat", "beat"),
+                ("s3 (moto)", "s3"),  # the object store stands in for S3 on the same cores: its CPU is the load's
+                ("redis", "redis"),
+            ):
+                groups[name] = int((STATE / f"{pid_file}.pid").read_text())
             nginx_master = int((STATE / "nginx.pid").read_text())
             groups["nginx"] = int(Path(f"/proc/{nginx_master}/stat").read_text().rsplit(")", 1)[1].split()[2])
             since = psql(args.database, "SELECT now()", args.port)

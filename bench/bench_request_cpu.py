@@ -220,6 +220,14 @@ def sample(rng: random.Random, n: int) -> dict[str, list[tuple[Any, str]]]:
             mine = Assignment.objects.filter(user=officer, document__isnull=False).order_by("?")
             detail.append((officer, f"/van-ban-den/{mine.values_list('document_id', flat=True)[0]}/"))
     words = ("quyet dinh ubnd", "ke hoach", "bao cao ket qua", "so y te", "giay moi hoi nghi", "tuyen sinh")
+    # an outgoing document's page as the reviewer whose step it waits for (the load's «approve»), else as its drafter
+    from qlvb.outgoing.models import ApprovalStep, Outgoing
+
+    readers = [
+        (step.user, step.outgoing_id)
+        for step in ApprovalStep.objects.filter(user__isnull=False, status="pending").select_related("user")[:20]
+    ] or [(o.drafter, o.pk) for o in Outgoing.objects.select_related("drafter").order_by("-pk")[:20]]
+    outdetail = [(readers[i % len(readers)][0], f"/van-ban-di/{readers[i % len(readers)][1]}/") for i in range(n)]
     return {
         "inbox": cycle(officers, lambda u: "/van-ban-den/?box=to_handle"),
         "incoming": cycle(clerks, lambda u: "/van-ban-den/?box=all"),
@@ -227,6 +235,7 @@ def sample(rng: random.Random, n: int) -> dict[str, list[tuple[Any, str]]]:
         "detail": detail,
         "floor": cycle(officers, lambda u: "/ung-dung/"),
         "home": cycle(officers, lambda u: "/"),
+        "outdetail": outdetail,
         "fullsearch": [
             (clerks[i % len(clerks)], "/tim-kiem/?q=" + words[i % len(words)].replace(" ", "+")) for i in range(n)
         ],
@@ -246,6 +255,7 @@ NAMES = {
     "floor": "floor: the app's «Thêm» page (layout, session, middleware)",
     "home": "home page (officer: the dashboard's figures)",
     "fullsearch": "the search page /tim-kiem/ (6 queries)",
+    "outdetail": "an outgoing document's page (the reviewer it waits for)",
 }
 
 

@@ -60,7 +60,14 @@ def outgoing_visible_to(actor: User, *, invited: bool = True) -> QuerySet[Outgoi
 
 def _visible(person: int, day: dt.date, *, invited: bool = True) -> QuerySet[Outgoing]:
     """:func:`outgoing_visible_to` from plain values (the person's id, today): what the kept list's builder
-    calls (core/statements.py)."""
+    calls (core/statements.py). A copy of the query built once per person, day and process: everything that may
+    change within a day — roles, delegations, steps, recipients — is read by the SQL when it runs, so the built
+    query depends on these values only (a document's page asked it three times, ~3 ms of building each)."""
+    return _visible_built(person, day, invited).all()  # a copy: the kept one is never evaluated
+
+
+@functools.lru_cache(maxsize=1024)
+def _visible_built(person: int, day: dt.date, invited: bool) -> QuerySet[Outgoing]:
     on_chain = ApprovalStep.objects.filter(
         Q(user_id=person)
         | Q(decided_by_id=person)  # a step he took for another (ủy quyền)
@@ -97,9 +104,7 @@ def outgoing_documents_visible_to(actor: User) -> QuerySet[Document]:
 
 @functools.lru_cache(maxsize=1024)
 def _documents_arm(person: int, day: dt.date) -> QuerySet[Document]:
-    """Built once per person and day and process (the search asks it twice a page, ~3 ms of building each):
-    everything that may change within a day — roles, delegations, the drafts themselves — is read by the SQL
-    when the statement runs, so the built query only depends on these two values."""
+    """Built once per person, day and process, as :func:`_visible` (the search asks it twice a page)."""
     return Document.objects.filter(direction=Direction.OUTGOING, pk__in=_visible(person, day).values("document_id"))
 
 
