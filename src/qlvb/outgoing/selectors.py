@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core.bounds import BIGINT_MAX
 from qlvb.core.errors import NotFound
 from qlvb.core.statements import KeptPages, KeptStatement, Shape
 from qlvb.core.text import fold
@@ -129,13 +130,11 @@ def consultation_get(actor: User, *, outgoing: Outgoing, pk: Any) -> tuple[Consu
     return found, full
 
 
-def outgoing_get(actor: User, *, pk: Any) -> Outgoing:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    found = (
-        outgoing_visible_to(actor)
+# One outgoing document the person may see, with what its page shows: kept compiled (core/statements.py).
+_GET: KeptStatement[Outgoing] = KeptStatement(
+    "outgoing.get",
+    lambda person, day, pk: (
+        _visible(person, day)
         .select_related(
             "document__doc_type",
             "document__agency",
@@ -147,9 +146,22 @@ def outgoing_get(actor: User, *, pk: Any) -> Outgoing:
             "answers",
             "replaces__document",
         )
-        .filter(pk=pk)
-        .first()
-    )
+        .filter(pk=pk)[:1]
+    ),
+    person=int,
+    day=dt.date,
+    pk=int,
+)
+
+
+def outgoing_get(actor: User, *, pk: Any) -> Outgoing:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not _signed_in(actor) or not 0 < pk <= BIGINT_MAX:  # out of the column's range: no such document
+        raise NotFound()
+    found = _GET.first(person=actor.pk, day=timezone.localdate(), pk=pk)
     if found is None:
         raise NotFound()
     return found
