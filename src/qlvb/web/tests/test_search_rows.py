@@ -22,7 +22,7 @@ TRICKY = "Về việc <b>\"khẩn\"</b> & 'gấp' — triển khai kế hoạch 
 
 def _hits() -> list[Hit]:
     hits = []
-    kinds = [DocumentType(pk=3, name="Quyết <định>"), None]
+    kind = DocumentType(pk=3, name="Quyết <định>")
     shapes = itertools.product(Direction.values, Urgency.values, (True, False), (True, False))
     for n, (direction, urgency, full, typed) in enumerate(shapes, start=1):
         doc = Document(
@@ -37,7 +37,8 @@ def _hits() -> list[Hit]:
             code_notation="QĐ-UBND" if full or n % 3 else "",
             issued_date=dt.date(2026, 3, 5) if full else None,
         )
-        doc.doc_type = kinds[0] if typed else kinds[1]
+        if typed:  # else no type, as a document whose type is not set
+            doc.doc_type = kind
         spans = [(8, 12)] if full else []
         hits.append(Hit(doc, "Về việc <khẩn> & triển khai" if full else "", spans, from_body=full))
     return hits
