@@ -161,6 +161,7 @@ DATABASE_ROUTERS: list[str] = []
 if QLVB_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(QLVB_REPLICA_URL, conn_max_age=60)
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 1
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True  # a connection the replica dropped: noticed, not a 500
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the tests' replica is the test database itself
     DATABASE_ROUTERS = ["qlvb.core.replica.ReplicaRouter"]
 AUTH_USER_MODEL = "directory.User"

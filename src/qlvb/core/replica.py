@@ -11,6 +11,9 @@ a transaction, Celery tasks, management commands, the API's writes — stays on 
 - **lag**: the replica's replay lag is read at most every ``QLVB_REPLICA_CHECK_SECONDS``; over
   ``QLVB_REPLICA_MAX_LAG_SECONDS`` (or unreadable) the replica is left out until the next check;
 - **down**: a replica that does not answer in a second is left out the same way: reads go to the primary.
+  Between two probes, the router also checks the replica's connection before it sends a request's first read
+  there (Django's health check, once a request; a new connection waits at most 1 s): a replica stopped since
+  the last probe is left out at that moment, and the read goes to the primary instead of failing the page.
 
 Without ``QLVB_REPLICA_URL`` there is no router at all (settings.py): one database, as before.
 """
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -99,6 +102,28 @@ def replica_state() -> ReplicaState:
         return _state
 
 
+def _left_out(error: str) -> None:
+    """The replica failed between two probes: left out from now until the next probe."""
+    global _state
+    with _lock:
+        _state = ReplicaState(usable=False, checked_at=time.monotonic(), lag_seconds=None, error=error)
+    with contextlib.suppress(DatabaseError):
+        connections[REPLICA].close()
+
+
+def _answers() -> bool:
+    """The replica's connection in this thread is usable: checked once a request (``CONN_HEALTH_CHECKS``, a
+    connection the replica dropped is noticed), made if there is none (``connect_timeout`` 1 s)."""
+    conn = connections[REPLICA]
+    try:
+        conn.close_if_health_check_failed()
+        conn.ensure_connection()
+    except DatabaseError as exc:
+        _left_out(type(exc).__name__)
+        return False
+    return True
+
+
 def replica_forget() -> None:
     """Probe again on the next read (tests; the status page's "Kiểm tra lại")."""
     global _state
@@ -116,7 +141,7 @@ class ReplicaRouter:
         instance = hints.get("instance")
         if instance is not None and instance._state.db == "default":
             return "default"
-        return REPLICA if replica_state().usable else "default"
+        return REPLICA if replica_state().usable and _answers() else "default"
 
     def db_for_write(self, model: type[Any], **hints: Any) -> str:
         return "default"

@@ -46,14 +46,16 @@ def _connect(config: dict) -> None:
     setattr(connections._connections, REPLICA, wrapper)  # type: ignore[attr-defined]
 
 
-def _unreachable(config: dict) -> None:
+def _unreachable(config: dict, *, forget: bool = True) -> None:
+    """The replica gone; ``forget=False``: after a probe found it well, the next one still far off."""
     connections[REPLICA].close()
     if config["ENGINE"].endswith("sqlite3"):
         config["NAME"] = "/nonexistent-folder/replica.sqlite3"
     else:
         config.update(HOST="127.0.0.1", PORT="1")  # nothing listens there: refused at once
     _connect(config)
-    replica_forget()
+    if forget:
+        replica_forget()
 
 
 def test_a_page_read_goes_to_the_replica_a_writer_reads_the_primary_a_forged_cookie_too(replica, page_as):
@@ -90,6 +92,44 @@ def test_a_replica_that_is_down_leaves_the_pages_on_the_primary(replica, page_as
     assert response.status_code == 200
     state = replica_state()
     assert not state.usable and state.error  # the reason is kept for the status page
+
+
+def test_a_replica_that_stops_between_two_probes_is_left_out_at_once(replica, page_as):
+    """Stopped after a probe found it well, the next probe an hour away (make cluster-faults: the replica
+    stopped under load gave 77 pages out of 1,344 a 500 until the next probe): the page still answers, from
+    the primary, and the replica is left out from then on."""
+    client = page_as("lethuha")
+    assert client.get("/van-ban-den/").status_code == 200
+    assert replica_state().usable
+    _unreachable(replica, forget=False)
+    assert replica_state().usable  # the last probe does not know yet
+    with CaptureQueriesContext(connections["default"]) as on_primary:
+        assert client.get("/van-ban-den/").status_code == 200
+    assert len(on_primary) > 0
+    state = replica_state()
+    assert not state.usable and state.error
+
+
+def test_a_connection_the_replica_dropped_is_noticed_not_a_failed_page(replica, page_as):
+    """A replica stopped with ``-m fast`` drops the nodes' kept connections: the next request's health check
+    (``CONN_HEALTH_CHECKS``, which settings.py turns on for the replica; without it this page fails with
+    "terminating connection due to administrator command") notices and connects again."""
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("a server that drops a connection: PostgreSQL's")
+    connections[REPLICA].close()
+    replica["CONN_HEALTH_CHECKS"] = True
+    _connect(replica)
+    client = page_as("lethuha")
+    assert client.get("/van-ban-den/").status_code == 200
+    kept = connections[REPLICA].connection
+    assert kept is not None
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [kept.info.backend_pid])
+    connections[REPLICA].close_if_unusable_or_obsolete()  # what Django does as each request starts
+    with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+        assert client.get("/van-ban-den/").status_code == 200
+    assert len(on_replica) > 0 and connections[REPLICA].connection is not kept  # a new connection
+    assert replica_state().usable
 
 
 def test_a_lagging_replica_is_left_out(replica, settings):
