@@ -90,6 +90,21 @@ LiveServerThread.server_class = _SharedSQLiteServer
 
 
 @pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test on the live server ends only once the server has answered the request it is on, before its
+    database is flushed: a page can still be sending one when the test's last check passes (the sign-in
+    page's passkey suggestions, a badge count). Flushing SQLite's shared connection under that request
+    answered "database table is locked" to the request or to the flush. The database fixture is asked for
+    first, so that it is torn down after this one."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    live_server_idle()
+
+
+@pytest.fixture(autouse=True)
 def _person_counts_cached(settings: Any) -> None:
     """The per-person counts are cached in tests as in production (``core/person_counts.py``), in a cache
     emptied before each test: a new test database gives the same ids to other people."""
