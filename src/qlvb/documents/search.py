@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import BooleanField, Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Greatest, StrIndex, Substr
@@ -28,13 +29,13 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from qlvb.core.statements import Ids, KeptStatement, Shape
+from qlvb.core.statements import Ids, KeptPages, KeptStatement, Shape
 from qlvb.core.text import fold, nfc
 
 from .fuzzy import accent_free, documents_approximate
 from .models import Direction, Document
 from .searchindex import SearchEntry, fold_aligned
-from .visibility import documents_visible_to
+from .visibility import documents_visible_sql, documents_visible_to
 
 if TYPE_CHECKING:
     from qlvb.directory.models import User
@@ -540,7 +541,7 @@ def search_page(
         return SearchResult(None, [], message, query)
     if connection.vendor == "postgresql":
         ids = _pg_candidates(actor, query, filters)
-        found = _pg_ranked(actor, ids[:PG_CANDIDATES], query, sort)
+        found = _pg_ranked(ids[:PG_CANDIDATES], query, sort)
         paginator = CappedPaginator(found, per_page, cap=PG_CANDIDATES, counted=len(ids))
     else:
         found = documents_search(actor, query=query, filters=filters, sort=sort)
@@ -631,9 +632,8 @@ def _pg_candidates(
         documents = _filtered(Document.objects.filter(_pg_any_of("documents_document.id", arms)), filters)
         if where is not None:
             documents = documents.filter(where)
-        return list(documents.order_by("-pk").values_list("pk", flat=True)[:limit])
+        return _ids(documents.order_by("-pk").values_list("pk")[:limit])
     tsq = _pg_tsquery(query)
-    entries = SearchEntry.objects.all()
     match, params = "documents_searchentry.vector @@ to_tsquery('simple', %s)", [tsq]
     if _notation_like(query):
         match = f"({match} OR documents_searchentry.meta_folded LIKE %s)"
@@ -642,19 +642,18 @@ def _pg_candidates(
     agencies = _pg_agency_first(actor, query) if broad else ()
     if agencies:
         matched = RawSQL(match, params, output_field=BooleanField())  # noqa: S611  (constant SQL)
-        return _pg_agency_candidates(actor, agencies, entries, matched, filters, limit)
+        return _pg_agency_candidates(actor, agencies, matched, filters, limit)
     if broad:
-        entries = entries.filter(_pg_any_of("documents_searchentry.document_id", arms)).filter(
-            RawSQL(f"({match}) IS TRUE", params, output_field=BooleanField())  # noqa: S611  (constant SQL)
-        )
+        conditions = [
+            _pg_any_of("documents_searchentry.document_id", arms),
+            RawSQL(f"({match}) IS TRUE", params, output_field=BooleanField()),  # noqa: S611  (constant SQL)
+        ]
     else:
-        visible = Q(document_id__in=arms[0])
-        for arm in arms[1:]:
-            visible |= Q(document_id__in=arm)
-        entries = entries.filter(RawSQL(match, params, output_field=BooleanField())).filter(visible)  # noqa: S611
-    if filters.any:
-        entries = entries.filter(Exists(_filtered(Document.objects.filter(pk=OuterRef("document_id")), filters)))
-    order: list[Any] = ["-document_id"]
+        conditions = [
+            RawSQL(match, params, output_field=BooleanField()),  # noqa: S611  (constant SQL)
+            _pg_in_any("documents_searchentry.document_id", arms),
+        ]
+    exact: Any = None
     if query.looks_like_number and not broad:
         # as :func:`_exact`, on the copy of ``search_folded`` the entry holds; for a number made of common
         # words ("9/QĐ-UBND") only among the newest candidates, which the walk must not read all of
@@ -665,19 +664,66 @@ def _pg_candidates(
             default=Value(0),
             output_field=IntegerField(),
         )
+    fetched = limit if broad else max(limit, PG_CANDIDATES + 1)  # see above: the index's plan, whatever the limit
+    return _entry_ids(conditions, filters, fetched, exact=exact)[:limit]
+
+
+def _entry_ids(conditions: list[RawSQL], filters: SearchFilters, limit: int, *, exact: Any = None) -> list[int]:
+    """The documents of the search entries that meet every condition and ``filters``, newest first (``exact``:
+    an exact number first), at most ``limit``. Without filters nor ``exact`` (most searches) the statement is
+    written here from the conditions' SQL — the same statement the ORM writes, without building and compiling a
+    queryset on every page (docs/benchmarks.md, "CPU per request, part 8")."""
+    if not filters.any and exact is None:
+        where = " AND ".join(f"({condition.sql})" for condition in conditions)
+        params = [param for condition in conditions for param in condition.params]
+        sql = (
+            'SELECT "documents_searchentry"."document_id" FROM "documents_searchentry" '  # noqa: S608  (the conditions' SQL is ours)
+            f'WHERE {where} ORDER BY "documents_searchentry"."document_id" DESC LIMIT {int(limit)}'
+        )
+        return _rows_ids(router.db_for_read(SearchEntry), sql, params)
+    entries = SearchEntry.objects.filter(*conditions)
+    if filters.any:
+        entries = entries.filter(Exists(_filtered(Document.objects.filter(pk=OuterRef("document_id")), filters)))
+    order: list[Any] = ["-document_id"]
+    if exact is not None:
         entries = entries.annotate(exact=exact)
         order = ["-exact", "-document_id"]
-    fetched = limit if broad else max(limit, PG_CANDIDATES + 1)  # see above: the index's plan, whatever the limit
-    return list(entries.order_by(*order).values_list("document_id", flat=True)[:fetched])[:limit]
+    return _ids(entries.order_by(*order).values_list("document_id")[:limit])
 
 
-def _visible_arms(actor: User, *, outside: tuple[int, ...] = ()) -> list[QuerySet[Any]]:
-    """The ids of the documents ``actor`` may see, one subquery per direction that has any; ``outside``:
-    only those of other agencies than these."""
-    arms = [documents_visible_to(actor, direction) for direction in Direction.values]
-    if outside:
-        arms = [arm.exclude(agency_id__in=outside) for arm in arms]
-    return [arm.values("pk") for arm in arms if not arm.query.is_empty()]
+def _ids(rows: QuerySet[Any]) -> list[int]:
+    """The first column of ``rows``' statement (up to 1,001 candidate ids) as a list, read in one piece: the
+    queryset's own iteration is a Python call per row (docs/benchmarks.md, "CPU per request, part 8")."""
+    try:
+        sql, params = rows.query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:
+        return []
+    return _rows_ids(rows.db, sql, params)
+
+
+def _rows_ids(alias: str, sql: str, params: Sequence[Any]) -> list[int]:
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+Arm = tuple[str, tuple[Any, ...]]  # ``SELECT id`` of the documents of one direction a person may see, compiled
+
+
+def _visible_arms(actor: User, *, outside: tuple[int, ...] = ()) -> list[Arm]:
+    """The ids of the documents ``actor`` may see, one compiled subquery per direction that has any
+    (``documents.visibility.documents_visible_sql``: compiled once per person's rule, not per page);
+    ``outside``: only those of other agencies than these."""
+    arms = (documents_visible_sql(actor, direction, outside=outside) for direction in Direction.values)
+    return [arm for arm in arms if arm is not None]
+
+
+def _pg_in_any(column: str, arms: list[Arm]) -> RawSQL:
+    """``column IN (one direction's ids) OR column IN (another's)``: each tested by a hashed sub-plan, the
+    right form when an index hands over few rows (:func:`documents_visible_all`)."""
+    sql = " OR ".join(f"{column} IN ({arm_sql})" for arm_sql, _ in arms)
+    params = [param for _, arm_params in arms for param in arm_params]
+    return RawSQL(f"({sql})", params, output_field=BooleanField())  # noqa: S611  (compiled by Django)
 
 
 # --- Words common in the deployment but rare together in one agency ----------------------------------------------
@@ -718,7 +764,6 @@ def _pg_agency_first(actor: User, query: ParsedQuery) -> tuple[int, ...]:
 def _pg_agency_candidates(
     actor: User,
     agencies: tuple[int, ...],
-    entries: QuerySet[SearchEntry],
     match: RawSQL,
     filters: SearchFilters,
     limit: int = PG_CANDIDATES + 1,
@@ -729,49 +774,74 @@ def _pg_agency_candidates(
     visible_arms = _visible_arms(actor)
     if not visible_arms:
         return []
-    visible = Q(document_id__in=visible_arms[0])
-    for arm in visible_arms[1:]:
-        visible |= Q(document_id__in=arm)
+    visible = _pg_in_any("documents_searchentry.document_id", visible_arms)
     # ``= %s::bigint``, one per agency: the GIN's btree_gin operator class serves bigint = bigint only (a
     # parameter sent as a small integer, or an IN list, would leave the agency out of the index condition)
     in_agencies = " OR ".join(["documents_searchentry.agency_id = %s::bigint"] * len(agencies))
     mine = RawSQL(f"({in_agencies})", list(agencies), output_field=BooleanField())  # noqa: S611  (constant SQL)
-    inside = entries.filter(mine).filter(match).filter(visible)
-    found = _limited(inside, filters, max(limit, PG_CANDIDATES + 1))  # from the index: its plan (_pg_candidates)
+    # from the index: its plan (_pg_candidates)
+    found = _entry_ids([mine, match, visible], filters, max(limit, PG_CANDIDATES + 1))
     outside_arms = _visible_arms(actor, outside=agencies)
     if outside_arms:
         not_indexed = RawSQL(f"({match.sql}) IS TRUE", match.params, output_field=BooleanField())  # noqa: S611
-        walk = entries.filter(_pg_any_of("documents_searchentry.document_id", outside_arms)).filter(not_indexed)
-        found = sorted({*found, *_limited(walk, filters, limit)}, reverse=True)
+        walk = [_pg_any_of("documents_searchentry.document_id", outside_arms), not_indexed]
+        found = sorted({*found, *_entry_ids(walk, filters, limit)}, reverse=True)
     return found[:limit]
 
 
-def _limited(entries: QuerySet[SearchEntry], filters: SearchFilters, limit: int) -> list[int]:
-    if filters.any:
-        entries = entries.filter(Exists(_filtered(Document.objects.filter(pk=OuterRef("document_id")), filters)))
-    return list(entries.order_by("-document_id").values_list("document_id", flat=True)[:limit])
-
-
-def _pg_any_of(column: str, arms: list[QuerySet[Any]]) -> RawSQL:
+def _pg_any_of(column: str, arms: list[Arm]) -> RawSQL:
     """``column = ANY(ARRAY(the visible ids))``: computed once, then walked on the primary key in order."""
-    union = arms[0] if len(arms) == 1 else arms[0].union(*arms[1:], all=True)
-    sql, params = union.query.sql_with_params()
-    return RawSQL(f"{column} = ANY(ARRAY({sql}))", params, output_field=BooleanField())  # noqa: S611  (compiled by Django)
+    union = " UNION ALL ".join(f"({arm_sql})" for arm_sql, _ in arms) if len(arms) > 1 else arms[0][0]
+    params = [param for _, arm_params in arms for param in arm_params]
+    return RawSQL(f"{column} = ANY(ARRAY({union}))", params, output_field=BooleanField())  # noqa: S611  (compiled by Django)
 
 
-def _pg_ranked(actor: User, ids: list[int], query: ParsedQuery, sort: str) -> QuerySet[Document]:
-    """The candidates, still filtered by permission in the same statement, ranked as
-    :func:`documents_search` ranks (exact number, metadata relevance, newest) or sorted by date."""
-    # the candidates as one array parameter, not up to 1,000 (one placeholder each to build and to bind)
-    among = RawSQL('"documents_document"."id" = ANY(%s)', [list(ids)], output_field=BooleanField())
-    queryset = Document.objects.filter(documents_visible_all(actor)).filter(among)
-    if query.empty:
-        queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()), exact=Value(0))
-    else:
-        rank = RawSQL(
-            "ts_rank_cd(documents_searchentry.meta_vector, to_tsquery('simple', %s))",
-            [_pg_tsquery(query)],
-            output_field=FloatField(),
-        )
-        queryset = queryset.filter(search_entry__isnull=False).annotate(rank=rank, exact=_exact(query))
-    return _ordered(queryset.select_related("doc_type"), sort)
+def _pg_ranked(ids: list[int], query: ParsedQuery, sort: str) -> QuerySet[Document] | KeptPages[Document]:
+    """The candidates ranked as :func:`documents_search` ranks (exact number, metadata relevance, newest) or
+    sorted by date. ``ids`` are those :func:`_pg_candidates` has just found for the person, with the visibility
+    rule in its SQL: this statement only orders them and reads their rows.
+
+    A query that is not a number (most) is read by a kept statement, one page at a time (its shape: the order,
+    whether words rank, the page's offset and size; its values: the ids and the words), instead of a queryset
+    built and compiled on every page (docs/benchmarks.md, "CPU per request, part 8")."""
+    # the candidates as one array parameter, not up to 1,000 (one placeholder each to build and to bind),
+    # written as an array's text: ids are integers, and psycopg dumps a list value by value
+    among = "{" + ",".join(map(str, map(int, ids))) + "}"
+    if not query.looks_like_number:
+        values = {
+            "ids": among,
+            "tsq": "" if query.empty else _pg_tsquery(query),
+            "sort": sort,
+            "ranked": not query.empty,
+        }
+        return KeptPages(_RANKED, values, count=len(ids), counted=lambda: len(ids))
+    queryset = _ranked(among, _pg_tsquery(query), sort, True).annotate(exact=_exact(query))
+    return _ordered(queryset, sort)
+
+
+def _ranked(ids: str, tsq: str, sort: str, ranked: bool) -> QuerySet[Document]:
+    among = RawSQL('"documents_document"."id" = ANY(%s::bigint[])', [ids], output_field=BooleanField())
+    queryset = Document.objects.filter(among).select_related("doc_type")
+    if not ranked:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    rank = RawSQL(
+        "ts_rank_cd(documents_searchentry.meta_vector, to_tsquery('simple', %s))", [tsq], output_field=FloatField()
+    )
+    return queryset.filter(search_entry__isnull=False).annotate(rank=rank)
+
+
+def _ranked_page(ids: str, tsq: str, sort: str, ranked: bool, offset: int, limit: int) -> QuerySet[Document]:
+    queryset = _ranked(ids, tsq, sort, ranked).annotate(exact=Value(0))
+    return _ordered(queryset, sort)[offset : offset + limit]
+
+
+_RANKED: KeptStatement[Document] = KeptStatement(
+    "documents.search_ranked",
+    _ranked_page,
+    ids=str,
+    tsq=str,
+    sort=Shape,
+    ranked=Shape,
+    offset=Shape,
+    limit=Shape,
+)

@@ -39,7 +39,7 @@ class IncomingConfig(AppConfig):
 
         from . import audit_actions, events, policies  # noqa: F401  (declares permissions, events, audit actions)
         from .seen_setting import seen_setting_section
-        from .selectors import document_received, documents_received_by, documents_visible_to
+        from .selectors import document_received, documents_received_by, documents_visible_to, visibility_key
         from .workflow import DocumentWorkflow
 
         # the shared handling of assignments writes a document's parts into its history (layer 4 asks up)
@@ -47,7 +47,7 @@ class IncomingConfig(AppConfig):
         report_access_register(_may_see_signature_reports)
         content_access_register(_may_open_file)
         # the one rule for incoming documents, asked by the other workflows through documents
-        visibility_register(Direction.INCOMING, documents_visible_to)
+        visibility_register(Direction.INCOMING, documents_visible_to, key=visibility_key)
         # who received an incoming document, for its seen receipts ("đã xem")
         seen_recipient_register(Direction.INCOMING, documents_received_by, one=document_received)
         # the agency's choice of how receipts are taken, on the administrator's agency page

@@ -3,6 +3,8 @@ search. Thin: parse the query string, call ``documents.search``, render (docs/se
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,19 +13,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qlvb.core.bounds import BIGINT_MAX
 from qlvb.core.errors import DomainError
+from qlvb.core.statements import KeptStatement
 from qlvb.directory.models import User
 from qlvb.documents import saved_searches
 from qlvb.documents.models import Direction, DocumentStatus, DocumentType, Urgency
 from qlvb.documents.search import SORTS, Hit, SearchFilters, documents_search, query_parse, search_page
 from qlvb.documents.search_export import EXPORT_LIMIT, search_xlsx
-from qlvb.dossiers.selectors import dossiers_open_for
+from qlvb.dossiers.selectors import dossiers_open_list
 from qlvb.outgoing.models import Outgoing
 
 from .access import current_user
@@ -72,8 +77,12 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(label=gettext_lazy("Sắp xếp"), required=False, choices=list(SORT_LABELS.items()))
 
 
-def _parse(request: HttpRequest) -> tuple[SearchForm, str, SearchFilters, str]:
-    """The form, the query text, the filters and the order; a field that does not parse is left out."""
+def _parse(request: HttpRequest) -> tuple[str, SearchFilters, str]:
+    """The query text, the filters and the order; a field that does not parse is left out. A search with words
+    alone (most) has nothing to check: no form is made (its fields are copied, ~2,000 Python calls)."""
+    text = (request.GET.get("q") or "").replace("\x00", " ")
+    if not any(request.GET.get(name) for name in FILTER_FIELDS):
+        return text, SearchFilters(), "relevance"
     form = SearchForm(request.GET)
     form.is_valid()
     data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
@@ -91,21 +100,54 @@ def _parse(request: HttpRequest) -> tuple[SearchForm, str, SearchFilters, str]:
         handler=data.get("handler"),
     )
     sort = data.get("sort") or "relevance"
-    return form, (request.GET.get("q") or "").replace("\x00", " "), filters, sort if sort in SORTS else "relevance"
+    return text, filters, sort if sort in SORTS else "relevance"
+
+
+# The filter form's fields as HTML, rendered once per language, filters as typed and list of document types:
+# every search with the same filters (most have none) shows the same fields, and rendering them was ~11,000
+# Python calls, a fifth of the page (docs/benchmarks.md, "CPU per request, part 8").
+FILTER_FIELDS = tuple(name for name in FIELDS_ALL if name != "q")
+FILTERS_SHOWN = ("direction", "doc_type", "organ", "date_from", "date_to", "status", "urgency", "signer")
+_FILTERS_KEPT = 256
+_filters_html: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_filters_lock = threading.Lock()
+_DOC_TYPES: KeptStatement[tuple[int, str]] = KeptStatement(
+    "web.search_doc_types", lambda: DocumentType.objects.filter(is_active=True).values_list("pk", "name")
+)
+
+
+def _filter_fields(request: HttpRequest) -> SafeString:
+    """``web/_search_filters.html`` for the request's form: its text depends only on the key's values (the language,
+    each filter's value as the form reads it — the last one given —, the active document types in their
+    order), so a kept text is the text the template would give now."""
+    key = (get_language(), tuple(request.GET.get(name) for name in FILTER_FIELDS), tuple(_DOC_TYPES.fetch()))
+    with _filters_lock:
+        html = _filters_html.get(key)
+        if html is not None:
+            _filters_html.move_to_end(key)
+    if html is None:
+        html = render_to_string("web/_search_filters.html", {"form": SearchForm(request.GET)})
+        with _filters_lock:
+            _filters_html[key] = html
+            while len(_filters_html) > _FILTERS_KEPT:
+                _filters_html.popitem(last=False)
+    return mark_safe(html)  # noqa: S308  (rendered by the template, which escaped it)
 
 
 def _links(hits: list[Hit]) -> dict[int, str]:
     """The page of each hit: the incoming document's, or the outgoing draft's that holds it."""
-    outgoing = dict(
-        Outgoing.objects.filter(document_id__in=[h.document.pk for h in hits]).values_list("document_id", "pk")
-    )
+    drafts = [h.document.pk for h in hits if h.document.direction != Direction.INCOMING]
+    outgoing = dict(Outgoing.objects.filter(document_id__in=drafts).values_list("document_id", "pk")) if drafts else {}
+    # one ``reverse`` per kind of page, the id written in (a page of 20 hits asked it 20 times)
+    incoming_at = reverse("incoming:detail", args=[0]).rsplit("/0/", 1)
+    outgoing_at = reverse("outgoing:detail", args=[0]).rsplit("/0/", 1)
     links = {}
     for hit in hits:
         document = hit.document
         if document.direction == Direction.INCOMING:
-            links[document.pk] = reverse("incoming:detail", args=[document.pk])
+            links[document.pk] = f"{incoming_at[0]}/{document.pk}/{incoming_at[1]}"
         elif document.pk in outgoing:
-            links[document.pk] = reverse("outgoing:detail", args=[outgoing[document.pk]])
+            links[document.pk] = f"{outgoing_at[0]}/{outgoing[document.pk]}/{outgoing_at[1]}"
     return links
 
 
@@ -125,16 +167,21 @@ def _suggestion_query(request: HttpRequest, suggestion: str) -> str:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    form, text, filters, sort = _parse(request)
+    text, filters, sort = _parse(request)
     result = search_page(user, text=text, filters=filters, sort=sort, page=request.GET.get("page") or 1)
     links = _links(result.hits)
-    may_file = bool(result.hits) and dossiers_open_for(user).exists()  # its checkboxes: an open dossier to file into
+    # the "Đưa vào hồ sơ" picker's dossiers, read once: its checkboxes only when there is one to file into
+    dossiers = dossiers_open_list(user, limit=200) if result.hits else []
+    may_file = bool(dossiers)
     rows = [search_hit_item(hit, links.get(hit.document.pk, ""), may_file=may_file) for hit in result.hits]
     context = {
-        "form": form,
+        "filter_fields": _filter_fields(request),
+        # the filters are shown unfolded when one of them is set
+        "filters_open": any(request.GET.get(name) for name in FILTERS_SHOWN),
         "text": text[:200],
         "result": result,
         "rows": rows,
+        "dossiers": dossiers,
         "sort": sort,
         "sort_labels": SORT_LABELS,
         "query": _query_string(request),
@@ -148,7 +195,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def search_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    _form, text, filters, sort = _parse(request)
+    text, filters, sort = _parse(request)
     found = documents_search(user, query=query_parse(text), filters=filters, sort=sort)[:EXPORT_LIMIT]
     content = search_xlsx(found, query=text)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -31,13 +31,17 @@ def dossier_add_button(context: dict[str, Any], document: Any) -> dict[str, Any]
 
 
 @register.inclusion_tag("dossiers/_file_picker.html", takes_context=True)
-def dossier_file_picker(context: dict[str, Any], form_id: str = "file-bulk") -> dict[str, Any]:
+def dossier_file_picker(
+    context: dict[str, Any], form_id: str = "file-bulk", dossiers: list[Any] | None = None
+) -> dict[str, Any]:
     """The "Đưa vào hồ sơ" form of a list of documents (the search results): a dossier picker over the open
     dossiers the person may file into; the list's checkboxes name the form (``form="<form_id>"``). Posts to
-    ``dossiers:file_bulk`` (``bulk.documents_file_bulk``: every document checked, all or nothing)."""
+    ``dossiers:file_bulk`` (``bulk.documents_file_bulk``: every document checked, all or nothing).
+    ``dossiers``: ``dossiers_open_list(person, limit=200)`` when the page has already read it."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    dossiers = dossiers_open_list(user, limit=200) if isinstance(user, User) else []
+    if dossiers is None:
+        dossiers = dossiers_open_list(user, limit=200) if isinstance(user, User) else []
     return {
         "form_id": form_id,
         "dossiers": dossiers,
