@@ -57,3 +57,35 @@ class ListedModelChoiceField(forms.ModelChoiceField):
             kwargs["queryset"] = listed.build()
         super().__init__(*args, **kwargs)
         self.listed = listed
+
+
+class FlatSelectMultiple(forms.SelectMultiple):
+    """``SelectMultiple`` whose options — flat choices, no groups — are made in one loop, each the dictionary
+    ``ChoiceWidget.create_option`` makes (the same keys and values, so the same HTML): a list of every person of
+    an agency made a method call and a copy of the attributes per option, ~80 Python calls each
+    (docs/benchmarks.md, "CPU per request, part 8"). Grouped choices go through Django's own code."""
+
+    def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list[Any]:
+        choices = list(self.choices)
+        if any(isinstance(label, list | tuple) for _value, label in choices) or self.option_inherits_attrs:
+            return super().optgroups(name, value, attrs)
+        wanted = set(value)  # ``format_value``: the chosen values as text
+        kind, template = self.input_type, self.option_template_name
+        groups: list[Any] = []
+        for index, (option_value, label) in enumerate(choices):
+            if option_value is None:
+                option_value = ""
+            selected = str(option_value) in wanted
+            option = {
+                "name": name,
+                "value": option_value,
+                "label": label,
+                "selected": selected,
+                "index": str(index),
+                "attrs": dict(self.checked_attribute) if selected else {},
+                "type": kind,
+                "template_name": template,
+                "wrap_label": True,
+            }
+            groups.append((None, [option], index))
+        return groups

@@ -11,11 +11,15 @@ from qlvb.directory.models import User
 from qlvb.documents.deliveries import Delivery
 
 from . import preconditions as pre
-from .models import Outgoing
+from .draft_state import current_step_kept
+from .models import Outgoing, StepKind
 from .signing_steps import outgoing_sign_check
 
 
 def _sign_check(actor: User, outgoing: Outgoing) -> object:
+    # the signing step pending for him, asked first on the page's own row (read in this request): the whole
+    # check reads the document again, which only the signer's page needs
+    pre.pending_step_check(actor, outgoing, (StepKind.SIGN,))
     return outgoing_sign_check(actor=actor, outgoing=outgoing)
 
 
@@ -71,4 +75,5 @@ def _take_back_any(actor: User, outgoing: Outgoing) -> None:
 
 
 def can_act(actor: User, outgoing: Outgoing) -> set[str]:
-    return {action for action in CHECKS if allowed(action, actor, outgoing)}
+    with current_step_kept(outgoing):  # seven preconditions ask the step the document waits for
+        return {action for action in CHECKS if allowed(action, actor, outgoing)}

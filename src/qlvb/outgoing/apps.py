@@ -36,6 +36,7 @@ class OutgoingConfig(AppConfig):
         from qlvb.documents.models import Direction
         from qlvb.documents.visibility import visibility_register
 
-        from .selectors import outgoing_documents_visible_to
+        from .selectors import outgoing_documents_visible_to, visibility_key
 
-        visibility_register(Direction.OUTGOING, outgoing_documents_visible_to)  # the search and the dossiers ask it
+        # the search and the dossiers ask it
+        visibility_register(Direction.OUTGOING, outgoing_documents_visible_to, key=visibility_key)

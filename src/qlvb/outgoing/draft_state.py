@@ -5,7 +5,9 @@ and the page count are the shared ones: ``core.locks.row_locked``, ``core.text.t
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from qlvb.core.errors import PermissionDenied
@@ -62,7 +64,27 @@ _CURRENT_STEP: KeptStatement[ApprovalStep] = KeptStatement(
 
 
 def current_step(outgoing: Outgoing) -> ApprovalStep | None:
+    memo = outgoing.__dict__.get(_MEMO)
+    if memo is not None and memo[0] == outgoing.round:
+        return memo[1]  # asked again while :func:`current_step_kept` holds it
     return _CURRENT_STEP.first(via=outgoing, outgoing=outgoing.pk, round=outgoing.round)
+
+
+_MEMO = "_qlvb_current_step"
+
+
+@contextlib.contextmanager
+def current_step_kept(outgoing: Outgoing) -> Iterator[None]:
+    """Within the block, :func:`current_step` of ``outgoing`` is read once: the page asks each button's
+    precondition (``actions.can_act``), seven of which ask the step, and none changes it."""
+    outgoing.__dict__[_MEMO] = (
+        outgoing.round,
+        _CURRENT_STEP.first(via=outgoing, outgoing=outgoing.pk, round=outgoing.round),
+    )
+    try:
+        yield
+    finally:
+        outgoing.__dict__.pop(_MEMO, None)
 
 
 def _metadata(outgoing: Outgoing) -> dict[str, Any]:

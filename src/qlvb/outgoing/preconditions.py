@@ -9,6 +9,7 @@ file, the checklist) and the content (the draft's PDF made yet) stay with the se
 
 from __future__ import annotations
 
+from qlvb.core.choices import choice_label
 from qlvb.core.errors import Conflict, PermissionDenied
 from qlvb.core.permissions import has, require
 from qlvb.directory.models import User
@@ -28,7 +29,7 @@ def outgoing_change_check(actor: User, outgoing: Outgoing) -> None:
     step (any clerk for the format check), while the draft is not signed."""
     if outgoing.state not in EDITABLE_STATES:
         raise Conflict(
-            f"Văn bản đang ở trạng thái “{outgoing.get_state_display()}”, không sửa được nữa "
+            f"Văn bản đang ở trạng thái “{choice_label(outgoing, 'state')}”, không sửa được nữa "
             "(đã ký thì chỉ có thể thay thế bằng văn bản khác)."
         )
     if actor.pk == outgoing.drafter_id:
@@ -44,9 +45,9 @@ def outgoing_change_check(actor: User, outgoing: Outgoing) -> None:
 
 def outgoing_comment_check(actor: User, outgoing: Outgoing) -> None:
     """Comment on the draft: whoever sees the document, while it is a draft."""
-    from .selectors import outgoing_visible_to
+    from .selectors import outgoing_visible_one
 
-    if not outgoing_visible_to(actor).filter(pk=outgoing.pk).exists():
+    if not outgoing_visible_one(actor, outgoing.pk):
         raise PermissionDenied("Không có quyền góp ý văn bản này.")
     if outgoing.state not in EDITABLE_STATES:
         raise Conflict("Chỉ góp ý được dự thảo chưa ký.")
@@ -65,7 +66,7 @@ def pending_step_check(actor: User, outgoing: Outgoing, kinds: tuple[str, ...]) 
     while the delegation is in force — :func:`.signature_block.step_delegation`)."""
     step = current_step(outgoing)
     if step is None or step.kind not in kinds:
-        raise Conflict(f"Văn bản không ở bước này (đang: {outgoing.get_state_display()}).")
+        raise Conflict(f"Văn bản không ở bước này (đang: {choice_label(outgoing, 'state')}).")
     if step.kind == StepKind.FORMAT:
         require(actor, policies.FORMAT, unit=outgoing.document.agency)
     elif step.user_id != actor.pk and step_delegation(actor, step) is None:

@@ -79,11 +79,14 @@ def suggestions_for(name: str, *, sender: Unit, limit: int = 5) -> list[dict[str
     return [{"id": u.pk, "name": u.name, "organ_id": u.organ_id, "route": route_of(u)} for u in ranked]
 
 
-def recipients_summary(outgoing: Outgoing) -> dict[str, Any]:
-    """Every recipient with its route, grouped; the counts; warnings (a reply due date already passed)."""
+def recipients_summary(outgoing: Outgoing, *, rows: list[Recipient] | None = None) -> dict[str, Any]:
+    """Every recipient with its route, grouped; the counts; warnings (a reply due date already passed).
+    ``rows``: ``outgoing.recipients.select_related("unit").order_by("unit__name")`` when the caller has read them."""
     sender = outgoing.document.agency
     lines: list[Line] = []
-    for r in outgoing.recipients.select_related("unit").order_by("unit__name"):
+    if rows is None:
+        rows = list(outgoing.recipients.select_related("unit").order_by("unit__name"))
+    for r in rows:
         lines.append(Line(name=r.unit.name, route=route_of(r.unit), unit_id=r.unit_id, organ_id=r.unit.organ_id))
     for name in recipient_lines(outgoing.paper_recipients):
         lines.append(Line(name=name, route="paper", typed=True))

@@ -103,10 +103,25 @@ def outgoing_documents_visible_to(actor: User) -> QuerySet[Document]:
     return _documents_arm(actor.pk, timezone.localdate()).all()  # a copy: the kept one is never evaluated
 
 
+def visibility_key(actor: User) -> tuple[int, dt.date] | None:
+    """What decides the whole SQL of :func:`outgoing_documents_visible_to` (``documents.visibility``)."""
+    return (actor.pk, timezone.localdate()) if _signed_in(actor) else None
+
+
 @functools.lru_cache(maxsize=1024)
 def _documents_arm(person: int, day: dt.date) -> QuerySet[Document]:
     """Built once per person, day and process, as :func:`_visible` (the search asks it twice a page)."""
     return Document.objects.filter(direction=Direction.OUTGOING, pk__in=_visible(person, day).values("document_id"))
+
+
+def consultations_shown(actor: User, *, outgoing: Outgoing) -> tuple[list[Consultation], bool]:
+    """:func:`consultations_for` on the document's page: every round by a kept statement for a person who sees
+    them all (``page_reads.rounds_shown``)."""
+    from .page_reads import rounds_shown
+
+    if outgoing_visible_one(actor, outgoing.pk, invited=False):
+        return rounds_shown(outgoing), True
+    return list(consultations_for(actor, outgoing=outgoing)[0]), False
 
 
 def consultations_for(actor: User, *, outgoing: Outgoing) -> tuple[QuerySet[Consultation], bool]:
@@ -114,7 +129,7 @@ def consultations_for(actor: User, *, outgoing: Outgoing) -> tuple[QuerySet[Cons
     those who see the draft by their own role see every round; the invited only the rounds they were
     asked in (with their own answer)."""
     rounds = Consultation.objects.filter(outgoing=outgoing).select_related("version", "created_by", "closed_by")
-    if outgoing_visible_to(actor, invited=False).filter(pk=outgoing.pk).exists():
+    if outgoing_visible_one(actor, outgoing.pk, invited=False):
         return rounds, True
     return rounds.filter(answers__user_id=actor.pk).distinct(), False
 
@@ -152,6 +167,26 @@ _GET: KeptStatement[Outgoing] = KeptStatement(
     day=dt.date,
     pk=int,
 )
+
+
+# Whether a person sees one document (the comment button's precondition, the consultations' summary): kept.
+_SEES: KeptStatement[int] = KeptStatement(
+    "outgoing.sees",
+    lambda person, day, invited, pk: (
+        _visible(person, day, invited=invited).filter(pk=pk).values_list("pk", flat=True)[:1]
+    ),
+    person=int,
+    day=dt.date,
+    invited=Shape,
+    pk=int,
+)
+
+
+def outgoing_visible_one(actor: User, pk: int, *, invited: bool = True) -> bool:
+    """``outgoing_visible_to(actor, invited=invited).filter(pk=pk).exists()``, by a kept statement."""
+    if not _signed_in(actor) or not 0 < pk <= BIGINT_MAX:
+        return False
+    return _SEES.first(person=actor.pk, day=timezone.localdate(), invited=invited, pk=pk) is not None
 
 
 def outgoing_get(actor: User, *, pk: Any) -> Outgoing:

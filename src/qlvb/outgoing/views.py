@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, cast
 
 from django.contrib import messages
@@ -9,7 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qlvb.core import person_counts
@@ -20,7 +24,6 @@ from qlvb.directory import policies as directory_policies
 from qlvb.directory.models import Unit, User
 from qlvb.directory.selectors import acting_user as actor_of
 from qlvb.directory.selectors import agency_of
-from qlvb.documents import seen
 from qlvb.documents.events import event_label
 from qlvb.documents.sending import issue_progress
 from qlvb.files.intake import file_intake
@@ -29,10 +32,10 @@ from qlvb.files.models import StoredFile
 from qlvb.files.responses import file_response, gone_when_disposed
 from qlvb.files.services import file_open
 
-from . import api_registers, forms, recipients, selectors, services
+from . import api_registers, forms, page_reads, recipients, selectors, services
 from . import consultation as consult
 from .actions import can_act, take_back_allowed
-from .models import EDITABLE_STATES, FROZEN_STATES, DraftVersion, Outgoing, ReplyFollowUp
+from .models import EDITABLE_STATES, FROZEN_STATES, DraftVersion, Outgoing
 from .rows import outgoing_row
 from .signature_block import outgoing_signature_block
 
@@ -208,12 +211,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return detail_page(request, outgoing_of(request, pk))
 
 
+@functools.lru_cache(maxsize=8)
+def _upload_fields(language: str | None) -> SafeString:
+    """The upload form's fields, the same for every draft: rendered once per language and process."""
+    return mark_safe(render_to_string("web/_form_fields.html", {"form": forms.UploadForm()}))  # noqa: S308
+
+
 def _version_rows(outgoing: Outgoing) -> list[dict[str, Any]]:
     """Each version with its conversion state and, for the draft's versions, what changed in the metadata
     since the previous one."""
     rows: list[dict[str, Any]] = []
     previous: dict[str, Any] = {}
-    for version in outgoing.versions.select_related("stored_file__blob", "stored_file__conversion", "uploaded_by"):
+    for version in page_reads.versions_shown(outgoing):
         changes: dict[str, str] = {}
         if version.kind == "main":
             changes = {
@@ -227,7 +236,7 @@ def _version_rows(outgoing: Outgoing) -> list[dict[str, Any]]:
 
 
 def _comment_threads(outgoing: Outgoing) -> list[dict[str, Any]]:
-    comments = list(outgoing.comments.select_related("author"))
+    comments = page_reads.comments_shown(outgoing)
     return [
         {"comment": c, "replies": [r for r in comments if r.parent_id == c.pk]} for c in comments if c.parent_id is None
     ]
@@ -237,12 +246,14 @@ def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) 
     """The document's page (``status``: 422 when a posted action's input did not parse)."""
     actions = can_act(actor_of(request), outgoing)
     versions = _version_rows(outgoing)
-    deliveries = list(outgoing.document.deliveries.select_related("incoming_document").prefetch_related("changes"))
+    deliveries = page_reads.deliveries_shown(outgoing)
     receipts: dict[int, list[Any]] = {}
-    for r in seen.copies_receipts(actor_of(request), outgoing.document):  # "đã xem" on the recipients' copies
+    # "đã xem" on the recipients' copies (the reader sees the document: ``outgoing_of`` found it)
+    for r in page_reads.copies_receipts_shown(outgoing) if deliveries else []:
         receipts.setdefault(r.document_id or 0, []).append(r)
     for d in deliveries:
         d.seen_rows = receipts.get(d.incoming_document_id or -1, [])  # type: ignore[attr-defined]
+    shown_recipients = page_reads.recipients_shown(outgoing)
     return render(
         request,
         "outgoing/detail.html",
@@ -252,7 +263,7 @@ def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) 
             "actions": actions,
             "versions": versions,
             "converting": any(row["conversion"]["conversion"] == "pending" for row in versions),
-            "steps": outgoing.steps.select_related("user", "decided_by"),
+            "steps": page_reads.steps_shown(outgoing),
             "signature_block": outgoing_signature_block(outgoing),
             "roots": _comment_threads(outgoing),
             "deliveries": deliveries,
@@ -260,16 +271,16 @@ def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) 
             "take_back_ids": take_back_allowed(actor_of(request), outgoing, deliveries)
             if "take_back" in actions
             else set(),
-            "events": [(e, event_label(e.action)) for e in outgoing.document.events.all()],
-            "upload_form": forms.UploadForm(),
-            "comment_form": forms.CommentForm(),
-            "reason_form": forms.ReasonForm(),
-            "format_form": forms.FormatForm(),
-            "pin_form": forms.PinForm(),
+            "events": [(e, event_label(e.action)) for e in page_reads.events_shown(outgoing)],
+            # only the forms the page shows (a form copies its fields when it is made)
+            "upload_fields": _upload_fields(get_language()) if "upload" in actions else "",
+            "format_form": forms.FormatForm() if "format_check" in actions else None,
             "sign_usb": "sign" in actions and services.signs_at_desk(actor_of(request)),
-            "recipients": outgoing.recipients.select_related("unit"),
-            "follow_up": ReplyFollowUp.objects.filter(outgoing=outgoing).first(),
-            "summary": recipients.recipients_summary(outgoing) if outgoing.state not in FROZEN_STATES else None,
+            "recipients": shown_recipients,
+            "follow_up": page_reads.follow_up_shown(outgoing),
+            "summary": recipients.recipients_summary(outgoing, rows=shown_recipients)
+            if outgoing.state not in FROZEN_STATES
+            else None,
             "may_fix": "recipient" in actions,
             "fix_units": Unit.objects.filter(kind="agency", is_active=True)
             .exclude(pk=outgoing.document.agency_id)
@@ -282,7 +293,7 @@ def detail_page(request: HttpRequest, outgoing: Outgoing, *, status: int = 200) 
 
 def consultation_context(user: User, outgoing: Outgoing) -> dict[str, Any]:
     """The consultation rounds shown on the document's page, and the forms to open, answer and extend one."""
-    rounds, full = selectors.consultations_for(user, outgoing=outgoing)
+    rounds, full = selectors.consultations_shown(user, outgoing=outgoing)
     shown: list[dict[str, Any]] = []
     for c in rounds:
         answers = list(c.answers.select_related("user__unit", "stored_file").order_by("user__full_name", "id"))
@@ -305,8 +316,7 @@ def consultation_context(user: User, outgoing: Outgoing) -> dict[str, Any]:
         "consult_form": forms.ConsultationForm(agency=outgoing.document.agency, drafter=outgoing.drafter)
         if may_open
         else None,
-        "answer_form": forms.AnswerForm(),
-        "deadline_form": forms.DeadlineForm(),
+        "answer_form": forms.AnswerForm() if any(r["mine"] and r["c"].is_open for r in shown) else None,
     }
 
 

@@ -11,6 +11,7 @@ only include ``input.html`` (``tests/test_formrenderer.py`` compares them); ever
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +48,9 @@ INPUTS = frozenset(
 
 def _s(value: Any) -> str:
     """``{{ value|stringformat:'s' }}``: kept as it is when already safe, escaped otherwise."""
+    kind = type(value)
+    if kind is str or kind is int:  # the commonest values (an option's): escaped as ``escape`` escapes them
+        return html.escape(str(value))
     if isinstance(value, SafeData):
         return str(value)
     return escape(str(value))
@@ -54,6 +58,8 @@ def _s(value: Any) -> str:
 
 def _v(value: Any) -> str:
     """``{{ value }}``: localised as a template prints it, then escaped unless safe."""
+    if type(value) is str:  # plain text: nothing to localise (``localize`` and ``template_localtime`` keep it)
+        return html.escape(value)
     return str(conditional_escape(localize(template_localtime(value))))
 
 
