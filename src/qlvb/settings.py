@@ -130,6 +130,8 @@ TEMPLATES = [
                 "qlvb.web.context.shell",
                 "qlvb.operations.context.notices",
             ],
+            # {% load i18n %}: Django's library, a constant {% translate %} kept per language (its module's notes)
+            "libraries": {"i18n": "qlvb.web.templatetags.kept_i18n"},
         },
     }
 ]
