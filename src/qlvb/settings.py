@@ -130,8 +130,10 @@ TEMPLATES = [
                 "qlvb.web.context.shell",
                 "qlvb.operations.context.notices",
             ],
-            # {% load i18n %}: Django's library, a constant {% translate %} kept per language (its module's notes)
-            "libraries": {"i18n": "qlvb.web.templatetags.kept_i18n"},
+            # Django's libraries with their constant forms kept: {% translate "…" %} per language, {% static '…' %},
+            # {% url 'name' %} without arguments (their modules' notes)
+            "libraries": {"i18n": "qlvb.web.templatetags.kept_i18n", "static": "qlvb.web.templatetags.kept_static"},
+            "builtins": ["qlvb.web.templatetags.kept_url"],
         },
     }
 ]

@@ -11,7 +11,8 @@ everyone with the same roles, language and section of the site: some 30 ``{% url
   unread-notification count of the badge, and the path's shape (the active section);
 - ``bottom_nav``: signed in or not, and the path's shape;
 - ``app_head``: whether the page registers the service worker;
-- ``app_banners``: nothing more.
+- ``app_banners``: nothing more;
+- ``languages`` (the footer's language buttons): the current language as the page names it (``LANGUAGE_CODE``).
 
 The path's shape is the path with its digits replaced (``/van-ban-den/123/`` → ``/van-ban-den/0/``): the
 parts test sections by their URL prefixes, none of which holds a digit (``web/tests/test_layout_parts.py``
@@ -86,11 +87,17 @@ def _app_banners_key(context: Context) -> tuple[Hashable, ...] | None:
     return ()
 
 
+def _languages_key(context: Context) -> tuple[Hashable, ...] | None:
+    # the buttons read the languages (settings) and the current one (``LANGUAGE_CODE``, which is the key's language)
+    return (context.get("LANGUAGE_CODE"),)
+
+
 KEYS: dict[str, Callable[[Context], tuple[Hashable, ...] | None]] = {
     "nav": _nav_key,
     "bottom_nav": _bottom_nav_key,
     "app_head": _app_head_key,
     "app_banners": _app_banners_key,
+    "languages": _languages_key,
 }
 
 

@@ -19,6 +19,7 @@ PARTS = {
     "bottom_nav": "_bottom_nav.html",
     "app_head": "_app_head.html",
     "app_banners": "_app_banners.html",
+    "languages": "_languages.html",
 }
 # what each part may read from the page's context: its key holds it (or, for the permission filters and the
 # shell's flags, the roles, superuser, staff, active and locked it is a function of)
@@ -34,11 +35,12 @@ READS = {
     "bottom_nav": {"request.path", "user.is_authenticated"},
     "app_head": {"request"},
     "app_banners": set(),
+    "languages": {"code", "name", "LANGUAGE_CODE"},  # ``code`` and ``name``: the loop's own, over the settings
 }
 _WORDS = re.compile(r"(?<![\w.'\"])([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)")
 _NOT_CONTEXT = {"if", "elif", "else", "endif", "in", "not", "and", "or", "as", "url", "translate", "load", "i18n"}
 _NOT_CONTEXT |= {"static", "qlvb_web", "notifications_nav", "unread_notifications", "can", "slice", "default"}
-_NOT_CONTEXT |= {"app_worker_allowed", "comment", "endcomment", "unread"}
+_NOT_CONTEXT |= {"app_worker_allowed", "comment", "endcomment", "unread", "for", "endfor", "get_available_languages"}
 
 
 def _context_names(source: str) -> set[str]:
