@@ -118,7 +118,8 @@ WSGI_APPLICATION = "qlvb.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "qlvb.web.template_backend.Templates",  # Django's; its library-name check knows our two
+        "NAME": "django",  # as Django names its own backend (``engines["django"]``)
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {

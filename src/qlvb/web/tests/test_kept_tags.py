@@ -48,3 +48,15 @@ def test_a_changed_script_prefix_is_seen() -> None:
     finally:
         set_script_prefix(before)
     assert template.render(Context()) == "/tim-kiem/"
+
+
+def test_the_library_name_check_still_reports_a_name_used_twice_by_accident() -> None:
+    """``manage.py check``: the two deliberate replacements are not reported, any other name used twice is."""
+    from qlvb.web.template_backend import Templates
+
+    params = {"DIRS": [], "APP_DIRS": True, "NAME": "check", "OPTIONS": {}}
+    ours = Templates({**params, "OPTIONS": {"libraries": {"i18n": "qlvb.web.templatetags.kept_i18n"}}})
+    assert ours._check_for_template_tags_with_the_same_name() == []
+    accident = Templates({**params, "OPTIONS": {"libraries": {"qlvb_web": "qlvb.web.templatetags.kept_url"}}})
+    warnings = accident._check_for_template_tags_with_the_same_name()
+    assert [w.id for w in warnings] == ["templates.W003"] and "'qlvb_web'" in warnings[0].msg
