@@ -9,7 +9,6 @@ do not change. ``web/tests/test_kept_i18n.py`` compares both in both languages."
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from django import template
@@ -17,13 +16,13 @@ from django.template.base import Variable
 from django.templatetags import i18n as django_i18n
 from django.utils.translation import get_language
 
+from qlvb.web.kept_texts import KeptTexts
+
 register = template.Library()
 register.tags.update(django_i18n.register.tags)
 register.filters.update(django_i18n.register.filters)
 
-_KEPT: dict[tuple[Any, ...], str] = {}
-_KEPT_MAX = 20_000  # texts per process (every constant text of every template, in every language)
-_lock = threading.Lock()
+_KEPT = KeptTexts(20_000)  # texts per process (every constant text of every template, in every language)
 
 
 class KeptTranslateNode(django_i18n.TranslateNode):
@@ -38,13 +37,7 @@ class KeptTranslateNode(django_i18n.TranslateNode):
         ):
             return str(super().render(context))
         key = (get_language(), var.literal, self.noop, context.autoescape)
-        text = _KEPT.get(key)
-        if text is None:
-            text = super().render(context)
-            with _lock:
-                if len(_KEPT) < _KEPT_MAX:
-                    _KEPT[key] = text
-        return text
+        return _KEPT.get(key, lambda: super(KeptTranslateNode, self).render(context))
 
 
 @register.tag("translate")

@@ -7,12 +7,12 @@ every page, each a look-up in the static files' manifest). Emptied when a test c
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from django import template
-from django.core.signals import setting_changed
 from django.templatetags import static as django_static
+
+from qlvb.web.kept_texts import KeptTexts
 
 from .kept_url import _constant
 
@@ -20,24 +20,14 @@ register = template.Library()
 register.tags.update(django_static.register.tags)
 register.filters.update(django_static.register.filters)
 
-_KEPT: dict[tuple[Any, ...], str] = {}
-_KEPT_MAX = 4096
-_lock = threading.Lock()
+_KEPT = KeptTexts(4096)
 
 
 class KeptStaticNode(django_static.StaticNode):
     def render(self, context: Any) -> str:
         if self.varname is not None or not _constant(self.path):
             return str(super().render(context))
-        key = (self.path.token, context.autoescape)
-        url = _KEPT.get(key)
-        if url is None:
-            url = str(super().render(context))
-            with _lock:
-                if len(_KEPT) >= _KEPT_MAX:
-                    _KEPT.clear()
-                _KEPT[key] = url
-        return url
+        return _KEPT.get((self.path.token, context.autoescape), lambda: super(KeptStaticNode, self).render(context))
 
 
 @register.tag("static")
@@ -46,11 +36,3 @@ def do_static(parser: Any, token: Any) -> django_static.StaticNode:
     if type(node) is django_static.StaticNode:
         node.__class__ = KeptStaticNode
     return node
-
-
-def forget(**_kwargs: Any) -> None:
-    with _lock:
-        _KEPT.clear()
-
-
-setting_changed.connect(forget)

@@ -8,20 +8,18 @@ form is Django's own ``URLNode``. Emptied when a test changes a setting. ``web/t
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from django import template
-from django.core.signals import setting_changed
 from django.template import defaulttags
 from django.template.base import Variable
 from django.urls import get_script_prefix, get_urlconf
 
+from qlvb.web.kept_texts import KeptTexts
+
 register = template.Library()
 
-_KEPT: dict[tuple[Any, ...], str] = {}
-_KEPT_MAX = 4096
-_lock = threading.Lock()
+_KEPT = KeptTexts(4096)
 
 
 def _constant(expression: Any) -> bool:
@@ -38,14 +36,7 @@ class KeptURLNode(defaulttags.URLNode):
         if current_app is None:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
         key = (self.view_name.token, current_app, get_urlconf(), get_script_prefix(), context.autoescape)
-        url = _KEPT.get(key)
-        if url is None:
-            url = str(super().render(context))
-            with _lock:
-                if len(_KEPT) >= _KEPT_MAX:
-                    _KEPT.clear()
-                _KEPT[key] = url
-        return url
+        return _KEPT.get(key, lambda: super(KeptURLNode, self).render(context))
 
 
 @register.tag("url")
@@ -54,11 +45,3 @@ def url(parser: Any, token: Any) -> defaulttags.URLNode:
     if type(node) is defaulttags.URLNode:
         node.__class__ = KeptURLNode
     return node
-
-
-def forget(**_kwargs: Any) -> None:
-    with _lock:
-        _KEPT.clear()
-
-
-setting_changed.connect(forget)
