@@ -173,9 +173,15 @@ def recipient_fix(*, actor: User, outgoing: Outgoing, name: str, action: str, un
     if content:
         document = outgoing.document
         units = [r.unit for r in outgoing.recipients.select_related("unit").order_by("unit__name")]
-        document.to_places = to_places_text(units, outgoing.free_recipients, outgoing.paper_recipients)
-        document.save(update_fields=["to_places"])
-        return _changed(actor, outgoing, before)
+        places = to_places_text(units, outgoing.free_recipients, outgoing.paper_recipients)
+        # NĐ 30 Điều 11 asks the chain again when the draft changes. Sending a named recipient on paper, or
+        # matching it to a directory entry of the same name, leaves the printed "Nơi nhận" as approved:
+        # the route is recorded, the approvals stand (the clerk decides routes during the format check).
+        same = sorted(recipient_lines(places)) == sorted(recipient_lines(document.to_places))
+        if not same:
+            document.to_places = places
+            document.save(update_fields=["to_places"])
+        return _changed(actor, outgoing, before, restart=not same)
     event_record(
         outgoing.document,
         actor=actor,

@@ -11,7 +11,7 @@ from qlvb.directory.services import outside_agency_create
 from qlvb.documents.models import DocumentEvent
 from qlvb.exchange.models import Status, Transport
 from qlvb.outgoing import recipients, services
-from qlvb.outgoing.models import State
+from qlvb.outgoing.models import State, StepKind
 from qlvb.outgoing.tests.conftest import PIN
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -122,17 +122,32 @@ def test_clerk_fixes_an_unreachable_recipient_after_signature(agency_signed, per
 
 
 def test_fix_before_signature_is_a_metadata_change(draft, with_version, person, tyt):
-    outgoing = with_version(draft(free_recipients=MELINH))
+    """The clerk decides routes during her format check: sending a named recipient on paper leaves the
+    approved "Nơi nhận" as it was (no new round); taking a recipient out changes it (approve again)."""
+    outgoing = with_version(draft(free_recipients=f"{MELINH}\nTrường THCS Liên Minh"))
     services.outgoing_submit(actor=outgoing.drafter, outgoing=outgoing)
     services.outgoing_approve(actor=person("hoangvannam"), outgoing=outgoing)
     outgoing.refresh_from_db()
     assert outgoing.state == State.FORMAT_CHECK
-    recipients.recipient_fix(actor=person("lethuha"), outgoing=outgoing, name=MELINH, action="paper")
+    places = outgoing.document.to_places
+    assert MELINH in places
+    clerk = person("lethuha")
+    recipients.recipient_fix(actor=clerk, outgoing=outgoing, name=MELINH, action="paper")
     outgoing.refresh_from_db()
-    assert outgoing.paper_recipients == MELINH and outgoing.free_recipients == ""
-    assert outgoing.state == State.IN_REVIEW and outgoing.round == 2  # approved, then changed: approve again
+    assert outgoing.paper_recipients == MELINH and outgoing.free_recipients == "Trường THCS Liên Minh"
+    assert outgoing.state == State.FORMAT_CHECK and outgoing.round == 1  # the approval stands
+    assert outgoing.document.to_places == places  # the printed "Nơi nhận" is the approved one
+    step = services.current_step(outgoing)  # still the format check: she goes on with the next recipient
+    assert step is not None and step.kind == StepKind.FORMAT
     change = DocumentEvent.objects.get(document=outgoing.document, action="metadata_changed")
     assert change.data["changes"]["paper_recipients"] == {"before": "", "after": MELINH}
+    assert not DocumentEvent.objects.filter(document=outgoing.document, action="chain_restarted").exists()
+
+    recipients.recipient_fix(actor=clerk, outgoing=outgoing, name="Trường THCS Liên Minh", action="remove")
+    outgoing.refresh_from_db()
+    assert "Trường THCS Liên Minh" not in outgoing.document.to_places
+    assert outgoing.state == State.IN_REVIEW and outgoing.round == 2  # the draft changed: approve again
+    assert DocumentEvent.objects.filter(document=outgoing.document, action="chain_restarted").count() == 1
 
 
 def test_outside_agency_added_by_a_clerk_only_with_a_valid_code(person):
