@@ -20,7 +20,7 @@ from qlvb.documents.events import event_record
 from qlvb.files.models import ConversionState
 
 from . import policies
-from .draft_state import latest_version, version_conversion
+from .draft_state import _stored_bytes, latest_version, version_conversion
 from .errors import ErrorCode
 from .models import (
     ApprovalStep,
@@ -37,7 +37,7 @@ from .preconditions import (
     outgoing_return_check,
     outgoing_submit_check,
 )
-from .signature_block import step_delegation
+from .signature_block import signer_name_check, step_delegation
 
 # NĐ 30 Phụ lục I: what the clerk checks (thể thức và kỹ thuật trình bày).
 FORMAT_CHECKLIST: dict[str, str] = {
@@ -256,6 +256,10 @@ def outgoing_format_check(*, actor: User, outgoing: Outgoing, checks: dict[str, 
         step.data = {"checks": results}
         step.save(update_fields=["data"])
         return outgoing_return(actor=actor, outgoing=outgoing, comment=text)
+    version = outgoing.approved_version or latest_version(outgoing)
+    # With a competence (KT., TL., …) the name in the block may be the one who signs for the signer.
+    if outgoing.signer is not None and not outgoing.competence and version is not None and version.pdf is not None:
+        signer_name_check(_stored_bytes(version.pdf), outgoing.signer.full_name, before_signing=False)
     _advance(outgoing, step, actor=actor, comment=comment, data={"checks": results})
     event_record(
         outgoing.document,

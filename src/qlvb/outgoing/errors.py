@@ -23,3 +23,4 @@ class ErrorCode(StrEnum):
     UNREACHABLE_RECIPIENTS = "unreachable_recipients"
     CONSULTATION_CLOSED = "consultation_closed"
     SIGNATURE_BLOCK = "signature_block"  # signing for a delegating leader: the draft lacks the "KT. …" line
+    SIGNER_NAME_MISSING = "signer_name_missing"  # the draft's PDF lacks the signer's name (ô 7c)

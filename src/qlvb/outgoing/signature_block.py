@@ -78,3 +78,25 @@ def signature_block_check(pdf: bytes, delegation: Delegation) -> None:
             "chức vụ và họ tên người ký (Nghị định 30/2020, Phụ lục I). Hãy trả lại dự thảo để người soạn thảo sửa.",
             code=ErrorCode.SIGNATURE_BLOCK,
         )
+
+
+def signer_name_check(pdf: bytes, name: str, *, before_signing: bool) -> None:
+    """The signature image is laid out above the signer's name (Phụ lục I, ô 7c); a PDF without that name
+    cannot be signed. Checked when the clerk confirms the format (``before_signing`` False: she sends it back
+    instead of confirming) and before the signature (the signer returns it); nothing is signed or changed."""
+    from qlvb.signing.layout import PageText, find_text
+
+    text = PageText(pdf)
+    if not name or find_text(text, name) is not None:
+        return
+    if not before_signing and any(find_text(text, f"{kind} ") for kind in ("KT.", "TL.", "TUQ.", "Q.")):
+        return  # a block "KT. CHỦ TỊCH …": who signs for the signer is known only at the signature
+    where = f"Văn bản không có họ tên người ký “{name}” ở khối chữ ký (ô 7c, Phụ lục I Nghị định 30/2020)"
+    if before_signing:
+        todo = "nên chưa đặt được chữ ký số. Hãy bấm “Trả lại” để người soạn thảo bổ sung rồi trình lại."
+    else:
+        todo = (
+            "nên người ký sẽ không đặt được chữ ký số. Hãy bỏ chọn mục “Quyền hạn, chức vụ, họ tên người ký "
+            "(ô 7a–7c)” rồi xác nhận để trả lại người soạn thảo."
+        )
+    raise Conflict(f"{where}, {todo}", code=ErrorCode.SIGNER_NAME_MISSING)

@@ -37,7 +37,7 @@ from .models import (
     VersionKind,
 )
 from .preconditions import outgoing_sign_agency_check, pending_step_check
-from .signature_block import sign_delegation, signature_block_check
+from .signature_block import sign_delegation, signature_block_check, signer_name_check
 
 
 def _profile(*, user: User | None = None, agency: Unit | None = None) -> Any:
@@ -102,6 +102,7 @@ def personal_signature_prepare(*, actor: User, approved: DraftVersion, profile: 
     delegation = sign_delegation(actor, step) if step is not None else None
     if delegation is not None:
         signature_block_check(pdf, delegation)
+    signer_name_check(pdf, actor.full_name, before_signing=True)
     return pdf_sign_personal(
         pdf=pdf,
         key=key,
