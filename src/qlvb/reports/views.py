@@ -163,6 +163,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         return _refused(request, exc, "reports/statistics.html", context)
     data = _statistics_data(scope, f)
     context.update(
+        # the link to the six-month report only for whoever may open it (the clerk sees the figures, not it)
+        can_usage=has(user, policies.USAGE, unit=scope.agency) or has(user, policies.DEPLOYMENT),
         f=f,
         q=f.query(),
         data=data,

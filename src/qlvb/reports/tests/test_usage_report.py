@@ -117,3 +117,14 @@ def test_the_incident_log_is_counted_once_for_the_whole_deployment(activity, ubn
     for row in report.agencies:
         assert (row.values["incidents"], row.values["downtime_minutes"]) == (1, 95)
     assert (report.total.values["incidents"], report.total.values["downtime_minutes"]) == (1, 95)
+
+
+def test_the_statistics_page_links_the_report_only_for_who_may_open_it(page_as, activity):
+    """First-user sweep: the clerk saw the link on "Thống kê" and got a 403 behind it."""
+    for who, may in (("nguyenvanhung", True), ("lethuha", False)):
+        client = page_as(who)
+        statistics = client.get("/thong-ke/")
+        assert statistics.status_code == 200, who
+        linked = "/thong-ke/bao-cao-06-thang/" in statistics.content.decode()
+        opens = client.get("/thong-ke/bao-cao-06-thang/").status_code == 200
+        assert linked == opens == may, who
