@@ -392,9 +392,38 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# WCAG 2.1 1.4.10 Reflow (AA), which axe does not check: on a phone the page scrolls only vertically.
+_OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width + 1) return [];
+  return [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest(".table-responsive, pre"))
+    .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ").join(".") : ""));
+}"""
+
+
+def reflow_violations(page) -> list[dict]:
+    """The elements wider than a phone's screen (width ≤ 480 px) outside a scrolled table: WCAG 1.4.10."""
+    viewport = page.viewport_size
+    if viewport is None or viewport["width"] > 480 or not page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"
+    ):
+        return []
+    wide = page.evaluate(_OVERFLOW) or ["(the page itself)"]
+    return [
+        {
+            "id": "reflow",
+            "impact": "serious",
+            "help": f"WCAG 1.4.10: the page scrolls sideways at {viewport['width']} px",
+            "nodes": [{"target": target, "summary": "wider than the screen"} for target in wide],
+        }
+    ]
+
+
 def assert_accessible(page, what: str = "") -> None:
-    """Fail listing every WCAG 2.1 A/AA violation axe-core finds on the page."""
-    violations = axe_violations(page)
+    """Fail listing every WCAG 2.1 A/AA violation axe-core finds on the page, and a page that scrolls
+    sideways on a phone (1.4.10 Reflow)."""
+    violations = axe_violations(page) + reflow_violations(page)
     if violations:
         pytest.fail(
             f"{what or page.url}: {len(violations)} accessibility violation(s)\n" + format_violations(violations),
