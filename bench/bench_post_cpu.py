@@ -61,25 +61,16 @@ class Poster(Caller):
         from django.test.client import BOUNDARY, MULTIPART_CONTENT, FakePayload, encode_multipart
 
         body = encode_multipart(BOUNDARY, {**data, "csrfmiddlewaretoken": CSRF})
-        environ = self.factory._base_environ(
-            PATH_INFO=url,
+        return self.call(
+            user,
+            url,
+            cookie=f"; csrftoken={CSRF}",
             QUERY_STRING="",
             REQUEST_METHOD="POST",
             CONTENT_TYPE=MULTIPART_CONTENT,
             CONTENT_LENGTH=str(len(body)),
-            HTTP_HOST="localhost",
-            HTTP_COOKIE=f"sessionid={self.cookie(user)}; csrftoken={CSRF}",
-            HTTP_ACCEPT="text/html",
-            HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
             **{"wsgi.input": FakePayload(body)},
         )
-        status: list[str] = []
-        response = self.app(environ, lambda s, headers, exc_info=None: status.append(s))
-        try:
-            out = b"".join(response)
-        finally:
-            response.close()
-        return int(status[0].split()[0]), out
 
     def form(self, user: Any, url: str, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """The page's form as the person fills it: (action, fields)."""
@@ -93,20 +84,7 @@ class Poster(Caller):
         return found["action"] or url, data
 
     def measure_post(self, user: Any, url: str, data: dict[str, Any]) -> dict[str, float]:
-        self.sql_s = self.sql_cpu_s = 0.0
-        self.queries = 0
-        with self.connection.execute_wrapper(self._timer):
-            start, cpu = time.perf_counter(), time.process_time()
-            code, body = self.post(user, url, data)
-            wall, cpu_s = time.perf_counter() - start, time.process_time() - cpu
-        assert code == 302, (url, code, body[:600])  # accepted: a redirect, not the form again
-        return {
-            "wall": wall * 1000,
-            "cpu": cpu_s * 1000,
-            "sql": self.sql_s * 1000,
-            "app_cpu": (cpu_s - self.sql_cpu_s) * 1000,
-            "queries": self.queries,
-        }
+        return self.timed(lambda: self.post(user, url, data), url, 302)  # accepted: a redirect, not the form again
 
 
 Post = tuple[Any, str, dict[str, Any]]  # (person, url, the form's fields)

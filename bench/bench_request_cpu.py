@@ -140,14 +140,17 @@ class Caller:
 
     def get(self, user: Any, url: str) -> tuple[int, bytes]:
         path, _, query = url.partition("?")
+        return self.call(user, path, QUERY_STRING=query, REQUEST_METHOD="GET")
+
+    def call(self, user: Any, path: str, cookie: str = "", **environ_extra: Any) -> tuple[int, bytes]:
+        """One request as a browser sends it (the person's session cookie, ``cookie`` beside it)."""
         environ = self.factory._base_environ(
             PATH_INFO=path,
-            QUERY_STRING=query,
-            REQUEST_METHOD="GET",
             HTTP_HOST="localhost",
-            HTTP_COOKIE=f"sessionid={self.cookie(user)}",
+            HTTP_COOKIE=f"sessionid={self.cookie(user)}{cookie}",
             HTTP_ACCEPT="text/html",
             HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+            **environ_extra,
         )
         status: list[str] = []
         response = self.app(environ, lambda s, headers, exc_info=None: status.append(s))
@@ -158,13 +161,17 @@ class Caller:
         return int(status[0].split()[0]), body
 
     def measure(self, user: Any, url: str) -> dict[str, float]:
+        return self.timed(lambda: self.get(user, url), url, 200)
+
+    def timed(self, request: Callable[[], tuple[int, bytes]], url: str, expected: int) -> dict[str, float]:
+        """Wall, CPU, SQL time and queries of one request, which must answer ``expected``."""
         self.sql_s = self.sql_cpu_s = 0.0
         self.queries = 0
         with self.connection.execute_wrapper(self._timer):
             start, cpu = time.perf_counter(), time.process_time()
-            code, body = self.get(user, url)
+            code, body = request()
             wall, cpu_s = time.perf_counter() - start, time.process_time() - cpu
-        assert code == 200, (url, code, body[:300])
+        assert code == expected, (url, code, body[:600])
         return {
             "wall": wall * 1000,
             "cpu": cpu_s * 1000,

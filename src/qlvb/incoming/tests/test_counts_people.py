@@ -21,7 +21,8 @@ from qlvb.reports.counts_invalidation import document_people
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
-def _agency_wide(agency_id: int) -> set[int]:
+def agency_wide(agency_id: int) -> set[int]:
+    """The agency's clerks and leaders: on every document of it."""
     return set(
         RoleAssignment.objects.filter(unit_id=agency_id, role__in=("clerk", "leader")).values_list("user_id", flat=True)
     )
@@ -34,7 +35,7 @@ def test_an_incoming_document_names_its_agency_its_leader_its_departments_and_de
         person(p) for p in ("lethuha", "nguyenvanhung", "hoangvannam", "phamthimai", "ngothuytrang")
     )
     doc = incoming_receive(actor=ha, agency=ubnd, channel="email", data=make_data(), register=False).document
-    wide = _agency_wide(ubnd.pk)
+    wide = agency_wide(ubnd.pk)
     assert {ha.pk, hung.pk, mai.pk} <= wide
     assert document_people(doc.pk) == wide  # waiting for the clerk: the agency's clerks and leaders
 
