@@ -153,7 +153,7 @@ def prepare(rng: random.Random, n: int, poster: Poster) -> dict[str, Callable[[]
     def complete() -> list[Post]:
         open_ = list(
             Assignment.objects.filter(
-                user__isnull=False, role="lead", status__in=("pending", "in_progress"), document__agency_id=agency_id
+                user__isnull=False, role="lead", status__in=("pending", "in_progress"), document__isnull=False
             )
             .select_related("user")
             .order_by("?")[:n]
