@@ -398,15 +398,18 @@ _OVERFLOW = """() => {
   if (document.documentElement.scrollWidth <= width + 1) return [];
   return [...document.querySelectorAll("body *")]
     .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest(".table-responsive, pre"))
-    .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ").join(".") : ""));
+    .slice(0, 5)
+    .map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ").join(".") : ""));
 }"""
 
 
 def reflow_violations(page) -> list[dict]:
     """The elements wider than a phone's screen (width ≤ 480 px) outside a scrolled table: WCAG 1.4.10."""
     viewport = page.viewport_size
-    if viewport is None or viewport["width"] > 480 or not page.evaluate(
-        "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"
+    if (
+        viewport is None
+        or viewport["width"] > 480
+        or not page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1")
     ):
         return []
     wide = page.evaluate(_OVERFLOW) or ["(the page itself)"]

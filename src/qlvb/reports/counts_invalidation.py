@@ -52,6 +52,7 @@ def _document_people_sql() -> str:
     t = {m.__name__: m._meta.db_table for m in (Document, RoleAssignment, Assignment, Outgoing, ApprovalStep)}
     t["Delegation"] = Delegation._meta.db_table
     roles = ", ".join(f"'{r}'" for r in AGENCY_WIDE)
+    # table names from the models, roles from a constant; the document's id is a parameter
     return f"""
 WITH people(id) AS (
   SELECT submitted_to_id FROM {t["Document"]} WHERE id = %(d)s
@@ -68,7 +69,7 @@ WITH people(id) AS (
 )
 SELECT id FROM people WHERE id IS NOT NULL
 UNION SELECT delegate_id FROM {t["Delegation"]} WHERE grantor_id IN (SELECT id FROM people WHERE id IS NOT NULL)
-"""
+"""  # noqa: S608
 
 
 _DOCUMENT_PEOPLE: list[str] = []  # the statement, made once
