@@ -247,6 +247,7 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+FORMAT_MODULE_PATH = ["qlvb.formats"]  # English pages read dd/mm/yyyy too (qlvb/formats/en/formats.py)
 
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"

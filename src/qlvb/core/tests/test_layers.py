@@ -50,6 +50,7 @@ PEERS: dict[tuple[str, str], str] = {
 # Packages under src/qlvb that are no layer of the system: each imports no app (checked).
 STANDALONE: dict[str, str] = {
     "axissim": "a local stand-in for the national axis: it plays another system, so it shares no code",
+    "formats": "Django's format modules (settings.FORMAT_MODULE_PATH): constants read by Django, no code",
 }
 # The project's wiring at the top of src/qlvb (settings.py, urls.py, celery_app.py, cli.py, wsgi.py) may
 # import every app; no app imports it.

@@ -90,3 +90,24 @@ def test_vietnamese_stays_the_default(demo, page_as):
     client = page_as("lethuha")
     html = client.get("/van-ban-den/").content.decode()
     assert "Tiếp nhận văn bản" in html and "Receive document" not in html
+
+
+def test_dates_are_read_dd_mm_yyyy_in_english(clerk_en):
+    """Django's English formats would read "01/12/2026" as 12 January and refuse "15/11/2026": a clerk who
+    chose English typed the dates as every page shows them and got "Enter a valid date" (first-user run)."""
+    import datetime as dt
+
+    from django import forms as django_forms
+    from django.utils import translation
+
+    from qlvb.incoming.forms import ReceiveForm
+
+    with translation.override("en"):
+        form = ReceiveForm()
+        assert form.fields["issued_date"].clean("15/11/2026") == dt.date(2026, 11, 15)
+        assert form.fields["due_date"].clean("01/12/2026") == dt.date(2026, 12, 1)  # 1 December, not 12 January
+        assert django_forms.DateField().clean("2026-12-01") == dt.date(2026, 12, 1)  # ISO still read
+        moment = django_forms.DateTimeField().clean("01/12/2026 08:30")
+        assert (moment.day, moment.month, moment.hour) == (1, 12, 8)
+    html = page(clerk_en, "/van-ban-den/tiep-nhan/")
+    assert 'placeholder="dd/mm/yyyy"' in html  # what the page asks for is what it reads
