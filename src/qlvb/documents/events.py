@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from .models import Document, DocumentEvent
 
@@ -79,7 +80,9 @@ def event_record(
 
 
 def event_label(action: str) -> str:
-    return EVENTS.get(action, action)
+    """The action's label in the active language (the apps mark theirs with ``gettext_noop``)."""
+    label = EVENTS.get(action)
+    return gettext(label) if label else action
 
 
 # --- consumers ------------------------------------------------------------------------------------

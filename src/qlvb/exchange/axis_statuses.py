@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from qlvb.documents.events import consumer, event_label
+from qlvb.documents.events import EVENTS, consumer
 from qlvb.documents.models import Channel, Direction, DocumentEvent
 
 from .models import Delivery, StatusChange, Transport
@@ -57,7 +57,7 @@ def status_answer(event: DocumentEvent) -> None:
     item = InboxItem.objects.filter(document_id=event.document_id, state=InboxState.REGISTERED).first()
     if code is None or item is None:
         return
-    text = event.text or event_label(event.action)
+    text = event.text or EVENTS.get(event.action, event.action)  # in Vietnamese, whatever the page's language
     axis_status_queue(item, code=code, description=text[:900], staff=event.actor_name)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from qlvb.documents.events import events_declare
 
 REGISTER_IMPORT_EVENTS: dict[str, str] = {
-    "imported": "Nhập từ sổ đăng ký văn bản (Excel/CSV, hệ thống cũ)",
+    "imported": gettext_noop("Nhập từ sổ đăng ký văn bản (Excel/CSV, hệ thống cũ)"),
 }
 
 events_declare(REGISTER_IMPORT_EVENTS)

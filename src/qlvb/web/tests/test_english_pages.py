@@ -111,3 +111,20 @@ def test_dates_are_read_dd_mm_yyyy_in_english(clerk_en):
         assert (moment.day, moment.month, moment.hour) == (1, 12, 8)
     html = page(clerk_en, "/van-ban-den/tiep-nhan/")
     assert 'placeholder="dd/mm/yyyy"' in html  # what the page asks for is what it reads
+
+
+def test_a_documents_history_reads_in_english(clerk_en, person):
+    """The history's actions are labels the apps declare in Vietnamese (``events_declare``): shown in the
+    page's language. Recorded texts stay as recorded."""
+    from qlvb.directory.selectors import agency_of
+    from qlvb.incoming.receiving import incoming_receive
+    from qlvb.incoming.tests.conftest import make_data
+
+    clerk = person("lethuha")
+    data = make_data()
+    data.signer_name = data.signer_position = ""  # no signer printed on the document: the row says "—"
+    doc = incoming_receive(actor=clerk, agency=agency_of(clerk), channel="paper", data=data).document
+    html = page(clerk_en, f"/van-ban-den/{doc.pk}/")
+    assert "Register incoming document" in html  # the action "registered"
+    assert "Vào sổ văn bản đến" not in html
+    assert '<dd class="col-7">—</dd>' in html
