@@ -123,7 +123,9 @@ def test_a_documents_history_reads_in_english(clerk_en, person):
     clerk = person("lethuha")
     data = make_data()
     data.signer_name = data.signer_position = ""  # no signer printed on the document: the row says "—"
-    doc = incoming_receive(actor=clerk, agency=agency_of(clerk), channel="paper", data=data).document
+    agency = agency_of(clerk)
+    assert agency is not None
+    doc = incoming_receive(actor=clerk, agency=agency, channel="paper", data=data).document
     html = page(clerk_en, f"/van-ban-den/{doc.pk}/")
     assert "Register incoming document" in html  # the action "registered"
     assert "Vào sổ văn bản đến" not in html
