@@ -20,6 +20,7 @@ import functools
 import hashlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -68,11 +69,21 @@ def _source_font() -> str:
     raise FileNotFoundError("no serif TrueType font found; install fonts-liberation2 or set QLVB_SIGNING_FONT")
 
 
+_FONT_LOCK = threading.Lock()
+
+
 @functools.cache
 def _scaled_font(source: str) -> str:
     """pyHanko writes glyph widths in font units into the PDF, which PDF reads as 1/1000 em: right
     only for fonts with 1000 units per em. Liberation Serif has 2048, so we keep a copy rescaled to
-    1000 (fontTools) in the data folder's cache."""
+    1000 (fontTools) in the data folder's cache. Made under a lock, through a temporary file of this
+    thread: two clerks numbering at once on a fresh install wrote the same temporary file, and one read
+    a half-written font ("Not a TrueType or OpenType font")."""
+    with _FONT_LOCK:
+        return _scaled_font_made(source)
+
+
+def _scaled_font_made(source: str) -> str:
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
@@ -87,7 +98,7 @@ def _scaled_font(source: str) -> str:
         try:
             directory.mkdir(parents=True, exist_ok=True)
             scale_upem(font, 1000)
-            partial = target.with_suffix(f".{os.getpid()}.tmp")
+            partial = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             font.save(str(partial))
             partial.replace(target)
             return str(target)
