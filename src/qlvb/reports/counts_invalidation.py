@@ -15,6 +15,7 @@ before it is written (``pre_save``) or named by the function that moves him in b
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -46,6 +47,7 @@ def _dept_leaders(unit_ids: Any) -> Iterable[int]:
     return RoleAssignment.objects.filter(role="dept_leader", unit_id__in=unit_ids).values_list("user_id", flat=True)
 
 
+@functools.cache
 def _document_people_sql() -> str:
     """One statement for :func:`document_people` (it runs at every save of a document's rows, ~7 times for one
     registration: as seven ORM queries it was half the CPU of that POST)."""
@@ -72,16 +74,11 @@ UNION SELECT delegate_id FROM {t["Delegation"]} WHERE grantor_id IN (SELECT id F
 """  # noqa: S608
 
 
-_DOCUMENT_PEOPLE: list[str] = []  # the statement, made once
-
-
 def document_people(document_id: int) -> set[int]:
     """Everyone whose counts the document takes part in (see the module's text), delegates included. An
     outgoing document shares its primary key with its ``Outgoing`` row: its steps' ``outgoing_id`` is it."""
-    if not _DOCUMENT_PEOPLE:
-        _DOCUMENT_PEOPLE.append(_document_people_sql())
     with connection.cursor() as cursor:
-        cursor.execute(_DOCUMENT_PEOPLE[0], {"d": document_id})
+        cursor.execute(_document_people_sql(), {"d": document_id})
         return {row[0] for row in cursor.fetchall()}
 
 
